@@ -1,0 +1,7 @@
+// Package gazette is the domain of the government gazette (政府公报): issues,
+// documents, document numbers (发文字号), validity, Chinese dates, and the
+// sentinel errors every layer shares.
+//
+// It is pure Go and performs no I/O: it must not import net, os, archive,
+// frontend, ingest or any adapter or client library.
+package gazette
