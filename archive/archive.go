@@ -1,0 +1,450 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Archive is the archive of record: it publishes issues atomically and reads
+// them back. It is safe for concurrent use, also by several processes or
+// replicas sharing one Blobs backend.
+type Archive struct {
+	blobs Blobs
+	log   *slog.Logger
+}
+
+// New returns an Archive over blobs. A nil logger discards logs.
+func New(blobs Blobs, log *slog.Logger) *Archive {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Archive{blobs: blobs, log: log}
+}
+
+// Manifest is the commit record of a published issue. It is written last, and
+// only if absent; an issue exists exactly when its manifest does. It names
+// every object of the issue with its SHA-256, so the whole issue can be
+// verified from it.
+type Manifest struct {
+	Format    int           `json:"format"`
+	Issue     gazette.Issue `json:"issue"`
+	PDF       ObjectRef     `json:"pdf"`
+	Documents []ObjectRef   `json:"documents"`
+}
+
+// ObjectRef names one content-addressed object of an issue.
+type ObjectRef struct {
+	ID     string `json:"id,omitempty"`
+	Key    string `json:"key"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+const manifestFormat = 1
+
+// Object keys. Everything but manifests is content-addressed, so writing it
+// twice (a retry, a concurrent publisher) is harmless, and an object left by
+// a publish that failed half-way is never reachable from a manifest.
+func pdfKey(sum string) string    { return "pdf/" + sum + ".pdf" }
+func recordKey(sum string) string { return "records/" + sum + ".json" }
+func manifestKey(k gazette.IssueKey) string {
+	return "issues/" + strconv.Itoa(k.Year) + "/" + k.String() + ".json"
+}
+
+// Publish stores an issue whole: the print PDF under its SHA-256, then each
+// document record, then the manifest, created only if absent. Readers see
+// the issue only once the manifest exists, so a failure or crash at any
+// point leaves either the whole issue or nothing visible; calling Publish
+// again completes it.
+//
+// issue.PDF.Pages must be set; its SHA256 and Size are computed from pdf (if
+// set, they must match). issue.Contents is derived from docs, which must be in
+// print order with IDs gazette.DocumentID(key, 1..n).
+//
+// Publishing the same issue again returns its manifest unchanged. Errors:
+// gazette.ErrInvalid (naming the fields), gazette.ErrExist (a different issue
+// holds the same year and number), and storage errors.
+func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) (*Manifest, error) {
+	m, records, err := a.prepare(issue, pdf, docs)
+	if err != nil {
+		return nil, fmt.Errorf("archive: publish %s: %w", issue.Key(), err)
+	}
+	key := m.Issue.Key()
+	manifest, err := encode(m)
+	if err != nil {
+		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
+	}
+	// A manifest already there is either this very issue (a retry) or another.
+	if existing, err := a.manifest(ctx, key); err == nil {
+		return sameIssue(existing, manifest, key)
+	} else if !errors.Is(err, gazette.ErrNotFound) {
+		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
+	}
+
+	if _, err := pdf.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("archive: publish %s: rewind pdf: %w", key, err)
+	}
+	if err := a.putContent(ctx, m.PDF, pdf, "application/pdf"); err != nil {
+		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
+	}
+	for i, ref := range m.Documents {
+		if err := a.putContent(ctx, ref, bytes.NewReader(records[i]), "application/json"); err != nil {
+			return nil, fmt.Errorf("archive: publish %s: %w", key, err)
+		}
+	}
+	_, err = a.blobs.Put(ctx, manifestKey(key), bytes.NewReader(manifest), int64(len(manifest)),
+		gazette.PutOptions{IfAbsent: true, Immutable: true, ContentType: "application/json"})
+	if errors.Is(err, gazette.ErrExist) {
+		// Another publisher committed first: fine if it was the same issue.
+		existing, rerr := a.manifest(ctx, key)
+		if rerr != nil {
+			return nil, fmt.Errorf("archive: publish %s: %w", key, rerr)
+		}
+		return sameIssue(existing, manifest, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: publish %s: commit manifest: %w", key, err)
+	}
+	a.log.InfoContext(ctx, "issue published", "issue", key.String(), "documents", len(m.Documents), "pdf_sha256", m.PDF.SHA256)
+	return m, nil
+}
+
+// prepare validates the issue and its documents and builds the manifest and
+// the encoded records.
+func (a *Archive) prepare(issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) (*Manifest, [][]byte, error) {
+	if _, err := pdf.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("rewind pdf: %w", err)
+	}
+	h := sha256.New()
+	size, err := io.Copy(h, pdf)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read pdf: %w", err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if issue.PDF.SHA256 != "" && issue.PDF.SHA256 != sum {
+		return nil, nil, gazette.ValidationError{{Field: "pdf.sha256", Problem: fmt.Sprintf("%s does not match the PDF given (%s)", issue.PDF.SHA256, sum)}}
+	}
+	if issue.PDF.Size != 0 && issue.PDF.Size != size {
+		return nil, nil, gazette.ValidationError{{Field: "pdf.size", Problem: fmt.Sprintf("%d does not match the PDF given (%d bytes)", issue.PDF.Size, size)}}
+	}
+	issue.PDF.SHA256, issue.PDF.Size = sum, size
+
+	var problems gazette.ValidationError
+	issue.Contents = make([]gazette.Entry, len(docs))
+	records := make([][]byte, len(docs))
+	refs := make([]ObjectRef, len(docs))
+	for i := range docs {
+		d := docs[i]
+		if d.Issue != issue.Key() {
+			problems = append(problems, gazette.FieldError{Field: fmt.Sprintf("documents[%d].issue", i), Problem: fmt.Sprintf("%s, but it is published in %s", d.Issue, issue.Key())})
+		}
+		if err := d.Validate(); err != nil {
+			var ve gazette.ValidationError
+			if !errors.As(err, &ve) {
+				return nil, nil, err
+			}
+			for _, fe := range ve {
+				fe.Field = fmt.Sprintf("documents[%d].%s", i, fe.Field)
+				problems = append(problems, fe)
+			}
+		}
+		issue.Contents[i] = d.Entry()
+		rec, err := encode(&d)
+		if err != nil {
+			return nil, nil, err
+		}
+		records[i] = rec
+		rs := sha256.Sum256(rec)
+		refs[i] = ObjectRef{ID: d.ID, Key: recordKey(hex.EncodeToString(rs[:])), SHA256: hex.EncodeToString(rs[:]), Size: int64(len(rec))}
+	}
+	if err := issue.Validate(); err != nil {
+		var ve gazette.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, nil, err
+		}
+		// The contents were derived from docs: name the field the caller gave.
+		for _, fe := range ve {
+			if rest, ok := strings.CutPrefix(fe.Field, "contents["); ok {
+				fe.Field = "documents[" + rest
+			}
+			if !slices.Contains(problems, fe) {
+				problems = append(problems, fe)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, problems
+	}
+	return &Manifest{
+		Format:    manifestFormat,
+		Issue:     issue,
+		PDF:       ObjectRef{Key: pdfKey(sum), SHA256: sum, Size: size},
+		Documents: refs,
+	}, records, nil
+}
+
+// putContent stores a content-addressed, immutable object. An object already
+// present under its hash is the same content, which is what we wanted.
+func (a *Archive) putContent(ctx context.Context, ref ObjectRef, r io.Reader, contentType string) error {
+	_, err := a.blobs.Put(ctx, ref.Key, r, ref.Size, gazette.PutOptions{IfAbsent: true, Immutable: true, ContentType: contentType})
+	if errors.Is(err, gazette.ErrExist) {
+		// Left by an earlier attempt: verify it rather than trust its name,
+		// so a manifest never commits to damaged content.
+		return a.verify(ctx, ref)
+	}
+	return err
+}
+
+// verify checks that the object ref names holds exactly the content it says.
+func (a *Archive) verify(ctx context.Context, ref ObjectRef) error {
+	r, info, err := a.blobs.Open(ctx, ref.Key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if info.Size != ref.Size {
+		return fmt.Errorf("%s holds %d bytes, want %d: %w", ref.Key, info.Size, ref.Size, gazette.ErrCorrupt)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return fmt.Errorf("verify %s: %w", ref.Key, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != ref.SHA256 {
+		return fmt.Errorf("%s: content does not match its SHA-256: %w", ref.Key, gazette.ErrCorrupt)
+	}
+	return nil
+}
+
+func sameIssue(existing *Manifest, want []byte, key gazette.IssueKey) (*Manifest, error) {
+	got, err := encode(existing)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(got, want) {
+		return nil, fmt.Errorf("archive: publish %s: a different issue is already published as %s: %w", key, key.Label(), gazette.ErrExist)
+	}
+	return existing, nil
+}
+
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// maxRecordSize bounds what is read as a manifest or record, so a corrupt
+// or hostile object cannot exhaust memory.
+const maxRecordSize = 64 << 20
+
+// readJSON reads and decodes the object at key, verifying its SHA-256 when
+// sum is given.
+func (a *Archive) readJSON(ctx context.Context, key, sum string, v any) error {
+	r, info, err := a.blobs.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if info.Size > maxRecordSize {
+		return fmt.Errorf("%s: %d bytes: %w", key, info.Size, gazette.ErrCorrupt)
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
+	}
+	if sum != "" {
+		if got := sha256.Sum256(raw); hex.EncodeToString(got[:]) != sum {
+			return fmt.Errorf("%s: checksum mismatch: %w", key, gazette.ErrCorrupt)
+		}
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
+	}
+	return nil
+}
+
+func (a *Archive) manifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
+	var m Manifest
+	if err := a.readJSON(ctx, manifestKey(key), "", &m); err != nil {
+		return nil, err
+	}
+	if m.Issue.Key() != key {
+		return nil, fmt.Errorf("manifest %s names issue %s: %w", manifestKey(key), m.Issue.Key(), gazette.ErrCorrupt)
+	}
+	return &m, nil
+}
+
+// Manifest returns the manifest of a published issue. Errors:
+// gazette.ErrNotFound, gazette.ErrCorrupt.
+func (a *Archive) Manifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
+	m, err := a.manifest(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("archive: issue %s: %w", key, err)
+	}
+	return m, nil
+}
+
+// Issue returns a published issue with its table of contents. Errors:
+// gazette.ErrNotFound, gazette.ErrCorrupt.
+func (a *Archive) Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error) {
+	m, err := a.Manifest(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return &m.Issue, nil
+}
+
+// issueKeys lists the keys of the published issues under prefix.
+func (a *Archive) issueKeys(ctx context.Context, prefix string) ([]gazette.IssueKey, error) {
+	objs, err := a.blobs.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var keys []gazette.IssueKey
+	for _, o := range objs {
+		name, ok := strings.CutSuffix(path.Base(o.Key), ".json")
+		if !ok {
+			continue
+		}
+		k, err := gazette.ParseIssueKey(name)
+		if err != nil || manifestKey(k) != o.Key {
+			a.log.WarnContext(ctx, "stray object among manifests", "key", o.Key)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y gazette.IssueKey) int {
+		switch {
+		case x.Less(y):
+			return -1
+		case y.Less(x):
+			return 1
+		}
+		return 0
+	})
+	return keys, nil
+}
+
+// Years returns the years that have published issues, in ascending order.
+func (a *Archive) Years(ctx context.Context) ([]int, error) {
+	keys, err := a.issueKeys(ctx, "issues/")
+	if err != nil {
+		return nil, fmt.Errorf("archive: years: %w", err)
+	}
+	var years []int
+	for _, k := range keys {
+		if len(years) == 0 || years[len(years)-1] != k.Year {
+			years = append(years, k.Year)
+		}
+	}
+	return years, nil
+}
+
+// Issues returns the published issues of a year in order: regular issues by
+// number, then supplements. An empty year is not an error.
+func (a *Archive) Issues(ctx context.Context, year int) ([]gazette.Issue, error) {
+	keys, err := a.issueKeys(ctx, "issues/"+strconv.Itoa(year)+"/")
+	if err != nil {
+		return nil, fmt.Errorf("archive: issues of %d: %w", year, err)
+	}
+	out := make([]gazette.Issue, 0, len(keys))
+	for _, k := range keys {
+		is, err := a.Issue(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *is)
+	}
+	return out, nil
+}
+
+// Latest returns the most recently published issue. Errors:
+// gazette.ErrNotFound when nothing is published.
+func (a *Archive) Latest(ctx context.Context) (*gazette.Issue, error) {
+	years, err := a.Years(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(years) == 0 {
+		return nil, fmt.Errorf("archive: latest issue: nothing published: %w", gazette.ErrNotFound)
+	}
+	issues, err := a.Issues(ctx, years[len(years)-1])
+	if err != nil {
+		return nil, err
+	}
+	latest := &issues[0]
+	for i := range issues {
+		if issues[i].Published.After(latest.Published) {
+			latest = &issues[i]
+		}
+	}
+	return latest, nil
+}
+
+// Document returns one published document by ID, verified against the
+// checksum its issue's manifest records. Errors: gazette.ErrNotFound,
+// gazette.ErrInvalid (a malformed ID), gazette.ErrCorrupt.
+func (a *Archive) Document(ctx context.Context, id string) (*gazette.Document, error) {
+	key, seq, err := gazette.ParseDocumentID(id)
+	if err != nil {
+		return nil, fmt.Errorf("archive: document: %w", err)
+	}
+	m, err := a.Manifest(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("archive: document %s: %w", id, err)
+	}
+	if seq > len(m.Documents) {
+		return nil, fmt.Errorf("archive: document %s: issue %s has %d documents: %w", id, key, len(m.Documents), gazette.ErrNotFound)
+	}
+	ref := m.Documents[seq-1]
+	var d gazette.Document
+	if err := a.readJSON(ctx, ref.Key, ref.SHA256, &d); err != nil {
+		return nil, fmt.Errorf("archive: document %s: %w", id, err)
+	}
+	if d.ID != id {
+		return nil, fmt.Errorf("archive: document %s: record names %s: %w", id, d.ID, gazette.ErrCorrupt)
+	}
+	return &d, nil
+}
+
+// PDF opens the print PDF of a published issue as a seekable stream. The
+// caller closes it. Errors: gazette.ErrNotFound.
+func (a *Archive) PDF(ctx context.Context, key gazette.IssueKey) (io.ReadSeekCloser, gazette.ObjectInfo, error) {
+	m, err := a.Manifest(ctx, key)
+	if err != nil {
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("archive: pdf: %w", err)
+	}
+	r, info, err := a.blobs.Open(ctx, m.PDF.Key)
+	if err != nil {
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("archive: pdf of %s: %w", key, err)
+	}
+	if info.Size != m.PDF.Size {
+		r.Close()
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("archive: pdf of %s: %d bytes, manifest says %d: %w", key, info.Size, m.PDF.Size, gazette.ErrCorrupt)
+	}
+	return r, info, nil
+}
+
+// Ready reports whether storage answers.
+func (a *Archive) Ready(ctx context.Context) error {
+	if err := a.blobs.Ping(ctx); err != nil {
+		return fmt.Errorf("archive: storage: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/archive/s3blobs"
+)
+
+// env is the process environment, injected so tests can set it.
+type env struct {
+	getenv   func(string) string
+	readFile func(string) ([]byte, error)
+}
+
+// errUsage reports a command line that was wrong; the flag package has
+// already said why.
+var errUsage = errors.New("usage")
+
+// newFlags returns a flag set that reports to stderr and does not exit.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("gazette "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse parses args, mapping -h and bad flags to errUsage.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+// setting resolves one setting: the flag if given on the command line, else
+// the environment variable if set, else the flag's default.
+func setting(fs *flag.FlagSet, e env, flagName, envName string) string {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == flagName })
+	if f := fs.Lookup(flagName); f != nil && given {
+		return f.Value.String()
+	}
+	if v := e.getenv(envName); v != "" {
+		return v
+	}
+	if f := fs.Lookup(flagName); f != nil {
+		return f.DefValue
+	}
+	return ""
+}
+
+// secret reads a secret from NAME or from the file NAME_FILE names (for
+// Docker and Kubernetes secrets); setting both is an error.
+func secret(e env, name string) (string, error) {
+	v, file := e.getenv(name), e.getenv(name+"_FILE")
+	switch {
+	case v != "" && file != "":
+		return "", fmt.Errorf("%s and %s_FILE are both set: set one", name, name)
+	case file != "":
+		raw, err := e.readFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimRight(string(raw), "\r\n"), nil
+	}
+	return v, nil
+}
+
+// storageConfig selects and configures the archive's storage: a local
+// directory by default, or S3/MinIO when GAZETTE_S3_ENDPOINT is set.
+type storageConfig struct {
+	dataDir string
+	s3      *s3blobs.Config
+}
+
+// addStorageFlags registers --data on fs.
+func addStorageFlags(fs *flag.FlagSet) {
+	fs.String("data", "./data", "data directory of the embedded default storage (env GAZETTE_DATA)")
+}
+
+// loadStorage resolves the storage settings after fs is parsed. Every error
+// names the setting at fault.
+func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
+	var c storageConfig
+	c.dataDir = setting(fs, e, "data", "GAZETTE_DATA")
+	if c.dataDir == "" {
+		return c, fmt.Errorf("--data / GAZETTE_DATA: empty")
+	}
+	endpoint := e.getenv("GAZETTE_S3_ENDPOINT")
+	if endpoint == "" {
+		for _, name := range []string{"GAZETTE_S3_BUCKET", "GAZETTE_S3_ACCESS_KEY", "GAZETTE_S3_SECRET_KEY", "GAZETTE_S3_SECRET_KEY_FILE", "GAZETTE_S3_ACCESS_KEY_FILE"} {
+			if e.getenv(name) != "" {
+				return c, fmt.Errorf("%s is set but GAZETTE_S3_ENDPOINT is not: set the endpoint to use S3, or unset %s", name, name)
+			}
+		}
+		return c, nil
+	}
+	if strings.Contains(endpoint, "://") || strings.Contains(endpoint, "/") {
+		return c, fmt.Errorf("GAZETTE_S3_ENDPOINT: want host:port without scheme or path, got %q (use GAZETTE_S3_SECURE for TLS)", endpoint)
+	}
+	s3 := s3blobs.Config{Endpoint: endpoint, Bucket: e.getenv("GAZETTE_S3_BUCKET"), Region: e.getenv("GAZETTE_S3_REGION")}
+	if s3.Bucket == "" {
+		return c, fmt.Errorf("GAZETTE_S3_BUCKET: required when GAZETTE_S3_ENDPOINT is set")
+	}
+	var err error
+	if s3.AccessKey, err = secret(e, "GAZETTE_S3_ACCESS_KEY"); err != nil {
+		return c, err
+	}
+	if s3.SecretKey, err = secret(e, "GAZETTE_S3_SECRET_KEY"); err != nil {
+		return c, err
+	}
+	if s3.AccessKey == "" || s3.SecretKey == "" {
+		return c, fmt.Errorf("GAZETTE_S3_ACCESS_KEY and GAZETTE_S3_SECRET_KEY (or their _FILE forms): required when GAZETTE_S3_ENDPOINT is set")
+	}
+	if v := e.getenv("GAZETTE_S3_SECURE"); v != "" {
+		if s3.Secure, err = strconv.ParseBool(v); err != nil {
+			return c, fmt.Errorf("GAZETTE_S3_SECURE: want true or false, got %q", v)
+		}
+	}
+	c.s3 = &s3
+	return c, nil
+}
+
+// openBlobs opens the configured storage.
+func (c storageConfig) openBlobs(ctx context.Context) (archive.Blobs, string, error) {
+	if c.s3 != nil {
+		b, err := s3blobs.New(ctx, *c.s3)
+		if err != nil {
+			return nil, "", err
+		}
+		return b, "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket, nil
+	}
+	b, err := fsblobs.Open(c.dataDir)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, c.dataDir, nil
+}

@@ -1,0 +1,29 @@
+package frontend
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// healthz answers while the process runs: a liveness probe.
+func (s *Server) healthz(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.String(http.StatusOK, "ok\n")
+}
+
+// readyz answers 200 only while storage answers: a readiness probe, so a load
+// balancer sends no reader to a replica that cannot serve.
+func (s *Server) readyz(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+	defer cancel()
+	if err := s.cfg.Archive.Ready(ctx); err != nil {
+		s.cfg.Log.WarnContext(ctx, "not ready", "err", err)
+		c.String(http.StatusServiceUnavailable, "storage unavailable\n")
+		return
+	}
+	c.String(http.StatusOK, "ready\n")
+}

@@ -1,0 +1,33 @@
+package frontend
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// recoverer turns a panic in a handler into a 500 and a log line, keeping
+// the process serving.
+func (s *Server) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.fail(c, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		c.Next()
+	}
+}
+
+// accessLog logs one structured line per request.
+func (s *Server) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		s.cfg.Log.InfoContext(c.Request.Context(), "http",
+			"method", c.Request.Method, "path", c.Request.URL.Path,
+			"status", c.Writer.Status(), "bytes", c.Writer.Size(),
+			"duration_ms", time.Since(start).Milliseconds(), "client", c.ClientIP())
+	}
+}

@@ -1,0 +1,207 @@
+package gazette
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Status is a document's validity with what caused it.
+type Status struct {
+	State Validity `json:"state"`
+	// Since is the date the state took effect; zero when unknown.
+	Since Date `json:"since"`
+	// ChangedBy is the ID of the document that amended, repealed or
+	// otherwise changed this one, where there is one.
+	ChangedBy string `json:"changed_by,omitempty"`
+}
+
+// Document is one document printed in an issue: a rule, a normative
+// document, a notice, an appointment...
+type Document struct {
+	// ID is stable and human-readable: the issue key and the 1-based
+	// position in print order, e.g. "2019-12-3".
+	ID    string   `json:"id"`
+	Issue IssueKey `json:"issue"`
+	Title string   `json:"title"`
+	Kind  Kind     `json:"kind"`
+	// DocNumber is the canonical 发文字号 (闽政〔2019〕14号); empty when the
+	// document has none, as appointments often do.
+	DocNumber   string    `json:"doc_number,omitempty"`
+	Authorities []string  `json:"authorities"`
+	Signed      Date      `json:"signed_date"`
+	Published   Date      `json:"published_date"`
+	Effective   Date      `json:"effective_date"`
+	Expires     Date      `json:"expiry_date"`
+	Validity    Status    `json:"validity"`
+	IndexNumber string    `json:"index_number,omitempty"` // 索引号
+	Topic       string    `json:"topic,omitempty"`        // 主题分类
+	Section     string    `json:"section,omitempty"`      // the banner it is printed under, e.g. 省政府文件
+	Body        []string  `json:"body"`                   // paragraphs
+	Pages       PageRange `json:"pages"`
+	// Version is 1 for the text as printed; each correction (勘误) adds one.
+	Version int `json:"version"`
+}
+
+// Permalink is the document's path in the reader; it never changes.
+func (d *Document) Permalink() string { return "/documents/" + d.ID }
+
+// Entry is the document's line in its issue's table of contents.
+func (d *Document) Entry() Entry {
+	return Entry{ID: d.ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Section: d.Section, Pages: d.Pages}
+}
+
+// DocumentID is the ID of the document at position seq (1-based, print order)
+// in the issue key.
+func DocumentID(key IssueKey, seq int) string {
+	return key.String() + "-" + strconv.Itoa(seq)
+}
+
+var documentIDRE = regexp.MustCompile(`^([0-9]{4}-s?[0-9]{1,3})-([0-9]{1,4})$`)
+
+// ParseDocumentID splits a document ID into its issue key and position.
+// The error wraps ErrInvalid.
+func ParseDocumentID(id string) (IssueKey, int, error) {
+	m := documentIDRE.FindStringSubmatch(id)
+	if m == nil {
+		return IssueKey{}, 0, fmt.Errorf("document ID %q: want YEAR-NUMBER-POSITION: %w", id, ErrInvalid)
+	}
+	key, err := ParseIssueKey(m[1])
+	if err != nil {
+		return IssueKey{}, 0, fmt.Errorf("document ID %q: %w", id, err)
+	}
+	seq, _ := strconv.Atoi(m[2])
+	if seq < 1 {
+		return IssueKey{}, 0, fmt.Errorf("document ID %q: position must be at least 1: %w", id, ErrInvalid)
+	}
+	return key, seq, nil
+}
+
+// Limits on document fields, far above anything printed, so that hostile
+// input cannot bloat records.
+const (
+	MaxTitleRunes     = 500
+	MaxAuthorities    = 50
+	MaxParagraphs     = 100_000
+	MaxBodyBytes      = 16 << 20
+	maxShortFieldRune = 200
+)
+
+// Validate checks every field of the document and returns a ValidationError
+// naming each broken rule, or nil.
+func (d *Document) Validate() error {
+	p := newProblems()
+	key, _, err := ParseDocumentID(d.ID)
+	switch {
+	case err != nil:
+		p.add("id", "%v", err)
+	case key != d.Issue:
+		p.add("id", "%q does not belong to issue %s", d.ID, d.Issue)
+	}
+	checkTitle(p, d.Title)
+	checkKind(p, d.Kind)
+	checkDocNumber(p, d.DocNumber)
+	if len(d.Authorities) > MaxAuthorities {
+		p.add("authorities", "more than %d", MaxAuthorities)
+	}
+	seen := map[string]bool{}
+	for i, a := range d.Authorities {
+		switch {
+		case strings.TrimSpace(a) != a || a == "":
+			p.add(fmt.Sprintf("authorities[%d]", i), "empty or padded with spaces: %q", a)
+		case utf8.RuneCountInString(a) > maxShortFieldRune:
+			p.add(fmt.Sprintf("authorities[%d]", i), "longer than %d characters", maxShortFieldRune)
+		case seen[a]:
+			p.add(fmt.Sprintf("authorities[%d]", i), "%q listed twice", a)
+		}
+		seen[a] = true
+	}
+	dates := []struct {
+		field string
+		d     Date
+	}{{"signed_date", d.Signed}, {"published_date", d.Published}, {"effective_date", d.Effective}, {"expiry_date", d.Expires}}
+	for _, x := range dates {
+		if !x.d.IsZero() && (x.d.Year < MinYear || x.d.Year > MaxYear) {
+			p.add(x.field, "year %d outside %d–%d", x.d.Year, MinYear, MaxYear)
+		}
+	}
+	if !d.Signed.IsZero() && !d.Published.IsZero() && d.Published.Compare(d.Signed) < 0 {
+		p.add("published_date", "%s is before the signed date %s", d.Published, d.Signed)
+	}
+	if !d.Expires.IsZero() {
+		if start := d.Effective; !start.IsZero() && d.Expires.Compare(start) <= 0 {
+			p.add("expiry_date", "%s is not after the effective date %s", d.Expires, start)
+		}
+	}
+	vp := p.under("validity.")
+	if !d.Validity.State.Valid() {
+		vp.add("state", "%q is not one of %v", d.Validity.State, Validities)
+	}
+	switch d.Validity.State {
+	case Amended, Repealed:
+		if d.Validity.ChangedBy == "" {
+			vp.add("changed_by", "a document %s must link the document that changed it", d.Validity.State.Label())
+		}
+	}
+	if c := d.Validity.ChangedBy; c != "" {
+		if _, _, err := ParseDocumentID(c); err != nil {
+			vp.add("changed_by", "%v", err)
+		} else if c == d.ID {
+			vp.add("changed_by", "a document cannot change itself")
+		}
+	}
+	if utf8.RuneCountInString(d.IndexNumber) > maxShortFieldRune {
+		p.add("index_number", "longer than %d characters", maxShortFieldRune)
+	}
+	if utf8.RuneCountInString(d.Topic) > maxShortFieldRune {
+		p.add("topic", "longer than %d characters", maxShortFieldRune)
+	}
+	if utf8.RuneCountInString(d.Section) > maxShortFieldRune {
+		p.add("section", "longer than %d characters", maxShortFieldRune)
+	}
+	if len(d.Body) > MaxParagraphs {
+		p.add("body", "more than %d paragraphs", MaxParagraphs)
+	}
+	size := 0
+	for _, para := range d.Body {
+		size += len(para)
+		if !utf8.ValidString(para) {
+			p.add("body", "not valid UTF-8")
+			break
+		}
+	}
+	if size > MaxBodyBytes {
+		p.add("body", "%d bytes, more than %d", size, MaxBodyBytes)
+	}
+	checkPages(p, d.Pages, 0)
+	if d.Version < 1 {
+		p.add("version", "%d: versions start at 1", d.Version)
+	}
+	return p.err()
+}
+
+func checkTitle(p problems, title string) {
+	switch n := utf8.RuneCountInString(title); {
+	case strings.TrimSpace(title) == "":
+		p.add("title", "missing")
+	case n > MaxTitleRunes:
+		p.add("title", "%d characters, more than %d", n, MaxTitleRunes)
+	case !utf8.ValidString(title):
+		p.add("title", "not valid UTF-8")
+	}
+}
+
+func checkDocNumber(p problems, s string) {
+	if s == "" {
+		return
+	}
+	n, err := ParseDocNumber(s)
+	switch {
+	case err != nil:
+		p.add("doc_number", "%v", err)
+	case n.String() != s:
+		p.add("doc_number", "%q is not in canonical form %q", s, n.String())
+	}
+}
