@@ -102,7 +102,7 @@ func (d *Document) Validate() error {
 	}
 	checkTitle(p, d.Title)
 	checkKind(p, d.Kind)
-	checkDocNumber(p, d.DocNumber)
+	checkDocNumberField(p, d.DocNumber)
 	if len(d.Authorities) > MaxAuthorities {
 		p.add("authorities", "more than %d", MaxAuthorities)
 	}
@@ -193,7 +193,7 @@ func checkTitle(p problems, title string) {
 	}
 }
 
-func checkDocNumber(p problems, s string) {
+func checkDocNumberField(p problems, s string) {
 	if s == "" {
 		return
 	}

@@ -174,7 +174,7 @@ func (is *Issue) Validate() error {
 		seen[e.ID] = true
 		checkTitle(ep, e.Title)
 		checkKind(ep, e.Kind)
-		checkDocNumber(ep, e.DocNumber)
+		checkDocNumberField(ep, e.DocNumber)
 		checkPages(ep, e.Pages, is.PDF.Pages)
 		if e.Pages.First < prevFirst {
 			ep.add("pages", "starts on page %d, before the previous document (page %d): contents must be in print order", e.Pages.First, prevFirst)

@@ -1,0 +1,28 @@
+// Package fsblobs is the default object storage of the archive of record: a
+// local directory. Store implements archive.Blobs, so the archive runs on it
+// with nothing installed but Go; s3blobs is the same contract on MinIO.
+//
+// Layout of the directory given to Open:
+//
+//	objects/<key>   one regular file per object; key segments are directories
+//	tmp/            temporary files of writes in progress (never listed)
+//	locks/00..ff    lock files, one per stripe of keys (flock(2))
+//
+// Every write goes to a temporary file under tmp/ (same filesystem), is
+// fsynced, and is then renamed, or for create-only writes linked, into place,
+// after which the parent directory is fsynced: a reader sees the old object or
+// the new one, never a part, and a crash leaves at most a temporary file that
+// the next Open removes.
+//
+// Keys are checked with gazette.CheckKey, every path is resolved through an
+// os.Root confined to the directory, and a symbolic link found inside the
+// tree is refused rather than followed, so no key can read or write outside
+// the directory.
+//
+// The store is safe for concurrent use by goroutines and by processes sharing
+// the directory on a local filesystem (flock(2) and link(2) must behave as on
+// Linux; network filesystems are not supported). It is Unix-only.
+//
+// It imports gazette and the standard library only; it never imports archive
+// (its tests do, to run the shared contract suite).
+package fsblobs
