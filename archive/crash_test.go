@@ -1,0 +1,124 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+const crashChildEnv = "GAZETTE_TEST_CRASH_AFTER"
+
+// crashSample is the issue the crash tests publish, in parent and child alike.
+func crashSample() archivetest.Sample { return archivetest.NewSample(2019, 12, 4) }
+
+// crashChild runs in a re-executed test binary: it publishes crashSample and
+// kills itself with SIGKILL right after the N-th successful write, so no
+// deferred code, flush or cleanup runs, as in a power cut of the process.
+func crashChild() {
+	after, _ := strconv.Atoi(os.Getenv(crashChildEnv))
+	blobs, err := openFromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crash child:", err)
+		os.Exit(3)
+	}
+	faulty := &archivetest.Faulty{Blobs: blobs, Allow: after, Crash: func() {
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal is on its way
+	}}
+	s := crashSample()
+	_, err = archive.New(faulty, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
+	fmt.Fprintln(os.Stderr, "crash child: Publish returned without crashing:", err)
+	os.Exit(4)
+}
+
+// TestPublishSurvivesAKilledProcess kills the publishing process after each
+// step of Publish in turn (the PDF, each record, the manifest) on each real
+// backend: before the manifest nothing of the issue is visible; after it, all
+// of it; and publishing again from a fresh process completes the issue.
+func TestPublishSurvivesAKilledProcess(t *testing.T) {
+	s := crashSample()
+	steps := 1 + len(s.Documents) + 1
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			for after := 1; after <= steps; after++ {
+				blobs, env := be.open(t)
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(os.Environ(), append(env, crashChildEnv+"="+strconv.Itoa(after))...)
+				out, err := cmd.CombinedOutput()
+				var exit *exec.ExitError
+				if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+					t.Fatalf("child killed after write %d: %v, want death by SIGKILL; output:\n%s", after, err, out)
+				}
+				a := archive.New(blobs, nil)
+				if after < steps {
+					checkInvisible(t, a, s)
+				} else {
+					checkPublished(t, a, s) // the manifest was the last write
+				}
+				publish(t, a, s)
+				checkPublished(t, a, s)
+			}
+		})
+	}
+}
+
+// TestPublishFailureAtEveryStepOnRealBackends fails each write of Publish in
+// turn on each real backend; a retry completes the issue.
+func TestPublishFailureAtEveryStepOnRealBackends(t *testing.T) {
+	s := crashSample()
+	steps := 1 + len(s.Documents) + 1
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			for allow := range steps {
+				blobs, _ := be.open(t)
+				faulty := &archivetest.Faulty{Blobs: blobs, Allow: allow}
+				_, err := archive.New(faulty, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
+				if !errors.Is(err, archivetest.ErrInjected) {
+					t.Fatalf("write %d failing: %v, want the injected fault", allow+1, err)
+				}
+				a := archive.New(blobs, nil)
+				checkInvisible(t, a, s)
+				publish(t, a, s)
+				checkPublished(t, a, s)
+				publish(t, a, s) // and once more: idempotent on the real backend
+			}
+		})
+	}
+}
+
+// TestPublishedObjectsAreImmutable checks on each real backend that no object
+// a manifest names, the manifest included, can be deleted or overwritten.
+func TestPublishedObjectsAreImmutable(t *testing.T) {
+	ctx := context.Background()
+	s := crashSample()
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			blobs, _ := be.open(t)
+			a := archive.New(blobs, nil)
+			m := publish(t, a, s)
+			keys := []string{m.PDF.Key, "issues/2019/2019-12.json"}
+			for _, d := range m.Documents {
+				keys = append(keys, d.Key)
+			}
+			for _, key := range keys {
+				if err := blobs.Delete(ctx, key, ""); !errors.Is(err, gazette.ErrImmutable) {
+					t.Errorf("Delete(%s) = %v, want ErrImmutable", key, err)
+				}
+				if _, err := blobs.Put(ctx, key, bytes.NewReader([]byte("x")), 1, gazette.PutOptions{}); !errors.Is(err, gazette.ErrImmutable) {
+					t.Errorf("overwrite %s = %v, want ErrImmutable", key, err)
+				}
+			}
+			checkPublished(t, a, s)
+		})
+	}
+}
