@@ -1,0 +1,370 @@
+package archivetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// IndexCorpus is the small gazette the Index contract searches: eight
+// documents over three issues, chosen so each case has one right answer.
+func IndexCorpus() []gazette.SearchDoc {
+	k191 := gazette.IssueKey{Year: 2019, Number: 1}
+	k192 := gazette.IssueKey{Year: 2019, Number: 2}
+	k201 := gazette.IssueKey{Year: 2020, Number: 1}
+	doc := func(key gazette.IssueKey, seq int, kind gazette.Kind, title, num string, auth []string, pub gazette.Date, body ...string) gazette.Document {
+		return gazette.Document{
+			ID: gazette.DocumentID(key, seq), Issue: key, Title: title, Kind: kind, DocNumber: num,
+			Authorities: auth, Signed: gazette.Date{Year: pub.Year, Month: pub.Month, Day: 1}, Published: pub,
+			Validity: gazette.Status{State: gazette.InForce}, Body: body,
+			Pages: gazette.PageRange{First: seq * 2, Last: seq*2 + 1}, Version: 1,
+		}
+	}
+	gov := []string{"福建省人民政府"}
+	office := []string{"福建省人民政府办公厅"}
+	docs := []gazette.Document{
+		doc(k191, 1, gazette.KindNormative, "福建省人民政府关于加强政务公开工作的实施意见", "闽政〔2019〕14号", gov, gazette.Date{Year: 2019, Month: 1, Day: 15},
+			"各市、县（区）人民政府，省人民政府各部门：", "为深入推进决策、执行、管理、服务、结果公开，现提出如下意见。", "一、推进标准化规范化建设。"),
+		doc(k191, 2, gazette.KindNotice, "福建省人民政府办公厅关于做好积压事项清理工作的通知", "闽政办〔2019〕3号", office, gazette.Date{Year: 2019, Month: 1, Day: 16},
+			"各地要建立待处理事项台账，按期清理，逐项销号。"),
+		doc(k192, 1, gazette.KindRule, "福建省行政许可事项目录管理办法", "福建省人民政府令第208号", gov, gazette.Date{Year: 2019, Month: 2, Day: 15},
+			"第一条 为了规范行政许可事项目录管理，根据有关法律、法规，制定本办法。", "第二条 本办法适用于本省行政区域内的目录编制和调整。"),
+		doc(k192, 2, gazette.KindAppointment, "关于任免工作人员的通知", "", gov, gazette.Date{Year: 2019, Month: 2, Day: 16},
+			"任命张三为福建省财政厅副厅长。行政机关依法作出许可决定的，应当公示。"),
+		doc(k201, 1, gazette.KindDecision, "福建省人民政府关于修改《福建省行政许可事项目录管理办法》的决定", "闽政〔2020〕2号", []string{"福建省人民政府", "福建省司法厅"}, gazette.Date{Year: 2020, Month: 1, Day: 20},
+			"决定对《福建省行政许可事项目录管理办法》作如下修改：", "将第二条中的在建工程项目纳入目录管理。"),
+		doc(k201, 2, gazette.KindNotice, "福建省人民政府办公厅关于印发2020年全省工作要点的通知", "闽政办〔2020〕9号", office, gazette.Date{Year: 2020, Month: 1, Day: 21},
+			"全面推进政务公开，扩大公众参与。", "加快数字福建建设，新建基站12000个。"),
+		doc(k201, 3, gazette.KindAnnouncement, "福建省人民政府关于网络安全宣传周活动的公告", "", gov, gazette.Date{Year: 2020, Month: 1, Day: 22},
+			`请勿在网页中嵌入<script>alert("x")</script>等代码，共同维护网络安全。`),
+		doc(k201, 4, gazette.KindRule, "福建省安全生产应急预案管理办法", "福建省人民政府令第215号", gov, gazette.Date{Year: 2020, Month: 1, Day: 23},
+			LongBody(300_000, "本办法自二〇二〇年三月一日起施行，由省应急管理厅负责解释。")...),
+	}
+	docs[0].Topic = "政务公开"
+	docs[2].Validity = gazette.Status{State: gazette.Amended, Since: gazette.Date{Year: 2020, Month: 1, Day: 20}, ChangedBy: "2020-1-1"}
+	out := make([]gazette.SearchDoc, len(docs))
+	for i, d := range docs {
+		out[i] = gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("fp-%s-v1", d.ID)}
+	}
+	return out
+}
+
+// LongBody returns paragraphs of ordinary legal prose adding up to about
+// runes characters, ending with last, which appears nowhere else.
+func LongBody(runes int, last string) []string {
+	var paras []string
+	n := 0
+	for i := 1; n < runes; i++ {
+		p := fmt.Sprintf("第%d条 县级以上人民政府应当加强对安全生产工作的领导，建立健全协调机制，第%d项措施应当落实到位，及时研究解决重大问题。", i, i)
+		paras = append(paras, p)
+		n += len([]rune(p))
+	}
+	return append(paras, last)
+}
+
+// TestIndex runs the Index contract against indexes made by open. Each call
+// of open must return an empty index of its own.
+func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
+	t.Helper()
+	ctx := context.Background()
+	corpus := IndexCorpus()
+	load := func(t *testing.T) archive.Index {
+		t.Helper()
+		idx := open(t)
+		if err := idx.Put(ctx, corpus); err != nil {
+			t.Fatalf("Put corpus: %v", err)
+		}
+		return idx
+	}
+	search := func(t *testing.T, idx archive.Index, q gazette.Query) gazette.Results {
+		t.Helper()
+		res, err := archive.Search(ctx, idx, q)
+		if err != nil {
+			t.Fatalf("Search(%+v): %v", q, err)
+		}
+		return res
+	}
+	ids := func(res gazette.Results) []string {
+		out := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			out[i] = h.ID
+		}
+		return out
+	}
+	sameSet := func(got, want []string) bool {
+		g, w := slices.Clone(got), slices.Clone(want)
+		slices.Sort(g)
+		slices.Sort(w)
+		return slices.Equal(g, w)
+	}
+
+	t.Run("Matching", func(t *testing.T) {
+		idx := load(t)
+		cases := []struct {
+			name  string
+			text  string
+			want  []string // exactly these, in any order
+			first string   // and this one first, where set
+		}{
+			{"title words", "政务公开", []string{"2019-1-1", "2020-1-2"}, "2019-1-1"},
+			{"infix 处理 in 待处理", "处理", []string{"2019-1-2"}, ""},
+			{"infix 工程 in 在建工程", "工程", []string{"2020-1-1"}, ""},
+			{"infix 公开 in 政务公开", "公开", []string{"2019-1-1", "2020-1-2"}, ""},
+			{"two terms anywhere", "行政 许可", []string{"2019-2-1", "2019-2-2", "2020-1-1"}, ""},
+			{"phrase needs adjacency", `"行政许可"`, []string{"2019-2-1", "2020-1-1"}, ""},
+			{"curly-quoted phrase", "“行政许可”", []string{"2019-2-1", "2020-1-1"}, ""},
+			{"phrase in the wrong order", `"许可行政"`, nil, ""},
+			{"exclusion", "行政许可 -修改", []string{"2019-2-1"}, ""},
+			{"excluded phrase", `行政 -"依法作出"`, []string{"2019-2-1", "2020-1-1"}, ""},
+			{"full-width and Latin case", "ＳＣＲＩＰＴ", []string{"2020-1-3"}, ""},
+			{"digits", "12000", []string{"2020-1-2"}, ""},
+			{"authority words", "司法厅", []string{"2020-1-1"}, ""},
+			{"last words of a 300,000-character document", `"应急管理厅负责解释"`, []string{"2020-1-4"}, ""},
+			{"nothing matches", "核电站退役", nil, ""},
+			{"query syntax is just text", `title:政务 OR kind = "rule" AND 1=1`, nil, ""},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				res := search(t, idx, gazette.Query{Text: tc.text})
+				if !sameSet(ids(res), tc.want) || res.Total != len(tc.want) {
+					t.Errorf("%q found %v (total %d), want %v", tc.text, ids(res), res.Total, tc.want)
+				}
+				if tc.first != "" && (len(res.Hits) == 0 || res.Hits[0].ID != tc.first) {
+					t.Errorf("%q ranks %v, want %s first", tc.text, ids(res), tc.first)
+				}
+			})
+		}
+	})
+
+	t.Run("DocNumberInAnySpelling", func(t *testing.T) {
+		idx := load(t)
+		for _, text := range []string{
+			"闽政〔2019〕14号", "闽政[2019]14号", "闽政 2019 14号", "闽政（2019）14号", "闽政(2019)第14号",
+			"闽政〔２０１９〕１４号", "闽政【2019】14号", "闽\u200b政〔2019〕14号", "闽政〔2019〕14号 实施意见",
+		} {
+			res := search(t, idx, gazette.Query{Text: text})
+			if len(res.Hits) == 0 || res.Hits[0].ID != "2019-1-1" {
+				t.Errorf("%q ranks %v, want 2019-1-1 first", text, ids(res))
+			}
+		}
+		res := search(t, idx, gazette.Query{Text: "福建省人民政府令 第208号"})
+		if len(res.Hits) != 1 || res.Hits[0].ID != "2019-2-1" || res.Total != 1 {
+			t.Errorf("order number found %v (total %d), want just 2019-2-1", ids(res), res.Total)
+		}
+		n, _ := gazette.ParseDocNumber("闽政〔2019〕14号")
+		if got, err := idx.Lookup(ctx, n); err != nil || !slices.Equal(got, []string{"2019-1-1"}) {
+			t.Errorf("Lookup(%s) = %v, %v", n, got, err)
+		}
+		n, _ = gazette.ParseDocNumber("闽政〔2019〕15号")
+		if got, err := idx.Lookup(ctx, n); err != nil || len(got) != 0 {
+			t.Errorf("Lookup of an absent number = %v, %v; want none", got, err)
+		}
+	})
+
+	t.Run("Filters", func(t *testing.T) {
+		idx := load(t)
+		k192 := gazette.IssueKey{Year: 2019, Number: 2}
+		cases := []struct {
+			name string
+			q    gazette.Query
+			want []string
+		}{
+			{"kind", gazette.Query{Kinds: []gazette.Kind{gazette.KindRule}}, []string{"2019-2-1", "2020-1-4"}},
+			{"two kinds", gazette.Query{Kinds: []gazette.Kind{gazette.KindRule, gazette.KindAppointment}}, []string{"2019-2-1", "2019-2-2", "2020-1-4"}},
+			{"kind with words", gazette.Query{Text: "行政许可", Kinds: []gazette.Kind{gazette.KindDecision}}, []string{"2020-1-1"}},
+			{"joint authority", gazette.Query{Authorities: []string{"福建省司法厅"}}, []string{"2020-1-1"}},
+			{"authority is exact", gazette.Query{Authorities: []string{"福建省人民政府办公厅"}}, []string{"2019-1-2", "2020-1-2"}},
+			{"year", gazette.Query{Years: []int{2019}}, []string{"2019-1-1", "2019-1-2", "2019-2-1", "2019-2-2"}},
+			{"issue", gazette.Query{Issue: &k192}, []string{"2019-2-1", "2019-2-2"}},
+			{"published from", gazette.Query{From: gazette.Date{Year: 2020, Month: 1, Day: 21}}, []string{"2020-1-2", "2020-1-3", "2020-1-4"}},
+			{"published range, inclusive", gazette.Query{From: gazette.Date{Year: 2019, Month: 1, Day: 16}, To: gazette.Date{Year: 2019, Month: 2, Day: 15}}, []string{"2019-1-2", "2019-2-1"}},
+			{"signed range", gazette.Query{DateField: gazette.DateSigned, To: gazette.Date{Year: 2019, Month: 1, Day: 31}}, []string{"2019-1-1", "2019-1-2"}},
+			{"validity", gazette.Query{Validity: []gazette.Validity{gazette.Amended}}, []string{"2019-2-1"}},
+			{"topic", gazette.Query{Topics: []string{"政务公开"}}, []string{"2019-1-1"}},
+			{"hostile authority", gazette.Query{Authorities: []string{`福建省人民政府" OR kind = "rule`}}, nil},
+			{"hostile authority 2", gazette.Query{Authorities: []string{`福建省人民政府' OR '1'='1`, `\" OR \"`}}, nil},
+			{"hostile topic", gazette.Query{Topics: []string{`x") OR (topic EXISTS`}}, nil},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				res := search(t, idx, tc.q)
+				if !sameSet(ids(res), tc.want) || res.Total != len(tc.want) {
+					t.Errorf("found %v (total %d), want %v", ids(res), res.Total, tc.want)
+				}
+			})
+		}
+	})
+
+	t.Run("Facets", func(t *testing.T) {
+		idx := load(t)
+		res := search(t, idx, gazette.Query{})
+		count := func(list []gazette.FacetCount, v string) int {
+			for _, f := range list {
+				if f.Value == v {
+					return f.Count
+				}
+			}
+			return 0
+		}
+		if res.Total != len(corpus) {
+			t.Errorf("empty query total %d, want %d", res.Total, len(corpus))
+		}
+		checks := []struct {
+			name      string
+			list      []gazette.FacetCount
+			value     string
+			wantCount int
+		}{
+			{"kind rule", res.Facets.Kind, "rule", 2},
+			{"kind notice", res.Facets.Kind, "notice", 2},
+			{"year 2019", res.Facets.Year, "2019", 4},
+			{"year 2020", res.Facets.Year, "2020", 4},
+			{"validity in force", res.Facets.Validity, "in_force", 7},
+			{"validity amended", res.Facets.Validity, "amended", 1},
+			{"authority government", res.Facets.Authority, "福建省人民政府", 6},
+			{"authority justice", res.Facets.Authority, "福建省司法厅", 1},
+		}
+		for _, c := range checks {
+			if got := count(c.list, c.value); got != c.wantCount {
+				t.Errorf("facet %s = %d, want %d (facets %+v)", c.name, got, c.wantCount, res.Facets)
+			}
+		}
+		if len(res.Facets.Kind) > 0 && res.Facets.Kind[0].Count < res.Facets.Kind[len(res.Facets.Kind)-1].Count {
+			t.Errorf("kind facet not sorted by count: %v", res.Facets.Kind)
+		}
+		narrowed := search(t, idx, gazette.Query{Text: "行政许可"})
+		if got := count(narrowed.Facets.Kind, "rule"); got != 1 {
+			t.Errorf("facets of a search count its hits only: rule = %d, want 1", got)
+		}
+	})
+
+	t.Run("SortAndPages", func(t *testing.T) {
+		idx := load(t)
+		newest := search(t, idx, gazette.Query{Sort: gazette.SortNewest})
+		oldest := search(t, idx, gazette.Query{Sort: gazette.SortOldest})
+		if len(newest.Hits) == 0 || newest.Hits[0].ID != "2020-1-4" || oldest.Hits[0].ID != "2019-1-1" {
+			t.Errorf("newest first %v, oldest first %v", ids(newest), ids(oldest))
+		}
+		for i := 1; i < len(newest.Hits); i++ {
+			if newest.Hits[i].Published.Compare(newest.Hits[i-1].Published) > 0 {
+				t.Errorf("newest-first order broken at %d: %v", i, ids(newest))
+			}
+		}
+		var seen []string
+		for page := 1; page <= 3; page++ {
+			res := search(t, idx, gazette.Query{Sort: gazette.SortOldest, Page: page, PerPage: 3})
+			if res.Total != len(corpus) || res.Page != page || res.PerPage != 3 {
+				t.Errorf("page %d: total %d page %d per_page %d", page, res.Total, res.Page, res.PerPage)
+			}
+			seen = append(seen, ids(res)...)
+		}
+		if !slices.Equal(seen, ids(oldest)) {
+			t.Errorf("pages 1–3 of 3 = %v, want the whole list %v", seen, ids(oldest))
+		}
+		past := search(t, idx, gazette.Query{Page: 50, PerPage: 10})
+		if len(past.Hits) != 0 || past.Total != len(corpus) {
+			t.Errorf("a page past the end: %d hits, total %d", len(past.Hits), past.Total)
+		}
+	})
+
+	t.Run("Snippets", func(t *testing.T) {
+		idx := load(t)
+		res := search(t, idx, gazette.Query{Text: "网络安全 script"})
+		if len(res.Hits) != 1 {
+			t.Fatalf("found %v", ids(res))
+		}
+		s := res.Hits[0].Snippet
+		if strings.Contains(s, "<script") || !strings.Contains(s, "&lt;") || !strings.Contains(s, "<mark>网络安全</mark>") {
+			t.Errorf("snippet %q: want the text escaped and the match marked", s)
+		}
+		res = search(t, idx, gazette.Query{Text: `"应急管理厅负责解释"`})
+		if len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Snippet, "<mark>应急管理厅负责解释</mark>") {
+			t.Errorf("long document's snippet does not show the match at its end: %+v", res.Hits)
+		}
+		for _, h := range res.Hits {
+			if h.Title == "" || h.Kind == "" || h.Issue.Year == 0 || h.Pages.First == 0 {
+				t.Errorf("hit lacks its metadata: %+v", h)
+			}
+		}
+	})
+
+	t.Run("GetAndFingerprints", func(t *testing.T) {
+		idx := load(t)
+		h, err := idx.Get(ctx, "2019-2-1")
+		if err != nil || h.Title != corpus[2].Title || h.DocNumber != "福建省人民政府令第208号" || h.Validity != gazette.Amended ||
+			h.Issue != corpus[2].Issue || h.Published != corpus[2].Published {
+			t.Errorf("Get = %+v, %v", h, err)
+		}
+		if _, err := idx.Get(ctx, "2031-1-1"); !errors.Is(err, gazette.ErrNotFound) {
+			t.Errorf("Get of an absent ID: %v, want ErrNotFound", err)
+		}
+		fps, err := idx.Fingerprints(ctx)
+		if err != nil || len(fps) != len(corpus) {
+			t.Fatalf("Fingerprints = %d entries, %v; want %d", len(fps), err, len(corpus))
+		}
+		for _, d := range corpus {
+			if fps[d.ID] != d.Fingerprint {
+				t.Errorf("fingerprint of %s = %q, want %q", d.ID, fps[d.ID], d.Fingerprint)
+			}
+		}
+		if err := idx.Ping(ctx); err != nil {
+			t.Errorf("Ping: %v", err)
+		}
+	})
+
+	t.Run("UpdateAndDelete", func(t *testing.T) {
+		idx := load(t)
+		changed := corpus[0]
+		changed.Title = "福建省人民政府关于全面推进基层政务公开标准化的实施意见"
+		changed.Fingerprint = "fp-2019-1-1-v2"
+		shrunk := corpus[7]
+		shrunk.Body = []string{"本办法已由新的办法代替。"}
+		shrunk.Fingerprint = "fp-2020-1-4-v2"
+		if err := idx.Put(ctx, []gazette.SearchDoc{changed, shrunk}); err != nil {
+			t.Fatal(err)
+		}
+		if res := search(t, idx, gazette.Query{Text: "基层"}); !slices.Equal(ids(res), []string{"2019-1-1"}) {
+			t.Errorf("new title words find %v, want the updated document", ids(res))
+		}
+		if res := search(t, idx, gazette.Query{Text: `"应急管理厅负责解释"`}); res.Total != 0 {
+			t.Errorf("text removed from a document is still found: %v", ids(res))
+		}
+		if res := search(t, idx, gazette.Query{}); res.Total != len(corpus) {
+			t.Errorf("after updates the index holds %d documents, want %d", res.Total, len(corpus))
+		}
+		if err := idx.Delete(ctx, []string{"2019-1-2", "2031-9-9"}); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		if res := search(t, idx, gazette.Query{Text: "处理"}); res.Total != 0 {
+			t.Errorf("a deleted document is still found: %v", ids(res))
+		}
+		fps, err := idx.Fingerprints(ctx)
+		if err != nil || len(fps) != len(corpus)-1 || fps["2019-1-1"] != "fp-2019-1-1-v2" || fps["2019-1-2"] != "" {
+			t.Errorf("Fingerprints after update and delete = %v, %v", fps, err)
+		}
+	})
+
+	t.Run("BadQueries", func(t *testing.T) {
+		idx := load(t)
+		for name, q := range map[string]gazette.Query{
+			"over-long":       {Text: strings.Repeat("政务公开", 100)},
+			"absurd page":     {Text: "政务", Page: 1 << 30},
+			"negative page":   {Page: -1},
+			"huge per_page":   {PerPage: 100_000},
+			"backwards dates": {From: gazette.Date{Year: 2020, Month: 1, Day: 1}, To: gazette.Date{Year: 2019, Month: 1, Day: 1}},
+			"unknown kind":    {Kinds: []gazette.Kind{"law"}},
+			"unknown sort":    {Sort: "random"},
+			"control chars":   {Authorities: []string{"福建\x00省"}},
+		} {
+			if _, err := archive.Search(ctx, idx, q); !errors.Is(err, gazette.ErrInvalid) {
+				t.Errorf("%s: %v, want ErrInvalid", name, err)
+			}
+		}
+	})
+}

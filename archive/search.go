@@ -1,0 +1,162 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Search runs q on idx the same way for every backend. When the query names
+// document numbers (in any spelling), the documents holding them come first
+// on page 1, before the index's hits for the rest of the words; a query that
+// is only a document number returns exactly those documents. Filters apply
+// to those documents too, except date ranges on effective and expiry dates,
+// which only the index knows. Total counts them once (a pinned document the
+// index also matches on a later page is the one case counted twice).
+// Errors: gazette.ErrInvalid for a malformed query, backend errors.
+func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, error) {
+	if err := q.Normalize(); err != nil {
+		return gazette.Results{}, err
+	}
+	qt, err := gazette.ParseQueryText(q.Text)
+	if err != nil {
+		return gazette.Results{}, err
+	}
+	if len(qt.DocNumbers) == 0 {
+		return idx.Search(ctx, q)
+	}
+	var pinned []gazette.Hit
+	for _, n := range qt.DocNumbers {
+		ids, err := idx.Lookup(ctx, n)
+		if err != nil {
+			return gazette.Results{}, fmt.Errorf("archive: search: lookup %s: %w", n, err)
+		}
+		for _, id := range ids {
+			if slices.ContainsFunc(pinned, func(h gazette.Hit) bool { return h.ID == id }) {
+				continue
+			}
+			h, err := idx.Get(ctx, id)
+			if err != nil {
+				return gazette.Results{}, fmt.Errorf("archive: search: %s: %w", id, err)
+			}
+			if passes(h, q) {
+				pinned = append(pinned, h)
+			}
+		}
+	}
+	rest := q
+	rest.Text = withoutDocNumbers(qt)
+	var res gazette.Results
+	if rest.Text == "" {
+		// Only numbers were asked for: the facets describe just those.
+		res = gazette.Results{Page: q.Page, PerPage: q.PerPage}
+		res.Facets = facetsOf(pinned)
+	} else if res, err = idx.Search(ctx, rest); err != nil {
+		return gazette.Results{}, err
+	}
+	if q.Page == 1 {
+		hits := slices.Clone(pinned)
+		for _, h := range res.Hits {
+			if !slices.ContainsFunc(pinned, func(p gazette.Hit) bool { return p.ID == h.ID }) {
+				hits = append(hits, h)
+			}
+		}
+		res.Total += len(hits) - len(res.Hits)
+		res.Hits = hits
+	} else {
+		res.Total += len(pinned)
+	}
+	return res, nil
+}
+
+// withoutDocNumbers rebuilds the query text without its document numbers,
+// in the syntax ParseQueryText reads.
+func withoutDocNumbers(qt gazette.QueryText) string {
+	var s string
+	add := func(part string) {
+		if s != "" {
+			s += " "
+		}
+		s += part
+	}
+	for _, t := range qt.Terms {
+		add(t)
+	}
+	for _, p := range qt.Phrases {
+		add(`"` + p + `"`)
+	}
+	if s == "" {
+		return ""
+	}
+	for _, x := range qt.Excluded {
+		add(`-"` + x + `"`)
+	}
+	return s
+}
+
+// passes applies q's filters to a hit found by number.
+func passes(h gazette.Hit, q gazette.Query) bool {
+	if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, h.Kind) {
+		return false
+	}
+	if len(q.Validity) > 0 && !slices.Contains(q.Validity, h.Validity) {
+		return false
+	}
+	if len(q.Years) > 0 && !slices.Contains(q.Years, h.Issue.Year) {
+		return false
+	}
+	if q.Issue != nil && *q.Issue != h.Issue {
+		return false
+	}
+	if len(q.Authorities) > 0 && !slices.ContainsFunc(h.Authorities, func(a string) bool { return slices.Contains(q.Authorities, a) }) {
+		return false
+	}
+	var d gazette.Date
+	switch q.DateField {
+	case gazette.DateSigned:
+		d = h.Signed
+	case gazette.DatePublished:
+		d = h.Published
+	default:
+		return true
+	}
+	if (!q.From.IsZero() || !q.To.IsZero()) && d.IsZero() {
+		return false
+	}
+	return (q.From.IsZero() || d.Compare(q.From) >= 0) && (q.To.IsZero() || d.Compare(q.To) <= 0)
+}
+
+func facetsOf(hits []gazette.Hit) gazette.Facets {
+	var f gazette.Facets
+	inc := func(list *[]gazette.FacetCount, v string) {
+		for i := range *list {
+			if (*list)[i].Value == v {
+				(*list)[i].Count++
+				return
+			}
+		}
+		*list = append(*list, gazette.FacetCount{Value: v, Count: 1})
+	}
+	for _, h := range hits {
+		inc(&f.Kind, string(h.Kind))
+		inc(&f.Year, fmt.Sprint(h.Issue.Year))
+		inc(&f.Validity, string(h.Validity))
+		for _, a := range h.Authorities {
+			inc(&f.Authority, a)
+		}
+	}
+	for _, list := range []*[]gazette.FacetCount{&f.Kind, &f.Authority, &f.Year, &f.Validity} {
+		slices.SortFunc(*list, func(a, b gazette.FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			if a.Value < b.Value {
+				return -1
+			}
+			return 1
+		})
+	}
+	return f
+}
