@@ -62,15 +62,15 @@ func TestQueryNormalize(t *testing.T) {
 	}
 	bad := map[string]Query{
 		"page past the result window": {Page: MaxResultWindow, PerPage: 10},
-		"negative per page":                   {PerPage: -5},
-		"bad date field":                      {DateField: "created"},
-		"date out of range":                   {From: Date{Year: 1800, Month: 1, Day: 1}},
-		"bad validity":                        {Validity: []Validity{"valid"}},
-		"bad year":                            {Years: []int{20190}},
-		"bad issue":                           {Issue: &IssueKey{Year: 2019}},
-		"empty authority":                     {Authorities: []string{""}},
-		"long topic":                          {Topics: []string{strings.Repeat("长", 101)}},
-		"invalid UTF-8":                       {Text: "\xff"},
+		"negative per page":           {PerPage: -5},
+		"bad date field":              {DateField: "created"},
+		"date out of range":           {From: Date{Year: 1800, Month: 1, Day: 1}},
+		"bad validity":                {Validity: []Validity{"valid"}},
+		"bad year":                    {Years: []int{20190}},
+		"bad issue":                   {Issue: &IssueKey{Year: 2019}},
+		"empty authority":             {Authorities: []string{""}},
+		"long topic":                  {Topics: []string{strings.Repeat("长", 101)}},
+		"invalid UTF-8":               {Text: "\xff"},
 	}
 	for name, q := range bad {
 		if err := q.Normalize(); !errors.Is(err, ErrInvalid) {
