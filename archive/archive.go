@@ -23,15 +23,17 @@ import (
 // replicas sharing one Blobs backend.
 type Archive struct {
 	blobs Blobs
+	index Index // nil: storage only, nothing is indexed
 	log   *slog.Logger
 }
 
-// New returns an Archive over blobs. A nil logger discards logs.
-func New(blobs Blobs, log *slog.Logger) *Archive {
+// New returns an Archive over blobs that keeps idx up to date; idx may be
+// nil for tools that touch storage only. A nil logger discards logs.
+func New(blobs Blobs, idx Index, log *slog.Logger) *Archive {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Archive{blobs: blobs, log: log}
+	return &Archive{blobs: blobs, index: idx, log: log}
 }
 
 // Manifest is the commit record of a published issue. It is written last, and
@@ -74,6 +76,10 @@ func manifestKey(k gazette.IssueKey) string {
 // set, they must match). issue.Contents is derived from docs, which must be in
 // print order with IDs gazette.DocumentID(key, 1..n).
 //
+// Publish returns once the issue is searchable in the index, if there is
+// one. An index failure after the commit is reported with the committed
+// manifest; publishing again, or the reconciler, brings the index up to date.
+//
 // Publishing the same issue again returns its manifest unchanged. Errors:
 // gazette.ErrInvalid (naming the fields), gazette.ErrExist (a different issue
 // holds the same year and number), and storage errors.
@@ -89,7 +95,10 @@ func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadS
 	}
 	// A manifest already there is either this very issue (a retry) or another.
 	if existing, err := a.manifest(ctx, key); err == nil {
-		return sameIssue(existing, manifest, key)
+		if _, err := sameIssue(existing, manifest, key); err != nil {
+			return nil, err
+		}
+		return existing, a.indexIssue(ctx, existing, docs)
 	} else if !errors.Is(err, gazette.ErrNotFound) {
 		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
 	}
@@ -113,13 +122,31 @@ func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadS
 		if rerr != nil {
 			return nil, fmt.Errorf("archive: publish %s: %w", key, rerr)
 		}
-		return sameIssue(existing, manifest, key)
+		if _, err := sameIssue(existing, manifest, key); err != nil {
+			return nil, err
+		}
+		return existing, a.indexIssue(ctx, existing, docs)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("archive: publish %s: commit manifest: %w", key, err)
 	}
 	a.log.InfoContext(ctx, "issue published", "issue", key.String(), "documents", len(m.Documents), "pdf_sha256", m.PDF.SHA256)
-	return m, nil
+	return m, a.indexIssue(ctx, m, docs)
+}
+
+// indexIssue puts the documents of a committed issue into the index.
+func (a *Archive) indexIssue(ctx context.Context, m *Manifest, docs []gazette.Document) error {
+	if a.index == nil {
+		return nil
+	}
+	batch := make([]gazette.SearchDoc, len(docs))
+	for i, d := range docs {
+		batch[i] = gazette.SearchDoc{Document: d, Fingerprint: m.Documents[i].SHA256}
+	}
+	if err := a.index.Put(ctx, batch); err != nil {
+		return fmt.Errorf("archive: issue %s is published but not yet searchable: %w", m.Issue.Key(), err)
+	}
+	return nil
 }
 
 // prepare validates the issue and its documents and builds the manifest and

@@ -82,7 +82,7 @@ func checkInvisible(t *testing.T, a *archive.Archive, s archivetest.Sample) {
 
 func TestPublishAndRead(t *testing.T) {
 	ctx := context.Background()
-	a := archive.New(archivetest.NewMemBlobs(), nil)
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
 	checkInvisible(t, a, archivetest.NewSample(2019, 12, 6))
 
 	s12 := archivetest.NewSample(2019, 12, 6)
@@ -124,7 +124,7 @@ func TestPublishAndRead(t *testing.T) {
 
 func TestPublishIsIdempotent(t *testing.T) {
 	blobs := archivetest.NewMemBlobs()
-	a := archive.New(blobs, nil)
+	a := archive.New(blobs, nil, nil)
 	s := archivetest.NewSample(2019, 12, 4)
 	first := publish(t, a, s)
 	objects, _ := blobs.List(context.Background(), "")
@@ -140,7 +140,7 @@ func TestPublishIsIdempotent(t *testing.T) {
 }
 
 func TestPublishRefusesADifferentIssueUnderATakenNumber(t *testing.T) {
-	a := archive.New(archivetest.NewMemBlobs(), nil)
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
 	s := archivetest.NewSample(2019, 12, 4)
 	publish(t, a, s)
 	other := archivetest.NewSample(2019, 12, 5) // same year and number, other content
@@ -171,7 +171,7 @@ func TestPublishRefusesInvalidInputAndStoresNothing(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			blobs := archivetest.NewMemBlobs()
-			a := archive.New(blobs, nil)
+			a := archive.New(blobs, nil, nil)
 			s := archivetest.NewSample(2019, 12, 4)
 			tc.edit(&s)
 			_, err := a.Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
@@ -202,11 +202,11 @@ func TestPublishFailureAtEveryStep(t *testing.T) {
 	for allow := range steps {
 		blobs := archivetest.NewMemBlobs()
 		faulty := &archivetest.Faulty{Blobs: blobs, Allow: allow}
-		_, err := archive.New(faulty, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
+		_, err := archive.New(faulty, nil, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
 		if !errors.Is(err, archivetest.ErrInjected) {
 			t.Fatalf("write %d failing: Publish = %v, want the injected fault", allow+1, err)
 		}
-		a := archive.New(blobs, nil)
+		a := archive.New(blobs, nil, nil)
 		checkInvisible(t, a, s)
 		publish(t, a, s)
 		checkPublished(t, a, s)
@@ -215,11 +215,11 @@ func TestPublishFailureAtEveryStep(t *testing.T) {
 
 func TestPublishDetectsDamagedLeftovers(t *testing.T) {
 	blobs := archivetest.NewMemBlobs()
-	a := archive.New(blobs, nil)
+	a := archive.New(blobs, nil, nil)
 	s := archivetest.NewSample(2019, 12, 2)
 	// Learn where the PDF goes, then plant same-sized garbage there as a
 	// damaged earlier attempt would.
-	m := publish(t, archive.New(archivetest.NewMemBlobs(), nil), s)
+	m := publish(t, archive.New(archivetest.NewMemBlobs(), nil, nil), s)
 	junk := bytes.Repeat([]byte{'x'}, len(s.PDF))
 	if _, err := blobs.Put(context.Background(), m.PDF.Key, bytes.NewReader(junk), int64(len(junk)), gazette.PutOptions{}); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestPublishDetectsDamagedLeftovers(t *testing.T) {
 }
 
 func TestConcurrentPublishers(t *testing.T) {
-	a := archive.New(archivetest.NewMemBlobs(), nil)
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
 	same := archivetest.NewSample(2021, 7, 3)
 	var wg sync.WaitGroup
 	errs := make([]error, 6)

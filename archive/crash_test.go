@@ -36,7 +36,7 @@ func crashChild() {
 		select {} // the signal is on its way
 	}}
 	s := crashSample()
-	_, err = archive.New(faulty, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
+	_, err = archive.New(faulty, nil, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
 	fmt.Fprintln(os.Stderr, "crash child: Publish returned without crashing:", err)
 	os.Exit(4)
 }
@@ -59,7 +59,7 @@ func TestPublishSurvivesAKilledProcess(t *testing.T) {
 				if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 					t.Fatalf("child killed after write %d: %v, want death by SIGKILL; output:\n%s", after, err, out)
 				}
-				a := archive.New(blobs, nil)
+				a := archive.New(blobs, nil, nil)
 				if after < steps {
 					checkInvisible(t, a, s)
 				} else {
@@ -82,11 +82,11 @@ func TestPublishFailureAtEveryStepOnRealBackends(t *testing.T) {
 			for allow := range steps {
 				blobs, _ := be.open(t)
 				faulty := &archivetest.Faulty{Blobs: blobs, Allow: allow}
-				_, err := archive.New(faulty, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
+				_, err := archive.New(faulty, nil, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
 				if !errors.Is(err, archivetest.ErrInjected) {
 					t.Fatalf("write %d failing: %v, want the injected fault", allow+1, err)
 				}
-				a := archive.New(blobs, nil)
+				a := archive.New(blobs, nil, nil)
 				checkInvisible(t, a, s)
 				publish(t, a, s)
 				checkPublished(t, a, s)
@@ -104,7 +104,7 @@ func TestPublishedObjectsAreImmutable(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
 			blobs, _ := be.open(t)
-			a := archive.New(blobs, nil)
+			a := archive.New(blobs, nil, nil)
 			m := publish(t, a, s)
 			keys := []string{m.PDF.Key, "issues/2019/2019-12.json"}
 			for _, d := range m.Documents {

@@ -19,7 +19,7 @@ func (downBlobs) Ping(context.Context) error { return errors.New("connection ref
 
 func newServer(t *testing.T, blobs archive.Blobs) http.Handler {
 	t.Helper()
-	s, err := frontend.New(frontend.Config{Archive: archive.New(blobs, nil)})
+	s, err := frontend.New(frontend.Config{Archive: archive.New(blobs, nil, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestUnknownRouteIsProblemJSON(t *testing.T) {
 }
 
 func TestBadTrustedProxyIsRefused(t *testing.T) {
-	_, err := frontend.New(frontend.Config{Archive: archive.New(archivetest.NewMemBlobs(), nil), TrustedProxies: []string{"not-an-ip"}})
+	_, err := frontend.New(frontend.Config{Archive: archive.New(archivetest.NewMemBlobs(), nil, nil), TrustedProxies: []string{"not-an-ip"}})
 	if err == nil {
 		t.Fatal("New accepted a malformed trusted proxy")
 	}

@@ -1,0 +1,184 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Drift is what differs between storage, the truth, and the search index.
+type Drift struct {
+	Documents int      // documents in storage
+	Missing   []string // in storage, not in the index
+	Stale     []string // in the index with another record's fingerprint
+	Orphaned  []string // in the index, not in storage
+}
+
+// Clean reports whether the index matches storage.
+func (d Drift) Clean() bool { return len(d.Missing)+len(d.Stale)+len(d.Orphaned) == 0 }
+
+// Progress receives how many of total documents have been handled; it may
+// be nil.
+type Progress func(done, total int)
+
+// reindexBatch is how many documents go to the index per Put: large enough
+// to amortise a backend round trip, small enough to bound memory.
+const reindexBatch = 500
+
+// Reconcile compares storage with the index and, when repair is set, fixes
+// every difference: missing and stale documents are indexed from their
+// stored records, orphans are deleted. It is safe to run at any time,
+// also concurrently with publishing, and from several replicas.
+func (a *Archive) Reconcile(ctx context.Context, repair bool, progress Progress) (Drift, error) {
+	if a.index == nil {
+		return Drift{}, fmt.Errorf("archive: reconcile: no index configured: %w", gazette.ErrInvalid)
+	}
+	want, err := a.storedFingerprints(ctx)
+	if err != nil {
+		return Drift{}, fmt.Errorf("archive: reconcile: %w", err)
+	}
+	have, err := a.index.Fingerprints(ctx)
+	if err != nil {
+		return Drift{}, fmt.Errorf("archive: reconcile: read index: %w", err)
+	}
+	d := Drift{Documents: len(want)}
+	for id, fp := range want {
+		switch got, ok := have[id]; {
+		case !ok:
+			d.Missing = append(d.Missing, id)
+		case got != fp:
+			d.Stale = append(d.Stale, id)
+		}
+	}
+	for id := range have {
+		if _, ok := want[id]; !ok {
+			d.Orphaned = append(d.Orphaned, id)
+		}
+	}
+	slices.Sort(d.Missing)
+	slices.Sort(d.Stale)
+	slices.Sort(d.Orphaned)
+	if !repair || d.Clean() {
+		return d, nil
+	}
+	if err := a.reindex(ctx, append(slices.Clone(d.Missing), d.Stale...), progress); err != nil {
+		return d, err
+	}
+	// An issue published since storage was read shows up as orphaned:
+	// check storage again, so reconciling never unindexes a new issue.
+	var gone []string
+	for _, id := range d.Orphaned {
+		if _, err := a.Document(ctx, id); errors.Is(err, gazette.ErrNotFound) || errors.Is(err, gazette.ErrInvalid) {
+			gone = append(gone, id)
+		} else if err != nil {
+			return d, fmt.Errorf("archive: reconcile: %w", err)
+		}
+	}
+	if len(gone) > 0 {
+		if err := a.index.Delete(ctx, gone); err != nil {
+			return d, fmt.Errorf("archive: reconcile: delete orphans: %w", err)
+		}
+	}
+	a.log.InfoContext(ctx, "index reconciled", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned))
+	return d, nil
+}
+
+// Reindex puts every stored document into the index again and deletes
+// what storage does not hold: a full rebuild, for a new or changed index.
+func (a *Archive) Reindex(ctx context.Context, progress Progress) (Drift, error) {
+	if a.index == nil {
+		return Drift{}, fmt.Errorf("archive: reindex: no index configured: %w", gazette.ErrInvalid)
+	}
+	want, err := a.storedFingerprints(ctx)
+	if err != nil {
+		return Drift{}, fmt.Errorf("archive: reindex: %w", err)
+	}
+	ids := make([]string, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if err := a.reindex(ctx, ids, progress); err != nil {
+		return Drift{}, err
+	}
+	// Whatever is left over is orphaned.
+	d, err := a.Reconcile(ctx, true, nil)
+	d.Documents = len(want)
+	return d, err
+}
+
+// reindex indexes the stored documents with the given IDs, in batches.
+func (a *Archive) reindex(ctx context.Context, ids []string, progress Progress) error {
+	batch := make([]gazette.SearchDoc, 0, reindexBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := a.index.Put(ctx, batch); err != nil {
+			return fmt.Errorf("archive: index: %w", err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	manifests := map[gazette.IssueKey]*Manifest{}
+	for i, id := range ids {
+		key, seq, err := gazette.ParseDocumentID(id)
+		if err != nil {
+			return err
+		}
+		m, ok := manifests[key]
+		if !ok {
+			if m, err = a.Manifest(ctx, key); err != nil {
+				return err
+			}
+			manifests[key] = m
+		}
+		d, err := a.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, gazette.SearchDoc{Document: *d, Fingerprint: m.Documents[seq-1].SHA256})
+		if len(batch) == reindexBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(ids))
+		}
+	}
+	return flush()
+}
+
+// storedFingerprints maps every published document's ID to the SHA-256 of
+// its record, from the manifests.
+func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, error) {
+	keys, err := a.issueKeys(ctx, "issues/")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, k := range keys {
+		m, err := a.Manifest(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range m.Documents {
+			out[ref.ID] = ref.SHA256
+		}
+	}
+	return out, nil
+}
+
+// Search runs q on the configured index; see the package function Search.
+// Errors: gazette.ErrInvalid for a malformed query or when no index is
+// configured, backend errors.
+func (a *Archive) Search(ctx context.Context, q gazette.Query) (gazette.Results, error) {
+	if a.index == nil {
+		return gazette.Results{}, fmt.Errorf("archive: search: no index configured: %w", gazette.ErrInvalid)
+	}
+	return Search(ctx, a.index, q)
+}
