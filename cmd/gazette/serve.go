@@ -48,7 +48,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	if err != nil {
 		return fmt.Errorf("storage: %w", err)
 	}
-	arch := archive.New(blobs, log)
+	arch := archive.New(blobs, nil, log)
 	srv, err := frontend.New(frontend.Config{Archive: arch, Log: log, TrustedProxies: proxies, Version: version()})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES: %w", err)
