@@ -1,0 +1,206 @@
+package bleveindex
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Segmentation. Chinese has no spaces between words and no dictionary is
+// used, so text is cut into units and every unit takes one position:
+//
+//   - a CJK character (Han, kana, Hangul) yields, at its own position, the
+//     bigram of it and the next character when that is CJK too, and its
+//     unigram when it starts or ends a run of CJK characters:
+//     政务公开 → 政@0 政务@0 务公@1 公开@2 开@3;
+//   - a run of other letters, digits and marks is one word: 12000, script;
+//   - punctuation and symbols separate units and end a run; spaces and tabs
+//     separate words but not CJK characters (PDF text is full of stray
+//     spaces inside Chinese sentences), and a line break leaves a gap of
+//     positions so that no phrase spans two paragraphs.
+//
+// Every CJK character is also indexed once per document, without position,
+// in a companion field (see charsAnalyzer), for single-character queries.
+//
+// A query term is matched by the same units: a multi-character Han term
+// becomes the phrase of its bigrams, which must be adjacent and in order (处理
+// is 处理@0 and matches 待处理; 政务公开 is 政务@0 务公@1 公开@2); a lone
+// character is looked up in the companion field; in a mixed term such as
+// 2020年 a one-character run is next to a word, so in any matching text it
+// starts or ends a run and has its unigram: 2020@0 年@1. Text is folded with
+// gazette.FoldSearchText first, on both sides, so full-width letters and
+// digits, case and zero-width characters make no difference.
+
+const (
+	// paragraphGap is the number of positions a line break skips.
+	paragraphGap = 8
+	// maxWordBytes caps one word token; longer runs (a base64 blob in a
+	// body, say) are cut, on both the index and the query side.
+	maxWordBytes = 64
+)
+
+func isCJK(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !isCJK(r)
+}
+
+// unit is one token of segmented text: a CJK unigram or bigram, or a word.
+type unit struct {
+	term       string
+	pos        int // 0-based
+	start, end int // byte offsets in the folded text
+	cjk        bool
+	bigram     bool
+}
+
+// segment cuts folded text into units and calls emit for each, in
+// non-decreasing order of position. With query set, line breaks are plain
+// spaces. It returns the number of positions used.
+func segment(s string, query bool, emit func(u unit)) int {
+	pos := 0
+	prev := -1       // byte offset of the previous CJK character while its run goes on
+	prevPos := 0     // and its position
+	runStart := true // whether prev starts its run
+	// endRun emits the unigram of the last character of a run.
+	endRun := func() {
+		if prev >= 0 && !runStart {
+			_, w := utf8.DecodeRuneInString(s[prev:])
+			emit(unit{term: s[prev : prev+w], pos: prevPos, start: prev, end: prev + w, cjk: true})
+		}
+		prev = -1
+	}
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isCJK(r):
+			if prev >= 0 {
+				_, pw := utf8.DecodeRuneInString(s[prev:])
+				emit(unit{term: s[prev:prev+pw] + s[i:i+w], pos: prevPos, start: prev, end: i + w, cjk: true, bigram: true})
+				runStart = false
+			} else {
+				emit(unit{term: s[i : i+w], pos: pos, start: i, end: i + w, cjk: true})
+				runStart = true
+			}
+			prev, prevPos = i, pos
+			pos++
+			i += w
+		case isWordRune(r):
+			endRun()
+			j := i + w
+			for j < len(s) {
+				r, w := utf8.DecodeRuneInString(s[j:])
+				if !isWordRune(r) {
+					break
+				}
+				j += w
+			}
+			end := j
+			if end-i > maxWordBytes {
+				end = i + maxWordBytes
+				for end > i && !utf8.RuneStart(s[end]) {
+					end--
+				}
+			}
+			emit(unit{term: s[i:end], pos: pos, start: i, end: j})
+			pos++
+			i = j
+		case r == '\n' && !query:
+			endRun()
+			pos += paragraphGap
+			i += w
+		case unicode.IsSpace(r):
+			i += w // a space does not break a run of CJK characters
+		default:
+			endRun()
+			i += w
+		}
+	}
+	endRun()
+	return pos
+}
+
+// analyzer is the bleve analyzer of every searchable text field: folding
+// and segmentation as described above.
+type analyzer struct{}
+
+// Analyze implements analysis.Analyzer.
+func (analyzer) Analyze(input []byte) analysis.TokenStream {
+	s := gazette.FoldSearchText(string(input))
+	out := make(analysis.TokenStream, 0, len(s)/3)
+	segment(s, false, func(u unit) {
+		typ := analysis.AlphaNumeric
+		if u.cjk {
+			typ = analysis.Ideographic
+		}
+		out = append(out, &analysis.Token{
+			Term: []byte(u.term), Start: u.start, End: u.end, Position: u.pos + 1, Type: typ,
+		})
+	})
+	return out
+}
+
+// charsAnalyzer is the analyzer of the companion fields: every CJK
+// character of the text, once.
+type charsAnalyzer struct{}
+
+// Analyze implements analysis.Analyzer.
+func (charsAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	s := gazette.FoldSearchText(string(input))
+	seen := make(map[rune]bool, 256)
+	var out analysis.TokenStream
+	for i, r := range s {
+		if !seen[r] && isCJK(r) {
+			seen[r] = true
+			w := utf8.RuneLen(r)
+			out = append(out, &analysis.Token{Term: []byte(s[i : i+w]), Start: i, End: i + w, Position: len(out) + 1, Type: analysis.Ideographic})
+		}
+	}
+	return out
+}
+
+// queryTerms turns one query term or phrase into the terms of a bleve
+// phrase, one per position, "" where any term will do. A lone CJK character
+// is returned with char set: it is to be looked up in the companion fields.
+// Terms is empty when the text holds nothing indexable (only punctuation).
+func queryTerms(text string) (terms []string, char bool) {
+	type slot struct {
+		term   string
+		cjk    bool
+		bigram bool
+	}
+	var slots []slot
+	segment(gazette.FoldSearchText(text), true, func(u unit) {
+		for len(slots) <= u.pos {
+			slots = append(slots, slot{})
+		}
+		// A bigram beats the unigram at its position: it says more.
+		if s := &slots[u.pos]; s.term == "" || u.bigram {
+			*s = slot{u.term, u.cjk, u.bigram}
+		}
+	})
+	if len(slots) == 1 && slots[0].cjk && !slots[0].bigram {
+		return []string{slots[0].term}, true
+	}
+	terms = make([]string, len(slots))
+	for i, s := range slots {
+		// A character already covered by the bigram before it is implied.
+		if i > 0 && slots[i-1].bigram && !s.bigram {
+			continue
+		}
+		terms[i] = s.term
+	}
+	for len(terms) > 0 && terms[len(terms)-1] == "" {
+		terms = terms[:len(terms)-1]
+	}
+	return terms, false
+}

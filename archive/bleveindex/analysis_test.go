@@ -1,0 +1,97 @@
+package bleveindex
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSegment(t *testing.T) {
+	cases := []struct {
+		name string
+		text string
+		want string // term@position, space-separated
+	}{
+		{"Han run", "政务公开", "政@0 政务@0 务公@1 公开@2 开@3"},
+		{"single Han", "省", "省@0"},
+		{"Latin and digits are words", "GB/T 9704-2012", "gb@0 t@1 9704@2 2012@3"},
+		{"mixed", "基站12000个", "基@0 基站@0 站@1 12000@2 个@3"},
+		{"punctuation breaks a run", "管理，服务", "管@0 管理@0 理@1 服@2 服务@2 务@3"},
+		{"spaces do not break a run", "全省 工作", "全@0 全省@0 省工@1 工作@2 作@3"},
+		{"line break leaves a gap", "管理\n办法", fmt.Sprintf("管@0 管理@0 理@1 办@%d 办法@%[1]d 法@%d", 2+paragraphGap, 3+paragraphGap)},
+		{"full-width folded", "ＳＣＲＩＰＴ２０１９", "script2019@0"},
+		{"zero-width removed", "闽\u200b政", "闽@0 闽政@0 政@1"},
+		{"Han zero", "二〇二〇", "二@0 二〇@0 〇二@1 二〇@2 〇@3"},
+		{"one-character runs", "第208号", "第@0 208@1 号@2"},
+		{"symbols only", "《》—…", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, tok := range (analyzer{}).Analyze([]byte(tc.text)) {
+				got = append(got, fmt.Sprintf("%s@%d", tok.Term, tok.Position-1))
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("%q: got %s, want %s", tc.text, g, tc.want)
+			}
+		})
+	}
+}
+
+func TestSegmentCapsLongWords(t *testing.T) {
+	long := strings.Repeat("é", 100) // two bytes each
+	toks := (analyzer{}).Analyze([]byte(long))
+	if len(toks) != 1 || len(toks[0].Term) > maxWordBytes || !strings.HasPrefix(long, string(toks[0].Term)) {
+		t.Errorf("a 200-byte word gave %d tokens, first %q", len(toks), toks[0].Term)
+	}
+	if got, _ := queryTerms(long); len(got) != 1 || got[0] != string(toks[0].Term) {
+		t.Errorf("query side cut the word differently: %q", got)
+	}
+}
+
+func TestQueryTerms(t *testing.T) {
+	cases := []struct {
+		text string
+		want []string
+		char bool
+	}{
+		{"处理", []string{"处理"}, false},
+		{"政务公开", []string{"政务", "务公", "公开"}, false},
+		{"省", []string{"省"}, true},
+		{"（省）", []string{"省"}, true},
+		{"2020年", []string{"2020", "年"}, false},
+		{"全省2020", []string{"全省", "", "2020"}, false},
+		{"第208号", []string{"第", "208", "号"}, false},
+		{"ＳＣＲＩＰＴ", []string{"script"}, false},
+		{"全省 工作", []string{"全省", "省工", "工作"}, false},
+		{"title:政务", []string{"title", "政务"}, false},
+		{"…", []string{}, false},
+	}
+	for _, tc := range cases {
+		if got, char := queryTerms(tc.text); !slices.Equal(got, tc.want) || char != tc.char {
+			t.Errorf("queryTerms(%q) = %q, %v; want %q, %v", tc.text, got, char, tc.want, tc.char)
+		}
+	}
+}
+
+func TestCharsAnalyzer(t *testing.T) {
+	var got []string
+	for _, tok := range (charsAnalyzer{}).Analyze([]byte("政务公开，公开透明abc")) {
+		got = append(got, string(tok.Term))
+	}
+	if want := []string{"政", "务", "公", "开", "透", "明"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestOrderKey(t *testing.T) {
+	ids := []string{"2019-1-2", "2019-1-10", "2019-2-1", "2019-s1-1", "2020-1-1", "weird"}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = orderKey(id)
+	}
+	if !slices.IsSorted(keys) {
+		t.Errorf("order keys of %v are not in print order: %v", ids, keys)
+	}
+}
