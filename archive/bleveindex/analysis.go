@@ -5,8 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-
-	"github.com/gazette-archive/gazette/gazette"
 )
 
 // Segmentation. Chinese has no spaces between words and no dictionary is
@@ -31,7 +29,7 @@ import (
 // character is looked up in the companion field; in a mixed term such as
 // 2020年 a one-character run is next to a word, so in any matching text it
 // starts or ends a run and has its unigram: 2020@0 年@1. Text is folded with
-// gazette.FoldSearchText first, on both sides, so full-width letters and
+// gazette.FoldSearchText (see fold) first, on both sides, so full-width letters and
 // digits, case and zero-width characters make no difference.
 
 const (
@@ -135,7 +133,7 @@ type analyzer struct{}
 
 // Analyze implements analysis.Analyzer.
 func (analyzer) Analyze(input []byte) analysis.TokenStream {
-	s := gazette.FoldSearchText(string(input))
+	s := fold(string(input))
 	out := make(analysis.TokenStream, 0, len(s)/3)
 	segment(s, false, func(u unit) {
 		typ := analysis.AlphaNumeric
@@ -155,7 +153,7 @@ type charsAnalyzer struct{}
 
 // Analyze implements analysis.Analyzer.
 func (charsAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	s := gazette.FoldSearchText(string(input))
+	s := fold(string(input))
 	seen := make(map[rune]bool, 256)
 	var out analysis.TokenStream
 	for i, r := range s {
@@ -179,7 +177,7 @@ func queryTerms(text string) (terms []string, char bool) {
 		bigram bool
 	}
 	var slots []slot
-	segment(gazette.FoldSearchText(text), true, func(u unit) {
+	segment(fold(text), true, func(u unit) {
 		for len(slots) <= u.pos {
 			slots = append(slots, slot{})
 		}

@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,39 +11,46 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Field names. Text fields are segmented (see analysis.go) and carry
-// positions for phrases; keyword fields hold one exact term per value.
+// The fields of a bleve document. Text fields are segmented (analysis.go)
+// and carry positions for phrases; each has a companion field (".c") with
+// its CJK characters, without positions. Keyword fields hold exact values
+// for filters. Everything a search reads for each hit is packed into one
+// doc-values field, fMeta; everything a hit shows is one stored field, fHit.
 const (
-	fTitle        = "title"    // text, stored
-	fBody         = "body"     // text, stored (for snippets)
-	fAuthText     = "auth_txt" // text: the authorities' words
-	fDocNumText   = "num_txt"  // text: the document number's words
-	fDocNum       = "num"      // keyword: canonical document number, stored
-	fKind         = "kind"     // keyword, stored, doc values (facet)
-	fAuthority    = "auth"     // keyword, multi-valued, stored, doc values (facet)
-	fYear         = "year"     // keyword: the issue's year, doc values (facet)
-	fIssue        = "issue"    // keyword: the issue key, stored
-	fValidity     = "validity" // keyword, stored, doc values (facet)
-	fTopic        = "topic"    // keyword
-	fOrder        = "order"    // keyword, doc values: print order, for tie-breaks
-	fPages        = "pages"    // stored only: "first-last"
-	fFingerprint  = "fp"       // keyword, stored, doc values (for Fingerprints)
-	charsSuffix   = ".c"       // the companion field of a text field: its CJK characters
-	fSigned       = "signed"   // numeric yyyymmdd, stored
-	fPublished    = "published"
-	fEffective    = "effective" // numeric yyyymmdd
-	fExpires      = "expiry"
+	fTitle      = "title"    // text
+	fBody       = "body"     // text, stored (for snippets)
+	fAuthText   = "auth_txt" // text: the authorities' words
+	fDocNumText = "num_txt"  // text: the document number's words
+	charsSuffix = ".c"       // companion field of a text field
+
+	fDocNum    = "num"      // keyword: canonical document number (Lookup)
+	fKind      = "kind"     // keyword
+	fAuthority = "auth"     // keyword, one term per authority
+	fYear      = "year"     // keyword: the issue's year
+	fIssue     = "issue"    // keyword: the issue key
+	fValidity  = "validity" // keyword
+	fTopic     = "topic"    // keyword
+
+	fSigned    = "signed" // numeric yyyymmdd, for ranges
+	fPublished = "published"
+	fEffective = "effective"
+	fExpires   = "expiry"
+
+	fMeta = "m"   // keyword with doc values: see packMeta
+	fHit  = "hit" // stored only: the gazette.Hit as JSON, without snippet
+
 	batchDocs     = 500      // documents per bleve batch
 	batchBytes    = 16 << 20 // text bytes per bleve batch
 	maxIDBytes    = 256
@@ -54,19 +62,26 @@ const (
 	textOpts    = index.IndexField | index.IncludeTermVectors
 	charsOpts   = index.IndexField | index.SkipFreqNorm
 	keywordOpts = index.IndexField | index.SkipFreqNorm
-	storedOnly  = index.StoreField
+	// metaOpts: the packed field is read for every hit; one uncompressed
+	// doc-values chunk per document is the fastest to read. (zap merges
+	// SkipDVCompression correctly only together with SkipDVChunking.)
+	metaOpts = keywordOpts | index.DocValues | index.SkipDVChunking | index.SkipDVCompression
 )
 
 // Index is the embedded search index: bleve v2 (scorch) in a directory. It
-// implements archive.Index. All methods are safe for concurrent use; writes
-// are visible to every later call when they return.
+// implements archive.Index. All methods are safe for concurrent use; a
+// write is on disk and visible to every later call when it returns.
 type Index struct {
 	b   bleve.Index
 	dir string
+	// gen counts finished writes; cached results carry the gen they were
+	// computed at and are used only while it is current.
+	gen   atomic.Uint64
+	cache *resultCache
 }
 
 // Open opens the index in dir, creating the directory and an empty index
-// when there is none. Only one process may open a directory at a time.
+// when there is none. One process at a time may open a directory.
 func Open(dir string) (*Index, error) {
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
 	var b bleve.Index
@@ -81,12 +96,12 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	return &Index{b: b, dir: dir}, nil
+	return &Index{b: b, dir: dir, cache: newResultCache(cacheEntries)}, nil
 }
 
 // newMapping is the mapping recorded with a new index. Documents are built
-// field by field (see docOf), so it only switches off what bleve would
-// otherwise add: dynamic fields and the _all field.
+// field by field (see docOf) and queries term by term, so it only switches
+// off what bleve would otherwise add: dynamic fields and the _all field.
 func newMapping() *mapping.IndexMappingImpl {
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping.Dynamic = false
@@ -105,18 +120,16 @@ func (x *Index) Close() error {
 	return nil
 }
 
-// Put adds or replaces docs, in batches, and returns once they are
-// searchable. Batches are built in parallel, one per CPU. Errors:
-// gazette.ErrInvalid for a document without a usable ID, or with text that
-// is not UTF-8 (nothing is written then); on a backend error some of the
-// documents may have been written.
+// Put adds or replaces docs, in batches built in parallel (one per CPU),
+// and returns once they are searchable. Errors: gazette.ErrInvalid for a
+// document the index cannot hold (see check), and then nothing is written;
+// on a backend error some of the documents may have been written.
 func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 	for i := range docs {
 		if err := check(&docs[i]); err != nil {
 			return err
 		}
 	}
-	// Cut docs into batches of at most batchDocs documents and batchBytes of text.
 	var chunks [][]gazette.SearchDoc
 	for start := 0; start < len(docs); {
 		end, size := start, 0
@@ -159,10 +172,15 @@ func (x *Index) put(ctx context.Context, docs []gazette.SearchDoc) error {
 	}
 	batch := x.b.NewBatch()
 	for i := range docs {
-		if err := batch.IndexAdvanced(docOf(&docs[i])); err != nil {
+		doc, err := docOf(&docs[i])
+		if err == nil {
+			err = batch.IndexAdvanced(doc)
+		}
+		if err != nil {
 			return fmt.Errorf("bleveindex: put %s: %w", docs[i].ID, err)
 		}
 	}
+	defer x.gen.Add(1) // even on error: part of the batch may be in
 	if err := x.b.Batch(batch); err != nil {
 		return fmt.Errorf("bleveindex: put: %w", err)
 	}
@@ -177,30 +195,37 @@ func textSize(d *gazette.SearchDoc) int {
 	return n
 }
 
-// check refuses what the index cannot hold.
+// check refuses what the index cannot hold: an empty or over-long ID, text
+// that is not UTF-8, more than maxFieldBytes of text, and control
+// characters in the ID, kind, validity, fingerprint or authorities (they
+// separate the parts of the packed doc values).
 func check(d *gazette.SearchDoc) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("bleveindex: put %.40q: "+format+": %w", append([]any{d.ID}, append(args, gazette.ErrInvalid)...)...)
 	}
-	if d.ID == "" || len(d.ID) > maxIDBytes || !utf8.ValidString(d.ID) || strings.ContainsRune(d.ID, 0) {
-		return bad("ID empty, longer than %d bytes or not UTF-8", maxIDBytes)
+	if d.ID == "" || len(d.ID) > maxIDBytes {
+		return bad("ID empty or longer than %d bytes", maxIDBytes)
 	}
-	size := textSize(d)
-	ok := utf8.ValidString(d.Title)
+	for _, s := range append([]string{d.ID, string(d.Kind), string(d.Validity.State), d.Fingerprint}, d.Authorities...) {
+		if !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+			return bad("ID, kind, validity, fingerprint or authority %.40q with control characters or not UTF-8", s)
+		}
+	}
+	ok := utf8.ValidString(d.Title) && utf8.ValidString(d.DocNumber) && utf8.ValidString(d.Topic)
 	for _, p := range d.Body {
 		ok = ok && utf8.ValidString(p)
 	}
 	if !ok {
 		return bad("text is not valid UTF-8")
 	}
-	if size > maxFieldBytes {
+	if size := textSize(d); size > maxFieldBytes {
 		return bad("%d bytes of text, more than %d", size, maxFieldBytes)
 	}
 	return nil
 }
 
 // docOf builds the bleve document of d.
-func docOf(d *gazette.SearchDoc) *document.Document {
+func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 	doc := document.NewDocument(d.ID)
 	text := func(name, value string, store bool) {
 		opts := textOpts
@@ -210,45 +235,56 @@ func docOf(d *gazette.SearchDoc) *document.Document {
 		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(value), opts, analyzer{}))
 		doc.AddField(document.NewTextFieldCustom(name+charsSuffix, nil, []byte(value), charsOpts, charsAnalyzer{}))
 	}
-	keyword := func(name, value string, opts index.FieldIndexingOptions, pos []uint64) {
+	keyword := func(name, value string, opts index.FieldIndexingOptions) {
 		if value != "" {
-			doc.AddField(document.NewTextFieldWithIndexingOptions(name, pos, []byte(value), opts))
+			doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(value), opts))
 		}
 	}
-	date := func(name string, v gazette.Date, opts index.FieldIndexingOptions) {
+	date := func(name string, v gazette.Date) {
 		if !v.IsZero() {
-			doc.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(dateNumber(v)), opts))
+			doc.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(dateNumber(v)), index.IndexField))
 		}
 	}
-	body := strings.Join(d.Body, "\n")
-	text(fTitle, d.Title, true)
-	text(fBody, body, true)
+	text(fTitle, d.Title, false)
+	text(fBody, strings.Join(d.Body, "\n"), true)
 	if len(d.Authorities) > 0 {
 		text(fAuthText, strings.Join(d.Authorities, "\n"), false)
 	}
-	num := canonicalNumber(d.DocNumber)
 	if d.DocNumber != "" {
 		text(fDocNumText, d.DocNumber, false)
-		keyword(fDocNum, num, keywordOpts|index.StoreField, nil)
+		keyword(fDocNum, canonicalNumber(d.DocNumber), keywordOpts)
 	}
-	keyword(fKind, string(d.Kind), keywordOpts|index.StoreField|index.DocValues, nil)
-	for i, a := range d.Authorities {
-		keyword(fAuthority, a, keywordOpts|index.StoreField|index.DocValues, []uint64{uint64(i)})
+	keyword(fKind, string(d.Kind), keywordOpts)
+	for _, a := range d.Authorities {
+		keyword(fAuthority, a, keywordOpts)
 	}
-	if d.Issue.Year != 0 {
-		keyword(fYear, strconv.Itoa(d.Issue.Year), keywordOpts|index.DocValues, nil)
+	keyword(fYear, strconv.Itoa(d.Issue.Year), keywordOpts)
+	keyword(fIssue, d.Issue.String(), keywordOpts)
+	keyword(fValidity, string(d.Validity.State), keywordOpts)
+	keyword(fTopic, d.Topic, keywordOpts)
+	date(fSigned, d.Signed)
+	date(fPublished, d.Published)
+	date(fEffective, d.Effective)
+	date(fExpires, d.Expires)
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fMeta, nil, []byte(packMeta(d)), metaOpts))
+	hit, err := json.Marshal(hitOfDoc(d))
+	if err != nil {
+		return nil, err
 	}
-	keyword(fIssue, d.Issue.String(), keywordOpts|index.StoreField, nil)
-	keyword(fValidity, string(d.Validity.State), keywordOpts|index.StoreField|index.DocValues, nil)
-	keyword(fTopic, d.Topic, keywordOpts, nil)
-	keyword(fOrder, orderKey(d.ID), keywordOpts|index.DocValues, nil)
-	keyword(fFingerprint, d.Fingerprint, keywordOpts|index.StoreField|index.DocValues, nil)
-	keyword(fPages, fmt.Sprintf("%d-%d", d.Pages.First, d.Pages.Last), storedOnly, nil)
-	date(fSigned, d.Signed, index.IndexField|index.StoreField)
-	date(fPublished, d.Published, index.IndexField|index.StoreField|index.DocValues)
-	date(fEffective, d.Effective, index.IndexField)
-	date(fExpires, d.Expires, index.IndexField)
-	return doc
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fHit, nil, hit, index.StoreField))
+	return doc, nil
+}
+
+// hitOfDoc is the hit that shows d, without snippet.
+func hitOfDoc(d *gazette.SearchDoc) gazette.Hit {
+	auth := d.Authorities
+	if auth == nil {
+		auth = []string{}
+	}
+	return gazette.Hit{
+		ID: d.ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Authorities: auth,
+		Issue: d.Issue, Pages: d.Pages, Signed: d.Signed, Published: d.Published, Validity: d.Validity.State,
+	}
 }
 
 // canonicalNumber is the canonical spelling of a document number, or the
@@ -258,21 +294,6 @@ func canonicalNumber(s string) string {
 		return n.String()
 	}
 	return s
-}
-
-// orderKey sorts documents in print order: by issue (year, regular issues
-// before supplements, number), then position. IDs that are not document IDs
-// sort after them, by ID.
-func orderKey(id string) string {
-	key, seq, err := gazette.ParseDocumentID(id)
-	if err != nil {
-		return "~" + id
-	}
-	s := 'n'
-	if key.Supplement {
-		s = 's'
-	}
-	return fmt.Sprintf("%04d%c%03d-%05d", key.Year, s, key.Number, seq)
 }
 
 func dateNumber(d gazette.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
@@ -287,51 +308,69 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 		for _, id := range ids[start:min(start+batchDocs, len(ids))] {
 			batch.Delete(id)
 		}
-		if err := x.b.Batch(batch); err != nil {
+		err := x.b.Batch(batch)
+		x.gen.Add(1)
+		if err != nil {
 			return fmt.Errorf("bleveindex: delete: %w", err)
 		}
 	}
 	return nil
 }
 
-// Lookup returns the IDs of the documents whose canonical document number
-// is n, newest first.
-func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, error) {
-	if n.IsZero() {
-		return nil, nil
-	}
-	var ids []string
-	for {
-		req := bleve.NewSearchRequestOptions(term(fDocNum, n.String()), 500, len(ids), false)
-		req.SortByCustom(newestFirst())
-		req.Score = "none"
-		res, err := x.b.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if len(res.Hits) == 0 || len(ids) >= int(res.Total) {
-			return ids, nil
-		}
-	}
-}
-
 // Get returns the hit for one document, without a snippet. Errors:
 // gazette.ErrNotFound.
 func (x *Index) Get(ctx context.Context, id string) (gazette.Hit, error) {
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = hitFields
-	req.Score = "none"
-	res, err := x.b.SearchInContext(ctx, req)
+	if err := ctx.Err(); err != nil {
+		return gazette.Hit{}, fmt.Errorf("bleveindex: get %s: %w", id, err)
+	}
+	r, err := x.reader()
 	if err != nil {
 		return gazette.Hit{}, fmt.Errorf("bleveindex: get %s: %w", id, err)
 	}
-	if len(res.Hits) == 0 {
+	defer r.Close()
+	h, _, found, err := loadHit(r, id, false)
+	switch {
+	case err != nil:
+		return gazette.Hit{}, fmt.Errorf("bleveindex: get %s: %w", id, err)
+	case !found:
 		return gazette.Hit{}, fmt.Errorf("bleveindex: get %s: %w", id, gazette.ErrNotFound)
 	}
-	return hitOf(res.Hits[0].ID, res.Hits[0].Fields), nil
+	return h, nil
+}
+
+// reader opens a snapshot of the index for reading; the caller closes it.
+func (x *Index) reader() (index.IndexReader, error) {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// loadHit reads the stored hit of one document, and its body when asked.
+func loadHit(r index.IndexReader, id string, withBody bool) (h gazette.Hit, body string, found bool, err error) {
+	doc, err := r.Document(id)
+	if err != nil || doc == nil {
+		return h, "", false, err
+	}
+	var raw []byte
+	doc.VisitFields(func(f index.Field) {
+		switch f.Name() {
+		case fHit:
+			raw = f.Value()
+		case fBody:
+			if withBody {
+				body = string(f.Value())
+			}
+		}
+	})
+	if raw == nil {
+		return h, "", false, fmt.Errorf("document %s has no stored hit", id)
+	}
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return h, "", false, fmt.Errorf("document %s: stored hit: %w", id, err)
+	}
+	return h, body, true, nil
 }
 
 // Fingerprints returns the fingerprint of every document, by ID, read from
@@ -340,11 +379,7 @@ func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
 	fail := func(err error) (map[string]string, error) {
 		return nil, fmt.Errorf("bleveindex: fingerprints: %w", err)
 	}
-	adv, err := x.b.Advanced()
-	if err != nil {
-		return fail(err)
-	}
-	r, err := adv.Reader()
+	r, err := x.reader()
 	if err != nil {
 		return fail(err)
 	}
@@ -354,7 +389,7 @@ func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
 		return fail(err)
 	}
 	defer all.Close()
-	dv, err := r.DocValueReader([]string{fFingerprint})
+	dv, err := r.DocValueReader([]string{fMeta})
 	if err != nil {
 		return fail(err)
 	}
@@ -372,20 +407,15 @@ func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
 		if iid == nil {
 			return out, nil
 		}
-		id, err := r.ExternalID(iid)
+		var m meta
+		err = dv.VisitDocValues(iid, func(field string, term []byte) { m = unpackMeta(term) })
 		if err != nil {
 			return fail(err)
 		}
-		fp := ""
-		err = dv.VisitDocValues(iid, func(field string, term []byte) {
-			if field == fFingerprint {
-				fp = string(term)
-			}
-		})
-		if err != nil {
-			return fail(err)
+		if m.id == nil {
+			return fail(fmt.Errorf("a document has no doc values"))
 		}
-		out[id] = fp
+		out[string(m.id)] = string(m.fp)
 	}
 }
 

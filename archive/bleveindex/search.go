@@ -1,17 +1,17 @@
 package bleveindex
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -28,25 +28,14 @@ var textFields = []struct {
 	{fBody, 1},
 }
 
-// Facet sizes: every kind and validity state; years and authorities up to
-// far more than a screen shows.
-const (
-	facetKind      = "kind"
-	facetAuthority = "authority"
-	facetYear      = "year"
-	facetValidity  = "validity"
-	snippetRunes   = 120
-)
-
-// hitFields are the stored fields a hit is built from; the body is added
-// when a snippet is wanted.
-var hitFields = []string{fTitle, fDocNum, fKind, fAuthority, fIssue, fPages, fSigned, fPublished, fValidity}
+const snippetRunes = 120
 
 // Search runs q, which the caller has normalised. Every term must match
 // (in the title, document number, authorities or body), phrases match
 // adjacent text, excluded terms and phrases remove hits, and filters are
-// exact terms and ranges built here, never parsed from text. Errors:
-// gazette.ErrInvalid for a query that does not normalise, backend errors.
+// exact terms and ranges built here, never parsed from text. Results of
+// recent queries are kept until the next write. Errors: gazette.ErrInvalid
+// for a query that does not normalise, backend errors.
 func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: %w", err)
@@ -55,6 +44,67 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: %w", err)
 	}
+	key, _ := json.Marshal(q)
+	gen := x.gen.Load()
+	if res, ok := x.cache.get(string(key), gen); ok {
+		return res, nil
+	}
+	root, scored := buildQuery(&q, qt)
+	sort := q.Sort
+	if !scored && sort == gazette.SortRelevance {
+		sort = gazette.SortNewest // nothing to score: newest first
+	}
+	r, err := x.reader()
+	if err != nil {
+		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
+	}
+	defer r.Close()
+	from := (q.Page - 1) * q.PerPage
+	c := newCollector(sort, from+q.PerPage, true)
+	if err := x.collect(ctx, r, root, c); err != nil {
+		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
+	}
+	out := gazette.Results{Total: c.total, Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: c.facets()}
+	needles := qt.Needles()
+	top := c.sorted()
+	for _, cd := range top[min(from, len(top)):] {
+		h, body, found, err := loadHit(r, cd.id, true)
+		if err != nil {
+			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
+		}
+		if found {
+			h.Snippet = snippet(body, needles)
+			out.Hits = append(out.Hits, h)
+		}
+	}
+	x.cache.put(string(key), gen, out)
+	return out, nil
+}
+
+// Lookup returns the IDs of the documents whose canonical document number
+// is n, newest first.
+func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, error) {
+	if n.IsZero() {
+		return nil, nil
+	}
+	r, err := x.reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
+	}
+	defer r.Close()
+	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, false)
+	if err := x.collect(ctx, r, term(fDocNum, n.String()), c); err != nil {
+		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
+	}
+	var ids []string
+	for _, cd := range c.sorted() {
+		ids = append(ids, cd.id)
+	}
+	return ids, nil
+}
+
+// buildQuery is the bleve query of q, and whether it has anything to score.
+func buildQuery(q *gazette.Query, qt gazette.QueryText) (query.Query, bool) {
 	var must, mustNot []query.Query
 	for _, t := range append(slices.Clone(qt.Terms), qt.Phrases...) {
 		if m := matchText(t); m != nil {
@@ -67,86 +117,27 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 			mustNot = append(mustNot, m)
 		}
 	}
-	must = append(must, filters(&q)...)
-
-	var root query.Query
+	must = append(must, filters(q)...)
 	switch {
 	case len(must) == 0 && len(mustNot) == 0:
-		root = query.NewMatchAllQuery()
+		return query.NewMatchAllQuery(), false
+	case len(mustNot) == 0 && len(must) == 1:
+		return must[0], scored
 	case len(mustNot) == 0:
-		root = query.NewConjunctionQuery(must)
-	default:
-		var m query.Query
-		if len(must) > 0 {
-			m = query.NewConjunctionQuery(must)
-		}
-		bq := query.NewBooleanQuery(nil, nil, nil)
-		if m != nil {
-			bq.AddMust(m)
-		}
-		bq.AddMustNot(mustNot...)
-		root = bq
+		return query.NewConjunctionQuery(must), scored
 	}
-
-	req := bleve.NewSearchRequestOptions(root, q.PerPage, (q.Page-1)*q.PerPage, false)
-	req.Fields = append(slices.Clone(hitFields), fBody)
-	sort := q.Sort
-	if !scored && sort == gazette.SortRelevance {
-		sort = gazette.SortNewest // nothing to score: newest first
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	if len(must) > 0 {
+		bq.AddMust(query.NewConjunctionQuery(must))
 	}
-	switch sort {
-	case gazette.SortRelevance:
-		req.SortByCustom(append(search.SortOrder{&search.SortScore{Desc: true}}, newestFirst()...))
-	case gazette.SortNewest:
-		req.SortByCustom(newestFirst())
-		req.Score = "none"
-	case gazette.SortOldest:
-		req.SortByCustom(search.SortOrder{
-			&search.SortField{Field: fPublished, Type: search.SortFieldAsNumber, Missing: search.SortFieldMissingLast},
-			&search.SortField{Field: fOrder, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast},
-			&search.SortDocID{},
-		})
-		req.Score = "none"
-	}
-	req.AddFacet(facetKind, bleve.NewFacetRequest(fKind, len(gazette.Kinds)+1))
-	req.AddFacet(facetValidity, bleve.NewFacetRequest(fValidity, len(gazette.Validities)+1))
-	req.AddFacet(facetYear, bleve.NewFacetRequest(fYear, gazette.MaxYear-gazette.MinYear+1))
-	req.AddFacet(facetAuthority, bleve.NewFacetRequest(fAuthority, 200))
-
-	res, err := x.b.SearchInContext(ctx, req)
-	if err != nil {
-		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
-	}
-	out := gazette.Results{Total: int(res.Total), Page: q.Page, PerPage: q.PerPage, Hits: make([]gazette.Hit, 0, len(res.Hits))}
-	needles := qt.Needles()
-	for _, h := range res.Hits {
-		hit := hitOf(h.ID, h.Fields)
-		body, _ := h.Fields[fBody].(string)
-		hit.Snippet = gazette.Snippet(body, needles, snippetRunes)
-		out.Hits = append(out.Hits, hit)
-	}
-	out.Facets = gazette.Facets{
-		Kind:      facetOf(res.Facets[facetKind]),
-		Authority: facetOf(res.Facets[facetAuthority]),
-		Year:      facetOf(res.Facets[facetYear]),
-		Validity:  facetOf(res.Facets[facetValidity]),
-	}
-	return out, nil
-}
-
-// newestFirst orders by published date, newest first, then by print order
-// backwards; undated documents come last.
-func newestFirst() search.SortOrder {
-	return search.SortOrder{
-		&search.SortField{Field: fPublished, Desc: true, Type: search.SortFieldAsNumber, Missing: search.SortFieldMissingLast},
-		&search.SortField{Field: fOrder, Desc: true, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast},
-		&search.SortDocID{Desc: true},
-	}
+	bq.AddMustNot(mustNot...)
+	return bq, scored
 }
 
 // matchText is the query for one term or phrase of the user's text: its
-// units, in order and adjacent, in any of the text fields. It is nil when
-// the text holds nothing that can be indexed.
+// units, in order and adjacent, in any of the text fields (a lone CJK
+// character: in their companion fields). It is nil when the text holds
+// nothing that can be indexed.
 func matchText(text string) query.Query {
 	terms, char := queryTerms(text)
 	if len(terms) == 0 {
@@ -154,20 +145,18 @@ func matchText(text string) query.Query {
 	}
 	var alts []query.Query
 	for _, f := range textFields {
-		var m query.Query
 		if len(terms) == 1 {
 			tq := query.NewTermQuery(terms[0])
 			if tq.SetField(f.name); char {
 				tq.SetField(f.name + charsSuffix)
 			}
 			tq.SetBoost(f.boost)
-			m = tq
+			alts = append(alts, tq)
 		} else {
 			pq := query.NewPhraseQuery(terms, f.name)
 			pq.SetBoost(f.boost)
-			m = pq
+			alts = append(alts, pq)
 		}
-		alts = append(alts, m)
 	}
 	return query.NewDisjunctionQuery(alts)
 }
@@ -238,65 +227,201 @@ func filters(q *gazette.Query) []query.Query {
 	return out
 }
 
-// hitOf builds a hit from the stored fields of a document.
-func hitOf(id string, f map[string]any) gazette.Hit {
-	str := func(name string) string { s, _ := f[name].(string); return s }
-	h := gazette.Hit{
-		ID:        id,
-		Title:     str(fTitle),
-		DocNumber: str(fDocNum),
-		Kind:      gazette.Kind(str(fKind)),
-		Validity:  gazette.Validity(str(fValidity)),
-		Signed:    dateOf(f[fSigned]),
-		Published: dateOf(f[fPublished]),
+// collect runs root on the snapshot r and feeds every hit to c, with the
+// packed doc values of the hit.
+func (x *Index) collect(ctx context.Context, r index.IndexReader, root query.Query, c *collector) error {
+	opts := search.SearcherOptions{Score: "none"}
+	if c.sort == gazette.SortRelevance {
+		opts.Score = ""
 	}
-	switch a := f[fAuthority].(type) {
-	case string:
-		h.Authorities = []string{a}
-	case []any:
-		for _, v := range a {
-			if s, ok := v.(string); ok {
-				h.Authorities = append(h.Authorities, s)
+	s, err := root.Searcher(ctx, r, x.b.Mapping(), opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	dv, err := r.DocValueReader([]string{fMeta})
+	if err != nil {
+		return err
+	}
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	var score float64
+	visit := func(field string, term []byte) { c.add(score, unpackMeta(term)) }
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
-	}
-	if h.Authorities == nil {
-		h.Authorities = []string{}
-	}
-	if k, err := gazette.ParseIssueKey(str(fIssue)); err == nil {
-		h.Issue = k
-	}
-	if first, last, ok := strings.Cut(str(fPages), "-"); ok {
-		h.Pages.First, _ = strconv.Atoi(first)
-		h.Pages.Last, _ = strconv.Atoi(last)
-	}
-	return h
-}
-
-// dateOf decodes a stored yyyymmdd number.
-func dateOf(v any) gazette.Date {
-	f, ok := v.(float64)
-	if !ok || f <= 0 {
-		return gazette.Date{}
-	}
-	n := int(f)
-	return gazette.Date{Year: n / 10000, Month: time.Month(n / 100 % 100), Day: n % 100}
-}
-
-// facetOf converts a bleve term facet, sorted by count, then value.
-func facetOf(fr *search.FacetResult) []gazette.FacetCount {
-	out := []gazette.FacetCount{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, gazette.FacetCount{Value: t.Term, Count: t.Count})
-	}
-	slices.SortFunc(out, func(a, b gazette.FacetCount) int {
-		if c := cmp.Compare(b.Count, a.Count); c != 0 {
-			return c
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
 		}
-		return cmp.Compare(a.Value, b.Value)
+		if dm == nil {
+			return nil
+		}
+		score = dm.Score
+		if err := dv.VisitDocValues(dm.IndexInternalID, visit); err != nil {
+			return err
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// cand is one hit kept for the page.
+type cand struct {
+	id          string
+	score       float64
+	date, order string
+}
+
+// collector counts hits and their facets and keeps the best k of them in
+// a heap whose root is the worst kept.
+type collector struct {
+	sort  gazette.Sort
+	k     int
+	total int
+	heap  []*cand
+	// facet counts, by value
+	kind, validity, year, auth map[string]*int
+}
+
+func newCollector(sort gazette.Sort, k int, facets bool) *collector {
+	c := &collector{sort: sort, k: k}
+	if facets {
+		c.kind, c.validity, c.year, c.auth = map[string]*int{}, map[string]*int{}, map[string]*int{}, map[string]*int{}
+	}
+	return c
+}
+
+func count(m map[string]*int, v []byte) {
+	if p := m[string(v)]; p != nil {
+		*p++
+		return
+	}
+	one := 1
+	m[string(v)] = &one
+}
+
+func (c *collector) add(score float64, m meta) {
+	if m.id == nil {
+		return // not written by this package
+	}
+	c.total++
+	if c.kind != nil {
+		count(c.kind, m.kind)
+		count(c.validity, m.validity)
+		count(c.year, m.year)
+		for a := m.auths; len(a) > 0; {
+			v := a
+			if i := bytes.IndexByte(a, sepValue); i >= 0 {
+				v, a = a[:i], a[i+1:]
+			} else {
+				a = nil
+			}
+			count(c.auth, v)
+		}
+	}
+	if c.k <= 0 {
+		return
+	}
+	if len(c.heap) < c.k {
+		c.heap = append(c.heap, &cand{string(m.id), score, string(m.date), string(m.order)})
+		c.up(len(c.heap) - 1)
+		return
+	}
+	// Compare with the worst kept before copying anything.
+	if w := c.heap[0]; c.better(score, string(m.date), string(m.order), w) {
+		*w = cand{string(m.id), score, string(m.date), string(m.order)}
+		c.down(0)
+	}
+}
+
+// better reports whether a hit with the given score, published date and
+// print order goes before w. Either way, dated hits come before undated
+// ones.
+func (c *collector) better(score float64, date, order string, w *cand) bool {
+	if c.sort == gazette.SortRelevance && score != w.score {
+		return score > w.score
+	}
+	if (date == "") != (w.date == "") {
+		return date != ""
+	}
+	if c.sort == gazette.SortOldest {
+		if date != w.date {
+			return date < w.date
+		}
+		return order < w.order
+	}
+	if date != w.date {
+		return date > w.date
+	}
+	return order > w.order
+}
+
+func (c *collector) worse(i, j int) bool {
+	b := c.heap[i]
+	return c.better(c.heap[j].score, c.heap[j].date, c.heap[j].order, b)
+}
+
+func (c *collector) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !c.worse(i, p) {
+			return
+		}
+		c.heap[i], c.heap[p] = c.heap[p], c.heap[i]
+		i = p
+	}
+}
+
+func (c *collector) down(i int) {
+	for {
+		l, w := 2*i+1, i
+		if l < len(c.heap) && c.worse(l, w) {
+			w = l
+		}
+		if r := l + 1; r < len(c.heap) && c.worse(r, w) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		c.heap[i], c.heap[w] = c.heap[w], c.heap[i]
+		i = w
+	}
+}
+
+// sorted returns the kept hits, best first.
+func (c *collector) sorted() []*cand {
+	out := slices.Clone(c.heap)
+	slices.SortFunc(out, func(a, b *cand) int {
+		switch {
+		case c.better(a.score, a.date, a.order, b):
+			return -1
+		case c.better(b.score, b.date, b.order, a):
+			return 1
+		}
+		return cmp.Compare(a.id, b.id)
 	})
 	return out
+}
+
+// facets returns the facet counts, each list by count, then value.
+func (c *collector) facets() gazette.Facets {
+	list := func(m map[string]*int) []gazette.FacetCount {
+		out := make([]gazette.FacetCount, 0, len(m))
+		for v, n := range m {
+			if v != "" {
+				out = append(out, gazette.FacetCount{Value: v, Count: *n})
+			}
+		}
+		slices.SortFunc(out, func(a, b gazette.FacetCount) int {
+			if c := cmp.Compare(b.Count, a.Count); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Value, b.Value)
+		})
+		return out
+	}
+	return gazette.Facets{Kind: list(c.kind), Authority: list(c.auth), Year: list(c.year), Validity: list(c.validity)}
 }

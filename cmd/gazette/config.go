@@ -6,11 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/archive/meiliindex"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
 )
 
@@ -78,6 +82,7 @@ func secret(e env, name string) (string, error) {
 type storageConfig struct {
 	dataDir string
 	s3      *s3blobs.Config
+	meili   *meiliindex.Config // nil: the embedded bleve index under dataDir
 }
 
 // addStorageFlags registers --data on fs.
@@ -92,6 +97,9 @@ func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
 	c.dataDir = setting(fs, e, "data", "GAZETTE_DATA")
 	if c.dataDir == "" {
 		return c, fmt.Errorf("--data / GAZETTE_DATA: empty")
+	}
+	if err := c.loadMeili(e); err != nil {
+		return c, err
 	}
 	endpoint := e.getenv("GAZETTE_S3_ENDPOINT")
 	if endpoint == "" {
@@ -142,4 +150,58 @@ func (c storageConfig) openBlobs(ctx context.Context) (archive.Blobs, string, er
 		return nil, "", err
 	}
 	return b, c.dataDir, nil
+}
+
+// loadMeili selects Meilisearch when GAZETTE_MEILI_URL is set.
+func (c *storageConfig) loadMeili(e env) error {
+	url := e.getenv("GAZETTE_MEILI_URL")
+	key, err := secret(e, "GAZETTE_MEILI_KEY")
+	if err != nil {
+		return err
+	}
+	if url == "" {
+		if key != "" || e.getenv("GAZETTE_MEILI_INDEX") != "" {
+			return fmt.Errorf("GAZETTE_MEILI_KEY or GAZETTE_MEILI_INDEX is set but GAZETTE_MEILI_URL is not")
+		}
+		return nil
+	}
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return fmt.Errorf("GAZETTE_MEILI_URL: want http://host:port or https://..., got %q", url)
+	}
+	name := e.getenv("GAZETTE_MEILI_INDEX")
+	if name == "" {
+		name = "gazette"
+	}
+	c.meili = &meiliindex.Config{URL: url, Key: key, Index: name}
+	return nil
+}
+
+// openIndex opens the configured search index; close releases it.
+func (c storageConfig) openIndex(ctx context.Context) (idx archive.Index, where string, close func() error, err error) {
+	if c.meili != nil {
+		m, err := meiliindex.New(ctx, *c.meili)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		return m, c.meili.URL + " index " + c.meili.Index, func() error { return nil }, nil
+	}
+	dir := filepath.Join(c.dataDir, "index")
+	b, err := bleveindex.Open(dir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return b, dir, b.Close, nil
+}
+
+// openArchive opens storage and the index and returns the archive over them.
+func (c storageConfig) openArchive(ctx context.Context, log *slog.Logger) (a *archive.Archive, where string, close func() error, err error) {
+	blobs, bwhere, err := c.openBlobs(ctx)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("storage: %w", err)
+	}
+	idx, iwhere, iclose, err := c.openIndex(ctx)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("search index: %w", err)
+	}
+	return archive.New(blobs, idx, log), bwhere + ", index " + iwhere, iclose, nil
 }

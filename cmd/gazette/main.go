@@ -26,6 +26,10 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the HTTP server: reader, API, /healthz and /readyz", runServe},
+		{"search", "search the archive: words, \"phrases\", -exclusions, 文号, filters", runSearch},
+		{"reindex", "rebuild the search index from storage, or --check and repair drift", runReindex},
+		{"eval-search", "measure search relevance: STARD questions over the laws, hand-written gazette queries", runEvalSearch},
+		{"bench-search", "measure search speed: indexing rate, index size, latency at 1 and 16 clients", runBenchSearch},
 		{"docnum", "parse and normalise document numbers (发文字号), one JSON object per input", runDocnum},
 		{"version", "print the version", runVersion},
 	}

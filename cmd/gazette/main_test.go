@@ -110,6 +110,8 @@ func TestInvalidConfigNamesTheSetting(t *testing.T) {
 		{"secret file missing", s3(map[string]string{"GAZETTE_S3_SECRET_KEY": "", "GAZETTE_S3_SECRET_KEY_FILE": "/no/such/file"}), nil, "GAZETTE_S3_SECRET_KEY_FILE"},
 		{"secure not a bool", s3(map[string]string{"GAZETTE_S3_SECURE": "maybe"}), nil, "GAZETTE_S3_SECURE"},
 		{"empty data dir", map[string]string{}, []string{"--data", ""}, "GAZETTE_DATA"},
+		{"meili URL without scheme", map[string]string{"GAZETTE_MEILI_URL": "127.0.0.1:7700"}, nil, "GAZETTE_MEILI_URL"},
+		{"meili key without URL", map[string]string{"GAZETTE_MEILI_KEY": "k"}, nil, "GAZETTE_MEILI_URL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,6 +214,7 @@ func TestServeOnMinIO(t *testing.T) {
 		"GAZETTE_S3_BUCKET":          fmt.Sprintf("serve-%d", time.Now().UnixNano()),
 		"GAZETTE_S3_ACCESS_KEY":      srv.AccessKey,
 		"GAZETTE_S3_SECRET_KEY_FILE": secretFile,
+		"GAZETTE_DATA":               t.TempDir(), // the embedded index lives here
 	})
 	if got := status(t, base+"/readyz"); got != 200 {
 		t.Errorf("/readyz on MinIO = %d", got)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/frontend"
 )
 
@@ -44,11 +43,22 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	blobs, where, err := storage.openBlobs(ctx)
+	arch, where, closeIndex, err := storage.openArchive(ctx, log)
 	if err != nil {
-		return fmt.Errorf("storage: %w", err)
+		return err
 	}
-	arch := archive.New(blobs, nil, log)
+	reconciled := make(chan struct{})
+	defer func() { <-reconciled; closeIndex() }()
+	// Bring the index up to date with storage after any crash, without
+	// delaying start-up: storage is the truth and readers only see it.
+	go func() {
+		defer close(reconciled)
+		if d, err := arch.Reconcile(ctx, true, nil); err != nil {
+			log.Error("reconcile index", "err", err)
+		} else if !d.Clean() {
+			log.Warn("index drift repaired", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned))
+		}
+	}()
 	srv, err := frontend.New(frontend.Config{Archive: arch, Log: log, TrustedProxies: proxies, Version: version()})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES: %w", err)

@@ -1,0 +1,373 @@
+package meiliindex
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+const (
+	// maxQueryParts is how many words or phrases of a query Meilisearch
+	// takes into account; it silently ignores the rest.
+	maxQueryParts = 10
+	// maxIntersectIDs bounds the documents matched by the terms beyond the
+	// first maxQueryParts of a query (see Search).
+	maxIntersectIDs = 100_000
+	snippetRunes    = 120
+)
+
+// facetFields are the facets of every search, in the order of gazette.Facets.
+var facetFields = []string{fKind, fAuthority, fYear, fValidity}
+
+// searchResponse is the part of a Meilisearch search response used here.
+type searchResponse struct {
+	Hits              []record                  `json:"hits"`
+	TotalHits         int                       `json:"totalHits"`
+	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
+}
+
+// Search runs q, which the caller has normalised. Every term must match (in
+// the title, document number, authorities or body), phrases match adjacent
+// text, excluded terms and phrases remove hits, filters combine with AND and
+// values within one with OR. Totals and facets are exact and per document.
+//
+// Meilisearch takes only the first 10 words or phrases of a query into
+// account (each term here is one phrase, however long). With more terms,
+// the first 10 make the ranked query and each further group of up to 10
+// collects the IDs of the documents it matches (at most 100,000 of them),
+// which restrict the ranked query. Errors: gazette.ErrInvalid for a query
+// that does not normalise, or more than 10 terms whose later groups match
+// more than 100,000 documents; backend errors.
+func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, error) {
+	if err := q.Normalize(); err != nil {
+		return gazette.Results{}, fmt.Errorf("meiliindex: %w", err)
+	}
+	qt, err := gazette.ParseQueryText(q.Text)
+	if err != nil {
+		return gazette.Results{}, fmt.Errorf("meiliindex: %w", err)
+	}
+	pos, neg := queryParts(qt)
+	filter := filters(&q)
+	empty := gazette.Results{Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: facetsOf(nil)}
+
+	main := pos
+	if len(pos) > maxQueryParts {
+		main = pos[:maxQueryParts]
+		var ids []string
+		for rest := pos[maxQueryParts:]; len(rest) > 0; rest = rest[min(maxQueryParts, len(rest)):] {
+			group := rest[:min(maxQueryParts, len(rest))]
+			f := filter
+			if ids != nil {
+				f = append(slices.Clone(filter), idFilter(ids))
+			}
+			got, err := x.searchIDs(ctx, queryString(neg, group), f, nil, 0, maxIntersectIDs+1)
+			if err != nil {
+				return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
+			}
+			if len(got) > maxIntersectIDs {
+				return gazette.Results{}, fmt.Errorf("meiliindex: search: terms after the first %d match more than %d documents: use fewer terms: %w",
+					maxQueryParts, maxIntersectIDs, gazette.ErrInvalid)
+			}
+			if len(got) == 0 {
+				return empty, nil
+			}
+			ids = got
+		}
+		filter = append(filter, idFilter(ids))
+	}
+
+	perPage := int64(q.PerPage)
+	req := &meilisearch.SearchRequest{
+		Query:                queryString(neg, main),
+		Page:                 int64(q.Page),
+		HitsPerPage:          &perPage,
+		Facets:               facetFields,
+		AttributesToRetrieve: append(slices.Clone(hitFields), fHead, fMore),
+		MatchingStrategy:     meilisearch.All,
+		Sort:                 sortOf(q.Sort),
+		Locales:              locales,
+	}
+	if len(filter) > 0 {
+		req.Filter = filter
+	}
+	raw, err := x.idx.SearchRaw(ctx, req.Query, req)
+	if err != nil {
+		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
+	}
+	var res searchResponse
+	if err := json.Unmarshal(*raw, &res); err != nil {
+		return gazette.Results{}, fmt.Errorf("meiliindex: search: decode response: %w", err)
+	}
+	hits, err := x.snippets(ctx, res.Hits, qt.Needles())
+	if err != nil {
+		return gazette.Results{}, err
+	}
+	return gazette.Results{
+		Total:   res.TotalHits,
+		Page:    q.Page,
+		PerPage: q.PerPage,
+		Hits:    hits,
+		Facets:  facetsOf(res.FacetDistribution),
+	}, nil
+}
+
+// queryParts turns the parsed text into Meilisearch words and phrases:
+// the terms and phrases that must match, and those excluded. Repeats are
+// dropped.
+func queryParts(qt gazette.QueryText) (pos, neg []string) {
+	seen := map[string]bool{}
+	add := func(list *[]string, text, prefix string) {
+		toks := queryTokens(text)
+		if len(toks) == 0 {
+			return
+		}
+		p := prefix + queryPart(toks)
+		if !seen[p] {
+			seen[p] = true
+			*list = append(*list, p)
+		}
+	}
+	for _, t := range qt.Terms {
+		add(&pos, t, "")
+	}
+	for _, p := range qt.Phrases {
+		add(&pos, p, "")
+	}
+	for _, x := range qt.Excluded {
+		add(&neg, x, "-")
+	}
+	return pos, neg
+}
+
+// queryString is the Meilisearch query: exclusions first, as Meilisearch
+// stops reading a query at its 10th word or phrase, then the parts.
+func queryString(neg, pos []string) string {
+	return strings.Join(append(slices.Clone(neg), pos...), " ")
+}
+
+// dateFields are the filterable date fields, by the query's DateField.
+var dateFields = map[gazette.DateField]string{
+	gazette.DateSigned:    fSigned,
+	gazette.DatePublished: fPublished,
+	gazette.DateEffective: fEffective,
+	gazette.DateExpires:   fExpires,
+}
+
+// filters are q's filters in Meilisearch's array form: the elements all
+// apply, and the strings of an inner array are alternatives. Every value is
+// validated (by Normalize), a number, or a hash; strings are quoted.
+func filters(q *gazette.Query) []any {
+	var out []any
+	anyOf := func(field string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		ors := make([]string, len(values))
+		for i, v := range values {
+			ors[i] = field + " = " + v
+		}
+		out = append(out, ors)
+	}
+	quoted := func(n int, value func(i int) string) []string {
+		vs := make([]string, n)
+		for i := range vs {
+			vs[i] = quote(value(i))
+		}
+		return vs
+	}
+	anyOf(fKind, quoted(len(q.Kinds), func(i int) string { return string(q.Kinds[i]) }))
+	anyOf(fAuthHash, quoted(len(q.Authorities), func(i int) string { return hash(q.Authorities[i]) }))
+	anyOf(fValidity, quoted(len(q.Validity), func(i int) string { return string(q.Validity[i]) }))
+	anyOf(fTopicHash, quoted(len(q.Topics), func(i int) string { return hash(q.Topics[i]) }))
+	years := make([]string, len(q.Years))
+	for i, y := range q.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	anyOf(fYear, years)
+	if q.Issue != nil {
+		out = append(out, fIssue+" = "+quote(q.Issue.String()))
+	}
+	if field, ok := dateFields[q.DateField]; ok {
+		if !q.From.IsZero() {
+			out = append(out, field+" >= "+strconv.Itoa(dateNumber(q.From)))
+		}
+		if !q.To.IsZero() {
+			out = append(out, field+" <= "+strconv.Itoa(dateNumber(q.To)))
+		}
+	}
+	return out
+}
+
+// idFilter restricts a search to documents by ID. IDs come from the index
+// and match idRE; they are quoted all the same.
+func idFilter(ids []string) string {
+	var b strings.Builder
+	b.WriteString(fID + " IN [")
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(quote(id))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// sortOf is the explicit sort of an order; relevance has none (the ranking
+// rules end with newest first).
+func sortOf(s gazette.Sort) []string {
+	switch s {
+	case gazette.SortNewest:
+		return []string{fPublished + ":desc", fOrder + ":desc"}
+	case gazette.SortOldest:
+		return []string{fPublished + ":asc", fOrder + ":asc"}
+	}
+	return nil
+}
+
+// searchIDs returns the IDs of the documents q and filter match, in the
+// given order, from offset, at most limit of them.
+func (x *Index) searchIDs(ctx context.Context, q string, filter []any, sort []string, offset, limit int) ([]string, error) {
+	req := &meilisearch.SearchRequest{
+		Query:                q,
+		Offset:               int64(offset),
+		Limit:                int64(limit),
+		AttributesToRetrieve: []string{fID},
+		MatchingStrategy:     meilisearch.All,
+		Sort:                 sort,
+		Locales:              locales,
+	}
+	if len(filter) > 0 {
+		req.Filter = filter
+	}
+	raw, err := x.idx.SearchRaw(ctx, q, req)
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Hits []struct {
+			ID string `json:"id"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal(*raw, &res); err != nil {
+		return nil, fmt.Errorf("decode response: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
+
+// snippets builds the hits with their snippets. A hit's snippet is cut
+// from the head of its body when the first match lies well inside it;
+// otherwise the rest of the body is fetched, for all such hits at once.
+func (x *Index) snippets(ctx context.Context, recs []record, needles []string) ([]gazette.Hit, error) {
+	var folded []string
+	for _, n := range needles {
+		if n = gazette.FoldSearchText(n); n != "" {
+			folded = append(folded, n)
+		}
+	}
+	var need []string
+	for i := range recs {
+		if recs[i].More && len(folded) > 0 && !matchesEarly(recs[i].Head, folded) {
+			need = append(need, recs[i].ID)
+		}
+	}
+	rest := map[string]string{}
+	if len(need) > 0 {
+		var res meilisearch.DocumentsResult
+		err := x.idx.GetDocuments(ctx, &meilisearch.DocumentsQuery{Ids: need, Fields: []string{fID, fRest}, Limit: int64(len(need))}, &res)
+		if err != nil {
+			return nil, fmt.Errorf("meiliindex: search: fetch text for snippets: %w", err)
+		}
+		for _, h := range res.Results {
+			var r record
+			if err := h.DecodeInto(&r); err != nil {
+				return nil, fmt.Errorf("meiliindex: search: fetch text for snippets: %w", err)
+			}
+			rest[r.ID] = r.Rest
+		}
+	}
+	hits := make([]gazette.Hit, len(recs))
+	for i := range recs {
+		hits[i] = hitOf(&recs[i])
+		hits[i].Snippet = snippet(recs[i].Head+rest[recs[i].ID], folded, needles)
+	}
+	return hits, nil
+}
+
+// snippet is gazette.Snippet(text, needles, snippetRunes), computed on a
+// window of text around the first match: Snippet compares every position
+// with every needle, which takes a tenth of a second on a body of 300,000
+// characters. folded are the needles folded. The result is the same, as the
+// window starts well before the snippet and ends well after it.
+func snippet(text string, folded, needles []string) string {
+	f := gazette.FoldSearchText(text)
+	if len(f) < 4*snippetRunes*utf8.UTFMax || utf8.RuneCountInString(f) != utf8.RuneCountInString(text) {
+		return gazette.Snippet(text, needles, snippetRunes) // short, or folding dropped characters
+	}
+	first := -1
+	for _, n := range folded {
+		if i := strings.Index(f, n); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return gazette.Snippet(text, needles, snippetRunes) // no match: the start
+	}
+	// Folding maps rune to rune here, so rune offsets agree.
+	at := utf8.RuneCountInString(f[:first])
+	rs := []rune(text)
+	lo := max(0, at-2*snippetRunes)
+	hi := min(len(rs), at+snippetRunes+gazette.MaxQueryRunes+1)
+	return gazette.Snippet(string(rs[lo:hi]), needles, snippetRunes)
+}
+
+// matchesEarly reports whether a needle occurs in head with a snippet's
+// worth of text after its first occurrence, so that the snippet of the
+// whole body is the snippet of head.
+func matchesEarly(head string, needles []string) bool {
+	f := gazette.FoldSearchText(head)
+	first := -1
+	for _, n := range needles {
+		if i := strings.Index(f, n); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first >= 0 && len(f)-first >= snippetRunes*utf8.UTFMax
+}
+
+// facetsOf converts Meilisearch's facet distribution, each list sorted by
+// count, then value.
+func facetsOf(dist map[string]map[string]int) gazette.Facets {
+	list := func(field string) []gazette.FacetCount {
+		out := []gazette.FacetCount{}
+		for v, n := range dist[field] {
+			out = append(out, gazette.FacetCount{Value: v, Count: n})
+		}
+		slices.SortFunc(out, func(a, b gazette.FacetCount) int {
+			if c := cmp.Compare(b.Count, a.Count); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Value, b.Value)
+		})
+		return out
+	}
+	return gazette.Facets{
+		Kind:      list(fKind),
+		Authority: list(fAuthority),
+		Year:      list(fYear),
+		Validity:  list(fValidity),
+	}
+}

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/bleveindex"
+	"github.com/gazette-archive/gazette/archive/meiliindex"
+	"github.com/gazette-archive/gazette/searcheval"
+)
+
+// defaultCorpus is the shared corpus as seen from the project root.
+const defaultCorpus = "../shared/corpus"
+
+func runEvalSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("eval-search", stderr)
+	fromEnv := fs.Bool("backend-from-env", false, "evaluate the backend the environment selects (Meilisearch when GAZETTE_MEILI_URL is set) instead of bleve")
+	fs.String("corpus", defaultCorpus, "the shared corpus folder (env GAZETTE_CORPUS)")
+	data := fs.String("data", "", "where to create the throwaway bleve indexes (default: the system's temporary directory); they are removed afterwards")
+	questions := fs.Int("questions", 0, "score N of the 1,543 STARD questions, taken at an even stride (0: all)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `Usage: gazette eval-search [--backend-from-env] [--corpus DIR] [--data DIR] [--questions N]
+
+Measures search relevance on fresh, throwaway indexes, through the same
+archive.Search every caller uses:
+  - the STARD questions (real questions from ordinary people, labelled with
+    the laws that answer them) against the laws corpus: recall@10, nDCG@10,
+    MRR@10 and latency, for the question as one query and for keyword
+    retrieval (one search per keyword, fused by reciprocal rank);
+  - the hand-written gazette queries (searcheval/testdata/gazette_queries.tsv)
+    against a generated gazette of real titles and 文号: the share with the
+    expected document first, per category, and every failure.
+It prints figures and exits 0; it is not a pass/fail gate.`)
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *questions < 0 {
+		return fmt.Errorf("--questions %d: want 0 or more", *questions)
+	}
+	b, err := chooseBackend(e, *fromEnv, *data, "")
+	if err != nil {
+		return err
+	}
+	progress := progressBars(stderr)
+	_, err = searcheval.RunEval(ctx, searcheval.EvalConfig{
+		CorpusDir: setting(fs, e, "corpus", "GAZETTE_CORPUS"),
+		Backend:   b.name,
+		Open:      b.open,
+		Questions: *questions,
+		Out:       stdout,
+		Progress:  progress,
+	})
+	return err
+}
+
+func runBenchSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("bench-search", stderr)
+	fromEnv := fs.Bool("backend-from-env", false, "benchmark the backend the environment selects (Meilisearch when GAZETTE_MEILI_URL is set) instead of bleve")
+	fs.String("corpus", defaultCorpus, "the shared corpus folder (env GAZETTE_CORPUS)")
+	data := fs.String("data", "", "where to create the throwaway bleve index (default: the system's temporary directory); it is removed afterwards")
+	docs := fs.Int("docs", 100_000, "documents to generate and index (about 2,000 characters each)")
+	queries := fs.Int("queries", 1000, "queries in the fixed mix")
+	clients := fs.String("clients", "1,16", "comma-separated numbers of concurrent clients; the mix runs once for each")
+	batch := fs.Int("batch", 1000, "documents per Put")
+	fs.String("meili-db", "", "Meilisearch's --db-path, to measure its size on disk (env GAZETTE_MEILI_DB); without it, GET /stats databaseSize")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `Usage: gazette bench-search [--backend-from-env] [--docs N] [--queries N] [--clients 1,16] [--batch N]
+                           [--corpus DIR] [--data DIR] [--meili-db DIR]
+
+Generates N realistic documents (real titles, 文号 and dates; about 2,000
+characters of real law text each), indexes them into a fresh, throwaway index
+in batches, and prints documents indexed per second, the index size on disk,
+and search latency (p50, p95, p99) and throughput for a fixed mix of queries
+(title words, infix words, phrases, 文号, filters, facets) at each number of
+concurrent clients. The target is p99 ≤ 50 ms at 16 clients.`)
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var cs []int
+	for _, f := range strings.Split(*clients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 1024 {
+			return fmt.Errorf("--clients %q: want comma-separated numbers from 1 to 1024", *clients)
+		}
+		cs = append(cs, n)
+	}
+	switch {
+	case *docs < 1:
+		return fmt.Errorf("--docs %d: want at least 1", *docs)
+	case *queries < 1:
+		return fmt.Errorf("--queries %d: want at least 1", *queries)
+	case *batch < 1:
+		return fmt.Errorf("--batch %d: want at least 1", *batch)
+	}
+	b, err := chooseBackend(e, *fromEnv, *data, setting(fs, e, "meili-db", "GAZETTE_MEILI_DB"))
+	if err != nil {
+		return err
+	}
+	_, err = searcheval.RunBench(ctx, searcheval.BenchConfig{
+		CorpusDir: setting(fs, e, "corpus", "GAZETTE_CORPUS"),
+		Backend:   b.name,
+		Open:      b.open,
+		Docs:      *docs,
+		Queries:   *queries,
+		Clients:   cs,
+		Batch:     *batch,
+		Size:      b.size,
+		Out:       stdout,
+		Progress:  progressBars(stderr),
+	})
+	return err
+}
+
+// progressBars returns a progress callback with one bar per step.
+func progressBars(w io.Writer) func(what string, done, total int) {
+	var mu sync.Mutex
+	bars := map[string]*progressBar{}
+	return func(what string, done, total int) {
+		mu.Lock()
+		bar := bars[what]
+		if bar == nil {
+			bar = newProgressBar(w, what)
+			bars[what] = bar
+		}
+		mu.Unlock()
+		bar.Update(done, total)
+	}
+}
+
+// evalBackend opens fresh, throwaway indexes of one backend for the
+// evaluation and the benchmark.
+type evalBackend struct {
+	name string
+	open searcheval.Opener
+	size func(ctx context.Context, idx archive.Index) (int64, string, error)
+}
+
+// chooseBackend picks bleve, or with fromEnv the backend the environment
+// configures, as storageConfig does for the other commands.
+func chooseBackend(e env, fromEnv bool, dataDir, meiliDB string) (evalBackend, error) {
+	var c storageConfig
+	if fromEnv {
+		if err := c.loadMeili(e); err != nil {
+			return evalBackend{}, err
+		}
+	}
+	if c.meili == nil {
+		return bleveBackend(dataDir), nil
+	}
+	return meiliBackend(*c.meili, meiliDB), nil
+}
+
+// bleveBackend makes each index in a new temporary directory under parent,
+// removed on release.
+func bleveBackend(parent string) evalBackend {
+	dirs := map[archive.Index]string{}
+	var mu sync.Mutex
+	return evalBackend{
+		name: "bleve",
+		open: func(ctx context.Context, name string) (archive.Index, func() error, error) {
+			dir, err := os.MkdirTemp(parent, "gazette-eval-"+name+"-")
+			if err != nil {
+				return nil, nil, err
+			}
+			idx, err := bleveindex.Open(filepath.Join(dir, "index"))
+			if err != nil {
+				os.RemoveAll(dir)
+				return nil, nil, err
+			}
+			mu.Lock()
+			dirs[idx] = dir
+			mu.Unlock()
+			return idx, func() error {
+				return errors.Join(idx.Close(), os.RemoveAll(dir))
+			}, nil
+		},
+		size: func(ctx context.Context, idx archive.Index) (int64, string, error) {
+			mu.Lock()
+			dir := dirs[idx]
+			mu.Unlock()
+			n, err := dirSize(dir)
+			return n, "the bleve directory", err
+		},
+	}
+}
+
+// meiliBackend makes each index a new index of its own on the server, with
+// a unique name, deleted on release.
+func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
+	return evalBackend{
+		name: "meilisearch",
+		open: func(ctx context.Context, name string) (archive.Index, func() error, error) {
+			var r [4]byte
+			if _, err := rand.Read(r[:]); err != nil {
+				return nil, nil, err
+			}
+			c := cfg
+			c.Index = fmt.Sprintf("eval-%s-%s-%s", name, time.Now().UTC().Format("20060102T150405"), hex.EncodeToString(r[:]))
+			idx, err := meiliindex.New(ctx, c)
+			if err != nil {
+				return nil, nil, err
+			}
+			return idx, func() error {
+				// The caller's context may be cancelled by now: clean up anyway.
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+				defer cancel()
+				return meiliRequest(ctx, c, http.MethodDelete, "/indexes/"+url.PathEscape(c.Index), nil)
+			}, nil
+		},
+		size: func(ctx context.Context, idx archive.Index) (int64, string, error) {
+			if dbPath != "" {
+				n, err := dirSize(dbPath)
+				return n, "the Meilisearch --db-path directory " + dbPath + ", whole server", err
+			}
+			var stats struct {
+				DatabaseSize     int64 `json:"databaseSize"`
+				UsedDatabaseSize int64 `json:"usedDatabaseSize"`
+			}
+			if err := meiliRequest(ctx, cfg, http.MethodGet, "/stats", &stats); err != nil {
+				return 0, "", err
+			}
+			how := "Meilisearch GET /stats databaseSize, whole server"
+			if stats.UsedDatabaseSize > 0 {
+				how += fmt.Sprintf("; usedDatabaseSize %d bytes", stats.UsedDatabaseSize)
+			}
+			return stats.DatabaseSize, how, nil
+		},
+	}
+}
+
+// meiliRequest makes one call to the Meilisearch API that the adapter does
+// not offer (server statistics, dropping a throwaway index) and decodes the
+// JSON answer into out when out is not nil.
+func meiliRequest(ctx context.Context, cfg meiliindex.Config, method, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(cfg.URL, "/")+path, nil)
+	if err != nil {
+		return err
+	}
+	if cfg.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+cfg.Key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("meilisearch %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("meilisearch %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("meilisearch %s %s: %s: %.200s", method, path, resp.Status, body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			return fmt.Errorf("meilisearch %s %s: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+// dirSize adds up the sizes of the regular files under dir.
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	return n, err
+}

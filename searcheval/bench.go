@@ -1,0 +1,485 @@
+package searcheval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// BenchCorpus generates the benchmark's documents: real titles, 文号 and
+// dates from the joined table, cycled as often as needed, with bodies of
+// about BenchBodyRunes characters of real law text. Doc(i) is deterministic
+// and cheap, so a large corpus is generated batch by batch, never held
+// whole. It is safe for concurrent use.
+type BenchCorpus struct {
+	rows []titleRow
+	pool []string
+	keys []gazette.IssueKey // by document
+	seqs []int
+	// words are the two-character strings frequent in the table's titles
+	// (政务, 医疗, 交通 ...), less the most frequent (关于, 人民, 通知 ...):
+	// what people type, where no dictionary is at hand.
+	words map[string]bool
+}
+
+// BenchBodyRunes is the approximate length of a benchmark document's body.
+const BenchBodyRunes = 2000
+
+// benchPerIssue is how many benchmark documents one issue holds.
+const benchPerIssue = 100
+
+// rowStep walks the table in a scattered but repeatable order; it is prime,
+// so it visits every row once per lap whatever the table's size (unless the
+// size is a multiple of it).
+const rowStep = 7919
+
+// NewBenchCorpus prepares n documents from the corpus folder.
+func NewBenchCorpus(corpusDir string, n int) (*BenchCorpus, error) {
+	rows, err := loadTitles(corpusDir + "/" + DocnumsFile)
+	if err != nil {
+		return nil, err
+	}
+	laws, err := LoadLaws(corpusDir + "/" + LawsDir)
+	if err != nil {
+		return nil, err
+	}
+	return newBenchCorpus(rows, lawParagraphs(laws), n)
+}
+
+func newBenchCorpus(rows []titleRow, pool []string, n int) (*BenchCorpus, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("searcheval: bench: %d documents: want at least 1", n)
+	}
+	if len(rows) == 0 || len(pool) == 0 {
+		return nil, errors.New("searcheval: bench: no titles or no law text")
+	}
+	c := &BenchCorpus{rows: rows, pool: pool, keys: make([]gazette.IssueKey, n), seqs: make([]int, n), words: titleWords(rows)}
+	inYear := map[int]int{}
+	for i := range n {
+		y := c.row(i).published.Year
+		k := inYear[y]
+		inYear[y]++
+		c.keys[i] = gazette.IssueKey{Year: y, Number: 1 + k/benchPerIssue}
+		c.seqs[i] = 1 + k%benchPerIssue
+		if c.keys[i].Number > gazette.MaxNumber {
+			return nil, fmt.Errorf("searcheval: bench: %d documents need more than %d issues in %d", n, gazette.MaxNumber, y)
+		}
+	}
+	return c, nil
+}
+
+// titleWords finds the words of the titles without a dictionary, by the
+// usual statistics of unsupervised Chinese word discovery: a bigram of Han
+// characters is a word when it occurs in at least 20 titles, its characters
+// stick together (pointwise mutual information ≥ 2) and it is free at both
+// ends (the entropy of the character before it, and of the one after, is at
+// least 1.5 nats; 职能配置 makes 能配 always preceded by 职). Bigrams in more
+// than half of all titles (关于) are dropped: nobody searches for them. On
+// the joined table this keeps about 620 words: 健康, 财政, 交通, 土地 ...
+func titleWords(rows []titleRow) map[string]bool {
+	type stats struct {
+		titles      int
+		n           int
+		left, right map[rune]int
+	}
+	bigrams := map[string]*stats{}
+	chars := map[rune]int{}
+	nChars, nBigrams := 0, 0
+	for _, r := range rows {
+		seen := map[string]bool{}
+		for _, run := range hanRuns(r.title) {
+			for i, c := range run {
+				chars[c]++
+				nChars++
+				if i+2 > len(run) {
+					continue
+				}
+				w := string(run[i : i+2])
+				st := bigrams[w]
+				if st == nil {
+					st = &stats{left: map[rune]int{}, right: map[rune]int{}}
+					bigrams[w] = st
+				}
+				st.n++
+				nBigrams++
+				if !seen[w] {
+					seen[w] = true
+					st.titles++
+				}
+				before, after := '^', '$'
+				if i > 0 {
+					before = run[i-1]
+				}
+				if i+2 < len(run) {
+					after = run[i+2]
+				}
+				st.left[before]++
+				st.right[after]++
+			}
+		}
+	}
+	entropy := func(m map[rune]int) float64 {
+		total := 0
+		for _, v := range m {
+			total += v
+		}
+		e := 0.0
+		for _, v := range m {
+			p := float64(v) / float64(total)
+			e -= p * math.Log(p)
+		}
+		return e
+	}
+	words := map[string]bool{}
+	for w, st := range bigrams {
+		if st.titles < 20 || st.titles > len(rows)/2 {
+			continue
+		}
+		rs := []rune(w)
+		pmi := math.Log(float64(st.n) / float64(nBigrams) /
+			(float64(chars[rs[0]]) / float64(nChars) * float64(chars[rs[1]]) / float64(nChars)))
+		if pmi >= 2 && min(entropy(st.left), entropy(st.right)) >= 1.5 {
+			words[w] = true
+		}
+	}
+	return words
+}
+
+// Len is the number of documents.
+func (c *BenchCorpus) Len() int { return len(c.keys) }
+
+func (c *BenchCorpus) row(i int) titleRow {
+	return c.rows[(i*rowStep)%len(c.rows)]
+}
+
+// Doc returns document i (0 ≤ i < Len). The first lap over the table uses
+// each row as it is; later laps reuse titles and dates, with the serial of
+// the 文号 raised by 10,000 a lap so that numbers stay distinct.
+func (c *BenchCorpus) Doc(i int) gazette.SearchDoc {
+	r := c.row(i)
+	lap := i / len(c.rows)
+	num := lapNumber(r.number, lap)
+	auth := rowAuthorities(r)
+	body := []string{governments[r.jurisdiction].to, "现将《" + r.title + "》有关事项发布如下，请认真贯彻执行。"}
+	n := 0
+	for _, p := range body {
+		n += utf8.RuneCountInString(p)
+	}
+	for k := (i * 104_729) % len(c.pool); n < BenchBodyRunes; k = (k + 1) % len(c.pool) {
+		p := c.pool[k]
+		if left := BenchBodyRunes - n; utf8.RuneCountInString(p) > left+200 {
+			p = truncateRunes(p, left)
+		}
+		body = append(body, p)
+		n += utf8.RuneCountInString(p)
+	}
+	body = append(body, strings.Join(auth, " "), chineseDate(r.signed))
+	d := gazette.Document{
+		ID: gazette.DocumentID(c.keys[i], c.seqs[i]), Issue: c.keys[i], Title: r.title, Kind: titleKind(r.title, r.number),
+		DocNumber: num, Authorities: auth, Signed: r.signed, Published: r.published,
+		Validity: gazette.Status{State: gazette.InForce}, Body: body,
+		Pages: gazette.PageRange{First: 2*c.seqs[i] - 1, Last: 2 * c.seqs[i]}, Version: 1,
+	}
+	if i%9 == 8 {
+		d.Validity = gazette.Status{State: gazette.Expired}
+	}
+	return gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("bench-%d", i)}
+}
+
+// lapNumber returns the 文号 of a row on a later lap over the table: its
+// serial raised by 10,000 a lap, or by 1,000 where the longer serial does not
+// survive a round trip through ParseDocNumber (省政府令第10149号 reads as a
+// year run into a serial), or no number at all if neither does.
+func lapNumber(n gazette.DocNumber, lap int) string {
+	if lap == 0 {
+		return n.String()
+	}
+	for _, step := range []int{10_000, 1_000} {
+		m := n
+		m.Serial += lap * step
+		if p, err := gazette.ParseDocNumber(m.String()); err == nil && p == m {
+			return m.String()
+		}
+	}
+	return ""
+}
+
+// IndexStats are the figures of loading a corpus into an index.
+type IndexStats struct {
+	Docs    int
+	Runes   int64 // characters of title and body put
+	Batch   int
+	Elapsed time.Duration
+}
+
+// DocsPerSecond is the indexing rate.
+func (s IndexStats) DocsPerSecond() float64 {
+	return float64(s.Docs) / max(s.Elapsed.Seconds(), 1e-9)
+}
+
+// IndexBench puts every document of c into idx in batches of batch, calling
+// progress (if not nil) after each. The time counted is the time Put takes,
+// generation excluded; since Put returns only once its documents are
+// searchable, the last batch's wait for the engine is included.
+func IndexBench(ctx context.Context, idx archive.Index, c *BenchCorpus, batch int, progress func(done, total int)) (IndexStats, error) {
+	if batch < 1 {
+		return IndexStats{}, fmt.Errorf("searcheval: bench: batch %d: want at least 1", batch)
+	}
+	st := IndexStats{Batch: batch}
+	docs := make([]gazette.SearchDoc, 0, batch)
+	for start := 0; start < c.Len(); start += batch {
+		docs = docs[:0]
+		for i := start; i < min(start+batch, c.Len()); i++ {
+			d := c.Doc(i)
+			st.Runes += int64(utf8.RuneCountInString(d.Title) + bodyRunes(d.Body))
+			docs = append(docs, d)
+		}
+		t := time.Now()
+		if err := idx.Put(ctx, docs); err != nil {
+			return st, fmt.Errorf("searcheval: bench: put documents %d–%d: %w", start, start+len(docs)-1, err)
+		}
+		st.Elapsed += time.Since(t)
+		st.Docs += len(docs)
+		if progress != nil {
+			progress(st.Docs, c.Len())
+		}
+	}
+	return st, nil
+}
+
+// BenchQuery is one query of the benchmark's mix.
+type BenchQuery struct {
+	Category string
+	Query    gazette.Query
+}
+
+// The categories of the query mix, with their shares in tenths of a
+// percent (they add up to 1000).
+var benchMix = []struct {
+	name  string
+	share int
+}{
+	{"title words", 250},
+	{"infix word", 150},
+	{"phrase", 150},
+	{"doc number", 150},
+	{"words+filters", 150},
+	{"facets only", 100},
+	{"exclusion", 50},
+}
+
+// docnumSpellings turn a canonical 文号 into the ways people type it.
+var docnumSpellings = []func(string) string{
+	func(s string) string { return s },
+	func(s string) string { return strings.NewReplacer("〔", "[", "〕", "]").Replace(s) },
+	func(s string) string { return strings.NewReplacer("〔", "(", "〕", ")").Replace(s) },
+	func(s string) string { return strings.NewReplacer("〔", "（", "〕", "）").Replace(s) },
+	func(s string) string { return toFullWidthDigits(s) },
+	func(s string) string { return strings.NewReplacer("〔", " 〔", "〕", "〕 ").Replace(s) },
+}
+
+func toFullWidthDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r - '0' + '０'
+		}
+		return r
+	}, s)
+}
+
+// Queries returns set number set of the fixed mix of n queries over the
+// corpus's documents: title words (one or two words of a title), an infix
+// word (a word from inside a body), a "phrase" (the first four to six
+// characters of a clause of a body), a 文号 in one of six spellings, a word
+// with kind and date-range filters, filters alone (authority and year, or
+// nothing: the facets of everything), and a word with an exclusion. Every
+// set has the same kinds of query in the same order, drawn from other
+// documents, so that a run on one set is never served from a cache filled by
+// a run on another. The same n, set and corpus always give the same queries.
+func (c *BenchCorpus) Queries(n, set int) []BenchQuery {
+	var cats []string
+	for _, m := range benchMix {
+		for range m.share {
+			cats = append(cats, m.name)
+		}
+	}
+	out := make([]BenchQuery, 0, n)
+	for i := range n {
+		cat := cats[(i*379)%len(cats)] // scattered, in the mix's proportions
+		j := i + set*n                 // the document and the words vary by set
+		d := c.Doc((j*104_729 + 7) % c.Len())
+		title := hanRuns(d.Title)
+		body := hanRuns(strings.Join(d.Body[2:len(d.Body)-2], "\n"))
+		var q gazette.Query
+		switch cat {
+		case "title words":
+			q.Text = c.word(title, j)
+			if w := c.word(title, j+1); w != q.Text {
+				q.Text += " " + w
+			}
+		case "infix word":
+			q.Text = c.word(body, j)
+		case "phrase":
+			r := body[(j*31)%len(body)] // a clause: runs split at punctuation
+			q.Text = `"` + string(r[:min(len(r), 4+j%3)]) + `"`
+		case "doc number":
+			q.Text = docnumSpellings[j%len(docnumSpellings)](d.DocNumber)
+		case "words+filters":
+			q.Text = c.word(title, j)
+			q.Kinds = []gazette.Kind{d.Kind}
+			q.From = gazette.Date{Year: d.Published.Year - 1, Month: 1, Day: 1}
+			q.To = gazette.Date{Year: d.Published.Year + 1, Month: 12, Day: 31}
+		case "facets only":
+			if j%2 == 0 {
+				q.Authorities = d.Authorities[:1]
+				q.Years = []int{d.Issue.Year}
+			}
+		case "exclusion":
+			q.Text = c.word(title, j) + " -" + c.word(body, j+1)
+		}
+		out = append(out, BenchQuery{Category: cat, Query: q})
+	}
+	return out
+}
+
+// hanRuns returns the runs of at least four Han characters in s.
+func hanRuns(s string) [][]rune {
+	var out [][]rune
+	var cur []rune
+	for _, r := range s + " " {
+		if unicode.Is(unicode.Han, r) {
+			cur = append(cur, r)
+			continue
+		}
+		if len(cur) >= 4 {
+			out = append(out, cur)
+		}
+		cur = nil
+	}
+	return out
+}
+
+// word returns one of the words in runs, chosen by i: the first word at or
+// after a position i picks, or else two characters at that position.
+func (c *BenchCorpus) word(runs [][]rune, i int) string {
+	var all []string
+	for _, r := range runs {
+		for k := 0; k+2 <= len(r); k++ {
+			all = append(all, string(r[k:k+2]))
+		}
+	}
+	if len(all) == 0 {
+		return "规定"
+	}
+	start := (i * 17) % len(all)
+	for k := range all {
+		if w := all[(start+k)%len(all)]; c.words[w] {
+			return w
+		}
+	}
+	return all[start]
+}
+
+// LatencyStats are the figures of one run of the query mix.
+type LatencyStats struct {
+	Clients       int
+	Queries       int
+	Errors        int
+	FirstError    error
+	P50, P95, P99 time.Duration
+	Max, Mean     time.Duration
+	Elapsed       time.Duration
+	// Categories break the latencies down by kind of query, in the mix's order.
+	Categories []CategoryLatency
+}
+
+// CategoryLatency is the latency of one kind of query in a run.
+type CategoryLatency struct {
+	Category string
+	Queries  int
+	P50, P99 time.Duration
+}
+
+// PerSecond is the throughput: queries completed per second of wall time.
+func (s LatencyStats) PerSecond() float64 {
+	return float64(s.Queries) / max(s.Elapsed.Seconds(), 1e-9)
+}
+
+// RunQueries runs every query once through archive.Search on idx, with
+// clients concurrent callers taking the next query as each finishes, and
+// measures each call. Failed searches are counted, not fatal; a cancelled
+// context ends the run.
+func RunQueries(ctx context.Context, idx archive.Index, queries []BenchQuery, clients int) (LatencyStats, error) {
+	if clients < 1 {
+		return LatencyStats{}, fmt.Errorf("searcheval: bench: %d clients: want at least 1", clients)
+	}
+	lat := make([]time.Duration, len(queries))
+	errs := make([]error, len(queries))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(queries) || ctx.Err() != nil {
+					return
+				}
+				t := time.Now()
+				_, err := archive.Search(ctx, idx, queries[i].Query)
+				lat[i] = time.Since(t)
+				errs[i] = err
+			}
+		}()
+	}
+	wg.Wait()
+	st := LatencyStats{Clients: clients, Queries: len(queries), Elapsed: time.Since(start)}
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
+	byCat := map[string][]time.Duration{}
+	for i, q := range queries {
+		byCat[q.Category] = append(byCat[q.Category], lat[i])
+	}
+	for _, m := range benchMix {
+		if d := byCat[m.name]; len(d) > 0 {
+			slices.Sort(d)
+			st.Categories = append(st.Categories, CategoryLatency{Category: m.name, Queries: len(d), P50: percentile(d, 0.5), P99: percentile(d, 0.99)})
+		}
+	}
+	var sum time.Duration
+	for i, err := range errs {
+		sum += lat[i]
+		if err != nil {
+			st.Errors++
+			if st.FirstError == nil {
+				st.FirstError = fmt.Errorf("%s query %+v: %w", queries[i].Category, queries[i].Query, err)
+			}
+		}
+	}
+	slices.Sort(lat)
+	if n := len(lat); n > 0 {
+		st.P50, st.P95, st.P99 = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99)
+		st.Max, st.Mean = lat[n-1], sum/time.Duration(n)
+	}
+	return st, nil
+}
+
+// percentile returns the nearest-rank percentile of sorted durations.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	k := int(float64(len(sorted))*p+0.999999) - 1
+	return sorted[min(max(k, 0), len(sorted)-1)]
+}
