@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -46,11 +47,11 @@ const rowStep = 7919
 
 // NewBenchCorpus prepares n documents from the corpus folder.
 func NewBenchCorpus(corpusDir string, n int) (*BenchCorpus, error) {
-	rows, err := loadTitles(corpusDir + "/" + DocnumsFile)
+	rows, err := loadTitles(filepath.Join(corpusDir, DocnumsFile))
 	if err != nil {
 		return nil, err
 	}
-	laws, err := LoadLaws(corpusDir + "/" + LawsDir)
+	laws, err := LoadLaws(filepath.Join(corpusDir, LawsDir))
 	if err != nil {
 		return nil, err
 	}

@@ -84,9 +84,10 @@ func TestHandQueriesBleve(t *testing.T) {
 }
 
 // stardFloor is the recall@10 of IDF-weighted keyword retrieval that bleve
-// must reach on an even sample of 60 STARD questions. Measured: 0.833
-// (plain RRF 0.822; the question as one query finds nothing).
-const stardFloor = 0.70
+// must reach on an even sample of 30 STARD questions (few, because indexing
+// the laws is slow under the race detector). Measured: 0.739 (plain RRF the
+// same; the question as one query finds nothing).
+const stardFloor = 0.60
 
 func TestSTARDBleve(t *testing.T) {
 	needCorpus(t)
@@ -107,7 +108,7 @@ func TestSTARDBleve(t *testing.T) {
 	if err := idx.Put(ctx, laws.Docs); err != nil {
 		t.Fatal(err)
 	}
-	scores, err := searcheval.EvalSTARD(ctx, idx, searcheval.Sample(questions, 60), len(laws.Docs), nil)
+	scores, err := searcheval.EvalSTARD(ctx, idx, searcheval.Sample(questions, 30), len(laws.Docs), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,22 +125,22 @@ func TestRunBenchBleve(t *testing.T) {
 	var out strings.Builder
 	rep, err := searcheval.RunBench(context.Background(), searcheval.BenchConfig{
 		CorpusDir: corpusDir, Backend: "bleve", Open: openBleve(t),
-		Docs: 300, Queries: 80, Clients: []int{1, 4}, Batch: 64,
+		Docs: 150, Queries: 40, Clients: []int{1, 4}, Batch: 64,
 		Size: func(ctx context.Context, idx archive.Index) (int64, string, error) { return 1234, "a test figure", nil },
 		Out:  &out,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Index.Docs != 300 || rep.Index.DocsPerSecond() <= 0 || rep.Size != 1234 || len(rep.Search) != 2 {
+	if rep.Index.Docs != 150 || rep.Index.DocsPerSecond() <= 0 || rep.Size != 1234 || len(rep.Search) != 2 {
 		t.Errorf("report %+v", rep)
 	}
 	for _, s := range rep.Search {
-		if s.Queries != 80 || s.Errors != 0 || s.P99 <= 0 {
+		if s.Queries != 40 || s.Errors != 0 || s.P99 <= 0 {
 			t.Errorf("%d clients: %+v (first error %v)", s.Clients, s, s.FirstError)
 		}
 	}
-	for _, want := range []string{"Search benchmark, backend bleve", "indexed 300 documents", "1234 bytes; a test figure", "p99", "queries/s"} {
+	for _, want := range []string{"Search benchmark, backend bleve", "indexed 150 documents", "1234 bytes; a test figure", "p99", "queries/s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

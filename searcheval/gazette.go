@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -206,11 +207,11 @@ const GazetteSize = 300
 //     of law text chosen by position, and the signature with the date in
 //     Chinese numerals.
 func BuildGazette(corpusDir string) ([]gazette.SearchDoc, error) {
-	rows, err := loadTitles(corpusDir + "/" + DocnumsFile)
+	rows, err := loadTitles(filepath.Join(corpusDir, DocnumsFile))
 	if err != nil {
 		return nil, err
 	}
-	laws, err := LoadLaws(corpusDir + "/" + LawsDir)
+	laws, err := LoadLaws(filepath.Join(corpusDir, LawsDir))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -27,7 +28,7 @@ var ErrNoCorpus = errors.New("searcheval: corpus folder absent")
 // evaluation and the benchmark read.
 func CheckCorpus(dir string) error {
 	for _, p := range []string{LawsDir, STARDFile, DocnumsFile} {
-		if _, err := os.Stat(dir + "/" + p); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrNoCorpus, dir, err)
 		}
 	}
@@ -70,11 +71,11 @@ func RunEval(ctx context.Context, cfg EvalConfig) (EvalReport, error) {
 		}
 		return func(done, total int) { cfg.Progress(what, done, total) }
 	}
-	laws, err := LoadLaws(cfg.CorpusDir + "/" + LawsDir)
+	laws, err := LoadLaws(filepath.Join(cfg.CorpusDir, LawsDir))
 	if err != nil {
 		return rep, err
 	}
-	questions, err := LoadSTARD(cfg.CorpusDir+"/"+STARDFile, laws.IDByPath)
+	questions, err := LoadSTARD(filepath.Join(cfg.CorpusDir, STARDFile), laws.IDByPath)
 	if err != nil {
 		return rep, err
 	}
@@ -199,7 +200,7 @@ func printHand(w io.Writer, backend string, rep EvalReport) {
 		case len(f.Top) > 0:
 			got = fmt.Sprintf("got %s (of %d)", strings.Join(f.Top, ", "), f.Total)
 		}
-		fmt.Fprintf(w, "    line %d %s: %q%s want %s (%s); %s\n", q.Line, q.Category, visible(q.Text), filters, q.Want, truncateRunes(q.Note, 40), got)
+		fmt.Fprintf(w, "    line %d %s: %q%s want %s (%s); %s\n", q.Line, q.Category, visible(q.Text), filters, q.Want, shorten(q.Note, 60), got)
 	}
 	fmt.Fprintln(w)
 }

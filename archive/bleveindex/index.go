@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,15 +45,10 @@ const (
 	fValidity  = "validity" // keyword
 	fTopic     = "topic"    // keyword
 
-	fSigned    = "signed" // numeric yyyymmdd, for ranges
-	fPublished = "published"
-	fEffective = "effective"
-	fExpires   = "expiry"
-
 	fMeta = "m"   // keyword with doc values: see packMeta
 	fHit  = "hit" // stored only: the gazette.Hit as JSON, without snippet
 
-	batchDocs     = 500      // documents per bleve batch
+	batchDocs     = 1000     // documents per bleve batch
 	batchBytes    = 16 << 20 // text bytes per bleve batch
 	maxIDBytes    = 256
 	maxFieldBytes = 64 << 20
@@ -60,8 +57,8 @@ const (
 // Options of the fields, by kind.
 const (
 	textOpts    = index.IndexField | index.IncludeTermVectors
-	charsOpts   = index.IndexField | index.SkipFreqNorm
-	keywordOpts = index.IndexField | index.SkipFreqNorm
+	charsOpts   = index.IndexField
+	keywordOpts = index.IndexField
 	// metaOpts: the packed field is read for every hit; one uncompressed
 	// doc-values chunk per document is the fastest to read. (zap merges
 	// SkipDVCompression correctly only together with SkipDVChunking.)
@@ -78,16 +75,29 @@ type Index struct {
 	// computed at and are used only while it is current.
 	gen   atomic.Uint64
 	cache *resultCache
+	// years holds, for each of dateFields, the years some document has a
+	// date in (a superset after deletions), to keep the coarse year filter
+	// of a date range small.
+	yearsMu sync.Mutex
+	years   [4]map[int]bool
+	// tab caches what searches read of each hit, for the current snapshot.
+	tabMu sync.Mutex
+	tab   *snapTable
 }
 
+// lockWait is how long Open waits for another process to release the
+// index before giving up.
+const lockWait = 2 * time.Second
+
 // Open opens the index in dir, creating the directory and an empty index
-// when there is none. One process at a time may open a directory.
+// when there is none. One process at a time may open a directory; Open
+// fails after a short wait when another holds it.
 func Open(dir string) (*Index, error) {
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
 	var b bleve.Index
 	switch {
 	case err == nil:
-		b, err = bleve.Open(dir)
+		b, err = bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockWait.String()})
 	case errors.Is(err, os.ErrNotExist):
 		if err = os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err == nil {
 			b, err = bleve.New(dir, newMapping())
@@ -96,7 +106,48 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	return &Index{b: b, dir: dir, cache: newResultCache(cacheEntries)}, nil
+	x := &Index{b: b, dir: dir, cache: newResultCache(cacheEntries)}
+	for i, f := range dateFields {
+		x.years[i] = map[int]bool{}
+		if err := x.loadYears(i, f.year); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
+		}
+	}
+	return x, nil
+}
+
+// loadYears reads the years of one date field from the index.
+func (x *Index) loadYears(i int, field string) error {
+	d, err := x.b.FieldDict(field)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			return err
+		}
+		if y, err := strconv.Atoi(e.Term); err == nil {
+			x.years[i][y] = true
+		}
+	}
+}
+
+// yearsIn returns the years of date field i from lo to hi that some
+// document has a date in.
+func (x *Index) yearsIn(i, lo, hi int) []int {
+	x.yearsMu.Lock()
+	defer x.yearsMu.Unlock()
+	var out []int
+	for y := range x.years[i] {
+		if y >= lo && y <= hi {
+			out = append(out, y)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // newMapping is the mapping recorded with a new index. Documents are built
@@ -170,6 +221,15 @@ func (x *Index) put(ctx context.Context, docs []gazette.SearchDoc) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("bleveindex: put: %w", err)
 	}
+	x.yearsMu.Lock()
+	for i := range docs {
+		for j, v := range datesOf(&docs[i]) {
+			if !v.IsZero() {
+				x.years[j][v.Year] = true
+			}
+		}
+	}
+	x.yearsMu.Unlock()
 	batch := x.b.NewBatch()
 	for i := range docs {
 		doc, err := docOf(&docs[i])
@@ -240,11 +300,6 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 			doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(value), opts))
 		}
 	}
-	date := func(name string, v gazette.Date) {
-		if !v.IsZero() {
-			doc.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(dateNumber(v)), index.IndexField))
-		}
-	}
 	text(fTitle, d.Title, false)
 	text(fBody, strings.Join(d.Body, "\n"), true)
 	if len(d.Authorities) > 0 {
@@ -262,10 +317,11 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 	keyword(fIssue, d.Issue.String(), keywordOpts)
 	keyword(fValidity, string(d.Validity.State), keywordOpts)
 	keyword(fTopic, d.Topic, keywordOpts)
-	date(fSigned, d.Signed)
-	date(fPublished, d.Published)
-	date(fEffective, d.Effective)
-	date(fExpires, d.Expires)
+	for i, v := range datesOf(d) {
+		if !v.IsZero() {
+			keyword(dateFields[i].year, strconv.Itoa(v.Year), keywordOpts)
+		}
+	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fMeta, nil, []byte(packMeta(d)), metaOpts))
 	hit, err := json.Marshal(hitOfDoc(d))
 	if err != nil {
@@ -295,8 +351,6 @@ func canonicalNumber(s string) string {
 	}
 	return s
 }
-
-func dateNumber(d gazette.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
 
 // Delete removes the documents with the given IDs; absent IDs are ignored.
 func (x *Index) Delete(ctx context.Context, ids []string) error {

@@ -139,6 +139,12 @@ func TestTitleRanksFirst(t *testing.T) {
 	if got := ids(res); len(got) != 3 || got[2] != "2021-1-3" {
 		t.Errorf("防汛 ranks %v, want the single body mention last", got)
 	}
+	// Filters do not disturb relevance.
+	res = search(t, idx, gazette.Query{Text: "防汛抗旱", Kinds: []gazette.Kind{gazette.KindNormative}, Years: []int{2021},
+		Authorities: []string{"福建省人民政府"}, From: gazette.Date{Year: 2021, Month: 1, Day: 1}})
+	if got := ids(res); len(got) != 2 || got[0] != "2021-1-2" {
+		t.Errorf("防汛抗旱 with filters ranks %v, want 2021-1-2 (title) first", got)
+	}
 }
 
 func TestFilters(t *testing.T) {
@@ -365,6 +371,19 @@ func TestReopen(t *testing.T) {
 	}
 }
 
+func TestOpenTwice(t *testing.T) {
+	dir := t.TempDir()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if second, err := bleveindex.Open(dir); err == nil {
+		second.Close()
+		t.Error("a second Open of the same directory succeeded")
+	}
+}
+
 func TestGetLookupFingerprints(t *testing.T) {
 	idx := open(t)
 	a := doc("2019-1-1", "旧文件", "旧。")
@@ -477,5 +496,51 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if res := search(t, idx, gazette.Query{Text: "政务公开"}); res.Total != 41 {
 		t.Errorf("total %d, want 41", res.Total)
+	}
+}
+
+func TestCacheSeesWrites(t *testing.T) {
+	idx := open(t)
+	put(t, idx, doc("2021-1-1", "关于防汛工作的通知", "做好防汛准备。"))
+	if res := search(t, idx, gazette.Query{Text: "防汛"}); res.Total != 1 {
+		t.Fatalf("total %d", res.Total)
+	}
+	// Results handed out are copies: changing them changes nothing for others.
+	res := search(t, idx, gazette.Query{Text: "防汛"})
+	res.Hits[0].Title = "changed"
+	res.Facets.Kind[0].Count = 99
+	if again := search(t, idx, gazette.Query{Text: "防汛"}); again.Hits[0].Title == "changed" || again.Facets.Kind[0].Count != 1 {
+		t.Errorf("a cached result was changed through a copy: %+v", again)
+	}
+	put(t, idx, doc("2021-1-2", "防汛抗旱预案", "防汛。"))
+	if res := search(t, idx, gazette.Query{Text: "防汛"}); res.Total != 2 {
+		t.Errorf("after Put: total %d, want 2", res.Total)
+	}
+	if err := idx.Delete(ctx, []string{"2021-1-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, idx, gazette.Query{Text: "防汛"}); !slices.Equal(ids(res), []string{"2021-1-2"}) {
+		t.Errorf("after Delete: %v", ids(res))
+	}
+}
+
+func TestSingleCharacterRanksTitleFirst(t *testing.T) {
+	idx := open(t)
+	put(t, idx,
+		doc("2021-1-1", "关于做好工作的通知", "税", "依法纳税。"),
+		doc("2021-1-2", "税收征管办法", "本办法。"),
+	)
+	if got := ids(search(t, idx, gazette.Query{Text: "税"})); !slices.Equal(got, []string{"2021-1-2", "2021-1-1"}) {
+		t.Errorf("税 ranks %v, want the title match first", got)
+	}
+}
+
+func TestSearchCancelled(t *testing.T) {
+	idx := open(t)
+	put(t, idx, doc("2021-1-1", "关于做好工作的通知", "正文。"))
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := idx.Search(cancelled, gazette.Query{Text: "工作", Page: 1, PerPage: 20, Sort: gazette.SortRelevance, DateField: gazette.DatePublished}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Search with a cancelled context: %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // gazette.Snippet on the whole body.
 func TestSnippetMatchesGazette(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []rune("政务公开处理行政许可ＡＢab<>&\"' ，。\n1２")
+	alphabet := []rune("政务公开处理行政许可ＡＢab<>&\"' ，。\n1２𠀀")
 	randText := func(n int) string {
 		rs := make([]rune, n)
 		for i := range rs {
@@ -38,8 +38,11 @@ func TestSnippetMatchesGazette(t *testing.T) {
 			t.Errorf("snippet(%.40q, %q)\n got %q\nwant %q", f.body, f.needles, got, want)
 		}
 	}
-	for range 3000 {
+	for i := range 5000 {
 		body := randText(rng.IntN(400))
+		if i%50 == 0 {
+			body += "\u200b" + randText(20)
+		}
 		var needles []string
 		for range rng.IntN(3) {
 			needles = append(needles, randText(1+rng.IntN(4)))

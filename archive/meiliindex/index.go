@@ -174,8 +174,10 @@ func isCode(err error, code meilisearch.APIErrCode) bool {
 }
 
 // Field names of the Meilisearch documents. The s* and *u fields are
-// derived text (see tokens.go), searched but never displayed; the others
-// are displayed, and some are filterable or sortable.
+// derived text (see tokens.go), searched but never displayed; xr is neither
+// searched nor displayed (it is read through the documents API, which
+// ignores displayedAttributes); the others are displayed, and some are
+// filterable or sortable.
 const (
 	fID          = "id"
 	fFingerprint = "fp"
@@ -197,8 +199,8 @@ const (
 	fExpires     = "expiry"
 	fOrder       = "order" // print order, for ties
 	fHead        = "x0"    // the body's first headRunes characters, for snippets
-	fRest        = "xr"    // the rest of the body
-	fMore        = "xm"    // true when xr is not empty
+	fRest        = "xr"    // an object: the rest of the body in pieces, xr.p0001, ...
+	fPieces      = "xn"    // the number of pieces in xr
 	fSTitle      = "st"
 	fUTitle      = "tu"
 	fSDocNum     = "sn"
@@ -209,28 +211,28 @@ const (
 
 // record is one document as stored in Meilisearch.
 type record struct {
-	ID          string   `json:"id"`
-	Fingerprint string   `json:"fp"`
-	Title       string   `json:"title"`
-	DocNumber   string   `json:"num,omitempty"`
-	DocNumHash  string   `json:"num_h,omitempty"`
-	Kind        string   `json:"kind"`
-	Authorities []string `json:"auth"`
-	AuthHashes  []string `json:"auth_h"`
-	Year        int      `json:"year,omitempty"`
-	Issue       string   `json:"issue,omitempty"`
-	Validity    string   `json:"validity"`
-	TopicHash   string   `json:"topic_h,omitempty"`
-	FirstPage   int      `json:"pf"`
-	LastPage    int      `json:"pl"`
-	Signed      int      `json:"signed,omitempty"`
-	Published   int      `json:"published,omitempty"`
-	Effective   int      `json:"effective,omitempty"`
-	Expires     int      `json:"expiry,omitempty"`
-	Order       int64    `json:"order"`
-	Head        string   `json:"x0"`
-	Rest        string   `json:"xr,omitempty"`
-	More        bool     `json:"xm,omitempty"`
+	ID          string            `json:"id"`
+	Fingerprint string            `json:"fp"`
+	Title       string            `json:"title"`
+	DocNumber   string            `json:"num,omitempty"`
+	DocNumHash  string            `json:"num_h,omitempty"`
+	Kind        string            `json:"kind"`
+	Authorities []string          `json:"auth"`
+	AuthHashes  []string          `json:"auth_h"`
+	Year        int               `json:"year,omitempty"`
+	Issue       string            `json:"issue,omitempty"`
+	Validity    string            `json:"validity"`
+	TopicHash   string            `json:"topic_h,omitempty"`
+	FirstPage   int               `json:"pf"`
+	LastPage    int               `json:"pl"`
+	Signed      int               `json:"signed,omitempty"`
+	Published   int               `json:"published,omitempty"`
+	Effective   int               `json:"effective,omitempty"`
+	Expires     int               `json:"expiry,omitempty"`
+	Order       int64             `json:"order"`
+	Head        string            `json:"x0"`
+	Rest        map[string]string `json:"xr,omitempty"`
+	Pieces      int               `json:"xn,omitempty"`
 
 	STitle     string            `json:"st"`
 	UTitle     string            `json:"tu,omitempty"`
@@ -240,10 +242,16 @@ type record struct {
 	URest      string            `json:"ru,omitempty"`
 }
 
-// headRunes is the length of the part of the body that comes with every
-// hit, for its snippet; the rest is fetched only for a hit whose first match
-// lies beyond it.
-const headRunes = 3000
+// The body is stored beside its derived text, for snippets: its first
+// headRunes characters come with every hit; the rest is stored in pieces of
+// pieceRunes characters, fetched only for a hit whose first match lies
+// beyond the head (see Index.snippets).
+const (
+	headRunes  = 2000
+	pieceRunes = 6000
+)
+
+func pieceName(i int) string { return fmt.Sprintf("p%04d", i) }
 
 // hash is the value stored for filtering on free text: exact, and never syntax.
 func hash(s string) string {
@@ -321,8 +329,14 @@ func recordOf(d *gazette.SearchDoc) *record {
 		r.TopicHash = hash(d.Topic)
 	}
 	body := strings.Join(d.Body, "\n")
-	r.Head, r.Rest = cutHead(body)
-	r.More = r.Rest != ""
+	head, pieces := splitBody(body)
+	r.Head, r.Pieces = head, len(pieces)
+	if len(pieces) > 0 {
+		r.Rest = make(map[string]string, len(pieces))
+		for i, p := range pieces {
+			r.Rest[pieceName(i+1)] = p
+		}
+	}
 
 	titleUni, restUni := map[rune]bool{}, map[rune]bool{}
 	addTo := func(set map[rune]bool) func(rune) { return func(c rune) { set[c] = true } }
@@ -339,31 +353,39 @@ func recordOf(d *gazette.SearchDoc) *record {
 	if segs := encodeField(gazette.FoldSearchText(body), addTo(restUni)).segments(); len(segs) > 0 {
 		r.SBody = make(map[string]string, len(segs))
 		for i, s := range segs {
-			r.SBody[fmt.Sprintf("p%04d", i)] = s
+			r.SBody[pieceName(i)] = s
 		}
 	}
 	r.URest = unigrams(restUni)
 	return r
 }
 
-// cutHead splits the body after about headRunes characters, at a line break
-// when there is one in the last quarter.
-func cutHead(body string) (head, rest string) {
-	if utf8.RuneCountInString(body) <= headRunes {
-		return body, ""
-	}
-	cut, n := 0, 0
-	for i := range body {
-		if n == headRunes {
-			cut = i
-			break
+// splitBody cuts the body after about headRunes characters (at a line
+// break when there is one in the last quarter), and the rest into pieces of
+// pieceRunes characters. The parts make the body back, in order.
+func splitBody(body string) (head string, pieces []string) {
+	cut := func(s string, n int) int { // the offset of the n-th rune, or len(s)
+		for i := range s {
+			if n == 0 {
+				return i
+			}
+			n--
 		}
-		n++
+		return len(s)
 	}
-	if nl := strings.LastIndexByte(body[:cut], '\n'); nl >= 0 && utf8.RuneCountInString(body[nl:cut]) < headRunes/4 {
-		cut = nl
+	at := cut(body, headRunes)
+	if at < len(body) {
+		if nl := strings.LastIndexByte(body[:at], '\n'); nl >= 0 && utf8.RuneCountInString(body[nl:at]) < headRunes/4 {
+			at = nl
+		}
 	}
-	return body[:cut], body[cut:]
+	head, rest := body[:at], body[at:]
+	for rest != "" {
+		at := cut(rest, pieceRunes)
+		pieces = append(pieces, rest[:at])
+		rest = rest[at:]
+	}
+	return head, pieces
 }
 
 // check refuses what the index cannot hold.

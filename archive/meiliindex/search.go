@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +92,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		Page:                 int64(q.Page),
 		HitsPerPage:          &perPage,
 		Facets:               facetFields,
-		AttributesToRetrieve: append(slices.Clone(hitFields), fHead, fMore),
+		AttributesToRetrieve: append(slices.Clone(hitFields), fHead, fPieces),
 		MatchingStrategy:     meilisearch.All,
 		Sort:                 sortOf(q.Sort),
 		Locales:              locales,
@@ -268,9 +269,15 @@ func (x *Index) searchIDs(ctx context.Context, q string, filter []any, sort []st
 	return ids, nil
 }
 
+// firstPieces is how many pieces of the rest of a body the first fetch for
+// snippets asks for; a second fetch, when needed, asks for all the others.
+// Every fetch makes Meilisearch read whole documents, so there are at most two.
+const firstPieces = 8
+
 // snippets builds the hits with their snippets. A hit's snippet is cut
 // from the head of its body when the first match lies well inside it;
-// otherwise the rest of the body is fetched, for all such hits at once.
+// otherwise pieces of the rest are fetched, for all such hits at once: the
+// first few, then, for hits still without a match, all the others.
 func (x *Index) snippets(ctx context.Context, recs []record, needles []string) ([]gazette.Hit, error) {
 	var folded []string
 	for _, n := range needles {
@@ -278,33 +285,74 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 			folded = append(folded, n)
 		}
 	}
-	var need []string
+	texts := make([]string, len(recs))
+	var pending []int // indexes of the hits whose text is not long enough yet
 	for i := range recs {
-		if recs[i].More && len(folded) > 0 && !matchesEarly(recs[i].Head, folded) {
-			need = append(need, recs[i].ID)
+		texts[i] = recs[i].Head
+		if recs[i].Pieces > 0 && len(folded) > 0 && !matchesEarly(texts[i], folded) {
+			pending = append(pending, i)
 		}
 	}
-	rest := map[string]string{}
-	if len(need) > 0 {
-		var res meilisearch.DocumentsResult
-		err := x.idx.GetDocuments(ctx, &meilisearch.DocumentsQuery{Ids: need, Fields: []string{fID, fRest}, Limit: int64(len(need))}, &res)
-		if err != nil {
+	for _, round := range [][2]int{{1, firstPieces}, {firstPieces + 1, math.MaxInt}} {
+		if len(pending) == 0 {
+			break
+		}
+		if err := x.fetchPieces(ctx, recs, texts, pending, round[0], round[1]); err != nil {
 			return nil, fmt.Errorf("meiliindex: search: fetch text for snippets: %w", err)
 		}
-		for _, h := range res.Results {
-			var r record
-			if err := h.DecodeInto(&r); err != nil {
-				return nil, fmt.Errorf("meiliindex: search: fetch text for snippets: %w", err)
+		still := pending[:0]
+		for _, i := range pending {
+			if recs[i].Pieces > round[1] && !matchesEarly(texts[i], folded) {
+				still = append(still, i)
 			}
-			rest[r.ID] = r.Rest
 		}
+		pending = still
 	}
 	hits := make([]gazette.Hit, len(recs))
 	for i := range recs {
 		hits[i] = hitOf(&recs[i])
-		hits[i].Snippet = snippet(recs[i].Head+rest[recs[i].ID], folded, needles)
+		hits[i].Snippet = snippet(texts[i], folded, needles)
 	}
 	return hits, nil
+}
+
+// fetchPieces appends pieces from to last (or the last there is) of the
+// rest of the bodies of the pending hits to their texts.
+func (x *Index) fetchPieces(ctx context.Context, recs []record, texts []string, pending []int, from, last int) error {
+	ids := make([]string, len(pending))
+	most := 0
+	for k, i := range pending {
+		ids[k] = recs[i].ID
+		most = max(most, recs[i].Pieces)
+	}
+	fields := []string{fID}
+	for p := from; p <= min(last, most); p++ {
+		fields = append(fields, fRest+"."+pieceName(p))
+	}
+	var res meilisearch.DocumentsResult
+	if err := x.idx.GetDocuments(ctx, &meilisearch.DocumentsQuery{Ids: ids, Fields: fields, Limit: int64(len(ids))}, &res); err != nil {
+		return err
+	}
+	got := make(map[string]map[string]string, len(res.Results))
+	for _, h := range res.Results {
+		var r struct {
+			ID   string            `json:"id"`
+			Rest map[string]string `json:"xr"`
+		}
+		if err := h.DecodeInto(&r); err != nil {
+			return err
+		}
+		got[r.ID] = r.Rest
+	}
+	for _, i := range pending {
+		var b strings.Builder
+		b.WriteString(texts[i])
+		for p := from; p <= min(last, recs[i].Pieces); p++ {
+			b.WriteString(got[recs[i].ID][pieceName(p)])
+		}
+		texts[i] = b.String()
+	}
+	return nil
 }
 
 // snippet is gazette.Snippet(text, needles, snippetRunes), computed on a
@@ -314,8 +362,13 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 // window starts well before the snippet and ends well after it.
 func snippet(text string, folded, needles []string) string {
 	f := gazette.FoldSearchText(text)
-	if len(f) < 4*snippetRunes*utf8.UTFMax || utf8.RuneCountInString(f) != utf8.RuneCountInString(text) {
-		return gazette.Snippet(text, needles, snippetRunes) // short, or folding dropped characters
+	if utf8.RuneCountInString(f) != utf8.RuneCountInString(text) {
+		// Folding dropped characters (zero-width ones), and Snippet then
+		// shows the folded text: so does the window, cut from it.
+		text = f
+	}
+	if len(f) < 4*snippetRunes*utf8.UTFMax {
+		return gazette.Snippet(text, needles, snippetRunes)
 	}
 	first := -1
 	for _, n := range folded {
@@ -323,8 +376,8 @@ func snippet(text string, folded, needles []string) string {
 			first = i
 		}
 	}
-	if first < 0 {
-		return gazette.Snippet(text, needles, snippetRunes) // no match: the start
+	if first < 0 { // no match: the start
+		return gazette.Snippet(string([]rune(text)[:2*snippetRunes]), needles, snippetRunes)
 	}
 	// Folding maps rune to rune here, so rune offsets agree.
 	at := utf8.RuneCountInString(f[:first])

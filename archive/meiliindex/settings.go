@@ -25,7 +25,7 @@ var (
 	// title counts most, then the document number, authorities and body.
 	searchable = []string{fSTitle, fUTitle, fSDocNum, fSAuthority, fSBody, fURest}
 	displayed  = []string{fID, fFingerprint, fTitle, fDocNum, fKind, fAuthority, fYear, fIssue, fValidity,
-		fFirstPage, fLastPage, fSigned, fPublished, fHead, fRest, fMore}
+		fFirstPage, fLastPage, fSigned, fPublished, fHead, fPieces}
 	filterable = []string{fID, fKind, fAuthority, fAuthHash, fYear, fIssue, fValidity, fTopicHash, fDocNumHash,
 		fSigned, fPublished, fEffective, fExpires}
 	sortable = []string{fPublished, fOrder}

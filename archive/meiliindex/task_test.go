@@ -15,9 +15,9 @@ import (
 // A task that Meilisearch accepts and then fails is an error of the write
 // that waited for it.
 func TestFailedTaskIsAnError(t *testing.T) {
-	srv := archivetest.SharedMeili(t)
+	srv := archivetest.StartMeili(t) // a server of its own
 	ctx := context.Background()
-	x, err := New(ctx, Config{URL: srv.URL, Key: srv.Key, Index: "task-failure"})
+	x, err := New(ctx, Config{URL: srv.URL, Key: srv.Key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -211,15 +211,20 @@ func TestSegments(t *testing.T) {
 	}
 }
 
-func TestCutHead(t *testing.T) {
-	long := strings.Repeat("第一条 本办法适用于全省。\n", 1000)
-	for _, body := range []string{"", "短", long, strings.Repeat("长", headRunes+1)} {
-		head, rest := cutHead(body)
-		if head+rest != body {
-			t.Fatalf("head and rest do not make the body back")
+func TestSplitBody(t *testing.T) {
+	long := strings.Repeat("第一条 本办法适用于全省。\n", 3000)
+	for _, body := range []string{"", "短", long, strings.Repeat("长", headRunes+1), strings.Repeat("长", headRunes+3*pieceRunes)} {
+		head, pieces := splitBody(body)
+		if head+strings.Join(pieces, "") != body {
+			t.Fatalf("head and pieces do not make the body back")
 		}
 		if n := len([]rune(head)); n > headRunes {
 			t.Errorf("head of %d characters", n)
+		}
+		for i, p := range pieces {
+			if n := len([]rune(p)); n == 0 || n > pieceRunes || n < pieceRunes && i+1 < len(pieces) {
+				t.Errorf("piece %d of %d has %d characters", i, len(pieces), n)
+			}
 		}
 	}
 }

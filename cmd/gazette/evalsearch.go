@@ -204,7 +204,7 @@ func bleveBackend(parent string) evalBackend {
 }
 
 // meiliBackend makes each index a new index of its own on the server, with
-// a unique name, deleted on release.
+// a unique name (GAZETTE_MEILI_INDEX is never touched), deleted on release.
 func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 	return evalBackend{
 		name: "meilisearch",
@@ -215,16 +215,18 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 			}
 			c := cfg
 			c.Index = fmt.Sprintf("eval-%s-%s-%s", name, time.Now().UTC().Format("20060102T150405"), hex.EncodeToString(r[:]))
-			idx, err := meiliindex.New(ctx, c)
-			if err != nil {
-				return nil, nil, err
-			}
-			return idx, func() error {
+			drop := func() error {
 				// The caller's context may be cancelled by now: clean up anyway.
 				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 				defer cancel()
 				return meiliRequest(ctx, c, http.MethodDelete, "/indexes/"+url.PathEscape(c.Index), nil)
-			}, nil
+			}
+			idx, err := meiliindex.New(ctx, c)
+			if err != nil {
+				drop() // New may have created the index before failing; it is ours to remove
+				return nil, nil, err
+			}
+			return idx, drop, nil
 		},
 		size: func(ctx context.Context, idx archive.Index) (int64, string, error) {
 			if dbPath != "" {
