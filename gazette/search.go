@@ -3,6 +3,7 @@ package gazette
 import (
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -320,45 +321,48 @@ type SearchDoc struct {
 // of any needle, HTML-escaped, with every occurrence of a needle wrapped in
 // <mark>. Text is untrusted: it is escaped first, then marked. Matching
 // folds width and case as FoldSearchText does. Without a match it returns
-// the escaped start of the text.
+// the escaped start of the text. Only the window is worked on rune by rune,
+// so a match at the end of a 300,000-character body costs little.
 func Snippet(text string, needles []string, maxRunes int) string {
-	rs := []rune(text)
-	folded := []rune(FoldSearchText(text))
-	if len(folded) != len(rs) { // zero-width characters were dropped: match on the folded text alone
-		rs = folded
+	folded := FoldSearchText(text)
+	src := text
+	if len(folded) != len(text) && utf8.RuneCountInString(folded) != utf8.RuneCountInString(text) {
+		src = folded // zero-width characters were dropped: show the folded text
 	}
 	var ns [][]rune
-	for _, n := range needles {
-		if n = FoldSearchText(n); n != "" {
-			ns = append(ns, []rune(n))
-		}
-	}
-	matchAt := func(i int) int {
-		best := 0
-		for _, n := range ns {
-			if len(n) > best && i+len(n) <= len(folded) && string(folded[i:i+len(n)]) == string(n) {
-				best = len(n)
-			}
-		}
-		return best
-	}
 	first := -1
-	for i := range folded {
-		if matchAt(i) > 0 {
-			first = i
-			break
+	for _, n := range needles {
+		n = FoldSearchText(n)
+		if n == "" {
+			continue
+		}
+		ns = append(ns, []rune(n))
+		if off := strings.Index(folded, n); off >= 0 {
+			if r := utf8.RuneCountInString(folded[:off]); first < 0 || r < first {
+				first = r
+			}
 		}
 	}
 	start := 0
 	if first > maxRunes/3 {
 		start = first - maxRunes/3
 	}
-	end := min(len(rs), start+maxRunes)
+	rs, more := runeWindow(src, start, maxRunes)
+	fr, _ := runeWindow(folded, start, maxRunes)
+	matchAt := func(i int) int {
+		best := 0
+		for _, n := range ns {
+			if len(n) > best && i+len(n) <= len(fr) && fr[i] == n[0] && slices.Equal(fr[i:i+len(n)], n) {
+				best = len(n)
+			}
+		}
+		return best
+	}
 	var b strings.Builder
 	if start > 0 {
 		b.WriteString("…")
 	}
-	for i := start; i < end; {
+	for i := 0; i < len(rs); {
 		if n := matchAt(i); n > 0 {
 			b.WriteString("<mark>")
 			b.WriteString(html.EscapeString(string(rs[i:min(i+n, len(rs))])))
@@ -367,14 +371,31 @@ func Snippet(text string, needles []string, maxRunes int) string {
 			continue
 		}
 		j := i + 1
-		for j < end && matchAt(j) == 0 {
+		for j < len(rs) && matchAt(j) == 0 {
 			j++
 		}
 		b.WriteString(html.EscapeString(string(rs[i:j])))
 		i = j
 	}
-	if end < len(rs) {
+	if more {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// runeWindow returns n runes of s from rune start, and whether s goes on.
+func runeWindow(s string, start, n int) ([]rune, bool) {
+	out := make([]rune, 0, n)
+	i := 0
+	for _, r := range s {
+		switch {
+		case i < start:
+		case len(out) < n:
+			out = append(out, r)
+		default:
+			return out, true
+		}
+		i++
+	}
+	return out, false
 }
