@@ -11,17 +11,22 @@
 // but only as adjacent characters in order; a lone character is looked up
 // in the companion fields; quoted phrases are phrases of the same units.
 // Latin words and numbers are single tokens. Document and query text are
-// both folded as gazette.FoldSearchText folds them.
+// both folded as gazette.FoldSearchText folds them. Two text fields are
+// searched: the head (title, document number, authorities), boosted ten
+// times, and the body.
 //
 // Queries are built term by term in code: filters are exact term,
 // numeric-range and conjunction queries, so no query syntax of bleve is
 // ever parsed and user input cannot become syntax. Relevance is bleve's
 // tf-idf with the title boosted well above the body.
 //
-// For speed, a search does not use bleve's collector: phrases run on a
-// leaner searcher (phrase.go), and each hit is read from one packed
-// doc-values field for sorting and facets (meta.go), so that facets over
-// all hits stay cheap. Recent results are cached until the next write.
+// For speed, a search does not use bleve's collector (collect.go): phrases
+// run on a leaner searcher (phrase.go); what sorting, date ranges and
+// facets need of a hit is one packed doc-values field (meta.go), parsed
+// once per snapshot of the index and kept in a table; date ranges are a
+// coarse filter on years in the index and an exact one in the collector;
+// snippets are marked on the window they show (snippet.go). Recent results
+// are cached until the next write (cache.go).
 //
 // Writes are bleve batches, built in parallel: when Put or Delete returns,
 // the change is on disk and visible to every later call. One process opens

@@ -27,15 +27,16 @@ import (
 
 // The fields of a bleve document. Text fields are segmented (analysis.go)
 // and carry positions for phrases; each has a companion field (".c") with
-// its CJK characters, without positions. Keyword fields hold exact values
+// its CJK characters, without positions. There are two: the head (title,
+// document number and authorities, a line apart) and the body; a search
+// weighs a match in the head far above one in the body, and two fields
+// rather than four keep the per-hit work of every term small. Keyword fields hold exact values
 // for filters. Everything a search reads for each hit is packed into one
 // doc-values field, fMeta; everything a hit shows is one stored field, fHit.
 const (
-	fTitle      = "title"    // text
-	fBody       = "body"     // text, stored (for snippets)
-	fAuthText   = "auth_txt" // text: the authorities' words
-	fDocNumText = "num_txt"  // text: the document number's words
-	charsSuffix = ".c"       // companion field of a text field
+	fHead       = "head" // text: title, document number, authorities
+	fBody       = "body" // text, stored (for snippets)
+	charsSuffix = ".c"   // companion field of a text field
 
 	fDocNum    = "num"      // keyword: canonical document number (Lookup)
 	fKind      = "kind"     // keyword
@@ -48,7 +49,8 @@ const (
 	fMeta = "m"   // keyword with doc values: see packMeta
 	fHit  = "hit" // stored only: the gazette.Hit as JSON, without snippet
 
-	batchDocs     = 1000     // documents per bleve batch
+	batchDocs     = 1000     // most documents per bleve batch
+	minBatchDocs  = 250      // fewest when a Put is split to use every CPU
 	batchBytes    = 16 << 20 // text bytes per bleve batch
 	maxIDBytes    = 256
 	maxFieldBytes = 64 << 20
@@ -89,20 +91,23 @@ type Index struct {
 // index before giving up.
 const lockWait = 2 * time.Second
 
+// format names the layout of the index (fields, analysis, packed doc
+// values); an index of another layout must be rebuilt, not read.
+const (
+	formatKey = "gazette.bleveindex.format"
+	format    = "1"
+)
+
+// ErrFormat is returned by Open for an index written in another layout,
+// by another version of this package: delete the directory and rebuild
+// the index from storage.
+var ErrFormat = errors.New("bleveindex: index written in another layout; rebuild it")
+
 // Open opens the index in dir, creating the directory and an empty index
 // when there is none. One process at a time may open a directory; Open
 // fails after a short wait when another holds it.
 func Open(dir string) (*Index, error) {
-	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
-	var b bleve.Index
-	switch {
-	case err == nil:
-		b, err = bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockWait.String()})
-	case errors.Is(err, os.ErrNotExist):
-		if err = os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err == nil {
-			b, err = bleve.New(dir, newMapping())
-		}
-	}
+	b, err := openBleve(dir)
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
@@ -115,6 +120,40 @@ func Open(dir string) (*Index, error) {
 		}
 	}
 	return x, nil
+}
+
+// openBleve opens the bleve index in dir, or creates it.
+func openBleve(dir string) (bleve.Index, error) {
+	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
+	switch {
+	case err == nil:
+		b, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockWait.String()})
+		if err != nil {
+			return nil, err
+		}
+		if f, err := b.GetInternal([]byte(formatKey)); err != nil || string(f) != format {
+			b.Close()
+			if err == nil {
+				err = fmt.Errorf("layout %q, want %q: %w", f, format, ErrFormat)
+			}
+			return nil, err
+		}
+		return b, nil
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+			return nil, err
+		}
+		b, err := bleve.New(dir, newMapping())
+		if err != nil {
+			return nil, err
+		}
+		if err := b.SetInternal([]byte(formatKey), []byte(format)); err != nil {
+			b.Close()
+			return nil, err
+		}
+		return b, nil
+	}
+	return nil, err
 }
 
 // loadYears reads the years of one date field from the index.
@@ -181,10 +220,14 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 			return err
 		}
 	}
+	// Batches of at most batchDocs, but at least one per CPU when there are
+	// enough documents: bleve builds a batch's segment on one core.
+	procs := runtime.GOMAXPROCS(0)
+	per := min(batchDocs, max(minBatchDocs, (len(docs)+procs-1)/procs))
 	var chunks [][]gazette.SearchDoc
 	for start := 0; start < len(docs); {
 		end, size := start, 0
-		for end < len(docs) && end-start < batchDocs && size < batchBytes {
+		for end < len(docs) && end-start < per && size < batchBytes {
 			size += textSize(&docs[end])
 			end++
 		}
@@ -194,7 +237,7 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 	work := make(chan []gazette.SearchDoc)
 	errs := make(chan error, len(chunks))
 	var wg sync.WaitGroup
-	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
+	for range min(len(chunks), procs) {
 		wg.Go(func() {
 			for chunk := range work {
 				errs <- x.put(ctx, chunk)
@@ -300,13 +343,10 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 			doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(value), opts))
 		}
 	}
-	text(fTitle, d.Title, false)
+	head := append([]string{d.Title, d.DocNumber}, d.Authorities...)
+	text(fHead, strings.Join(head, "\n"), false)
 	text(fBody, strings.Join(d.Body, "\n"), true)
-	if len(d.Authorities) > 0 {
-		text(fAuthText, strings.Join(d.Authorities, "\n"), false)
-	}
 	if d.DocNumber != "" {
-		text(fDocNumText, d.DocNumber, false)
 		keyword(fDocNum, canonicalNumber(d.DocNumber), keywordOpts)
 	}
 	keyword(fKind, string(d.Kind), keywordOpts)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/gazette"
@@ -381,6 +383,21 @@ func TestOpenTwice(t *testing.T) {
 	if second, err := bleveindex.Open(dir); err == nil {
 		second.Close()
 		t.Error("a second Open of the same directory succeeded")
+	}
+}
+
+func TestOpenRefusesAnotherLayout(t *testing.T) {
+	dir := t.TempDir()
+	b, err := bleve.New(dir, bleve.NewIndexMapping()) // an index of someone else's
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if idx, err := bleveindex.Open(dir); !errors.Is(err, bleveindex.ErrFormat) {
+		if err == nil {
+			idx.Close()
+		}
+		t.Errorf("Open of a foreign bleve index: %v, want ErrFormat", err)
 	}
 }
 

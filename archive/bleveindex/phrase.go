@@ -14,10 +14,12 @@ import (
 // phraseQuery matches documents whose field holds terms at consecutive
 // positions; "" stands for any term. It does what bleve's PhraseQuery does
 // for a single-valued field, several times faster: bleve's phrase searcher
-// builds a map of every location of every candidate document, which on
-// bigram-segmented text (every Han character is a position) dominated the
-// cost of a search. This one leapfrogs term readers and compares position
-// lists in place, reusing its buffers.
+// decodes the locations of every term in every document any of them is in,
+// and builds a map of them, which on bigram-segmented text (every Han
+// character is a position) dominated the cost of a search. This one
+// leapfrogs term readers that decode document numbers only, and reads
+// positions only for the documents that hold every term, comparing
+// position lists in place in reused buffers.
 type phraseQuery struct {
 	terms []string
 	field string
@@ -35,12 +37,18 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		if t == "" {
 			continue
 		}
-		tr, err := r.TermFieldReader(ctx, []byte(t), q.field, true, true, true)
+		tr, err := r.TermFieldReader(ctx, []byte(t), q.field, false, false, false)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
 		s.readers = append(s.readers, tr)
+		vr, err := r.TermFieldReader(ctx, []byte(t), q.field, true, true, true)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.vectors = append(s.vectors, vr)
 		s.offsets = append(s.offsets, uint64(off))
 		n := tr.Count()
 		if n == 0 {
@@ -57,14 +65,18 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 	}
 	s.cur = make([]*index.TermFieldDoc, len(s.readers))
 	s.pre = make([]index.TermFieldDoc, len(s.readers))
+	s.vpre = make([]index.TermFieldDoc, len(s.readers))
 	return s, nil
 }
 
 type phraseSearcher struct {
-	readers []index.TermFieldReader
-	offsets []uint64 // position of each reader's term in the phrase
+	readers []index.TermFieldReader // document numbers only, for the leapfrog
+	vectors []index.TermFieldReader // the same terms with positions, for matches
+	offsets []uint64                // position of each term in the phrase
 	cur     []*index.TermFieldDoc
 	pre     []index.TermFieldDoc
+	vpre    []index.TermFieldDoc
+	norm    float64 // field norm of the current document
 	started bool
 	done    bool
 	pos     [][]uint64 // scratch: positions of each term in the current document
@@ -159,14 +171,17 @@ func (s *phraseSearcher) find(ctx *search.SearchContext) (*search.DocumentMatch,
 		if !same {
 			continue
 		}
-		freq := s.matches()
+		freq, err := s.matches(maxID)
+		if err != nil {
+			return nil, err
+		}
 		var dm *search.DocumentMatch
 		if freq > 0 {
 			dm = ctx.DocumentMatchPool.Get()
 			dm.IndexInternalID = append(dm.IndexInternalID[:0], maxID...)
 			if s.score {
 				tf := math.Sqrt(float64(freq))
-				dm.Score = tf * s.cur[0].Norm * s.idf * s.queryWeight
+				dm.Score = tf * s.norm * s.idf * s.queryWeight
 			}
 		}
 		// Move past this document.
@@ -185,13 +200,24 @@ func (s *phraseSearcher) find(ctx *search.SearchContext) (*search.DocumentMatch,
 	return nil, nil
 }
 
-// matches counts the phrase's occurrences in the document every reader is on.
-func (s *phraseSearcher) matches() int {
+// matches counts the phrase's occurrences in document id, which holds
+// every term.
+func (s *phraseSearcher) matches(id index.IndexInternalID) (int, error) {
 	if cap(s.pos) < len(s.readers) {
 		s.pos = make([][]uint64, len(s.readers))
 	}
 	s.pos = s.pos[:len(s.readers)]
-	for i, d := range s.cur {
+	for i, vr := range s.vectors {
+		d, err := vr.Advance(id, &s.vpre[i])
+		if err != nil {
+			return 0, err
+		}
+		if d == nil || !d.ID.Equals(id) {
+			return 0, nil // cannot be: the readers agreed on id
+		}
+		if i == 0 {
+			s.norm = d.Norm
+		}
 		p := s.pos[i][:0]
 		for _, v := range d.Vectors {
 			p = append(p, v.Pos)
@@ -222,7 +248,7 @@ func (s *phraseSearcher) matches() int {
 				idx[i]++
 			}
 			if idx[i] == len(ps) {
-				return n
+				return n, nil
 			}
 			if ps[idx[i]] != want {
 				ok = false
@@ -233,12 +259,12 @@ func (s *phraseSearcher) matches() int {
 			n++
 		}
 	}
-	return n
+	return n, nil
 }
 
 func (s *phraseSearcher) Close() error {
 	var first error
-	for _, r := range s.readers {
+	for _, r := range append(s.readers, s.vectors...) {
 		if err := r.Close(); err != nil && first == nil {
 			first = err
 		}
@@ -258,5 +284,5 @@ func (s *phraseSearcher) SetQueryNorm(qnorm float64) {
 
 func (s *phraseSearcher) Count() uint64              { return s.count }
 func (s *phraseSearcher) Min() int                   { return 0 }
-func (s *phraseSearcher) Size() int                  { return 64 + 64*len(s.readers) }
+func (s *phraseSearcher) Size() int                  { return 64 + 128*len(s.readers) }
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }

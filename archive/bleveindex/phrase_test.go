@@ -60,7 +60,7 @@ func TestPhraseQueryMatchesBleve(t *testing.T) {
 			continue
 		}
 		tried++
-		for _, field := range []string{fTitle, fBody} {
+		for _, field := range []string{fHead, fBody} {
 			want := ids(query.NewPhraseQuery(terms, field))
 			if len(want) > 0 {
 				found++

@@ -12,15 +12,13 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Relevance: a term may match in any of these fields; a match in the title
-// counts for much more than one in the body.
+// Relevance: a term may match in the head (title, document number,
+// authorities) or the body; a match in the head counts for much more.
 var textFields = []struct {
 	name  string
 	boost float64
 }{
-	{fTitle, 10},
-	{fDocNumText, 5},
-	{fAuthText, 3},
+	{fHead, 10},
 	{fBody, 1},
 }
 

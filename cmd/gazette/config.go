@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -187,6 +188,14 @@ func (c storageConfig) openIndex(ctx context.Context) (idx archive.Index, where 
 	}
 	dir := filepath.Join(c.dataDir, "index")
 	b, err := bleveindex.Open(dir)
+	if errors.Is(err, bleveindex.ErrFormat) {
+		// The index is derived from storage: an index in an older layout is
+		// dropped and rebuilt by the reconciler (serve) or by reindex.
+		if rerr := os.RemoveAll(dir); rerr != nil {
+			return nil, "", nil, fmt.Errorf("%w; removing it: %v", err, rerr)
+		}
+		b, err = bleveindex.Open(dir)
+	}
 	if err != nil {
 		return nil, "", nil, err
 	}

@@ -229,22 +229,25 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 			return idx, drop, nil
 		},
 		size: func(ctx context.Context, idx archive.Index) (int64, string, error) {
-			if dbPath != "" {
-				n, err := dirSize(dbPath)
-				return n, "the Meilisearch --db-path directory " + dbPath + ", whole server", err
-			}
+			// LMDB keeps freed pages in its files: /stats tells how much of
+			// the size is in use, and is worth printing beside either figure.
 			var stats struct {
 				DatabaseSize     int64 `json:"databaseSize"`
 				UsedDatabaseSize int64 `json:"usedDatabaseSize"`
 			}
-			if err := meiliRequest(ctx, cfg, http.MethodGet, "/stats", &stats); err != nil {
-				return 0, "", err
+			statsErr := meiliRequest(ctx, cfg, http.MethodGet, "/stats", &stats)
+			used := ""
+			if statsErr == nil && stats.UsedDatabaseSize > 0 {
+				used = fmt.Sprintf("; in use per /stats usedDatabaseSize: %d bytes", stats.UsedDatabaseSize)
 			}
-			how := "Meilisearch GET /stats databaseSize, whole server"
-			if stats.UsedDatabaseSize > 0 {
-				how += fmt.Sprintf("; usedDatabaseSize %d bytes", stats.UsedDatabaseSize)
+			if dbPath != "" {
+				n, err := dirSize(dbPath)
+				return n, "the Meilisearch --db-path directory " + dbPath + ", whole server" + used, err
 			}
-			return stats.DatabaseSize, how, nil
+			if statsErr != nil {
+				return 0, "", statsErr
+			}
+			return stats.DatabaseSize, "Meilisearch GET /stats databaseSize, whole server" + used, nil
 		},
 	}
 }

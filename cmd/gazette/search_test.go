@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
@@ -123,6 +125,28 @@ func TestReindexCommand(t *testing.T) {
 	code, out, errOut = runCmd(t, nil, "", "reindex", "--data", data)
 	if code != 0 || !strings.Contains(out, `"documents":10`) || !strings.Contains(errOut, `"progress":"indexing"`) {
 		t.Errorf("rebuild: exit %d, %s, progress %q", code, out, errOut)
+	}
+	if code, out, _ = runCmd(t, nil, "", "search", "--data", data, "--json", "政务公开"); code != 0 || !strings.Contains(out, `"total":2`) {
+		t.Errorf("search after rebuild: %d %s", code, out)
+	}
+}
+
+func TestIndexInAnOldLayoutIsRebuilt(t *testing.T) {
+	data := publishedData(t)
+	// Replace the index by a bleve index in a layout bleveindex does not
+	// recognise, as an older version of Gazette would have left it.
+	dir := filepath.Join(data, "index")
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	old, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	code, out, errOut := runCmd(t, nil, "", "reindex", "--data", data)
+	if code != 0 || !strings.Contains(out, `"documents":10`) {
+		t.Fatalf("reindex over an old index: exit %d, %s %s", code, out, errOut)
 	}
 	if code, out, _ = runCmd(t, nil, "", "search", "--data", data, "--json", "政务公开"); code != 0 || !strings.Contains(out, `"total":2`) {
 		t.Errorf("search after rebuild: %d %s", code, out)
