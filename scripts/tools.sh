@@ -66,3 +66,22 @@ else
 	echo "$MEILI_STAMP" >"$TOOLS/meilisearch.version"
 	echo "tools: meilisearch $MEILI_VERSION installed in $TOOLS"
 fi
+
+# Debian packages: tesseract with Simplified Chinese for OCR, poppler (the
+# second extractor, page rendering for OCR, and the yardstick of the ingest
+# benchmark) with its CMaps, CJK fonts to typeset test PDFs, wrk for load,
+# Chromium for the browser tests.
+DEB_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim poppler-utils poppler-data fonts-noto-cjk fonts-droid-fallback wrk chromium"
+missing=""
+for p in $DEB_PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "tools: Debian packages already installed"
+else
+	echo "tools: installing Debian packages:$missing"
+	sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi

@@ -1,0 +1,238 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// publisher adapts archive.Archive to ingest.Publisher.
+type publisher struct{ a *archive.Archive }
+
+func (p publisher) Publish(ctx context.Context, is gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error {
+	_, err := p.a.Publish(ctx, is, pdf, docs)
+	return err
+}
+
+// fakeExtract reads the test "PDFs": text files whose first line says what
+// extraction makes of them. It counts its calls.
+type fakeExtract struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (f *fakeExtract) extract(ctx context.Context, path string) (*ingest.Result, error) {
+	f.mu.Lock()
+	f.calls[filepath.Base(path)]++
+	f.mu.Unlock()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var year, number int
+	line, _, _ := strings.Cut(string(b), "\n")
+	switch {
+	case strings.HasPrefix(line, "CRASH"):
+		return nil, errors.New("extract: worker died: out of memory at page 3")
+	case strings.HasPrefix(line, "PANIC"):
+		panic("split: index out of range")
+	case strings.HasPrefix(line, "REVIEW"):
+		return &ingest.Result{Pages: []ingest.PageReport{{Number: 1, Extractor: page.None}}, Review: []string{"page 1: needs OCR: tesseract not installed"}}, nil
+	}
+	if _, err := fmt.Sscanf(line, "ISSUE %d-%d", &year, &number); err != nil {
+		return nil, fmt.Errorf("unreadable test file %s: %v", path, err)
+	}
+	return &ingest.Result{
+		Issue: ingest.IssueMeta{Gazette: "测试省人民政府公报", Year: year, Number: number, TotalNumber: 100 + number, Date: gazette.Date{Year: year, Month: 3, Day: number}},
+		Documents: []ingest.Document{{
+			Title: "测试省人民政府关于印发某办法的通知", DocNumber: fmt.Sprintf("测政〔%d〕%d号", year, number), Kind: gazette.KindNotice,
+			Authorities: []string{"测试省人民政府"}, PageStart: 1, PageEnd: 2, Text: "第一段。\n" + line,
+		}},
+		Pages: []ingest.PageReport{{Number: 1, Extractor: page.Text, Confidence: 1}, {Number: 2, Extractor: page.Text, Confidence: 1}},
+	}, nil
+}
+
+func write(t *testing.T, dir, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func outcomes(reports []ingest.FileReport) map[string]ingest.Outcome {
+	m := map[string]ingest.Outcome{}
+	for _, r := range reports {
+		m[filepath.Base(r.Path)] = r.Outcome
+	}
+	return m
+}
+
+func TestBatch(t *testing.T) {
+	ctx := context.Background()
+	in := t.TempDir()
+	write(t, in, "a.pdf", "ISSUE 2019-1\n")
+	write(t, in, "sub/b.PDF", "ISSUE 2019-2\n")
+	write(t, in, "sub/copy-of-a.pdf", "ISSUE 2019-1\n") // same bytes as a.pdf
+	write(t, in, "crash.pdf", "CRASH\n")
+	write(t, in, "panic.pdf", "PANIC\n")
+	write(t, in, "scan.pdf", "REVIEW\n")
+	write(t, in, "clash.pdf", "ISSUE 2019-2\nanother issue claiming number 2\n")
+	write(t, in, "notes.txt", "not a pdf")
+
+	blobs, err := fsblobs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := archive.New(blobs, nil, slog.New(slog.DiscardHandler))
+	fx := &fakeExtract{calls: map[string]int{}}
+	var progress []ingest.Progress
+	opts := ingest.BatchOptions{
+		Extract: fx.extract, Publish: publisher{arch}, Ledger: blobs, Workers: 3,
+		Progress: func(p ingest.Progress) { progress = append(progress, p) },
+	}
+	reports, err := ingest.Batch(ctx, []string{in}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outcomes(reports)
+	want := map[string]ingest.Outcome{
+		"a.pdf": ingest.Ingested, "copy-of-a.pdf": ingest.Skipped,
+		"crash.pdf": ingest.Failed, "panic.pdf": ingest.Failed, "scan.pdf": ingest.NeedsReview,
+	}
+	for name, o := range want {
+		if got[name] != o {
+			t.Errorf("%s: outcome %q, want %q (reports %+v)", name, got[name], o, reports)
+		}
+	}
+	// b.PDF and clash.pdf claim the same issue: exactly one is published.
+	if n := btoi(got["b.PDF"] == ingest.Ingested) + btoi(got["clash.pdf"] == ingest.Ingested); n != 1 {
+		t.Errorf("b.PDF %s, clash.pdf %s: want exactly one ingested", got["b.PDF"], got["clash.pdf"])
+	}
+	if _, ok := got["notes.txt"]; ok {
+		t.Error("notes.txt was taken for a PDF")
+	}
+	for _, r := range reports {
+		if (r.Outcome == ingest.Failed || r.Outcome == ingest.NeedsReview) && r.Reason == "" {
+			t.Errorf("%s: %s without a reason", r.Path, r.Outcome)
+		}
+	}
+	if !strings.Contains(reason(reports, "crash.pdf"), "out of memory") || !strings.Contains(reason(reports, "panic.pdf"), "internal error") ||
+		!strings.Contains(reason(reports, "scan.pdf"), "tesseract") {
+		t.Errorf("reasons do not say what happened: %+v", reports)
+	}
+	if len(progress) != 7 || progress[6].FilesDone != 7 || progress[6].BytesDone != progress[6].Bytes {
+		t.Errorf("progress: %d calls, last %+v", len(progress), progress[len(progress)-1])
+	}
+	years, err := arch.Issues(ctx, 2019)
+	if err != nil || len(years) != 2 {
+		t.Fatalf("archive holds %d issues of 2019 (%v), want 2", len(years), err)
+	}
+
+	// A rerun skips what was published and retries the rest.
+	before := fx.calls["a.pdf"]
+	reports, err = ingest.Batch(ctx, []string{in}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = outcomes(reports)
+	if got["a.pdf"] != ingest.Skipped || fx.calls["a.pdf"] != before {
+		t.Errorf("rerun: a.pdf %s after %d extractions, want skipped without extracting again", got["a.pdf"], fx.calls["a.pdf"]-before)
+	}
+	if got["scan.pdf"] != ingest.NeedsReview || fx.calls["scan.pdf"] != 2 {
+		t.Errorf("rerun: scan.pdf %s, extracted %d times; want it retried", got["scan.pdf"], fx.calls["scan.pdf"])
+	}
+}
+
+func TestBatchInterruptedResumes(t *testing.T) {
+	in := t.TempDir()
+	for i := 1; i <= 6; i++ {
+		write(t, in, fmt.Sprintf("%02d.pdf", i), fmt.Sprintf("ISSUE 2020-%d\n", i))
+	}
+	blobs, err := fsblobs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := archive.New(blobs, nil, slog.New(slog.DiscardHandler))
+	fx := &fakeExtract{calls: map[string]int{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := ingest.BatchOptions{
+		Extract: fx.extract, Publish: publisher{arch}, Ledger: blobs,
+		Progress: func(p ingest.Progress) {
+			if p.FilesDone == 2 {
+				cancel() // as Ctrl-C would
+			}
+		},
+	}
+	done, err := ingest.Batch(ctx, []string{in}, opts)
+	if !errors.Is(err, context.Canceled) || len(done) < 2 || len(done) >= 6 {
+		t.Fatalf("interrupted batch: %d reports, err %v; want an error and a partial report", len(done), err)
+	}
+	opts.Progress = nil
+	reports, err := ingest.Batch(context.Background(), []string{in}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped, ingested := 0, 0
+	for _, r := range reports {
+		switch r.Outcome {
+		case ingest.Skipped:
+			skipped++
+		case ingest.Ingested:
+			ingested++
+		default:
+			t.Errorf("%s: %s %s", r.Path, r.Outcome, r.Reason)
+		}
+	}
+	if skipped != len(done) || ingested != 6-len(done) {
+		t.Errorf("resume: %d skipped, %d ingested; want %d and %d", skipped, ingested, len(done), 6-len(done))
+	}
+	for i := 1; i <= 6; i++ {
+		if fx.calls[fmt.Sprintf("%02d.pdf", i)] != 1 {
+			t.Errorf("%02d.pdf extracted %d times, want once", i, fx.calls[fmt.Sprintf("%02d.pdf", i)])
+		}
+	}
+	latest, err := arch.Latest(context.Background())
+	if err != nil || latest.Number != 6 || latest.Published.Before(time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("latest after resume: %+v, %v", latest, err)
+	}
+}
+
+func TestBatchMissingPath(t *testing.T) {
+	_, err := ingest.Batch(context.Background(), []string{filepath.Join(t.TempDir(), "nope")}, ingest.BatchOptions{})
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want not-exist", err)
+	}
+}
+
+func reason(reports []ingest.FileReport, name string) string {
+	for _, r := range reports {
+		if filepath.Base(r.Path) == name {
+			return r.Reason
+		}
+	}
+	return ""
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,133 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// Result is what extraction makes of one PDF: the issue named on its cover,
+// the documents it carries and how each page's text was obtained. It is the
+// JSON that `gazette extract` prints.
+type Result struct {
+	Issue     IssueMeta    `json:"issue"`
+	Documents []Document   `json:"documents"`
+	Pages     []PageReport `json:"pages"`
+	// Review lists why a person must look at the file before it is
+	// published; empty when it can be published as it is.
+	Review []string `json:"review"`
+}
+
+// IssueMeta is what the cover says about the issue. Absent values are zero
+// (null in JSON).
+type IssueMeta struct {
+	Gazette     string       `json:"gazette,omitempty"` // 福建省人民政府公报
+	Year        int          `json:"year"`
+	Number      int          `json:"number"`
+	Supplement  bool         `json:"supplement,omitempty"` // 增刊
+	TotalNumber int          `json:"total_number"`
+	Date        gazette.Date `json:"date"`
+}
+
+// Document is one document found in the issue.
+type Document struct {
+	Title       string        `json:"title"`
+	DocNumber   string        `json:"doc_number"` // canonical; "" when it has none
+	Kind        gazette.Kind  `json:"kind"`
+	Section     string        `json:"section,omitempty"`
+	Authorities []string      `json:"authorities"`
+	Signed      gazette.Date  `json:"signed_date"`
+	Effective   gazette.Date  `json:"effective_date"`
+	Expires     gazette.Date  `json:"expiry_date"`
+	PageStart   int           `json:"page_start"`
+	PageEnd     int           `json:"page_end"`
+	Text        string        `json:"text"` // paragraphs separated by newlines
+}
+
+// PageReport tells which path produced a page's text, and how sure it is.
+type PageReport struct {
+	Number     int            `json:"number"`
+	Extractor  page.Extractor `json:"extractor"`
+	Confidence float64        `json:"confidence"`
+	Note       string         `json:"note,omitempty"`
+}
+
+// cst is the gazette's time zone: an issue dated a day is released that day.
+var cst = time.FixedZone("CST", 8*3600)
+
+// Publishable turns a result into the issue and documents the archive
+// publishes. defaultGazette names the gazette when the cover does not; now
+// decides the validity of documents whose text dates it (有效期, 自…起施行).
+// It fails with gazette.ErrInvalid naming what is missing.
+func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now time.Time) (gazette.Issue, []gazette.Document, error) {
+	if len(r.Review) > 0 {
+		return gazette.Issue{}, nil, fmt.Errorf("ingest: needs review: %s: %w", strings.Join(r.Review, "; "), gazette.ErrInvalid)
+	}
+	key := gazette.IssueKey{Year: r.Issue.Year, Number: r.Issue.Number, Supplement: r.Issue.Supplement}
+	name := r.Issue.Gazette
+	if name == "" {
+		name = defaultGazette
+	}
+	issue := gazette.Issue{Gazette: name, IssueKey: key, TotalNumber: r.Issue.TotalNumber, PDF: pdf}
+	if !r.Issue.Date.IsZero() {
+		issue.Published = r.Issue.Date.Time(cst)
+	}
+	docs := make([]gazette.Document, len(r.Documents))
+	for i, d := range r.Documents {
+		docs[i] = gazette.Document{
+			ID:          gazette.DocumentID(key, i+1),
+			Issue:       key,
+			Title:       d.Title,
+			Kind:        d.Kind,
+			DocNumber:   d.DocNumber,
+			Authorities: d.Authorities,
+			Signed:      d.Signed,
+			Published:   r.Issue.Date,
+			Effective:   d.Effective,
+			Expires:     d.Expires,
+			Validity:    validity(d, gazette.DateOf(now.In(cst))),
+			Section:     d.Section,
+			Body:        paragraphs(d.Text),
+			Pages:       gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
+			Version:     1,
+		}
+		issue.Contents = append(issue.Contents, gazette.Entry{
+			ID: docs[i].ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Section: d.Section, Pages: docs[i].Pages,
+		})
+	}
+	if err := issue.Validate(); err != nil {
+		return gazette.Issue{}, nil, fmt.Errorf("ingest: %w", err)
+	}
+	for i := range docs {
+		if err := docs[i].Validate(); err != nil {
+			return gazette.Issue{}, nil, fmt.Errorf("ingest: document %d: %w", i+1, err)
+		}
+	}
+	return issue, docs, nil
+}
+
+func paragraphs(text string) []string {
+	var out []string
+	for p := range strings.SplitSeq(text, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// validity is what the document's own dates say of it on the day today. A
+// document without dates is taken as in force; editors correct that later.
+func validity(d Document, today gazette.Date) gazette.Status {
+	switch {
+	case !d.Expires.IsZero() && d.Expires.Compare(today) <= 0:
+		return gazette.Status{State: gazette.Expired, Since: d.Expires}
+	case !d.Effective.IsZero() && d.Effective.Compare(today) > 0:
+		return gazette.Status{State: gazette.NotYetInForce}
+	default:
+		return gazette.Status{State: gazette.InForce, Since: d.Effective}
+	}
+}
