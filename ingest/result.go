@@ -34,17 +34,17 @@ type IssueMeta struct {
 
 // Document is one document found in the issue.
 type Document struct {
-	Title       string        `json:"title"`
-	DocNumber   string        `json:"doc_number"` // canonical; "" when it has none
-	Kind        gazette.Kind  `json:"kind"`
-	Section     string        `json:"section,omitempty"`
-	Authorities []string      `json:"authorities"`
-	Signed      gazette.Date  `json:"signed_date"`
-	Effective   gazette.Date  `json:"effective_date"`
-	Expires     gazette.Date  `json:"expiry_date"`
-	PageStart   int           `json:"page_start"`
-	PageEnd     int           `json:"page_end"`
-	Text        string        `json:"text"` // paragraphs separated by newlines
+	Title       string       `json:"title"`
+	DocNumber   string       `json:"doc_number"` // canonical; "" when it has none
+	Kind        gazette.Kind `json:"kind"`
+	Section     string       `json:"section,omitempty"`
+	Authorities []string     `json:"authorities"`
+	Signed      gazette.Date `json:"signed_date"`
+	Effective   gazette.Date `json:"effective_date"`
+	Expires     gazette.Date `json:"expiry_date"`
+	PageStart   int          `json:"page_start"`
+	PageEnd     int          `json:"page_end"`
+	Text        string       `json:"text"` // paragraphs separated by newlines
 }
 
 // PageReport tells which path produced a page's text, and how sure it is.
