@@ -71,7 +71,7 @@ fi
 # second extractor, page rendering for OCR, and the yardstick of the ingest
 # benchmark) with its CMaps, CJK fonts to typeset test PDFs, wrk for load,
 # Chromium for the browser tests.
-DEB_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim poppler-utils poppler-data fonts-noto-cjk fonts-droid-fallback wrk chromium"
+DEB_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim poppler-utils poppler-data fonts-noto-cjk fonts-arphic-uming wrk chromium"
 missing=""
 for p in $DEB_PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
