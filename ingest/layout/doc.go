@@ -1,0 +1,18 @@
+// Package layout cleans the pages of an issue and rebuilds its paragraphs.
+//
+// It removes running heads and footers (lines repeated at the top or bottom
+// of many pages, allowing for varying numbers and alternating odd/even
+// heads) and page numbers in the usual styles (— 5 —, -5-, 5, 第5页, ·5·,
+// Roman numerals on front matter), reporting each page's printed number so
+// a table of contents can be mapped to file pages. It then rebuilds
+// paragraphs from line geometry (indentation, short lines, centred or larger
+// headings) and joins wrapped lines the Chinese way: no space between Han
+// characters or full-width punctuation, one space between Latin words, and
+// a line-end hyphen between letters removed.
+//
+// It works on positions only, so OCR pages (rough positions) and pages
+// without font sizes take the same path with wider tolerances.
+//
+// It is pure computation: it imports ingest/page and the standard library,
+// and must not import os, net, archive, frontend or any other ingest stage.
+package layout

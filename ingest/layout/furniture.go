@@ -1,0 +1,327 @@
+package layout
+
+import (
+	"cmp"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// zoneLines is how many lines at the top and at the bottom of a page are
+// looked at for heads, footers and page numbers.
+const zoneLines = 2
+
+// zoneFraction is the part of the page height, at the top and at the
+// bottom, where heads and footers sit when the height is known.
+const zoneFraction = 0.12
+
+var (
+	// A line that is only a page number, in its usual decorations:
+	// 5, — 5 —, -5-, －5－, ·5·, (5), 第5页, 第 5 页 共 22 页, 5/22.
+	rePageNumber = regexp.MustCompile(`^[-·•.(（\[ ]*([0-9]{1,4})[-·•.)）\] ]*$`)
+	rePageOfN    = regexp.MustCompile(`^第 ?([0-9]{1,4}) ?[页頁](?: ?[,，/]? ?共 ?[0-9]{1,4} ?[页頁])?$|^([0-9]{1,4}) ?/ ?[0-9]{1,4}$`)
+	reRoman      = regexp.MustCompile(`^[-·•.(（ ]*((?i)[ivxlc]{1,7})[-·•.)） ]*$`)
+	// A page number at either end of a running head.
+	reHeadNumber = regexp.MustCompile(`^[-·• ]*([0-9]{1,4})[-·• ]+\S|\S[-·• ]+([0-9]{1,4})[-·• ]*$|第 ?([0-9]{1,4}) ?[页頁]`)
+)
+
+// foldPunct maps full-width digits and letters to ASCII and dashes to '-',
+// so one pattern covers the spellings of a page number.
+func foldPunct(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ':
+			r -= 0xFEE0
+		case strings.ContainsRune("—–―－−‐‒~～", r):
+			r = '-'
+		case r == '　' || r == '\t':
+			r = ' '
+		case r == '・' || r == '∙' || r == '．':
+			r = '·'
+		}
+		b.WriteRune(r)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// headKey is what stays of a head or footer line from page to page:
+// numbers (Arabic, full-width or Chinese) become one '#', spaces go.
+func headKey(s string) string {
+	var b strings.Builder
+	num := false
+	for _, r := range foldPunct(s) {
+		isNum := r >= '0' && r <= '9' || strings.ContainsRune("〇○零一二三四五六七八九十百", r)
+		switch {
+		case isNum && !num:
+			b.WriteByte('#')
+		case isNum, r == ' ':
+		default:
+			b.WriteRune(r)
+		}
+		num = isNum
+	}
+	return b.String()
+}
+
+// pageNumber returns the printed number a line consists of: its value
+// (0 for Roman numerals) and its label; ok is false for other text.
+func pageNumber(s string) (n int, label string, ok bool) {
+	f := foldPunct(s)
+	if m := rePageNumber.FindStringSubmatch(f); m != nil {
+		n, _ = strconv.Atoi(m[1])
+		return n, m[1], true
+	}
+	if m := rePageOfN.FindStringSubmatch(f); m != nil {
+		d := m[1] + m[2]
+		n, _ = strconv.Atoi(d)
+		return n, d, true
+	}
+	if m := reRoman.FindStringSubmatch(f); m != nil && romanValue(m[1]) > 0 {
+		return 0, strings.ToLower(m[1]), true
+	}
+	return 0, "", false
+}
+
+// romanValue is the value of a well-formed lower-case or upper-case Roman
+// numeral up to 399, or 0.
+func romanValue(s string) int {
+	s = strings.ToLower(s)
+	vals := map[byte]int{'i': 1, 'v': 5, 'x': 10, 'l': 50, 'c': 100}
+	total := 0
+	for i := 0; i < len(s); i++ {
+		v := vals[s[i]]
+		if i+1 < len(s) && vals[s[i+1]] > v {
+			total -= v
+		} else {
+			total += v
+		}
+	}
+	if total <= 0 || toRoman(total) != s {
+		return 0
+	}
+	return total
+}
+
+func toRoman(n int) string {
+	var b strings.Builder
+	for _, p := range []struct {
+		v int
+		s string
+	}{{100, "c"}, {90, "xc"}, {50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for n >= p.v {
+			b.WriteString(p.s)
+			n -= p.v
+		}
+	}
+	return b.String()
+}
+
+// zoneRef is a line near the top or bottom of a page.
+type zoneRef struct {
+	page, line int
+	top        bool
+}
+
+// inZone lists the lines of a page that may be heads or footers: the
+// topmost and bottommost lines by position where positions are known (an
+// extractor's reading order may put a footer before a table), else the
+// first and last lines.
+func inZone(lines []page.Line, height float64) []zoneRef {
+	order := make([]int, len(lines))
+	positioned := 0
+	for j, l := range lines {
+		order[j] = j
+		if l.Y > 0 {
+			positioned++
+		}
+	}
+	byY := height > 0 && positioned*2 > len(lines)
+	if byY {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(lines[a].Y, lines[b].Y) })
+	}
+	var out []zoneRef
+	n := len(order)
+	for k, j := range order {
+		top := k < zoneLines
+		bottom := k >= n-zoneLines
+		if !top && !bottom {
+			continue
+		}
+		if byY {
+			y := lines[j].Y / height
+			top = top && y <= zoneFraction
+			bottom = bottom && y >= 1-zoneFraction
+			if !top && !bottom {
+				continue
+			}
+		}
+		out = append(out, zoneRef{line: j, top: top})
+	}
+	return out
+}
+
+// removeFurniture finds running heads, footers and page numbers, records
+// printed page numbers and drops those lines from pages.
+func removeFurniture(pages []Page, src []page.Page) {
+	keys := map[string]map[int]bool{}
+	// byParity counts keys on odd and on even pages apart, for heads that
+	// alternate between facing pages.
+	byParity := [2]map[string]int{{}, {}}
+	parityPages := [2]int{}
+	var zones [][]zoneRef
+	for i, p := range pages {
+		z := inZone(p.Lines, src[i].Height)
+		for k := range z {
+			z[k].page = i
+		}
+		zones = append(zones, z)
+		parityPages[p.Number%2]++
+		seen := map[string]bool{}
+		for _, r := range z {
+			for _, k := range lineKeys(p.Lines[r.line].Text, r.top) {
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				byParity[p.Number%2][k]++
+				if keys[k] == nil {
+					keys[k] = map[int]bool{}
+				}
+				keys[k][i] = true
+			}
+		}
+	}
+	// A head repeats on a good share of the pages; alternating odd and
+	// even heads each repeat on half of them.
+	threshold := max(2, int(math.Ceil(0.3*float64(len(pages)))))
+	type cand struct {
+		page, n int
+		label   string
+		pure    bool
+	}
+	var cands []cand
+	drop := make([]map[int]bool, len(pages))
+	for i, p := range pages {
+		drop[i] = map[int]bool{}
+		for _, r := range zones[i] {
+			text := p.Lines[r.line].Text
+			if n, label, ok := pageNumber(text); ok {
+				drop[i][r.line] = true
+				cands = append(cands, cand{page: i, n: n, label: label, pure: true})
+				continue
+			}
+			head := false
+			for _, k := range lineKeys(text, r.top) {
+				// Body text can repeat at the top of a few pages (the
+				// same addressee line, a repeated clause): a head also
+				// needs the smaller type or the extra space that sets it
+				// off, unless it is on most pages.
+				n := len(keys[k])
+				par := p.Number % 2
+				most := n >= max(3, (len(pages)*3+4)/5) ||
+					byParity[par][k] >= max(3, (parityPages[par]*3+4)/5)
+				if len(pages) > 1 && (n >= threshold && setOff(p.Lines, r.line) || most) {
+					head = true
+				}
+			}
+			if !head {
+				continue
+			}
+			drop[i][r.line] = true
+			if m := reHeadNumber.FindStringSubmatch(foldPunct(text)); m != nil {
+				n, _ := strconv.Atoi(m[1] + m[2] + m[3])
+				cands = append(cands, cand{page: i, n: n, label: strconv.Itoa(n)})
+			}
+		}
+	}
+	// Numbers inside heads are kept only where they follow the page order
+	// (the year in a head does not).
+	offsets := map[int]int{}
+	for _, c := range cands {
+		if c.n > 0 {
+			offsets[c.n-pages[c.page].Number]++
+		}
+	}
+	best, bestN := 0, 0
+	for off, n := range offsets {
+		if n > bestN || n == bestN && off < best {
+			best, bestN = off, n
+		}
+	}
+	for _, c := range cands {
+		p := &pages[c.page]
+		if p.PrintedLabel != "" && !c.pure {
+			continue
+		}
+		if !c.pure && (c.n-p.Number != best || bestN < 2) {
+			continue
+		}
+		p.Printed, p.PrintedLabel = c.n, c.label
+	}
+	for i := range pages {
+		p := &pages[i]
+		var keep []page.Line
+		for j, l := range p.Lines {
+			if drop[i][j] {
+				p.Removed = append(p.Removed, l)
+			} else {
+				keep = append(keep, l)
+			}
+		}
+		p.Lines = keep
+	}
+}
+
+// setOff reports whether line j is set in smaller type than its neighbour
+// in the body, or set apart from it by more than a line's usual space.
+func setOff(lines []page.Line, j int) bool {
+	l := lines[j]
+	near, gap := -1, math.Inf(1)
+	var pitches []float64
+	for k, o := range lines {
+		if k == j {
+			continue
+		}
+		if d := math.Abs(o.Y - l.Y); d < gap {
+			near, gap = k, d
+		}
+		if k > 0 {
+			if d := o.Y - lines[k-1].Y; d > 0 {
+				pitches = append(pitches, d)
+			}
+		}
+	}
+	if near < 0 {
+		return false
+	}
+	if l.Size > 0 && lines[near].Size > 0 {
+		return l.Size < 0.9*lines[near].Size
+	}
+	p := median(pitches)
+	return p > 0 && gap > 1.3*p
+}
+
+// lineKeys are the keys a zone line is counted under: the whole line with
+// numbers folded, and, for longer lines, its first eight characters, since
+// heads often end with a part that changes (the section's name).
+func lineKeys(s string, top bool) []string {
+	k := headKey(s)
+	if utf8.RuneCountInString(k) < 2 {
+		return nil
+	}
+	side := "b:"
+	if top {
+		side = "t:"
+	}
+	out := []string{side + k}
+	if r := []rune(k); len(r) >= 10 {
+		out = append(out, side+"prefix:"+string(r[:8]))
+	}
+	return out
+}

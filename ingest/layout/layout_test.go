@@ -1,0 +1,256 @@
+package layout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/layout/layouttest"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+func TestJoinLines(t *testing.T) {
+	tests := []struct {
+		name, a, b, want string
+	}{
+		{"han", "各设区市人民政府，省人民政府各部", "门、各直属机构：", "各设区市人民政府，省人民政府各部门、各直属机构："},
+		{"full-width punctuation", "现予公布，", "自2019年5月1日起施行。", "现予公布，自2019年5月1日起施行。"},
+		{"latin words", "the Federal", "Register", "the Federal Register"},
+		{"hyphenated word", "regu-", "lation", "regulation"},
+		{"hyphen before digit kept", "GB/T 9704-", "2012", "GB/T 9704-2012"},
+		{"latin then han", "CNS15114", "或CNS15115", "CNS15114或CNS15115"},
+		{"han then latin", "国际电工委员会标准（以下简称", "IEC）", "国际电工委员会标准（以下简称IEC）"},
+		{"word then number", "JIS", "8991", "JIS 8991"},
+		{"number wrapped", "规划(2", "013—2020年)", "规划(2013—2020年)"},
+		{"trailing spaces", "本办法 ", " 自公布之日起施行", "本办法自公布之日起施行"},
+		{"empty", "", "文本", "文本"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := JoinLines(tt.a, tt.b); got != tt.want {
+				t.Errorf("JoinLines(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPageNumber(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     int
+		label    string
+		ok       bool
+	}{
+		{"plain", "5", 5, "5", true},
+		{"em dashes", "— 5 —", 5, "5", true},
+		{"hyphens", "-12-", 12, "12", true},
+		{"full-width", "－１２－", 12, "12", true},
+		{"middle dots", "·5·", 5, "5", true},
+		{"brackets", "（5）", 5, "5", true},
+		{"di ye", "第5页", 5, "5", true},
+		{"of total", "第 5 页 共 22 页", 5, "5", true},
+		{"slash", "5/22", 5, "5", true},
+		{"roman", "iv", 0, "iv", true},
+		{"roman upper", "— XII —", 0, "xii", true},
+		{"bad roman", "iiii", 0, "", false},
+		{"year is text", "2019年第12期", 0, "", false},
+		{"sentence", "第五条 本办法自公布之日起施行。", 0, "", false},
+		{"word civil", "civil", 0, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, label, ok := pageNumber(tt.in)
+			if n != tt.want || label != tt.label || ok != tt.ok {
+				t.Errorf("pageNumber(%q) = %d, %q, %v; want %d, %q, %v", tt.in, n, label, ok, tt.want, tt.label, tt.ok)
+			}
+		})
+	}
+}
+
+var sentences = []string{
+	"为深入推进简政放权、放管结合、优化服务改革，进一步激发市场活力和社会创造力，",
+	"经省人民政府同意，现将有关事项通知如下。",
+	"各地各部门要高度重视，加强组织领导，明确责任分工，确保各项任务落到实处。",
+	"县级以上地方人民政府应当将安全生产工作纳入国民经济和社会发展规划，",
+	"对在工作中做出显著成绩的单位和个人，按照国家和省有关规定给予表彰和奖励。",
+	"本办法所称重大行政决策，是指由县级以上人民政府作出的涉及社会公众切身利益的决策事项。",
+	"建立健全信息共享机制，推动政务数据跨部门、跨层级、跨区域互联互通。",
+	"违反本规定的，由有关主管部门责令改正；情节严重的，依法追究法律责任。",
+}
+
+// sampleBlocks is a short document set like a gazette's.
+func sampleBlocks() []layouttest.Block {
+	var blocks []layouttest.Block
+	n := 0
+	for d := 1; d <= 6; d++ {
+		blocks = append(blocks,
+			layouttest.Block{Text: fmt.Sprintf("福建省人民政府关于印发第%d批省级行政许可事项目录和实施规范的通知", d), Style: layouttest.Title},
+			layouttest.Block{Text: fmt.Sprintf("闽政〔2019〕%d号", d), Style: layouttest.Centre},
+			layouttest.Block{Text: "各设区市人民政府，平潭综合实验区管委会，省人民政府各部门、各直属机构，各大企业，各高等院校：", Style: layouttest.Flush},
+		)
+		for range 5 {
+			var b strings.Builder
+			for range 1 + n%4 {
+				b.WriteString(sentences[n%len(sentences)])
+				n += 3
+			}
+			blocks = append(blocks, layouttest.Block{Style: layouttest.Body, Text: b.String()})
+			n++
+		}
+		blocks = append(blocks,
+			layouttest.Block{Text: "福建省人民政府", Style: layouttest.Right},
+			layouttest.Block{Text: "2019年4月28日", Style: layouttest.Right},
+		)
+	}
+	return blocks
+}
+
+func TestCleanTypeset(t *testing.T) {
+	head := func(n int) string {
+		if n%2 == 0 {
+			return fmt.Sprintf("福建省人民政府公报  2019年第%d期", 12)
+		}
+		return fmt.Sprintf("省政府文件  第%d页", n)
+	}
+	tests := []struct {
+		name string
+		opt  layouttest.Options
+	}{
+		{"sizes and dash numbers", layouttest.Options{Head: head, Foot: func(n int) string { return fmt.Sprintf("— %d —", n) }, FirstPrinted: 1}},
+		{"no sizes", layouttest.Options{Head: head, Foot: func(n int) string { return fmt.Sprintf("-%d-", n) }, FirstPrinted: 21, NoSizes: true}},
+		{"OCR jitter", layouttest.Options{Head: head, Foot: func(n int) string { return fmt.Sprintf("·%d·", n) }, FirstPrinted: 3, Jitter: 2.5, Seed: 3}},
+		{"front matter", layouttest.Options{Foot: func(n int) string { return fmt.Sprintf("第%d页", n) }, FirstPrinted: 1, FrontPages: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks := sampleBlocks()
+			pages, _ := layouttest.Typeset(blocks, tt.opt)
+			if len(pages) < 4 {
+				t.Fatalf("typeset %d pages, want several", len(pages))
+			}
+			got := Clean(pages)
+			for i, p := range got {
+				want := 0
+				if i >= tt.opt.FrontPages {
+					want = tt.opt.FirstPrinted + i - tt.opt.FrontPages
+				}
+				if p.Printed != want {
+					t.Errorf("page %d: printed %d, want %d", p.Number, p.Printed, want)
+				}
+				for _, l := range p.Lines {
+					if strings.Contains(l.Text, "公报") || strings.Contains(l.Text, "页") || strings.Contains(l.Text, "—") {
+						t.Errorf("page %d: furniture %q left in", p.Number, l.Text)
+					}
+				}
+			}
+			paras := Paragraphs(got)
+			var want []string
+			for _, b := range blocks {
+				want = append(want, b.Text)
+			}
+			var have []string
+			for _, p := range paras {
+				have = append(have, p.Text)
+			}
+			for i := range max(len(have), len(want)) {
+				if i >= len(have) || i >= len(want) || have[i] != want[i] {
+					t.Fatalf("paragraph %d differs (got %d, want %d paragraphs):\n got %q\nwant %q", i, len(have), len(want), at(have, i), at(want, i))
+				}
+			}
+			if !paras[0].Heading {
+				t.Errorf("title %q not a heading", paras[0].Text)
+			}
+			if paras[1].Align != AlignCentre {
+				t.Errorf("文号 line aligned %v, want centre", paras[1].Align)
+			}
+		})
+	}
+}
+
+func TestCleanWithoutGeometry(t *testing.T) {
+	lines := []string{
+		"关于做好春季森林防火工作的通知",
+		"各设区市人民政府，省直有关单位：",
+		"为切实做好春季森林防火工作，现就有关事项通知如",
+		"下。请认真贯彻执行。",
+		"福建省人民政府办公厅",
+		"2019年3月1日",
+	}
+	var p page.Page
+	for _, l := range lines {
+		p.Lines = append(p.Lines, page.Line{Text: l})
+	}
+	got := Paragraphs(Clean([]page.Page{p}))
+	want := []string{lines[0], lines[1], lines[2] + lines[3], lines[4], lines[5]}
+	if len(got) != len(want) {
+		t.Fatalf("got %d paragraphs %q, want %q", len(got), Text(got), want)
+	}
+	for i := range want {
+		if got[i].Text != want[i] {
+			t.Errorf("paragraph %d = %q, want %q", i, got[i].Text, want[i])
+		}
+	}
+}
+
+func TestCleanBadInput(t *testing.T) {
+	got := Clean([]page.Page{{}, {Lines: []page.Line{{Text: "  "}, {Text: "\xff\xfe", X: -1, W: math.Inf(1)}}}})
+	if len(got) != 2 || got[1].Number != 2 {
+		t.Fatalf("Clean = %+v", got)
+	}
+	if len(got[1].Paragraphs) != 1 || !strings.Contains(got[1].Paragraphs[0].Text, "\uFFFD") {
+		t.Errorf("invalid UTF-8 not replaced: %+v", got[1].Paragraphs)
+	}
+}
+
+// TestCleanRealReport reads a real 22-page report (WPS Office, running head
+// on every page, page number at the foot) through poppler.
+func TestCleanRealReport(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "corpus", "pdf", "pdfplumber__issue-67-example.pdf")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("real corpus not present (%v): skipping", err)
+	}
+	pages, err := layouttest.Poppler(context.Background(), path)
+	if errors.Is(err, exec.ErrNotFound) {
+		t.Skip("pdftotext not installed: skipping")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Clean(pages)
+	withNumber := 0
+	for _, p := range got {
+		if p.Printed == p.Number {
+			withNumber++
+		}
+		for _, l := range p.Lines {
+			if strings.Contains(l.Text, "年第一季度报告全文") {
+				t.Errorf("page %d: running head %q left in", p.Number, l.Text)
+			}
+		}
+	}
+	if withNumber < len(got)-1 {
+		t.Errorf("printed number found on %d of %d pages", withNumber, len(got))
+	}
+	text := Text(Paragraphs(got))
+	for _, want := range []string{
+		"公司董事会、监事会及董事、监事、高级管理人员保证季度报告内容的真实、准确、完整，不存在虚假记载、误导性陈述或者重大遗漏，并承担个别和连带的法律责任。",
+		"公司负责人刘道骐、主管会计工作负责人肖寻及会计机构负责人(会计主管人员)钱扣明声明：保证季度报告中财务报表的真实、准确、完整。",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("paragraph not rebuilt: %q", want)
+		}
+	}
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return "(none)"
+}

@@ -1,0 +1,24 @@
+// Package meta reads the metadata of a gazette issue and of its documents
+// from their text.
+//
+// For the issue (from the cover and first pages): year, number (2019年第12期,
+// 第12期, 第十二期), total number (总第612期) and date (二〇一九年四月三十日
+// included). For a document: its title (joined from wrapped title lines), 文号
+// (canonical through gazette.ParseDocNumber where gazette reads it, else the
+// raw string), kind, issuing authorities (the signature block; joint
+// documents have several; a 令 signed by a 省长 is issued by the government
+// its heading names), signed date (成文日期), effective date (自…起施行) and
+// expiry (有效期至…, 有效期N年).
+//
+// Conventions, stated once here:
+//   - 自公布之日起施行, 自印发之日起施行, 自发布之日起施行 and 自即日起 take
+//     the signed date as the effective date: the document carries no other
+//     publication date.
+//   - 有效期N年 runs from the effective date (else the signed date) and ends
+//     the day before its N-th anniversary: 2019-05-01 + 5 years → 2024-04-30.
+//   - Republic of China dates (中華民國101年8月29日) are read as Gregorian
+//     (year + 1911), and traditional characters (關於, 號) are accepted.
+//
+// It is pure computation: it imports gazette, ingest/layout and the
+// standard library, and must not import os, net, archive or frontend.
+package meta

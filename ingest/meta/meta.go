@@ -1,0 +1,440 @@
+package meta
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/layout"
+)
+
+// Issue is what the cover says of an issue.
+type Issue struct {
+	Year        int          `json:"year"`
+	Number      int          `json:"number"`
+	TotalNumber int          `json:"total_number,omitempty"`
+	Date        gazette.Date `json:"date"`
+}
+
+// ErrNoIssue is returned (wrapped) when a cover names no issue.
+var ErrNoIssue = errors.New("no issue number or date on the cover")
+
+const num = `([0-9]{1,4}|[〇○零一二三四五六七八九十百]{1,6})`
+
+var (
+	reYearNumber = regexp.MustCompile(`([0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\s*第\s*` + num + `\s*[期号號]`)
+	reTotal      = regexp.MustCompile(`[总總]\s*第\s*` + num + `\s*[期号號]`)
+	reNumber     = regexp.MustCompile(`(^|[^总總\p{Han}]|[^总總])第\s*` + num + `\s*期`)
+)
+
+// ParseIssue reads the issue's year, number, total number and date from the
+// text of its cover (or first pages). Missing parts stay zero; an error
+// wrapping ErrNoIssue says nothing was found.
+func ParseIssue(cover string) (Issue, error) {
+	var is Issue
+	text := foldWidth(cover)
+	if m := reYearNumber.FindStringSubmatch(text); m != nil {
+		is.Year, _ = smallNumber(m[1])
+		is.Number, _ = smallNumber(m[2])
+	}
+	if m := reTotal.FindStringSubmatch(text); m != nil {
+		is.TotalNumber, _ = smallNumber(m[1])
+	}
+	if is.Number == 0 {
+		for _, m := range reNumber.FindAllStringSubmatch(text, -1) {
+			if n, ok := smallNumber(m[2]); ok && n > 0 {
+				is.Number = n
+				break
+			}
+		}
+	}
+	if ds := FindDates(cover); len(ds) > 0 {
+		is.Date = ds[0].Date
+		if is.Year == 0 {
+			is.Year = is.Date.Year
+		}
+	}
+	if is.Number == 0 && is.Date.IsZero() {
+		return is, fmt.Errorf("meta: cover %.40q: %w", cover, ErrNoIssue)
+	}
+	return is, nil
+}
+
+// IssueFromPages reads the issue from the first pages of an issue.
+func IssueFromPages(pages []layout.Page) (Issue, error) {
+	var b strings.Builder
+	for i, p := range pages {
+		if i >= 2 {
+			break
+		}
+		for _, l := range p.Lines {
+			b.WriteString(l.Text)
+			b.WriteByte('\n')
+		}
+	}
+	return ParseIssue(b.String())
+}
+
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return r - '０' + '0'
+		}
+		if r == '\u3000' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// Document is the metadata of one document.
+type Document struct {
+	Title string `json:"title"`
+	// DocNumber is the 文号 in gazette's canonical form, or as printed
+	// where gazette does not read it; DocNumberRaw is as printed.
+	DocNumber    string       `json:"doc_number"`
+	DocNumberRaw string       `json:"doc_number_raw,omitempty"`
+	Kind         gazette.Kind `json:"kind"`
+	Authorities  []string     `json:"authorities"`
+	Signed       gazette.Date `json:"signed_date"`
+	Effective    gazette.Date `json:"effective_date"`
+	Expires      gazette.Date `json:"expires"`
+}
+
+// headLimit is how many paragraphs at the top hold the heading, 文号 and
+// date of a document.
+const headLimit = 6
+
+var (
+	reKindSuffix = regexp.MustCompile(`(令|公告|通告|書函|书函|函|公示送達|公示送达|通知|通報|通报|決定|决定|批復|批复)$`)
+	reOrderNo    = regexp.MustCompile(`^[(（]?第\s*([0-9]{1,6}|[〇零一二三四五六七八九十百]{1,6})\s*[号號][)）]?$`)
+	reLabelled   = regexp.MustCompile(`^(?:主\s*旨|事\s*由|标\s*题|標\s*題)\s*[:：]\s*`)
+	rePromulgate = regexp.MustCompile(`《([^《》]{2,80})》[^。]{0,80}(?:公布|发布|發布|施行)`)
+	rePerson     = regexp.MustCompile(`^(?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長)\s*\p{Han}{2,4}$`)
+)
+
+// Extract reads a document's metadata from its paragraphs. contentsTitle
+// is the document's title in the issue's table of contents, or "": it is
+// used where the page prints only an authority and a kind (經濟部公告) or no
+// heading at all.
+func Extract(contentsTitle string, paras []layout.Paragraph) Document {
+	title := contentsTitle
+	var d Document
+	if len(paras) == 0 {
+		d.Title = title
+		d.Kind = gazette.KindOther
+		return d
+	}
+	head, headEnd := heading(paras)
+	order := strings.HasSuffix(squeeze(head), "令")
+	// 文号: the number line near the top, else the 令 heading's number.
+	for i := 0; i < len(paras) && i < headLimit; i++ {
+		t := squeeze(paras[i].Text)
+		if IsDocNumberLine(t) {
+			n := FindDocNumbers(t)[0]
+			d.DocNumberRaw, d.DocNumber = n.Raw, n.Canonical
+			break
+		}
+		if order && reOrderNo.MatchString(t) {
+			raw := squeeze(head) + t
+			d.DocNumberRaw = raw
+			if n, err := gazette.ParseDocNumber(strings.Trim(raw, "()（）")); err == nil {
+				d.DocNumber = n.String()
+			}
+			break
+		}
+	}
+	if d.DocNumber == "" {
+		d.DocNumber = d.DocNumberRaw
+	}
+	bare := bareHeading(head)
+	promulgates := headEnd < len(paras) && rePromulgate.MatchString(paras[headEnd].Text)
+	switch {
+	case bare && title != "" && !(order && promulgates):
+		// The page prints only authority and kind (經濟部公告): the
+		// issue's contents carry the document's real title.
+		d.Title = title
+	default:
+		d.Title = documentTitle(head, headEnd, paras)
+	}
+	if d.Title == "" {
+		d.Title = title
+	}
+	var topDate gazette.Date
+	for i := 0; i < len(paras) && i < headLimit; i++ {
+		if t := squeeze(paras[i].Text); IsDateLine(t) {
+			topDate = FindDates(t)[0].Date
+			break
+		}
+	}
+	auth, signed := Signature(paras[min(headEnd, len(paras)):])
+	if bare {
+		// A heading naming its authority (福建省人民政府令, 經濟部公告)
+		// outranks a signature block, which may belong to an attachment.
+		auth = headingAuthority(head, d.Title)
+		if !topDate.IsZero() {
+			signed = topDate
+		}
+	}
+	d.Signed = signed
+	if d.Signed.IsZero() {
+		d.Signed = topDate
+	}
+	d.Authorities = auth
+	if len(d.Authorities) == 0 {
+		d.Authorities = headingAuthority(head, d.Title)
+	}
+	text := layout.Text(paras)
+	d.Effective, _ = Effective(text, d.Signed)
+	from := d.Effective
+	if from.IsZero() {
+		from = d.Signed
+	}
+	d.Expires, _ = Expiry(text, from)
+	d.Kind = KindOf(d.Title, d.DocNumber, order)
+	return d
+}
+
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// heading returns the heading at the top of a document (its heading
+// paragraphs joined) and the index of the first paragraph after the title
+// area.
+func heading(paras []layout.Paragraph) (string, int) {
+	h := ""
+	i := 0
+	for ; i < len(paras) && i < 3; i++ {
+		t := squeeze(paras[i].Text)
+		if IsDocNumberLine(t) || IsDateLine(t) || reOrderNo.MatchString(t) {
+			break
+		}
+		if i > 0 && !paras[i].Heading && !(paras[i].Align == layout.AlignCentre) {
+			break
+		}
+		if i > 0 && utf8.RuneCountInString(h) > 60 {
+			break
+		}
+		h = layout.JoinLines(h, paras[i].Text)
+	}
+	// Skip the number and date lines under the heading.
+	for ; i < len(paras) && i < headLimit; i++ {
+		t := squeeze(paras[i].Text)
+		if !IsDocNumberLine(t) && !IsDateLine(t) && !reOrderNo.MatchString(t) {
+			break
+		}
+	}
+	return h, i
+}
+
+// bareHeading reports whether a heading is only an authority and a kind
+// (福建省人民政府令, 內政部令, 經濟部公告) with no subject of its own.
+func bareHeading(h string) bool {
+	h = squeeze(h)
+	return reKindSuffix.MatchString(h) && !strings.Contains(h, "关于") && !strings.Contains(h, "關於") &&
+		utf8.RuneCountInString(h) <= 24
+}
+
+// documentTitle builds the title: the heading itself, or for a bare heading
+// the rule a 令 promulgates (《…》已经…通过，现予公布) or the heading and the
+// subject under it (內政部令：修正「…」條文), as gazettes list them.
+func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
+	head = strings.TrimSpace(head)
+	if !bareHeading(head) || headEnd >= len(paras) {
+		return head
+	}
+	first := strings.TrimSpace(paras[headEnd].Text)
+	if m := rePromulgate.FindStringSubmatch(first); m != nil && strings.HasSuffix(squeeze(head), "令") {
+		return m[1]
+	}
+	subject := reLabelled.ReplaceAllString(squeeze(first), "")
+	if i := strings.Index(subject, "。"); i >= 0 {
+		subject = subject[:i]
+	}
+	subject = strings.TrimRight(subject, "，,；; ")
+	if subject == "" || utf8.RuneCountInString(subject) > 200 {
+		return head
+	}
+	return squeeze(head) + "：" + subject
+}
+
+// headingAuthority takes the authority from a bare heading (經濟部公告 →
+// 經濟部) or from the words before 关于 in a title; joint authorities are
+// separated by spaces there.
+func headingAuthority(head, title string) []string {
+	if bareHeading(head) {
+		if a := reKindSuffix.ReplaceAllString(squeeze(head), ""); a != "" {
+			return []string{a}
+		}
+	}
+	for _, w := range []string{"关于", "關於"} {
+		if i := strings.Index(title, w); i > 0 {
+			return strings.Fields(title[:i])
+		}
+	}
+	return nil
+}
+
+// Signature reads the signature block of a document body: the authority
+// lines before the first date line that closes a block of short lines
+// (several authorities for joint documents). A 令 signed by a person (省长
+// 某某) yields no authority here: its heading names the government. Both
+// are zero when no date closes a signature block.
+func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.Date) {
+	// Where positions are known a signature block is set to the right.
+	placed := false
+	for _, p := range paras {
+		placed = placed || p.Align != layout.AlignLeft
+	}
+	for i, p := range paras {
+		t := squeeze(p.Text)
+		if !IsDateLine(t) || i == 0 {
+			continue
+		}
+		var names []string
+		person := false
+		for k := i - 1; k >= 0 && k >= i-4; k-- {
+			s := squeeze(paras[k].Text)
+			r, _ := utf8.DecodeLastRuneInString(s)
+			if s == "" || utf8.RuneCountInString(s) > 30 || strings.ContainsRune("。；：，、！？", r) ||
+				placed && (paras[k].Align == layout.AlignLeft || paras[k].Align == layout.AlignIndent) {
+				break
+			}
+			if IsDateLine(s) || strings.ContainsAny(s, "0123456789") {
+				break // an authority is never a date or a number
+			}
+			if rePerson.MatchString(s) {
+				person = true
+				continue
+			}
+			names = append([]string{s}, names...)
+		}
+		if len(names) == 0 && !person {
+			continue
+		}
+		return names, FindDates(t)[0].Date
+	}
+	return nil, gazette.Date{}
+}
+
+var (
+	reEffective = regexp.MustCompile(`自([^，。；自]{2,30}?)起?(?:施行|实施|實施|执行|執行|生效)`)
+	reExpiryTo  = regexp.MustCompile(`有效期(?:限)?(?:至|到|截至)([^，。；]{6,20}?日)`)
+	reExpiryFor = regexp.MustCompile(`有效期(?:限)?(?:为|為)?([0-9]{1,2}|[一二两兩三四五六七八九十]{1,3})\s*(年|个月|個月)`)
+)
+
+// Effective reads the effective date from the text: 自2019年5月1日起施行,
+// or the signed date for 自公布之日起施行, 自印发之日起施行, 自即日起生效.
+func Effective(text string, signed gazette.Date) (gazette.Date, bool) {
+	for _, m := range reEffective.FindAllStringSubmatch(text, -1) {
+		inner := m[1]
+		if ds := FindDates(inner); len(ds) > 0 {
+			return ds[0].Date, true
+		}
+		for _, w := range []string{"公布之日", "发布之日", "發布之日", "印发之日", "印發之日", "发文之日", "即日", "公布日", "发布日", "發布日", "下发之日"} {
+			if strings.Contains(inner, w) && !signed.IsZero() {
+				return signed, true
+			}
+		}
+	}
+	return gazette.Date{}, false
+}
+
+// Expiry reads the expiry from the text: 有效期至2024年12月31日, or 有效期5年
+// (有效期为五年) counted from from, ending the day before the anniversary.
+func Expiry(text string, from gazette.Date) (gazette.Date, bool) {
+	if m := reExpiryTo.FindStringSubmatch(text); m != nil {
+		if ds := FindDates(m[1]); len(ds) > 0 {
+			return ds[0].Date, true
+		}
+	}
+	if m := reExpiryFor.FindStringSubmatch(text); m != nil && !from.IsZero() {
+		n, ok := smallNumber(strings.NewReplacer("两", "二", "兩", "二").Replace(m[1]))
+		if !ok || n == 0 {
+			return gazette.Date{}, false
+		}
+		t := from.Time(time.UTC)
+		if m[2] == "年" {
+			t = t.AddDate(n, 0, -1)
+		} else {
+			t = t.AddDate(0, n, -1)
+		}
+		return gazette.DateOf(t), true
+	}
+	return gazette.Date{}, false
+}
+
+// KindOf classifies a document by its title's last word, its 文号 and
+// whether it is a 令:
+//
+//	令, or a 文号 of the order kind (…令第N号)            rule
+//	任免, 任职, 免职, 聘任 in the title                     appointment
+//	…印发/转发/发布…的通知                                  normative
+//	意见, 办法, 规定, 细则, 规则, 方案, 条例, 要点, 标准       normative
+//	通知, 通报, 函                                          notice
+//	决定, 批复, 命令, 决议                                  decision
+//	公告, 通告, 公示送达                                    announcement
+//	anything else                                           other
+func KindOf(title, docNumber string, order bool) gazette.Kind {
+	t := reQualifier.ReplaceAllString(squeeze(title), "")
+	if n, err := gazette.ParseDocNumber(docNumber); order || err == nil && n.Kind == gazette.DocNumberOrder {
+		return gazette.KindRule
+	}
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	ends := func(words ...string) bool {
+		for _, w := range words {
+			if strings.HasSuffix(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	// A bare heading with its subject (內政部令：修正…) is classed by the heading.
+	if i := strings.IndexAny(t, "：:"); i > 0 {
+		h := t[:i]
+		switch {
+		case strings.HasSuffix(h, "令"):
+			return gazette.KindRule
+		case ends2(h, "公告", "通告"):
+			return gazette.KindAnnouncement
+		case ends2(h, "函", "書函", "书函"):
+			return gazette.KindNotice
+		}
+	}
+	switch {
+	case has("任免", "任职", "任職", "免职", "免職", "聘任"):
+		return gazette.KindAppointment
+	case ends("通知", "通報", "通报") && has("印发", "印發", "转发", "轉發", "发布", "發布"):
+		return gazette.KindNormative
+	case ends("意见", "意見", "办法", "辦法", "规定", "規定", "细则", "細則", "规则", "規則", "方案", "条例", "條例", "要点", "要點", "标准", "標準"):
+		return gazette.KindNormative
+	case ends("通知", "通報", "通报", "函"):
+		return gazette.KindNotice
+	case ends("决定", "決定", "批复", "批復", "命令", "决议", "決議"):
+		return gazette.KindDecision
+	case ends("公告", "通告", "公示送达", "公示送達"):
+		return gazette.KindAnnouncement
+	}
+	return gazette.KindOther
+}
+
+func ends2(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var reQualifier = regexp.MustCompile(`[(（][^()（）]{1,12}[)）]$`)

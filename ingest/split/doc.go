@@ -1,0 +1,18 @@
+// Package split divides a cleaned gazette issue into its documents, each
+// with its title, section and page range.
+//
+// It first looks for the table of contents (目录, 本期目录, 目次; over one or
+// several pages; entries with dot leaders or spaces before a page number,
+// titles wrapped over two lines, section banners between entries), maps the
+// printed page numbers to file pages with the numbers layout found
+// (tolerating an offset and missing numbers) and confirms each entry by
+// finding its title on that page, where the document may start mid-page.
+// Where there is no table of contents, or for entries it cannot confirm, it
+// finds document starts by their shape: a title line (关于…的通知, …令),
+// a 文号 or date line under it, a 令 heading, a section banner (【…】), and
+// the end of the previous document (its signature block and date).
+//
+// It is pure computation over layout's pages: it imports ingest/layout,
+// ingest/page and gazette, and must not import os, net, archive or
+// frontend.
+package split

@@ -1,0 +1,552 @@
+package split
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/meta"
+)
+
+// Source says how a document's start was found.
+type Source string
+
+// The ways a start is found, from the most to the least certain.
+const (
+	// FromContents: a table-of-contents entry whose title was found on the
+	// page it points to.
+	FromContents Source = "contents"
+	// FromShape: the shape of the text (title, 文号, 令 heading, banner,
+	// previous signature).
+	FromShape Source = "shape"
+	// FromPage: a table-of-contents entry that could not be confirmed,
+	// placed at the top of the page it points to.
+	FromPage Source = "page"
+)
+
+// Entry is one line of the table of contents.
+type Entry struct {
+	Title   string `json:"title"`
+	Section string `json:"section,omitempty"`
+	Printed int    `json:"printed"` // the page number printed in the entry, 0 if none
+	File    int    `json:"file"`    // the file page it maps to, 0 if unknown
+}
+
+// Document is one document of the issue.
+type Document struct {
+	Title      string             `json:"title"`
+	Section    string             `json:"section,omitempty"`
+	PageStart  int                `json:"page_start"` // file pages, 1-based, inclusive
+	PageEnd    int                `json:"page_end"`
+	Paragraphs []layout.Paragraph `json:"paragraphs"`
+	Source     Source             `json:"source"`
+}
+
+// Text returns the document's paragraphs, one a line.
+func (d Document) Text() string { return layout.Text(d.Paragraphs) }
+
+// Issue is an issue split into its parts.
+type Issue struct {
+	// Contents is the table of contents, empty if none was found.
+	Contents []Entry `json:"contents,omitempty"`
+	// ContentsPages are the file pages holding it.
+	ContentsPages []int `json:"contents_pages,omitempty"`
+	// Front is what comes before the first document: cover, contents.
+	Front     []layout.Paragraph `json:"front"`
+	Documents []Document         `json:"documents"`
+}
+
+// Split divides cleaned pages into documents. It never fails: an issue
+// whose starts cannot be found is one document.
+func Split(pages []layout.Page) Issue {
+	var is Issue
+	is.Contents, is.ContentsPages = FindContents(pages)
+	paras := layout.Paragraphs(pages)
+	skip := map[int]bool{}
+	for _, p := range is.ContentsPages {
+		skip[p] = true
+	}
+	fileOf := printedToFile(pages)
+	for i := range is.Contents {
+		is.Contents[i].File = fileOf(is.Contents[i].Printed)
+	}
+	s := scanner{paras: paras, skip: skip, sections: map[string]bool{}}
+	for _, e := range is.Contents {
+		if e.Section != "" {
+			s.sections[string(normal(e.Section))] = true
+		}
+	}
+	s.shape()
+	starts := s.fromContents(is.Contents)
+	confirmed := 0
+	for _, st := range starts {
+		if st.source == FromContents {
+			confirmed++
+		}
+	}
+	if len(is.Contents) == 0 || confirmed*2 < len(is.Contents) {
+		// No usable contents: the shape decides, contents-confirmed
+		// starts kept.
+		starts = s.merge(starts, s.shapeStarts(0, len(paras)))
+	}
+	slices.SortFunc(starts, func(a, b start) int { return a.para - b.para })
+	starts = slices.CompactFunc(starts, func(a, b start) bool { return a.para == b.para })
+	first := len(paras)
+	if len(starts) > 0 {
+		first = starts[0].para
+	}
+	for i := 0; i < first; i++ {
+		is.Front = append(is.Front, paras[i])
+	}
+	if len(starts) == 0 {
+		var body []layout.Paragraph
+		for i, p := range paras {
+			if !skip[p.Page] {
+				body = append(body, paras[i])
+			}
+		}
+		if len(body) > 0 {
+			is.Front = nil
+			is.Documents = []Document{document(body, "", "", FromShape)}
+		}
+		return is
+	}
+	for k, st := range starts {
+		end := len(paras)
+		if k+1 < len(starts) {
+			end = starts[k+1].para
+		}
+		var body []layout.Paragraph
+		for i := st.para; i < end; i++ {
+			if skip[paras[i].Page] || s.banner[i] != "" {
+				continue
+			}
+			body = append(body, paras[i])
+		}
+		if len(body) == 0 {
+			continue
+		}
+		title := st.title
+		if title == "" {
+			title = s.headingTitle(st.para, end)
+		}
+		is.Documents = append(is.Documents, document(body, title, s.sectionAt(st.para, st.section), st.source))
+	}
+	return is
+}
+
+func document(body []layout.Paragraph, title, section string, src Source) Document {
+	d := Document{Title: title, Section: section, Paragraphs: body, Source: src, PageStart: body[0].Page}
+	for _, p := range body {
+		d.PageEnd = max(d.PageEnd, p.PageEnd, p.Page)
+	}
+	return d
+}
+
+// start is a document start: an index into the paragraphs.
+type start struct {
+	para    int
+	title   string
+	section string
+	source  Source
+}
+
+// printedToFile returns a function mapping a printed page number to a file
+// page: the page printing it, else by the usual offset between printed and
+// file numbers; 0 when the issue prints no numbers.
+func printedToFile(pages []layout.Page) func(int) int {
+	exact := map[int]int{}
+	offsets := map[int]int{}
+	for _, p := range pages {
+		if p.Printed > 0 {
+			if _, dup := exact[p.Printed]; !dup {
+				exact[p.Printed] = p.Number
+			}
+			offsets[p.Number-p.Printed]++
+		}
+	}
+	best, bestN := 0, 0
+	for off, n := range offsets {
+		if n > bestN || n == bestN && off < best {
+			best, bestN = off, n
+		}
+	}
+	return func(printed int) int {
+		if printed <= 0 {
+			return 0
+		}
+		if f, ok := exact[printed]; ok {
+			return f
+		}
+		if bestN == 0 {
+			return 0
+		}
+		if f := printed + best; f >= 1 && f <= len(pages) {
+			return f
+		}
+		return 0
+	}
+}
+
+var (
+	reContentsHead = regexp.MustCompile(`^(?:本期)?目\s*[录錄次]\s*(?:[(（]续[)）])?$|^(?i)contents$`)
+	// An entry: a title, leaders or spaces, and a page number at the end.
+	reEntry      = regexp.MustCompile(`^(.*?)(?:\s*[.．·…⋯•_\-—－]{2,}\s*|\s+)[(（]?([0-9０-９]{1,4})[)）]?$`)
+	reOnlyNumber = regexp.MustCompile(`^[(（]?([0-9０-９]{1,4})[)）]?$`)
+	reBanner     = regexp.MustCompile(`^[【\[［〖](.{1,20})[】\]］〗]$`)
+)
+
+// leaders are the characters of dot leaders between a title and its page.
+const leaders = ".．·…⋯•_-—－ \u3000"
+
+// FindContents finds the table of contents in the first pages of an issue
+// and returns its entries and the file pages it covers.
+func FindContents(pages []layout.Page) ([]Entry, []int) {
+	limit := min(len(pages), 8)
+	startPage := -1
+	for i := 0; i < limit && startPage < 0; i++ {
+		for k, l := range pages[i].Lines {
+			if k > 5 {
+				break
+			}
+			if reContentsHead.MatchString(strings.Join(strings.Fields(l.Text), "")) {
+				startPage = i
+				break
+			}
+		}
+	}
+	if startPage < 0 {
+		return nil, nil
+	}
+	var entries []Entry
+	var tocPages []int
+	section, pending := "", ""
+	for i := startPage; i < len(pages); i++ {
+		var lines []string
+		for _, l := range pages[i].Lines {
+			// A closing bracket that wrapped away from its number
+			// belongs to the line before.
+			// (Ideographic spaces separate a title from its number too.)
+			if t := strings.TrimLeft(strings.TrimSpace(strings.ReplaceAll(l.Text, "\u3000", " ")), ")）"); t != "" {
+				lines = append(lines, t)
+			}
+		}
+		numbered := 0
+		for _, l := range lines {
+			if reEntry.MatchString(l) {
+				numbered++
+			}
+		}
+		// A page continues the contents while it is mostly entries.
+		if i > startPage && numbered*3 < len(lines) {
+			break
+		}
+		tocPages = append(tocPages, pages[i].Number)
+		for _, l := range lines {
+			compact := strings.Join(strings.Fields(l), "")
+			if reContentsHead.MatchString(compact) {
+				continue
+			}
+			m := reEntry.FindStringSubmatch(l)
+			if m == nil && pending != "" {
+				// The page number alone, wrapped from its title's line.
+				if n := reOnlyNumber.FindStringSubmatch(compact); n != nil {
+					m = []string{l, "", n[1]}
+				}
+			}
+			if m != nil && (hasHan(m[1]) || pending != "") {
+				n, _ := strconv.Atoi(foldDigits(m[2]))
+				// Leaders may wrap on to the number's line.
+				title := strings.Trim(layout.JoinLines(pending, strings.TrimSpace(m[1])), leaders)
+				pending = ""
+				entries = append(entries, Entry{Title: title, Section: section, Printed: n})
+				continue
+			}
+			if b := reBanner.FindStringSubmatch(compact); b != nil {
+				section, pending = b[1], ""
+				continue
+			}
+			if pending != "" && isSectionWord(pending) {
+				section = pending
+				pending = ""
+			}
+			if pending == "" && isSectionWord(l) {
+				section = compact
+				continue
+			}
+			pending = layout.JoinLines(pending, l)
+		}
+	}
+	return entries, tocPages
+}
+
+// isSectionWord reports whether an unnumbered contents line names a section
+// (省政府文件, 部门文件, 人事任免, 內政篇) rather than starting a wrapped title.
+func isSectionWord(s string) bool {
+	s = strings.Join(strings.Fields(s), "")
+	if utf8.RuneCountInString(s) > 12 {
+		return false
+	}
+	for _, suf := range []string{"文件", "任免", "篇", "规章", "規章", "令", "公告", "通知", "其他", "附录", "附錄"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func foldDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return r - '０' + '0'
+		}
+		return r
+	}, s)
+}
+
+// scanner holds the paragraphs and what is known of each.
+type scanner struct {
+	paras  []layout.Paragraph
+	skip   map[int]bool // contents pages
+	banner []string     // the section a banner paragraph names, or ""
+	cand   []bool       // the paragraph has a document start's shape
+	// sections are the section names the contents list.
+	sections map[string]bool
+}
+
+// normal folds text for matching: letters and digits only, full-width
+// folded, traditional forms of common title words kept as they are.
+func normal(s string) []rune {
+	var out []rune
+	for _, r := range foldDigits(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// containment is the share of a's character pairs found in b: how much of
+// a contents title (perhaps abbreviated) appears in a page's text.
+func containment(a, b []rune) float64 {
+	if len(a) < 2 || len(b) < 2 {
+		if len(a) == 1 && slices.Contains(b, a[0]) {
+			return 1
+		}
+		return 0
+	}
+	pairs := map[[2]rune]int{}
+	for i := 0; i+1 < len(b); i++ {
+		pairs[[2]rune{b[i], b[i+1]}]++
+	}
+	hit := 0
+	for i := 0; i+1 < len(a); i++ {
+		k := [2]rune{a[i], a[i+1]}
+		if pairs[k] > 0 {
+			pairs[k]--
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(a)-1)
+}
+
+// window is the text of up to n paragraphs from i, cut to limit runes.
+func (s *scanner) window(i, n, limit int) []rune {
+	var out []rune
+	for k := i; k < len(s.paras) && k < i+n && len(out) < limit; k++ {
+		out = append(out, normal(s.paras[k].Text)...)
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// fromContents confirms contents entries on their pages, in order.
+func (s *scanner) fromContents(entries []Entry) []start {
+	var out []start
+	last := -1
+	type pend struct {
+		e     Entry
+		after int
+	}
+	var unconfirmed []pend
+	for _, e := range entries {
+		t := normal(e.Title)
+		if len(t) == 0 {
+			continue
+		}
+		best, bestScore := -1, 0.0
+		for i := last + 1; i < len(s.paras); i++ {
+			p := s.paras[i]
+			if s.skip[p.Page] || s.banner[i] != "" {
+				continue
+			}
+			if e.File > 0 && (p.Page < e.File-1 || p.Page > e.File+1) {
+				if p.Page > e.File+1 {
+					break
+				}
+				continue
+			}
+			if p.Align == layout.AlignRight || meta.IsDateLine(p.Text) || meta.IsDocNumberLine(p.Text) {
+				continue // signatures, dates and numbers are never titles
+			}
+			head := normal(p.Text)
+			if len(head) > 3*len(t)+20 {
+				continue // a body paragraph, not a title
+			}
+			// How much of the title the text from here holds, and how
+			// much of this paragraph is title: a banner or the end of the
+			// previous document just before the title scores lower.
+			score := containment(t, s.window(i, 5, 2*len(t)+10)) + 0.2*containment(head, t)
+			if p.Heading || s.cand[i] {
+				score += 0.1
+			}
+			if e.File > 0 && p.Page != e.File {
+				score -= 0.15
+			}
+			if score > bestScore+0.02 {
+				best, bestScore = i, score
+			}
+		}
+		if best >= 0 && bestScore >= 0.6 {
+			// A title found in a paragraph without a start's shape (the
+			// rule a 令 promulgates, a 主旨 line) belongs to the
+			// start-shaped paragraph just before it.
+			if !s.cand[best] {
+				for k := best - 1; k > last && (e.File == 0 || s.paras[k].Page >= e.File-1); k-- {
+					if s.cand[k] {
+						best = k
+						break
+					}
+				}
+			}
+			out = append(out, start{para: best, title: e.Title, section: e.Section, source: FromContents})
+			last = best
+			continue
+		}
+		unconfirmed = append(unconfirmed, pend{e: e, after: len(out)})
+	}
+	// Unconfirmed entries: the nearest start-shaped paragraph between the
+	// confirmed neighbours, else the top of the page the entry names.
+	var extra []start
+	for _, u := range unconfirmed {
+		lo, hi := 0, len(s.paras)
+		if u.after > 0 {
+			lo = out[u.after-1].para + 1
+		}
+		if u.after < len(out) {
+			hi = out[u.after].para
+		}
+		best, bestD := -1, 1<<30
+		for i := lo; i < hi; i++ {
+			if !s.cand[i] || s.skip[s.paras[i].Page] {
+				continue
+			}
+			d := 0
+			if u.e.File > 0 {
+				d = abs(s.paras[i].Page - u.e.File)
+			}
+			if d < bestD {
+				best, bestD = i, d
+			}
+		}
+		if best >= 0 && bestD <= 1 {
+			extra = append(extra, start{para: best, title: u.e.Title, section: u.e.Section, source: FromShape})
+			continue
+		}
+		if u.e.File > 0 {
+			for i := lo; i < hi; i++ {
+				if s.paras[i].Page == u.e.File && !s.skip[u.e.File] {
+					extra = append(extra, start{para: i, title: u.e.Title, section: u.e.Section, source: FromPage})
+					break
+				}
+			}
+		}
+	}
+	return append(out, extra...)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// merge adds shape starts to starts found through the contents.
+func (s *scanner) merge(have, shaped []start) []start {
+	at := map[int]bool{}
+	for _, h := range have {
+		at[h.para] = true
+	}
+	for _, sh := range shaped {
+		if !at[sh.para] {
+			have = append(have, sh)
+		}
+	}
+	return have
+}
+
+// shapeStarts lists the start-shaped paragraphs in [lo, hi).
+func (s *scanner) shapeStarts(lo, hi int) []start {
+	var out []start
+	for i := lo; i < hi; i++ {
+		if s.cand[i] && !s.skip[s.paras[i].Page] {
+			out = append(out, start{para: i, source: FromShape})
+		}
+	}
+	return out
+}
+
+// sectionAt returns the section in force at paragraph i: the nearest banner
+// before it, else the contents' section.
+func (s *scanner) sectionAt(i int, fallback string) string {
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if s.banner[k] != "" {
+			return s.banner[k]
+		}
+	}
+	if fallback != "" {
+		return fallback
+	}
+	for k := i - 1; k >= 0; k-- {
+		if s.banner[k] != "" {
+			return s.banner[k]
+		}
+	}
+	return ""
+}
+
+// headingTitle joins the heading paragraphs at a start into a title.
+func (s *scanner) headingTitle(i, end int) string {
+	var parts []string
+	for k := i; k < end && k < i+3; k++ {
+		p := s.paras[k]
+		if meta.IsDocNumberLine(p.Text) || meta.IsDateLine(p.Text) {
+			break
+		}
+		if k > i && !p.Heading {
+			break
+		}
+		parts = append(parts, p.Text)
+	}
+	t := ""
+	for _, p := range parts {
+		t = layout.JoinLines(t, p)
+	}
+	return t
+}

@@ -1,0 +1,112 @@
+package split
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/layout/layouttest"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+func linesPage(n int, lines ...string) layout.Page {
+	p := layout.Page{Number: n}
+	for i, l := range lines {
+		p.Lines = append(p.Lines, page.Line{Text: l, Y: float64(100 + 20*i)})
+	}
+	return p
+}
+
+func TestFindContents(t *testing.T) {
+	pages := []layout.Page{
+		linesPage(1, "福建省人民政府公报", "2019年第12期"),
+		linesPage(2, "目　　录", "【省政府令】", "福建省人民政府令（第208号）……………… 1",
+			"【省政府文件】", "福建省人民政府关于印发福建省促进就业若干", "措施的通知 …………………………………… 5",
+			"福建省人民政府关于做好春耕生产工作的通知……………………………", "（12）", "省政府办公厅文件",
+			"福建省人民政府办公厅关于加强森林防火工作的通知　　１５"),
+		linesPage(3, "福建省人民政府令", "第208号"),
+	}
+	got, tocPages := FindContents(pages)
+	want := []Entry{
+		{Title: "福建省人民政府令（第208号）", Section: "省政府令", Printed: 1},
+		{Title: "福建省人民政府关于印发福建省促进就业若干措施的通知", Section: "省政府文件", Printed: 5},
+		{Title: "福建省人民政府关于做好春耕生产工作的通知", Section: "省政府文件", Printed: 12},
+		{Title: "福建省人民政府办公厅关于加强森林防火工作的通知", Section: "省政府办公厅文件", Printed: 15},
+	}
+	if fmt.Sprint(tocPages) != "[2]" {
+		t.Errorf("contents pages %v, want [2]", tocPages)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("entries %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if e, p := FindContents(pages[2:]); e != nil || p != nil {
+		t.Errorf("contents found where there are none: %v %v", e, p)
+	}
+}
+
+// TestSplitShape splits documents that follow each other mid-page, with
+// no contents, by their shape; an attachment quoted by its notice and a
+// rule promulgated by a 令 stay with their documents.
+func TestSplitShape(t *testing.T) {
+	b := func(text string, s layouttest.Style) layouttest.Block { return layouttest.Block{Text: text, Style: s} }
+	blocks := []layouttest.Block{
+		b("福建省人民政府公报", layouttest.Title), b("2019年第12期", layouttest.Centre), {Style: layouttest.NewPage},
+		b("【省政府令】", layouttest.Banner),
+		b("福建省人民政府令", layouttest.Title), b("第208号", layouttest.Centre),
+		b("《福建省森林防火办法》已经2019年3月1日省人民政府第30次常务会议通过，现予公布，自2019年5月1日起施行。", layouttest.Body),
+		b("省长　王宁", layouttest.Right), b("2019年3月5日", layouttest.Right),
+		b("福建省森林防火办法", layouttest.Title), b("第一条　为了预防和扑救森林火灾，保护森林资源，制定本办法。", layouttest.Body),
+		b("【省政府文件】", layouttest.Banner),
+		b("福建省人民政府关于印发福建省促进就业若干措施的通知", layouttest.Title), b("闽政〔2019〕14号", layouttest.Centre),
+		b("现将《福建省促进就业若干措施》印发给你们，请认真贯彻执行。", layouttest.Body),
+		b("福建省人民政府", layouttest.Right), b("2019年4月28日", layouttest.Right),
+		b("福建省促进就业若干措施", layouttest.Title), b("一、稳定就业岗位。支持企业稳定岗位，落实援企稳岗政策。", layouttest.Body),
+		b("福建省人民政府关于做好春耕生产工作的通知", layouttest.Title), b("闽政明电〔2019〕3号", layouttest.Centre),
+		b("各地要切实抓好春耕生产各项工作。", layouttest.Body),
+		b("福建省人民政府", layouttest.Right), b("二〇一九年三月一日", layouttest.Right),
+	}
+	pages, places := layouttest.Typeset(blocks, layouttest.Options{Foot: func(n int) string { return fmt.Sprintf("— %d —", n) }, FirstPrinted: 1, FrontPages: 1})
+	is := Split(layout.Clean(pages))
+	wantStarts := []int{4, 12, 19}
+	if len(is.Documents) != len(wantStarts) {
+		for _, d := range is.Documents {
+			t.Logf("document %q from %q", d.Title, d.Paragraphs[0].Text)
+		}
+		t.Fatalf("%d documents, want %d", len(is.Documents), len(wantStarts))
+	}
+	wantSections := []string{"省政府令", "省政府文件", "省政府文件"}
+	for i, d := range is.Documents {
+		at := places[wantStarts[i]]
+		if d.PageStart != at.Page || d.Paragraphs[0].Y != at.Y {
+			t.Errorf("document %d starts p%d y%.0f, want p%d y%.0f", i, d.PageStart, d.Paragraphs[0].Y, at.Page, at.Y)
+		}
+		if d.Section != wantSections[i] {
+			t.Errorf("document %d section %q, want %q", i, d.Section, wantSections[i])
+		}
+		if d.Source != FromShape {
+			t.Errorf("document %d source %v", i, d.Source)
+		}
+	}
+	if !strings.Contains(is.Documents[0].Text(), "第一条") {
+		t.Errorf("the rule left its 令: %q", is.Documents[0].Text())
+	}
+	if is.Documents[1].Title != "福建省人民政府关于印发福建省促进就业若干措施的通知" {
+		t.Errorf("title %q", is.Documents[1].Title)
+	}
+}
+
+func TestSplitEmpty(t *testing.T) {
+	if is := Split(nil); len(is.Documents) != 0 {
+		t.Errorf("Split(nil) = %+v", is)
+	}
+	is := Split(layout.Clean([]page.Page{{Lines: []page.Line{{Text: "各地要切实抓好春耕生产各项工作。"}}}}))
+	if len(is.Documents) != 1 || is.Documents[0].PageStart != 1 {
+		t.Errorf("a page without starts should be one document: %+v", is)
+	}
+}
