@@ -1,0 +1,5 @@
+//go:build !race
+
+package garble
+
+const raceEnabled = false

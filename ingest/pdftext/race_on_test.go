@@ -1,0 +1,7 @@
+//go:build race
+
+package pdftext
+
+// raceEnabled skips the long evaluations under the race detector, which
+// slows them twentyfold; run them without -race.
+const raceEnabled = true
