@@ -1,0 +1,39 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/pdftext"
+	"github.com/gazette-archive/gazette/ingest/worker"
+)
+
+// Jobs returns the worker jobs extract runs, for worker.MaybeServeChild.
+func Jobs() map[string]worker.Decoder {
+	return map[string]worker.Decoder{JobText: decodeText}
+}
+
+// decodeText is the text-layer job: pdftext, streaming page by page.
+func decodeText(ctx context.Context, path string, maxPages int, emit func(page.Page) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	d, err := pdftext.Open(ctx, f, st.Size(), pdftext.Options{MaxPages: maxPages})
+	if errors.Is(err, pdftext.ErrTooManyPages) {
+		// More pages than the budget: the worker reports it as truncation.
+		return fmt.Errorf("extract: %s: %w", path, worker.ErrPageBudget)
+	}
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	return d.Pages(ctx, emit)
+}
