@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -130,4 +131,34 @@ func validity(d Document, today gazette.Date) gazette.Status {
 	default:
 		return gazette.Status{State: gazette.InForce, Since: d.Effective}
 	}
+}
+
+// nullable is nil for a zero value, so JSON says null for "absent".
+func nullable[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+// MarshalJSON writes absent values as null.
+func (m IssueMeta) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Gazette     *string      `json:"gazette"`
+		Year        *int         `json:"year"`
+		Number      *int         `json:"number"`
+		Supplement  bool         `json:"supplement,omitempty"`
+		TotalNumber *int         `json:"total_number"`
+		Date        gazette.Date `json:"date"`
+	}{nullable(m.Gazette), nullable(m.Year), nullable(m.Number), m.Supplement, nullable(m.TotalNumber), m.Date})
+}
+
+// MarshalJSON writes a missing 文号 as null.
+func (d Document) MarshalJSON() ([]byte, error) {
+	type plain Document // without this method
+	return json.Marshal(struct {
+		plain
+		DocNumber *string `json:"doc_number"`
+	}{plain(d), nullable(d.DocNumber)})
 }

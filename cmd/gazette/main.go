@@ -7,9 +7,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/worker"
 )
 
 func main() {
+	// A re-executed child decoding an untrusted PDF never gets further.
+	worker.MaybeServeChild(extract.Jobs())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], env{os.Getenv, os.ReadFile}, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -26,6 +31,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the HTTP server: reader, API, /healthz and /readyz", runServe},
+		{"extract", "read one gazette PDF and print its issue, documents and metadata as JSON", runExtract},
+		{"ingest", "ingest PDFs (files and directories): extract, split and publish each issue", runIngest},
 		{"search", "search the archive: words, \"phrases\", -exclusions, 文号, filters", runSearch},
 		{"reindex", "rebuild the search index from storage, or --check and repair drift", runReindex},
 		{"eval-search", "measure search relevance: STARD questions over the laws, hand-written gazette queries", runEvalSearch},

@@ -14,9 +14,15 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/worker"
 )
 
-func TestMain(m *testing.M) { os.Exit(archivetest.MainWithMinIO(m)) }
+func TestMain(m *testing.M) {
+	// Tests that extract re-execute this binary as the decoding child.
+	worker.MaybeServeChild(extract.Jobs())
+	os.Exit(archivetest.MainWithMinIO(m))
+}
 
 // testEnv is an environment with only the given variables.
 func testEnv(vars map[string]string) env {

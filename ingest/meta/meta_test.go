@@ -8,6 +8,7 @@ import (
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 func date(y int, m time.Month, d int) gazette.Date { return gazette.Date{Year: y, Month: m, Day: d} }
@@ -260,4 +261,26 @@ func FuzzEffectiveExpiry(f *testing.F) {
 		FindDates(s)
 		FindDocNumbers(s)
 	})
+}
+
+func TestGazetteName(t *testing.T) {
+	line := func(s string) page.Line { return page.Line{Text: s} }
+	tests := []struct {
+		name  string
+		pages []layout.Page
+		want  string
+	}{
+		{"cover, letter-spaced", []layout.Page{{Lines: []page.Line{line("福 建 省 人 民 政 府 公 报"), line("2019年第12期")}}}, "福建省人民政府公报"},
+		{"traditional", []layout.Page{{Lines: []page.Line{line("行政院公報")}}}, "行政院公報"},
+		{"sentence is not a name", []layout.Page{{Lines: []page.Line{line("现将有关事项在省政府公报上公布如下")}}}, ""},
+		{"running head of a scan without cover", []layout.Page{{}, {}, {Removed: []page.Line{line("广东省人民政府公报 2019年第3期")}}}, "广东省人民政府公报"},
+		{"nothing", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := GazetteName(tt.pages); got != tt.want {
+				t.Errorf("GazetteName = %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -1,0 +1,75 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/meta"
+	"github.com/gazette-archive/gazette/ingest/split"
+)
+
+// ExtractOptions configure Extract: how the text is had (limits of the
+// decoding child, the fallbacks this machine has).
+type ExtractOptions struct {
+	Extract extract.Options
+}
+
+// maxReviewPages is how many pages needing review are named one by one
+// before the rest are counted.
+const maxReviewPages = 5
+
+// Extract reads the PDF at path into an issue: the text of every page by the
+// best path available (text layer in a child process, poppler, OCR), the
+// pages cleaned of running heads and page numbers, the issue split into its
+// documents and their metadata read. What stops the file from being
+// published as it is goes into Result.Review. It fails only when no page
+// can be had at all or ctx ends.
+func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, error) {
+	er, err := extract.File(ctx, path, opts.Extract)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Documents: []Document{}, Review: []string{}}
+	for _, p := range er.Pages {
+		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note})
+	}
+	if er.Truncated {
+		res.Review = append(res.Review, fmt.Sprintf("page budget reached: only the first %d pages were read", len(er.Pages)))
+	}
+	if bad := er.NeedsReview(); len(bad) > 0 {
+		var named []string
+		for _, n := range bad[:min(len(bad), maxReviewPages)] {
+			named = append(named, fmt.Sprintf("page %d: %s", n, er.Pages[n-1].Note))
+		}
+		if len(bad) > maxReviewPages {
+			named = append(named, fmt.Sprintf("and %d more pages", len(bad)-maxReviewPages))
+		}
+		res.Review = append(res.Review, fmt.Sprintf("%d of %d pages have no text (%s)", len(bad), len(er.Pages), strings.Join(named, "; ")))
+	}
+
+	pages := layout.Clean(er.Pages)
+	is := split.Split(pages)
+	cover, err := meta.IssueFromPages(pages)
+	switch {
+	case err != nil:
+		res.Review = append(res.Review, "cover: "+err.Error())
+	case cover.Year == 0 || cover.Number == 0:
+		res.Review = append(res.Review, "cover: no year and issue number (年第N期) found")
+	}
+	res.Issue = IssueMeta{Gazette: meta.GazetteName(pages), Year: cover.Year, Number: cover.Number, TotalNumber: cover.TotalNumber, Date: cover.Date}
+	for _, d := range is.Documents {
+		m := meta.Extract(d.Title, d.Paragraphs)
+		res.Documents = append(res.Documents, Document{
+			Title: m.Title, DocNumber: m.DocNumber, Kind: m.Kind, Section: d.Section, Authorities: m.Authorities,
+			Signed: m.Signed, Effective: m.Effective, Expires: m.Expires,
+			PageStart: d.PageStart, PageEnd: d.PageEnd, Text: d.Text(),
+		})
+	}
+	if len(res.Documents) == 0 {
+		res.Review = append(res.Review, "no documents found")
+	}
+	return res, nil
+}

@@ -1,0 +1,77 @@
+package ingest
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+func TestResultJSONNulls(t *testing.T) {
+	r := Result{
+		Issue:     IssueMeta{Year: 2019, Number: 12},
+		Documents: []Document{{Title: "关于某某同志职务任免的通知", Kind: gazette.KindAppointment, PageStart: 3, PageEnd: 3}},
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{`"total_number":null`, `"date":null`, `"gazette":null`, `"doc_number":null`, `"signed_date":null`, `"effective_date":null`, `"year":2019`, `"page_start":3`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("JSON lacks %s:\n%s", want, s)
+		}
+	}
+	if strings.Count(s, `"doc_number"`) != 1 {
+		t.Errorf("doc_number written twice: %s", s)
+	}
+}
+
+func TestPublishable(t *testing.T) {
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	base := func() Result {
+		return Result{
+			Issue: IssueMeta{Year: 2019, Number: 12, TotalNumber: 612, Date: gazette.Date{Year: 2019, Month: 6, Day: 30}},
+			Documents: []Document{
+				{Title: "某省人民政府关于印发某办法的通知", DocNumber: "某政〔2019〕14号", Kind: gazette.KindNormative, Authorities: []string{"某省人民政府"},
+					Signed: gazette.Date{Year: 2019, Month: 6, Day: 1}, Effective: gazette.Date{Year: 2019, Month: 7, Day: 1}, Expires: gazette.Date{Year: 2024, Month: 6, Day: 30},
+					PageStart: 3, PageEnd: 5, Text: "第一段。\n\n第二段。"},
+				{Title: "某省人民政府关于明年施行的规定", Kind: gazette.KindRule, Authorities: []string{"某省人民政府"}, Effective: gazette.Date{Year: 2027, Month: 1, Day: 1}, PageStart: 6, PageEnd: 6, Text: "正文。"},
+			},
+		}
+	}
+	r := base()
+	is, docs, err := r.Publishable(gazette.PrintPDF{SHA256: strings.Repeat("a", 64), Size: 10, Pages: 6}, "默认公报", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is.Gazette != "默认公报" || is.Key().String() != "2019-12" || len(is.Contents) != 2 || is.Contents[1].ID != "2019-12-2" {
+		t.Errorf("issue: %+v", is)
+	}
+	if got := is.Published.Format(time.RFC3339); got != "2019-06-30T00:00:00+08:00" {
+		t.Errorf("published %s, want the issue date in China time", got)
+	}
+	if docs[0].Validity.State != gazette.Expired || docs[0].Validity.Since != docs[0].Expires {
+		t.Errorf("a document past its 有效期: %+v", docs[0].Validity)
+	}
+	if docs[1].Validity.State != gazette.NotYetInForce {
+		t.Errorf("a document effective next year: %+v", docs[1].Validity)
+	}
+	if len(docs[0].Body) != 2 {
+		t.Errorf("body = %q, want two paragraphs without the blank line", docs[0].Body)
+	}
+
+	r = base()
+	r.Review = []string{"page 2: needs OCR"}
+	if _, _, err := r.Publishable(gazette.PrintPDF{}, "x", now); !errors.Is(err, gazette.ErrInvalid) {
+		t.Errorf("a result needing review was publishable: %v", err)
+	}
+	r = base()
+	r.Documents[0].Title = ""
+	if _, _, err := r.Publishable(gazette.PrintPDF{SHA256: strings.Repeat("a", 64), Size: 10, Pages: 6}, "x", now); !errors.Is(err, gazette.ErrInvalid) || !strings.Contains(err.Error(), "title") {
+		t.Errorf("a document without a title: %v", err)
+	}
+}
