@@ -15,6 +15,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/ocr"
 	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/typeset"
 	"github.com/gazette-archive/gazette/ingest/worker"
 )
 
@@ -231,4 +232,26 @@ func TestFileNotPDF(t *testing.T) {
 		t.Errorf("error %v, want it to wrap the child's ErrDecode", err)
 	}
 	fmt.Println(err)
+}
+
+// TestFilePageBudget: a file longer than the budget yields its first pages,
+// read by the real decoder, and says it was cut short.
+func TestFilePageBudget(t *testing.T) {
+	res, err := typeset.Generate(context.Background(), typeset.Options{Seed: 3, Encoding: typeset.GBKEUC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "issue.pdf", res.PDF)
+	got, err := File(context.Background(), path, Options{Limits: worker.Limits{MaxPages: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Truncated || len(got.Pages) != 4 || len(res.Truth.Pages) <= 4 {
+		t.Fatalf("truncated %v, %d pages of %d; want the first 4 and truncated", got.Truncated, len(got.Pages), len(res.Truth.Pages))
+	}
+	for _, p := range got.Pages {
+		if p.Extractor != page.Text || len(p.Lines) == 0 {
+			t.Errorf("page %d: %s, %d lines (%s)", p.Number, p.Extractor, len(p.Lines), p.Note)
+		}
+	}
 }

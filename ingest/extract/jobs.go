@@ -2,7 +2,6 @@ package extract
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 
@@ -28,12 +27,15 @@ func decodeText(ctx context.Context, path string, maxPages int, emit func(page.P
 		return fmt.Errorf("extract: %w", err)
 	}
 	d, err := pdftext.Open(ctx, f, st.Size(), pdftext.Options{MaxPages: maxPages})
-	if errors.Is(err, pdftext.ErrTooManyPages) {
-		// More pages than the budget: the worker reports it as truncation.
-		return fmt.Errorf("extract: %s: %w", path, worker.ErrPageBudget)
-	}
 	if err != nil {
 		return fmt.Errorf("extract: %w", err)
 	}
-	return d.Pages(ctx, emit)
+	if err := d.Pages(ctx, emit); err != nil {
+		return err
+	}
+	if d.Truncated() {
+		// The first pages are read; the worker reports the rest as cut off.
+		return fmt.Errorf("extract: %s: %w", path, worker.ErrPageBudget)
+	}
+	return nil
 }

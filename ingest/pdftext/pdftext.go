@@ -15,8 +15,8 @@ import (
 
 // Options bounds the work done on one file. The zero value uses the defaults.
 type Options struct {
-	// MaxPages is the page budget: a file with more pages is refused with
-	// ErrTooManyPages. 0 means 20,000.
+	// MaxPages is the page budget: of a file with more pages only the first
+	// MaxPages are read, and Doc.Truncated says so. 0 means 20,000.
 	MaxPages int
 	// MaxTreeNodes bounds the nodes visited in the page tree. 0 means
 	// 4 × MaxPages + 1,000.
@@ -41,8 +41,6 @@ func (o Options) withDefaults() Options {
 
 // Errors returned by Open.
 var (
-	// ErrTooManyPages means the file has more pages than Options.MaxPages.
-	ErrTooManyPages = errors.New("pdftext: page budget exceeded")
 	// ErrBadPageTree means the page tree is cyclic, too deep, too large or
 	// missing.
 	ErrBadPageTree = errors.New("pdftext: bad page tree")
@@ -57,6 +55,8 @@ const maxTreeDepth = 64
 type Doc struct {
 	r     *pdf.Reader
 	pages []pageRef
+	// truncated is set when the page budget stopped the walk.
+	truncated bool
 	opts  Options
 	fonts map[objKey]*font
 	rc4   *rc4Fix // nil unless the file uses short-key RC4
@@ -97,8 +97,13 @@ func Open(ctx context.Context, ra io.ReaderAt, size int64, opts Options) (d *Doc
 	return d, nil
 }
 
-// NumPages returns the number of pages found in the page tree.
+// NumPages returns the number of pages found in the page tree, at most the
+// page budget.
 func (d *Doc) NumPages() int { return len(d.pages) }
+
+// Truncated reports whether the file has more pages than the budget let
+// the walk collect.
+func (d *Doc) Truncated() bool { return d.truncated }
 
 // walk collects the leaves of the page tree from /Root /Pages.
 func (d *Doc) walk(ctx context.Context) error {
@@ -153,7 +158,8 @@ func (d *Doc) walk(ctx context.Context) error {
 				continue // an empty intermediate node
 			}
 			if len(d.pages) >= d.opts.MaxPages {
-				return fmt.Errorf("%w: more than %d pages", ErrTooManyPages, d.opts.MaxPages)
+				d.truncated = true
+				return nil
 			}
 			d.pages = append(d.pages, pageRef{dict: f.node, resources: f.resources, mediaBox: f.mediaBox, rotate: f.rotate})
 			continue

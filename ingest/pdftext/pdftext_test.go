@@ -254,7 +254,7 @@ func TestPageTree(t *testing.T) {
 			}
 			b.set(root, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count 5 /MediaBox [0 0 595 842] >>", strings.Join(kids, " ")))
 			return b.bytes(b.add(fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", root)))
-		}, Options{MaxPages: 3}, nil, ErrTooManyPages},
+		}, Options{MaxPages: 3}, []string{"", "", ""}, nil}, // no font: pages read but empty
 		{"no pages", func() []byte {
 			var b pdfBuilder
 			return b.bytes(b.add("<< /Type /Catalog >>"))
@@ -298,6 +298,13 @@ func TestPageTree(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			d, err := Open(ctx, bytes.NewReader(data), int64(len(data)), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := tt.opts.MaxPages > 0 && tt.opts.MaxPages < 5; d.Truncated() != want {
+				t.Errorf("Truncated = %v, want %v", d.Truncated(), want)
 			}
 			if len(pages) != len(tt.want) {
 				t.Fatalf("got %d pages, want %d", len(pages), len(tt.want))
