@@ -57,9 +57,9 @@ type Doc struct {
 	pages []pageRef
 	// truncated is set when the page budget stopped the walk.
 	truncated bool
-	opts  Options
-	fonts map[objKey]*font
-	rc4   *rc4Fix // nil unless the file uses short-key RC4
+	opts      Options
+	fonts     map[objKey]*font
+	rc4       *rc4Fix // nil unless the file uses short-key RC4
 	// buffers reused from page to page, so a long file decodes without
 	// per-page growth
 	glyphs      []glyph
