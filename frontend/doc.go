@@ -1,5 +1,15 @@
-// Package frontend is all of Gazette's HTTP: the JSON API, the HTML reader
-// and the health endpoints. gin is used here and nowhere else.
+// Package frontend is all of Gazette's HTTP: the public reader (server-
+// rendered pages from templates embedded and parsed at start-up, working
+// without JavaScript), the JSON API under /api/v1 with its OpenAPI
+// description, Atom feeds, the sitemap and OpenSearch description, the
+// service worker for offline reading, and the health endpoints. gin is used
+// here and nowhere else; every route is in routes.go and the mapping of
+// errors to statuses in errors.go.
+//
+// Everything taken from a URL is validated in params.go before it reaches
+// the archive. Published issues and documents never change, so their
+// rendered pages and API answers are cached in memory (bounded); pages that
+// change when an issue is published are cached for a few seconds.
 //
 // It declares the few methods it calls on the archive (interfaces at the
 // consumer) and never imports an adapter, ingest or cmd.

@@ -1,8 +1,10 @@
 package frontend
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,11 +19,23 @@ type problem struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// badRequest is a refusal of something in the URL, with a message that is
+// safe to show: it names the parameter and what is wanted.
+type badRequest string
+
+func (e badRequest) Error() string { return string(e) }
+func (e badRequest) Unwrap() error { return gazette.ErrInvalid }
+
+// errTooMany reports a client over its rate limit.
+var errTooMany = errors.New("too many requests")
+
 // statusOf maps a domain error to the status and safe message a client sees;
 // the cause itself goes only to the log. This is the one place the mapping
 // lives.
 func statusOf(err error) (int, string) {
 	switch {
+	case errors.Is(err, errTooMany):
+		return http.StatusTooManyRequests, "too many requests"
 	case errors.Is(err, gazette.ErrNotFound):
 		return http.StatusNotFound, "not found"
 	case errors.Is(err, gazette.ErrInvalid):
@@ -36,23 +50,81 @@ func statusOf(err error) (int, string) {
 	return http.StatusInternalServerError, "internal error"
 }
 
-// fail answers with a problem+json for err, logging the cause once.
-func (s *Server) fail(c *gin.Context, err error) {
-	status, title := statusOf(err)
-	p := problem{Type: "about:blank", Title: title, Status: status}
+// detailOf is the part of err a client may read: messages written for
+// clients (badRequest, validation errors), never internals.
+func detailOf(err error) string {
+	var br badRequest
+	if errors.As(err, &br) {
+		return string(br)
+	}
 	var ve gazette.ValidationError
 	if errors.As(err, &ve) {
-		p.Detail = ve.Error() // names fields only, never internals
+		return ve.Error() // names fields only
 	}
+	return ""
+}
+
+// logFailure logs the cause once: errors at 500 and above, refusals at debug.
+func (s *Server) logFailure(c *gin.Context, status int, err error) {
 	if status >= 500 {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
 	} else {
 		s.cfg.Log.DebugContext(c.Request.Context(), "request refused", "path", c.Request.URL.Path, "err", err)
 	}
+}
+
+// fail answers with a problem+json for err, logging the cause once.
+func (s *Server) fail(c *gin.Context, err error) {
+	status, title := statusOf(err)
+	p := problem{Type: "about:blank", Title: title, Status: status, Detail: detailOf(err)}
+	s.logFailure(c, status, err)
+	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
 }
 
+// failPage answers a reader with an HTML problem page for err.
+func (s *Server) failPage(c *gin.Context, err error) {
+	status, _ := statusOf(err)
+	s.logFailure(c, status, err)
+	titles := map[int]string{
+		http.StatusNotFound:        "找不到这个页面",
+		http.StatusBadRequest:      "请求有误",
+		http.StatusTooManyRequests: "请求过于频繁",
+	}
+	title, ok := titles[status]
+	if !ok {
+		title = "服务暂时出了问题"
+	}
+	var buf bytes.Buffer
+	v := s.view(c, title, "")
+	v.Data = errorView{Status: status, Title: title, Detail: detailOf(err)}
+	c.Header("Cache-Control", "no-store")
+	if rerr := s.pages["error"].ExecuteTemplate(&buf, "layout", v); rerr != nil {
+		s.cfg.Log.ErrorContext(c.Request.Context(), "render error page", "err", rerr)
+		c.AbortWithStatus(status)
+		return
+	}
+	c.Abort()
+	writeBytes(c, status, "text/html; charset=utf-8", "", buf.Bytes(), nil)
+}
+
+type errorView struct {
+	Status        int
+	Title, Detail string
+}
+
+// wantsHTML reports whether the client is a browser asking for a page.
+func wantsHTML(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "text/html")
+}
+
+// notFound answers an unknown route: a page for browsers, problem+json for
+// everyone else.
 func (s *Server) notFound(c *gin.Context) {
+	if wantsHTML(c) && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		s.failPage(c, gazette.ErrNotFound)
+		return
+	}
 	s.fail(c, gazette.ErrNotFound)
 }

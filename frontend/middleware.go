@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +26,9 @@ func (s *Server) accessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		if !s.cfg.Log.Enabled(c.Request.Context(), slog.LevelInfo) {
+			return
+		}
 		s.cfg.Log.InfoContext(c.Request.Context(), "http",
 			"method", c.Request.Method, "path", c.Request.URL.Path,
 			"status", c.Writer.Status(), "bytes", c.Writer.Size(),

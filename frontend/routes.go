@@ -1,10 +1,49 @@
 package frontend
 
-// routes declares every route of the server, in one place.
+import "github.com/gin-gonic/gin"
+
+// routes declares every route of the server, in one place. Every page and
+// file answers HEAD as well as GET (link checkers and feed readers ask).
 func (s *Server) routes() {
 	e := s.engine
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
+	get := func(r gin.IRoutes, path string, h gin.HandlerFunc) {
+		r.GET(path, h)
+		r.HEAD(path, h)
+	}
+	get(e, "/healthz", s.healthz)
+	get(e, "/readyz", s.readyz)
+
+	// The reader.
+	get(e, "/", s.home)
+	get(e, "/years", s.years)
+	get(e, "/years/:year", s.year)
+	get(e, "/issues/:year/:number", s.issue) // also :number.pdf, the print PDF
+	get(e, "/documents/:id", s.document)
+	get(e, "/search", s.search)
+	get(e, "/static/:file", s.serveAsset)
+	get(e, "/sw.js", s.serviceWorker)
+	get(e, "/manifest.webmanifest", s.webManifest)
+
+	// Feeds and discovery.
+	get(e, "/feeds/issues.atom", s.issuesFeed)
+	get(e, "/feeds/documents.atom", s.documentsFeed)
+	get(e, "/sitemap.xml", s.sitemapXML)
+	get(e, "/opensearch.xml", s.openSearchXML)
+	get(e, "/robots.txt", s.robotsTxt)
+
+	// The JSON API: CORS for reads, a rate limit per client address.
+	api := e.Group("/api/v1", cors(), s.rateLimit())
+	api.OPTIONS("/*path", func(c *gin.Context) {})
+	get(api, "/openapi.json", s.openAPI)
+	get(api, "/issues", s.apiIssues)
+	get(api, "/issues/latest", s.apiLatest)
+	get(api, "/issues/:year/:number", s.apiIssueOrPDF) // also :number.pdf
+	get(api, "/documents", s.apiDocuments)
+	get(api, "/documents/:id", s.apiDocumentByID)
+	get(api, "/search", s.apiSearch)
+	get(api, "/search.csv", s.apiSearchCSV)
+	get(api, "/docnum/:number", s.apiDocNumber)
+
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.notFound)
 }

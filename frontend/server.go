@@ -2,17 +2,42 @@ package frontend
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Archive is what the frontend needs of the archive of record.
+// Archive is what the frontend needs of the archive of record. Every method
+// is safe for concurrent use; missing things are gazette.ErrNotFound,
+// malformed requests gazette.ErrInvalid.
 type Archive interface {
-	// Ready reports whether storage answers; safe for concurrent use.
+	// Ready reports whether storage answers.
 	Ready(ctx context.Context) error
+	// Years returns the years with published issues, ascending.
+	Years(ctx context.Context) ([]int, error)
+	// Issues returns the published issues of a year in order.
+	Issues(ctx context.Context, year int) ([]gazette.Issue, error)
+	// Issue returns one published issue with its table of contents.
+	Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error)
+	// Latest returns the most recently published issue.
+	Latest(ctx context.Context) (*gazette.Issue, error)
+	// Document returns one published document by ID.
+	Document(ctx context.Context, id string) (*gazette.Document, error)
+	// PDF opens the print PDF of an issue; the caller closes it.
+	PDF(ctx context.Context, key gazette.IssueKey) (io.ReadSeekCloser, gazette.ObjectInfo, error)
+	// Search runs a query, documents named by 文号 first.
+	Search(ctx context.Context, q gazette.Query) (gazette.Results, error)
 }
 
 // Config is everything the frontend needs, resolved by cmd.
@@ -23,16 +48,46 @@ type Config struct {
 	// X-Forwarded-For is believed; empty trusts none.
 	TrustedProxies []string
 	Version        string
+	// PublicURL is the absolute URL of the site's root (scheme and host,
+	// no path), used in feeds, the sitemap and Open Graph tags; empty means
+	// http://localhost.
+	PublicURL string
+	// APIRate is how many API requests per second one client address may
+	// make on average (a token bucket with a burst of APIBurst); 0 means the
+	// default of 20, a negative value turns rate limiting off.
+	APIRate float64
+	// APIBurst is the bucket size; 0 means 3 × APIRate.
+	APIBurst int
+	// Gazette is the name of the publication; empty means the name the
+	// published issues carry (政府公报 until one is published).
+	Gazette string
 }
 
 // Server is the HTTP handler of Gazette.
 type Server struct {
 	cfg    Config
 	engine *gin.Engine
+	base   *url.URL
+	pages  map[string]*template.Template
+	assets *assets
+	cache  *pageCache // immutable published content, by path
+	recent *pageCache // pages that change when an issue is published: a short TTL
+	// searches are search pages and API answers by query, for a short TTL
+	// too, apart so that a stream of distinct queries cannot evict the rest.
+	searches *pageCache
+	limiter  *limiter
+	openapi  *asset
+	// name is the gazette's name as published issues print it, unless
+	// nameFixed (configured).
+	name      atomic.Value
+	nameFixed bool
 }
 
+// Cache lifetimes of pages that change when something is published.
+const recentTTL = 10 * time.Second
+
 // New builds the server. It fails when the configuration is unusable, for
-// example a malformed trusted proxy.
+// example a malformed trusted proxy or public URL.
 func New(cfg Config) (*Server, error) {
 	if cfg.Archive == nil {
 		return nil, fmt.Errorf("frontend: no archive")
@@ -40,17 +95,64 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	nameFixed := cfg.Gazette != ""
+	if !nameFixed {
+		cfg.Gazette = "政府公报"
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost"
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || (base.Path != "" && base.Path != "/") || base.RawQuery != "" || base.Fragment != "" || base.User != nil {
+		return nil, fmt.Errorf("frontend: public URL %q: want http(s)://host[:port] without a path", cfg.PublicURL)
+	}
+	switch {
+	case cfg.APIRate == 0:
+		cfg.APIRate = 20
+	case cfg.APIRate < 0:
+		cfg.APIRate = 0
+	}
+	if cfg.APIBurst <= 0 {
+		cfg.APIBurst = int(3*cfg.APIRate) + 1
+	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.ContextWithFallback = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("frontend: trusted proxies: %w", err)
 	}
-	s := &Server{cfg: cfg, engine: e}
-	e.Use(s.recoverer(), s.accessLog())
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed,
+		cache:    newPageCache(8192, 128<<20, 0),
+		recent:   newPageCache(512, 32<<20, recentTTL),
+		searches: newPageCache(2048, 32<<20, recentTTL),
+	}
+	if cfg.APIRate > 0 {
+		s.limiter = newLimiter(cfg.APIRate, cfg.APIBurst, 100_000)
+	}
+	spec, err := files.ReadFile("openapi.json")
+	if err != nil {
+		return nil, fmt.Errorf("frontend: openapi.json: %w", err)
+	}
+	s.openapi = newAsset("openapi.json", spec)
+	if s.pages, err = parseTemplates(as); err != nil {
+		return nil, err
+	}
+	e.Use(s.recoverer(), s.accessLog(), s.securityHeaders())
 	s.routes()
 	return s, nil
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// abs returns the absolute public URL of a site path.
+func (s *Server) abs(path string) string { return s.base.String() + path }
+
+func isNotFound(err error) bool { return errors.Is(err, gazette.ErrNotFound) }

@@ -161,7 +161,7 @@ func serve(t *testing.T, vars map[string]string, args ...string) string {
 			t.Errorf("serve exited %d after shutdown", code)
 		}
 	})
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		select {
 		case code := <-done:
 			done <- code

@@ -6,12 +6,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/frontend"
+	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/ocr"
 )
 
 func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr io.Writer) error {
@@ -19,6 +26,9 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	fs.String("addr", "127.0.0.1:8080", "address to listen on (env GAZETTE_ADDR)")
 	fs.String("trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies to trust (env GAZETTE_TRUSTED_PROXIES)")
 	fs.String("log-level", "info", "debug, info, warn or error (env GAZETTE_LOG_LEVEL)")
+	fs.String("public-url", "", "absolute URL of the site's root, for feeds, the sitemap and links (env GAZETTE_PUBLIC_URL; default http://ADDR)")
+	fs.String("api-rate", "20", "API requests per second allowed to one client address, bursts of three times that; 0 turns the limit off (env GAZETTE_API_RATE)")
+	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
 	addStorageFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -37,6 +47,18 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 			proxies = append(proxies, p)
 		}
 	}
+	publicURL := setting(fs, e, "public-url", "GAZETTE_PUBLIC_URL")
+	if publicURL == "" {
+		publicURL = "http://" + addr
+	}
+	rateText := setting(fs, e, "api-rate", "GAZETTE_API_RATE")
+	rate, err := strconv.ParseFloat(rateText, 64)
+	if err != nil || rate < 0 || math.IsInf(rate, 0) || math.IsNaN(rate) {
+		return fmt.Errorf("--api-rate / GAZETTE_API_RATE: want a number of requests per second, 0 or more, got %q", rateText)
+	}
+	if rate == 0 {
+		rate = -1 // the frontend's "off"
+	}
 	storage, err := loadStorage(fs, e)
 	if err != nil {
 		return err
@@ -46,6 +68,11 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	arch, where, closeIndex, err := storage.openArchive(ctx, log)
 	if err != nil {
 		return err
+	}
+	if *demo {
+		if err := seedDemo(ctx, arch, storage, log); err != nil {
+			return err
+		}
 	}
 	reconciled := make(chan struct{})
 	defer func() { <-reconciled; closeIndex() }()
@@ -59,9 +86,9 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 			log.Warn("index drift repaired", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned))
 		}
 	}()
-	srv, err := frontend.New(frontend.Config{Archive: arch, Log: log, TrustedProxies: proxies, Version: version()})
+	srv, err := frontend.New(frontend.Config{Archive: arch, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate})
 	if err != nil {
-		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES: %w", err)
+		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -93,5 +120,41 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// seedDemo loads the demo issues when the archive has none.
+func seedDemo(ctx context.Context, arch *archive.Archive, storage storageConfig, log *slog.Logger) error {
+	years, err := arch.Years(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if len(years) > 0 {
+		log.Info("demo: the archive has issues already; nothing added")
+		return nil
+	}
+	ledger, _, err := storage.openBlobs(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: storage: %w", err)
+	}
+	opts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
+	start := time.Now()
+	reports, err := loadDemo(ctx, time.Now(), ingest.BatchOptions{
+		Extract: func(ctx context.Context, path string) (*ingest.Result, error) {
+			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: opts})
+		},
+		Publish: publisher{arch},
+		Ledger:  ledger,
+		Workers: runtime.NumCPU(),
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range reports {
+		if r.Outcome != ingest.Ingested {
+			return fmt.Errorf("demo: %s: %s: %s", r.Path, r.Outcome, r.Reason)
+		}
+	}
+	log.Info("demo: issues typeset and ingested", "issues", len(reports), "seconds", time.Since(start).Seconds())
 	return nil
 }

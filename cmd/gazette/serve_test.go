@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/bleveindex"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/frontend/frontendtest"
+)
+
+func TestServeReaderSettingsAreChecked(t *testing.T) {
+	cases := []struct {
+		name    string
+		vars    map[string]string
+		args    []string
+		setting string
+	}{
+		{"rate not a number", nil, []string{"--api-rate", "fast"}, "GAZETTE_API_RATE"},
+		{"negative rate from env", map[string]string{"GAZETTE_API_RATE": "-3"}, nil, "GAZETTE_API_RATE"},
+		{"public URL without scheme", map[string]string{"GAZETTE_PUBLIC_URL": "gazette.example.org"}, nil, "--public-url"},
+		{"public URL with a path", nil, []string{"--public-url", "https://example.org/gazette"}, "--public-url"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"serve", "--data", t.TempDir(), "--addr", freeAddr(t)}, tc.args...)
+			code, _, errOut := runCmd(t, tc.vars, "", args...)
+			if code != 1 || !strings.Contains(errOut, tc.setting) {
+				t.Errorf("exit %d, stderr %q; want exit 1 naming %s", code, errOut, tc.setting)
+			}
+		})
+	}
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestServeReader publishes an issue into a data directory and reads it
+// back through `gazette serve`: pages, the API, search and feeds.
+func TestServeReader(t *testing.T) {
+	dir := t.TempDir()
+	blobs, err := fsblobs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleveindex.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = frontendtest.Publish(context.Background(), archive.New(blobs, idx, nil), frontendtest.Sample(frontendtest.Issue2019, 12))
+	idx.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serve(t, map[string]string{"GAZETTE_DATA": dir, "GAZETTE_PUBLIC_URL": "https://gazette.example.org"})
+	cases := []struct {
+		name, path string
+		want       string
+	}{
+		{"home", "/", "2019年第12期"},
+		{"document", "/documents/2019-12-2", "福建省人民政府公报 2019年第12期 第3页"},
+		{"API search", "/api/v1/search?q=" + url.QueryEscape("营商环境"), `"total":`},
+		{"feed with the public URL", "/feeds/issues.atom", "https://gazette.example.org/issues/2019/12"},
+		{"robots", "/robots.txt", "Sitemap: https://gazette.example.org/sitemap.xml"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := get(t, base+tc.path)
+			if code != 200 || !strings.Contains(body, tc.want) {
+				t.Errorf("GET %s = %d, no %q in %.200s", tc.path, code, tc.want, body)
+			}
+		})
+	}
+}
+
+// TestServeDemo is the README's first command: `serve --demo` on an empty
+// data directory shows a whole gazette, searchable.
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	base := serve(t, map[string]string{"GAZETTE_DATA": dir}, "--demo")
+	code, home := get(t, base+"/")
+	if code != 200 || !strings.Contains(home, "人民政府公报") || !strings.Contains(home, "期") {
+		t.Fatalf("home %d:\n%s", code, home)
+	}
+	code, body := get(t, base+"/api/v1/issues/latest")
+	if code != 200 {
+		t.Fatalf("latest issue %d: %s", code, body)
+	}
+	var latest struct {
+		Year     int `json:"year"`
+		Number   int `json:"number"`
+		Contents []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"contents"`
+	}
+	if err := json.Unmarshal([]byte(body), &latest); err != nil || len(latest.Contents) < 10 {
+		t.Fatalf("latest issue: %v, %s", err, body)
+	}
+	code, doc := get(t, base+"/documents/"+latest.Contents[0].ID)
+	if code != 200 || !strings.Contains(doc, html.EscapeString(latest.Contents[0].Title)) {
+		t.Errorf("first document %d", code)
+	}
+	// The demo is searchable: a word from the first title finds documents.
+	q := []rune(latest.Contents[0].Title)
+	code, res := get(t, base+"/api/v1/search?q="+url.QueryEscape(string(q[len(q)-6:len(q)-2])))
+	if code != 200 || strings.Contains(res, `"total":0`) {
+		t.Errorf("search of the demo: %d %s", code, res)
+	}
+}

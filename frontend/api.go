@@ -1,0 +1,392 @@
+package frontend
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Limits of the API.
+const (
+	maxBatchIDs = 50   // documents in one /documents?ids= call
+	maxCSVRows  = 1000 // rows of one CSV export
+)
+
+// Cache lifetimes the API announces.
+const (
+	ccAPIPublished = "public, max-age=3600" // an issue or document: never changes
+	ccAPIRecent    = "public, max-age=60"   // lists and searches: change when an issue is published
+)
+
+// apiPDF is where an issue's print PDF is and what it is.
+type apiPDF struct {
+	URL    string `json:"url"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	Pages  int    `json:"pages"`
+}
+
+// apiEntry is one line of a table of contents.
+type apiEntry struct {
+	gazette.Entry
+	URL    string `json:"url"`
+	APIURL string `json:"api_url"`
+	PDFURL string `json:"pdf_url"`
+}
+
+// apiIssue is an issue as the API answers it.
+type apiIssue struct {
+	Key         string     `json:"key"`
+	Gazette     string     `json:"gazette"`
+	Label       string     `json:"label"`
+	Year        int        `json:"year"`
+	Number      int        `json:"number"`
+	Supplement  bool       `json:"supplement"`
+	TotalNumber int        `json:"total_number,omitempty"`
+	Published   time.Time  `json:"published"`
+	URL         string     `json:"url"`
+	APIURL      string     `json:"api_url"`
+	PDF         apiPDF     `json:"pdf"`
+	Documents   int        `json:"document_count"`
+	Contents    []apiEntry `json:"contents,omitempty"`
+}
+
+func (s *Server) apiIssue(is *gazette.Issue, withContents bool) apiIssue {
+	p := issuePath(is.IssueKey)
+	out := apiIssue{
+		Key: is.IssueKey.String(), Gazette: is.Gazette, Label: is.Label(), Year: is.Year, Number: is.Number,
+		Supplement: is.Supplement, TotalNumber: is.TotalNumber, Published: is.Published,
+		URL: s.abs(p), APIURL: s.abs("/api/v1" + p),
+		PDF:       apiPDF{URL: s.abs(p + ".pdf"), SHA256: is.PDF.SHA256, Size: is.PDF.Size, Pages: is.PDF.Pages},
+		Documents: len(is.Contents),
+	}
+	if withContents {
+		out.Contents = make([]apiEntry, len(is.Contents))
+		for i, e := range is.Contents {
+			out.Contents[i] = apiEntry{Entry: e, URL: s.abs("/documents/" + e.ID), APIURL: s.abs("/api/v1/documents/" + e.ID),
+				PDFURL: s.abs(p + ".pdf#page=" + strconv.Itoa(e.Pages.First))}
+		}
+	}
+	return out
+}
+
+// apiDocument is a document with its links and citation.
+type apiDocument struct {
+	gazette.Document
+	Gazette  string `json:"gazette,omitempty"`
+	Citation string `json:"citation"`
+	URL      string `json:"url"`
+	APIURL   string `json:"api_url"`
+	PDFURL   string `json:"pdf_url"`
+}
+
+func (s *Server) apiDocument(d *gazette.Document) apiDocument {
+	p := issuePath(d.Issue)
+	return apiDocument{
+		Document: *d,
+		Citation: fmt.Sprintf("%s 第%d页", d.Issue.Label(), d.Pages.First),
+		URL:      s.abs(d.Permalink()), APIURL: s.abs("/api/v1/documents/" + d.ID),
+		PDFURL: s.abs(p + ".pdf#page=" + strconv.Itoa(d.Pages.First)),
+	}
+}
+
+// writeJSON encodes v and sends it with an ETag, answering a conditional
+// request with 304; with a cache, the encoded response is kept under key.
+func (s *Server) writeJSON(c *gin.Context, v any, cacheControl string, pc *pageCache, key string) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.fail(c, fmt.Errorf("frontend: encode: %w", err))
+		return
+	}
+	p := newPage("application/json; charset=utf-8", append(body, '\n'))
+	if pc != nil {
+		pc.put(key, p)
+	}
+	s.writePage(c, p, cacheControl)
+}
+
+func (s *Server) apiIssues(c *gin.Context) {
+	ctx := c.Request.Context()
+	var year int
+	if ys := c.Query("year"); ys != "" {
+		y, err := parseYear(ys)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		year = y
+	} else {
+		years, err := s.cfg.Archive.Years(ctx)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if len(years) == 0 {
+			s.writeJSON(c, gin.H{"year": nil, "issues": []apiIssue{}}, ccAPIRecent, nil, "")
+			return
+		}
+		year = years[len(years)-1]
+	}
+	key := "api:issues:" + strconv.Itoa(year)
+	if s.cached(c, s.recent, key, ccAPIRecent) {
+		return
+	}
+	issues, err := s.cfg.Archive.Issues(ctx, year)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]apiIssue, len(issues))
+	for i := range issues {
+		out[i] = s.apiIssue(&issues[i], false)
+	}
+	s.writeJSON(c, gin.H{"year": year, "issues": out}, ccAPIRecent, s.recent, key)
+}
+
+func (s *Server) apiLatest(c *gin.Context) {
+	if s.cached(c, s.recent, "api:latest", ccAPIRecent) {
+		return
+	}
+	is, err := s.cfg.Archive.Latest(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.writeJSON(c, s.apiIssue(is, true), ccAPIRecent, s.recent, "api:latest")
+}
+
+// apiIssueOrPDF answers /api/v1/issues/{year}/{number}[.pdf].
+func (s *Server) apiIssueOrPDF(c *gin.Context) {
+	number, isPDF := strings.CutSuffix(c.Param("number"), ".pdf")
+	key, err := parseIssueKey(c.Param("year"), number)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if isPDF {
+		s.servePDF(c, key, s.fail)
+		return
+	}
+	ck := "api:issue:" + key.String()
+	if s.cached(c, s.cache, ck, ccAPIPublished) {
+		return
+	}
+	is, err := s.cfg.Archive.Issue(c.Request.Context(), key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.writeJSON(c, s.apiIssue(is, true), ccAPIPublished, s.cache, ck)
+}
+
+// canonicalID validates a document ID and returns its canonical spelling.
+func canonicalID(raw string) (string, error) {
+	id, err := parseDocumentID(raw)
+	if err != nil {
+		return "", err
+	}
+	key, seq, _ := gazette.ParseDocumentID(id)
+	return gazette.DocumentID(key, seq), nil
+}
+
+func (s *Server) apiDocumentByID(c *gin.Context) {
+	id, err := canonicalID(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.answerDocument(c, id)
+}
+
+func (s *Server) answerDocument(c *gin.Context, id string) {
+	ck := "api:doc:" + id
+	if s.cached(c, s.cache, ck, ccAPIPublished) {
+		return
+	}
+	d, err := s.cfg.Archive.Document(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ad := s.apiDocument(d)
+	if is, err := s.cfg.Archive.Issue(c.Request.Context(), d.Issue); err == nil {
+		ad.Gazette = is.Gazette
+		ad.Citation = is.Gazette + " " + ad.Citation
+	}
+	s.writeJSON(c, ad, ccAPIPublished, s.cache, ck)
+}
+
+// apiDocuments answers several documents by ID in one call.
+func (s *Server) apiDocuments(c *gin.Context) {
+	raw := c.Query("ids")
+	if raw == "" {
+		s.fail(c, badRequest("ids: give document IDs separated by commas, e.g. ids=2019-12-1,2019-12-2"))
+		return
+	}
+	parts := strings.Split(raw, ",")
+	if len(parts) > maxBatchIDs {
+		s.fail(c, badRequest(fmt.Sprintf("ids: %d IDs, at most %d in one call", len(parts), maxBatchIDs)))
+		return
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, p := range parts {
+		id, err := canonicalID(strings.TrimSpace(p))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	ctx := c.Request.Context()
+	docs := []apiDocument{}
+	missing := []string{}
+	for _, id := range ids {
+		d, err := s.cfg.Archive.Document(ctx, id)
+		switch {
+		case err == nil:
+			docs = append(docs, s.apiDocument(d))
+		case isNotFound(err):
+			missing = append(missing, id)
+		default:
+			s.fail(c, err)
+			return
+		}
+	}
+	s.writeJSON(c, gin.H{"documents": docs, "missing": missing}, ccAPIPublished, nil, "")
+}
+
+// apiSearchResults is a page of search results as the API answers it.
+type apiSearchResults struct {
+	Total   int            `json:"total"`
+	Page    int            `json:"page"`
+	PerPage int            `json:"per_page"`
+	Hits    []apiHit       `json:"hits"`
+	Facets  gazette.Facets `json:"facets"`
+}
+
+type apiHit struct {
+	gazette.Hit
+	URL    string `json:"url"`
+	APIURL string `json:"api_url"`
+}
+
+func (s *Server) apiSearch(c *gin.Context) {
+	// Results change only when an issue is published: a short-lived cache
+	// by query spares the index repeated work.
+	key := "api:search?" + c.Request.URL.RawQuery
+	if s.cached(c, s.searches, key, ccAPIRecent) {
+		return
+	}
+	sp, err := parseSearch(c.Request.URL.Query(), true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := apiSearchResults{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: []apiHit{}, Facets: res.Facets}
+	for _, h := range res.Hits {
+		h.Snippet = string(safeSnippet(h.Snippet))
+		out.Hits = append(out.Hits, apiHit{Hit: h, URL: s.abs("/documents/" + h.ID), APIURL: s.abs("/api/v1/documents/" + h.ID)})
+	}
+	for _, l := range []*[]gazette.FacetCount{&out.Facets.Kind, &out.Facets.Authority, &out.Facets.Year, &out.Facets.Validity} {
+		if *l == nil {
+			*l = []gazette.FacetCount{}
+		}
+	}
+	s.writeJSON(c, out, ccAPIRecent, s.searches, key)
+}
+
+// apiSearchCSV exports up to maxCSVRows hits of a search as CSV, with a
+// UTF-8 byte order mark so that spreadsheet programs read the Chinese.
+func (s *Server) apiSearchCSV(c *gin.Context) {
+	sp, err := parseSearch(c.Request.URL.Query(), true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sp.PerPage = gazette.MaxPerPage
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"id", "title", "doc_number", "kind", "authorities", "issue", "pages", "signed_date", "published_date", "validity", "url"})
+	rows := 0
+	for page := 1; rows < maxCSVRows; page++ {
+		sp.Page = page
+		res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, h := range res.Hits {
+			if rows == maxCSVRows {
+				break
+			}
+			w.Write(csvSafe(h.ID, h.Title, h.DocNumber, string(h.Kind), strings.Join(h.Authorities, "；"), h.Issue.Label(),
+				h.Pages.String(), h.Signed.String(), h.Published.String(), string(h.Validity), s.abs("/documents/"+h.ID)))
+			rows++
+		}
+		if len(res.Hits) < sp.PerPage || page*sp.PerPage >= res.Total || page >= gazette.MaxResultWindow/sp.PerPage {
+			break
+		}
+	}
+	w.Flush()
+	c.Header("Content-Disposition", `attachment; filename="gazette-search.csv"`)
+	c.Header("Cache-Control", ccAPIRecent)
+	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), gzipBytes(buf.Bytes()))
+}
+
+// csvSafe defuses cells a spreadsheet would run as a formula.
+func csvSafe(cells ...string) []string {
+	for i, v := range cells {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			cells[i] = "'" + v
+		}
+	}
+	return cells
+}
+
+// apiDocNumber answers a 文号 in any spelling with its canonical document.
+func (s *Server) apiDocNumber(c *gin.Context) {
+	raw := c.Param("number")
+	n, err := gazette.ParseDocNumber(raw)
+	if err != nil {
+		s.fail(c, badRequest(fmt.Sprintf("document number %.60q: not a 文号 such as 闽政〔2019〕14号", raw)))
+		return
+	}
+	res, err := s.cfg.Archive.Search(c.Request.Context(), gazette.Query{Text: n.String(), PerPage: 10})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, h := range res.Hits {
+		if h.DocNumber == n.String() {
+			c.Header("Content-Location", "/api/v1/documents/"+h.ID)
+			s.answerDocument(c, h.ID)
+			return
+		}
+	}
+	s.fail(c, fmt.Errorf("frontend: document number %s: %w", n, gazette.ErrNotFound))
+}
+
+func (s *Server) openAPI(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=3600")
+	a := s.openapi
+	writeBytes(c, http.StatusOK, "application/json; charset=utf-8", a.etag, a.body, a.gz)
+}

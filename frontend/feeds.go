@@ -1,0 +1,273 @@
+package frontend
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Feeds and discovery: Atom feeds of issues and documents, the sitemap,
+// the OpenSearch description and robots.txt.
+
+const (
+	feedEntries    = 30
+	maxSitemapURLs = 50_000 // the sitemap protocol's limit for one file
+	ccFeed         = "public, max-age=300"
+)
+
+// chinaTime is the zone dates of the gazette are given in.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr,omitempty"`
+	Text string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	ID       string     `xml:"id"`
+	Title    string     `xml:"title"`
+	Updated  string     `xml:"updated"`
+	Links    []atomLink `xml:"link"`
+	Summary  *atomText  `xml:"summary,omitempty"`
+	Category []struct {
+		Term string `xml:"term,attr"`
+	} `xml:"category,omitempty"`
+}
+
+type atomFeed struct {
+	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string   `xml:"xml:lang,attr"`
+	ID      string   `xml:"id"`
+	Title   string   `xml:"title"`
+	Updated string   `xml:"updated"`
+	Author  struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// writeXML encodes v and keeps it in the short-lived cache for ttl.
+func (s *Server) writeXML(c *gin.Context, ctype string, v any, key string, ttl time.Duration) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
+		s.fail(c, fmt.Errorf("frontend: encode %s: %w", key, err))
+		return
+	}
+	p := newPage(ctype, buf.Bytes())
+	s.recent.putFor(key, p, ttl)
+	s.writePage(c, p, ccFeed)
+}
+
+func (s *Server) newFeed(self, title string) *atomFeed {
+	f := &atomFeed{Lang: "zh-CN", ID: s.abs(self), Title: title, Updated: atomTime(time.Unix(0, 0))}
+	f.Author.Name = s.siteName()
+	f.Links = []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.abs(self)}, {Rel: "alternate", Type: "text/html", Href: s.abs("/")}}
+	return f
+}
+
+// issuesFeed is the Atom feed of the latest issues.
+func (s *Server) issuesFeed(c *gin.Context) {
+	const key = "feed:issues"
+	if s.cached(c, s.recent, key, ccFeed) {
+		return
+	}
+	recent, err := s.recentIssues(c.Request.Context(), feedEntries)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := s.newFeed("/feeds/issues.atom", s.siteName()+"：最新各期")
+	for i, iv := range recent {
+		if i == 0 {
+			f.Updated = atomTime(iv.published)
+		}
+		var titles []string
+		for _, sec := range iv.Sections {
+			for _, e := range sec.Entries {
+				titles = append(titles, e.Title)
+			}
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			ID: s.abs(iv.Path), Title: iv.Gazette + " " + iv.Label, Updated: atomTime(iv.published),
+			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: s.abs(iv.Path)}, {Rel: "enclosure", Type: "application/pdf", Href: s.abs(iv.PDF)}},
+			Summary: &atomText{Type: "text", Text: fmt.Sprintf("%s出版，共%d篇：%s", iv.Published, iv.Documents, strings.Join(titles, "；"))},
+		})
+	}
+	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
+}
+
+// documentsFeed is the Atom feed of the latest documents, optionally of
+// one kind or authority (?kind=rule&authority=福建省人民政府).
+func (s *Server) documentsFeed(c *gin.Context) {
+	vals := url.Values{}
+	for _, p := range []string{"kind", "authority"} {
+		if v := c.Query(p); v != "" {
+			vals.Set(p, v)
+		}
+	}
+	vals.Set("sort", string(gazette.SortNewest))
+	vals.Set("per_page", fmt.Sprint(feedEntries))
+	key := "feed:documents?" + vals.Encode()
+	if s.cached(c, s.recent, key, ccFeed) {
+		return
+	}
+	sp, err := parseSearch(vals, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	title := s.siteName() + "：最新文件"
+	if k := sp.Kinds; len(k) > 0 {
+		title += "（" + k[0].Label() + "）"
+	}
+	if a := sp.Authorities; len(a) > 0 {
+		title += "（" + clean(a[0]) + "）"
+	}
+	self := "/feeds/documents.atom"
+	if len(sp.Kinds)+len(sp.Authorities) > 0 {
+		sv := url.Values{}
+		for _, k := range sp.Kinds {
+			sv.Add("kind", string(k))
+		}
+		for _, a := range sp.Authorities {
+			sv.Add("authority", a)
+		}
+		self += "?" + sv.Encode()
+	}
+	f := s.newFeed(self, title)
+	for i, h := range res.Hits {
+		updated := h.Published.Time(chinaTime)
+		if h.Published.IsZero() {
+			updated = h.Signed.Time(chinaTime)
+		}
+		if i == 0 || atomTime(updated) > f.Updated {
+			f.Updated = atomTime(updated)
+		}
+		summary := h.Issue.Label() + " 第" + h.Pages.String() + "页"
+		if h.DocNumber != "" {
+			summary = h.DocNumber + "，" + summary
+		}
+		e := atomEntry{
+			ID: s.abs("/documents/" + h.ID), Title: clean(h.Title), Updated: atomTime(updated),
+			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: s.abs("/documents/" + h.ID)}},
+			Summary: &atomText{Type: "text", Text: summary},
+		}
+		e.Category = append(e.Category, struct {
+			Term string `xml:"term,attr"`
+		}{string(h.Kind)})
+		f.Entries = append(f.Entries, e)
+	}
+	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type sitemap struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+// sitemapXML lists the home page, the years, every issue and every document.
+func (s *Server) sitemapXML(c *gin.Context) {
+	const key = "sitemap"
+	if s.cached(c, s.recent, key, ccFeed) {
+		return
+	}
+	ctx := c.Request.Context()
+	years, err := s.cfg.Archive.Years(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sm := sitemap{URLs: []sitemapURL{{Loc: s.abs("/")}, {Loc: s.abs("/years")}}}
+	// Newest first, so a cut at the protocol's limit drops the oldest.
+	for i := len(years) - 1; i >= 0 && len(sm.URLs) < maxSitemapURLs; i-- {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: s.abs(fmt.Sprintf("/years/%d", years[i]))})
+		issues, err := s.cfg.Archive.Issues(ctx, years[i])
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, is := range issues {
+			mod := is.Published.Format(time.DateOnly)
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: s.abs(issuePath(is.IssueKey)), LastMod: mod})
+			for _, e := range is.Contents {
+				sm.URLs = append(sm.URLs, sitemapURL{Loc: s.abs("/documents/" + e.ID), LastMod: mod})
+			}
+		}
+	}
+	if len(sm.URLs) > maxSitemapURLs {
+		sm.URLs = sm.URLs[:maxSitemapURLs]
+	}
+	// Reading every manifest is costly and crawlers are patient: minutes.
+	s.writeXML(c, "application/xml; charset=utf-8", sm, key, 5*time.Minute)
+}
+
+type openSearchURL struct {
+	Type     string `xml:"type,attr"`
+	Method   string `xml:"method,attr,omitempty"`
+	Template string `xml:"template,attr"`
+}
+
+type openSearch struct {
+	XMLName       xml.Name        `xml:"http://a9.com/-/spec/opensearch/1.1/ OpenSearchDescription"`
+	ShortName     string          `xml:"ShortName"`
+	Description   string          `xml:"Description"`
+	InputEncoding string          `xml:"InputEncoding"`
+	Language      string          `xml:"Language"`
+	Image         *atomText       `xml:"Image"`
+	URLs          []openSearchURL `xml:"Url"`
+}
+
+func (s *Server) openSearchXML(c *gin.Context) {
+	const key = "opensearch"
+	if s.cached(c, s.recent, key, ccFeed) {
+		return
+	}
+	icon, _ := s.assets.url("icon.svg")
+	name := []rune(s.siteName())
+	if len(name) > 16 {
+		name = name[:16] // the ShortName limit
+	}
+	o := openSearch{
+		ShortName: string(name), Description: s.siteName() + "：检索文件全文、标题与文号",
+		InputEncoding: "UTF-8", Language: "zh-CN", Image: &atomText{Type: "image/svg+xml", Text: s.abs(icon)},
+		URLs: []openSearchURL{
+			{Type: "text/html", Method: "get", Template: s.abs("/search?q={searchTerms}&page={startPage?}")},
+			{Type: "application/json", Template: s.abs("/api/v1/search?q={searchTerms}&page={startPage?}")},
+			{Type: "application/opensearchdescription+xml", Template: s.abs("/opensearch.xml")},
+		},
+	}
+	s.writeXML(c, "application/opensearchdescription+xml; charset=utf-8", o, key, recentTTL)
+}
+
+func (s *Server) robotsTxt(c *gin.Context) {
+	body := []byte("User-agent: *\nDisallow: /search\nDisallow: /api/\nAllow: /api/v1/openapi.json\n\nSitemap: " + s.abs("/sitemap.xml") + "\n")
+	c.Header("Cache-Control", "public, max-age=86400")
+	writeBytes(c, 200, "text/plain; charset=utf-8", "", body, nil)
+}

@@ -1,0 +1,202 @@
+// Command loadbench measures the reader and the API under load: it publishes
+// the sample gazette into the embedded default (a directory and a bleve
+// index), serves it, and loads it from a second process, wrk, at 32
+// connections, printing requests/s and p50/p99 for the document page, the
+// issue page, the API document and the API search, beside the same server
+// answering a static file of the same size as the document page (the
+// yardstick).
+//
+// It is a command, like cmd/gazette, and so may wire adapters; nothing
+// imports it.
+//
+//	go run ./frontend/loadbench                 # the measurement
+//	go run ./frontend/loadbench -serve :8081    # just serve the sample gazette
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/bleveindex"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/frontend"
+	"github.com/gazette-archive/gazette/frontend/frontendtest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
+	serve := fs.String("serve", "", "only serve the sample gazette at this address until interrupted")
+	duration := fs.Duration("d", 10*time.Second, "duration of each wrk run")
+	conns := fs.Int("c", 32, "connections")
+	threads := fs.Int("t", 2, "wrk threads")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "gazette-loadbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	blobs, err := fsblobs.Open(filepath.Join(dir, "data"))
+	if err != nil {
+		return err
+	}
+	idx, err := bleveindex.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	a := archive.New(blobs, idx, nil)
+	if err := frontendtest.Publish(ctx, a, frontendtest.Gazette()...); err != nil {
+		return err
+	}
+	addr := "127.0.0.1:0"
+	if *serve != "" {
+		addr = *serve
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	srv, err := frontend.New(frontend.Config{Archive: a, PublicURL: base, APIRate: -1})
+	if err != nil {
+		return err
+	}
+	// The yardstick: a static file as large as the document page, served by
+	// the same server.
+	docPage, err := fetch(srv, "/documents/2019-12-2")
+	if err != nil {
+		return err
+	}
+	static := filepath.Join(dir, "static.html")
+	if err := os.WriteFile(static, docPage, 0o644); err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/bench/static.html", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, static) })
+	mux.Handle("/", srv)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	if *serve != "" {
+		fmt.Fprintf(out, "serving the sample gazette at %s (Ctrl-C to stop)\n", base)
+		<-ctx.Done()
+		return nil
+	}
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return errors.New("wrk not found: apt-get install wrk")
+	}
+	targets := []struct{ name, path string }{
+		{"static file (yardstick)", "/bench/static.html"},
+		{"document page", "/documents/2019-12-2"},
+		{"issue page", "/issues/2019/12"},
+		{"API document", "/api/v1/documents/2019-12-2"},
+		{"API search", "/api/v1/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"},
+	}
+	fmt.Fprintf(out, "wrk -t%d -c%d -d%s against %s (document page %d bytes)\n", *threads, *conns, *duration, base, len(docPage))
+	fmt.Fprintf(out, "%-26s %10s %10s %10s %10s\n", "target", "req/s", "p50", "p99", "bytes")
+	for _, tg := range targets {
+		body, err := fetch(srv, tg.path)
+		if err != nil && tg.path != "/bench/static.html" {
+			return err
+		}
+		if tg.path == "/bench/static.html" {
+			body = docPage
+		}
+		r, err := wrk(ctx, base+tg.path, *threads, *conns, *duration)
+		if err != nil {
+			return fmt.Errorf("%s: %w", tg.name, err)
+		}
+		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %10d\n", tg.name, r.rps, r.p50, r.p99, len(body))
+	}
+	return nil
+}
+
+// fetch gets one response body through the handler, to check it is served.
+func fetch(h http.Handler, path string) ([]byte, error) {
+	req, _ := http.NewRequest(http.MethodGet, path, nil)
+	rec := &recorder{header: http.Header{}}
+	h.ServeHTTP(rec, req)
+	if rec.status != 0 && rec.status != 200 {
+		return nil, fmt.Errorf("GET %s: status %d", path, rec.status)
+	}
+	return rec.body.Bytes(), nil
+}
+
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(s int)           { r.status = s }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+
+type result struct {
+	rps      float64
+	p50, p99 string
+}
+
+var (
+	rpsRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	pctRE = regexp.MustCompile(`^\s+(50|99)%\s+(\S+)`)
+	errRE = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+)
+
+// wrk runs wrk against url and reads its summary.
+func wrk(ctx context.Context, url string, threads, conns int, d time.Duration) (result, error) {
+	cmd := exec.CommandContext(ctx, "wrk", fmt.Sprintf("-t%d", threads), fmt.Sprintf("-c%d", conns), "-d"+d.String(), "--latency", url)
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		return result{}, fmt.Errorf("wrk: %v: %s", err, outb)
+	}
+	var r result
+	if m := errRE.FindSubmatch(outb); m != nil {
+		return r, fmt.Errorf("wrk saw %s failed responses", m[1])
+	}
+	m := rpsRE.FindSubmatch(outb)
+	if m == nil {
+		return r, fmt.Errorf("no Requests/sec in wrk output: %s", outb)
+	}
+	fmt.Sscan(string(m[1]), &r.rps)
+	sc := bufio.NewScanner(bytes.NewReader(outb))
+	for sc.Scan() {
+		if pm := pctRE.FindStringSubmatch(sc.Text()); pm != nil {
+			if pm[1] == "50" {
+				r.p50 = pm[2]
+			} else {
+				r.p99 = pm[2]
+			}
+		}
+	}
+	if r.p50 == "" || strings.TrimSpace(r.p99) == "" {
+		return r, fmt.Errorf("no latency distribution in wrk output: %s", outb)
+	}
+	return r, nil
+}

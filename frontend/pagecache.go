@@ -1,0 +1,83 @@
+package frontend
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// page is a rendered response body ready to send again.
+type page struct {
+	ctype, etag string
+	body, gz    []byte
+	expires     time.Time // zero: never
+}
+
+func newPage(ctype string, body []byte) *page {
+	sum := sha256.Sum256(body)
+	p := &page{ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: body}
+	if len(body) > 512 {
+		p.gz = gzipBytes(body)
+	}
+	return p
+}
+
+// pageCache holds rendered responses by key. Published issues and documents
+// never change, so their pages are rendered once; pages that change when
+// something is published (home, years, feeds) are kept for a short TTL. It is
+// bounded in entries and in bytes: when full, arbitrary entries are dropped
+// (Go's map order is random enough to serve as random eviction). Safe for
+// concurrent use.
+type pageCache struct {
+	mu       sync.RWMutex
+	max      int
+	maxBytes int
+	bytes    int
+	ttl      time.Duration
+	pages    map[string]*page
+	now      func() time.Time
+}
+
+func newPageCache(max, maxBytes int, ttl time.Duration) *pageCache {
+	return &pageCache{max: max, maxBytes: maxBytes, ttl: ttl, pages: map[string]*page{}, now: time.Now}
+}
+
+func (p *page) size() int { return len(p.body) + len(p.gz) }
+
+func (pc *pageCache) get(key string) (*page, bool) {
+	pc.mu.RLock()
+	p, ok := pc.pages[key]
+	pc.mu.RUnlock()
+	if !ok || (!p.expires.IsZero() && pc.now().After(p.expires)) {
+		return nil, false
+	}
+	return p, true
+}
+
+func (pc *pageCache) put(key string, p *page) { pc.putFor(key, p, pc.ttl) }
+
+// putFor keeps p for ttl instead of the cache's own lifetime (0: for good).
+func (pc *pageCache) putFor(key string, p *page, ttl time.Duration) {
+	if ttl > 0 {
+		p.expires = pc.now().Add(ttl)
+	}
+	if p.size() > pc.maxBytes/8 {
+		return // one huge page may not push out many small ones
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if old, ok := pc.pages[key]; ok {
+		pc.bytes -= old.size()
+		delete(pc.pages, key)
+	}
+	for k, v := range pc.pages {
+		if len(pc.pages) < pc.max && pc.bytes+p.size() <= pc.maxBytes {
+			break
+		}
+		pc.bytes -= v.size()
+		delete(pc.pages, k)
+	}
+	pc.pages[key] = p
+	pc.bytes += p.size()
+}
