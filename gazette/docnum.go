@@ -339,7 +339,7 @@ type DocNumberMatch struct {
 // that ordinary sentences with numbers are not taken for document numbers.
 var reFindDocNumber = regexp.MustCompile(
 	`(` + han + `+) ?(?:〔 ?` + yearPat + `(?: ?〕| ) ?(?:第 ?)?[0-9]+(?: ?号)?|[0-9]{4} ?〕 ?(?:第 ?)?[0-9]+ ?号)` +
-		`|(` + han + `*令) ?第 ?[0-9]+ ?号` +
+		`|(` + han + `*令) ?(?:第 ?)?[0-9]+ ?号` +
 		`|(` + han + `*(?:公告|令)) ?[0-9]{4} ?年 ?第 ?[0-9]+ ?号`)
 
 // sentenceWords occur in titles and sentences but never inside an agency

@@ -448,6 +448,8 @@ func TestFindDocNumbers(t *testing.T) {
 			[]found{{"国家市场监督管理总局令第49号", order("国家市场监督管理总局令", 49)}}},
 		{"agency starting with 日", "日照市人民政府令第1号", []found{{"日照市人民政府令第1号", order("日照市人民政府令", 1)}}},
 		{"provincial order in sentence", "本办法已以省政府令 第219号公布。", []found{{"省政府令 第219号", order("省政府令", 219)}}},
+		{"order without 第, as people type it", "（省政府令168号）", []found{{"省政府令168号", order("省政府令", 168)}}},
+		{"no number: 令 in a sentence without 号", "接到命令168人出发", nil},
 		{"announcement after 按照", "按照国家税务总局公告2018年第14号规定执行",
 			[]found{{"国家税务总局公告2018年第14号", announce("国家税务总局公告", 2018, 14)}}},
 		{"ministry order with year", "《交通运输部令2016年第62号》", []found{{"交通运输部令2016年第62号", orderYear("交通运输部令", 2016, 62)}}},
