@@ -54,11 +54,10 @@ func isWordRune(r rune) bool {
 
 // unit is one token of segmented text: a CJK unigram or bigram, or a word.
 type unit struct {
-	term       string
-	pos        int // 0-based
-	start, end int // byte offsets in the folded text
-	cjk        bool
-	bigram     bool
+	term   string
+	pos    int // 0-based
+	cjk    bool
+	bigram bool
 }
 
 // segment cuts folded text into units and calls emit for each, in
@@ -73,7 +72,7 @@ func segment(s string, query bool, emit func(u unit)) int {
 	endRun := func() {
 		if prev >= 0 && !runStart {
 			_, w := utf8.DecodeRuneInString(s[prev:])
-			emit(unit{term: s[prev : prev+w], pos: prevPos, start: prev, end: prev + w, cjk: true})
+			emit(unit{term: s[prev : prev+w], pos: prevPos, cjk: true})
 		}
 		prev = -1
 	}
@@ -83,10 +82,10 @@ func segment(s string, query bool, emit func(u unit)) int {
 		case isCJK(r):
 			if prev >= 0 {
 				_, pw := utf8.DecodeRuneInString(s[prev:])
-				emit(unit{term: s[prev:prev+pw] + s[i:i+w], pos: prevPos, start: prev, end: i + w, cjk: true, bigram: true})
+				emit(unit{term: s[prev:prev+pw] + s[i:i+w], pos: prevPos, cjk: true, bigram: true})
 				runStart = false
 			} else {
-				emit(unit{term: s[i : i+w], pos: pos, start: i, end: i + w, cjk: true})
+				emit(unit{term: s[i : i+w], pos: pos, cjk: true})
 				runStart = true
 			}
 			prev, prevPos = i, pos
@@ -109,7 +108,7 @@ func segment(s string, query bool, emit func(u unit)) int {
 					end--
 				}
 			}
-			emit(unit{term: s[i:end], pos: pos, start: i, end: j})
+			emit(unit{term: s[i:end], pos: pos})
 			pos++
 			i = j
 		case r == '\n' && !query:
@@ -140,9 +139,10 @@ func (analyzer) Analyze(input []byte) analysis.TokenStream {
 		if u.cjk {
 			typ = analysis.Ideographic
 		}
-		out = append(out, &analysis.Token{
-			Term: []byte(u.term), Start: u.start, End: u.end, Position: u.pos + 1, Type: typ,
-		})
+		// No byte offsets: only positions are read back (phrases), and
+		// zap stores both offsets of every occurrence, most of the index
+		// on disk; zero costs one byte each instead of two or three.
+		out = append(out, &analysis.Token{Term: []byte(u.term), Position: u.pos + 1, Type: typ})
 	})
 	return out
 }

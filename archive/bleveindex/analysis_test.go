@@ -31,6 +31,9 @@ func TestSegment(t *testing.T) {
 			var got []string
 			for _, tok := range (analyzer{}).Analyze([]byte(tc.text)) {
 				got = append(got, fmt.Sprintf("%s@%d", tok.Term, tok.Position-1))
+				if tok.Start != 0 || tok.End != 0 {
+					t.Errorf("%q: token %s has offsets %d–%d; the index keeps positions only", tc.text, tok.Term, tok.Start, tok.End)
+				}
 			}
 			if g := strings.Join(got, " "); g != tc.want {
 				t.Errorf("%q: got %s, want %s", tc.text, g, tc.want)

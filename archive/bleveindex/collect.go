@@ -25,6 +25,8 @@ type docMeta struct {
 	kind, validity, year uint32
 	auths                []uint32
 	ok                   bool // false for a document without packed doc values
+	// num is the document's number in its snapshot, plus one; 0: unknown.
+	num uint64
 }
 
 func (d *docMeta) published() uint32 { return d.dates[1] }
@@ -209,6 +211,7 @@ func (x *Index) collect(ctx context.Context, r index.IndexReader, root query.Que
 				d = &docMeta{}
 			}
 			if cacheable {
+				d.num = num + 1
 				t.set(num, d)
 			}
 		}
@@ -351,6 +354,16 @@ func (c *collector) down(i int) {
 
 // sorted returns the IDs of the kept hits, best first.
 func (c *collector) sorted() []string {
+	hs := c.sortedMeta()
+	out := make([]string, len(hs))
+	for i, d := range hs {
+		out[i] = d.id
+	}
+	return out
+}
+
+// sortedMeta returns the kept hits, best first.
+func (c *collector) sortedMeta() []*docMeta {
 	hs := slices.Clone(c.heap)
 	slices.SortFunc(hs, func(a, b cand) int {
 		switch {
@@ -361,9 +374,9 @@ func (c *collector) sorted() []string {
 		}
 		return cmp.Compare(a.d.id, b.d.id)
 	})
-	out := make([]string, len(hs))
+	out := make([]*docMeta, len(hs))
 	for i, h := range hs {
-		out[i] = h.d.id
+		out[i] = h.d
 	}
 	return out
 }

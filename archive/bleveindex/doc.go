@@ -10,7 +10,9 @@
 // phrase of its bigrams, so it matches inside longer words (处理 in 待处理)
 // but only as adjacent characters in order; a lone character is looked up
 // in the companion fields; quoted phrases are phrases of the same units.
-// Latin words and numbers are single tokens. Document and query text are
+// Latin words and numbers are single tokens. Tokens keep positions (for
+// phrases) but no byte offsets: nothing reads them back, and they were a
+// seventh of the index on disk. Document and query text are
 // both folded as gazette.FoldSearchText folds them. Two text fields are
 // searched: the head (title, document number, authorities), boosted ten
 // times, and the body.
@@ -20,7 +22,11 @@
 // ever parsed and user input cannot become syntax. Relevance is bleve's
 // tf-idf with the title boosted well above the body.
 //
-// For speed, a search does not use bleve's collector (collect.go): phrases
+// For speed, a search of words of one unit each (two-character words,
+// Latin words, numbers), with any filters and excluded words, skips bleve's
+// searchers (fast.go): it intersects the postings' bitmaps segment by
+// segment and scores only the hits, with bleve's formula. Other searches
+// do not use bleve's collector (collect.go): phrases
 // run on a leaner searcher (phrase.go); what sorting, date ranges and
 // facets need of a hit is one packed doc-values field (meta.go), parsed
 // once per snapshot of the index and kept in a table; date ranges are a
@@ -32,6 +38,7 @@
 // the change is on disk and visible to every later call. One process opens
 // a directory at a time (bleve locks it).
 //
-// It imports gazette, bleve and the standard library only; it never imports
+// It imports gazette, bleve (with the roaring bitmaps and segment API
+// bleve is built on) and the standard library only; it never imports
 // archive (its tests do, to run the shared contract suite).
 package bleveindex

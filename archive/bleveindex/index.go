@@ -19,6 +19,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -76,7 +77,9 @@ type Index struct {
 	// gen counts finished writes; cached results carry the gen they were
 	// computed at and are used only while it is current.
 	gen   atomic.Uint64
-	cache *resultCache
+	cache atomic.Pointer[resultCache]
+	// gate limits the searches running at once (gate.go).
+	gate atomic.Pointer[gate]
 	// years holds, for each of dateFields, the years some document has a
 	// date in (a superset after deletions), to keep the coarse year filter
 	// of a date range small.
@@ -85,6 +88,9 @@ type Index struct {
 	// tab caches what searches read of each hit, for the current snapshot.
 	tabMu sync.Mutex
 	tab   *snapTable
+	// noDirect sends every search through bleve's searchers (fast.go), for
+	// tests that compare the two paths.
+	noDirect bool
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -95,7 +101,7 @@ const lockWait = 2 * time.Second
 // values); an index of another layout must be rebuilt, not read.
 const (
 	formatKey = "gazette.bleveindex.format"
-	format    = "1"
+	format    = "2" // 2: text tokens carry positions only, no offsets
 )
 
 // ErrFormat is returned by Open for an index written in another layout,
@@ -111,7 +117,9 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	x := &Index{b: b, dir: dir, cache: newResultCache(cacheEntries)}
+	x := &Index{b: b, dir: dir}
+	x.cache.Store(newResultCache(cacheEntries))
+	x.gate.Store(newGate(0))
 	for i, f := range dateFields {
 		x.years[i] = map[int]bool{}
 		if err := x.loadYears(i, f.year); err != nil {
@@ -465,6 +473,41 @@ func loadHit(r index.IndexReader, id string, withBody bool) (h gazette.Hit, body
 		return h, "", false, fmt.Errorf("document %s: stored hit: %w", id, err)
 	}
 	return h, body, true, nil
+}
+
+// loadHitAt reads the stored hit and body of the document with number num
+// in snapshot s: what loadHit reads, without looking the ID up in every
+// segment and without copying the fields nobody reads.
+func loadHitAt(s *scorch.IndexSnapshot, num uint64) (h gazette.Hit, body string, found bool, err error) {
+	var base uint64
+	for _, ss := range s.Segments() {
+		n := ss.Segment().Count()
+		if num >= base+n {
+			base += n
+			continue
+		}
+		var raw []byte
+		err = ss.VisitDocument(num-base, func(field string, _ byte, value []byte, _ []uint64) bool {
+			switch field {
+			case fHit:
+				raw = slices.Clone(value)
+			case fBody:
+				body = string(value)
+			}
+			return true
+		})
+		if err != nil {
+			return h, "", false, err
+		}
+		if raw == nil {
+			return h, "", false, fmt.Errorf("document number %d has no stored hit", num)
+		}
+		if err := json.Unmarshal(raw, &h); err != nil {
+			return h, "", false, fmt.Errorf("document number %d: stored hit: %w", num, err)
+		}
+		return h, body, true, nil
+	}
+	return h, "", false, nil
 }
 
 // Fingerprints returns the fingerprint of every document, by ID, read from

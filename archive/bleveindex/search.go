@@ -3,10 +3,12 @@ package bleveindex
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -28,7 +30,8 @@ const snippetRunes = 120
 // (in the title, document number, authorities or body), phrases match
 // adjacent text, excluded terms and phrases remove hits, and filters are
 // exact terms and ranges built here, never parsed from text. Results of
-// recent queries are kept until the next write. Errors: gazette.ErrInvalid
+// recent queries are kept until the next write. At most a few searches run
+// at once; the others wait their turn (gate.go). Errors: gazette.ErrInvalid
 // for a query that does not normalise, backend errors.
 func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
@@ -40,9 +43,14 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	}
 	key, _ := json.Marshal(q)
 	gen := x.gen.Load()
-	if res, ok := x.cache.get(string(key), gen); ok {
+	if res, ok := x.cache.Load().get(string(key), gen); ok {
 		return res, nil
 	}
+	g := x.gate.Load()
+	if err := g.enter(ctx); err != nil {
+		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
+	}
+	defer g.leave()
 	root, scored := x.buildQuery(&q, qt)
 	sort := q.Sort
 	if !scored && sort == gazette.SortRelevance {
@@ -54,18 +62,40 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	}
 	defer r.Close()
 	from := (q.Page - 1) * q.PerPage
-	c := newCollector(sort, from+q.PerPage, true)
-	if !q.From.IsZero() || !q.To.IsZero() {
-		c.dates = newDateRange(q.DateField, q.From, q.To)
+	fresh := func() *collector {
+		c := newCollector(sort, from+q.PerPage, true)
+		if !q.From.IsZero() || !q.To.IsZero() {
+			c.dates = newDateRange(q.DateField, q.From, q.To)
+		}
+		return c
 	}
-	if err := x.collect(ctx, r, root, c); err != nil {
+	c := fresh()
+	err = errNotDirect
+	if plan, ok := x.planDirect(&q, qt); ok && !x.noDirect {
+		if snap, ok := r.(*scorch.IndexSnapshot); ok {
+			err = x.collectDirect(ctx, snap, plan, c)
+		}
+	}
+	if errors.Is(err, errNotDirect) {
+		c = fresh()
+		err = x.collect(ctx, r, root, c)
+	}
+	if err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 	}
 	out := gazette.Results{Total: c.total, Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: c.facetCounts()}
 	needles := qt.Needles()
-	top := c.sorted()
-	for _, id := range top[min(from, len(top)):] {
-		h, body, found, err := loadHit(r, id, true)
+	top := c.sortedMeta()
+	snap, _ := r.(*scorch.IndexSnapshot)
+	for _, d := range top[min(from, len(top)):] {
+		var h gazette.Hit
+		var body string
+		var found bool
+		if snap != nil && d.num > 0 {
+			h, body, found, err = loadHitAt(snap, d.num-1)
+		} else {
+			h, body, found, err = loadHit(r, d.id, true)
+		}
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 		}
@@ -74,7 +104,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 			out.Hits = append(out.Hits, h)
 		}
 	}
-	x.cache.put(string(key), gen, out)
+	x.cache.Load().put(string(key), gen, out)
 	return out, nil
 }
 

@@ -1,0 +1,88 @@
+package bleveindex_test
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/gazette-archive/gazette/archive/bleveindex"
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// TestDirectPathAgrees runs word queries through the direct path and
+// through bleve's searchers on the same index, with deletions and several
+// segments, and wants the same results: total, facets and the order of hits.
+func TestDirectPathAgrees(t *testing.T) {
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	idx.SetCacheSize(0)
+	docs := benchDocs(1200)
+	for i := 0; i < len(docs); i += 300 { // several batches: several segments
+		if err := idx.Put(ctx, docs[i:i+300]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var gone []string
+	for i := 0; i < len(docs); i += 7 {
+		gone = append(gone, docs[i].ID)
+	}
+	if err := idx.Delete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Put(ctx, docs[1:2]); err != nil { // replaced: an old version is deleted
+		t.Fatal(err)
+	}
+	queries := []gazette.Query{
+		{Text: "管理"}, {Text: "规定"}, {Text: "人民 政府"}, {Text: "法律 责任 处罚"},
+		{Text: "管理 -处罚"}, {Text: "国家 -机关 -行政"}, {Text: "2018"}, {Text: "管理 -…"},
+		{Text: "管理", Sort: gazette.SortNewest}, {Text: "管理", Sort: gazette.SortOldest, Page: 3, PerPage: 7},
+		{Text: "管理", Kinds: []gazette.Kind{gazette.KindRule, gazette.KindNormative}},
+		{Text: "规定", Authorities: []string{"福建省司法厅", "福建省财政厅"}, Years: []int{2010, 2011, 2020}},
+		{Text: "规定", Validity: []gazette.Validity{gazette.InForce}, From: gazette.Date{Year: 2012, Month: 3, Day: 1}, To: gazette.Date{Year: 2018, Month: 5, Day: 31}},
+		{Text: "规定", Issue: &gazette.IssueKey{Year: 2005, Number: 3}},
+		{Text: "退役"}, {Text: "zzzz"}, {Text: "管理", Topics: []string{"政务公开"}},
+	}
+	for _, q := range []gazette.Query{{Text: `"管理"`}, {Text: "管理办法"}, {Text: "省"}, {Text: "管理 -管理办法"}, {}} {
+		if idx.TakesDirectPath(q) {
+			t.Errorf("%+v takes the direct path; phrases, longer words, single characters and no words need bleve", q)
+		}
+	}
+	for _, q := range queries {
+		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+			if !idx.TakesDirectPath(q) {
+				t.Fatalf("%+v does not take the direct path", q)
+			}
+			idx.SetDirect(true)
+			direct, err := idx.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx.SetDirect(false)
+			viaBleve, err := idx.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range direct.Hits {
+				h.Snippet = ""
+				if got, err := idx.Get(ctx, h.ID); err != nil || !reflect.DeepEqual(got, h) {
+					t.Errorf("hit %+v, but Get gives %+v, %v", h, got, err)
+				}
+			}
+			if !reflect.DeepEqual(direct, viaBleve) {
+				t.Errorf("direct path: total %d, hits %v, facets %+v\nbleve:       total %d, hits %v, facets %+v",
+					direct.Total, hitIDs(direct), direct.Facets, viaBleve.Total, hitIDs(viaBleve), viaBleve.Facets)
+			}
+		})
+	}
+}
+
+func hitIDs(res gazette.Results) []string {
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out
+}

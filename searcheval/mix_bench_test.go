@@ -1,0 +1,147 @@
+package searcheval_test
+
+import (
+	"cmp"
+	"context"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/bleveindex"
+	"github.com/gazette-archive/gazette/searcheval"
+)
+
+// BenchmarkMixBleve runs the benchmark's query mix (searcheval.Queries, as
+// gazette bench-search runs it) on bleve, one query at a time without the
+// result cache, and reports the CPU time per query (the figure that decides
+// latency under load: mean, p99 and max), then p50, p95 and p99 latency at 1
+// and 16 clients. The index is
+// built once into GAZETTE_BENCH_DIR (kept between runs; default a temporary
+// directory) with GAZETTE_BENCH_DOCS documents (default 10,000), so that
+// profiles can be taken repeatedly:
+//
+//	GAZETTE_BENCH_DOCS=30000 GAZETTE_BENCH_DIR=/tmp/mix30k go test -run '^$' -bench MixBleve -benchtime 1x -cpuprofile cpu.prof ./searcheval
+func BenchmarkMixBleve(b *testing.B) {
+	needCorpusB(b)
+	ctx := context.Background()
+	n := 10_000
+	if s := os.Getenv("GAZETTE_BENCH_DOCS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := os.Getenv("GAZETTE_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	corpus, err := searcheval.NewBenchCorpus(corpusDir, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	if fps, err := idx.Fingerprints(ctx); err != nil {
+		b.Fatal(err)
+	} else if len(fps) != n {
+		st, err := searcheval.IndexBench(ctx, idx, corpus, 1000, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("indexed %d documents: %.0f docs/s", st.Docs, st.DocsPerSecond())
+	}
+	idx.SetCacheSize(0)
+	queries := corpus.Queries(1000, 1)
+	cpu := map[string][]time.Duration{}
+	var all []time.Duration
+	type timed struct {
+		q   searcheval.BenchQuery
+		cpu time.Duration
+	}
+	var each []timed
+	// The CPU time of the calling thread, locked to it: the query's own
+	// work, without what other threads (the collector's) do meanwhile.
+	runtime.LockOSThread()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, q := range queries {
+			c0 := threadCPU()
+			if _, err := archive.Search(ctx, idx, q.Query); err != nil {
+				b.Fatal(err)
+			}
+			d := threadCPU() - c0
+			cpu[q.Category] = append(cpu[q.Category], d)
+			all = append(all, d)
+			each = append(each, timed{q, d})
+		}
+	}
+	b.StopTimer()
+	runtime.UnlockOSThread()
+	for cat, ds := range cpu {
+		slices.Sort(ds)
+		b.Logf("CPU per query, %s: mean %v, p50 %v, p99 %v, max %v", cat, mean(ds), ds[len(ds)/2], ds[len(ds)*99/100], ds[len(ds)-1])
+		b.ReportMetric(ms(mean(ds)), strings.ReplaceAll(cat, " ", "-")+"-cpu-ms")
+	}
+	slices.SortFunc(each, func(a, b timed) int { return cmp.Compare(b.cpu, a.cpu) })
+	for _, e := range each[:min(len(each), 8)] {
+		b.Logf("costliest: %v CPU, %s %+v", e.cpu, e.q.Category, e.q.Query)
+	}
+	slices.Sort(all)
+	b.ReportMetric(ms(mean(all)), "cpu-ms/query")
+	b.ReportMetric(ms(all[len(all)*99/100]), "p99-cpu-ms")
+	b.ReportMetric(ms(all[len(all)-1]), "max-cpu-ms")
+	// Then the latency of other sets of the mix from 1 and 16 clients, as
+	// gazette bench-search measures it.
+	for i, clients := range []int{1, 16} {
+		st, err := searcheval.RunQueries(ctx, idx, corpus.Queries(1000, 2+i), clients)
+		if err != nil || st.Errors > 0 {
+			b.Fatalf("%d clients: %v (first error %v)", clients, err, st.FirstError)
+		}
+		for _, c := range st.Categories {
+			b.Logf("%d clients, %s: p50 %v, p99 %v", clients, c.Category, c.P50, c.P99)
+		}
+		at := "@" + strconv.Itoa(clients)
+		b.ReportMetric(ms(st.P50), "p50-ms"+at)
+		b.ReportMetric(ms(st.P95), "p95-ms"+at)
+		b.ReportMetric(ms(st.P99), "p99-ms"+at)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func mean(ds []time.Duration) time.Duration {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return sum / time.Duration(max(len(ds), 1))
+}
+
+func needCorpusB(b *testing.B) {
+	b.Helper()
+	if err := searcheval.CheckCorpus(corpusDir); err != nil {
+		b.Skipf("skipping: %v", err)
+	}
+}
+
+// threadCPU is the CPU time the calling thread has used (the clock
+// CLOCK_THREAD_CPUTIME_ID, Linux); steadier than wall time on a shared
+// machine, and finer than getrusage's ticks.
+func threadCPU() time.Duration {
+	const clockThreadCPUTime = 3
+	var ts syscall.Timespec
+	if _, _, e := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
+		return 0
+	}
+	return time.Duration(ts.Nano())
+}
