@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -25,16 +26,37 @@ type Archive struct {
 	blobs Blobs
 	index Index // nil: storage only, nothing is indexed
 	log   *slog.Logger
+	now   func() time.Time
+	loc   *time.Location // where a day starts, for validity and expiry
 }
+
+// Option sets an optional property of an Archive.
+type Option func(*Archive)
+
+// WithClock makes the Archive read the time from now instead of the system
+// clock (tests; a server whose clock is known to be off).
+func WithClock(now func() time.Time) Option { return func(a *Archive) { a.now = now } }
+
+// WithLocation sets the time zone whose calendar days decide when a
+// validity change or an expiry date takes effect. The default is China
+// Standard Time (UTC+8), the gazettes' own.
+func WithLocation(loc *time.Location) Option { return func(a *Archive) { a.loc = loc } }
 
 // New returns an Archive over blobs that keeps idx up to date; idx may be
 // nil for tools that touch storage only. A nil logger discards logs.
-func New(blobs Blobs, idx Index, log *slog.Logger) *Archive {
+func New(blobs Blobs, idx Index, log *slog.Logger, opts ...Option) *Archive {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Archive{blobs: blobs, index: idx, log: log}
+	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: time.FixedZone("CST", 8*3600)}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
 }
+
+// today is the current calendar day in the Archive's time zone.
+func (a *Archive) today() gazette.Date { return gazette.DateOf(a.now().In(a.loc)) }
 
 // Manifest is the commit record of a published issue. It is written last, and
 // only if absent; an issue exists exactly when its manifest does. It names
@@ -82,7 +104,8 @@ func manifestKey(k gazette.IssueKey) string {
 //
 // Publishing the same issue again returns its manifest unchanged. Errors:
 // gazette.ErrInvalid (naming the fields), gazette.ErrExist (a different issue
-// holds the same year and number), and storage errors.
+// holds the same year and number, or the issue is scheduled: see Schedule),
+// and storage errors.
 func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) (*Manifest, error) {
 	m, records, err := a.prepare(issue, pdf, docs)
 	if err != nil {
@@ -99,6 +122,12 @@ func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadS
 			return nil, err
 		}
 		return existing, a.indexIssue(ctx, existing, docs)
+	} else if !errors.Is(err, gazette.ErrNotFound) {
+		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
+	}
+	// A scheduled issue goes out at its moment, by PublishDue, never early.
+	if _, err := a.blobs.Stat(ctx, scheduleKey(key)); err == nil {
+		return nil, fmt.Errorf("archive: publish %s: %s is scheduled; unschedule it first: %w", key, key.Label(), gazette.ErrExist)
 	} else if !errors.Is(err, gazette.ErrNotFound) {
 		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
 	}
@@ -139,9 +168,22 @@ func (a *Archive) indexIssue(ctx context.Context, m *Manifest, docs []gazette.Do
 	if a.index == nil {
 		return nil
 	}
+	// A retry of an old publication must not put back texts or states that
+	// corrections and validity changes have since replaced.
+	changed, err := a.blobs.List(ctx, "history/"+m.Issue.Key().String()+"-")
+	if err != nil {
+		return fmt.Errorf("archive: issue %s is published but not yet searchable: %w", m.Issue.Key(), err)
+	}
 	batch := make([]gazette.SearchDoc, len(docs))
 	for i, d := range docs {
 		batch[i] = gazette.SearchDoc{Document: d, Fingerprint: m.Documents[i].SHA256}
+		if slices.ContainsFunc(changed, func(o gazette.ObjectInfo) bool { return o.Key == historyKey(d.ID) }) {
+			sd, err := a.searchDoc(ctx, m, i+1)
+			if err != nil {
+				return fmt.Errorf("archive: issue %s is published but not yet searchable: %w", m.Issue.Key(), err)
+			}
+			batch[i] = sd
+		}
 	}
 	if err := a.index.Put(ctx, batch); err != nil {
 		return fmt.Errorf("archive: issue %s is published but not yet searchable: %w", m.Issue.Key(), err)
@@ -283,27 +325,38 @@ const maxRecordSize = 64 << 20
 // readJSON reads and decodes the object at key, verifying its SHA-256 when
 // sum is given.
 func (a *Archive) readJSON(ctx context.Context, key, sum string, v any) error {
+	_, err := a.readJSONSum(ctx, key, sum, v)
+	return err
+}
+
+// readJSONTagged reads and decodes the mutable object at key and returns
+// the ETag of the version read, for a conditional update.
+func (a *Archive) readJSONTagged(ctx context.Context, key string, v any) (string, error) {
+	return a.readJSONSum(ctx, key, "", v)
+}
+
+func (a *Archive) readJSONSum(ctx context.Context, key, sum string, v any) (string, error) {
 	r, info, err := a.blobs.Open(ctx, key)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer r.Close()
 	if info.Size > maxRecordSize {
-		return fmt.Errorf("%s: %d bytes: %w", key, info.Size, gazette.ErrCorrupt)
+		return "", fmt.Errorf("%s: %d bytes: %w", key, info.Size, gazette.ErrCorrupt)
 	}
 	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
 	if err != nil {
-		return fmt.Errorf("read %s: %w", key, err)
+		return "", fmt.Errorf("read %s: %w", key, err)
 	}
 	if sum != "" {
 		if got := sha256.Sum256(raw); hex.EncodeToString(got[:]) != sum {
-			return fmt.Errorf("%s: checksum mismatch: %w", key, gazette.ErrCorrupt)
+			return "", fmt.Errorf("%s: checksum mismatch: %w", key, gazette.ErrCorrupt)
 		}
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
+		return "", fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
 	}
-	return nil
+	return info.ETag, nil
 }
 
 func (a *Archive) manifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
@@ -422,32 +475,6 @@ func (a *Archive) Latest(ctx context.Context) (*gazette.Issue, error) {
 		}
 	}
 	return latest, nil
-}
-
-// Document returns one published document by ID, verified against the
-// checksum its issue's manifest records. Errors: gazette.ErrNotFound,
-// gazette.ErrInvalid (a malformed ID), gazette.ErrCorrupt.
-func (a *Archive) Document(ctx context.Context, id string) (*gazette.Document, error) {
-	key, seq, err := gazette.ParseDocumentID(id)
-	if err != nil {
-		return nil, fmt.Errorf("archive: document: %w", err)
-	}
-	m, err := a.Manifest(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("archive: document %s: %w", id, err)
-	}
-	if seq > len(m.Documents) {
-		return nil, fmt.Errorf("archive: document %s: issue %s has %d documents: %w", id, key, len(m.Documents), gazette.ErrNotFound)
-	}
-	ref := m.Documents[seq-1]
-	var d gazette.Document
-	if err := a.readJSON(ctx, ref.Key, ref.SHA256, &d); err != nil {
-		return nil, fmt.Errorf("archive: document %s: %w", id, err)
-	}
-	if d.ID != id {
-		return nil, fmt.Errorf("archive: document %s: record names %s: %w", id, d.ID, gazette.ErrCorrupt)
-	}
-	return &d, nil
 }
 
 // PDF opens the print PDF of a published issue as a seekable stream. The

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -56,13 +58,31 @@ func backends() []backend {
 }
 
 // openFromEnv opens the store a parent test described in the environment.
-func openFromEnv() (archive.Blobs, error) {
-	if os.Getenv("CRASH_BACKEND") == "fs" {
-		return fsblobs.Open(os.Getenv("CRASH_DIR"))
+func openFromEnv() (archive.Blobs, error) { return openStore(os.Getenv) }
+
+// reopen opens, in this process, a second client of the store env
+// describes, as another replica would.
+func reopen(t *testing.T, env []string) (archive.Blobs, error) {
+	t.Helper()
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	b, err := openStore(func(k string) string { return vars[k] })
+	if c, ok := b.(io.Closer); ok && err == nil {
+		t.Cleanup(func() { c.Close() })
+	}
+	return b, err
+}
+
+func openStore(getenv func(string) string) (archive.Blobs, error) {
+	if getenv("CRASH_BACKEND") == "fs" {
+		return fsblobs.Open(getenv("CRASH_DIR"))
 	}
 	return s3blobs.New(context.Background(), s3blobs.Config{
-		Endpoint: os.Getenv("CRASH_ENDPOINT"), Bucket: os.Getenv("CRASH_BUCKET"),
-		AccessKey: os.Getenv("CRASH_ACCESS"), SecretKey: os.Getenv("CRASH_SECRET"),
+		Endpoint: getenv("CRASH_ENDPOINT"), Bucket: getenv("CRASH_BUCKET"),
+		AccessKey: getenv("CRASH_ACCESS"), SecretKey: getenv("CRASH_SECRET"),
 	})
 }
 

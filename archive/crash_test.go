@@ -36,9 +36,69 @@ func crashChild() {
 		select {} // the signal is on its way
 	}}
 	s := crashSample()
+	if os.Getenv(crashOpEnv) == "publishdue" {
+		_, err = archive.New(faulty, nil, nil).PublishDue(context.Background(), s.Issue.Published)
+		fmt.Fprintln(os.Stderr, "crash child: PublishDue returned without crashing:", err)
+		os.Exit(4)
+	}
 	_, err = archive.New(faulty, nil, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
 	fmt.Fprintln(os.Stderr, "crash child: Publish returned without crashing:", err)
 	os.Exit(4)
+}
+
+// crashOpEnv tells the crash child what to do: Publish by default, or
+// "publishdue": PublishDue at crashSample's release moment.
+const crashOpEnv = "GAZETTE_TEST_CRASH_OP"
+
+// runCrashChild runs the crash child on the store env describes, killing
+// itself after write after, and checks that it died by SIGKILL.
+func runCrashChild(t *testing.T, env []string, op string, after int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), append(env, crashChildEnv+"="+strconv.Itoa(after), crashOpEnv+"="+op)...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("%s child killed after write %d: %v, want death by SIGKILL; output:\n%s", op, after, err, out)
+	}
+}
+
+// TestPublishDueSurvivesAKilledProcess schedules an issue, then kills a
+// process running PublishDue after each of its writes in turn (the claim,
+// the manifest, the removal of the schedule) on each real backend: the
+// issue is invisible before the manifest and whole after it, and the next
+// PublishDue (once the dead publisher's claim lapses) completes it.
+func TestPublishDueSurvivesAKilledProcess(t *testing.T) {
+	s := crashSample()
+	const steps = 3
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			for after := 1; after <= steps; after++ {
+				blobs, env := be.open(t)
+				a := archive.New(blobs, nil, nil)
+				if err := a.Schedule(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+					t.Fatal(err)
+				}
+				runCrashChild(t, env, "publishdue", after)
+				if after < 2 {
+					checkInvisible(t, a, s)
+				} else {
+					checkPublished(t, a, s)
+				}
+				keys, err := a.PublishDue(context.Background(), s.Issue.Published.Add(archive.PublishLease))
+				if err != nil {
+					t.Fatalf("killed after write %d: PublishDue: %v", after, err)
+				}
+				if want := after < steps; (len(keys) == 1) != want {
+					t.Errorf("killed after write %d: PublishDue completed %v; want the issue: %v", after, keys, want)
+				}
+				checkPublished(t, a, s)
+				if sched, err := a.Scheduled(context.Background()); err != nil || len(sched) != 0 {
+					t.Errorf("killed after write %d: still scheduled: %v, %v", after, sched, err)
+				}
+			}
+		})
+	}
 }
 
 // TestPublishSurvivesAKilledProcess kills the publishing process after each
@@ -52,13 +112,7 @@ func TestPublishSurvivesAKilledProcess(t *testing.T) {
 		t.Run(be.name, func(t *testing.T) {
 			for after := 1; after <= steps; after++ {
 				blobs, env := be.open(t)
-				cmd := exec.Command(os.Args[0], "-test.run=^$")
-				cmd.Env = append(os.Environ(), append(env, crashChildEnv+"="+strconv.Itoa(after))...)
-				out, err := cmd.CombinedOutput()
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-					t.Fatalf("child killed after write %d: %v, want death by SIGKILL; output:\n%s", after, err, out)
-				}
+				runCrashChild(t, env, "publish", after)
 				a := archive.New(blobs, nil, nil)
 				if after < steps {
 					checkInvisible(t, a, s)

@@ -1,6 +1,15 @@
 // Package archive is the application service of the archive of record: it
-// publishes issues atomically and reads them back, over the Blobs interface it
-// declares (object storage) and, later, a search Index.
+// publishes issues atomically, now (Publish) or at the moment of the print
+// release (Schedule, PublishDue), reads them back, keeps the history of
+// published documents (corrections, validity changes, expiry) without ever
+// rewriting them, and keeps a search Index derived from storage. It works
+// over the two interfaces it declares: Blobs (object storage) and Index.
+//
+// Objects: pdf/<sha256>.pdf and records/<sha256>.json are content-addressed
+// and immutable; issues/<year>/<key>.json (the manifest, create-only) is the
+// commit point of an issue; schedule/<key>.json holds an issue waiting for
+// its moment; history/<id>.json the versions and validity changes of a
+// document, updated only by conditional writes.
 //
 // It imports gazette and the standard library only; it never imports an
 // adapter (fsblobs, s3blobs, ...), frontend or ingest.

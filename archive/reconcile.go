@@ -110,7 +110,8 @@ func (a *Archive) Reindex(ctx context.Context, progress Progress) (Drift, error)
 	return d, err
 }
 
-// reindex indexes the stored documents with the given IDs, in batches.
+// reindex indexes the current version of each stored document with the
+// given IDs, in batches.
 func (a *Archive) reindex(ctx context.Context, ids []string, progress Progress) error {
 	batch := make([]gazette.SearchDoc, 0, reindexBatch)
 	flush := func() error {
@@ -136,11 +137,14 @@ func (a *Archive) reindex(ctx context.Context, ids []string, progress Progress) 
 			}
 			manifests[key] = m
 		}
-		d, err := a.Document(ctx, id)
-		if err != nil {
-			return err
+		if seq > len(m.Documents) {
+			return fmt.Errorf("archive: reindex %s: issue %s has %d documents: %w", id, key, len(m.Documents), gazette.ErrNotFound)
 		}
-		batch = append(batch, gazette.SearchDoc{Document: *d, Fingerprint: m.Documents[seq-1].SHA256})
+		sd, err := a.searchDoc(ctx, m, seq)
+		if err != nil {
+			return fmt.Errorf("archive: reindex %s: %w", id, err)
+		}
+		batch = append(batch, sd)
 		if len(batch) == reindexBatch {
 			if err := flush(); err != nil {
 				return err
@@ -153,8 +157,10 @@ func (a *Archive) reindex(ctx context.Context, ids []string, progress Progress) 
 	return flush()
 }
 
-// storedFingerprints maps every published document's ID to the SHA-256 of
-// its record, from the manifests.
+// storedFingerprints maps every published document's ID to the
+// fingerprint its current state has in storage: the SHA-256 of its record
+// from the manifests, or, for a document corrected or changed since, the
+// one its history gives (see fingerprint).
 func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, error) {
 	keys, err := a.issueKeys(ctx, "issues/")
 	if err != nil {
@@ -168,6 +174,16 @@ func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, er
 		}
 		for _, ref := range m.Documents {
 			out[ref.ID] = ref.SHA256
+		}
+	}
+	histories, err := a.Histories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := a.today()
+	for _, h := range histories {
+		if _, ok := out[h.ID]; ok {
+			out[h.ID] = fingerprint(&h, today)
 		}
 	}
 	return out, nil

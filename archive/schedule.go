@@ -1,0 +1,309 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// A scheduled issue is stored whole except its manifest: the PDF and the
+// records are content-addressed and unreachable without one, so nothing of
+// it can be read before PublishDue writes the manifest at the release
+// moment. The schedule object holds the exact manifest to commit, so every
+// replica commits the same bytes.
+
+// scheduleState is where a scheduled issue stands.
+type scheduleState string
+
+const (
+	// stateScheduled can still be rescheduled or unscheduled.
+	stateScheduled scheduleState = "scheduled"
+	// statePublishing was claimed by a publisher: it can no longer be
+	// cancelled, and another publisher takes it over once the claim lapses.
+	statePublishing scheduleState = "publishing"
+)
+
+// PublishLease is how long a claim by one publisher keeps the others away.
+// A publisher that dies holding it delays the issue by at most this long;
+// one that takes longer than this may see another complete the issue.
+const PublishLease = time.Minute
+
+// schedule is the object at scheduleKey: the manifest to commit and where
+// its publication stands.
+type schedule struct {
+	Format    int           `json:"format"`
+	State     scheduleState `json:"state"`
+	ClaimedAt time.Time     `json:"claimed_at,omitzero"`
+	Manifest  Manifest      `json:"manifest"`
+}
+
+func scheduleKey(k gazette.IssueKey) string { return "schedule/" + k.String() + ".json" }
+
+// Schedule stores an issue to be published at issue.Published, the release
+// of the print edition, by a later PublishDue. The PDF and the document
+// records are stored now; the manifest is not, so until then no read
+// method (Issue, Issues, Years, Latest, Document, PDF, Search) shows
+// anything of it. Validation is that of Publish.
+//
+// Scheduling the same issue again is a no-op. Errors: gazette.ErrInvalid
+// (naming the fields), gazette.ErrExist (the number is already published,
+// or another issue is scheduled under it: Reschedule or Unschedule it
+// first), storage errors. Safe for concurrent use.
+func (a *Archive) Schedule(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error {
+	m, records, err := a.prepare(issue, pdf, docs)
+	if err != nil {
+		return fmt.Errorf("archive: schedule %s: %w", issue.Key(), err)
+	}
+	key := m.Issue.Key()
+	if _, err := a.blobs.Stat(ctx, manifestKey(key)); err == nil {
+		return fmt.Errorf("archive: schedule %s: %s is already published: %w", key, key.Label(), gazette.ErrExist)
+	} else if !errors.Is(err, gazette.ErrNotFound) {
+		return fmt.Errorf("archive: schedule %s: %w", key, err)
+	}
+	if _, err := pdf.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("archive: schedule %s: rewind pdf: %w", key, err)
+	}
+	if err := a.putContent(ctx, m.PDF, pdf, "application/pdf"); err != nil {
+		return fmt.Errorf("archive: schedule %s: %w", key, err)
+	}
+	for i, ref := range m.Documents {
+		if err := a.putContent(ctx, ref, bytes.NewReader(records[i]), "application/json"); err != nil {
+			return fmt.Errorf("archive: schedule %s: %w", key, err)
+		}
+	}
+	s := schedule{Format: manifestFormat, State: stateScheduled, Manifest: *m}
+	raw, err := encode(&s)
+	if err != nil {
+		return fmt.Errorf("archive: schedule %s: %w", key, err)
+	}
+	want, err := encode(m)
+	if err != nil {
+		return fmt.Errorf("archive: schedule %s: %w", key, err)
+	}
+	_, err = a.blobs.Put(ctx, scheduleKey(key), bytes.NewReader(raw), int64(len(raw)),
+		gazette.PutOptions{IfAbsent: true, ContentType: "application/json"})
+	if errors.Is(err, gazette.ErrExist) {
+		old, _, rerr := a.schedule(ctx, key)
+		if rerr != nil {
+			return fmt.Errorf("archive: schedule %s: %w", key, rerr)
+		}
+		if _, err := sameIssue(&old.Manifest, want, key); err != nil {
+			return fmt.Errorf("archive: schedule %s: another issue is scheduled as %s: %w", key, key.Label(), gazette.ErrExist)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("archive: schedule %s: %w", key, err)
+	}
+	a.log.InfoContext(ctx, "issue scheduled", "issue", key.String(), "at", m.Issue.Published)
+	return nil
+}
+
+// schedule reads the schedule of key with its ETag.
+func (a *Archive) schedule(ctx context.Context, key gazette.IssueKey) (*schedule, string, error) {
+	var s schedule
+	etag, err := a.readJSONTagged(ctx, scheduleKey(key), &s)
+	if err != nil {
+		return nil, "", err
+	}
+	if s.Manifest.Issue.Key() != key {
+		return nil, "", fmt.Errorf("%s names issue %s: %w", scheduleKey(key), s.Manifest.Issue.Key(), gazette.ErrCorrupt)
+	}
+	return &s, etag, nil
+}
+
+// putSchedule replaces the schedule of key if it is still at etag.
+func (a *Archive) putSchedule(ctx context.Context, s *schedule, etag string) (string, error) {
+	raw, err := encode(s)
+	if err != nil {
+		return "", err
+	}
+	info, err := a.blobs.Put(ctx, scheduleKey(s.Manifest.Issue.Key()), bytes.NewReader(raw), int64(len(raw)),
+		gazette.PutOptions{IfMatch: etag, ContentType: "application/json"})
+	return info.ETag, err
+}
+
+// Scheduled returns the issues waiting for their release moment, soonest
+// first, those being published included.
+func (a *Archive) Scheduled(ctx context.Context) ([]gazette.Issue, error) {
+	keys, err := a.scheduledKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("archive: scheduled: %w", err)
+	}
+	out := make([]gazette.Issue, 0, len(keys))
+	for _, k := range keys {
+		s, _, err := a.schedule(ctx, k)
+		if errors.Is(err, gazette.ErrNotFound) {
+			continue // published or unscheduled since the listing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("archive: scheduled: %w", err)
+		}
+		out = append(out, s.Manifest.Issue)
+	}
+	slices.SortStableFunc(out, func(x, y gazette.Issue) int { return x.Published.Compare(y.Published) })
+	return out, nil
+}
+
+func (a *Archive) scheduledKeys(ctx context.Context) ([]gazette.IssueKey, error) {
+	objs, err := a.blobs.List(ctx, "schedule/")
+	if err != nil {
+		return nil, err
+	}
+	var keys []gazette.IssueKey
+	for _, o := range objs {
+		name, _ := strings.CutSuffix(path.Base(o.Key), ".json")
+		k, err := gazette.ParseIssueKey(name)
+		if err != nil || scheduleKey(k) != o.Key {
+			a.log.WarnContext(ctx, "stray object among schedules", "key", o.Key)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// Reschedule moves the release moment of a scheduled issue. Errors:
+// gazette.ErrNotFound (not scheduled), gazette.ErrConflict (publication has
+// begun, or someone else changed the schedule at the same moment: reload),
+// gazette.ErrInvalid (a moment the issue cannot have).
+func (a *Archive) Reschedule(ctx context.Context, key gazette.IssueKey, at time.Time) error {
+	s, etag, err := a.schedule(ctx, key)
+	if err != nil {
+		return fmt.Errorf("archive: reschedule %s: %w", key, err)
+	}
+	if s.State != stateScheduled {
+		return fmt.Errorf("archive: reschedule %s: publication has begun: %w", key, gazette.ErrConflict)
+	}
+	s.Manifest.Issue.Published = at
+	if err := s.Manifest.Issue.Validate(); err != nil {
+		return fmt.Errorf("archive: reschedule %s: %w", key, err)
+	}
+	if _, err := a.putSchedule(ctx, s, etag); err != nil {
+		return fmt.Errorf("archive: reschedule %s: %w", key, err)
+	}
+	return nil
+}
+
+// Unschedule cancels a scheduled issue; its content objects stay, unreachable.
+// Errors: gazette.ErrNotFound (not scheduled), gazette.ErrConflict
+// (publication has begun, or the schedule changed meanwhile).
+func (a *Archive) Unschedule(ctx context.Context, key gazette.IssueKey) error {
+	s, etag, err := a.schedule(ctx, key)
+	if err != nil {
+		return fmt.Errorf("archive: unschedule %s: %w", key, err)
+	}
+	if s.State != stateScheduled {
+		return fmt.Errorf("archive: unschedule %s: publication has begun: %w", key, gazette.ErrConflict)
+	}
+	if err := a.blobs.Delete(ctx, scheduleKey(key), etag); err != nil {
+		return fmt.Errorf("archive: unschedule %s: %w", key, err)
+	}
+	return nil
+}
+
+// PublishDue publishes every scheduled issue whose release moment is at or
+// before now, each whole: it claims the schedule (a conditional write),
+// commits the manifest (create-only), indexes the documents, and removes
+// the schedule. It returns the keys of the issues this call completed; an
+// issue completes in exactly one call, however many processes or replicas
+// call PublishDue at once, so the caller may announce what it returns.
+//
+// A publisher that dies part-way leaves its claim; after PublishLease the
+// next PublishDue takes the issue over and completes it (the manifest is
+// all-or-nothing, so readers see the whole issue or none of it meanwhile).
+// Errors of single issues are joined and returned with the keys that did
+// complete; calling again retries them.
+func (a *Archive) PublishDue(ctx context.Context, now time.Time) ([]gazette.IssueKey, error) {
+	keys, err := a.scheduledKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("archive: publish due: %w", err)
+	}
+	var done []gazette.IssueKey
+	var errs []error
+	for _, k := range keys {
+		ok, err := a.publishDue(ctx, k, now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("archive: publish due %s: %w", k, err))
+		}
+		if ok {
+			done = append(done, k)
+		}
+	}
+	return done, errors.Join(errs...)
+}
+
+// publishDue publishes one scheduled issue if due; it reports whether this
+// call completed it.
+func (a *Archive) publishDue(ctx context.Context, key gazette.IssueKey, now time.Time) (bool, error) {
+	s, etag, err := a.schedule(ctx, key)
+	if errors.Is(err, gazette.ErrNotFound) {
+		return false, nil // completed or cancelled meanwhile
+	}
+	if err != nil {
+		return false, err
+	}
+	if s.Manifest.Issue.Published.After(now) {
+		return false, nil
+	}
+	if s.State == statePublishing && now.Sub(s.ClaimedAt) < PublishLease {
+		return false, nil // another publisher is at it
+	}
+	s.State, s.ClaimedAt = statePublishing, now
+	if etag, err = a.putSchedule(ctx, s, etag); errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
+		return false, nil // another publisher claimed it first
+	} else if err != nil {
+		return false, fmt.Errorf("claim: %w", err)
+	}
+
+	m := &s.Manifest
+	raw, err := encode(m)
+	if err != nil {
+		return false, err
+	}
+	_, err = a.blobs.Put(ctx, manifestKey(key), bytes.NewReader(raw), int64(len(raw)),
+		gazette.PutOptions{IfAbsent: true, Immutable: true, ContentType: "application/json"})
+	switch {
+	case errors.Is(err, gazette.ErrExist):
+		// A publisher that lost its claim got this far: the same manifest
+		// is a success; another is an issue published under this number
+		// by other means, which is left for an editor to sort out.
+		existing, rerr := a.manifest(ctx, key)
+		if rerr != nil {
+			return false, rerr
+		}
+		if _, err := sameIssue(existing, raw, key); err != nil {
+			return false, err
+		}
+	case err != nil:
+		return false, fmt.Errorf("commit manifest: %w", err)
+	default:
+		a.log.InfoContext(ctx, "scheduled issue published", "issue", key.String(), "documents", len(m.Documents))
+	}
+
+	docs := make([]gazette.Document, len(m.Documents))
+	for i, ref := range m.Documents {
+		if err := a.readJSON(ctx, ref.Key, ref.SHA256, &docs[i]); err != nil {
+			return false, fmt.Errorf("read %s: %w", ref.ID, err)
+		}
+	}
+	if err := a.indexIssue(ctx, m, docs); err != nil {
+		return false, err
+	}
+	// Only the holder of the latest claim removes the schedule, so exactly
+	// one publisher reports the issue as completed.
+	if err := a.blobs.Delete(ctx, scheduleKey(key), etag); errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("remove schedule: %w", err)
+	}
+	return true, nil
+}
