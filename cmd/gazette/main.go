@@ -33,10 +33,13 @@ func commands() []command {
 		{"serve", "run the HTTP server: reader, API, /healthz and /readyz", runServe},
 		{"extract", "read one gazette PDF and print its issue, documents and metadata as JSON", runExtract},
 		{"ingest", "ingest PDFs (files and directories): extract, split and publish each issue", runIngest},
+		{"user", "manage editor accounts: add NAME --role R, passwd NAME, disable|enable NAME, list", runUser},
 		{"search", "search the archive: words, \"phrases\", -exclusions, 文号, filters", runSearch},
 		{"reindex", "rebuild the search index from storage, or --check and repair drift", runReindex},
 		{"eval-search", "measure search relevance: STARD questions over the laws, hand-written gazette queries", runEvalSearch},
 		{"bench-search", "measure search speed: indexing rate, index size, latency at 1 and 16 clients", runBenchSearch},
+		{"eval-ingest", "measure ingest accuracy: text, document boundaries, metadata over generated issues and the real PDFs", runEvalIngest},
+		{"bench-ingest", "measure ingest speed: pages/s on one core and all cores beside pdftotext, cost per page by file size, worker memory, OCR", runBenchIngest},
 		{"docnum", "parse and normalise document numbers (发文字号), one JSON object per input", runDocnum},
 		{"version", "print the version", runVersion},
 	}

@@ -1,0 +1,223 @@
+package editorial
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest"
+)
+
+// Errors of the service, beside the gazette sentinels it also returns
+// (gazette.ErrNotFound, ErrConflict, ErrInvalid). Callers test with errors.Is.
+var (
+	// ErrUnauthenticated reports a missing, unknown, expired or revoked
+	// session or token, or a failed sign-in. It never says which part of a
+	// sign-in was wrong.
+	ErrUnauthenticated = errors.New("editorial: not signed in or wrong credentials")
+	// ErrForbidden reports an actor whose role does not allow the action.
+	ErrForbidden = errors.New("editorial: forbidden")
+	// ErrLocked reports sign-in refused because the account or the client
+	// address failed too often; it is refused whatever the password.
+	ErrLocked = errors.New("editorial: sign-in temporarily locked after repeated failures")
+	// ErrState reports an action the draft's state does not allow (approving
+	// a draft not submitted, editing a scheduled one...). It wraps
+	// gazette.ErrInvalid.
+	ErrState = fmt.Errorf("editorial: not allowed in the draft's state: %w", gazette.ErrInvalid)
+)
+
+// Blobs is the part of object storage the service uses; archive.Blobs
+// satisfies it. The contracts are archive.Blobs': Put fails with
+// gazette.ErrExist (IfAbsent), gazette.ErrConflict (IfMatch differs),
+// gazette.ErrNotFound (IfMatch on an absent key); Open and Delete with
+// gazette.ErrNotFound. Implementations must be safe for concurrent use by
+// several processes.
+type Blobs interface {
+	Put(ctx context.Context, key string, r io.Reader, size int64, opts gazette.PutOptions) (gazette.ObjectInfo, error)
+	Open(ctx context.Context, key string) (io.ReadSeekCloser, gazette.ObjectInfo, error)
+	List(ctx context.Context, prefix string) ([]gazette.ObjectInfo, error)
+	Delete(ctx context.Context, key string, ifMatch string) error
+}
+
+// Archive is what drafting needs from the archive of record. Methods must be
+// safe for concurrent use.
+type Archive interface {
+	// Latest returns the most recently published issue; gazette.ErrNotFound
+	// when nothing is published.
+	Latest(ctx context.Context) (*gazette.Issue, error)
+	// Scheduled lists the issues scheduled for publication and not yet
+	// public, in any order; empty when there are none.
+	Scheduled(ctx context.Context) ([]gazette.Issue, error)
+	// Schedule hands an approved issue to the archive, to become public
+	// whole at issue.Published. Scheduling the same issue with the same
+	// content again succeeds (a retry after a crash); a different issue
+	// with the same year and number fails with gazette.ErrExist.
+	Schedule(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error
+	// Issue returns a published, publicly visible issue;
+	// gazette.ErrNotFound before its release.
+	Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error)
+}
+
+// SplitFunc runs the ingest pipeline on a PDF file: it splits the issue into
+// documents and extracts their metadata.
+type SplitFunc func(ctx context.Context, pdfPath string) (*ingest.Result, error)
+
+// Config configures a Service. Blobs is required; zero durations and limits
+// take the defaults named beside them.
+type Config struct {
+	Blobs Blobs
+	// Archive and Split are needed by drafts only; the methods that need
+	// them fail when they are nil (the user command needs neither).
+	Archive Archive
+	Split   SplitFunc
+	// Gazette is the gazette's name for new drafts (福建省人民政府公报);
+	// the latest issue's name is used when empty.
+	Gazette string
+	Log     *slog.Logger     // nil discards
+	Now     func() time.Time // nil: time.Now
+	// TempDir holds uploaded PDFs while the pipeline reads them; "" is the
+	// system default.
+	TempDir string
+
+	Argon Argon2Params // zero: DefaultArgon2
+
+	SessionIdle time.Duration // DefaultSessionIdle
+	SessionMax  time.Duration // DefaultSessionMax
+	// MaxFailures consecutive failed sign-ins lock an account for Lockout.
+	MaxFailures int           // DefaultMaxFailures
+	Lockout     time.Duration // DefaultLockout
+	// AddrMaxFailures failed sign-ins from one client address within
+	// AddrWindow refuse further sign-ins from it until the window ends.
+	// Counted in memory, per replica.
+	AddrMaxFailures int           // DefaultAddrMaxFailures
+	AddrWindow      time.Duration // DefaultAddrWindow
+	// MaxPDFBytes bounds an uploaded print PDF.
+	MaxPDFBytes int64 // DefaultMaxPDFBytes
+}
+
+// Defaults of Config.
+const (
+	DefaultSessionIdle     = 30 * time.Minute
+	DefaultSessionMax      = 12 * time.Hour
+	DefaultMaxFailures     = 5
+	DefaultLockout         = 15 * time.Minute
+	DefaultAddrMaxFailures = 20
+	DefaultAddrWindow      = 15 * time.Minute
+	DefaultMaxPDFBytes     = 512 << 20
+)
+
+// Service is the editorial service. It is safe for concurrent use, also by
+// several replicas sharing one storage.
+type Service struct {
+	cfg    Config
+	blobs  Blobs
+	log    *slog.Logger
+	now    func() time.Time
+	hashes chan struct{} // bounds concurrent argon2 hashes (memory)
+	addrs  *addrLimiter
+	// auditSeq numbers this replica's audit entries.
+	auditSeq atomic.Uint64
+}
+
+// New returns a Service over cfg. It fails with gazette.ErrInvalid for a
+// configuration it cannot use.
+func New(cfg Config) (*Service, error) {
+	if cfg.Blobs == nil {
+		return nil, fmt.Errorf("editorial: no storage configured: %w", gazette.ErrInvalid)
+	}
+	if cfg.Argon == (Argon2Params{}) {
+		cfg.Argon = DefaultArgon2
+	}
+	if err := cfg.Argon.check(); err != nil {
+		return nil, fmt.Errorf("editorial: %w", err)
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.SessionIdle, DefaultSessionIdle)
+	def(&cfg.SessionMax, DefaultSessionMax)
+	def(&cfg.Lockout, DefaultLockout)
+	def(&cfg.AddrWindow, DefaultAddrWindow)
+	if cfg.MaxFailures <= 0 {
+		cfg.MaxFailures = DefaultMaxFailures
+	}
+	if cfg.AddrMaxFailures <= 0 {
+		cfg.AddrMaxFailures = DefaultAddrMaxFailures
+	}
+	if cfg.MaxPDFBytes <= 0 {
+		cfg.MaxPDFBytes = DefaultMaxPDFBytes
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{
+		cfg:    cfg,
+		blobs:  cfg.Blobs,
+		log:    cfg.Log,
+		now:    cfg.Now,
+		hashes: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		addrs:  newAddrLimiter(),
+	}, nil
+}
+
+// Storage layout, all under one prefix.
+const (
+	prefix         = "editorial/"
+	usersPrefix    = prefix + "users/"
+	lockoutPrefix  = prefix + "lockout/"
+	sessionsPrefix = prefix + "sessions/"
+	tokensPrefix   = prefix + "tokens/"
+	draftsPrefix   = prefix + "drafts/"
+	auditPrefix    = prefix + "audit/"
+)
+
+// maxRecordBytes bounds a JSON record read back from storage; drafts carry
+// the full text of every document, so it is generous.
+const maxRecordBytes = 256 << 20
+
+// getJSON reads the record at key into v and returns its ETag.
+func (s *Service) getJSON(ctx context.Context, key string, v any) (string, error) {
+	rc, info, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	raw, err := io.ReadAll(io.LimitReader(rc, maxRecordBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", key, err)
+	}
+	if len(raw) > maxRecordBytes {
+		return "", fmt.Errorf("read %s: larger than %d bytes: %w", key, maxRecordBytes, gazette.ErrCorrupt)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return "", fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
+	}
+	return info.ETag, nil
+}
+
+// putJSON writes v at key under opts and returns the new ETag.
+func (s *Service) putJSON(ctx context.Context, key string, v any, opts gazette.PutOptions) (string, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode %s: %w", key, err)
+	}
+	opts.ContentType = "application/json"
+	info, err := s.blobs.Put(ctx, key, bytes.NewReader(raw), int64(len(raw)), opts)
+	if err != nil {
+		return "", err
+	}
+	return info.ETag, nil
+}

@@ -1,0 +1,191 @@
+package editorial
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest"
+)
+
+func TestMain(m *testing.M) { os.Exit(archivetest.MainWithMinIO(m)) }
+
+// backends returns the storage adapters every shared-state test runs on:
+// the in-memory fake, the local directory and a real MinIO.
+func backends() []struct {
+	name string
+	open func(t *testing.T) Blobs
+} {
+	return []struct {
+		name string
+		open func(t *testing.T) Blobs
+	}{
+		{"mem", func(t *testing.T) Blobs { return archivetest.NewMemBlobs() }},
+		{"fsblobs", func(t *testing.T) Blobs {
+			b, err := fsblobs.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { b.Close() })
+			return b
+		}},
+		{"s3blobs", func(t *testing.T) Blobs {
+			srv := archivetest.SharedMinIO(t)
+			var rnd [6]byte
+			rand.Read(rnd[:])
+			b, err := s3blobs.New(context.Background(), s3blobs.Config{
+				Endpoint: srv.Endpoint, Bucket: "editorial-" + hex.EncodeToString(rnd[:]),
+				AccessKey: srv.AccessKey, SecretKey: srv.SecretKey,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}},
+	}
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// cheapArgon keeps tests fast; the default parameters are measured by
+// BenchmarkArgon2Default.
+var cheapArgon = Argon2Params{Memory: 64, Time: 1, Threads: 1}
+
+type fixture struct {
+	svc   *Service
+	blobs Blobs
+	clock *clock
+	arch  *fakeArchive
+	admin Actor
+}
+
+func newFixture(t *testing.T, blobs Blobs, tune func(*Config)) *fixture {
+	t.Helper()
+	f := &fixture{blobs: blobs, clock: &clock{t: time.Date(2024, 3, 1, 9, 0, 0, 0, cst)}, arch: newFakeArchive()}
+	cfg := Config{Blobs: blobs, Archive: f.arch, Split: fakeSplit, Gazette: "福建省人民政府公报", Now: f.clock.Now, Argon: cheapArgon, TempDir: t.TempDir()}
+	if tune != nil {
+		tune(&cfg)
+	}
+	svc, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc = svc
+	f.admin = CommandLine("tester")
+	return f
+}
+
+const goodPassword = "correct horse battery"
+
+// user creates an account and signs it in, returning its actor and session.
+func (f *fixture) user(t *testing.T, name string, role Role) *Session {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.svc.AddUser(ctx, f.admin, name, role, goodPassword); err != nil {
+		t.Fatalf("add %s: %v", name, err)
+	}
+	s, err := f.svc.SignIn(ctx, name, goodPassword, "192.0.2.1", "")
+	if err != nil {
+		t.Fatalf("sign in %s: %v", name, err)
+	}
+	return s
+}
+
+// fakeArchive plays the archive: a latest issue, scheduled issues, and the
+// clock deciding what is public.
+type fakeArchive struct {
+	mu        sync.Mutex
+	latest    *gazette.Issue
+	scheduled []gazette.Issue
+	calls     int
+	pdfBytes  []byte
+	docs      []gazette.Document
+	public    map[gazette.IssueKey]bool
+}
+
+func newFakeArchive() *fakeArchive { return &fakeArchive{public: map[gazette.IssueKey]bool{}} }
+
+func (a *fakeArchive) Latest(ctx context.Context) (*gazette.Issue, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.latest == nil {
+		return nil, fmt.Errorf("fake: %w", gazette.ErrNotFound)
+	}
+	is := *a.latest
+	return &is, nil
+}
+
+func (a *fakeArchive) Scheduled(ctx context.Context) ([]gazette.Issue, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]gazette.Issue(nil), a.scheduled...), nil
+}
+
+func (a *fakeArchive) Schedule(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error {
+	raw, err := io.ReadAll(pdf)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.calls++
+	a.scheduled = append(a.scheduled, issue)
+	a.pdfBytes, a.docs = raw, docs
+	return nil
+}
+
+func (a *fakeArchive) Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.public[key] {
+		return nil, fmt.Errorf("fake: %w", gazette.ErrNotFound)
+	}
+	return &gazette.Issue{IssueKey: key}, nil
+}
+
+// testPDF is not a real PDF: fakeSplit never parses it.
+var testPDF = []byte("%PDF-1.4\n% test issue\n%%EOF\n")
+
+// fakeSplit stands in for the ingest pipeline: a cover and two documents.
+func fakeSplit(ctx context.Context, path string) (*ingest.Result, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if string(raw[:5]) != "%PDF-" {
+		return nil, fmt.Errorf("fake split: not the spooled PDF")
+	}
+	date := gazette.Date{Year: 2024, Month: 3, Day: 5}
+	return &ingest.Result{
+		Issue: ingest.IssueMeta{Gazette: "福建省人民政府公报", Year: 2024, Number: 7, TotalNumber: 1234, Date: date},
+		Documents: []ingest.Document{
+			{Title: "福建省人民政府关于印发某某办法的通知", DocNumber: "闽政〔2024〕3号", Kind: gazette.KindNormative,
+				Authorities: []string{"福建省人民政府"}, Signed: gazette.Date{Year: 2024, Month: 2, Day: 20}, PageStart: 1, PageEnd: 3,
+				Text: "各市、县（区）人民政府：\n现将《某某办法》印发给你们，请认真贯彻执行。"},
+			{Title: "福建省人民政府关于某某同志任职的通知", Kind: gazette.KindAppointment,
+				Authorities: []string{"福建省人民政府"}, PageStart: 4, PageEnd: 4, Text: "任命某某为某某厅厅长。"},
+		},
+		Pages: make([]ingest.PageReport, 4),
+	}, nil
+}

@@ -1,0 +1,511 @@
+package ingesteval
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/typeset"
+	"github.com/gazette-archive/gazette/ingest/typeset/ttf"
+)
+
+// WorkerRun is what the extraction worker reports for one file.
+type WorkerRun struct {
+	Pages   int
+	PeakRSS int64 // the child's peak resident memory, bytes
+}
+
+// WorkerRunner runs the extraction worker (the child process that decodes
+// the text layer) on one file.
+type WorkerRunner func(ctx context.Context, path string) (WorkerRun, error)
+
+// OCRReader reads page n (1-based) of a PDF by OCR, as the OCR stage does.
+type OCRReader func(ctx context.Context, path string, n int) (page.Page, error)
+
+// Targets of the benchmark.
+const (
+	TargetVsPdftotext = 0.8       // pages per second per core, ÷ pdftotext's
+	TargetScaling     = 1.2       // cost per page, 1,000-page file ÷ 50-page file
+	TargetWorkerRSS   = 512 << 20 // the worker's peak memory on the 1,000-page file
+)
+
+// BenchConfig configures RunBench. Pipeline or Pages is required; the
+// others are measured when set.
+type BenchConfig struct {
+	Pipeline Pipeline
+	// Pages is the extraction stage alone, timed beside the pipeline to
+	// show where the time goes.
+	Pages  PageReader
+	Worker WorkerRunner
+	OCR    OCRReader
+	// NoOCR says why OCR is not measured when OCR is nil.
+	NoOCR string
+	// OCRDPI is the resolution OCR renders at, for the report.
+	OCRDPI int
+	// ScanDPI is the resolution of the scan generated for OCR; 0 means
+	// 200, a usual one for archive scanning.
+	ScanDPI int
+	// Pdftotext is poppler's pdftotext; "" looks it up on the PATH, and
+	// without it the comparison is left out.
+	Pdftotext string
+	// Files text-based files of at least FilePages pages each (encodings
+	// in turn) make the speed runs; FilePages and LargePages are the
+	// small and large file of the scaling run. OCRPages body pages of a
+	// generated scan are read by OCR.
+	Files, FilePages, LargePages, OCRPages int
+	// Workers is the files read at once on all cores; 0 means the number
+	// of CPUs.
+	Workers int
+	Seed    uint64
+	// WorkDir keeps the generated files; "" means a temporary directory,
+	// removed afterwards.
+	WorkDir  string
+	Out      io.Writer
+	Progress func(what string, done, total int)
+}
+
+// Speed is one reader's run over the files.
+type Speed struct {
+	Reader  string // pipeline, extraction, pdftotext
+	Mode    string // one core, all cores
+	Files   int
+	Pages   int
+	Wall    time.Duration
+	CPU     time.Duration // this process and its children, user and system; 0 if unknown
+	Errors  int
+	FirstEr error
+}
+
+// PagesPerSecond is pages over wall-clock seconds.
+func (s Speed) PagesPerSecond() float64 { return float64(s.Pages) / max(s.Wall.Seconds(), 1e-9) }
+
+// PagesPerCPUSecond is pages over CPU seconds; 0 if CPU time is unknown.
+func (s Speed) PagesPerCPUSecond() float64 {
+	if s.CPU <= 0 {
+		return 0
+	}
+	return float64(s.Pages) / s.CPU.Seconds()
+}
+
+// Scaling is one reader's cost per page on a small and a large file.
+type Scaling struct {
+	Reader       string
+	Small, Large Speed
+}
+
+// BenchReport is everything RunBench measured.
+type BenchReport struct {
+	Pinned  string // how "one core" was enforced
+	Speeds  []Speed
+	Scaling []Scaling
+	// WorkerRSS is the worker's peak memory on the large file; -1 if not
+	// measured, WorkerErr why.
+	WorkerRSS   int64
+	WorkerPages int
+	WorkerErr   error
+	OCR         Speed // Pages 0 when not measured
+	OCRNote     string
+	Notes       []string
+}
+
+// reader is something timed: it reads a file and says how many pages.
+type reader struct {
+	name string
+	read func(ctx context.Context, path string) (int, error)
+}
+
+// RunBench generates the files, times every reader on them and prints the
+// report to cfg.Out.
+func RunBench(ctx context.Context, cfg BenchConfig) (BenchReport, error) {
+	rep := BenchReport{WorkerRSS: -1}
+	if cfg.Pipeline == nil && cfg.Pages == nil {
+		return rep, errors.New("ingesteval: bench: nothing to measure (no pipeline, no page reader)")
+	}
+	if cfg.Files < 1 || cfg.FilePages < 1 || cfg.LargePages < cfg.FilePages || cfg.OCRPages < 0 {
+		return rep, fmt.Errorf("ingesteval: bench: %d files of %d pages, large %d, OCR %d: want at least one file, a large file no smaller than the small one",
+			cfg.Files, cfg.FilePages, cfg.LargePages, cfg.OCRPages)
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	dir, cleanup, err := workDir(cfg.WorkDir, "gazette-bench-ingest-")
+	if err != nil {
+		return rep, err
+	}
+	defer cleanup()
+	progress := func(what string, done, total int) {
+		if cfg.Progress != nil {
+			cfg.Progress(what, done, total)
+		}
+	}
+	font, err := typeset.LoadFont()
+	if err != nil {
+		return rep, fmt.Errorf("ingesteval: bench: %w", err)
+	}
+
+	// The files, in the text encodings in turn.
+	var files []string
+	pagesOf := map[string]int{}
+	for i := range cfg.Files {
+		enc := TextEncodings[i%len(TextEncodings)]
+		path := filepath.Join(dir, fmt.Sprintf("bench-%02d-%s.pdf", i+1, enc))
+		tr, err := writeIssue(ctx, path, typeset.Options{Seed: cfg.Seed + uint64(i), Encoding: enc, MinPages: cfg.FilePages, FakeBold: i%2 == 1, Font: font})
+		if err != nil {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s not generated: %v", enc, err))
+			continue
+		}
+		files = append(files, path)
+		pagesOf[path] = len(tr.Pages)
+		progress("generating", i+1, cfg.Files)
+	}
+	if len(files) == 0 {
+		return rep, fmt.Errorf("ingesteval: bench: no file generated: %v", rep.Notes)
+	}
+	small := filepath.Join(dir, "scaling-small.pdf")
+	large := filepath.Join(dir, "scaling-large.pdf")
+	for _, f := range []struct {
+		path  string
+		pages int
+	}{{small, cfg.FilePages}, {large, cfg.LargePages}} {
+		// From one document up, so the page count lands near MinPages.
+		tr, err := writeIssue(ctx, f.path, typeset.Options{Seed: cfg.Seed, Encoding: typeset.IdentityH, Documents: 1, MinPages: f.pages, Font: font})
+		if err != nil {
+			return rep, fmt.Errorf("ingesteval: bench: %w", err)
+		}
+		pagesOf[f.path] = len(tr.Pages)
+	}
+
+	var readers []reader
+	if cfg.Pipeline != nil {
+		readers = append(readers, reader{"pipeline", func(ctx context.Context, path string) (int, error) {
+			res, err := cfg.Pipeline(ctx, path)
+			if err != nil {
+				return 0, err
+			}
+			if len(res.Review) > 0 {
+				return len(res.Pages), fmt.Errorf("needs review: %v", res.Review)
+			}
+			return len(res.Pages), nil
+		}})
+	}
+	if cfg.Pages != nil {
+		readers = append(readers, reader{"extraction", func(ctx context.Context, path string) (int, error) {
+			ps, err := cfg.Pages(ctx, path)
+			return len(ps), err
+		}})
+	}
+	pdftotext, err := exec.LookPath(cmp.Or(cfg.Pdftotext, "pdftotext"))
+	if err == nil {
+		readers = append(readers, reader{"pdftotext", func(ctx context.Context, path string) (int, error) {
+			var stderr bytes.Buffer
+			cmd := exec.CommandContext(ctx, pdftotext, "-enc", "UTF-8", path, "-")
+			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+			if err := cmd.Run(); err != nil {
+				return 0, fmt.Errorf("pdftotext: %w: %.200s", err, stderr.String())
+			}
+			return pagesOf[path], nil
+		}})
+	} else {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("no comparison with pdftotext (install poppler-utils): %v", err))
+	}
+
+	// One unmeasured pass over the first file warms the page cache and
+	// the binary every reader starts.
+	for _, r := range readers {
+		if _, err := r.read(ctx, files[0]); err != nil && ctx.Err() != nil {
+			return rep, ctx.Err()
+		}
+	}
+	unpin, how, err := pinOneCPU()
+	if err != nil {
+		rep.Notes = append(rep.Notes, "one core not enforced: "+err.Error())
+		how = "not enforced"
+	}
+	rep.Pinned = how
+	for _, r := range readers {
+		rep.Speeds = append(rep.Speeds, timeFiles(ctx, r, files, pagesOf, 1, "one core"))
+		progress("one core", len(rep.Speeds), len(readers))
+	}
+	for _, r := range readers {
+		if r.name == "pdftotext" {
+			continue
+		}
+		sc := Scaling{Reader: r.name}
+		// The cheapest of several runs of each: the first run of a file
+		// pays for what is cold, and other work on the machine only ever
+		// adds. The small file gets one run more, so leftover noise
+		// favours it: the comparison is fair to the small file.
+		sc.Small = bestOf(ctx, 3, r, small, pagesOf)
+		sc.Large = bestOf(ctx, 2, r, large, pagesOf)
+		rep.Scaling = append(rep.Scaling, sc)
+		progress("scaling", len(rep.Scaling), len(readers))
+	}
+	if unpin != nil {
+		unpin()
+	}
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
+	for _, r := range readers {
+		rep.Speeds = append(rep.Speeds, timeFiles(ctx, r, files, pagesOf, workers, fmt.Sprintf("all cores (%d at once)", workers)))
+	}
+
+	if cfg.Worker != nil {
+		wr, err := cfg.Worker(ctx, large)
+		rep.WorkerRSS, rep.WorkerPages, rep.WorkerErr = wr.PeakRSS, wr.Pages, err
+	}
+	if cfg.OCR != nil && cfg.OCRPages > 0 {
+		rep.OCR, rep.OCRNote = benchOCR(ctx, cfg, dir, font, workers)
+	}
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
+	printBench(cfg, rep, pagesOf[small], pagesOf[large])
+	return rep, nil
+}
+
+// timeFiles runs r over files, workers at a time, and times it.
+func timeFiles(ctx context.Context, r reader, files []string, pagesOf map[string]int, workers int, mode string) Speed {
+	s := Speed{Reader: r.name, Mode: mode, Files: len(files)}
+	var mu sync.Mutex
+	cpu0, cpuErr := cpuTime()
+	start := time.Now()
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for _, f := range files {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			n, err := r.read(ctx, f)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				s.Errors++
+				if s.FirstEr == nil {
+					s.FirstEr = fmt.Errorf("%s: %w", filepath.Base(f), err)
+				}
+			}
+			if n != pagesOf[f] && err == nil {
+				s.Errors++
+				if s.FirstEr == nil {
+					s.FirstEr = fmt.Errorf("%s: %d pages read of %d", filepath.Base(f), n, pagesOf[f])
+				}
+			}
+			s.Pages += pagesOf[f]
+		})
+	}
+	wg.Wait()
+	s.Wall = time.Since(start)
+	if cpu1, err := cpuTime(); err == nil && cpuErr == nil {
+		s.CPU = cpu1 - cpu0
+	}
+	return s
+}
+
+// bestOf times n runs of r over one file, one core, and keeps the one that
+// cost least CPU time (wall time where CPU time is unknown).
+func bestOf(ctx context.Context, n int, r reader, file string, pagesOf map[string]int) Speed {
+	var best Speed
+	errs, firstErr := 0, error(nil)
+	for i := range n {
+		s := timeFiles(ctx, r, []string{file}, pagesOf, 1, "one core")
+		errs += s.Errors
+		firstErr = cmp.Or(firstErr, s.FirstEr)
+		if i == 0 || s.CPU > 0 && s.CPU < best.CPU || s.CPU == 0 && s.Wall < best.Wall {
+			best = s
+		}
+	}
+	// A run that failed anywhere is reported, whichever run was fastest.
+	best.Errors, best.FirstEr = errs, firstErr
+	return best
+}
+
+// benchOCR generates a scan and reads its body pages by OCR on all cores.
+func benchOCR(ctx context.Context, cfg BenchConfig, dir string, font *ttf.Font, workers int) (Speed, string) {
+	path := filepath.Join(dir, "ocr-scan.pdf")
+	scanDPI := cmp.Or(cfg.ScanDPI, 200)
+	tr, err := writeIssue(ctx, path, typeset.Options{Seed: cfg.Seed, Encoding: typeset.Scan, Documents: 3, MinPages: cfg.OCRPages + 2, ScanDPI: scanDPI, Font: font})
+	if err != nil {
+		return Speed{}, fmt.Sprintf("no scan generated: %v", err)
+	}
+	var body []int
+	for _, p := range tr.Pages {
+		if p.Kind == "body" && len(body) < cfg.OCRPages {
+			body = append(body, p.Index)
+		}
+	}
+	s := Speed{Reader: "ocr", Mode: fmt.Sprintf("all cores (%d at once)", workers), Files: 1}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	cpu0, cpuErr := cpuTime()
+	start := time.Now()
+	for _, n := range body {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			_, err := cfg.OCR(ctx, path, n)
+			mu.Lock()
+			defer mu.Unlock()
+			s.Pages++
+			if err != nil {
+				s.Errors++
+				if s.FirstEr == nil {
+					s.FirstEr = err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	s.Wall = time.Since(start)
+	if cpu1, err := cpuTime(); err == nil && cpuErr == nil {
+		s.CPU = cpu1 - cpu0
+	}
+	return s, fmt.Sprintf("%d body pages of a generated scan (A4 rendered at %d dpi, degraded)", len(body), scanDPI)
+}
+
+func printBench(cfg BenchConfig, rep BenchReport, smallPages, largePages int) {
+	w := cfg.Out
+	fmt.Fprintln(w, "Ingest benchmark: generated text-based issues (encodings in turn), every reader on the same files in the same run")
+	fmt.Fprintf(w, "  one core: one file at a time, %s; all cores: files in parallel\n", rep.Pinned)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "reader\tmode\tfiles\tpages\twall\tpages/s\tCPU\tpages/CPU-s\tvs pdftotext\terrors\t")
+	base := map[string]Speed{}
+	for _, s := range rep.Speeds {
+		if s.Reader == "pdftotext" {
+			base[s.Mode] = s
+		}
+	}
+	for _, s := range rep.Speeds {
+		vs := "-"
+		if b, ok := base[s.Mode]; ok && s.Reader != "pdftotext" {
+			vs = fmt.Sprintf("%.2f×", s.PagesPerSecond()/b.PagesPerSecond())
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2fs\t%.1f\t%s\t%s\t%s\t%d\t\n", s.Reader, s.Mode, s.Files, s.Pages, s.Wall.Seconds(), s.PagesPerSecond(),
+			fmtCPU(s.CPU), fmtRate(s.PagesPerCPUSecond()), vs, s.Errors)
+	}
+	tw.Flush()
+	for _, s := range rep.Speeds {
+		if s.FirstEr != nil {
+			fmt.Fprintf(w, "  %s, %s: first error: %s\n", s.Reader, s.Mode, shorten(s.FirstEr.Error(), 300))
+		}
+	}
+	if b, ok := base["one core"]; ok {
+		for _, s := range rep.Speeds {
+			if s.Mode != "one core" || s.Reader == "pdftotext" {
+				continue
+			}
+			r := s.PagesPerSecond() / b.PagesPerSecond()
+			cpu := ""
+			if s.CPU > 0 && b.CPU > 0 {
+				cpu = fmt.Sprintf("; by CPU time %.2f×", s.PagesPerCPUSecond()/b.PagesPerCPUSecond())
+			}
+			fmt.Fprintf(w, "  %s per core: %.1f pages/s, %.2f× pdftotext's %.1f (target ≥ %.1f×): %s%s\n", s.Reader, s.PagesPerSecond(), r,
+				b.PagesPerSecond(), TargetVsPdftotext, verdict(r >= TargetVsPdftotext && s.Errors == 0), cpu)
+		}
+	}
+
+	fmt.Fprintf(w, "  cost per page, one core: a %d-page file (best of 3 runs) against a %d-page file (best of 2)\n", smallPages, largePages)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "reader\tsmall wall/page\tlarge wall/page\tratio\tsmall CPU/page\tlarge CPU/page\tratio\terrors\t")
+	for _, sc := range rep.Scaling {
+		perPage := func(d time.Duration, s Speed) time.Duration { return d / time.Duration(max(s.Pages, 1)) }
+		cpuRatio := "-"
+		if sc.Small.CPU > 0 && sc.Large.CPU > 0 {
+			cpuRatio = fmt.Sprintf("%.2f", float64(perPage(sc.Large.CPU, sc.Large))/float64(perPage(sc.Small.CPU, sc.Small)))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%d\t\n", sc.Reader, fmtMs(perPage(sc.Small.Wall, sc.Small)), fmtMs(perPage(sc.Large.Wall, sc.Large)),
+			float64(perPage(sc.Large.Wall, sc.Large))/float64(perPage(sc.Small.Wall, sc.Small)),
+			fmtMs(perPage(sc.Small.CPU, sc.Small)), fmtMs(perPage(sc.Large.CPU, sc.Large)), cpuRatio, sc.Small.Errors+sc.Large.Errors)
+	}
+	tw.Flush()
+	for _, sc := range rep.Scaling {
+		for _, s := range []Speed{sc.Small, sc.Large} {
+			if s.FirstEr != nil {
+				fmt.Fprintf(w, "  %s: first error: %s\n", sc.Reader, shorten(s.FirstEr.Error(), 300))
+			}
+		}
+		small, large := sc.Small.CPU, sc.Large.CPU
+		how := "CPU time"
+		if small <= 0 || large <= 0 {
+			small, large, how = sc.Small.Wall, sc.Large.Wall, "wall clock"
+		}
+		r := (float64(large) / float64(max(sc.Large.Pages, 1))) / (float64(small) / float64(max(sc.Small.Pages, 1)))
+		fmt.Fprintf(w, "  %s: a %d-page file costs %.2f× per page what a %d-page one does, by %s (target ≤ %.1f×): %s\n",
+			sc.Reader, sc.Large.Pages, r, sc.Small.Pages, how, TargetScaling, verdict(r <= TargetScaling && sc.Small.Errors+sc.Large.Errors == 0))
+	}
+
+	switch {
+	case cfg.Worker == nil:
+		fmt.Fprintln(w, "  worker peak memory: not measured (no worker runner)")
+	case rep.WorkerErr != nil:
+		fmt.Fprintf(w, "  worker peak memory on the %d-page file: %s after %d pages, and it failed: %v: NOT met\n", largePages, fmtMiB(rep.WorkerRSS), rep.WorkerPages, rep.WorkerErr)
+	default:
+		fmt.Fprintf(w, "  worker peak memory on the %d-page file (%d pages decoded): %s, the child's max RSS (target < %s): %s\n", largePages, rep.WorkerPages,
+			fmtMiB(rep.WorkerRSS), fmtMiB(TargetWorkerRSS), verdict(rep.WorkerRSS > 0 && rep.WorkerRSS < TargetWorkerRSS && rep.WorkerPages == largePages))
+	}
+	switch {
+	case cfg.OCR == nil && cfg.NoOCR != "":
+		fmt.Fprintf(w, "  OCR throughput: not measured: %s\n", cfg.NoOCR)
+	case cfg.OCR == nil || cfg.OCRPages == 0:
+		fmt.Fprintln(w, "  OCR throughput: not measured")
+	case rep.OCR.Pages == 0:
+		fmt.Fprintf(w, "  OCR throughput: not measured: %s\n", rep.OCRNote)
+	default:
+		o := rep.OCR
+		fmt.Fprintf(w, "  OCR throughput at %d dpi, %s: %.1f pages/minute (%d pages in %.1fs; %d errors) over %s\n",
+			cfg.OCRDPI, o.Mode, 60*o.PagesPerSecond(), o.Pages, o.Wall.Seconds(), o.Errors, rep.OCRNote)
+		if o.CPU > 0 {
+			// What the cores would do unshared: the wall clock above
+			// counts other work on a shared machine.
+			fmt.Fprintf(w, "  OCR by CPU time: %s a page (render and tesseract), %.1f pages/minute per core\n",
+				fmtCPU(o.CPU/time.Duration(max(o.Pages, 1))), 60*o.PagesPerCPUSecond())
+		}
+		if o.FirstEr != nil {
+			fmt.Fprintf(w, "  OCR first error: %s\n", shorten(o.FirstEr.Error(), 300))
+		}
+	}
+	fmt.Fprintf(w, "  (CPU is user+system time of this process and its children; on a shared machine it is steadier than wall time)\n\n")
+}
+
+func fmtCPU(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+func fmtRate(f float64) string {
+	if f <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", f)
+}
+
+func fmtMs(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+func fmtMiB(n int64) string {
+	if n < 0 {
+		return "unknown"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}

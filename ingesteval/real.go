@@ -1,0 +1,289 @@
+package ingesteval
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// ErrNoCorpus reports that the real PDFs are absent, as in a clone without
+// ../shared; callers skip rather than fail.
+var ErrNoCorpus = errors.New("ingesteval: corpus folder absent")
+
+// The references of a real PDF, in reference_text/, best first.
+const (
+	// RefGBK is poppler's output re-decoded from cp1252 to GBK, for files
+	// whose fonts declare WinAnsi but carry GBK bytes: approximately the
+	// text a reader sees.
+	RefGBK = ".gbk-decoded.txt"
+	// RefPoppler is poppler's `pdftotext -layout` output: a reference, not
+	// gold (it keeps running heads, pads with spaces, and reads some files
+	// wrongly itself).
+	RefPoppler = ".pdftotext.txt"
+)
+
+// RealConfig configures RunReal.
+type RealConfig struct {
+	Dir string // the folder of real PDFs, with reference_text/ inside
+	// Pattern picks the files of Dir to run (filepath.Match syntax); ""
+	// means every *.pdf.
+	Pattern  string
+	Pipeline Pipeline
+	Pages    PageReader // optional: scored against the reference too
+	Workers  int        // files read at once; 0 means the number of CPUs
+	Out      io.Writer
+	Progress func(what string, done, total int)
+}
+
+// Outcomes of a real file.
+const (
+	OutcomeText        = "text"
+	OutcomeNeedsReview = "needs review"
+	OutcomeFailed      = "failed"
+	// OutcomeSilent is text-less output with no reason given: what the
+	// pipeline must never do.
+	OutcomeSilent = "no text, no reason"
+)
+
+// RealScore is how the pipeline did on one real PDF.
+type RealScore struct {
+	File       string
+	Outcome    string
+	Reasons    []string // why it needs review, or the error
+	Pages      int
+	Documents  int
+	Extractors map[page.Extractor]int
+	Reference  string // RefGBK, RefPoppler, or "" for none
+	// DocText is the documents' text, PageText the page reader's, each
+	// against the reference (Texts is 0 when not measured).
+	DocText, PageText Chars
+	Elapsed           time.Duration
+}
+
+// RunReal runs every PDF directly in cfg.Dir through the pipeline (and the
+// page reader) and prints each file's outcome, pages, extractors and
+// character accuracy against its reference text. It returns ErrNoCorpus
+// (wrapped) when the folder is absent.
+func RunReal(ctx context.Context, cfg RealConfig) ([]RealScore, error) {
+	pattern := cmp.Or(cfg.Pattern, "*.pdf")
+	if strings.ContainsRune(pattern, filepath.Separator) {
+		return nil, fmt.Errorf("ingesteval: real files %q: a pattern of file names in %s, without a folder", pattern, cfg.Dir)
+	}
+	files, err := filepath.Glob(filepath.Join(cfg.Dir, pattern))
+	if err != nil {
+		return nil, fmt.Errorf("ingesteval: real files %q: %w", pattern, err)
+	}
+	if len(files) == 0 {
+		err = fmt.Errorf("no file matches %s", pattern)
+	}
+	if _, serr := os.Stat(cfg.Dir); serr != nil || err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrNoCorpus, cfg.Dir, errors.Join(serr, err))
+	}
+	slices.Sort(files)
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	out := make([]RealScore, len(files))
+	sem := make(chan struct{}, workers)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	for i, f := range files {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i] = scoreReal(ctx, cfg, f)
+			mu.Lock()
+			done++
+			if cfg.Progress != nil {
+				cfg.Progress("real PDFs", done, len(files))
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("ingesteval: %w", err)
+	}
+	printReal(cfg.Out, out, cfg.Pages != nil)
+	return out, nil
+}
+
+// scoreReal runs one real file.
+func scoreReal(ctx context.Context, cfg RealConfig, path string) RealScore {
+	s := RealScore{File: filepath.Base(path), Extractors: map[page.Extractor]int{}}
+	var ref string
+	base := strings.TrimSuffix(s.File, ".pdf")
+	for _, kind := range []string{RefGBK, RefPoppler} {
+		if b, err := os.ReadFile(filepath.Join(cfg.Dir, "reference_text", base+kind)); err == nil {
+			ref, s.Reference = string(b), kind
+			break
+		}
+	}
+	start := time.Now()
+	res, err := cfg.Pipeline(ctx, path)
+	s.Elapsed = time.Since(start)
+	if err == nil && res == nil {
+		err = errors.New("the pipeline returned no result")
+	}
+	switch {
+	case err != nil:
+		s.Outcome, s.Reasons = OutcomeFailed, []string{err.Error()}
+		res = &ingest.Result{}
+	case len(res.Review) > 0:
+		s.Outcome, s.Reasons = OutcomeNeedsReview, res.Review
+	case !hasText(res):
+		s.Outcome = OutcomeSilent
+	default:
+		s.Outcome = OutcomeText
+	}
+	s.Pages, s.Documents = len(res.Pages), len(res.Documents)
+	for _, p := range res.Pages {
+		s.Extractors[p.Extractor]++
+	}
+	if s.Reference == "" {
+		return s
+	}
+	var docs []string
+	for _, d := range res.Documents {
+		docs = append(docs, d.Text)
+	}
+	if err == nil {
+		s.DocText = CompareText(joinNonEmpty(docs...), ref)
+	}
+	if cfg.Pages != nil {
+		pages, perr := cfg.Pages(ctx, path)
+		if perr == nil {
+			var texts []string
+			for _, p := range pages {
+				texts = append(texts, p.PlainText())
+			}
+			s.PageText = CompareText(joinNonEmpty(texts...), ref)
+		}
+	}
+	return s
+}
+
+func hasText(res *ingest.Result) bool {
+	for _, d := range res.Documents {
+		if strings.TrimSpace(d.Text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func printReal(w io.Writer, scores []RealScore, pages bool) {
+	fmt.Fprintln(w, "Real PDFs (../shared/corpus/pdf): every file through the pipeline")
+	fmt.Fprintln(w, "  reference: *"+RefGBK+" where it exists (poppler's output re-decoded as GBK: approximate),")
+	fmt.Fprintln(w, "  else *"+RefPoppler+" (poppler's pdftotext -layout: a reference, NOT gold; it keeps running heads")
+	fmt.Fprintln(w, "  and its own reading order, so lower figures may be poppler's error or a layout difference).")
+	fmt.Fprintln(w, "  Compared NFKC-folded, without whitespace or leader runs; a U+FFFD in a reference (undecodable) matches anything.")
+	fmt.Fprintln(w, "  docs acc: the documents' text (running heads removed, unlike the reference); pages acc: the extraction stage's pages.")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "file\toutcome\tpages\tdocs\textractors\treference\tdocs acc\t"
+	if pages {
+		head += "pages acc\t"
+	}
+	fmt.Fprintln(tw, head+"time\t")
+	var doc, pg Chars
+	counts := map[string]int{}
+	for _, s := range scores {
+		counts[s.Outcome]++
+		ref := strings.TrimSuffix(strings.TrimPrefix(s.Reference, "."), ".txt")
+		if ref == "" {
+			ref = "none"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t", s.File, s.Outcome, s.Pages, s.Documents, fmtExtractors(s.Extractors), ref, fmtAcc(s.DocText))
+		if pages {
+			fmt.Fprintf(tw, "%s\t", fmtAcc(s.PageText))
+		}
+		fmt.Fprintf(tw, "%.1fs\t\n", s.Elapsed.Seconds())
+		doc, pg = doc.Add(s.DocText), pg.Add(s.PageText)
+	}
+	fmt.Fprintf(tw, "all\t\t\t\t\t\t%s\t", fmtAcc(doc))
+	if pages {
+		fmt.Fprintf(tw, "%s\t", fmtAcc(pg))
+	}
+	fmt.Fprintln(tw, "\t")
+	tw.Flush()
+	var parts []string
+	for _, o := range []string{OutcomeText, OutcomeNeedsReview, OutcomeFailed, OutcomeSilent} {
+		if counts[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", o, counts[o]))
+		}
+	}
+	fmt.Fprintf(w, "  outcomes: %s of %d files\n", strings.Join(parts, ", "), len(scores))
+	for _, s := range scores {
+		if len(s.Reasons) > 0 {
+			fmt.Fprintf(w, "  %s: %s: %s\n", s.File, s.Outcome, shorten(strings.Join(s.Reasons, "; "), 300))
+		}
+	}
+	if counts[OutcomeSilent] > 0 {
+		fmt.Fprintf(w, "  WRONG: %d files gave no text and no reason\n", counts[OutcomeSilent])
+	}
+	fmt.Fprintln(w)
+}
+
+// fmtExtractors prints page counts by extractor: text 5, ocr 1.
+func fmtExtractors(m map[page.Extractor]int) string {
+	var parts []string
+	for _, e := range []page.Extractor{page.Text, page.Poppler, page.OCR, page.None} {
+		if m[e] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", e, m[e]))
+		}
+	}
+	for e, n := range m {
+		if !slices.Contains([]page.Extractor{page.Text, page.Poppler, page.OCR, page.None}, e) {
+			parts = append(parts, fmt.Sprintf("%s %d", cmp.Or(string(e), "(unnamed)"), n))
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fmtAcc prints an accuracy as a percentage, "≤" when some text was too
+// far off to measure exactly, "-" when nothing was measured.
+func fmtAcc(c Chars) string {
+	if c.Texts == 0 || c.Ref == 0 {
+		return "-"
+	}
+	le := ""
+	if c.Capped > 0 {
+		le = "≤"
+	}
+	return fmt.Sprintf("%s%.2f%%", le, 100*c.Accuracy())
+}
+
+// shorten cuts s to n runes.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
