@@ -43,7 +43,15 @@ eval-docnum:
 # installs it). They print figures and are not gates.
 BENCH_DOCS ?= 100000
 
-.PHONY: eval-search bench-search bench-serve
+.PHONY: eval-search bench-search bench-serve eval-ingest bench-ingest
+
+# Ingest accuracy over generated issues in every encoding and scans, and the
+# real PDFs in ../shared/corpus/pdf; ingest speed beside poppler's pdftotext.
+eval-ingest:
+	$(GO) run ./cmd/gazette eval-ingest
+
+bench-ingest:
+	$(GO) run ./cmd/gazette bench-ingest
 
 # Reader and API under load from a second process (wrk): req/s and p50/p99
 # at 32 connections beside a static file of the same size.
