@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // The pipeline re-executes the test binary as its decoding child: serve
