@@ -280,18 +280,23 @@ func removeFurniture(pages []Page, src []page.Page) {
 
 // setOff reports whether line j is set in smaller type than its neighbour
 // in the body, or set apart from it by more than a line's usual space.
+// Lines on its own baseline are parts of the same printed line (a head
+// with the gazette's name on the left and the issue on the right), not
+// its neighbour.
 func setOff(lines []page.Line, j int) bool {
 	l := lines[j]
 	near, gap := -1, math.Inf(1)
 	var pitches []float64
 	for k, o := range lines {
-		if k == j {
+		if k == j || sameBaseline(l, o) {
 			continue
 		}
 		if d := math.Abs(o.Y - l.Y); d < gap {
 			near, gap = k, d
 		}
-		if k > 0 {
+		// The body's line pitch, without the line itself: its own gap
+		// would weigh on the measure on a page of few lines.
+		if k > 0 && k-1 != j && !sameBaseline(l, lines[k-1]) {
 			if d := o.Y - lines[k-1].Y; d > 0 {
 				pitches = append(pitches, d)
 			}
@@ -324,4 +329,19 @@ func lineKeys(s string, top bool) []string {
 		out = append(out, side+"prefix:"+string(r[:8]))
 	}
 	return out
+}
+
+// sameBaseline reports whether two lines sit on one baseline: within a
+// third of the larger type size, or within 3 points where sizes are not
+// known (OCR moves lines by a point or two; body lines are a dozen or more
+// apart).
+func sameBaseline(a, b page.Line) bool {
+	if a.Y <= 0 && b.Y <= 0 {
+		return false // no positions: nothing can be said
+	}
+	tol := 3.0
+	if s := max(a.Size, b.Size); s > 0 {
+		tol = s / 3
+	}
+	return math.Abs(a.Y-b.Y) <= tol
 }

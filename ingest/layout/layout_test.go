@@ -254,3 +254,76 @@ func at(s []string, i int) string {
 	}
 	return "(none)"
 }
+
+// TestCleanSplitHead removes a running head printed as two parts on one
+// baseline (the gazette's name on the left, the issue on the right) on the
+// even pages of a short issue, where each part repeats only twice and its
+// nearest line is its own other half.
+func TestCleanSplitHead(t *testing.T) {
+	body := []string{
+		"第八条　公共数据以共享为原则，不共享为例外。列为不予共享的，应当有",
+		"法律、法规或者国家有关规定作为依据。",
+		"第九条　公共数据开放分为无条件开放、有条件开放和不予开放三类。",
+	}
+	// mk builds a page: head parts at y 62 in headSize, body from bodyY.
+	mk := func(n int, heads []string, headSize, bodySize, bodyY, skew float64) page.Page {
+		p := page.Page{Number: n, Width: 595, Height: 842}
+		for k, h := range heads {
+			p.Lines = append(p.Lines, page.Line{Text: h, X: 88 + 370*float64(k), Y: 62 + skew*float64(k), W: 80, Size: headSize})
+		}
+		for k, b := range body {
+			p.Lines = append(p.Lines, page.Line{Text: b, X: 88, Y: bodyY + 21*float64(k), W: 420, Size: bodySize})
+		}
+		p.Lines = append(p.Lines, page.Line{Text: fmt.Sprintf("— %d —", n), X: 279, Y: 794, W: 37, Size: bodySize})
+		return p
+	}
+	tests := []struct {
+		name      string
+		even, odd []string
+		headSize  float64
+		bodyY     float64
+		skew      float64 // how far the right part sits below the left (OCR)
+		removed   bool
+	}{
+		{"name and issue, smaller type", []string{"临海市人民政府公报", "2017年第9期"}, []string{"市政府令"}, 9, 111, 0, true},
+		{"name and issue, no sizes, set apart", []string{"苍梧省人民政府公报", "2024年第7期"}, []string{"省政府文件"}, 0, 111, 0, true},
+		{"name and issue, no sizes, OCR skew", []string{"苍梧省人民政府公报", "2024年第7期"}, []string{"省政府文件"}, 0, 111, 2.5, true},
+		{"body type at body spacing is kept", []string{"各市、县（区）人民政府，", "省人民政府各部门："}, nil, 12, 83, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bodySize := 12.0
+			if tt.headSize == 0 {
+				bodySize = 0
+			}
+			var pages []page.Page
+			for n := 1; n <= 4; n++ {
+				heads := tt.odd
+				if n%2 == 0 {
+					heads = tt.even
+				}
+				pages = append(pages, mk(n, heads, tt.headSize, bodySize, tt.bodyY, tt.skew))
+			}
+			for _, p := range Clean(pages) {
+				if p.Number%2 != 0 {
+					continue
+				}
+				for _, h := range tt.even {
+					left := slicesContainsText(p.Lines, h)
+					if left == tt.removed {
+						t.Errorf("page %d: %q left in = %v, want %v", p.Number, h, left, !tt.removed)
+					}
+				}
+			}
+		})
+	}
+}
+
+func slicesContainsText(lines []page.Line, s string) bool {
+	for _, l := range lines {
+		if l.Text == s {
+			return true
+		}
+	}
+	return false
+}

@@ -10,6 +10,10 @@
 // its heading names), signed date (成文日期), effective date (自…起施行) and
 // expiry (有效期至…, 有效期N年).
 //
+// Quoted titles nest: 《云南省实施〈中华人民共和国国防教育法〉办法》, and the
+// doubled 《…《…》…》 some typesetters print, are one title (Quoted), so a
+// 令 yields the rule it promulgates, not the law that rule implements.
+//
 // Conventions, stated once here:
 //   - 自公布之日起施行, 自印发之日起施行, 自发布之日起施行 and 自即日起 take
 //     the signed date as the effective date: the document carries no other

@@ -110,11 +110,11 @@ type Document struct {
 const headLimit = 6
 
 var (
-	reKindSuffix = regexp.MustCompile(`(令|公告|通告|書函|书函|函|公示送達|公示送达|通知|通報|通报|決定|决定|批復|批复)$`)
-	reOrderNo    = regexp.MustCompile(`^[(（]?第\s*([0-9]{1,6}|[〇零一二三四五六七八九十百]{1,6})\s*[号號][)）]?$`)
-	reLabelled   = regexp.MustCompile(`^(?:主\s*旨|事\s*由|标\s*题|標\s*題)\s*[:：]\s*`)
-	rePromulgate = regexp.MustCompile(`《([^《》]{2,80})》[^。]{0,80}(?:公布|发布|發布|施行)`)
-	rePerson     = regexp.MustCompile(`^(?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長)\s*\p{Han}{2,4}$`)
+	reKindSuffix     = regexp.MustCompile(`(令|公告|通告|書函|书函|函|公示送達|公示送达|通知|通報|通报|決定|决定|批復|批复)$`)
+	reOrderNo        = regexp.MustCompile(`^[(（]?第\s*([0-9]{1,6}|[〇零一二三四五六七八九十百]{1,6})\s*[号號][)）]?$`)
+	reLabelled       = regexp.MustCompile(`^(?:主\s*旨|事\s*由|标\s*题|標\s*題)\s*[:：]\s*`)
+	rePromulgateVerb = regexp.MustCompile(`^[^。]{0,80}?(?:公布|发布|發布|施行)`)
+	rePerson         = regexp.MustCompile(`^(?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長)\s*\p{Han}{2,4}$`)
 )
 
 // Extract reads a document's metadata from its paragraphs. contentsTitle
@@ -152,7 +152,10 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		d.DocNumber = d.DocNumberRaw
 	}
 	bare := bareHeading(head)
-	promulgates := headEnd < len(paras) && rePromulgate.MatchString(paras[headEnd].Text)
+	promulgates := false
+	if headEnd < len(paras) {
+		_, promulgates = Promulgated(paras[headEnd].Text)
+	}
 	switch {
 	case bare && title != "" && !(order && promulgates):
 		// The page prints only authority and kind (經濟部公告): the
@@ -247,8 +250,8 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 		return head
 	}
 	first := strings.TrimSpace(paras[headEnd].Text)
-	if m := rePromulgate.FindStringSubmatch(first); m != nil && strings.HasSuffix(squeeze(head), "令") {
-		return m[1]
+	if rule, ok := Promulgated(first); ok && strings.HasSuffix(squeeze(head), "令") {
+		return rule
 	}
 	subject := reLabelled.ReplaceAllString(squeeze(first), "")
 	if i := strings.Index(subject, "。"); i >= 0 {
@@ -259,6 +262,24 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 		return head
 	}
 	return squeeze(head) + "：" + subject
+}
+
+// Promulgated returns the rule a 令's text promulgates: the title quoted
+// in 《…》已经…通过，现予公布，自…起施行, nested quotes included
+// (《云南省实施〈中华人民共和国国防教育法〉办法》).
+func Promulgated(text string) (string, bool) {
+	for _, q := range Quoted(text) {
+		if !strings.HasPrefix(text[q.Start:], "《") {
+			continue
+		}
+		if n := utf8.RuneCountInString(q.Text); n < 2 || n > 120 {
+			continue
+		}
+		if rePromulgateVerb.MatchString(text[q.End:]) {
+			return q.Text, true
+		}
+	}
+	return "", false
 }
 
 // headingAuthority takes the authority from a bare heading (經濟部公告 →
@@ -272,6 +293,11 @@ func headingAuthority(head, title string) []string {
 	}
 	for _, w := range []string{"关于", "關於"} {
 		if i := strings.Index(title, w); i > 0 {
+			// An authority's name quotes nothing: 云南省实施《最高人民法院
+			// 关于…》办法 names a rule, not its issuer.
+			if strings.ContainsAny(title[:i], "《》〈〉「」“”") {
+				return nil
+			}
 			return strings.Fields(title[:i])
 		}
 	}

@@ -182,6 +182,23 @@ func TestExtract(t *testing.T) {
 				Authorities: []string{"福建省人民政府"}, Signed: date(2019, 3, 5), Effective: date(2019, 5, 1)},
 		},
 		{
+			name: "order for a rule implementing a law, nested quotes",
+			body: paras("^云南省人民政府令", "^第270号", "《云南省实施〈中华人民共和国国防教育法〉办法》已经2017年5月17日省人民政府第125次常务会议通过，现予公布，自2017年8月1日起施行。", ">省长　阮成发", ">2017年5月25日", "^云南省实施《中华人民共和国国防教育法》办法", "第一条　全民国防教育使用统一的国防教育大纲。"),
+			want: Document{Title: "云南省实施〈中华人民共和国国防教育法〉办法", DocNumber: "云南省人民政府令第270号", DocNumberRaw: "云南省人民政府令第270号", Kind: gazette.KindRule,
+				Authorities: []string{"云南省人民政府"}, Signed: date(2017, 5, 25), Effective: date(2017, 8, 1)},
+		},
+		{
+			name: "order quoting with doubled book-title marks",
+			body: paras("^河南省人民政府令", "^第193号", "《河南省实施《志愿服务条例》办法》已经2022年7月5日省人民政府第127次常务会议通过，现予公布，自2022年9月1日起施行。", ">省长　王凯", ">二〇二二年七月十九日", "^河南省实施《志愿服务条例》办法"),
+			want: Document{Title: "河南省实施《志愿服务条例》办法", DocNumber: "河南省人民政府令第193号", DocNumberRaw: "河南省人民政府令第193号", Kind: gazette.KindRule,
+				Authorities: []string{"河南省人民政府"}, Signed: date(2022, 7, 19), Effective: date(2022, 9, 1)},
+		},
+		{
+			name: "a rule's title names no issuer before its 关于",
+			body: paras("^云南省实施《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》办法", "第一条　中级人民法院审理用人单位申请撤销终局裁决的案件，应当组成合议庭开庭审理。", "第十三条　本办法自2017年7月1日起施行。"),
+			want: Document{Title: "云南省实施《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》办法", Kind: gazette.KindNormative, Effective: date(2017, 7, 1)},
+		},
+		{
 			name:     "taiwan order with contents",
 			contents: "內政部令：修正「內政部移民署編制表」，自104年1月2日施行",
 			body:     paras("^內政部令", ">中華民國104年3月25日", ">台內移字第1040951642號", "修正「內政部移民署編制表」，自中華民國一百零四年一月二日施行。", ">部　　長　陳威仁"),
@@ -208,6 +225,73 @@ func TestExtract(t *testing.T) {
 	if d := Extract("", nil); d.Kind != gazette.KindOther || d.Title != "" {
 		t.Errorf("Extract of nothing = %+v", d)
 	}
+}
+
+func TestQuoted(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"plain", "现将《福建省促进就业若干措施》印发给你们", []string{"福建省促进就业若干措施"}},
+		{"nested angle marks", "《云南省实施〈中华人民共和国国防教育法〉办法》已经通过", []string{"云南省实施〈中华人民共和国国防教育法〉办法"}},
+		{"nested book-title marks", "《四川省实施《中华人民共和国预算法实施条例》办法》已经通过", []string{"四川省实施《中华人民共和国预算法实施条例》办法"}},
+		{"two in a row", "根据《中华人民共和国预算法》和《预算法实施条例》", []string{"中华人民共和国预算法", "预算法实施条例"}},
+		{"corner marks", "修正「內政部移民署編制表」，自104年1月2日施行", []string{"內政部移民署編制表"}},
+		{"unclosed outer mark", "《关于执行《中华人民共和国土地管理法》的意见", []string{"中华人民共和国土地管理法"}},
+		{"stray closing mark", "》各地要认真执行《通知》", []string{"通知"}},
+		{"none", "各地要切实抓好春耕生产各项工作。", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, q := range Quoted(tt.in) {
+				got = append(got, q.Text)
+				if q.Start < 0 || q.End > len(tt.in) || !strings.Contains(tt.in[q.Start:q.End], q.Text) {
+					t.Errorf("span [%d,%d) does not hold %q", q.Start, q.End, q.Text)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("Quoted(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPromulgated(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"order", "《福建省森林防火办法》已经2019年3月1日省人民政府第30次常务会议通过，现予公布，自2019年5月1日起施行。", "福建省森林防火办法", true},
+		{"nested", "《河南省实施《志愿服务条例》办法》已经2022年7月5日省人民政府第127次常务会议通过，现予公布，自2022年9月1日起施行。", "河南省实施《志愿服务条例》办法", true},
+		{"amendment", "《广东省人民政府关于修改〈广东省森林防火管理规定〉的决定》已经省人民政府常务会议通过，现予公布施行。", "广东省人民政府关于修改〈广东省森林防火管理规定〉的决定", true},
+		{"a quote in a sentence that promulgates nothing", "根据《中华人民共和国预算法》，制定本办法。", "", false},
+		{"verb in a later sentence", "依照《中华人民共和国森林法》。本办法自公布之日起施行。", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Promulgated(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("Promulgated(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func FuzzQuoted(f *testing.F) {
+	for _, s := range []string{"《a《b》c》", "《《》", "》《", "“「《》」”", "《云南省实施〈法〉办法》已经公布"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		last := -1
+		for _, q := range Quoted(s) {
+			if q.Start <= last || q.End > len(s) || q.Start >= q.End {
+				t.Fatalf("Quoted(%q): span [%d,%d) out of order or range", s, q.Start, q.End)
+			}
+			last = q.End - 1
+		}
+		Promulgated(s)
+	})
 }
 
 func FuzzParseIssue(f *testing.F) {
@@ -280,6 +364,39 @@ func TestGazetteName(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := GazetteName(tt.pages); got != tt.want {
 				t.Errorf("GazetteName = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsNumberAndDateLine(t *testing.T) {
+	long := strings.Repeat("各地各部门要高度重视，加强组织领导，", 4)
+	tests := []struct {
+		name         string
+		in           string
+		number, date bool
+	}{
+		{"regular", "闽政〔2019〕14号", true, false},
+		{"in brackets", "（川办函〔2015〕137号）", true, false},
+		{"order", "福建省人民政府令第208号", true, false},
+		{"ministry order with year", "中华人民共和国国家发展和改革委员会令2016年第62号", true, false},
+		{"taiwan", "院臺規字第1010128030號", true, false},
+		{"date", "2019年4月28日", false, true},
+		{"chinese date", "二〇一九年四月二十八日", false, true},
+		{"minguo date", "中華民國一百零四年十二月三十一日", false, true},
+		{"spaced date", "2019 年 4 月 28 日", false, true},
+		{"sentence with a number", "根据闽政〔2019〕14号文件精神，现就有关事项通知如下。", false, false},
+		{"sentence with a date", "本办法自2019年5月1日起施行。", false, false},
+		{"long paragraph ending in a number", long + "闽政〔2019〕14号", false, false},
+		{"long paragraph ending in a date", long + "2019年4月28日", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsDocNumberLine(tt.in); got != tt.number {
+				t.Errorf("IsDocNumberLine(%q) = %v, want %v", tt.in, got, tt.number)
+			}
+			if got := IsDateLine(tt.in); got != tt.date {
+				t.Errorf("IsDateLine(%q) = %v, want %v", tt.in, got, tt.date)
 			}
 		})
 	}

@@ -164,9 +164,37 @@ func covers(s string, start, end int) bool {
 	return n*3 <= utf8.RuneCountInString(s[start:end])
 }
 
+// Longest lines, in characters other than spaces and punctuation, that can
+// be a 文号 line or a date line: covers lets a line hold a third again of
+// its match, and no 文号 (院臺規字第1010128030號, …委员会令2016年第62号) or
+// date (中華民國一百零四年十二月三十一日) comes near these. The bound keeps
+// the patterns off body paragraphs, which are most of an issue's text.
+const (
+	maxNumberLine = 64
+	maxDateLine   = 40
+)
+
+// countable counts the characters covers weighs, stopping past limit.
+func countable(s string, limit int) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !strings.ContainsRune("()（）〔〕[]【】:：，,。.·—-", r) {
+			n++
+			if n > limit {
+				break
+			}
+		}
+	}
+	return n
+}
+
 // IsDocNumberLine reports whether s is a 文号 line: a document number and
 // little else (闽政〔2019〕14号, 〔2019〕… with its label, 台內地字第1010286048號).
 func IsDocNumberLine(s string) bool {
+	// Every form has a serial in digits or ends in 号.
+	if countable(s, maxNumberLine) > maxNumberLine || !strings.ContainsAny(s, "0123456789０１２３４５６７８９号號") {
+		return false
+	}
 	for _, d := range FindDocNumbers(s) {
 		if covers(s, d.Start, d.End) {
 			return true
@@ -177,10 +205,63 @@ func IsDocNumberLine(s string) bool {
 
 // IsDateLine reports whether s is a date line: a date and little else.
 func IsDateLine(s string) bool {
+	// Every form has 年 or digits.
+	if countable(s, maxDateLine) > maxDateLine || !strings.ContainsAny(s, "年0123456789０１２３４５６７８９") {
+		return false
+	}
 	for _, d := range FindDates(s) {
 		if covers(s, d.Start, d.End) {
 			return true
 		}
 	}
 	return false
+}
+
+// Quote is a quoted title found in text: the text between the outermost
+// marks, nested quotes kept (《云南省实施《中华人民共和国国防教育法》办法》
+// or 《…〈…〉…》 yields the whole rule's name, not the law it implements).
+type Quote struct {
+	Text       string
+	Start, End int // byte offsets of the marks in the searched text
+}
+
+// quotePairs are the marks that open and close a quoted title.
+var quotePairs = map[rune]rune{'《': '》', '「': '」', '“': '”'}
+
+// Quoted returns the outermost quoted titles in s in order. Marks of each
+// pair are matched by depth, so a title quoting another is one title; a
+// mark left unclosed is ignored and the quotes inside it still count.
+func Quoted(s string) []Quote {
+	type open struct {
+		mark rune
+		at   int
+	}
+	var stack []open
+	var spans []Quote
+	for i, r := range s {
+		if _, ok := quotePairs[r]; ok {
+			stack = append(stack, open{r, i})
+			continue
+		}
+		// The innermost open mark this one closes; marks left open
+		// above it (a stray 《) are dropped.
+		for k := len(stack) - 1; k >= 0; k-- {
+			if quotePairs[stack[k].mark] != r {
+				continue
+			}
+			start := stack[k].at + len(string(stack[k].mark))
+			spans = append(spans, Quote{Text: s[start:i], Start: stack[k].at, End: i + len(string(r))})
+			stack = stack[:k]
+			break
+		}
+	}
+	// Keep the outermost: a span inside another closed span is part of it.
+	var out []Quote
+	for _, q := range spans {
+		for len(out) > 0 && out[len(out)-1].Start >= q.Start {
+			out = out[:len(out)-1]
+		}
+		out = append(out, q)
+	}
+	return out
 }

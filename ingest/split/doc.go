@@ -10,7 +10,14 @@
 // Where there is no table of contents, or for entries it cannot confirm, it
 // finds document starts by their shape: a title line (关于…的通知, …令),
 // a 文号 or date line under it, a 令 heading, a section banner (【…】), and
-// the end of the previous document (its signature block and date).
+// the end of the previous document (its signature block and date). A
+// title quoted by the document before it (the rule a 令 promulgates, the
+// measures a notice issues, nested quotes included) is not a start.
+//
+// Its cost grows with the paragraphs, not their square: what each
+// paragraph is (a 文号 or date line, its folded text) is worked out once,
+// and a contents entry is looked for only on the pages next to the one it
+// names, or up to its first sure match where the pages print no numbers.
 //
 // It is pure computation over layout's pages: it imports ingest/layout,
 // ingest/page and gazette, and must not import os, net, archive or

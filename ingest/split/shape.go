@@ -27,8 +27,6 @@ var (
 	reAttachment = regexp.MustCompile(`^附\s*件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]?`)
 	// Trailing qualifiers after a title's kind word: （试行）, （草案）, （2019年修订）.
 	reQualifier = regexp.MustCompile(`[(（][^()（）]{1,12}[)）]$`)
-	// Quoted titles: 《…》 and 「…」.
-	reQuoted = regexp.MustCompile(`《([^《》]{2,80})》|「([^「」]{2,80})」|“([^“”]{2,80})”`)
 )
 
 // maxTitleRunes is the longest title paragraph taken for a document start.
@@ -48,14 +46,14 @@ func endsWithKind(s string) bool {
 
 // isOrderHeading reports whether paragraph i is a 令 heading.
 func (s *scanner) isOrderHeading(i int) bool {
-	t := strings.Join(strings.Fields(s.paras[i].Text), "")
-	if !reOrderHead.MatchString(t) || utf8.RuneCountInString(t) > 30 {
+	t := s.info[i].squeezed
+	if s.info[i].runes > 30 || !reOrderHead.MatchString(t) {
 		return false
 	}
 	if strings.Contains(t, "第") {
 		return true
 	}
-	return i+1 < len(s.paras) && reOrderNo.MatchString(strings.Join(strings.Fields(s.paras[i+1].Text), ""))
+	return i+1 < len(s.paras) && s.info[i+1].runes <= 12 && reOrderNo.MatchString(s.info[i+1].squeezed)
 }
 
 // shape marks banners and start-shaped paragraphs.
@@ -63,19 +61,30 @@ func (s *scanner) shape() {
 	n := len(s.paras)
 	s.banner = make([]string, n)
 	s.cand = make([]bool, n)
+	s.prevBanner = make([]int, n)
+	prev := -1
 	for i, p := range s.paras {
-		t := strings.Join(strings.Fields(p.Text), "")
+		s.prevBanner[i] = prev
+		t := s.info[i].squeezed
+		if s.info[i].runes > 24 {
+			continue // banners are short: spare the patterns the body
+		}
 		if m := reBanner.FindStringSubmatch(t); m != nil {
 			s.banner[i] = m[1]
 		} else if (p.Heading || p.Align == layout.AlignCentre) && isBannerWord(t, s.sections) {
 			s.banner[i] = t
 		}
+		if s.banner[i] != "" {
+			prev = i
+		}
 	}
 	quotes := map[string]bool{}
 	addQuotes := func(text string) {
-		for _, m := range reQuoted.FindAllStringSubmatch(text, -1) {
-			q := string(normal(m[1] + m[2] + m[3]))
-			if utf8.RuneCountInString(q) >= 4 {
+		for _, m := range meta.Quoted(text) {
+			// Outermost quotes: the rule 《云南省实施《…》办法》 names,
+			// not the law it implements.
+			q := string(normal(m.Text))
+			if n := utf8.RuneCountInString(q); n >= 4 && n <= 120 {
 				quotes[q] = true
 			}
 		}
@@ -104,9 +113,8 @@ func (s *scanner) shape() {
 // first line.
 func (s *scanner) looksLikeStart(i int) bool {
 	p := s.paras[i]
-	t := strings.Join(strings.Fields(p.Text), "")
-	runes := utf8.RuneCountInString(t)
-	if runes < 2 || runes > maxTitleRunes || meta.IsDocNumberLine(t) || meta.IsDateLine(t) {
+	t, runes := s.info[i].squeezed, s.info[i].runes
+	if runes < 2 || runes > maxTitleRunes || s.info[i].number || s.info[i].date {
 		return false
 	}
 	if s.isOrderHeading(i) {
@@ -125,11 +133,10 @@ func (s *scanner) looksLikeStart(i int) bool {
 // a few short paragraphs (a wrapped title, the 文号, the date).
 func (s *scanner) numberNear(i int) bool {
 	for k := i + 1; k < len(s.paras) && k <= i+4; k++ {
-		t := s.paras[k].Text
-		if meta.IsDocNumberLine(t) || meta.IsDateLine(t) {
+		if s.info[k].number || s.info[k].date {
 			return true
 		}
-		if utf8.RuneCountInString(t) > maxTitleRunes {
+		if s.info[k].runes > maxTitleRunes {
 			return false
 		}
 	}
@@ -147,11 +154,11 @@ func (s *scanner) afterEnd(i int) bool {
 	if k < 0 || s.banner[k] != "" {
 		return true
 	}
-	t := strings.Join(strings.Fields(s.paras[k].Text), "")
-	if (strings.HasPrefix(t, "（") || strings.HasPrefix(t, "(")) && utf8.RuneCountInString(t) <= 16 && k > 0 {
-		t = s.paras[k-1].Text
+	t := s.info[k].squeezed
+	if (strings.HasPrefix(t, "（") || strings.HasPrefix(t, "(")) && s.info[k].runes <= 16 && k > 0 {
+		k--
 	}
-	return meta.IsDateLine(t)
+	return s.info[k].date
 }
 
 // isAttachment reports whether paragraph i is the title of something
@@ -166,7 +173,7 @@ func (s *scanner) isAttachment(i int, quotes map[string]bool) bool {
 			return true
 		}
 	}
-	t := string(normal(s.paras[i].Text))
+	t := string(s.info[i].norm)
 	for q := range quotes {
 		// The quoted title itself, perhaps with a qualifier after it;
 		// a title that merely mentions it (关于修改《…》的决定) is not.
@@ -203,12 +210,12 @@ func (s *scanner) titleFragment(i int) bool {
 		return false
 	}
 	p := s.paras[i]
-	t := strings.Join(strings.Fields(p.Text), "")
-	if p.Page != s.paras[i+1].Page || p.Align == layout.AlignRight || utf8.RuneCountInString(t) > 40 {
+	t := s.info[i].squeezed
+	if p.Page != s.paras[i+1].Page || p.Align == layout.AlignRight || s.info[i].runes > 40 {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(t)
-	if strings.ContainsRune("。；：！？，、)）」》\"”", r) || meta.IsDateLine(t) || meta.IsDocNumberLine(t) {
+	if strings.ContainsRune("。；：！？，、)）」》\"”", r) || s.info[i].date || s.info[i].number {
 		return false
 	}
 	return !endsWithKind(t) && s.afterEnd(i)

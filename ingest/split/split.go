@@ -3,6 +3,7 @@ package split
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -74,7 +75,7 @@ func Split(pages []layout.Page) Issue {
 	for i := range is.Contents {
 		is.Contents[i].File = fileOf(is.Contents[i].Printed)
 	}
-	s := scanner{paras: paras, skip: skip, sections: map[string]bool{}}
+	s := newScanner(paras, skip)
 	for _, e := range is.Contents {
 		if e.Section != "" {
 			s.sections[string(normal(e.Section))] = true
@@ -320,11 +321,40 @@ func foldDigits(s string) string {
 // scanner holds the paragraphs and what is known of each.
 type scanner struct {
 	paras  []layout.Paragraph
+	info   []paraInfo   // what every paragraph is, worked out once
 	skip   map[int]bool // contents pages
 	banner []string     // the section a banner paragraph names, or ""
 	cand   []bool       // the paragraph has a document start's shape
+	// prevBanner is, for each paragraph, the index of the last banner
+	// before it, or -1.
+	prevBanner []int
 	// sections are the section names the contents list.
 	sections map[string]bool
+	buf      []rune // the window being scored, reused
+}
+
+// paraInfo is what the scans ask of a paragraph again and again, computed
+// once: the patterns behind IsDocNumberLine and IsDateLine cost far more
+// than the scans themselves.
+type paraInfo struct {
+	squeezed string // the text without spaces
+	runes    int    // runes of squeezed
+	norm     []rune // normal(text)
+	number   bool   // a 文号 line
+	date     bool   // a date line
+}
+
+func newScanner(paras []layout.Paragraph, skip map[int]bool) *scanner {
+	s := &scanner{paras: paras, skip: skip, sections: map[string]bool{}, info: make([]paraInfo, len(paras))}
+	for i, p := range paras {
+		t := strings.Join(strings.Fields(p.Text), "")
+		s.info[i] = paraInfo{squeezed: t, runes: utf8.RuneCountInString(t), norm: normal(p.Text)}
+		if s.info[i].runes <= 2*maxTitleRunes {
+			s.info[i].number = meta.IsDocNumberLine(t)
+			s.info[i].date = meta.IsDateLine(t)
+		}
+	}
+	return s
 }
 
 // normal folds text for matching: letters and digits only, full-width
@@ -339,40 +369,98 @@ func normal(s string) []rune {
 	return out
 }
 
-// containment is the share of a's character pairs found in b: how much of
-// a contents title (perhaps abbreviated) appears in a page's text.
-func containment(a, b []rune) float64 {
-	if len(a) < 2 || len(b) < 2 {
-		if len(a) == 1 && slices.Contains(b, a[0]) {
+// pairs counts the character pairs of one text (a contents title), so that
+// it can be matched against many others without building a map for each.
+type pairs struct {
+	text  []rune
+	index map[[2]rune]int // pair → slot
+	count []int           // how often each slot's pair occurs in text
+	used  []int           // scratch: matches per slot in the current match
+}
+
+func newPairs(a []rune) *pairs {
+	p := &pairs{text: a, index: map[[2]rune]int{}}
+	for i := 0; i+1 < len(a); i++ {
+		k := [2]rune{a[i], a[i+1]}
+		slot, ok := p.index[k]
+		if !ok {
+			slot = len(p.count)
+			p.index[k] = slot
+			p.count = append(p.count, 0)
+		}
+		p.count[slot]++
+	}
+	p.used = make([]int, len(p.count))
+	return p
+}
+
+// common counts the pairs b shares with the text, each as often as it
+// occurs in both.
+func (p *pairs) common(b []rune) int {
+	clear(p.used)
+	hit := 0
+	for i := 0; i+1 < len(b); i++ {
+		if slot, ok := p.index[[2]rune{b[i], b[i+1]}]; ok && p.used[slot] < p.count[slot] {
+			p.used[slot]++
+			hit++
+		}
+	}
+	return hit
+}
+
+// containment is the share of the text's pairs found in b: how much of a
+// contents title (perhaps abbreviated) appears in a page's text.
+func (p *pairs) containment(b []rune) float64 {
+	if len(p.text) < 2 || len(b) < 2 {
+		if len(p.text) == 1 && slices.Contains(b, p.text[0]) {
 			return 1
 		}
 		return 0
 	}
-	pairs := map[[2]rune]int{}
-	for i := 0; i+1 < len(b); i++ {
-		pairs[[2]rune{b[i], b[i+1]}]++
-	}
-	hit := 0
-	for i := 0; i+1 < len(a); i++ {
-		k := [2]rune{a[i], a[i+1]}
-		if pairs[k] > 0 {
-			pairs[k]--
-			hit++
-		}
-	}
-	return float64(hit) / float64(len(a)-1)
+	return float64(p.common(b)) / float64(len(p.text)-1)
 }
 
-// window is the text of up to n paragraphs from i, cut to limit runes.
+// containedIn is the share of b's pairs found in the text: how much of a
+// paragraph is the title, counted from the title's side.
+func (p *pairs) containedIn(b []rune) float64 {
+	if len(b) < 2 || len(p.text) < 2 {
+		if len(b) == 1 && slices.Contains(p.text, b[0]) {
+			return 1
+		}
+		return 0
+	}
+	return float64(p.common(b)) / float64(len(b)-1)
+}
+
+// window is the text of up to n paragraphs from i, cut to limit runes; it
+// stops at the contents, whose entries hold every title. It reuses one
+// buffer: the result is valid until the next call.
 func (s *scanner) window(i, n, limit int) []rune {
-	var out []rune
-	for k := i; k < len(s.paras) && k < i+n && len(out) < limit; k++ {
-		out = append(out, normal(s.paras[k].Text)...)
+	out := s.buf[:0]
+	for k := i; k < len(s.paras) && k < i+n && len(out) < limit && !s.skip[s.paras[k].Page]; k++ {
+		out = append(out, s.info[k].norm...)
 	}
 	if len(out) > limit {
 		out = out[:limit]
 	}
+	s.buf = out
 	return out
+}
+
+// Limits of the search for an entry without a file page (an issue that
+// prints no page numbers): a match this good is the entry's (the title's
+// pairs all found, and most of the paragraph title), and the search ends
+// this many paragraphs after the last confirmed start, so that entries
+// never found do not each read the rest of the issue.
+const (
+	sureScore        = 1.1
+	maxUnpagedSearch = 2000
+)
+
+// firstOnPage returns the index of the first paragraph on file page n or
+// after it: paragraphs are in page order.
+func (s *scanner) firstOnPage(n int) int {
+	return sort.Search(len(s.paras), func(i int) bool { return s.paras[i].Page >= n })
 }
 
 // fromContents confirms contents entries on their pages, in order.
@@ -389,29 +477,39 @@ func (s *scanner) fromContents(entries []Entry) []start {
 		if len(t) == 0 {
 			continue
 		}
+		title := newPairs(t)
 		best, bestScore := -1, 0.0
-		for i := last + 1; i < len(s.paras); i++ {
+		from := last + 1
+		if e.File > 0 {
+			// Paragraphs are in page order: start at the page before
+			// the one the entry names.
+			from = max(from, s.firstOnPage(e.File-1))
+		}
+		for i := from; i < len(s.paras); i++ {
 			p := s.paras[i]
-			if s.skip[p.Page] || s.banner[i] != "" {
+			if e.File > 0 && p.Page > e.File+1 {
+				break
+			}
+			if e.File == 0 && (best >= 0 && bestScore >= sureScore && p.Page > s.paras[best].PageEnd+1 || i-last > maxUnpagedSearch) {
+				// Without a page to look on, the first sure match in
+				// order is the entry's; and a search has an end.
+				break
+			}
+			if s.skip[p.Page] || s.banner[i] != "" || e.File > 0 && p.Page < e.File-1 {
 				continue
 			}
-			if e.File > 0 && (p.Page < e.File-1 || p.Page > e.File+1) {
-				if p.Page > e.File+1 {
-					break
-				}
-				continue
-			}
-			if p.Align == layout.AlignRight || meta.IsDateLine(p.Text) || meta.IsDocNumberLine(p.Text) {
+			in := s.info[i]
+			if p.Align == layout.AlignRight || in.date || in.number {
 				continue // signatures, dates and numbers are never titles
 			}
-			head := normal(p.Text)
+			head := in.norm
 			if len(head) > 3*len(t)+20 {
 				continue // a body paragraph, not a title
 			}
 			// How much of the title the text from here holds, and how
 			// much of this paragraph is title: a banner or the end of the
 			// previous document just before the title scores lower.
-			score := containment(t, s.window(i, 5, 2*len(t)+10)) + 0.2*containment(head, t)
+			score := title.containment(s.window(i, 5, 2*len(t)+10)) + 0.2*title.containedIn(head)
 			if p.Heading || s.cand[i] {
 				score += 0.1
 			}
@@ -442,6 +540,14 @@ func (s *scanner) fromContents(entries []Entry) []start {
 	}
 	// Unconfirmed entries: the nearest start-shaped paragraph between the
 	// confirmed neighbours, else the top of the page the entry names.
+	// Only pages next to the named one can hold it, so each entry looks
+	// there alone.
+	var cands []int
+	for i, c := range s.cand {
+		if c && !s.skip[s.paras[i].Page] {
+			cands = append(cands, i)
+		}
+	}
 	var extra []start
 	for _, u := range unconfirmed {
 		lo, hi := 0, len(s.paras)
@@ -451,11 +557,14 @@ func (s *scanner) fromContents(entries []Entry) []start {
 		if u.after < len(out) {
 			hi = out[u.after].para
 		}
+		if u.e.File > 0 {
+			lo = max(lo, s.firstOnPage(u.e.File-1))
+			hi = min(hi, s.firstOnPage(u.e.File+2))
+		}
 		best, bestD := -1, 1<<30
-		for i := lo; i < hi; i++ {
-			if !s.cand[i] || s.skip[s.paras[i].Page] {
-				continue
-			}
+		k, _ := slices.BinarySearch(cands, lo)
+		for ; k < len(cands) && cands[k] < hi; k++ {
+			i := cands[k]
 			d := 0
 			if u.e.File > 0 {
 				d = abs(s.paras[i].Page - u.e.File)
@@ -463,17 +572,17 @@ func (s *scanner) fromContents(entries []Entry) []start {
 			if d < bestD {
 				best, bestD = i, d
 			}
+			if d == 0 {
+				break // none nearer; the first of equals wins
+			}
 		}
 		if best >= 0 && bestD <= 1 {
 			extra = append(extra, start{para: best, title: u.e.Title, section: u.e.Section, source: FromShape})
 			continue
 		}
-		if u.e.File > 0 {
-			for i := lo; i < hi; i++ {
-				if s.paras[i].Page == u.e.File && !s.skip[u.e.File] {
-					extra = append(extra, start{para: i, title: u.e.Title, section: u.e.Section, source: FromPage})
-					break
-				}
+		if u.e.File > 0 && !s.skip[u.e.File] {
+			if i := max(lo, s.firstOnPage(u.e.File)); i < hi && s.paras[i].Page == u.e.File {
+				extra = append(extra, start{para: i, title: u.e.Title, section: u.e.Section, source: FromPage})
 			}
 		}
 	}
@@ -523,10 +632,8 @@ func (s *scanner) sectionAt(i int, fallback string) string {
 	if fallback != "" {
 		return fallback
 	}
-	for k := i - 1; k >= 0; k-- {
-		if s.banner[k] != "" {
-			return s.banner[k]
-		}
+	if k := s.prevBanner[i]; k >= 0 {
+		return s.banner[k]
 	}
 	return ""
 }
@@ -536,7 +643,7 @@ func (s *scanner) headingTitle(i, end int) string {
 	var parts []string
 	for k := i; k < end && k < i+3; k++ {
 		p := s.paras[k]
-		if meta.IsDocNumberLine(p.Text) || meta.IsDateLine(p.Text) {
+		if s.info[k].number || s.info[k].date {
 			break
 		}
 		if k > i && !p.Heading {

@@ -110,3 +110,90 @@ func TestSplitEmpty(t *testing.T) {
 		t.Errorf("a page without starts should be one document: %+v", is)
 	}
 }
+
+// TestSplitOrderQuotingItsRule splits an issue whose contents list rules by
+// their own titles, which name the law they implement (四川省实施《…》办法):
+// each document starts at its 令 heading, not at the rule's title under the
+// promulgation, and not at a law named in a quote.
+func TestSplitOrderQuotingItsRule(t *testing.T) {
+	b := func(text string, s layouttest.Style) layouttest.Block { return layouttest.Block{Text: text, Style: s} }
+	tests := []struct {
+		name        string
+		rule, quote string // the rule's title as printed and as the 令 quotes it
+		unnumbered  bool   // the pages print no numbers
+	}{
+		{"angle marks inside", "云南省实施《中华人民共和国国防教育法》办法", "《云南省实施〈中华人民共和国国防教育法〉办法》", false},
+		{"book-title marks inside", "四川省实施《中华人民共和国预算法实施条例》办法", "《四川省实施《中华人民共和国预算法实施条例》办法》", false},
+		{"book-title marks inside, pages unnumbered", "四川省实施《中华人民共和国预算法实施条例》办法", "《四川省实施《中华人民共和国预算法实施条例》办法》", true},
+		{"no law named", "福建省森林防火办法", "《福建省森林防火办法》", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks := []layouttest.Block{
+				b("某省人民政府公报", layouttest.Title), b("2024年第7期", layouttest.Centre), {Style: layouttest.NewPage},
+				b("目　　录", layouttest.Title), b("【省政府令】", layouttest.Flush),
+				b(tt.rule+"………………1", layouttest.Flush), b("【省政府文件】", layouttest.Flush),
+				b("某省人民政府关于做好春耕生产工作的通知………………2", layouttest.Flush), {Style: layouttest.NewPage},
+				b("【省政府令】", layouttest.Banner),
+				b("某省人民政府令", layouttest.Title), b("第239号", layouttest.Centre),
+				b(tt.quote+"已经2015年7月8日省人民政府第118次常务会议通过，现予公布，自2015年10月1日起施行。", layouttest.Body),
+				b("省长　金辉", layouttest.Right), b("二〇一五年七月十八日", layouttest.Right),
+				b(tt.rule, layouttest.Title),
+				b("第一条　为了规范预算管理，根据《中华人民共和国预算法实施条例》，结合本省实际，制定本办法。", layouttest.Body),
+				b("第二条　本办法自2015年10月1日起施行。", layouttest.Body), {Style: layouttest.NewPage},
+				b("【省政府文件】", layouttest.Banner),
+				b("某省人民政府关于做好春耕生产工作的通知", layouttest.Title), b("某政发〔2015〕3号", layouttest.Centre),
+				b("各地要切实抓好春耕生产各项工作。", layouttest.Body),
+				b("某省人民政府", layouttest.Right), b("2015年3月1日", layouttest.Right),
+			}
+			opts := layouttest.Options{Foot: func(n int) string { return fmt.Sprintf("— %d —", n) }, FirstPrinted: 1, FrontPages: 2}
+			if tt.unnumbered {
+				opts.Foot = nil // the contents' numbers map to no file page
+			}
+			pages, places := layouttest.Typeset(blocks, opts)
+			is := Split(layout.Clean(pages))
+			wantStarts := []int{10, 20}
+			if len(is.Documents) != len(wantStarts) {
+				for _, d := range is.Documents {
+					t.Logf("document %q from %q", d.Title, d.Paragraphs[0].Text)
+				}
+				t.Fatalf("%d documents, want %d", len(is.Documents), len(wantStarts))
+			}
+			for i, d := range is.Documents {
+				at := places[wantStarts[i]]
+				if d.PageStart != at.Page || d.Paragraphs[0].Y != at.Y {
+					t.Errorf("document %d starts p%d y%.0f (%q), want p%d y%.0f (%q)", i, d.PageStart, d.Paragraphs[0].Y, d.Paragraphs[0].Text, at.Page, at.Y, blocks[wantStarts[i]].Text)
+				}
+			}
+			if !strings.Contains(is.Documents[0].Text(), "第二条") {
+				t.Errorf("the rule left its 令: %q", is.Documents[0].Text())
+			}
+		})
+	}
+}
+
+func TestContainment(t *testing.T) {
+	tests := []struct {
+		name, a, b string
+		want       float64
+	}{
+		{"title found whole", "关于做好春耕生产工作的通知", "福建省人民政府关于做好春耕生产工作的通知闽政明电2019号", 1},
+		{"abbreviated in the contents", "关于做好春耕工作的通知", "关于做好春耕生产工作的通知", 0.9},
+		{"pairs counted as often as both have them", "人民人民", "人民政府", 1.0 / 3},
+		{"nothing shared", "森林防火", "促进就业", 0},
+		{"one character", "令", "福建省人民政府令", 1},
+		{"empty", "", "福建省人民政府令", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := normal(tt.a), normal(tt.b)
+			if got := newPairs(a).containment(b); got < tt.want-1e-9 || got > tt.want+1e-9 {
+				t.Errorf("containment(%q, %q) = %.3f, want %.3f", tt.a, tt.b, got, tt.want)
+			}
+			// Counted from either side, the shared pairs are the same.
+			if got, want := newPairs(b).containedIn(a), newPairs(a).containment(b); got != want {
+				t.Errorf("containedIn from %q's side = %.3f, containment = %.3f", tt.b, got, want)
+			}
+		})
+	}
+}
