@@ -22,17 +22,22 @@
 // ever parsed and user input cannot become syntax. Relevance is bleve's
 // tf-idf with the title boosted well above the body.
 //
-// For speed, a search of words of one unit each (two-character words,
-// Latin words, numbers), with any filters and excluded words, skips bleve's
-// searchers (fast.go): it intersects the postings' bitmaps segment by
-// segment and scores only the hits, with bleve's formula. Other searches
-// do not use bleve's collector (collect.go): phrases
-// run on a leaner searcher (phrase.go); what sorting, date ranges and
+// For speed, a search of words and phrases, with any filters and excluded
+// words of one unit, skips bleve's searchers (fast.go): it intersects the
+// postings' bitmaps segment by segment, checks a phrase's positions only on
+// that intersection (rarest term first, stopping when no start is left),
+// and scores only the hits, with bleve's formula. Other searches (single
+// characters, excluded phrases) do not use bleve's collector (collect.go):
+// phrases there run on a leaner searcher (phrase.go); what sorting, date ranges and
 // facets need of a hit is one packed doc-values field (meta.go), parsed
 // once per snapshot of the index and kept in a table; date ranges are a
 // coarse filter on years in the index and an exact one in the collector;
 // snippets are marked on the window they show (snippet.go). Recent results
 // are cached until the next write (cache.go).
+//
+// At most one search per CPU runs at once; the others wait in arrival
+// order (gate.go), so that a short query is not time-sliced behind every
+// long one. Lookup and Get are not gated.
 //
 // Writes are bleve batches, built in parallel: when Put or Delete returns,
 // the change is on disk and visible to every later call. One process opens

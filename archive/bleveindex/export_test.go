@@ -1,6 +1,10 @@
 package bleveindex
 
-import "github.com/gazette-archive/gazette/gazette"
+import (
+	"context"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
 
 // SetDirect turns the direct search path (fast.go) on or off, for tests
 // that compare it with bleve's searchers. Not safe during searches.
@@ -18,4 +22,14 @@ func (x *Index) TakesDirectPath(q gazette.Query) bool {
 	}
 	_, ok := x.planDirect(&q, qt)
 	return ok
+}
+
+// HoldSearchSlot takes one of the gate's slots, as a running search does,
+// until release is called.
+func (x *Index) HoldSearchSlot() (release func()) {
+	g := x.gate.Load()
+	if err := g.enter(context.Background()); err != nil {
+		panic(err)
+	}
+	return g.leave
 }
