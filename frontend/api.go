@@ -25,6 +25,7 @@ const (
 const (
 	ccAPIPublished = "public, max-age=3600" // an issue or document: never changes
 	ccAPIRecent    = "public, max-age=60"   // lists and searches: change when an issue is published
+	ccAPIDocument  = "public, max-age=300"  // a document's current version: a correction replaces it
 )
 
 // apiPDF is where an issue's print PDF is and what it is.
@@ -209,10 +210,10 @@ func (s *Server) apiDocumentByID(c *gin.Context) {
 
 func (s *Server) answerDocument(c *gin.Context, id string) {
 	ck := "api:doc:" + id
-	if s.cached(c, s.cache, ck, ccAPIPublished) {
+	if s.cached(c, s.docs, ck, ccAPIDocument) {
 		return
 	}
-	d, err := s.cfg.Archive.Document(c.Request.Context(), id)
+	d, h, err := s.cfg.Archive.DocumentWithHistory(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -222,7 +223,54 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 		ad.Gazette = is.Gazette
 		ad.Citation = is.Gazette + " " + ad.Citation
 	}
-	s.writeJSON(c, ad, ccAPIPublished, s.cache, ck)
+	// Who made a change is for the audit log, not the public.
+	out := apiDocumentHistory{apiDocument: ad, Versions: []apiVersion{}, ValidityHistory: []apiChange{}}
+	for _, v := range h.Versions {
+		av := apiVersion{Number: v.Number, At: v.At, URL: s.abs(d.Permalink() + "?v=" + strconv.Itoa(v.Number))}
+		if v.Number == d.Version {
+			av.URL = s.abs(d.Permalink())
+		}
+		if v.Correction != nil {
+			av.Correction = &apiCorrection{Reason: v.Correction.Reason, Date: v.Correction.Date}
+		}
+		out.Versions = append(out.Versions, av)
+	}
+	for _, ch := range h.Timeline() {
+		out.ValidityHistory = append(out.ValidityHistory, apiChange{State: ch.State, Since: ch.Since, ChangedBy: ch.ChangedBy, Note: ch.Note, At: ch.At})
+	}
+	s.writeJSON(c, out, ccAPIDocument, s.docs, ck)
+}
+
+// apiVersion is one version of a document: 1 as printed, then each
+// correction.
+type apiVersion struct {
+	Number     int            `json:"number"`
+	At         time.Time      `json:"at"`
+	Correction *apiCorrection `json:"correction,omitempty"`
+	URL        string         `json:"url"`
+}
+
+// apiCorrection is why a version was made.
+type apiCorrection struct {
+	Reason string       `json:"reason"`
+	Date   gazette.Date `json:"date"`
+}
+
+// apiChange is one recorded change of a document's validity.
+type apiChange struct {
+	State     gazette.Validity `json:"state"`
+	Since     gazette.Date     `json:"since"`
+	ChangedBy string           `json:"changed_by,omitempty"`
+	Note      string           `json:"note,omitempty"`
+	At        time.Time        `json:"at"`
+}
+
+// apiDocumentHistory is a document with its versions and the changes of
+// its validity in the order they take effect.
+type apiDocumentHistory struct {
+	apiDocument
+	Versions        []apiVersion `json:"versions"`
+	ValidityHistory []apiChange  `json:"validity_history"`
 }
 
 // apiDocuments answers several documents by ID in one call.

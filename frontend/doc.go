@@ -11,6 +11,12 @@
 // rendered pages and API answers are cached in memory (bounded); pages that
 // change when an issue is published are cached for a few seconds.
 //
+// The editors' pages live under /editor (session cookie, CSRF token on
+// every form) and the same operations as JSON under /api/v1/editor (API
+// tokens only); editor*.go translate HTTP to package editorial, which
+// decides who may do what and audits it. Invalidate drops the page caches
+// when an issue is published or a document corrected.
+//
 // It declares the few methods it calls on the archive (interfaces at the
 // consumer) and never imports an adapter, ingest or cmd.
 package frontend

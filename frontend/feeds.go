@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,6 +179,73 @@ func (s *Server) documentsFeed(c *gin.Context) {
 			Term string `xml:"term,attr"`
 		}{string(h.Kind)})
 		f.Entries = append(f.Entries, e)
+	}
+	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
+}
+
+// correctionsFeed is the Atom feed of corrections (勘误) and validity
+// changes, newest first: what changed in documents already published.
+func (s *Server) correctionsFeed(c *gin.Context) {
+	const key = "feed:corrections"
+	if s.cached(c, s.recent, key, ccFeed) {
+		return
+	}
+	ctx := c.Request.Context()
+	hs, err := s.cfg.Archive.Histories(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	type change struct {
+		id, title, summary, link string
+		at                       time.Time
+	}
+	var changes []change
+	for _, h := range hs {
+		for _, v := range h.Versions {
+			if v.Correction == nil {
+				continue
+			}
+			changes = append(changes, change{
+				id: fmt.Sprintf("/documents/%s?v=%d", h.ID, v.Number), link: "/documents/" + h.ID, at: v.At,
+				title:   "勘误",
+				summary: fmt.Sprintf("%s更正（第%d版）：%s", dateLabel(v.Correction.Date), v.Number, clean(v.Correction.Reason)),
+			})
+		}
+		for i, ch := range h.Validity {
+			sum := fmt.Sprintf("自%s起%s", dateLabel(ch.Since), ch.State.Label())
+			if ch.ChangedBy != "" {
+				sum += "，依据 " + s.abs("/documents/"+ch.ChangedBy)
+			}
+			changes = append(changes, change{
+				id: fmt.Sprintf("/documents/%s#validity-%d", h.ID, i+1), link: "/documents/" + h.ID, at: ch.At,
+				title: "时效变更", summary: sum,
+			})
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b change) int { return b.at.Compare(a.at) })
+	if len(changes) > feedEntries {
+		changes = changes[:feedEntries]
+	}
+	f := s.newFeed("/feeds/corrections.atom", s.siteName()+"：勘误与时效变更")
+	titles := map[string]string{}
+	for i, ch := range changes {
+		if i == 0 {
+			f.Updated = atomTime(ch.at)
+		}
+		id := strings.TrimPrefix(ch.link, "/documents/")
+		t, ok := titles[id]
+		if !ok {
+			if d, err := s.cfg.Archive.Document(ctx, id); err == nil {
+				t = clean(d.Title)
+			}
+			titles[id] = t
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			ID: s.abs(ch.id), Title: ch.title + "：" + t, Updated: atomTime(ch.at),
+			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: s.abs(ch.link)}},
+			Summary: &atomText{Type: "text", Text: ch.summary},
+		})
 	}
 	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
 }

@@ -81,3 +81,11 @@ func (pc *pageCache) putFor(key string, p *page, ttl time.Duration) {
 	pc.pages[key] = p
 	pc.bytes += p.size()
 }
+
+// clear drops every entry.
+func (pc *pageCache) clear() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.pages = map[string]*page{}
+	pc.bytes = 0
+}

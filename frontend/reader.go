@@ -20,7 +20,8 @@ import (
 
 // Cache lifetimes the reader's pages announce.
 const (
-	ccPublished = "public, max-age=3600" // issue and document pages: their content never changes
+	ccPublished = "public, max-age=3600" // issue pages and earlier document versions: their content never changes
+	ccDocument  = "public, max-age=300"  // a document's current version: a correction replaces it
 	ccRecent    = "public, max-age=60"   // pages that change when an issue is published
 	ccPrivate   = "private, max-age=60"  // pages shaped by one reader's query
 	ccImmutable = "public, max-age=31536000, immutable"
@@ -292,6 +293,12 @@ type documentView struct {
 	PDFAtPage                  string
 	Prev, Next                 *entryView
 	Highlighted                bool
+	// Superseded marks an earlier version; CurrentVersion is the latest.
+	Superseded     bool
+	CurrentVersion int
+	Correction     *versionView // the latest correction, if any
+	Versions       []versionView
+	Timeline       []changeView
 }
 
 func (s *Server) document(c *gin.Context) {
@@ -303,6 +310,11 @@ func (s *Server) document(c *gin.Context) {
 	key, seq, _ := gazette.ParseDocumentID(id)
 	if canon := gazette.DocumentID(key, seq); canon != id {
 		c.Redirect(http.StatusMovedPermanently, "/documents/"+canon)
+		return
+	}
+	version, err := versionParam(c.Query("v"))
+	if err != nil {
+		s.failPage(c, err)
 		return
 	}
 	var needles []string
@@ -317,15 +329,32 @@ func (s *Server) document(c *gin.Context) {
 			needles = append(needles, n.String())
 		}
 	}
-	ck := "doc:" + id
-	if len(needles) == 0 && s.cached(c, s.cache, ck, ccPublished) {
+	// The current version changes with a correction or a validity change,
+	// so it is kept briefly (and dropped at once by Invalidate); an earlier
+	// version never changes.
+	pc, ck, cc := s.docs, "doc:"+id, ccDocument
+	if version > 0 {
+		pc, ck, cc = s.cache, "doc:"+id+"?v="+strconv.Itoa(version), ccPublished
+	}
+	if len(needles) == 0 && s.cached(c, pc, ck, cc) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, err := s.cfg.Archive.Document(ctx, id)
+	d, h, err := s.cfg.Archive.DocumentWithHistory(ctx, id)
 	if err != nil {
 		s.failPage(c, err)
 		return
+	}
+	current := d.Version
+	if version == current {
+		c.Redirect(http.StatusFound, d.Permalink())
+		return
+	}
+	if version > 0 {
+		if d, err = s.cfg.Archive.DocumentVersion(ctx, id, version); err != nil {
+			s.failPage(c, err)
+			return
+		}
 	}
 	is, err := s.cfg.Archive.Issue(ctx, d.Issue)
 	if err != nil {
@@ -334,6 +363,7 @@ func (s *Server) document(c *gin.Context) {
 	}
 	s.sawIssue(is)
 	dv := newDocumentView(d, is, needles)
+	dv.history(h, d.Version, current)
 	dv.Permalink = s.abs(d.Permalink())
 	v := s.view(c, dv.Title, d.Permalink())
 	v.OGType = "article"
@@ -342,13 +372,79 @@ func (s *Server) document(c *gin.Context) {
 		v.Description = dv.DocNumber + "，" + dv.Citation
 	}
 	v.Data = dv
+	if len(needles) > 0 || version > 0 {
+		v.NoIndex = true // the canonical page is the current version
+	}
 	if len(needles) > 0 {
 		v.Query = clean(c.Query("hl"))
-		v.NoIndex = true
 		s.render(c, "document", v, nil, "", ccPrivate)
 		return
 	}
-	s.render(c, "document", v, s.cache, ck, ccPublished)
+	s.render(c, "document", v, pc, ck, cc)
+}
+
+// versionParam parses ?v=, a document version; 0 when absent.
+func versionParam(raw string) (int, error) {
+	if raw == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(raw)
+	if err != nil || v < 1 || v > 100_000 {
+		return 0, badRequest("v: want a version number, 1 or more")
+	}
+	return v, nil
+}
+
+// versionView is one version of a document in its list of versions.
+type versionView struct {
+	Number  int
+	Href    string
+	Date    string
+	Reason  string
+	Current bool // the version shown
+	Latest  bool
+}
+
+// changeView is one validity change on a document's timeline.
+type changeView struct {
+	State     gazette.Validity
+	Since     string
+	ChangedBy string
+	Note      string
+}
+
+// history fills the notice of the latest correction, the list of versions
+// and the validity timeline; shown is the version on the page.
+func (dv *documentView) history(h *gazette.History, shown, current int) {
+	if h == nil {
+		return
+	}
+	dv.Superseded = shown < current
+	dv.CurrentVersion = current
+	if c := h.LatestCorrection(); c != nil {
+		dv.Correction = &versionView{Number: current, Date: dateLabel(c.Date), Reason: clean(c.Reason)}
+	}
+	if len(h.Versions) > 1 {
+		for _, v := range h.Versions {
+			vv := versionView{Number: v.Number, Href: "/documents/" + h.ID + "?v=" + strconv.Itoa(v.Number), Current: v.Number == shown, Latest: v.Number == current}
+			if v.Number == current {
+				vv.Href = "/documents/" + h.ID
+			}
+			if v.Correction != nil {
+				vv.Date, vv.Reason = dateLabel(v.Correction.Date), clean(v.Correction.Reason)
+			} else {
+				vv.Date = timeLabel(v.At)
+			}
+			dv.Versions = append(dv.Versions, vv)
+		}
+	}
+	for _, ch := range h.Timeline() {
+		cv := changeView{State: ch.State, Since: dateLabel(ch.Since), ChangedBy: ch.ChangedBy, Note: clean(ch.Note)}
+		if _, _, err := gazette.ParseDocumentID(cv.ChangedBy); err != nil {
+			cv.ChangedBy = ""
+		}
+		dv.Timeline = append(dv.Timeline, cv)
+	}
 }
 
 func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *documentView {

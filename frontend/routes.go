@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	// Feeds and discovery.
 	get(e, "/feeds/issues.atom", s.issuesFeed)
 	get(e, "/feeds/documents.atom", s.documentsFeed)
+	get(e, "/feeds/corrections.atom", s.correctionsFeed)
 	get(e, "/sitemap.xml", s.sitemapXML)
 	get(e, "/opensearch.xml", s.openSearchXML)
 	get(e, "/robots.txt", s.robotsTxt)
@@ -43,6 +44,10 @@ func (s *Server) routes() {
 	get(api, "/search", s.apiSearch)
 	get(api, "/search.csv", s.apiSearchCSV)
 	get(api, "/docnum/:number", s.apiDocNumber)
+
+	if s.cfg.Editorial != nil {
+		s.editorRoutes(get, api)
+	}
 
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.notFound)

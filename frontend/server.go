@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -34,6 +35,15 @@ type Archive interface {
 	Latest(ctx context.Context) (*gazette.Issue, error)
 	// Document returns one published document by ID.
 	Document(ctx context.Context, id string) (*gazette.Document, error)
+	// DocumentWithHistory returns the current version of a published
+	// document with its versions and validity changes.
+	DocumentWithHistory(ctx context.Context, id string) (*gazette.Document, *gazette.History, error)
+	// DocumentVersion returns version v (1: as printed) of a published
+	// document.
+	DocumentVersion(ctx context.Context, id string, v int) (*gazette.Document, error)
+	// Histories returns the histories of every corrected or changed
+	// document, most recently changed first.
+	Histories(ctx context.Context) ([]gazette.History, error)
 	// PDF opens the print PDF of an issue; the caller closes it.
 	PDF(ctx context.Context, key gazette.IssueKey) (io.ReadSeekCloser, gazette.ObjectInfo, error)
 	// Search runs a query, documents named by 文号 first.
@@ -61,6 +71,19 @@ type Config struct {
 	// Gazette is the name of the publication; empty means the name the
 	// published issues carry (政府公报 until one is published).
 	Gazette string
+	// Editorial is the editors' service; nil serves no /editor pages and
+	// no /api/v1/editor API. With it, Archive must also implement Changer.
+	Editorial *editorial.Service
+	// MaxUploadBytes bounds an uploaded print PDF; 0 means
+	// editorial.DefaultMaxPDFBytes.
+	MaxUploadBytes int64
+}
+
+// Changer is what the editor pages need of the archive beyond reading:
+// corrections and validity changes of published documents.
+type Changer interface {
+	Correct(ctx context.Context, id string, doc gazette.Document, c gazette.Correction) (*gazette.Document, error)
+	SetValidity(ctx context.Context, id string, ch gazette.ValidityChange) (*gazette.Document, error)
 }
 
 // Server is the HTTP handler of Gazette.
@@ -72,6 +95,10 @@ type Server struct {
 	assets *assets
 	cache  *pageCache // immutable published content, by path
 	recent *pageCache // pages that change when an issue is published: a short TTL
+	// docs are current versions of documents (pages and API answers): a
+	// correction or validity change made on another replica shows within
+	// docTTL; one made here drops them at once (Invalidate).
+	docs *pageCache
 	// searches are search pages and API answers by query, for a short TTL
 	// too, apart so that a stream of distinct queries cannot evict the rest.
 	searches *pageCache
@@ -81,10 +108,14 @@ type Server struct {
 	// nameFixed (configured).
 	name      atomic.Value
 	nameFixed bool
+	changer   Changer // with cfg.Editorial
 }
 
 // Cache lifetimes of pages that change when something is published.
-const recentTTL = 10 * time.Second
+const (
+	recentTTL = 10 * time.Second
+	docTTL    = time.Minute
+)
 
 // New builds the server. It fails when the configuration is unusable, for
 // example a malformed trusted proxy or public URL.
@@ -112,6 +143,16 @@ func New(cfg Config) (*Server, error) {
 	case cfg.APIRate < 0:
 		cfg.APIRate = 0
 	}
+	var changer Changer
+	if cfg.Editorial != nil {
+		var ok bool
+		if changer, ok = cfg.Archive.(Changer); !ok {
+			return nil, fmt.Errorf("frontend: the editor pages need an archive that can correct documents")
+		}
+		if cfg.MaxUploadBytes <= 0 {
+			cfg.MaxUploadBytes = editorial.DefaultMaxPDFBytes
+		}
+	}
 	if cfg.APIBurst <= 0 {
 		cfg.APIBurst = int(3*cfg.APIRate) + 1
 	}
@@ -128,9 +169,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed,
+		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed, changer: changer,
 		cache:    newPageCache(8192, 128<<20, 0),
 		recent:   newPageCache(512, 32<<20, recentTTL),
+		docs:     newPageCache(8192, 64<<20, docTTL),
 		searches: newPageCache(2048, 32<<20, recentTTL),
 	}
 	if cfg.APIRate > 0 {
@@ -147,6 +189,15 @@ func New(cfg Config) (*Server, error) {
 	e.Use(s.recoverer(), s.accessLog(), s.securityHeaders())
 	s.routes()
 	return s, nil
+}
+
+// Invalidate drops every cached page and API answer. Call it when an issue
+// was published or a document corrected or changed, so that no page
+// outlives what it shows.
+func (s *Server) Invalidate() {
+	for _, pc := range []*pageCache{s.cache, s.recent, s.docs, s.searches} {
+		pc.clear()
+	}
 }
 
 // ServeHTTP implements http.Handler.

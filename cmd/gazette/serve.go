@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/extract"
@@ -69,27 +70,39 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	if err != nil {
 		return err
 	}
+	defer closeIndex()
 	if *demo {
 		if err := seedDemo(ctx, arch, storage, log); err != nil {
 			return err
 		}
 	}
-	reconciled := make(chan struct{})
-	defer func() { <-reconciled; closeIndex() }()
-	// Bring the index up to date with storage after any crash, without
-	// delaying start-up: storage is the truth and readers only see it.
-	go func() {
-		defer close(reconciled)
-		if d, err := arch.Reconcile(ctx, true, nil); err != nil {
-			log.Error("reconcile index", "err", err)
-		} else if !d.Clean() {
-			log.Warn("index drift repaired", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned))
-		}
-	}()
-	srv, err := frontend.New(frontend.Config{Archive: arch, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate})
+	blobs, _, err := storage.openBlobs(ctx)
+	if err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
+	editors, err := editorial.New(editorial.Config{
+		Blobs: blobs, Archive: arch, Log: log,
+		Split: func(ctx context.Context, path string) (*ingest.Result, error) {
+			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
+		},
+	})
+	if err != nil {
+		return err
+	}
+	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
+	// Scheduled publication, expiry dates and the index's repair after a
+	// crash run beside serving: storage is the truth and readers only see it.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	bgDone := make(chan struct{})
+	defer func() { stopBackground(); <-bgDone }()
+	go func() {
+		defer close(bgDone)
+		background{arch: arch, log: log, now: time.Now, changed: srv.Invalidate}.run(bgCtx)
+	}()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("--addr / GAZETTE_ADDR: %w", err)

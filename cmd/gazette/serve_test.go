@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"html"
@@ -10,10 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 )
 
@@ -122,5 +125,58 @@ func TestServeDemo(t *testing.T) {
 	code, res := get(t, base+"/api/v1/search?q="+url.QueryEscape(string(q[len(q)-6:len(q)-2])))
 	if code != 200 || strings.Contains(res, `"total":0`) {
 		t.Errorf("search of the demo: %d %s", code, res)
+	}
+}
+
+// TestServePublishesScheduledAndServesEditors starts `gazette serve` over
+// storage holding an issue scheduled for a moment already past, as after a
+// restart that missed it: the server publishes it at start-up, without
+// anyone acting, and serves the editor pages with a secure session cookie.
+func TestServePublishesScheduledAndServesEditors(t *testing.T) {
+	dir := t.TempDir()
+	blobs, err := fsblobs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := frontendtest.Sample(frontendtest.Issue2019, 3)
+	if err := archive.New(blobs, nil, nil).Schedule(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+		t.Fatal(err)
+	}
+	ed, err := editorial.New(editorial.Config{Blobs: blobs, Argon: editorial.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "Qx7-lantern-harbor-91"
+	if err := ed.AddUser(ctx, editorial.CommandLine("test"), "li.ming", editorial.RoleEditor, password); err != nil {
+		t.Fatal(err)
+	}
+	base := serve(t, map[string]string{"GAZETTE_DATA": dir, "GAZETTE_PUBLIC_URL": "https://gazette.example.org"})
+	published := false
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !published; time.Sleep(100 * time.Millisecond) {
+		_, home := get(t, base+"/")
+		published = strings.Contains(home, "2019年第12期")
+	}
+	if !published {
+		t.Fatal("the issue scheduled for a past moment was not published at start-up")
+	}
+	if code, _ := get(t, base+"/api/v1/search?q="+url.QueryEscape(s.Documents[0].Title)); code != 200 {
+		t.Errorf("search after publication: %d", code)
+	}
+	if code, page := get(t, base+"/editor/signin"); code != 200 || !strings.Contains(page, `name="password"`) {
+		t.Errorf("sign-in page %d", code)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(base+"/editor/signin", url.Values{"name": {"li.ming"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if resp.StatusCode != http.StatusSeeOther || len(cookies) != 1 || cookies[0].Name != "__Host-gazette-session" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
+		t.Errorf("sign in = %d, cookies %+v", resp.StatusCode, cookies)
+	}
+	if code, _ := get(t, base+"/api/v1/editor/drafts"); code != http.StatusUnauthorized {
+		t.Errorf("editor API without a token = %d", code)
 	}
 }

@@ -1,0 +1,368 @@
+package frontend
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/editorial"
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// The editors' side: server-rendered pages under /editor, signed in with a
+// session cookie and protected by CSRF tokens, and the same operations as
+// JSON under /api/v1/editor, authenticated by API tokens (no cookies, hence
+// no CSRF). Who may do what is decided by package editorial, which also
+// audits every action; these handlers only translate HTTP.
+
+// editorRoutes declares the editor pages and API.
+func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), api *gin.RouterGroup) {
+	ed := s.engine.Group("/editor", s.editorHeaders(), s.sameOrigin())
+	get(ed, "/signin", s.signInPage)
+	ed.POST("/signin", s.signIn)
+
+	in := ed.Group("", s.requireSession())
+	in.POST("/signout", s.signOut)
+	get(in, "", s.draftsPage)
+	in.POST("/drafts", s.createDraftPage)
+	get(in, "/drafts/:id", s.draftPage)
+	in.POST("/drafts/:id", s.saveDraftPage)
+	in.POST("/drafts/:id/upload", s.uploadPage)
+	get(in, "/drafts/:id/print.pdf", s.draftPDF)
+	in.POST("/drafts/:id/:action", s.draftActionPage)
+	get(in, "/documents", s.pickDocument)
+	get(in, "/documents/:id", s.editDocumentPage)
+	in.POST("/documents/:id/correct", s.correctPage)
+	in.POST("/documents/:id/validity", s.validityPage)
+	get(in, "/audit", s.auditPage)
+	get(in, "/audit.csv", s.auditExport)
+
+	ea := api.Group("/editor", s.editorHeaders(), s.requireToken())
+	ea.GET("/drafts", s.apiDrafts)
+	ea.POST("/drafts", s.apiCreateDraft)
+	ea.GET("/drafts/:id", s.apiDraft)
+	ea.PUT("/drafts/:id", s.apiSaveDraft)
+	ea.DELETE("/drafts/:id", s.apiDeleteDraft)
+	ea.PUT("/drafts/:id/pdf", s.apiUploadPDF)
+	ea.GET("/drafts/:id/pdf", s.draftPDF)
+	ea.POST("/drafts/:id/:action", s.apiDraftAction)
+	ea.POST("/documents/:id/corrections", s.apiCorrect)
+	ea.POST("/documents/:id/validity", s.apiValidity)
+	ea.GET("/audit", s.apiAudit)
+}
+
+// sessionCookie is the session cookie's name: with https, the __Host-
+// prefix makes browsers refuse it unless it is Secure, host-only and for
+// the whole site, so no sibling domain can plant one.
+func (s *Server) sessionCookie() string {
+	if s.base.Scheme == "https" {
+		return "__Host-gazette-session"
+	}
+	return "gazette-session"
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, token string, expires time.Time) {
+	ck := &http.Cookie{
+		Name: s.sessionCookie(), Value: token, Path: "/",
+		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteStrictMode,
+	}
+	if token == "" {
+		ck.MaxAge = -1
+	} else {
+		ck.Expires = expires
+	}
+	http.SetCookie(c.Writer, ck)
+}
+
+func (s *Server) sessionToken(c *gin.Context) string {
+	ck, err := c.Request.Cookie(s.sessionCookie())
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+// editorHeaders keeps editor responses out of every cache and index.
+func (s *Server) editorHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		c.Header("X-Robots-Tag", "noindex, nofollow")
+		c.Next()
+	}
+}
+
+// sameOrigin refuses a state-changing request another site's page sent:
+// the SameSite=Strict cookie already keeps the session out of it, and this
+// also covers the sign-in form (login CSRF).
+func (s *Server) sameOrigin() gin.HandlerFunc {
+	origin := s.base.Scheme + "://" + s.base.Host
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+			s.editorFail(c, errCrossSite)
+			return
+		}
+		if o := c.GetHeader("Origin"); o != "" && o != "null" && o != origin {
+			s.editorFail(c, errCrossSite)
+			return
+		}
+		c.Next()
+	}
+}
+
+// Refusals of the editor pages that editorial does not make.
+var (
+	errCrossSite = errors.New("frontend: request from another site")
+	errCSRF      = errors.New("frontend: missing or wrong CSRF token")
+)
+
+// ctxSession and ctxActor are where the auth middleware leaves who acts.
+const (
+	ctxSession = "gazette.session"
+	ctxActor   = "gazette.actor"
+)
+
+// requireSession lets signed-in editors through and sends everyone else to
+// the sign-in page; a state-changing request must also carry the
+// session's CSRF token (multipart uploads check theirs as they stream).
+func (s *Server) requireSession() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sess, err := s.cfg.Editorial.Authenticate(c.Request.Context(), s.sessionToken(c), c.ClientIP())
+		if errors.Is(err, editorial.ErrUnauthenticated) {
+			if s.sessionToken(c) != "" {
+				s.setSessionCookie(c, "", time.Time{})
+			}
+			next := c.Request.URL.Path
+			if c.Request.Method != http.MethodGet {
+				next = "/editor"
+			}
+			c.Redirect(http.StatusSeeOther, "/editor/signin?next="+url.QueryEscape(next))
+			c.Abort()
+			return
+		}
+		if err != nil {
+			s.editorFail(c, err)
+			return
+		}
+		c.Set(ctxSession, sess)
+		c.Set(ctxActor, sess.Actor)
+		unsafe := c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead
+		multipart := strings.HasPrefix(c.ContentType(), "multipart/form-data")
+		if unsafe && !multipart && !editorial.VerifyCSRF(sess.Token, c.PostForm("csrf")) {
+			s.editorFail(c, errCSRF)
+			return
+		}
+		c.Next()
+	}
+}
+
+// requireToken authenticates the API by an API token in the Authorization
+// header, and by nothing else: a cookie is ignored, so no other site can
+// make a browser act through the API.
+func (s *Server) requireToken() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !ok {
+			c.Header("WWW-Authenticate", `Bearer realm="gazette editor API"`)
+			s.apiFail(c, editorial.ErrUnauthenticated)
+			return
+		}
+		a, err := s.cfg.Editorial.AuthenticateToken(c.Request.Context(), strings.TrimSpace(token), c.ClientIP())
+		if err != nil {
+			if errors.Is(err, editorial.ErrUnauthenticated) {
+				c.Header("WWW-Authenticate", `Bearer realm="gazette editor API", error="invalid_token"`)
+			}
+			s.apiFail(c, err)
+			return
+		}
+		c.Set(ctxActor, a)
+		c.Next()
+	}
+}
+
+func actorOf(c *gin.Context) editorial.Actor {
+	a, _ := c.Get(ctxActor)
+	act, _ := a.(editorial.Actor)
+	return act
+}
+
+func sessionOf(c *gin.Context) *editorial.Session {
+	v, _ := c.Get(ctxSession)
+	sess, _ := v.(*editorial.Session)
+	return sess
+}
+
+// editorStatus maps the editorial errors to statuses, with a message an
+// editor may read: editors are staff, and the services' messages say what
+// to do (reload, who changed it, which field is wrong); internal failures
+// stay in the log.
+func editorStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, editorial.ErrUnauthenticated):
+		return http.StatusUnauthorized, "未登录或用户名、密码错误"
+	case errors.Is(err, errCSRF), errors.Is(err, errCrossSite):
+		return http.StatusForbidden, "请求未通过防伪校验，请刷新页面后重试"
+	case errors.Is(err, editorial.ErrForbidden):
+		return http.StatusForbidden, "您的角色无权进行此操作"
+	case errors.Is(err, editorial.ErrLocked):
+		return http.StatusTooManyRequests, "登录失败次数过多，请稍后再试"
+	case errors.Is(err, errTooMany):
+		return http.StatusTooManyRequests, "请求过于频繁"
+	case errors.Is(err, gazette.ErrConflict):
+		return http.StatusConflict, "内容已被他人修改，请重新载入后再改"
+	case errors.Is(err, gazette.ErrExist):
+		return http.StatusConflict, "已经存在"
+	case errors.Is(err, gazette.ErrNotFound):
+		return http.StatusNotFound, "找不到"
+	case errors.Is(err, gazette.ErrInvalid):
+		return http.StatusUnprocessableEntity, "内容不完整或有误"
+	}
+	return http.StatusInternalServerError, "服务暂时出了问题"
+}
+
+// editorDetail is the part of err an editor reads: the service's message
+// for refusals, nothing for internal failures or sign-in (which never says
+// what was wrong).
+func editorDetail(status int, err error) string {
+	if status >= 500 || status == http.StatusUnauthorized || errors.Is(err, errCSRF) || errors.Is(err, errCrossSite) {
+		return ""
+	}
+	return strings.TrimPrefix(err.Error(), "editorial: ")
+}
+
+// messageView is an editor page that reports an outcome.
+type messageView struct {
+	Status         int
+	Title, Detail  string
+	Link, LinkText string
+}
+
+// editorFail answers an editor page with a message page for err.
+func (s *Server) editorFail(c *gin.Context, err error) {
+	status, title := editorStatus(err)
+	s.logFailure(c, status, err)
+	mv := messageView{Status: status, Title: title, Detail: editorDetail(status, err), Link: "/editor", LinkText: "回到草稿列表"}
+	if status == http.StatusConflict && strings.HasPrefix(c.Request.URL.Path, "/editor/") {
+		// Reload what was being edited: the page it was posted from.
+		mv.Link, mv.LinkText = editedPage(c.Request.URL.Path), "重新载入最新内容"
+	}
+	s.editorPage(c, status, "editor_message", title, mv)
+	c.Abort()
+}
+
+// editedPage is the page whose form posted to path.
+func editedPage(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) >= 3 && (parts[1] == "drafts" || parts[1] == "documents") {
+		return "/" + strings.Join(parts[:3], "/")
+	}
+	return "/editor"
+}
+
+// apiFail answers the editor API with a problem+json for err.
+func (s *Server) apiFail(c *gin.Context, err error) {
+	status, title := editorStatus(err)
+	s.logFailure(c, status, err)
+	c.Header("Content-Type", "application/problem+json")
+	c.AbortWithStatusJSON(status, problem{Type: "about:blank", Title: title, Status: status, Detail: editorDetail(status, err)})
+}
+
+// editorView is what every editor page template receives as Data.
+type editorView struct {
+	Actor editorial.Actor
+	CSRF  string
+	Page  any
+}
+
+// editorPage renders an editor page; they are never cached.
+func (s *Server) editorPage(c *gin.Context, status int, name, title string, data any) {
+	v := s.view(c, title, "")
+	v.NoIndex = true
+	ev := editorView{Page: data}
+	if sess := sessionOf(c); sess != nil {
+		ev.Actor, ev.CSRF = sess.Actor, sess.CSRF
+	}
+	v.Data = ev
+	var buf strings.Builder
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.cfg.Log.ErrorContext(c.Request.Context(), "render editor page", "page", name, "err", err)
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", []byte(buf.String()))
+}
+
+// signInView is the sign-in form.
+type signInView struct {
+	Next, Name string
+	Failed     string
+}
+
+// safeNext is where to go after signing in: an editor page, never another
+// site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/editor") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/editor"
+	}
+	return next
+}
+
+func (s *Server) signInPage(c *gin.Context) {
+	s.editorPage(c, http.StatusOK, "editor_signin", "编辑登录", signInView{Next: safeNext(c.Query("next"))})
+}
+
+// signIn opens a new session. The cookie the browser came with, if any, is
+// revoked and replaced, never kept: a session planted before sign-in is
+// worthless (no fixation).
+func (s *Server) signIn(c *gin.Context) {
+	name, next := strings.TrimSpace(c.PostForm("name")), safeNext(c.PostForm("next"))
+	sess, err := s.cfg.Editorial.SignIn(c.Request.Context(), name, c.PostForm("password"), c.ClientIP(), s.sessionToken(c))
+	if err != nil {
+		s.setSessionCookie(c, "", time.Time{})
+		status, title := editorStatus(err)
+		if status >= 500 {
+			s.editorFail(c, err)
+			return
+		}
+		s.logFailure(c, status, err)
+		s.editorPage(c, status, "editor_signin", "编辑登录", signInView{Next: next, Name: name, Failed: title})
+		return
+	}
+	s.setSessionCookie(c, sess.Token, sess.Expires)
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) signOut(c *gin.Context) {
+	if err := s.cfg.Editorial.SignOut(c.Request.Context(), s.sessionToken(c), c.ClientIP()); err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	s.setSessionCookie(c, "", time.Time{})
+	c.Redirect(http.StatusSeeOther, "/editor/signin")
+}
+
+// etagHeader carries a stored version tag in an HTTP header, quoted and
+// encoded so that any tag the storage uses survives the round trip.
+func etagHeader(etag string) string {
+	return `"` + base64.RawURLEncoding.EncodeToString([]byte(etag)) + `"`
+}
+
+// ifMatch decodes the If-Match header; "" when absent or not ours.
+func ifMatch(c *gin.Context) string {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	raw, err := base64.RawURLEncoding.DecodeString(strings.Trim(h, `"`))
+	if err != nil {
+		return ""
+	}
+	return string(raw)
+}
