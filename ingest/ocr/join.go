@@ -77,3 +77,31 @@ func chinesePunct(s string) string {
 	}
 	return string(rs)
 }
+
+// fixReading corrects what tesseract reliably confuses in Chinese text
+// where the printed form is not in doubt: the 〇 of a Chinese-numeral date
+// read as a Latin O or a zero ("二O二四年"). (The brackets of a 文号 are
+// left as read: gazettes print 〔〕, [] and () alike.)
+func fixReading(s string) string {
+	rs := []rune(s)
+	numeral := func(i int) bool {
+		return i >= 0 && i < len(rs) && strings.ContainsRune("一二三四五六七八九十〇", rs[i])
+	}
+	zero := func(r rune) bool { return r == 'O' || r == 'o' || r == '0' || r == 'Ｏ' || r == '０' }
+	for i := 0; i < len(rs); i++ {
+		if !zero(rs[i]) || !numeral(i-1) {
+			continue
+		}
+		j := i // a run of them: 二OO二年 is 2002
+		for j < len(rs) && zero(rs[j]) {
+			j++
+		}
+		if numeral(j) || j < len(rs) && rs[j] == '年' {
+			for k := i; k < j; k++ {
+				rs[k] = '〇'
+			}
+		}
+		i = j
+	}
+	return string(rs)
+}

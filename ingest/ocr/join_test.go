@@ -42,3 +42,22 @@ func TestChinesePunct(t *testing.T) {
 		})
 	}
 }
+
+func TestFixReading(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "latin O in a date", in: "二O二四年二月二十三日", want: "二〇二四年二月二十三日"},
+		{name: "zeros in a date", in: "二00二年", want: "二〇〇二年"},
+		{name: "zero before 年", in: "一九九O年", want: "一九九〇年"},
+		{name: "arabic numbers untouched", in: "2020年第10期", want: "2020年第10期"},
+		{name: "latin text untouched", in: "ISO 9001", want: "ISO 9001"},
+		{name: "brackets of a 文号 kept as read", in: "梧政[2024]17号", want: "梧政[2024]17号"},
+		{name: "digits beside one numeral kept", in: "第一0", want: "第一0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fixReading(tc.in); got != tc.want {
+				t.Errorf("fixReading(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

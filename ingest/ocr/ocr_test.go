@@ -319,3 +319,29 @@ func lawPages(t *testing.T, n int) [][]string {
 	}
 	return pages
 }
+
+func TestDropLeaders(t *testing.T) {
+	body := func(text string, conf float64) word { return word{w: 28, h: 28, conf: conf, text: text} }
+	tests := []struct {
+		name  string
+		words []word
+		want  string
+	}{
+		{name: "confident text kept", words: []word{body("河南", 96), body("省", 95), {w: 28, h: 4, conf: 96, text: "一"}}, want: "河南省一"},
+		{name: "unsure text of normal shape kept", words: []word{body("河南", 96), body("的", 40)}, want: "河南的"},
+		{name: "flat unsure mark dropped", words: []word{body("河南", 96), {w: 14, h: 5, conf: 0, text: "注"}}, want: "河南"},
+		{name: "stretched unsure word dropped", words: []word{body("通知", 96), {w: 842, h: 26, conf: 34, text: "ee"}, body("2", 93)}, want: "通知2"},
+		{name: "nothing confident: all kept", words: []word{{w: 14, h: 5, conf: 10, text: "注"}}, want: "注"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got strings.Builder
+			for _, w := range dropLeaders(tc.words) {
+				got.WriteString(w.text)
+			}
+			if got.String() != tc.want {
+				t.Errorf("dropLeaders kept %q, want %q", got.String(), tc.want)
+			}
+		})
+	}
+}

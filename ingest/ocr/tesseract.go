@@ -7,9 +7,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/ingest/page"
 )
@@ -18,9 +21,12 @@ import (
 // safe for concurrent use; each call runs its own processes.
 type Engine struct {
 	pdftoppm, tesseract string
-	lang                string
-	dpi, psm            int
-	lim                 Limits
+	// pdfimages and pdfinfo find a scan's own resolution; "" when not
+	// installed, and every page is rendered at dpi.
+	pdfimages, pdfinfo string
+	lang               string
+	dpi, psm           int
+	lim                Limits
 }
 
 // Options configure an Engine. Zero fields take the defaults.
@@ -28,9 +34,11 @@ type Options struct {
 	// Lang is tesseract's language (default "chi_sim"; "chi_sim+eng" reads
 	// more Latin text at some cost in speed).
 	Lang string
-	// DPI is the rendering resolution (default 200: on 300 dpi scans of
-	// 10.5 pt and 14 pt text it read as well as 300 dpi or better, for about
-	// 20% less CPU; 400 dpi read worse; see TestEval).
+	// DPI is the rendering resolution of pages that are not a scan
+	// (default 200: on 300 dpi scans of 10.5 pt and 14 pt text it read as
+	// well as 300 dpi or better, for about 20% less CPU; 400 dpi read worse;
+	// see TestEval). A page that is one image covering most of it is
+	// rendered at the image's own resolution instead (see scanDPI).
 	DPI int
 	// PSM is tesseract's page segmentation mode (default 3: automatic,
 	// which finds columns; 6, one block, read single-column pages 0.1–0.5
@@ -51,6 +59,9 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 	if e.tesseract, err = lookTool("tesseract", "tesseract-ocr"); err != nil {
 		return nil, err
 	}
+	// Optional: without them scans are rendered at DPI.
+	e.pdfimages, _ = exec.LookPath("pdfimages")
+	e.pdfinfo, _ = exec.LookPath("pdfinfo")
 	out, err := run(ctx, e.lim, nil, e.tesseract, "--list-langs")
 	if err != nil {
 		return nil, err
@@ -77,7 +88,11 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	defer os.RemoveAll(dir)
 	ns := strconv.Itoa(n)
 	root := filepath.Join(dir, "page")
-	if _, err := run(ctx, e.lim, nil, e.pdftoppm, "-f", ns, "-l", ns, "-r", strconv.Itoa(e.dpi), "-gray", "-singlefile", path, root); err != nil {
+	dpi, ok := e.scanDPI(ctx, path, n)
+	if !ok {
+		dpi = e.dpi
+	}
+	if _, err := run(ctx, e.lim, nil, e.pdftoppm, "-f", ns, "-l", ns, "-r", strconv.Itoa(dpi), "-gray", "-singlefile", path, root); err != nil {
 		return page.Page{}, fmt.Errorf("ocr: render page %d of %s: %w", n, path, err)
 	}
 	img := root + ".pgm"
@@ -87,11 +102,11 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	// One thread per tesseract: pages run in parallel instead, which uses
 	// the cores better than tesseract's OpenMP.
 	env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	tsv, err := run(ctx, e.lim, env, e.tesseract, img, "stdout", "-l", e.lang, "--psm", strconv.Itoa(e.psm), "--dpi", strconv.Itoa(e.dpi), "tsv")
+	tsv, err := run(ctx, e.lim, env, e.tesseract, img, "stdout", "-l", e.lang, "--psm", strconv.Itoa(e.psm), "--dpi", strconv.Itoa(dpi), "tsv")
 	if err != nil {
 		return page.Page{}, fmt.Errorf("ocr: read page %d of %s: %w", n, path, err)
 	}
-	p, err := parseTSV(tsv, float64(e.dpi))
+	p, err := parseTSV(tsv, float64(dpi))
 	if err != nil {
 		return page.Page{}, fmt.Errorf("ocr: page %d of %s: %w", n, path, err)
 	}
@@ -146,6 +161,7 @@ func parseTSV(tsv []byte, dpi float64) (page.Page, error) {
 		return p, fmt.Errorf("tesseract output has no page row")
 	}
 	p.Extractor = page.OCR
+	words = dropLeaders(words)
 	var confSum, weight float64
 	for i := 0; i < len(words); {
 		j := i
@@ -164,7 +180,7 @@ func parseTSV(tsv []byte, dpi float64) (page.Page, error) {
 			weight += n
 		}
 		p.Lines = append(p.Lines, page.Line{
-			Text: chinesePunct(joinWords(texts)),
+			Text: fixReading(chinesePunct(joinWords(texts))),
 			X:    float64(x0) * pt, Y: float64(bottom) * pt, W: float64(x1-x0) * pt,
 			Size: float64(bottom-top) * pt,
 		})
@@ -174,4 +190,33 @@ func parseTSV(tsv []byte, dpi float64) (page.Page, error) {
 		p.Confidence = confSum / weight / 100
 	}
 	return p, nil
+}
+
+// dropLeaders removes what tesseract makes of the dot leaders of a table
+// of contents and of rules: "words" it is unsure of (confidence under 50)
+// that are far flatter than the page's text, or far wider than their
+// characters ("ee" stretched over a whole leader). They would otherwise
+// put Latin garbage between a title and its page number.
+func dropLeaders(words []word) []word {
+	var hs []int
+	for _, w := range words {
+		if w.conf >= 80 {
+			hs = append(hs, w.h)
+		}
+	}
+	if len(hs) == 0 {
+		return words
+	}
+	slices.Sort(hs)
+	med := hs[len(hs)/2]
+	out := words[:0]
+	for _, w := range words {
+		flat := 2*w.h < med
+		wide := w.w > 3*med*utf8.RuneCountInString(w.text)
+		if w.conf < 50 && (flat || wide) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
