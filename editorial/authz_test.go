@@ -61,6 +61,14 @@ func TestAuthorization(t *testing.T) {
 		{"Submit", RoleEditor, func(a Actor) error { _, err := f.svc.Submit(ctx, a, d.ID, d.ETag); return err }},
 		{"Schedule", RoleEditor, func(a Actor) error { _, err := f.svc.Schedule(ctx, a, d.ID, d.ETag); return err }},
 		{"DeleteDraft", RoleEditor, func(a Actor) error { return f.svc.DeleteDraft(ctx, a, d.ID, d.ETag) }},
+		{"Correct", RoleEditor, func(a Actor) error {
+			_, err := f.svc.Correct(ctx, a, "2024-3-1", gazette.Document{Version: 1}, gazette.Correction{Reason: "x"})
+			return err
+		}},
+		{"SetValidity", RoleEditor, func(a Actor) error {
+			_, err := f.svc.SetValidity(ctx, a, "2024-3-1", gazette.ValidityChange{State: gazette.Expired})
+			return err
+		}},
 	}
 	denied := 0
 	for _, c := range calls {
@@ -95,6 +103,9 @@ func TestAuthorization(t *testing.T) {
 		t.Errorf("%d refusals audited, want %d", n, denied)
 	}
 	// Nothing was changed by the refused calls.
+	if len(f.arch.corrections)+len(f.arch.changes) > 0 {
+		t.Error("a refused call reached the archive")
+	}
 	if got, _ := f.svc.Draft(ctx, chief, d.ID); got.ETag != d.ETag {
 		t.Error("a refused call changed the draft")
 	}

@@ -1,6 +1,7 @@
 // Package editorial is the service layer of the editors' side of the
 // gazette: accounts and roles, sign-in sessions with CSRF tokens and
-// lockout, API tokens, draft issues with their approval workflow, and the
+// lockout, API tokens, draft issues with their approval workflow,
+// corrections (勘误) and validity changes of published documents, and the
 // audit log of every editorial action.
 //
 // Everything it keeps lives in the configured object storage under the

@@ -47,8 +47,9 @@ type Blobs interface {
 	Delete(ctx context.Context, key string, ifMatch string) error
 }
 
-// Archive is what drafting needs from the archive of record. Methods must be
-// safe for concurrent use.
+// Archive is what drafting, corrections and validity changes need from the
+// archive of record; *archive.Archive satisfies it. Methods must be safe for
+// concurrent use.
 type Archive interface {
 	// Latest returns the most recently published issue; gazette.ErrNotFound
 	// when nothing is published.
@@ -64,6 +65,16 @@ type Archive interface {
 	// Issue returns a published, publicly visible issue;
 	// gazette.ErrNotFound before its release.
 	Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error)
+	// Correct stores doc as a new version of the published document id,
+	// with c; doc.Version is the version it was edited from
+	// (gazette.ErrConflict when another is current). An error returned
+	// with a document means the correction is stored but not everything
+	// after it (the index) succeeded.
+	Correct(ctx context.Context, id string, doc gazette.Document, c gazette.Correction) (*gazette.Document, error)
+	// SetValidity appends ch to the validity history of the published
+	// document id; an error returned with a document means the change is
+	// stored, as for Correct.
+	SetValidity(ctx context.Context, id string, ch gazette.ValidityChange) (*gazette.Document, error)
 }
 
 // SplitFunc runs the ingest pipeline on a PDF file: it splits the issue into
@@ -74,8 +85,9 @@ type SplitFunc func(ctx context.Context, pdfPath string) (*ingest.Result, error)
 // take the defaults named beside them.
 type Config struct {
 	Blobs Blobs
-	// Archive and Split are needed by drafts only; the methods that need
-	// them fail when they are nil (the user command needs neither).
+	// Archive and Split are needed by drafts, corrections and validity
+	// changes only; the methods that need them fail when they are nil (the
+	// user command needs neither).
 	Archive Archive
 	Split   SplitFunc
 	// Gazette is the gazette's name for new drafts (福建省人民政府公报);

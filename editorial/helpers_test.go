@@ -122,9 +122,48 @@ type fakeArchive struct {
 	pdfBytes  []byte
 	docs      []gazette.Document
 	public    map[gazette.IssueKey]bool
+	// versions is the current version of each published document;
+	// corrections and changes are what Correct and SetValidity received.
+	versions    map[string]int
+	corrections []gazette.Correction
+	changes     []gazette.ValidityChange
+	// afterStore, when set, is returned with the document by Correct and
+	// SetValidity, as the archive does when its index fails after storing.
+	afterStore error
 }
 
-func newFakeArchive() *fakeArchive { return &fakeArchive{public: map[gazette.IssueKey]bool{}} }
+func newFakeArchive() *fakeArchive {
+	return &fakeArchive{public: map[gazette.IssueKey]bool{}, versions: map[string]int{}}
+}
+
+func (a *fakeArchive) Correct(ctx context.Context, id string, doc gazette.Document, c gazette.Correction) (*gazette.Document, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	v, ok := a.versions[id]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("fake: document %s: %w", id, gazette.ErrNotFound)
+	case doc.Version != v:
+		return nil, fmt.Errorf("fake: edited from version %d, %d is current: %w", doc.Version, v, gazette.ErrConflict)
+	case doc.ID != id:
+		return nil, fmt.Errorf("fake: document names %q, not %s: %w", doc.ID, id, gazette.ErrInvalid)
+	}
+	a.versions[id] = v + 1
+	a.corrections = append(a.corrections, c)
+	doc.Version = v + 1
+	return &doc, a.afterStore
+}
+
+func (a *fakeArchive) SetValidity(ctx context.Context, id string, ch gazette.ValidityChange) (*gazette.Document, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	v, ok := a.versions[id]
+	if !ok {
+		return nil, fmt.Errorf("fake: document %s: %w", id, gazette.ErrNotFound)
+	}
+	a.changes = append(a.changes, ch)
+	return &gazette.Document{ID: id, Version: v, Validity: gazette.Status{State: ch.State, Since: ch.Since}}, a.afterStore
+}
 
 func (a *fakeArchive) Latest(ctx context.Context) (*gazette.Issue, error) {
 	a.mu.Lock()

@@ -41,6 +41,10 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/documents/:id/validity", s.validityPage)
 	get(in, "/audit", s.auditPage)
 	get(in, "/audit.csv", s.auditExport)
+	get(in, "/account", s.accountPage)
+	in.POST("/account/password", s.changePasswordPage)
+	in.POST("/account/tokens", s.createTokenPage)
+	in.POST("/account/tokens/:id/revoke", s.revokeTokenPage)
 
 	ea := api.Group("/editor", s.editorHeaders(), s.requireToken())
 	ea.GET("/drafts", s.apiDrafts)

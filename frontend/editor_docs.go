@@ -76,50 +76,25 @@ type correctionInput struct {
 	Date     gazette.Date     `json:"date"`
 }
 
-// correct publishes a correction made by the actor and drops cached pages.
+// correct publishes a correction made by the actor (editorial checks the
+// role and audits it) and drops cached pages.
 func (s *Server) correct(c *gin.Context, id string, in correctionInput) (*gazette.Document, error) {
-	a := actorOf(c)
-	if err := requireEditor(a); err != nil {
-		return nil, err
-	}
-	in.Document.ID = id
-	d, err := s.changer.Correct(c.Request.Context(), id, in.Document, gazette.Correction{Reason: strings.TrimSpace(in.Reason), Date: in.Date, By: a.User})
+	c2 := gazette.Correction{Reason: strings.TrimSpace(in.Reason), Date: in.Date}
+	d, err := s.cfg.Editorial.Correct(c.Request.Context(), actorOf(c), id, in.Document, c2)
 	if d != nil {
 		s.Invalidate()
-	}
-	if err == nil {
-		s.cfg.Log.InfoContext(c.Request.Context(), "editor corrected a document", "document", id, "user", a.User, "addr", a.Addr)
 	}
 	return d, err
 }
 
-// setValidity records a validity change made by the actor.
+// setValidity records a validity change made by the actor (editorial
+// checks the role and audits it) and drops cached pages.
 func (s *Server) setValidity(c *gin.Context, id string, ch gazette.ValidityChange) (*gazette.Document, error) {
-	a := actorOf(c)
-	if err := requireEditor(a); err != nil {
-		return nil, err
-	}
-	ch.By, ch.At = a.User, time.Time{}
-	d, err := s.changer.SetValidity(c.Request.Context(), id, ch)
+	d, err := s.cfg.Editorial.SetValidity(c.Request.Context(), actorOf(c), id, ch)
 	if d != nil {
 		s.Invalidate()
 	}
-	if err == nil {
-		s.cfg.Log.InfoContext(c.Request.Context(), "editor changed a validity", "document", id, "state", string(ch.State), "user", a.User, "addr", a.Addr)
-	}
 	return d, err
-}
-
-// requireEditor checks the role for corrections and validity changes,
-// which editorial does not handle (yet).
-func requireEditor(a editorial.Actor) error {
-	if a.User == "" {
-		return editorial.ErrUnauthenticated
-	}
-	if !a.Role.Includes(editorial.RoleEditor) {
-		return fmt.Errorf("%s has role %q: %w", a.User, a.Role, editorial.ErrForbidden)
-	}
-	return nil
 }
 
 func (s *Server) correctPage(c *gin.Context) {

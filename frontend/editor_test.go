@@ -228,6 +228,10 @@ func TestEditorRoutesRefuseAnonymous(t *testing.T) {
 		{"POST", "/editor/documents/2019-12-1/validity"},
 		{"GET", "/editor/audit"},
 		{"GET", "/editor/audit.csv"},
+		{"GET", "/editor/account"},
+		{"POST", "/editor/account/password"},
+		{"POST", "/editor/account/tokens"},
+		{"POST", "/editor/account/tokens/0123456789abcdef/revoke"},
 	}
 	for _, p := range pages {
 		t.Run("page "+p.method+" "+p.path, func(t *testing.T) {
@@ -686,7 +690,7 @@ func TestEditorWorkflow(t *testing.T) {
 	// The audit log, for administrators.
 	admin := f.signIn(t, "admin.one")
 	audit := admin.get("/editor/audit?from=2026-01-01&to=2026-12-31")
-	for _, want := range []string{"draft.approve", "chief.one", "draft.schedule"} {
+	for _, want := range []string{"draft.approve", "chief.one", "draft.schedule", "document.correct", "document.validity", "document/2026-5-1"} {
 		if !strings.Contains(audit.Body.String(), want) {
 			t.Errorf("audit page lacks %q", want)
 		}
@@ -844,5 +848,20 @@ func TestEditorAPI(t *testing.T) {
 	}
 	if rec := call(edTok, "POST", "/api/v1/editor/documents/2026-5-2/validity", "", "application/json", []byte(`{"state":"expired","since":"2026-04-01"}`)); rec.Code != http.StatusCreated {
 		t.Errorf("expiry = %d: %s", rec.Code, rec.Body)
+	}
+	// The correction and the expiry are in the audit log, by the token's
+	// owner; the refused repeal changed nothing and is not.
+	entries, err := f.ed.Audit(ctx, editorial.CommandLine("test"), time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		if e.Object == "document/2026-5-2" {
+			got = append(got, e.Action+":"+e.User+":"+e.Outcome)
+		}
+	}
+	if want := "document.correct:ed.one:ok document.validity:ed.one:ok"; strings.Join(got, " ") != want {
+		t.Errorf("audit of the document: %v, want %s", got, want)
 	}
 }

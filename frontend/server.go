@@ -72,18 +72,11 @@ type Config struct {
 	// published issues carry (政府公报 until one is published).
 	Gazette string
 	// Editorial is the editors' service; nil serves no /editor pages and
-	// no /api/v1/editor API. With it, Archive must also implement Changer.
+	// no /api/v1/editor API.
 	Editorial *editorial.Service
 	// MaxUploadBytes bounds an uploaded print PDF; 0 means
 	// editorial.DefaultMaxPDFBytes.
 	MaxUploadBytes int64
-}
-
-// Changer is what the editor pages need of the archive beyond reading:
-// corrections and validity changes of published documents.
-type Changer interface {
-	Correct(ctx context.Context, id string, doc gazette.Document, c gazette.Correction) (*gazette.Document, error)
-	SetValidity(ctx context.Context, id string, ch gazette.ValidityChange) (*gazette.Document, error)
 }
 
 // Server is the HTTP handler of Gazette.
@@ -108,7 +101,6 @@ type Server struct {
 	// nameFixed (configured).
 	name      atomic.Value
 	nameFixed bool
-	changer   Changer // with cfg.Editorial
 }
 
 // Cache lifetimes of pages that change when something is published.
@@ -143,15 +135,8 @@ func New(cfg Config) (*Server, error) {
 	case cfg.APIRate < 0:
 		cfg.APIRate = 0
 	}
-	var changer Changer
-	if cfg.Editorial != nil {
-		var ok bool
-		if changer, ok = cfg.Archive.(Changer); !ok {
-			return nil, fmt.Errorf("frontend: the editor pages need an archive that can correct documents")
-		}
-		if cfg.MaxUploadBytes <= 0 {
-			cfg.MaxUploadBytes = editorial.DefaultMaxPDFBytes
-		}
+	if cfg.Editorial != nil && cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = editorial.DefaultMaxPDFBytes
 	}
 	if cfg.APIBurst <= 0 {
 		cfg.APIBurst = int(3*cfg.APIRate) + 1
@@ -169,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed, changer: changer,
+		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed,
 		cache:    newPageCache(8192, 128<<20, 0),
 		recent:   newPageCache(512, 32<<20, recentTTL),
 		docs:     newPageCache(8192, 64<<20, docTTL),
