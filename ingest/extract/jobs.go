@@ -26,7 +26,7 @@ func decodeText(ctx context.Context, path string, maxPages int, emit func(page.P
 	if err != nil {
 		return fmt.Errorf("extract: %w", err)
 	}
-	d, err := pdftext.Open(ctx, f, st.Size(), pdftext.Options{MaxPages: maxPages})
+	d, err := pdftext.Open(ctx, f, st.Size(), pdftext.Options{MaxPages: maxPages, NoScore: true}) // judgeLayer scores every page
 	if err != nil {
 		return fmt.Errorf("extract: %w", err)
 	}

@@ -70,13 +70,12 @@ func Of(text string) Score {
 	type evidence struct {
 		ratio, limit float64
 		ok           bool
-		reason       string
 	}
-	ev := []evidence{
-		{hard, hardLimit, c.hard >= 2, fmt.Sprintf("%.0f%% replacement, private-use, unassigned or control characters", 100*hard)},
-		{moj, mojibakeMin, c.mojibake >= 4, fmt.Sprintf("%.0f%% Latin-1 mojibake runs (GBK bytes read as WinAnsi?)", 100*moj)},
-		{rare, rareHanLimit, c.rareHan >= rareHanMin, fmt.Sprintf("%.0f%% of Han characters outside the common set (UTF-8 or other bytes read as GBK?)", 100*rare)},
-		{exotic, exoticLimit, c.exotic >= 4 && c.scripts >= 2, fmt.Sprintf("%.0f%% letters from %d unrelated scripts (codes read as Unicode?)", 100*exotic, c.scripts)},
+	ev := [...]evidence{
+		{hard, hardLimit, c.hard >= 2},
+		{moj, mojibakeMin, c.mojibake >= 4},
+		{rare, rareHanLimit, c.rareHan >= rareHanMin},
+		{exotic, exoticLimit, c.exotic >= 4 && c.scripts >= 2},
 	}
 	best, bestMargin := -1, 0.0
 	for i, e := range ev {
@@ -90,7 +89,19 @@ func Of(text string) Score {
 	if best >= 0 {
 		// Twice the limit is already far outside clean text.
 		conf := min(0.5+0.25*bestMargin, 1)
-		return Score{Garbled: true, Confidence: conf, Reason: "garbled: " + ev[best].reason, Bad: bad}
+		// Formatted only here: most pages are clean and need no reason.
+		var reason string
+		switch best {
+		case 0:
+			reason = fmt.Sprintf("%.0f%% replacement, private-use, unassigned or control characters", 100*hard)
+		case 1:
+			reason = fmt.Sprintf("%.0f%% Latin-1 mojibake runs (GBK bytes read as WinAnsi?)", 100*moj)
+		case 2:
+			reason = fmt.Sprintf("%.0f%% of Han characters outside the common set (UTF-8 or other bytes read as GBK?)", 100*rare)
+		default:
+			reason = fmt.Sprintf("%.0f%% letters from %d unrelated scripts (codes read as Unicode?)", 100*exotic, c.scripts)
+		}
+		return Score{Garbled: true, Confidence: conf, Reason: "garbled: " + reason, Bad: bad}
 	}
 	// Clean: confidence falls as the worst ratio nears its limit and as the
 	// text gets shorter.
@@ -210,6 +221,9 @@ func classify(r rune) kind {
 		return kMoj
 	case r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFFEF, r >= 0x2000 && r <= 0x206F && !isCP1252Only(r):
 		return kOther // CJK and full-width punctuation, general punctuation
+	case r >= uroLo && r <= uroHi:
+		// The bulk of a Chinese page: the table search below, skipped.
+		return kHan
 	case unicode.Is(unicode.Han, r):
 		return kHan
 	case isCP1252Only(r):
@@ -229,6 +243,13 @@ func classify(r rune) kind {
 	}
 	return kOther
 }
+
+// uroLo and uroHi bound the CJK Unified Ideographs block, all of it Han
+// (TestUnifiedIdeographsAreHan).
+const (
+	uroLo = 0x4E00
+	uroHi = 0x9FFF
+)
 
 func isCP1252Only(r rune) bool {
 	for _, c := range cp1252Only {

@@ -3,6 +3,7 @@ package garble
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestOf(t *testing.T) {
@@ -57,5 +58,13 @@ func BenchmarkOf(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Of(text)
+	}
+}
+
+func TestUnifiedIdeographsAreHan(t *testing.T) {
+	for r := rune(uroLo); r <= uroHi; r++ {
+		if !unicode.Is(unicode.Han, r) {
+			t.Fatalf("U+%04X is in the unified block but not Han in Go's tables: drop classify's shortcut", r)
+		}
 	}
 }

@@ -133,6 +133,8 @@ func number(w []byte) float64 {
 type contentLexer struct {
 	s []byte
 	i int
+	// buf is scratch for a string's bytes, copied out once at its end
+	buf []byte
 }
 
 func (l *contentLexer) peek(k int) byte {
@@ -201,7 +203,8 @@ func (l *contentLexer) name() string {
 
 func (l *contentLexer) hexString() string {
 	l.i++
-	out := make([]byte, 0, 16)
+	out := l.buf[:0]
+	defer func() { l.buf = out }()
 	hi := -1
 	for l.i < len(l.s) && l.s[l.i] != '>' {
 		if v := unhex(l.s[l.i]); v >= 0 {
@@ -223,7 +226,8 @@ func (l *contentLexer) hexString() string {
 
 func (l *contentLexer) literalString() string {
 	l.i++
-	out := make([]byte, 0, 16)
+	out := l.buf[:0]
+	defer func() { l.buf = out }()
 	depth := 1
 	for l.i < len(l.s) {
 		c := l.s[l.i]

@@ -72,10 +72,11 @@ type interp struct {
 	rot       int // the rotation lines() laid the page out in
 	// layout scratch: glyphs in page coordinates, one baseline row
 	placed, row []placed
+	buf         []byte // a line's text
 }
 
 func newInterp(ctx context.Context, d *Doc, ref pageRef) *interp {
-	return &interp{ctx: ctx, doc: d, ref: ref, glyphs: d.glyphs[:0], placed: d.placed[:0], row: d.row[:0]}
+	return &interp{ctx: ctx, doc: d, ref: ref, glyphs: d.glyphs[:0], placed: d.placed[:0], row: d.row[:0], buf: d.buf[:0]}
 }
 
 func (in *interp) reset() {

@@ -1,10 +1,11 @@
 package pdftext
 
 import (
+	"bytes"
 	"math"
 	"slices"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/ingest/page"
 )
@@ -133,12 +134,12 @@ func (in *interp) place(g *glyph, rot int) (x, y float64) {
 	return g.x - mb[0], mb[3] - g.y
 }
 
-func (in *interp) text(b *strings.Builder, g *glyph) {
+// text appends a glyph's text to b.
+func (in *interp) text(b []byte, g *glyph) []byte {
 	if g.multi >= 0 {
-		b.WriteString(in.extra[g.multi])
-		return
+		return append(b, in.extra[g.multi]...)
 	}
-	b.WriteRune(g.r)
+	return utf8.AppendRune(b, g.r)
 }
 
 func (in *interp) horizontal(ps []placed) []page.Line {
@@ -174,14 +175,17 @@ func (in *interp) horizontal(ps []placed) []page.Line {
 // overprinted duplicates, inserts spaces at word gaps and splits at column
 // gaps.
 func (in *interp) buildLines(out []page.Line, row []placed) []page.Line {
-	var b strings.Builder
+	// The text is built in scratch reused from line to line, and copied
+	// out once, trimmed, at the end of each.
+	b := in.buf[:0]
+	defer func() { in.buf = b[:0] }()
 	var line page.Line
 	// kept only needs the last few glyphs and the last one's extent
 	kept := make([]placed, 0, 8)
 	var first placed
 	start := func(p placed) {
 		first = p
-		b.Reset()
+		b = b[:0]
 		kept = kept[:0]
 		line = page.Line{X: p.mx, Y: p.my, Size: p.size, Bold: in.glyphs[p.gi].bold}
 	}
@@ -191,7 +195,7 @@ func (in *interp) buildLines(out []page.Line, row []placed) []page.Line {
 		}
 		last := kept[len(kept)-1]
 		line.W = last.x + last.w - first.x
-		line.Text = strings.TrimSpace(b.String())
+		line.Text = string(bytes.TrimSpace(b))
 		if line.Text != "" {
 			out = append(out, line)
 		}
@@ -235,12 +239,12 @@ func (in *interp) buildLines(out []page.Line, row []placed) []page.Line {
 					pending = true
 				}
 				if pending && !(hanLike(&in.glyphs[prev.gi]) && hanLike(g)) {
-					b.WriteByte(' ')
+					b = append(b, ' ')
 				}
 			}
 		}
 		pending = false
-		in.text(&b, g)
+		b = in.text(b, g)
 		line.Size = math.Max(line.Size, p.size)
 		line.Bold = line.Bold || g.bold
 		if len(kept) == cap(kept) {
@@ -284,7 +288,7 @@ func (in *interp) vertical(ps []placed) []page.Line {
 	var col []placed
 	flush := func() {
 		slices.SortFunc(col, byY)
-		var b strings.Builder
+		b := in.buf[:0]
 		l := page.Line{X: col[0].x, Y: col[0].y, Size: col[0].size, W: col[0].size}
 		var prev *placed
 		for i := range col {
@@ -293,10 +297,11 @@ func (in *interp) vertical(ps []placed) []page.Line {
 				l.Bold = true
 				continue
 			}
-			in.text(&b, &in.glyphs[p.gi])
+			b = in.text(b, &in.glyphs[p.gi])
 			prev = p
 		}
-		l.Text = strings.TrimSpace(b.String())
+		in.buf = b[:0]
+		l.Text = string(bytes.TrimSpace(b))
 		if l.Text != "" {
 			out = append(out, l)
 		}

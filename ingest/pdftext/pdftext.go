@@ -1,6 +1,7 @@
 package pdftext
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,10 @@ type Options struct {
 	// MaxOps bounds the content-stream operators interpreted per page,
 	// forms included. 0 means 2,000,000.
 	MaxOps int
+	// NoScore leaves the text unjudged: Confidence 0 and no garble note on
+	// pages with text. For a caller that scores every page itself
+	// (ingest/extract does), so the text is not scored twice.
+	NoScore bool
 }
 
 func (o Options) withDefaults() Options {
@@ -60,10 +65,19 @@ type Doc struct {
 	opts      Options
 	fonts     map[objKey]*font
 	rc4       *rc4Fix // nil unless the file uses short-key RC4
+	// plain FlateDecode streams are read from ra and inflated by zr, one
+	// zlib reader for the file (see flate); plain is false for an
+	// encrypted file or a library whose internals are not as expected
+	ra        io.ReaderAt
+	plain     bool
+	raw       []byte
+	rawReader bytes.Reader
+	zr        io.ReadCloser
 	// buffers reused from page to page, so a long file decodes without
 	// per-page growth
 	glyphs      []glyph
 	placed, row []placed
+	buf         []byte
 }
 
 // pageRef is a leaf of the page tree with its inherited attributes.
@@ -90,7 +104,7 @@ func Open(ctx context.Context, ra io.ReaderAt, size int64, opts Options) (d *Doc
 	if err != nil {
 		return nil, fmt.Errorf("pdftext: open: %w", err)
 	}
-	d = &Doc{r: r, opts: opts, fonts: map[objKey]*font{}, rc4: newRC4Fix(r, ra)}
+	d = &Doc{r: r, opts: opts, fonts: map[objKey]*font{}, rc4: newRC4Fix(r, ra), ra: ra, plain: unencrypted(r)}
 	if err := d.walk(ctx); err != nil {
 		return nil, err
 	}
@@ -222,6 +236,9 @@ func (d *Doc) Page(ctx context.Context, i int) (page.Page, error) {
 		}
 		return p, nil
 	}
+	if d.opts.NoScore {
+		return p, nil
+	}
 	s := garble.Of(text)
 	if s.Garbled {
 		p.Confidence = 1 - s.Confidence
@@ -288,7 +305,7 @@ func ExtractFile(ctx context.Context, name string, opts Options) ([]page.Page, e
 func (d *Doc) decodePage(ctx context.Context, ref pageRef) (lines []page.Line, rot int, err error) {
 	in := newInterp(ctx, d, ref)
 	defer func() {
-		d.glyphs, d.placed, d.row = in.glyphs[:0], in.placed[:0], in.row[:0]
+		d.glyphs, d.placed, d.row, d.buf = in.glyphs[:0], in.placed[:0], in.row[:0], in.buf[:0]
 	}()
 	defer func() {
 		if p := recover(); p != nil {
@@ -307,6 +324,13 @@ func (d *Doc) decodePage(ctx context.Context, ref pageRef) (lines []page.Line, r
 	}
 	lines = in.lines()
 	return lines, in.rot, in.warn
+}
+
+// unencrypted reports whether the library holds no decryption key for r,
+// read from its unexported field; false when the field is not there.
+func unencrypted(r *pdf.Reader) bool {
+	f := reflect.ValueOf(r).Elem().FieldByName("key")
+	return f.IsValid() && f.Kind() == reflect.Slice && f.Len() == 0
 }
 
 // objKey identifies an indirect object.

@@ -344,10 +344,19 @@ func TestGarbledPageIsFlagged(t *testing.T) {
 		desc := b.add("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>")
 		return fmt.Sprintf("/F1 %d 0 R", b.add(fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [%d 0 R] >>", desc)))
 	}
-	pages := extractBytes(t, onePage(fonts, "BT /F1 12 Tf 72 700 Td <00030004000500060007000800090010> Tj ET"))
+	data := onePage(fonts, "BT /F1 12 Tf 72 700 Td <00030004000500060007000800090010> Tj ET")
+	pages := extractBytes(t, data)
 	p := pages[0]
 	if p.Confidence > 0.3 || !strings.Contains(p.Note, "garbled") {
 		t.Errorf("confidence %v note %q, want low confidence and a garbled note", p.Confidence, p.Note)
+	}
+	// Unscored, the same page keeps its text for the caller to judge.
+	pages, err := Extract(context.Background(), bytes.NewReader(data), int64(len(data)), Options{NoScore: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := pages[0]; q.Confidence != 0 || q.Note != "" || q.Extractor != page.Text || q.PlainText() != p.PlainText() {
+		t.Errorf("NoScore: %+v, want the text of %+v unjudged", q, p)
 	}
 }
 

@@ -43,7 +43,9 @@ func (d *Doc) readStream(v pdf.Value) ([]byte, error) {
 		return nil, nil
 	}
 	var rd io.Reader
-	if d.rc4 != nil {
+	if r, ok := d.flate(v); ok {
+		rd = r
+	} else if d.rc4 != nil {
 		r, err := d.rc4.reader(d, v)
 		if err != nil {
 			return nil, err
@@ -63,6 +65,57 @@ func (d *Doc) readStream(v pdf.Value) ([]byte, error) {
 		return b, fmt.Errorf("read stream: %w", err)
 	}
 	return b, nil
+}
+
+// maxRaw bounds the encoded bytes flate reads into memory at once; a
+// longer stream takes the library's streaming path.
+const maxRaw = 16 << 20
+
+// flate returns a reader of a plain FlateDecode stream of an unencrypted
+// file, inflated by one zlib reader reused for the whole file: the
+// library allocates a new one (a 32 KB window and more) per stream, which
+// was half of what decoding a page allocated. ok is false for anything
+// else (other filters, predictors, encryption, a changed library, a bad
+// zlib header), which the library then reads as before, errors included.
+func (d *Doc) flate(v pdf.Value) (io.Reader, bool) {
+	if !d.plain {
+		return nil, false
+	}
+	if f := v.Key("Filter"); f.Kind() != pdf.Name || f.Name() != "FlateDecode" {
+		return nil, false
+	}
+	if p := v.Key("DecodeParms"); p.Kind() != pdf.Null && p.Key("Predictor").Kind() != pdf.Null {
+		return nil, false
+	}
+	n := v.Key("Length").Int64()
+	if n <= 0 || n > maxRaw {
+		return nil, false // the library's answer for an empty stream is its own
+	}
+	data := reflect.ValueOf(v).FieldByName("data")
+	if !data.IsValid() || data.Kind() != reflect.Interface || data.IsNil() {
+		return nil, false
+	}
+	off := data.Elem().FieldByName("offset")
+	if !off.IsValid() || !off.CanInt() {
+		return nil, false
+	}
+	if cap(d.raw) < int(n) {
+		d.raw = make([]byte, n)
+	}
+	raw := d.raw[:n]
+	// As the library's section reader: what is there, up to Length.
+	k, _ := d.ra.ReadAt(raw, off.Int())
+	d.rawReader.Reset(raw[:k])
+	if d.zr == nil {
+		zr, err := zlib.NewReader(&d.rawReader)
+		if err != nil {
+			return nil, false
+		}
+		d.zr = zr
+	} else if err := d.zr.(zlib.Resetter).Reset(&d.rawReader, nil); err != nil {
+		return nil, false
+	}
+	return d.zr, true
 }
 
 // rc4Fix decrypts files under RC4 with keys shorter than 88 bits (the

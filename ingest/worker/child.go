@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,17 +39,16 @@ func serveChild(jobs map[string]Decoder, raw string) int {
 		fmt.Fprintln(os.Stderr, "worker: child has no page pipe")
 		return 3
 	}
-	w := bufio.NewWriterSize(pipe, 64<<10)
+	var buf []byte // reused from message to message
 	send := func(m message) error {
-		b, err := json.Marshal(m)
+		b, err := appendMessage(buf[:0], m)
 		if err != nil {
-			return fmt.Errorf("worker: encode message: %w", err)
+			return err
 		}
-		w.Write(b)
-		w.WriteByte('\n')
-		// Flushed per message: whatever the child sent before it dies is
-		// the parent's to keep.
-		if err := w.Flush(); err != nil {
+		buf = b
+		// Written whole per message: whatever the child sent before it
+		// dies is the parent's to keep.
+		if _, err := pipe.Write(b); err != nil {
 			return fmt.Errorf("worker: write to parent: %w", err)
 		}
 		return nil

@@ -263,3 +263,36 @@ func TestMemoryLimitHeadroom(t *testing.T) {
 		t.Errorf("peak RSS %d MiB, want at most about the budget of %d MiB plus %d MiB slack", res.PeakRSS>>20, budget>>20, rssSlack>>20)
 	}
 }
+
+func TestRunExe(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Skipf("no executable: %v", err)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "worker-copy")
+	if err := os.WriteFile(copied, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lim := Limits{Timeout: 30 * time.Second, Memory: 256 << 20}
+	t.Run("another binary", func(t *testing.T) {
+		lim := lim
+		lim.Exe = copied
+		res, err := Run(context.Background(), "pages", "3", lim)
+		if err != nil || len(res.Pages) != 3 {
+			t.Fatalf("Run = %d pages, %v; want 3 pages", len(res.Pages), err)
+		}
+	})
+	t.Run("missing binary", func(t *testing.T) {
+		lim := lim
+		lim.Exe = filepath.Join(t.TempDir(), "absent")
+		_, err := Run(context.Background(), "pages", "3", lim)
+		var ce *ChildError
+		if err == nil || errors.As(err, &ce) || !strings.Contains(err.Error(), "start child") {
+			t.Fatalf("Run error = %v, want a start error", err)
+		}
+	})
+}
