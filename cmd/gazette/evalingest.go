@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -137,7 +138,7 @@ the large file on one core.`)
 		Pipeline:   pipelineOf(opts),
 		Pages:      pagesOf(opts),
 		Worker:     workerOf(opts),
-		OCRDPI:     *lim.ocrDPI,
+		OCRDPI:     cmp.Or(*lim.ocrDPI, ocr.DefaultDPI),
 		Files:      *files,
 		FilePages:  *filePages,
 		LargePages: *largePages,

@@ -63,7 +63,7 @@ func addExtractFlags(fs *flag.FlagSet) extractFlags {
 		timeout:  fs.Duration("timeout", d.Timeout, "wall-clock limit for decoding one file's text layer (env GAZETTE_EXTRACT_TIMEOUT)"),
 		memory:   fs.Int("memory-mb", int(d.Memory>>20), "memory limit of the decoding child process, MiB (env GAZETTE_EXTRACT_MEMORY_MB)"),
 		maxPages: fs.Int("max-pages", d.MaxPages, "page budget per file (env GAZETTE_EXTRACT_MAX_PAGES)"),
-		ocrDPI:   fs.Int("ocr-dpi", 300, "resolution pages are rendered at for OCR"),
+		ocrDPI:   fs.Int("ocr-dpi", 0, "resolution pages are rendered at for OCR; 0: the OCR stage's default (200 dpi, a scan's own resolution for image pages)"),
 		noOCR:    fs.Bool("no-ocr", false, "do not run OCR: pages without usable text are marked as needing review"),
 	}
 }
@@ -83,8 +83,8 @@ func (f extractFlags) options(fs *flag.FlagSet, e env) (ingest.ExtractOptions, e
 	if err != nil {
 		return ingest.ExtractOptions{}, err
 	}
-	if *f.ocrDPI < 72 || *f.ocrDPI > 600 {
-		return ingest.ExtractOptions{}, fmt.Errorf("--ocr-dpi: want 72 to 600, got %d", *f.ocrDPI)
+	if *f.ocrDPI != 0 && (*f.ocrDPI < 72 || *f.ocrDPI > 600) {
+		return ingest.ExtractOptions{}, fmt.Errorf("--ocr-dpi: want 0 (default) or 72 to 600, got %d", *f.ocrDPI)
 	}
 	opts := extract.Options{
 		Limits:  worker.Limits{Timeout: timeout, Memory: int64(mem) << 20, MaxPages: pages},

@@ -47,11 +47,15 @@ type Options struct {
 	Limits Limits
 }
 
+// DefaultDPI is the resolution non-scan pages are rendered at when
+// Options.DPI is zero (see Options.DPI for why).
+const DefaultDPI = 200
+
 // NewEngine finds pdftoppm and tesseract and checks that tesseract has the
 // language. Missing tools or language data give an error wrapping
 // ErrNotInstalled.
 func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
-	e := &Engine{lang: cmp.Or(opts.Lang, "chi_sim"), dpi: cmp.Or(opts.DPI, 200), psm: cmp.Or(opts.PSM, 3), lim: opts.Limits.withDefaults()}
+	e := &Engine{lang: cmp.Or(opts.Lang, "chi_sim"), dpi: cmp.Or(opts.DPI, DefaultDPI), psm: cmp.Or(opts.PSM, 3), lim: opts.Limits.withDefaults()}
 	var err error
 	if e.pdftoppm, err = lookTool("pdftoppm", "poppler-utils"); err != nil {
 		return nil, err
