@@ -230,42 +230,23 @@ func runGenerated(ctx context.Context, cfg EvalConfig, dir string, rep *EvalRepo
 
 	scores := make([]*IssueScore, len(jobs))
 	skipped := make([]string, len(jobs))
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
-	)
-	sem := make(chan struct{}, workers)
-	for i, j := range jobs {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	err = forEach(ctx, len(jobs), workers, func(i int) {
+		sc, skip, err := runJob(ctx, cfg, dir, jobs[i])
+		switch {
+		case err != nil:
+			skipped[i] = err.Error()
+		case skip != "":
+			skipped[i] = skip
+		default:
+			scores[i] = sc
 		}
-		if ctx.Err() != nil {
-			break
+	}, func(done int) {
+		if cfg.Progress != nil {
+			cfg.Progress("generated issues", done, len(jobs))
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			sc, skip, err := runJob(ctx, cfg, dir, j)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err != nil:
-				skipped[i] = err.Error()
-			case skip != "":
-				skipped[i] = skip
-			default:
-				scores[i] = sc
-			}
-			done++
-			if cfg.Progress != nil {
-				cfg.Progress("generated issues", done, len(jobs))
-			}
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("ingesteval: %w", err)
+	})
+	if err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, sc := range scores {
@@ -496,4 +477,38 @@ func scorePages(truth typeset.Truth, pages []page.Page) Chars {
 		c.Errors += len(Fold(p.PlainText()))
 	}
 	return c
+}
+
+// forEach runs do(i) for i in [0, n) on up to workers goroutines, stopping
+// early when ctx ends, and calls progress with the count done after each,
+// one call at a time. Each do(i) must write only its own i's results.
+func forEach(ctx context.Context, n, workers int, do func(i int), progress func(done int)) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	sem := make(chan struct{}, max(workers, 1))
+	for i := range n {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			do(i)
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			progress(done)
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ingesteval: %w", err)
+	}
+	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -98,34 +97,13 @@ func RunReal(ctx context.Context, cfg RealConfig) ([]RealScore, error) {
 		workers = runtime.NumCPU()
 	}
 	out := make([]RealScore, len(files))
-	sem := make(chan struct{}, workers)
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
-	)
-	for i, f := range files {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	err = forEach(ctx, len(files), workers, func(i int) { out[i] = scoreReal(ctx, cfg, files[i]) }, func(done int) {
+		if cfg.Progress != nil {
+			cfg.Progress("real PDFs", done, len(files))
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			out[i] = scoreReal(ctx, cfg, f)
-			mu.Lock()
-			done++
-			if cfg.Progress != nil {
-				cfg.Progress("real PDFs", done, len(files))
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("ingesteval: %w", err)
+	})
+	if err != nil {
+		return nil, err
 	}
 	printReal(cfg.Out, out, cfg.Pages != nil)
 	return out, nil

@@ -71,22 +71,22 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 		return err
 	}
 	defer closeIndex()
-	if *demo {
-		if err := seedDemo(ctx, arch, storage, log); err != nil {
-			return err
-		}
-	}
 	blobs, _, err := storage.openBlobs(ctx)
 	if err != nil {
 		return fmt.Errorf("storage: %w", err)
 	}
+	// One pipeline for the demo and for editors' uploads: finding the
+	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
-	editors, err := editorial.New(editorial.Config{
-		Blobs: blobs, Archive: arch, Log: log,
-		Split: func(ctx context.Context, path string) (*ingest.Result, error) {
-			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
-		},
-	})
+	split := func(ctx context.Context, path string) (*ingest.Result, error) {
+		return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
+	}
+	if *demo {
+		if err := seedDemo(ctx, arch, blobs, split, log); err != nil {
+			return err
+		}
+	}
+	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, Log: log, Split: split})
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 }
 
 // seedDemo loads the demo issues when the archive has none.
-func seedDemo(ctx context.Context, arch *archive.Archive, storage storageConfig, log *slog.Logger) error {
+func seedDemo(ctx context.Context, arch *archive.Archive, ledger ingest.Ledger, split ingest.ExtractFunc, log *slog.Logger) error {
 	years, err := arch.Years(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -146,16 +146,9 @@ func seedDemo(ctx context.Context, arch *archive.Archive, storage storageConfig,
 		log.Info("demo: the archive has issues already; nothing added")
 		return nil
 	}
-	ledger, _, err := storage.openBlobs(ctx)
-	if err != nil {
-		return fmt.Errorf("demo: storage: %w", err)
-	}
-	opts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
 	start := time.Now()
 	reports, err := loadDemo(ctx, time.Now(), ingest.BatchOptions{
-		Extract: func(ctx context.Context, path string) (*ingest.Result, error) {
-			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: opts})
-		},
+		Extract: split,
 		Publish: publisher{arch},
 		Ledger:  ledger,
 		Workers: runtime.NumCPU(),

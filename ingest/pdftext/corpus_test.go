@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
 )
 
 // corpusPDF is the shared real material, relative to this package.
@@ -47,28 +49,6 @@ func nonSpace(s string) []rune {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			c = min(c, prev[j]+1, cur[j-1]+1)
-			cur[j] = c
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // accuracy is 1 − edit distance / reference length over non-space characters.
 func accuracy(got, want string) (float64, int) {
 	g, w := nonSpace(got), nonSpace(want)
@@ -78,7 +58,7 @@ func accuracy(got, want string) (float64, int) {
 		}
 		return 0, 0
 	}
-	d := editDistance(g, w)
+	d := scantest.EditDistance(g, w)
 	return max(0, 1-float64(d)/float64(len(w))), len(w)
 }
 

@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
 	"github.com/gazette-archive/gazette/ingest/typeset/ttf"
 )
 
@@ -252,7 +253,7 @@ func pdftotextAccuracy(t testing.TB, r *Result) float64 {
 		if i < len(pages) {
 			got = []rune(stripSpace(pages[i]))
 		}
-		errs += editDistance(got, want)
+		errs += scantest.EditDistance(got, want)
 		total += len(want)
 	}
 	return 1 - float64(errs)/float64(max(total, 1))
@@ -271,26 +272,6 @@ func stripSpace(s string) string {
 		}
 		return r
 	}, s)
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // TestSamples writes sample PDFs, truths and PNGs to $TYPESET_OUT for a

@@ -319,7 +319,7 @@ func CharAccuracy(want, got string) float64 {
 		}
 		return 0
 	}
-	return max(0, 1-float64(levenshtein(a, b))/float64(len(a)))
+	return max(0, 1-float64(EditDistance(a, b))/float64(len(a)))
 }
 
 func noSpace(s string) []rune {
@@ -332,7 +332,9 @@ func noSpace(s string) []rune {
 	return out
 }
 
-func levenshtein(a, b []rune) int {
+// EditDistance is the Levenshtein distance between a and b, in characters:
+// the one measure the ingest tests score text by.
+func EditDistance(a, b []rune) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
