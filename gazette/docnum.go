@@ -3,6 +3,7 @@ package gazette
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -505,13 +506,11 @@ func foldText(s string) foldedText {
 }
 
 // isZeroWidth reports the invisible characters that scraped text carries.
-func isZeroWidth(r rune) bool {
-	switch r {
-	case '\u200B', '\u200C', '\u200D', '\uFEFF', '\u2060', '\u00AD':
-		return true
-	}
-	return false
-}
+// zeroWidth are the characters text folding drops: invisible, and they
+// break matches in text copied from PDFs and web pages.
+var zeroWidth = [...]rune{'\u200B', '\u200C', '\u200D', '\uFEFF', '\u2060', '\u00AD'}
+
+func isZeroWidth(r rune) bool { return slices.Contains(zeroWidth[:], r) }
 
 func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 

@@ -2,8 +2,6 @@ package gazette
 
 import (
 	"fmt"
-	"html"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -255,17 +253,71 @@ func closingQuote(r rune) (rune, bool) {
 // the ideographic space to a space, zero-width characters removed, Latin
 // lower-cased. Indexes fold document text the same way.
 func FoldSearchText(s string) string {
-	return strings.Map(func(r rune) rune {
+	// Most characters need no change (Han, digits, punctuation): copy those
+	// bytes without decoding, and allocate only if something changes.
+	var b []byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		n := 1
 		switch {
-		case r == '\u3000':
-			return ' '
-		case r >= '！' && r <= '～':
-			r = r - '！' + '!'
-		case isZeroWidth(r):
-			return -1
+		case c < utf8.RuneSelf:
+			if c < 'A' || c > 'Z' {
+				if b != nil {
+					b = append(b, c)
+				}
+				i++
+				continue
+			}
+			r = rune(c) + 'a' - 'A'
+		case 0xE4 <= c && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			// U+4000–U+9FFF (CJK ideographs): nothing to fold.
+			if b != nil {
+				b = append(b, s[i:i+3]...)
+			}
+			i += 3
+			continue
+		default:
+			var in rune
+			in, n = utf8.DecodeRuneInString(s[i:])
+			if r = foldRune(in); r == in && (in != utf8.RuneError || n == 3) {
+				if b != nil {
+					b = append(b, s[i:i+n]...)
+				}
+				i += n
+				continue
+			}
 		}
-		return unicode.ToLower(r)
-	}, s)
+		if b == nil {
+			b = make([]byte, i, len(s))
+			copy(b, s[:i])
+		}
+		if r >= 0 {
+			b = utf8.AppendRune(b, r)
+		}
+		i += n
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
+func foldRune(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	case r == '\u3000':
+		return ' '
+	case r >= '！' && r <= '～':
+		r = r - '！' + '!'
+	case isZeroWidth(r):
+		return -1
+	}
+	return unicode.ToLower(r)
 }
 
 // Hit is one document found by a search.
@@ -315,87 +367,4 @@ type Results struct {
 type SearchDoc struct {
 	Document
 	Fingerprint string
-}
-
-// Snippet returns up to about maxRunes of text around the first occurrence
-// of any needle, HTML-escaped, with every occurrence of a needle wrapped in
-// <mark>. Text is untrusted: it is escaped first, then marked. Matching
-// folds width and case as FoldSearchText does. Without a match it returns
-// the escaped start of the text. Only the window is worked on rune by rune,
-// so a match at the end of a 300,000-character body costs little.
-func Snippet(text string, needles []string, maxRunes int) string {
-	folded := FoldSearchText(text)
-	src := text
-	if len(folded) != len(text) && utf8.RuneCountInString(folded) != utf8.RuneCountInString(text) {
-		src = folded // zero-width characters were dropped: show the folded text
-	}
-	var ns [][]rune
-	first := -1
-	for _, n := range needles {
-		n = FoldSearchText(n)
-		if n == "" {
-			continue
-		}
-		ns = append(ns, []rune(n))
-		if off := strings.Index(folded, n); off >= 0 {
-			if r := utf8.RuneCountInString(folded[:off]); first < 0 || r < first {
-				first = r
-			}
-		}
-	}
-	start := 0
-	if first > maxRunes/3 {
-		start = first - maxRunes/3
-	}
-	rs, more := runeWindow(src, start, maxRunes)
-	fr, _ := runeWindow(folded, start, maxRunes)
-	matchAt := func(i int) int {
-		best := 0
-		for _, n := range ns {
-			if len(n) > best && i+len(n) <= len(fr) && fr[i] == n[0] && slices.Equal(fr[i:i+len(n)], n) {
-				best = len(n)
-			}
-		}
-		return best
-	}
-	var b strings.Builder
-	if start > 0 {
-		b.WriteString("…")
-	}
-	for i := 0; i < len(rs); {
-		if n := matchAt(i); n > 0 {
-			b.WriteString("<mark>")
-			b.WriteString(html.EscapeString(string(rs[i:min(i+n, len(rs))])))
-			b.WriteString("</mark>")
-			i += n
-			continue
-		}
-		j := i + 1
-		for j < len(rs) && matchAt(j) == 0 {
-			j++
-		}
-		b.WriteString(html.EscapeString(string(rs[i:j])))
-		i = j
-	}
-	if more {
-		b.WriteString("…")
-	}
-	return b.String()
-}
-
-// runeWindow returns n runes of s from rune start, and whether s goes on.
-func runeWindow(s string, start, n int) ([]rune, bool) {
-	out := make([]rune, 0, n)
-	i := 0
-	for _, r := range s {
-		switch {
-		case i < start:
-		case len(out) < n:
-			out = append(out, r)
-		default:
-			return out, true
-		}
-		i++
-	}
-	return out, false
 }

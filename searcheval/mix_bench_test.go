@@ -61,6 +61,15 @@ func BenchmarkMixBleve(b *testing.B) {
 		b.Logf("indexed %d documents: %.0f docs/s", st.Docs, st.DocsPerSecond())
 	}
 	idx.SetCacheSize(0)
+	runMix(b, idx, corpus, nil)
+}
+
+// runMix measures the query mix on idx: the CPU time per query of this
+// process's calling thread, plus that of the server process otherCPU
+// reads (nil when the index is in process), then the latency at 1 and 16
+// clients.
+func runMix(b *testing.B, idx archive.Index, corpus *searcheval.BenchCorpus, otherCPU func() time.Duration) {
+	ctx := context.Background()
 	queries := corpus.Queries(1000, 1)
 	cpu := map[string][]time.Duration{}
 	var all []time.Duration
@@ -72,6 +81,10 @@ func BenchmarkMixBleve(b *testing.B) {
 	// The CPU time of the calling thread, locked to it: the query's own
 	// work, without what other threads (the collector's) do meanwhile.
 	runtime.LockOSThread()
+	var server time.Duration
+	if otherCPU != nil {
+		server = otherCPU()
+	}
 	b.ResetTimer()
 	for b.Loop() {
 		for _, q := range queries {
@@ -87,6 +100,11 @@ func BenchmarkMixBleve(b *testing.B) {
 	}
 	b.StopTimer()
 	runtime.UnlockOSThread()
+	if otherCPU != nil {
+		server = otherCPU() - server
+		b.Logf("server CPU per query, mean: %v", server/time.Duration(len(all)))
+		b.ReportMetric(ms(server/time.Duration(len(all))), "server-cpu-ms/query")
+	}
 	for cat, ds := range cpu {
 		slices.Sort(ds)
 		b.Logf("CPU per query, %s: mean %v, p50 %v, p99 %v, max %v", cat, mean(ds), ds[len(ds)/2], ds[len(ds)*99/100], ds[len(ds)-1])
@@ -116,7 +134,6 @@ func BenchmarkMixBleve(b *testing.B) {
 		b.ReportMetric(ms(st.P99), "p99-ms"+at)
 	}
 }
-
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func mean(ds []time.Duration) time.Duration {

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // Segmentation. Chinese has no spaces between words and no dictionary is
@@ -132,7 +134,7 @@ type analyzer struct{}
 
 // Analyze implements analysis.Analyzer.
 func (analyzer) Analyze(input []byte) analysis.TokenStream {
-	s := fold(string(input))
+	s := gazette.FoldSearchText(string(input))
 	out := make(analysis.TokenStream, 0, len(s)/3)
 	segment(s, false, func(u unit) {
 		typ := analysis.AlphaNumeric
@@ -153,7 +155,7 @@ type charsAnalyzer struct{}
 
 // Analyze implements analysis.Analyzer.
 func (charsAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	s := fold(string(input))
+	s := gazette.FoldSearchText(string(input))
 	seen := make(map[rune]bool, 256)
 	var out analysis.TokenStream
 	for i, r := range s {
@@ -177,7 +179,7 @@ func queryTerms(text string) (terms []string, char bool) {
 		bigram bool
 	}
 	var slots []slot
-	segment(fold(text), true, func(u unit) {
+	segment(gazette.FoldSearchText(text), true, func(u unit) {
 		for len(slots) <= u.pos {
 			slots = append(slots, slot{})
 		}

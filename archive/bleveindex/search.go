@@ -100,7 +100,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 		}
 		if found {
-			h.Snippet = snippet(body, needles)
+			h.Snippet = gazette.Snippet(body, needles, snippetRunes)
 			out.Hits = append(out.Hits, h)
 		}
 	}

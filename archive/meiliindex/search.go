@@ -279,17 +279,11 @@ const firstPieces = 8
 // otherwise pieces of the rest are fetched, for all such hits at once: the
 // first few, then, for hits still without a match, all the others.
 func (x *Index) snippets(ctx context.Context, recs []record, needles []string) ([]gazette.Hit, error) {
-	var folded []string
-	for _, n := range needles {
-		if n = gazette.FoldSearchText(n); n != "" {
-			folded = append(folded, n)
-		}
-	}
 	texts := make([]string, len(recs))
 	var pending []int // indexes of the hits whose text is not long enough yet
 	for i := range recs {
 		texts[i] = recs[i].Head
-		if recs[i].Pieces > 0 && len(folded) > 0 && !matchesEarly(texts[i], folded) {
+		if recs[i].Pieces > 0 && len(needles) > 0 && !matchesEarly(texts[i], needles) {
 			pending = append(pending, i)
 		}
 	}
@@ -302,7 +296,7 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 		}
 		still := pending[:0]
 		for _, i := range pending {
-			if recs[i].Pieces > round[1] && !matchesEarly(texts[i], folded) {
+			if recs[i].Pieces > round[1] && !matchesEarly(texts[i], needles) {
 				still = append(still, i)
 			}
 		}
@@ -311,7 +305,7 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 	hits := make([]gazette.Hit, len(recs))
 	for i := range recs {
 		hits[i] = hitOf(&recs[i])
-		hits[i].Snippet = snippet(texts[i], folded, needles)
+		hits[i].Snippet = gazette.Snippet(texts[i], needles, snippetRunes)
 	}
 	return hits, nil
 }
@@ -355,50 +349,12 @@ func (x *Index) fetchPieces(ctx context.Context, recs []record, texts []string, 
 	return nil
 }
 
-// snippet is gazette.Snippet(text, needles, snippetRunes), computed on a
-// window of text around the first match: Snippet compares every position
-// with every needle, which takes a tenth of a second on a body of 300,000
-// characters. folded are the needles folded. The result is the same, as the
-// window starts well before the snippet and ends well after it.
-func snippet(text string, folded, needles []string) string {
-	f := gazette.FoldSearchText(text)
-	if utf8.RuneCountInString(f) != utf8.RuneCountInString(text) {
-		// Folding dropped characters (zero-width ones), and Snippet then
-		// shows the folded text: so does the window, cut from it.
-		text = f
-	}
-	if len(f) < 4*snippetRunes*utf8.UTFMax {
-		return gazette.Snippet(text, needles, snippetRunes)
-	}
-	first := -1
-	for _, n := range folded {
-		if i := strings.Index(f, n); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
-	if first < 0 { // no match: the start
-		return gazette.Snippet(string([]rune(text)[:2*snippetRunes]), needles, snippetRunes)
-	}
-	// Folding maps rune to rune here, so rune offsets agree.
-	at := utf8.RuneCountInString(f[:first])
-	rs := []rune(text)
-	lo := max(0, at-2*snippetRunes)
-	hi := min(len(rs), at+snippetRunes+gazette.MaxQueryRunes+1)
-	return gazette.Snippet(string(rs[lo:hi]), needles, snippetRunes)
-}
-
 // matchesEarly reports whether a needle occurs in head with a snippet's
 // worth of text after its first occurrence, so that the snippet of the
 // whole body is the snippet of head.
 func matchesEarly(head string, needles []string) bool {
-	f := gazette.FoldSearchText(head)
-	first := -1
-	for _, n := range needles {
-		if i := strings.Index(f, n); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
-	return first >= 0 && len(f)-first >= snippetRunes*utf8.UTFMax
+	first := gazette.FirstMatch(head, needles)
+	return first >= 0 && len(head)-first >= snippetRunes*utf8.UTFMax
 }
 
 // facetsOf converts Meilisearch's facet distribution, each list sorted by

@@ -1,0 +1,176 @@
+package gazette
+
+import (
+	"html"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Snippet returns up to maxRunes of text around the first occurrence of any
+// needle, HTML-escaped, with every occurrence of a needle inside it wrapped
+// in <mark>. Text is untrusted: it is escaped first, then marked. Matching
+// folds width and case as FoldSearchText does. The window starts a third of
+// its width before the first match, with "…" where text is cut; without a
+// match it is the start of the text. Where folding drops characters
+// (zero-width ones), the snippet shows the folded text.
+//
+// Only the text up to the first match is scanned, once, and only the window
+// is worked on rune by rune, so a match at the end of a 300,000-character
+// body costs a single pass.
+func Snippet(text string, needles []string, maxRunes int) string {
+	if hasDroppedRune(text) {
+		text = FoldSearchText(text) // from here folding maps rune to rune
+	}
+	ns := foldNeedles(needles)
+	// The window starts maxRunes/3 runes before the first match, or at the
+	// start of text if that is nearer.
+	lo := max(firstMatch(text, ns), 0)
+	for range maxRunes / 3 {
+		_, w := utf8.DecodeLastRuneInString(text[:lo])
+		lo -= w
+	}
+	end := runeOffset(text, lo, maxRunes)
+	rs := []rune(text[lo:end])
+	fr := make([]rune, len(rs))
+	for i, r := range rs {
+		fr[i] = foldRune(r)
+	}
+	// matchAt is the length of the longest needle matching at i, inside
+	// the window.
+	matchAt := func(i int) int {
+		best := 0
+		for _, n := range ns {
+			if len(n) > best && i+len(n) <= len(fr) && fr[i] == n[0] && slices.Equal(fr[i:i+len(n)], n) {
+				best = len(n)
+			}
+		}
+		return best
+	}
+	var b strings.Builder
+	if lo > 0 {
+		b.WriteString("…")
+	}
+	for i := 0; i < len(rs); {
+		if n := matchAt(i); n > 0 {
+			b.WriteString("<mark>")
+			b.WriteString(html.EscapeString(string(rs[i : i+n])))
+			b.WriteString("</mark>")
+			i += n
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && matchAt(j) == 0 {
+			j++
+		}
+		b.WriteString(html.EscapeString(string(rs[i:j])))
+		i = j
+	}
+	if end < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// FirstMatch returns the byte offset in text of the first place where any
+// needle matches, folded as Snippet folds, or -1. For text without
+// zero-width characters.
+func FirstMatch(text string, needles []string) int {
+	return firstMatch(text, foldNeedles(needles))
+}
+
+// foldNeedles returns the needles folded, as runes, without empty ones.
+func foldNeedles(needles []string) [][]rune {
+	var ns [][]rune
+	for _, n := range needles {
+		if f := []rune(FoldSearchText(n)); len(f) > 0 {
+			ns = append(ns, f)
+		}
+	}
+	return ns
+}
+
+// firstMatch returns the byte offset in s of the first place where any of
+// the folded needles matches s folded, or -1.
+func firstMatch(s string, needles [][]rune) int {
+	first := -1
+	var slow [][]rune
+	for _, n := range needles {
+		if !allIdeographs(n) {
+			slow = append(slow, n)
+			continue
+		}
+		// Nothing else folds to an ideograph: the needle occurs as it is.
+		if i := strings.Index(s, string(n)); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if len(slow) > 0 {
+		limit := s
+		if first >= 0 {
+			limit = s[:first]
+		}
+		if i := scanMatch(limit, s, slow); i >= 0 {
+			first = i
+		}
+	}
+	return first
+}
+
+// scanMatch returns the byte offset of the first place in prefix, a prefix
+// of s, where one of needles matches s, comparing rune by rune folded, or -1.
+func scanMatch(prefix, s string, needles [][]rune) int {
+	for i := 0; i < len(prefix); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		f := foldRune(r)
+		for _, n := range needles {
+			if n[0] != f {
+				continue
+			}
+			j, m := i+w, 1
+			for ; m < len(n) && j < len(s); m++ {
+				r2, w2 := utf8.DecodeRuneInString(s[j:])
+				if foldRune(r2) != n[m] {
+					break
+				}
+				j += w2
+			}
+			if m == len(n) {
+				return i
+			}
+		}
+		i += w
+	}
+	return -1
+}
+
+// allIdeographs reports whether every rune of n is in U+4000–U+9FFF, the
+// range FoldSearchText leaves alone and maps nothing into.
+func allIdeographs(n []rune) bool {
+	for _, r := range n {
+		if r < 0x4000 || r > 0x9FFF {
+			return false
+		}
+	}
+	return true
+}
+
+func hasDroppedRune(s string) bool {
+	for _, r := range zeroWidth {
+		if strings.ContainsRune(s, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// runeOffset returns the byte offset count runes after byte offset from in
+// s, or len(s).
+func runeOffset(s string, from, count int) int {
+	i := from
+	for ; count > 0 && i < len(s); count-- {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return i
+}

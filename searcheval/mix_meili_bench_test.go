@@ -1,0 +1,75 @@
+package searcheval_test
+
+import (
+	"cmp"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gazette-archive/gazette/archive/meiliindex"
+	"github.com/gazette-archive/gazette/searcheval"
+)
+
+// BenchmarkMixMeili is BenchmarkMixBleve on the Meilisearch server at
+// GAZETTE_MEILI_URL (key GAZETTE_MEILI_KEY), in the index
+// GAZETTE_BENCH_INDEX (default "bench-mix"), kept between runs and built
+// when its size differs from GAZETTE_BENCH_DOCS. With GAZETTE_MEILI_PID it
+// also reports the server's CPU time per query:
+//
+//	GAZETTE_MEILI_URL=http://127.0.0.1:7700 GAZETTE_MEILI_PID=$(pgrep meilisearch) \
+//	GAZETTE_BENCH_DOCS=10000 go test -run '^$' -bench MixMeili -benchtime 1x ./searcheval
+func BenchmarkMixMeili(b *testing.B) {
+	needCorpusB(b)
+	url := os.Getenv("GAZETTE_MEILI_URL")
+	if url == "" {
+		b.Skip("skipping: GAZETTE_MEILI_URL is not set")
+	}
+	ctx := context.Background()
+	n := 10_000
+	if s := os.Getenv("GAZETTE_BENCH_DOCS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	name := cmp.Or(os.Getenv("GAZETTE_BENCH_INDEX"), "bench-mix")
+	corpus, err := searcheval.NewBenchCorpus(corpusDir, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx, err := meiliindex.New(ctx, meiliindex.Config{URL: url, Key: os.Getenv("GAZETTE_MEILI_KEY"), Index: name})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if fps, err := idx.Fingerprints(ctx); err != nil {
+		b.Fatal(err)
+	} else if len(fps) != n {
+		st, err := searcheval.IndexBench(ctx, idx, corpus, 1000, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("indexed %d documents: %.0f docs/s", st.Docs, st.DocsPerSecond())
+	}
+	var server func() time.Duration
+	if pid := os.Getenv("GAZETTE_MEILI_PID"); pid != "" {
+		server = func() time.Duration { return processCPU(b, pid) }
+	}
+	runMix(b, idx, corpus, server)
+}
+
+// processCPU is the user and system CPU time of process pid so far, from
+// /proc/pid/stat (in clock ticks of 10 ms).
+func processCPU(b *testing.B, pid string) time.Duration {
+	raw, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command name, which is in parentheses.
+	f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
