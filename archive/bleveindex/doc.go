@@ -36,7 +36,7 @@
 // are cached until the next write (cache.go).
 //
 // At most one search per CPU runs at once; the others wait in arrival
-// order (gate.go), so that a short query is not time-sliced behind every
+// order (package admit), so that a short query is not time-sliced behind every
 // long one. Lookup and Get are not gated.
 //
 // Writes are bleve batches, built in parallel: when Put or Delete returns,

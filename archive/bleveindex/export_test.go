@@ -28,8 +28,8 @@ func (x *Index) TakesDirectPath(q gazette.Query) bool {
 // until release is called.
 func (x *Index) HoldSearchSlot() (release func()) {
 	g := x.gate.Load()
-	if err := g.enter(context.Background()); err != nil {
+	if err := g.Enter(context.Background()); err != nil {
 		panic(err)
 	}
-	return g.leave
+	return g.Leave
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/gazette-archive/gazette/archive/admit"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -78,8 +79,8 @@ type Index struct {
 	// computed at and are used only while it is current.
 	gen   atomic.Uint64
 	cache atomic.Pointer[resultCache]
-	// gate limits the searches running at once (gate.go).
-	gate atomic.Pointer[gate]
+	// gate limits the searches running at once (package admit).
+	gate atomic.Pointer[admit.Gate]
 	// years holds, for each of dateFields, the years some document has a
 	// date in (a superset after deletions), to keep the coarse year filter
 	// of a date range small.
@@ -119,7 +120,7 @@ func Open(dir string) (*Index, error) {
 	}
 	x := &Index{b: b, dir: dir}
 	x.cache.Store(newResultCache(cacheEntries))
-	x.gate.Store(newGate(0))
+	x.gate.Store(admit.New(0))
 	for i, f := range dateFields {
 		x.years[i] = map[int]bool{}
 		if err := x.loadYears(i, f.year); err != nil {
@@ -566,3 +567,8 @@ func (x *Index) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// SetMaxSearches sets how many searches run at once; others wait their turn
+// (or until their context ends). n ≤ 0 means one per CPU (GOMAXPROCS), the
+// default. Searches already admitted finish under the old limit.
+func (x *Index) SetMaxSearches(n int) { x.gate.Store(admit.New(n)) }

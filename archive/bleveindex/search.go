@@ -31,7 +31,7 @@ const snippetRunes = 120
 // adjacent text, excluded terms and phrases remove hits, and filters are
 // exact terms and ranges built here, never parsed from text. Results of
 // recent queries are kept until the next write. At most a few searches run
-// at once; the others wait their turn (gate.go). Errors: gazette.ErrInvalid
+// at once; the others wait their turn (package admit). Errors: gazette.ErrInvalid
 // for a query that does not normalise, backend errors.
 func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
@@ -47,10 +47,10 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		return res, nil
 	}
 	g := x.gate.Load()
-	if err := g.enter(ctx); err != nil {
+	if err := g.Enter(ctx); err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 	}
-	defer g.leave()
+	defer g.Leave()
 	root, scored := x.buildQuery(&q, qt)
 	sort := q.Sort
 	if !scored && sort == gazette.SortRelevance {

@@ -13,11 +13,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 
+	"github.com/gazette-archive/gazette/archive/admit"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -42,6 +45,9 @@ type Index struct {
 	meili meilisearch.ServiceManager
 	idx   meilisearch.IndexManager
 	uid   string
+	// gate limits this process's searches in flight (package admit): the
+	// server's work and the decoding of its answers are CPU-bound.
+	gate atomic.Pointer[admit.Gate]
 }
 
 // Limits of what one write carries.
@@ -78,8 +84,12 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 	if !uidRE.MatchString(cfg.Index) {
 		return nil, fmt.Errorf("meiliindex: index UID %q: want 1–400 letters, digits, - or _: %w", cfg.Index, gazette.ErrInvalid)
 	}
-	m := meilisearch.New(strings.TrimRight(cfg.URL, "/"), meilisearch.WithAPIKey(cfg.Key), meilisearch.WithCustomClient(httpClient()))
+	m := meilisearch.New(strings.TrimRight(cfg.URL, "/"), meilisearch.WithAPIKey(cfg.Key), meilisearch.WithCustomClient(httpClient()),
+		// Search responses carry the start of every hit's text: decoding
+		// them was half of the client's CPU with encoding/json.
+		meilisearch.WithCustomJsonUnmarshaler(gojson.Unmarshal))
 	x := &Index{meili: m, idx: m.Index(cfg.Index), uid: cfg.Index}
+	x.gate.Store(admit.New(0))
 	if err := x.ensureIndex(ctx); err != nil {
 		return nil, err
 	}
@@ -600,3 +610,8 @@ func quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
 }
+
+// SetMaxSearches sets how many searches this process runs at once; others
+// wait their turn (or until their context ends). n ≤ 0 means one per CPU
+// (GOMAXPROCS), the default. Lookup and Get never wait.
+func (x *Index) SetMaxSearches(n int) { x.gate.Store(admit.New(n)) }

@@ -3,7 +3,6 @@ package meiliindex
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -56,6 +56,11 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: %w", err)
 	}
+	g := x.gate.Load()
+	if err := g.Enter(ctx); err != nil {
+		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
+	}
+	defer g.Leave()
 	pos, neg := queryParts(qt)
 	filter := filters(&q)
 	empty := gazette.Results{Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: facetsOf(nil)}
@@ -105,7 +110,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
 	}
 	var res searchResponse
-	if err := json.Unmarshal(*raw, &res); err != nil {
+	if err := gojson.Unmarshal(*raw, &res); err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: search: decode response: %w", err)
 	}
 	hits, err := x.snippets(ctx, res.Hits, qt.Needles())
@@ -259,7 +264,7 @@ func (x *Index) searchIDs(ctx context.Context, q string, filter []any, sort []st
 			ID string `json:"id"`
 		} `json:"hits"`
 	}
-	if err := json.Unmarshal(*raw, &res); err != nil {
+	if err := gojson.Unmarshal(*raw, &res); err != nil {
 		return nil, fmt.Errorf("decode response: %w", err)
 	}
 	ids := make([]string, len(res.Hits))
