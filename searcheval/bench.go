@@ -422,33 +422,14 @@ func (s LatencyStats) PerSecond() float64 {
 // measures each call. Failed searches are counted, not fatal; a cancelled
 // context ends the run.
 func RunQueries(ctx context.Context, idx archive.Index, queries []BenchQuery, clients int) (LatencyStats, error) {
-	if clients < 1 {
-		return LatencyStats{}, fmt.Errorf("searcheval: bench: %d clients: want at least 1", clients)
-	}
-	lat := make([]time.Duration, len(queries))
-	errs := make([]error, len(queries))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(queries) || ctx.Err() != nil {
-					return
-				}
-				t := time.Now()
-				_, err := archive.Search(ctx, idx, queries[i].Query)
-				lat[i] = time.Since(t)
-				errs[i] = err
-			}
-		}()
-	}
-	wg.Wait()
-	st := LatencyStats{Clients: clients, Queries: len(queries), Elapsed: time.Since(start)}
-	if err := ctx.Err(); err != nil {
+	st, lat, err := runConcurrent(ctx, len(queries), clients, func(i int) error {
+		_, err := archive.Search(ctx, idx, queries[i].Query)
+		if err != nil {
+			return fmt.Errorf("%s query %+v: %w", queries[i].Category, queries[i].Query, err)
+		}
+		return nil
+	})
+	if err != nil {
 		return st, err
 	}
 	byCat := map[string][]time.Duration{}
@@ -461,22 +442,65 @@ func RunQueries(ctx context.Context, idx archive.Index, queries []BenchQuery, cl
 			st.Categories = append(st.Categories, CategoryLatency{Category: m.name, Queries: len(d), P50: percentile(d, 0.5), P99: percentile(d, 0.99)})
 		}
 	}
+	return st, nil
+}
+
+// RunFloor calls floor n times from clients concurrent callers and
+// measures each call, as RunQueries does: the latency of the cheapest
+// request a backend serves, a yardstick for the mix's.
+func RunFloor(ctx context.Context, floor func(context.Context) error, n, clients int) (LatencyStats, error) {
+	st, _, err := runConcurrent(ctx, n, clients, func(int) error { return floor(ctx) })
+	return st, err
+}
+
+// runConcurrent calls do(i) for i in [0, n) from clients goroutines, each
+// taking the next i as it finishes, and returns the statistics and each
+// call's latency. Failed calls are counted, not fatal; a cancelled context
+// ends the run.
+func runConcurrent(ctx context.Context, n, clients int, do func(i int) error) (LatencyStats, []time.Duration, error) {
+	if clients < 1 {
+		return LatencyStats{}, nil, fmt.Errorf("searcheval: bench: %d clients: want at least 1", clients)
+	}
+	lat := make([]time.Duration, n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				t := time.Now()
+				errs[i] = do(i)
+				lat[i] = time.Since(t)
+			}
+		})
+	}
+	wg.Wait()
+	st := LatencyStats{Clients: clients, Queries: n, Elapsed: time.Since(start)}
+	if err := ctx.Err(); err != nil {
+		return st, nil, err
+	}
 	var sum time.Duration
 	for i, err := range errs {
 		sum += lat[i]
 		if err != nil {
 			st.Errors++
 			if st.FirstError == nil {
-				st.FirstError = fmt.Errorf("%s query %+v: %w", queries[i].Category, queries[i].Query, err)
+				st.FirstError = err
 			}
 		}
 	}
-	slices.Sort(lat)
-	if n := len(lat); n > 0 {
-		st.P50, st.P95, st.P99 = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99)
-		st.Max, st.Mean = lat[n-1], sum/time.Duration(n)
+	sorted := slices.Clone(lat)
+	slices.Sort(sorted)
+	if n > 0 {
+		st.P50, st.P95, st.P99 = percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99)
+		st.Max, st.Mean = sorted[n-1], sum/time.Duration(n)
 	}
-	return st, nil
+	return st, lat, nil
 }
 
 // percentile returns the nearest-rank percentile of sorted durations.

@@ -236,7 +236,12 @@ type BenchConfig struct {
 	Batch     int   // documents per Put
 	// Size, when set, measures the index on disk after loading: bytes and
 	// a word on how it was measured.
-	Size     func(ctx context.Context, idx archive.Index) (int64, string, error)
+	Size func(ctx context.Context, idx archive.Index) (int64, string, error)
+	// Floor, when set, is the cheapest request the backend serves (for
+	// Meilisearch, an empty search returning one ID): run as often as the
+	// mix at each client count, its latency is the yardstick the mix's is
+	// printed beside.
+	Floor    func(ctx context.Context, idx archive.Index) error
 	Out      io.Writer
 	Progress func(what string, done, total int)
 }
@@ -247,6 +252,7 @@ type BenchReport struct {
 	Size    int64 // -1 when unknown
 	SizeHow string
 	Search  []LatencyStats
+	Floor   []LatencyStats // with BenchConfig.Floor, one per client count
 	Mix     map[string]int
 }
 
@@ -301,6 +307,12 @@ func RunBench(ctx context.Context, cfg BenchConfig) (BenchReport, error) {
 				return err
 			}
 			rep.Search = append(rep.Search, st)
+			if cfg.Floor != nil {
+				if st, err = RunFloor(ctx, func(ctx context.Context) error { return cfg.Floor(ctx, idx) }, cfg.Queries, c); err != nil {
+					return err
+				}
+				rep.Floor = append(rep.Floor, st)
+			}
 		}
 		return nil
 	})
@@ -335,6 +347,16 @@ func printBench(w io.Writer, backend string, rep BenchReport) {
 			fmtDuration(s.P99), fmtDuration(s.Max), fmtDuration(s.Mean), s.PerSecond(), s.Errors)
 	}
 	tw.Flush()
+	if len(rep.Floor) > 0 {
+		fmt.Fprintln(w, "  yardstick: the backend's cheapest request (an empty search for one ID, no facets), as often, from as many clients:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "clients\trequests\tp50\tp95\tp99\tmax\tmean\trequests/s\terrors\tmix p99 / floor p99\t")
+		for i, s := range rep.Floor {
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%d\t%.1f×\t\n", s.Clients, s.Queries, fmtDuration(s.P50), fmtDuration(s.P95),
+				fmtDuration(s.P99), fmtDuration(s.Max), fmtDuration(s.Mean), s.PerSecond(), s.Errors, float64(rep.Search[i].P99)/float64(max(s.P99, 1)))
+		}
+		tw.Flush()
+	}
 	if len(rep.Search) > 0 {
 		fmt.Fprintln(w, "  by kind of query, p50 / p99:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -353,6 +375,11 @@ func printBench(w io.Writer, backend string, rep BenchReport) {
 			fmt.Fprintln(tw)
 		}
 		tw.Flush()
+	}
+	for _, s := range rep.Floor {
+		if s.FirstError != nil {
+			fmt.Fprintf(w, "  first error of the yardstick at %d clients: %v\n", s.Clients, s.FirstError)
+		}
 	}
 	for _, s := range rep.Search {
 		if s.FirstError != nil {

@@ -125,6 +125,7 @@ is measured uncached: bleve's result cache is off, Meilisearch has none.`)
 		Clients:   cs,
 		Batch:     *batch,
 		Size:      b.size,
+		Floor:     b.floor,
 		Out:       stdout,
 		Progress:  progressBars(stderr),
 	})
@@ -153,6 +154,9 @@ type evalBackend struct {
 	name string
 	open searcheval.Opener
 	size func(ctx context.Context, idx archive.Index) (int64, string, error)
+	// floor, when set, is the backend's cheapest search on idx: the
+	// benchmark's yardstick (searcheval.BenchConfig.Floor).
+	floor func(ctx context.Context, idx archive.Index) error
 }
 
 // chooseBackend picks bleve, or with fromEnv the backend the environment
@@ -210,6 +214,10 @@ func bleveBackend(parent string) evalBackend {
 // meiliBackend makes each index a new index of its own on the server, with
 // a unique name (GAZETTE_MEILI_INDEX is never touched), deleted on release.
 func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
+	uids := map[archive.Index]string{}
+	var mu sync.Mutex
+	// The yardstick's connections are reused as the adapter's are.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100, DisableCompression: true}}
 	return evalBackend{
 		name: "meilisearch",
 		open: func(ctx context.Context, name string) (archive.Index, func() error, error) {
@@ -223,14 +231,69 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 				// The caller's context may be cancelled by now: clean up anyway.
 				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 				defer cancel()
-				return meiliRequest(ctx, c, http.MethodDelete, "/indexes/"+url.PathEscape(c.Index), nil)
+				var task struct {
+					UID int `json:"taskUid"`
+				}
+				if err := meiliRequest(ctx, c, http.MethodDelete, "/indexes/"+url.PathEscape(c.Index), &task); err != nil {
+					return err
+				}
+				// Deletion is a task: wait for it, so that the index is gone
+				// when the command ends.
+				for {
+					var st struct {
+						Status string `json:"status"`
+					}
+					if err := meiliRequest(ctx, c, http.MethodGet, fmt.Sprintf("/tasks/%d", task.UID), &st); err != nil {
+						return err
+					}
+					switch st.Status {
+					case "succeeded":
+						return nil
+					case "failed", "canceled":
+						return fmt.Errorf("meilisearch: deleting index %s: task %d %s", c.Index, task.UID, st.Status)
+					}
+					select {
+					case <-ctx.Done():
+						return ctx.Err()
+					case <-time.After(50 * time.Millisecond):
+					}
+				}
 			}
 			idx, err := meiliindex.New(ctx, c)
 			if err != nil {
 				drop() // New may have created the index before failing; it is ours to remove
 				return nil, nil, err
 			}
+			mu.Lock()
+			uids[idx] = c.Index
+			mu.Unlock()
 			return idx, drop, nil
+		},
+		floor: func(ctx context.Context, idx archive.Index) error {
+			mu.Lock()
+			uid := uids[idx]
+			mu.Unlock()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(cfg.URL, "/")+"/indexes/"+url.PathEscape(uid)+"/search",
+				strings.NewReader(`{"q":"","limit":1,"attributesToRetrieve":["id"]}`))
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Content-Type", "application/json")
+			if cfg.Key != "" {
+				req.Header.Set("Authorization", "Bearer "+cfg.Key)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("meilisearch empty search: %s", resp.Status)
+			}
+			return nil
 		},
 		size: func(ctx context.Context, idx archive.Index) (int64, string, error) {
 			// LMDB keeps freed pages in its files: /stats tells how much of

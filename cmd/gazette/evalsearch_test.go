@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/meiliindex"
 )
 
 // evalCorpus is the shared corpus as seen from this package.
@@ -114,6 +118,33 @@ func TestBenchSearchCommand(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(data); err != nil || len(entries) != 0 {
 		t.Errorf("--data %s holds %v after the run (%v)", data, entries, err)
+	}
+}
+
+// On Meilisearch the benchmark also measures the server's cheapest search,
+// as a yardstick printed beside the mix, and removes its index afterwards.
+func TestBenchSearchCommandOnMeilisearch(t *testing.T) {
+	needEvalCorpus(t)
+	srv := archivetest.StartMeili(t)
+	code, out, errOut := runLong(t, map[string]string{"GAZETTE_MEILI_URL": srv.URL, "GAZETTE_MEILI_KEY": srv.Key},
+		"bench-search", "--backend-from-env", "--corpus", evalCorpus, "--docs", "200", "--queries", "40", "--clients", "1,4", "--batch", "100")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "Search benchmark, backend meilisearch") || !strings.Contains(out, "yardstick: the backend's cheapest request") {
+		t.Fatalf("output lacks the backend or the yardstick:\n%s", out)
+	}
+	for _, clients := range []string{"1", "4"} {
+		f := floats(t, regexp.MustCompile(`\n +`+clients+` +40 +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) +([0-9]+) +([0-9.]+)×\n`), out)
+		if !(0 < f[0] && f[0] <= f[2]) || f[6] != 0 || f[7] <= 0 {
+			t.Errorf("yardstick at %s clients: p50 %v, p99 %v, %v errors, ratio %v", clients, f[0], f[2], f[6], f[7])
+		}
+	}
+	var indexes struct {
+		Results []struct{ UID string } `json:"results"`
+	}
+	if err := meiliRequest(context.Background(), meiliindex.Config{URL: srv.URL, Key: srv.Key}, http.MethodGet, "/indexes", &indexes); err != nil || len(indexes.Results) != 0 {
+		t.Errorf("indexes left on the server: %+v (%v)", indexes.Results, err)
 	}
 }
 
