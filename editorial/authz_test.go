@@ -37,6 +37,7 @@ func TestAuthorization(t *testing.T) {
 		{"SetDisabled", RoleAdmin, func(a Actor) error { return f.svc.SetDisabled(ctx, a, "chief.x", true) }},
 		{"SetRole", RoleAdmin, func(a Actor) error { return f.svc.SetRole(ctx, a, "editor.x", RoleAdmin) }},
 		{"Users", RoleAdmin, func(a Actor) error { _, err := f.svc.Users(ctx, a); return err }},
+		{"User", RoleAdmin, func(a Actor) error { _, err := f.svc.User(ctx, a, "chief.x"); return err }},
 		{"Audit", RoleAdmin, func(a Actor) error { _, err := f.svc.Audit(ctx, a, time.Time{}, time.Time{}); return err }},
 		{"ExportAudit", RoleAdmin, func(a Actor) error {
 			return f.svc.ExportAudit(ctx, a, time.Time{}, time.Time{}, FormatCSV, io.Discard)
@@ -44,6 +45,11 @@ func TestAuthorization(t *testing.T) {
 		{"PruneSessions", RoleAdmin, func(a Actor) error { _, err := f.svc.PruneSessions(ctx, a); return err }},
 		{"Approve", RoleChief, func(a Actor) error { _, err := f.svc.Approve(ctx, a, d.ID, d.ETag); return err }},
 		{"Reject", RoleChief, func(a Actor) error { _, err := f.svc.Reject(ctx, a, d.ID, d.ETag, "no"); return err }},
+		{"Reschedule", RoleChief, func(a Actor) error {
+			_, err := f.svc.Reschedule(ctx, a, d.ID, d.ETag, f.clock.Now().Add(time.Hour))
+			return err
+		}},
+		{"Unschedule", RoleChief, func(a Actor) error { _, err := f.svc.Unschedule(ctx, a, d.ID, d.ETag); return err }},
 		{"ChangePassword", RoleEditor, func(a Actor) error { return f.svc.ChangePassword(ctx, a, goodPassword, "another long passphrase") }},
 		{"CreateToken", RoleEditor, func(a Actor) error { _, _, err := f.svc.CreateToken(ctx, a, "x", 0); return err }},
 		{"Tokens", RoleEditor, func(a Actor) error { _, err := f.svc.Tokens(ctx, a); return err }},

@@ -656,6 +656,92 @@ func (s *Service) Schedule(ctx context.Context, a Actor, id, ifMatch string) (*D
 	return d, nil
 }
 
+// Reschedule moves the release moment of a scheduled draft's issue to at,
+// which must be in the future. Chief editors and above: the moment was part
+// of what was approved. ifMatch is the draft's ETag. Errors: ErrState (not
+// scheduled, or already published or being published), gazette.ErrInvalid
+// (a past moment), gazette.ErrConflict.
+func (s *Service) Reschedule(ctx context.Context, a Actor, id, ifMatch string, at time.Time) (*Draft, error) {
+	const action = "draft.reschedule"
+	if err := s.authorize(ctx, a, RoleChief, action, "draft/"+id); err != nil {
+		return nil, err
+	}
+	if s.cfg.Archive == nil {
+		return nil, fmt.Errorf("editorial: no archive configured: %w", gazette.ErrInvalid)
+	}
+	if at.IsZero() {
+		return nil, invalidf("reschedule draft %s: no new release moment given", id)
+	}
+	if !at.After(s.now()) {
+		return nil, invalidf("reschedule draft %s: the new release moment %s is not in the future", id, at.Format(time.RFC3339))
+	}
+	return s.transition(ctx, a, id, ifMatch, action, func(d *Draft) (string, error) {
+		if err := stateErr(d, "reschedule", StateScheduled); err != nil {
+			return "", err
+		}
+		// The archive's schedule decides publication, so it moves first;
+		// if it refuses, the draft is left as it was.
+		if err := s.cfg.Archive.Reschedule(ctx, d.Issue.IssueKey, at); err != nil {
+			return "", s.publicationBegun(ctx, d, "reschedule", err)
+		}
+		from := d.Issue.Published
+		d.Issue.Published = at.UTC()
+		return fmt.Sprintf("%s from %s to %s", d.Issue.Key().Label(), from.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339)), nil
+	})
+}
+
+// Unschedule withdraws a scheduled draft's issue from publication: the
+// archive will never publish it at the old moment, and the draft goes back
+// to approved, to be scheduled again or edited (which withdraws the
+// approval). Chief editors and above. A draft marked scheduled whose
+// hand-over to the archive never completed is withdrawn too. Errors:
+// ErrState (not scheduled, already published or being published),
+// gazette.ErrConflict.
+func (s *Service) Unschedule(ctx context.Context, a Actor, id, ifMatch string) (*Draft, error) {
+	const action = "draft.unschedule"
+	if err := s.authorize(ctx, a, RoleChief, action, "draft/"+id); err != nil {
+		return nil, err
+	}
+	if s.cfg.Archive == nil {
+		return nil, fmt.Errorf("editorial: no archive configured: %w", gazette.ErrInvalid)
+	}
+	return s.transition(ctx, a, id, ifMatch, action, func(d *Draft) (string, error) {
+		if err := stateErr(d, "unschedule", StateScheduled); err != nil {
+			return "", err
+		}
+		err := s.cfg.Archive.Unschedule(ctx, d.Issue.IssueKey)
+		if err != nil {
+			if err = s.publicationBegun(ctx, d, "unschedule", err); !errors.Is(err, gazette.ErrNotFound) {
+				return "", err
+			}
+			// Not published and not scheduled: the hand-over failed.
+		}
+		d.State, d.ScheduledBy = StateApproved, ""
+		d.Note = "withdrawn from publication at " + d.Issue.Published.Format(time.RFC3339) + " by " + a.User
+		return d.Issue.Key().Label() + " withdrawn from " + d.Issue.Published.Format(time.RFC3339), nil
+	})
+}
+
+// publicationBegun turns the archive's refusal to change a schedule into
+// ErrState when the issue is published or being published; other errors,
+// gazette.ErrNotFound for an issue neither scheduled nor public among
+// them, are returned as they are.
+func (s *Service) publicationBegun(ctx context.Context, d *Draft, action string, err error) error {
+	switch {
+	case errors.Is(err, gazette.ErrConflict):
+		// The draft's own ETag was checked; this conflict is the archive's
+		// publisher at work.
+		return fmt.Errorf("editorial: cannot %s draft %s: its publication has begun: %w", action, d.ID, ErrState)
+	case errors.Is(err, gazette.ErrNotFound):
+		if _, perr := s.cfg.Archive.Issue(ctx, d.Issue.IssueKey); perr == nil {
+			return fmt.Errorf("editorial: cannot %s draft %s: %s is already published: %w", action, d.ID, d.Issue.Key().Label(), ErrState)
+		} else if !errors.Is(perr, gazette.ErrNotFound) {
+			return fmt.Errorf("editorial: %s draft %s: %w", action, d.ID, perr)
+		}
+	}
+	return fmt.Errorf("editorial: %s draft %s: %w", action, d.ID, err)
+}
+
 // DeleteDraft deletes a draft that is not yet approved, with its PDFs: its
 // author, or a chief editor and above.
 func (s *Service) DeleteDraft(ctx context.Context, a Actor, id, ifMatch string) error {

@@ -62,6 +62,12 @@ type Archive interface {
 	// content again succeeds (a retry after a crash); a different issue
 	// with the same year and number fails with gazette.ErrExist.
 	Schedule(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error
+	// Reschedule moves the release moment of a scheduled issue;
+	// Unschedule cancels it. Both fail with gazette.ErrNotFound when the
+	// issue is not scheduled (never handed over, or already published) and
+	// gazette.ErrConflict once its publication has begun.
+	Reschedule(ctx context.Context, key gazette.IssueKey, at time.Time) error
+	Unschedule(ctx context.Context, key gazette.IssueKey) error
 	// Issue returns a published, publicly visible issue;
 	// gazette.ErrNotFound before its release.
 	Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error)

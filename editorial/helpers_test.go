@@ -122,6 +122,9 @@ type fakeArchive struct {
 	pdfBytes  []byte
 	docs      []gazette.Document
 	public    map[gazette.IssueKey]bool
+	// publishing makes Reschedule and Unschedule fail as when a publisher
+	// has claimed the issue.
+	publishing bool
 	// versions is the current version of each published document;
 	// corrections and changes are what Correct and SetValidity received.
 	versions    map[string]int
@@ -192,6 +195,43 @@ func (a *fakeArchive) Schedule(ctx context.Context, issue gazette.Issue, pdf io.
 	a.scheduled = append(a.scheduled, issue)
 	a.pdfBytes, a.docs = raw, docs
 	return nil
+}
+
+func (a *fakeArchive) Reschedule(ctx context.Context, key gazette.IssueKey, at time.Time) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	i := a.scheduledIndex(key)
+	if i < 0 {
+		return fmt.Errorf("fake: %s not scheduled: %w", key, gazette.ErrNotFound)
+	}
+	if a.publishing {
+		return fmt.Errorf("fake: publishing: %w", gazette.ErrConflict)
+	}
+	a.scheduled[i].Published = at
+	return nil
+}
+
+func (a *fakeArchive) Unschedule(ctx context.Context, key gazette.IssueKey) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	i := a.scheduledIndex(key)
+	if i < 0 {
+		return fmt.Errorf("fake: %s not scheduled: %w", key, gazette.ErrNotFound)
+	}
+	if a.publishing {
+		return fmt.Errorf("fake: publishing: %w", gazette.ErrConflict)
+	}
+	a.scheduled = append(a.scheduled[:i], a.scheduled[i+1:]...)
+	return nil
+}
+
+func (a *fakeArchive) scheduledIndex(key gazette.IssueKey) int {
+	for i, is := range a.scheduled {
+		if is.IssueKey == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func (a *fakeArchive) Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error) {

@@ -114,12 +114,10 @@ func (s *Service) SignIn(ctx context.Context, name, password, addr, previous str
 		s.addrs.fail(addr, now, s.cfg.AddrWindow)
 		return nil, s.failSignIn(ctx, a, "no such user", ErrUnauthenticated)
 	}
-	var lo lockout
-	if _, err := s.getJSON(ctx, lockoutKey(name), &lo); err != nil && !errors.Is(err, gazette.ErrNotFound) {
-		return nil, fmt.Errorf("editorial: sign in %s: %w", name, err)
-	}
-	if now.Before(lo.LockedUntil) {
-		return nil, s.deny(ctx, a, action, object, fmt.Errorf("account %s until %s: %w", name, lo.LockedUntil.Format(time.RFC3339), ErrLocked))
+	if until, err := s.lockedUntil(ctx, name); err != nil {
+		return nil, err
+	} else if now.Before(until) {
+		return nil, s.deny(ctx, a, action, object, fmt.Errorf("account %s until %s: %w", name, until.Format(time.RFC3339), ErrLocked))
 	}
 	u, _, err := s.loadUser(ctx, name)
 	if errors.Is(err, gazette.ErrNotFound) {
@@ -149,9 +147,7 @@ func (s *Service) SignIn(ctx context.Context, name, password, addr, previous str
 	if err := s.clearLockout(ctx, name); err != nil {
 		return nil, err
 	}
-	if params != s.cfg.Argon {
-		s.rehash(ctx, name, password)
-	}
+	s.noteSignIn(ctx, name, password, params != s.cfg.Argon, now)
 	token := newToken()
 	rec := session{User: name, Epoch: u.Epoch, Created: now.UTC(), LastSeen: now.UTC(), End: now.Add(s.cfg.SessionMax).UTC(), Addr: addr}
 	if _, err := s.putJSON(ctx, sessionKey(tokenHash(token)), rec, gazette.PutOptions{IfAbsent: true}); err != nil {
@@ -162,6 +158,15 @@ func (s *Service) SignIn(ctx context.Context, name, password, addr, previous str
 		return nil, err
 	}
 	return &Session{Token: token, CSRF: CSRFToken(token), Actor: a, Expires: s.sessionExpiry(rec)}, nil
+}
+
+// lockedUntil is when the account's lockout ends; zero when it has none.
+func (s *Service) lockedUntil(ctx context.Context, name string) (time.Time, error) {
+	var lo lockout
+	if _, err := s.getJSON(ctx, lockoutKey(name), &lo); err != nil && !errors.Is(err, gazette.ErrNotFound) {
+		return time.Time{}, fmt.Errorf("editorial: lockout of %s: %w", name, err)
+	}
+	return lo.LockedUntil, nil
 }
 
 // failSignIn audits a failed sign-in; the reason goes to the log, never to
@@ -219,19 +224,27 @@ func (s *Service) clearLockout(ctx context.Context, name string) error {
 	return nil
 }
 
-// rehash stores the password under the current parameters after a
-// successful sign-in with older ones. Failing is harmless: it is tried
-// again next time.
-func (s *Service) rehash(ctx context.Context, name, password string) {
-	hash, err := s.hashPassword(ctx, password, s.cfg.Argon)
+// noteSignIn records a successful sign-in's time on the account and, when
+// the hash was made with older parameters, stores the password under the
+// current ones. Failing is harmless (the time is informative, the rehash
+// is tried again next time), so it is logged, not returned.
+func (s *Service) noteSignIn(ctx context.Context, name, password string, rehash bool, now time.Time) {
+	var hash string
+	var err error
+	if rehash {
+		hash, err = s.hashPassword(ctx, password, s.cfg.Argon)
+	}
 	if err == nil {
 		_, err = s.updateUser(ctx, name, func(u *User) error {
-			u.PasswordHash = hash
+			u.LastSignIn = now.UTC()
+			if hash != "" {
+				u.PasswordHash = hash
+			}
 			return nil
 		})
 	}
 	if err != nil {
-		s.log.WarnContext(ctx, "password not rehashed with current parameters", "user", name, "err", err)
+		s.log.WarnContext(ctx, "sign-in time or rehashed password not stored", "user", name, "err", err)
 	}
 }
 

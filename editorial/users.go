@@ -26,6 +26,8 @@ type User struct {
 	// Sessions record the epoch they were made in and die when it moves, on
 	// every replica at once.
 	Epoch int `json:"epoch"`
+	// LastSignIn is the last successful sign-in; zero before the first.
+	LastSignIn time.Time `json:"last_sign_in,omitzero"`
 }
 
 var userNameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,62}[a-z0-9]$`)
@@ -120,6 +122,11 @@ func (s *Service) SetPassword(ctx context.Context, a Actor, name, password strin
 	if err := s.authorize(ctx, a, RoleAdmin, action, object); err != nil {
 		return err
 	}
+	if name == a.User {
+		// Without the current password a stolen session could take the
+		// account over for good.
+		return s.deny(ctx, a, action, object, invalidf("administrators change their own password with the current one (ChangePassword)"))
+	}
 	return s.setPassword(ctx, a, action, name, password)
 }
 
@@ -152,6 +159,19 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password
 	if err := s.authorize(ctx, a, RoleEditor, action, "user/"+a.User); err != nil {
 		return err
 	}
+	object := "user/" + a.User
+	// Guessing the current password from a signed-in session is held to
+	// the limits of sign-in, and counts towards the same lockout: a stolen
+	// session must not become an unlimited password oracle.
+	now := s.now()
+	if !s.addrs.allowed(a.Addr, now, s.cfg.AddrMaxFailures, s.cfg.AddrWindow) {
+		return s.deny(ctx, a, action, object, fmt.Errorf("client address %s: %w", a.Addr, ErrLocked))
+	}
+	if until, err := s.lockedUntil(ctx, a.User); err != nil {
+		return err
+	} else if now.Before(until) {
+		return s.deny(ctx, a, action, object, fmt.Errorf("account %s until %s: %w", a.User, until.Format(time.RFC3339), ErrLocked))
+	}
 	u, _, err := s.loadUser(ctx, a.User)
 	if err != nil {
 		return err
@@ -161,7 +181,11 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password
 		return fmt.Errorf("editorial: change password of %s: %w", a.User, err)
 	}
 	if !ok {
-		return s.deny(ctx, a, action, "user/"+a.User, fmt.Errorf("current password: %w", ErrUnauthenticated))
+		s.addrs.fail(a.Addr, now, s.cfg.AddrWindow)
+		if err := s.countFailure(ctx, a.User); err != nil {
+			return err
+		}
+		return s.deny(ctx, a, action, object, fmt.Errorf("current password: %w", ErrUnauthenticated))
 	}
 	return s.setPassword(ctx, a, action, a.User, password)
 }
@@ -182,6 +206,11 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, name string, disable
 	if disabled && name == a.User {
 		return s.deny(ctx, a, action, object, invalidf("an administrator cannot disable their own account"))
 	}
+	if disabled {
+		if err := s.keepAnAdmin(ctx, name); err != nil {
+			return s.deny(ctx, a, action, object, err)
+		}
+	}
 	if _, err := s.updateUser(ctx, name, func(u *User) error {
 		if u.Disabled != disabled {
 			u.Disabled = disabled
@@ -192,6 +221,30 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, name string, disable
 		return err
 	}
 	return s.record(ctx, a, action, object, OutcomeOK, "")
+}
+
+// keepAnAdmin refuses, with ErrForbidden, a change that takes the
+// administrator's role or the use of their account from name when no other
+// enabled administrator would remain: nobody could then manage accounts
+// from the editor pages. (Two administrators disabling each other at the
+// same moment on two replicas can still both succeed; `gazette user
+// enable` at the console is the way back.)
+func (s *Service) keepAnAdmin(ctx context.Context, name string) error {
+	users, err := s.allUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Name != name && u.Role == RoleAdmin && !u.Disabled {
+			return nil
+		}
+	}
+	for _, u := range users {
+		if u.Name == name && u.Role == RoleAdmin && !u.Disabled {
+			return fmt.Errorf("editorial: %s is the last enabled administrator: %w", name, ErrForbidden)
+		}
+	}
+	return nil
 }
 
 // SetRole changes a user's role; it applies to their sessions and API
@@ -209,6 +262,11 @@ func (s *Service) SetRole(ctx context.Context, a Actor, name string, role Role) 
 	if name == a.User {
 		return s.deny(ctx, a, action, object, invalidf("an administrator cannot change their own role"))
 	}
+	if role != RoleAdmin {
+		if err := s.keepAnAdmin(ctx, name); err != nil {
+			return s.deny(ctx, a, action, object, err)
+		}
+	}
 	if _, err := s.updateUser(ctx, name, func(u *User) error {
 		u.Role = role
 		return nil
@@ -224,6 +282,25 @@ func (s *Service) Users(ctx context.Context, a Actor) ([]User, error) {
 	if err := s.authorize(ctx, a, RoleAdmin, "user.list", ""); err != nil {
 		return nil, err
 	}
+	return s.allUsers(ctx)
+}
+
+// User returns one account, without its password hash. Administrators
+// only. Errors: gazette.ErrNotFound.
+func (s *Service) User(ctx context.Context, a Actor, name string) (*User, error) {
+	if err := s.authorize(ctx, a, RoleAdmin, "user.read", "user/"+name); err != nil {
+		return nil, err
+	}
+	u, _, err := s.loadUser(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = ""
+	return u, nil
+}
+
+// allUsers lists every account by name, without password hashes.
+func (s *Service) allUsers(ctx context.Context) ([]User, error) {
 	infos, err := s.blobs.List(ctx, usersPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("editorial: users: %w", err)

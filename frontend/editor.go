@@ -41,6 +41,11 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/documents/:id/validity", s.validityPage)
 	get(in, "/audit", s.auditPage)
 	get(in, "/audit.csv", s.auditExport)
+	get(in, "/users", s.usersPage)
+	in.POST("/users", s.addUserPage)
+	in.POST("/users/:name/role", s.setRolePage)
+	in.POST("/users/:name/disabled", s.setDisabledPage)
+	in.POST("/users/:name/password", s.resetPasswordPage)
 	get(in, "/account", s.accountPage)
 	in.POST("/account/password", s.changePasswordPage)
 	in.POST("/account/tokens", s.createTokenPage)
@@ -58,6 +63,11 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	ea.POST("/documents/:id/corrections", s.apiCorrect)
 	ea.POST("/documents/:id/validity", s.apiValidity)
 	ea.GET("/audit", s.apiAudit)
+	ea.GET("/users", s.apiUsers)
+	ea.POST("/users", s.apiAddUser)
+	ea.GET("/users/:name", s.apiUser)
+	ea.PATCH("/users/:name", s.apiUpdateUser)
+	ea.PUT("/users/:name/password", s.apiResetPassword)
 }
 
 // sessionCookie is the session cookie's name: with https, the __Host-

@@ -155,3 +155,31 @@ func TestEditorChangePassword(t *testing.T) {
 		t.Errorf("audit of password changes: %v, want %s", got, want)
 	}
 }
+
+// TestEditorChangePasswordLockout guesses the current password from a
+// signed-in session: after as many wrong guesses as sign-in allows, even
+// the right one is refused, and so is signing in, until the lockout ends.
+func TestEditorChangePasswordLockout(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	ed := f.signIn(t, "ed.one")
+	const newPassword = "Ferry-quiet-orchard-58"
+	change := func(current string) int {
+		return ed.post("/editor/account/password", url.Values{"current": {current}, "password": {newPassword}, "confirm": {newPassword}}).Code
+	}
+	for i := range editorial.DefaultMaxFailures {
+		if code := change("guess-" + strings.Repeat("x", 10+i)); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d = %d, want 401", i+1, code)
+		}
+	}
+	if code := change(edPassword); code != http.StatusTooManyRequests {
+		t.Errorf("the right password after %d wrong guesses = %d, want 429", editorial.DefaultMaxFailures, code)
+	}
+	if rec := (&client{f: f}).post("/editor/signin", url.Values{"name": {"ed.one"}, "password": {edPassword}}); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("sign-in while locked = %d, want 429", rec.Code)
+	}
+	f.clock.Set(f.clock.Now().Add(editorial.DefaultLockout + time.Minute))
+	ed = f.signIn(t, "ed.one")
+	if code := change(edPassword); code != http.StatusSeeOther {
+		t.Errorf("after the lockout = %d, want 303", code)
+	}
+}

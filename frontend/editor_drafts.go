@@ -110,7 +110,9 @@ type draftView struct {
 	Kinds                                []gazette.Kind
 	Validities                           []gazette.Validity
 	Editable, CanApprove                 bool
-	Saved                                bool
+	// CanReschedule: a chief editor may move or withdraw a scheduled issue.
+	CanReschedule bool
+	Saved         bool
 }
 
 func newDraftView(d *editorial.Draft, a editorial.Actor) draftView {
@@ -122,6 +124,7 @@ func newDraftView(d *editorial.Draft, a editorial.Actor) draftView {
 		Editable: d.State == editorial.StateDrafting || d.State == editorial.StateSubmitted || d.State == editorial.StateApproved,
 	}
 	v.CanApprove = a.Role.Includes(editorial.RoleChief) && d.State == editorial.StateSubmitted
+	v.CanReschedule = a.Role.Includes(editorial.RoleChief) && d.State == editorial.StateScheduled
 	for _, u := range d.Contributors {
 		if u == a.User {
 			v.CanApprove = false
@@ -408,8 +411,9 @@ func (s *Server) draftPDF(c *gin.Context) {
 	http.ServeContent(c.Writer, c.Request, "", info.Modified, r)
 }
 
-// draftAction runs a workflow step on draft id.
-func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string) (*editorial.Draft, error) {
+// draftAction runs a workflow step on draft id; reason is a rejection's,
+// release the new moment of a reschedule.
+func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string, release time.Time) (*editorial.Draft, error) {
 	ctx, a, ed := c.Request.Context(), actorOf(c), s.cfg.Editorial
 	switch action {
 	case "submit":
@@ -423,6 +427,10 @@ func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string) (*
 		return ed.Reject(ctx, a, id, etag, strings.TrimSpace(reason))
 	case "schedule":
 		return ed.Schedule(ctx, a, id, etag)
+	case "reschedule":
+		return ed.Reschedule(ctx, a, id, etag, release)
+	case "unschedule":
+		return ed.Unschedule(ctx, a, id, etag)
 	case "delete":
 		return nil, ed.DeleteDraft(ctx, a, id, etag)
 	}
@@ -436,7 +444,14 @@ func (s *Server) draftActionPage(c *gin.Context) {
 		return
 	}
 	action := c.Param("action")
-	if _, err := s.draftAction(c, action, id, c.PostForm("etag"), c.PostForm("reason")); err != nil {
+	var release time.Time
+	if v := strings.TrimSpace(c.PostForm("release")); v != "" {
+		if release, err = time.ParseInLocation(localTimeLayout, v, chinaTime); err != nil {
+			s.editorFail(c, gazette.ValidationError{{Field: "release", Problem: "want a date and time such as 2026-12-01T09:00"}})
+			return
+		}
+	}
+	if _, err := s.draftAction(c, action, id, c.PostForm("etag"), c.PostForm("reason"), release); err != nil {
 		s.editorFail(c, err)
 		return
 	}
@@ -534,7 +549,7 @@ func (s *Server) apiDeleteDraft(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	if _, err := s.draftAction(c, "delete", id, ifMatch(c), ""); err != nil {
+	if _, err := s.draftAction(c, "delete", id, ifMatch(c), "", time.Time{}); err != nil {
 		s.apiFail(c, err)
 		return
 	}
@@ -568,7 +583,8 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 		return
 	}
 	var body struct {
-		Reason string `json:"reason"`
+		Reason  string    `json:"reason"`
+		Release time.Time `json:"release"` // reschedule: RFC 3339
 	}
 	if c.Request.ContentLength != 0 {
 		if err := json.NewDecoder(io.LimitReader(c.Request.Body, 64<<10)).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
@@ -581,7 +597,7 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 		s.apiFail(c, fmt.Errorf("delete a draft with DELETE: %w", gazette.ErrNotFound))
 		return
 	}
-	d, err := s.draftAction(c, action, id, ifMatch(c), body.Reason)
+	d, err := s.draftAction(c, action, id, ifMatch(c), body.Reason, body.Release)
 	if err != nil {
 		s.apiFail(c, err)
 		return

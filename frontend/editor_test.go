@@ -222,6 +222,13 @@ func TestEditorRoutesRefuseAnonymous(t *testing.T) {
 		{"POST", "/editor/drafts/" + draft + "/reject"},
 		{"POST", "/editor/drafts/" + draft + "/schedule"},
 		{"POST", "/editor/drafts/" + draft + "/delete"},
+		{"POST", "/editor/drafts/" + draft + "/reschedule"},
+		{"POST", "/editor/drafts/" + draft + "/unschedule"},
+		{"GET", "/editor/users"},
+		{"POST", "/editor/users"},
+		{"POST", "/editor/users/admin.one/role"},
+		{"POST", "/editor/users/admin.one/disabled"},
+		{"POST", "/editor/users/admin.one/password"},
 		{"GET", "/editor/documents?id=2019-12-1"},
 		{"GET", "/editor/documents/2019-12-1"},
 		{"POST", "/editor/documents/2019-12-1/correct"},
@@ -257,6 +264,13 @@ func TestEditorRoutesRefuseAnonymous(t *testing.T) {
 		{"POST", "/api/v1/editor/documents/2019-12-1/corrections"},
 		{"POST", "/api/v1/editor/documents/2019-12-1/validity"},
 		{"GET", "/api/v1/editor/audit"},
+		{"POST", "/api/v1/editor/drafts/" + draft + "/reschedule"},
+		{"POST", "/api/v1/editor/drafts/" + draft + "/unschedule"},
+		{"GET", "/api/v1/editor/users"},
+		{"POST", "/api/v1/editor/users"},
+		{"GET", "/api/v1/editor/users/admin.one"},
+		{"PATCH", "/api/v1/editor/users/admin.one"},
+		{"PUT", "/api/v1/editor/users/admin.one/password"},
 	}
 	creds := []struct {
 		name   string
@@ -303,6 +317,9 @@ func TestEditorRoutesRefuseUnderPrivileged(t *testing.T) {
 		{"reject needs a chief", "POST", "/editor/drafts/" + id + "/reject", url.Values{"etag": {etag}, "reason": {"no"}}},
 		{"audit log needs an admin", "GET", "/editor/audit", nil},
 		{"audit export needs an admin", "GET", "/editor/audit.csv", nil},
+		{"reschedule needs a chief", "POST", "/editor/drafts/" + id + "/reschedule", url.Values{"etag": {etag}, "release": {"2026-12-01T09:00"}}},
+		{"unschedule needs a chief", "POST", "/editor/drafts/" + id + "/unschedule", url.Values{"etag": {etag}}},
+		{"users page needs an admin", "GET", "/editor/users", nil},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -321,6 +338,9 @@ func TestEditorRoutesRefuseUnderPrivileged(t *testing.T) {
 		{"approve", "POST", "/api/v1/editor/drafts/" + id + "/approve"},
 		{"reject", "POST", "/api/v1/editor/drafts/" + id + "/reject"},
 		{"audit", "GET", "/api/v1/editor/audit"},
+		{"reschedule", "POST", "/api/v1/editor/drafts/" + id + "/reschedule"},
+		{"unschedule", "POST", "/api/v1/editor/drafts/" + id + "/unschedule"},
+		{"users", "GET", "/api/v1/editor/users"},
 	}
 	for _, p := range apis {
 		t.Run("api "+p.name, func(t *testing.T) {
@@ -755,6 +775,9 @@ func TestEditorAPI(t *testing.T) {
 		return tk
 	}
 	edTok, chiefTok := tok("ed.one"), tok("chief.one")
+	spec := editorSpec(t, f.srv)
+	// Every call, refusals included, is checked against the OpenAPI
+	// document.
 	call := func(token, method, path, ifMatch, ctype string, body []byte) *httptest.ResponseRecorder {
 		t.Helper()
 		req := httptest.NewRequest(method, path, bytes.NewReader(body))
@@ -767,6 +790,7 @@ func TestEditorAPI(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		f.srv.ServeHTTP(rec, req)
+		checkSpec(t, spec, req, body, rec)
 		return rec
 	}
 	rec := call(edTok, "POST", "/api/v1/editor/drafts", "", "", nil)
