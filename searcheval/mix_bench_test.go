@@ -30,7 +30,23 @@ import (
 //	GAZETTE_BENCH_DOCS=30000 GAZETTE_BENCH_DIR=/tmp/mix30k go test -run '^$' -bench MixBleve -benchtime 1x -cpuprofile cpu.prof ./searcheval
 func BenchmarkMixBleve(b *testing.B) {
 	needCorpusB(b)
-	ctx := context.Background()
+	dir := os.Getenv("GAZETTE_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	corpus := loadBench(b, idx)
+	idx.SetCacheSize(0)
+	runMix(b, idx, corpus, nil)
+}
+
+// loadBench returns the corpus of GAZETTE_BENCH_DOCS documents (default
+// 10,000), and indexes it into idx unless idx holds that many already.
+func loadBench(b *testing.B, idx archive.Index) *searcheval.BenchCorpus {
 	n := 10_000
 	if s := os.Getenv("GAZETTE_BENCH_DOCS"); s != "" {
 		var err error
@@ -38,19 +54,11 @@ func BenchmarkMixBleve(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	dir := os.Getenv("GAZETTE_BENCH_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-	}
 	corpus, err := searcheval.NewBenchCorpus(corpusDir, n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	idx, err := bleveindex.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer idx.Close()
+	ctx := context.Background()
 	if fps, err := idx.Fingerprints(ctx); err != nil {
 		b.Fatal(err)
 	} else if len(fps) != n {
@@ -60,8 +68,7 @@ func BenchmarkMixBleve(b *testing.B) {
 		}
 		b.Logf("indexed %d documents: %.0f docs/s", st.Docs, st.DocsPerSecond())
 	}
-	idx.SetCacheSize(0)
-	runMix(b, idx, corpus, nil)
+	return corpus
 }
 
 // runMix measures the query mix on idx: the CPU time per query of this

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive/meiliindex"
-	"github.com/gazette-archive/gazette/searcheval"
 )
 
 // BenchmarkMixMeili is BenchmarkMixBleve on the Meilisearch server at
@@ -28,31 +27,12 @@ func BenchmarkMixMeili(b *testing.B) {
 		b.Skip("skipping: GAZETTE_MEILI_URL is not set")
 	}
 	ctx := context.Background()
-	n := 10_000
-	if s := os.Getenv("GAZETTE_BENCH_DOCS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil {
-			b.Fatal(err)
-		}
-	}
 	name := cmp.Or(os.Getenv("GAZETTE_BENCH_INDEX"), "bench-mix")
-	corpus, err := searcheval.NewBenchCorpus(corpusDir, n)
-	if err != nil {
-		b.Fatal(err)
-	}
 	idx, err := meiliindex.New(ctx, meiliindex.Config{URL: url, Key: os.Getenv("GAZETTE_MEILI_KEY"), Index: name})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if fps, err := idx.Fingerprints(ctx); err != nil {
-		b.Fatal(err)
-	} else if len(fps) != n {
-		st, err := searcheval.IndexBench(ctx, idx, corpus, 1000, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Logf("indexed %d documents: %.0f docs/s", st.Docs, st.DocsPerSecond())
-	}
+	corpus := loadBench(b, idx)
 	var server func() time.Duration
 	if pid := os.Getenv("GAZETTE_MEILI_PID"); pid != "" {
 		server = func() time.Duration { return processCPU(b, pid) }
