@@ -5,11 +5,13 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.buildVersion=${VERSION}" -o /out/gazette ./cmd/gazette
+RUN token="$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')" && CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X main.buildVersion=${VERSION} -X github.com/gazette-archive/gazette/ingest/worker.buildToken=$token" \
+    -o /out/ ./cmd/gazette ./cmd/gazette-worker
 
 FROM alpine:3.20
 RUN adduser -D -H -u 10001 gazette && mkdir /data && chown gazette /data
-COPY --from=build /out/gazette /usr/local/bin/gazette
+COPY --from=build /out/gazette /out/gazette-worker /usr/local/bin/
 USER gazette
 ENV GAZETTE_ADDR=0.0.0.0:8080 GAZETTE_DATA=/data
 EXPOSE 8080

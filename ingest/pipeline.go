@@ -8,6 +8,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/layout"
 	"github.com/gazette-archive/gazette/ingest/meta"
+	"github.com/gazette-archive/gazette/ingest/page"
 	"github.com/gazette-archive/gazette/ingest/split"
 )
 
@@ -50,7 +51,14 @@ func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, er
 		res.Review = append(res.Review, fmt.Sprintf("%d of %d pages have no text (%s)", len(bad), len(er.Pages), strings.Join(named, "; ")))
 	}
 
-	pages := layout.Clean(er.Pages)
+	assemble(res, er.Pages)
+	return res, nil
+}
+
+// assemble cleans the extracted pages, splits them into documents and reads
+// the metadata into res: everything Extract does after the text is had.
+func assemble(res *Result, extracted []page.Page) {
+	pages := layout.Clean(extracted)
 	is := split.Split(pages)
 	cover, err := meta.IssueFromPages(pages)
 	switch {
@@ -71,5 +79,4 @@ func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, er
 	if len(res.Documents) == 0 {
 		res.Review = append(res.Review, "no documents found")
 	}
-	return res, nil
 }

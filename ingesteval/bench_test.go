@@ -3,6 +3,7 @@ package ingesteval
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -153,5 +154,34 @@ func TestBenchCatches(t *testing.T) {
 	}
 	if _, err := RunBench(context.Background(), BenchConfig{Files: 1, FilePages: 1, LargePages: 1, Out: &out}); err == nil {
 		t.Error("nothing to measure: no error")
+	}
+}
+
+// TestInterleaved: each reader keeps its cheapest round, and a failure in
+// any round is reported.
+func TestInterleaved(t *testing.T) {
+	calls := map[string]int{}
+	costs := map[string][]time.Duration{"a": {30 * time.Millisecond, 5 * time.Millisecond, 30 * time.Millisecond}, "b": {10 * time.Millisecond, 40 * time.Millisecond, 40 * time.Millisecond}}
+	var readers []reader
+	for _, name := range []string{"a", "b"} {
+		readers = append(readers, reader{name, func(ctx context.Context, path string) (int, error) {
+			round := calls[name]
+			calls[name]++
+			spin(costs[name][round])
+			if name == "b" && round == 1 {
+				return 0, errors.New("bad round")
+			}
+			return 1, nil
+		}})
+	}
+	got := interleaved(context.Background(), readers, []string{"f"}, map[string]int{"f": 1}, 1, "one core", func(string, int, int) {})
+	if calls["a"] != speedRounds || calls["b"] != speedRounds {
+		t.Fatalf("calls %v, want %d each", calls, speedRounds)
+	}
+	if a := got[0]; a.CPU < 5*time.Millisecond || a.CPU >= 25*time.Millisecond || a.Errors != 0 {
+		t.Errorf("a: CPU %v, %d errors; want its 5 ms round and none", a.CPU, a.Errors)
+	}
+	if b := got[1]; b.CPU < 10*time.Millisecond || b.CPU >= 35*time.Millisecond || b.Errors != 1 || b.FirstEr == nil {
+		t.Errorf("b: CPU %v, %d errors (%v); want its 10 ms round and the failed round's error", b.CPU, b.Errors, b.FirstEr)
 	}
 }

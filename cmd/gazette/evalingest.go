@@ -138,6 +138,7 @@ the large file on one core.`)
 		Pipeline:   pipelineOf(opts),
 		Pages:      pagesOf(opts),
 		Worker:     workerOf(opts),
+		Child:      opts.Extract.ChildNote,
 		OCRDPI:     cmp.Or(*lim.ocrDPI, ocr.DefaultDPI),
 		Files:      *files,
 		FilePages:  *filePages,

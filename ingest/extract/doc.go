@@ -6,7 +6,10 @@
 // (Confidence) and why it was taken (Note).
 //
 // The binary that calls File must serve the worker's child role: its main
-// starts with worker.MaybeServeChild(extract.Jobs()).
+// starts with worker.MaybeServeChild(extract.Jobs()). WithTools points the
+// child at cmd/gazette-worker, a small binary with that one role, when it
+// lies beside the running one and was built from the same code: one child
+// starts per file, and a small binary starts in a tenth of the time.
 //
 // extract imports worker, ocr, pdftext, garble and page; it must not import
 // the later stages (layout, split, meta), gazette, archive or frontend.

@@ -43,6 +43,9 @@ type Options struct {
 	// NoOCR says why OCR is unavailable ("tesseract not installed"); it is
 	// put in the Note of every page that needed it.
 	NoOCR string
+	// ChildNote says which executable decodes the text layer, and why, as
+	// WithTools chose it; for reports only.
+	ChildNote string
 	// Score judges text; default garble.Of.
 	Score func(string) garble.Score
 }

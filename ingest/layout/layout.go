@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"slices"
@@ -84,7 +85,12 @@ type Page struct {
 
 // Text returns the paragraphs' text, one paragraph a line.
 func Text(ps []Paragraph) string {
+	n := len(ps)
+	for _, p := range ps {
+		n += len(p.Text)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, p := range ps {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -96,7 +102,11 @@ func Text(ps []Paragraph) string {
 
 // Paragraphs returns the paragraphs of all pages in order.
 func Paragraphs(pages []Page) []Paragraph {
-	var out []Paragraph
+	n := 0
+	for _, p := range pages {
+		n += len(p.Paragraphs)
+	}
+	out := make([]Paragraph, 0, n)
 	for _, p := range pages {
 		out = append(out, p.Paragraphs...)
 	}
@@ -355,6 +365,8 @@ type placed struct {
 type builder struct {
 	out     []placed
 	cur     *placed
+	text    []byte // cur's text while it has more than one line, reused
+	joined  bool   // text holds cur's text
 	body    float64
 	prev    page.Line
 	prevPg  int
@@ -394,7 +406,10 @@ func (b *builder) add(idx int, p *Page, l page.Line, align Align, heading, short
 			Text: l.Text, Page: p.Number, PageEnd: p.Number, Y: l.Y, Size: l.Size, Align: align, Heading: heading, Lines: 1,
 		}}
 	} else {
-		b.cur.Text = JoinLines(b.cur.Text, l.Text)
+		if !b.joined {
+			b.text, b.joined = append(b.text[:0], b.cur.Text...), true
+		}
+		b.text = appendLine(b.text, l.Text)
 		b.cur.Lines++
 		b.cur.PageEnd = p.Number
 	}
@@ -403,6 +418,9 @@ func (b *builder) add(idx int, p *Page, l page.Line, align Align, heading, short
 
 func (b *builder) flush() {
 	if b.cur != nil {
+		if b.joined {
+			b.cur.Text, b.joined = string(b.text), false
+		}
 		b.out = append(b.out, *b.cur)
 		b.cur = nil
 	}
@@ -428,8 +446,16 @@ func mergeHeading(prev, l page.Line, m metrics) bool {
 }
 
 func standalone(s string) bool {
-	s = strings.Join(strings.Fields(s), "")
-	return reStandalone.MatchString(s) || strings.HasPrefix(s, "【")
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "【") {
+		return true
+	}
+	// Every form reStandalone matches ends in 号, 號 or 日: the pattern,
+	// which tries every position, runs on those lines alone.
+	if !strings.HasSuffix(s, "号") && !strings.HasSuffix(s, "號") && !strings.HasSuffix(s, "日") {
+		return false
+	}
+	return reStandalone.MatchString(strings.Join(strings.Fields(s), ""))
 }
 
 // reStandalone matches a 文号 line (〔2019〕14号, 第208号) or a date line
@@ -447,27 +473,33 @@ func endsSentence(s string) bool {
 // space where either side is Han or full-width punctuation, one space
 // between Latin words, and a line-end hyphen between two letters removed.
 func JoinLines(a, b string) string {
-	a = strings.TrimRight(a, " \t")
+	return string(appendLine([]byte(a), b))
+}
+
+// appendLine joins line b to the text a as JoinLines does, in place: a
+// paragraph of many lines is built in one buffer, not copied at every line.
+func appendLine(a []byte, b string) []byte {
+	a = bytes.TrimRight(a, " \t")
 	b = strings.TrimLeft(b, " \t")
-	if a == "" || b == "" {
-		return a + b
+	if len(a) == 0 || b == "" {
+		return append(a, b...)
 	}
-	last, _ := utf8.DecodeLastRuneInString(a)
+	last, _ := utf8.DecodeLastRune(a)
 	first, _ := utf8.DecodeRuneInString(b)
 	if last == '-' && len(a) > 1 {
-		before, _ := utf8.DecodeLastRuneInString(a[:len(a)-1])
+		before, _ := utf8.DecodeLastRune(a[:len(a)-1])
 		if isLatinLetter(before) && isLatinLetter(first) {
-			return a[:len(a)-1] + b
+			return append(a[:len(a)-1], b...)
 		}
-		return a + b
+		return append(a, b...)
 	}
 	if unicode.IsDigit(last) && unicode.IsDigit(first) {
-		return a + b // a number wrapped in the middle
+		return append(a, b...) // a number wrapped in the middle
 	}
 	if isLatinWord(last) && isLatinWord(first) || last == ',' && isLatinWord(first) {
-		return a + " " + b
+		a = append(a, ' ')
 	}
-	return a + b
+	return append(a, b...)
 }
 
 func isLatinLetter(r rune) bool { return r < 0x2E80 && unicode.IsLetter(r) }

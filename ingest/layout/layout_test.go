@@ -327,3 +327,31 @@ func slicesContainsText(lines []page.Line, s string) bool {
 	}
 	return false
 }
+
+// TestFoldPunct holds foldPunct to its definition: the mappings, then
+// spaces collapsed as strings.Fields and strings.Join do.
+func TestFoldPunct(t *testing.T) {
+	ref := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ':
+				r -= 0xFEE0
+			case strings.ContainsRune("—–―－−‐‒~～", r):
+				r = '-'
+			case r == '・' || r == '∙' || r == '．':
+				r = '·'
+			}
+			b.WriteRune(r)
+		}
+		return strings.Join(strings.Fields(b.String()), " ")
+	}
+	for _, s := range []string{
+		"", " ", "　— ５ —　", "第 ５ 页\t共２２页", "－ⅳ－", "·12·", "\u00a0 ab\u0085cd \n", "某省人民政府公报　２０２４年第７期",
+		"～３～", "Ｐａｇｅ　１", "bad \xff utf8", "・∙．", "a\u3000\u3000b",
+	} {
+		if got, want := foldPunct(s), ref(s); got != want {
+			t.Errorf("foldPunct(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

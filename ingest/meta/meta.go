@@ -110,12 +110,26 @@ type Document struct {
 const headLimit = 6
 
 var (
-	reKindSuffix     = regexp.MustCompile(`(令|公告|通告|書函|书函|函|公示送達|公示送达|通知|通報|通报|決定|决定|批復|批复)$`)
+	reKindSuffix     = regexp.MustCompile(`(` + strings.Join(kindSuffixes, "|") + `)$`)
 	reOrderNo        = regexp.MustCompile(`^[(（]?第\s*([0-9]{1,6}|[〇零一二三四五六七八九十百]{1,6})\s*[号號][)）]?$`)
 	reLabelled       = regexp.MustCompile(`^(?:主\s*旨|事\s*由|标\s*题|標\s*題)\s*[:：]\s*`)
 	rePromulgateVerb = regexp.MustCompile(`^[^。]{0,80}?(?:公布|发布|發布|施行)`)
 	rePerson         = regexp.MustCompile(`^(?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長)\s*\p{Han}{2,4}$`)
 )
+
+// kindSuffixes are the kinds a bare heading ends in (福建省人民政府令, 經濟部公告).
+var kindSuffixes = []string{"令", "公告", "通告", "書函", "书函", "函", "公示送達", "公示送达", "通知", "通報", "通报", "決定", "决定", "批復", "批复"}
+
+// hasKindSuffix is reKindSuffix.MatchString, without the pattern's cost of
+// trying every position.
+func hasKindSuffix(s string) bool {
+	for _, w := range kindSuffixes {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // Extract reads a document's metadata from its paragraphs. contentsTitle
 // is the document's title in the issue's table of contents, or "": it is
@@ -129,17 +143,19 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		d.Kind = gazette.KindOther
 		return d
 	}
-	head, headEnd := heading(paras)
+	top := newHeadLines(paras)
+	head, headEnd := heading(paras, top)
 	order := strings.HasSuffix(squeeze(head), "令")
 	// 文号: the number line near the top, else the 令 heading's number.
 	for i := 0; i < len(paras) && i < headLimit; i++ {
-		t := squeeze(paras[i].Text)
-		if IsDocNumberLine(t) {
-			n := FindDocNumbers(t)[0]
+		l := top.at(i)
+		t := l.squeezed
+		if l.number {
+			n := l.numbers[0]
 			d.DocNumberRaw, d.DocNumber = n.Raw, n.Canonical
 			break
 		}
-		if order && reOrderNo.MatchString(t) {
+		if order && l.orderNo {
 			raw := squeeze(head) + t
 			d.DocNumberRaw = raw
 			if n, err := gazette.ParseDocNumber(strings.Trim(raw, "()（）")); err == nil {
@@ -169,8 +185,8 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	}
 	var topDate gazette.Date
 	for i := 0; i < len(paras) && i < headLimit; i++ {
-		if t := squeeze(paras[i].Text); IsDateLine(t) {
-			topDate = FindDates(t)[0].Date
+		if l := top.at(i); l.date {
+			topDate = l.dates[0].Date
 			break
 		}
 	}
@@ -204,15 +220,46 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 
 func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
+// headLine is what Extract asks of a paragraph at the top of a document,
+// worked out once: the same few paragraphs are asked about in turn for the
+// heading, the 文号 and the date, and the patterns cost more than the rest.
+type headLine struct {
+	squeezed string
+	numbers  []DocNumber // the numbers found, when number is set
+	number   bool        // a 文号 line
+	dates    []Date      // the dates found, when date is set
+	date     bool        // a date line
+	orderNo  bool        // a 令 number line (第208号)
+}
+
+// headLines holds the headLine of each paragraph at the top, made on demand.
+type headLines struct {
+	paras []layout.Paragraph
+	lines [headLimit]*headLine
+}
+
+func newHeadLines(paras []layout.Paragraph) *headLines { return &headLines{paras: paras} }
+
+// at returns paragraph i's headLine; i < headLimit.
+func (h *headLines) at(i int) *headLine {
+	if h.lines[i] == nil {
+		t := squeeze(h.paras[i].Text)
+		l := &headLine{squeezed: t, orderNo: reOrderNo.MatchString(t)}
+		l.numbers, l.number = docNumberLine(t)
+		l.dates, l.date = dateLine(t)
+		h.lines[i] = l
+	}
+	return h.lines[i]
+}
+
 // heading returns the heading at the top of a document (its heading
 // paragraphs joined) and the index of the first paragraph after the title
 // area.
-func heading(paras []layout.Paragraph) (string, int) {
+func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 	h := ""
 	i := 0
 	for ; i < len(paras) && i < 3; i++ {
-		t := squeeze(paras[i].Text)
-		if IsDocNumberLine(t) || IsDateLine(t) || reOrderNo.MatchString(t) {
+		if l := top.at(i); l.number || l.date || l.orderNo {
 			break
 		}
 		if i > 0 && !paras[i].Heading && !(paras[i].Align == layout.AlignCentre) {
@@ -225,8 +272,7 @@ func heading(paras []layout.Paragraph) (string, int) {
 	}
 	// Skip the number and date lines under the heading.
 	for ; i < len(paras) && i < headLimit; i++ {
-		t := squeeze(paras[i].Text)
-		if !IsDocNumberLine(t) && !IsDateLine(t) && !reOrderNo.MatchString(t) {
+		if l := top.at(i); !l.number && !l.date && !l.orderNo {
 			break
 		}
 	}
@@ -237,7 +283,7 @@ func heading(paras []layout.Paragraph) (string, int) {
 // (福建省人民政府令, 內政部令, 經濟部公告) with no subject of its own.
 func bareHeading(h string) bool {
 	h = squeeze(h)
-	return reKindSuffix.MatchString(h) && !strings.Contains(h, "关于") && !strings.Contains(h, "關於") &&
+	return hasKindSuffix(h) && !strings.Contains(h, "关于") && !strings.Contains(h, "關於") &&
 		utf8.RuneCountInString(h) <= 24
 }
 
@@ -316,8 +362,12 @@ func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.D
 		placed = placed || p.Align != layout.AlignLeft
 	}
 	for i, p := range paras {
+		if i == 0 || countable(p.Text, maxDateLine) > maxDateLine {
+			continue // not a date line, and squeezing a long paragraph is dear
+		}
 		t := squeeze(p.Text)
-		if !IsDateLine(t) || i == 0 {
+		dates, ok := dateLine(t)
+		if !ok {
 			continue
 		}
 		var names []string
@@ -341,7 +391,7 @@ func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.D
 		if len(names) == 0 && !person {
 			continue
 		}
-		return names, FindDates(t)[0].Date
+		return names, dates[0].Date
 	}
 	return nil, gazette.Date{}
 }

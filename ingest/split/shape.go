@@ -35,7 +35,9 @@ const maxTitleRunes = 90
 // endsWithKind reports whether a title ends with a document kind word.
 func endsWithKind(s string) bool {
 	s = strings.TrimRight(strings.Join(strings.Fields(s), ""), "。．.")
-	s = reQualifier.ReplaceAllString(s, "")
+	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") { // what reQualifier needs
+		s = reQualifier.ReplaceAllString(s, "")
+	}
 	for _, w := range kindWords {
 		if strings.HasSuffix(s, w) {
 			return true
@@ -47,13 +49,20 @@ func endsWithKind(s string) bool {
 // isOrderHeading reports whether paragraph i is a 令 heading.
 func (s *scanner) isOrderHeading(i int) bool {
 	t := s.info[i].squeezed
-	if s.info[i].runes > 30 || !reOrderHead.MatchString(t) {
+	if s.info[i].runes > 30 || !endsOrderHead(t) || !reOrderHead.MatchString(t) {
 		return false
 	}
 	if strings.Contains(t, "第") {
 		return true
 	}
 	return i+1 < len(s.paras) && s.info[i+1].runes <= 12 && reOrderNo.MatchString(s.info[i+1].squeezed)
+}
+
+// endsOrderHead reports whether t ends as reOrderHead needs (令, 号 or a
+// bracket): the pattern tries every position.
+func endsOrderHead(t string) bool {
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return r == '令' || r == '号' || r == '號' || r == ')' || r == '）'
 }
 
 // shape marks banners and start-shaped paragraphs.

@@ -201,6 +201,17 @@ var (
 	reBanner     = regexp.MustCompile(`^[【\[［〖](.{1,20})[】\]］〗]$`)
 )
 
+// endsInNumber reports whether s ends in a digit, perhaps in brackets: what
+// reEntry needs, tested before the pattern, which tries every split of a
+// line and runs on every line of the page after the contents too.
+func endsInNumber(s string) bool {
+	r, n := utf8.DecodeLastRuneInString(s)
+	if r == ')' || r == '）' {
+		r, _ = utf8.DecodeLastRuneInString(s[:len(s)-n])
+	}
+	return r >= '0' && r <= '9' || r >= '０' && r <= '９'
+}
+
 // leaders are the characters of dot leaders between a title and its page.
 const leaders = ".．·…⋯•_-—－ \u3000"
 
@@ -237,8 +248,12 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 			}
 		}
 		numbered := 0
-		for _, l := range lines {
-			if reEntry.MatchString(l) {
+		matched := make([][]string, len(lines)) // reEntry's submatches, nil for none
+		for k, l := range lines {
+			if endsInNumber(l) {
+				matched[k] = reEntry.FindStringSubmatch(l)
+			}
+			if matched[k] != nil {
 				numbered++
 			}
 		}
@@ -247,12 +262,12 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 			break
 		}
 		tocPages = append(tocPages, pages[i].Number)
-		for _, l := range lines {
+		for k, l := range lines {
 			compact := strings.Join(strings.Fields(l), "")
 			if reContentsHead.MatchString(compact) {
 				continue
 			}
-			m := reEntry.FindStringSubmatch(l)
+			m := matched[k]
 			if m == nil && pending != "" {
 				// The page number alone, wrapped from its title's line.
 				if n := reOnlyNumber.FindStringSubmatch(compact); n != nil {
@@ -337,8 +352,11 @@ type scanner struct {
 // once: the patterns behind IsDocNumberLine and IsDateLine cost far more
 // than the scans themselves.
 type paraInfo struct {
-	squeezed string // the text without spaces
-	runes    int    // runes of squeezed
+	// squeezed is the text without spaces, for paragraphs of at most
+	// 2*maxTitleRunes runes (longer ones are body text, which no scan
+	// reads); "" for the others.
+	squeezed string
+	runes    int    // runes of the text without spaces
 	norm     []rune // normal(text)
 	number   bool   // a 文号 line
 	date     bool   // a date line
@@ -347,9 +365,9 @@ type paraInfo struct {
 func newScanner(paras []layout.Paragraph, skip map[int]bool) *scanner {
 	s := &scanner{paras: paras, skip: skip, sections: map[string]bool{}, info: make([]paraInfo, len(paras))}
 	for i, p := range paras {
-		t := strings.Join(strings.Fields(p.Text), "")
-		s.info[i] = paraInfo{squeezed: t, runes: utf8.RuneCountInString(t), norm: normal(p.Text)}
-		if s.info[i].runes <= 2*maxTitleRunes {
+		t, n := squeezeShort(p.Text, 2*maxTitleRunes)
+		s.info[i] = paraInfo{squeezed: t, runes: n, norm: normal(p.Text)}
+		if n <= 2*maxTitleRunes {
 			s.info[i].number = meta.IsDocNumberLine(t)
 			s.info[i].date = meta.IsDateLine(t)
 		}
@@ -357,12 +375,44 @@ func newScanner(paras []layout.Paragraph, skip map[int]bool) *scanner {
 	return s
 }
 
+// squeezeShort counts the runes of s that are not spaces, and returns s
+// without its spaces when there are at most limit of them ("" otherwise).
+func squeezeShort(s string, limit int) (string, int) {
+	n, spaces := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			spaces = true
+		} else {
+			n++
+		}
+	}
+	switch {
+	case n > limit:
+		return "", n
+	case !spaces:
+		return s, n
+	}
+	return strings.Join(strings.Fields(s), ""), n
+}
+
+// The CJK Unified Ideographs block, every code point of it a letter.
+const cjkFirst, cjkLast = 0x4E00, 0x9FFF
+
 // normal folds text for matching: letters and digits only, full-width
 // folded, traditional forms of common title words kept as they are.
 func normal(s string) []rune {
-	var out []rune
-	for _, r := range foldDigits(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	out := make([]rune, 0, utf8.RuneCountInString(s))
+	for _, r := range s {
+		switch {
+		case r >= cjkFirst && r <= cjkLast: // most of the text: all letters
+			out = append(out, r)
+		case r < utf8.RuneSelf:
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+				out = append(out, r)
+			}
+		case r >= '０' && r <= '９':
+			out = append(out, r-'０'+'0')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			out = append(out, r)
 		}
 	}
@@ -371,24 +421,48 @@ func normal(s string) []rune {
 
 // pairs counts the character pairs of one text (a contents title), so that
 // it can be matched against many others without building a map for each.
+// Matching looks up every pair of every window of paragraphs near the
+// title's page, the hottest loop of Split: the pairs sit in a small
+// open-addressed table rather than a map.
 type pairs struct {
 	text  []rune
-	index map[[2]rune]int // pair → slot
-	count []int           // how often each slot's pair occurs in text
-	used  []int           // scratch: matches per slot in the current match
+	keys  []uint64 // pair (first<<32 | second) per table slot; 0 is empty
+	slot  []int32  // per table slot: the pair's index into count
+	shift uint     // 64 - log2(len(keys))
+	count []int    // how often each pair occurs in text
+	used  []int    // scratch: matches per pair in the current match
+}
+
+func pairKey(a, b rune) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// find returns the table position of key: where it is, or the empty slot
+// where it would go.
+func (p *pairs) find(key uint64) int {
+	mask := len(p.keys) - 1
+	for i := int((key * 0x9E3779B97F4A7C15) >> p.shift); ; i = (i + 1) & mask {
+		if k := p.keys[i]; k == key || k == 0 {
+			return i
+		}
+	}
 }
 
 func newPairs(a []rune) *pairs {
-	p := &pairs{text: a, index: map[[2]rune]int{}}
+	size, shift := 8, uint(61)
+	for size < 2*len(a) {
+		size, shift = size*2, shift-1
+	}
+	p := &pairs{text: a, keys: make([]uint64, size), slot: make([]int32, size), shift: shift}
 	for i := 0; i+1 < len(a); i++ {
-		k := [2]rune{a[i], a[i+1]}
-		slot, ok := p.index[k]
-		if !ok {
-			slot = len(p.count)
-			p.index[k] = slot
+		k := pairKey(a[i], a[i+1])
+		if k == 0 {
+			continue // NUL pairs: never in normal text, and 0 marks empty slots
+		}
+		at := p.find(k)
+		if p.keys[at] == 0 {
+			p.keys[at], p.slot[at] = k, int32(len(p.count))
 			p.count = append(p.count, 0)
 		}
-		p.count[slot]++
+		p.count[p.slot[at]]++
 	}
 	p.used = make([]int, len(p.count))
 	return p
@@ -400,8 +474,12 @@ func (p *pairs) common(b []rune) int {
 	clear(p.used)
 	hit := 0
 	for i := 0; i+1 < len(b); i++ {
-		if slot, ok := p.index[[2]rune{b[i], b[i+1]}]; ok && p.used[slot] < p.count[slot] {
-			p.used[slot]++
+		at := p.find(pairKey(b[i], b[i+1]))
+		if p.keys[at] == 0 {
+			continue
+		}
+		if s := p.slot[at]; p.used[s] < p.count[s] {
+			p.used[s]++
 			hit++
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/gazette-archive/gazette/ingest/layout"
 	"github.com/gazette-archive/gazette/ingest/layout/layouttest"
@@ -195,5 +196,19 @@ func TestContainment(t *testing.T) {
 				t.Errorf("containedIn from %q's side = %.3f, containment = %.3f", tt.b, got, want)
 			}
 		})
+	}
+}
+
+// TestNormalFastPaths: normal's shortcuts for ASCII and the CJK block
+// agree with unicode.IsLetter and unicode.IsDigit.
+func TestNormalFastPaths(t *testing.T) {
+	for r := rune(0); r <= cjkLast; r++ {
+		if r >= 0x80 && r < cjkFirst {
+			continue
+		}
+		want := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if got := len(normal(string(r))) == 1; got != want {
+			t.Fatalf("normal(%U) keeps it: %v, want %v", r, got, want)
+		}
 	}
 }

@@ -22,8 +22,14 @@ const maxStack = 64 << 20
 // MaybeServeChild returns at once in an ordinary run of the binary. In a
 // child started by Run it decodes the file with the job named by the parent,
 // streams the pages back, and exits the process: it never returns. Call it
-// first thing in main (and in TestMain of tests that use Run).
+// first thing in main (and in TestMain of tests that use Run). A binary
+// probed by Beside prints what it runs and exits.
 func MaybeServeChild(jobs map[string]Decoder) {
+	if _, ok := os.LookupEnv(envProbe); ok {
+		// Beside asks what this binary runs before it uses it as a worker.
+		os.Stdout.WriteString(identity(jobs))
+		os.Exit(0)
+	}
 	raw, ok := os.LookupEnv(envSpec)
 	if !ok {
 		return

@@ -6,7 +6,10 @@
 // streamed before it died, and says how it died (see ChildError).
 //
 // The binary's main must call MaybeServeChild first, before it parses flags
-// or starts anything, with the jobs the child may run.
+// or starts anything, with the jobs the child may run. The child may also be
+// another, smaller binary (Limits.Exe) whose main does only that: Beside
+// finds one next to the running executable and checks that it was built
+// from the same code.
 //
 // Worker imports only the shared page type and the standard library. It must
 // not import the decoders it runs (they are handed to MaybeServeChild as

@@ -156,6 +156,9 @@ func emitPages(n int, emit func(page.Page) error) error {
 }
 
 func TestMain(m *testing.M) {
+	// This binary and its copies are one build: they carry one token, as
+	// make build links into gazette and gazette-worker.
+	buildToken = "test-binary"
 	MaybeServeChild(testJobs())
 	os.Exit(m.Run())
 }
