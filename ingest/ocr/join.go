@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -103,5 +104,61 @@ func fixReading(s string) string {
 		}
 		i = j
 	}
-	return string(rs)
+	return string(fixYears(rs))
+}
+
+// zeroReadings are what tesseract makes of the 〇 of a printed year, the
+// two-character ones first: 二DO二四年, 二()二四年, 二口二四年.
+var zeroReadings = [][]rune{
+	[]rune("DO"), []rune("D0"), []rune("DQ"), []rune("()"), []rune("（）"), []rune("[]"),
+	[]rune("O"), []rune("o"), []rune("0"), []rune("Ｏ"), []rune("０"), []rune("D"), []rune("Q"), []rune("口"), []rune("○"),
+}
+
+// fixYears rewrites the 〇 of a Chinese-numeral year before 年 however it
+// was read: what stands before 年 must read as the four digits of one
+// year, starting with a printed 一 or 二 (1xxx, 2xxx), and not be the end
+// of a longer number. Only then is each misreading a 〇.
+func fixYears(rs []rune) []rune {
+	isNumeral := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九〇", r) }
+	type span struct{ from, to int }
+	var fix []span
+	for i, r := range rs {
+		if r != '年' {
+			continue
+		}
+		j, slots := i, 0
+		var zeros []span
+	slot:
+		for slots < 4 && j > 0 {
+			if isNumeral(rs[j-1]) {
+				j--
+				slots++
+				continue
+			}
+			for _, z := range zeroReadings {
+				if j >= len(z) && slices.Equal(rs[j-len(z):j], z) {
+					zeros = append(zeros, span{j - len(z), j})
+					j -= len(z)
+					slots++
+					continue slot
+				}
+			}
+			break
+		}
+		if slots == 4 && len(zeros) > 0 && (rs[j] == '一' || rs[j] == '二') && (j == 0 || !isNumeral(rs[j-1])) {
+			fix = append(fix, zeros...)
+		}
+	}
+	if len(fix) == 0 {
+		return rs
+	}
+	slices.SortFunc(fix, func(a, b span) int { return a.from - b.from })
+	out := make([]rune, 0, len(rs))
+	at := 0
+	for _, f := range fix {
+		out = append(out, rs[at:f.from]...)
+		out = append(out, '〇')
+		at = f.to
+	}
+	return append(out, rs[at:]...)
 }

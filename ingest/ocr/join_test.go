@@ -52,6 +52,15 @@ func TestFixReading(t *testing.T) {
 		{name: "latin text untouched", in: "ISO 9001", want: "ISO 9001"},
 		{name: "brackets of a 文号 kept as read", in: "梧政[2024]17号", want: "梧政[2024]17号"},
 		{name: "digits beside one numeral kept", in: "第一0", want: "第一0"},
+		{name: "〇 read as DO", in: "苍梧省人民政府\n二DO二四年三月二十八日", want: "苍梧省人民政府\n二〇二四年三月二十八日"},
+		{name: "〇 read as brackets", in: "二（）二二年七月十日", want: "二〇二二年七月十日"},
+		{name: "〇 read as 口 and D", in: "二口口D年", want: "二〇〇〇年"},
+		{name: "〇 read as Q in 一九Q九", in: "一九Q九年", want: "一九〇九年"},
+		{name: "arabic year with zeros kept", in: "自2000年起", want: "自2000年起"},
+		{name: "口 outside a year kept", in: "人口二年", want: "人口二年"},
+		{name: "year must start with 一 or 二", in: "三口二四年", want: "三口二四年"},
+		{name: "part of a longer number kept", in: "一二D二四年", want: "一二D二四年"},
+		{name: "not four digits of a year", in: "二DOD0年", want: "二DOD0年"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
