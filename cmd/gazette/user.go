@@ -108,13 +108,17 @@ Storage flags (--data, or the GAZETTE_S3_* environment) as for serve.`
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tCREATED")
+		fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tCREATED\tLAST SIGN-IN")
 		for _, u := range users {
 			status := "active"
 			if u.Disabled {
 				status = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, status, u.Created.Format(time.DateOnly))
+			last := "never"
+			if !u.LastSignIn.IsZero() {
+				last = u.LastSignIn.UTC().Format("2006-01-02 15:04 UTC")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role, status, u.Created.Format(time.DateOnly), last)
 		}
 		return tw.Flush()
 	default:

@@ -35,6 +35,7 @@ func TestUser(t *testing.T) {
 		{"passwd unknown", "brand new passphrase\n", []string{"passwd", "nobody.here"}, "not found", ""},
 		{"disable", "", []string{"disable", "wang.ed"}, "", "disabled wang.ed"},
 		{"list", "", []string{"list"}, "", "wang.ed   editor  disabled"},
+		{"list says who never signed in", "", []string{"list"}, "", "  never\n"},
 		{"enable", "", []string{"enable", "wang.ed"}, "", "enabled wang.ed"},
 		{"missing name", "", []string{"disable"}, "usage", ""},
 		{"role on passwd", "", []string{"passwd", "wang.ed", "--role", "admin"}, "usage", ""},
