@@ -216,8 +216,6 @@ func bleveBackend(parent string) evalBackend {
 func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 	uids := map[archive.Index]string{}
 	var mu sync.Mutex
-	// The yardstick's connections are reused as the adapter's are.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100, DisableCompression: true}}
 	return evalBackend{
 		name: "meilisearch",
 		open: func(ctx context.Context, name string) (archive.Index, func() error, error) {
@@ -234,7 +232,7 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 				var task struct {
 					UID int `json:"taskUid"`
 				}
-				if err := meiliRequest(ctx, c, http.MethodDelete, "/indexes/"+url.PathEscape(c.Index), &task); err != nil {
+				if err := meiliRequest(ctx, c, http.MethodDelete, "/indexes/"+url.PathEscape(c.Index), nil, &task); err != nil {
 					return err
 				}
 				// Deletion is a task: wait for it, so that the index is gone
@@ -243,7 +241,7 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 					var st struct {
 						Status string `json:"status"`
 					}
-					if err := meiliRequest(ctx, c, http.MethodGet, fmt.Sprintf("/tasks/%d", task.UID), &st); err != nil {
+					if err := meiliRequest(ctx, c, http.MethodGet, fmt.Sprintf("/tasks/%d", task.UID), nil, &st); err != nil {
 						return err
 					}
 					switch st.Status {
@@ -273,27 +271,8 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 			mu.Lock()
 			uid := uids[idx]
 			mu.Unlock()
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(cfg.URL, "/")+"/indexes/"+url.PathEscape(uid)+"/search",
-				strings.NewReader(`{"q":"","limit":1,"attributesToRetrieve":["id"]}`))
-			if err != nil {
-				return err
-			}
-			req.Header.Set("Content-Type", "application/json")
-			if cfg.Key != "" {
-				req.Header.Set("Authorization", "Bearer "+cfg.Key)
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				return err
-			}
-			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("meilisearch empty search: %s", resp.Status)
-			}
-			return nil
+			return meiliRequest(ctx, cfg, http.MethodPost, "/indexes/"+url.PathEscape(uid)+"/search",
+				strings.NewReader(`{"q":"","limit":1,"attributesToRetrieve":["id"]}`), nil)
 		},
 		size: func(ctx context.Context, idx archive.Index) (int64, string, error) {
 			// LMDB keeps freed pages in its files: /stats tells how much of
@@ -302,7 +281,7 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 				DatabaseSize     int64 `json:"databaseSize"`
 				UsedDatabaseSize int64 `json:"usedDatabaseSize"`
 			}
-			statsErr := meiliRequest(ctx, cfg, http.MethodGet, "/stats", &stats)
+			statsErr := meiliRequest(ctx, cfg, http.MethodGet, "/stats", nil, &stats)
 			used := ""
 			if statsErr == nil && stats.UsedDatabaseSize > 0 {
 				used = fmt.Sprintf("; in use per /stats usedDatabaseSize: %d bytes", stats.UsedDatabaseSize)
@@ -319,31 +298,39 @@ func meiliBackend(cfg meiliindex.Config, dbPath string) evalBackend {
 	}
 }
 
+// meiliClient keeps connections for as many concurrent callers as the
+// benchmark's yardstick has, as the adapter's own client does.
+var meiliClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100, DisableCompression: true}}
+
 // meiliRequest makes one call to the Meilisearch API that the adapter does
-// not offer (server statistics, dropping a throwaway index) and decodes the
-// JSON answer into out when out is not nil.
-func meiliRequest(ctx context.Context, cfg meiliindex.Config, method, path string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(cfg.URL, "/")+path, nil)
+// not offer (server statistics, dropping a throwaway index, the benchmark's
+// yardstick), sending body as JSON when it is not nil, and decodes the JSON
+// answer into out when out is not nil.
+func meiliRequest(ctx context.Context, cfg meiliindex.Config, method, path string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(cfg.URL, "/")+path, body)
 	if err != nil {
 		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if cfg.Key != "" {
 		req.Header.Set("Authorization", "Bearer "+cfg.Key)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := meiliClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("meilisearch %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return fmt.Errorf("meilisearch %s %s: %w", method, path, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("meilisearch %s %s: %s: %.200s", method, path, resp.Status, body)
+		return fmt.Errorf("meilisearch %s %s: %s: %.200s", method, path, resp.Status, raw)
 	}
 	if out != nil {
-		if err := json.Unmarshal(body, out); err != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
 			return fmt.Errorf("meilisearch %s %s: %w", method, path, err)
 		}
 	}

@@ -143,7 +143,7 @@ func TestBenchSearchCommandOnMeilisearch(t *testing.T) {
 	var indexes struct {
 		Results []struct{ UID string } `json:"results"`
 	}
-	if err := meiliRequest(context.Background(), meiliindex.Config{URL: srv.URL, Key: srv.Key}, http.MethodGet, "/indexes", &indexes); err != nil || len(indexes.Results) != 0 {
+	if err := meiliRequest(context.Background(), meiliindex.Config{URL: srv.URL, Key: srv.Key}, http.MethodGet, "/indexes", nil, &indexes); err != nil || len(indexes.Results) != 0 {
 		t.Errorf("indexes left on the server: %+v (%v)", indexes.Results, err)
 	}
 }
