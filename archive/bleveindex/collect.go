@@ -4,176 +4,33 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"sync"
-	"sync/atomic"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// docMeta is what the collector needs of a hit: its ID, the keys it sorts
-// by, its dates and its facet values (as interned value numbers).
-type docMeta struct {
-	id, order            string
-	dates                [4]uint32 // yyyymmdd by dateFields index; 0: none
-	kind, validity, year uint32
-	auths                []uint32
-	ok                   bool // false for a document without packed doc values
-	// num is the document's number in its snapshot, plus one; 0: unknown.
-	num uint64
-}
-
-func (d *docMeta) published() uint32 { return d.dates[1] }
-
-// snapTable caches the docMeta of the documents of one snapshot of the
-// index, by internal ID, filled as hits are met. Reading the packed doc
-// values is what a hit costs most after matching; a snapshot lasts until
-// the next write or merge, and readers repeat themselves, so most hits are
-// found here. Internal IDs are only meaningful within their snapshot,
-// hence one table per snapshot.
-type snapTable struct {
-	snap index.IndexReader // identity only: never used to read
-	// docs holds the entries by document number, in chunks allocated as
-	// needed; readers load it without locking, growth copies it.
-	docs atomic.Pointer[[]*tableChunk]
-
-	mu     sync.Mutex // guards growth of docs, and the interned values
-	values []string   // interned facet values
-	ids    map[string]uint32
-}
-
-const chunkBits = 12
-
-type tableChunk [1 << chunkBits]atomic.Pointer[docMeta]
-
-// docNumber is the document number of an internal ID: scorch's internal
-// IDs are 8-byte big-endian numbers. Anything else is not cached.
-func docNumber(iid index.IndexInternalID) (uint64, bool) {
-	if len(iid) != 8 {
-		return 0, false
-	}
-	return binary.BigEndian.Uint64(iid), true
-}
-
-func (t *snapTable) get(n uint64) *docMeta {
-	chunks := t.docs.Load()
-	if c := n >> chunkBits; chunks != nil && c < uint64(len(*chunks)) && (*chunks)[c] != nil {
-		return (*chunks)[c][n&(1<<chunkBits-1)].Load()
-	}
-	return nil
-}
-
-func (t *snapTable) set(n uint64, d *docMeta) {
-	c := n >> chunkBits
-	if c > 1<<20 {
-		return // not a plausible document number: do not cache
-	}
-	chunks := t.docs.Load()
-	if chunks == nil || c >= uint64(len(*chunks)) || (*chunks)[c] == nil {
-		t.mu.Lock()
-		chunks = t.docs.Load()
-		if chunks == nil || c >= uint64(len(*chunks)) || (*chunks)[c] == nil {
-			var grown []*tableChunk
-			if chunks != nil {
-				grown = slices.Clone(*chunks)
-			}
-			for uint64(len(grown)) <= c {
-				grown = append(grown, nil)
-			}
-			grown[c] = new(tableChunk)
-			chunks = &grown
-			t.docs.Store(chunks)
-		}
-		t.mu.Unlock()
-	}
-	(*chunks)[c][n&(1<<chunkBits-1)].Store(d)
-}
-
-// table returns the table of snapshot r, replacing the current one when r
-// is a newer snapshot.
-func (x *Index) table(r index.IndexReader) *snapTable {
-	x.tabMu.Lock()
-	defer x.tabMu.Unlock()
-	if x.tab == nil || x.tab.snap != r {
-		x.tab = &snapTable{snap: r, ids: map[string]uint32{}}
-	}
-	return x.tab
-}
-
-func (t *snapTable) intern(b []byte) uint32 {
-	if id, ok := t.ids[string(b)]; ok {
-		return id
-	}
-	id := uint32(len(t.values))
-	t.values = append(t.values, string(b))
-	t.ids[string(b)] = id
-	return id
-}
-
-func (t *snapTable) value(id uint32) string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.values[id]
-}
-
-// parse turns packed doc values into a docMeta.
-func (t *snapTable) parse(b []byte) *docMeta {
-	m := unpackMeta(b)
-	if m.id == nil {
-		return &docMeta{}
-	}
-	d := &docMeta{id: string(m.id), order: string(m.order), ok: true}
-	for i, v := range m.dates {
-		if n, err := strconv.ParseUint(string(v), 10, 32); err == nil {
-			d.dates[i] = uint32(n)
-		}
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	d.kind, d.validity, d.year = t.intern(m.kind), t.intern(m.validity), t.intern(m.year)
-	for a := m.auths; len(a) > 0; {
-		v := a
-		if i := indexByte(a, sepValue); i >= 0 {
-			v, a = a[:i], a[i+1:]
-		} else {
-			a = nil
-		}
-		d.auths = append(d.auths, t.intern(v))
-	}
-	return d
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // collect runs root on the snapshot r and feeds every hit to c.
-func (x *Index) collect(ctx context.Context, r index.IndexReader, root query.Query, c *collector) error {
+func (x *Index) collect(ctx context.Context, r *scorch.IndexSnapshot, root query.Query, c *collector) error {
 	opts := search.SearcherOptions{Score: "none"}
 	if c.sort == gazette.SortRelevance {
 		opts.Score = ""
 	}
+	tabs, err := x.tables(r)
+	if err != nil {
+		return err
+	}
+	bases := segmentBases(r.Segments())
 	s, err := root.Searcher(ctx, r, x.b.Mapping(), opts)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	t := x.table(r)
-	c.table = t
-	var dv index.DocValueReader
-	var parsed *docMeta
-	visit := func(field string, term []byte) { parsed = t.parse(term) }
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
@@ -192,38 +49,24 @@ func (x *Index) collect(ctx context.Context, r index.IndexReader, root query.Que
 		if math.IsNaN(score) {
 			score = 0 // never expected; NaN would break the order of hits
 		}
-		num, cacheable := docNumber(dm.IndexInternalID)
-		var d *docMeta
-		if cacheable {
-			d = t.get(num)
+		if len(dm.IndexInternalID) != 8 {
+			return fmt.Errorf("internal ID %x is not a document number", dm.IndexInternalID)
 		}
-		if d == nil {
-			if dv == nil {
-				if dv, err = r.DocValueReader([]string{fMeta}); err != nil {
-					return err
-				}
-			}
-			parsed = nil
-			if err := dv.VisitDocValues(dm.IndexInternalID, visit); err != nil {
-				return err
-			}
-			if d = parsed; d == nil {
-				d = &docMeta{}
-			}
-			if cacheable {
-				d.num = num + 1
-				t.set(num, d)
-			}
-		}
-		c.add(score, d)
+		num := binary.BigEndian.Uint64(dm.IndexInternalID)
+		i, local := locate(bases, num)
+		c.segment(tabs[i])
+		c.add(score, local, num)
 		sctx.DocumentMatchPool.Put(dm)
 	}
 }
 
-// cand is one hit kept for the page.
+// cand is one hit kept for the page: its segment's table, its local and its
+// snapshot document number.
 type cand struct {
 	score float64
-	d     *docMeta
+	t     *segTable
+	local uint32
+	num   uint64
 }
 
 // dateRange is an inclusive range of one of a document's dates, as
@@ -243,62 +86,114 @@ func newDateRange(which gazette.DateField, from, to gazette.Date) *dateRange {
 	return &dateRange{which: dateIndex(which), from: num(from), to: num(to)}
 }
 
-func (r *dateRange) contains(d *docMeta) bool {
-	v := d.dates[r.which]
+func (r *dateRange) contains(t *segTable, local uint32) bool {
+	v := t.dates[r.which][local]
 	return v != 0 && (r.from == 0 || v >= r.from) && (r.to == 0 || v <= r.to)
 }
 
 // collector counts hits and their facets and keeps the best k of them in
-// a heap whose root is the worst kept.
+// a heap whose root is the worst kept. Hits are given segment by segment
+// (segment sets the table they belong to).
 type collector struct {
 	sort   gazette.Sort
 	k      int
 	dates  *dateRange // when set, hits outside it are dropped
 	facets bool
-	table  *snapTable
+	vals   *valueTable
 	total  int
 	heap   []cand
-	// facet counts, by interned value
+	// the current segment's table, and its hits by facet combination
+	t      *segTable
+	combos []int
+	// facet counts, by value number
 	kind, validity, year, auth []int
 }
 
-func newCollector(sort gazette.Sort, k int, facets bool) *collector {
-	return &collector{sort: sort, k: k, facets: facets}
+func newCollector(sort gazette.Sort, k int, facets bool, vals *valueTable) *collector {
+	return &collector{sort: sort, k: k, facets: facets, vals: vals}
 }
 
-func count(counts *[]int, v uint32) {
+// segment makes t the table of the hits that follow.
+func (c *collector) segment(t *segTable) {
+	if t == c.t {
+		return
+	}
+	c.flush()
+	c.t = t
+	if c.facets {
+		c.combos = slices.Grow(c.combos[:0], len(t.combos))[:len(t.combos)]
+		clear(c.combos)
+	}
+}
+
+// flush adds the current segment's counts by combination to the facets.
+func (c *collector) flush() {
+	if c.t == nil || !c.facets {
+		return
+	}
+	for i, n := range c.combos {
+		if n == 0 {
+			continue
+		}
+		fc := &c.t.combos[i]
+		bump(&c.kind, fc.kind, n)
+		bump(&c.validity, fc.validity, n)
+		bump(&c.year, fc.year, n)
+		for _, a := range fc.auths {
+			bump(&c.auth, a, n)
+		}
+		c.combos[i] = 0
+	}
+}
+
+func bump(counts *[]int, v uint32, n int) {
 	if int(v) >= len(*counts) {
 		*counts = append(*counts, make([]int, int(v)+1-len(*counts))...)
 	}
-	(*counts)[v]++
+	(*counts)[v] += n
 }
 
-func (c *collector) add(score float64, d *docMeta) {
-	if !d.ok || c.dates != nil && !c.dates.contains(d) {
-		return
-	}
+// admits reports whether document local of the current segment is a hit:
+// it has packed doc values and its date is in range.
+func (c *collector) admits(local uint32) bool {
+	return c.t.combo[local] != noCombo && (c.dates == nil || c.dates.contains(c.t, local))
+}
+
+// count counts an admitted hit in the total and the facets.
+func (c *collector) count(local uint32) {
 	c.total++
 	if c.facets {
-		count(&c.kind, d.kind)
-		count(&c.validity, d.validity)
-		count(&c.year, d.year)
-		for _, a := range d.auths {
-			count(&c.auth, a)
-		}
+		c.combos[c.t.combo[local]]++
 	}
+}
+
+// offer considers an admitted hit for the page.
+func (c *collector) offer(score float64, local uint32, num uint64) {
 	if c.k <= 0 {
 		return
 	}
+	h := cand{score, c.t, local, num}
 	if len(c.heap) < c.k {
-		c.heap = append(c.heap, cand{score, d})
+		c.heap = append(c.heap, h)
 		c.up(len(c.heap) - 1)
 		return
 	}
-	if c.better(cand{score, d}, c.heap[0]) {
-		c.heap[0] = cand{score, d}
+	if c.better(h, c.heap[0]) {
+		c.heap[0] = h
 		c.down(0)
 	}
 }
+
+// add counts and offers a hit, if admitted.
+func (c *collector) add(score float64, local uint32, num uint64) {
+	if c.admits(local) {
+		c.count(local)
+		c.offer(score, local, num)
+	}
+}
+
+// full reports whether k hits are kept: a hit must then beat the worst.
+func (c *collector) full() bool { return c.k > 0 && len(c.heap) == c.k }
 
 // better reports whether a goes before b. Either way, dated hits come
 // before undated ones; then relevance, newest and oldest differ.
@@ -306,7 +201,7 @@ func (c *collector) better(a, b cand) bool {
 	if c.sort == gazette.SortRelevance && a.score != b.score {
 		return a.score > b.score
 	}
-	da, db := a.d.published(), b.d.published()
+	da, db := a.t.published(a.local), b.t.published(b.local)
 	if (da == 0) != (db == 0) {
 		return da != 0
 	}
@@ -314,12 +209,12 @@ func (c *collector) better(a, b cand) bool {
 		if da != db {
 			return da < db
 		}
-		return a.d.order < b.d.order
+		return a.t.orders[a.local] < b.t.orders[b.local]
 	}
 	if da != db {
 		return da > db
 	}
-	return a.d.order > b.d.order
+	return a.t.orders[a.local] > b.t.orders[b.local]
 }
 
 func (c *collector) worse(i, j int) bool { return c.better(c.heap[j], c.heap[i]) }
@@ -354,16 +249,16 @@ func (c *collector) down(i int) {
 
 // sorted returns the IDs of the kept hits, best first.
 func (c *collector) sorted() []string {
-	hs := c.sortedMeta()
+	hs := c.kept()
 	out := make([]string, len(hs))
-	for i, d := range hs {
-		out[i] = d.id
+	for i, h := range hs {
+		out[i] = h.t.ids[h.local]
 	}
 	return out
 }
 
-// sortedMeta returns the kept hits, best first.
-func (c *collector) sortedMeta() []*docMeta {
+// kept returns the kept hits, best first.
+func (c *collector) kept() []cand {
 	hs := slices.Clone(c.heap)
 	slices.SortFunc(hs, func(a, b cand) int {
 		switch {
@@ -372,22 +267,19 @@ func (c *collector) sortedMeta() []*docMeta {
 		case c.better(b, a):
 			return 1
 		}
-		return cmp.Compare(a.d.id, b.d.id)
+		return cmp.Compare(a.t.ids[a.local], b.t.ids[b.local])
 	})
-	out := make([]*docMeta, len(hs))
-	for i, h := range hs {
-		out[i] = h.d
-	}
-	return out
+	return hs
 }
 
 // facetCounts returns the facet counts, each list by count, then value.
 func (c *collector) facetCounts() gazette.Facets {
+	c.flush()
 	list := func(counts []int) []gazette.FacetCount {
 		out := []gazette.FacetCount{}
 		for v, n := range counts {
 			if n > 0 {
-				if s := c.table.value(uint32(v)); s != "" {
+				if s := c.vals.value(uint32(v)); s != "" {
 					out = append(out, gazette.FacetCount{Value: s, Count: n})
 				}
 			}

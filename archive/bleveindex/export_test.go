@@ -33,3 +33,6 @@ func (x *Index) HoldSearchSlot() (release func()) {
 	}
 	return g.Leave
 }
+
+// Skipped is how many searches have left their body-only hits unscored.
+func (x *Index) Skipped() int64 { return x.skipped.Load() }

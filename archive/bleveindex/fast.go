@@ -3,7 +3,6 @@ package bleveindex
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"errors"
 	"math"
 	"slices"
@@ -54,9 +53,6 @@ type filter struct{ field, value string }
 // planDirect returns the plan of q, or false when q needs bleve.
 func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, bool) {
 	var p directPlan
-	if len(qt.Terms)+len(qt.Phrases) == 0 {
-		return p, false
-	}
 	for _, t := range append(slices.Clone(qt.Terms), qt.Phrases...) {
 		terms, char := queryTerms(t)
 		if char {
@@ -73,9 +69,6 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 			p.words = append(p.words, c)
 		}
 	}
-	if len(p.words) == 0 {
-		return p, false
-	}
 	for _, t := range qt.Excluded {
 		terms, char := queryTerms(t)
 		if len(terms) == 0 {
@@ -85,6 +78,9 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 			return p, false
 		}
 		p.excluded = append(p.excluded, terms[0])
+	}
+	if len(p.words) == 0 && len(p.excluded) > 0 {
+		return p, false // everything but something: bleve
 	}
 	group := func(field string, values []string) {
 		if len(values) > 0 {
@@ -117,18 +113,35 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 // bleve scores matchText's disjunction of the head and body terms or
 // phrases (up to the query norm, the same for every hit). The exact date
 // range is checked by c, as on the bleve path.
+//
+// Only the hits that can reach the page are scored. Without phrases the
+// hits are known from the bitmaps alone; they are counted first, then
+// those that match some word in the head are scored. A hit that matches
+// every word in the body only scores at most bodyBound: a field's
+// √freq·norm is at most 1, as a term occurs at most as often as the field
+// has tokens and the norm is 1/√tokens, and coord halves a one-field match.
+// When the page is full of hits that score more, the rest are never
+// scored; otherwise they are, in a second pass. A phrase's candidates need
+// their positions read to know whether they are hits at all, and are
+// scored as they are checked.
 func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p directPlan, c *collector) error {
 	total, err := r.DocCount()
 	if err != nil {
 		return err
 	}
 	segs := r.Segments()
+	tabs, err := x.tables(r)
+	if err != nil {
+		return err
+	}
 	// The weight of each clause in each field, boost·idf² (the score of
 	// tf·norm = 1 before the query norm), with idf over the whole snapshot
 	// as bleve's term searcher computes it; a phrase's idf is the sum of
 	// its terms' (as phraseSearcher's).
 	weights := make([][2]float64, len(p.words))
+	phrases := false
 	for i, w := range p.words {
+		phrases = phrases || w.phrase()
 		for j, f := range textFields {
 			idf := 0.0
 			for _, t := range w.terms {
@@ -147,28 +160,25 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 			weights[i][j] = f.boost * idf * idf
 		}
 	}
-	t := x.table(r)
-	c.table = t
-	dv, err := r.DocValueReader([]string{fMeta})
-	if err != nil {
-		return err
+	relevance := c.sort == gazette.SortRelevance && len(p.words) > 0
+	bases := segmentBases(segs)
+	// the hits of a segment left for the second pass
+	type rest struct {
+		seg     int
+		hits    *roaring.Bitmap
+		readers [][2]*clauseReader
 	}
-	var parsed *docMeta
-	visit := func(field string, term []byte) { parsed = t.parse(term) }
-	var iid [8]byte
-	var base uint64
-	readers := make([][2]*clauseReader, len(p.words))
-	for i, w := range p.words {
-		for j := range textFields {
-			readers[i][j] = &clauseReader{clause: w}
-		}
-	}
-	for _, s := range segs {
+	var later []rest
+	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		segBase := base
-		base += s.Segment().Count()
+		readers := make([][2]*clauseReader, len(p.words))
+		for k, w := range p.words {
+			for j := range textFields {
+				readers[k][j] = &clauseReader{clause: w}
+			}
+		}
 		hits, err := segmentHits(s, p, readers)
 		if err != nil {
 			return err
@@ -176,62 +186,146 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 		if hits.IsEmpty() {
 			continue
 		}
-		for i := range p.words {
-			for j := range textFields {
-				if err := readers[i][j].open(s, textFields[j].name); err != nil {
-					return err
+		c.segment(tabs[i])
+		if err := openReaders(s, readers); err != nil {
+			return err
+		}
+		base := bases[i]
+		switch {
+		case phrases:
+			err = eachOf(ctx, hits, func(local uint32) error {
+				if !c.admits(local) {
+					return nil
+				}
+				score, ok, err := scoreOf(readers, weights, uint64(local))
+				if ok {
+					c.count(local)
+					c.offer(score, local, base+uint64(local))
+				}
+				return err
+			})
+		case !relevance:
+			err = eachOf(ctx, hits, func(local uint32) error {
+				if c.admits(local) {
+					c.count(local)
+					c.offer(0, local, base+uint64(local))
+				}
+				return nil
+			})
+		default:
+			_ = eachOf(ctx, hits, func(local uint32) error {
+				if c.admits(local) {
+					c.count(local)
+				}
+				return nil
+			})
+			inHead := roaring.New()
+			for k := range p.words {
+				if h := readers[k][0].cands; h != nil {
+					inHead.Or(h)
+				}
+			}
+			inHead.And(hits)
+			if err = x.scoreInto(ctx, c, inHead, readers, weights, base); err == nil {
+				if hits.AndNot(inHead); !hits.IsEmpty() {
+					later = append(later, rest{i, hits, readers})
 				}
 			}
 		}
-		for n, it := 0, hits.Iterator(); it.HasNext(); n++ {
-			if n%1024 == 1023 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			local := uint64(it.Next())
-			score := 0.0
-			for i := range p.words {
-				// Disjunction of head and body: the sum of the scores of the
-				// fields that match, times the share that match (coord).
-				sum, matched := 0.0, 0
-				for j := range textFields {
-					freq, norm, err := readers[i][j].match(local)
-					if err != nil {
-						return err
-					}
-					if freq > 0 {
-						sum += math.Sqrt(float64(freq)) * norm * weights[i][j]
-						matched++
-					}
-				}
-				if matched == 0 {
-					score = -1 // a phrase's terms, but not in order
-					break
-				}
-				score += sum * float64(matched) / float64(len(textFields))
-			}
-			if score < 0 {
-				continue
-			}
-			num := segBase + local
-			d := t.get(num)
-			if d == nil {
-				binary.BigEndian.PutUint64(iid[:], num)
-				parsed = nil
-				if err := dv.VisitDocValues(iid[:], visit); err != nil {
-					return err
-				}
-				if d = parsed; d == nil {
-					d = &docMeta{}
-				}
-				d.num = num + 1
-				t.set(num, d)
-			}
-			c.add(score, d)
+		if err != nil {
+			return err
+		}
+	}
+	if len(later) == 0 {
+		return nil
+	}
+	bodyBound := 0.0
+	for i := range p.words {
+		bodyBound += weights[i][1] / float64(len(textFields))
+	}
+	// Norms are stored as float32: a margin for their rounding.
+	if c.full() && c.heap[0].score > bodyBound*1.001 {
+		x.skipped.Add(1)
+		return nil
+	}
+	for _, l := range later {
+		c.segment(tabs[l.seg])
+		if err := openReaders(segs[l.seg], l.readers); err != nil {
+			return err
+		}
+		if err := x.scoreInto(ctx, c, l.hits, l.readers, weights, bases[l.seg]); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// scoreInto scores the admitted documents of hits, which match every
+// clause, and offers them to c.
+func (x *Index) scoreInto(ctx context.Context, c *collector, hits *roaring.Bitmap, readers [][2]*clauseReader, weights [][2]float64, base uint64) error {
+	return eachOf(ctx, hits, func(local uint32) error {
+		if !c.admits(local) {
+			return nil
+		}
+		score, _, err := scoreOf(readers, weights, uint64(local))
+		c.offer(score, local, base+uint64(local))
+		return err
+	})
+}
+
+// eachOf calls f with each document of b, in order, until f fails or ctx
+// ends.
+func eachOf(ctx context.Context, b *roaring.Bitmap, f func(local uint32) error) error {
+	var err error
+	n := 0
+	b.Iterate(func(local uint32) bool {
+		if n++; n%1024 == 0 {
+			if err = ctx.Err(); err != nil {
+				return false
+			}
+		}
+		err = f(local)
+		return err == nil
+	})
+	return err
+}
+
+// openReaders prepares the clause readers of segment s, after segmentHits.
+func openReaders(s *scorch.SegmentSnapshot, readers [][2]*clauseReader) error {
+	for k := range readers {
+		for j := range textFields {
+			if err := readers[k][j].open(s, textFields[j].name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// scoreOf is the score of document local, which holds the terms of every
+// clause: for each clause, the disjunction of head and body, the sum of the
+// scores of the fields that match times the share that match (coord). It is
+// false when some phrase's terms are there but not in order.
+func scoreOf(readers [][2]*clauseReader, weights [][2]float64, local uint64) (float64, bool, error) {
+	score := 0.0
+	for i := range readers {
+		sum, matched := 0.0, 0
+		for j := range textFields {
+			freq, norm, err := readers[i][j].match(local)
+			if err != nil {
+				return 0, false, err
+			}
+			if freq > 0 {
+				sum += math.Sqrt(float64(freq)) * norm * weights[i][j]
+				matched++
+			}
+		}
+		if matched == 0 {
+			return 0, false, nil
+		}
+		score += sum * float64(matched) / float64(len(textFields))
+	}
+	return score, true, nil
 }
 
 // clauseReader reads one clause in one field of one segment: the documents
@@ -444,6 +538,10 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 		if hits.IsEmpty() {
 			return hits, nil
 		}
+	}
+	if hits == nil { // no words: every document
+		hits = roaring.New()
+		hits.AddRange(0, s.Segment().Count())
 	}
 	for _, g := range p.filters {
 		b, err := union(g)

@@ -86,9 +86,14 @@ type Index struct {
 	// of a date range small.
 	yearsMu sync.Mutex
 	years   [4]map[int]bool
-	// tab caches what searches read of each hit, for the current snapshot.
+	// tabs holds what searches read of each document, by segment ID
+	// (table.go); vals numbers the facet values they hold.
 	tabMu sync.Mutex
-	tab   *snapTable
+	tabs  map[uint64]*tableEntry
+	vals  valueTable
+	// skipped counts the searches whose body-only hits were never scored
+	// (fast.go), for tests.
+	skipped atomic.Int64
 	// noDirect sends every search through bleve's searchers (fast.go), for
 	// tests that compare the two paths.
 	noDirect bool
@@ -118,7 +123,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	x := &Index{b: b, dir: dir}
+	x := &Index{b: b, dir: dir, vals: valueTable{ids: map[string]uint32{}}}
 	x.cache.Store(newResultCache(cacheEntries))
 	x.gate.Store(admit.New(0))
 	for i, f := range dateFields {
@@ -442,12 +447,21 @@ func (x *Index) Get(ctx context.Context, id string) (gazette.Hit, error) {
 }
 
 // reader opens a snapshot of the index for reading; the caller closes it.
-func (x *Index) reader() (index.IndexReader, error) {
+func (x *Index) reader() (*scorch.IndexSnapshot, error) {
 	adv, err := x.b.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	return adv.Reader()
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, fmt.Errorf("reader is a %T, not a scorch snapshot", r)
+	}
+	return snap, nil
 }
 
 // loadHit reads the stored hit of one document, and its body when asked.

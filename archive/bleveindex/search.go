@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -63,7 +62,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	defer r.Close()
 	from := (q.Page - 1) * q.PerPage
 	fresh := func() *collector {
-		c := newCollector(sort, from+q.PerPage, true)
+		c := newCollector(sort, from+q.PerPage, true, &x.vals)
 		if !q.From.IsZero() || !q.To.IsZero() {
 			c.dates = newDateRange(q.DateField, q.From, q.To)
 		}
@@ -72,9 +71,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	c := fresh()
 	err = errNotDirect
 	if plan, ok := x.planDirect(&q, qt); ok && !x.noDirect {
-		if snap, ok := r.(*scorch.IndexSnapshot); ok {
-			err = x.collectDirect(ctx, snap, plan, c)
-		}
+		err = x.collectDirect(ctx, r, plan, c)
 	}
 	if errors.Is(err, errNotDirect) {
 		c = fresh()
@@ -85,17 +82,9 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	}
 	out := gazette.Results{Total: c.total, Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: c.facetCounts()}
 	needles := qt.Needles()
-	top := c.sortedMeta()
-	snap, _ := r.(*scorch.IndexSnapshot)
+	top := c.kept()
 	for _, d := range top[min(from, len(top)):] {
-		var h gazette.Hit
-		var body string
-		var found bool
-		if snap != nil && d.num > 0 {
-			h, body, found, err = loadHitAt(snap, d.num-1)
-		} else {
-			h, body, found, err = loadHit(r, d.id, true)
-		}
+		h, body, found, err := loadHitAt(r, d.num)
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 		}
@@ -119,7 +108,7 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
 	}
 	defer r.Close()
-	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, false)
+	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, false, &x.vals)
 	if err := x.collect(ctx, r, term(fDocNum, n.String()), c); err != nil {
 		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
 	}

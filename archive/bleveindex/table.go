@@ -1,0 +1,193 @@
+package bleveindex
+
+import (
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	seg "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// segTable holds what a search reads of every document of one segment, in
+// flat arrays by local document number: its facet values, dates, ID and
+// print-order key. Segments never change (a write adds one, a merge
+// replaces several by one), so a table is built once per segment, from the
+// packed doc values (meta.go), and a hit then costs an array index instead
+// of a doc-values visit. Counting facets costs one increment per hit: each
+// document points at its combination of facet values (few distinct ones:
+// kind × validity × year × authorities), which are expanded once per search.
+type segTable struct {
+	combo  []uint32    // index into combos; noCombo: no packed doc values
+	dates  [4][]uint32 // yyyymmdd by dateFields index; 0: none
+	ids    []string
+	orders []string
+	combos []facetCombo
+}
+
+const noCombo = ^uint32(0)
+
+// facetCombo is one combination of facet values, as value numbers of the
+// index's valueTable.
+type facetCombo struct {
+	kind, validity, year uint32
+	auths                []uint32
+}
+
+func (t *segTable) published(local uint32) uint32 { return t.dates[1][local] }
+
+// valueTable numbers the facet values of an index; numbers are never
+// reused, so tables built at different times agree.
+type valueTable struct {
+	mu     sync.Mutex
+	values []string
+	ids    map[string]uint32
+}
+
+func (v *valueTable) intern(b []byte) uint32 {
+	if id, ok := v.ids[string(b)]; ok {
+		return id
+	}
+	id := uint32(len(v.values))
+	v.values = append(v.values, string(b))
+	v.ids[string(b)] = id
+	return id
+}
+
+func (v *valueTable) value(id uint32) string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.values[id]
+}
+
+// tableEntry builds a segment's table once, whoever asks first.
+type tableEntry struct {
+	once sync.Once
+	t    *segTable
+	err  error
+}
+
+// tables returns the table of each segment of snapshot r, building those
+// not met before, and forgets the tables of segments r no longer holds.
+func (x *Index) tables(r *scorch.IndexSnapshot) ([]*segTable, error) {
+	segs := r.Segments()
+	entries := make([]*tableEntry, len(segs))
+	x.tabMu.Lock()
+	if x.tabs == nil {
+		x.tabs = map[uint64]*tableEntry{}
+	}
+	keep := make(map[uint64]*tableEntry, len(segs))
+	for i, s := range segs {
+		e := x.tabs[s.Id()]
+		if e == nil {
+			e = &tableEntry{}
+		}
+		keep[s.Id()], entries[i] = e, e
+	}
+	// A search on an older snapshot may still rebuild a forgotten table;
+	// it is then forgotten again by the next search on a newer one.
+	x.tabs = keep
+	x.tabMu.Unlock()
+	out := make([]*segTable, len(segs))
+	for i, e := range entries {
+		e.once.Do(func() { e.t, e.err = x.buildTable(segs[i]) })
+		if e.err != nil {
+			return nil, e.err
+		}
+		out[i] = e.t
+	}
+	return out, nil
+}
+
+// buildTable reads the packed doc values of every document of segment s.
+func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
+	dvv, ok := s.Segment().(seg.DocValueVisitable)
+	if !ok {
+		return nil, errNotDirect
+	}
+	n := int(s.Segment().Count())
+	t := &segTable{combo: make([]uint32, n), ids: make([]string, n), orders: make([]string, n)}
+	for i := range t.dates {
+		t.dates[i] = make([]uint32, n)
+	}
+	combos := map[string]uint32{}
+	var key []byte
+	var iter seg.DocVisitState
+	fields := []string{fMeta}
+	x.vals.mu.Lock()
+	defer x.vals.mu.Unlock()
+	for local := range n {
+		t.combo[local] = noCombo
+		var err error
+		iter, err = dvv.VisitDocValues(uint64(local), fields, func(_ string, term []byte) {
+			m := unpackMeta(term)
+			if m.id == nil {
+				return
+			}
+			t.ids[local], t.orders[local] = string(m.id), string(m.order)
+			for i, v := range m.dates {
+				if d, err := strconv.ParseUint(string(v), 10, 32); err == nil {
+					t.dates[i][local] = uint32(d)
+				}
+			}
+			key = append(append(append(append(append(append(key[:0], m.kind...), sepField), m.validity...), sepField), m.year...), sepField)
+			key = append(key, m.auths...)
+			c, ok := combos[string(key)]
+			if !ok {
+				c = uint32(len(t.combos))
+				combos[string(key)] = c
+				fc := facetCombo{kind: x.vals.intern(m.kind), validity: x.vals.intern(m.validity), year: x.vals.intern(m.year)}
+				for a := m.auths; len(a) > 0; {
+					v := a
+					if i := indexByte(a, sepValue); i >= 0 {
+						v, a = a[:i], a[i+1:]
+					} else {
+						a = nil
+					}
+					fc.auths = append(fc.auths, x.vals.intern(v))
+				}
+				t.combos = append(t.combos, fc)
+			}
+			t.combo[local] = c
+		}, iter)
+		if err != nil {
+			return nil, fmt.Errorf("doc values of document %d: %w", local, err)
+		}
+	}
+	return t, nil
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// locate finds the segment of snapshot document number num: the index into
+// bases (the first number of each segment, ascending) and the local number.
+func locate(bases []uint64, num uint64) (int, uint32) {
+	lo, hi := 0, len(bases)
+	for hi-lo > 1 {
+		m := (lo + hi) / 2
+		if bases[m] <= num {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo, uint32(num - bases[lo])
+}
+
+// segmentBases returns the first snapshot document number of each segment.
+func segmentBases(segs []*scorch.SegmentSnapshot) []uint64 {
+	out := make([]uint64, len(segs))
+	var base uint64
+	for i, s := range segs {
+		out[i] = base
+		base += s.Segment().Count()
+	}
+	return out
+}
