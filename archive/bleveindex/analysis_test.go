@@ -98,3 +98,39 @@ func TestOrderKey(t *testing.T) {
 		t.Errorf("order keys of %v are not in print order: %v", ids, keys)
 	}
 }
+
+func TestShingles(t *testing.T) {
+	cases := []struct {
+		text string
+		want []string // nil: the clause keeps its bigrams
+	}{
+		{"人民法院", []string{"人民法院"}},
+		{"第二十八条", []string{"第二十八", "二十八条"}},
+		{"行政处罚法", []string{"行政处罚", "政处罚法"}},
+		{"本办法自发布", []string{"本办法自", "", "法自发布"}},
+		{"县级以上地方人民政府", []string{"县级以上", "", "", "", "地方人民", "", "人民政府"}},
+		{"人民 法院", []string{"人民法院"}}, // a space does not break a run
+		{"政务", nil}, {"处理办", nil}, {"2020年全省", nil}, {"人民，法院", nil}, {"省", nil}, {"规定ab", nil},
+	}
+	for _, tc := range cases {
+		terms, _ := queryTerms(tc.text)
+		if got := shingles(terms); !slices.Equal(got, tc.want) {
+			t.Errorf("shingles of %q (%q) = %q, want %q", tc.text, terms, got, tc.want)
+		}
+	}
+}
+
+func TestShingleAnalyzer(t *testing.T) {
+	var got []string
+	for _, tok := range (shingleAnalyzer{}).Analyze([]byte("人民法院的判决，依法 执行\n第二十八条 2020年全省")) {
+		got = append(got, fmt.Sprintf("%s@%d", tok.Term, tok.Position-1))
+	}
+	// 人民法院的判决 is 0–6, the comma takes no position, 依法执行 is 7–10
+	// (a space does not break a run), the line break skips paragraphGap.
+	p := 11 + paragraphGap
+	want := []string{"人民法院@0", "民法院的@1", "法院的判@2", "院的判决@3", "依法执行@7",
+		fmt.Sprintf("第二十八@%d", p), fmt.Sprintf("二十八条@%d", p+1)}
+	if !slices.Equal(got, want) {
+		t.Errorf("4-grams %q, want %q", got, want)
+	}
+}

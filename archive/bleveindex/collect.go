@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -164,6 +165,19 @@ func (c *collector) count(local uint32) {
 	c.total++
 	if c.facets {
 		c.combos[c.t.combo[local]]++
+	}
+}
+
+// countAll counts the admitted documents of b, the current segment's.
+func (c *collector) countAll(b *roaring.Bitmap) {
+	var buf [256]uint32
+	it := b.ManyIterator()
+	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+		for _, local := range buf[:n] {
+			if c.admits(local) {
+				c.count(local)
+			}
+		}
 	}
 }
 

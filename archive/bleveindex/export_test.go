@@ -34,5 +34,8 @@ func (x *Index) HoldSearchSlot() (release func()) {
 	return g.Leave
 }
 
-// Skipped is how many searches have left their body-only hits unscored.
-func (x *Index) Skipped() int64 { return x.skipped.Load() }
+// Unscored is how many searches have left some of their hits in the head,
+// and all their hits in the body only, unscored.
+func (x *Index) Unscored() (head, body int64) {
+	return x.unscored.head.Load(), x.unscored.body.Load()
+}

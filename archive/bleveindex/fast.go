@@ -44,6 +44,7 @@ type directPlan struct {
 type clause struct {
 	terms   []string
 	offsets []uint64
+	suffix  string // of the text fields read: "" or shingleSuffix
 }
 
 func (c clause) phrase() bool { return len(c.terms) > 1 }
@@ -59,6 +60,9 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 			return p, false // the companion fields: bleve
 		}
 		var c clause
+		if sh := shingles(terms); sh != nil {
+			terms, c.suffix = sh, shingleSuffix
+		}
 		for off, u := range terms {
 			if u != "" {
 				c.terms = append(c.terms, u)
@@ -115,15 +119,15 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 // range is checked by c, as on the bleve path.
 //
 // Only the hits that can reach the page are scored. Without phrases the
-// hits are known from the bitmaps alone; they are counted first, then
-// those that match some word in the head are scored. A hit that matches
-// every word in the body only scores at most bodyBound: a field's
-// √freq·norm is at most 1, as a term occurs at most as often as the field
-// has tokens and the norm is 1/√tokens, and coord halves a one-field match.
-// When the page is full of hits that score more, the rest are never
-// scored; otherwise they are, in a second pass. A phrase's candidates need
-// their positions read to know whether they are hits at all, and are
-// scored as they are checked.
+// hits are known from the bitmaps alone. They are counted first. Those
+// that match some word in the head (few, and worth ten times more) get
+// bounds from their head postings alone (headBounds), and only those
+// whose upper bound reaches the k-th best lower bound are scored. A hit
+// that matches every word in the body only scores at most bodyBound (see
+// maxFieldScore; coord halves a one-field match): when the page is full of
+// hits that score more, these are never scored, otherwise they are, in a
+// last pass. A phrase's candidates need their positions read to know
+// whether they are hits at all, and are scored as they are checked.
 func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p directPlan, c *collector) error {
 	total, err := r.DocCount()
 	if err != nil {
@@ -147,7 +151,7 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 			for _, t := range w.terms {
 				var n uint64
 				for _, s := range segs {
-					pl, err := postings(s, f.name, t)
+					pl, err := postings(s, f.name+w.suffix, t)
 					if err != nil {
 						return err
 					}
@@ -162,13 +166,16 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 	}
 	relevance := c.sort == gazette.SortRelevance && len(p.words) > 0
 	bases := segmentBases(segs)
-	// the hits of a segment left for the second pass
+	// what is left of a segment after the first pass: the hits matching a
+	// word in the head with their bounds, and those in the body only
 	type rest struct {
 		seg     int
-		hits    *roaring.Bitmap
 		readers [][2]*clauseReader
+		head    []headCand
+		body    *roaring.Bitmap
 	}
 	var later []rest
+	var lows []float64 // the best k lower bounds of hits in the head, a min-heap
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -213,12 +220,7 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 				return nil
 			})
 		default:
-			_ = eachOf(ctx, hits, func(local uint32) error {
-				if c.admits(local) {
-					c.count(local)
-				}
-				return nil
-			})
+			c.countAll(hits)
 			inHead := roaring.New()
 			for k := range p.words {
 				if h := readers[k][0].cands; h != nil {
@@ -226,10 +228,18 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 				}
 			}
 			inHead.And(hits)
-			if err = x.scoreInto(ctx, c, inHead, readers, weights, base); err == nil {
-				if hits.AndNot(inHead); !hits.IsEmpty() {
-					later = append(later, rest{i, hits, readers})
+			l := rest{seg: i, readers: readers, body: hits}
+			err = eachOf(ctx, inHead, func(local uint32) error {
+				if !c.admits(local) {
+					return nil
 				}
+				h, err := headBounds(readers, weights, local)
+				l.head = append(l.head, h)
+				lows = keepBest(lows, c.k, h.low)
+				return err
+			})
+			if hits.AndNot(inHead); len(l.head) > 0 || !hits.IsEmpty() {
+				later = append(later, l)
 			}
 		}
 		if err != nil {
@@ -239,25 +249,129 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 	if len(later) == 0 {
 		return nil
 	}
-	bodyBound := 0.0
-	for i := range p.words {
-		bodyBound += weights[i][1] / float64(len(textFields))
+	// Hits in the head that cannot score as much as k others surely do
+	// are left out; the others are scored.
+	floor := math.Inf(-1)
+	if c.k > 0 && len(lows) == c.k {
+		floor = lows[0]
 	}
-	// Norms are stored as float32: a margin for their rounding.
-	if c.full() && c.heap[0].score > bodyBound*1.001 {
-		x.skipped.Add(1)
-		return nil
-	}
+	pruned := false
 	for _, l := range later {
 		c.segment(tabs[l.seg])
 		if err := openReaders(segs[l.seg], l.readers); err != nil {
 			return err
 		}
-		if err := x.scoreInto(ctx, c, l.hits, l.readers, weights, bases[l.seg]); err != nil {
+		for _, h := range l.head {
+			if h.high < floor {
+				pruned = true
+				continue
+			}
+			score, _, err := scoreOf(l.readers, weights, uint64(h.local))
+			if err != nil {
+				return err
+			}
+			c.offer(score, h.local, bases[l.seg]+uint64(h.local))
+		}
+	}
+	if pruned {
+		x.unscored.head.Add(1)
+	}
+	bodyBound := 0.0
+	for i := range p.words {
+		bodyBound += weights[i][1] * maxFieldScore / float64(len(textFields))
+	}
+	if c.full() && c.heap[0].score > bodyBound {
+		x.unscored.body.Add(1)
+		return nil
+	}
+	for _, l := range later {
+		if l.body.IsEmpty() {
+			continue
+		}
+		c.segment(tabs[l.seg])
+		if err := openReaders(segs[l.seg], l.readers); err != nil {
+			return err
+		}
+		if err := x.scoreInto(ctx, c, l.body, l.readers, weights, bases[l.seg]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// maxFieldScore bounds a field's √freq·norm: 1, as a term occurs at most as
+// often as the field has tokens and the norm is 1/√tokens, plus a margin
+// for the norm's rounding to float32.
+const maxFieldScore = 1.001
+
+// headCand is a hit matching some word in the head, with bounds of its
+// score: the score of its head matches alone (coord counted, as whether
+// the body matches is known from the bitmaps), and that plus the most its
+// body matches can add.
+type headCand struct {
+	local     uint32
+	low, high float64
+}
+
+// headBounds reads the head matches of document local.
+func headBounds(readers [][2]*clauseReader, weights [][2]float64, local uint32) (headCand, error) {
+	h := headCand{local: local}
+	for i := range readers {
+		freq, norm, err := readers[i][0].match(uint64(local))
+		if err != nil {
+			return h, err
+		}
+		head := math.Sqrt(float64(freq)) * norm * weights[i][0]
+		matched, body := 0, 0.0
+		if freq > 0 {
+			matched++
+		}
+		if b := readers[i][1].cands; b != nil && b.Contains(local) {
+			matched++
+			body = weights[i][1] * maxFieldScore
+		}
+		share := float64(matched) / float64(len(textFields))
+		h.low += head * share
+		h.high += (head + body) * share
+	}
+	return h, nil
+}
+
+// keepBest keeps the k largest values in a min-heap.
+func keepBest(h []float64, k int, v float64) []float64 {
+	if k <= 0 {
+		return h
+	}
+	if len(h) < k {
+		h = append(h, v)
+		for i := len(h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if h[p] <= h[i] {
+				break
+			}
+			h[p], h[i] = h[i], h[p]
+			i = p
+		}
+		return h
+	}
+	if v <= h[0] {
+		return h
+	}
+	h[0] = v
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(h) && h[l] < h[m] {
+			m = l
+		}
+		if r := l + 1; r < len(h) && h[r] < h[m] {
+			m = r
+		}
+		if m == i {
+			return h
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }
 
 // scoreInto scores the admitted documents of hits, which match every
@@ -294,7 +408,7 @@ func eachOf(ctx context.Context, b *roaring.Bitmap, f func(local uint32) error) 
 func openReaders(s *scorch.SegmentSnapshot, readers [][2]*clauseReader) error {
 	for k := range readers {
 		for j := range textFields {
-			if err := readers[k][j].open(s, textFields[j].name); err != nil {
+			if err := readers[k][j].open(s, textFields[j].name+readers[k][j].suffix); err != nil {
 				return err
 			}
 		}
@@ -527,7 +641,7 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 	for i := range p.words {
 		b := roaring.New()
 		for j, f := range textFields {
-			if err := all(readers[i][j], f.name); err != nil {
+			if err := all(readers[i][j], f.name+p.words[i].suffix); err != nil {
 				return nil, err
 			}
 			if c := readers[i][j].cands; c != nil {

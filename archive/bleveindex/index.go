@@ -28,17 +28,19 @@ import (
 )
 
 // The fields of a bleve document. Text fields are segmented (analysis.go)
-// and carry positions for phrases; each has a companion field (".c") with
-// its CJK characters, without positions. There are two: the head (title,
+// and carry positions for phrases; each has two companion fields: ".c"
+// with its CJK characters, without positions, and ".4" with its 4-grams,
+// with positions (for phrases). There are two: the head (title,
 // document number and authorities, a line apart) and the body; a search
 // weighs a match in the head far above one in the body, and two fields
 // rather than four keep the per-hit work of every term small. Keyword fields hold exact values
 // for filters. Everything a search reads for each hit is packed into one
 // doc-values field, fMeta; everything a hit shows is one stored field, fHit.
 const (
-	fHead       = "head" // text: title, document number, authorities
-	fBody       = "body" // text, stored (for snippets)
-	charsSuffix = ".c"   // companion field of a text field
+	fHead         = "head" // text: title, document number, authorities
+	fBody         = "body" // text, stored (for snippets)
+	charsSuffix   = ".c"   // companion field of a text field: its CJK characters
+	shingleSuffix = ".4"   // companion field of a text field: its 4-grams (analysis.go)
 
 	fDocNum    = "num"      // keyword: canonical document number (Lookup)
 	fKind      = "kind"     // keyword
@@ -91,9 +93,10 @@ type Index struct {
 	tabMu sync.Mutex
 	tabs  map[uint64]*tableEntry
 	vals  valueTable
-	// skipped counts the searches whose body-only hits were never scored
-	// (fast.go), for tests.
-	skipped atomic.Int64
+	// unscored counts the searches whose hits in the head (head) or the
+	// body only (body) were left partly or wholly unscored (fast.go), for
+	// tests.
+	unscored struct{ head, body atomic.Int64 }
 	// noDirect sends every search through bleve's searchers (fast.go), for
 	// tests that compare the two paths.
 	noDirect bool
@@ -107,7 +110,7 @@ const lockWait = 2 * time.Second
 // values); an index of another layout must be rebuilt, not read.
 const (
 	formatKey = "gazette.bleveindex.format"
-	format    = "2" // 2: text tokens carry positions only, no offsets
+	format    = "3" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields
 )
 
 // ErrFormat is returned by Open for an index written in another layout,
@@ -351,6 +354,7 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 		}
 		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(value), opts, analyzer{}))
 		doc.AddField(document.NewTextFieldCustom(name+charsSuffix, nil, []byte(value), charsOpts, charsAnalyzer{}))
+		doc.AddField(document.NewTextFieldCustom(name+shingleSuffix, nil, []byte(value), textOpts, shingleAnalyzer{}))
 	}
 	keyword := func(name, value string, opts index.FieldIndexingOptions) {
 		if value != "" {

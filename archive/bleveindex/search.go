@@ -159,17 +159,21 @@ func matchText(text string) query.Query {
 	if len(terms) == 0 {
 		return nil
 	}
+	suffix := ""
+	if char {
+		suffix = charsSuffix
+	} else if sh := shingles(terms); sh != nil {
+		terms, suffix = sh, shingleSuffix
+	}
 	var alts []query.Query
 	for _, f := range textFields {
 		if len(terms) == 1 {
 			tq := query.NewTermQuery(terms[0])
-			if tq.SetField(f.name); char {
-				tq.SetField(f.name + charsSuffix)
-			}
+			tq.SetField(f.name + suffix)
 			tq.SetBoost(f.boost)
 			alts = append(alts, tq)
 		} else {
-			alts = append(alts, &phraseQuery{terms: terms, field: f.name, boost: f.boost})
+			alts = append(alts, &phraseQuery{terms: terms, field: f.name + suffix, boost: f.boost})
 		}
 	}
 	return query.NewDisjunctionQuery(alts)
