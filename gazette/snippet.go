@@ -155,10 +155,14 @@ func allIdeographs(n []rune) bool {
 	return true
 }
 
+// hasDroppedRune reports whether s holds a zero-width character, in one
+// pass over its bytes: each of them starts with 0xC2, 0xE2 or 0xEF.
 func hasDroppedRune(s string) bool {
-	for _, r := range zeroWidth {
-		if strings.ContainsRune(s, r) {
-			return true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0xC2 || c == 0xE2 || c == 0xEF {
+			if r, _ := utf8.DecodeRuneInString(s[i:]); isZeroWidth(r) {
+				return true
+			}
 		}
 	}
 	return false

@@ -133,3 +133,23 @@ func BenchmarkSnippetLateMatch(b *testing.B) {
 		Snippet(body, []string{"应急管理厅", "负责解释"}, 120)
 	}
 }
+
+// TestHasDroppedRune holds hasDroppedRune's shortcut to the list it scans
+// for: every zero-width character starts with one of the bytes it checks.
+func TestHasDroppedRune(t *testing.T) {
+	for _, r := range zeroWidth {
+		if b := string(r)[0]; b != 0xC2 && b != 0xE2 && b != 0xEF {
+			t.Errorf("%U starts with %#x, which hasDroppedRune does not look at", r, b)
+		}
+		for _, s := range []string{string(r), "政务" + string(r) + "公开", "“引号”—" + string(r)} {
+			if !hasDroppedRune(s) {
+				t.Errorf("hasDroppedRune(%q) = false", s)
+			}
+		}
+	}
+	for _, s := range []string{"", "政务公开", "“引号”—…·", "\u00A0\u2061\uFEFE"} {
+		if hasDroppedRune(s) {
+			t.Errorf("hasDroppedRune(%q) = true", s)
+		}
+	}
+}

@@ -99,59 +99,32 @@ type collector struct {
 	sort   gazette.Sort
 	k      int
 	dates  *dateRange // when set, hits outside it are dropped
-	facets bool
-	vals   *valueTable
+	facets *facetTable
 	total  int
 	heap   []cand
-	// the current segment's table, and its hits by facet combination
-	t      *segTable
-	combos []int
-	// facet counts, by value number
-	kind, validity, year, auth []int
+	t      *segTable // the current segment's
+	// hits by facet combination (nil: no facets), and the combinations
+	// counted: a few of thousands, for most searches
+	combos  []int
+	touched []uint32
 }
 
-func newCollector(sort gazette.Sort, k int, facets bool, vals *valueTable) *collector {
-	return &collector{sort: sort, k: k, facets: facets, vals: vals}
+// newCollector returns a collector of the best k hits in order sort, and of
+// facet counts from facets unless it is nil.
+func newCollector(sort gazette.Sort, k int, facets *facetTable) *collector {
+	c := &collector{sort: sort, k: k, facets: facets}
+	if facets != nil {
+		c.combos = []int{}
+	}
+	return c
 }
 
 // segment makes t the table of the hits that follow.
 func (c *collector) segment(t *segTable) {
-	if t == c.t {
-		return
-	}
-	c.flush()
 	c.t = t
-	if c.facets {
-		c.combos = slices.Grow(c.combos[:0], len(t.combos))[:len(t.combos)]
-		clear(c.combos)
+	if c.combos != nil && len(c.combos) < t.combos {
+		c.combos = append(c.combos, make([]int, t.combos-len(c.combos))...)
 	}
-}
-
-// flush adds the current segment's counts by combination to the facets.
-func (c *collector) flush() {
-	if c.t == nil || !c.facets {
-		return
-	}
-	for i, n := range c.combos {
-		if n == 0 {
-			continue
-		}
-		fc := &c.t.combos[i]
-		bump(&c.kind, fc.kind, n)
-		bump(&c.validity, fc.validity, n)
-		bump(&c.year, fc.year, n)
-		for _, a := range fc.auths {
-			bump(&c.auth, a, n)
-		}
-		c.combos[i] = 0
-	}
-}
-
-func bump(counts *[]int, v uint32, n int) {
-	if int(v) >= len(*counts) {
-		*counts = append(*counts, make([]int, int(v)+1-len(*counts))...)
-	}
-	(*counts)[v] += n
 }
 
 // admits reports whether document local of the current segment is a hit:
@@ -163,19 +136,28 @@ func (c *collector) admits(local uint32) bool {
 // count counts an admitted hit in the total and the facets.
 func (c *collector) count(local uint32) {
 	c.total++
-	if c.facets {
-		c.combos[c.t.combo[local]]++
+	if c.combos != nil {
+		k := c.t.combo[local]
+		if c.combos[k] == 0 {
+			c.touched = append(c.touched, k)
+		}
+		c.combos[k]++
 	}
 }
 
-// countAll counts the admitted documents of b, the current segment's.
-func (c *collector) countAll(b *roaring.Bitmap) {
+// countAll counts the admitted documents of b, the current segment's, and
+// with offer set offers them for the page, unscored (base is the segment's
+// first document number).
+func (c *collector) countAll(b *roaring.Bitmap, offer bool, base uint64) {
 	var buf [256]uint32
 	it := b.ManyIterator()
 	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
 		for _, local := range buf[:n] {
 			if c.admits(local) {
 				c.count(local)
+				if offer {
+					c.offer(0, local, base+uint64(local))
+				}
 			}
 		}
 	}
@@ -288,14 +270,31 @@ func (c *collector) kept() []cand {
 
 // facetCounts returns the facet counts, each list by count, then value.
 func (c *collector) facetCounts() gazette.Facets {
-	c.flush()
+	if c.facets == nil {
+		return gazette.Facets{}
+	}
+	values, combos := c.facets.snapshot()
+	var kind, validity, year, auth []int
+	bump := func(counts *[]int, v uint32, n int) {
+		if int(v) >= len(*counts) {
+			*counts = append(*counts, make([]int, int(v)+1-len(*counts))...)
+		}
+		(*counts)[v] += n
+	}
+	for _, i := range c.touched {
+		n, fc := c.combos[i], &combos[i]
+		bump(&kind, fc.kind, n)
+		bump(&validity, fc.validity, n)
+		bump(&year, fc.year, n)
+		for _, a := range fc.auths {
+			bump(&auth, a, n)
+		}
+	}
 	list := func(counts []int) []gazette.FacetCount {
 		out := []gazette.FacetCount{}
 		for v, n := range counts {
-			if n > 0 {
-				if s := c.vals.value(uint32(v)); s != "" {
-					out = append(out, gazette.FacetCount{Value: s, Count: n})
-				}
+			if n > 0 && values[v] != "" {
+				out = append(out, gazette.FacetCount{Value: values[v], Count: n})
 			}
 		}
 		slices.SortFunc(out, func(a, b gazette.FacetCount) int {
@@ -306,5 +305,5 @@ func (c *collector) facetCounts() gazette.Facets {
 		})
 		return out
 	}
-	return gazette.Facets{Kind: list(c.kind), Authority: list(c.auth), Year: list(c.year), Validity: list(c.validity)}
+	return gazette.Facets{Kind: list(kind), Authority: list(auth), Year: list(year), Validity: list(validity)}
 }

@@ -212,15 +212,9 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 				return err
 			})
 		case !relevance:
-			err = eachOf(ctx, hits, func(local uint32) error {
-				if c.admits(local) {
-					c.count(local)
-					c.offer(0, local, base+uint64(local))
-				}
-				return nil
-			})
+			c.countAll(hits, true, base)
 		default:
-			c.countAll(hits)
+			c.countAll(hits, false, 0)
 			inHead := roaring.New()
 			for k := range p.words {
 				if h := readers[k][0].cands; h != nil {
@@ -228,7 +222,7 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 				}
 			}
 			inHead.And(hits)
-			l := rest{seg: i, readers: readers, body: hits}
+			l := rest{seg: i, readers: readers, body: hits, head: make([]headCand, 0, inHead.GetCardinality())}
 			err = eachOf(ctx, inHead, func(local uint32) error {
 				if !c.admits(local) {
 					return nil

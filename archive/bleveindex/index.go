@@ -22,6 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	gojson "github.com/goccy/go-json"
 
 	"github.com/gazette-archive/gazette/archive/admit"
 	"github.com/gazette-archive/gazette/gazette"
@@ -89,10 +90,10 @@ type Index struct {
 	yearsMu sync.Mutex
 	years   [4]map[int]bool
 	// tabs holds what searches read of each document, by segment ID
-	// (table.go); vals numbers the facet values they hold.
-	tabMu sync.Mutex
-	tabs  map[uint64]*tableEntry
-	vals  valueTable
+	// (table.go); facets numbers the facet values they hold.
+	tabMu  sync.Mutex
+	tabs   map[uint64]*tableEntry
+	facets *facetTable
 	// unscored counts the searches whose hits in the head (head) or the
 	// body only (body) were left partly or wholly unscored (fast.go), for
 	// tests.
@@ -126,7 +127,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	x := &Index{b: b, dir: dir, vals: valueTable{ids: map[string]uint32{}}}
+	x := &Index{b: b, dir: dir, facets: newFacetTable()}
 	x.cache.Store(newResultCache(cacheEntries))
 	x.gate.Store(admit.New(0))
 	for i, f := range dateFields {
@@ -521,7 +522,7 @@ func loadHitAt(s *scorch.IndexSnapshot, num uint64) (h gazette.Hit, body string,
 		if raw == nil {
 			return h, "", false, fmt.Errorf("document number %d has no stored hit", num)
 		}
-		if err := json.Unmarshal(raw, &h); err != nil {
+		if err := gojson.Unmarshal(raw, &h); err != nil {
 			return h, "", false, fmt.Errorf("document number %d: stored hit: %w", num, err)
 		}
 		return h, body, true, nil

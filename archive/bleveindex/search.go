@@ -62,7 +62,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	defer r.Close()
 	from := (q.Page - 1) * q.PerPage
 	fresh := func() *collector {
-		c := newCollector(sort, from+q.PerPage, true, &x.vals)
+		c := newCollector(sort, from+q.PerPage, x.facets)
 		if !q.From.IsZero() || !q.To.IsZero() {
 			c.dates = newDateRange(q.DateField, q.From, q.To)
 		}
@@ -108,7 +108,7 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
 	}
 	defer r.Close()
-	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, false, &x.vals)
+	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, nil)
 	if err := x.collect(ctx, r, term(fDocNum, n.String()), c); err != nil {
 		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
 	}

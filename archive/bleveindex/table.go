@@ -18,46 +18,78 @@ import (
 // document points at its combination of facet values (few distinct ones:
 // kind × validity × year × authorities), which are expanded once per search.
 type segTable struct {
-	combo  []uint32    // index into combos; noCombo: no packed doc values
+	combo  []uint32    // index into the facetTable's combos; noCombo: no packed doc values
 	dates  [4][]uint32 // yyyymmdd by dateFields index; 0: none
 	ids    []string
 	orders []string
-	combos []facetCombo
+	// combos is how many combinations the facetTable had once this table
+	// was built: more than any of its documents points at.
+	combos int
 }
 
 const noCombo = ^uint32(0)
 
-// facetCombo is one combination of facet values, as value numbers of the
-// index's valueTable.
+func (t *segTable) published(local uint32) uint32 { return t.dates[1][local] }
+
+// facetTable numbers the facet values of an index, and their combinations;
+// numbers are never reused, so tables built at different times agree.
+type facetTable struct {
+	mu       sync.Mutex
+	values   []string
+	ids      map[string]uint32
+	combos   []facetCombo
+	comboIDs map[string]uint32 // by the packed values (see combo)
+}
+
+// facetCombo is one combination of facet values, as value numbers.
 type facetCombo struct {
 	kind, validity, year uint32
 	auths                []uint32
 }
 
-func (t *segTable) published(local uint32) uint32 { return t.dates[1][local] }
-
-// valueTable numbers the facet values of an index; numbers are never
-// reused, so tables built at different times agree.
-type valueTable struct {
-	mu     sync.Mutex
-	values []string
-	ids    map[string]uint32
+func newFacetTable() *facetTable {
+	return &facetTable{ids: map[string]uint32{}, comboIDs: map[string]uint32{}}
 }
 
-func (v *valueTable) intern(b []byte) uint32 {
-	if id, ok := v.ids[string(b)]; ok {
+// intern numbers a value; the caller holds mu.
+func (f *facetTable) intern(b []byte) uint32 {
+	if id, ok := f.ids[string(b)]; ok {
 		return id
 	}
-	id := uint32(len(v.values))
-	v.values = append(v.values, string(b))
-	v.ids[string(b)] = id
+	id := uint32(len(f.values))
+	f.values = append(f.values, string(b))
+	f.ids[string(b)] = id
 	return id
 }
 
-func (v *valueTable) value(id uint32) string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.values[id]
+// combo numbers the combination of the facet values of m, packed into key
+// by the caller, who holds mu.
+func (f *facetTable) combo(key []byte, m *meta) uint32 {
+	if id, ok := f.comboIDs[string(key)]; ok {
+		return id
+	}
+	fc := facetCombo{kind: f.intern(m.kind), validity: f.intern(m.validity), year: f.intern(m.year)}
+	for a := m.auths; len(a) > 0; {
+		v := a
+		if i := indexByte(a, sepValue); i >= 0 {
+			v, a = a[:i], a[i+1:]
+		} else {
+			a = nil
+		}
+		fc.auths = append(fc.auths, f.intern(v))
+	}
+	id := uint32(len(f.combos))
+	f.combos = append(f.combos, fc)
+	f.comboIDs[string(key)] = id
+	return id
+}
+
+// snapshot returns the values and combinations numbered so far: both only
+// grow, so the slices stay valid for the numbers they hold.
+func (f *facetTable) snapshot() ([]string, []facetCombo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.values, f.combos
 }
 
 // tableEntry builds a segment's table once, whoever asks first.
@@ -110,12 +142,12 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 	for i := range t.dates {
 		t.dates[i] = make([]uint32, n)
 	}
-	combos := map[string]uint32{}
 	var key []byte
 	var iter seg.DocVisitState
 	fields := []string{fMeta}
-	x.vals.mu.Lock()
-	defer x.vals.mu.Unlock()
+	f := x.facets
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	for local := range n {
 		t.combo[local] = noCombo
 		var err error
@@ -131,29 +163,13 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 				}
 			}
 			key = append(append(append(append(append(append(key[:0], m.kind...), sepField), m.validity...), sepField), m.year...), sepField)
-			key = append(key, m.auths...)
-			c, ok := combos[string(key)]
-			if !ok {
-				c = uint32(len(t.combos))
-				combos[string(key)] = c
-				fc := facetCombo{kind: x.vals.intern(m.kind), validity: x.vals.intern(m.validity), year: x.vals.intern(m.year)}
-				for a := m.auths; len(a) > 0; {
-					v := a
-					if i := indexByte(a, sepValue); i >= 0 {
-						v, a = a[:i], a[i+1:]
-					} else {
-						a = nil
-					}
-					fc.auths = append(fc.auths, x.vals.intern(v))
-				}
-				t.combos = append(t.combos, fc)
-			}
-			t.combo[local] = c
+			t.combo[local] = f.combo(append(key, m.auths...), &m)
 		}, iter)
 		if err != nil {
 			return nil, fmt.Errorf("doc values of document %d: %w", local, err)
 		}
 	}
+	t.combos = len(f.combos)
 	return t, nil
 }
 
