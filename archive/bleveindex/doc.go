@@ -9,31 +9,37 @@
 // document, without position, in a companion field. A query term is the
 // phrase of its bigrams, so it matches inside longer words (处理 in 待处理)
 // but only as adjacent characters in order; a lone character is looked up
-// in the companion fields; quoted phrases are phrases of the same units.
-// Latin words and numbers are single tokens. Tokens keep positions (for
-// phrases) but no byte offsets: nothing reads them back, and they were a
-// seventh of the index on disk. Document and query text are
-// both folded as gazette.FoldSearchText folds them. Two text fields are
-// searched: the head (title, document number, authorities), boosted ten
-// times, and the body.
+// in the companion fields; quoted phrases are phrases of the same units. A
+// run of four or more CJK characters (a phrase, a long word) is looked up
+// instead through the 4-grams that cover it, kept in a second companion
+// field with positions: common phrases (第二十八条) then need few positions
+// read, or none. Latin words and numbers are single tokens. Tokens keep
+// positions (for phrases) but no byte offsets: nothing reads them back,
+// and they were a seventh of the index on disk. Document and query text
+// are both folded as gazette.FoldSearchText folds them. Two text fields
+// are searched: the head (title, document number, authorities), boosted
+// ten times, and the body.
 //
 // Queries are built term by term in code: filters are exact term,
 // numeric-range and conjunction queries, so no query syntax of bleve is
 // ever parsed and user input cannot become syntax. Relevance is bleve's
 // tf-idf with the title boosted well above the body.
 //
-// For speed, a search of words and phrases, with any filters and excluded
-// words of one unit, skips bleve's searchers (fast.go): it intersects the
-// postings' bitmaps segment by segment, checks a phrase's positions only on
-// that intersection (rarest term first, stopping when no start is left),
-// and scores only the hits, with bleve's formula. Other searches (single
-// characters, excluded phrases) do not use bleve's collector (collect.go):
-// phrases there run on a leaner searcher (phrase.go); what sorting, date ranges and
-// facets need of a hit is one packed doc-values field (meta.go), parsed
-// once per snapshot of the index and kept in a table; date ranges are a
-// coarse filter on years in the index and an exact one in the collector;
-// snippets are marked on the window they show (snippet.go). Recent results
-// are cached until the next write (cache.go).
+// For speed, a search of words and phrases, or of filters alone, with any
+// excluded words of one unit, skips bleve's searchers (fast.go): it
+// intersects the postings' bitmaps segment by segment, checks a phrase's
+// positions only on that intersection (rarest term first, stopping when no
+// start is left), counts every hit, and scores only those that can reach
+// the page, with bleve's formula (hits in the body only, and most hits in
+// the head, are bounded and left unscored). Other searches (single
+// characters, excluded phrases) use bleve's searchers with a collector of
+// their own (collect.go); phrases there run on a leaner searcher
+// (phrase.go). What sorting, date ranges and facets need of a hit is one
+// packed doc-values field (meta.go), read once per segment into flat
+// arrays (table.go); facets are counted by combination of values, one
+// increment per hit. Date ranges are a coarse filter on years in the index
+// and an exact one in the collector. Recent results are cached until the
+// next write (cache.go).
 //
 // At most one search per CPU runs at once; the others wait in arrival
 // order (package admit), so that a short query is not time-sliced behind every
