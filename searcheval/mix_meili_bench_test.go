@@ -3,7 +3,9 @@ package searcheval_test
 import (
 	"cmp"
 	"context"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +17,8 @@ import (
 // BenchmarkMixMeili is BenchmarkMixBleve on the Meilisearch server at
 // GAZETTE_MEILI_URL (key GAZETTE_MEILI_KEY), in the index
 // GAZETTE_BENCH_INDEX (default "bench-mix"), kept between runs and built
-// when its size differs from GAZETTE_BENCH_DOCS. With GAZETTE_MEILI_PID it
+// when its size differs from GAZETTE_BENCH_DOCS or its documents are in an
+// older format of the adapter. With GAZETTE_MEILI_PID it
 // also reports the server's CPU time per query:
 //
 //	GAZETTE_MEILI_URL=http://127.0.0.1:7700 GAZETTE_MEILI_PID=$(pgrep meilisearch) \
@@ -31,6 +34,24 @@ func BenchmarkMixMeili(b *testing.B) {
 	idx, err := meiliindex.New(ctx, meiliindex.Config{URL: url, Key: os.Getenv("GAZETTE_MEILI_KEY"), Index: name})
 	if err != nil {
 		b.Fatal(err)
+	}
+	// Records of an older format of the adapter report an empty
+	// fingerprint: drop them all, so that loadBench builds the index anew.
+	fps, err := idx.Fingerprints(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var stale []string
+	for id, fp := range fps {
+		if fp == "" {
+			stale = append(stale, id)
+		}
+	}
+	if len(stale) > 0 {
+		b.Logf("%d of %d documents in an older format: rebuilding", len(stale), len(fps))
+		if err := idx.Delete(ctx, slices.Collect(maps.Keys(fps))); err != nil {
+			b.Fatal(err)
+		}
 	}
 	corpus := loadBench(b, idx)
 	var server func() time.Duration

@@ -20,9 +20,15 @@
 // no distinct attribute. Replacing a document drops all its old segments.
 //
 // Snippets are cut in Go with gazette.Snippet from the original text, kept
-// beside the derived one: the first 2,000 characters of the body come with
+// beside the derived one: the first 500 characters of the body come with
 // every hit; the rest is stored in pieces, fetched (in at most two requests
-// per search) only for hits whose first match lies further in.
+// per search) only for hits whose snippet does not lie inside those 500.
+// Each snippet is the one gazette.Snippet cuts from the whole body.
+//
+// The requests of a query (searches, Get, the fetches for snippets) go
+// straight to the HTTP API (request.go), not through meilisearch-go, whose
+// layers cost more CPU than decoding the answer; writes, settings, tasks and
+// Fingerprints go through meilisearch-go.
 //
 // Filters are built only from validated values: kinds, validity states,
 // years, issue keys and dates are checked by gazette.Query.Normalize, and

@@ -5,13 +5,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	gojson "github.com/goccy/go-json"
-	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -28,6 +26,13 @@ const (
 
 // facetFields are the facets of every search, in the order of gazette.Facets.
 var facetFields = []string{fKind, fAuthority, fYear, fValidity}
+
+// hitAndTextFields are the fields a search retrieves: those of a hit, and
+// the text its snippet is cut from.
+var hitAndTextFields = append(slices.Clone(hitFields), fHead, fPieces)
+
+// matchAll is the matching strategy of every search: all terms must match.
+const matchAll = "all"
 
 // searchResponse is the part of a Meilisearch search response used here.
 type searchResponse struct {
@@ -91,27 +96,20 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		filter = append(filter, idFilter(ids))
 	}
 
-	perPage := int64(q.PerPage)
-	req := &meilisearch.SearchRequest{
-		Query:                queryString(neg, main),
-		Page:                 int64(q.Page),
-		HitsPerPage:          &perPage,
+	req := &searchRequest{
+		Q:                    queryString(neg, main),
+		Page:                 q.Page,
+		HitsPerPage:          q.PerPage,
 		Facets:               facetFields,
-		AttributesToRetrieve: append(slices.Clone(hitFields), fHead, fPieces),
-		MatchingStrategy:     meilisearch.All,
+		AttributesToRetrieve: hitAndTextFields,
+		MatchingStrategy:     matchAll,
 		Sort:                 sortOf(q.Sort),
+		Filter:               filter,
 		Locales:              locales,
 	}
-	if len(filter) > 0 {
-		req.Filter = filter
-	}
-	raw, err := x.idx.SearchRaw(ctx, req.Query, req)
-	if err != nil {
-		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
-	}
 	var res searchResponse
-	if err := gojson.Unmarshal(*raw, &res); err != nil {
-		return gazette.Results{}, fmt.Errorf("meiliindex: search: decode response: %w", err)
+	if err := x.call(ctx, http.MethodPost, "/search", req, &res); err != nil {
+		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
 	}
 	hits, err := x.snippets(ctx, res.Hits, qt.Needles())
 	if err != nil {
@@ -243,29 +241,23 @@ func sortOf(s gazette.Sort) []string {
 // searchIDs returns the IDs of the documents q and filter match, in the
 // given order, from offset, at most limit of them.
 func (x *Index) searchIDs(ctx context.Context, q string, filter []any, sort []string, offset, limit int) ([]string, error) {
-	req := &meilisearch.SearchRequest{
-		Query:                q,
-		Offset:               int64(offset),
-		Limit:                int64(limit),
+	req := &searchRequest{
+		Q:                    q,
+		Offset:               offset,
+		Limit:                limit,
 		AttributesToRetrieve: []string{fID},
-		MatchingStrategy:     meilisearch.All,
+		MatchingStrategy:     matchAll,
 		Sort:                 sort,
+		Filter:               filter,
 		Locales:              locales,
-	}
-	if len(filter) > 0 {
-		req.Filter = filter
-	}
-	raw, err := x.idx.SearchRaw(ctx, q, req)
-	if err != nil {
-		return nil, err
 	}
 	var res struct {
 		Hits []struct {
 			ID string `json:"id"`
 		} `json:"hits"`
 	}
-	if err := gojson.Unmarshal(*raw, &res); err != nil {
-		return nil, fmt.Errorf("decode response: %w", err)
+	if err := x.call(ctx, http.MethodPost, "/search", req, &res); err != nil {
+		return nil, err
 	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
@@ -280,7 +272,7 @@ func (x *Index) searchIDs(ctx context.Context, q string, filter []any, sort []st
 const firstPieces = 8
 
 // snippets builds the hits with their snippets. A hit's snippet is cut
-// from the head of its body when the first match lies well inside it;
+// from the head of its body when the snippet's window lies inside it;
 // otherwise pieces of the rest are fetched, for all such hits at once: the
 // first few, then, for hits still without a match, all the others.
 func (x *Index) snippets(ctx context.Context, recs []record, needles []string) ([]gazette.Hit, error) {
@@ -288,7 +280,7 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 	var pending []int // indexes of the hits whose text is not long enough yet
 	for i := range recs {
 		texts[i] = recs[i].Head
-		if recs[i].Pieces > 0 && len(needles) > 0 && !matchesEarly(texts[i], needles) {
+		if recs[i].Pieces > 0 && len(needles) > 0 && !snippetInside(texts[i], needles) {
 			pending = append(pending, i)
 		}
 	}
@@ -301,7 +293,7 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 		}
 		still := pending[:0]
 		for _, i := range pending {
-			if recs[i].Pieces > round[1] && !matchesEarly(texts[i], needles) {
+			if recs[i].Pieces > round[1] && !snippetInside(texts[i], needles) {
 				still = append(still, i)
 			}
 		}
@@ -328,19 +320,17 @@ func (x *Index) fetchPieces(ctx context.Context, recs []record, texts []string, 
 	for p := from; p <= min(last, most); p++ {
 		fields = append(fields, fRest+"."+pieceName(p))
 	}
-	var res meilisearch.DocumentsResult
-	if err := x.idx.GetDocuments(ctx, &meilisearch.DocumentsQuery{Ids: ids, Fields: fields, Limit: int64(len(ids))}, &res); err != nil {
+	var res struct {
+		Results []struct {
+			ID   string            `json:"id"`
+			Rest map[string]string `json:"xr"`
+		} `json:"results"`
+	}
+	if err := x.call(ctx, http.MethodPost, "/documents/fetch", &fetchRequest{IDs: ids, Fields: fields, Limit: len(ids)}, &res); err != nil {
 		return err
 	}
 	got := make(map[string]map[string]string, len(res.Results))
-	for _, h := range res.Results {
-		var r struct {
-			ID   string            `json:"id"`
-			Rest map[string]string `json:"xr"`
-		}
-		if err := h.DecodeInto(&r); err != nil {
-			return err
-		}
+	for _, r := range res.Results {
 		got[r.ID] = r.Rest
 	}
 	for _, i := range pending {
@@ -354,12 +344,38 @@ func (x *Index) fetchPieces(ctx context.Context, recs []record, texts []string, 
 	return nil
 }
 
-// matchesEarly reports whether a needle occurs in head with a snippet's
-// worth of text after its first occurrence, so that the snippet of the
-// whole body is the snippet of head.
-func matchesEarly(head string, needles []string) bool {
-	first := gazette.FirstMatch(head, needles)
-	return first >= 0 && len(head)-first >= snippetRunes*utf8.UTFMax
+// snippetInside reports whether text, the start of a longer body, decides
+// the body's snippet: a needle occurs in it, with the whole window
+// gazette.Snippet cuts around the first occurrence and more text after it,
+// and with enough text after that occurrence that no earlier one can run
+// past the end of text. The window arithmetic is Snippet's: from a third
+// of its width before the match, snippetRunes long.
+func snippetInside(text string, needles []string) bool {
+	first := gazette.FirstMatch(text, needles)
+	if first < 0 {
+		return false
+	}
+	// within reports whether text holds more than n characters from byte i.
+	within := func(i, n int) bool {
+		for ; n > 0; n-- {
+			if i >= len(text) {
+				return false
+			}
+			_, w := utf8.DecodeRuneInString(text[i:])
+			i += w
+		}
+		return i < len(text)
+	}
+	longest := 0
+	for _, n := range needles {
+		longest = max(longest, utf8.RuneCountInString(n))
+	}
+	lo := first
+	for range snippetRunes / 3 {
+		_, w := utf8.DecodeLastRuneInString(text[:lo])
+		lo -= w
+	}
+	return within(lo, snippetRunes) && within(first, longest)
 }
 
 // facetsOf converts Meilisearch's facet distribution, each list sorted by

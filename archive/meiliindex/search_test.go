@@ -7,8 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -315,6 +320,73 @@ func TestSnippets(t *testing.T) {
 	res := search(t, idx, gazette.Query{Sort: gazette.SortOldest})
 	if !strings.HasPrefix(res.Hits[0].Snippet, "请勿在网页中嵌入&lt;script&gt;") {
 		t.Errorf("snippet without words: %q", res.Hits[0].Snippet)
+	}
+}
+
+// TestSnippetsOfWholeBodies checks that every snippet is the one
+// gazette.Snippet cuts from the whole body (120 characters, as bleveindex),
+// wherever the first match lies: in the head every hit brings, around its
+// end, in the pieces fetched later (first round or second), or nowhere in
+// the body; and for bodies with zero-width characters beyond the head.
+func TestSnippetsOfWholeBodies(t *testing.T) {
+	idx := open(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	lines := true
+	filler := func(n int) string { // Han text with punctuation, and line breaks if lines
+		rs := make([]rune, n)
+		for i := range rs {
+			switch k := r.IntN(40); {
+			case k == 0 && lines:
+				rs[i] = '\n'
+			case k < 3:
+				rs[i] = '，'
+			default:
+				rs[i] = rune(0x5000 + r.IntN(400))
+			}
+		}
+		return string(rs)
+	}
+	const needle = "犬猫相争"
+	var docs []gazette.SearchDoc
+	var bodies []string
+	add := func(body string) {
+		d := doc(len(docs)+1, "标题犬猫相争", strings.Split(body, "\n")...)
+		docs = append(docs, d)
+		bodies = append(bodies, strings.Join(d.Body, "\n"))
+	}
+	// The first match at offsets all around the end of the head (500
+	// characters, exactly, without line breaks to cut at) and the window's
+	// edges (40 before, 80 after the match).
+	lines = false
+	for _, at := range []int{0, 3, 39, 41, 200, 370, 375, 379, 380, 381, 385, 400, 410, 415, 418, 419, 420, 421, 440, 460, 497, 499, 500, 501, 540, 800, 5000, 6499, 6500, 6501} {
+		add(filler(at) + needle + filler(1500))
+	}
+	lines = true
+	add(filler(30_000) + needle + filler(100)) // in the 5th piece
+	add(filler(60_000) + needle + filler(200)) // beyond the first round of pieces
+	add(filler(3000))                          // in the title only
+	add(filler(100) + needle)                  // at the very end of a short body
+	add(filler(450) + needle + "\u200b" + filler(1000))
+	add(filler(300) + needle + filler(400) + "\u200b" + filler(1000))   // a zero-width character beyond the head
+	add(filler(1200) + "Ｎｏ\u200d" + filler(30) + needle + filler(1000)) // full-width letters, folded with it
+	put(t, idx, docs...)
+
+	for _, q := range []string{needle, "犬猫", `"猫相争"`, "相争 标题"} {
+		qt, err := gazette.ParseQueryText(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := search(t, idx, gazette.Query{Text: q, PerPage: 100})
+		if res.Total != len(docs) {
+			t.Fatalf("%q: %d hits, want %d", q, res.Total, len(docs))
+		}
+		for _, h := range res.Hits {
+			var seq int
+			fmt.Sscanf(h.ID, "2019-1-%d", &seq)
+			if want := gazette.Snippet(bodies[seq-1], qt.Needles(), 120); h.Snippet != want {
+				t.Errorf("%q, %s: snippet\n%q\nwant\n%q", q, h.ID, h.Snippet, want)
+			}
+		}
 	}
 }
 
@@ -663,5 +735,83 @@ func TestFingerprintsPages(t *testing.T) {
 	}
 	if fps, err := idx.Fingerprints(ctx); err != nil || len(fps) != 2498 {
 		t.Errorf("Fingerprints after Delete: %d entries, %v", len(fps), err)
+	}
+}
+
+// TestOlderFormatIsStale checks that a document written by an older version
+// of this package (here: the record of format 1, without "fv") reports an
+// empty fingerprint, so that reconciliation rewrites it, and that Put
+// brings it to the current format.
+func TestOlderFormatIsStale(t *testing.T) {
+	cfg := newConfig(t)
+	idx, err := meiliindex.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, idx, doc(1, "新标题"))
+	old := []map[string]any{{"id": "2019-1-2", "fp": "fp-2", "title": "旧标题", "x0": "旧正文", "st": "", "kind": "normative"}}
+	task, err := client(cfg).Index(cfg.Index).AddDocuments(ctx, old, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client(cfg).WaitForTask(ctx, task.TaskUID, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	fps, err := idx.Fingerprints(ctx)
+	if err != nil || fps["2019-1-1"] != "fp-1" || fps["2019-1-2"] != "" || len(fps) != 2 {
+		t.Fatalf("Fingerprints = %v, %v; want fp-1 and an empty fingerprint for the old record", fps, err)
+	}
+	put(t, idx, doc(2, "旧标题"))
+	if fps, err := idx.Fingerprints(ctx); err != nil || fps["2019-1-2"] != "fp-2" {
+		t.Errorf("Fingerprints after Put = %v, %v", fps, err)
+	}
+}
+
+// TestSearchThroughBusyProxy checks that searches are sent again when a
+// proxy in front of Meilisearch answers 503 (as meilisearch-go does for
+// every other call), and that Meilisearch's own errors come back whole.
+func TestSearchThroughBusyProxy(t *testing.T) {
+	cfg := newConfig(t)
+	idx, err := meiliindex.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, idx, doc(1, "行政许可办法"))
+	target, err := url.Parse(cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var busy atomic.Int64
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/search") && busy.Add(-1) >= 0 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	viaProxy := cfg
+	viaProxy.URL = srv.URL
+	idx, err = meiliindex.New(ctx, viaProxy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy.Store(2)
+	if res := search(t, idx, gazette.Query{Text: "许可"}); res.Total != 1 {
+		t.Errorf("after two busy answers: %d hits, want 1", res.Total)
+	}
+	if busy.Load() >= 0 {
+		t.Errorf("the proxy's busy answers were not all used: %d left", busy.Load())
+	}
+	task, err := client(cfg).DeleteIndex(ctx, cfg.Index)
+	if err == nil {
+		_, err = client(cfg).WaitForTask(ctx, task.TaskUID, 10*time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idx.Search(ctx, gazette.Query{Text: "许可"}); err == nil || !strings.Contains(err.Error(), "index_not_found") {
+		t.Errorf("search of a deleted index: %v, want Meilisearch's index_not_found", err)
 	}
 }
