@@ -103,9 +103,3 @@ func TestSnippet(t *testing.T) {
 	}
 }
 
-func BenchmarkSnippetLongBody(b *testing.B) {
-	text := strings.Repeat("县级以上人民政府应当加强对安全生产工作的领导，", 12_000) + "由省应急管理厅负责解释。"
-	for b.Loop() {
-		Snippet(text, []string{"应急管理厅", "负责解释"}, 120)
-	}
-}
