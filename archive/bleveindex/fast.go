@@ -144,17 +144,24 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 	// its terms' (as phraseSearcher's).
 	weights := make([][2]float64, len(p.words))
 	phrases := false
+	// The postings of the clauses' terms, by segment: read here for the
+	// weights, and again for the hits.
+	lists := make([]map[[2]string]seg.PostingsList, len(segs))
+	for i := range lists {
+		lists[i] = map[[2]string]seg.PostingsList{}
+	}
 	for i, w := range p.words {
 		phrases = phrases || w.phrase()
 		for j, f := range textFields {
 			idf := 0.0
 			for _, t := range w.terms {
 				var n uint64
-				for _, s := range segs {
+				for k, s := range segs {
 					pl, err := postings(s, f.name+w.suffix, t)
 					if err != nil {
 						return err
 					}
+					lists[k][[2]string{f.name + w.suffix, t}] = pl
 					if pl != nil {
 						n += pl.Count()
 					}
@@ -186,7 +193,7 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 				readers[k][j] = &clauseReader{clause: w}
 			}
 		}
-		hits, err := segmentHits(s, p, readers)
+		hits, err := segmentHits(s, p, readers, lists[i])
 		if err != nil {
 			return err
 		}
@@ -578,8 +585,9 @@ func orInto(b *roaring.Bitmap, pl seg.PostingsList) bool {
 // segmentHits returns the local numbers of the documents of one segment
 // that plan matches, before the date range, and sets the candidates of each
 // clause reader: for a phrase, documents with all its terms, whose
-// positions collectDirect then checks.
-func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseReader) (*roaring.Bitmap, error) {
+// positions collectDirect then checks. lists holds postings already read,
+// by field and term.
+func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseReader, lists map[[2]string]seg.PostingsList) (*roaring.Bitmap, error) {
 	// union of the postings of term in every field given
 	union := func(fields []filter) (*roaring.Bitmap, error) {
 		b := roaring.New()
@@ -599,7 +607,11 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 		r.cands, r.pls = nil, r.pls[:0]
 		var b *roaring.Bitmap
 		for _, t := range r.terms {
-			pl, err := postings(s, field, t)
+			pl, ok := lists[[2]string{field, t}]
+			var err error
+			if !ok {
+				pl, err = postings(s, field, t)
+			}
 			if err != nil || pl == nil || pl.Count() == 0 {
 				return err
 			}
