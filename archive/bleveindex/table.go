@@ -146,8 +146,9 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 	var iter seg.DocVisitState
 	fields := []string{fMeta}
 	f := x.facets
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	// The combinations met here, by packed values: the shared table is
+	// locked only for new ones, not for the whole build.
+	seen := map[string]uint32{}
 	for local := range n {
 		t.combo[local] = noCombo
 		var err error
@@ -163,13 +164,23 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 				}
 			}
 			key = append(append(append(append(append(append(key[:0], m.kind...), sepField), m.validity...), sepField), m.year...), sepField)
-			t.combo[local] = f.combo(append(key, m.auths...), &m)
+			key = append(key, m.auths...)
+			id, ok := seen[string(key)]
+			if !ok {
+				f.mu.Lock()
+				id = f.combo(key, &m)
+				f.mu.Unlock()
+				seen[string(key)] = id
+			}
+			t.combo[local] = id
 		}, iter)
 		if err != nil {
 			return nil, fmt.Errorf("doc values of document %d: %w", local, err)
 		}
 	}
+	f.mu.Lock()
 	t.combos = len(f.combos)
+	f.mu.Unlock()
 	return t, nil
 }
 
