@@ -102,4 +102,3 @@ func TestSnippet(t *testing.T) {
 		})
 	}
 }
-
