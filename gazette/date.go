@@ -158,8 +158,12 @@ func dateError(s, format string, args ...any) error {
 	return invalidf("date", s, format, args...)
 }
 
-// DateOf returns the civil date of t in t's own location.
+// DateOf returns the civil date of t in t's own location, and the zero
+// Date for the zero time (no moment is no date, not 0001-01-01).
 func DateOf(t time.Time) Date {
+	if t.IsZero() {
+		return Date{}
+	}
 	y, m, d := t.Date()
 	return Date{Year: y, Month: m, Day: d}
 }
@@ -205,8 +209,33 @@ func (d Date) Time(loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }
 
-// MarshalText encodes d as 2019-04-28; the zero Date encodes as "".
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText encodes d as 2019-04-28; the zero Date encodes as "". A date
+// UnmarshalText would refuse (year outside MinDateYear–MaxDateYear, no
+// such day) fails with ErrInvalid, so no record is written that cannot be
+// read back.
+func (d Date) MarshalText() ([]byte, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	return []byte(d.String()), nil
+}
+
+// check reports why a non-zero d is not a date UnmarshalText accepts.
+func (d Date) check() error {
+	if d.IsZero() {
+		return nil
+	}
+	if d.Year < MinDateYear || d.Year > MaxDateYear {
+		return dateError(d.String(), "year %d outside %d–%d", d.Year, MinDateYear, MaxDateYear)
+	}
+	if d.Month < 1 || d.Month > 12 {
+		return dateError(d.String(), "month %d outside 1–12", int(d.Month))
+	}
+	if last := daysIn(d.Month, d.Year); d.Day < 1 || d.Day > last {
+		return dateError(d.String(), "day %d outside 1–%d for %d-%02d", d.Day, last, d.Year, int(d.Month))
+	}
+	return nil
+}
 
 // UnmarshalText accepts exactly 2019-04-28, a valid date, or "" for the
 // zero Date. It is strict on purpose: it reads what MarshalText wrote; use
@@ -233,10 +262,14 @@ func (d *Date) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// MarshalJSON encodes d as "2019-04-28", and the zero Date as null.
+// MarshalJSON encodes d as "2019-04-28", and the zero Date as null; it
+// fails like MarshalText for a date that could not be read back.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
+	}
+	if err := d.check(); err != nil {
+		return nil, err
 	}
 	return []byte(`"` + d.String() + `"`), nil
 }

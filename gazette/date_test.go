@@ -331,3 +331,23 @@ func BenchmarkParseDate(b *testing.B) {
 		}
 	}
 }
+
+// A Date that cannot be read back is never written: a draft saved with a
+// release time left empty once stored published_date "0001-01-01" and
+// broke every draft list after it.
+func TestDateNeverWritesUnreadable(t *testing.T) {
+	if got := DateOf(time.Time{}); !got.IsZero() {
+		t.Errorf("DateOf(zero time) = %v, want the zero Date", got)
+	}
+	if got := DateOf(time.Time{}.In(time.FixedZone("CST", 8*3600))); !got.IsZero() {
+		t.Errorf("DateOf(zero time in CST) = %v, want the zero Date", got)
+	}
+	for _, d := range []Date{{Year: 1, Month: 1, Day: 1}, {Year: 2019, Month: 2, Day: 29}, {Year: 2019, Month: 13, Day: 1}, {Year: 12345, Month: 1, Day: 1}} {
+		if b, err := json.Marshal(d); !errors.Is(err, ErrInvalid) {
+			t.Errorf("json.Marshal(%#v) = %s, %v; want ErrInvalid", d, b, err)
+		}
+		if b, err := d.MarshalText(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("MarshalText(%#v) = %s, %v; want ErrInvalid", d, b, err)
+		}
+	}
+}
