@@ -153,6 +153,38 @@ func (a *Archive) Scheduled(ctx context.Context) ([]gazette.Issue, error) {
 	return out, nil
 }
 
+// NextDue returns the earliest release moment among the scheduled issues,
+// and false when none is scheduled. Issues due but not yet completed count
+// too, so a moment in the past means an issue is being published or waits
+// for the next PublishDue. It reads the listing of schedules and each
+// schedule, nothing else, so a publisher can call it after every
+// publication and every change of the schedule, and a server can use it to
+// keep caches from outliving the next publication. Errors: storage errors,
+// gazette.ErrCorrupt for a schedule that cannot be read (never skipped, so
+// that an unreadable schedule is never taken for "nothing due"). Safe for
+// concurrent use.
+func (a *Archive) NextDue(ctx context.Context) (time.Time, bool, error) {
+	keys, err := a.scheduledKeys(ctx)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("archive: next due: %w", err)
+	}
+	var next time.Time
+	found := false
+	for _, k := range keys {
+		s, _, err := a.schedule(ctx, k)
+		if errors.Is(err, gazette.ErrNotFound) {
+			continue // published or unscheduled since the listing
+		}
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("archive: next due: %w", err)
+		}
+		if at := s.Manifest.Issue.Published; !found || at.Before(next) {
+			next, found = at, true
+		}
+	}
+	return next, found, nil
+}
+
 func (a *Archive) scheduledKeys(ctx context.Context) ([]gazette.IssueKey, error) {
 	objs, err := a.blobs.List(ctx, "schedule/")
 	if err != nil {
