@@ -96,6 +96,9 @@ type Config struct {
 	// user command needs neither).
 	Archive Archive
 	Split   SplitFunc
+	// Render draws the page images of drafts' print PDFs (PageImage); nil
+	// serves none (ErrNoRenderer).
+	Render RenderFunc
 	// Gazette is the gazette's name for new drafts (福建省人民政府公报);
 	// the latest issue's name is used when empty.
 	Gazette string
