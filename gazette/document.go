@@ -96,25 +96,25 @@ func (d *Document) Validate() error {
 	key, _, err := ParseDocumentID(d.ID)
 	switch {
 	case err != nil:
-		p.add("id", "%v", err)
+		p.add("id", "编号有误", "%v", err)
 	case key != d.Issue:
-		p.add("id", "%q does not belong to issue %s", d.ID, d.Issue)
+		p.add("id", "编号与所在期号不符", "%q does not belong to issue %s", d.ID, d.Issue)
 	}
 	checkTitle(p, d.Title)
 	checkKind(p, d.Kind)
 	checkDocNumberField(p, d.DocNumber)
 	if len(d.Authorities) > MaxAuthorities {
-		p.add("authorities", "more than %d", MaxAuthorities)
+		p.add("authorities", fmt.Sprintf("发文机关不能超过%d个", MaxAuthorities), "more than %d", MaxAuthorities)
 	}
 	seen := map[string]bool{}
 	for i, a := range d.Authorities {
 		switch {
 		case strings.TrimSpace(a) != a || a == "":
-			p.add(fmt.Sprintf("authorities[%d]", i), "empty or padded with spaces: %q", a)
+			p.add(fmt.Sprintf("authorities[%d]", i), "为空或前后有空格", "empty or padded with spaces: %q", a)
 		case utf8.RuneCountInString(a) > maxShortFieldRune:
-			p.add(fmt.Sprintf("authorities[%d]", i), "longer than %d characters", maxShortFieldRune)
+			p.add(fmt.Sprintf("authorities[%d]", i), fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
 		case seen[a]:
-			p.add(fmt.Sprintf("authorities[%d]", i), "%q listed twice", a)
+			p.add(fmt.Sprintf("authorities[%d]", i), "“"+a+"”重复", "%q listed twice", a)
 		}
 		seen[a] = true
 	}
@@ -124,60 +124,60 @@ func (d *Document) Validate() error {
 	}{{"signed_date", d.Signed}, {"published_date", d.Published}, {"effective_date", d.Effective}, {"expiry_date", d.Expires}}
 	for _, x := range dates {
 		if !x.d.IsZero() && (x.d.Year < MinYear || x.d.Year > MaxYear) {
-			p.add(x.field, "year %d outside %d–%d", x.d.Year, MinYear, MaxYear)
+			p.add(x.field, fmt.Sprintf("年份%d不在%d—%d之间", x.d.Year, MinYear, MaxYear), "year %d outside %d–%d", x.d.Year, MinYear, MaxYear)
 		}
 	}
 	if !d.Signed.IsZero() && !d.Published.IsZero() && d.Published.Compare(d.Signed) < 0 {
-		p.add("published_date", "%s is before the signed date %s", d.Published, d.Signed)
+		p.add("published_date", fmt.Sprintf("%s早于成文日期%s", d.Published, d.Signed), "%s is before the signed date %s", d.Published, d.Signed)
 	}
 	if !d.Expires.IsZero() {
 		if start := d.Effective; !start.IsZero() && d.Expires.Compare(start) <= 0 {
-			p.add("expiry_date", "%s is not after the effective date %s", d.Expires, start)
+			p.add("expiry_date", fmt.Sprintf("%s不晚于施行日期%s", d.Expires, start), "%s is not after the effective date %s", d.Expires, start)
 		}
 	}
 	vp := p.under("validity.")
 	if !d.Validity.State.Valid() {
-		vp.add("state", "%q is not one of %v", d.Validity.State, Validities)
+		vp.add("state", "不是可选的时效状态", "%q is not one of %v", d.Validity.State, Validities)
 	}
 	switch d.Validity.State {
 	case Amended, Repealed:
 		if d.Validity.ChangedBy == "" {
-			vp.add("changed_by", "a document %s must link the document that changed it", d.Validity.State.Label())
+			vp.add("changed_by", d.Validity.State.Label()+"的文件须注明引起变更的文件", "a document %s must link the document that changed it", d.Validity.State.Label())
 		}
 	}
 	if c := d.Validity.ChangedBy; c != "" {
 		if _, _, err := ParseDocumentID(c); err != nil {
-			vp.add("changed_by", "%v", err)
+			vp.add("changed_by", "不是已发布文件的编号", "%v", err)
 		} else if c == d.ID {
-			vp.add("changed_by", "a document cannot change itself")
+			vp.add("changed_by", "文件不能变更自身", "a document cannot change itself")
 		}
 	}
 	if utf8.RuneCountInString(d.IndexNumber) > maxShortFieldRune {
-		p.add("index_number", "longer than %d characters", maxShortFieldRune)
+		p.add("index_number", fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
 	}
 	if utf8.RuneCountInString(d.Topic) > maxShortFieldRune {
-		p.add("topic", "longer than %d characters", maxShortFieldRune)
+		p.add("topic", fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
 	}
 	if utf8.RuneCountInString(d.Section) > maxShortFieldRune {
-		p.add("section", "longer than %d characters", maxShortFieldRune)
+		p.add("section", fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
 	}
 	if len(d.Body) > MaxParagraphs {
-		p.add("body", "more than %d paragraphs", MaxParagraphs)
+		p.add("body", fmt.Sprintf("超过%d段", MaxParagraphs), "more than %d paragraphs", MaxParagraphs)
 	}
 	size := 0
 	for _, para := range d.Body {
 		size += len(para)
 		if !utf8.ValidString(para) {
-			p.add("body", "not valid UTF-8")
+			p.add("body", "含有无法识别的字符", "not valid UTF-8")
 			break
 		}
 	}
 	if size > MaxBodyBytes {
-		p.add("body", "%d bytes, more than %d", size, MaxBodyBytes)
+		p.add("body", fmt.Sprintf("正文过长（%d字节，上限%d）", size, MaxBodyBytes), "%d bytes, more than %d", size, MaxBodyBytes)
 	}
 	checkPages(p, d.Pages, 0)
 	if d.Version < 1 {
-		p.add("version", "%d: versions start at 1", d.Version)
+		p.add("version", "版本号应从1开始", "%d: versions start at 1", d.Version)
 	}
 	return p.err()
 }
@@ -185,11 +185,11 @@ func (d *Document) Validate() error {
 func checkTitle(p problems, title string) {
 	switch n := utf8.RuneCountInString(title); {
 	case strings.TrimSpace(title) == "":
-		p.add("title", "missing")
+		p.add("title", "未填写", "missing")
 	case n > MaxTitleRunes:
-		p.add("title", "%d characters, more than %d", n, MaxTitleRunes)
+		p.add("title", fmt.Sprintf("%d个字，超过上限%d", n, MaxTitleRunes), "%d characters, more than %d", n, MaxTitleRunes)
 	case !utf8.ValidString(title):
-		p.add("title", "not valid UTF-8")
+		p.add("title", "含有无法识别的字符", "not valid UTF-8")
 	}
 }
 
@@ -200,8 +200,8 @@ func checkDocNumberField(p problems, s string) {
 	n, err := ParseDocNumber(s)
 	switch {
 	case err != nil:
-		p.add("doc_number", "%v", err)
+		p.add("doc_number", "不是有效的文号（应如 闽政〔2019〕14号）", "%v", err)
 	case n.String() != s:
-		p.add("doc_number", "%q is not in canonical form %q", s, n.String())
+		p.add("doc_number", "应写作 "+n.String(), "%q is not in canonical form %q", s, n.String())
 	}
 }

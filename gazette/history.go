@@ -73,21 +73,21 @@ func (ch *ValidityChange) Validate() error {
 
 func checkValidityChange(p problems, ch *ValidityChange) {
 	if !ch.State.Valid() {
-		p.add("state", "%q is not one of %v", ch.State, Validities)
+		p.add("state", "不是可选的时效状态", "%q is not one of %v", ch.State, Validities)
 	}
 	checkDay(p, "since", ch.Since, true)
 	switch {
 	case ch.ChangedBy == "" && (ch.State == Amended || ch.State == Repealed):
-		p.add("changed_by", "a document %s must link the document that changed it", ch.State.Label())
+		p.add("changed_by", ch.State.Label()+"的文件须注明引起变更的文件", "a document %s must link the document that changed it", ch.State.Label())
 	case ch.ChangedBy != "":
 		if _, _, err := ParseDocumentID(ch.ChangedBy); err != nil {
-			p.add("changed_by", "%v", err)
+			p.add("changed_by", "不是已发布文件的编号", "%v", err)
 		}
 	}
 	checkReason(p, "note", ch.Note, false)
 	checkActor(p, "by", ch.By)
 	if ch.At.IsZero() {
-		p.add("at", "missing")
+		p.add("at", "未填写", "missing")
 	}
 }
 
@@ -185,35 +185,35 @@ func NewHistory(printed *Document, sha256 string, size int64, at time.Time) Hist
 func (h *History) Validate() error {
 	p := newProblems()
 	if _, _, err := ParseDocumentID(h.ID); err != nil {
-		p.add("id", "%v", err)
+		p.add("id", "编号有误", "%v", err)
 	}
 	if !h.Printed.State.Valid() {
-		p.add("printed.state", "%q is not one of %v", h.Printed.State, Validities)
+		p.add("printed.state", "不是可选的时效状态", "%q is not one of %v", h.Printed.State, Validities)
 	}
 	checkDay(p, "expiry_date", h.Expires, false)
 	if len(h.Versions) == 0 {
-		p.add("versions", "a document has at least the version as printed")
+		p.add("versions", "缺少印刷版本", "a document has at least the version as printed")
 	}
 	for i, v := range h.Versions {
 		vp := p.under(fmt.Sprintf("versions[%d].", i))
 		if v.Number != i+1 {
-			vp.add("number", "%d, want %d", v.Number, i+1)
+			vp.add("number", "版本号不连续", "%d, want %d", v.Number, i+1)
 		}
 		if !isSHA256Hex(v.SHA256) {
-			vp.add("sha256", "want 64 lower-case hex digits, got %q", v.SHA256)
+			vp.add("sha256", "校验值有误", "want 64 lower-case hex digits, got %q", v.SHA256)
 		}
 		if v.Size <= 0 {
-			vp.add("size", "must be positive")
+			vp.add("size", "大小有误", "must be positive")
 		}
 		switch {
 		case i == 0 && v.Correction != nil:
-			vp.add("correction", "the version as printed is not a correction")
+			vp.add("correction", "印刷版本不是勘误", "the version as printed is not a correction")
 		case i > 0 && v.Correction == nil:
-			vp.add("correction", "missing: every later version is a correction")
+			vp.add("correction", "之后的每个版本都须是勘误", "missing: every later version is a correction")
 		case v.Correction != nil:
 			if err := v.Correction.Validate(); err != nil {
 				for _, fe := range err.(ValidationError) {
-					vp.add("correction."+fe.Field, "%s", fe.Problem)
+					vp.add("correction."+fe.Field, fe.Zh, "%s", fe.Problem)
 				}
 			}
 		}
@@ -221,7 +221,7 @@ func (h *History) Validate() error {
 	for i := range h.Validity {
 		checkValidityChange(p.under(fmt.Sprintf("validity[%d].", i)), &h.Validity[i])
 		if h.Validity[i].ChangedBy == h.ID && h.ID != "" {
-			p.add(fmt.Sprintf("validity[%d].changed_by", i), "a document cannot change itself")
+			p.add(fmt.Sprintf("validity[%d].changed_by", i), "文件不能变更自身", "a document cannot change itself")
 		}
 	}
 	return p.err()
@@ -230,22 +230,22 @@ func (h *History) Validate() error {
 func checkReason(p problems, field, s string, required bool) {
 	switch n := utf8.RuneCountInString(s); {
 	case required && strings.TrimSpace(s) == "":
-		p.add(field, "missing")
+		p.add(field, "未填写", "missing")
 	case !utf8.ValidString(s):
-		p.add(field, "not valid UTF-8")
+		p.add(field, "含有无法识别的字符", "not valid UTF-8")
 	case n > MaxReasonRunes:
-		p.add(field, "%d characters, more than %d", n, MaxReasonRunes)
+		p.add(field, fmt.Sprintf("%d个字，超过上限%d", n, MaxReasonRunes), "%d characters, more than %d", n, MaxReasonRunes)
 	}
 }
 
 func checkActor(p problems, field, s string) {
 	switch {
 	case strings.TrimSpace(s) == "":
-		p.add(field, "missing: say who made the change")
+		p.add(field, "未填写变更人", "missing: say who made the change")
 	case strings.TrimSpace(s) != s, !utf8.ValidString(s):
-		p.add(field, "padded with spaces or not valid UTF-8: %q", s)
+		p.add(field, "前后有空格或含有无法识别的字符", "padded with spaces or not valid UTF-8: %q", s)
 	case utf8.RuneCountInString(s) > MaxActorRunes:
-		p.add(field, "longer than %d characters", MaxActorRunes)
+		p.add(field, fmt.Sprintf("超过%d个字", MaxActorRunes), "longer than %d characters", MaxActorRunes)
 	}
 }
 
@@ -253,9 +253,9 @@ func checkDay(p problems, field string, d Date, required bool) {
 	switch {
 	case d.IsZero():
 		if required {
-			p.add(field, "missing")
+			p.add(field, "未填写", "missing")
 		}
 	case d.Year < MinYear || d.Year > MaxYear:
-		p.add(field, "year %d outside %d–%d", d.Year, MinYear, MaxYear)
+		p.add(field, fmt.Sprintf("年份%d不在%d—%d之间", d.Year, MinYear, MaxYear), "year %d outside %d–%d", d.Year, MinYear, MaxYear)
 	}
 }

@@ -131,45 +131,45 @@ func (is *Issue) Key() IssueKey { return is.IssueKey }
 func (is *Issue) Validate() error {
 	p := newProblems()
 	if is.Gazette == "" {
-		p.add("gazette", "missing")
+		p.add("gazette", "未填写", "missing")
 	} else if utf8.RuneCountInString(is.Gazette) > 100 {
-		p.add("gazette", "longer than 100 characters")
+		p.add("gazette", "超过100个字", "longer than 100 characters")
 	}
 	if is.Year < MinYear || is.Year > MaxYear {
-		p.add("year", "%d is outside %d–%d", is.Year, MinYear, MaxYear)
+		p.add("year", fmt.Sprintf("%d不在%d—%d之间", is.Year, MinYear, MaxYear), "%d is outside %d–%d", is.Year, MinYear, MaxYear)
 	}
 	if is.Number < 1 || is.Number > MaxNumber {
-		p.add("number", "%d is outside 1–%d", is.Number, MaxNumber)
+		p.add("number", fmt.Sprintf("%d不在1—%d之间", is.Number, MaxNumber), "%d is outside 1–%d", is.Number, MaxNumber)
 	}
 	if is.TotalNumber < 0 || (is.TotalNumber > 0 && !is.Supplement && is.TotalNumber < is.Number) {
-		p.add("total_number", "%d is smaller than the number in the year (%d)", is.TotalNumber, is.Number)
+		p.add("total_number", fmt.Sprintf("%d小于本年期号%d", is.TotalNumber, is.Number), "%d is smaller than the number in the year (%d)", is.TotalNumber, is.Number)
 	}
 	if is.Published.IsZero() {
-		p.add("published", "missing")
+		p.add("published", "未填写", "missing")
 	} else if y := is.Published.Year(); y < is.Year-1 || y > is.Year+1 {
-		p.add("published", "%s is not in or next to the issue's year %d", is.Published.Format(time.DateOnly), is.Year)
+		p.add("published", fmt.Sprintf("%s与本期年份%d不符", is.Published.Format(time.DateOnly), is.Year), "%s is not in or next to the issue's year %d", is.Published.Format(time.DateOnly), is.Year)
 	}
 	if !isSHA256Hex(is.PDF.SHA256) {
-		p.add("pdf.sha256", "want 64 lower-case hex digits, got %q", is.PDF.SHA256)
+		p.add("pdf.sha256", "尚未上传印刷版 PDF", "want 64 lower-case hex digits, got %q", is.PDF.SHA256)
 	}
 	if is.PDF.Size <= 0 {
-		p.add("pdf.size", "must be positive")
+		p.add("pdf.size", "尚未上传印刷版 PDF", "must be positive")
 	}
 	if is.PDF.Pages < 1 {
-		p.add("pdf.pages", "must be at least 1")
+		p.add("pdf.pages", "印刷版 PDF 没有页面", "must be at least 1")
 	}
 	if len(is.Contents) == 0 {
-		p.add("contents", "an issue holds at least one document")
+		p.add("contents", "一期至少要有一篇文件", "an issue holds at least one document")
 	}
 	seen := map[string]bool{}
 	prevFirst := 0
 	for i, e := range is.Contents {
 		ep := p.under(fmt.Sprintf("contents[%d].", i))
 		if want := DocumentID(is.IssueKey, i+1); e.ID != want {
-			ep.add("id", "%q, want %q (issue key and position in print order)", e.ID, want)
+			ep.add("id", "编号与期号和顺序不符", "%q, want %q (issue key and position in print order)", e.ID, want)
 		}
 		if seen[e.ID] {
-			ep.add("id", "%q appears twice", e.ID)
+			ep.add("id", "编号重复", "%q appears twice", e.ID)
 		}
 		seen[e.ID] = true
 		checkTitle(ep, e.Title)
@@ -177,7 +177,7 @@ func (is *Issue) Validate() error {
 		checkDocNumberField(ep, e.DocNumber)
 		checkPages(ep, e.Pages, is.PDF.Pages)
 		if e.Pages.First < prevFirst {
-			ep.add("pages", "starts on page %d, before the previous document (page %d): contents must be in print order", e.Pages.First, prevFirst)
+			ep.add("pages", fmt.Sprintf("起页%d早于上一篇（第%d页），请按印刷顺序排列", e.Pages.First, prevFirst), "starts on page %d, before the previous document (page %d): contents must be in print order", e.Pages.First, prevFirst)
 		}
 		prevFirst = e.Pages.First
 	}
@@ -199,10 +199,10 @@ func isSHA256Hex(s string) bool {
 func checkPages(p problems, r PageRange, pdfPages int) {
 	switch {
 	case r.First < 1:
-		p.add("pages", "first page %d: pages start at 1", r.First)
+		p.add("pages", "起页应不小于1", "first page %d: pages start at 1", r.First)
 	case r.Last < r.First:
-		p.add("pages", "last page %d before first page %d", r.Last, r.First)
+		p.add("pages", fmt.Sprintf("止页%d小于起页%d", r.Last, r.First), "last page %d before first page %d", r.Last, r.First)
 	case pdfPages > 0 && r.Last > pdfPages:
-		p.add("pages", "last page %d beyond the PDF's %d pages", r.Last, pdfPages)
+		p.add("pages", fmt.Sprintf("止页%d超出 PDF 的%d页", r.Last, pdfPages), "last page %d beyond the PDF's %d pages", r.Last, pdfPages)
 	}
 }

@@ -86,6 +86,6 @@ func ParseValidity(s string) (Validity, error) {
 
 func checkKind(p problems, k Kind) {
 	if !k.Valid() {
-		p.add("kind", "%q is not one of %v", k, Kinds)
+		p.add("kind", "不是可选的种类", "%q is not one of %v", k, Kinds)
 	}
 }

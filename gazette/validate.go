@@ -10,6 +10,9 @@ import (
 type FieldError struct {
 	Field   string
 	Problem string
+	// Zh is the problem in Chinese, for the editors who fix it; "" where
+	// the rule was written without one.
+	Zh string
 }
 
 // Error implements error.
@@ -39,8 +42,10 @@ type problems struct {
 
 func newProblems() problems { return problems{list: new(ValidationError)} }
 
-func (p problems) add(field, format string, args ...any) {
-	*p.list = append(*p.list, FieldError{Field: p.prefix + field, Problem: fmt.Sprintf(format, args...)})
+// add records a broken rule: zh for editors, format and args for the API
+// and logs.
+func (p problems) add(field, zh, format string, args ...any) {
+	*p.list = append(*p.list, FieldError{Field: p.prefix + field, Problem: fmt.Sprintf(format, args...), Zh: zh})
 }
 
 func (p problems) under(prefix string) problems {
