@@ -165,6 +165,16 @@ func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadS
 
 // indexIssue puts the documents of a committed issue into the index.
 func (a *Archive) indexIssue(ctx context.Context, m *Manifest, docs []gazette.Document) error {
+	// The documents a printed status names as its cause list this one
+	// (links.go); written before the index entries, so that Reconcile,
+	// which reindexes what is missing, also restores them after a crash.
+	for _, d := range docs {
+		if c := d.Validity.ChangedBy; c != "" && c != d.ID {
+			if err := a.link(ctx, c, d.ID); err != nil {
+				return fmt.Errorf("archive: issue %s is published but not yet linked: %w", m.Issue.Key(), err)
+			}
+		}
+	}
 	if a.index == nil {
 		return nil
 	}

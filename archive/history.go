@@ -139,6 +139,10 @@ func (a *Archive) searchDoc(ctx context.Context, m *Manifest, seq int) (gazette.
 	if err != nil {
 		return gazette.SearchDoc{}, err
 	}
+	// A document is never indexed before its reverse links exist (links.go).
+	if err := a.linkAll(ctx, &l.history); err != nil {
+		return gazette.SearchDoc{}, err
+	}
 	today := a.today()
 	l.doc.Validity = l.history.Recorded(today)
 	return gazette.SearchDoc{Document: l.doc, Fingerprint: fingerprint(&l.history, today)}, nil
@@ -348,7 +352,8 @@ func checkCorrected(d *gazette.Document, id string, m *Manifest) error {
 // SetValidity records a change of a published document's validity
 // (amended, repealed, expired...), appended to its history; Document and
 // search filters use it from ch.Since on. ch.ChangedBy must name another
-// published document. A zero ch.At is set to now.
+// published document, which then lists this one (Affected). A zero ch.At
+// is set to now.
 //
 // It returns the document with its status today. An index failure is
 // returned with the document. Errors: gazette.ErrInvalid (naming the
@@ -361,6 +366,13 @@ func (a *Archive) SetValidity(ctx context.Context, id string, ch gazette.Validit
 	}
 	if err := a.checkChange(ctx, id, &ch); err != nil {
 		return nil, fmt.Errorf("archive: set validity of %s: %w", id, err)
+	}
+	// The reverse link first: the cause lists this document as soon as
+	// the history says so (a link the history never confirms is ignored).
+	if ch.ChangedBy != "" {
+		if err := a.link(ctx, ch.ChangedBy, id); err != nil {
+			return nil, fmt.Errorf("archive: set validity of %s: %w", id, err)
+		}
 	}
 	d, err := a.update(ctx, id, func(l *loaded) error {
 		l.history.Validity = append(l.history.Validity, ch)

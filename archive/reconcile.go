@@ -15,10 +15,15 @@ type Drift struct {
 	Missing   []string // in storage, not in the index
 	Stale     []string // in the index with another record's fingerprint
 	Orphaned  []string // in the index, not in storage
+	// Unlinked are reverse links (see links.go) missing for recorded
+	// validity changes, as "cause>document".
+	Unlinked []string
 }
 
-// Clean reports whether the index matches storage.
-func (d Drift) Clean() bool { return len(d.Missing)+len(d.Stale)+len(d.Orphaned) == 0 }
+// Clean reports whether the index and the reverse links match storage.
+func (d Drift) Clean() bool {
+	return len(d.Missing)+len(d.Stale)+len(d.Orphaned)+len(d.Unlinked) == 0
+}
 
 // Progress receives how many of total documents have been handled; it may
 // be nil.
@@ -30,13 +35,17 @@ const reindexBatch = 500
 
 // Reconcile compares storage with the index and, when repair is set, fixes
 // every difference: missing and stale documents are indexed from their
-// stored records, orphans are deleted. It is safe to run at any time,
+// stored records, orphans are deleted, missing reverse links are written. It is safe to run at any time,
 // also concurrently with publishing, and from several replicas.
 func (a *Archive) Reconcile(ctx context.Context, repair bool, progress Progress) (Drift, error) {
 	if a.index == nil {
 		return Drift{}, fmt.Errorf("archive: reconcile: no index configured: %w", gazette.ErrInvalid)
 	}
-	want, err := a.storedFingerprints(ctx)
+	want, histories, err := a.storedFingerprints(ctx)
+	if err != nil {
+		return Drift{}, fmt.Errorf("archive: reconcile: %w", err)
+	}
+	unlinked, err := a.relink(ctx, histories, false)
 	if err != nil {
 		return Drift{}, fmt.Errorf("archive: reconcile: %w", err)
 	}
@@ -44,7 +53,7 @@ func (a *Archive) Reconcile(ctx context.Context, repair bool, progress Progress)
 	if err != nil {
 		return Drift{}, fmt.Errorf("archive: reconcile: read index: %w", err)
 	}
-	d := Drift{Documents: len(want)}
+	d := Drift{Documents: len(want), Unlinked: unlinked}
 	for id, fp := range want {
 		switch got, ok := have[id]; {
 		case !ok:
@@ -64,6 +73,11 @@ func (a *Archive) Reconcile(ctx context.Context, repair bool, progress Progress)
 	if !repair || d.Clean() {
 		return d, nil
 	}
+	if len(d.Unlinked) > 0 {
+		if _, err := a.relink(ctx, histories, true); err != nil {
+			return d, fmt.Errorf("archive: reconcile: %w", err)
+		}
+	}
 	if err := a.reindex(ctx, append(slices.Clone(d.Missing), d.Stale...), progress); err != nil {
 		return d, err
 	}
@@ -82,7 +96,7 @@ func (a *Archive) Reconcile(ctx context.Context, repair bool, progress Progress)
 			return d, fmt.Errorf("archive: reconcile: delete orphans: %w", err)
 		}
 	}
-	a.log.InfoContext(ctx, "index reconciled", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned))
+	a.log.InfoContext(ctx, "index reconciled", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned), "unlinked", len(d.Unlinked))
 	return d, nil
 }
 
@@ -92,7 +106,7 @@ func (a *Archive) Reindex(ctx context.Context, progress Progress) (Drift, error)
 	if a.index == nil {
 		return Drift{}, fmt.Errorf("archive: reindex: no index configured: %w", gazette.ErrInvalid)
 	}
-	want, err := a.storedFingerprints(ctx)
+	want, _, err := a.storedFingerprints(ctx)
 	if err != nil {
 		return Drift{}, fmt.Errorf("archive: reindex: %w", err)
 	}
@@ -160,17 +174,17 @@ func (a *Archive) reindex(ctx context.Context, ids []string, progress Progress) 
 // storedFingerprints maps every published document's ID to the
 // fingerprint its current state has in storage: the SHA-256 of its record
 // from the manifests, or, for a document corrected or changed since, the
-// one its history gives (see fingerprint).
-func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, error) {
+// one its history gives (see fingerprint); and the histories it read.
+func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, []gazette.History, error) {
 	keys, err := a.issueKeys(ctx, "issues/")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string]string{}
 	for _, k := range keys {
 		m, err := a.Manifest(ctx, k)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, ref := range m.Documents {
 			out[ref.ID] = ref.SHA256
@@ -178,7 +192,7 @@ func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, er
 	}
 	histories, err := a.Histories(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	today := a.today()
 	for _, h := range histories {
@@ -186,7 +200,7 @@ func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, er
 			out[h.ID] = fingerprint(&h, today)
 		}
 	}
-	return out, nil
+	return out, histories, nil
 }
 
 // Search runs q on the configured index; see the package function Search.
