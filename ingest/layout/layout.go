@@ -421,6 +421,7 @@ func (b *builder) flush() {
 		if b.joined {
 			b.cur.Text, b.joined = string(b.text), false
 		}
+		b.cur.Text = ArticleSpace(b.cur.Text)
 		b.out = append(b.out, *b.cur)
 		b.cur = nil
 	}
