@@ -19,8 +19,10 @@ import (
 
 // State is where a draft is in its workflow:
 // drafting → submitted → approved → scheduled → published.
-// Rejecting sends a submitted or approved draft back to drafting; editing
-// an approved draft withdraws the approval (back to submitted).
+// Only a draft being drafted can be edited: a submitted or approved draft
+// is locked, and goes back to drafting when a chief editor rejects it or
+// when it is withdrawn (Withdraw), both audited, so what was approved is
+// what gets published.
 type State string
 
 // The draft states.
@@ -64,6 +66,10 @@ type Draft struct {
 	// ETag is the stored version this value was read as; pass the draft
 	// back unchanged to Save so a concurrent save is detected.
 	ETag string `json:"-"`
+	// Damage, set only in what Drafts lists, says why the stored record
+	// could not be read; such a draft has only its ID and ETag and is
+	// repaired with RepairDraft or deleted with DeleteDraft.
+	Damage string `json:"-"`
 }
 
 // MaxDocuments bounds the documents of one draft.
@@ -134,12 +140,48 @@ func (d *Draft) Publishable() (gazette.Issue, []gazette.Document, error) {
 	}
 	var ve gazette.ValidationError
 	if err := issue.Validate(); errors.As(err, &ve) {
-		problems = append(ve, problems...)
+		// The contents are derived from the documents: name a problem once,
+		// by the document an editor fixes.
+		seen := map[string]bool{}
+		for _, fe := range problems {
+			seen[fe.Field+"\x00"+fe.Problem] = true
+		}
+		var own gazette.ValidationError
+		for _, fe := range ve {
+			if rest, ok := strings.CutPrefix(fe.Field, "contents["); ok {
+				fe.Field = "documents[" + rest
+			}
+			if !seen[fe.Field+"\x00"+fe.Problem] {
+				seen[fe.Field+"\x00"+fe.Problem] = true
+				own = append(own, fe)
+			}
+		}
+		problems = append(own, problems...)
 	}
 	if len(problems) > 0 {
 		return gazette.Issue{}, nil, problems
 	}
 	return issue, c.Documents, nil
+}
+
+// Problems lists what keeps the draft from being submitted: every broken
+// rule of its issue and documents, with field paths as in Publishable. A
+// release moment not yet chosen is not one of them: the chief editor
+// chooses it when scheduling (ScheduleAt).
+func (d *Draft) Problems() gazette.ValidationError {
+	_, _, err := d.Publishable()
+	var ve gazette.ValidationError
+	if !errors.As(err, &ve) {
+		return nil
+	}
+	var out gazette.ValidationError
+	for _, fe := range ve {
+		if fe.Field == "published" && d.Issue.Published.IsZero() {
+			continue
+		}
+		out = append(out, fe)
+	}
+	return out
 }
 
 func draftKey(id string) string { return draftsPrefix + id + "/draft.json" }
@@ -200,6 +242,49 @@ func (s *Service) suggestNext(ctx context.Context) (gazette.IssueKey, int, error
 		total++
 	}
 	return gazette.IssueKey{Year: year, Number: number + 1}, total, nil
+}
+
+// Warnings lists what an editor should look at in d although it does not
+// stop submission: an issue number already published or scheduled, a total
+// number (总期号) that does not follow the last one known, a release moment
+// that has passed. Each names its field as Problems does, in Chinese (Zh).
+// Only drafts not yet scheduled get warnings. A failure to ask the archive
+// is a warning too, never an error that hides the draft.
+func (s *Service) Warnings(ctx context.Context, d *Draft) []gazette.FieldError {
+	if d.State == StateScheduled || d.State == StatePublished || d.Damage != "" || s.cfg.Archive == nil {
+		return nil
+	}
+	var out []gazette.FieldError
+	warn := func(field, zh, en string) {
+		out = append(out, gazette.FieldError{Field: field, Zh: zh, Problem: en})
+	}
+	key := d.Issue.IssueKey
+	if key.Year > 0 && key.Number > 0 {
+		if _, err := s.cfg.Archive.Issue(ctx, key); err == nil {
+			warn("number", key.Label()+"已经发布，请核对期号", key.Label()+" is already published")
+		} else if !errors.Is(err, gazette.ErrNotFound) {
+			warn("number", "暂时无法核对期号是否已被占用", "cannot check the number: "+err.Error())
+		}
+	}
+	scheduled, err := s.cfg.Archive.Scheduled(ctx)
+	if err != nil {
+		warn("number", "暂时无法核对已排期的期号", "cannot list scheduled issues: "+err.Error())
+	}
+	for _, is := range scheduled {
+		if is.IssueKey == key {
+			warn("number", key.Label()+"已有排期，请核对期号", key.Label()+" is already scheduled")
+		}
+	}
+	if d.Issue.TotalNumber > 0 && !key.Supplement {
+		if _, want, err := s.suggestNext(ctx); err == nil && want > 0 && d.Issue.TotalNumber != want {
+			warn("total_number", fmt.Sprintf("总期号%d与上一期（总第%d期）不衔接，应为%d", d.Issue.TotalNumber, want-1, want),
+				fmt.Sprintf("total number %d does not follow the last one (%d)", d.Issue.TotalNumber, want-1))
+		}
+	}
+	if p := d.Issue.Published; !p.IsZero() && !p.After(s.now()) {
+		warn("published", "发布时间已过，排期时请重新选择或确认立即发布", "the release moment has passed")
+	}
+	return out
 }
 
 // CreateDraft starts a draft for the next issue (see SuggestNext) with the
@@ -292,7 +377,9 @@ func (s *Service) notePublished(ctx context.Context, d *Draft) (*Draft, error) {
 	return &next, s.record(ctx, Actor{User: "(scheduler)"}, "draft.published", "draft/"+d.ID, OutcomeOK, d.Issue.Key().Label())
 }
 
-// Drafts lists every draft, newest first. Editors and above.
+// Drafts lists every draft, newest first. A record that cannot be read
+// never fails the list: it is listed with Damage saying why (see
+// Damaged, RepairDraft). Editors and above.
 func (s *Service) Drafts(ctx context.Context, a Actor) ([]*Draft, error) {
 	if err := s.authorize(ctx, a, RoleEditor, "draft.list", ""); err != nil {
 		return nil, err
@@ -312,10 +399,14 @@ func (s *Service) Drafts(ctx context.Context, a Actor) ([]*Draft, error) {
 			continue // deleted meanwhile
 		}
 		if err != nil {
-			return nil, err
+			s.log.WarnContext(ctx, "draft listed as damaged", "draft", rest, "err", err)
+			out = append(out, &Draft{ID: rest, ETag: info.ETag, Created: info.Modified, Updated: info.Modified, Damage: err.Error()})
+			continue
 		}
-		if d, err = s.notePublished(ctx, d); err != nil {
-			return nil, err
+		if pd, err := s.notePublished(ctx, d); err != nil {
+			s.log.WarnContext(ctx, "draft: cannot tell whether it is published", "draft", rest, "err", err)
+		} else {
+			d = pd
 		}
 		out = append(out, d)
 	}
@@ -360,28 +451,22 @@ func stateErr(d *Draft, action string, allowed ...State) error {
 	return fmt.Errorf("editorial: cannot %s draft %s: it is %s (want %v): %w", action, d.ID, d.State, allowed, ErrState)
 }
 
-// edited records a content change: the actor joins the contributors and an
-// approval is withdrawn. It returns the audit detail.
-func edited(d *Draft, a Actor) string {
+// edited records a content change: the actor joins the contributors, who
+// may not approve the draft.
+func edited(d *Draft, a Actor) {
 	if !slices.Contains(d.Contributors, a.User) {
 		d.Contributors = append(d.Contributors, a.User)
 	}
-	if d.State == StateApproved {
-		d.State = StateSubmitted
-		d.Note = "approval by " + d.ApprovedBy + " withdrawn: edited by " + a.User
-		d.ApprovedBy = ""
-		return "approval withdrawn"
-	}
-	return ""
 }
 
 // Save stores the editable content of d (the issue's gazette, key, total
 // number and release time, and the documents) over the stored draft, on
 // condition that the stored draft is still the version d.ETag names: if
 // another editor saved first it fails with gazette.ErrConflict and the
-// caller reloads. Editing an approved draft withdraws its approval; a
-// scheduled or published draft cannot be edited (ErrState). Editors and
-// above. It returns the saved draft with its new ETag.
+// caller reloads. Only a draft being drafted can be edited (ErrState
+// otherwise: Withdraw a submitted one first). An incomplete draft is
+// saved; Problems says what must be fixed before it is submitted. Editors
+// and above. It returns the saved draft with its new ETag.
 func (s *Service) Save(ctx context.Context, a Actor, d *Draft) (*Draft, error) {
 	const action = "draft.save"
 	if err := s.authorize(ctx, a, RoleEditor, action, "draft/"+d.ID); err != nil {
@@ -391,14 +476,15 @@ func (s *Service) Save(ctx context.Context, a Actor, d *Draft) (*Draft, error) {
 		return nil, invalidf("a draft holds at most %d documents", MaxDocuments)
 	}
 	return s.transition(ctx, a, d.ID, d.ETag, action, func(cur *Draft) (string, error) {
-		if err := stateErr(cur, "edit", StateDrafting, StateSubmitted, StateApproved); err != nil {
+		if err := stateErr(cur, "edit", StateDrafting); err != nil {
 			return "", err
 		}
 		pdf := cur.Issue.PDF // set by UploadPDF only
 		cur.Issue = gazette.Issue{Gazette: d.Issue.Gazette, IssueKey: d.Issue.IssueKey, TotalNumber: d.Issue.TotalNumber, Published: d.Issue.Published, PDF: pdf}
 		cur.Documents = slices.Clone(d.Documents)
 		cur.renumber()
-		return edited(cur, a), nil
+		edited(cur, a)
+		return "", nil
 	})
 }
 
@@ -423,7 +509,7 @@ func (s *Service) UploadPDF(ctx context.Context, a Actor, id, ifMatch string, pd
 	if cur.ETag != ifMatch {
 		return nil, fmt.Errorf("editorial: draft %s was changed by %s: reload it: %w", id, cur.UpdatedBy, gazette.ErrConflict)
 	}
-	if err := stateErr(cur, "upload to", StateDrafting, StateSubmitted, StateApproved); err != nil {
+	if err := stateErr(cur, "upload to", StateDrafting); err != nil {
 		return nil, s.deny(ctx, a, action, "draft/"+id, err)
 	}
 	f, sum, size, err := s.spool(pdf)
@@ -440,15 +526,12 @@ func (s *Service) UploadPDF(ctx context.Context, a Actor, id, ifMatch string, pd
 		return nil, fmt.Errorf("editorial: split PDF of draft %s: %w", id, err)
 	}
 	return s.transition(ctx, a, id, ifMatch, action, func(d *Draft) (string, error) {
-		if err := stateErr(d, "upload to", StateDrafting, StateSubmitted, StateApproved); err != nil {
+		if err := stateErr(d, "upload to", StateDrafting); err != nil {
 			return "", err
 		}
 		fromResult(d, res, gazette.PrintPDF{SHA256: sum, Size: size})
-		detail := fmt.Sprintf("PDF %s, %d bytes, %d documents", sum, size, len(d.Documents))
-		if w := edited(d, a); w != "" {
-			detail += "; " + w
-		}
-		return detail, nil
+		edited(d, a)
+		return fmt.Sprintf("PDF %s, %d bytes, %d documents", sum, size, len(d.Documents)), nil
 	})
 }
 
@@ -486,14 +569,19 @@ func (s *Service) spool(r io.Reader) (*os.File, string, int64, error) {
 func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF) {
 	m := r.Issue
 	d.Review = slices.Clone(r.Review)
+	// The cover's numbers replace what the form held, and the editor is
+	// told so: a number chosen by hand never changes in silence.
 	if m.Year > 0 && m.Number > 0 {
 		key := gazette.IssueKey{Year: m.Year, Number: m.Number, Supplement: m.Supplement}
 		if key != d.Issue.IssueKey {
-			d.Review = append(d.Review, fmt.Sprintf("the cover says %s, the suggestion was %s", key.Label(), d.Issue.Key().Label()))
+			d.Review = append(d.Review, fmt.Sprintf("期号按 PDF 封面改为%s（原为%s）", key.Label(), d.Issue.Key().Label()))
 		}
 		d.Issue.IssueKey = key
 	}
 	if m.TotalNumber > 0 {
+		if d.Issue.TotalNumber > 0 && m.TotalNumber != d.Issue.TotalNumber {
+			d.Review = append(d.Review, fmt.Sprintf("总期号按 PDF 封面改为%d（原为%d）", m.TotalNumber, d.Issue.TotalNumber))
+		}
 		d.Issue.TotalNumber = m.TotalNumber
 	}
 	if m.Gazette != "" && d.Issue.Gazette == "" {
@@ -568,8 +656,8 @@ func (s *Service) Submit(ctx context.Context, a Actor, id, ifMatch string) (*Dra
 		if err := stateErr(d, "submit", StateDrafting); err != nil {
 			return "", err
 		}
-		if _, _, err := d.Publishable(); err != nil {
-			return "", fmt.Errorf("editorial: draft %s is not complete: %w", id, err)
+		if p := d.Problems(); len(p) > 0 {
+			return "", fmt.Errorf("editorial: draft %s is not complete: %w", id, p)
 		}
 		d.State, d.Note = StateSubmitted, ""
 		return d.Issue.Key().Label(), nil
@@ -586,13 +674,13 @@ func (s *Service) Approve(ctx context.Context, a Actor, id, ifMatch string) (*Dr
 	}
 	return s.transition(ctx, a, id, ifMatch, action, func(d *Draft) (string, error) {
 		if slices.Contains(d.Contributors, a.User) {
-			return "", fmt.Errorf("editorial: %s wrote or edited draft %s and cannot approve it: %w", a.User, id, ErrForbidden)
+			return "", fmt.Errorf("editorial: %s wrote or edited draft %s and cannot approve it: %w", a.User, id, ErrOwnDraft)
 		}
 		if err := stateErr(d, "approve", StateSubmitted); err != nil {
 			return "", err
 		}
-		if _, _, err := d.Publishable(); err != nil {
-			return "", fmt.Errorf("editorial: draft %s is not complete: %w", id, err)
+		if p := d.Problems(); len(p) > 0 {
+			return "", fmt.Errorf("editorial: draft %s is not complete: %w", id, p)
 		}
 		d.State, d.ApprovedBy, d.Note = StateApproved, a.User, ""
 		return d.Issue.Key().Label(), nil
@@ -615,13 +703,26 @@ func (s *Service) Reject(ctx context.Context, a Actor, id, ifMatch, reason strin
 	})
 }
 
-// Schedule hands an approved draft to the archive, to be published whole at
-// its release time (Issue.Published, which was part of what was approved).
-// The draft is marked scheduled first, so no edit can slip in between; if
-// the archive then fails, the draft stays scheduled and calling Schedule
-// again (with the new ETag) retries the hand-over. Editors and above: the
-// approval is the control, scheduling only carries it out.
+// Schedule hands an approved draft to the archive at the release moment
+// the draft already carries; ScheduleAt with a zero moment.
 func (s *Service) Schedule(ctx context.Context, a Actor, id, ifMatch string) (*Draft, error) {
+	return s.ScheduleAt(ctx, a, id, ifMatch, time.Time{}, false)
+}
+
+// ScheduleAt hands an approved draft to the archive, to be published whole
+// at a moment: at when it is set, else the draft's own release time
+// (Issue.Published). A moment that is not in the future is refused
+// (gazette.ErrInvalid, ErrPast) unless now is true: the editor confirmed
+// 立即发布, and the issue is published at once with the real time as its
+// release time, so feeds and the record sort it where it belongs.
+//
+// Carrying out the moment the draft was approved with is an editor's task
+// (the approval is the control); choosing another one, or publishing at
+// once, is a chief editor's. The draft is marked scheduled first, so no
+// edit can slip in between; if the archive then fails, the draft stays
+// scheduled and calling ScheduleAt again (with the new ETag) retries the
+// hand-over.
+func (s *Service) ScheduleAt(ctx context.Context, a Actor, id, ifMatch string, at time.Time, now bool) (*Draft, error) {
 	const action = "draft.schedule"
 	if err := s.authorize(ctx, a, RoleEditor, action, "draft/"+id); err != nil {
 		return nil, err
@@ -635,12 +736,35 @@ func (s *Service) Schedule(ctx context.Context, a Actor, id, ifMatch string) (*D
 		if err := stateErr(d, "schedule", StateApproved, StateScheduled); err != nil {
 			return "", err
 		}
+		moment := d.Issue.Published
+		switch {
+		case d.State == StateScheduled:
+			// A retry of the hand-over keeps the moment already set.
+		case now:
+			moment = s.now().UTC().Truncate(time.Second)
+		case !at.IsZero():
+			moment = at.UTC()
+		}
+		if d.State != StateScheduled && !moment.Equal(d.Issue.Published) && !a.Role.Includes(RoleChief) {
+			return "", fmt.Errorf("editorial: choosing the release moment of draft %s is a chief editor's: %w", id, ErrForbidden)
+		}
+		switch {
+		case moment.IsZero():
+			return "", fmt.Errorf("editorial: schedule draft %s: %w", id, ErrNoMoment)
+		case d.State != StateScheduled && !now && !moment.After(s.now()):
+			return "", fmt.Errorf("editorial: schedule draft %s: the release moment %s has passed: %w", id, moment.Format(time.RFC3339), ErrPast)
+		}
+		d.Issue.Published = moment
 		var err error
 		if issue, docs, err = d.Publishable(); err != nil {
 			return "", fmt.Errorf("editorial: draft %s: %w", id, err)
 		}
 		d.State, d.ScheduledBy = StateScheduled, a.User
-		return d.Issue.Key().Label() + " at " + d.Issue.Published.Format(time.RFC3339), nil
+		detail := d.Issue.Key().Label() + " at " + d.Issue.Published.Format(time.RFC3339)
+		if now {
+			detail += " (published at once)"
+		}
+		return detail, nil
 	})
 	if err != nil {
 		return nil, err
@@ -654,6 +778,31 @@ func (s *Service) Schedule(ctx context.Context, a Actor, id, ifMatch string) (*D
 		return d, fmt.Errorf("editorial: schedule %s: the draft is marked scheduled but the archive refused it; retry Schedule: %w", id, err)
 	}
 	return d, nil
+}
+
+// Withdraw takes a submitted or approved draft back to drafting so that it
+// can be edited again; an approval it had is void. Its author or another
+// contributor, or a chief editor and above. Errors: ErrForbidden, ErrState,
+// gazette.ErrConflict.
+func (s *Service) Withdraw(ctx context.Context, a Actor, id, ifMatch string) (*Draft, error) {
+	const action = "draft.withdraw"
+	if err := s.authorize(ctx, a, RoleEditor, action, "draft/"+id); err != nil {
+		return nil, err
+	}
+	return s.transition(ctx, a, id, ifMatch, action, func(d *Draft) (string, error) {
+		if !slices.Contains(d.Contributors, a.User) && !a.Role.Includes(RoleChief) {
+			return "", fmt.Errorf("editorial: draft %s is not %s's to withdraw: %w", id, a.User, ErrForbidden)
+		}
+		if err := stateErr(d, "withdraw", StateSubmitted, StateApproved); err != nil {
+			return "", err
+		}
+		detail := "withdrawn from " + string(d.State)
+		if d.ApprovedBy != "" {
+			detail += "; approval by " + d.ApprovedBy + " void"
+		}
+		d.State, d.ApprovedBy, d.Note = StateDrafting, "", "withdrawn for editing by "+a.User
+		return detail, nil
+	})
 }
 
 // Reschedule moves the release moment of a scheduled draft's issue to at,
@@ -751,6 +900,9 @@ func (s *Service) DeleteDraft(ctx context.Context, a Actor, id, ifMatch string) 
 		return err
 	}
 	d, err := s.loadDraft(ctx, id)
+	if errors.Is(err, gazette.ErrCorrupt) {
+		return s.deleteDamaged(ctx, a, id, ifMatch, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -763,6 +915,33 @@ func (s *Service) DeleteDraft(ctx context.Context, a Actor, id, ifMatch string) 
 	if ifMatch == "" {
 		return fmt.Errorf("editorial: delete draft %s: no ETag given: %w", id, gazette.ErrConflict)
 	}
+	if err := s.deleteAll(ctx, id, ifMatch); err != nil {
+		return err
+	}
+	return s.record(ctx, a, action, object, OutcomeOK, d.Issue.Key().Label())
+}
+
+// deleteDamaged deletes a draft whose record cannot be read: only a chief
+// editor and above, since nobody can tell whose it is or what state it is
+// in.
+func (s *Service) deleteDamaged(ctx context.Context, a Actor, id, ifMatch string, damage error) error {
+	const action = "draft.delete"
+	object := "draft/" + id
+	if !a.Role.Includes(RoleChief) {
+		return s.deny(ctx, a, action, object, fmt.Errorf("editorial: draft %s is damaged; a chief editor deletes it: %w", id, ErrForbidden))
+	}
+	if ifMatch == "" {
+		return fmt.Errorf("editorial: delete draft %s: no ETag given: %w", id, gazette.ErrConflict)
+	}
+	if err := s.deleteAll(ctx, id, ifMatch); err != nil {
+		return err
+	}
+	return s.record(ctx, a, action, object, OutcomeOK, "damaged: "+damage.Error())
+}
+
+// deleteAll deletes draft id's record, on condition that it is at ifMatch,
+// then its PDFs and page images.
+func (s *Service) deleteAll(ctx context.Context, id, ifMatch string) error {
 	// The record goes first, conditionally: once it is gone nothing refers
 	// to the PDFs, and a concurrent save makes the delete fail instead.
 	if err := s.blobs.Delete(ctx, draftKey(id), ifMatch); err != nil {
@@ -777,5 +956,5 @@ func (s *Service) DeleteDraft(ctx context.Context, a Actor, id, ifMatch string) 
 			return fmt.Errorf("editorial: delete draft %s: %w", id, err)
 		}
 	}
-	return s.record(ctx, a, action, object, OutcomeOK, d.Issue.Key().Label())
+	return nil
 }

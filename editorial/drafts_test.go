@@ -88,7 +88,7 @@ func TestDraftWorkflow(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The cover says 第7期 (总第1234期): it wins over the suggestion, and says so.
-			if d.Issue.Key() != (gazette.IssueKey{Year: 2024, Number: 7}) || d.Issue.TotalNumber != 1234 || len(d.Review) != 1 {
+			if d.Issue.Key() != (gazette.IssueKey{Year: 2024, Number: 7}) || d.Issue.TotalNumber != 1234 || len(d.Review) != 2 {
 				t.Errorf("after upload: %v total %d review %q", d.Issue.Key(), d.Issue.TotalNumber, d.Review)
 			}
 			if len(d.Documents) != 2 || d.Documents[1].ID != "2024-7-2" || d.Issue.PDF.Pages != 4 || d.Documents[0].Body[1] != "现将《某某办法》印发给你们，请认真贯彻执行。" {
@@ -104,12 +104,21 @@ func TestDraftWorkflow(t *testing.T) {
 			if !bytes.Equal(buf.Bytes(), testPDF) {
 				t.Error("stored PDF differs from the upload")
 			}
-			// Incomplete (no release time): cannot be submitted.
-			if _, err := f.svc.Submit(ctx, author, d.ID, d.ETag); !errors.Is(err, gazette.ErrInvalid) {
-				t.Errorf("submit without a release time: %v", err)
+			// Incomplete (a title missing): saved all the same, with the
+			// problem named, and cannot be submitted.
+			title := d.Documents[0].Title
+			d.Documents[0].Title = ""
+			if d, err = f.svc.Save(ctx, author, d); err != nil {
+				t.Fatalf("save of an incomplete draft: %v", err)
 			}
-			// Edit: add, reorder, remove documents.
-			d.Issue.Published = time.Date(2024, 3, 5, 9, 0, 0, 0, cst)
+			if p := d.Problems(); len(p) != 1 || p[0].Field != "documents[0].title" || p[0].Zh == "" {
+				t.Errorf("problems of a draft without a title: %+v", p)
+			}
+			if _, err := f.svc.Submit(ctx, author, d.ID, d.ETag); !errors.Is(err, gazette.ErrInvalid) {
+				t.Errorf("submit without a title: %v", err)
+			}
+			d.Documents[0].Title = title
+			// Edit: add, reorder, remove documents; no release time yet.
 			extra := d.Documents[1]
 			extra.Title = "福建省人民政府办公厅关于补充事项的通知"
 			if err := d.AddDocument(2, extra); err != nil {
@@ -131,8 +140,17 @@ func TestDraftWorkflow(t *testing.T) {
 			if d.Documents[0].ID != "2024-7-1" || d.Documents[0].Title != extra.Title || len(d.Documents) != 2 {
 				t.Fatalf("after edit: %+v", d.Documents)
 			}
+			// No release time: the content is complete, so it can be
+			// submitted; the chief editor chooses the moment.
 			if d, err = f.svc.Submit(ctx, author, d.ID, d.ETag); err != nil {
-				t.Fatal(err)
+				t.Fatalf("submit without a release time: %v", err)
+			}
+			// Submitted is locked: no edit, no upload, until withdrawn.
+			if _, err := f.svc.Save(ctx, author, d); !errors.Is(err, ErrState) {
+				t.Errorf("edit of a submitted draft: %v", err)
+			}
+			if _, err := f.svc.UploadPDF(ctx, author, d.ID, d.ETag, bytes.NewReader(testPDF)); !errors.Is(err, ErrState) {
+				t.Errorf("upload to a submitted draft: %v", err)
 			}
 			// Four eyes: not the author, not an editor, not a contributor.
 			if _, err := f.svc.Approve(ctx, author, d.ID, d.ETag); !errors.Is(err, ErrForbidden) {
@@ -145,7 +163,7 @@ func TestDraftWorkflow(t *testing.T) {
 			if own, err = f.svc.Submit(ctx, chief2, own.ID, own.ETag); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.svc.Approve(ctx, chief2, own.ID, own.ETag); !errors.Is(err, ErrForbidden) {
+			if _, err := f.svc.Approve(ctx, chief2, own.ID, own.ETag); !errors.Is(err, ErrOwnDraft) {
 				t.Errorf("chief approves own draft: %v", err)
 			}
 			if _, err := f.svc.Schedule(ctx, author, d.ID, d.ETag); !errors.Is(err, ErrState) {
@@ -154,10 +172,25 @@ func TestDraftWorkflow(t *testing.T) {
 			if d, err = f.svc.Approve(ctx, chief, d.ID, d.ETag); err != nil || d.State != StateApproved || d.ApprovedBy != "chief.one" {
 				t.Fatalf("approve: %v, %+v", err, d)
 			}
-			// An edit after approval withdraws it.
+			// An approved draft is locked too; withdrawing it is explicit,
+			// voids the approval and is audited.
 			d.Documents[1].Title = "福建省人民政府关于某某同志职务任免的通知"
-			if d, err = f.svc.Save(ctx, editor2, d); err != nil || d.State != StateSubmitted || d.ApprovedBy != "" {
-				t.Fatalf("edit after approval: %v, state %s", err, d.State)
+			if _, err := f.svc.Save(ctx, editor2, d); !errors.Is(err, ErrState) {
+				t.Fatalf("edit of an approved draft: %v", err)
+			}
+			if _, err := f.svc.Withdraw(ctx, editor2, d.ID, d.ETag); !errors.Is(err, ErrForbidden) {
+				t.Errorf("an editor who never touched it withdraws: %v", err)
+			}
+			title1 := d.Documents[1].Title
+			if d, err = f.svc.Withdraw(ctx, author, d.ID, d.ETag); err != nil || d.State != StateDrafting || d.ApprovedBy != "" {
+				t.Fatalf("withdraw: %v, %+v", err, d)
+			}
+			d.Documents[1].Title = title1
+			if d, err = f.svc.Save(ctx, editor2, d); err != nil {
+				t.Fatal(err)
+			}
+			if d, err = f.svc.Submit(ctx, editor2, d.ID, d.ETag); err != nil {
+				t.Fatal(err)
 			}
 			if _, err := f.svc.Approve(ctx, editor2, d.ID, d.ETag); !errors.Is(err, ErrForbidden) {
 				t.Errorf("contributing editor approves: %v", err)
@@ -165,7 +198,19 @@ func TestDraftWorkflow(t *testing.T) {
 			if d, err = f.svc.Approve(ctx, chief, d.ID, d.ETag); err != nil {
 				t.Fatal(err)
 			}
-			if d, err = f.svc.Schedule(ctx, author, d.ID, d.ETag); err != nil || d.State != StateScheduled {
+			// The moment: none yet, and only a chief editor chooses one;
+			// a moment past is refused unless publishing at once.
+			if _, err := f.svc.Schedule(ctx, author, d.ID, d.ETag); !errors.Is(err, ErrNoMoment) {
+				t.Errorf("schedule without a moment: %v", err)
+			}
+			at := time.Date(2024, 3, 5, 9, 0, 0, 0, cst)
+			if _, err := f.svc.ScheduleAt(ctx, author, d.ID, d.ETag, at, false); !errors.Is(err, ErrForbidden) {
+				t.Errorf("an editor chooses the moment: %v", err)
+			}
+			if _, err := f.svc.ScheduleAt(ctx, chief, d.ID, d.ETag, f.clock.Now().Add(-time.Hour), false); !errors.Is(err, ErrPast) {
+				t.Errorf("schedule in the past: %v", err)
+			}
+			if d, err = f.svc.ScheduleAt(ctx, chief, d.ID, d.ETag, at, false); err != nil || d.State != StateScheduled || !d.Issue.Published.Equal(at) {
 				t.Fatalf("schedule: %v", err)
 			}
 			if f.arch.calls != 1 || !bytes.Equal(f.arch.pdfBytes, testPDF) || len(f.arch.docs) != 2 || f.arch.scheduled[0].Contents[1].Title != "福建省人民政府关于某某同志职务任免的通知" {

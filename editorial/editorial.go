@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,15 @@ var (
 	// a draft not submitted, editing a scheduled one...). It wraps
 	// gazette.ErrInvalid.
 	ErrState = fmt.Errorf("editorial: not allowed in the draft's state: %w", gazette.ErrInvalid)
+	// ErrOwnDraft reports a chief editor approving a draft they wrote or
+	// edited: another must. It wraps ErrForbidden.
+	ErrOwnDraft = fmt.Errorf("editorial: a draft's contributors cannot approve it: %w", ErrForbidden)
+	// ErrNoMoment reports scheduling without a release moment. It wraps
+	// gazette.ErrInvalid.
+	ErrNoMoment = fmt.Errorf("editorial: no release moment chosen: %w", gazette.ErrInvalid)
+	// ErrPast reports a release moment that has passed, given without the
+	// confirmation to publish at once. It wraps gazette.ErrInvalid.
+	ErrPast = fmt.Errorf("editorial: the release moment has passed: %w", gazette.ErrInvalid)
 )
 
 // Blobs is the part of object storage the service uses; archive.Blobs
@@ -229,11 +239,20 @@ func (s *Service) getJSON(ctx context.Context, key string, v any) (string, error
 	return info.ETag, nil
 }
 
-// putJSON writes v at key under opts and returns the new ETag.
+// putJSON writes v at key under opts and returns the new ETag. A record
+// that would not decode again is refused before anything is written: one
+// unreadable draft once broke every editor's list of drafts.
 func (s *Service) putJSON(ctx context.Context, key string, v any, opts gazette.PutOptions) (string, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("encode %s: %w", key, err)
+	}
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+		return "", fmt.Errorf("encode %s: it would not read back: %v: %w", key, err, gazette.ErrInvalid)
 	}
 	opts.ContentType = "application/json"
 	info, err := s.blobs.Put(ctx, key, bytes.NewReader(raw), int64(len(raw)), opts)
