@@ -34,6 +34,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/drafts/:id", s.saveDraftPage)
 	in.POST("/drafts/:id/upload", s.uploadPage)
 	get(in, "/drafts/:id/print.pdf", s.draftPDF)
+	get(in, "/drafts/:id/pages/:page", s.draftPageImage) // :page is N.png
 	in.POST("/drafts/:id/:action", s.draftActionPage)
 	get(in, "/documents", s.pickDocument)
 	get(in, "/documents/:id", s.editDocumentPage)
@@ -59,6 +60,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	ea.DELETE("/drafts/:id", s.apiDeleteDraft)
 	ea.PUT("/drafts/:id/pdf", s.apiUploadPDF)
 	ea.GET("/drafts/:id/pdf", s.draftPDF)
+	ea.GET("/drafts/:id/pages/:page", s.draftPageImage)
 	ea.POST("/drafts/:id/:action", s.apiDraftAction)
 	ea.POST("/documents/:id/corrections", s.apiCorrect)
 	ea.POST("/documents/:id/validity", s.apiValidity)
