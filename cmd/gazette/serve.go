@@ -86,7 +86,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 			return err
 		}
 	}
-	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, Log: log, Split: split})
+	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, Log: log, Split: split, Render: pageRenderer(log)})
 	if err != nil {
 		return err
 	}
