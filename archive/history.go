@@ -395,10 +395,10 @@ func (a *Archive) checkChange(ctx context.Context, id string, ch *gazette.Validi
 		return nil
 	}
 	if ch.ChangedBy == id {
-		return gazette.ValidationError{{Field: "changed_by", Problem: "a document cannot change itself"}}
+		return gazette.ValidationError{{Field: "changed_by", Problem: "a document cannot change itself", Zh: "不能以本文件自己作为引起变更的文件"}}
 	}
 	if _, _, err := a.docManifest(ctx, ch.ChangedBy); errors.Is(err, gazette.ErrNotFound) {
-		return gazette.ValidationError{{Field: "changed_by", Problem: fmt.Sprintf("%s is not a published document", ch.ChangedBy)}}
+		return gazette.ValidationError{{Field: "changed_by", Problem: fmt.Sprintf("%s is not a published document", ch.ChangedBy), Zh: "没有编号为 " + ch.ChangedBy + " 的已发布文件"}}
 	} else if err != nil {
 		return err
 	}
