@@ -223,8 +223,20 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 		ad.Gazette = is.Gazette
 		ad.Citation = is.Gazette + " " + ad.Citation
 	}
+	// Related documents by title and 文号, in both directions.
+	ctx := c.Request.Context()
+	related := s.relatedDocs(ctx, causeIDs(d, h)...)
+	caused, err := s.causedBy(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	// Who made a change is for the audit log, not the public.
-	out := apiDocumentHistory{apiDocument: ad, Versions: []apiVersion{}, ValidityHistory: []apiChange{}}
+	out := apiDocumentHistory{apiDocument: ad, Versions: []apiVersion{}, ValidityHistory: []apiChange{}, CausedChanges: []apiCaused{}}
+	out.Validity = apiStatus{Status: d.Validity, ChangedByDocument: s.apiRelated(related, d.Validity.ChangedBy)}
+	for _, cc := range caused {
+		out.CausedChanges = append(out.CausedChanges, apiCaused{State: cc.State, Since: cc.Since, Document: s.apiRelatedDoc(cc.Doc)})
+	}
 	for _, v := range h.Versions {
 		av := apiVersion{Number: v.Number, At: v.At, URL: s.abs(d.Permalink() + "?v=" + strconv.Itoa(v.Number))}
 		if v.Number == d.Version {
@@ -236,7 +248,8 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 		out.Versions = append(out.Versions, av)
 	}
 	for _, ch := range h.Timeline() {
-		out.ValidityHistory = append(out.ValidityHistory, apiChange{State: ch.State, Since: ch.Since, ChangedBy: ch.ChangedBy, Note: ch.Note, At: ch.At})
+		out.ValidityHistory = append(out.ValidityHistory, apiChange{State: ch.State, Since: ch.Since, ChangedBy: ch.ChangedBy,
+			ChangedByDocument: s.apiRelated(related, ch.ChangedBy), Note: ch.Note, At: ch.At})
 	}
 	s.writeJSON(c, out, ccAPIDocument, s.docs, ck)
 }
@@ -258,19 +271,61 @@ type apiCorrection struct {
 
 // apiChange is one recorded change of a document's validity.
 type apiChange struct {
-	State     gazette.Validity `json:"state"`
-	Since     gazette.Date     `json:"since"`
-	ChangedBy string           `json:"changed_by,omitempty"`
-	Note      string           `json:"note,omitempty"`
-	At        time.Time        `json:"at"`
+	State             gazette.Validity `json:"state"`
+	Since             gazette.Date     `json:"since"`
+	ChangedBy         string           `json:"changed_by,omitempty"`
+	ChangedByDocument *apiRelated      `json:"changed_by_document,omitempty"`
+	Note              string           `json:"note,omitempty"`
+	At                time.Time        `json:"at"`
+}
+
+// apiRelated is another document named beside one: its ID with its title
+// and 文号 (absent when it cannot be read).
+type apiRelated struct {
+	ID        string `json:"id"`
+	Title     string `json:"title,omitempty"`
+	DocNumber string `json:"doc_number,omitempty"`
+	URL       string `json:"url"`
+	APIURL    string `json:"api_url"`
+}
+
+// apiRelated returns the document id names, from docs; nil for no ID.
+func (s *Server) apiRelated(docs map[string]relatedDoc, id string) *apiRelated {
+	r, ok := docs[id]
+	if !ok {
+		return nil
+	}
+	return s.apiRelatedDoc(r)
+}
+
+func (s *Server) apiRelatedDoc(r relatedDoc) *apiRelated {
+	return &apiRelated{ID: r.ID, Title: r.Title, DocNumber: r.DocNumber, URL: s.abs("/documents/" + r.ID), APIURL: s.abs("/api/v1/documents/" + r.ID)}
+}
+
+// apiStatus is a document's validity with the document that caused it.
+type apiStatus struct {
+	gazette.Status
+	ChangedByDocument *apiRelated `json:"changed_by_document,omitempty"`
+}
+
+// apiCaused is a change of another document's validity that this one
+// caused: what it amended, repealed or made invalid.
+type apiCaused struct {
+	State    gazette.Validity `json:"state"`
+	Since    gazette.Date     `json:"since"`
+	Document *apiRelated      `json:"document"`
 }
 
 // apiDocumentHistory is a document with its versions and the changes of
-// its validity in the order they take effect.
+// its validity in the order they take effect, and the changes it caused in
+// other documents. Its Validity, beside the ID of the document that
+// caused it, names that document by title and 文号.
 type apiDocumentHistory struct {
 	apiDocument
+	Validity        apiStatus    `json:"validity"`
 	Versions        []apiVersion `json:"versions"`
 	ValidityHistory []apiChange  `json:"validity_history"`
+	CausedChanges   []apiCaused  `json:"caused_changes"`
 }
 
 // apiDocuments answers several documents by ID in one call.

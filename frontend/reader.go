@@ -281,6 +281,7 @@ type documentView struct {
 	Validity                   gazette.Validity
 	ValiditySince              string
 	ChangedBy                  string
+	ChangedByDoc               *relatedDoc // the document ChangedBy names, by title and 文号
 	IndexNumber, Topic         string
 	Section                    string
 	Body                       []template.HTML
@@ -299,6 +300,9 @@ type documentView struct {
 	Correction     *versionView // the latest correction, if any
 	Versions       []versionView
 	Timeline       []changeView
+	// Caused are the changes of other documents' validity this one made:
+	// what it amended, repealed or made invalid.
+	Caused []effectView
 }
 
 func (s *Server) document(c *gin.Context) {
@@ -364,6 +368,7 @@ func (s *Server) document(c *gin.Context) {
 	s.sawIssue(is)
 	dv := newDocumentView(d, is, needles)
 	dv.history(h, d.Version, current)
+	s.relate(ctx, dv, d, h)
 	dv.Permalink = s.abs(d.Permalink())
 	v := s.view(c, dv.Title, d.Permalink())
 	v.OGType = "article"
@@ -410,6 +415,7 @@ type changeView struct {
 	State     gazette.Validity
 	Since     string
 	ChangedBy string
+	By        *relatedDoc // the document ChangedBy names, by title and 文号
 	Note      string
 }
 
