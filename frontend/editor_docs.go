@@ -1,13 +1,17 @@
 package frontend
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,14 +22,165 @@ import (
 // Corrections (勘误) and validity changes of published documents, and the
 // audit log.
 
-// pickDocument goes from the "which document" form to its editor page.
+// Finding a published document: by its ID, by its 文号 in any spelling or
+// by words of its title, through the same search the public uses (which
+// ranks a 文号 match first in every spelling). Editors use it to open a
+// document for a correction or a validity change, and to name the document
+// that caused a validity change.
+
+// pickHit is one published document found for an editor.
+type pickHit struct {
+	relatedDoc
+	Issue    string // 2019年第12期
+	Validity gazette.Validity
+}
+
+func newPickHit(h gazette.Hit) pickHit {
+	return pickHit{relatedDoc: relatedDoc{ID: h.ID, Title: clean(h.Title), DocNumber: clean(h.DocNumber), Found: true}, Issue: h.Issue.Label(), Validity: h.Validity}
+}
+
+// pickView is the search page of the editors' desk.
+type pickView struct {
+	Q       string
+	Asked   bool
+	Total   int
+	Hits    []pickHit
+	Message string // why there is nothing, or what the hits are
+}
+
+// Result counts: a page of the search page, and the choices offered for
+// the cause of a validity change.
+const (
+	pickResults   = 20
+	resolveChoice = 10
+)
+
+// pickDocument is the search page, GET /editor/documents?q=…: a document
+// ID goes straight to the document (as ?id= did before there was a
+// search, and still does), anything else is searched and listed.
 func (s *Server) pickDocument(c *gin.Context) {
-	id, err := canonicalID(strings.TrimSpace(c.Query("id")))
+	q := strings.TrimSpace(c.Query("q"))
+	if q == "" {
+		q = strings.TrimSpace(c.Query("id"))
+	}
+	v := pickView{Q: q, Asked: q != ""}
+	if q == "" {
+		s.editorPage(c, http.StatusOK, "editor_pick", "查找已发布文件", v)
+		return
+	}
+	ctx := c.Request.Context()
+	if id, err := canonicalID(q); err == nil {
+		_, err := s.cfg.Archive.Document(ctx, id)
+		switch {
+		case err == nil:
+			c.Redirect(http.StatusSeeOther, "/editor/documents/"+id)
+		case isNotFound(err):
+			v.Message = "没有编号为 " + id + " 的已发布文件。可以改用文号或标题中的词查找。"
+			s.editorPage(c, http.StatusNotFound, "editor_pick", "查找已发布文件", v)
+		default:
+			s.editorFail(c, err)
+		}
+		return
+	}
+	res, msg, err := s.searchDocuments(ctx, q, pickResults)
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/editor/documents/"+id)
+	v.Total, v.Message = res.Total, msg
+	for _, h := range res.Hits {
+		v.Hits = append(v.Hits, newPickHit(h))
+	}
+	if len(v.Hits) == 0 && v.Message == "" {
+		v.Message = "没有找到与“" + q + "”相符的已发布文件。请检查文号，或改用标题中的其他词。"
+		if nums := gazette.FindDocNumbers(q); len(nums) > 0 {
+			v.Message = "没有找到文号为 " + nums[0].Number.String() + " 的已发布文件。请检查文号，或改用标题中的词。"
+		}
+	} else if nums := gazette.FindDocNumbers(q); len(nums) > 0 && !slices.ContainsFunc(res.Hits, func(h gazette.Hit) bool { return h.DocNumber == nums[0].Number.String() }) {
+		v.Message = "没有文号为 " + nums[0].Number.String() + " 的已发布文件；以下是相近的文件。"
+	}
+	s.editorPage(c, http.StatusOK, "editor_pick", "查找："+q, v)
+}
+
+// searchDocuments runs the public search for an editor's words. A query
+// the search refuses (too long, too many words) is a Chinese message, not
+// an error.
+func (s *Server) searchDocuments(ctx context.Context, q string, n int) (gazette.Results, string, error) {
+	res, err := s.cfg.Archive.Search(ctx, gazette.Query{Text: q, PerPage: n})
+	if errors.Is(err, gazette.ErrInvalid) {
+		return gazette.Results{}, "无法按“" + q + "”查找（查找词过长或过多）。请填写文号、标题中的几个词或文件编号（如 2019-12-3）。", nil
+	}
+	return res, "", err
+}
+
+// foldTitle is a title as compared with what an editor typed: folded as
+// search folds text, without spaces and the 《》 of a citation.
+func foldTitle(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '《' || r == '》' {
+			return -1
+		}
+		return r
+	}, gazette.FoldSearchText(s))
+}
+
+// resolveDocument finds the published document an editor means by typed,
+// other than self: an ID as it is; a 文号 (any spelling) when exactly one
+// document has it; a title when exactly one document has that very title.
+// Otherwise it returns the choices to pick from, or, when there are none,
+// the problem in Chinese. Only storage and index failures are errors.
+func (s *Server) resolveDocument(ctx context.Context, typed, self string) (id string, choices []pickHit, problem string, err error) {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return "", nil, "", nil
+	}
+	if id, err := canonicalID(typed); err == nil {
+		return id, nil, "", nil
+	}
+	res, msg, err := s.searchDocuments(ctx, typed, resolveChoice)
+	if err != nil || msg != "" {
+		return "", nil, msg, err
+	}
+	var exact []gazette.Hit
+	nums := gazette.FindDocNumbers(typed)
+	if len(nums) > 0 {
+		for _, h := range res.Hits {
+			if slices.ContainsFunc(nums, func(m gazette.DocNumberMatch) bool { return h.DocNumber == m.Number.String() }) {
+				exact = append(exact, h)
+			}
+		}
+	} else {
+		want := foldTitle(typed)
+		for _, h := range res.Hits {
+			if foldTitle(h.Title) == want {
+				exact = append(exact, h)
+			}
+		}
+	}
+	others := func(hs []gazette.Hit) []gazette.Hit {
+		return slices.DeleteFunc(slices.Clone(hs), func(h gazette.Hit) bool { return h.ID == self })
+	}
+	hadSelf := len(exact) > 0 && len(others(exact)) == 0
+	exact = others(exact)
+	switch {
+	case len(exact) == 1:
+		return exact[0].ID, nil, "", nil
+	case hadSelf:
+		return "", nil, "“" + typed + "”是本文件自己：请填写引起变更的另一份文件。", nil
+	case len(nums) > 0 && len(exact) == 0:
+		return "", nil, "没有找到文号为 " + nums[0].Number.String() + " 的已发布文件。请检查文号，或改用标题、文件编号。", nil
+	}
+	hits := exact
+	if len(hits) == 0 {
+		hits = others(res.Hits)
+	}
+	if len(hits) == 0 {
+		return "", nil, "没有找到标题与“" + typed + "”相符的已发布文件。请检查文字，或改用文号、文件编号。", nil
+	}
+	for _, h := range hits {
+		choices = append(choices, newPickHit(h))
+	}
+	return "", choices, "", nil
 }
 
 type editDocumentView struct {
@@ -38,7 +193,22 @@ type editDocumentView struct {
 	Current    gazette.Status
 	History    *documentView
 	Done       string
+	Validity   validityForm
 }
+
+// validityForm is the validity form as the editor typed it, with what is
+// wrong with it and, when what was typed for the causing document fits
+// several, the documents to pick from.
+type validityForm struct {
+	State, Since, ChangedBy, Note string
+	Choices                       []pickHit
+	// Errors are Chinese messages by field (state, since, changed_by,
+	// note); "" holds those of no one field.
+	Errors map[string]string
+}
+
+// validityLabels name the validity form's fields in messages.
+var validityLabels = map[string]string{"state": "新时效", "since": "生效日期", "changed_by": "依据文件", "note": "说明"}
 
 func (s *Server) editDocumentPage(c *gin.Context) {
 	id, err := canonicalID(c.Param("id"))
@@ -46,17 +216,25 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
+	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: gazette.DateOf(time.Now().In(chinaTime)).String()})
+}
+
+// renderDocumentPage shows the correction and validity forms of document
+// id, the validity form as vf has it.
+func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf validityForm) {
 	ctx := c.Request.Context()
 	d, h, err := s.cfg.Archive.DocumentWithHistory(ctx, id)
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	hv := &documentView{ID: id}
+	hv := &documentView{ID: id, ChangedBy: d.Validity.ChangedBy}
 	hv.history(h, d.Version, d.Version)
+	s.relate(ctx, hv, d, h)
 	v := editDocumentView{
 		ID: id, Title: d.Title, Version: d.Version, Today: gazette.DateOf(time.Now().In(chinaTime)).String(),
 		Kinds: gazette.Kinds, Validities: gazette.Validities, Current: d.Validity, History: hv, Done: c.Query("done"),
+		Validity: vf,
 		Doc: docForm{
 			Title: d.Title, DocNumber: d.DocNumber, Section: d.Section, Kind: d.Kind,
 			Authorities: strings.Join(d.Authorities, "\n"),
@@ -65,7 +243,7 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 			PDFPage: issuePath(d.Issue) + ".pdf#page=" + strconv.Itoa(d.Pages.First),
 		},
 	}
-	s.editorPage(c, http.StatusOK, "editor_document", "勘误与时效："+d.Title, v)
+	s.editorPage(c, status, "editor_document", "勘误与时效："+d.Title, v)
 }
 
 // correctionInput is a correction as the API takes it: the corrected
@@ -165,28 +343,76 @@ func (in validityInput) change() gazette.ValidityChange {
 	return gazette.ValidityChange{State: in.State, Since: in.Since, ChangedBy: strings.TrimSpace(in.ChangedBy), Note: strings.TrimSpace(in.Note)}
 }
 
+// validityPage records a validity change from the form. The causing
+// document may be given by ID, 文号 or title (resolveDocument), or picked
+// from the choices an earlier post offered (changed_by_pick). Whatever is
+// wrong comes back on the form as typed, in Chinese, by field.
 func (s *Server) validityPage(c *gin.Context) {
 	id, err := canonicalID(c.Param("id"))
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	in := validityInput{ChangedBy: c.PostForm("changed_by"), Note: c.PostForm("note")}
-	var errs gazette.ValidationError
-	if in.State, err = gazette.ParseValidity(c.PostForm("state")); err != nil {
-		errs = append(errs, gazette.FieldError{Field: "state", Problem: "unknown"})
+	vf := validityForm{
+		State: strings.TrimSpace(c.PostForm("state")), Since: strings.TrimSpace(c.PostForm("since")),
+		ChangedBy: strings.TrimSpace(c.PostForm("changed_by")), Note: strings.TrimSpace(c.PostForm("note")),
+		Errors: map[string]string{},
 	}
-	if v := strings.TrimSpace(c.PostForm("since")); v != "" {
-		if in.Since, err = gazette.ParseDate(v); err != nil {
-			errs = append(errs, gazette.FieldError{Field: "since", Problem: "want a date"})
+	in := validityInput{Note: vf.Note}
+	if in.State, err = gazette.ParseValidity(vf.State); err != nil {
+		vf.Errors["state"] = "请选择新时效"
+	}
+	if vf.Since == "" {
+		vf.Errors["since"] = "请填写生效日期"
+	} else if in.Since, err = gazette.ParseDate(vf.Since); err != nil {
+		vf.Errors["since"] = "生效日期应为年-月-日，如 2024-05-01"
+	}
+	if pick, err := canonicalID(strings.TrimSpace(c.PostForm("changed_by_pick"))); err == nil {
+		in.ChangedBy, vf.ChangedBy = pick, pick
+	} else {
+		var problem string
+		in.ChangedBy, vf.Choices, problem, err = s.resolveDocument(c.Request.Context(), vf.ChangedBy, id)
+		if err != nil {
+			s.editorFail(c, err)
+			return
+		}
+		if problem != "" {
+			vf.Errors["changed_by"] = problem
 		}
 	}
-	if len(errs) > 0 {
-		s.editorFail(c, errs)
+	if len(vf.Errors) > 0 {
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, vf)
+		return
+	}
+	if len(vf.Choices) > 0 {
+		s.renderDocumentPage(c, http.StatusOK, id, vf)
 		return
 	}
 	if _, err := s.setValidity(c, id, in.change()); err != nil {
-		s.editorFail(c, err)
+		var ve gazette.ValidationError
+		if !errors.As(err, &ve) {
+			s.editorFail(c, err)
+			return
+		}
+		s.logFailure(c, http.StatusUnprocessableEntity, err)
+		for _, fe := range ve {
+			msg := fe.Zh
+			if msg == "" {
+				msg = "内容有误"
+			}
+			field := fe.Field
+			if _, ok := validityLabels[field]; !ok {
+				field = ""
+			}
+			if vf.Errors[field] != "" {
+				msg = vf.Errors[field] + "；" + msg
+			}
+			vf.Errors[field] = msg
+		}
+		if vf.Errors["changed_by"] != "" && vf.ChangedBy == "" {
+			vf.Errors["changed_by"] += "：请填写文号、标题或文件编号"
+		}
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, vf)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/editor/documents/"+id+"?done=validity")
