@@ -444,11 +444,26 @@ func (s *Service) transition(ctx context.Context, a Actor, id, ifMatch, action s
 	return d, s.record(ctx, a, action, object, OutcomeOK, detail)
 }
 
+// StateError is ErrState for one draft: the action refused and the state
+// that refused it.
+type StateError struct {
+	Draft, Action string
+	State         State
+	Allowed       []State
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("editorial: cannot %s draft %s: it is %s (want %v)", e.Action, e.Draft, e.State, e.Allowed)
+}
+
+// Unwrap makes errors.Is(err, ErrState) true.
+func (e *StateError) Unwrap() error { return ErrState }
+
 func stateErr(d *Draft, action string, allowed ...State) error {
 	if slices.Contains(allowed, d.State) {
 		return nil
 	}
-	return fmt.Errorf("editorial: cannot %s draft %s: it is %s (want %v): %w", action, d.ID, d.State, allowed, ErrState)
+	return &StateError{Draft: d.ID, Action: action, State: d.State, Allowed: allowed}
 }
 
 // edited records a content change: the actor joins the contributors, who
@@ -553,11 +568,11 @@ func (s *Service) spool(r io.Reader) (*os.File, string, int64, error) {
 	case err != nil:
 		return fail(fmt.Errorf("editorial: spool upload: %w", err))
 	case size > s.cfg.MaxPDFBytes:
-		return fail(invalidf("PDF larger than %d bytes", s.cfg.MaxPDFBytes))
+		return fail(fmt.Errorf("editorial: PDF larger than %d bytes: %w", s.cfg.MaxPDFBytes, ErrTooLarge))
 	}
 	head := make([]byte, 5)
 	if _, err := f.ReadAt(head, 0); err != nil || string(head) != "%PDF-" {
-		return fail(invalidf("upload is not a PDF (no %%PDF- header)"))
+		return fail(fmt.Errorf("editorial: upload has no %%PDF- header: %w", ErrNotPDF))
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fail(fmt.Errorf("editorial: spool upload: %w", err))

@@ -42,6 +42,10 @@ var (
 	// ErrPast reports a release moment that has passed, given without the
 	// confirmation to publish at once. It wraps gazette.ErrInvalid.
 	ErrPast = fmt.Errorf("editorial: the release moment has passed: %w", gazette.ErrInvalid)
+	// ErrNotPDF and ErrTooLarge refuse an upload; both wrap
+	// gazette.ErrInvalid.
+	ErrNotPDF   = fmt.Errorf("editorial: not a PDF: %w", gazette.ErrInvalid)
+	ErrTooLarge = fmt.Errorf("editorial: upload too large: %w", gazette.ErrInvalid)
 )
 
 // Blobs is the part of object storage the service uses; archive.Blobs

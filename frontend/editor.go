@@ -245,16 +245,6 @@ func editorStatus(err error) (int, string) {
 	return http.StatusInternalServerError, "服务暂时出了问题"
 }
 
-// editorDetail is the part of err an editor reads: the service's message
-// for refusals, nothing for internal failures or sign-in (which never says
-// what was wrong).
-func editorDetail(status int, err error) string {
-	if status >= 500 || status == http.StatusUnauthorized || errors.Is(err, errCSRF) || errors.Is(err, errCrossSite) {
-		return ""
-	}
-	return strings.TrimPrefix(err.Error(), "editorial: ")
-}
-
 // messageView is an editor page that reports an outcome.
 type messageView struct {
 	Status         int
@@ -289,7 +279,12 @@ func (s *Server) apiFail(c *gin.Context, err error) {
 	status, title := editorStatus(err)
 	s.logFailure(c, status, err)
 	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(status, problem{Type: "about:blank", Title: title, Status: status, Detail: editorDetail(status, err)})
+	detail := editorDetail(status, err)
+	var ve gazette.ValidationError
+	if errors.As(err, &ve) {
+		detail = ve.Error() // the fields by their JSON paths, for programs
+	}
+	c.AbortWithStatusJSON(status, problem{Type: "about:blank", Title: title, Status: status, Detail: detail})
 }
 
 // editorView is what every editor page template receives as Data.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +30,7 @@ const localTimeLayout = "2006-01-02T15:04"
 type draftRow struct {
 	ID, Label, State, Author, Updated, Release string
 	Documents                                  int
+	Damaged                                    bool
 }
 
 type draftsView struct {
@@ -37,7 +40,7 @@ type draftsView struct {
 
 func stateLabel(st editorial.State) string {
 	return map[editorial.State]string{
-		editorial.StateDrafting: "编辑中", editorial.StateSubmitted: "待审核", editorial.StateApproved: "已审核",
+		editorial.StateDrafting: "草稿", editorial.StateSubmitted: "待审核", editorial.StateApproved: "已审核",
 		editorial.StateScheduled: "已排期", editorial.StatePublished: "已发布",
 	}[st]
 }
@@ -58,6 +61,10 @@ func (s *Server) draftsPage(c *gin.Context) {
 	}
 	var dv draftsView
 	for _, d := range drafts {
+		if d.Damage != "" {
+			dv.Drafts = append(dv.Drafts, draftRow{ID: d.ID, Label: "草稿 " + d.ID[:8], State: "记录已损坏", Damaged: true, Updated: releaseLabel(d.Updated)})
+			continue
+		}
 		dv.Drafts = append(dv.Drafts, draftRow{
 			ID: d.ID, Label: d.Issue.Key().Label(), State: stateLabel(d.State), Author: d.Author,
 			Updated: releaseLabel(d.Updated), Release: releaseLabel(d.Issue.Published), Documents: len(d.Documents),
@@ -81,7 +88,7 @@ func (s *Server) createDraftPage(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/editor/drafts/"+d.ID)
 }
 
-// docForm is one document of a draft as its form shows it.
+// docForm is one document of a published document's or a draft's form.
 type docForm struct {
 	N                          int // position, 0-based
 	Title, DocNumber, Section  string
@@ -95,58 +102,159 @@ type docForm struct {
 	Last1                      bool // the last document (no "down")
 }
 
+// draftDoc is the document of a draft under review: its fields as they
+// were stored or typed, the problems of each field, and its printed pages
+// as images.
+type draftDoc struct {
+	N                          int // position counted from 1
+	Title, DocNumber, Section  string
+	Kind                       gazette.Kind
+	Authorities                string
+	Signed, Effective, Expires string
+	Validity                   gazette.Validity
+	First, Last                string
+	Body                       string
+	Pages                      []int // printed pages shown as images
+	MorePages                  int   // pages beyond those shown
+	Msgs                       map[string][]string
+	IsLast                     bool
+}
+
+// docTab is a document in the draft's list of documents.
+type docTab struct {
+	N                int // counted from 1
+	Title, DocNumber string
+	Problems         int
+	Current          bool
+}
+
 type draftView struct {
 	ID, ETag, State, Label, Author, Note string
 	StateCode                            editorial.State
-	Gazette                              string
-	Year, Number, Total                  int
+	Heading                              string
+	Gazette, Year, Number, Total         string
 	Supplement                           bool
 	Release                              string // datetime-local value
 	ReleaseLabel                         string
-	HasPDF                               bool
+	HasPDF, Renders                      bool
 	PDF                                  string
 	Review                               []string
-	Documents                            []docForm
-	Kinds                                []gazette.Kind
-	Validities                           []gazette.Validity
-	Editable, CanApprove                 bool
+	Tabs                                 []docTab
+	// Doc is the document shown (nil on the issue's own tab).
+	Doc        *draftDoc
+	IssueMsgs  map[string][]string
+	Problems   []fieldMsg // what stops submission
+	Warnings   []fieldMsg // what to look at
+	Kinds      []gazette.Kind
+	Validities []gazette.Validity
+	// Editable: drafting. CanWithdraw: a locked draft its contributor or a
+	// chief editor may take back. CanDelete: drafting or submitted.
+	Editable, CanWithdraw, CanDelete bool
+	// CanApprove, or ApproveWhy says why not, on a submitted draft.
+	CanApprove bool
+	ApproveWhy string
+	// CanSchedule: approved; ChooseMoment: a chief editor picks the moment.
+	CanSchedule, ChooseMoment bool
 	// CanReschedule: a chief editor may move or withdraw a scheduled issue.
 	CanReschedule bool
 	Saved         bool
+	Failed        string // why the form was not saved
+	// Confirm asks before a document is removed.
+	Confirm *docTab
 }
 
-func newDraftView(d *editorial.Draft, a editorial.Actor) draftView {
+// maxPageImages bounds the page images shown beside one document.
+const maxPageImages = 12
+
+// newDraftView is draft d as actor a reviews it, showing document docN
+// (counted from 1; 0 for the issue's own fields); renders says whether the
+// server draws page images.
+func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool) draftView {
 	v := draftView{
 		ID: d.ID, ETag: d.ETag, State: stateLabel(d.State), StateCode: d.State, Label: d.Issue.Key().Label(), Author: d.Author, Note: d.Note,
-		Gazette: d.Issue.Gazette, Year: d.Issue.Year, Number: d.Issue.Number, Total: d.Issue.TotalNumber, Supplement: d.Issue.Supplement,
+		Gazette: d.Issue.Gazette, Year: numValue(d.Issue.Year), Number: numValue(d.Issue.Number), Total: numValue(d.Issue.TotalNumber), Supplement: d.Issue.Supplement,
 		ReleaseLabel: releaseLabel(d.Issue.Published), HasPDF: d.Issue.PDF.SHA256 != "", PDF: "/editor/drafts/" + d.ID + "/print.pdf",
 		Review: d.Review, Kinds: gazette.Kinds, Validities: gazette.Validities,
-		Editable: d.State == editorial.StateDrafting || d.State == editorial.StateSubmitted || d.State == editorial.StateApproved,
+		Editable:  d.State == editorial.StateDrafting,
+		CanDelete: d.State == editorial.StateDrafting || d.State == editorial.StateSubmitted,
+		IssueMsgs: map[string][]string{}, Renders: renders,
 	}
-	v.CanApprove = a.Role.Includes(editorial.RoleChief) && d.State == editorial.StateSubmitted
-	v.CanReschedule = a.Role.Includes(editorial.RoleChief) && d.State == editorial.StateScheduled
-	for _, u := range d.Contributors {
-		if u == a.User {
-			v.CanApprove = false
+	v.Heading = v.Label + " · " + map[editorial.State]string{
+		editorial.StateDrafting: "草稿", editorial.StateSubmitted: "待审核", editorial.StateApproved: "已审核，待排期",
+		editorial.StateScheduled: "已排期", editorial.StatePublished: "已发布",
+	}[d.State]
+	contributor := slices.Contains(d.Contributors, a.User)
+	chief := a.Role.Includes(editorial.RoleChief)
+	locked := d.State == editorial.StateSubmitted || d.State == editorial.StateApproved
+	v.CanWithdraw = locked && (contributor || chief)
+	if d.State == editorial.StateSubmitted {
+		switch {
+		case !chief:
+			v.ApproveWhy = "审核需由主编进行"
+		case contributor:
+			v.ApproveWhy = "您编辑过此草稿，需由另一位主编审核"
+		default:
+			v.CanApprove = true
 		}
 	}
+	v.CanSchedule = d.State == editorial.StateApproved
+	v.ChooseMoment = chief
+	v.CanReschedule = chief && d.State == editorial.StateScheduled
 	if !d.Issue.Published.IsZero() {
 		v.Release = d.Issue.Published.In(chinaTime).Format(localTimeLayout)
 	}
 	for i, doc := range d.Documents {
-		f := docForm{
-			N: i, Title: doc.Title, DocNumber: doc.DocNumber, Section: doc.Section, Kind: doc.Kind,
+		v.Tabs = append(v.Tabs, docTab{N: i + 1, Title: doc.Title, DocNumber: doc.DocNumber, Current: i+1 == docN})
+		if i+1 != docN {
+			continue
+		}
+		f := &draftDoc{
+			N: i + 1, Title: doc.Title, DocNumber: doc.DocNumber, Section: doc.Section, Kind: doc.Kind,
 			Authorities: strings.Join(doc.Authorities, "\n"),
 			Signed:      dateValue(doc.Signed), Effective: dateValue(doc.Effective), Expires: dateValue(doc.Expires),
-			Validity: doc.Validity.State, First: doc.Pages.First, Last: doc.Pages.Last,
-			Body: strings.Join(doc.Body, "\n"), Last1: i == len(d.Documents)-1,
+			Validity: doc.Validity.State, First: numValue(doc.Pages.First), Last: numValue(doc.Pages.Last),
+			Body: strings.Join(doc.Body, "\n"), IsLast: i == len(d.Documents)-1, Msgs: map[string][]string{},
 		}
-		if v.HasPDF && doc.Pages.First > 0 {
-			f.PDFPage = v.PDF + "#page=" + strconv.Itoa(doc.Pages.First)
+		if v.HasPDF && renders && doc.Pages.First > 0 {
+			last := max(doc.Pages.First, min(doc.Pages.Last, d.Issue.PDF.Pages))
+			for p := doc.Pages.First; p <= last && len(f.Pages) < maxPageImages; p++ {
+				f.Pages = append(f.Pages, p)
+			}
+			f.MorePages = last - doc.Pages.First + 1 - len(f.Pages)
 		}
-		v.Documents = append(v.Documents, f)
+		v.Doc = f
 	}
 	return v
+}
+
+// withProblems places the draft's problems and warnings on the fields they
+// concern and counts them on the documents' tabs.
+func (v *draftView) withProblems(problems, warnings []gazette.FieldError) {
+	v.Problems, v.Warnings = describeAll(problems), describeAll(warnings)
+	place := func(m fieldMsg, text string) {
+		switch {
+		case m.Doc == 0:
+			v.IssueMsgs[m.Field] = append(v.IssueMsgs[m.Field], text)
+		case v.Doc != nil && v.Doc.N == m.Doc:
+			v.Doc.Msgs[m.Field] = append(v.Doc.Msgs[m.Field], text)
+		}
+		if m.Doc > 0 && m.Doc <= len(v.Tabs) {
+			v.Tabs[m.Doc-1].Problems++
+		}
+	}
+	for _, m := range v.Problems {
+		place(m, m.Text)
+	}
+	for _, m := range v.Warnings {
+		place(m, "请注意："+m.Text)
+	}
+}
+
+func numValue(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // dateValue is a date as <input type="date"> wants it; "" for none.
@@ -165,26 +273,72 @@ func draftID(c *gin.Context) (string, error) {
 	return id, nil
 }
 
+// docParam is the document shown, counted from 1 (?doc=2); 0, the issue's
+// own fields, when absent. A number that is not a document is refused, not
+// silently replaced.
+func docParam(c *gin.Context, n int) (int, error) {
+	v := c.Query("doc")
+	if v == "" {
+		return 0, nil
+	}
+	i, err := strconv.Atoi(v)
+	if err != nil || i < 0 || i > n {
+		return 0, editorError{msg: fmt.Sprintf("本期没有第%s篇（共%d篇）", v, n), kind: gazette.ErrNotFound}
+	}
+	return i, nil
+}
+
 func (s *Server) draftPage(c *gin.Context) {
 	id, err := draftID(c)
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	a := actorOf(c)
-	d, err := s.cfg.Editorial.Draft(c.Request.Context(), a, id)
+	ctx, a := c.Request.Context(), actorOf(c)
+	d, err := s.cfg.Editorial.Draft(ctx, a, id)
+	if errors.Is(err, gazette.ErrCorrupt) {
+		s.damagedPage(c, id)
+		return
+	}
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	v := newDraftView(d, a)
+	n, err := docParam(c, len(d.Documents))
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	v := newDraftView(d, a, n, s.cfg.Editorial.RendersPages())
 	v.Saved = c.Query("saved") != ""
-	s.editorPage(c, http.StatusOK, "editor_draft", v.Label+" 草稿", v)
+	v.withProblems(d.Problems(), s.cfg.Editorial.Warnings(ctx, d))
+	if v.Editable && v.Doc != nil && c.Query("confirm") == "remove" {
+		v.Confirm = &v.Tabs[n-1]
+	}
+	s.editorPage(c, http.StatusOK, "editor_draft", v.Heading, v)
+}
+
+// draftURL is draft id's page showing document n (0: the issue).
+func draftURL(id string, n int, saved bool) string {
+	q := url.Values{}
+	if n > 0 {
+		q.Set("doc", strconv.Itoa(n))
+	}
+	if saved {
+		q.Set("saved", "1")
+	}
+	if len(q) == 0 {
+		return "/editor/drafts/" + id
+	}
+	return "/editor/drafts/" + id + "?" + q.Encode()
 }
 
 // saveDraftPage saves the draft form and applies the button pressed: save,
-// add a document, remove one, or move one up or down. The save is
-// conditional on the ETag the form was rendered with.
+// add a document, remove one (asked first), or move one up or down. The
+// save is conditional on the ETag the form was rendered with. A value that
+// cannot be read keeps the whole form as typed, with the reason beside the
+// field, and nothing is saved; a draft that is only incomplete is saved,
+// with what remains to be done.
 func (s *Server) saveDraftPage(c *gin.Context) {
 	id, err := draftID(c)
 	if err != nil {
@@ -201,7 +355,47 @@ func (s *Server) saveDraftPage(c *gin.Context) {
 		s.editorFail(c, fmt.Errorf("draft %s was saved by %s at %s since this form was loaded: %w", id, d.UpdatedBy, releaseLabel(d.Updated), gazette.ErrConflict))
 		return
 	}
-	if err := applyDraftForm(d, c); err != nil {
+	if d.State != editorial.StateDrafting {
+		s.editorFail(c, &editorial.StateError{Draft: id, Action: "edit", State: d.State, Allowed: []editorial.State{editorial.StateDrafting}})
+		return
+	}
+	shown, _ := strconv.Atoi(c.PostForm("doc"))
+	if shown < 0 || shown > len(d.Documents) {
+		shown = 0
+	}
+	typed, bad := applyDraftForm(d, c)
+	if len(bad) > 0 {
+		v := newDraftView(d, a, shown, s.cfg.Editorial.RendersPages())
+		typed.onto(&v)
+		v.withProblems(bad, nil)
+		v.Problems, v.Warnings = describeAll(bad), nil
+		v.Failed = "未保存：请按提示修改标红的项目后再保存。"
+		s.editorPage(c, http.StatusUnprocessableEntity, "editor_draft", v.Heading, v)
+		return
+	}
+	op, arg, _ := strings.Cut(c.PostForm("op"), ":")
+	n, _ := strconv.Atoi(arg)
+	next := shown
+	switch op {
+	case "", "save":
+	case "add":
+		issueDay := gazette.DateOf(d.Issue.Published.In(chinaTime))
+		err = d.AddDocument(len(d.Documents), gazette.Document{Kind: gazette.KindOther, Validity: gazette.Status{State: gazette.InForce}, Published: issueDay})
+		next = len(d.Documents)
+	case "remove":
+		// Asked first: the typed fields are saved, then the page asks.
+		next = n
+	case "remove-confirmed":
+		err = d.RemoveDocument(n - 1)
+		next = min(n, len(d.Documents)-1)
+	case "up":
+		err, next = d.MoveDocument(n-1, n-2), n-1
+	case "down":
+		err, next = d.MoveDocument(n-1, n), n+1
+	default:
+		err = fmt.Errorf("unknown operation %q: %w", op, gazette.ErrInvalid)
+	}
+	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
@@ -210,55 +404,99 @@ func (s *Server) saveDraftPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/editor/drafts/"+saved.ID+"?saved=1")
+	to := draftURL(saved.ID, next, op != "remove")
+	if op == "remove" {
+		to += "&confirm=remove"
+	}
+	c.Redirect(http.StatusSeeOther, to)
 }
 
-// applyDraftForm copies the posted fields onto d and applies the operation
-// of the button pressed (op=save|add|remove:N|up:N|down:N).
-func applyDraftForm(d *editorial.Draft, c *gin.Context) error {
-	var errs gazette.ValidationError
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, gazette.FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+// typedForm keeps what was typed into fields that could not be read, so
+// the form comes back as the editor left it.
+type typedForm struct {
+	issue map[string]string
+	doc   map[string]string
+}
+
+func (t typedForm) onto(v *draftView) {
+	set := func(p *string, m map[string]string, k string) {
+		if s, ok := m[k]; ok {
+			*p = s
+		}
 	}
-	d.Issue.Gazette = strings.TrimSpace(c.PostForm("gazette"))
-	num := func(field string) int {
-		v := strings.TrimSpace(c.PostForm(field))
+	set(&v.Year, t.issue, "year")
+	set(&v.Number, t.issue, "number")
+	set(&v.Total, t.issue, "total")
+	set(&v.Release, t.issue, "release")
+	if d := v.Doc; d != nil {
+		set(&d.Signed, t.doc, "signed")
+		set(&d.Effective, t.doc, "effective")
+		set(&d.Expires, t.doc, "expires")
+		set(&d.First, t.doc, "first")
+		set(&d.Last, t.doc, "last")
+	}
+}
+
+// applyDraftForm copies the posted fields onto d: the issue's fields when
+// the form holds them, and the fields of each document it holds (the form
+// shows one at a time). It returns what was typed and the fields that
+// could not be read, named as Problems names them.
+func applyDraftForm(d *editorial.Draft, c *gin.Context) (typedForm, gazette.ValidationError) {
+	var errs gazette.ValidationError
+	typed := typedForm{issue: map[string]string{}, doc: map[string]string{}}
+	bad := func(field, zh string) {
+		errs = append(errs, gazette.FieldError{Field: field, Problem: "cannot be read", Zh: zh})
+	}
+	num := func(m map[string]string, form, field string) int {
+		v := strings.TrimSpace(c.PostForm(form))
+		m[form[strings.LastIndex(form, ".")+1:]] = v
 		if v == "" {
 			return 0
 		}
-		n, err := strconv.Atoi(v)
+		n, err := strconv.Atoi(foldDigits(v))
 		if err != nil || n < 0 {
-			bad(field, "want a whole number")
+			bad(field, "“"+v+"”不是整数")
+			return 0
 		}
 		return n
 	}
-	d.Issue.Year, d.Issue.Number, d.Issue.TotalNumber = num("year"), num("number"), num("total")
-	d.Issue.Supplement = c.PostForm("supplement") != ""
-	if rel := strings.TrimSpace(c.PostForm("release")); rel != "" {
-		t, err := time.ParseInLocation(localTimeLayout, rel, chinaTime)
-		if err != nil {
-			bad("release", "want a date and time such as 2026-12-01T09:00")
-		}
-		d.Issue.Published = t
-	} else {
+	if _, ok := c.GetPostForm("gazette"); ok {
+		d.Issue.Gazette = strings.TrimSpace(c.PostForm("gazette"))
+		d.Issue.Year, d.Issue.Number, d.Issue.TotalNumber = num(typed.issue, "year", "year"), num(typed.issue, "number", "number"), num(typed.issue, "total", "total_number")
+		d.Issue.Supplement = c.PostForm("supplement") != ""
+		rel := strings.TrimSpace(c.PostForm("release"))
+		typed.issue["release"] = rel
 		d.Issue.Published = time.Time{}
+		if rel != "" {
+			t, err := time.ParseInLocation(localTimeLayout, rel, chinaTime)
+			if err != nil {
+				bad("published", "请填写日期和时间，如 2026-12-01T09:00")
+			} else {
+				d.Issue.Published = t
+			}
+		}
 	}
 	issueDay := gazette.DateOf(d.Issue.Published.In(chinaTime))
-	date := func(field string) gazette.Date {
-		v := strings.TrimSpace(c.PostForm(field))
-		if v == "" {
-			return gazette.Date{}
-		}
-		dd, err := gazette.ParseDate(v)
-		if err != nil {
-			bad(field, "want a date such as 2026-12-01 or 2026年12月1日")
-		}
-		return dd
-	}
 	for i := range d.Documents {
 		p := fmt.Sprintf("d%d.", i)
 		if _, ok := c.GetPostForm(p + "title"); !ok {
-			continue // a document added since the form was drawn is not in it; the ETag check refuses that anyway
+			if !issueDay.IsZero() {
+				d.Documents[i].Published = issueDay
+			}
+			continue // not on this form
+		}
+		field := func(name string) string { return fmt.Sprintf("documents[%d].%s", i, name) }
+		date := func(form, name string) gazette.Date {
+			v := strings.TrimSpace(c.PostForm(p + form))
+			typed.doc[form] = v
+			if v == "" {
+				return gazette.Date{}
+			}
+			dd, err := gazette.ParseDate(v)
+			if err != nil {
+				bad(field(name), "“"+v+"”不是日期，请填写如 2026-12-01 或 2026年12月1日")
+			}
+			return dd
 		}
 		doc := &d.Documents[i]
 		doc.Title = strings.TrimSpace(c.PostForm(p + "title"))
@@ -272,41 +510,32 @@ func applyDraftForm(d *editorial.Draft, c *gin.Context) error {
 		if k, err := gazette.ParseKind(c.PostForm(p + "kind")); err == nil {
 			doc.Kind = k
 		} else {
-			bad(p+"kind", "want one of %v", gazette.Kinds)
+			bad(field("kind"), "请从列表中选择种类")
 		}
 		doc.Authorities = splitList(c.PostForm(p + "authorities"))
-		doc.Signed, doc.Effective, doc.Expires = date(p+"signed"), date(p+"effective"), date(p+"expires")
+		doc.Signed, doc.Effective, doc.Expires = date("signed", "signed_date"), date("effective", "effective_date"), date("expires", "expiry_date")
 		if v, err := gazette.ParseValidity(c.PostForm(p + "validity")); err == nil {
 			if v != doc.Validity.State {
 				doc.Validity = gazette.Status{State: v}
 			}
 		} else {
-			bad(p+"validity", "want one of %v", gazette.Validities)
+			bad(field("validity"), "请从列表中选择时效")
 		}
-		doc.Pages = gazette.PageRange{First: num(p + "first"), Last: num(p + "last")}
+		doc.Pages = gazette.PageRange{First: num(typed.doc, p+"first", field("pages")), Last: num(typed.doc, p+"last", field("pages"))}
 		doc.Body = splitParagraphs(c.PostForm(p + "body"))
-		if !issueDay.IsZero() {
-			doc.Published = issueDay
+		doc.Published = issueDay
+	}
+	return typed, errs
+}
+
+// foldDigits reads full-width digits as ASCII: ２３ is 23.
+func foldDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return '0' + r - '０'
 		}
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	op, arg, _ := strings.Cut(c.PostForm("op"), ":")
-	n, _ := strconv.Atoi(arg)
-	switch op {
-	case "", "save":
-		return nil
-	case "add":
-		return d.AddDocument(len(d.Documents), gazette.Document{Kind: gazette.KindOther, Validity: gazette.Status{State: gazette.InForce}, Published: issueDay})
-	case "remove":
-		return d.RemoveDocument(n)
-	case "up":
-		return d.MoveDocument(n, n-1)
-	case "down":
-		return d.MoveDocument(n, n+1)
-	}
-	return fmt.Errorf("unknown operation %q: %w", op, gazette.ErrInvalid)
+		return r
+	}, s)
 }
 
 // splitList splits authorities given one per line or separated by 、 or ,.
@@ -329,6 +558,24 @@ func splitParagraphs(s string) []string {
 		}
 	}
 	return out
+}
+
+// damagedView is a draft whose record cannot be read.
+type damagedView struct {
+	*editorial.DamagedDraft
+	CanRepair bool
+}
+
+// damagedPage shows a damaged draft with what a repair would clear, and
+// the repair and delete buttons to those who may use them.
+func (s *Server) damagedPage(c *gin.Context, id string) {
+	a := actorOf(c)
+	dd, err := s.cfg.Editorial.Damaged(c.Request.Context(), a, id)
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	s.editorPage(c, http.StatusOK, "editor_damaged", "草稿记录已损坏", damagedView{DamagedDraft: dd, CanRepair: a.Role.Includes(editorial.RoleChief)})
 }
 
 // uploadPage takes the print PDF from a multipart form, streamed: the CSRF
@@ -386,7 +633,7 @@ func (s *Server) upload(c *gin.Context, id, etag string, part *multipart.Part) {
 		s.editorFail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/editor/drafts/"+d.ID+"?saved=1")
+	c.Redirect(http.StatusSeeOther, draftURL(d.ID, 0, true))
 }
 
 // draftPDF sends a draft's print PDF, for review beside its fields.
@@ -412,8 +659,9 @@ func (s *Server) draftPDF(c *gin.Context) {
 }
 
 // draftAction runs a workflow step on draft id; reason is a rejection's,
-// release the new moment of a reschedule.
-func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string, release time.Time) (*editorial.Draft, error) {
+// release the moment of a schedule or reschedule, now the confirmation to
+// publish at once.
+func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string, release time.Time, now bool) (*editorial.Draft, error) {
 	ctx, a, ed := c.Request.Context(), actorOf(c), s.cfg.Editorial
 	switch action {
 	case "submit":
@@ -422,19 +670,28 @@ func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string, re
 		return ed.Approve(ctx, a, id, etag)
 	case "reject":
 		if strings.TrimSpace(reason) == "" {
-			return nil, fmt.Errorf("reject: give a reason: %w", gazette.ErrInvalid)
+			return nil, invalidInput("请填写退回原因")
 		}
 		return ed.Reject(ctx, a, id, etag, strings.TrimSpace(reason))
+	case "withdraw":
+		return ed.Withdraw(ctx, a, id, etag)
 	case "schedule":
-		return ed.Schedule(ctx, a, id, etag)
+		return ed.ScheduleAt(ctx, a, id, etag, release, now)
 	case "reschedule":
 		return ed.Reschedule(ctx, a, id, etag, release)
 	case "unschedule":
 		return ed.Unschedule(ctx, a, id, etag)
+	case "repair":
+		return ed.RepairDraft(ctx, a, id, etag)
 	case "delete":
 		return nil, ed.DeleteDraft(ctx, a, id, etag)
 	}
 	return nil, fmt.Errorf("draft action %q: %w", action, gazette.ErrNotFound)
+}
+
+// confirmView asks before a draft is deleted.
+type confirmView struct {
+	ID, ETag, Label string
 }
 
 func (s *Server) draftActionPage(c *gin.Context) {
@@ -447,11 +704,19 @@ func (s *Server) draftActionPage(c *gin.Context) {
 	var release time.Time
 	if v := strings.TrimSpace(c.PostForm("release")); v != "" {
 		if release, err = time.ParseInLocation(localTimeLayout, v, chinaTime); err != nil {
-			s.editorFail(c, gazette.ValidationError{{Field: "release", Problem: "want a date and time such as 2026-12-01T09:00"}})
+			s.editorFail(c, gazette.ValidationError{{Field: "published", Problem: "want 2026-12-01T09:00", Zh: "请填写日期和时间，如 2026-12-01T09:00"}})
 			return
 		}
 	}
-	if _, err := s.draftAction(c, action, id, c.PostForm("etag"), c.PostForm("reason"), release); err != nil {
+	if action == "delete" && c.PostForm("confirm") == "" {
+		label := "此草稿"
+		if d, err := s.cfg.Editorial.Draft(c.Request.Context(), actorOf(c), id); err == nil {
+			label = d.Issue.Key().Label() + "草稿（" + strconv.Itoa(len(d.Documents)) + "篇文件）"
+		}
+		s.editorPage(c, http.StatusOK, "editor_confirm", "确认删除", confirmView{ID: id, ETag: c.PostForm("etag"), Label: label})
+		return
+	}
+	if _, err := s.draftAction(c, action, id, c.PostForm("etag"), c.PostForm("reason"), release, c.PostForm("now") != ""); err != nil {
 		s.editorFail(c, err)
 		return
 	}
@@ -459,20 +724,48 @@ func (s *Server) draftActionPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/editor")
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/editor/drafts/"+id+"?saved=1")
+	c.Redirect(http.StatusSeeOther, draftURL(id, 0, true))
 }
 
 // The API.
 
-// apiDraftBody is a draft as the API answers it.
+// apiDraftBody is a draft as the API answers it, with what stops its
+// submission (problems) and what to look at (warnings), each field by its
+// JSON path with the message in Chinese; a damaged record has only its id,
+// etag and damage.
 type apiDraftBody struct {
 	*editorial.Draft
-	ETag string `json:"etag"`
+	ETag     string     `json:"etag"`
+	Damage   string     `json:"damage,omitempty"`
+	Problems []apiField `json:"problems,omitempty"`
+	Warnings []apiField `json:"warnings,omitempty"`
+}
+
+// apiField is a problem of one field.
+type apiField struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+	Message string `json:"message_zh,omitempty"`
+}
+
+func apiFields(fes []gazette.FieldError) []apiField {
+	out := make([]apiField, len(fes))
+	for i, fe := range fes {
+		out[i] = apiField{Field: fe.Field, Problem: fe.Problem, Message: fe.Zh}
+	}
+	return out
+}
+
+func (s *Server) draftBody(c *gin.Context, d *editorial.Draft) apiDraftBody {
+	if d.Damage != "" {
+		return apiDraftBody{Draft: &editorial.Draft{ID: d.ID}, ETag: etagHeader(d.ETag), Damage: "the stored record cannot be read: repair or delete it"}
+	}
+	return apiDraftBody{Draft: d, ETag: etagHeader(d.ETag), Problems: apiFields(d.Problems()), Warnings: apiFields(s.cfg.Editorial.Warnings(c.Request.Context(), d))}
 }
 
 func (s *Server) writeDraft(c *gin.Context, status int, d *editorial.Draft) {
 	c.Header("ETag", etagHeader(d.ETag))
-	c.JSON(status, apiDraftBody{Draft: d, ETag: etagHeader(d.ETag)})
+	c.JSON(status, s.draftBody(c, d))
 }
 
 func (s *Server) apiDrafts(c *gin.Context) {
@@ -483,7 +776,7 @@ func (s *Server) apiDrafts(c *gin.Context) {
 	}
 	out := make([]apiDraftBody, len(drafts))
 	for i, d := range drafts {
-		out[i] = apiDraftBody{Draft: d, ETag: etagHeader(d.ETag)}
+		out[i] = s.draftBody(c, d)
 	}
 	c.JSON(http.StatusOK, gin.H{"drafts": out})
 }
@@ -549,7 +842,7 @@ func (s *Server) apiDeleteDraft(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	if _, err := s.draftAction(c, "delete", id, ifMatch(c), "", time.Time{}); err != nil {
+	if _, err := s.draftAction(c, "delete", id, ifMatch(c), "", time.Time{}, false); err != nil {
 		s.apiFail(c, err)
 		return
 	}
@@ -584,7 +877,8 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 	}
 	var body struct {
 		Reason  string    `json:"reason"`
-		Release time.Time `json:"release"` // reschedule: RFC 3339
+		Release time.Time `json:"release"` // schedule, reschedule: RFC 3339
+		Now     bool      `json:"now"`     // schedule: publish at once
 	}
 	if c.Request.ContentLength != 0 {
 		if err := json.NewDecoder(io.LimitReader(c.Request.Body, 64<<10)).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
@@ -597,7 +891,7 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 		s.apiFail(c, fmt.Errorf("delete a draft with DELETE: %w", gazette.ErrNotFound))
 		return
 	}
-	d, err := s.draftAction(c, action, id, ifMatch(c), body.Reason, body.Release)
+	d, err := s.draftAction(c, action, id, ifMatch(c), body.Reason, body.Release, body.Now)
 	if err != nil {
 		s.apiFail(c, err)
 		return

@@ -572,17 +572,46 @@ func TestEditorWorkflow(t *testing.T) {
 		t.Fatalf("upload = %d: %.500s", rec.Code, rec.Body)
 	}
 	page := editor.get("/editor/drafts/" + id).Body.String()
-	for _, want := range []string{"禁运测试办法", "闽政〔2026〕5号", "/editor/drafts/" + id + "/print.pdf#page=1", "2026年第5期"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("draft page after upload lacks %q", want)
+	if !strings.Contains(page, "2026年第5期 · 草稿") {
+		t.Errorf("draft page heading does not say what the issue is: %.1500s", page)
+	}
+	doc1 := editor.get("/editor/drafts/" + id + "?doc=1").Body.String()
+	for _, want := range []string{"禁运测试办法", "闽政〔2026〕5号", "/editor/drafts/" + id + "/print.pdf#page=1"} {
+		if !strings.Contains(doc1, want) {
+			t.Errorf("draft page of 第1篇 after upload lacks %q", want)
 		}
+	}
+	if rec := editor.get("/editor/drafts/" + id + "?doc=9"); rec.Code != http.StatusNotFound {
+		t.Errorf("?doc=9 of a 2-document draft = %d, want 404", rec.Code)
 	}
 	if rec := editor.get("/editor/drafts/" + id + "/print.pdf"); rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "%PDF") {
 		t.Errorf("draft PDF = %d", rec.Code)
 	}
-	stale := editor.draftETag(t, id)
+	// The natural order: fix a field and save with the release time still
+	// empty. The draft saves, and the desk keeps working for everyone.
 	form := draftForm(t, page)
-	form.Set("release", "2026-03-10T09:00")
+	form.Set("release", "")
+	form.Set("total", "1300")
+	form.Set("op", "save")
+	if rec := editor.post("/editor/drafts/"+id, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save without a release time = %d: %.500s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/editor", "/editor/drafts/" + id, "/editor/drafts/" + id + "?doc=1"} {
+		if rec := editor.get(path); rec.Code != 200 {
+			t.Fatalf("%s after a save without a release time = %d", path, rec.Code)
+		}
+	}
+	// A value that cannot be read: nothing saved, the form comes back as
+	// typed with the reason in Chinese beside the field.
+	form = draftForm(t, editor.get("/editor/drafts/"+id).Body.String())
+	form.Set("number", "五")
+	form.Set("op", "save")
+	rec := editor.post("/editor/drafts/"+id, form)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `value="五"`) || !strings.Contains(rec.Body.String(), "“五”不是整数") {
+		t.Errorf("save of an unreadable number = %d: %.2000s", rec.Code, rec.Body)
+	}
+	stale := editor.draftETag(t, id)
+	form = draftForm(t, editor.get("/editor/drafts/"+id+"?doc=2").Body.String())
 	form.Set("op", "save")
 	form.Set("d1.title", "福建省人民政府关于某某同志任职的通知（已核对）")
 	if rec := editor.post("/editor/drafts/"+id, form); rec.Code != http.StatusSeeOther {
@@ -591,7 +620,7 @@ func TestEditorWorkflow(t *testing.T) {
 	// A second save from the same, now stale, form is a conflict with a
 	// way back.
 	form.Set("d1.title", "覆盖")
-	rec := editor.post("/editor/drafts/"+id, form)
+	rec = editor.post("/editor/drafts/"+id, form)
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), `href="/editor/drafts/`+id+`"`) {
 		t.Errorf("stale save = %d, want 409 with a reload link: %.500s", rec.Code, rec.Body)
 	}
@@ -599,20 +628,39 @@ func TestEditorWorkflow(t *testing.T) {
 		t.Error("the ETag did not change on save")
 	}
 	// Reorder: the appointment first, then back.
-	for _, op := range []string{"up:1", "down:0"} {
-		form := draftForm(t, editor.get("/editor/drafts/"+id).Body.String())
-		form.Set("op", op)
+	for _, step := range []struct{ doc, op string }{{"2", "up:2"}, {"1", "down:1"}} {
+		form := draftForm(t, editor.get("/editor/drafts/"+id+"?doc="+step.doc).Body.String())
+		form.Set("op", step.op)
 		if rec := editor.post("/editor/drafts/"+id, form); rec.Code != http.StatusSeeOther {
-			t.Fatalf("%s = %d: %.300s", op, rec.Code, rec.Body)
+			t.Fatalf("%s = %d: %.300s", step.op, rec.Code, rec.Body)
 		}
+	}
+	if got := editor.get("/editor/drafts/" + id + "?doc=2").Body.String(); !strings.Contains(got, "（已核对）") {
+		t.Error("after moving up and down, 第2篇 is not the appointment")
 	}
 	if rec := editor.post("/editor/drafts/"+id+"/submit", url.Values{"etag": {editor.draftETag(t, id)}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("submit = %d: %.500s", rec.Code, rec.Body)
 	}
+	// Locked once submitted.
+	if got := editor.get("/editor/drafts/" + id).Body.String(); !strings.Contains(got, "2026年第5期 · 待审核") || strings.Contains(got, "上传并拆分") || !strings.Contains(got, "撤回修改") {
+		t.Errorf("a submitted draft's page: %.3000s", got)
+	}
+	// The author cannot approve, and is told why.
+	if got := editor.get("/editor/drafts/" + id).Body.String(); !strings.Contains(got, "审核需由主编进行") {
+		t.Errorf("the author is not told why there is no approval")
+	}
 	if rec := chief.post("/editor/drafts/"+id+"/approve", url.Values{"etag": {chief.draftETag(t, id)}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("approve = %d: %.500s", rec.Code, rec.Body)
 	}
-	if rec := editor.post("/editor/drafts/"+id+"/schedule", url.Values{"etag": {editor.draftETag(t, id)}}); rec.Code != http.StatusSeeOther {
+	// No release time yet: an editor cannot schedule; the chief chooses
+	// the moment, and a moment past is refused in Chinese.
+	if rec := editor.post("/editor/drafts/"+id+"/schedule", url.Values{"etag": {editor.draftETag(t, id)}}); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "请先选择发布时间") {
+		t.Errorf("editor schedules without a moment = %d: %.1500s", rec.Code, rec.Body)
+	}
+	if rec := chief.post("/editor/drafts/"+id+"/schedule", url.Values{"etag": {chief.draftETag(t, id)}, "release": {"2026-02-27T09:00"}}); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "立即发布") {
+		t.Errorf("schedule in the past = %d: %.1500s", rec.Code, rec.Body)
+	}
+	if rec := chief.post("/editor/drafts/"+id+"/schedule", url.Values{"etag": {chief.draftETag(t, id)}, "release": {"2026-03-10T09:00"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("schedule = %d: %.500s", rec.Code, rec.Body)
 	}
 	anon := &client{f: f}
@@ -728,7 +776,7 @@ var selectedRE = regexp.MustCompile(`<option value="([^"]*)" selected>`)
 // as a browser would submit them.
 func draftForm(t *testing.T, page string) url.Values {
 	t.Helper()
-	start := strings.Index(page, `class="ed-form"`)
+	start := strings.Index(page, `class="ed-form`)
 	if start < 0 {
 		t.Fatalf("no draft form in %.500s", page)
 	}

@@ -81,6 +81,7 @@ func parseTemplates(as *assets) (map[string]*template.Template, error) {
 		"validity": func(v gazette.Validity) string { return v.Label() },
 		"dict":     dict,
 		"inc":      func(i int) int { return i + 1 },
+		"dec":      func(i int) int { return i - 1 },
 	}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
