@@ -80,3 +80,40 @@ func TestCleanArticleSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanWithoutGeometryOwnLines checks that, without positions, a 文号 or
+// date line is a paragraph of its own, so that it never runs on from the
+// title above it; a body line that merely ends in a date still wraps on.
+func TestCleanWithoutGeometryOwnLines(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  []string
+	}{
+		{"文号 under a title",
+			[]string{"福建省人民政府关于做好春季森林防火工作的", "闽政〔2019〕14号", "各设区市人民政府：", "为切实做好春季森林防火工作，现就有关事项通知如下。"},
+			[]string{"福建省人民政府关于做好春季森林防火工作的", "闽政〔2019〕14号", "各设区市人民政府：", "为切实做好春季森林防火工作，现就有关事项通知如下。"}},
+		{"令 number", []string{"福建省人民政府令福建省人民政府令福建省", "第208号", "《福建省安全生产条例实施办法》已经省人民政府第30次常务会议通过。"},
+			[]string{"福建省人民政府令福建省人民政府令福建省", "第208号", "《福建省安全生产条例实施办法》已经省人民政府第30次常务会议通过。"}},
+		{"body line ending in a date wraps on",
+			[]string{"各设区市人民政府，省直有关单位，本办法自2019年5月1日", "起施行，有效期五年，请认真贯彻执行，抓好落实。"},
+			[]string{"各设区市人民政府，省直有关单位，本办法自2019年5月1日起施行，有效期五年，请认真贯彻执行，抓好落实。"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p page.Page
+			for _, l := range tt.lines {
+				p.Lines = append(p.Lines, page.Line{Text: l})
+			}
+			got := Paragraphs(Clean([]page.Page{p}))
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d paragraphs %q, want %q", len(got), Text(got), tt.want)
+			}
+			for i := range tt.want {
+				if got[i].Text != tt.want[i] {
+					t.Errorf("paragraph %d = %q, want %q", i, got[i].Text, tt.want[i])
+				}
+			}
+		})
+	}
+}

@@ -392,6 +392,10 @@ func (b *builder) add(idx int, p *Page, l page.Line, align Align, heading, short
 			newPara = true
 		case b.short:
 			newPara = true
+		case !m.geom && ownLine(l.Text):
+			// Without positions nothing shows that a 文号 or date line
+			// stands apart from the title above it.
+			newPara = true
 		case !m.geom && endsSentence(b.prev.Text):
 			newPara = true
 		case samePage && m.pitch > 0 && l.Y-b.prev.Y > 1.8*m.pitch:
@@ -457,6 +461,13 @@ func standalone(s string) bool {
 		return false
 	}
 	return reStandalone.MatchString(strings.Join(strings.Fields(s), ""))
+}
+
+// ownLine reports whether s is a 文号 or date line and nothing more: short,
+// and standalone. A body line that merely ends in a date (…自2019年5月1日 /
+// 起施行) is longer.
+func ownLine(s string) bool {
+	return standalone(s) && utf8.RuneCountInString(strings.Join(strings.Fields(s), "")) <= 16
 }
 
 // reStandalone matches a 文号 line (〔2019〕14号, 第208号) or a date line
