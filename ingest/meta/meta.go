@@ -183,6 +183,14 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if d.Title == "" {
 		d.Title = title
 	}
+	if title != "" && d.Title != title && !endsAsTitle(d.Title) {
+		// The page's heading stops short where the contents' title goes
+		// on: the heading was cut (its rest set as text), the contents'
+		// is whole.
+		if h, c := letters(d.Title), letters(title); len(h) < len(c) && hasRunePrefix(c, h) {
+			d.Title = title
+		}
+	}
 	var topDate gazette.Date
 	for i := 0; i < len(paras) && i < headLimit; i++ {
 		if l := top.at(i); l.date {
@@ -259,8 +267,12 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 	h := ""
 	i := 0
 	for ; i < len(paras) && i < 3; i++ {
-		if l := top.at(i); l.number || l.date || l.orderNo {
+		l := top.at(i)
+		if l.number || l.date || l.orderNo {
 			break
+		}
+		if i > 0 && looseNumberLine(l.squeezed) {
+			break // a 文号 line gazette cannot read (a scan's misread bracket)
 		}
 		if i > 0 && !paras[i].Heading && !(paras[i].Align == layout.AlignCentre) {
 			break
@@ -269,6 +281,13 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 			break
 		}
 		h = layout.JoinLines(h, paras[i].Text)
+	}
+	// A title that stops short (…关于进一步加强城) goes on in the next
+	// paragraph when layout did not take that for a heading line (a scan,
+	// a page without positions) and it ends the title as titles end.
+	if i > 0 && i < 3 && i < len(paras) && !endsAsTitle(h) && titleRest(h, paras[i]) {
+		h = layout.JoinLines(h, paras[i].Text)
+		i++
 	}
 	// Skip the number and date lines under the heading.
 	for ; i < len(paras) && i < headLimit; i++ {

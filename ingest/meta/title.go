@@ -1,0 +1,188 @@
+package meta
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/ingest/layout"
+)
+
+// A title printed over two or three lines comes back from extraction in
+// pieces whenever layout cannot tell the lines belong together (a title set
+// narrower than the text, a scan, a page without positions): the first line
+// becomes the title and the rest leaks into the text, or the text starts
+// with the title again, cut in two mid-word (…关于进一步加强城 / 乡居民饮用水…).
+// The functions here make the title whole once and take it out of the text;
+// what they cannot settle they describe for review.
+
+// titleEndings are the words an official document's title ends in: the
+// kinds of GB/T 9704 and what gazettes print besides (laws, plans, reports,
+// speeches, lists), simplified and traditional.
+var titleEndings = []string{
+	"通知", "通報", "通报", "决定", "決定", "意见", "意見", "办法", "辦法", "规定", "規定",
+	"批复", "批復", "公告", "通告", "令", "决议", "決議", "命令", "函", "细则", "細則",
+	"规则", "規則", "条例", "條例", "方案", "纲要", "綱要", "规划", "規劃", "要点", "要點",
+	"公示送达", "公示送達", "报告", "報告", "答复", "答復", "议案", "議案", "指引", "标准", "標準",
+	"清单", "清單", "目录", "目錄", "名单", "名單", "名录", "名錄", "法", "解释", "解釋", "规范", "規範",
+	"准则", "準則", "规程", "規程", "守则", "守則", "导则", "導則", "章程", "制度", "计划", "計劃",
+	"公报", "公報", "讲话", "講話", "纪要", "紀要", "说明", "說明", "指南", "请示", "請示", "建议", "建議",
+	"任免", "预算", "預算", "决算", "決算", "公约", "公約", "协定", "協定", "声明", "聲明", "条款", "條款",
+}
+
+// endsAsTitle reports whether s ends as a complete title can: with a title
+// word, perhaps followed by a qualifier (（试行）, （2019年修订）), or with a
+// closing quote or bracket.
+func endsAsTitle(s string) bool {
+	s = strings.TrimRight(squeeze(s), "。．.")
+	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") {
+		s = reQualifier.ReplaceAllString(s, "")
+	}
+	for _, w := range titleEndings {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("》」』”\"〉", r)
+}
+
+// cutEnd reports the last character of title when no title can end with it:
+// a particle or preposition that needs words after it (的, 关于, 第, 和), an
+// opening bracket or quote, a list comma. ok is false for a title that ends
+// as titles may, or with a character that proves nothing (…加强城 may be cut
+// and 长城 is not: the text after it decides that, see TitleReview).
+func cutEnd(title string) (r rune, ok bool) {
+	r, _ = utf8.DecodeLastRuneInString(squeeze(title))
+	if strings.ContainsRune("的之于於和与與及或对對在第关關为為把将將从從向由以按并並暨、，,（(《〈“「‘—-", r) {
+		return r, true
+	}
+	return r, false
+}
+
+// reLooseNumber matches a 文号 line that gazette cannot parse, most often a
+// scan's misread bracket (豫政〔2022]】22号, 梧政文【2024] 14号): a year, a
+// serial and 号 at the end of a short line. A heading never takes it in.
+var reLooseNumber = regexp.MustCompile(`(?:19|20)[0-9]{2}[^0-9]{0,3}[0-9]{1,5}[号號][)）]?$`)
+
+func looseNumberLine(squeezed string) bool {
+	return countable(squeezed, 30) <= 30 && (strings.HasSuffix(squeezed, "号") || strings.HasSuffix(squeezed, "號") ||
+		strings.HasSuffix(squeezed, ")") || strings.HasSuffix(squeezed, "）")) && reLooseNumber.MatchString(squeezed)
+}
+
+// titleRest reports whether paragraph p can be the rest of a title that
+// stopped short: a short line, not a number or date line, not a sentence or
+// a salutation (…各直属机构：), after which the title ends as titles do.
+func titleRest(head string, p layout.Paragraph) bool {
+	t := squeeze(p.Text)
+	n := utf8.RuneCountInString(t)
+	if n == 0 || n > 40 || looseNumberLine(t) || IsDocNumberLine(t) || IsDateLine(t) || reOrderNo.MatchString(t) {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	if strings.ContainsRune("。：:；;！？，,", r) {
+		return false
+	}
+	return endsAsTitle(layout.JoinLines(head, p.Text))
+}
+
+// letters folds text for comparing titles: letters and digits only,
+// full-width forms folded, so that the contents' 关于印发《…》的通知 and the
+// page's 关于印发…的通知 compare equal, and so do 2019 and ２０１９.
+func letters(s string) []rune {
+	out := make([]rune, 0, len(s)/3)
+	for _, r := range s {
+		if r >= '！' && r <= '～' {
+			r = r - '！' + '!'
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func hasRunePrefix(s, prefix []rune) bool {
+	if len(prefix) > len(s) {
+		return false
+	}
+	for i, r := range prefix {
+		if s[i] != r {
+			return false
+		}
+	}
+	return true
+}
+
+// maxTitleParagraphs is the most paragraphs one printed title is found in:
+// three lines, each a paragraph of its own when none was joined.
+const maxTitleParagraphs = 3
+
+// TitleParagraphs returns how many paragraphs at the start of a document's
+// text print its title, whole or cut into pieces (…关于进一步加强城 / 乡居民
+// 饮用水水源保护工作的通知): the text without them does not repeat the title.
+// It is 0 when the text does not open with exactly the title, so a 令, whose
+// rule title comes after the promulgation, keeps all its text, and so does a
+// document whose title came from elsewhere (the contents) and is not printed
+// at its top; and 0 when nothing would be left.
+func TitleParagraphs(title string, paras []layout.Paragraph) int {
+	want := letters(title)
+	if len(want) == 0 {
+		return 0
+	}
+	var got []rune
+	for i := 0; i < len(paras) && i < maxTitleParagraphs; i++ {
+		if countable(paras[i].Text, 2*len(want)) > 2*len(want) {
+			return 0
+		}
+		got = append(got, letters(paras[i].Text)...)
+		if !hasRunePrefix(want, got) {
+			return 0
+		}
+		if len(got) == len(want) {
+			if i+1 == len(paras) {
+				return 0
+			}
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// TitleReview says why a person should look at a document's title, or ""
+// when nothing is amiss. body is the document's text without its title
+// (see TitleParagraphs). It names a title that ends with a character no
+// title ends with (的, 第, 关于), a text that opens with the title's first or
+// last part, and a title that stops short with its rest apparently set as
+// the first line of the text. Reasons are in Chinese, for the editors.
+func TitleReview(title string, body []layout.Paragraph) string {
+	if squeeze(title) == "" {
+		return "没有读出标题"
+	}
+	if r, ok := cutEnd(title); ok {
+		return fmt.Sprintf("标题以“%c”结尾，疑似不完整", r)
+	}
+	if len(body) == 0 {
+		return ""
+	}
+	first := squeeze(body[0].Text)
+	if utf8.RuneCountInString(first) > 40 || IsDocNumberLine(first) || IsDateLine(first) {
+		return ""
+	}
+	want, got := letters(title), letters(first)
+	// A piece of the title, long enough not to be words that titles and
+	// texts share (an authority's name, 通知): the first of two or three
+	// lines holds two fifths of it or more, the last a third or more.
+	piece := len(got) >= 4 && len(got) < len(want)
+	switch {
+	case piece && 5*len(got) >= 2*len(want) && hasRunePrefix(want, got):
+		return fmt.Sprintf("正文开头“%s”重复了标题的前一部分，疑似标题断行", first)
+	case piece && 3*len(got) >= len(want) && hasRunePrefix(want[len(want)-len(got):], got):
+		return fmt.Sprintf("正文开头“%s”是标题的后一部分，疑似标题断行", first)
+	case !endsAsTitle(title) && titleRest(title, body[0]):
+		return fmt.Sprintf("标题疑似被截断：正文开头“%s”像是标题的下一行", first)
+	}
+	return ""
+}

@@ -1,0 +1,140 @@
+package meta
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/layout"
+)
+
+func TestTitleParagraphs(t *testing.T) {
+	tests := []struct {
+		name  string
+		title string
+		body  []layout.Paragraph
+		want  int
+	}{
+		{"whole title in one paragraph", "福建省人民政府关于做好春季森林防火工作的通知",
+			paras("^福建省人民政府关于做好春季森林防火工作的通知", "^闽政〔2019〕14号", "各设区市人民政府："), 1},
+		{"cut in two mid-word", "澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知",
+			paras("^澜江省人民政府关于进一步加强城", "^乡居民饮用水水源保护工作的通知", "^澜政文〔2025〕31号", "各市、县（区）人民政府："), 2},
+		{"cut after 第", "澜江省人民政府关于开展第五次全国经济普查的通知",
+			paras("^澜江省人民政府关于开展第", "^五次全国经济普查的通知", "^（澜府〔2026〕44号）", "各市、县（区）人民政府："), 2},
+		{"cut inside a name", "澜江省人民政府关于卢伟永等同志职务任免的通知",
+			paras("^澜江省人民政府关于卢伟", "^永等同志职务任免的通知", "各市、县（区）人民政府，省人民政府各部门、各直属机构：", "省人民政府决定："), 2},
+		{"three lines, authority first", "澜江省人民政府办公厅关于印发澜江省政务服务“一网通办”工作方案的通知",
+			paras("^澜江省人民政府办公厅", "^关于印发澜江省政务服务“一网通办”", "^工作方案的通知", "^澜政办发〔2026〕28号", "各市、县（区）人民政府："), 3},
+		{"contents quote the title, the page does not", "福建省人民政府关于印发《福建省促进就业若干措施》的通知",
+			paras("^福建省人民政府关于印发福建省促进就业若干措施的通知", "^闽政〔2019〕14号", "各设区市人民政府："), 1},
+		{"full-width digits", "澜江省人民政府关于公布２０２６年第一批省级非物质文化遗产名录的通知",
+			paras("^澜江省人民政府关于公布2026年第一批省级非物质文化遗产名录的通知", "各市、县（区）人民政府："), 1},
+		// Left as they are.
+		{"order: the rule's title comes after the promulgation", "福建省安全生产条例实施办法",
+			paras("^福建省人民政府令", "^第208号", "《福建省安全生产条例实施办法》已经省人民政府第30次常务会议通过，现予公布。", ">省长　王宁", ">2019年3月5日", "^福建省安全生产条例实施办法", "第一条　为了加强安全生产工作，制定本办法。"), 0},
+		{"printed title differs from the contents'", "关于做好春季森林防火工作的通知",
+			paras("^福建省人民政府关于做好春季森林防火工作的通知", "^闽政〔2019〕14号", "各设区市人民政府："), 0},
+		{"text opens with the authority, then goes on otherwise", "澜江省人民政府关于卢永等同志职务任免的通知",
+			paras("^澜江省人民政府", "各市、县（区）人民政府，省人民政府各部门、各直属机构：", "省人民政府决定："), 0},
+		{"taiwan heading with its subject", "經濟部公告：預告修正「工廠從事物品製造、加工之範圍」內容",
+			paras("^經濟部公告", ">中華民國95年10月24日", ">經工字第09502150190號", "主　　旨：預告修正「工廠從事物品製造、加工之範圍」內容。"), 0},
+		{"the title is all there is", "澜江省人民政府关于开展第五次全国经济普查的通知",
+			paras("^澜江省人民政府关于开展第", "^五次全国经济普查的通知"), 0},
+		{"no title", "", paras("各市、县（区）人民政府："), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := TitleParagraphs(tt.title, tt.body); got != tt.want {
+				t.Errorf("TitleParagraphs(%q) = %d, want %d", tt.title, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTitleReview(t *testing.T) {
+	tests := []struct {
+		name  string
+		title string
+		body  []layout.Paragraph // the text after the title
+		want  string             // a part of the reason; "" for none
+	}{
+		{"whole title, 文号 next", "澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知",
+			paras("^澜政文〔2025〕31号", "各市、县（区）人民政府："), ""},
+		{"title that really ends with 城", "澜江省历史文化名城",
+			paras("各市、县（区）人民政府，省人民政府各部门、各直属机构：", "现将有关事项通知如下。"), ""},
+		{"title without a kind word, text a sentence", "上海市普陀区2026年区级部门预算",
+			paras("^预算主管部门：上海市普陀区司法局", "上海市普陀区司法局是主管本区司法和法制工作的区政府工作部门。"), ""},
+		{"text opens with the authority only", "澜江省人民政府办公厅关于印发澜江省政务服务“一网通办”工作方案的通知",
+			paras("^澜江省人民政府办公厅", "各市、县（区）人民政府："), ""},
+		{"order", "福建省安全生产条例实施办法",
+			paras("^福建省人民政府令", "^第208号", "《福建省安全生产条例实施办法》已经省人民政府第30次常务会议通过，现予公布。"), ""},
+		{"title ends with 的", "福建省人民政府关于做好春季森林防火工作的",
+			paras("各设区市人民政府：", "现就有关事项通知如下。"), "以“的”结尾"},
+		{"title ends with 第", "澜江省人民政府关于开展第",
+			paras("各市、县（区）人民政府：", "根据国务院统一部署，全省将开展第五次全国经济普查。"), "以“第”结尾"},
+		{"title ends with 关于", "澜江省人民政府关于",
+			paras("各市、县（区）人民政府："), "以“于”结尾"},
+		{"cut mid-word, its rest the first line of the text", "澜江省人民政府关于进一步加强城",
+			paras("^乡居民饮用水水源保护工作的通知", "^澜政文〔2025〕31号", "各市、县（区）人民政府："), "像是标题的下一行"},
+		{"text opens with the title's last part", "澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知",
+			paras("^乡居民饮用水水源保护工作的通知", "^澜政文〔2025〕31号", "各市、县（区）人民政府："), "标题的后一部分"},
+		{"text opens with the title's first part", "澜江省人民政府关于卢伟永等同志职务任免的通知",
+			paras("^澜江省人民政府关于卢伟", "各市、县（区）人民政府，省人民政府各部门、各直属机构："), "标题的前一部分"},
+		{"the previous document's 印发 line glued to the title", "澜江省人民政府办公厅　　2026年8月29日印发人事任免",
+			paras("澜江省人民政府办公厅　　2026年8月29日印发", "^人事任免"), "标题的前一部分"},
+		{"no title", "", paras("各市、县（区）人民政府："), "没有读出标题"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := TitleReview(tt.title, tt.body)
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("TitleReview(%q) = %q, want %q", tt.title, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestExtractTitleWhole checks that Extract makes a title printed in pieces
+// whole, and takes no more than the title.
+func TestExtractTitleWhole(t *testing.T) {
+	flush := func(lines ...string) []layout.Paragraph {
+		ps := paras(lines...)
+		for i := range ps {
+			if ps[i].Align == layout.AlignIndent {
+				ps[i].Align = layout.AlignLeft
+			}
+		}
+		return ps
+	}
+	tests := []struct {
+		name     string
+		contents string
+		body     []layout.Paragraph
+		want     string
+	}{
+		{"both lines headings", "", paras("^澜江省人民政府关于进一步加强城", "^乡居民饮用水水源保护工作的通知", "^澜政文〔2025〕31号", "各市、县（区）人民政府："),
+			"澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知"},
+		{"second line not taken for a heading", "", flush("^澜江省人民政府关于开展第", "五次全国经济普查的通知", "^（澜府〔2026〕44号）", "各市、县（区）人民政府："),
+			"澜江省人民政府关于开展第五次全国经济普查的通知"},
+		{"no positions at all", "", flush("澜江省人民政府关于卢伟", "永等同志职务任免的通知", "各市、县（区）人民政府，省人民政府各部门、各直属机构：", "省人民政府决定："),
+			"澜江省人民政府关于卢伟永等同志职务任免的通知"},
+		{"heading cut, contents whole", "澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知",
+			flush("^澜江省人民政府关于进一步加强城", "乡居民饮用水水源保护工作", "的通知", "各市、县（区）人民政府："),
+			"澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知"},
+		{"contents add the 文号 after a whole title", "澜江省人民政府关于做好今冬明春森林防火工作的通知（澜政文〔2025〕30号）",
+			paras("^澜江省人民政府关于做好今冬明春森林防火工作的通知", "^澜政文〔2025〕30号", "各市、县（区）人民政府："),
+			"澜江省人民政府关于做好今冬明春森林防火工作的通知"},
+		{"misread 文号 under the title", "", paras("^河南省人民政府关于印发河南省深化普通高等学校考试招生综合改革实施方案的通知", "^豫政〔2022]】22号", "各市、县（区）人民政府："),
+			"河南省人民政府关于印发河南省深化普通高等学校考试招生综合改革实施方案的通知"},
+		{"whole title, salutation next", "", flush("^澜江省人民政府关于保护万里长城", "各市、县（区）人民政府："),
+			"澜江省人民政府关于保护万里长城"},
+		{"whole title, a sentence next", "", flush("^福建省人民政府关于做好春季森林防火工作的通知", "为切实做好春季森林防火工作，现就有关事项通知如下。"),
+			"福建省人民政府关于做好春季森林防火工作的通知"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Extract(tt.contents, tt.body).Title; got != tt.want {
+				t.Errorf("Extract title = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
