@@ -9,7 +9,9 @@
 // and immutable; issues/<year>/<key>.json (the manifest, create-only) is the
 // commit point of an issue; schedule/<key>.json holds an issue waiting for
 // its moment; history/<id>.json the versions and validity changes of a
-// document, updated only by conditional writes.
+// document, updated only by conditional writes; caused/<cause>/<id>.json,
+// write-once, links a document to one that changed its validity, so that
+// the cause can list what it changed (Affected; derived, see links.go).
 //
 // It imports gazette and the standard library only; it never imports an
 // adapter (fsblobs, s3blobs, ...), frontend or ingest.
