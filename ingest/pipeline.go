@@ -68,12 +68,18 @@ func assemble(res *Result, extracted []page.Page) {
 		res.Review = append(res.Review, "cover: no year and issue number (年第N期) found")
 	}
 	res.Issue = IssueMeta{Gazette: meta.GazetteName(pages), Year: cover.Year, Number: cover.Number, TotalNumber: cover.TotalNumber, Date: cover.Date}
-	for _, d := range is.Documents {
+	for n, d := range is.Documents {
 		m := meta.Extract(d.Title, d.Paragraphs)
+		// The title is a field of its own: the text goes on without the
+		// lines that print it, however many pieces extraction cut it into.
+		body := d.Paragraphs[meta.TitleParagraphs(m.Title, d.Paragraphs):]
+		if why := meta.TitleReview(m.Title, body); why != "" {
+			res.Review = append(res.Review, fmt.Sprintf("第%d篇《%s》（第%d页）：%s", n+1, m.Title, d.PageStart, why))
+		}
 		res.Documents = append(res.Documents, Document{
 			Title: m.Title, DocNumber: m.DocNumber, Kind: m.Kind, Section: d.Section, Authorities: m.Authorities,
 			Signed: m.Signed, Effective: m.Effective, Expires: m.Expires,
-			PageStart: d.PageStart, PageEnd: d.PageEnd, Text: d.Text(),
+			PageStart: d.PageStart, PageEnd: d.PageEnd, Text: layout.Text(body),
 		})
 	}
 	if len(res.Documents) == 0 {

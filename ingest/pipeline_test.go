@@ -1,0 +1,104 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// TestAssembleTitle checks that a title printed in pieces comes out whole,
+// once: as the title, and not again at the start of the text; and that a
+// title the pipeline is unsure of is named for review.
+func TestAssembleTitle(t *testing.T) {
+	// A page as the typesetter sets a notice: the title centred over two
+	// lines narrower than the text, cut mid-word (positions as pdftext
+	// reads them from a generated issue).
+	typeset := []page.Line{
+		{Text: "澜江省人民政府关于进一步加强城", X: 179.5, Y: 115.2, W: 236.2, Size: 15.8},
+		{Text: "乡居民饮用水水源保护工作的通知", X: 179.5, Y: 140.4, W: 236.2, Size: 15.8},
+		{Text: "澜政文〔2025〕31号", X: 250.4, Y: 162.7, W: 94.5, Size: 10.5},
+		{Text: "各市、县（区）人民政府，省人民政府各部门、各直属机构：", X: 87.6, Y: 199.5, W: 283.5, Size: 10.5},
+		{Text: "饮用水安全直接关系人民群众身体健康。近年来，全省饮用水水源保护工作取得明显成", X: 108.6, Y: 217.8, W: 399.0, Size: 10.5},
+		{Text: "效，但部分地区仍存在保护区划定不规范、环境风险隐患排查不到位等问题。为进一步做好", X: 87.6, Y: 236.2, W: 420.0, Size: 10.5},
+		{Text: "饮用水水源保护工作，经省人民政府同意，现就有关事项通知如下：", X: 87.6, Y: 254.6, W: 315.0, Size: 10.5},
+		{Text: "一、科学划定保护区。各设区的市、县人民政府要按照国家技术规范，完成乡镇及以上", X: 108.6, Y: 273.0, W: 399.0, Size: 10.5},
+		{Text: "集中式饮用水水源保护区的划定或者调整工作，设立明显的地理界标和警示标志。", X: 87.6, Y: 291.3, W: 378.0, Size: 10.5},
+		{Text: "二、全面排查整治风险隐患。对保护区内的排污口、违法建设项目和畜禽养殖场开展专", X: 108.6, Y: 309.7, W: 399.0, Size: 10.5},
+		{Text: "项排查，建立问题清单，明确整改时限和责任人，做到整改一个、销号一个。", X: 87.6, Y: 328.1, W: 357.0, Size: 10.5},
+		{Text: "澜江省人民政府", X: 413.1, Y: 493.5, W: 73.5, Size: 10.5},
+		{Text: "2025年12月27日", X: 413.1, Y: 511.8, W: 73.5, Size: 10.5},
+	}
+	plain := func(lines ...string) []page.Line {
+		var out []page.Line
+		for _, l := range lines {
+			out = append(out, page.Line{Text: l})
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		lines     []page.Line
+		title     string
+		textStart string // the text's first paragraph
+		review    string // a part of the document's review reason; "" for none
+	}{
+		{"title narrower than the text, cut mid-word", typeset,
+			"澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知", "澜政文〔2025〕31号", ""},
+		{"no positions, cut after 第", plain(
+			"澜江省人民政府关于开展第",
+			"五次全国经济普查的通知",
+			"澜府〔2026〕44号",
+			"各市、县（区）人民政府，省人民政府各部门、各直属机构：",
+			"根据国务院统一部署，全省将开展第五次全国经济普查。为做好普查工作，现就有关事项通知如下。",
+			"澜江省人民政府",
+			"2026年1月10日"),
+			"澜江省人民政府关于开展第五次全国经济普查的通知", "澜府〔2026〕44号", ""},
+		{"no positions, a name cut in two, no 文号", plain(
+			"澜江省人民政府关于卢伟",
+			"永等同志职务任免的通知",
+			"各市、县（区）人民政府，省人民政府各部门、各直属机构：",
+			"省人民政府决定：",
+			"任命卢伟永为省统计局局长。",
+			"澜江省人民政府",
+			"2026年3月3日"),
+			"澜江省人民政府关于卢伟永等同志职务任免的通知", "各市、县（区）人民政府，省人民政府各部门、各直属机构：", ""},
+		{"title that stops at 的", plain(
+			"福建省人民政府关于做好春季森林防火工作的",
+			"闽政〔2019〕14号",
+			"各设区市人民政府：",
+			"为切实做好春季森林防火工作，现就有关事项通知如下。",
+			"福建省人民政府",
+			"2019年3月1日"),
+			"福建省人民政府关于做好春季森林防火工作的", "闽政〔2019〕14号", "以“的”结尾"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := &Result{}
+			assemble(res, []page.Page{{Number: 1, Width: 595.28, Height: 841.89, Lines: tt.lines, Extractor: page.Text, Confidence: 1}})
+			if len(res.Documents) != 1 {
+				t.Fatalf("%d documents, want 1: %+v", len(res.Documents), res.Documents)
+			}
+			d := res.Documents[0]
+			if d.Title != tt.title {
+				t.Errorf("title %q, want %q", d.Title, tt.title)
+			}
+			first, _, _ := strings.Cut(d.Text, "\n")
+			if first != tt.textStart {
+				t.Errorf("text starts %q, want %q\ntext: %q", first, tt.textStart, d.Text)
+			}
+			var docReview []string
+			for _, r := range res.Review {
+				if strings.HasPrefix(r, "第1篇") {
+					docReview = append(docReview, r)
+				}
+			}
+			switch {
+			case tt.review == "" && len(docReview) > 0:
+				t.Errorf("review %q, want none", docReview)
+			case tt.review != "" && (len(docReview) != 1 || !strings.Contains(docReview[0], tt.review) || !strings.Contains(docReview[0], tt.title)):
+				t.Errorf("review %q, want one naming the document and saying %q", docReview, tt.review)
+			}
+		})
+	}
+}
