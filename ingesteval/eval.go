@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,10 +116,12 @@ type IssueScore struct {
 	Err    error
 	Review []string
 	// Text is the documents' text, all documents in order, against the
-	// truth's documents in order (WithHeading says which convention the
-	// pipeline follows, see scoreText). PageText is the page reader's.
+	// truth's documents in order (WithHeading and TitleApart say which
+	// convention the pipeline follows, see scoreText). PageText is the page
+	// reader's.
 	Text        Chars
 	WithHeading bool
+	TitleApart  bool
 	PageText    Chars
 	Extractors  map[page.Extractor]int // pages by the path that produced them
 	Bounds      Boundaries
@@ -355,7 +358,7 @@ func scoreIssue(sc *IssueScore, truth typeset.Truth, res *ingest.Result) {
 	for _, p := range res.Pages {
 		sc.Extractors[p.Extractor]++
 	}
-	sc.Text, sc.WithHeading = scoreText(truth, res)
+	sc.Text, sc.WithHeading, sc.TitleApart = scoreText(truth, res)
 
 	found := make([]span, len(res.Documents))
 	for i, d := range res.Documents {
@@ -439,25 +442,44 @@ func containsInt(xs []int, x int) bool {
 // lines from its first heading line (令 heading, title, 文号) to its last
 // (signature, date, 抄送), or the same without the heading lines, whichever
 // the output is closer to: pipelines differ in whether a document's text
-// repeats the title it carries as a field. Cover, contents, section banners
-// between documents, running heads and page numbers are in neither.
-func scoreText(truth typeset.Truth, res *ingest.Result) (Chars, bool) {
-	var got, with, without []string
+// repeats what it carries as fields. A pipeline that keeps the title out
+// of the text (it is a field of its own: titleApart) is scored on its text
+// with the title put back in front of it wherever the text does not hold
+// it, against the reference with heading lines, so that the title's
+// characters count as they do for the others. Cover, contents, section
+// banners between documents, running heads and page numbers are in
+// neither.
+func scoreText(truth typeset.Truth, res *ingest.Result) (c Chars, withHeading, titleApart bool) {
+	var got, titled, with, without []string
 	for _, d := range res.Documents {
 		got = append(got, d.Text)
+		titled = append(titled, titledText(d))
 	}
 	for _, d := range truth.Documents {
 		head := joinNonEmpty(d.Heading...)
 		with = append(with, joinNonEmpty(head, d.Text()))
 		without = append(without, d.Text())
 	}
-	g := joinNonEmpty(got...)
-	a := CompareText(g, joinNonEmpty(with...))
-	b := CompareText(g, joinNonEmpty(without...))
-	if b.Errors < a.Errors {
-		return b, false
+	a := CompareText(joinNonEmpty(got...), joinNonEmpty(with...))
+	b := CompareText(joinNonEmpty(titled...), joinNonEmpty(with...))
+	n := CompareText(joinNonEmpty(got...), joinNonEmpty(without...))
+	switch {
+	case n.Errors < a.Errors && n.Errors < b.Errors:
+		return n, false, false
+	case b.Errors < a.Errors:
+		return b, true, true
 	}
-	return a, true
+	return a, true, false
+}
+
+// titledText is a document's text with its title in front, unless the
+// text holds the title already (it repeats its heading, or a 令 prints its
+// rule's title after the promulgation).
+func titledText(d ingest.Document) string {
+	if strings.Contains(foldString(d.Text), foldString(d.Title)) {
+		return d.Text
+	}
+	return joinNonEmpty(d.Title, d.Text)
 }
 
 // scorePages compares each page's text with every line the truth prints

@@ -305,3 +305,61 @@ func TestReal(t *testing.T) {
 		t.Errorf("absent folder: %v, want ErrNoCorpus", err)
 	}
 }
+
+// TestEvalTextConventions checks that a document's text scores the same
+// whether it repeats its heading lines, leaves out only the title (a field
+// of its own), or leaves out every heading line.
+func TestEvalTextConventions(t *testing.T) {
+	tests := []struct {
+		name                    string
+		text                    func(d typeset.Document) string
+		withHeading, titleApart bool // how every issue is counted
+	}{
+		{"heading lines kept", func(d typeset.Document) string { return joinNonEmpty(joinNonEmpty(d.Heading...), d.Text()) }, true, false},
+		{"title left to its field", func(d typeset.Document) string {
+			var head []string
+			for _, l := range d.Heading {
+				if !strings.Contains(foldString(d.Title), foldString(l)) {
+					head = append(head, l)
+				}
+			}
+			return joinNonEmpty(joinNonEmpty(head...), d.Text())
+		}, true, true},
+		{"no heading lines", func(d typeset.Document) string { return d.Text() }, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pipe := func(ctx context.Context, path string) (*ingest.Result, error) {
+				tr, err := readTruth(path)
+				if err != nil {
+					return nil, err
+				}
+				res := truthResult(tr)
+				for i, d := range tr.Documents {
+					res.Documents[i].Text = tt.text(d)
+				}
+				return res, nil
+			}
+			var out bytes.Buffer
+			cfg := evalConfig(pipe, &out)
+			cfg.Pages = nil
+			rep, err := RunEval(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := Sum(rep.Issues)
+			if all.Text.Accuracy() != 1 {
+				t.Errorf("text accuracy %v, want 1", all.Text.Accuracy())
+			}
+			count := func(b bool) int {
+				if b {
+					return all.Issues
+				}
+				return 0
+			}
+			if all.Issues == 0 || all.WithHeading != count(tt.withHeading) || all.TitleApart != count(tt.titleApart) {
+				t.Errorf("%d issues, %d with heading, %d with the title apart; want %d and %d", all.Issues, all.WithHeading, all.TitleApart, count(tt.withHeading), count(tt.titleApart))
+			}
+		})
+	}
+}

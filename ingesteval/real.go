@@ -146,7 +146,9 @@ func scoreReal(ctx context.Context, cfg RealConfig, path string) RealScore {
 	}
 	var docs []string
 	for _, d := range res.Documents {
-		docs = append(docs, d.Text)
+		// The title is a field of its own: the pipeline does not repeat
+		// it in the text, and the reference prints it once.
+		docs = append(docs, titledText(d))
 	}
 	if err == nil {
 		s.DocText = CompareText(joinNonEmpty(docs...), ref)
@@ -179,7 +181,7 @@ func printReal(w io.Writer, scores []RealScore, pages bool) {
 	fmt.Fprintln(w, "  else *"+RefPoppler+" (poppler's pdftotext -layout: a reference, NOT gold; it keeps running heads")
 	fmt.Fprintln(w, "  and its own reading order, so lower figures may be poppler's error or a layout difference).")
 	fmt.Fprintln(w, "  Compared NFKC-folded, without whitespace or leader runs; a U+FFFD in a reference (undecodable) matches anything.")
-	fmt.Fprintln(w, "  docs acc: the documents' text (running heads removed, unlike the reference); pages acc: the extraction stage's pages.")
+	fmt.Fprintln(w, "  docs acc: the documents' text, each with its title in front where the text leaves it to the title field (running heads removed,\n    unlike the reference); pages acc: the extraction stage's pages.")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := "file\toutcome\tpages\tdocs\textractors\treference\tdocs acc\t"
 	if pages {

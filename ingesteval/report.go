@@ -16,6 +16,7 @@ type Totals struct {
 	Issues, Pages, Docs, Failed, Review int
 	Text, PageText                      Chars
 	WithHeading                         int // issues whose text follows the with-heading convention
+	TitleApart                          int // of those, issues whose text leaves out the title
 	Bounds                              Boundaries
 	Fields, Issue                       map[string]Count
 	Extractors                          map[page.Extractor]int
@@ -37,6 +38,9 @@ func Sum(issues []IssueScore) Totals {
 		}
 		if s.WithHeading {
 			t.WithHeading++
+		}
+		if s.TitleApart {
+			t.TitleApart++
 		}
 		t.Text, t.PageText = t.Text.Add(s.Text), t.PageText.Add(s.PageText)
 		t.Bounds = t.Bounds.Add(s.Bounds)
@@ -130,7 +134,8 @@ func printEval(cfg EvalConfig, rep EvalReport) {
 	all := Sum(rep.Issues)
 	fmt.Fprintf(w, "  text acc: character accuracy of the documents' text, all documents of an issue in order against the truth's,\n")
 	fmt.Fprintf(w, "    1 − edit distance / reference characters, NFKC-folded, whitespace and leader runs ignored (%d of %d issues closer to the\n", all.WithHeading, all.Issues)
-	fmt.Fprintf(w, "    reference that includes each document's heading lines, the rest to the one without)\n")
+	fmt.Fprintf(w, "    reference that includes each document's heading lines, %d of them with the title put back in front of a text that\n", all.TitleApart)
+	fmt.Fprintf(w, "    leaves it to the title field; the rest to the one without heading lines)\n")
 	if pages {
 		fmt.Fprintf(w, "  page acc: the extraction stage alone, each page against every line the truth prints on it\n")
 	}
