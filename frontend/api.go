@@ -110,7 +110,7 @@ func (s *Server) writeJSON(c *gin.Context, v any, cacheControl string, pc *pageC
 	}
 	p := newPage("application/json; charset=utf-8", append(body, '\n'))
 	if pc != nil {
-		pc.put(key, p)
+		pc.put(key, p, cacheGen(c))
 	}
 	s.writePage(c, p, cacheControl)
 }

@@ -72,7 +72,7 @@ func (s *Server) writeXML(c *gin.Context, ctype string, v any, key string, ttl t
 		return
 	}
 	p := newPage(ctype, buf.Bytes())
-	s.recent.putFor(key, p, ttl)
+	s.recent.putFor(key, p, ttl, cacheGen(c))
 	s.writePage(c, p, ccFeed)
 }
 

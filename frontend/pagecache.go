@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,10 +38,18 @@ type pageCache struct {
 	ttl      time.Duration
 	pages    map[string]*page
 	now      func() time.Time
+	// gen counts clears (shared by a server's caches): a page rendered
+	// before a clear is not kept after it, or a request that read the
+	// archive just before an issue went public would cache the page
+	// without it for the whole TTL.
+	gen *atomic.Uint64
 }
 
-func newPageCache(max, maxBytes int, ttl time.Duration) *pageCache {
-	return &pageCache{max: max, maxBytes: maxBytes, ttl: ttl, pages: map[string]*page{}, now: time.Now}
+func newPageCache(max, maxBytes int, ttl time.Duration, gen *atomic.Uint64) *pageCache {
+	if gen == nil {
+		gen = new(atomic.Uint64)
+	}
+	return &pageCache{max: max, maxBytes: maxBytes, ttl: ttl, pages: map[string]*page{}, now: time.Now, gen: gen}
 }
 
 func (p *page) size() int { return len(p.body) + len(p.gz) }
@@ -55,10 +64,16 @@ func (pc *pageCache) get(key string) (*page, bool) {
 	return p, true
 }
 
-func (pc *pageCache) put(key string, p *page) { pc.putFor(key, p, pc.ttl) }
+// generation is the number of clears so far: read it before rendering a
+// page and give it to put.
+func (pc *pageCache) generation() uint64 { return pc.gen.Load() }
 
-// putFor keeps p for ttl instead of the cache's own lifetime (0: for good).
-func (pc *pageCache) putFor(key string, p *page, ttl time.Duration) {
+func (pc *pageCache) put(key string, p *page, since uint64) { pc.putFor(key, p, pc.ttl, since) }
+
+// putFor keeps p for ttl instead of the cache's own lifetime (0: for good),
+// unless the cache was cleared after generation since, when p was being
+// rendered.
+func (pc *pageCache) putFor(key string, p *page, ttl time.Duration, since uint64) {
 	if ttl > 0 {
 		p.expires = pc.now().Add(ttl)
 	}
@@ -67,6 +82,9 @@ func (pc *pageCache) putFor(key string, p *page, ttl time.Duration) {
 	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	if pc.gen.Load() != since {
+		return // rendered from what a clear has made stale
+	}
 	if old, ok := pc.pages[key]; ok {
 		pc.bytes -= old.size()
 		delete(pc.pages, key)
@@ -82,10 +100,11 @@ func (pc *pageCache) putFor(key string, p *page, ttl time.Duration) {
 	pc.bytes += p.size()
 }
 
-// clear drops every entry.
+// clear drops every entry, and every page being rendered from before.
 func (pc *pageCache) clear() {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	pc.gen.Add(1)
 	pc.pages = map[string]*page{}
 	pc.bytes = 0
 }

@@ -21,9 +21,9 @@ func TestPageCacheBounds(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			pc := newPageCache(tc.max, tc.maxBytes, 0)
+			pc := newPageCache(tc.max, tc.maxBytes, 0, nil)
 			for i := range tc.puts {
-				pc.put(fmt.Sprint(i), &page{body: bytes.Repeat([]byte{'x'}, tc.pageSize)})
+				pc.put(fmt.Sprint(i), &page{body: bytes.Repeat([]byte{'x'}, tc.pageSize)}, pc.generation())
 			}
 			if len(pc.pages) > tc.wantMaxPages || pc.bytes > tc.maxBytes {
 				t.Errorf("%d pages, %d bytes; want ≤ %d pages, ≤ %d bytes", len(pc.pages), pc.bytes, tc.wantMaxPages, tc.maxBytes)
@@ -44,10 +44,10 @@ func TestPageCacheBounds(t *testing.T) {
 
 func TestPageCacheTTL(t *testing.T) {
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	pc := newPageCache(10, 1<<20, time.Minute)
+	pc := newPageCache(10, 1<<20, time.Minute, nil)
 	pc.now = func() time.Time { return now }
-	pc.put("a", &page{body: []byte("x")})
-	pc.putFor("b", &page{body: []byte("y")}, time.Hour)
+	pc.put("a", &page{body: []byte("x")}, pc.generation())
+	pc.putFor("b", &page{body: []byte("y")}, time.Hour, pc.generation())
 	if _, ok := pc.get("a"); !ok {
 		t.Fatal("fresh page missing")
 	}
@@ -57,6 +57,24 @@ func TestPageCacheTTL(t *testing.T) {
 	}
 	if _, ok := pc.get("b"); !ok {
 		t.Error("page kept for an hour expired after two minutes")
+	}
+}
+
+// A page rendered from what the archive held before a publication is not
+// kept once the publication cleared the cache: the request that read just
+// before an issue went public would otherwise serve the page without it
+// for the whole TTL.
+func TestPageCacheDropsPagesRenderedBeforeAClear(t *testing.T) {
+	pc := newPageCache(10, 1<<20, time.Minute, nil)
+	since := pc.generation() // a request starts rendering
+	pc.clear()               // an issue is published meanwhile
+	pc.put("home", &page{body: []byte("old")}, since)
+	if _, ok := pc.get("home"); ok {
+		t.Fatal("a page rendered before the clear was kept after it")
+	}
+	pc.put("home", &page{body: []byte("new")}, pc.generation())
+	if _, ok := pc.get("home"); !ok {
+		t.Fatal("a page rendered after the clear was not kept")
 	}
 }
 

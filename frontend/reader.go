@@ -37,7 +37,7 @@ func (s *Server) render(c *gin.Context, name string, v *view, pc *pageCache, key
 	}
 	p := newPage("text/html; charset=utf-8", buf.Bytes())
 	if pc != nil {
-		pc.put(key, p)
+		pc.put(key, p, cacheGen(c))
 	}
 	s.writePage(c, p, cacheControl)
 }
@@ -47,14 +47,24 @@ func (s *Server) writePage(c *gin.Context, p *page, cacheControl string) {
 	writeBytes(c, http.StatusOK, p.ctype, p.etag, p.body, p.gz)
 }
 
-// cached answers from pc when it holds key.
+// cached answers from pc when it holds key. Otherwise it notes the
+// cache's generation, so that the page now rendered is kept only if no
+// publication cleared the cache meanwhile.
 func (s *Server) cached(c *gin.Context, pc *pageCache, key, cacheControl string) bool {
 	p, ok := pc.get(key)
 	if ok {
 		s.writePage(c, p, cacheControl)
+		return true
 	}
-	return ok
+	c.Set(ctxCacheGen, pc.generation())
+	return false
 }
+
+const ctxCacheGen = "gazette.cachegen"
+
+// cacheGen is the cache generation cached noted for this request; 0, which
+// no cache is ever at, when it noted none.
+func cacheGen(c *gin.Context) uint64 { return c.GetUint64(ctxCacheGen) }
 
 // entryView is one line of a table of contents.
 type entryView struct {

@@ -153,12 +153,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	gen := new(atomic.Uint64)
+	gen.Store(1) // 0 means a request that noted no generation: never kept
 	s := &Server{
 		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed,
-		cache:    newPageCache(8192, 128<<20, 0),
-		recent:   newPageCache(512, 32<<20, recentTTL),
-		docs:     newPageCache(8192, 64<<20, docTTL),
-		searches: newPageCache(2048, 32<<20, recentTTL),
+		cache:    newPageCache(8192, 128<<20, 0, gen),
+		recent:   newPageCache(512, 32<<20, recentTTL, gen),
+		docs:     newPageCache(8192, 64<<20, docTTL, gen),
+		searches: newPageCache(2048, 32<<20, recentTTL, gen),
 	}
 	if cfg.APIRate > 0 {
 		s.limiter = newLimiter(cfg.APIRate, cfg.APIBurst, 100_000)
