@@ -26,6 +26,15 @@ import (
 // (Asia/Shanghai, which has had no daylight saving since 1991).
 const localTimeLayout = "2006-01-02T15:04"
 
+// parseRelease reads a release moment as a datetime-local input sends it,
+// to the minute or, where the input allows it (step="1"), to the second.
+func parseRelease(v string) (time.Time, error) {
+	if t, err := time.ParseInLocation(localTimeLayout+":05", v, chinaTime); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation(localTimeLayout, v, chinaTime)
+}
+
 // draftRow is one line of the drafts list.
 type draftRow struct {
 	ID, Label, State, Author, Updated, Release string
@@ -200,8 +209,12 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 	v.CanSchedule = d.State == editorial.StateApproved
 	v.ChooseMoment = chief
 	v.CanReschedule = chief && d.State == editorial.StateScheduled
-	if !d.Issue.Published.IsZero() {
-		v.Release = d.Issue.Published.In(chinaTime).Format(localTimeLayout)
+	if p := d.Issue.Published; !p.IsZero() {
+		layout := localTimeLayout
+		if p.Second() != 0 {
+			layout += ":05" // a moment chosen to the second stays so when saved again
+		}
+		v.Release = p.In(chinaTime).Format(layout)
 	}
 	for i, doc := range d.Documents {
 		v.Tabs = append(v.Tabs, docTab{N: i + 1, Title: doc.Title, DocNumber: doc.DocNumber, Current: i+1 == docN})
@@ -468,7 +481,7 @@ func applyDraftForm(d *editorial.Draft, c *gin.Context) (typedForm, gazette.Vali
 		typed.issue["release"] = rel
 		d.Issue.Published = time.Time{}
 		if rel != "" {
-			t, err := time.ParseInLocation(localTimeLayout, rel, chinaTime)
+			t, err := parseRelease(rel)
 			if err != nil {
 				bad("published", "请填写日期和时间，如 2026-12-01T09:00")
 			} else {
@@ -703,7 +716,7 @@ func (s *Server) draftActionPage(c *gin.Context) {
 	action := c.Param("action")
 	var release time.Time
 	if v := strings.TrimSpace(c.PostForm("release")); v != "" {
-		if release, err = time.ParseInLocation(localTimeLayout, v, chinaTime); err != nil {
+		if release, err = parseRelease(v); err != nil {
 			s.editorFail(c, gazette.ValidationError{{Field: "published", Problem: "want 2026-12-01T09:00", Zh: "请填写日期和时间，如 2026-12-01T09:00"}})
 			return
 		}
