@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -134,23 +135,66 @@ func (a *Archive) putSchedule(ctx context.Context, s *schedule, etag string) (st
 // Scheduled returns the issues waiting for their release moment, soonest
 // first, those being published included.
 func (a *Archive) Scheduled(ctx context.Context) ([]gazette.Issue, error) {
-	keys, err := a.scheduledKeys(ctx)
+	ps, err := a.readSchedules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("archive: scheduled: %w", err)
 	}
-	out := make([]gazette.Issue, 0, len(keys))
-	for _, k := range keys {
-		s, _, err := a.schedule(ctx, k)
-		if errors.Is(err, gazette.ErrNotFound) {
-			continue // published or unscheduled since the listing
+	out := make([]gazette.Issue, 0, len(ps))
+	for _, p := range ps {
+		if p.err != nil {
+			return nil, fmt.Errorf("archive: scheduled: %w", p.err)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("archive: scheduled: %w", err)
-		}
-		out = append(out, s.Manifest.Issue)
+		out = append(out, p.s.Manifest.Issue)
 	}
-	slices.SortStableFunc(out, func(x, y gazette.Issue) int { return x.Published.Compare(y.Published) })
 	return out, nil
+}
+
+// pending is one schedule as read, with its ETag, or why it could not be.
+type pending struct {
+	key  gazette.IssueKey
+	s    *schedule
+	etag string
+	err  error
+}
+
+// scheduleReaders bounds the schedules read at once: publication waits for
+// the slowest reading, so they are read side by side, not one by one.
+const scheduleReaders = 8
+
+// readSchedules reads every schedule, soonest release first (those that
+// cannot be read last); the ones gone since the listing (published or
+// unscheduled) are left out.
+func (a *Archive) readSchedules(ctx context.Context) ([]pending, error) {
+	keys, err := a.scheduledKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]pending, len(keys))
+	sem := make(chan struct{}, scheduleReaders)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ps[i].key = k
+			ps[i].s, ps[i].etag, ps[i].err = a.schedule(ctx, k)
+		})
+	}
+	wg.Wait()
+	var read, unreadable []pending
+	for _, p := range ps {
+		switch {
+		case errors.Is(p.err, gazette.ErrNotFound):
+		case p.err != nil:
+			unreadable = append(unreadable, p)
+		default:
+			read = append(read, p)
+		}
+	}
+	slices.SortStableFunc(read, func(x, y pending) int {
+		return x.s.Manifest.Issue.Published.Compare(y.s.Manifest.Issue.Published)
+	})
+	return append(read, unreadable...), nil
 }
 
 // NextDue returns the earliest release moment among the scheduled issues,
@@ -164,25 +208,17 @@ func (a *Archive) Scheduled(ctx context.Context) ([]gazette.Issue, error) {
 // that an unreadable schedule is never taken for "nothing due"). Safe for
 // concurrent use.
 func (a *Archive) NextDue(ctx context.Context) (time.Time, bool, error) {
-	keys, err := a.scheduledKeys(ctx)
+	ps, err := a.readSchedules(ctx)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("archive: next due: %w", err)
 	}
-	var next time.Time
-	found := false
-	for _, k := range keys {
-		s, _, err := a.schedule(ctx, k)
-		if errors.Is(err, gazette.ErrNotFound) {
-			continue // published or unscheduled since the listing
-		}
-		if err != nil {
-			return time.Time{}, false, fmt.Errorf("archive: next due: %w", err)
-		}
-		if at := s.Manifest.Issue.Published; !found || at.Before(next) {
-			next, found = at, true
-		}
+	if len(ps) == 0 {
+		return time.Time{}, false, nil
 	}
-	return next, found, nil
+	if err := ps[len(ps)-1].err; err != nil { // unreadable ones sort last
+		return time.Time{}, false, fmt.Errorf("archive: next due: %w", err)
+	}
+	return ps[0].s.Manifest.Issue.Published, true, nil
 }
 
 func (a *Archive) scheduledKeys(ctx context.Context) ([]gazette.IssueKey, error) {
@@ -255,34 +291,31 @@ func (a *Archive) Unschedule(ctx context.Context, key gazette.IssueKey) error {
 // Errors of single issues are joined and returned with the keys that did
 // complete; calling again retries them.
 func (a *Archive) PublishDue(ctx context.Context, now time.Time) ([]gazette.IssueKey, error) {
-	keys, err := a.scheduledKeys(ctx)
+	ps, err := a.readSchedules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("archive: publish due: %w", err)
 	}
 	var done []gazette.IssueKey
 	var errs []error
-	for _, k := range keys {
-		ok, err := a.publishDue(ctx, k, now)
+	for _, p := range ps { // soonest first
+		ok, err := a.publishDue(ctx, p, now)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("archive: publish due %s: %w", k, err))
+			errs = append(errs, fmt.Errorf("archive: publish due %s: %w", p.key, err))
 		}
 		if ok {
-			done = append(done, k)
+			done = append(done, p.key)
 		}
 	}
 	return done, errors.Join(errs...)
 }
 
-// publishDue publishes one scheduled issue if due; it reports whether this
-// call completed it.
-func (a *Archive) publishDue(ctx context.Context, key gazette.IssueKey, now time.Time) (bool, error) {
-	s, etag, err := a.schedule(ctx, key)
-	if errors.Is(err, gazette.ErrNotFound) {
-		return false, nil // completed or cancelled meanwhile
+// publishDue publishes one scheduled issue, as read, if due; it reports
+// whether this call completed it.
+func (a *Archive) publishDue(ctx context.Context, p pending, now time.Time) (bool, error) {
+	if p.err != nil {
+		return false, p.err
 	}
-	if err != nil {
-		return false, err
-	}
+	s, etag, key := p.s, p.etag, p.key
 	if s.Manifest.Issue.Published.After(now) {
 		return false, nil
 	}
@@ -290,8 +323,9 @@ func (a *Archive) publishDue(ctx context.Context, key gazette.IssueKey, now time
 		return false, nil // another publisher is at it
 	}
 	s.State, s.ClaimedAt = statePublishing, now
-	if etag, err = a.putSchedule(ctx, s, etag); errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
-		return false, nil // another publisher claimed it first
+	etag, err := a.putSchedule(ctx, s, etag)
+	if errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
+		return false, nil // another publisher claimed it first, or it changed
 	} else if err != nil {
 		return false, fmt.Errorf("claim: %w", err)
 	}
