@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -11,7 +13,16 @@ import (
 
 // Intervals of the server's background work.
 const (
-	publishEvery  = 15 * time.Second
+	// publishEvery bounds how long the publisher sleeps without reading
+	// the schedule: an issue scheduled on another replica, which cannot
+	// wake this one, is seen within it. Otherwise the publisher sleeps
+	// until the next release moment, and a change of the schedule made on
+	// this replica wakes it at once.
+	publishEvery = 15 * time.Second
+	// publishRetry is the first pause before looking again at an issue
+	// left due after a round (another replica holds its claim, or it
+	// failed); it doubles on each round that leaves one, up to publishEvery.
+	publishRetry  = 250 * time.Millisecond
 	maintainEvery = 24 * time.Hour
 )
 
@@ -21,8 +32,8 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 // background is the server's periodic work on the archive: scheduled issues
 // published at their moment, expiry dates applied and the index reconciled
 // with storage. Every replica runs it; the archive makes each publication
-// and each expiry happen exactly once. Failures are logged and retried on
-// the next tick, never fatal.
+// and each expiry happen exactly once. Failures are logged and retried,
+// never fatal.
 type background struct {
 	arch *archive.Archive
 	log  *slog.Logger
@@ -30,20 +41,130 @@ type background struct {
 	// changed is told when something became public or changed, so caches
 	// of rendered pages are dropped.
 	changed func()
+	// published, if set, is told which issues this replica has just
+	// published and when, for the audit log; the archive tells exactly one
+	// replica about each issue.
+	published func(ctx context.Context, keys []gazette.IssueKey, at time.Time) error
+	// wake makes the publisher read the schedule again at once: it was
+	// changed on this replica (see scheduleNotifier). Nil never wakes it.
+	wake <-chan struct{}
+	// recheck replaces publishEvery when set (tests).
+	recheck time.Duration
 }
 
-// publish publishes every issue whose moment has come.
-func (b background) publish(ctx context.Context) {
-	keys, err := b.arch.PublishDue(ctx, b.now())
+// publish publishes every issue whose moment has come by now.
+func (b background) publish(ctx context.Context, now time.Time) {
+	keys, err := b.arch.PublishDue(ctx, now)
+	at := b.now()
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("publish scheduled issues", "err", err)
 	}
-	if len(keys) > 0 {
-		for _, k := range keys {
-			b.log.Info("scheduled issue published", "issue", k.String())
-		}
-		b.changed()
+	if len(keys) == 0 {
+		return
 	}
+	for _, k := range keys {
+		b.log.Info("scheduled issue published", "issue", k.String(), "at", at)
+	}
+	b.changed()
+	if b.published != nil {
+		if err := b.published(ctx, keys, at); err != nil && ctx.Err() == nil {
+			b.log.Error("record scheduled publication", "err", err)
+		}
+	}
+}
+
+// publishLoop publishes at once, then at every release moment, until ctx
+// ends. Between moments it sleeps until the next one, at most recheck, and
+// wakes early when this replica changes the schedule.
+func (b background) publishLoop(ctx context.Context) {
+	recheck := cmp.Or(b.recheck, publishEvery)
+	retry := min(publishRetry, recheck)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	// due: the timer was set for a release moment (or a retry), so when it
+	// fires there is something to publish without reading the schedule
+	// first. A wake or a check reads it first: most find nothing due.
+	due := true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-b.wake:
+			due = false
+		}
+		round := b.now()
+		var at time.Time
+		var ok bool
+		var err error
+		if !due {
+			at, ok, err = b.arch.NextDue(ctx)
+			// An unreadable schedule does not hold up the others:
+			// PublishDue publishes what it can read.
+			due = err != nil || (ok && !at.After(round))
+		}
+		if due {
+			b.publish(ctx, round)
+			at, ok, err = b.arch.NextDue(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			b.log.Error("read the schedule", "err", err)
+		}
+		sleep := recheck
+		switch {
+		case err != nil || (ok && !at.After(round)):
+			// Due in this round and still there (another replica holds
+			// its claim, or it failed), or unknown: look again soon,
+			// backing off so that a lasting failure is not retried in a
+			// loop.
+			sleep, retry, due = retry, min(2*retry, recheck), true
+		case ok:
+			// Due after the round began (possibly already): go then.
+			sleep, retry = min(max(at.Sub(b.now()), 0), recheck), min(publishRetry, recheck)
+			due = sleep < recheck
+		default:
+			retry, due = min(publishRetry, recheck), false
+		}
+		timer.Reset(sleep)
+	}
+}
+
+// scheduleNotifier is the archive as editors' scheduling uses it: after
+// every change of the schedule it calls changed, which wakes this
+// replica's publisher to read the schedule again.
+type scheduleNotifier struct {
+	*archive.Archive
+	changed func()
+}
+
+// Schedule schedules an issue and tells the publisher.
+func (n scheduleNotifier) Schedule(ctx context.Context, issue gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error {
+	defer n.changed() // even after an error: part of it may have been stored
+	return n.Archive.Schedule(ctx, issue, pdf, docs)
+}
+
+// Reschedule moves a release moment and tells the publisher.
+func (n scheduleNotifier) Reschedule(ctx context.Context, key gazette.IssueKey, at time.Time) error {
+	defer n.changed()
+	return n.Archive.Reschedule(ctx, key, at)
+}
+
+// Unschedule cancels a scheduled issue and tells the publisher.
+func (n scheduleNotifier) Unschedule(ctx context.Context, key gazette.IssueKey) error {
+	defer n.changed()
+	return n.Archive.Unschedule(ctx, key)
+}
+
+// wakeup returns a function that wakes a publisher and the channel it
+// wakes on; wakes that come while one is pending are merged.
+func wakeup() (func(), <-chan struct{}) {
+	ch := make(chan struct{}, 1)
+	return func() {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}, ch
 }
 
 // maintain applies expiry dates and repairs the index.
@@ -65,9 +186,8 @@ func (b background) maintain(ctx context.Context) {
 	}
 }
 
-// run does both at once and then on their intervals until ctx ends.
+// run does both at once and then when due until ctx ends.
 func (b background) run(ctx context.Context) {
-	b.publish(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -83,15 +203,6 @@ func (b background) run(ctx context.Context) {
 			}
 		}
 	}()
-	t := time.NewTicker(publishEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			<-done
-			return
-		case <-t.C:
-			b.publish(ctx)
-		}
-	}
+	b.publishLoop(ctx)
+	<-done
 }

@@ -86,7 +86,10 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 			return err
 		}
 	}
-	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, Log: log, Split: split, Render: pageRenderer(log)})
+	// Scheduling through the editors' desk wakes this replica's publisher,
+	// so a release moment sooner than its next check is not missed.
+	wake, woken := wakeup()
+	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: scheduleNotifier{arch, wake}, Log: log, Split: split, Render: pageRenderer(log)})
 	if err != nil {
 		return err
 	}
@@ -101,7 +104,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	defer func() { stopBackground(); <-bgDone }()
 	go func() {
 		defer close(bgDone)
-		background{arch: arch, log: log, now: time.Now, changed: srv.Invalidate}.run(bgCtx)
+		background{arch: arch, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken}.run(bgCtx)
 	}()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
