@@ -117,3 +117,54 @@ func TestCleanWithoutGeometryOwnLines(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanShortLinesPage checks that on a page of short lines (an
+// appointment notice) a title set larger stays centred: its end is not
+// taken for the right margin, which would make every title a signature.
+func TestCleanShortLinesPage(t *testing.T) {
+	notice := []page.Line{
+		{Text: "澜江省人民政府关于进一步加强城", X: 179.5, Y: 115.2, W: 236.2, Size: 15.8},
+		{Text: "乡居民饮用水水源保护工作的通知", X: 179.5, Y: 140.4, W: 236.2, Size: 15.8},
+		{Text: "澜政文〔2025〕31号", X: 250.4, Y: 162.7, W: 94.5, Size: 10.5},
+		{Text: "各市、县（区）人民政府，省人民政府各部门、各直属机构：", X: 87.6, Y: 199.5, W: 283.5, Size: 10.5},
+		{Text: "饮用水安全直接关系人民群众身体健康。近年来，全省饮用水水源保护工作取得明显成", X: 108.6, Y: 217.8, W: 399.0, Size: 10.5},
+		{Text: "效，但部分地区仍存在保护区划定不规范、环境风险隐患排查不到位等问题。为进一步做好", X: 87.6, Y: 236.2, W: 420.0, Size: 10.5},
+		{Text: "饮用水水源保护工作，经省人民政府同意，现就有关事项通知如下：", X: 87.6, Y: 254.6, W: 315.0, Size: 10.5},
+		{Text: "一、科学划定保护区。各设区的市、县人民政府要按照国家技术规范，完成乡镇及以上", X: 108.6, Y: 273.0, W: 399.0, Size: 10.5},
+		{Text: "集中式饮用水水源保护区的划定或者调整工作，设立明显的地理界标和警示标志。", X: 87.6, Y: 291.3, W: 378.0, Size: 10.5},
+		{Text: "二、全面排查整治风险隐患。对保护区内的排污口、违法建设项目和畜禽养殖场开展专", X: 108.6, Y: 309.7, W: 399.0, Size: 10.5},
+		{Text: "项排查，建立问题清单，明确整改时限和责任人，做到整改一个、销号一个。", X: 87.6, Y: 328.1, W: 357.0, Size: 10.5},
+		{Text: "澜江省人民政府", X: 413.1, Y: 493.5, W: 73.5, Size: 10.5},
+		{Text: "2025年12月27日", X: 413.1, Y: 511.8, W: 73.5, Size: 10.5},
+	}
+	appointments := []page.Line{
+		{Text: "【人事任免】", X: 256.7, Y: 111.8, W: 81.9, Size: 13.7},
+		{Text: "澜江省人民政府关于袁峰等同志职务任免的通知", X: 132.3, Y: 146.2, W: 330.8, Size: 15.8},
+		{Text: "各市、县（区）人民政府，省人民政府各部门、各直属机构：", X: 87.6, Y: 183.0, W: 283.5, Size: 10.5},
+		{Text: "省人民政府决定：", X: 108.6, Y: 201.4, W: 84.0, Size: 10.5},
+		{Text: "免去袁峰的省发展和改革委员会副局长职务。", X: 108.6, Y: 219.7, W: 210.0, Size: 10.5},
+		{Text: "任命朱秀鹏为省民政厅巡视员；", X: 108.6, Y: 238.1, W: 147.0, Size: 10.5},
+		{Text: "澜江省人民政府", X: 413.1, Y: 348.3, W: 73.5, Size: 10.5},
+		{Text: "2026年9月3日", X: 423.6, Y: 366.7, W: 63.0, Size: 10.5},
+		{Text: "澜江省人民政府关于许宁燕等同志职务任免的通知", X: 124.4, Y: 428.7, W: 346.5, Size: 15.8},
+		{Text: "澜政人〔2026〕6号", X: 253.0, Y: 451.0, W: 89.2, Size: 10.5},
+		{Text: "各市、县（区）人民政府，省人民政府各部门、各直属机构：", X: 87.6, Y: 487.7, W: 283.5, Size: 10.5},
+		{Text: "省人民政府决定：", X: 108.6, Y: 506.1, W: 84.0, Size: 10.5},
+		{Text: "任命许宁燕为省生态环境厅巡视员；", X: 108.6, Y: 524.5, W: 168.0, Size: 10.5},
+		{Text: "澜江省人民政府", X: 413.1, Y: 653.1, W: 73.5, Size: 10.5},
+		{Text: "二〇二六年八月二十三日", X: 371.1, Y: 671.5, W: 115.5, Size: 10.5},
+	}
+	pages := []page.Page{{Number: 1, Lines: notice}, {Number: 2, Lines: notice}, {Number: 3, Lines: appointments}}
+	got := Clean(pages)
+	want := map[string]Align{
+		"澜江省人民政府关于袁峰等同志职务任免的通知":  AlignCentre,
+		"澜江省人民政府关于许宁燕等同志职务任免的通知": AlignCentre,
+		"澜江省人民政府":   AlignRight,
+		"2026年9月3日": AlignRight,
+	}
+	for _, p := range got[2].Paragraphs {
+		if a, ok := want[p.Text]; ok && p.Align != a {
+			t.Errorf("%q aligned %v, want %v", p.Text, p.Align, a)
+		}
+	}
+}

@@ -232,11 +232,16 @@ func pageMetrics(lines []page.Line) (m metrics, ok bool) {
 		minLong = min(minLong, l.X)
 	}
 	var lefts, rights []float64
+	body := median(sizes)
 	for _, l := range long {
 		if l.X <= minLong+0.7*m.cw {
 			lefts = append(lefts, l.X)
 		}
-		if l.X+l.W >= maxR-1.5*m.cw {
+		// Justified text ends at the right margin, a title set larger
+		// ends wherever it is centred to: on a page of short lines
+		// (appointments) it would pass for the margin, and every title
+		// then for a signature set to the right.
+		if l.X+l.W >= maxR-1.5*m.cw && (body == 0 || l.Size <= 1.2*body) {
 			rights = append(rights, l.X+l.W)
 		}
 	}
@@ -248,7 +253,7 @@ func pageMetrics(lines []page.Line) (m metrics, ok bool) {
 		}
 	}
 	m.pitch = median(gaps)
-	return m, len(long) >= 3
+	return m, len(long) >= 3 && len(rights) > 0
 }
 
 // buildParagraphs classifies every line and groups lines into paragraphs
