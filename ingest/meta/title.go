@@ -72,6 +72,24 @@ func looseNumberLine(squeezed string) bool {
 		strings.HasSuffix(squeezed, ")") || strings.HasSuffix(squeezed, "）")) && reLooseNumber.MatchString(squeezed)
 }
 
+// IsRecordLine reports whether s is a line of a document's 版记, the
+// record printed at its foot (GB/T 9704): the 抄送 list, or the 印发 line
+// (澜江省人民政府办公厅　　2026年9月29日印发). It closes the document before
+// a title, never starts one: on a page where it runs on above the next
+// title, it is not the title's first line.
+func IsRecordLine(s string) bool {
+	t := squeeze(s)
+	for _, p := range []string{"抄送", "抄報", "抄报", "分送", "报送", "報送"} {
+		if rest, ok := strings.CutPrefix(t, p); ok && (strings.HasPrefix(rest, "：") || strings.HasPrefix(rest, ":")) {
+			return true
+		}
+	}
+	if !strings.HasSuffix(t, "印发") && !strings.HasSuffix(t, "印發") || countable(t, maxDateLine) > maxDateLine {
+		return false
+	}
+	return len(FindDates(t)) > 0
+}
+
 // titleRest reports whether paragraph p can be the rest of a title that
 // stopped short: a short line, not a number or date line, not a sentence or
 // a salutation (…各直属机构：), after which the title ends as titles do.

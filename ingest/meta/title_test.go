@@ -138,3 +138,27 @@ func TestExtractTitleWhole(t *testing.T) {
 		})
 	}
 }
+
+func TestIsRecordLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"澜江省人民政府办公厅\u3000\u30002026年9月29日印发", true},
+		{"福建省人民政府办公厅 2019年4月30日印发", true},
+		{"东莞市教育局办公室　　　　　　2015年3月2日印发", true},
+		{"抄送：省委各部门，省人大常委会办公厅，省政协办公厅，省法院，省检察院。", true},
+		{"抄送: 市委办公室，市人大常委会办公室。", true},
+		// Not the 版记.
+		{"现将《福建省促进就业若干措施》印发给你们，请认真贯彻执行。", false},
+		{"澜江省人民政府关于印发澜江省预算绩效管理办法的通知", false},
+		{"本通知自印发之日起施行。", false},
+		{"2026年9月29日", false},
+		{"抄送单位应当在收到文件后五日内办理。", false},
+	}
+	for _, tt := range tests {
+		if got := IsRecordLine(tt.line); got != tt.want {
+			t.Errorf("IsRecordLine(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}

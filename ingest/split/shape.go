@@ -153,8 +153,8 @@ func (s *scanner) numberNear(i int) bool {
 }
 
 // afterEnd reports whether paragraph i follows the end of a document (a
-// date line, perhaps with a note such as （此件公开发布） after it), a
-// section banner, or nothing at all.
+// date line, perhaps with a note such as （此件公开发布） after it, or the
+// 版记's 抄送 and 印发 lines), a section banner, or nothing at all.
 func (s *scanner) afterEnd(i int) bool {
 	k := i - 1
 	for k >= 0 && s.skip[s.paras[k].Page] {
@@ -167,7 +167,7 @@ func (s *scanner) afterEnd(i int) bool {
 	if (strings.HasPrefix(t, "（") || strings.HasPrefix(t, "(")) && s.info[k].runes <= 16 && k > 0 {
 		k--
 	}
-	return s.info[k].date
+	return s.info[k].date || s.info[k].record
 }
 
 // isAttachment reports whether paragraph i is the title of something
@@ -224,8 +224,8 @@ func (s *scanner) titleFragment(i int) bool {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(t)
-	if strings.ContainsRune("。；：！？，、)）」》\"”", r) || s.info[i].date || s.info[i].number {
-		return false
+	if strings.ContainsRune("。；：！？，、)）」》\"”", r) || s.info[i].date || s.info[i].number || s.info[i].record {
+		return false // a sentence, or a line that closes the document before
 	}
 	return !endsWithKind(t) && s.afterEnd(i)
 }

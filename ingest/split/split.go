@@ -360,6 +360,7 @@ type paraInfo struct {
 	norm     []rune // normal(text)
 	number   bool   // a 文号 line
 	date     bool   // a date line
+	record   bool   // a 版记 line (抄送, 印发) closing a document
 }
 
 func newScanner(paras []layout.Paragraph, skip map[int]bool) *scanner {
@@ -370,6 +371,7 @@ func newScanner(paras []layout.Paragraph, skip map[int]bool) *scanner {
 		if n <= 2*maxTitleRunes {
 			s.info[i].number = meta.IsDocNumberLine(t)
 			s.info[i].date = meta.IsDateLine(t)
+			s.info[i].record = meta.IsRecordLine(t)
 		}
 	}
 	return s
