@@ -152,7 +152,9 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 	pages := []struct{ name, path, ready string }{
 		{"signin", "/editor/signin", "#password"},
 		{"drafts", "/editor", `form[action="/editor/drafts"]`},
-		{"draft", "/editor/drafts/" + editing.ID, "#d0\\.title"},
+		{"draft", "/editor/drafts/" + editing.ID, "#in-gazette"},
+		{"draft-document", "/editor/drafts/" + editing.ID + "?doc=1", "#in-d0\\.title"},
+		{"draft-remove", "/editor/drafts/" + editing.ID + "?doc=2&confirm=remove", `button[value="remove-confirmed:2"]`},
 		{"draft-scheduled", "/editor/drafts/" + sched.ID, "#new-release"},
 		{"document", "/editor/documents/" + docID, "#reason"},
 		{"account", "/editor/account", "#current"},
