@@ -321,3 +321,34 @@ func TestDraftConcurrentSaves(t *testing.T) {
 		})
 	}
 }
+
+// 立即发布: a moment already past is taken only with the confirmation to
+// publish at once, by a chief editor, and the real time becomes the
+// release time, so the issue sorts where it belongs in feeds and records.
+func TestScheduleNow(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, newMem(), nil)
+	author := f.user(t, "editor.one", RoleEditor).Actor
+	chief := f.user(t, "chief.one", RoleChief).Actor
+	d := prepared(t, f, author) // release 2024-03-05 09:00, the clock 2024-03-01 09:00
+	var err error
+	if d, err = f.svc.Submit(ctx, author, d.ID, d.ETag); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = f.svc.Approve(ctx, chief, d.ID, d.ETag); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(5 * 24 * time.Hour) // the approved moment has passed
+	if _, err := f.svc.Schedule(ctx, author, d.ID, d.ETag); !errors.Is(err, ErrPast) {
+		t.Fatalf("schedule at a moment past = %v, want ErrPast", err)
+	}
+	if _, err := f.svc.ScheduleAt(ctx, author, d.ID, d.ETag, time.Time{}, true); !errors.Is(err, ErrForbidden) {
+		t.Errorf("an editor publishes at once = %v, want ErrForbidden", err)
+	}
+	if d, err = f.svc.ScheduleAt(ctx, chief, d.ID, d.ETag, time.Time{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if now := f.clock.Now(); !d.Issue.Published.Equal(now.UTC().Truncate(time.Second)) || !f.arch.scheduled[0].Published.Equal(d.Issue.Published) {
+		t.Errorf("published at once with release %v (archive %v), want the real time %v", d.Issue.Published, f.arch.scheduled[0].Published, now)
+	}
+}

@@ -744,12 +744,10 @@ func (s *Server) draftActionPage(c *gin.Context) {
 
 // apiDraftBody is a draft as the API answers it, with what stops its
 // submission (problems) and what to look at (warnings), each field by its
-// JSON path with the message in Chinese; a damaged record has only its id,
-// etag and damage.
+// JSON path with the message in Chinese.
 type apiDraftBody struct {
 	*editorial.Draft
 	ETag     string     `json:"etag"`
-	Damage   string     `json:"damage,omitempty"`
 	Problems []apiField `json:"problems,omitempty"`
 	Warnings []apiField `json:"warnings,omitempty"`
 }
@@ -761,6 +759,13 @@ type apiField struct {
 	Message string `json:"message_zh,omitempty"`
 }
 
+// apiDamaged is a draft whose stored record cannot be read.
+type apiDamaged struct {
+	ID     string `json:"id"`
+	ETag   string `json:"etag"`
+	Damage string `json:"damage"`
+}
+
 func apiFields(fes []gazette.FieldError) []apiField {
 	out := make([]apiField, len(fes))
 	for i, fe := range fes {
@@ -770,9 +775,6 @@ func apiFields(fes []gazette.FieldError) []apiField {
 }
 
 func (s *Server) draftBody(c *gin.Context, d *editorial.Draft) apiDraftBody {
-	if d.Damage != "" {
-		return apiDraftBody{Draft: &editorial.Draft{ID: d.ID}, ETag: etagHeader(d.ETag), Damage: "the stored record cannot be read: repair or delete it"}
-	}
 	return apiDraftBody{Draft: d, ETag: etagHeader(d.ETag), Problems: apiFields(d.Problems()), Warnings: apiFields(s.cfg.Editorial.Warnings(c.Request.Context(), d))}
 }
 
@@ -787,11 +789,16 @@ func (s *Server) apiDrafts(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	out := make([]apiDraftBody, len(drafts))
-	for i, d := range drafts {
-		out[i] = s.draftBody(c, d)
+	out := []apiDraftBody{}
+	damaged := []apiDamaged{}
+	for _, d := range drafts {
+		if d.Damage != "" {
+			damaged = append(damaged, apiDamaged{ID: d.ID, ETag: etagHeader(d.ETag), Damage: "the stored record cannot be read: repair or delete it"})
+			continue
+		}
+		out = append(out, s.draftBody(c, d))
 	}
-	c.JSON(http.StatusOK, gin.H{"drafts": out})
+	c.JSON(http.StatusOK, gin.H{"drafts": out, "damaged": damaged})
 }
 
 func (s *Server) apiCreateDraft(c *gin.Context) {

@@ -52,7 +52,12 @@ type edFixture struct {
 	arch  *archive.Archive
 	ed    *editorial.Service
 	clock *testClock
+	store archive.Blobs
 }
+
+// blobs is the fixture's storage, for planting records as a bug or a
+// damaged disk would leave them.
+func (f *edFixture) blobs() archive.Blobs { return f.store }
 
 const edPassword = "Qx7-lantern-harbor-91"
 
@@ -106,7 +111,7 @@ func newEditorGazette(t *testing.T, publicURL string) *edFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &edFixture{srv: srv, arch: arch, ed: ed, clock: clk}
+	return &edFixture{srv: srv, arch: arch, ed: ed, clock: clk, store: blobs}
 }
 
 // client is one browser: its cookie and the CSRF token of its session.
