@@ -72,7 +72,10 @@ func assemble(res *Result, extracted []page.Page) {
 		m := meta.Extract(d.Title, d.Paragraphs)
 		// The title is a field of its own: the text goes on without the
 		// lines that print it, however many pieces extraction cut it into.
-		body := d.Paragraphs[meta.TitleParagraphs(m.Title, d.Paragraphs):]
+		body := d.Paragraphs
+		if from, to := meta.TitleParagraphs(m.Title, body); to > from {
+			body = append(body[:from:from], body[to:]...)
+		}
 		if why := meta.TitleReview(m.Title, body); why != "" {
 			res.Review = append(res.Review, fmt.Sprintf("第%d篇《%s》（第%d页）：%s", n+1, m.Title, d.PageStart, why))
 		}

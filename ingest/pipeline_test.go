@@ -29,6 +29,21 @@ func TestAssembleTitle(t *testing.T) {
 		{Text: "澜江省人民政府", X: 413.1, Y: 493.5, W: 73.5, Size: 10.5},
 		{Text: "2025年12月27日", X: 413.1, Y: 511.8, W: 73.5, Size: 10.5},
 	}
+	// The first page of an original (惠州市人民政府, 2015): registration
+	// number, the red 发文机关标志, the 文号, and a title over two lines,
+	// the first shorter than the text is wide.
+	original := []page.Line{
+		{Text: "HFGS—2015—31", X: 410.7, Y: 127.3, W: 114.0, Size: 14.0},
+		{Text: "惠州市人民政府文件", X: 101.1, Y: 256.1, W: 401.7, Size: 65.0},
+		{Text: "惠府〔2015〕158 号", X: 232.0, Y: 310.4, W: 139.9, Size: 16.0},
+		{Text: "惠州市人民政府关于印发", X: 169.9, Y: 397.5, W: 264.1, Size: 22.0},
+		{Text: "《惠州市社会基本医疗保险办法》的通知", X: 85.9, Y: 429.5, W: 432.1, Size: 22.0},
+		{Text: "各县、区人民政府，市政府各部门、各直属机构：", X: 79.5, Y: 486.4, W: 351.8, Size: 16.0},
+		{Text: "《惠州市社会基本医疗保险办法》业经十一届 118 次市政府", X: 112.2, Y: 514.4, W: 412.3, Size: 16.0},
+		{Text: "常务会议通过。现印发给你们，请按照执行。", X: 79.5, Y: 542.3, W: 319.9, Size: 16.0},
+		{Text: "惠州市人民政府", X: 350.6, Y: 654.5, W: 111.9, Size: 16.0},
+		{Text: "2015 年 11 月 5 日", X: 346.0, Y: 682.4, W: 123.4, Size: 16.0},
+	}
 	plain := func(lines ...string) []page.Line {
 		var out []page.Line
 		for _, l := range lines {
@@ -45,6 +60,8 @@ func TestAssembleTitle(t *testing.T) {
 	}{
 		{"title narrower than the text, cut mid-word", typeset,
 			"澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知", "澜政文〔2025〕31号", ""},
+		{"an original's title under its 版头, first line short", original,
+			"惠州市人民政府关于印发《惠州市社会基本医疗保险办法》的通知", "各县、区人民政府，市政府各部门、各直属机构：", ""},
 		{"no positions, cut after 第", plain(
 			"澜江省人民政府关于开展第",
 			"五次全国经济普查的通知",

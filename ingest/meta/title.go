@@ -138,35 +138,77 @@ func hasRunePrefix(s, prefix []rune) bool {
 // three lines, each a paragraph of its own when none was joined.
 const maxTitleParagraphs = 3
 
-// TitleParagraphs returns how many paragraphs at the start of a document's
-// text print its title, whole or cut into pieces (…关于进一步加强城 / 乡居民
-// 饮用水水源保护工作的通知): the text without them does not repeat the title.
-// It is 0 when the text does not open with exactly the title, so a 令, whose
-// rule title comes after the promulgation, keeps all its text, and so does a
-// document whose title came from elsewhere (the contents) and is not printed
-// at its top; and 0 when nothing would be left.
-func TitleParagraphs(title string, paras []layout.Paragraph) int {
+// TitleParagraphs returns the paragraphs [from, to) near the start of a
+// document's text that print its title, whole or cut into pieces (…关于进一步
+// 加强城 / 乡居民饮用水水源保护工作的通知): the text without them does not
+// repeat the title. The title is looked for at the very start, or under the
+// 版头 of an original (registration number, 发文机关标志 …文件, 文号 line),
+// which stays in the text. from == to when the title is not printed there
+// exactly, so a 令, whose rule title comes after the promulgation, keeps all
+// its text, and so does a document whose title came from elsewhere (the
+// contents) and is not printed at its top; and when nothing would be left.
+func TitleParagraphs(title string, paras []layout.Paragraph) (from, to int) {
 	want := letters(title)
 	if len(want) == 0 {
-		return 0
+		return 0, 0
 	}
-	var got []rune
-	for i := 0; i < len(paras) && i < maxTitleParagraphs; i++ {
-		if countable(paras[i].Text, 2*len(want)) > 2*len(want) {
-			return 0
+	for from = 0; from < len(paras) && from <= maxMastheadParagraphs; from++ {
+		if to := titleAt(want, paras, from); to > from {
+			return from, to
 		}
-		got = append(got, letters(paras[i].Text)...)
+		if !mastheadLine(paras[from].Text) {
+			break
+		}
+	}
+	return 0, 0
+}
+
+// maxMastheadParagraphs is the most paragraphs of a 版头 passed over
+// before the title: registration number, 份号, 密级, 紧急程度, the
+// authority's mark and the 文号.
+const maxMastheadParagraphs = 5
+
+// titleAt returns the end of the paragraphs from i that print exactly the
+// title (folded by letters), or i.
+func titleAt(want []rune, paras []layout.Paragraph, i int) int {
+	var got []rune
+	for k := i; k < len(paras) && k < i+maxTitleParagraphs; k++ {
+		if countable(paras[k].Text, 2*len(want)) > 2*len(want) {
+			return i
+		}
+		got = append(got, letters(paras[k].Text)...)
 		if !hasRunePrefix(want, got) {
-			return 0
+			return i
 		}
 		if len(got) == len(want) {
-			if i+1 == len(paras) {
-				return 0
+			if k+1 == len(paras) {
+				return i
 			}
-			return i + 1
+			return k + 1
 		}
 	}
-	return 0
+	return i
+}
+
+// mastheadLine reports whether s can be a line of an original's 版头,
+// above its title (GB/T 9704): a 文号 line, the authority's mark ending in
+// 文件, or a short line without Han characters (registration numbers such
+// as HFGS—2016—3 or GZ0320150155, a 份号).
+func mastheadLine(s string) bool {
+	t := squeeze(s)
+	n := utf8.RuneCountInString(t)
+	if n == 0 || n > 40 {
+		return false
+	}
+	if strings.HasSuffix(t, "文件") || IsDocNumberLine(t) || looseNumberLine(t) {
+		return true
+	}
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return n <= 24
 }
 
 // TitleReview says why a person should look at a document's title, or ""

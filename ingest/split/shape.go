@@ -227,5 +227,7 @@ func (s *scanner) titleFragment(i int) bool {
 	if strings.ContainsRune("。；：！？，、)）」》\"”", r) || s.info[i].date || s.info[i].number || s.info[i].record {
 		return false // a sentence, or a line that closes the document before
 	}
-	return !endsWithKind(t) && s.afterEnd(i)
+	// A title goes after the end of a document, or straight after its
+	// 文号 where the 版头 prints it above the title (GB/T 9704).
+	return !endsWithKind(t) && (s.afterEnd(i) || i > 0 && s.info[i-1].number)
 }
