@@ -24,6 +24,7 @@ func TestArticleSpace(t *testing.T) {
 		{"OCR spaces inside the heading", "第 五 条 违反本办法规定的，依法处理。", "第 五 条　违反本办法规定的，依法处理。"},
 		{"traditional", "第一條為保障人民權益，特制定本法。", "第一條　為保障人民權益，特制定本法。"},
 		{"bracketed article name", "第一条【立法目的】为了保护环境，制定本条例。", "第一条　【立法目的】为了保护环境，制定本条例。"},
+		{"article opening with 以下 (a real scan, 穗建住保〔2015〕1312号)", "第四条以下两类来穗务工人员，可以申请承租市本级公共租赁住房：", "第四条　以下两类来穗务工人员，可以申请承租市本级公共租赁住房："},
 		{"an article may open with words a reference uses later", "第二条中华人民共和国境内的建设活动，适用本办法。", "第二条　中华人民共和国境内的建设活动，适用本办法。"},
 		// Left as printed.
 		{"already one ideographic space", "第一条　为了加强城市供水管理，制定本办法。", "第一条　为了加强城市供水管理，制定本办法。"},
