@@ -8,7 +8,9 @@
 // paragraphs from line geometry (indentation, short lines, centred or larger
 // headings) and joins wrapped lines the Chinese way: no space between Han
 // characters or full-width punctuation, one space between Latin words, and
-// a line-end hyphen between letters removed.
+// a line-end hyphen between letters removed. The article or chapter heading
+// that opens a paragraph gets the one ideographic space printed after it
+// (第一条　为了…, 第一章　总则; ArticleSpace), which extraction loses.
 //
 // It works on positions only, so OCR pages (rough positions) and pages
 // without font sizes take the same path with wider tolerances.

@@ -10,6 +10,13 @@
 // its heading names), signed date (成文日期), effective date (自…起施行) and
 // expiry (有效期至…, 有效期N年).
 //
+// A title printed in pieces (…关于进一步加强城 / 乡居民饮用水…的通知) is made
+// whole once: TitleParagraphs finds the paragraphs that print it, at the top
+// or under an original's 版头, so the text need not repeat it, and
+// TitleReview says, in Chinese for the editors, when a title still looks cut
+// (it ends with 的, 第 or 关于; the text opens with a piece of it).
+// IsRecordLine tells the 版记's 抄送 and 印发 lines, which close a document.
+//
 // Quoted titles nest: 《云南省实施〈中华人民共和国国防教育法〉办法》, and the
 // doubled 《…《…》…》 some typesetters print, are one title (Quoted), so a
 // 令 yields the rule it promulgates, not the law that rule implements.
