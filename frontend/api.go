@@ -21,11 +21,11 @@ const (
 	maxCSVRows  = 1000 // rows of one CSV export
 )
 
-// Cache lifetimes the API announces.
+// Cache classes of the API's answers (see freshness.go).
 const (
-	ccAPIPublished = "public, max-age=3600" // an issue or document: never changes
-	ccAPIRecent    = "public, max-age=60"   // lists and searches: change when an issue is published
-	ccAPIDocument  = "public, max-age=300"  // a document's current version: a correction replaces it
+	ccAPIPublished = ccPublished // an issue: never changes
+	ccAPIRecent    = ccRecent    // lists and searches: change when an issue is published
+	ccAPIDocument  = ccDocument  // a document's current version: a correction replaces it
 )
 
 // apiPDF is where an issue's print PDF is and what it is.
@@ -102,7 +102,7 @@ func (s *Server) apiDocument(d *gazette.Document) apiDocument {
 
 // writeJSON encodes v and sends it with an ETag, answering a conditional
 // request with 304; with a cache, the encoded response is kept under key.
-func (s *Server) writeJSON(c *gin.Context, v any, cacheControl string, pc *pageCache, key string) {
+func (s *Server) writeJSON(c *gin.Context, v any, cc cacheClass, pc *pageCache, key string) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		s.fail(c, fmt.Errorf("frontend: encode: %w", err))
@@ -110,9 +110,9 @@ func (s *Server) writeJSON(c *gin.Context, v any, cacheControl string, pc *pageC
 	}
 	p := newPage("application/json; charset=utf-8", append(body, '\n'))
 	if pc != nil {
-		pc.put(key, p, cacheGen(c))
+		s.keep(c, pc, key, p, 0, cc)
 	}
-	s.writePage(c, p, cacheControl)
+	s.writePage(c, p, cc)
 }
 
 func (s *Server) apiIssues(c *gin.Context) {
@@ -368,7 +368,12 @@ func (s *Server) apiDocuments(c *gin.Context) {
 			return
 		}
 	}
-	s.writeJSON(c, gin.H{"documents": docs, "missing": missing}, ccAPIPublished, nil, "")
+	// A missing document may be one scheduled, or about to be published.
+	cc := ccAPIDocument
+	if len(missing) > 0 {
+		cc = ccRevalidate
+	}
+	s.writeJSON(c, gin.H{"documents": docs, "missing": missing}, cc, nil, "")
 }
 
 // apiSearchResults is a page of search results as the API answers it.
@@ -451,7 +456,7 @@ func (s *Server) apiSearchCSV(c *gin.Context) {
 	}
 	w.Flush()
 	c.Header("Content-Disposition", `attachment; filename="gazette-search.csv"`)
-	c.Header("Cache-Control", ccAPIRecent)
+	s.setCacheControl(c, ccAPIRecent)
 	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), gzipBytes(buf.Bytes()))
 }
 

@@ -20,7 +20,6 @@ import (
 const (
 	feedEntries    = 30
 	maxSitemapURLs = 50_000 // the sitemap protocol's limit for one file
-	ccFeed         = "public, max-age=300"
 )
 
 // chinaTime is the zone dates of the gazette are given in.
@@ -72,7 +71,7 @@ func (s *Server) writeXML(c *gin.Context, ctype string, v any, key string, ttl t
 		return
 	}
 	p := newPage(ctype, buf.Bytes())
-	s.recent.putFor(key, p, ttl, cacheGen(c))
+	s.keep(c, s.recent, key, p, ttl, ccFeed)
 	s.writePage(c, p, ccFeed)
 }
 

@@ -18,18 +18,9 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Cache lifetimes the reader's pages announce.
-const (
-	ccPublished = "public, max-age=3600" // issue pages and earlier document versions: their content never changes
-	ccDocument  = "public, max-age=300"  // a document's current version: a correction replaces it
-	ccRecent    = "public, max-age=60"   // pages that change when an issue is published
-	ccPrivate   = "private, max-age=60"  // pages shaped by one reader's query
-	ccImmutable = "public, max-age=31536000, immutable"
-)
-
 // render executes a page template into a buffer, so a template error never
 // sends half a page, and writes it; with a cache, the page is kept under key.
-func (s *Server) render(c *gin.Context, name string, v *view, pc *pageCache, key, cacheControl string) {
+func (s *Server) render(c *gin.Context, name string, v *view, pc *pageCache, key string, cc cacheClass) {
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.failPage(c, fmt.Errorf("frontend: render %s: %w", name, err))
@@ -37,23 +28,23 @@ func (s *Server) render(c *gin.Context, name string, v *view, pc *pageCache, key
 	}
 	p := newPage("text/html; charset=utf-8", buf.Bytes())
 	if pc != nil {
-		pc.put(key, p, cacheGen(c))
+		s.keep(c, pc, key, p, 0, cc)
 	}
-	s.writePage(c, p, cacheControl)
+	s.writePage(c, p, cc)
 }
 
-func (s *Server) writePage(c *gin.Context, p *page, cacheControl string) {
-	c.Header("Cache-Control", cacheControl)
+func (s *Server) writePage(c *gin.Context, p *page, cc cacheClass) {
+	s.setCacheControl(c, cc)
 	writeBytes(c, http.StatusOK, p.ctype, p.etag, p.body, p.gz)
 }
 
 // cached answers from pc when it holds key. Otherwise it notes the
 // cache's generation, so that the page now rendered is kept only if no
 // publication cleared the cache meanwhile.
-func (s *Server) cached(c *gin.Context, pc *pageCache, key, cacheControl string) bool {
+func (s *Server) cached(c *gin.Context, pc *pageCache, key string, cc cacheClass) bool {
 	p, ok := pc.get(key)
 	if ok {
-		s.writePage(c, p, cacheControl)
+		s.writePage(c, p, cc)
 		return true
 	}
 	c.Set(ctxCacheGen, pc.generation())

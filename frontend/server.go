@@ -48,6 +48,11 @@ type Archive interface {
 	PDF(ctx context.Context, key gazette.IssueKey) (io.ReadSeekCloser, gazette.ObjectInfo, error)
 	// Search runs a query, documents named by 文号 first.
 	Search(ctx context.Context, q gazette.Query) (gazette.Results, error)
+	// NextDue returns the earliest release moment among scheduled issues
+	// (in the past for one due and not yet published), ok false when none
+	// is scheduled. Answers that a publication changes are never kept
+	// past it.
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
 }
 
 // Config is everything the frontend needs, resolved by cmd.
@@ -97,6 +102,8 @@ type Server struct {
 	searches *pageCache
 	limiter  *limiter
 	openapi  *asset
+	// due is the next scheduled publication moment, as last read.
+	due nextDue
 	// name is the gazette's name as published issues print it, unless
 	// nameFixed (configured).
 	name      atomic.Value
@@ -185,6 +192,7 @@ func (s *Server) Invalidate() {
 	for _, pc := range []*pageCache{s.cache, s.recent, s.docs, s.searches} {
 		pc.clear()
 	}
+	s.due.forget() // the publication that calls this changed the schedule
 }
 
 // ServeHTTP implements http.Handler.
