@@ -29,18 +29,26 @@ type Document struct {
 	Kind  Kind     `json:"kind"`
 	// DocNumber is the canonical 发文字号 (闽政〔2019〕14号); empty when the
 	// document has none, as appointments often do.
-	DocNumber   string    `json:"doc_number,omitempty"`
-	Authorities []string  `json:"authorities"`
-	Signed      Date      `json:"signed_date"`
-	Published   Date      `json:"published_date"`
-	Effective   Date      `json:"effective_date"`
-	Expires     Date      `json:"expiry_date"`
-	Validity    Status    `json:"validity"`
-	IndexNumber string    `json:"index_number,omitempty"` // 索引号
-	Topic       string    `json:"topic,omitempty"`        // 主题分类
-	Section     string    `json:"section,omitempty"`      // the banner it is printed under, e.g. 省政府文件
-	Body        []string  `json:"body"`                   // paragraphs
-	Pages       PageRange `json:"pages"`
+	DocNumber   string   `json:"doc_number,omitempty"`
+	Authorities []string `json:"authorities"`
+	Signed      Date     `json:"signed_date"`
+	Published   Date     `json:"published_date"`
+	Effective   Date     `json:"effective_date"`
+	Expires     Date     `json:"expiry_date"`
+	Validity    Status   `json:"validity"`
+	IndexNumber string   `json:"index_number,omitempty"` // 索引号
+	Topic       string   `json:"topic,omitempty"`        // 主题分类
+	Section     string   `json:"section,omitempty"`      // the banner it is printed under, e.g. 省政府文件
+	// What an agency's original (GB/T 9704-2012) prints around its text;
+	// empty where it prints none, as a gazette's reprint of the 主体 does.
+	Registration string    `json:"registration_number,omitempty"` // 规范性文件统一登记号, e.g. HFGS—2016—3
+	Signers      []string  `json:"signers,omitempty"`             // 签发人
+	Recipients   []string  `json:"recipients,omitempty"`          // 主送机关
+	CC           []string  `json:"cc,omitempty"`                  // 抄送机关
+	PrintedBy    string    `json:"printed_by,omitempty"`          // 印发机关
+	PrintDate    Date      `json:"print_date"`                    // 印发日期
+	Body         []string  `json:"body"`                          // paragraphs
+	Pages        PageRange `json:"pages"`
 	// Version is 1 for the text as printed; each correction (勘误) adds one.
 	Version int `json:"version"`
 }
@@ -84,6 +92,7 @@ func ParseDocumentID(id string) (IssueKey, int, error) {
 const (
 	MaxTitleRunes     = 500
 	MaxAuthorities    = 50
+	MaxNamed          = 500 // recipients or cc of one document
 	MaxParagraphs     = 100_000
 	MaxBodyBytes      = 16 << 20
 	maxShortFieldRune = 200
@@ -103,25 +112,16 @@ func (d *Document) Validate() error {
 	checkTitle(p, d.Title)
 	checkKind(p, d.Kind)
 	checkDocNumberField(p, d.DocNumber)
-	if len(d.Authorities) > MaxAuthorities {
-		p.add("authorities", fmt.Sprintf("发文机关不能超过%d个", MaxAuthorities), "more than %d", MaxAuthorities)
-	}
-	seen := map[string]bool{}
-	for i, a := range d.Authorities {
-		switch {
-		case strings.TrimSpace(a) != a || a == "":
-			p.add(fmt.Sprintf("authorities[%d]", i), "为空或前后有空格", "empty or padded with spaces: %q", a)
-		case utf8.RuneCountInString(a) > maxShortFieldRune:
-			p.add(fmt.Sprintf("authorities[%d]", i), fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
-		case seen[a]:
-			p.add(fmt.Sprintf("authorities[%d]", i), "“"+a+"”重复", "%q listed twice", a)
-		}
-		seen[a] = true
-	}
+	checkNames(p, "authorities", "发文机关", d.Authorities, MaxAuthorities)
+	checkNames(p, "signers", "签发人", d.Signers, MaxAuthorities)
+	checkNames(p, "recipients", "主送机关", d.Recipients, MaxNamed)
+	checkNames(p, "cc", "抄送机关", d.CC, MaxNamed)
+	checkShort(p, "registration_number", d.Registration)
+	checkShort(p, "printed_by", d.PrintedBy)
 	dates := []struct {
 		field string
 		d     Date
-	}{{"signed_date", d.Signed}, {"published_date", d.Published}, {"effective_date", d.Effective}, {"expiry_date", d.Expires}}
+	}{{"signed_date", d.Signed}, {"published_date", d.Published}, {"effective_date", d.Effective}, {"expiry_date", d.Expires}, {"print_date", d.PrintDate}}
 	for _, x := range dates {
 		if !x.d.IsZero() && (x.d.Year < MinYear || x.d.Year > MaxYear) {
 			p.add(x.field, fmt.Sprintf("年份%d不在%d—%d之间", x.d.Year, MinYear, MaxYear), "year %d outside %d–%d", x.d.Year, MinYear, MaxYear)
@@ -129,6 +129,9 @@ func (d *Document) Validate() error {
 	}
 	if !d.Signed.IsZero() && !d.Published.IsZero() && d.Published.Compare(d.Signed) < 0 {
 		p.add("published_date", fmt.Sprintf("%s早于成文日期%s", d.Published, d.Signed), "%s is before the signed date %s", d.Published, d.Signed)
+	}
+	if !d.Signed.IsZero() && !d.PrintDate.IsZero() && d.PrintDate.Compare(d.Signed) < 0 {
+		p.add("print_date", fmt.Sprintf("%s早于成文日期%s", d.PrintDate, d.Signed), "%s is before the signed date %s", d.PrintDate, d.Signed)
 	}
 	if !d.Expires.IsZero() {
 		if start := d.Effective; !start.IsZero() && d.Expires.Compare(start) <= 0 {
@@ -180,6 +183,43 @@ func (d *Document) Validate() error {
 		p.add("version", "版本号应从1开始", "%d: versions start at 1", d.Version)
 	}
 	return p.err()
+}
+
+// checkNames checks a list of names (authorities, signers, recipients):
+// at most limit, none empty, padded, over-long or listed twice.
+func checkNames(p problems, field, label string, names []string, limit int) {
+	if len(names) > limit {
+		p.add(field, fmt.Sprintf("%s不能超过%d个", label, limit), "more than %d", limit)
+	}
+	seen := map[string]bool{}
+	for i, a := range names {
+		switch {
+		case strings.TrimSpace(a) != a || a == "":
+			p.add(fmt.Sprintf("%s[%d]", field, i), "为空或前后有空格", "empty or padded with spaces: %q", a)
+		case utf8.RuneCountInString(a) > maxShortFieldRune:
+			p.add(fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
+		case !utf8.ValidString(a):
+			p.add(fmt.Sprintf("%s[%d]", field, i), "含有无法识别的字符", "not valid UTF-8")
+		case seen[a]:
+			p.add(fmt.Sprintf("%s[%d]", field, i), "“"+a+"”重复", "%q listed twice", a)
+		}
+		seen[a] = true
+	}
+}
+
+// checkShort checks a one-line field: no spaces around it, no line break,
+// not over-long.
+func checkShort(p problems, field, s string) {
+	switch {
+	case strings.TrimSpace(s) != s:
+		p.add(field, "前后有空格", "padded with spaces: %q", s)
+	case strings.ContainsAny(s, "\r\n"):
+		p.add(field, "不能分行", "contains a line break")
+	case utf8.RuneCountInString(s) > maxShortFieldRune:
+		p.add(field, fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
+	case !utf8.ValidString(s):
+		p.add(field, "含有无法识别的字符", "not valid UTF-8")
+	}
 }
 
 func checkTitle(p problems, title string) {

@@ -101,6 +101,12 @@ func TestDocumentValidate(t *testing.T) {
 		{"pages backwards", func(d *Document) { d.Pages = PageRange{9, 5} }, "pages"},
 		{"version 0", func(d *Document) { d.Version = 0 }, "version"},
 		{"bad UTF-8 body", func(d *Document) { d.Body = []string{"\xff\xfe"} }, "body"},
+		{"recipient empty", func(d *Document) { d.Recipients = []string{"各市、县（区）人民政府", ""} }, "recipients[1]"},
+		{"cc twice", func(d *Document) { d.CC = []string{"省委办公厅", "省委办公厅"} }, "cc[1]"},
+		{"signer padded", func(d *Document) { d.Signers = []string{" 张三"} }, "signers[0]"},
+		{"registration on two lines", func(d *Document) { d.Registration = "HFGS—2016\n—3" }, "registration_number"},
+		{"printed by padded", func(d *Document) { d.PrintedBy = "福建省人民政府办公厅 " }, "printed_by"},
+		{"printed before signed", func(d *Document) { d.PrintDate = Date{2019, 4, 1} }, "print_date"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,6 +124,14 @@ func TestDocumentValidate(t *testing.T) {
 			}
 			t.Errorf("Validate = %v, does not name %s", err, tc.field)
 		})
+	}
+	// An original's own fields, where it prints them, are fine.
+	d = validDocument()
+	d.Registration, d.Signers = "HFGS—2016—3", []string{"张三"}
+	d.Recipients, d.CC = []string{"各市、县（区）人民政府", "省人民政府各部门"}, []string{"省委办公厅", "省人大常委会办公厅"}
+	d.PrintedBy, d.PrintDate = "福建省人民政府办公厅", Date{2019, 4, 30}
+	if err := d.Validate(); err != nil {
+		t.Errorf("an original's fields: %v", err)
 	}
 	// Documents without 文号 (appointments) and repealed ones with a link are fine.
 	d = validDocument()
