@@ -38,21 +38,33 @@ func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, er
 		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note})
 	}
 	if er.Truncated {
-		res.Review = append(res.Review, fmt.Sprintf("page budget reached: only the first %d pages were read", len(er.Pages)))
+		res.Review = append(res.Review, fmt.Sprintf("已达页数上限：只读取了前%d页", len(er.Pages)))
 	}
 	if bad := er.NeedsReview(); len(bad) > 0 {
 		var named []string
 		for _, n := range bad[:min(len(bad), maxReviewPages)] {
-			named = append(named, fmt.Sprintf("page %d: %s", n, er.Pages[n-1].Note))
+			named = append(named, fmt.Sprintf("第%d页：%s", n, er.Pages[n-1].Note))
 		}
 		if len(bad) > maxReviewPages {
-			named = append(named, fmt.Sprintf("and %d more pages", len(bad)-maxReviewPages))
+			named = append(named, fmt.Sprintf("另有%d页", len(bad)-maxReviewPages))
 		}
-		res.Review = append(res.Review, fmt.Sprintf("%d of %d pages have no text (%s)", len(bad), len(er.Pages), strings.Join(named, "; ")))
+		res.Review = append(res.Review, fmt.Sprintf("%d页（共%d页）未能读出文字（%s）", len(bad), len(er.Pages), strings.Join(named, "；")))
 	}
 
 	assemble(res, er.Pages)
 	return res, nil
+}
+
+// FromPages makes a result of pages already extracted (by extract.File, or
+// kept from an earlier run): what Extract does after the text is had, page
+// reports included.
+func FromPages(pages []page.Page) *Result {
+	res := &Result{Documents: []Document{}, Review: []string{}}
+	for _, p := range pages {
+		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note})
+	}
+	assemble(res, pages)
+	return res
 }
 
 // assemble cleans the extracted pages, splits them into documents and reads
@@ -63,9 +75,9 @@ func assemble(res *Result, extracted []page.Page) {
 	cover, err := meta.IssueFromPages(pages)
 	switch {
 	case err != nil:
-		res.Review = append(res.Review, "cover: "+err.Error())
+		res.Review = append(res.Review, "封面："+err.Error())
 	case cover.Year == 0 || cover.Number == 0:
-		res.Review = append(res.Review, "cover: no year and issue number (年第N期) found")
+		res.Review = append(res.Review, "封面：未找到年份和期号（年第N期）")
 	}
 	res.Issue = IssueMeta{Gazette: meta.GazetteName(pages), Year: cover.Year, Number: cover.Number, TotalNumber: cover.TotalNumber, Date: cover.Date}
 	for n, d := range is.Documents {
@@ -86,6 +98,6 @@ func assemble(res *Result, extracted []page.Page) {
 		})
 	}
 	if len(res.Documents) == 0 {
-		res.Review = append(res.Review, "no documents found")
+		res.Review = append(res.Review, "未找到任何文件")
 	}
 }
