@@ -240,7 +240,9 @@ func fallback(ctx context.Context, path string, cur page.Page, opts Options) pag
 			// that really carries a dozen characters must not give way to
 			// OCR's guesses at its ornaments.
 			if l := countText(p.PlainText()); l > bestLen && (bestLen == 0 || p.Confidence >= minOCRConfidence) {
-				p.Note = reason
+				// Why OCR, then what OCR did (red ink dropped out, page
+				// turned).
+				p.Note = joinNotes(reason, p.Note)
 				return p
 			}
 			notes = append(notes, fmt.Sprintf("OCR not kept (confidence %.2f)", p.Confidence))
@@ -251,6 +253,17 @@ func fallback(ctx context.Context, path string, cur page.Page, opts Options) pag
 		best.Lines, best.Confidence = nil, 0
 	}
 	return best
+}
+
+// joinNotes joins the notes that are not empty with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // countText counts the characters of text that are not spaces.

@@ -5,7 +5,15 @@
 // timeout and a memory limit, and a missing tool is reported as
 // ErrNotInstalled, never as an empty page.
 //
-// Its results are page.Page values; ocr imports only the page type and the
-// standard library (and golang.org/x/sys for resource limits). It must not
-// import the other ingest stages, gazette, archive or frontend.
+// Engine reads scans as they come: pages turned by /Rotate or lying on
+// their side, red headings and seals over black text (taken apart by
+// colour), 1-bit and greyscale scans at their own resolution; and it
+// post-corrects what tesseract reliably misreads in government documents
+// (the brackets of a 文号, the 〇 of a year, a date under a seal), recording
+// every change in page.Page.Corrections.
+//
+// Its results are page.Page values; ocr imports the page type, the domain
+// package gazette (pure: it parses 文号 and dates for post-correction), the
+// standard library and golang.org/x/sys for resource limits. It must not
+// import the other ingest stages, archive or frontend.
 package ocr

@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,21 +12,38 @@ import (
 // side is Han, kana, hangul or CJK punctuation ("2019 年" becomes "2019年").
 // Tools put spaces between every Han character; this takes them out.
 func joinWords(words []string) string {
+	s, _ := joinConf(words, nil)
+	return s
+}
+
+// joinConf is joinWords that also gives each rune of the line the
+// confidence of the word it came from (confs, one per word; nil for none).
+// A space put between words takes the higher of its neighbours'.
+func joinConf(words []string, confs []float64) (string, []float64) {
 	var b strings.Builder
+	var out []float64
 	var prev rune
-	for _, w := range words {
+	for i, w := range words {
 		w = strings.TrimSpace(w)
 		if w == "" {
 			continue
 		}
+		c := 100.0
+		if confs != nil {
+			c = confs[i]
+		}
 		first, _ := utf8.DecodeRuneInString(w)
 		if b.Len() > 0 && !isCJK(prev) && !isCJK(first) {
 			b.WriteByte(' ')
+			out = append(out, max(c, out[len(out)-1]))
 		}
 		b.WriteString(w)
+		for range utf8.RuneCountInString(w) {
+			out = append(out, c)
+		}
 		prev, _ = utf8.DecodeLastRuneInString(w)
 	}
-	return b.String()
+	return b.String(), out
 }
 
 // isCJK reports whether r is written without spaces around it in Chinese
@@ -77,88 +93,4 @@ func chinesePunct(s string) string {
 		}
 	}
 	return string(rs)
-}
-
-// fixReading corrects what tesseract reliably confuses in Chinese text
-// where the printed form is not in doubt: the 〇 of a Chinese-numeral date
-// read as a Latin O or a zero ("二O二四年"). (The brackets of a 文号 are
-// left as read: gazettes print 〔〕, [] and () alike.)
-func fixReading(s string) string {
-	rs := []rune(s)
-	numeral := func(i int) bool {
-		return i >= 0 && i < len(rs) && strings.ContainsRune("一二三四五六七八九十〇", rs[i])
-	}
-	zero := func(r rune) bool { return r == 'O' || r == 'o' || r == '0' || r == 'Ｏ' || r == '０' }
-	for i := 0; i < len(rs); i++ {
-		if !zero(rs[i]) || !numeral(i-1) {
-			continue
-		}
-		j := i // a run of them: 二OO二年 is 2002
-		for j < len(rs) && zero(rs[j]) {
-			j++
-		}
-		if numeral(j) || j < len(rs) && rs[j] == '年' {
-			for k := i; k < j; k++ {
-				rs[k] = '〇'
-			}
-		}
-		i = j
-	}
-	return string(fixYears(rs))
-}
-
-// zeroReadings are what tesseract makes of the 〇 of a printed year, the
-// two-character ones first: 二DO二四年, 二()二四年, 二口二四年.
-var zeroReadings = [][]rune{
-	[]rune("DO"), []rune("D0"), []rune("DQ"), []rune("()"), []rune("（）"), []rune("[]"),
-	[]rune("O"), []rune("o"), []rune("0"), []rune("Ｏ"), []rune("０"), []rune("D"), []rune("Q"), []rune("口"), []rune("○"),
-}
-
-// fixYears rewrites the 〇 of a Chinese-numeral year before 年 however it
-// was read: what stands before 年 must read as the four digits of one
-// year, starting with a printed 一 or 二 (1xxx, 2xxx), and not be the end
-// of a longer number. Only then is each misreading a 〇.
-func fixYears(rs []rune) []rune {
-	isNumeral := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九〇", r) }
-	type span struct{ from, to int }
-	var fix []span
-	for i, r := range rs {
-		if r != '年' {
-			continue
-		}
-		j, slots := i, 0
-		var zeros []span
-	slot:
-		for slots < 4 && j > 0 {
-			if isNumeral(rs[j-1]) {
-				j--
-				slots++
-				continue
-			}
-			for _, z := range zeroReadings {
-				if j >= len(z) && slices.Equal(rs[j-len(z):j], z) {
-					zeros = append(zeros, span{j - len(z), j})
-					j -= len(z)
-					slots++
-					continue slot
-				}
-			}
-			break
-		}
-		if slots == 4 && len(zeros) > 0 && (rs[j] == '一' || rs[j] == '二') && (j == 0 || !isNumeral(rs[j-1])) {
-			fix = append(fix, zeros...)
-		}
-	}
-	if len(fix) == 0 {
-		return rs
-	}
-	slices.SortFunc(fix, func(a, b span) int { return a.from - b.from })
-	out := make([]rune, 0, len(rs))
-	at := 0
-	for _, f := range fix {
-		out = append(out, rs[at:f.from]...)
-		out = append(out, '〇')
-		at = f.to
-	}
-	return append(out, rs[at:]...)
 }

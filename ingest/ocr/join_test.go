@@ -64,7 +64,9 @@ func TestFixReading(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := fixReading(tc.in); got != tc.want {
+			r := newReading(tc.in, nil)
+			fixReading(r)
+			if got := r.String(); got != tc.want {
 				t.Errorf("fixReading(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})

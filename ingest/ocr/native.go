@@ -25,31 +25,32 @@ const minCover = 0.5
 // page's image is rendered at its own resolution (or a whole multiple or
 // fraction of it), not resampled by a fraction: a 200 dpi scan rendered at
 // 300 dpi blurs every stroke by interpolation and reads markedly worse
-// (0.92 against 0.97 on generated scans). ok is false when the page has no
+// (0.92 against 0.97 on generated scans). side is the page's long side in
+// points (0 when pdfinfo cannot say). ok is false when the page has no
 // image covering most of it, or the tools cannot say; the caller then uses
 // its configured resolution.
-func (e *Engine) scanDPI(ctx context.Context, path string, n int) (int, bool) {
+func (e *Engine) scanDPI(ctx context.Context, path string, n int) (dpi int, side float64, ok bool) {
 	if e.pdfimages == "" || e.pdfinfo == "" {
-		return 0, false
+		return 0, 0, false
 	}
 	ns := strconv.Itoa(n)
 	info, err := run(ctx, e.lim, nil, e.pdfinfo, "-f", ns, "-l", ns, path)
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	w, h, ok := pageSize(info)
 	if !ok {
-		return 0, false
+		return 0, 0, false
 	}
 	list, err := run(ctx, e.lim, nil, e.pdfimages, "-f", ns, "-l", ns, "-list", path)
 	if err != nil {
-		return 0, false
+		return 0, max(w, h), false
 	}
 	ppi, ok := imageResolution(list, w, h)
 	if !ok {
-		return 0, false
+		return 0, max(w, h), false
 	}
-	return fitDPI(ppi), true
+	return fitDPI(ppi), max(w, h), true
 }
 
 var pageSizeLine = regexp.MustCompile(`(?m)^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts`)
@@ -67,11 +68,15 @@ func pageSize(info []byte) (w, h float64, ok bool) {
 }
 
 // imageResolution reads pdfimages -list output for one page of w×h points
-// and returns the resolution of the largest image drawn on it, when that
-// image covers at least minCover of the page and has about the same
-// resolution across as down.
+// and returns the resolution of the images that cover most of it: one
+// image, or the strips a scan was cut into, all of about the same
+// resolution across as down and together covering at least minCover of
+// the page. Thousands of small glyph images (a page drawn as bitmaps of
+// its characters) cover little each, and their resolution says nothing
+// about the page's text size: such a page is not taken for a scan unless
+// they are of one resolution and cover it.
 func imageResolution(list []byte, w, h float64) (float64, bool) {
-	var best, bestArea float64
+	area := map[int]float64{} // square points covered, by resolution (rounded)
 	sc := bufio.NewScanner(bytes.NewReader(list))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
@@ -86,16 +91,22 @@ func imageResolution(list []byte, w, h float64) (float64, bool) {
 		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || xp <= 0 || yp <= 0 {
 			continue
 		}
+		if math.Abs(xp-yp) > 0.05*max(xp, yp) {
+			continue
+		}
 		// The image's size on the page, in square points.
-		area := (pw / xp * 72) * (ph / yp * 72)
-		if area > bestArea && math.Abs(xp-yp) <= 0.05*max(xp, yp) {
-			best, bestArea = (xp+yp)/2, area
+		area[int(math.Round((xp+yp)/2))] += (pw / xp * 72) * (ph / yp * 72)
+	}
+	best, bestArea := 0, 0.0
+	for ppi, a := range area {
+		if a > bestArea || a == bestArea && ppi > best {
+			best, bestArea = ppi, a
 		}
 	}
 	if best == 0 || bestArea < minCover*w*h {
 		return 0, false
 	}
-	return best, true
+	return float64(best), true
 }
 
 // fitDPI brings a scan's resolution within [minScanDPI, maxScanDPI] by a

@@ -80,8 +80,8 @@ func TestScanDPI(t *testing.T) {
 	}
 	for _, dpi := range []int{200, 300} {
 		path := scanPDF(t, []string{"福建省人民政府"}, 14, dpi, 0, 0)
-		if got, ok := e.scanDPI(ctx, path, 1); !ok || got != dpi {
-			t.Errorf("scanDPI of a %d dpi scan = %d, %v", dpi, got, ok)
+		if got, side, ok := e.scanDPI(ctx, path, 1); !ok || got != dpi || side != 842 {
+			t.Errorf("scanDPI of a %d dpi scan = %d, %v, %v; want %d, 842 pt, true", dpi, got, side, ok, dpi)
 		}
 	}
 }

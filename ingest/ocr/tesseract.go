@@ -26,6 +26,8 @@ type Engine struct {
 	pdfimages, pdfinfo string
 	lang               string
 	dpi, psm           int
+	// osd says tesseract has its orientation data (osd.traineddata).
+	osd bool
 	lim                Limits
 }
 
@@ -74,6 +76,7 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 	for l := range strings.Lines(string(out)) {
 		have[strings.TrimSpace(l)] = true
 	}
+	e.osd = have["osd"]
 	for _, l := range strings.Split(e.lang, "+") {
 		if !have[l] {
 			return nil, fmt.Errorf("ocr: tesseract language %s %w (install tesseract-ocr-%s)", l, ErrNotInstalled, strings.ReplaceAll(l, "_", "-"))
@@ -84,38 +87,118 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 
 // Page renders page n (1-based) of the PDF at path and reads its text. The
 // page's confidence is tesseract's mean word confidence, weighted by length.
+//
+// The page is rendered in colour, turned by its /Rotate, at a scan's own
+// resolution (see scanDPI) or the configured one, and at most maxOCRSide
+// pixels long. A page with red ink is read twice (see separateInks): the
+// black text with the red dropped out, and the red heading on its own. A
+// page that reads as turned (lines taller than wide, or a low confidence)
+// is turned upright as tesseract's orientation detection says and read
+// again. Then every line is post-corrected (see correctLine), each change
+// recorded in Page.Corrections. Page.Note says what was done.
 func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error) {
 	dir, err := os.MkdirTemp("", "gazette-ocr")
 	if err != nil {
 		return page.Page{}, fmt.Errorf("ocr: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	ns := strconv.Itoa(n)
-	root := filepath.Join(dir, "page")
-	dpi, ok := e.scanDPI(ctx, path, n)
+	fail := func(what string, err error) (page.Page, error) {
+		return page.Page{}, fmt.Errorf("ocr: %s page %d of %s: %w", what, n, path, err)
+	}
+	img, dpi, err := e.render(ctx, dir, path, n)
+	if err != nil {
+		return fail("render", err)
+	}
+	var notes []string
+	main, red := img.gray(), (*raster)(nil)
+	if in, ok := separateInks(img, dpi); ok {
+		main, red = in.black, in.red
+		note := "red ink dropped out"
+		if in.seals > 0 {
+			note += fmt.Sprintf(" (%d seals)", in.seals)
+		}
+		if red != nil {
+			note += ", red text read apart"
+		}
+		notes = append(notes, note)
+	}
+	img = nil
+	p, err := e.read(ctx, dir, "page", main, dpi)
+	if err != nil {
+		return fail("read", err)
+	}
+	if turn, note := e.orientation(ctx, dir, main, dpi, p); turn != 0 {
+		q, err := e.read(ctx, dir, "turned", main.rotate(turn), dpi)
+		if err != nil {
+			return fail("read", err)
+		}
+		// Kept unless it reads markedly worse: a page read sideways can
+		// score well, but its lines run down the page.
+		if q.Confidence >= p.Confidence-0.05 {
+			p, main = q, main.rotate(turn)
+			if red != nil {
+				red = red.rotate(turn)
+			}
+			notes = append(notes, note)
+		}
+	}
+	if red != nil {
+		rp, err := e.read(ctx, dir, "red", red, dpi)
+		if err != nil {
+			return fail("read red ink of", err)
+		}
+		p = mergeRed(p, rp)
+	}
+	p.Number = n
+	p.Note = strings.Join(notes, "; ")
+	return p, nil
+}
+
+// maxOCRSide bounds the long side of the image tesseract reads, in pixels:
+// an A3 page at 400 dpi fits; a poster-sized page is read at less.
+const maxOCRSide = 7000
+
+// render draws page n in colour (PPM) at the resolution it is read at,
+// and returns the image and that resolution.
+func (e *Engine) render(ctx context.Context, dir, path string, n int) (*raster, int, error) {
+	dpi, side, ok := e.scanDPI(ctx, path, n)
 	if !ok {
 		dpi = e.dpi
 	}
-	if _, err := run(ctx, e.lim, nil, e.pdftoppm, "-f", ns, "-l", ns, "-r", strconv.Itoa(dpi), "-gray", "-singlefile", path, root); err != nil {
-		return page.Page{}, fmt.Errorf("ocr: render page %d of %s: %w", n, path, err)
+	if side > 0 && float64(dpi)*side/72 > maxOCRSide {
+		dpi = max(1, int(maxOCRSide*72/side))
 	}
-	img := root + ".pgm"
-	if _, err := os.Stat(img); err != nil {
-		return page.Page{}, fmt.Errorf("ocr: render page %d of %s: no image: %w", n, path, err)
+	ns := strconv.Itoa(n)
+	root := filepath.Join(dir, "render")
+	if _, err := run(ctx, e.lim, nil, e.pdftoppm, "-f", ns, "-l", ns, "-r", strconv.Itoa(dpi), "-singlefile", path, root); err != nil {
+		return nil, 0, err
+	}
+	raw, err := os.ReadFile(root + ".ppm")
+	if err != nil {
+		return nil, 0, fmt.Errorf("no image: %w", err)
+	}
+	img, err := parsePNM(raw)
+	if err != nil {
+		return nil, 0, err
+	}
+	return img, dpi, nil
+}
+
+// read runs tesseract on a grey raster and turns its TSV into a page with
+// corrected lines.
+func (e *Engine) read(ctx context.Context, dir, name string, img *raster, dpi int) (page.Page, error) {
+	file := filepath.Join(dir, name+".pgm")
+	if err := os.WriteFile(file, img.pgm(), 0o600); err != nil {
+		return page.Page{}, err
 	}
 	// One thread per tesseract: pages run in parallel instead, which uses
 	// the cores better than tesseract's OpenMP.
 	env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	tsv, err := run(ctx, e.lim, env, e.tesseract, img, "stdout", "-l", e.lang, "--psm", strconv.Itoa(e.psm), "--dpi", strconv.Itoa(dpi), "tsv")
+	tsv, err := run(ctx, e.lim, env, e.tesseract, file, "stdout", "-l", e.lang, "--psm", strconv.Itoa(e.psm), "--dpi", strconv.Itoa(dpi), "tsv")
 	if err != nil {
-		return page.Page{}, fmt.Errorf("ocr: read page %d of %s: %w", n, path, err)
+		return page.Page{}, err
 	}
-	p, err := parseTSV(tsv, float64(dpi))
-	if err != nil {
-		return page.Page{}, fmt.Errorf("ocr: page %d of %s: %w", n, path, err)
-	}
-	p.Number = n
-	return p, nil
+	return parseTSV(tsv, float64(dpi))
 }
 
 // word is one row of tesseract's TSV at word level.
@@ -174,17 +257,25 @@ func parseTSV(tsv []byte, dpi float64) (page.Page, error) {
 		}
 		lw := words[i:j]
 		texts := make([]string, len(lw))
+		confs := make([]float64, len(lw))
 		x0, x1, top, bottom := lw[0].left, lw[0].left+lw[0].w, lw[0].top, lw[0].top+lw[0].h
 		for k, w := range lw {
-			texts[k] = w.text
+			texts[k], confs[k] = w.text, w.conf
 			x0, x1 = min(x0, w.left), max(x1, w.left+w.w)
 			top, bottom = min(top, w.top), max(bottom, w.top+w.h)
 			n := float64(len([]rune(w.text)))
 			confSum += w.conf * n
 			weight += n
 		}
+		text, rc := joinConf(texts, confs)
+		r := newReading(chinesePunct(text), rc)
+		correctLine(r)
+		for _, c := range r.fixes {
+			c.Line = len(p.Lines)
+			p.Corrections = append(p.Corrections, c)
+		}
 		p.Lines = append(p.Lines, page.Line{
-			Text: fixReading(chinesePunct(joinWords(texts))),
+			Text: r.String(),
 			X:    float64(x0) * pt, Y: float64(bottom) * pt, W: float64(x1-x0) * pt,
 			Size: float64(bottom-top) * pt,
 		})

@@ -43,6 +43,23 @@ type Page struct {
 	// Note says why the page took the path it did, or why it needs review
 	// ("garbled: 38% private-use characters", "scan: no text layer, tesseract not installed").
 	Note string `json:"note,omitempty"`
+	// Corrections are the changes post-correction made to what the
+	// extractor read (a misread bracket of a 文号, a 〇 read as O, a date
+	// that cannot exist, a name against a lexicon), in the order made; the
+	// Lines carry the corrected text. Nothing is corrected silently.
+	Corrections []Correction `json:"corrections,omitempty"`
+}
+
+// Correction is one change made to the text an extractor read, and why.
+type Correction struct {
+	Line int    `json:"line"` // index into Lines
+	From string `json:"from"` // as read
+	To   string `json:"to"`   // as corrected
+	// Rule names the rule that made it: docnumber, zero, date, lexicon.
+	Rule string `json:"rule"`
+	// Confidence is how sure the extractor was of the text it replaced,
+	// 0..1 (the lowest word confidence in it); the page's own is Page.Confidence.
+	Confidence float64 `json:"confidence"`
 }
 
 // NeedsReview reports whether a person must look at the page: no path

@@ -1,0 +1,328 @@
+package ocr
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// Post-correction. Tesseract confuses things the printed form leaves in no
+// doubt: the bracket of a 文号 (〔 read as [5, 【, ( or 3), the 〇 of a year
+// (read as O or 0), the 日 of a date under a seal (晶). Each rule here
+// changes a line only where the domain's own parsers (gazette.ParseDocNumber,
+// gazette.ParseDate) accept the result and refuse what was read, and every
+// change is recorded as a page.Correction with the confidence of what it
+// replaced: nothing is corrected silently.
+
+// The rules, as named in page.Correction.Rule.
+const (
+	RuleZero      = "zero"      // 〇 or 0 read as O, o, D, 口, ()
+	RuleDocNumber = "docnumber" // the brackets of a 文号
+	RuleDate      = "date"      // a date that cannot exist as read
+	RuleLexicon   = "lexicon"   // a name of a place or authority
+)
+
+// reading is one line under correction: its runes and, for each, the
+// confidence (0–100) of the word it was read in.
+type reading struct {
+	rs    []rune
+	conf  []float64
+	fixes []page.Correction // Line is set by the caller
+}
+
+func newReading(text string, conf []float64) *reading {
+	rs := []rune(text)
+	if len(conf) != len(rs) {
+		conf = make([]float64, len(rs))
+		for i := range conf {
+			conf[i] = 100
+		}
+	}
+	return &reading{rs: rs, conf: conf}
+}
+
+func (r *reading) String() string { return string(r.rs) }
+
+// edit replaces rs[from:to] with with.
+type edit struct {
+	from, to int
+	with     []rune
+}
+
+// apply makes the edits (sorted, not overlapping) and records them under
+// rule, one correction per token: an edit widened to the runes around it
+// for which token is true (the whole year of a 〇, the whole 文号), edits
+// whose tokens meet recorded as one.
+func (r *reading) apply(rule string, edits []edit, token func(rune) bool) {
+	if len(edits) == 0 {
+		return
+	}
+	slices.SortFunc(edits, func(a, b edit) int { return a.from - b.from })
+	type span struct {
+		from, to int
+		edits    []edit
+	}
+	var spans []span
+	for _, e := range edits {
+		from, to := e.from, e.to
+		for token != nil && from > 0 && token(r.rs[from-1]) {
+			from--
+		}
+		for token != nil && to < len(r.rs) && token(r.rs[to]) {
+			to++
+		}
+		if n := len(spans); n > 0 && from <= spans[n-1].to {
+			spans[n-1].to = max(spans[n-1].to, to)
+			spans[n-1].edits = append(spans[n-1].edits, e)
+			continue
+		}
+		spans = append(spans, span{from, to, []edit{e}})
+	}
+	var rs []rune
+	var conf []float64
+	at := 0
+	for _, s := range spans {
+		rs = append(rs, r.rs[at:s.from]...)
+		conf = append(conf, r.conf[at:s.from]...)
+		var to []rune
+		low := 100.0
+		pos := s.from
+		for _, e := range s.edits {
+			to = append(to, r.rs[pos:e.from]...)
+			to = append(to, e.with...)
+			for _, c := range r.conf[e.from:e.to] {
+				low = min(low, c)
+			}
+			pos = e.to
+		}
+		to = append(to, r.rs[pos:s.to]...)
+		from := string(r.rs[s.from:s.to])
+		if string(to) != from {
+			r.fixes = append(r.fixes, page.Correction{From: from, To: string(to), Rule: rule, Confidence: low / 100})
+		}
+		// The new runes take the lowest confidence of what they replace.
+		rs = append(rs, to...)
+		for range to {
+			conf = append(conf, low)
+		}
+		at = s.to
+	}
+	r.rs = append(rs, r.rs[at:]...)
+	r.conf = append(conf, r.conf[at:]...)
+}
+
+// correctLine runs every rule over one line.
+func correctLine(r *reading) {
+	fixReading(r)
+	fixDocNumbers(r)
+	fixDates(r)
+}
+
+// fixReading corrects what tesseract reliably confuses in Chinese text
+// where the printed form is not in doubt: the 〇 of a Chinese-numeral date
+// read as a Latin O or a zero ("二O二四年"), and a letter O among Arabic
+// digits before a unit of a date or number ("2O15年", "1O月").
+func fixReading(r *reading) {
+	rs := r.rs
+	numeral := func(i int) bool {
+		return i >= 0 && i < len(rs) && strings.ContainsRune("一二三四五六七八九十〇", rs[i])
+	}
+	zero := func(r rune) bool { return r == 'O' || r == 'o' || r == '0' || r == 'Ｏ' || r == '０' }
+	var edits []edit
+	for i := 0; i < len(rs); i++ {
+		if !zero(rs[i]) || !numeral(i-1) {
+			continue
+		}
+		j := i // a run of them: 二OO二年 is 2002
+		for j < len(rs) && zero(rs[j]) {
+			j++
+		}
+		if numeral(j) || j < len(rs) && rs[j] == '年' {
+			edits = append(edits, edit{i, j, []rune(strings.Repeat("〇", j-i))})
+		}
+		i = j
+	}
+	edits = append(edits, fixYears(rs, edits)...)
+	r.apply(RuleZero, edits, func(c rune) bool { return isYearRune(c) || zero(c) })
+	r.apply(RuleZero, arabicZeros(r.rs), func(c rune) bool { return c >= '0' && c <= '9' || c == 'O' || c == 'o' })
+}
+
+func isYearRune(r rune) bool { return strings.ContainsRune("一二三四五六七八九十〇年", r) }
+
+// zeroReadings are what tesseract makes of the 〇 of a printed year, the
+// two-character ones first: 二DO二四年, 二()二四年, 二口二四年.
+var zeroReadings = [][]rune{
+	[]rune("DO"), []rune("D0"), []rune("DQ"), []rune("()"), []rune("（）"), []rune("[]"),
+	[]rune("O"), []rune("o"), []rune("0"), []rune("Ｏ"), []rune("０"), []rune("D"), []rune("Q"), []rune("口"), []rune("○"),
+}
+
+// fixYears finds the 〇 of a Chinese-numeral year before 年 however it
+// was read: what stands before 年 must read as the four digits of one
+// year, starting with a printed 一 or 二 (1xxx, 2xxx), and not be the end
+// of a longer number. Only then is each misreading a 〇. It returns the
+// edits not already among done.
+func fixYears(rs []rune, done []edit) []edit {
+	isNumeral := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九〇", r) }
+	var fix []edit
+	for i, r := range rs {
+		if r != '年' {
+			continue
+		}
+		j, slots := i, 0
+		var zeros []edit
+	slot:
+		for slots < 4 && j > 0 {
+			if isNumeral(rs[j-1]) {
+				j--
+				slots++
+				continue
+			}
+			for _, z := range zeroReadings {
+				if j >= len(z) && slices.Equal(rs[j-len(z):j], z) {
+					zeros = append(zeros, edit{j - len(z), j, []rune{'〇'}})
+					j -= len(z)
+					slots++
+					continue slot
+				}
+			}
+			break
+		}
+		if slots == 4 && len(zeros) > 0 && (rs[j] == '一' || rs[j] == '二') && (j == 0 || !isNumeral(rs[j-1])) {
+			fix = append(fix, zeros...)
+		}
+	}
+	return slices.DeleteFunc(fix, func(e edit) bool {
+		return slices.ContainsFunc(done, func(d edit) bool { return e.from < d.to && d.from < e.to })
+	})
+}
+
+// arabicZeros finds a letter O read for the digit 0 inside an Arabic
+// number that a unit of a date or a 文号 follows (2O15年, 1O月, 2O日, 1O号)
+// and that is not part of a code of letters and digits (GZ2O15年).
+func arabicZeros(rs []rune) []edit {
+	digit := func(i int) bool { return i >= 0 && i < len(rs) && rs[i] >= '0' && rs[i] <= '9' }
+	o := func(i int) bool { return i >= 0 && i < len(rs) && (rs[i] == 'O' || rs[i] == 'o') }
+	var edits []edit
+	for i := 0; i < len(rs); i++ {
+		if !digit(i) || digit(i-1) || o(i-1) || i > 0 && isLatin(rs[i-1]) {
+			continue
+		}
+		j := i // the number: digits and Os
+		for j < len(rs) && (digit(j) || o(j)) {
+			j++
+		}
+		if j < len(rs) && strings.ContainsRune("年月日号〕]", rs[j]) {
+			for k := i; k < j; k++ {
+				if o(k) {
+					edits = append(edits, edit{k, k + 1, []rune{'0'}})
+				}
+			}
+		}
+		i = j
+	}
+	return edits
+}
+
+func isLatin(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+
+// reDocNumberRead is a 文号 as tesseract reads it: the agency's Han run, an
+// opening bracket read as a bracket (with a stray character after it, [5)
+// or as a digit or bar, the year, a closing bracket read as a bracket,
+// bar, J or 1, the serial and 号.
+var reDocNumberRead = regexp.MustCompile(
+	`(\p{Han}+) ?` +
+		`([\[［【〔(（{｛〈<「『〖][ ]?[0-9lI|]?|[13lI|])` + // opening
+		` ?((?:19|20)[0-9]{2}) ?` +
+		`([\]］】〕)）}｝〉>」』〗|lIJ1])?` + // closing
+		` ?([0-9]{1,7}) ?号`)
+
+var bracketRunes = "[［【〔(（{｛〈<「『〖]］】〕)）}｝〉>」』〗"
+
+// fixDocNumbers writes the brackets of a regular 文号 as printed, 〔 and 〕,
+// where tesseract read them as something else: 深府[52016] 60号 becomes
+// 深府〔2016〕60号, 粤教考[2015] 14号 粤教考〔2015〕14号. The number must parse
+// with gazette.ParseDocNumber once corrected, and either bracket must have
+// been read as a bracket.
+func fixDocNumbers(r *reading) {
+	s := r.String()
+	var edits []edit
+	for _, m := range reDocNumberRead.FindAllStringSubmatchIndex(s, -1) {
+		open, close := s[m[4]:m[5]], ""
+		if m[8] >= 0 {
+			close = s[m[8]:m[9]]
+		}
+		openBracket := strings.ContainsAny(open, bracketRunes)
+		closeBracket := close != "" && strings.ContainsAny(close, bracketRunes)
+		switch {
+		case !openBracket && !closeBracket:
+			continue // 粤教考3201511 4号: where the year starts is a guess
+		case close == "1" && s[m[9]] != ' ':
+			continue // 粤教考[201514号: 〕 read as 1, or lost before 14?
+		}
+		year, serial := s[m[6]:m[7]], s[m[10]:m[11]]
+		fixed := "〔" + year + "〕" + serial + "号"
+		// The agency as gazette finds it in the Han run (without words
+		// in front of it such as 根据), and the number it makes.
+		run := s[m[2]:m[3]]
+		found := gazette.FindDocNumbers(run + fixed)
+		if len(found) == 0 || found[len(found)-1].End != len(run+fixed) {
+			continue
+		}
+		f := found[len(found)-1]
+		if f.Number.Kind != gazette.DocNumberRegular || f.Start >= len(run) {
+			continue
+		}
+		// The edit covers the whole number, so the correction reads as one.
+		from := utf8.RuneCountInString(s[:m[2]+f.Start])
+		to := utf8.RuneCountInString(s[:m[1]])
+		edits = append(edits, edit{from, to, []rune(run[f.Start:] + fixed)})
+	}
+	r.apply(RuleDocNumber, edits, nil)
+}
+
+// dayReadings are what tesseract makes of the 日 of a date, under a seal
+// or a stain; digitReadings what it makes of a digit of the month or day.
+var (
+	dayReadings   = "晶曰目臼白旦"
+	digitReadings = map[rune]rune{'工': '1', 'l': '1', 'I': '1', '|': '1', 'O': '0', 'o': '0'}
+)
+
+// reDateRead is an Arabic-numeral date as tesseract reads it: the month and
+// the day may hold a misread digit, the day may end in a misread 日.
+var reDateRead = regexp.MustCompile(`([0-9]{4}) ?年 ?([0-9工lI|Oo]{1,2}) ?月 ?([0-9工lI|Oo]{1,2}) ?([日晶曰目臼白旦])`)
+
+// fixDates corrects a date whose month or day holds a letter read for a
+// digit (12月工日) or whose 日 was misread (3月16晶), when the corrected
+// date exists (gazette.ParseDate). A date that cannot exist for other
+// reasons (a year read wrongly) is left to FixFileDates.
+func fixDates(r *reading) {
+	s := r.String()
+	var edits []edit
+	for _, m := range reDateRead.FindAllStringSubmatchIndex(s, -1) {
+		read := []rune(s[m[0]:m[1]])
+		fixed := make([]rune, len(read))
+		changed := false
+		for i, c := range read {
+			fixed[i] = c
+			if d, ok := digitReadings[c]; ok {
+				fixed[i], changed = d, true
+			}
+		}
+		if last := len(fixed) - 1; strings.ContainsRune(dayReadings, fixed[last]) {
+			fixed[last], changed = '日', true
+		}
+		if !changed {
+			continue
+		}
+		if _, err := gazette.ParseDate(string(fixed)); err != nil {
+			continue
+		}
+		from := utf8.RuneCountInString(s[:m[0]])
+		edits = append(edits, edit{from, from + len(read), fixed})
+	}
+	r.apply(RuleDate, edits, nil)
+}
