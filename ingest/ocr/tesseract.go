@@ -28,7 +28,7 @@ type Engine struct {
 	dpi, psm           int
 	// osd says tesseract has its orientation data (osd.traineddata).
 	osd bool
-	lim                Limits
+	lim Limits
 }
 
 // Options configure an Engine. Zero fields take the defaults.
