@@ -35,7 +35,7 @@ func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, er
 	}
 	res := &Result{Documents: []Document{}, Review: []string{}}
 	for _, p := range er.Pages {
-		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note})
+		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note, Corrections: p.Corrections})
 	}
 	if er.Truncated {
 		res.Review = append(res.Review, fmt.Sprintf("已达页数上限：只读取了前%d页", len(er.Pages)))
@@ -61,7 +61,7 @@ func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, er
 func FromPages(pages []page.Page) *Result {
 	res := &Result{Documents: []Document{}, Review: []string{}}
 	for _, p := range pages {
-		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note})
+		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note, Corrections: p.Corrections})
 	}
 	assemble(res, pages)
 	return res

@@ -48,12 +48,14 @@ type Document struct {
 	Text        string       `json:"text"` // paragraphs separated by newlines
 }
 
-// PageReport tells which path produced a page's text, and how sure it is.
+// PageReport tells which path produced a page's text, how sure it is, and
+// what post-correction changed in what that path read.
 type PageReport struct {
-	Number     int            `json:"number"`
-	Extractor  page.Extractor `json:"extractor"`
-	Confidence float64        `json:"confidence"`
-	Note       string         `json:"note,omitempty"`
+	Number      int               `json:"number"`
+	Extractor   page.Extractor    `json:"extractor"`
+	Confidence  float64           `json:"confidence"`
+	Note        string            `json:"note,omitempty"`
+	Corrections []page.Correction `json:"corrections,omitempty"`
 }
 
 // cst is the gazette's time zone: an issue dated a day is released that day.
