@@ -3,6 +3,7 @@ package frontend
 import (
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,7 +23,7 @@ import (
 
 // editorRoutes declares the editor pages and API.
 func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), api *gin.RouterGroup) {
-	ed := s.engine.Group("/editor", s.editorHeaders(), s.sameOrigin())
+	ed := s.engine.Group("/editor", s.editorHeaders(), s.sameOrigin(), s.limitBodies(false))
 	get(ed, "/signin", s.signInPage)
 	ed.POST("/signin", s.signIn)
 
@@ -52,7 +53,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/account/tokens", s.createTokenPage)
 	in.POST("/account/tokens/:id/revoke", s.revokeTokenPage)
 
-	ea := api.Group("/editor", s.editorHeaders(), s.requireToken())
+	ea := api.Group("/editor", s.editorHeaders(), s.limitBodies(true), s.requireToken())
 	ea.GET("/drafts", s.apiDrafts)
 	ea.POST("/drafts", s.apiCreateDraft)
 	ea.GET("/drafts/:id", s.apiDraft)
@@ -114,7 +115,8 @@ func (s *Server) editorHeaders() gin.HandlerFunc {
 
 // sameOrigin refuses a state-changing request another site's page sent:
 // the SameSite=Strict cookie already keeps the session out of it, and this
-// also covers the sign-in form (login CSRF).
+// also covers the sign-in form (login CSRF). Origin: null, which sandboxed
+// frames, data: URLs and some redirects send, is another site too.
 func (s *Server) sameOrigin() gin.HandlerFunc {
 	origin := s.base.Scheme + "://" + s.base.Host
 	return func(c *gin.Context) {
@@ -127,7 +129,7 @@ func (s *Server) sameOrigin() gin.HandlerFunc {
 			s.editorFail(c, errCrossSite)
 			return
 		}
-		if o := c.GetHeader("Origin"); o != "" && o != "null" && o != origin {
+		if o := c.GetHeader("Origin"); o != "" && o != origin {
 			s.editorFail(c, errCrossSite)
 			return
 		}
@@ -139,7 +141,43 @@ func (s *Server) sameOrigin() gin.HandlerFunc {
 var (
 	errCrossSite = errors.New("frontend: request from another site")
 	errCSRF      = errors.New("frontend: missing or wrong CSRF token")
+	errMultipart = errors.New("frontend: multipart body where none is taken")
 )
+
+// multipartRoutes are the only editor routes that take a multipart body:
+// the upload form, which checks its CSRF token as the body's first part.
+// Everywhere else a multipart body is refused (415) before any of it is
+// read, so no form can be sent past the token check in that encoding.
+var multipartRoutes = map[string]bool{"/editor/drafts/:id/upload": true}
+
+// isMultipart reports whether the request's body is multipart (any
+// subtype: net/http reads multipart/mixed as a form too).
+func isMultipart(c *gin.Context) bool {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	return strings.HasPrefix(mt, "multipart/")
+}
+
+// limitBodies refuses, before authentication and before reading a byte, a
+// body the route does not take: a multipart one where no multipart form
+// is expected.
+func (s *Server) limitBodies(api bool) gin.HandlerFunc {
+	fail := s.editorFail
+	if api {
+		fail = s.apiFail
+	}
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		if isMultipart(c) && !multipartRoutes[c.FullPath()] {
+			fail(c, errMultipart)
+			return
+		}
+		c.Next()
+	}
+}
 
 // ctxSession and ctxActor are where the auth middleware leaves who acts.
 const (
@@ -149,7 +187,10 @@ const (
 
 // requireSession lets signed-in editors through and sends everyone else to
 // the sign-in page; a state-changing request must also carry the
-// session's CSRF token (multipart uploads check theirs as they stream).
+// session's CSRF token, whatever its encoding: a form field of a body that
+// is not multipart (any other type has no fields, so no token), and the
+// first part of a multipart one, which only the upload takes and checks
+// as it streams (limitBodies refuses multipart bodies elsewhere).
 func (s *Server) requireSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sess, err := s.cfg.Editorial.Authenticate(c.Request.Context(), s.sessionToken(c), c.ClientIP())
@@ -172,8 +213,8 @@ func (s *Server) requireSession() gin.HandlerFunc {
 		c.Set(ctxSession, sess)
 		c.Set(ctxActor, sess.Actor)
 		unsafe := c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead
-		multipart := strings.HasPrefix(c.ContentType(), "multipart/form-data")
-		if unsafe && !multipart && !editorial.VerifyCSRF(sess.Token, c.PostForm("csrf")) {
+		streamed := isMultipart(c) && multipartRoutes[c.FullPath()]
+		if unsafe && !streamed && !editorial.VerifyCSRF(sess.Token, c.PostForm("csrf")) {
 			s.editorFail(c, errCSRF)
 			return
 		}
@@ -227,6 +268,8 @@ func editorStatus(err error) (int, string) {
 		return http.StatusUnauthorized, "未登录或用户名、密码错误"
 	case errors.Is(err, errCSRF), errors.Is(err, errCrossSite):
 		return http.StatusForbidden, "请求未通过防伪校验，请刷新页面后重试"
+	case errors.Is(err, errMultipart):
+		return http.StatusUnsupportedMediaType, "不接受此格式的请求"
 	case errors.Is(err, editorial.ErrForbidden):
 		return http.StatusForbidden, "您的角色无权进行此操作"
 	case errors.Is(err, editorial.ErrLocked):

@@ -591,9 +591,14 @@ func (s *Server) damagedPage(c *gin.Context, id string) {
 	s.editorPage(c, http.StatusOK, "editor_damaged", "草稿记录已损坏", damagedView{DamagedDraft: dd, CanRepair: a.Role.Includes(editorial.RoleChief)})
 }
 
+// maxUploadFields bounds the form fields an upload may carry before its
+// file.
+const maxUploadFields = 8
+
 // uploadPage takes the print PDF from a multipart form, streamed: the CSRF
-// token and the ETag must come before the file (the form puts them first),
-// so a forged or stale upload is refused before any of it is stored.
+// token must be the first part and the ETag must come before the file (the
+// form puts them so), so a forged upload is refused before anything else of
+// it is read, and a stale one before any of it is stored.
 func (s *Server) uploadPage(c *gin.Context) {
 	id, err := draftID(c)
 	if err != nil {
@@ -606,8 +611,18 @@ func (s *Server) uploadPage(c *gin.Context) {
 		s.editorFail(c, fmt.Errorf("upload: want a multipart form: %w", gazette.ErrInvalid))
 		return
 	}
+	first, err := mr.NextPart()
+	if err != nil || first.FormName() != "csrf" {
+		s.editorFail(c, errCSRF)
+		return
+	}
+	token, err := io.ReadAll(io.LimitReader(first, 256))
+	if err != nil || !editorial.VerifyCSRF(sessionOf(c).Token, string(token)) {
+		s.editorFail(c, errCSRF)
+		return
+	}
 	fields := map[string]string{}
-	for {
+	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			s.editorFail(c, fmt.Errorf("upload: no PDF file in the form: %w", gazette.ErrInvalid))
@@ -619,6 +634,10 @@ func (s *Server) uploadPage(c *gin.Context) {
 		}
 		name := part.FormName()
 		if name != "pdf" {
+			if n == maxUploadFields {
+				s.editorFail(c, fmt.Errorf("upload: more than %d fields: %w", maxUploadFields, gazette.ErrInvalid))
+				return
+			}
 			b, err := io.ReadAll(io.LimitReader(part, 4096))
 			if err != nil {
 				s.editorFail(c, fmt.Errorf("upload: %v: %w", err, gazette.ErrInvalid))
@@ -626,10 +645,6 @@ func (s *Server) uploadPage(c *gin.Context) {
 			}
 			fields[name] = string(b)
 			continue
-		}
-		if !editorial.VerifyCSRF(sessionOf(c).Token, fields["csrf"]) {
-			s.editorFail(c, errCSRF)
-			return
 		}
 		s.upload(c, id, fields["etag"], part)
 		return
