@@ -63,7 +63,7 @@ func (b background) publish(ctx context.Context, now time.Time) {
 		return
 	}
 	for _, k := range keys {
-		b.log.Info("scheduled issue published", "issue", k.String(), "at", at)
+		b.log.Info("scheduled issue published", "issue", k.String())
 	}
 	b.changed()
 	if b.published != nil {
