@@ -3,6 +3,7 @@ package frontend
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -142,7 +143,35 @@ var (
 	errCrossSite = errors.New("frontend: request from another site")
 	errCSRF      = errors.New("frontend: missing or wrong CSRF token")
 	errMultipart = errors.New("frontend: multipart body where none is taken")
+	errBodySize  = errors.New("frontend: request body larger than the route takes")
 )
+
+// Body limits of the editor pages and API: sign-in and the small forms
+// carry a few fields; the draft and correction forms a document's full
+// text (net/http's own cap on forms); the API's drafts and corrections
+// their JSON; the uploads a print PDF.
+const (
+	signInBodyBytes = 16 << 10
+	smallBodyBytes  = 64 << 10
+	textFormBytes   = 10 << 20
+)
+
+// bodyLimit is the largest body the route (its pattern) takes.
+func (s *Server) bodyLimit(route string) int64 {
+	switch route {
+	case "/editor/signin":
+		return signInBodyBytes
+	case "/editor/drafts/:id", "/editor/documents/:id/correct":
+		return textFormBytes
+	case "/editor/drafts/:id/upload":
+		return s.cfg.MaxUploadBytes + 1<<20 // the form's fields beside the file
+	case "/api/v1/editor/drafts/:id", "/api/v1/editor/documents/:id/corrections":
+		return maxDraftJSON
+	case "/api/v1/editor/drafts/:id/pdf":
+		return s.cfg.MaxUploadBytes
+	}
+	return smallBodyBytes
+}
 
 // multipartRoutes are the only editor routes that take a multipart body:
 // the upload form, which checks its CSRF token as the body's first part.
@@ -159,7 +188,10 @@ func isMultipart(c *gin.Context) bool {
 
 // limitBodies refuses, before authentication and before reading a byte, a
 // body the route does not take: a multipart one where no multipart form
-// is expected.
+// is expected (415), or one that says it is larger than the route's limit
+// (413); a body that does not say its length is cut at the limit as it is
+// read (parseForm). No body is read, let alone spooled to disk, before the
+// session or token is checked, except sign-in's few kilobytes.
 func (s *Server) limitBodies(api bool) gin.HandlerFunc {
 	fail := s.editorFail
 	if api {
@@ -175,6 +207,12 @@ func (s *Server) limitBodies(api bool) gin.HandlerFunc {
 			fail(c, errMultipart)
 			return
 		}
+		limit := s.bodyLimit(c.FullPath())
+		if c.Request.ContentLength > limit {
+			fail(c, fmt.Errorf("%w: %d bytes, at most %d", errBodySize, c.Request.ContentLength, limit))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
 }
@@ -214,12 +252,32 @@ func (s *Server) requireSession() gin.HandlerFunc {
 		c.Set(ctxActor, sess.Actor)
 		unsafe := c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead
 		streamed := isMultipart(c) && multipartRoutes[c.FullPath()]
-		if unsafe && !streamed && !editorial.VerifyCSRF(sess.Token, c.PostForm("csrf")) {
-			s.editorFail(c, errCSRF)
-			return
+		if unsafe && !streamed {
+			if err := parseForm(c); err != nil {
+				s.editorFail(c, err)
+				return
+			}
+			if !editorial.VerifyCSRF(sess.Token, c.PostForm("csrf")) {
+				s.editorFail(c, errCSRF)
+				return
+			}
 		}
 		c.Next()
 	}
+}
+
+// parseForm reads a form body that is not multipart, so that one over the
+// route's limit is refused as such (gin's PostForm would drop the error and
+// leave the fields empty).
+func parseForm(c *gin.Context) error {
+	err := c.Request.ParseForm()
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return fmt.Errorf("%w: more than %d bytes", errBodySize, mbe.Limit)
+	}
+	if err != nil {
+		return fmt.Errorf("form: %v: %w", err, gazette.ErrInvalid)
+	}
+	return nil
 }
 
 // requireToken authenticates the API by an API token in the Authorization
@@ -270,6 +328,8 @@ func editorStatus(err error) (int, string) {
 		return http.StatusForbidden, "请求未通过防伪校验，请刷新页面后重试"
 	case errors.Is(err, errMultipart):
 		return http.StatusUnsupportedMediaType, "不接受此格式的请求"
+	case errors.Is(err, errBodySize):
+		return http.StatusRequestEntityTooLarge, "提交的内容过大"
 	case errors.Is(err, editorial.ErrForbidden):
 		return http.StatusForbidden, "您的角色无权进行此操作"
 	case errors.Is(err, editorial.ErrLocked):
@@ -381,6 +441,10 @@ func (s *Server) signInPage(c *gin.Context) {
 // revoked and replaced, never kept: a session planted before sign-in is
 // worthless (no fixation).
 func (s *Server) signIn(c *gin.Context) {
+	if err := parseForm(c); err != nil {
+		s.editorFail(c, err)
+		return
+	}
 	name, next := strings.TrimSpace(c.PostForm("name")), safeNext(c.PostForm("next"))
 	sess, err := s.cfg.Editorial.SignIn(c.Request.Context(), name, c.PostForm("password"), c.ClientIP(), s.sessionToken(c))
 	if err != nil {

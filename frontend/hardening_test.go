@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -113,5 +114,106 @@ func TestEditorCSRFWhateverTheEncoding(t *testing.T) {
 	}
 	if code := nullOrigin(alice, "/editor/drafts", url.Values{"csrf": {alice.csrf}}); code != http.StatusForbidden {
 		t.Errorf("new draft with Origin: null = %d, want 403", code)
+	}
+}
+
+// countingBody is a large request body made as it is read, counting what
+// the server reads of it.
+type countingBody struct {
+	r    io.Reader
+	read int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	return n, err
+}
+
+// filler is an endless run of one byte.
+type filler byte
+
+func (f filler) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(f)
+	}
+	return len(p), nil
+}
+
+// bigBody is head, size bytes of 'a' and tail.
+func bigBody(head string, size int64, tail string) *countingBody {
+	return &countingBody{r: io.MultiReader(strings.NewReader(head), io.LimitReader(filler('a'), size), strings.NewReader(tail))}
+}
+
+// TestEditorBodyLimits sends bodies larger than the routes take: each is
+// refused (413, or 415 for a multipart body where no form is multipart)
+// after reading little of it, and an anonymous one is never read before
+// the refusal, so no one can make the server spool 80 MB to disk.
+func TestEditorBodyLimits(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	ed := f.signIn(t, "ed.one")
+	id := ed.newDraft(t)
+	token, _, err := f.ed.CreateToken(context.Background(), editorial.Actor{User: "admin.one", Role: editorial.RoleAdmin, Addr: "test"}, "ci", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := editorSpec(t, f.srv)
+	const huge = 80 << 20
+	mp := "--XYZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n"
+	cases := []struct {
+		name          string
+		cl            *client
+		method, path  string
+		ctype, bearer string
+		head, tail    string
+		size          int64
+		chunked       bool
+		want          int
+		maxRead       int64
+	}{
+		{"anonymous multipart sign-in", &client{f: f}, "POST", "/editor/signin", "multipart/form-data; boundary=XYZ", "", mp, "\r\n--XYZ--\r\n", huge, false, http.StatusUnsupportedMediaType, 0},
+		{"anonymous 80 MB sign-in form", &client{f: f}, "POST", "/editor/signin", "application/x-www-form-urlencoded", "", "name=ed.one&password=", "", huge, false, http.StatusRequestEntityTooLarge, 0},
+		{"anonymous 1 MB sign-in form, chunked", &client{f: f}, "POST", "/editor/signin", "application/x-www-form-urlencoded", "", "name=ed.one&password=", "", 1 << 20, true, http.StatusRequestEntityTooLarge, 64 << 10},
+		{"anonymous 80 MB upload", &client{f: f}, "POST", "/editor/drafts/" + id + "/upload", "multipart/form-data; boundary=XYZ", "", mp, "\r\n--XYZ--\r\n", huge, false, http.StatusSeeOther, 0},
+		{"anonymous 80 MB draft form", &client{f: f}, "POST", "/editor/drafts/" + id, "application/x-www-form-urlencoded", "", "title=", "", huge, false, http.StatusRequestEntityTooLarge, 0},
+		{"anonymous 80 MB PDF to the API", &client{f: f}, "PUT", "/api/v1/editor/drafts/" + id + "/pdf", "application/pdf", "", "%PDF-1.4\n", "", huge, false, http.StatusUnauthorized, 0},
+		{"signed-in 1 MB token form", ed, "POST", "/editor/account/tokens", "application/x-www-form-urlencoded", "", "csrf=" + ed.csrf + "&days=0&label=", "", 1 << 20, false, http.StatusRequestEntityTooLarge, 0},
+		{"signed-in 1 MB token form, chunked", ed, "POST", "/editor/account/tokens", "application/x-www-form-urlencoded", "", "csrf=" + ed.csrf + "&days=0&label=", "", 1 << 20, true, http.StatusRequestEntityTooLarge, 128 << 10},
+		{"API multipart user", &client{f: f}, "POST", "/api/v1/editor/users", "multipart/form-data; boundary=XYZ", token, mp, "\r\n--XYZ--\r\n", 100, false, http.StatusUnsupportedMediaType, 0},
+		{"API 1 MB user", &client{f: f}, "POST", "/api/v1/editor/users", "application/json", token, `{"name":"x","password":"`, `"}`, 1 << 20, false, http.StatusRequestEntityTooLarge, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := bigBody(tc.head, tc.size, tc.tail)
+			req := httptest.NewRequest(tc.method, tc.path, body)
+			req.ContentLength = int64(len(tc.head)+len(tc.tail)) + tc.size
+			if tc.chunked {
+				req.ContentLength = -1
+			}
+			req.Header.Set("Content-Type", tc.ctype)
+			if tc.bearer != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.bearer)
+			}
+			rec := tc.cl.do(req)
+			if rec.Code != tc.want {
+				t.Errorf("= %d, want %d: %.200s", rec.Code, tc.want, rec.Body)
+			}
+			if strings.HasPrefix(tc.path, "/api/") {
+				checkSpec(t, spec, req, nil, rec)
+			}
+			if body.read > tc.maxRead {
+				t.Errorf("the server read %d bytes of the body, want at most %d", body.read, tc.maxRead)
+			}
+		})
+	}
+	// A long document still fits the draft form.
+	if rec := ed.upload("/editor/drafts/"+id+"/upload", ed.csrf, ed.draftETag(t, id), []byte("%PDF-1.4\n")); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload = %d: %.300s", rec.Code, rec.Body)
+	}
+	form := draftForm(t, ed.get("/editor/drafts/"+id+"?doc=1").Body.String())
+	form.Set("op", "save")
+	form.Set("d0.body", strings.Repeat("第一条　为了规范测试工作，制定本办法。\n", 20_000)) // 1.2 MB
+	if rec := ed.post("/editor/drafts/"+id, form); rec.Code != http.StatusSeeOther {
+		t.Errorf("saving a long document = %d: %.300s", rec.Code, rec.Body)
 	}
 }
