@@ -115,11 +115,13 @@ func (r *reading) apply(rule string, edits []edit, token func(rune) bool) {
 	r.conf = append(conf, r.conf[at:]...)
 }
 
-// correctLine runs every rule over one line.
-func correctLine(r *reading) {
+// correctLine runs every rule over one line, names against lex (nil: no
+// names are checked).
+func correctLine(r *reading, lex *Lexicon) {
 	fixReading(r)
 	fixDocNumbers(r)
 	fixDates(r)
+	fixNames(r, lex)
 }
 
 // fixReading corrects what tesseract reliably confuses in Chinese text

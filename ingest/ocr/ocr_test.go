@@ -160,7 +160,7 @@ func TestParseTSV(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := parseTSV([]byte(tc.tsv), 300)
+			p, err := parseTSV([]byte(tc.tsv), 300, nil)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}

@@ -28,6 +28,7 @@ type Engine struct {
 	dpi, psm           int
 	// osd says tesseract has its orientation data (osd.traineddata).
 	osd bool
+	lex *Lexicon
 	lim Limits
 }
 
@@ -47,6 +48,11 @@ type Options struct {
 	// points better in TestEval but runs columns together).
 	PSM    int
 	Limits Limits
+	// Names are names of authorities (those already in the archive)
+	// that post-correction checks lines against, besides China's
+	// administrative divisions and the names of government departments
+	// (see NewLexicon).
+	Names []string
 }
 
 // DefaultDPI is the resolution non-scan pages are rendered at when
@@ -77,6 +83,10 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 		have[strings.TrimSpace(l)] = true
 	}
 	e.osd = have["osd"]
+	e.lex = builtinLexicon()
+	if len(opts.Names) > 0 {
+		e.lex = NewLexicon(opts.Names)
+	}
 	for _, l := range strings.Split(e.lang, "+") {
 		if !have[l] {
 			return nil, fmt.Errorf("ocr: tesseract language %s %w (install tesseract-ocr-%s)", l, ErrNotInstalled, strings.ReplaceAll(l, "_", "-"))
@@ -127,6 +137,18 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	if err != nil {
 		return fail("read", err)
 	}
+	if e.psm != 6 && countRunes(p) < minBlockRunes && darkShare(main) > minInk {
+		// Automatic layout analysis can take a sparse page of seals and
+		// a few lines for a picture and find no text: read it as one block.
+		q, err := e.readPSM(ctx, dir, "block", main, dpi, 6)
+		if err != nil {
+			return fail("read", err)
+		}
+		if countRunes(q) > countRunes(p) {
+			p = q
+			notes = append(notes, "read as one block: layout analysis found no text")
+		}
+	}
 	if turn, note := e.orientation(ctx, dir, main, dpi, p); turn != 0 {
 		q, err := e.read(ctx, dir, "turned", main.rotate(turn), dpi)
 		if err != nil {
@@ -152,6 +174,34 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	p.Number = n
 	p.Note = strings.Join(notes, "; ")
 	return p, nil
+}
+
+// A page that automatic layout analysis reads fewer than minBlockRunes
+// characters from, though more than minInk of it is ink, is read again as
+// one block of text.
+const (
+	minBlockRunes = 8
+	minInk        = 0.002
+)
+
+// countRunes counts the characters of a page's lines, spaces left out.
+func countRunes(p page.Page) int {
+	n := 0
+	for _, l := range p.Lines {
+		n += utf8.RuneCountInString(strings.ReplaceAll(l.Text, " ", ""))
+	}
+	return n
+}
+
+// darkShare is the share of a grey raster's pixels that are dark.
+func darkShare(img *raster) float64 {
+	dark := 0
+	for _, v := range img.pix {
+		if v < 128 {
+			dark++
+		}
+	}
+	return float64(dark) / float64(max(1, len(img.pix)))
 }
 
 // maxOCRSide bounds the long side of the image tesseract reads, in pixels:
@@ -187,6 +237,11 @@ func (e *Engine) render(ctx context.Context, dir, path string, n int) (*raster, 
 // read runs tesseract on a grey raster and turns its TSV into a page with
 // corrected lines.
 func (e *Engine) read(ctx context.Context, dir, name string, img *raster, dpi int) (page.Page, error) {
+	return e.readPSM(ctx, dir, name, img, dpi, e.psm)
+}
+
+// readPSM is read with tesseract's page segmentation mode psm.
+func (e *Engine) readPSM(ctx context.Context, dir, name string, img *raster, dpi, psm int) (page.Page, error) {
 	file := filepath.Join(dir, name+".pgm")
 	if err := os.WriteFile(file, img.pgm(), 0o600); err != nil {
 		return page.Page{}, err
@@ -194,11 +249,11 @@ func (e *Engine) read(ctx context.Context, dir, name string, img *raster, dpi in
 	// One thread per tesseract: pages run in parallel instead, which uses
 	// the cores better than tesseract's OpenMP.
 	env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	tsv, err := run(ctx, e.lim, env, e.tesseract, file, "stdout", "-l", e.lang, "--psm", strconv.Itoa(e.psm), "--dpi", strconv.Itoa(dpi), "tsv")
+	tsv, err := run(ctx, e.lim, env, e.tesseract, file, "stdout", "-l", e.lang, "--psm", strconv.Itoa(psm), "--dpi", strconv.Itoa(dpi), "tsv")
 	if err != nil {
 		return page.Page{}, err
 	}
-	return parseTSV(tsv, float64(dpi))
+	return parseTSV(tsv, float64(dpi), e.lex)
 }
 
 // word is one row of tesseract's TSV at word level.
@@ -212,7 +267,7 @@ type word struct {
 // parseTSV turns tesseract's TSV into a page: words grouped into lines by
 // their block, paragraph and line numbers, boxes converted from pixels at
 // dpi to points from the top-left corner.
-func parseTSV(tsv []byte, dpi float64) (page.Page, error) {
+func parseTSV(tsv []byte, dpi float64, lex *Lexicon) (page.Page, error) {
 	var p page.Page
 	pt := 72 / dpi
 	var words []word
@@ -269,7 +324,7 @@ func parseTSV(tsv []byte, dpi float64) (page.Page, error) {
 		}
 		text, rc := joinConf(texts, confs)
 		r := newReading(chinesePunct(text), rc)
-		correctLine(r)
+		correctLine(r, lex)
 		for _, c := range r.fixes {
 			c.Line = len(p.Lines)
 			p.Corrections = append(p.Corrections, c)
