@@ -61,7 +61,7 @@ func TestAssembleTitle(t *testing.T) {
 		{"title narrower than the text, cut mid-word", typeset,
 			"澜江省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知", "澜政文〔2025〕31号", ""},
 		{"an original's title under its 版头, first line short", original,
-			"惠州市人民政府关于印发《惠州市社会基本医疗保险办法》的通知", "各县、区人民政府，市政府各部门、各直属机构：", ""},
+			"惠州市人民政府关于印发《惠州市社会基本医疗保险办法》的通知", "HFGS—2015—31", ""},
 		{"no positions, cut after 第", plain(
 			"澜江省人民政府关于开展第",
 			"五次全国经济普查的通知",

@@ -31,6 +31,9 @@ type IssueMeta struct {
 	Supplement  bool         `json:"supplement,omitempty"` // 增刊
 	TotalNumber int          `json:"total_number"`
 	Date        gazette.Date `json:"date"`
+	// Reason says why the fields above are null: the file is not a
+	// gazette issue but a single document (an agency's original).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Document is one document found in the issue.
@@ -43,9 +46,21 @@ type Document struct {
 	Signed      gazette.Date `json:"signed_date"`
 	Effective   gazette.Date `json:"effective_date"`
 	Expires     gazette.Date `json:"expiry_date"`
-	PageStart   int          `json:"page_start"`
-	PageEnd     int          `json:"page_end"`
-	Text        string       `json:"text"` // paragraphs separated by newlines
+	// What an agency's original prints around its text (GB/T 9704):
+	// registration number, 签发人, 主送, 抄送, 印发机关 and 印发日期;
+	// null where it prints none.
+	Registration string       `json:"registration_number"`
+	Signers      []string     `json:"signers"`
+	Recipients   []string     `json:"recipients"`
+	CC           []string     `json:"cc"`
+	PrintedBy    string       `json:"printed_by"`
+	PrintDate    gazette.Date `json:"print_date"`
+	PageStart    int          `json:"page_start"`
+	PageEnd      int          `json:"page_end"`
+	Text         string       `json:"text"` // paragraphs separated by newlines
+	// Why says, for each of doc_number, authorities and signed_date
+	// left null, why it is.
+	Why map[string]string `json:"why_null,omitempty"`
 }
 
 // PageReport tells which path produced a page's text, how sure it is, and
@@ -81,21 +96,27 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 	docs := make([]gazette.Document, len(r.Documents))
 	for i, d := range r.Documents {
 		docs[i] = gazette.Document{
-			ID:          gazette.DocumentID(key, i+1),
-			Issue:       key,
-			Title:       d.Title,
-			Kind:        d.Kind,
-			DocNumber:   d.DocNumber,
-			Authorities: d.Authorities,
-			Signed:      d.Signed,
-			Published:   r.Issue.Date,
-			Effective:   d.Effective,
-			Expires:     d.Expires,
-			Validity:    validity(d, gazette.DateOf(now.In(cst))),
-			Section:     d.Section,
-			Body:        paragraphs(d.Text),
-			Pages:       gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
-			Version:     1,
+			ID:           gazette.DocumentID(key, i+1),
+			Issue:        key,
+			Title:        d.Title,
+			Kind:         d.Kind,
+			DocNumber:    d.DocNumber,
+			Authorities:  d.Authorities,
+			Signed:       d.Signed,
+			Published:    r.Issue.Date,
+			Effective:    d.Effective,
+			Expires:      d.Expires,
+			Validity:     validity(d, gazette.DateOf(now.In(cst))),
+			Section:      d.Section,
+			Registration: d.Registration,
+			Signers:      d.Signers,
+			Recipients:   d.Recipients,
+			CC:           d.CC,
+			PrintedBy:    d.PrintedBy,
+			PrintDate:    d.PrintDate,
+			Body:         paragraphs(d.Text),
+			Pages:        gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
+			Version:      1,
 		}
 		issue.Contents = append(issue.Contents, gazette.Entry{
 			ID: docs[i].ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Section: d.Section, Pages: docs[i].Pages,
@@ -153,14 +174,18 @@ func (m IssueMeta) MarshalJSON() ([]byte, error) {
 		Supplement  bool         `json:"supplement,omitempty"`
 		TotalNumber *int         `json:"total_number"`
 		Date        gazette.Date `json:"date"`
-	}{nullable(m.Gazette), nullable(m.Year), nullable(m.Number), m.Supplement, nullable(m.TotalNumber), m.Date})
+		Reason      string       `json:"reason,omitempty"`
+	}{nullable(m.Gazette), nullable(m.Year), nullable(m.Number), m.Supplement, nullable(m.TotalNumber), m.Date, m.Reason})
 }
 
-// MarshalJSON writes a missing 文号 as null.
+// MarshalJSON writes a missing 文号 and the fields an original did not
+// print as null.
 func (d Document) MarshalJSON() ([]byte, error) {
 	type plain Document // without this method
 	return json.Marshal(struct {
 		plain
-		DocNumber *string `json:"doc_number"`
-	}{plain(d), nullable(d.DocNumber)})
+		DocNumber    *string `json:"doc_number"`
+		Registration *string `json:"registration_number"`
+		PrintedBy    *string `json:"printed_by"`
+	}{plain(d), nullable(d.DocNumber), nullable(d.Registration), nullable(d.PrintedBy)})
 }

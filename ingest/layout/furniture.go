@@ -27,6 +27,13 @@ var (
 	rePageNumber = regexp.MustCompile(`^[-·•.(（\[ ]*([0-9]{1,4})[-·•.)）\] ]*$`)
 	rePageOfN    = regexp.MustCompile(`^第 ?([0-9]{1,4}) ?[页頁](?: ?[,，/]? ?共 ?[0-9]{1,4} ?[页頁])?$|^([0-9]{1,4}) ?/ ?[0-9]{1,4}$`)
 	reRoman      = regexp.MustCompile(`^[-·•.(（ ]*((?i)[ivxlc]{1,7})[-·•.)） ]*$`)
+	// reDecorated is a page number set between dashes or dots (— 5 —):
+	// never body text, so it is taken a little further from the edge.
+	reDecorated = regexp.MustCompile(`^[-·•]+ ?[0-9]{1,4} ?[-·•]+$`)
+	// reDocNumber is a 发文字号 (东府〔2015〕111号, 第138号): content that
+	// repeats its shape at the top of page after page of an issue whose
+	// documents each start on a new page, never a running head.
+	reDocNumber = regexp.MustCompile(`[〔\[［【(（〖]\s*(?:19|20)[0-9]{2}\s*[〕\]］】)）〗]\s*第?\s*[0-9]{1,6}\s*[号號]|令?\s*第\s*[0-9]{1,6}\s*[号號]$`)
 	// A page number at either end of a running head.
 	reHeadNumber = regexp.MustCompile(`^[-·• ]*([0-9]{1,4})[-·• ]+\S|\S[-·• ]+([0-9]{1,4})[-·• ]*$|第 ?([0-9]{1,4}) ?[页頁]`)
 )
@@ -169,8 +176,12 @@ func inZone(lines []page.Line, height float64) []zoneRef {
 		}
 		if byY {
 			y := lines[j].Y / height
-			top = top && y <= zoneFraction
-			bottom = bottom && y >= 1-zoneFraction
+			frac := zoneFraction
+			if reDecorated.MatchString(foldPunct(lines[j].Text)) {
+				frac = 1.5 * zoneFraction // — 21 — a little above the usual footer
+			}
+			top = top && y <= frac
+			bottom = bottom && y >= 1-frac
 			if !top && !bottom {
 				continue
 			}
@@ -229,6 +240,9 @@ func removeFurniture(pages []Page, src []page.Page) {
 				drop[i][r.line] = true
 				cands = append(cands, cand{page: i, n: n, label: label, pure: true})
 				continue
+			}
+			if reDocNumber.MatchString(text) {
+				continue // a 文号 is content, whatever it repeats
 			}
 			head := false
 			for _, k := range lineKeys(text, r.top) {

@@ -319,6 +319,34 @@ func TestCleanSplitHead(t *testing.T) {
 	}
 }
 
+// TestCleanKeepsDocNumbers keeps the 文号 at the top of pages where each
+// document of an issue starts on a new page (东府〔2015〕111号 repeats its
+// shape like a running head, and is content), and removes a page number
+// set between dashes a little above the usual footer zone.
+func TestCleanKeepsDocNumbers(t *testing.T) {
+	var pages []page.Page
+	for n := 1; n <= 4; n++ {
+		p := page.Page{Number: n, Width: 595, Height: 842}
+		p.Lines = append(p.Lines,
+			page.Line{Text: fmt.Sprintf("东府〔2015〕%d号", 110+n), X: 250, Y: 60, W: 100, Size: 12},
+			page.Line{Text: "东莞市人民政府关于加强公共租赁住房管理的通知", X: 120, Y: 130, W: 360, Size: 18},
+			page.Line{Text: "各镇人民政府（街道办事处），市府直属各单位：", X: 88, Y: 170, W: 420, Size: 12},
+			page.Line{Text: "为加强公共租赁住房的管理，现就有关事项通知如下。", X: 112, Y: 190, W: 396, Size: 12},
+			page.Line{Text: fmt.Sprintf("—%d—", n), X: 89, Y: 740.6, W: 35, Size: 12},
+		)
+		pages = append(pages, p)
+	}
+	for _, p := range Clean(pages) {
+		want := fmt.Sprintf("东府〔2015〕%d号", 110+p.Number)
+		if !slicesContainsText(p.Lines, want) {
+			t.Errorf("page %d: 文号 %q removed as furniture (removed: %v)", p.Number, want, p.Removed)
+		}
+		if slicesContainsText(p.Lines, fmt.Sprintf("—%d—", p.Number)) || p.Printed != p.Number {
+			t.Errorf("page %d: page number left in (printed %d)", p.Number, p.Printed)
+		}
+	}
+}
+
 func slicesContainsText(lines []page.Line, s string) bool {
 	for _, l := range lines {
 		if l.Text == s {

@@ -103,6 +103,15 @@ type Document struct {
 	Signed       gazette.Date `json:"signed_date"`
 	Effective    gazette.Date `json:"effective_date"`
 	Expires      gazette.Date `json:"expires"`
+	// What an original prints around its text (see Original); empty for
+	// a gazette's reprint, which prints none of it.
+	Registration string       `json:"registration_number,omitempty"`
+	Signers      []string     `json:"signers,omitempty"`
+	Recipients   []string     `json:"recipients,omitempty"`
+	Note         string       `json:"note,omitempty"` // 附注
+	CC           []string     `json:"cc,omitempty"`
+	PrintedBy    string       `json:"printed_by,omitempty"`
+	PrintDate    gazette.Date `json:"print_date"`
 }
 
 // headLimit is how many paragraphs at the top hold the heading, 文号 and
@@ -143,11 +152,25 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		d.Kind = gazette.KindOther
 		return d
 	}
+	// An original's 版头 and 版记 are read apart: the title is looked for
+	// under the 版头, the signature above the 版记.
+	o := Masthead(paras)
+	Record(paras, &o)
+	if o.MastheadEnd >= len(paras) {
+		o.MastheadEnd = 0
+	}
+	all := paras
+	paras = paras[o.MastheadEnd:]
+	bodyEnd := max(0, o.RecordStart-o.MastheadEnd)
 	top := newHeadLines(paras)
 	head, headEnd := heading(paras, top)
 	order := strings.HasSuffix(squeeze(head), "令")
-	// 文号: the number line near the top, else the 令 heading's number.
-	for i := 0; i < len(paras) && i < headLimit; i++ {
+	// 文号: the 版头's, else the number line near the top, else the 令
+	// heading's number.
+	if o.HasNumber {
+		d.DocNumberRaw, d.DocNumber = o.DocNumber.Raw, o.DocNumber.Canonical
+	}
+	for i := 0; i < len(paras) && i < headLimit && d.DocNumberRaw == ""; i++ {
 		l := top.at(i)
 		t := l.squeezed
 		if l.number {
@@ -198,7 +221,8 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 			break
 		}
 	}
-	auth, signed := Signature(paras[min(headEnd, len(paras)):])
+	body := paras[min(headEnd, len(paras)):max(min(headEnd, len(paras)), bodyEnd)]
+	auth, signed, signedAt := signatureAt(body)
 	if bare {
 		// A heading naming its authority (福建省人民政府令, 經濟部公告)
 		// outranks a signature block, which may belong to an attachment.
@@ -211,11 +235,18 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if d.Signed.IsZero() {
 		d.Signed = topDate
 	}
-	d.Authorities = auth
+	switch {
+	case len(o.Issuers) > 0:
+		// The 发文机关标志 names every issuer, in order, where seals
+		// often stand for the signatures.
+		d.Authorities = o.Issuers
+	default:
+		d.Authorities = auth
+	}
 	if len(d.Authorities) == 0 {
 		d.Authorities = headingAuthority(head, d.Title)
 	}
-	text := layout.Text(paras)
+	text := layout.Text(all)
 	d.Effective, _ = Effective(text, d.Signed)
 	from := d.Effective
 	if from.IsZero() {
@@ -223,6 +254,21 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	}
 	d.Expires, _ = Expiry(text, from)
 	d.Kind = KindOf(d.Title, d.DocNumber, order)
+
+	d.Registration, d.Signers = o.Registration, o.Signers
+	d.CC, d.PrintedBy, d.PrintDate = o.CC, o.PrintedBy, o.PrintDate
+	if headEnd < len(paras) {
+		d.Recipients = Recipients(paras[headEnd].Text)
+	}
+	if signedAt >= 0 {
+		d.Note = Note(body[signedAt+1 : min(len(body), signedAt+4)])
+	}
+	if d.Note == "" {
+		d.Note = Note(body[max(0, len(body)-3):])
+	}
+	if d.Registration == "" {
+		d.Registration = registrationIn(d.Note)
+	}
 	return d
 }
 
@@ -279,6 +325,9 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 		}
 		if i > 0 && utf8.RuneCountInString(h) > 60 {
 			break
+		}
+		if i > 0 && strings.ContainsAny(l.squeezed, "：:") {
+			break // a label (预算主管部门：…) under the title, never a line of it
 		}
 		h = layout.JoinLines(h, paras[i].Text)
 	}
@@ -375,6 +424,21 @@ func headingAuthority(head, title string) []string {
 // 某某) yields no authority here: its heading names the government. Both
 // are zero when no date closes a signature block.
 func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.Date) {
+	authorities, signed, _ = signatureAt(paras)
+	return authorities, signed
+}
+
+// indentedText reports whether an indented line (squeezed) is the text
+// rather than a signature that layout took for indented (a signature set
+// a little right of the text's indent, as some originals place it): a
+// longer line, a heading of the text (一、总则), anything not named as
+// authorities and people are.
+func indentedText(s string) bool {
+	return utf8.RuneCountInString(s) > 20 || strings.ContainsRune(s, '、') || !authorityLike(s) && !rePerson.MatchString(s)
+}
+
+// signatureAt is Signature, with the index of the date line (-1 for none).
+func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette.Date, at int) {
 	// Where positions are known a signature block is set to the right.
 	placed := false
 	for _, p := range paras {
@@ -395,7 +459,7 @@ func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.D
 			s := squeeze(paras[k].Text)
 			r, _ := utf8.DecodeLastRuneInString(s)
 			if s == "" || utf8.RuneCountInString(s) > 30 || strings.ContainsRune("。；：，、！？", r) ||
-				placed && (paras[k].Align == layout.AlignLeft || paras[k].Align == layout.AlignIndent) {
+				placed && (paras[k].Align == layout.AlignLeft || paras[k].Align == layout.AlignIndent && indentedText(s)) {
 				break
 			}
 			if IsDateLine(s) || strings.ContainsAny(s, "0123456789") {
@@ -410,9 +474,9 @@ func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.D
 		if len(names) == 0 && !person {
 			continue
 		}
-		return names, dates[0].Date
+		return names, dates[0].Date, i
 	}
-	return nil, gazette.Date{}
+	return nil, gazette.Date{}, -1
 }
 
 var (

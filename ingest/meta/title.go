@@ -156,7 +156,7 @@ func TitleParagraphs(title string, paras []layout.Paragraph) (from, to int) {
 		if to := titleAt(want, paras, from); to > from {
 			return from, to
 		}
-		if !mastheadLine(paras[from].Text) {
+		if !MastheadLine(paras[from].Text) {
 			break
 		}
 	}
@@ -188,27 +188,6 @@ func titleAt(want []rune, paras []layout.Paragraph, i int) int {
 		}
 	}
 	return i
-}
-
-// mastheadLine reports whether s can be a line of an original's 版头,
-// above its title (GB/T 9704): a 文号 line, the authority's mark ending in
-// 文件, or a short line without Han characters (registration numbers such
-// as HFGS—2016—3 or GZ0320150155, a 份号).
-func mastheadLine(s string) bool {
-	t := squeeze(s)
-	n := utf8.RuneCountInString(t)
-	if n == 0 || n > 40 {
-		return false
-	}
-	if strings.HasSuffix(t, "文件") || IsDocNumberLine(t) || looseNumberLine(t) {
-		return true
-	}
-	for _, r := range t {
-		if unicode.Is(unicode.Han, r) {
-			return false
-		}
-	}
-	return n <= 24
 }
 
 // TitleReview says why a person should look at a document's title, or ""

@@ -80,7 +80,7 @@ func (s *scanner) shape() {
 		}
 		if m := reBanner.FindStringSubmatch(t); m != nil {
 			s.banner[i] = m[1]
-		} else if (p.Heading || p.Align == layout.AlignCentre) && isBannerWord(t, s.sections) {
+		} else if (p.Heading || p.Align == layout.AlignCentre) && isBannerWord(t, s.sections) && !s.issuerMark(i) {
 			s.banner[i] = t
 		}
 		if s.banner[i] != "" {
@@ -187,6 +187,22 @@ func (s *scanner) isAttachment(i int, quotes map[string]bool) bool {
 		// The quoted title itself, perhaps with a qualifier after it;
 		// a title that merely mentions it (关于修改《…》的决定) is not.
 		if strings.HasPrefix(t, q) && utf8.RuneCountInString(t)-utf8.RuneCountInString(q) <= 20 {
+			return true
+		}
+	}
+	return false
+}
+
+// issuerMark reports whether paragraph i, a heading ending in 文件, is the
+// 发文机关标志 of an original (惠州市人民政府文件) rather than a section
+// banner (省政府文件): the 文号 follows it straight away, perhaps after a
+// 签发人 line.
+func (s *scanner) issuerMark(i int) bool {
+	if !strings.HasSuffix(s.info[i].squeezed, "文件") {
+		return false
+	}
+	for k := i + 1; k < len(s.paras) && k <= i+2; k++ {
+		if s.info[k].number || meta.MastheadLine(s.paras[k].Text) && !strings.HasSuffix(s.info[k].squeezed, "文件") {
 			return true
 		}
 	}

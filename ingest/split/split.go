@@ -96,6 +96,7 @@ func Split(pages []layout.Page) Issue {
 	}
 	slices.SortFunc(starts, func(a, b start) int { return a.para - b.para })
 	starts = slices.CompactFunc(starts, func(a, b start) bool { return a.para == b.para })
+	s.withMastheads(starts)
 	first := len(paras)
 	if len(starts) > 0 {
 		first = starts[0].para
@@ -718,8 +719,37 @@ func (s *scanner) sectionAt(i int, fallback string) string {
 	return ""
 }
 
-// headingTitle joins the heading paragraphs at a start into a title.
+// maxMasthead is the most paragraphs of a 版头 above a title: registration
+// number, 份号, 密级, 紧急程度, a dozen joint issuers, 文件, the 文号.
+const maxMasthead = 16
+
+// withMastheads moves each start up over the 版头 printed above its title
+// on the same page (an original's registration number, 发文机关标志 and
+// 文号), which belongs to the document and not to the one before it.
+func (s *scanner) withMastheads(starts []start) {
+	for n := range starts {
+		st := &starts[n]
+		lo := 0
+		if n > 0 {
+			lo = starts[n-1].para + 1
+		}
+		lo = max(lo, st.para-maxMasthead)
+		for k := lo; k < st.para; k++ {
+			if s.paras[k].Page != s.paras[st.para].Page || s.skip[s.paras[k].Page] {
+				continue
+			}
+			if meta.MastheadEnd(s.paras[k:st.para+1]) == st.para-k {
+				st.para = k
+				break
+			}
+		}
+	}
+}
+
+// headingTitle joins the heading paragraphs at a start into a title,
+// under the 版头 where an original prints one.
 func (s *scanner) headingTitle(i, end int) string {
+	i += meta.MastheadEnd(s.paras[i:min(end, i+maxMasthead)])
 	var parts []string
 	for k := i; k < end && k < i+3; k++ {
 		p := s.paras[k]

@@ -1,0 +1,434 @@
+package meta
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/layout"
+)
+
+// An agency's original (GB/T 9704-2012) prints three parts: the 版头 above
+// the title (份号, 密级, 紧急程度, the 发文机关标志 …文件 with joint issuers
+// stacked, the 发文字号 with the 签发人 beside it, and often a 规范性文件
+// registration number at the very top), the 主体 (title, 主送机关, 正文,
+// 附件说明, signatures, 成文日期, 附注), and the 版记 at the foot of the last
+// page (抄送, 印发机关 and 印发日期). A gazette reprints the 主体 alone. The
+// functions here read the 版头 and the 版记 where they are printed, and
+// leave every line of them in the text: they are content, not furniture.
+
+// Original is what the 版头, the 版记 and the 附注 of an original say,
+// beside the title, 文号, authorities and dates Extract reads. Fields are
+// empty where the document does not print them.
+type Original struct {
+	Copy         string   // 份号, e.g. 000123
+	Secrecy      string   // 密级 and 保密期限, e.g. 秘密★1年
+	Urgency      string   // 紧急程度: 特急, 加急
+	Issuers      []string // the 发文机关标志's authorities, without 文件
+	DocNumber    DocNumber
+	HasNumber    bool     // DocNumber was found in the 版头
+	Signers      []string // 签发人
+	Registration string   // 规范性文件统一登记号, e.g. HFGS—2016—3, GZ0320150155
+	Note         string   // 附注, e.g. （此件公开发布）
+	CC           []string // 抄送机关
+	PrintedBy    string   // 印发机关
+	PrintDate    gazette.Date
+	// MastheadEnd is the index of the first paragraph after the 版头 (0
+	// when none is printed); RecordStart that of the 版记's first
+	// paragraph (the number of paragraphs when none is printed).
+	MastheadEnd, RecordStart int
+}
+
+// maxMastheadScan is the most paragraphs read at the top for a 版头:
+// registration number, 份号, 密级, 紧急程度, up to a dozen issuers, 文号.
+const maxMastheadScan = 16
+
+var (
+	// reRegistration is a 规范性文件 registration number (统一登记号) on a
+	// line of its own, perhaps labelled: HFGS—2016—3, GZ0320150155,
+	// DGSJYJ-2015-002.
+	reRegistration = regexp.MustCompile(`^(?:(?:统一)?(?:登记号|登記號|编号|編號|登记编号)[:：]?)?([A-Z]{2,12}[—–\-－]{1,2}(?:19|20)[0-9]{2}[—–\-－]{1,2}[0-9]{1,6}|[A-Z]{1,8}[0-9]{8,16})$`)
+	// reRegistrationIn finds one inside a sentence (编号为DGSJYJ-2015-002).
+	reRegistrationIn = regexp.MustCompile(`[A-Z]{2,12}[—–\-－]{1,2}(?:19|20)[0-9]{2}[—–\-－]{1,2}[0-9]{1,6}|[A-Z]{1,8}[0-9]{8,16}`)
+	reCopyNumber     = regexp.MustCompile(`^(?:份号|份號|No\.?)?[:：]?([0-9]{6})$`)
+	reSecrecy        = regexp.MustCompile(`^(?:绝密|絕密|机密|機密|秘密)(?:[★*☆].{0,12})?$`)
+	reUrgency        = regexp.MustCompile(`^(?:特急|加急|特提|平急|急件)$`)
+	reAttachLabel    = regexp.MustCompile(`^附\s*件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]?$`)
+	reSigner         = regexp.MustCompile(`(?:签发人|簽發人)\s*[:：]\s*(.*)$`)
+)
+
+// authorityEnds are the last characters of an authority's name
+// (…人民政府, …办公厅, …委员会, …管理局, …中心, …公司).
+const authorityEnds = "府厅廳局会會委部院署办辦处處所室司行团團校队隊站心组組社馆館科股"
+
+// authorityLike reports whether s (squeezed) reads as the name of one or
+// more authorities: short, no sentence punctuation, ending as an authority
+// does, never a title (关于).
+func authorityLike(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 2 || n > 40 || strings.ContainsAny(s, "，。：:；！？《》“”0123456789") ||
+		strings.Contains(s, "关于") || strings.Contains(s, "關於") {
+		return false
+	}
+	s = trimQualifier(s)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(authorityEnds, r)
+}
+
+// trimQualifier drops a bracketed tail (各镇（街）宣教办（局） → 各镇（街）宣教办).
+func trimQualifier(s string) string {
+	for strings.HasSuffix(s, "）") || strings.HasSuffix(s, ")") {
+		i := strings.LastIndexAny(s, "（(")
+		if i <= 0 {
+			break
+		}
+		s = s[:i]
+	}
+	return s
+}
+
+// issuerMark returns the authorities of a 发文机关标志 line (…文件, joint
+// issuers side by side separated by spaces); ok is false for other lines.
+// A line that is only 文件 is a mark with no names: joint issuers stacked
+// above it.
+func issuerMark(text string) (names []string, ok bool) {
+	t := squeeze(text)
+	rest, found := strings.CutSuffix(t, "文件")
+	if !found || utf8.RuneCountInString(t) > 60 {
+		return nil, false
+	}
+	if rest == "" {
+		return nil, true
+	}
+	if !authorityLike(rest) {
+		return nil, false
+	}
+	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
+}
+
+// splitIssuers splits a line of issuers set side by side: at spaces where
+// every part reads as an authority, else the whole line is one.
+func splitIssuers(text string) []string {
+	parts := strings.Fields(strings.TrimSpace(text))
+	if len(parts) > 1 {
+		all := true
+		for _, p := range parts {
+			all = all && authorityLike(p)
+		}
+		if all {
+			return parts
+		}
+	}
+	if s := squeeze(text); s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+// MastheadLine reports whether s can be a line of an original's 版头,
+// above its title: a registration number, 份号, 密级, 紧急程度, a
+// 发文机关标志 (…文件), a 文号 line (with its 签发人), an attachment's label
+// (附件2), or a short line without Han characters.
+func MastheadLine(s string) bool {
+	t := squeeze(s)
+	n := utf8.RuneCountInString(t)
+	if n == 0 || n > 60 {
+		return false
+	}
+	if _, ok := issuerMark(s); ok {
+		return true
+	}
+	if reRegistration.MatchString(t) || reCopyNumber.MatchString(t) || reSecrecy.MatchString(t) ||
+		reUrgency.MatchString(t) || reAttachLabel.MatchString(t) || reSigner.MatchString(t) {
+		return true
+	}
+	if n <= 40 && (IsDocNumberLine(t) || looseNumberLine(t)) {
+		return true
+	}
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return n <= 24
+}
+
+// Masthead reads the 版头 at the top of a document's paragraphs. It
+// returns a zero Original (MastheadEnd 0) when the document does not open
+// with one, as a gazette's reprint does not.
+func Masthead(paras []layout.Paragraph) Original {
+	var o Original
+	var stacked []string // authority lines waiting for a 文件 line or a 文号
+	seen := false        // a line only a 版头 prints (…文件, 文号, registration)
+	end := 0
+	for i := 0; i < len(paras) && i < maxMastheadScan; i++ {
+		raw := strings.TrimSpace(paras[i].Text)
+		t := squeeze(raw)
+		switch {
+		case t == "":
+			end = i + 1
+			continue
+		case reRegistration.MatchString(t):
+			o.Registration = reRegistration.FindStringSubmatch(t)[1]
+			seen = true
+		case reCopyNumber.MatchString(t) && i < 3:
+			o.Copy = reCopyNumber.FindStringSubmatch(t)[1]
+		case reSecrecy.MatchString(t):
+			o.Secrecy = t
+		case reUrgency.MatchString(t):
+			o.Urgency = t
+		case reAttachLabel.MatchString(t) && i == 0:
+			// An attachment sent on its own: its label heads it.
+			seen = true
+		default:
+			if names, ok := issuerMark(raw); ok {
+				o.Issuers = append(o.Issuers, stacked...)
+				o.Issuers = append(o.Issuers, names...)
+				stacked, seen = nil, true
+				break
+			}
+			if num, signers, ok := numberLine(raw); ok {
+				if len(num) > 0 && !o.HasNumber {
+					o.DocNumber, o.HasNumber = num[0], true
+				}
+				o.Signers = append(o.Signers, signers...)
+				// Authorities stacked straight above the 文号 are the
+				// mark of a letter-form original (…办公厅 over its 函).
+				o.Issuers = append(o.Issuers, stacked...)
+				stacked, seen = nil, true
+				break
+			}
+			if authorityLike(t) && len(stacked) < 12 {
+				stacked = append(stacked, splitIssuers(raw)...)
+				continue // counted in the 版头 only once a mark or 文号 follows
+			}
+			i = maxMastheadScan // the title, or the text: the 版头 is over
+			continue
+		}
+		end = i + 1
+	}
+	if !seen {
+		return Original{}
+	}
+	o.MastheadEnd = end
+	o.Issuers = dedupe(o.Issuers)
+	return o
+}
+
+// MastheadEnd returns how many paragraphs at the top of paras are an
+// original's 版头 (see Masthead); 0 for none.
+func MastheadEnd(paras []layout.Paragraph) int { return Masthead(paras).MastheadEnd }
+
+// numberLine reads a 文号 line of a 版头, with the 签发人 set beside it
+// (粤教考〔2015〕14号　　签发人：张三　李四) or on its own line.
+func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
+	numPart := raw
+	if m := reSigner.FindStringSubmatchIndex(raw); m != nil {
+		numPart = raw[:m[0]]
+		for _, f := range strings.FieldsFunc(raw[m[2]:m[3]], func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune("、，,；;", r)
+		}) {
+			signers = append(signers, f)
+		}
+		if strings.TrimSpace(numPart) == "" {
+			return nil, signers, true
+		}
+	}
+	t := squeeze(numPart)
+	if ds, isLine := docNumberLine(t); isLine {
+		return ds, signers, true
+	}
+	if looseNumberLine(t) {
+		return []DocNumber{{Raw: t, Canonical: t}}, signers, true
+	}
+	return nil, nil, false
+}
+
+func dedupe(names []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// maxRecordScan is the most paragraphs at the end read for a 版记.
+const maxRecordScan = 12
+
+// reCCHead is the label that opens the 抄送 list.
+var reCCHead = regexp.MustCompile(`^(?:抄送|抄報|抄报|分送)\s*[:：]\s*`)
+
+// printLine reads a 印发 line (惠州市人民政府办公室　2015年11月5日印发): the
+// printing office before the date, if on the same line, and the date.
+func printLine(raw string) (by string, date gazette.Date, ok bool) {
+	t := squeeze(raw)
+	body, found := strings.CutSuffix(t, "印发")
+	if !found {
+		body, found = strings.CutSuffix(t, "印發")
+	}
+	if !found || countable(t, maxDateLine+30) > maxDateLine+30 {
+		return "", gazette.Date{}, false
+	}
+	ds := FindDates(body)
+	if len(ds) == 0 || ds[len(ds)-1].End != len(body) {
+		return "", gazette.Date{}, false
+	}
+	d := ds[len(ds)-1]
+	by = strings.TrimSpace(body[:d.Start])
+	if by != "" && !authorityLike(by) {
+		return "", gazette.Date{}, false
+	}
+	return by, d.Date, true
+}
+
+// Record reads the 版记 at the end of a document's paragraphs into o: the
+// 抄送 list (over as many lines as it wraps to), the 印发机关 and the
+// 印发日期, and sets o.RecordStart.
+func Record(paras []layout.Paragraph, o *Original) {
+	o.RecordStart = len(paras)
+	lo := max(0, len(paras)-maxRecordScan)
+	printAt, ccAt := -1, -1
+	for i := len(paras) - 1; i >= lo; i-- {
+		t := strings.TrimSpace(paras[i].Text)
+		if printAt < 0 && ccAt < 0 {
+			if by, d, ok := printLine(t); ok {
+				printAt, o.PrintedBy, o.PrintDate = i, by, d
+				continue
+			}
+		}
+		if reCCHead.MatchString(t) {
+			ccAt = i
+			break
+		}
+	}
+	if printAt < 0 && ccAt < 0 {
+		return
+	}
+	ccEnd := len(paras)
+	if printAt >= 0 {
+		ccEnd = printAt
+		o.RecordStart = printAt
+		if o.PrintedBy == "" && printAt > 0 && printAt-1 != ccAt {
+			// The office on a line of its own above the date.
+			if prev := squeeze(paras[printAt-1].Text); authorityLike(prev) {
+				o.PrintedBy = prev
+				ccEnd, o.RecordStart = printAt-1, printAt-1
+			}
+		}
+	}
+	if ccAt >= 0 && ccAt < ccEnd {
+		o.RecordStart = ccAt
+		var b strings.Builder
+		for i := ccAt; i < ccEnd; i++ {
+			b.WriteString(squeeze(paras[i].Text))
+		}
+		o.CC = splitNames(reCCHead.ReplaceAllString(b.String(), ""))
+	}
+}
+
+// splitNames splits a list of authorities at the commas, semicolons and
+// full stops between them (GB/T 9704 separates 抄送 and 主送 names with
+// commas, groups of them with full stops; a 、 joins names within one
+// entry, 市中级法院、市检察院, and stays).
+func splitNames(s string) []string {
+	s = strings.TrimRight(strings.TrimSpace(s), "。．.")
+	var out []string
+	depth := 0
+	start := 0
+	for i, r := range s {
+		switch r {
+		case '（', '(':
+			depth++
+		case '）', ')':
+			depth = max(0, depth-1)
+		case '，', ',', '；', ';', '。':
+			if depth == 0 {
+				if p := strings.TrimSpace(s[start:i]); p != "" {
+					out = append(out, p)
+				}
+				start = i + utf8.RuneLen(r)
+			}
+		}
+	}
+	if p := strings.TrimSpace(s[start:]); p != "" {
+		out = append(out, p)
+	}
+	return dedupe(out)
+}
+
+// Recipients reads the 主送机关 from the first paragraph after a title:
+// the names before the colon that opens the text (各市、县（区）人民政府，
+// 省人民政府各部门：), which may run on into the text's first sentence.
+// It returns nil when the paragraph does not open so.
+func Recipients(text string) []string {
+	t := squeeze(text)
+	i := strings.IndexAny(t, "：:")
+	if i <= 0 || utf8.RuneCountInString(t[:i]) > 200 {
+		return nil
+	}
+	head, rest := t[:i], t[i+len("："):]
+	if t[i] == ':' {
+		rest = t[i+1:]
+	}
+	if strings.ContainsAny(head, "。；;《》“”") {
+		return nil
+	}
+	if rest != "" && utf8.RuneCountInString(rest) <= 30 && !strings.ContainsAny(rest, "，。；") {
+		return nil // a label and its value (预算主管部门：…司法局), not the 主送
+	}
+	names := splitNames(head)
+	for _, n := range names {
+		if !recipientLike(n) {
+			return nil
+		}
+	}
+	return names
+}
+
+// recipientLike reports whether a 主送 entry names addressees: authorities,
+// or groups of them (各直属机构, 市政府各部门, 有关单位, 各镇（街）).
+func recipientLike(n string) bool {
+	if authorityLike(n) || strings.HasPrefix(n, "各") || strings.HasPrefix(n, "有关") {
+		return true
+	}
+	t := trimQualifier(n)
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return utf8.RuneCountInString(t) <= 40 && !strings.ContainsAny(t, "，。：:；《》") && strings.ContainsRune("门構构位业區区县縣市镇鎮乡鄉村街员員", r)
+}
+
+// Note returns the 附注 among paras (the text after the signature): a
+// remark set in brackets, （此件公开发布）, （备注：…）, (联系人：…), or a
+// 公开方式 line.
+func Note(paras []layout.Paragraph) string {
+	for _, p := range paras {
+		t := squeeze(p.Text)
+		n := utf8.RuneCountInString(t)
+		if n < 4 || n > 200 {
+			continue
+		}
+		open, _ := utf8.DecodeRuneInString(t)
+		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(t, "。"))
+		if (open == '（' || open == '(') && (last == '）' || last == ')') {
+			return t
+		}
+		if strings.HasPrefix(t, "公开方式") || strings.HasPrefix(t, "公开属性") || strings.HasPrefix(t, "信息公开选项") {
+			return t
+		}
+	}
+	return ""
+}
+
+// registrationIn finds a registration number inside a note (本规范性文件…
+// 编号为DGSJYJ-2015-002).
+func registrationIn(s string) string {
+	if !strings.Contains(s, "编号") && !strings.Contains(s, "登记号") && !strings.Contains(s, "編號") && !strings.Contains(s, "登記號") {
+		return ""
+	}
+	return reRegistrationIn.FindString(s)
+}

@@ -1,0 +1,129 @@
+package meta
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/layout"
+)
+
+// centred marks a line with '~', right-set lines with '>', as paras does.
+func origParas(lines ...string) []layout.Paragraph {
+	var out []layout.Paragraph
+	for _, l := range lines {
+		p := layout.Paragraph{Page: 1, PageEnd: 1}
+		switch {
+		case strings.HasPrefix(l, "~"):
+			l, p.Align, p.Heading = l[1:], layout.AlignCentre, true
+		case strings.HasPrefix(l, ">"):
+			l, p.Align = l[1:], layout.AlignRight
+		default:
+			p.Align = layout.AlignIndent
+		}
+		p.Text = l
+		out = append(out, p)
+	}
+	return out
+}
+
+func TestExtractOriginal(t *testing.T) {
+	tests := []struct {
+		name  string
+		paras []layout.Paragraph
+		want  Document
+	}{
+		{"registration, mark, number, title over two lines, 版记", origParas(
+			">HFGS—2015—31",
+			"~惠州市人民政府文件",
+			"~惠府〔2015〕158 号",
+			"~惠州市人民政府关于印发",
+			"~《惠州市社会基本医疗保险办法》的通知",
+			"各县、区人民政府，市政府各部门、各直属机构：",
+			"《惠州市社会基本医疗保险办法》业经十一届 118 次市政府常务会议通过。现印发给你们，请按照执行。",
+			">惠州市人民政府",
+			">2015 年 11 月 5 日",
+			"~惠州市社会基本医疗保险办法",
+			"第一条　为进一步完善我市社会基本医疗保险制度建设，制定本办法。",
+			"公开方式：主动公开",
+			"抄送：市委有关部委办局，市人大常委会办公室，市政协办公室，市",
+			">纪委办公室，市中级法院、市检察院，驻惠部队、惠州军分区。",
+			"惠州市人民政府办公室",
+			">2015 年 11 月 5 日印发"),
+			Document{Title: "惠州市人民政府关于印发《惠州市社会基本医疗保险办法》的通知", DocNumber: "惠府〔2015〕158号",
+				Authorities: []string{"惠州市人民政府"}, Signed: gazette.Date{Year: 2015, Month: 11, Day: 5},
+				Registration: "HFGS—2015—31", Recipients: []string{"各县、区人民政府", "市政府各部门、各直属机构"},
+				CC:        []string{"市委有关部委办局", "市人大常委会办公室", "市政协办公室", "市纪委办公室", "市中级法院、市检察院", "驻惠部队、惠州军分区"},
+				PrintedBy: "惠州市人民政府办公室", PrintDate: gazette.Date{Year: 2015, Month: 11, Day: 5}, Note: "公开方式：主动公开"}},
+		{"joint issuers stacked, 签发人, Chinese date, 附注", origParas(
+			"000123",
+			"机密★1年",
+			"特急",
+			"~广东省教育厅",
+			"~广东省发展和改革委员会",
+			"~广东省公安厅",
+			"~文件",
+			"粤教考〔2015〕14号　　签发人：王创　李红",
+			"~关于做好2016年进城务工人员随迁子女",
+			"~在广东省参加高考有关工作的通知",
+			"各地级以上市教育局、发展改革局（委）、公安局：",
+			"现将有关事项通知如下。",
+			">广东省教育厅　　广东省发展和改革委员会",
+			">广东省公安厅",
+			">二〇一五年三月十六日",
+			"（此件主动公开）",
+			"抄送：教育部，省政府办公厅。",
+			"广东省教育厅办公室　　2015年3月18日印发"),
+			Document{Title: "关于做好2016年进城务工人员随迁子女在广东省参加高考有关工作的通知", DocNumber: "粤教考〔2015〕14号",
+				Authorities: []string{"广东省教育厅", "广东省发展和改革委员会", "广东省公安厅"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 16},
+				Signers: []string{"王创", "李红"}, Recipients: []string{"各地级以上市教育局、发展改革局（委）、公安局"}, Note: "（此件主动公开）",
+				CC: []string{"教育部", "省政府办公厅"}, PrintedBy: "广东省教育厅办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 18}}},
+		{"an attachment sent alone", origParas(
+			"附件",
+			"~建设项目环境影响评价信息公开机制方案",
+			"根据《生态文明体制改革总体方案》，为健全环境治理体系，制定本方案。"),
+			Document{Title: "建设项目环境影响评价信息公开机制方案"}},
+		{"a label under the title is not a line of it", origParas(
+			"~上海市普陀区2026年区级部门预算",
+			"~预算主管部门：上海市普陀区司法局",
+			"~目录"),
+			Document{Title: "上海市普陀区2026年区级部门预算"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Extract("", tt.paras)
+			check := func(field string, g, w any) {
+				t.Helper()
+				if gs, ws := strings.ReplaceAll(fmtAny(g), " ", ""), strings.ReplaceAll(fmtAny(w), " ", ""); gs != ws {
+					t.Errorf("%s = %s, want %s", field, fmtAny(g), fmtAny(w))
+				}
+			}
+			check("title", got.Title, tt.want.Title)
+			check("doc_number", got.DocNumber, tt.want.DocNumber)
+			check("authorities", got.Authorities, tt.want.Authorities)
+			check("signed", got.Signed, tt.want.Signed)
+			check("registration", got.Registration, tt.want.Registration)
+			check("signers", got.Signers, tt.want.Signers)
+			check("recipients", got.Recipients, tt.want.Recipients)
+			check("cc", got.CC, tt.want.CC)
+			check("printed_by", got.PrintedBy, tt.want.PrintedBy)
+			check("print_date", got.PrintDate, tt.want.PrintDate)
+			check("note", got.Note, tt.want.Note)
+		})
+	}
+}
+
+func fmtAny(v any) string {
+	switch x := v.(type) {
+	case []string:
+		return "[" + strings.Join(x, "|") + "]"
+	case gazette.Date:
+		if x.IsZero() {
+			return "-"
+		}
+		return x.String()
+	case string:
+		return x
+	}
+	return "?"
+}
