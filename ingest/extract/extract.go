@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/gazette-archive/gazette/ingest/garble"
+	"github.com/gazette-archive/gazette/ingest/ocr"
 	"github.com/gazette-archive/gazette/ingest/page"
 	"github.com/gazette-archive/gazette/ingest/worker"
 )
@@ -149,6 +150,8 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 	}
+	// A signed date OCR misread, checked against the file's other dates.
+	ocr.CheckDates(res.Pages)
 	return res, nil
 }
 

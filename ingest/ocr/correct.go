@@ -3,6 +3,7 @@ package ocr
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -54,10 +55,10 @@ type edit struct {
 }
 
 // apply makes the edits (sorted, not overlapping) and records them under
-// rule, one correction per token: an edit widened to the runes around it
-// for which token is true (the whole year of a 〇, the whole 文号), edits
-// whose tokens meet recorded as one.
-func (r *reading) apply(rule string, edits []edit, token func(rune) bool) {
+// rule, one correction per token: an edit widened by widen (nil: not
+// widened) to show what it belongs to (the whole year of a 〇), edits whose
+// tokens meet recorded as one.
+func (r *reading) apply(rule string, edits []edit, widen func(rs []rune, from, to int) (int, int)) {
 	if len(edits) == 0 {
 		return
 	}
@@ -69,11 +70,8 @@ func (r *reading) apply(rule string, edits []edit, token func(rune) bool) {
 	var spans []span
 	for _, e := range edits {
 		from, to := e.from, e.to
-		for token != nil && from > 0 && token(r.rs[from-1]) {
-			from--
-		}
-		for token != nil && to < len(r.rs) && token(r.rs[to]) {
-			to++
+		if widen != nil {
+			from, to = widen(r.rs, from, to)
 		}
 		if n := len(spans); n > 0 && from <= spans[n-1].to {
 			spans[n-1].to = max(spans[n-1].to, to)
@@ -149,11 +147,26 @@ func fixReading(r *reading) {
 		i = j
 	}
 	edits = append(edits, fixYears(rs, edits)...)
-	r.apply(RuleZero, edits, func(c rune) bool { return isYearRune(c) || zero(c) })
-	r.apply(RuleZero, arabicZeros(r.rs), func(c rune) bool { return c >= '0' && c <= '9' || c == 'O' || c == 'o' })
+	r.apply(RuleZero, edits, number(func(c rune) bool { return strings.ContainsRune("一二三四五六七八九十〇", c) || zero(c) }))
+	r.apply(RuleZero, arabicZeros(r.rs), number(func(c rune) bool { return c >= '0' && c <= '9' || c == 'O' || c == 'o' }))
 }
 
-func isYearRune(r rune) bool { return strings.ContainsRune("一二三四五六七八九十〇年", r) }
+// number widens an edit to the number around it, digits as digit says,
+// and the unit after it (2O15年, 二O一九年).
+func number(digit func(rune) bool) func(rs []rune, from, to int) (int, int) {
+	return func(rs []rune, from, to int) (int, int) {
+		for from > 0 && digit(rs[from-1]) {
+			from--
+		}
+		for to < len(rs) && digit(rs[to]) {
+			to++
+		}
+		if to < len(rs) && strings.ContainsRune("年月日号", rs[to]) {
+			to++
+		}
+		return from, to
+	}
+}
 
 // zeroReadings are what tesseract makes of the 〇 of a printed year, the
 // two-character ones first: 二DO二四年, 二()二四年, 二口二四年.
@@ -300,7 +313,7 @@ var reDateRead = regexp.MustCompile(`([0-9]{4}) ?年 ?([0-9工lI|Oo]{1,2}) ?月 
 // fixDates corrects a date whose month or day holds a letter read for a
 // digit (12月工日) or whose 日 was misread (3月16晶), when the corrected
 // date exists (gazette.ParseDate). A date that cannot exist for other
-// reasons (a year read wrongly) is left to FixFileDates.
+// reasons (a year read wrongly) is left to CheckDates.
 func fixDates(r *reading) {
 	s := r.String()
 	var edits []edit
@@ -327,4 +340,86 @@ func fixDates(r *reading) {
 		edits = append(edits, edit{from, from + len(read), fixed})
 	}
 	r.apply(RuleDate, edits, nil)
+}
+
+// CheckDates checks the signed date (成文日期, a line that is only a date)
+// on each OCR page against the file's other dates, and corrects a year
+// misread in one digit: signed 2086年3月16日 where the 版记 says
+// 2016年3月17日印发 becomes 2016年3月16日. The reference is the 印发日期,
+// else the year of the first regular 文号. A signed date is corrected only
+// when it cannot be as read (after the 印发日期, or more than a year after
+// the 文号's year) and is possible once corrected. Pages of other extractors
+// are left alone; each change is recorded in the page's Corrections with
+// the page's confidence.
+func CheckDates(pages []page.Page) {
+	var printed gazette.Date
+	numberYear := 0
+	for _, p := range pages {
+		for _, l := range p.Lines {
+			if i := strings.Index(l.Text, "印发"); i >= 0 {
+				if ds := gazette.FindDates(l.Text[:i]); len(ds) > 0 {
+					printed = ds[len(ds)-1].Date
+				}
+			}
+			if numberYear == 0 {
+				for _, m := range gazette.FindDocNumbers(l.Text) {
+					if m.Number.Kind == gazette.DocNumberRegular {
+						numberYear = m.Number.Year
+						break
+					}
+				}
+			}
+		}
+	}
+	ref := printed.Year
+	if ref == 0 {
+		ref = numberYear
+	}
+	if ref == 0 {
+		return
+	}
+	for pi := range pages {
+		p := &pages[pi]
+		if p.Extractor != page.OCR {
+			continue
+		}
+		for li, l := range p.Lines {
+			text := strings.TrimSpace(l.Text)
+			ds := gazette.FindDates(text)
+			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+				continue // not a line of its own date
+			}
+			d := ds[0].Date
+			impossible := !printed.IsZero() && d.Compare(printed) > 0 || printed.IsZero() && d.Year > numberYear+1
+			if !impossible || d.Year == ref || !oneDigitApart(d.Year, ref) {
+				continue
+			}
+			old := strconv.Itoa(d.Year)
+			if !strings.HasPrefix(text, old) {
+				continue // a year in Chinese numerals: left as read
+			}
+			fixed := strconv.Itoa(ref) + text[len(old):]
+			nd, err := gazette.ParseDate(fixed)
+			if err != nil || !printed.IsZero() && nd.Compare(printed) > 0 {
+				continue
+			}
+			p.Lines[li].Text = fixed
+			p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+		}
+	}
+}
+
+// oneDigitApart reports whether two four-digit years differ in one digit.
+func oneDigitApart(a, b int) bool {
+	x, y := strconv.Itoa(a), strconv.Itoa(b)
+	if len(x) != len(y) {
+		return false
+	}
+	n := 0
+	for i := range x {
+		if x[i] != y[i] {
+			n++
+		}
+	}
+	return n == 1
 }

@@ -174,17 +174,20 @@ func fixNames(r *reading, lex *Lexicon) {
 		return
 	}
 	rs := r.rs
-	taken := make([]bool, len(rs))
+	// Characters of a name as read, or of a correction made, are not
+	// changed again; a correction may overlap them (广东省广州市 as read
+	// leaves 广州市番愚区 to correct).
+	kept := make([]bool, len(rs))
 	var edits []edit
 	for _, n := range lex.lengths {
 		for i := 0; i+n <= len(rs); i++ {
 			run := rs[i : i+n]
-			if slices.Contains(taken[i:i+n], true) || !allHan(run) {
+			if !allHan(run) {
 				continue
 			}
 			if lex.exact[string(run)] {
 				for k := i; k < i+n; k++ {
-					taken[k] = true
+					kept[k] = true
 				}
 				continue
 			}
@@ -198,9 +201,17 @@ func fixNames(r *reading, lex *Lexicon) {
 			if !ok {
 				continue
 			}
-			edits = append(edits, edit{i, i + n, []rune(name)})
+			nr := []rune(name)
+			changesKept := false
+			for k := range nr {
+				changesKept = changesKept || nr[k] != run[k] && kept[i+k]
+			}
+			if changesKept || slices.ContainsFunc(edits, func(e edit) bool { return e.from < i+n && i < e.to }) {
+				continue
+			}
+			edits = append(edits, edit{i, i + n, nr})
 			for k := i; k < i+n; k++ {
-				taken[k] = true
+				kept[k] = true
 			}
 		}
 	}

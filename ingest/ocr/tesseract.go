@@ -124,7 +124,10 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	if in, ok := separateInks(img, dpi); ok {
 		main, red = in.black, in.red
 		note := "red ink dropped out"
-		if in.seals > 0 {
+		switch {
+		case in.seals == 1:
+			note += " (1 seal)"
+		case in.seals > 1:
 			note += fmt.Sprintf(" (%d seals)", in.seals)
 		}
 		if red != nil {

@@ -1,0 +1,171 @@
+package ocr
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// correct runs one rule over text whose runes are all read at 95, except
+// those in unsure, read at 40.
+func correct(rule func(*reading), text, unsure string) *reading {
+	r := newReading(text, nil)
+	for i, c := range r.rs {
+		r.conf[i] = 95
+		if strings.ContainsRune(unsure, c) {
+			r.conf[i] = 40
+		}
+	}
+	rule(r)
+	return r
+}
+
+func TestFixDocNumbers(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		from, to       string // the correction recorded; "" for none
+	}{
+		{name: "bracket read as [5", in: "深府[52016] 60号", want: "深府〔2016〕60号", from: "深府[52016] 60号", to: "深府〔2016〕60号"},
+		{name: "square brackets", in: "粤教考[2015] 14号", want: "粤教考〔2015〕14号", from: "粤教考[2015] 14号", to: "粤教考〔2015〕14号"},
+		{name: "lenticular brackets", in: "粤教考【2015】14号", want: "粤教考〔2015〕14号", from: "粤教考【2015】14号", to: "粤教考〔2015〕14号"},
+		{name: "parentheses", in: "（国办发（2012）46号）和", want: "（国办发〔2012〕46号）和", from: "国办发（2012）46号", to: "国办发〔2012〕46号"},
+		{name: "opening read as 3", in: "粤教考32015]14号", want: "粤教考〔2015〕14号", from: "粤教考32015]14号", to: "粤教考〔2015〕14号"},
+		{name: "opening read as 1", in: "穗建住保12015〕1312号", want: "穗建住保〔2015〕1312号", from: "穗建住保12015〕1312号", to: "穗建住保〔2015〕1312号"},
+		{name: "closing read as 1 before a space", in: "粤府办[20121 137号", want: "粤府办〔2012〕137号", from: "粤府办[20121 137号", to: "粤府办〔2012〕137号"},
+		{name: "words before the agency kept out", in: "根据粤府办[2012] 137号文", want: "根据粤府办〔2012〕137号文", from: "粤府办[2012] 137号", to: "粤府办〔2012〕137号"},
+		{name: "as printed: untouched", in: "闽政〔2019〕14号", want: "闽政〔2019〕14号"},
+		{name: "closing 1 or lost 〕: a guess, untouched", in: "粤教考[201514号", want: "粤教考[201514号"},
+		{name: "no bracket on either side, untouched", in: "粤教考3201511 4号", want: "粤教考3201511 4号"},
+		{name: "not a year, untouched", in: "第[3015] 14号", want: "第[3015] 14号"},
+		{name: "an order number, untouched", in: "省政府令第208号", want: "省政府令第208号"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(fixDocNumbers, tc.in, "")
+			checkFix(t, r, tc.want, RuleDocNumber, tc.from, tc.to)
+		})
+	}
+}
+
+// checkFix checks a reading's text and its one correction (none when from
+// is "").
+func checkFix(t *testing.T, r *reading, want, rule, from, to string) {
+	t.Helper()
+	if got := r.String(); got != want {
+		t.Errorf("text %q, want %q", got, want)
+	}
+	if len(r.conf) != len(r.rs) {
+		t.Errorf("%d confidences for %d runes", len(r.conf), len(r.rs))
+	}
+	switch {
+	case from == "" && len(r.fixes) > 0:
+		t.Errorf("corrections %+v, want none", r.fixes)
+	case from != "" && len(r.fixes) != 1:
+		t.Errorf("corrections %+v, want one %q → %q", r.fixes, from, to)
+	case from != "":
+		c := r.fixes[0]
+		if c.From != from || c.To != to || c.Rule != rule || c.Confidence <= 0 || c.Confidence > 1 {
+			t.Errorf("correction %+v, want %q → %q by %s with a confidence", c, from, to, rule)
+		}
+	}
+}
+
+func TestFixReadingRecords(t *testing.T) {
+	tests := []struct{ name, in, want, from, to string }{
+		{name: "〇 of a year", in: "二O一九年四月", want: "二〇一九年四月", from: "二O一九年", to: "二〇一九年"},
+		{name: "O in an Arabic year", in: "自2O15年起", want: "自2015年起", from: "2O15年", to: "2015年"},
+		{name: "O in a month", in: "1O月", want: "10月", from: "1O月", to: "10月"},
+		{name: "O in a code kept", in: "GZ2O15年", want: "GZ2O15年"},
+		{name: "O without a unit kept", in: "型号3O", want: "型号3O"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(fixReading, tc.in, "")
+			checkFix(t, r, tc.want, RuleZero, tc.from, tc.to)
+		})
+	}
+}
+
+func TestFixDates(t *testing.T) {
+	tests := []struct{ name, in, want, from, to string }{
+		{name: "1 read as 工", in: "本通知自2015年12月工日起施行。", want: "本通知自2015年12月1日起施行。", from: "2015年12月工日", to: "2015年12月1日"},
+		{name: "日 under a seal read as 晶", in: "2016年3月16晶", want: "2016年3月16日", from: "2016年3月16晶", to: "2016年3月16日"},
+		{name: "0 read as O in a day", in: "2016年3月1O日", want: "2016年3月10日", from: "2016年3月1O日", to: "2016年3月10日"},
+		{name: "no such day, untouched", in: "2015年2月3工日", want: "2015年2月3工日"},
+		{name: "a date as printed, untouched", in: "2015年11月17日", want: "2015年11月17日"},
+		{name: "晶 outside a date, untouched", in: "3月16晶体管", want: "3月16晶体管"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(fixDates, tc.in, "")
+			checkFix(t, r, tc.want, RuleDate, tc.from, tc.to)
+		})
+	}
+}
+
+func TestFixNames(t *testing.T) {
+	lex := NewLexicon([]string{"澜江省人民政府办公厅"})
+	tests := []struct{ name, in, unsure, want, from, to string }{
+		{name: "department", in: "广东省人为资源和社会保障厅", unsure: "为", want: "广东省人力资源和社会保障厅", from: "人为资源和社会保障厅", to: "人力资源和社会保障厅"},
+		{name: "城乡 read as 碱乡", in: "广州市住房和碱乡建设委员会", unsure: "碱", want: "广州市住房和城乡建设委员会", from: "住房和碱乡建设委员会", to: "住房和城乡建设委员会"},
+		{name: "a place with its prefecture", in: "广东省广州市番愚区", unsure: "愚", want: "广东省广州市番禺区", from: "广州市番愚区", to: "广州市番禺区"},
+		{name: "a name from the archive", in: "澜江省人民政府办公斤", unsure: "斤", want: "澜江省人民政府办公厅", from: "澜江省人民政府办公斤", to: "澜江省人民政府办公厅"},
+		{name: "read surely: untouched", in: "广东省人为资源和社会保障厅", want: "广东省人为资源和社会保障厅"},
+		{name: "as near two names (厅, 局): untouched", in: "住房和城乡建设打", unsure: "打", want: "住房和城乡建设打"},
+		{name: "two of three unsure: untouched", in: "广州市盔遇区", unsure: "盔遇", want: "广州市盔遇区"},
+		{name: "a name not in the lexicon, near none: untouched", in: "澜江省人民政府", unsure: "澜", want: "澜江省人民政府"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(func(r *reading) { fixNames(r, lex) }, tc.in, tc.unsure)
+			checkFix(t, r, tc.want, RuleLexicon, tc.from, tc.to)
+		})
+	}
+}
+
+func TestParseTSVRecordsCorrections(t *testing.T) {
+	tsv := "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
+		"1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n" +
+		"5\t1\t1\t1\t1\t1\t300\t300\t400\t60\t96\t福建省人民政府\n" +
+		"5\t1\t1\t1\t2\t1\t300\t400\t200\t60\t91\t闽政\n" +
+		"5\t1\t1\t1\t2\t2\t500\t400\t200\t60\t35\t[2019]\n" +
+		"5\t1\t1\t1\t2\t3\t700\t400\t100\t60\t90\t14号\n"
+	p, err := parseTSV([]byte(tsv), 300, builtinLexicon())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.PlainText(); got != "福建省人民政府\n闽政〔2019〕14号" {
+		t.Errorf("text %q", got)
+	}
+	want := []page.Correction{{Line: 1, From: "闽政[2019] 14号", To: "闽政〔2019〕14号", Rule: RuleDocNumber, Confidence: 0.35}}
+	if !slices.Equal(p.Corrections, want) {
+		t.Errorf("corrections %+v, want %+v", p.Corrections, want)
+	}
+}
+
+func TestCheckDates(t *testing.T) {
+	lines := func(texts ...string) []page.Line {
+		var out []page.Line
+		for _, s := range texts {
+			out = append(out, page.Line{Text: s})
+		}
+		return out
+	}
+	pages := []page.Page{
+		{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: lines("深圳市人民政府文件", "深府〔2016〕60号", "自2006年起实施的办法")},
+		{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: lines("深圳市人民政府", "2086年3月16日", "2006年3月1日")},
+		{Number: 3, Extractor: page.Text, Confidence: 1, Lines: lines("2086年3月16日")},
+		{Number: 4, Extractor: page.OCR, Confidence: 0.9, Lines: lines("深圳市人民政府办公厅　2016年3月17日印发")},
+	}
+	CheckDates(pages)
+	got := [][]string{strings.Split(pages[0].PlainText(), "\n"), strings.Split(pages[1].PlainText(), "\n"), strings.Split(pages[2].PlainText(), "\n")}
+	if got[1][1] != "2016年3月16日" || got[1][2] != "2006年3月1日" || got[0][2] != "自2006年起实施的办法" || got[2][0] != "2086年3月16日" {
+		t.Errorf("after CheckDates: %q", got)
+	}
+	want := []page.Correction{{Line: 1, From: "2086年3月16日", To: "2016年3月16日", Rule: RuleDate, Confidence: 0.7}}
+	if !slices.Equal(pages[1].Corrections, want) || len(pages[0].Corrections)+len(pages[2].Corrections)+len(pages[3].Corrections) > 0 {
+		t.Errorf("corrections %+v, want %+v on page 2 only", pages[1].Corrections, want)
+	}
+}
