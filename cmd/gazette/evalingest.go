@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -90,7 +91,15 @@ own evaluations (go test -run Eval ./ingest/split ./ingest/meta).`)
 	if *pages {
 		cfg.Pages = pagesOf(opts)
 	}
-	_, err = ingesteval.RunEval(ctx, cfg)
+	if _, err = ingesteval.RunEval(ctx, cfg); err != nil || !cfg.Real || cfg.Pages == nil {
+		return err
+	}
+	// Real scans against their hand-checked text.
+	_, err = ingesteval.RunHandText(ctx, filepath.Join(corpus, "pdf", "real-docs"), cfg.Pages, stdout)
+	if errors.Is(err, ingesteval.ErrNoCorpus) {
+		fmt.Fprintf(stdout, "Real scans: skipped: %v\n", err)
+		return nil
+	}
 	return err
 }
 
