@@ -98,7 +98,7 @@ func TestAccountsAndSessions(t *testing.T) {
 			}
 
 			// Sign-in rotates: the previous token is revoked, never promoted.
-			again, err := f.svc.SignIn(ctx, "wang.fang", goodPassword, "192.0.2.1", sess.Token)
+			again, err := f.svc.SignIn(ctx, "wang.fang", goodPassword, Client{Addr: "192.0.2.1", Session: sess.Token})
 			if err != nil || again.Token == sess.Token {
 				t.Fatalf("second sign-in: %v (token reused: %v)", err, again != nil && again.Token == sess.Token)
 			}
@@ -107,7 +107,7 @@ func TestAccountsAndSessions(t *testing.T) {
 			}
 			// A token the attacker chose and planted is never stored.
 			planted := newToken()
-			s3, err := f.svc.SignIn(ctx, "wang.fang", goodPassword, "192.0.2.1", planted)
+			s3, err := f.svc.SignIn(ctx, "wang.fang", goodPassword, Client{Addr: "192.0.2.1", Session: planted})
 			if err != nil || s3.Token == planted {
 				t.Fatalf("sign-in with a planted token: %v", err)
 			}
@@ -124,10 +124,10 @@ func TestAccountsAndSessions(t *testing.T) {
 					t.Errorf("session survived password change: %v", err)
 				}
 			}
-			if _, err := f.svc.SignIn(ctx, "wang.fang", goodPassword, "192.0.2.1", ""); !errors.Is(err, ErrUnauthenticated) {
+			if _, err := f.svc.SignIn(ctx, "wang.fang", goodPassword, Client{Addr: "192.0.2.1"}); !errors.Is(err, ErrUnauthenticated) {
 				t.Errorf("old password still signs in: %v", err)
 			}
-			s4, err := f.svc.SignIn(ctx, "wang.fang", "another long passphrase", "192.0.2.1", "")
+			s4, err := f.svc.SignIn(ctx, "wang.fang", "another long passphrase", Client{Addr: "192.0.2.1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,13 +142,13 @@ func TestAccountsAndSessions(t *testing.T) {
 			if _, err := other.Authenticate(ctx, s4.Token, ""); !errors.Is(err, ErrUnauthenticated) {
 				t.Errorf("session survived disable: %v", err)
 			}
-			if _, err := f.svc.SignIn(ctx, "wang.fang", "another long passphrase", "192.0.2.1", ""); !errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrLocked) {
+			if _, err := f.svc.SignIn(ctx, "wang.fang", "another long passphrase", Client{Addr: "192.0.2.1"}); !errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrLocked) {
 				t.Errorf("disabled account signs in: %v", err)
 			}
 			if err := f.svc.SetDisabled(ctx, f.admin, "wang.fang", false); err != nil {
 				t.Fatal(err)
 			}
-			s5, err := f.svc.SignIn(ctx, "wang.fang", "another long passphrase", "192.0.2.1", "")
+			s5, err := f.svc.SignIn(ctx, "wang.fang", "another long passphrase", Client{Addr: "192.0.2.1"})
 			if err != nil {
 				t.Fatalf("re-enabled account: %v", err)
 			}
@@ -184,7 +184,7 @@ func TestSessionExpiry(t *testing.T) {
 		}
 	}
 	idle := f.user(t, "idle.user", RoleEditor)
-	if _, err := f.svc.SignIn(ctx, "idle.user", goodPassword, "192.0.2.1", ""); err != nil {
+	if _, err := f.svc.SignIn(ctx, "idle.user", goodPassword, Client{Addr: "192.0.2.1"}); err != nil {
 		t.Fatal(err) // a second session, left for PruneSessions
 	}
 	f.clock.Add(31 * time.Minute)
@@ -215,22 +215,22 @@ func TestLockout(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := replicas[i%2].SignIn(ctx, "zhao.lei", "wrong password here", "203.0.113.9", "")
+					_, err := replicas[i%2].SignIn(ctx, "zhao.lei", "wrong password here", Client{Addr: "203.0.113.9"})
 					if !errors.Is(err, ErrUnauthenticated) {
 						t.Errorf("failure %d: %v", i, err)
 					}
 				}()
 			}
 			wg.Wait()
-			if _, err := f.svc.SignIn(ctx, "zhao.lei", "wrong password again", "203.0.113.9", ""); errors.Is(err, ErrLocked) || !errors.Is(err, ErrUnauthenticated) {
+			if _, err := f.svc.SignIn(ctx, "zhao.lei", "wrong password again", Client{Addr: "203.0.113.9"}); errors.Is(err, ErrLocked) || !errors.Is(err, ErrUnauthenticated) {
 				t.Fatalf("fifth failure: %v, want unauthenticated", err)
 			}
 			// Locked now: even the right password is refused, saying locked.
-			if _, err := f.svc.SignIn(ctx, "zhao.lei", goodPassword, "203.0.113.10", ""); !errors.Is(err, ErrLocked) {
+			if _, err := f.svc.SignIn(ctx, "zhao.lei", goodPassword, Client{Addr: "203.0.113.10"}); !errors.Is(err, ErrLocked) {
 				t.Fatalf("right password while locked: %v, want ErrLocked", err)
 			}
 			f.clock.Add(11 * time.Minute)
-			if _, err := f.svc.SignIn(ctx, "zhao.lei", goodPassword, "203.0.113.10", ""); err != nil {
+			if _, err := f.svc.SignIn(ctx, "zhao.lei", goodPassword, Client{Addr: "203.0.113.10"}); err != nil {
 				t.Fatalf("after the lockout period: %v", err)
 			}
 		})
@@ -243,18 +243,18 @@ func TestAddrRateLimit(t *testing.T) {
 	f.user(t, "sun.li", RoleEditor)
 	// Spraying many accounts from one address: the address is refused.
 	for i, name := range []string{"nobody", "sun.li", "someone"} {
-		if _, err := f.svc.SignIn(ctx, name, "guess guess guess", "203.0.113.66", ""); !errors.Is(err, ErrUnauthenticated) {
+		if _, err := f.svc.SignIn(ctx, name, "guess guess guess", Client{Addr: "203.0.113.66"}); !errors.Is(err, ErrUnauthenticated) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	if _, err := f.svc.SignIn(ctx, "sun.li", goodPassword, "203.0.113.66", ""); !errors.Is(err, ErrLocked) {
+	if _, err := f.svc.SignIn(ctx, "sun.li", goodPassword, Client{Addr: "203.0.113.66"}); !errors.Is(err, ErrLocked) {
 		t.Errorf("right password from a limited address: %v, want ErrLocked", err)
 	}
-	if _, err := f.svc.SignIn(ctx, "sun.li", goodPassword, "203.0.113.67", ""); err != nil {
+	if _, err := f.svc.SignIn(ctx, "sun.li", goodPassword, Client{Addr: "203.0.113.67"}); err != nil {
 		t.Errorf("another address: %v", err)
 	}
 	f.clock.Add(time.Minute)
-	if _, err := f.svc.SignIn(ctx, "sun.li", goodPassword, "203.0.113.66", ""); err != nil {
+	if _, err := f.svc.SignIn(ctx, "sun.li", goodPassword, Client{Addr: "203.0.113.66"}); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 }

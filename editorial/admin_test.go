@@ -25,7 +25,7 @@ func TestUserManagement(t *testing.T) {
 		t.Fatalf("new user %+v, %v", u, err)
 	}
 	f.clock.Add(time.Minute)
-	sess, err := f.svc.SignIn(ctx, "chief.c", goodPassword, "192.0.2.5", "")
+	sess, err := f.svc.SignIn(ctx, "chief.c", goodPassword, Client{Addr: "192.0.2.5"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,13 +53,13 @@ func TestUserManagement(t *testing.T) {
 	if err := f.svc.SetDisabled(ctx, admin, "chief.c", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.SignIn(ctx, "chief.c", "a brand new passphrase", "192.0.2.5", ""); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := f.svc.SignIn(ctx, "chief.c", "a brand new passphrase", Client{Addr: "192.0.2.5"}); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("disabled account signs in: %v", err)
 	}
 	if err := f.svc.SetDisabled(ctx, admin, "chief.c", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.SignIn(ctx, "chief.c", "a brand new passphrase", "192.0.2.5", ""); err != nil {
+	if _, err := f.svc.SignIn(ctx, "chief.c", "a brand new passphrase", Client{Addr: "192.0.2.5"}); err != nil {
 		t.Errorf("re-enabled account: %v", err)
 	}
 
@@ -134,7 +134,7 @@ func TestChangePasswordLockout(t *testing.T) {
 	if err := f.svc.ChangePassword(ctx, a, goodPassword, "a fresh passphrase"); !errors.Is(err, ErrLocked) {
 		t.Fatalf("right password after 3 wrong ones: %v, want ErrLocked", err)
 	}
-	if _, err := f.svc.SignIn(ctx, "qian.yu", goodPassword, "192.0.2.9", ""); !errors.Is(err, ErrLocked) {
+	if _, err := f.svc.SignIn(ctx, "qian.yu", goodPassword, Client{Addr: "192.0.2.9"}); !errors.Is(err, ErrLocked) {
 		t.Errorf("sign-in while locked by password guesses: %v, want ErrLocked", err)
 	}
 	f.clock.Add(11 * time.Minute)

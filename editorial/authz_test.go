@@ -128,7 +128,7 @@ func TestAuditLog(t *testing.T) {
 			f.clock.Add(20 * time.Minute)
 			mid := f.clock.Now()
 			// A hostile user name reaches the log only as data.
-			if _, err := f.svc.SignIn(ctx, "=HYPERLINK(\"http://evil\")", "guess guess guess", "203.0.113.5", ""); !errors.Is(err, ErrUnauthenticated) {
+			if _, err := f.svc.SignIn(ctx, "=HYPERLINK(\"http://evil\")", "guess guess guess", Client{Addr: "203.0.113.5"}); !errors.Is(err, ErrUnauthenticated) {
 				t.Fatal(err)
 			}
 			if err := f.svc.SignOut(ctx, chief.Token, "192.0.2.1"); err != nil {

@@ -1,6 +1,6 @@
 // Package editorial is the service layer of the editors' side of the
 // gazette: accounts and roles, sign-in sessions with CSRF tokens and
-// lockout, API tokens, draft issues with their approval workflow,
+// throttling of failed sign-ins, API tokens, draft issues with their approval workflow,
 // corrections (勘误) and validity changes of published documents, and the
 // audit log of every editorial action.
 //
@@ -9,6 +9,18 @@
 // that several server replicas share accounts, sessions and drafts. Every
 // update of a shared record is a conditional write (If-Match on its ETag):
 // no change is ever silently lost.
+//
+// Sign-in never tells which names are accounts: a wrong name, a wrong
+// password and a disabled account fail alike, after one password hash of
+// the same cost (a name that is no account is checked against a dummy
+// hash; a password is hashed over at most MaxPasswordBytes). Failures do
+// not lock an account, which would let anyone shut an editor out: after a
+// few free ones, the name, account or not, and the client address are
+// throttled with a wait that doubles with each further failure up to a
+// cap (LockedError, which says how long). A browser that signed in to the
+// account before keeps a device token (Session.Device, a cookie) and is
+// not held by strangers' failures, only by its own: its owner signs in
+// with the right password while the name is under attack.
 //
 // Every method that acts on behalf of someone takes an Actor, checks its
 // role and writes the audit entry itself, so no caller can forget either.

@@ -10,8 +10,11 @@ import (
 	"log/slog"
 	"reflect"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/crypto/argon2"
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
@@ -26,9 +29,10 @@ var (
 	ErrUnauthenticated = errors.New("editorial: not signed in or wrong credentials")
 	// ErrForbidden reports an actor whose role does not allow the action.
 	ErrForbidden = errors.New("editorial: forbidden")
-	// ErrLocked reports sign-in refused because the account or the client
-	// address failed too often; it is refused whatever the password.
-	ErrLocked = errors.New("editorial: sign-in temporarily locked after repeated failures")
+	// ErrLocked reports a sign-in refused, whatever the password, because
+	// the name or the client address failed too often too recently; the
+	// error is a *LockedError, which says how long to wait.
+	ErrLocked = errors.New("editorial: sign-in held back after repeated failures")
 	// ErrState reports an action the draft's state does not allow (approving
 	// a draft not submitted, editing a scheduled one...). It wraps
 	// gazette.ErrInvalid.
@@ -126,27 +130,36 @@ type Config struct {
 
 	SessionIdle time.Duration // DefaultSessionIdle
 	SessionMax  time.Duration // DefaultSessionMax
-	// MaxFailures consecutive failed sign-ins lock an account for Lockout.
+	// MaxFailures failed sign-ins of one name (an account or not) are
+	// free; after them each attempt waits a delay that doubles with every
+	// further failure, from one second up to Lockout. Counted in storage,
+	// so across replicas; a day without failure starts afresh. A device
+	// that signed in to the account before is not held (see LockedError).
 	MaxFailures int           // DefaultMaxFailures
 	Lockout     time.Duration // DefaultLockout
-	// AddrMaxFailures failed sign-ins from one client address within
-	// AddrWindow refuse further sign-ins from it until the window ends.
-	// Counted in memory, per replica.
+	// AddrMaxFailures and AddrWindow are the same for one client address,
+	// counted in memory, per replica.
 	AddrMaxFailures int           // DefaultAddrMaxFailures
 	AddrWindow      time.Duration // DefaultAddrWindow
+	// DeviceMaxFailures wrong passwords from a known device make it a
+	// stranger again; a device unused for DeviceIdle is forgotten.
+	DeviceMaxFailures int           // DefaultDeviceMaxFailures
+	DeviceIdle        time.Duration // DefaultDeviceIdle
 	// MaxPDFBytes bounds an uploaded print PDF.
 	MaxPDFBytes int64 // DefaultMaxPDFBytes
 }
 
 // Defaults of Config.
 const (
-	DefaultSessionIdle     = 30 * time.Minute
-	DefaultSessionMax      = 12 * time.Hour
-	DefaultMaxFailures     = 5
-	DefaultLockout         = 15 * time.Minute
-	DefaultAddrMaxFailures = 20
-	DefaultAddrWindow      = 15 * time.Minute
-	DefaultMaxPDFBytes     = 512 << 20
+	DefaultSessionIdle       = 30 * time.Minute
+	DefaultSessionMax        = 12 * time.Hour
+	DefaultMaxFailures       = 5
+	DefaultLockout           = 15 * time.Minute
+	DefaultAddrMaxFailures   = 20
+	DefaultAddrWindow        = 15 * time.Minute
+	DefaultDeviceMaxFailures = 5
+	DefaultDeviceIdle        = 90 * 24 * time.Hour
+	DefaultMaxPDFBytes       = 512 << 20
 )
 
 // Service is the editorial service. It is safe for concurrent use, also by
@@ -157,7 +170,13 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 	hashes chan struct{} // bounds concurrent argon2 hashes (memory)
-	addrs  *addrLimiter
+	// idKey is argon2.IDKey; tests watch what is hashed through it.
+	idKey func(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte
+	addrs *addrLimiter
+	// dummy is the PHC string names that are no account are checked
+	// against (dummyHash).
+	dummyOnce sync.Once
+	dummy     string
 	// auditSeq numbers this replica's audit entries.
 	auditSeq atomic.Uint64
 }
@@ -183,6 +202,10 @@ func New(cfg Config) (*Service, error) {
 	def(&cfg.SessionMax, DefaultSessionMax)
 	def(&cfg.Lockout, DefaultLockout)
 	def(&cfg.AddrWindow, DefaultAddrWindow)
+	def(&cfg.DeviceIdle, DefaultDeviceIdle)
+	if cfg.DeviceMaxFailures <= 0 {
+		cfg.DeviceMaxFailures = DefaultDeviceMaxFailures
+	}
 	if cfg.MaxFailures <= 0 {
 		cfg.MaxFailures = DefaultMaxFailures
 	}
@@ -204,6 +227,7 @@ func New(cfg Config) (*Service, error) {
 		log:    cfg.Log,
 		now:    cfg.Now,
 		hashes: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		idKey:  argon2.IDKey,
 		addrs:  newAddrLimiter(),
 	}, nil
 }
@@ -212,7 +236,8 @@ func New(cfg Config) (*Service, error) {
 const (
 	prefix         = "editorial/"
 	usersPrefix    = prefix + "users/"
-	lockoutPrefix  = prefix + "lockout/"
+	throttlePrefix = prefix + "throttle/"
+	devicesPrefix  = prefix + "devices/"
 	sessionsPrefix = prefix + "sessions/"
 	tokensPrefix   = prefix + "tokens/"
 	draftsPrefix   = prefix + "drafts/"

@@ -105,7 +105,7 @@ func (f *fixture) user(t *testing.T, name string, role Role) *Session {
 	if err := f.svc.AddUser(ctx, f.admin, name, role, goodPassword); err != nil {
 		t.Fatalf("add %s: %v", name, err)
 	}
-	s, err := f.svc.SignIn(ctx, name, goodPassword, "192.0.2.1", "")
+	s, err := f.svc.SignIn(ctx, name, goodPassword, Client{Addr: "192.0.2.1"})
 	if err != nil {
 		t.Fatalf("sign in %s: %v", name, err)
 	}

@@ -102,24 +102,28 @@ func (s *Service) argon(ctx context.Context, password, salt []byte, p Argon2Para
 		return nil, ctx.Err()
 	}
 	defer func() { <-s.hashes }()
-	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, n), nil
+	return s.idKey(password, salt, p.Time, p.Memory, p.Threads, n), nil
 }
 
 // verifyPassword reports whether password matches the PHC string and the
-// parameters the hash was made with.
+// parameters the hash was made with. A password longer than
+// MaxPasswordBytes never matches, and costs the same hash as any other: its
+// first MaxPasswordBytes are hashed, so the time taken does not tell a long
+// password from a short one.
 func (s *Service) verifyPassword(ctx context.Context, phc, password string) (bool, Argon2Params, error) {
 	p, salt, want, err := parsePHC(phc)
 	if err != nil {
 		return false, p, err
 	}
-	if len(password) > MaxPasswordBytes {
-		return false, p, nil
+	tooLong := len(password) > MaxPasswordBytes
+	if tooLong {
+		password = password[:MaxPasswordBytes]
 	}
 	got, err := s.argon(ctx, []byte(password), salt, p, uint32(len(want)))
 	if err != nil {
 		return false, p, err
 	}
-	return subtle.ConstantTimeCompare(got, want) == 1, p, nil
+	return subtle.ConstantTimeCompare(got, want) == 1 && !tooLong, p, nil
 }
 
 func parsePHC(phc string) (Argon2Params, []byte, []byte, error) {

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -26,6 +25,12 @@ type Session struct {
 	// Expires is when the session ends unless used again (idle timeout),
 	// never later than its absolute end.
 	Expires time.Time
+	// Device, set by SignIn, is the device token for the browser to keep
+	// until DeviceExpires and present at its next sign-in (Client.Device):
+	// a known device is not held by the throttling of strangers' failures.
+	// Empty when it could not be stored.
+	Device        string
+	DeviceExpires time.Time
 }
 
 // session is the stored record, under the SHA-256 of its token: whoever
@@ -81,75 +86,94 @@ func VerifyCSRF(sessionToken, csrf string) bool {
 	return hmac.Equal([]byte(CSRFToken(sessionToken)), []byte(csrf))
 }
 
-// lockout counts an account's consecutive failed sign-ins.
-type lockout struct {
-	Failures    int       `json:"failures"`
-	LastFailure time.Time `json:"last_failure"`
-	LockedUntil time.Time `json:"locked_until,omitzero"`
+// Client is who asks to sign in: the address and what the browser
+// presented.
+type Client struct {
+	// Addr is the client's address, for the address's throttle and the
+	// audit log.
+	Addr string
+	// Session is the session token the browser came with, if any: it is
+	// revoked and never promoted (no session fixation); the new session
+	// has a fresh token.
+	Session string
+	// Device is the device token an earlier sign-in gave the browser
+	// (Session.Device), if any.
+	Device string
 }
 
-// SignIn checks a user's password and opens a new session. previous is the
-// session token the client presented, if any: it is revoked and never
-// promoted (no session fixation); the new session has a fresh token.
+// SignIn checks a user's password and opens a new session.
 //
-// A wrong name, a wrong password and a disabled account all fail alike with
-// ErrUnauthenticated. After Config.MaxFailures consecutive failures the
-// account is locked for Config.Lockout, and after Config.AddrMaxFailures
-// failures from addr within Config.AddrWindow that address is refused:
-// either way SignIn fails with ErrLocked without looking at the password.
-func (s *Service) SignIn(ctx context.Context, name, password, addr, previous string) (*Session, error) {
+// A wrong name, a wrong password and a disabled account all fail alike
+// with ErrUnauthenticated, after the same work: one hash of the same cost,
+// whether or not the name is an account and however long the password.
+// Failures are throttled (see LockedError): while the name or the address
+// must wait, SignIn fails with a *LockedError, which wraps ErrLocked,
+// without looking at the password, unless from.Device is a device that
+// signed in to the account before, which only its own failures can hold.
+func (s *Service) SignIn(ctx context.Context, name, password string, from Client) (*Session, error) {
 	const action = "session.signin"
-	a := Actor{User: clip(name, 100), Addr: addr}
+	a := Actor{User: clip(name, 100), Addr: from.Addr}
 	object := "user/" + a.User
-	if previous != "" {
-		if err := s.deleteSession(ctx, previous); err != nil {
+	if from.Session != "" {
+		if err := s.deleteSession(ctx, from.Session); err != nil {
 			return nil, err
 		}
 	}
 	now := s.now()
-	if !s.addrs.allowed(addr, now, s.cfg.AddrMaxFailures, s.cfg.AddrWindow) {
-		return nil, s.deny(ctx, a, action, object, fmt.Errorf("client address %s: %w", addr, ErrLocked))
-	}
-	if CheckUserName(name) != nil {
-		s.addrs.fail(addr, now, s.cfg.AddrWindow)
-		return nil, s.failSignIn(ctx, a, "no such user", ErrUnauthenticated)
-	}
-	if until, err := s.lockedUntil(ctx, name); err != nil {
+	dev, err := s.knownDevice(ctx, from.Device, name, now)
+	if err != nil {
 		return nil, err
-	} else if now.Before(until) {
-		return nil, s.deny(ctx, a, action, object, fmt.Errorf("account %s until %s: %w", name, until.Format(time.RFC3339), ErrLocked))
+	}
+	if dev == "" {
+		if err := s.held(ctx, name, from.Addr, now); err != nil {
+			var le *LockedError
+			if errors.As(err, &le) {
+				return nil, s.deny(ctx, a, action, object, err)
+			}
+			return nil, err
+		}
 	}
 	u, _, err := s.loadUser(ctx, name)
-	if errors.Is(err, gazette.ErrNotFound) {
-		// Hash anyway, so timing does not tell which names exist.
-		_, _ = s.hashPassword(ctx, password, s.cfg.Argon)
-		s.addrs.fail(addr, now, s.cfg.AddrWindow)
-		return nil, s.failSignIn(ctx, a, "no such user", ErrUnauthenticated)
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, gazette.ErrNotFound) {
 		return nil, err
 	}
-	ok, params, err := s.verifyPassword(ctx, u.PasswordHash, password)
-	if err != nil {
-		return nil, fmt.Errorf("editorial: sign in %s: %w", name, err)
+	phc := s.dummyHash()
+	if u != nil {
+		phc = u.PasswordHash
 	}
-	if !ok || u.Disabled {
-		s.addrs.fail(addr, now, s.cfg.AddrWindow)
+	ok, params, err := s.verifyPassword(ctx, phc, password)
+	if err != nil {
+		return nil, fmt.Errorf("editorial: sign in %s: %w", a.User, err)
+	}
+	if u == nil || !ok || u.Disabled {
 		why := "wrong password"
-		if ok {
+		switch {
+		case u == nil:
+			why = "no such user"
+		case ok:
 			why = "account disabled"
+		}
+		if dev == "" {
+			s.addrs.fail(from.Addr, now)
+		} else if err := s.deviceFailed(ctx, dev); err != nil {
+			return nil, err
 		}
 		if err := s.countFailure(ctx, name); err != nil {
 			return nil, err
 		}
 		return nil, s.failSignIn(ctx, a, why, ErrUnauthenticated)
 	}
-	if err := s.clearLockout(ctx, name); err != nil {
-		return nil, err
+	// A known device passed whatever strangers did, and leaves their
+	// failures counted; from anywhere else the name was not held, and the
+	// right password ends its count.
+	if dev == "" {
+		if err := s.clearThrottle(ctx, name); err != nil {
+			return nil, err
+		}
 	}
 	s.noteSignIn(ctx, name, password, params != s.cfg.Argon, now)
 	token := newToken()
-	rec := session{User: name, Epoch: u.Epoch, Created: now.UTC(), LastSeen: now.UTC(), End: now.Add(s.cfg.SessionMax).UTC(), Addr: addr}
+	rec := session{User: name, Epoch: u.Epoch, Created: now.UTC(), LastSeen: now.UTC(), End: now.Add(s.cfg.SessionMax).UTC(), Addr: from.Addr}
 	if _, err := s.putJSON(ctx, sessionKey(tokenHash(token)), rec, gazette.PutOptions{IfAbsent: true}); err != nil {
 		return nil, fmt.Errorf("editorial: sign in %s: store session: %w", name, err)
 	}
@@ -157,16 +181,11 @@ func (s *Service) SignIn(ctx context.Context, name, password, addr, previous str
 	if err := s.record(ctx, a, action, object, OutcomeOK, ""); err != nil {
 		return nil, err
 	}
-	return &Session{Token: token, CSRF: CSRFToken(token), Actor: a, Expires: s.sessionExpiry(rec)}, nil
-}
-
-// lockedUntil is when the account's lockout ends; zero when it has none.
-func (s *Service) lockedUntil(ctx context.Context, name string) (time.Time, error) {
-	var lo lockout
-	if _, err := s.getJSON(ctx, lockoutKey(name), &lo); err != nil && !errors.Is(err, gazette.ErrNotFound) {
-		return time.Time{}, fmt.Errorf("editorial: lockout of %s: %w", name, err)
+	sess := &Session{Token: token, CSRF: CSRFToken(token), Actor: a, Expires: s.sessionExpiry(rec)}
+	if sess.Device = s.rememberDevice(ctx, dev, from.Device, name, now); sess.Device != "" {
+		sess.DeviceExpires = now.Add(s.cfg.DeviceIdle)
 	}
-	return lo.LockedUntil, nil
+	return sess, nil
 }
 
 // failSignIn audits a failed sign-in; the reason goes to the log, never to
@@ -176,52 +195,6 @@ func (s *Service) failSignIn(ctx context.Context, a Actor, why string, err error
 		return errors.Join(err, rerr)
 	}
 	return err
-}
-
-// countFailure adds one failure to the account's count (a conditional
-// write, so failures on several replicas all count) and locks it at the
-// limit. Failures older than the lockout period no longer count.
-func (s *Service) countFailure(ctx context.Context, name string) error {
-	key := lockoutKey(name)
-	for attempt := 0; ; attempt++ {
-		var lo lockout
-		etag, err := s.getJSON(ctx, key, &lo)
-		opts := gazette.PutOptions{IfMatch: etag}
-		if errors.Is(err, gazette.ErrNotFound) {
-			opts = gazette.PutOptions{IfAbsent: true}
-		} else if err != nil {
-			return fmt.Errorf("editorial: count failed sign-in of %s: %w", name, err)
-		}
-		now := s.now().UTC()
-		if now.Sub(lo.LastFailure) > s.cfg.Lockout {
-			lo.Failures = 0
-		}
-		lo.Failures++
-		lo.LastFailure = now
-		if lo.Failures >= s.cfg.MaxFailures {
-			lo.LockedUntil = now.Add(s.cfg.Lockout)
-			lo.Failures = 0
-		}
-		_, err = s.putJSON(ctx, key, lo, opts)
-		if (errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrExist) || errors.Is(err, gazette.ErrNotFound)) && attempt < 10 {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("editorial: count failed sign-in of %s: %w", name, err)
-		}
-		if !lo.LockedUntil.IsZero() && lo.Failures == 0 {
-			s.log.WarnContext(ctx, "account locked after failed sign-ins", "user", name, "until", lo.LockedUntil)
-		}
-		return nil
-	}
-}
-
-func (s *Service) clearLockout(ctx context.Context, name string) error {
-	err := s.blobs.Delete(ctx, lockoutKey(name), "")
-	if err != nil && !errors.Is(err, gazette.ErrNotFound) {
-		return fmt.Errorf("editorial: clear failed sign-ins of %s: %w", name, err)
-	}
-	return nil
 }
 
 // noteSignIn records a successful sign-in's time on the account and, when
@@ -335,7 +308,9 @@ func (s *Service) SignOut(ctx context.Context, token, addr string) error {
 }
 
 // PruneSessions removes expired and revoked sessions from storage and
-// returns how many. Administrators only; a server may run it now and then.
+// returns how many; it also forgets devices unused for Config.DeviceIdle
+// and failed sign-ins past counting. Administrators only; a server may run
+// it now and then.
 func (s *Service) PruneSessions(ctx context.Context, a Actor) (int, error) {
 	if err := s.authorize(ctx, a, RoleAdmin, "session.prune", ""); err != nil {
 		return 0, err
@@ -364,48 +339,11 @@ func (s *Service) PruneSessions(ctx context.Context, a Actor) (int, error) {
 			n++
 		}
 	}
-	return n, s.record(ctx, a, "session.prune", "", OutcomeOK, fmt.Sprintf("%d removed", n))
-}
-
-// addrLimiter counts failed sign-ins per client address, in memory.
-type addrLimiter struct {
-	mu sync.Mutex
-	m  map[string]addrCount
-}
-
-type addrCount struct {
-	failures int
-	start    time.Time
-}
-
-// maxTrackedAddrs bounds the limiter's memory under a spray of addresses.
-const maxTrackedAddrs = 100_000
-
-func newAddrLimiter() *addrLimiter { return &addrLimiter{m: map[string]addrCount{}} }
-
-func (l *addrLimiter) allowed(addr string, now time.Time, limit int, window time.Duration) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	c, ok := l.m[addr]
-	return !ok || now.Sub(c.start) >= window || c.failures < limit
-}
-
-func (l *addrLimiter) fail(addr string, now time.Time, window time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.m) >= maxTrackedAddrs {
-		for k, c := range l.m {
-			if now.Sub(c.start) >= window {
-				delete(l.m, k)
-			}
-		}
+	stale, err := s.pruneThrottling(ctx)
+	if err != nil {
+		return n, err
 	}
-	c := l.m[addr]
-	if now.Sub(c.start) >= window {
-		c = addrCount{start: now}
-	}
-	c.failures++
-	l.m[addr] = c
+	return n, s.record(ctx, a, "session.prune", "", OutcomeOK, fmt.Sprintf("%d removed, and %d devices or failure counts", n, stale))
 }
 
 // clip shortens s to at most n runes, so hostile input cannot bloat the log.

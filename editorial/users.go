@@ -44,8 +44,7 @@ func CheckUserName(name string) error {
 	return nil
 }
 
-func userKey(name string) string    { return usersPrefix + name + ".json" }
-func lockoutKey(name string) string { return lockoutPrefix + name + ".json" }
+func userKey(name string) string { return usersPrefix + name + ".json" }
 
 // loadUser reads one account; gazette.ErrNotFound when absent.
 func (s *Service) loadUser(ctx context.Context, name string) (*User, string, error) {
@@ -115,7 +114,7 @@ func (s *Service) updateUser(ctx context.Context, name string, change func(u *Us
 
 // SetPassword sets a user's password. Administrators only (users change
 // their own with ChangePassword). Every session of the user is revoked and
-// any lockout lifted.
+// the failed sign-ins of the name are forgotten.
 func (s *Service) SetPassword(ctx context.Context, a Actor, name, password string) error {
 	const action = "user.passwd"
 	object := "user/" + name
@@ -145,7 +144,7 @@ func (s *Service) setPassword(ctx context.Context, a Actor, action, name, passwo
 	}); err != nil {
 		return err
 	}
-	if err := s.clearLockout(ctx, name); err != nil {
+	if err := s.clearThrottle(ctx, name); err != nil {
 		return err
 	}
 	return s.record(ctx, a, action, "user/"+name, OutcomeOK, "sessions revoked")
@@ -161,16 +160,16 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password
 	}
 	object := "user/" + a.User
 	// Guessing the current password from a signed-in session is held to
-	// the limits of sign-in, and counts towards the same lockout: a stolen
-	// session must not become an unlimited password oracle.
+	// the throttles of sign-in, and counts towards them: a stolen session
+	// must not become an unlimited password oracle. (Strangers' failures
+	// can delay a password change so, never a sign-in from a known device.)
 	now := s.now()
-	if !s.addrs.allowed(a.Addr, now, s.cfg.AddrMaxFailures, s.cfg.AddrWindow) {
-		return s.deny(ctx, a, action, object, fmt.Errorf("client address %s: %w", a.Addr, ErrLocked))
-	}
-	if until, err := s.lockedUntil(ctx, a.User); err != nil {
+	if err := s.held(ctx, a.User, a.Addr, now); err != nil {
+		var le *LockedError
+		if errors.As(err, &le) {
+			return s.deny(ctx, a, action, object, err)
+		}
 		return err
-	} else if now.Before(until) {
-		return s.deny(ctx, a, action, object, fmt.Errorf("account %s until %s: %w", a.User, until.Format(time.RFC3339), ErrLocked))
 	}
 	u, _, err := s.loadUser(ctx, a.User)
 	if err != nil {
@@ -181,7 +180,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password
 		return fmt.Errorf("editorial: change password of %s: %w", a.User, err)
 	}
 	if !ok {
-		s.addrs.fail(a.Addr, now, s.cfg.AddrWindow)
+		s.addrs.fail(a.Addr, now)
 		if err := s.countFailure(ctx, a.User); err != nil {
 			return err
 		}

@@ -4,9 +4,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,6 +97,24 @@ func (s *Server) setSessionCookie(c *gin.Context, token string, expires time.Tim
 		ck.Expires = expires
 	}
 	http.SetCookie(c.Writer, ck)
+}
+
+// deviceCookie is the device cookie's name, __Host- prefixed with https
+// like the session's. It holds the device token of the last sign-in from
+// this browser, which lets the browser through the throttling of
+// strangers' failed sign-ins (see editorial.LockedError).
+func (s *Server) deviceCookie() string {
+	if s.base.Scheme == "https" {
+		return "__Host-gazette-device"
+	}
+	return "gazette-device"
+}
+
+func (s *Server) setDeviceCookie(c *gin.Context, token string, expires time.Time) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: s.deviceCookie(), Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteStrictMode,
+	})
 }
 
 func (s *Server) sessionToken(c *gin.Context) string {
@@ -357,8 +377,18 @@ type messageView struct {
 	Link, LinkText string
 }
 
+// retryAfter says in Retry-After when a throttled sign-in may be tried
+// again.
+func retryAfter(c *gin.Context, err error) {
+	var le *editorial.LockedError
+	if errors.As(err, &le) {
+		c.Header("Retry-After", strconv.FormatInt(int64(math.Ceil(max(le.RetryAfter.Seconds(), 1))), 10))
+	}
+}
+
 // editorFail answers an editor page with a message page for err.
 func (s *Server) editorFail(c *gin.Context, err error) {
+	retryAfter(c, err)
 	status, title := editorStatus(err)
 	s.logFailure(c, status, err)
 	mv := messageView{Status: status, Title: title, Detail: editorDetail(status, err), Link: "/editor", LinkText: "回到草稿列表"}
@@ -381,6 +411,7 @@ func editedPage(path string) string {
 
 // apiFail answers the editor API with a problem+json for err.
 func (s *Server) apiFail(c *gin.Context, err error) {
+	retryAfter(c, err)
 	status, title := editorStatus(err)
 	s.logFailure(c, status, err)
 	c.Header("Content-Type", "application/problem+json")
@@ -439,16 +470,23 @@ func (s *Server) signInPage(c *gin.Context) {
 
 // signIn opens a new session. The cookie the browser came with, if any, is
 // revoked and replaced, never kept: a session planted before sign-in is
-// worthless (no fixation).
+// worthless (no fixation). The device cookie is set, or renewed, at every
+// successful sign-in.
 func (s *Server) signIn(c *gin.Context) {
 	if err := parseForm(c); err != nil {
 		s.editorFail(c, err)
 		return
 	}
 	name, next := strings.TrimSpace(c.PostForm("name")), safeNext(c.PostForm("next"))
-	sess, err := s.cfg.Editorial.SignIn(c.Request.Context(), name, c.PostForm("password"), c.ClientIP(), s.sessionToken(c))
+	var device string
+	if ck, err := c.Request.Cookie(s.deviceCookie()); err == nil {
+		device = ck.Value
+	}
+	from := editorial.Client{Addr: c.ClientIP(), Session: s.sessionToken(c), Device: device}
+	sess, err := s.cfg.Editorial.SignIn(c.Request.Context(), name, c.PostForm("password"), from)
 	if err != nil {
 		s.setSessionCookie(c, "", time.Time{})
+		retryAfter(c, err)
 		status, title := editorStatus(err)
 		if status >= 500 {
 			s.editorFail(c, err)
@@ -459,6 +497,9 @@ func (s *Server) signIn(c *gin.Context) {
 		return
 	}
 	s.setSessionCookie(c, sess.Token, sess.Expires)
+	if sess.Device != "" {
+		s.setDeviceCookie(c, sess.Device, sess.DeviceExpires)
+	}
 	c.Redirect(http.StatusSeeOther, next)
 }
 

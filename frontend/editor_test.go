@@ -119,6 +119,7 @@ type client struct {
 	f      *edFixture
 	cookie *http.Cookie
 	csrf   string
+	last   *httptest.ResponseRecorder // the sign-in's answer
 }
 
 func (f *edFixture) signIn(t *testing.T, name string) *client {
@@ -130,7 +131,20 @@ func (f *edFixture) signIn(t *testing.T, name string) *client {
 	}
 	cl.cookie = sessionCookie(t, rec)
 	cl.csrf = editorial.CSRFToken(cl.cookie.Value)
+	cl.last = rec
 	return cl
+}
+
+// deviceCookie is the device cookie a sign-in set.
+func deviceCookie(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie {
+	t.Helper()
+	for _, c := range rec.Result().Cookies() {
+		if strings.HasSuffix(c.Name, "gazette-device") && c.Value != "" {
+			return c
+		}
+	}
+	t.Fatalf("no device cookie set: %v", rec.Header()["Set-Cookie"])
+	return nil
 }
 
 func sessionCookie(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie {
@@ -460,18 +474,34 @@ func TestEditorSessionFixation(t *testing.T) {
 	}
 }
 
+// TestEditorSignInLockout has a stranger guess an editor's password: the
+// name is throttled for the stranger, with Retry-After, as an unknown name
+// is after as many failures, while the editor's browser, which signed in
+// before, signs in with the right password.
 func TestEditorSignInLockout(t *testing.T) {
 	f := newEditorGazette(t, publicURL)
+	editor := f.signIn(t, "ed.one")
+	device := deviceCookie(t, editor.last)
 	anon := &client{f: f}
-	var last int
-	for range editorial.DefaultMaxFailures + 1 {
-		last = anon.post("/editor/signin", url.Values{"name": {"ed.one"}, "password": {"wrong-password-123"}}).Code
+	for _, name := range []string{"ed.one", "no.such.editor"} {
+		var last *httptest.ResponseRecorder
+		for range editorial.DefaultMaxFailures + 1 {
+			last = anon.post("/editor/signin", url.Values{"name": {name}, "password": {"wrong-password-123"}})
+		}
+		if last.Code != http.StatusTooManyRequests || last.Header().Get("Retry-After") != "1" {
+			t.Errorf("%s after %d failures = %d, Retry-After %q; want 429, 1", name, editorial.DefaultMaxFailures+1, last.Code, last.Header().Get("Retry-After"))
+		}
+		if rec := anon.post("/editor/signin", url.Values{"name": {name}, "password": {edPassword}}); rec.Code != http.StatusTooManyRequests {
+			t.Errorf("%s: right password while throttled = %d, want 429", name, rec.Code)
+		}
 	}
-	if last != http.StatusTooManyRequests {
-		t.Errorf("after %d failures = %d, want 429", editorial.DefaultMaxFailures+1, last)
+	browser := &client{f: f, cookie: device}
+	rec := browser.post("/editor/signin", url.Values{"name": {"ed.one"}, "password": {edPassword}})
+	if rec.Code != http.StatusSeeOther {
+		t.Errorf("the editor's browser while strangers are throttled = %d, want 303: %.300s", rec.Code, rec.Body)
 	}
-	if rec := anon.post("/editor/signin", url.Values{"name": {"ed.one"}, "password": {edPassword}}); rec.Code != http.StatusTooManyRequests {
-		t.Errorf("right password while locked = %d, want 429", rec.Code)
+	if c := deviceCookie(t, rec); c.Value != device.Value || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.MaxAge <= 0 && c.Expires.IsZero() {
+		t.Errorf("device cookie after sign-in: %+v", c)
 	}
 	if rec := anon.post("/editor/signin", url.Values{"name": {"ed.two"}, "password": {"nope-nope-nope"}}); rec.Code != http.StatusUnauthorized {
 		t.Errorf("wrong password = %d, want 401", rec.Code)
