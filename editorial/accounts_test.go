@@ -317,8 +317,9 @@ func TestAPITokens(t *testing.T) {
 	if _, err := f.svc.AuthenticateToken(ctx, secret, ""); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("token of a disabled user: %v", err)
 	}
-	if err := f.svc.RevokeToken(ctx, admin, tok.ID); err != nil {
-		t.Fatal(err)
+	// Disabling revoked it: it is gone.
+	if err := f.svc.RevokeToken(ctx, admin, tok.ID); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("revoking a token of a disabled user: %v, want ErrNotFound", err)
 	}
 	if err := f.svc.SetDisabled(ctx, admin, "liu.yang", false); err != nil {
 		t.Fatal(err)

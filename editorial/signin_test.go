@@ -228,3 +228,59 @@ func TestPruneThrottling(t *testing.T) {
 		t.Errorf("the fresh device after pruning: %v", err)
 	}
 }
+
+// TestTokensEndWithPasswordOrDisable checks that an API token stops
+// working when its owner's password changes, by themselves or by an
+// administrator, and when the owner is disabled, also after the account is
+// enabled again; tokens made afterwards work.
+func TestTokensEndWithPasswordOrDisable(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			ctx := context.Background()
+			blobs := be.open(t)
+			f := newFixture(t, blobs, nil)
+			other := newFixture(t, blobs, func(c *Config) { c.Now = f.clock.Now }).svc // a second replica
+			me := f.user(t, "lin.tao", RoleEditor).Actor
+			token := func() string {
+				t.Helper()
+				tk, _, err := f.svc.CreateToken(ctx, me, "nightly", 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := other.AuthenticateToken(ctx, tk, ""); err != nil {
+					t.Fatalf("a new token: %v", err)
+				}
+				return tk
+			}
+			dead := func(what, tk string) {
+				t.Helper()
+				if _, err := other.AuthenticateToken(ctx, tk, ""); !errors.Is(err, ErrUnauthenticated) {
+					t.Errorf("token after %s: %v, want ErrUnauthenticated", what, err)
+				}
+			}
+			tk := token()
+			if err := f.svc.ChangePassword(ctx, me, goodPassword, "a new long passphrase"); err != nil {
+				t.Fatal(err)
+			}
+			dead("the owner changed the password", tk)
+			tk = token()
+			if err := f.svc.SetPassword(ctx, f.admin, "lin.tao", "another long passphrase"); err != nil {
+				t.Fatal(err)
+			}
+			dead("an administrator set the password", tk)
+			tk = token()
+			if err := f.svc.SetDisabled(ctx, f.admin, "lin.tao", true); err != nil {
+				t.Fatal(err)
+			}
+			dead("the owner was disabled", tk)
+			if err := f.svc.SetDisabled(ctx, f.admin, "lin.tao", false); err != nil {
+				t.Fatal(err)
+			}
+			dead("the owner was disabled and enabled again", tk)
+			token()
+			if list, err := f.svc.Tokens(ctx, me); err != nil || len(list) != 1 {
+				t.Errorf("the owner's tokens: %d, %v; want the one made last", len(list), err)
+			}
+		})
+	}
+}

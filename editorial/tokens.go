@@ -27,6 +27,10 @@ type APIToken struct {
 	Role    Role      `json:"role"` // the owner's role at creation; the token never acts above it
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires,omitzero"` // zero: until revoked
+	// Epoch is the owner's User.Epoch when the token was made: the token
+	// dies when it moves (a password change, disabling). Zero in tokens
+	// made before epochs were recorded, which revokeTokens removes.
+	Epoch int `json:"epoch,omitempty"`
 }
 
 const tokenIDLen = 16
@@ -48,13 +52,14 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, label string, ttl ti
 	if ttl < 0 {
 		return "", nil, invalidf("token lifetime %v: negative", ttl)
 	}
-	if _, _, err := s.loadUser(ctx, a.User); err != nil {
+	u, _, err := s.loadUser(ctx, a.User)
+	if err != nil {
 		return "", nil, fmt.Errorf("editorial: create token: %w", err)
 	}
 	secret := newToken()
 	hash := tokenHash(secret)
 	now := s.now().UTC()
-	t := APIToken{ID: hash[:tokenIDLen], User: a.User, Label: label, Role: a.Role, Created: now}
+	t := APIToken{ID: hash[:tokenIDLen], User: a.User, Label: label, Role: a.Role, Created: now, Epoch: u.Epoch}
 	if ttl > 0 {
 		t.Expires = now.Add(ttl)
 	}
@@ -70,7 +75,8 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, label string, ttl ti
 // AuthenticateToken returns the actor of an API token, acting from addr
 // with the lesser of the token's role and the owner's current role. It fails
 // with ErrUnauthenticated for a malformed, unknown, expired or revoked
-// token, or an owner who is disabled or gone.
+// token, an owner who is disabled or gone, or one whose password changed
+// or who was disabled since the token was made.
 func (s *Service) AuthenticateToken(ctx context.Context, token, addr string) (Actor, error) {
 	secret, ok := strings.CutPrefix(token, APITokenPrefix)
 	hash := tokenHash(secret)
@@ -92,6 +98,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token, addr string) (Ac
 	}
 	if err != nil || u.Disabled {
 		return Actor{}, fmt.Errorf("editorial: API token %s: owner disabled or gone: %w", t.ID, ErrUnauthenticated)
+	}
+	if t.Epoch != 0 && t.Epoch != u.Epoch {
+		return Actor{}, fmt.Errorf("editorial: API token %s: the owner's password changed or the account was disabled since: %w", t.ID, ErrUnauthenticated)
 	}
 	role := t.Role
 	if !u.Role.Includes(role) {
@@ -155,4 +164,29 @@ func (s *Service) RevokeToken(ctx context.Context, a Actor, id string) error {
 		return fmt.Errorf("editorial: revoke token: %w", err)
 	}
 	return s.record(ctx, a, action, object, OutcomeOK, "")
+}
+
+// revokeTokens deletes every API token of the user name; a password change
+// and disabling call it, so that the tokens are gone from the lists too
+// (AuthenticateToken already refuses them by their epoch).
+func (s *Service) revokeTokens(ctx context.Context, name string) error {
+	infos, err := s.blobs.List(ctx, tokensPrefix)
+	if err != nil {
+		return fmt.Errorf("editorial: revoke tokens of %s: %w", name, err)
+	}
+	for _, info := range infos {
+		var t APIToken
+		if _, err := s.getJSON(ctx, info.Key, &t); errors.Is(err, gazette.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("editorial: revoke tokens of %s: %w", name, err)
+		}
+		if t.User != name {
+			continue
+		}
+		if err := s.blobs.Delete(ctx, info.Key, ""); err != nil && !errors.Is(err, gazette.ErrNotFound) {
+			return fmt.Errorf("editorial: revoke tokens of %s: %w", name, err)
+		}
+	}
+	return nil
 }

@@ -113,8 +113,8 @@ func (s *Service) updateUser(ctx context.Context, name string, change func(u *Us
 }
 
 // SetPassword sets a user's password. Administrators only (users change
-// their own with ChangePassword). Every session of the user is revoked and
-// the failed sign-ins of the name are forgotten.
+// their own with ChangePassword). Every session and API token of the user
+// is revoked and the failed sign-ins of the name are forgotten.
 func (s *Service) SetPassword(ctx context.Context, a Actor, name, password string) error {
 	const action = "user.passwd"
 	object := "user/" + name
@@ -147,12 +147,15 @@ func (s *Service) setPassword(ctx context.Context, a Actor, action, name, passwo
 	if err := s.clearThrottle(ctx, name); err != nil {
 		return err
 	}
-	return s.record(ctx, a, action, "user/"+name, OutcomeOK, "sessions revoked")
+	if err := s.revokeTokens(ctx, name); err != nil {
+		return err
+	}
+	return s.record(ctx, a, action, "user/"+name, OutcomeOK, "sessions and API tokens revoked")
 }
 
 // ChangePassword changes the actor's own password, given the current one.
-// Every session of the user, the current one included, is revoked: the user
-// signs in again. A wrong current password fails with ErrUnauthenticated.
+// Every session of the user, the current one included, and every API token
+// of the user is revoked: the user signs in again. A wrong current password fails with ErrUnauthenticated.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password string) error {
 	const action = "user.passwd"
 	if err := s.authorize(ctx, a, RoleEditor, action, "user/"+a.User); err != nil {
@@ -191,8 +194,8 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, password
 
 // SetDisabled disables or re-enables an account. Administrators only; an
 // administrator cannot disable their own account (someone must remain able
-// to undo it). Disabling revokes every session; API tokens stop working
-// while the account is disabled.
+// to undo it). Disabling revokes every session and API token of the user;
+// enabling again brings none back.
 func (s *Service) SetDisabled(ctx context.Context, a Actor, name string, disabled bool) error {
 	action := "user.disable"
 	if !disabled {
@@ -218,6 +221,11 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, name string, disable
 		return nil
 	}); err != nil {
 		return err
+	}
+	if disabled {
+		if err := s.revokeTokens(ctx, name); err != nil {
+			return err
+		}
 	}
 	return s.record(ctx, a, action, object, OutcomeOK, "")
 }

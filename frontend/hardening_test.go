@@ -217,3 +217,40 @@ func TestEditorBodyLimits(t *testing.T) {
 		t.Errorf("saving a long document = %d: %.300s", rec.Code, rec.Body)
 	}
 }
+
+// TestEditorTokensEndWithPassword changes an editor's password on the
+// account page, and disables another through the API: the API tokens of
+// both stop working.
+func TestEditorTokensEndWithPassword(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	ctx := context.Background()
+	token := func(name string, role editorial.Role) string {
+		tk, _, err := f.ed.CreateToken(ctx, editorial.Actor{User: name, Role: role, Addr: "test"}, "ci", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := apiStatus(f, tk); code != http.StatusOK {
+			t.Fatalf("a new token = %d", code)
+		}
+		return tk
+	}
+	mine, theirs, admin := token("ed.one", editorial.RoleEditor), token("ed.two", editorial.RoleEditor), token("admin.one", editorial.RoleAdmin)
+	ed := f.signIn(t, "ed.one")
+	const newPassword = "Ferry-quiet-orchard-58"
+	if rec := ed.post("/editor/account/password", url.Values{"current": {edPassword}, "password": {newPassword}, "confirm": {newPassword}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("change password = %d", rec.Code)
+	}
+	if code := apiStatus(f, mine); code != http.StatusUnauthorized {
+		t.Errorf("a token after its owner changed the password = %d, want 401", code)
+	}
+	spec := editorSpec(t, f.srv)
+	if rec := apiCall(t, f, spec, admin, "PATCH", "/api/v1/editor/users/ed.two", "", map[string]any{"disabled": true}); rec.Code != http.StatusOK {
+		t.Fatalf("disable = %d: %.300s", rec.Code, rec.Body)
+	}
+	if rec := apiCall(t, f, spec, admin, "PATCH", "/api/v1/editor/users/ed.two", "", map[string]any{"disabled": false}); rec.Code != http.StatusOK {
+		t.Fatalf("enable = %d: %.300s", rec.Code, rec.Body)
+	}
+	if code := apiStatus(f, theirs); code != http.StatusUnauthorized {
+		t.Errorf("a token after its owner was disabled and enabled = %d, want 401", code)
+	}
+}
