@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -11,20 +10,9 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Intervals of the server's background work.
-const (
-	// publishEvery bounds how long the publisher sleeps without reading
-	// the schedule: an issue scheduled on another replica, which cannot
-	// wake this one, is seen within it. Otherwise the publisher sleeps
-	// until the next release moment, and a change of the schedule made on
-	// this replica wakes it at once.
-	publishEvery = 15 * time.Second
-	// publishRetry is the first pause before looking again at an issue
-	// left due after a round (another replica holds its claim, or it
-	// failed); it doubles on each round that leaves one, up to publishEvery.
-	publishRetry  = 250 * time.Millisecond
-	maintainEvery = 24 * time.Hour
-)
+// maintainEvery is how often the server applies expiry dates and
+// reconciles the index.
+const maintainEvery = 24 * time.Hour
 
 // chinaTime is the gazette's zone: expiry dates are its calendar days.
 var chinaTime = time.FixedZone("CST", 8*3600)
@@ -48,85 +36,14 @@ type background struct {
 	// wake makes the publisher read the schedule again at once: it was
 	// changed on this replica (see scheduleNotifier). Nil never wakes it.
 	wake <-chan struct{}
-	// recheck replaces publishEvery when set (tests).
+	// recheck replaces archive.PublishRecheck when set (tests).
 	recheck time.Duration
 }
 
-// publish publishes every issue whose moment has come by now.
-func (b background) publish(ctx context.Context, now time.Time) {
-	keys, err := b.arch.PublishDue(ctx, now)
-	at := b.now()
-	if err != nil && ctx.Err() == nil {
-		b.log.Error("publish scheduled issues", "err", err)
-	}
-	if len(keys) == 0 {
-		return
-	}
-	for _, k := range keys {
-		b.log.Info("scheduled issue published", "issue", k.String())
-	}
-	b.changed()
-	if b.published != nil {
-		if err := b.published(ctx, keys, at); err != nil && ctx.Err() == nil {
-			b.log.Error("record scheduled publication", "err", err)
-		}
-	}
-}
-
 // publishLoop publishes at once, then at every release moment, until ctx
-// ends. Between moments it sleeps until the next one, at most recheck, and
-// wakes early when this replica changes the schedule.
+// ends (see archive.Publisher).
 func (b background) publishLoop(ctx context.Context) {
-	recheck := cmp.Or(b.recheck, publishEvery)
-	retry := min(publishRetry, recheck)
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	// due: the timer was set for a release moment (or a retry), so when it
-	// fires there is something to publish without reading the schedule
-	// first. A wake or a check reads it first: most find nothing due.
-	due := true
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		case <-b.wake:
-			due = false
-		}
-		round := b.now()
-		var at time.Time
-		var ok bool
-		var err error
-		if !due {
-			at, ok, err = b.arch.NextDue(ctx)
-			// An unreadable schedule does not hold up the others:
-			// PublishDue publishes what it can read.
-			due = err != nil || (ok && !at.After(round))
-		}
-		if due {
-			b.publish(ctx, round)
-			at, ok, err = b.arch.NextDue(ctx)
-		}
-		if err != nil && ctx.Err() == nil {
-			b.log.Error("read the schedule", "err", err)
-		}
-		sleep := recheck
-		switch {
-		case err != nil || (ok && !at.After(round)):
-			// Due in this round and still there (another replica holds
-			// its claim, or it failed), or unknown: look again soon,
-			// backing off so that a lasting failure is not retried in a
-			// loop.
-			sleep, retry, due = retry, min(2*retry, recheck), true
-		case ok:
-			// Due after the round began (possibly already): go then.
-			sleep, retry = min(max(at.Sub(b.now()), 0), recheck), min(publishRetry, recheck)
-			due = sleep < recheck
-		default:
-			retry, due = min(publishRetry, recheck), false
-		}
-		timer.Reset(sleep)
-	}
+	archive.Publisher{Archive: b.arch, Log: b.log, Now: b.now, Changed: b.changed, Published: b.published, Wake: b.wake, Recheck: b.recheck}.Run(ctx)
 }
 
 // scheduleNotifier is the archive as editors' scheduling uses it: after

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -10,33 +11,16 @@ import (
 )
 
 // startPublisher runs the server's publisher over arch until the test
-// ends, as `gazette serve` does, and returns a function that reads from
-// the audit log when it recorded the publication.
+// ends, wired as `gazette serve` wires it, and returns a function that
+// reads from the audit log when the publication was recorded.
 func startPublisher(t *testing.T, arch *archive.Archive, ed *editorial.Service, invalidate func()) func() time.Time {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for ctx.Err() == nil {
-			at, ok, err := arch.NextDue(ctx)
-			wait := 50 * time.Millisecond
-			if err == nil && ok {
-				wait = max(time.Until(at), 0)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(min(wait, 50*time.Millisecond)):
-			}
-			now := time.Now()
-			if keys, err := arch.PublishDue(ctx, now); err == nil && len(keys) > 0 {
-				invalidate()
-				if err := ed.IssuesPublished(ctx, keys, time.Now()); err != nil {
-					t.Errorf("record the publication: %v", err)
-				}
-			}
-		}
+		archive.Publisher{Archive: arch, Log: slog.New(slog.DiscardHandler), Now: time.Now, Changed: invalidate,
+			Published: ed.IssuesPublished, Recheck: time.Second}.Run(ctx) // learns of the schedule as another replica would
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return func() time.Time {
