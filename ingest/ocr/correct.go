@@ -246,13 +246,13 @@ func isLatin(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' 
 
 // reDocNumberRead is a 文号 as tesseract reads it: the agency's Han run, an
 // opening bracket read as a bracket (with a stray character after it, [5)
-// or as a digit or bar, the year, a closing bracket read as a bracket,
-// bar, J or 1, the serial and 号.
+// or as a digit or bar, the year, a closing bracket read as a bracket
+// (or two: ]】), bar, J or 1, the serial and 号.
 var reDocNumberRead = regexp.MustCompile(
 	`(\p{Han}+) ?` +
 		`([\[［【〔(（{｛〈<「『〖][ ]?[0-9lI|]?|[13lI|])` + // opening
 		` ?((?:19|20)[0-9]{2}) ?` +
-		`([\]］】〕)）}｝〉>」』〗|lIJ1])?` + // closing
+		`([\]］】〕)）}｝〉>」』〗|lIJ1][\]］】〕)）}｝〉>」』〗]?)?` + // closing, doubled at times: ]】
 		` ?([0-9]{1,7}) ?号`)
 
 var bracketRunes = "[［【〔(（{｛〈<「『〖]］】〕)）}｝〉>」』〗"

@@ -34,6 +34,7 @@ func TestFixDocNumbers(t *testing.T) {
 		{name: "opening read as 3", in: "粤教考32015]14号", want: "粤教考〔2015〕14号", from: "粤教考32015]14号", to: "粤教考〔2015〕14号"},
 		{name: "opening read as 1", in: "穗建住保12015〕1312号", want: "穗建住保〔2015〕1312号", from: "穗建住保12015〕1312号", to: "穗建住保〔2015〕1312号"},
 		{name: "closing read as 1 before a space", in: "粤府办[20121 137号", want: "粤府办〔2012〕137号", from: "粤府办[20121 137号", to: "粤府办〔2012〕137号"},
+		{name: "closing read as two brackets", in: "豫政〔2022]】22号", want: "豫政〔2022〕22号", from: "豫政〔2022]】22号", to: "豫政〔2022〕22号"},
 		{name: "words before the agency kept out", in: "根据粤府办[2012] 137号文", want: "根据粤府办〔2012〕137号文", from: "粤府办[2012] 137号", to: "粤府办〔2012〕137号"},
 		{name: "as printed: untouched", in: "闽政〔2019〕14号", want: "闽政〔2019〕14号"},
 		{name: "closing 1 or lost 〕: a guess, untouched", in: "粤教考[201514号", want: "粤教考[201514号"},
