@@ -217,7 +217,7 @@ func TestRestartDuringScheduledPublication(t *testing.T) {
 	}
 	select {
 	case <-first.done:
-	case <-time.After(s.Issue.Published.Sub(time.Now()) + publishEvery + 30*time.Second):
+	case <-time.After(s.Issue.Published.Sub(time.Now()) + archive.PublishRecheck + 30*time.Second):
 		t.Fatal("the server was not killed: it never wrote the manifest")
 	}
 	if ws, ok := first.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
@@ -244,7 +244,7 @@ func TestRestartDuringScheduledPublication(t *testing.T) {
 		}
 	}
 	// The publication completes once the dead publisher's claim lapses.
-	deadline = time.Now().Add(archive.PublishLease + publishEvery + 60*time.Second)
+	deadline = time.Now().Add(archive.PublishLease + archive.PublishRecheck + 60*time.Second)
 	for {
 		sched, err := arch.Scheduled(ctx)
 		if err != nil {
