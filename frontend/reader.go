@@ -285,16 +285,21 @@ type documentView struct {
 	ChangedByDoc               *relatedDoc // the document ChangedBy names, by title and 文号
 	IndexNumber, Topic         string
 	Section                    string
-	Body                       []template.HTML
-	Pages                      string
-	FirstPage                  int
-	Version                    int
-	Issue                      *issueView
-	Citation                   string
-	Permalink                  string
-	PDFAtPage                  string
-	Prev, Next                 *entryView
-	Highlighted                bool
+	// What the agency's original prints around the text (GB/T 9704):
+	// registration number, 签发人, 主送, 抄送, 印发机关 and 印发日期.
+	Registration            string
+	Signers, Recipients, CC []string
+	PrintedBy, PrintDate    string
+	Body                    []template.HTML
+	Pages                   string
+	FirstPage               int
+	Version                 int
+	Issue                   *issueView
+	Citation                string
+	Permalink               string
+	PDFAtPage               string
+	Prev, Next              *entryView
+	Highlighted             bool
 	// Superseded marks an earlier version; CurrentVersion is the latest.
 	Superseded     bool
 	CurrentVersion int
@@ -469,6 +474,8 @@ func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *
 	for _, a := range d.Authorities {
 		dv.Authorities = append(dv.Authorities, clean(a))
 	}
+	dv.Registration, dv.PrintedBy, dv.PrintDate = clean(d.Registration), clean(d.PrintedBy), dateLabel(d.PrintDate)
+	dv.Signers, dv.Recipients, dv.CC = cleanAll(d.Signers), cleanAll(d.Recipients), cleanAll(d.CC)
 	for _, p := range d.Body {
 		dv.Body = append(dv.Body, highlight(p, needles))
 	}
@@ -488,6 +495,15 @@ func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *
 		}
 	}
 	return dv
+}
+
+// cleanAll cleans each of a list of names.
+func cleanAll(names []string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, clean(n))
+	}
+	return out
 }
 
 // searchView is a search page: the query, its results, facets as links
