@@ -75,6 +75,8 @@ type EvalConfig struct {
 	Out  io.Writer
 	// Progress, when set, hears about long steps.
 	Progress func(what string, done, total int)
+	// Originals says which agencies' originals are measured too.
+	Originals OriginalsConfig
 }
 
 // The scored document fields.
@@ -136,6 +138,13 @@ type EvalReport struct {
 	Issues  []IssueScore
 	Skipped []string // encodings or sources not generated, with why
 	Real    []RealScore
+	// RealDocs are the real government documents scored field by field
+	// against the truth read by eye (CorpusDir/pdf/real-docs).
+	RealDocs []DocScore
+
+	// Originals are the generated agencies' originals (see
+	// EvalConfig.Originals).
+	Originals []OriginalScore
 }
 
 // job is one issue to generate and score.
@@ -174,6 +183,9 @@ func RunEval(ctx context.Context, cfg EvalConfig) (EvalReport, error) {
 		if err := runGenerated(ctx, cfg, dir, &rep); err != nil {
 			return rep, err
 		}
+		if err := runOriginals(ctx, cfg, dir, &rep); err != nil {
+			return rep, err
+		}
 	}
 	if cfg.Real {
 		real, err := RunReal(ctx, RealConfig{Dir: filepath.Join(cfg.CorpusDir, "pdf"), Pattern: cfg.RealPattern, Pipeline: cfg.Pipeline, Pages: cfg.Pages, Workers: workers, Out: cfg.Out, Progress: cfg.Progress})
@@ -184,6 +196,14 @@ func RunEval(ctx context.Context, cfg EvalConfig) (EvalReport, error) {
 			fmt.Fprintf(cfg.Out, "Real PDFs: skipped: %v\n\n", err)
 		}
 		rep.Real = real
+		docs, err := RunRealDocs(ctx, RealConfig{Dir: filepath.Join(cfg.CorpusDir, "pdf", "real-docs"), Pattern: cfg.RealPattern, Pipeline: cfg.Pipeline, Workers: workers, Out: cfg.Out, Progress: cfg.Progress})
+		if err != nil && !errors.Is(err, ErrNoCorpus) {
+			return rep, err
+		}
+		if err != nil {
+			fmt.Fprintf(cfg.Out, "Real documents: skipped: %v\n\n", err)
+		}
+		rep.RealDocs = docs
 	}
 	return rep, nil
 }

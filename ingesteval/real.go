@@ -3,6 +3,7 @@ package ingesteval
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,11 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
 )
@@ -266,4 +271,235 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// TruthFile names the fields of each real document, read by eye, in a
+// folder of real documents (../shared/corpus/pdf/real-docs/truth.json).
+const TruthFile = "truth.json"
+
+// DocTruth is what a person read on the pages of one real document. A nil
+// field was not checked and is not scored; an empty one ("" or []) was
+// checked and the document prints none, so the pipeline must give none.
+type DocTruth struct {
+	DocNumber   *string   `json:"doc_number"`
+	Title       *string   `json:"title"`
+	Authorities *[]string `json:"authorities"`
+	Signed      *string   `json:"signed_date"`
+}
+
+// The fields scored on real documents, in the order printed.
+var realDocFields = []string{"doc_number", "title", "authorities", "signed_date"}
+
+// FieldScore is one field of one real document: right, wrong, or not
+// scored (Checked false: the truth does not say).
+type FieldScore struct {
+	Checked, Right bool
+	Got, Want      string
+}
+
+// DocScore is how the pipeline did on one real document against its truth.
+type DocScore struct {
+	File      string
+	Outcome   string
+	Reasons   []string
+	Pages     int
+	Documents int
+	// Fields by name (realDocFields), scored on the document the file yields
+	// (the first one, when the pipeline splits a single original).
+	Fields  map[string]FieldScore
+	Elapsed time.Duration
+}
+
+// RunRealDocs runs every PDF of cfg.Dir that its truth.json names through
+// the pipeline, scores 文号, title, authorities and signed date against the
+// truth, and prints each file and the overall accuracy per field. It
+// returns ErrNoCorpus (wrapped) when the folder or its truth is absent.
+func RunRealDocs(ctx context.Context, cfg RealConfig) ([]DocScore, error) {
+	b, err := os.ReadFile(filepath.Join(cfg.Dir, TruthFile))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoCorpus, err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("ingesteval: %s: %w", filepath.Join(cfg.Dir, TruthFile), err)
+	}
+	pattern := cmp.Or(cfg.Pattern, "*.pdf")
+	truths := map[string]DocTruth{}
+	var names []string
+	for name, msg := range raw {
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		if ok, _ := filepath.Match(pattern, name+".pdf"); !ok {
+			continue
+		}
+		var t DocTruth
+		if err := json.Unmarshal(msg, &t); err != nil {
+			return nil, fmt.Errorf("ingesteval: %s: %s: %w", TruthFile, name, err)
+		}
+		if _, err := os.Stat(filepath.Join(cfg.Dir, name+".pdf")); err != nil {
+			continue
+		}
+		truths[name] = t
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	out := make([]DocScore, len(names))
+	err = forEach(ctx, len(names), workers, func(i int) {
+		out[i] = scoreRealDoc(ctx, cfg, names[i], truths[names[i]])
+	}, func(done int) {
+		if cfg.Progress != nil {
+			cfg.Progress("real documents", done, len(names))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	printRealDocs(cfg.Out, cfg.Dir, out)
+	return out, nil
+}
+
+func scoreRealDoc(ctx context.Context, cfg RealConfig, name string, t DocTruth) DocScore {
+	s := DocScore{File: name + ".pdf", Fields: map[string]FieldScore{}}
+	start := time.Now()
+	res, err := cfg.Pipeline(ctx, filepath.Join(cfg.Dir, name+".pdf"))
+	s.Elapsed = time.Since(start)
+	if err == nil && res == nil {
+		err = errors.New("the pipeline returned no result")
+	}
+	switch {
+	case err != nil:
+		s.Outcome, s.Reasons = OutcomeFailed, []string{err.Error()}
+		res = &ingest.Result{}
+	case len(res.Review) > 0:
+		s.Outcome, s.Reasons = OutcomeNeedsReview, res.Review
+	case !hasText(res):
+		s.Outcome = OutcomeSilent
+	default:
+		s.Outcome = OutcomeText
+	}
+	s.Pages, s.Documents = len(res.Pages), len(res.Documents)
+	var d ingest.Document
+	if len(res.Documents) > 0 {
+		d = res.Documents[0]
+	}
+	if t.DocNumber != nil {
+		s.Fields["doc_number"] = scoreField(d.DocNumber, *t.DocNumber, sameDocNumber)
+	}
+	if t.Title != nil {
+		s.Fields["title"] = scoreField(d.Title, *t.Title, func(a, b string) bool { return fieldFold(a) == fieldFold(b) })
+	}
+	if t.Authorities != nil {
+		s.Fields["authorities"] = scoreField(strings.Join(d.Authorities, "、"), strings.Join(*t.Authorities, "、"), func(string, string) bool {
+			return sameNames(d.Authorities, *t.Authorities)
+		})
+	}
+	if t.Signed != nil {
+		got := ""
+		if !d.Signed.IsZero() {
+			got = d.Signed.String()
+		}
+		s.Fields["signed_date"] = scoreField(got, *t.Signed, func(a, b string) bool { return a == b })
+	}
+	return s
+}
+
+func scoreField(got, want string, same func(a, b string) bool) FieldScore {
+	return FieldScore{Checked: true, Right: same(got, want), Got: got, Want: want}
+}
+
+// fieldFold folds a title or a name for comparison: NFKC, without spaces
+// and punctuation.
+func fieldFold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKC.String(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// sameDocNumber compares two 文号 in gazette's canonical form where both
+// read, else folded.
+func sameDocNumber(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	na, errA := gazette.ParseDocNumber(a)
+	nb, errB := gazette.ParseDocNumber(b)
+	if errA == nil && errB == nil {
+		return na.String() == nb.String()
+	}
+	return fieldFold(a) == fieldFold(b)
+}
+
+// sameNames compares two lists of authorities as sets, folded.
+func sameNames(a, b []string) bool {
+	set := func(xs []string) []string {
+		var out []string
+		for _, x := range xs {
+			out = append(out, fieldFold(x))
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(set(a), set(b))
+}
+
+func printRealDocs(w io.Writer, dir string, scores []DocScore) {
+	fmt.Fprintf(w, "Real documents (%s): fields against %s, read by eye\n", dir, TruthFile)
+	fmt.Fprintln(w, "  ok = right, WRONG = wrong, - = not checked in the truth. Titles and names compared NFKC-folded without spaces or punctuation; authorities as a set; 文号 in canonical form.")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "file\toutcome\tpages\tdocs\t文号\ttitle\tauthorities\tsigned date\ttime\t")
+	right, checked := map[string]int{}, map[string]int{}
+	for _, s := range scores {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t", s.File, s.Outcome, s.Pages, s.Documents)
+		for _, f := range realDocFields {
+			fs := s.Fields[f]
+			mark := "-"
+			if fs.Checked {
+				checked[f]++
+				mark = "WRONG"
+				if fs.Right {
+					right[f]++
+					mark = "ok"
+				}
+			}
+			fmt.Fprintf(tw, "%s\t", mark)
+		}
+		fmt.Fprintf(tw, "%.1fs\t\n", s.Elapsed.Seconds())
+	}
+	fmt.Fprintf(tw, "all\t\t\t\t")
+	for _, f := range realDocFields {
+		if checked[f] == 0 {
+			fmt.Fprint(tw, "-\t")
+			continue
+		}
+		fmt.Fprintf(tw, "%.2f%% (%d/%d)\t", 100*float64(right[f])/float64(checked[f]), right[f], checked[f])
+	}
+	fmt.Fprintln(tw, "\t")
+	tw.Flush()
+	for _, f := range realDocFields {
+		if checked[f] > 0 {
+			fmt.Fprintf(w, "  field %-12s %6.2f%%  %d of %d files right\n", f, 100*float64(right[f])/float64(checked[f]), right[f], checked[f])
+		}
+	}
+	for _, s := range scores {
+		for _, f := range realDocFields {
+			if fs := s.Fields[f]; fs.Checked && !fs.Right {
+				fmt.Fprintf(w, "  %s: %s: got %q, want %q\n", s.File, f, shorten(fs.Got, 80), shorten(fs.Want, 80))
+			}
+		}
+	}
+	for _, s := range scores {
+		if len(s.Reasons) > 0 {
+			fmt.Fprintf(w, "  %s: %s: %s\n", s.File, s.Outcome, shorten(strings.Join(s.Reasons, "; "), 300))
+		}
+	}
+	fmt.Fprintln(w)
 }
