@@ -507,8 +507,8 @@ func (s *Service) Save(ctx context.Context, a Actor, d *Draft) (*Draft, error) {
 // ingest pipeline on it and replaces the draft's documents with what it
 // found; the cover's year, number and total number, where it shows them,
 // replace the suggested ones. ifMatch is the draft's ETag, as for Save.
-// Editors and above. Errors: gazette.ErrInvalid (not a PDF, too large),
-// gazette.ErrConflict, ErrState, and the pipeline's errors.
+// Editors and above. Errors: gazette.ErrInvalid (not a PDF, too large,
+// ErrUnreadablePDF), gazette.ErrConflict, ErrState, and the context's.
 func (s *Service) UploadPDF(ctx context.Context, a Actor, id, ifMatch string, pdf io.Reader) (*Draft, error) {
 	const action = "draft.upload"
 	if err := s.authorize(ctx, a, RoleEditor, action, "draft/"+id); err != nil {
@@ -537,6 +537,9 @@ func (s *Service) UploadPDF(ctx context.Context, a Actor, id, ifMatch string, pd
 		return nil, fmt.Errorf("editorial: store PDF of draft %s: %w", id, err)
 	}
 	res, err := s.cfg.Split(ctx, f.Name())
+	if err != nil && ctx.Err() == nil {
+		return nil, fmt.Errorf("editorial: split PDF of draft %s: %w: %w", id, ErrUnreadablePDF, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("editorial: split PDF of draft %s: %w", id, err)
 	}

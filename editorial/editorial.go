@@ -50,6 +50,9 @@ var (
 	// gazette.ErrInvalid.
 	ErrNotPDF   = fmt.Errorf("editorial: not a PDF: %w", gazette.ErrInvalid)
 	ErrTooLarge = fmt.Errorf("editorial: upload too large: %w", gazette.ErrInvalid)
+	// ErrUnreadablePDF refuses an upload the ingest pipeline cannot read
+	// at all (a damaged file); it wraps gazette.ErrInvalid.
+	ErrUnreadablePDF = fmt.Errorf("editorial: the PDF cannot be read: %w", gazette.ErrInvalid)
 )
 
 // Blobs is the part of object storage the service uses; archive.Blobs
@@ -102,7 +105,9 @@ type Archive interface {
 }
 
 // SplitFunc runs the ingest pipeline on a PDF file: it splits the issue into
-// documents and extracts their metadata.
+// documents and extracts their metadata. It fails only when ctx ends or the
+// file cannot be read at all (ingest.Extract's contract): UploadPDF takes
+// any other failure for the file's (ErrUnreadablePDF).
 type SplitFunc func(ctx context.Context, pdfPath string) (*ingest.Result, error)
 
 // Config configures a Service. Blobs is required; zero durations and limits

@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest"
 )
 
 // hashWatch records what the service hashes.
@@ -282,5 +285,38 @@ func TestTokensEndWithPasswordOrDisable(t *testing.T) {
 				t.Errorf("the owner's tokens: %d, %v; want the one made last", len(list), err)
 			}
 		})
+	}
+}
+
+// TestUploadUnreadablePDF has the pipeline fail on an upload as it does on
+// a damaged PDF: the upload is refused as invalid (the editor's to fix),
+// and nothing of the draft changes; a pipeline stopped by the caller's
+// context is not the file's fault.
+func TestUploadUnreadablePDF(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, newMem(), func(c *Config) {
+		c.Split = func(ctx context.Context, path string) (*ingest.Result, error) {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("extract: %s: %w", path, ctx.Err())
+			}
+			return nil, fmt.Errorf("extract: %s: worker: pdftext: decode failed after 0 pages: malformed PDF", path)
+		}
+	})
+	a := f.user(t, "wu.hua", RoleEditor).Actor
+	d, err := f.svc.CreateDraft(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.UploadPDF(ctx, a, d.ID, d.ETag, strings.NewReader(string(testPDF)))
+	if !errors.Is(err, ErrUnreadablePDF) || !errors.Is(err, gazette.ErrInvalid) {
+		t.Errorf("upload of a PDF the pipeline cannot read: %v, want ErrUnreadablePDF", err)
+	}
+	if now, err := f.svc.Draft(ctx, a, d.ID); err != nil || now.ETag != d.ETag {
+		t.Errorf("the draft changed: %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := f.svc.UploadPDF(cctx, a, d.ID, d.ETag, strings.NewReader(string(testPDF))); err == nil || errors.Is(err, gazette.ErrInvalid) {
+		t.Errorf("upload with the context ended: %v, want an error that is not ErrInvalid", err)
 	}
 }

@@ -125,6 +125,8 @@ func editorDetail(status int, err error) string {
 		return "上传的文件不是 PDF"
 	case errors.Is(err, editorial.ErrTooLarge):
 		return "上传的文件太大"
+	case errors.Is(err, editorial.ErrUnreadablePDF):
+		return "无法读取上传的 PDF：文件可能已损坏。请换一份完好的印刷版 PDF 再上传"
 	case errors.Is(err, editorial.ErrNoRenderer):
 		return "服务器未安装 poppler（poppler-utils），无法显示页面图像；请在 PDF 中查看"
 	}

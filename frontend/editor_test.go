@@ -70,6 +70,11 @@ func edSplit(ctx context.Context, path string) (*ingest.Result, error) {
 	if err != nil || !bytes.HasPrefix(raw, []byte("%PDF-")) {
 		return nil, fmt.Errorf("edSplit: not the spooled PDF: %v", err)
 	}
+	if bytes.Contains(raw, []byte("%DAMAGED")) {
+		// As the pipeline fails on a PDF whose text layer and page count
+		// cannot be read.
+		return nil, fmt.Errorf("extract: %s: worker: pdftext %s: decode failed after 0 pages: malformed PDF (and no page count: pdfinfo: exit status 1)", path, path)
+	}
 	return &ingest.Result{
 		Issue: ingest.IssueMeta{Gazette: "福建省人民政府公报", Year: 2026, Number: 5, TotalNumber: 1300, Date: gazette.Date{Year: 2026, Month: 3, Day: 10}},
 		Documents: []ingest.Document{

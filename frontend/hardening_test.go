@@ -254,3 +254,44 @@ func TestEditorTokensEndWithPassword(t *testing.T) {
 		t.Errorf("a token after its owner was disabled and enabled = %d, want 401", code)
 	}
 }
+
+// TestEditorDamagedPDF uploads a PDF the pipeline cannot read, on the page
+// and through the API: a 422 saying so, not a 500.
+func TestEditorDamagedPDF(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	ed := f.signIn(t, "ed.one")
+	id := ed.newDraft(t)
+	damaged := []byte("%PDF-1.4\n%DAMAGED\n1 0 obj <<")
+	rec := ed.upload("/editor/drafts/"+id+"/upload", ed.csrf, ed.draftETag(t, id), damaged)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "无法读取") {
+		t.Errorf("upload page = %d: %.1500s", rec.Code, rec.Body)
+	}
+	tk, _, err := f.ed.CreateToken(context.Background(), editorial.Actor{User: "ed.one", Role: editorial.RoleEditor, Addr: "test"}, "ci", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := editorSpec(t, f.srv)
+	req := httptest.NewRequest("PUT", "/api/v1/editor/drafts/"+id+"/pdf", bytes.NewReader(damaged))
+	req.Header.Set("Authorization", "Bearer "+tk)
+	req.Header.Set("Content-Type", "application/pdf")
+	req.Header.Set("If-Match", etagOf(t, f, tk, id))
+	rec = httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	checkSpec(t, spec, req, damaged, rec)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("API upload = %d: %.300s", rec.Code, rec.Body)
+	}
+}
+
+// etagOf is the ETag header of draft id as the API gives it.
+func etagOf(t *testing.T, f *edFixture, token, id string) string {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/api/v1/editor/drafts/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || rec.Header().Get("ETag") == "" {
+		t.Fatalf("draft %s = %d without ETag", id, rec.Code)
+	}
+	return rec.Header().Get("ETag")
+}
