@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -844,7 +845,9 @@ func (s *Server) apiDraft(c *gin.Context) {
 const maxDraftJSON = 64 << 20
 
 // apiSaveDraft saves the issue fields and documents sent, on condition
-// that the draft is still at If-Match (required).
+// that the draft is still at If-Match (required). A draft is saved whole:
+// a body that is not an object with the issue (null, {}, a list) is
+// refused, never taken for an empty draft.
 func (s *Server) apiSaveDraft(c *gin.Context) {
 	id, err := draftID(c)
 	if err != nil {
@@ -856,9 +859,18 @@ func (s *Server) apiSaveDraft(c *gin.Context) {
 		s.apiFail(c, fmt.Errorf("saving a draft needs If-Match with its ETag: %w", gazette.ErrConflict))
 		return
 	}
+	raw, err := io.ReadAll(io.LimitReader(c.Request.Body, maxDraftJSON))
+	if err != nil {
+		s.apiFail(c, fmt.Errorf("draft JSON: %v: %w", err, gazette.ErrInvalid))
+		return
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || !bytes.HasPrefix(bytes.TrimSpace(fields["issue"]), []byte("{")) {
+		s.apiFail(c, gazette.ValidationError{{Field: "issue", Problem: "missing: a draft is saved whole, an object with its issue and documents", Zh: "缺少期次信息（issue）"}})
+		return
+	}
 	var d editorial.Draft
-	dec := json.NewDecoder(io.LimitReader(c.Request.Body, maxDraftJSON))
-	if err := dec.Decode(&d); err != nil {
+	if err := json.Unmarshal(raw, &d); err != nil {
 		s.apiFail(c, fmt.Errorf("draft JSON: %v: %w", err, gazette.ErrInvalid))
 		return
 	}

@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/gazette-archive/gazette/editorial"
 )
@@ -294,4 +297,58 @@ func etagOf(t *testing.T, f *edFixture, token, id string) string {
 		t.Fatalf("draft %s = %d without ETag", id, rec.Code)
 	}
 	return rec.Header().Get("ETag")
+}
+
+// rawAPICall sends one editor API request with a raw body and checks it
+// against the spec.
+func rawAPICall(t *testing.T, f *edFixture, spec routers.Router, token, method, path, ifMatch, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	checkSpec(t, spec, req, []byte(body), rec)
+	return rec
+}
+
+// TestEditorAPISaveWithoutIssue saves a draft with a body that is null, or
+// otherwise holds no issue: refused, and the draft keeps its year and
+// number.
+func TestEditorAPISaveWithoutIssue(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	tk, _, err := f.ed.CreateToken(context.Background(), editorial.Actor{User: "ed.one", Role: editorial.RoleEditor, Addr: "test"}, "ci", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := editorSpec(t, f.srv)
+	rec := rawAPICall(t, f, spec, tk, "POST", "/api/v1/editor/drafts", "", "")
+	var d struct {
+		ID    string `json:"id"`
+		Issue struct {
+			Year   int `json:"year"`
+			Number int `json:"number"`
+		} `json:"issue"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil || rec.Code != http.StatusCreated || d.Issue.Year == 0 {
+		t.Fatalf("create = %d %v: %.300s", rec.Code, err, rec.Body)
+	}
+	etag := rec.Header().Get("ETag")
+	for _, body := range []string{"null", " null ", "{}", `{"documents":[]}`, `{"issue":null}`, "[]", `"x"`, "7"} {
+		t.Run(body, func(t *testing.T) {
+			rec := rawAPICall(t, f, spec, tk, "PUT", "/api/v1/editor/drafts/"+d.ID, etag, body)
+			if rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusBadRequest {
+				t.Errorf("= %d, want 422: %.300s", rec.Code, rec.Body)
+			}
+		})
+	}
+	after, err := f.ed.Draft(context.Background(), editorial.Actor{User: "ed.one", Role: editorial.RoleEditor}, d.ID)
+	if err != nil || after.Issue.Year != d.Issue.Year || after.Issue.Number != d.Issue.Number {
+		t.Errorf("the draft after refused saves: %+v, %v; want %d年第%d期", after.Issue.IssueKey, err, d.Issue.Year, d.Issue.Number)
+	}
 }
