@@ -231,6 +231,9 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 			signed = topDate
 		}
 	}
+	if signed.IsZero() && len(o.Issuers) > 0 {
+		signed, signedAt = issuerDate(body, o.Issuers)
+	}
 	d.Signed = signed
 	if d.Signed.IsZero() {
 		d.Signed = topDate
@@ -426,6 +429,29 @@ func headingAuthority(head, title string) []string {
 func Signature(paras []layout.Paragraph) (authorities []string, signed gazette.Date) {
 	authorities, signed, _ = signatureAt(paras)
 	return authorities, signed
+}
+
+// issuerDate finds the 成文日期 of an original whose signature block
+// layout could not place (a scan: lines set left, seals read as stray
+// marks between the names): the first date line straight after a line
+// that names one of the issuers its 版头 gives.
+func issuerDate(paras []layout.Paragraph, issuers []string) (gazette.Date, int) {
+	for i := 1; i < len(paras); i++ {
+		if countable(paras[i].Text, maxDateLine) > maxDateLine {
+			continue
+		}
+		dates, ok := dateLine(squeeze(paras[i].Text))
+		if !ok {
+			continue
+		}
+		prev := string(letters(paras[i-1].Text))
+		for _, is := range issuers {
+			if n := string(letters(is)); n != "" && strings.Contains(prev, n) {
+				return dates[0].Date, i
+			}
+		}
+	}
+	return gazette.Date{}, -1
 }
 
 // indentedText reports whether an indented line (squeezed) is the text

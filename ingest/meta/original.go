@@ -109,7 +109,9 @@ func issuerMark(text string) (names []string, ok bool) {
 }
 
 // splitIssuers splits a line of issuers set side by side: at spaces where
-// every part reads as an authority, else the whole line is one.
+// every part reads as an authority, else the whole line is one; and a
+// line that runs several names together (stacked lines joined by
+// extraction) where its region comes again (see splitRunOn).
 func splitIssuers(text string) []string {
 	parts := strings.Fields(strings.TrimSpace(text))
 	if len(parts) > 1 {
@@ -117,14 +119,43 @@ func splitIssuers(text string) []string {
 		for _, p := range parts {
 			all = all && authorityLike(p)
 		}
-		if all {
-			return parts
+		if !all {
+			parts = []string{squeeze(text)}
 		}
 	}
-	if s := squeeze(text); s != "" {
+	var out []string
+	for _, p := range parts {
+		out = append(out, splitRunOn(p)...)
+	}
+	return out
+}
+
+// splitRunOn splits names run together (广州市住房和城乡建设委员会广州市来穗
+// 人员服务管理局): joint issuers of one place share its name, so a name
+// ends where the first name's region (its first two characters, 广州)
+// comes again straight after a character that ends an authority's name,
+// as long as every part reads as an authority.
+func splitRunOn(s string) []string {
+	r := []rune(s)
+	if len(r) < 8 {
 		return []string{s}
 	}
-	return nil
+	prefix := string(r[:2])
+	var parts []string
+	start := 0
+	for i := 4; i+2 <= len(r)-2; i++ {
+		if string(r[i:i+2]) == prefix && strings.ContainsRune(authorityEnds, r[i-1]) && i-start >= 4 {
+			parts = append(parts, string(r[start:i]))
+			start = i
+		}
+	}
+	parts = append(parts, string(r[start:]))
+	for _, p := range parts {
+		if !authorityLike(p) {
+			return []string{s}
+		}
+	}
+	return parts
 }
 
 // MastheadLine reports whether s can be a line of an original's 版头,

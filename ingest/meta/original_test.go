@@ -78,6 +78,21 @@ func TestExtractOriginal(t *testing.T) {
 				Authorities: []string{"广东省教育厅", "广东省发展和改革委员会", "广东省公安厅"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 16},
 				Signers: []string{"王创", "李红"}, Recipients: []string{"各地级以上市教育局、发展改革局（委）、公安局"}, Note: "（此件主动公开）",
 				CC: []string{"教育部", "省政府办公厅"}, PrintedBy: "广东省教育厅办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 18}}},
+		{"a scan: names joined, signature set left with seal marks", origParas(
+			"GZ0320150155",
+			"广州市住房和城乡建设委员会广州市来穗人员服务管理局",
+			"~穗建住保[2015] 1312号",
+			"~广州市住房和城乡建设委员会广州市来穗人员服务管理局关于印发《来穗务工人员",
+			"~申请承租市本级公共租赁住房实施细则（试行）》的通知",
+			"各区人民政府，市政府各有关部门：",
+			"为规范来穗务工人员申请承租市本级公共租赁住房准入管理及申请审核等工作，现将《细则》印发给你们，请遵照执行。",
+			"广州市住房和城乡建设委员会”广州市来穗人员服务管理局",
+			">2015年11月23日",
+			"广州市城乡建设委员会办公室2015年11月27日印发"),
+			Document{Title: "广州市住房和城乡建设委员会广州市来穗人员服务管理局关于印发《来穗务工人员申请承租市本级公共租赁住房实施细则（试行）》的通知",
+				DocNumber: "穗建住保〔2015〕1312号", Authorities: []string{"广州市住房和城乡建设委员会", "广州市来穗人员服务管理局"},
+				Signed: gazette.Date{Year: 2015, Month: 11, Day: 23}, Registration: "GZ0320150155", Recipients: []string{"各区人民政府", "市政府各有关部门"},
+				PrintedBy: "广州市城乡建设委员会办公室", PrintDate: gazette.Date{Year: 2015, Month: 11, Day: 27}}},
 		{"an attachment sent alone", origParas(
 			"附件",
 			"~建设项目环境影响评价信息公开机制方案",
@@ -126,4 +141,19 @@ func fmtAny(v any) string {
 		return x
 	}
 	return "?"
+}
+
+func TestSplitIssuers(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"广州市住房和城乡建设委员会广州市来穗人员服务管理局", "广州市住房和城乡建设委员会|广州市来穗人员服务管理局"},
+		{"广东省教育厅　广东省公安厅", "广东省教育厅|广东省公安厅"},
+		{"惠州市人民政府", "惠州市人民政府"},
+		{"中共广州市委办公厅", "中共广州市委办公厅"},
+		{"广州市广州大学", "广州市广州大学"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(splitIssuers(tt.in), "|"); got != tt.want {
+			t.Errorf("splitIssuers(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }
