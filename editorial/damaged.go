@@ -83,8 +83,11 @@ func (s *Service) RepairDraft(ctx context.Context, a Actor, id, ifMatch string) 
 	if problem == "" {
 		return nil, invalidf("draft %s is not damaged", id)
 	}
-	if ifMatch == "" || etag != ifMatch {
-		return nil, fmt.Errorf("editorial: draft %s was changed since it was read: reload it: %w", id, gazette.ErrConflict)
+	if ifMatch == "" {
+		return nil, fmt.Errorf("editorial: repair draft %s: %w", id, ErrNoETag)
+	}
+	if etag != ifMatch {
+		return nil, fmt.Errorf("editorial: draft %s: %w", id, ErrStale)
 	}
 	d, cleared, err := salvage(id, raw)
 	if err != nil {

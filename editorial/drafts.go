@@ -424,8 +424,11 @@ func (s *Service) transition(ctx context.Context, a Actor, id, ifMatch, action s
 	if err != nil {
 		return nil, err
 	}
-	if ifMatch == "" || d.ETag != ifMatch {
-		return nil, fmt.Errorf("editorial: draft %s was changed by %s at %s: reload it: %w", id, d.UpdatedBy, d.Updated.Format(time.RFC3339), gazette.ErrConflict)
+	if ifMatch == "" {
+		return nil, fmt.Errorf("editorial: %s draft %s: %w", action, id, ErrNoETag)
+	}
+	if d.ETag != ifMatch {
+		return nil, fmt.Errorf("editorial: draft %s was changed by %s at %s: %w", id, d.UpdatedBy, d.Updated.Format(time.RFC3339), ErrStale)
 	}
 	detail, err := change(d)
 	if errors.Is(err, ErrForbidden) || errors.Is(err, ErrState) {
@@ -437,6 +440,9 @@ func (s *Service) transition(ctx context.Context, a Actor, id, ifMatch, action s
 	d.Rev++
 	d.Updated, d.UpdatedBy = s.now().UTC(), a.User
 	etag, err := s.putJSON(ctx, draftKey(id), d, gazette.PutOptions{IfMatch: ifMatch})
+	if errors.Is(err, gazette.ErrConflict) {
+		err = fmt.Errorf("%w: %w", ErrStale, err) // another replica wrote first
+	}
 	if err != nil {
 		return nil, fmt.Errorf("editorial: %s %s: %w", action, id, err)
 	}
@@ -477,8 +483,8 @@ func edited(d *Draft, a Actor) {
 // Save stores the editable content of d (the gazette, key, total
 // number and release time, and the documents) over the stored draft, on
 // condition that the stored draft is still the version d.ETag names: if
-// another editor saved first it fails with gazette.ErrConflict and the
-// caller reloads. Only a draft being drafted can be edited (ErrState
+// another editor saved first it fails with ErrStale (a gazette.ErrConflict)
+// and the caller reloads. Only a draft being drafted can be edited (ErrState
 // otherwise: Withdraw a submitted one first). An incomplete draft is
 // saved; Problems says what must be fixed before it is submitted. Editors
 // and above. It returns the saved draft with its new ETag.
@@ -521,8 +527,11 @@ func (s *Service) UploadPDF(ctx context.Context, a Actor, id, ifMatch string, pd
 	if err != nil {
 		return nil, err
 	}
+	if ifMatch == "" {
+		return nil, fmt.Errorf("editorial: upload to draft %s: %w", id, ErrNoETag)
+	}
 	if cur.ETag != ifMatch {
-		return nil, fmt.Errorf("editorial: draft %s was changed by %s: reload it: %w", id, cur.UpdatedBy, gazette.ErrConflict)
+		return nil, fmt.Errorf("editorial: draft %s was changed by %s: %w", id, cur.UpdatedBy, ErrStale)
 	}
 	if err := stateErr(cur, "upload to", StateDrafting); err != nil {
 		return nil, s.deny(ctx, a, action, "draft/"+id, err)
@@ -931,7 +940,7 @@ func (s *Service) DeleteDraft(ctx context.Context, a Actor, id, ifMatch string) 
 		return s.deny(ctx, a, action, object, err)
 	}
 	if ifMatch == "" {
-		return fmt.Errorf("editorial: delete draft %s: no ETag given: %w", id, gazette.ErrConflict)
+		return fmt.Errorf("editorial: delete draft %s: %w", id, ErrNoETag)
 	}
 	if err := s.deleteAll(ctx, id, ifMatch); err != nil {
 		return err
@@ -949,7 +958,7 @@ func (s *Service) deleteDamaged(ctx context.Context, a Actor, id, ifMatch string
 		return s.deny(ctx, a, action, object, fmt.Errorf("editorial: draft %s is damaged; a chief editor deletes it: %w", id, ErrForbidden))
 	}
 	if ifMatch == "" {
-		return fmt.Errorf("editorial: delete draft %s: no ETag given: %w", id, gazette.ErrConflict)
+		return fmt.Errorf("editorial: delete draft %s: %w", id, ErrNoETag)
 	}
 	if err := s.deleteAll(ctx, id, ifMatch); err != nil {
 		return err
@@ -963,6 +972,9 @@ func (s *Service) deleteAll(ctx context.Context, id, ifMatch string) error {
 	// The record goes first, conditionally: once it is gone nothing refers
 	// to the PDFs, and a concurrent save makes the delete fail instead.
 	if err := s.blobs.Delete(ctx, draftKey(id), ifMatch); err != nil {
+		if errors.Is(err, gazette.ErrConflict) {
+			err = fmt.Errorf("%w: %w", ErrStale, err)
+		}
 		return fmt.Errorf("editorial: delete draft %s: %w", id, err)
 	}
 	infos, err := s.blobs.List(ctx, draftsPrefix+id+"/")

@@ -33,6 +33,13 @@ var (
 	// the name or the client address failed too often too recently; the
 	// error is a *LockedError, which says how long to wait.
 	ErrLocked = errors.New("editorial: sign-in held back after repeated failures")
+	// ErrStale reports a conditional change refused because the ETag the
+	// caller gave is not the record's current one, or none was given:
+	// someone changed it since it was read. It wraps gazette.ErrConflict.
+	ErrStale = fmt.Errorf("editorial: changed since it was read: reload it: %w", gazette.ErrConflict)
+	// ErrNoETag reports a conditional change made without naming the
+	// version it was made from. It wraps ErrStale.
+	ErrNoETag = fmt.Errorf("editorial: no ETag given: %w", ErrStale)
 	// ErrState reports an action the draft's state does not allow (approving
 	// a draft not submitted, editing a scheduled one...). It wraps
 	// gazette.ErrInvalid.

@@ -409,10 +409,24 @@ func editedPage(path string) string {
 	return "/editor"
 }
 
+// editorAPIStatus is editorStatus for the API, where conditional requests carry
+// If-Match: a stale ETag is 412 and a missing one 428. The pages answer
+// both with 409 and a link to reload the form, which is what an editor
+// needs (their forms carry the ETag; no browser shows a 412 usefully).
+func editorAPIStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, editorial.ErrNoETag):
+		return http.StatusPreconditionRequired, "缺少 If-Match：请带上读取时的 ETag"
+	case errors.Is(err, editorial.ErrStale):
+		return http.StatusPreconditionFailed, "内容已被他人修改，请重新载入后再改"
+	}
+	return editorStatus(err)
+}
+
 // apiFail answers the editor API with a problem+json for err.
 func (s *Server) apiFail(c *gin.Context, err error) {
 	retryAfter(c, err)
-	status, title := editorStatus(err)
+	status, title := editorAPIStatus(err)
 	s.logFailure(c, status, err)
 	c.Header("Content-Type", "application/problem+json")
 	detail := editorDetail(status, err)
@@ -518,12 +532,18 @@ func etagHeader(etag string) string {
 	return `"` + base64.RawURLEncoding.EncodeToString([]byte(etag)) + `"`
 }
 
-// ifMatch decodes the If-Match header; "" when absent or not ours.
+// ifMatch decodes the If-Match header: "" when absent (editorial then
+// refuses the change with ErrNoETag), and a value no stored version ever
+// has when it is not one of ours, so that the change is refused as stale
+// (editorial.ErrStale) after the actor's rights are checked.
 func ifMatch(c *gin.Context) string {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	raw, err := base64.RawURLEncoding.DecodeString(strings.Trim(h, `"`))
-	if err != nil {
+	if h == "" {
 		return ""
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.Trim(h, `"`))
+	if err != nil || len(raw) == 0 {
+		return "\x00not ours: " + h
 	}
 	return string(raw)
 }

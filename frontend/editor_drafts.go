@@ -855,10 +855,6 @@ func (s *Server) apiSaveDraft(c *gin.Context) {
 		return
 	}
 	etag := ifMatch(c)
-	if etag == "" {
-		s.apiFail(c, fmt.Errorf("saving a draft needs If-Match with its ETag: %w", gazette.ErrConflict))
-		return
-	}
 	raw, err := io.ReadAll(io.LimitReader(c.Request.Body, maxDraftJSON))
 	if err != nil {
 		s.apiFail(c, fmt.Errorf("draft JSON: %v: %w", err, gazette.ErrInvalid))
@@ -889,7 +885,8 @@ func (s *Server) apiDeleteDraft(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	if _, err := s.draftAction(c, "delete", id, ifMatch(c), "", time.Time{}, false); err != nil {
+	etag := ifMatch(c)
+	if _, err := s.draftAction(c, "delete", id, etag, "", time.Time{}, false); err != nil {
 		s.apiFail(c, err)
 		return
 	}
@@ -903,8 +900,9 @@ func (s *Server) apiUploadPDF(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
+	etag := ifMatch(c)
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUploadBytes)
-	d, err := s.cfg.Editorial.UploadPDF(c.Request.Context(), actorOf(c), id, ifMatch(c), body)
+	d, err := s.cfg.Editorial.UploadPDF(c.Request.Context(), actorOf(c), id, etag, body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		err = fmt.Errorf("upload: larger than %d bytes: %w", s.cfg.MaxUploadBytes, gazette.ErrInvalid)
@@ -915,6 +913,10 @@ func (s *Server) apiUploadPDF(c *gin.Context) {
 	}
 	s.writeDraft(c, http.StatusOK, d)
 }
+
+// apiDraftActions are the workflow steps the API posts to a draft.
+var apiDraftActions = map[string]bool{"submit": true, "approve": true, "reject": true, "withdraw": true,
+	"schedule": true, "reschedule": true, "unschedule": true, "repair": true}
 
 func (s *Server) apiDraftAction(c *gin.Context) {
 	id, err := draftID(c)
@@ -934,11 +936,12 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 		}
 	}
 	action := c.Param("action")
-	if action == "delete" {
-		s.apiFail(c, fmt.Errorf("delete a draft with DELETE: %w", gazette.ErrNotFound))
+	if !apiDraftActions[action] {
+		s.apiFail(c, fmt.Errorf("draft action %q (delete a draft with DELETE): %w", action, gazette.ErrNotFound))
 		return
 	}
-	d, err := s.draftAction(c, action, id, ifMatch(c), body.Reason, body.Release, body.Now)
+	etag := ifMatch(c)
+	d, err := s.draftAction(c, action, id, etag, body.Reason, body.Release, body.Now)
 	if err != nil {
 		s.apiFail(c, err)
 		return

@@ -168,8 +168,8 @@ func TestEditorUnschedule(t *testing.T) {
 	if rec := apiCall(t, f, spec, editor, "POST", "/api/v1/editor/drafts/"+id+"/unschedule", etag(), nil); rec.Code != http.StatusForbidden {
 		t.Errorf("editor unschedules = %d, want 403", rec.Code)
 	}
-	if rec := apiCall(t, f, spec, chief, "POST", "/api/v1/editor/drafts/"+id+"/unschedule", `"stale"`, nil); rec.Code != http.StatusConflict {
-		t.Errorf("unschedule with a stale ETag = %d, want 409", rec.Code)
+	if rec := apiCall(t, f, spec, chief, "POST", "/api/v1/editor/drafts/"+id+"/unschedule", `"stale"`, nil); rec.Code != http.StatusPreconditionFailed {
+		t.Errorf("unschedule with a stale ETag = %d, want 412", rec.Code)
 	}
 	rec := apiCall(t, f, spec, chief, "POST", "/api/v1/editor/drafts/"+id+"/unschedule", etag(), nil)
 	if rec.Code != 200 || state(rec.Body) != "approved" {

@@ -899,8 +899,8 @@ func TestEditorAPI(t *testing.T) {
 		}
 	}
 	read(rec)
-	if rec := call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID+"/pdf", `"stale"`, "application/pdf", []byte("%PDF-1.4\n")); rec.Code != http.StatusConflict {
-		t.Errorf("upload with a stale ETag = %d, want 409", rec.Code)
+	if rec := call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID+"/pdf", `"stale"`, "application/pdf", []byte("%PDF-1.4\n")); rec.Code != http.StatusPreconditionFailed {
+		t.Errorf("upload with a stale ETag = %d, want 412", rec.Code)
 	}
 	rec = call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID+"/pdf", d.ETag, "application/pdf", []byte("%PDF-1.4\n"))
 	if rec.Code != 200 {
@@ -912,8 +912,8 @@ func TestEditorAPI(t *testing.T) {
 	}
 	d.Issue.Published = time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)
 	body, _ := json.Marshal(d)
-	if rec := call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID, "", "application/json", body); rec.Code != http.StatusConflict {
-		t.Errorf("save without If-Match = %d, want 409", rec.Code)
+	if rec := call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID, "", "application/json", body); rec.Code != http.StatusPreconditionRequired {
+		t.Errorf("save without If-Match = %d, want 428", rec.Code)
 	}
 	first := d.ETag
 	rec = call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID, d.ETag, "application/json", body)
@@ -921,8 +921,8 @@ func TestEditorAPI(t *testing.T) {
 		t.Fatalf("save = %d: %s", rec.Code, rec.Body)
 	}
 	read(rec)
-	if rec := call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID, first, "application/json", body); rec.Code != http.StatusConflict {
-		t.Errorf("a second save from the same version = %d, want 409", rec.Code)
+	if rec := call(edTok, "PUT", "/api/v1/editor/drafts/"+d.ID, first, "application/json", body); rec.Code != http.StatusPreconditionFailed {
+		t.Errorf("a second save from the same version = %d, want 412", rec.Code)
 	}
 	for _, step := range []struct{ token, action string }{{edTok, "submit"}, {chiefTok, "approve"}, {edTok, "schedule"}} {
 		rec := call(step.token, "POST", "/api/v1/editor/drafts/"+d.ID+"/"+step.action, d.ETag, "", nil)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -350,5 +351,65 @@ func TestEditorAPISaveWithoutIssue(t *testing.T) {
 	after, err := f.ed.Draft(context.Background(), editorial.Actor{User: "ed.one", Role: editorial.RoleEditor}, d.ID)
 	if err != nil || after.Issue.Year != d.Issue.Year || after.Issue.Number != d.Issue.Number {
 		t.Errorf("the draft after refused saves: %+v, %v; want %d年第%d期", after.Issue.IssueKey, err, d.Issue.Year, d.Issue.Number)
+	}
+}
+
+// TestEditorAPIPreconditions sends the editor API's conditional requests
+// without If-Match (428) and with a stale one (412); the pages, whose
+// forms carry the ETag, keep answering 409 with a link to reload.
+func TestEditorAPIPreconditions(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	tk, _, err := f.ed.CreateToken(context.Background(), editorial.Actor{User: "ed.one", Role: editorial.RoleEditor, Addr: "test"}, "ci", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := editorSpec(t, f.srv)
+	rec := rawAPICall(t, f, spec, tk, "POST", "/api/v1/editor/drafts", "", "")
+	var d struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	stale := rec.Header().Get("ETag")
+	body := `{"issue":{"gazette":"福建省人民政府公报","year":2026,"number":9}}`
+	if rec := rawAPICall(t, f, spec, tk, "PUT", "/api/v1/editor/drafts/"+d.ID, stale, body); rec.Code != http.StatusOK {
+		t.Fatalf("save = %d: %.300s", rec.Code, rec.Body)
+	}
+	calls := []struct{ name, method, path, body string }{
+		{"save", "PUT", "/api/v1/editor/drafts/" + d.ID, body},
+		{"submit", "POST", "/api/v1/editor/drafts/" + d.ID + "/submit", ""},
+		{"withdraw", "POST", "/api/v1/editor/drafts/" + d.ID + "/withdraw", ""},
+		{"delete", "DELETE", "/api/v1/editor/drafts/" + d.ID, ""},
+	}
+	for _, c := range calls {
+		for _, tc := range []struct {
+			ifMatch string
+			want    int
+		}{{"", http.StatusPreconditionRequired}, {stale, http.StatusPreconditionFailed}, {`"bm90IG91cnM"`, http.StatusPreconditionFailed}} {
+			t.Run(fmt.Sprintf("%s If-Match %q", c.name, tc.ifMatch), func(t *testing.T) {
+				if rec := rawAPICall(t, f, spec, tk, c.method, c.path, tc.ifMatch, c.body); rec.Code != tc.want {
+					t.Errorf("= %d, want %d: %.300s", rec.Code, tc.want, rec.Body)
+				}
+			})
+		}
+	}
+	// The PDF upload too.
+	for _, tc := range []struct {
+		ifMatch string
+		want    int
+	}{{"", http.StatusPreconditionRequired}, {stale, http.StatusPreconditionFailed}} {
+		req := httptest.NewRequest("PUT", "/api/v1/editor/drafts/"+d.ID+"/pdf", strings.NewReader("%PDF-1.4\n"))
+		req.Header.Set("Authorization", "Bearer "+tk)
+		req.Header.Set("Content-Type", "application/pdf")
+		if tc.ifMatch != "" {
+			req.Header.Set("If-Match", tc.ifMatch)
+		}
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, req)
+		checkSpec(t, spec, req, []byte("%PDF-1.4\n"), rec)
+		if rec.Code != tc.want {
+			t.Errorf("upload with If-Match %q = %d, want %d", tc.ifMatch, rec.Code, tc.want)
+		}
 	}
 }
