@@ -25,6 +25,14 @@ func TestCheckPassword(t *testing.T) {
 		{"control char", "li.ming", "correct horse\x00battery", false},
 		{"invalid utf8", "li.ming", "correct horse \xff battery", false},
 		{"too long", "li.ming", strings.Repeat("abcdefgh", 129), false},
+		// Common passwords, long enough for the other rules.
+		{"common: 1qaz2wsx3edc", "li.ming", "1qaz2wsx3edc", false},
+		{"common: woaini5201314", "li.ming", "woaini5201314", false},
+		{"common, other case: Password1234", "li.ming", "Password1234", false},
+		{"common: qwertyuiop123", "li.ming", "qwertyuiop123", false},
+		{"common: iloveyou1234", "li.ming", "iloveyou1234", false},
+		{"common: 1234567890abc", "li.ming", "1234567890abc", false},
+		{"common: a1234567890", "li.ming", "a12345678901", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

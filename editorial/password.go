@@ -1,9 +1,11 @@
 package editorial
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -50,10 +52,27 @@ const (
 	MaxPasswordBytes = 1024
 )
 
+//go:embed common-passwords.txt
+var commonPasswordList string
+
+// commonPasswords are the passwords of common-passwords.txt, in lower case.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(commonPasswordList))
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			m[strings.ToLower(line)] = true
+		}
+	}
+	return m
+}()
+
 // CheckPassword reports whether password may be set for the user name:
 // at least MinPasswordRunes characters, at most MaxPasswordBytes bytes,
-// valid UTF-8 without control characters, not containing the user name, and
-// not a run of few distinct characters. Composition rules (a digit, a
+// valid UTF-8 without control characters, not containing the user name,
+// not a run of few distinct characters, and not one of a list of common
+// passwords (in any case: 123456, qwerty, password, woaini1314, a123456,
+// 1qaz2wsx3edc ...). Composition rules (a digit, a
 // symbol) are deliberately absent (NIST SP 800-63B). The error wraps
 // gazette.ErrInvalid.
 func CheckPassword(name, password string) error {
@@ -76,6 +95,9 @@ func CheckPassword(name, password string) error {
 	}
 	if len(distinct) < 5 {
 		return invalidf("password: fewer than 5 different characters")
+	}
+	if commonPasswords[strings.ToLower(password)] {
+		return invalidf("password: one of the most common passwords")
 	}
 	return nil
 }
