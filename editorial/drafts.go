@@ -623,8 +623,12 @@ func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF) {
 			Authorities: slices.Clone(x.Authorities),
 			Signed:      x.Signed, Published: m.Date, Effective: x.Effective, Expires: x.Expires,
 			Validity: initialValidity(x, m.Date),
-			Body:     paragraphs(x.Text),
-			Pages:    gazette.PageRange{First: x.PageStart, Last: x.PageEnd},
+			// What an uploaded original prints around its text.
+			Registration: x.Registration, Signers: slices.Clone(x.Signers),
+			Recipients: slices.Clone(x.Recipients), CC: slices.Clone(x.CC),
+			PrintedBy: x.PrintedBy, PrintDate: x.PrintDate,
+			Body:  paragraphs(x.Text),
+			Pages: gazette.PageRange{First: x.PageStart, Last: x.PageEnd},
 		}
 	}
 	pdf.Pages = pages

@@ -85,6 +85,9 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 		return gazette.Issue{}, nil, fmt.Errorf("ingest: needs review: %s: %w", strings.Join(r.Review, "; "), gazette.ErrInvalid)
 	}
 	key := gazette.IssueKey{Year: r.Issue.Year, Number: r.Issue.Number, Supplement: r.Issue.Supplement}
+	if key.Year == 0 && key.Number == 0 && r.Issue.Reason != "" {
+		return gazette.Issue{}, nil, fmt.Errorf("ingest: %s: name the issue it belongs to (gazette ingest --issue YEAR-NUMBER): %w", r.Issue.Reason, gazette.ErrInvalid)
+	}
 	name := r.Issue.Gazette
 	if name == "" {
 		name = defaultGazette
@@ -131,6 +134,37 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 		}
 	}
 	return issue, docs, nil
+}
+
+// Attach makes one issue of files that are single documents (agency
+// originals, see IssueMeta.Reason), in the order given: the issue key,
+// date and gazette name come from the caller, each file's documents and
+// pages follow the previous file's, page numbers counted through, as in
+// the print PDF made by joining the files in the same order. What any
+// file needs reviewed is kept, prefixed with the file's position.
+func Attach(key gazette.IssueKey, date gazette.Date, name string, results []*Result) *Result {
+	out := &Result{
+		Issue:     IssueMeta{Gazette: name, Year: key.Year, Number: key.Number, Supplement: key.Supplement, Date: date},
+		Documents: []Document{},
+		Review:    []string{},
+	}
+	offset := 0
+	for i, r := range results {
+		for _, rv := range r.Review {
+			out.Review = append(out.Review, fmt.Sprintf("第%d个文件：%s", i+1, rv))
+		}
+		for _, d := range r.Documents {
+			d.PageStart += offset
+			d.PageEnd += offset
+			out.Documents = append(out.Documents, d)
+		}
+		for _, p := range r.Pages {
+			p.Number += offset
+			out.Pages = append(out.Pages, p)
+		}
+		offset += len(r.Pages)
+	}
+	return out
 }
 
 func paragraphs(text string) []string {

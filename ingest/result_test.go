@@ -75,3 +75,27 @@ func TestPublishable(t *testing.T) {
 		t.Errorf("a document without a title: %v", err)
 	}
 }
+
+// TestAttach makes one issue of single documents: pages counted through,
+// each file's review kept with its position, and the issue named by the
+// caller; an original alone is not publishable until an issue is named.
+func TestAttach(t *testing.T) {
+	one := &Result{Issue: IssueMeta{Reason: "单个文件"}, Documents: []Document{{Title: "甲", PageStart: 1, PageEnd: 3}},
+		Pages: []PageReport{{Number: 1}, {Number: 2}, {Number: 3}}}
+	two := &Result{Issue: IssueMeta{Reason: "单个文件"}, Documents: []Document{{Title: "乙", PageStart: 1, PageEnd: 2}},
+		Pages: []PageReport{{Number: 1}, {Number: 2}}, Review: []string{"第1篇《乙》：不像公文"}}
+	if _, _, err := one.Publishable(gazette.PrintPDF{}, "公报", time.Now()); err == nil || !strings.Contains(err.Error(), "--issue") {
+		t.Errorf("an original alone: %v, want an error naming --issue", err)
+	}
+	key := gazette.IssueKey{Year: 2015, Number: 12}
+	r := Attach(key, gazette.Date{Year: 2015, Month: 12, Day: 31}, "东莞市人民政府公报", []*Result{one, two})
+	if r.Issue.Year != 2015 || r.Issue.Number != 12 || r.Issue.Gazette != "东莞市人民政府公报" || r.Issue.Reason != "" {
+		t.Errorf("issue %+v", r.Issue)
+	}
+	if len(r.Documents) != 2 || r.Documents[1].PageStart != 4 || r.Documents[1].PageEnd != 5 || len(r.Pages) != 5 || r.Pages[4].Number != 5 {
+		t.Errorf("documents %+v, pages %+v", r.Documents, r.Pages)
+	}
+	if len(r.Review) != 1 || !strings.HasPrefix(r.Review[0], "第2个文件：") {
+		t.Errorf("review %q", r.Review)
+	}
+}

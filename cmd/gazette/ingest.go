@@ -1,12 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,10 +28,12 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	fs := newFlags("ingest", stderr)
 	workers := fs.Int("workers", runtime.NumCPU(), "files read at once")
 	name := fs.String("gazette", "", "the gazette's name, for covers that do not print it (env GAZETTE_NAME)")
+	into := fs.String("issue", "", "attach the files, single documents such as agency originals, to this issue (YEAR-NUMBER, e.g. 2015-12) as its documents in the order given, their PDFs joined as its print PDF")
+	intoDate := fs.String("issue-date", "", "with --issue: the issue's date (YYYY-MM-DD); default the latest signed date of its documents")
 	lim := addExtractFlags(fs)
 	addStorageFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file (a table on a terminal) and exits 1 if any file failed or\nneeds review.")
+		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file (a table on a terminal) and exits 1 if any file failed or\nneeds review.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.")
 		fs.PrintDefaults()
 	}
 	paths, err := parseInterleaved(fs, args)
@@ -58,6 +69,9 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	if err != nil {
 		return fmt.Errorf("storage: %w", err)
 	}
+	if *into != "" {
+		return attachFiles(ctx, paths, *into, *intoDate, gazetteName, opts, publisher{arch}, stdout)
+	}
 	bar := newIngestProgress(stderr)
 	reports, berr := ingest.Batch(ctx, paths, ingest.BatchOptions{
 		Extract:  func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) },
@@ -77,8 +91,182 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	return nil
 }
 
+// attachFiles publishes the single-document files as the documents of the
+// issue named by key (see the usage of --issue).
+func attachFiles(ctx context.Context, paths []string, key, date, name string, opts ingest.ExtractOptions, pub ingest.Publisher, stdout io.Writer) error {
+	k, err := gazette.ParseIssueKey(key)
+	if err != nil {
+		return fmt.Errorf("--issue: %w", err)
+	}
+	var day gazette.Date
+	if date != "" {
+		if day, err = gazette.ParseDate(date); err != nil {
+			return fmt.Errorf("--issue-date: %w", err)
+		}
+	}
+	files, err := pdfFiles(paths)
+	if err != nil {
+		return err
+	}
+	var (
+		results []*ingest.Result
+		reports []ingest.FileReport
+		blocked int
+	)
+	for _, f := range files {
+		start := time.Now()
+		r := ingest.FileReport{Path: f, Issue: k.String()}
+		res, err := ingest.Extract(ctx, f, opts)
+		r.Seconds = time.Since(start).Seconds()
+		switch {
+		case err != nil:
+			r.Outcome, r.Reason = ingest.Failed, err.Error()
+			blocked++
+		case len(res.Review) > 0:
+			r.Outcome, r.Reason = ingest.NeedsReview, strings.Join(res.Review, "; ")
+			r.Pages, r.Documents = len(res.Pages), len(res.Documents)
+			blocked++
+		default:
+			r.Pages, r.Documents = len(res.Pages), len(res.Documents)
+		}
+		reports = append(reports, r)
+		results = append(results, res)
+	}
+	finish := func(o ingest.Outcome, reason string) error {
+		for i := range reports {
+			if reports[i].Outcome == "" {
+				reports[i].Outcome, reports[i].Reason = o, reason
+			}
+		}
+		printIngestReport(stdout, reports, isTerminal(stdout))
+		if n := countNotDone(reports); n > 0 {
+			return fmt.Errorf("%d of %d files failed or need review; nothing published to %s", n, len(reports), k.Label())
+		}
+		return nil
+	}
+	if blocked > 0 {
+		return finish(ingest.NeedsReview, "not published: another file of "+k.String()+" needs review or failed")
+	}
+	res := ingest.Attach(k, day, name, results)
+	if day.IsZero() {
+		for _, d := range res.Documents {
+			if d.Signed.Compare(res.Issue.Date) > 0 {
+				res.Issue.Date = d.Signed
+			}
+		}
+	}
+	if done, ok := pub.(publishedIssues); ok {
+		// Joined PDFs differ from run to run (pdfunite writes a new /ID):
+		// a rerun is known by the issue's contents instead.
+		if was, err := done.Issue(ctx, k); err == nil {
+			if sameContents(was, res) {
+				return finish(ingest.Skipped, "already published as "+k.String())
+			}
+			return finish(ingest.Failed, k.Label()+" is already published with other content, and a published issue is never rewritten")
+		} else if !errors.Is(err, gazette.ErrNotFound) {
+			return finish(ingest.Failed, err.Error())
+		}
+	}
+	data, err := joinPDFs(ctx, files)
+	if err != nil {
+		return finish(ingest.Failed, err.Error())
+	}
+	sum := sha256.Sum256(data)
+	pdf := gazette.PrintPDF{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), Pages: len(res.Pages)}
+	issue, docs, err := res.Publishable(pdf, name, time.Now())
+	if err != nil {
+		return finish(ingest.NeedsReview, strings.TrimPrefix(err.Error(), "ingest: "))
+	}
+	if err := pub.Publish(ctx, issue, bytes.NewReader(data), docs); err != nil {
+		reason := err.Error()
+		if errors.Is(err, gazette.ErrExist) {
+			reason = k.Label() + " is already published with other content, and a published issue is never rewritten: " + reason
+		}
+		return finish(ingest.Failed, reason)
+	}
+	return finish(ingest.Ingested, "")
+}
+
+// publishedIssues reads a published issue (the archive's Issue);
+// gazette.ErrNotFound when there is none.
+type publishedIssues interface {
+	Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error)
+}
+
+// sameContents reports whether a published issue lists the documents res
+// would publish: the same titles, 文号 and pages, in order.
+func sameContents(is *gazette.Issue, res *ingest.Result) bool {
+	if len(is.Contents) != len(res.Documents) {
+		return false
+	}
+	for i, e := range is.Contents {
+		d := res.Documents[i]
+		if e.Title != d.Title || e.DocNumber != d.DocNumber || e.Pages.First != d.PageStart || e.Pages.Last != d.PageEnd {
+			return false
+		}
+	}
+	return true
+}
+
+// pdfFiles lists the PDFs named, and those in the directories named, in
+// the order given (a directory's in name order).
+func pdfFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".pdf") {
+				out = append(out, path)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no PDF among %s", strings.Join(paths, ", "))
+	}
+	return out, nil
+}
+
+// joinPDFs returns the one file's bytes, or the files joined in order by
+// poppler's pdfunite.
+func joinPDFs(ctx context.Context, files []string) ([]byte, error) {
+	if len(files) == 1 {
+		return os.ReadFile(files[0])
+	}
+	tool, err := exec.LookPath("pdfunite")
+	if err != nil {
+		return nil, fmt.Errorf("joining %d files into one print PDF needs pdfunite (poppler-utils): %w", len(files), err)
+	}
+	dir, err := os.MkdirTemp("", "gazette-attach-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "issue.pdf")
+	cmd := exec.CommandContext(ctx, tool, append(slices.Clone(files), out)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pdfunite: %w: %s", err, bytes.TrimSpace(msg))
+	}
+	return os.ReadFile(out)
+}
+
 // publisher adapts the archive to what ingest calls.
 type publisher struct{ a *archive.Archive }
+
+// Issue reads a published issue.
+func (p publisher) Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error) {
+	return p.a.Issue(ctx, key)
+}
 
 func (p publisher) Publish(ctx context.Context, is gazette.Issue, pdf io.ReadSeeker, docs []gazette.Document) error {
 	_, err := p.a.Publish(ctx, is, pdf, docs)
