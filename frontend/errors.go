@@ -29,6 +29,9 @@ func (e badRequest) Unwrap() error { return gazette.ErrInvalid }
 // errTooMany reports a client over its rate limit.
 var errTooMany = errors.New("too many requests")
 
+// errMethod reports a method the path does not take.
+var errMethod = errors.New("method not allowed")
+
 // statusOf maps a domain error to the status and safe message a client sees;
 // the cause itself goes only to the log. This is the one place the mapping
 // lives.
@@ -36,6 +39,8 @@ func statusOf(err error) (int, string) {
 	switch {
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, "too many requests"
+	case errors.Is(err, errMethod):
+		return http.StatusMethodNotAllowed, "method not allowed"
 	case errors.Is(err, gazette.ErrNotFound):
 		return http.StatusNotFound, "not found"
 	case errors.Is(err, gazette.ErrInvalid):
@@ -88,9 +93,10 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	status, _ := statusOf(err)
 	s.logFailure(c, status, err)
 	titles := map[int]string{
-		http.StatusNotFound:        "找不到这个页面",
-		http.StatusBadRequest:      "请求有误",
-		http.StatusTooManyRequests: "请求过于频繁",
+		http.StatusNotFound:         "找不到这个页面",
+		http.StatusBadRequest:       "请求有误",
+		http.StatusTooManyRequests:  "请求过于频繁",
+		http.StatusMethodNotAllowed: "不支持此请求方法",
 	}
 	title, ok := titles[status]
 	if !ok {
@@ -117,6 +123,23 @@ type errorView struct {
 // wantsHTML reports whether the client is a browser asking for a page.
 func wantsHTML(c *gin.Context) bool {
 	return strings.Contains(c.GetHeader("Accept"), "text/html")
+}
+
+// methodNotAllowed answers a known path asked with a method it does not
+// take: 405, with the methods it takes in Allow (gin sets it). Every path
+// under /api/v1 answers OPTIONS, for CORS preflights, so a path that takes
+// nothing else is unknown: 404.
+func (s *Server) methodNotAllowed(c *gin.Context) {
+	if c.Writer.Header().Get("Allow") == http.MethodOptions {
+		c.Writer.Header().Del("Allow")
+		s.notFound(c)
+		return
+	}
+	if wantsHTML(c) && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		s.failPage(c, errMethod)
+		return
+	}
+	s.fail(c, errMethod)
 }
 
 // notFound answers an unknown route: a page for browsers, problem+json for

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -411,5 +412,70 @@ func TestEditorAPIPreconditions(t *testing.T) {
 		if rec.Code != tc.want {
 			t.Errorf("upload with If-Match %q = %d, want %d", tc.ifMatch, rec.Code, tc.want)
 		}
+	}
+}
+
+// TestMethodNotAllowed asks known paths with methods they do not take:
+// 405 with the methods they do take in Allow; unknown paths stay 404, also
+// under /api/v1, where every path answers OPTIONS for CORS.
+func TestMethodNotAllowed(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	id := strings.Repeat("ab", 16)
+	cases := []struct {
+		method, path string
+		allow        []string // nil: 404
+	}{
+		{"POST", "/", []string{"GET", "HEAD"}},
+		{"DELETE", "/issues/2019/12", []string{"GET", "HEAD"}},
+		{"PUT", "/issues/2019/12.pdf", []string{"GET", "HEAD"}},
+		{"POST", "/search", []string{"GET", "HEAD"}},
+		{"PUT", "/api/v1/issues", []string{"GET", "HEAD", "OPTIONS"}},
+		{"POST", "/api/v1/search.csv", []string{"GET", "HEAD", "OPTIONS"}},
+		{"PUT", "/editor/signin", []string{"GET", "HEAD", "POST"}},
+		{"GET", "/editor/drafts/" + id + "/submit", []string{"POST"}},
+		{"POST", "/api/v1/editor/drafts/" + id, []string{"GET", "PUT", "DELETE", "OPTIONS"}},
+		{"GET", "/nope", nil},
+		{"POST", "/nope", nil},
+		{"GET", "/api/v1/nope", nil},
+		{"DELETE", "/api/v1/nope/deeper", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			rec := (&client{f: f}).do(httptest.NewRequest(tc.method, tc.path, nil))
+			if tc.allow == nil {
+				if rec.Code != http.StatusNotFound || rec.Header().Get("Allow") != "" {
+					t.Errorf("= %d, Allow %q; want 404 without Allow", rec.Code, rec.Header().Get("Allow"))
+				}
+				return
+			}
+			if rec.Code != http.StatusMethodNotAllowed {
+				t.Fatalf("= %d, want 405: %.200s", rec.Code, rec.Body)
+			}
+			allow := strings.Split(rec.Header().Get("Allow"), ", ")
+			for _, m := range tc.allow {
+				if !slices.Contains(allow, m) {
+					t.Errorf("Allow %q lacks %s", rec.Header().Get("Allow"), m)
+				}
+			}
+			if slices.Contains(allow, tc.method) || len(allow) != len(tc.allow) {
+				t.Errorf("Allow %q, want %v", rec.Header().Get("Allow"), tc.allow)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+		})
+	}
+	// A browser gets a page.
+	req := httptest.NewRequest("POST", "/years", nil)
+	req.Header.Set("Accept", "text/html")
+	if rec := (&client{f: f}).do(req); rec.Code != http.StatusMethodNotAllowed || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("POST /years from a browser = %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	// CORS preflights still answer.
+	pre := httptest.NewRequest("OPTIONS", "/api/v1/issues", nil)
+	pre.Header.Set("Origin", "https://example.org")
+	pre.Header.Set("Access-Control-Request-Method", "GET")
+	if rec := (&client{f: f}).do(pre); rec.Code >= 300 {
+		t.Errorf("preflight = %d", rec.Code)
 	}
 }

@@ -3,9 +3,11 @@ package frontend
 import "github.com/gin-gonic/gin"
 
 // routes declares every route of the server, in one place. Every page and
-// file answers HEAD as well as GET (link checkers and feed readers ask).
+// file answers HEAD as well as GET (link checkers and feed readers ask); a
+// method a path does not take is answered 405 with Allow.
 func (s *Server) routes() {
 	e := s.engine
+	e.HandleMethodNotAllowed = true
 	get := func(r gin.IRoutes, path string, h gin.HandlerFunc) {
 		r.GET(path, h)
 		r.HEAD(path, h)
@@ -50,5 +52,5 @@ func (s *Server) routes() {
 	}
 
 	e.NoRoute(s.notFound)
-	e.NoMethod(s.notFound)
+	e.NoMethod(s.methodNotAllowed)
 }
