@@ -684,6 +684,7 @@ func (s *Server) draftPDF(c *gin.Context) {
 	defer r.Close()
 	c.Header("Content-Type", "application/pdf")
 	c.Header("Content-Disposition", `inline; filename="draft.pdf"`)
+	limitRanges(c.Request)
 	http.ServeContent(c.Writer, c.Request, "", info.Modified, r)
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/gazette-archive/gazette/editorial"
+	"github.com/gazette-archive/gazette/frontend"
 )
 
 // Faults found by attacking the server (issue 16), each with the test that
@@ -477,5 +478,56 @@ func TestMethodNotAllowed(t *testing.T) {
 	pre.Header.Set("Access-Control-Request-Method", "GET")
 	if rec := (&client{f: f}).do(pre); rec.Code >= 300 {
 		t.Errorf("preflight = %d", rec.Code)
+	}
+}
+
+// TestPDFRangesAndETag asks for the print PDF with many byte ranges: more
+// than a few are answered with the whole file (as nginx and Apache do),
+// never a multipart answer many times the file's size. The PDF's ETag is
+// the SHA-256 the API publishes for it.
+func TestPDFRangesAndETag(t *testing.T) {
+	h := newGazette(t, frontend.Config{})
+	var issue struct {
+		PDF struct {
+			SHA256 string `json:"sha256"`
+			Size   int64  `json:"size"`
+		} `json:"pdf"`
+	}
+	if rec := do(h, "GET", "/api/v1/issues/2019/12"); rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &issue) != nil || issue.PDF.SHA256 == "" {
+		t.Fatalf("issue = %d: %.300s", rec.Code, rec.Body)
+	}
+	many := func(n int) string {
+		r := make([]string, n)
+		for i := range r {
+			r[i] = fmt.Sprintf("%d-%d", i%7, i%7)
+		}
+		return "bytes=" + strings.Join(r, ",")
+	}
+	for _, path := range []string{"/issues/2019/12.pdf", "/api/v1/issues/2019/12.pdf"} {
+		t.Run(path, func(t *testing.T) {
+			rec := do(h, "GET", path)
+			if rec.Code != 200 || int64(rec.Body.Len()) != issue.PDF.Size {
+				t.Fatalf("= %d with %d bytes, want the %d of the PDF", rec.Code, rec.Body.Len(), issue.PDF.Size)
+			}
+			etag := rec.Header().Get("ETag")
+			if etag != `"`+issue.PDF.SHA256+`"` {
+				t.Errorf("ETag %s, want the SHA-256 the API publishes, %q", etag, issue.PDF.SHA256)
+			}
+			if rec := do(h, "GET", path, "If-None-Match", etag); rec.Code != http.StatusNotModified {
+				t.Errorf("If-None-Match with the ETag = %d, want 304", rec.Code)
+			}
+			if rec := do(h, "GET", path, "Range", "bytes=0-9", "If-Range", etag); rec.Code != http.StatusPartialContent || rec.Body.Len() != 10 {
+				t.Errorf("If-Range with the ETag = %d with %d bytes, want 206 with 10", rec.Code, rec.Body.Len())
+			}
+			if rec := do(h, "GET", path, "Range", "bytes=0-1,4-5,9-10"); rec.Code != http.StatusPartialContent || !strings.HasPrefix(rec.Header().Get("Content-Type"), "multipart/byteranges") {
+				t.Errorf("three ranges = %d %q, want 206 multipart/byteranges", rec.Code, rec.Header().Get("Content-Type"))
+			}
+			for _, n := range []int{11, 5000} {
+				rec := do(h, "GET", path, "Range", many(n))
+				if rec.Code != http.StatusOK || int64(rec.Body.Len()) != issue.PDF.Size {
+					t.Errorf("%d ranges = %d with %d bytes, want 200 with the whole %d", n, rec.Code, rec.Body.Len(), issue.PDF.Size)
+				}
+			}
+		})
 	}
 }

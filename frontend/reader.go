@@ -255,8 +255,14 @@ func (s *Server) issue(c *gin.Context) {
 	s.render(c, "issue", v, s.cache, ck, ccPublished)
 }
 
-// servePDF sends an issue's print PDF with Range and conditional requests.
+// servePDF sends an issue's print PDF with Range (at most maxRanges) and
+// conditional requests; its ETag is the SHA-256 the API publishes.
 func (s *Server) servePDF(c *gin.Context, key gazette.IssueKey, fail func(*gin.Context, error)) {
+	sum, err := s.pdfSHA256(c.Request.Context(), key)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	r, info, err := s.cfg.Archive.PDF(c.Request.Context(), key)
 	if err != nil {
 		fail(c, err)
@@ -265,9 +271,8 @@ func (s *Server) servePDF(c *gin.Context, key gazette.IssueKey, fail func(*gin.C
 	defer r.Close()
 	h := c.Writer.Header()
 	h.Set("Content-Type", "application/pdf")
-	if info.ETag != "" {
-		h.Set("ETag", `"`+strings.Trim(info.ETag, `"`)+`"`)
-	}
+	h.Set("ETag", `"`+sum+`"`)
+	limitRanges(c.Request)
 	h.Set("Cache-Control", ccImmutable)
 	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="gazette-%s.pdf"`, key))
 	http.ServeContent(c.Writer, c.Request, "", info.Modified, r)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -102,6 +103,9 @@ type Server struct {
 	searches *pageCache
 	limiter  *limiter
 	openapi  *asset
+	// pdfSums are the SHA-256 of published print PDFs by issue key
+	// (pdfSHA256).
+	pdfSums sync.Map
 	// due is the next scheduled publication moment, as last read.
 	due nextDue
 	// name is the gazette's name as published issues print it, unless
