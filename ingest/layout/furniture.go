@@ -231,6 +231,8 @@ func removeFurniture(pages []Page, src []page.Page) {
 		pure    bool
 	}
 	var cands []cand
+	name := coverName(pages)
+	banners := bannerTexts(pages)
 	drop := make([]map[int]bool, len(pages))
 	for i, p := range pages {
 		drop[i] = map[int]bool{}
@@ -244,7 +246,11 @@ func removeFurniture(pages []Page, src []page.Page) {
 			if reDocNumber.MatchString(text) {
 				continue // a 文号 is content, whatever it repeats
 			}
-			head := false
+			// A head that names the gazette (its name as the cover
+			// prints it) or a section the issue's banners name is a
+			// head on any page, however few pages repeat it and
+			// whatever one character OCR misread in it.
+			head := i > 0 && r.top && (nameHead(text, name) || banners[fuzzyKey(text, banners)])
 			for _, k := range lineKeys(text, r.top) {
 				// Body text can repeat at the top of a few pages (the
 				// same addressee line, a repeated clause): a head also
@@ -304,6 +310,103 @@ func removeFurniture(pages []Page, src []page.Page) {
 		}
 		p.Lines = keep
 	}
+}
+
+// coverName is the gazette's name as the cover prints it at the top of the
+// first page (福建省人民政府公报), squeezed; "" when the first page prints
+// none.
+func coverName(pages []Page) string {
+	if len(pages) == 0 {
+		return ""
+	}
+	for k, l := range pages[0].Lines {
+		if k > 3 {
+			break
+		}
+		t := squeezeSpaces(l.Text)
+		n := utf8.RuneCountInString(t)
+		if n >= 4 && n <= 30 && (strings.HasSuffix(t, "公报") || strings.HasSuffix(t, "公報")) {
+			return t
+		}
+	}
+	return ""
+}
+
+func squeezeSpaces(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// nameHead reports whether a line at the top of a page is a running head
+// naming the gazette: it starts with the name, a character or two misread
+// at most (得建省人民政府公报 for 福建省人民政府公报), and goes on with no
+// more than the issue (2022年第16期) and page.
+func nameHead(text, name string) bool {
+	if name == "" {
+		return false
+	}
+	t, want := []rune(squeezeSpaces(text)), []rune(name)
+	if len(t) < len(want) || len(t) > len(want)+20 {
+		return false
+	}
+	diff := 0
+	for i, r := range want {
+		if t[i] != r {
+			diff++
+		}
+	}
+	if diff > max(1, len(want)/6) {
+		return false
+	}
+	for _, r := range t[len(want):] {
+		if unicode.Is(unicode.Han, r) && !strings.ContainsRune("年第期总總号號页頁〇○零一二三四五六七八九十百", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// reBannerLine is a section banner printed in brackets (【省政府文件】).
+var reBannerLine = regexp.MustCompile(`^[【\[［〖](.{1,20})[】\]］〗]$`)
+
+// bannerTexts are the section names the issue prints as banners: the
+// running heads of odd pages often repeat them without the brackets.
+func bannerTexts(pages []Page) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range pages {
+		for _, l := range p.Lines {
+			if m := reBannerLine.FindStringSubmatch(squeezeSpaces(l.Text)); m != nil {
+				out[m[1]] = true
+			}
+		}
+	}
+	return out
+}
+
+// fuzzyKey returns the banner text a head line is, exactly or but for one
+// character of four or more, or "".
+func fuzzyKey(text string, banners map[string]bool) string {
+	t := squeezeSpaces(text)
+	if banners[t] {
+		return t
+	}
+	tr := []rune(t)
+	if len(tr) < 4 || len(tr) > 20 {
+		return ""
+	}
+	for b := range banners {
+		br := []rune(b)
+		if len(br) != len(tr) {
+			continue
+		}
+		diff := 0
+		for i := range br {
+			if br[i] != tr[i] {
+				diff++
+			}
+		}
+		if diff <= 1 {
+			return b
+		}
+	}
+	return ""
 }
 
 // setOff reports whether line j is set in smaller type than its neighbour

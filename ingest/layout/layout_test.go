@@ -347,6 +347,40 @@ func TestCleanKeepsDocNumbers(t *testing.T) {
 	}
 }
 
+// TestCleanMisreadHead removes running heads that name the gazette even
+// where OCR misread a character of them (得建省 for 福建省) and in a short
+// issue where each repeats on few pages, and the section heads of odd
+// pages that echo the issue's banners (【省政府文件】).
+func TestCleanMisreadHead(t *testing.T) {
+	heads := []string{"", "", "省政府令", "福建省人民政府公报2024年第7期", "省政府文件", "得建省人民政府公报2024年第7期", "人事任免"}
+	banners := []string{"", "", "【省政府令】", "【省政府文件】", "", "", "【人事任免】"}
+	var pages []page.Page
+	for n := 1; n <= len(heads); n++ {
+		p := page.Page{Number: n, Width: 595, Height: 842}
+		if n == 1 {
+			p.Lines = append(p.Lines, page.Line{Text: "福建省人民政府公报", X: 150, Y: 200, W: 300, Size: 40})
+		}
+		if h := heads[n-1]; h != "" {
+			p.Lines = append(p.Lines, page.Line{Text: h, X: 88, Y: 66, W: 200, Size: 16})
+		}
+		if b := banners[n-1]; b != "" {
+			p.Lines = append(p.Lines, page.Line{Text: b, X: 250, Y: 114, W: 100, Size: 15})
+		}
+		p.Lines = append(p.Lines,
+			page.Line{Text: "第一条　为了加强城市供水管理，保障城市生活、生产用水，制定本办法。", X: 112, Y: 140, W: 396, Size: 16},
+			page.Line{Text: "第二条　本办法适用于本省行政区域内城市公共供水。", X: 112, Y: 162, W: 300, Size: 16})
+		pages = append(pages, p)
+	}
+	for _, p := range Clean(pages) {
+		if h := heads[p.Number-1]; h != "" && slicesContainsText(p.Lines, h) {
+			t.Errorf("page %d: running head %q left in", p.Number, h)
+		}
+		if b := banners[p.Number-1]; b != "" && !slicesContainsText(p.Lines, b) {
+			t.Errorf("page %d: banner %q removed", p.Number, b)
+		}
+	}
+}
+
 func slicesContainsText(lines []page.Line, s string) bool {
 	for _, l := range lines {
 		if l.Text == s {

@@ -213,6 +213,50 @@ func endsInNumber(s string) bool {
 	return r >= '0' && r <= '9' || r >= '０' && r <= '９'
 }
 
+// reBareEntry is an entry whose leaders a scan lost: the title's last
+// character, then the page number straight after it (…办法1, …的通知12).
+var reBareEntry = regexp.MustCompile(`^(.*[\p{Han}》」）)】\]])([0-9０-９]{1,3})$`)
+
+// bareEntry reads an entry without leaders or spaces before its page
+// number: only where the title ends as titles do (a kind word, a closing
+// quote or bracket), or is the short tail of a title wrapped from the line
+// before (whose last word OCR may have misread), so that a long line
+// ending in a number of its own (…第3條之2) is not cut there.
+func bareEntry(l string, continues bool) []string {
+	m := reBareEntry.FindStringSubmatch(l)
+	if m == nil {
+		return nil
+	}
+	t := strings.TrimSpace(m[1])
+	r, _ := utf8.DecodeLastRuneInString(t)
+	short := continues && utf8.RuneCountInString(t) <= 12 // the tail of a wrapped title
+	if !short && !endsWithKind(t) && !strings.ContainsRune("》」）)】]", r) {
+		return nil
+	}
+	return m
+}
+
+// trimGarbage drops what OCR made of dot leaders at the end of a title
+// (…任免的eeeeooesse6se): a run of three or more Latin letters and digits
+// after the last Han character of a Han title.
+func trimGarbage(t string) string {
+	i := strings.LastIndexFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) || strings.ContainsRune("》」）)", r) })
+	if i < 0 {
+		return t
+	}
+	_, n := utf8.DecodeRuneInString(t[i:])
+	tail := t[i+n:]
+	if utf8.RuneCountInString(strings.TrimSpace(tail)) < 3 {
+		return t
+	}
+	for _, r := range tail {
+		if r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) || strings.ContainsRune(leaders, r)) {
+			return t
+		}
+	}
+	return t[:i+n]
+}
+
 // leaders are the characters of dot leaders between a title and its page.
 const leaders = ".．·…⋯•_-—－ \u3000"
 
@@ -253,6 +297,9 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 		for k, l := range lines {
 			if endsInNumber(l) {
 				matched[k] = reEntry.FindStringSubmatch(l)
+				if matched[k] == nil {
+					matched[k] = bareEntry(l, k > 0 && matched[k-1] == nil)
+				}
 			}
 			if matched[k] != nil {
 				numbered++
@@ -278,7 +325,7 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 			if m != nil && (hasHan(m[1]) || pending != "") {
 				n, _ := strconv.Atoi(foldDigits(m[2]))
 				// Leaders may wrap on to the number's line.
-				title := strings.Trim(layout.JoinLines(pending, strings.TrimSpace(m[1])), leaders)
+				title := trimGarbage(strings.Trim(layout.JoinLines(pending, strings.TrimSpace(m[1])), leaders))
 				pending = ""
 				entries = append(entries, Entry{Title: title, Section: section, Printed: n})
 				continue

@@ -51,6 +51,42 @@ func TestFindContents(t *testing.T) {
 	}
 }
 
+// TestFindContentsScanned reads the contents of a scan whose leaders OCR
+// lost or turned into letters: a page number straight after the title's
+// last word or bracket, a short misread tail of a wrapped title, leaders
+// read as Latin letters; a long line ending in a number of its own is no
+// entry.
+func TestFindContentsScanned(t *testing.T) {
+	pages := []layout.Page{
+		linesPage(1, "河南省人民政府公报", "2022年第16期"),
+		linesPage(2, "目录", "【省政府令】",
+			"河南省实施《机动车驾驶证申领和使用规定》办法1",
+			"【省政府文件】",
+			"河南省人民政府关于表彰2018—2020年度河南省红旗渠精神杯竞赛活动先进集体和先进个",
+			"大的渍定2",
+			"苍梧省城市供水管理办法（苍梧省人民政府令第206号）】3",
+			"【人事任免】",
+			"河南省人民政府关于孔华立等同志职务任免的通知eeeeeooesessesoeasesos6se 3",
+			"教育部令：核释「中小學兼任代課及代理教師聘任辦法」第3條之2",
+			"第1項之規定…… 4"),
+	}
+	got, _ := FindContents(pages)
+	want := []string{
+		"河南省实施《机动车驾驶证申领和使用规定》办法 1",
+		"河南省人民政府关于表彰2018—2020年度河南省红旗渠精神杯竞赛活动先进集体和先进个大的渍定 2",
+		"苍梧省城市供水管理办法（苍梧省人民政府令第206号）】 3",
+		"河南省人民政府关于孔华立等同志职务任免的通知 3",
+		"教育部令：核释「中小學兼任代課及代理教師聘任辦法」第3條之2第1項之規定 4",
+	}
+	var have []string
+	for _, e := range got {
+		have = append(have, fmt.Sprintf("%s %d", e.Title, e.Printed))
+	}
+	if strings.Join(have, "\n") != strings.Join(want, "\n") {
+		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(have, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestSplitShape splits documents that follow each other mid-page, with
 // no contents, by their shape; an attachment quoted by its notice and a
 // rule promulgated by a 令 stay with their documents.
