@@ -93,7 +93,7 @@ func headKey(s string) string {
 // pageNumber returns the printed number a line consists of: its value
 // (0 for Roman numerals) and its label; ok is false for other text.
 func pageNumber(s string) (n int, label string, ok bool) {
-	f := foldPunct(s)
+	f := ocrDashes(foldPunct(s))
 	if m := rePageNumber.FindStringSubmatch(f); m != nil {
 		n, _ = strconv.Atoi(m[1])
 		return n, m[1], true
@@ -177,7 +177,7 @@ func inZone(lines []page.Line, height float64) []zoneRef {
 		if byY {
 			y := lines[j].Y / height
 			frac := zoneFraction
-			if reDecorated.MatchString(foldPunct(lines[j].Text)) {
+			if reDecorated.MatchString(ocrDashes(foldPunct(lines[j].Text))) {
 				frac = 1.5 * zoneFraction // — 21 — a little above the usual footer
 			}
 			top = top && y <= frac
@@ -310,6 +310,22 @@ func removeFurniture(pages []Page, src []page.Page) {
 		}
 		p.Lines = keep
 	}
+}
+
+// reOCRDashes is a page number between dashes that OCR read as 一 (一5一,
+// 一 12 一): a line no text prints.
+var reOCRDashes = regexp.MustCompile(`^[一-]+ ?([0-9]{1,4}) ?[一-]+$`)
+
+// ocrDashes turns such a line back into -5-; other text is returned as it
+// is.
+func ocrDashes(f string) string {
+	if !strings.Contains(f, "一") {
+		return f
+	}
+	if m := reOCRDashes.FindStringSubmatch(f); m != nil {
+		return "-" + m[1] + "-"
+	}
+	return f
 }
 
 // coverName is the gazette's name as the cover prints it at the top of the

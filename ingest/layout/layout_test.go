@@ -49,6 +49,8 @@ func TestPageNumber(t *testing.T) {
 	}{
 		{"plain", "5", 5, "5", true},
 		{"em dashes", "— 5 —", 5, "5", true},
+		{"dashes read as 一 by OCR", "一 5 一", 5, "5", true},
+		{"一 in text is no page number", "一5", 0, "", false},
 		{"hyphens", "-12-", 12, "12", true},
 		{"full-width", "－１２－", 12, "12", true},
 		{"middle dots", "·5·", 5, "5", true},
