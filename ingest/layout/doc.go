@@ -4,7 +4,11 @@
 // of many pages, allowing for varying numbers and alternating odd/even
 // heads) and page numbers in the usual styles (— 5 —, -5-, 5, 第5页, ·5·,
 // Roman numerals on front matter), reporting each page's printed number so
-// a table of contents can be mapped to file pages. It then rebuilds
+// a table of contents can be mapped to file pages. A head that names the
+// gazette as its cover does, a character or two misread, or echoes a
+// section banner (【省政府文件】) is a head however few pages repeat it; a
+// 文号 (东府〔2015〕111号) is content, never a head, however often its shape
+// comes back at the top of a page. It then rebuilds
 // paragraphs from line geometry (indentation, short lines, centred or larger
 // headings) and joins wrapped lines the Chinese way: no space between Han
 // characters or full-width punctuation, one space between Latin words, and

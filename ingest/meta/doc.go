@@ -17,6 +17,16 @@
 // (it ends with 的, 第 or 关于; the text opens with a piece of it).
 // IsRecordLine tells the 版记's 抄送 and 印发 lines, which close a document.
 //
+// An agency's original (GB/T 9704-2012) is read part by part (Original):
+// Masthead reads the 版头 above the title (registration number such as
+// HFGS—2016—3 or GZ0320150155, 份号, 密级, 紧急程度, the 发文机关标志 …文件 with
+// joint issuers stacked or run together, the 文号 and 签发人), Record the
+// 版记 at the end (抄送, 印发机关, 印发日期), Recipients the 主送机关 and Note
+// the 附注 (（此件公开发布）, 公开方式). Extract looks for the title under the
+// 版头, takes the authorities from the 发文机关标志 before the signature (seals
+// often stand for it), and returns the rest as fields of their own; every
+// line of them stays in the text.
+//
 // Quoted titles nest: 《云南省实施〈中华人民共和国国防教育法〉办法》, and the
 // doubled 《…《…》…》 some typesetters print, are one title (Quoted), so a
 // 令 yields the rule it promulgates, not the law that rule implements.

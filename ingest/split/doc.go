@@ -14,6 +14,11 @@
 // title quoted by the document before it (the rule a 令 promulgates, the
 // measures a notice issues, nested quotes included) is not a start.
 //
+// An original's 版头 (registration number, 发文机关标志 …文件, 文号) belongs
+// to the document whose title it heads: a start moves up over it, and a
+// …文件 heading followed by a 文号 is that mark, not a section banner. On
+// scans, a contents entry whose leaders OCR lost (…办法1) is still read.
+//
 // Its cost grows with the paragraphs, not their square: what each
 // paragraph is (a 文号 or date line, its folded text) is worked out once,
 // and a contents entry is looked for only on the pages next to the one it
