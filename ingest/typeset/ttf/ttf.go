@@ -142,6 +142,56 @@ func (f *Font) Advance(g uint16) int {
 	return a.Round()
 }
 
+// Segment is one piece of a glyph outline, in ems with y pointing up and
+// the origin at the pen position on the baseline: Op 'M' moves to P[0],
+// 'L' draws a line to P[0], 'C' a cubic Bézier curve through the control
+// points P[0], P[1] to P[2]. Quadratic TrueType curves are raised to cubic
+// ones, as PDF paths need.
+type Segment struct {
+	Op byte
+	P  [3][2]float64
+}
+
+// Outline returns the outline of r's glyph, nil when the font has none or
+// it cannot be read.
+func (f *Font) Outline(r rune) []Segment {
+	var buf sfnt.Buffer
+	g, err := f.sf.GlyphIndex(&buf, r)
+	if err != nil || g == 0 {
+		return nil
+	}
+	const ppem = 1 << 12
+	segs, err := f.sf.LoadGlyph(&buf, g, fixed.I(ppem), nil)
+	if err != nil {
+		return nil
+	}
+	pt := func(p fixed.Point26_6) [2]float64 {
+		return [2]float64{float64(p.X) / 64 / ppem, -float64(p.Y) / 64 / ppem}
+	}
+	out := make([]Segment, 0, len(segs))
+	var cur [2]float64
+	for _, s := range segs {
+		switch s.Op {
+		case sfnt.SegmentOpMoveTo:
+			cur = pt(s.Args[0])
+			out = append(out, Segment{Op: 'M', P: [3][2]float64{cur}})
+		case sfnt.SegmentOpLineTo:
+			cur = pt(s.Args[0])
+			out = append(out, Segment{Op: 'L', P: [3][2]float64{cur}})
+		case sfnt.SegmentOpQuadTo:
+			q, e := pt(s.Args[0]), pt(s.Args[1])
+			c1 := [2]float64{cur[0] + 2*(q[0]-cur[0])/3, cur[1] + 2*(q[1]-cur[1])/3}
+			c2 := [2]float64{e[0] + 2*(q[0]-e[0])/3, e[1] + 2*(q[1]-e[1])/3}
+			out = append(out, Segment{Op: 'C', P: [3][2]float64{c1, c2, e}})
+			cur = e
+		case sfnt.SegmentOpCubeTo:
+			cur = pt(s.Args[2])
+			out = append(out, Segment{Op: 'C', P: [3][2]float64{pt(s.Args[0]), pt(s.Args[1]), cur}})
+		}
+	}
+	return out
+}
+
 // Metrics returns ascent, descent (negative), cap height and the font
 // bounding box in thousandths of an em, for the PDF FontDescriptor.
 func (f *Font) Metrics() (ascent, descent, capHeight int, bbox [4]int) {
