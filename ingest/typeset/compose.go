@@ -136,26 +136,10 @@ func (c *composer) sectionName(s Slot) string {
 
 // document composes one document for slot.
 func (c *composer) document(s Slot) (docModel, error) {
-	var m Material
-	for try := 0; ; try++ {
-		var err error
-		m, err = c.src.Material(c.ctx, c.rng, c.is.prov, s, c.is.date)
-		if err != nil {
-			return docModel{}, fmt.Errorf("typeset: source %s: %w", c.src.Name(), err)
-		}
-		// Titles repeat within an issue only when the source runs out.
-		if c.settable(m) && (!c.titles[m.Title] || try >= 12) {
-			break
-		}
-		if try == 40 {
-			return docModel{}, fmt.Errorf("typeset: source %s: no settable text for slot %d in 40 tries", c.src.Name(), s)
-		}
+	m, signed, err := c.material(s)
+	if err != nil {
+		return docModel{}, err
 	}
-	signed := m.Signed
-	if signed.IsZero() || signed.Compare(c.is.date) > 0 {
-		signed = addDays(c.is.date, -(5 + c.rng.IntN(50)))
-	}
-	c.titles[m.Title] = true
 	d := docModel{section: c.sectionName(s), title: m.Title, signed: signed}
 	p := c.is.prov
 	switch s {
@@ -174,6 +158,32 @@ func (c *composer) document(s Slot) (docModel, error) {
 		c.notice(&d, m, s, authority)
 	}
 	return d, nil
+}
+
+// material draws the texts of one document for slot from the source, and
+// its signing date (the source's, or one shortly before the issue).
+func (c *composer) material(s Slot) (Material, gazette.Date, error) {
+	var m Material
+	for try := 0; ; try++ {
+		var err error
+		m, err = c.src.Material(c.ctx, c.rng, c.is.prov, s, c.is.date)
+		if err != nil {
+			return m, gazette.Date{}, fmt.Errorf("typeset: source %s: %w", c.src.Name(), err)
+		}
+		// Titles repeat within an issue only when the source runs out.
+		if c.settable(m) && (!c.titles[m.Title] || try >= 12) {
+			break
+		}
+		if try == 40 {
+			return m, gazette.Date{}, fmt.Errorf("typeset: source %s: no settable text for slot %d in 40 tries", c.src.Name(), s)
+		}
+	}
+	signed := m.Signed
+	if signed.IsZero() || signed.Compare(c.is.date) > 0 {
+		signed = addDays(c.is.date, -(5 + c.rng.IntN(50)))
+	}
+	c.titles[m.Title] = true
+	return m, signed, nil
 }
 
 // settable reports whether every text of m can be set in every encoding.

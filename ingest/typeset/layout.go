@@ -27,18 +27,36 @@ type sheet struct {
 	rules []rule
 	red   map[int]bool    // lines printed in red (the cover masthead)
 	tcs   map[int]float64 // character spacing of justified lines, by line index
-	doc   int             // the document at the top of a body page
+	tzs   map[int]float64 // horizontal scaling in percent (a long masthead), by line index
+	heavy map[int]bool    // lines stroked as well as filled (小标宋: mastheads, titles)
+	// overlay is drawn over the text, multiplied like ink: seals and
+	// handwritten signatures, as content-stream operators.
+	overlay []string
+	doc     int // the document at the top of a body page
+}
+
+// inked reports whether the page prints anything red.
+func (s *sheet) inked() bool {
+	for _, r := range s.rules {
+		if r.red {
+			return true
+		}
+	}
+	return len(s.red) > 0 || len(s.Seals) > 0
 }
 
 // geometry of the text block.
 type geometry struct {
 	size, lh, left, tw, top, bottom float64
+	// tlead is the line height of centred lines (titles) as a multiple of
+	// their size.
+	tlead float64
 }
 
 func newGeometry(size float64) geometry {
 	cpl := math.Floor(425 / size)
 	tw := cpl * size
-	return geometry{size: size, lh: size * 1.75, left: math.Round((pageW-tw)/2*100) / 100, tw: tw, top: 90, bottom: pageH - 80}
+	return geometry{size: size, lh: size * 1.75, left: math.Round((pageW-tw)/2*100) / 100, tw: tw, top: 90, bottom: pageH - 80, tlead: 1.6}
 }
 
 // width is the advance of s at size: ASCII half an em, the rest a full em,
@@ -172,7 +190,7 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 func (b *bodySetter) centered(text string, size, maxW float64, role Role, bold bool, doc int) []string {
 	lines := balance(text, size, maxW)
 	for _, l := range lines {
-		b.line(l, b.g.left+(b.g.tw-width(l, size))/2, size, 0, role, bold, doc, size*1.6)
+		b.line(l, b.g.left+(b.g.tw-width(l, size))/2, size, 0, role, bold, doc, size*b.g.tlead)
 	}
 	return lines
 }
@@ -242,7 +260,7 @@ func (b *bodySetter) paragraph(p para, doc int) {
 	if p.scale != 0 {
 		size *= p.scale
 	}
-	lh := size * 1.75
+	lh := size * (g.lh / g.size)
 	b.y += p.gap * g.lh
 	switch p.align {
 	case alignCenter:

@@ -33,11 +33,78 @@ const (
 // Encodings lists every encoding.
 var Encodings = []Encoding{IdentityH, GBKEUC, WinAnsiGBK, IdentityHNoToUnicode, Scan}
 
+// Form is what Write typesets.
+type Form string
+
+// The forms Write can typeset.
+const (
+	// FormIssue is a whole gazette issue: cover, 目录, 10–30 documents.
+	FormIssue Form = "issue"
+	// FormOriginal is one agency's original under GB/T 9704-2012 (红头文件):
+	// the red 版头, the 主体 with the red seal over the signature, the 版记,
+	// attachments; or a decree (令). One document, no cover.
+	FormOriginal Form = "original"
+)
+
+// ScanMode is how the image of a scanned page is stored.
+type ScanMode string
+
+// The scan modes.
+const (
+	// ScanGrey is an 8-bit greyscale JPEG (the default).
+	ScanGrey ScanMode = "grey"
+	// ScanColour is an RGB JPEG: red headings and seals stay red.
+	ScanColour ScanMode = "colour"
+	// ScanBilevel is thresholded to black and white and stored 1 bit a
+	// pixel, CCITT Group 4 compressed, as fax-era office scanners do.
+	ScanBilevel ScanMode = "1-bit"
+	// ScanMixed is colour for pages with red ink and 1-bit for the others,
+	// as office scanners that detect colour store them.
+	ScanMixed ScanMode = "mixed"
+)
+
+// ScanStyle says how scanned pages are degraded. The zero value is the
+// default: grey, tilted up to 1.5° either way, blurred, with sensor noise
+// and a few specks.
+type ScanStyle struct {
+	Mode ScanMode `json:"mode,omitempty"` // "" means ScanGrey
+	// Rotate is the /Rotate of every page: 0, 90, 180 or 270. The image is
+	// stored turned the other way, so that the page shows upright where
+	// /Rotate is honoured and on its side where it is not.
+	Rotate int `json:"rotate,omitempty"`
+	// Skew is the largest tilt in degrees, either way; 0 means 1.5.
+	Skew float64 `json:"skew,omitempty"`
+	// Speckle adds the dirt of a used platen: hundreds of specks, a few
+	// blots and a dark band along one edge.
+	Speckle bool `json:"speckle,omitempty"`
+	// BleedThrough shows the back of the sheet (the next page) faintly and
+	// mirrored, as on thin paper.
+	BleedThrough bool `json:"bleed_through,omitempty"`
+}
+
+func (s ScanStyle) check() error {
+	switch s.Mode {
+	case "", ScanGrey, ScanColour, ScanBilevel, ScanMixed:
+	default:
+		return fmt.Errorf("typeset: unknown scan mode %q", s.Mode)
+	}
+	switch {
+	case s.Rotate != 0 && s.Rotate != 90 && s.Rotate != 180 && s.Rotate != 270:
+		return fmt.Errorf("typeset: scan rotation %d, want 0, 90, 180 or 270", s.Rotate)
+	case s.Skew < 0 || s.Skew > 10:
+		return fmt.Errorf("typeset: scan skew %v° outside 0–10", s.Skew)
+	}
+	return nil
+}
+
 // Options says what to generate. The zero value of every field but Source
 // has a sensible default; everything not fixed here is drawn from Seed.
 type Options struct {
 	// Seed determines everything: the same Options give the same bytes.
 	Seed uint64
+	// Form is an issue or a single original; "" means FormIssue. For
+	// FormOriginal, Documents, MinPages and NewPagePerDoc do not apply.
+	Form Form
 	// Source supplies the texts; nil means Builtin.
 	Source Source
 	// Encoding of the text; "" means IdentityH.
@@ -62,6 +129,8 @@ type Options struct {
 	GB1Path string
 	// ScanDPI is the resolution scans are rendered at; 0 means 200.
 	ScanDPI int
+	// Scan is how scans are degraded and stored.
+	Scan ScanStyle
 }
 
 // DefaultGB1Path is where Debian's poppler-data keeps the Adobe-GB1 CID to
@@ -104,6 +173,16 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Encoding == "" {
 		o.Encoding = IdentityH
+	}
+	switch o.Form {
+	case "":
+		o.Form = FormIssue
+	case FormIssue, FormOriginal:
+	default:
+		return o, fmt.Errorf("typeset: unknown form %q", o.Form)
+	}
+	if err := o.Scan.check(); err != nil {
+		return o, err
 	}
 	known := false
 	for _, e := range Encodings {

@@ -3,6 +3,7 @@ package typeset
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -248,7 +249,11 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 		}
 		c, p := pw.Reserve(), pw.Reserve()
 		pw.Stream(c, "", cs.Bytes(), true)
-		pw.Object(p, fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %s >> /ProcSet [/PDF /Text] >> /Contents %s >>", pages, pageW, pageH, font, c))
+		gs := ""
+		if len(s.overlay) > 0 {
+			gs = " /ExtGState << /Ink << /BM /Multiply >> >>"
+		}
+		pw.Object(p, fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %s >>%s /ProcSet [/PDF /Text] >> /Contents %s >>", pages, pageW, pageH, font, gs, c))
 		kids = append(kids, p.String())
 		if err := pw.Err(); err != nil {
 			return fmt.Errorf("typeset: write: %w", err)
@@ -265,9 +270,9 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 }
 
 func infoDict(pl *plan) string {
-	d := pl.is.date
+	d := pl.date
 	return fmt.Sprintf("<< /Title %s /Producer (gazette typeset) /CreationDate (D:%04d%02d%02d090000+08'00') >>",
-		pdfw.UTF16Text(fmt.Sprintf("%s %d年第%d期", pl.is.name, pl.is.year, pl.is.num)), d.Year, int(d.Month), d.Day)
+		pdfw.UTF16Text(pl.title), d.Year, int(d.Month), d.Day)
 }
 
 // content writes the drawing operators of one page.
@@ -281,11 +286,25 @@ func content(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 			b.WriteString("0 G\n")
 		}
 	}
-	if len(s.Lines) == 0 {
-		return nil
+	if len(s.Lines) > 0 {
+		if err := text(b, s, enc, fakeBold); err != nil {
+			return err
+		}
 	}
+	if len(s.overlay) > 0 {
+		b.WriteString("q /Ink gs\n")
+		for _, o := range s.overlay {
+			b.WriteString(o)
+		}
+		b.WriteString("Q\n")
+	}
+	return nil
+}
+
+// text writes the text object of one page.
+func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 	b.WriteString("BT\n")
-	size, tc := -1.0, 0.0
+	size, tc, tz := -1.0, 0.0, 100.0
 	// Lines are drawn in reading order, as word processors do.
 	for i, l := range s.Lines {
 		str, err := enc.show(l.Text)
@@ -300,13 +319,27 @@ func content(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 			tc = t
 			fmt.Fprintf(b, "%.3f Tc\n", tc)
 		}
-		red := s.red[i]
+		if z, ok := s.tzs[i]; ok && z != tz || !ok && tz != 100 {
+			tz = cmp.Or(z, 100)
+			fmt.Fprintf(b, "%.1f Tz\n", tz)
+		}
+		red, heavy := s.red[i], s.heavy[i]
 		if red {
 			b.WriteString("0.8 0 0 rg\n")
+		}
+		if heavy {
+			// Filled and stroked: the heavy strokes of 小标宋.
+			if red {
+				b.WriteString("0.8 0 0 RG ")
+			}
+			fmt.Fprintf(b, "2 Tr %.2f w\n", l.Size*0.03)
 		}
 		fmt.Fprintf(b, "1 0 0 1 %.2f %.2f Tm %s Tj\n", l.X, pageH-l.Y, str)
 		if l.Bold && fakeBold {
 			fmt.Fprintf(b, "1 0 0 1 %.2f %.2f Tm %s Tj\n", l.X+0.3, pageH-l.Y, str)
+		}
+		if heavy {
+			b.WriteString("0 Tr 0 G\n")
 		}
 		if red {
 			b.WriteString("0 g\n")

@@ -12,6 +12,12 @@ import (
 type Truth struct {
 	Seed     uint64   `json:"seed"`
 	Encoding Encoding `json:"encoding"`
+	// Form is what was typeset: a gazette issue, or one agency's original
+	// (GB/T 9704-2012), whose issue fields below are then empty and whose
+	// one document is Documents[0].
+	Form Form `json:"form"`
+	// Scan is how the pages were degraded, for the Scan encoding.
+	Scan *ScanStyle `json:"scan,omitempty"`
 	// Gazette is the publication's name as on the cover: 福建省人民政府公报.
 	Gazette string `json:"gazette"`
 	// Publisher is the issuing office (主办) printed on the cover.
@@ -71,6 +77,44 @@ type Document struct {
 	// Paragraphs is the body as printed after the heading: text, signature
 	// lines, date, 抄送/印发 lines, one entry per paragraph, unwrapped.
 	Paragraphs []string `json:"paragraphs"`
+
+	// The fields below are those of an agency's original (GB/T 9704-2012):
+	// set for FormOriginal, and where a gazette issue prints them (抄送,
+	// 印发). Heading then holds the whole 版头 (the marks, the 发文机关标志
+	// lines, the 文号 and 签发人 lines) and the title lines; Paragraphs every
+	// later line (正文, 附件说明, signatures, date, 附注, attachments, 版记).
+
+	// Registration is the 规范性文件 registration number (统一登记号)
+	// printed above the heading: HFGS—2016—3, GZ0320150155.
+	Registration string `json:"registration,omitempty"`
+	// CopyNumber (份号), Secrecy (密级和保密期限) and Urgency (紧急程度)
+	// are the marks at the top left of the first page.
+	CopyNumber string `json:"copy_number,omitempty"`
+	Secrecy    string `json:"secrecy,omitempty"`
+	Urgency    string `json:"urgency,omitempty"`
+	// Masthead is the red 发文机关标志 as printed, one entry per line
+	// (joint issuers stacked), with its 文件 suffix or its 令.
+	Masthead []string `json:"masthead,omitempty"`
+	// Signers are the 签发人 of a report to a higher body (上行文).
+	Signers []string `json:"signers,omitempty"`
+	// Recipients are the 主送机关, as listed before the colon.
+	Recipients []string `json:"recipients,omitempty"`
+	// Signatory is the signature of a decree (令): 省长　张三.
+	Signatory string `json:"signatory,omitempty"`
+	// Seals names the bodies whose red seals are printed over the
+	// signature, in order.
+	Seals []string `json:"seals,omitempty"`
+	// Note is the 附注, e.g. （此件公开发布）.
+	Note string `json:"note,omitempty"`
+	// Attachments are the titles of the attachments (附件1…n), which are
+	// part of the document; AttachmentPages their first file pages.
+	Attachments     []string `json:"attachments,omitempty"`
+	AttachmentPages []int    `json:"attachment_pages,omitempty"`
+	// CC is the 抄送 list of the 版记; PrintedBy and PrintedOn its 印发机关
+	// and 印发日期.
+	CC        []string     `json:"cc,omitempty"`
+	PrintedBy string       `json:"printed_by,omitempty"`
+	PrintedOn gazette.Date `json:"printed_on,omitzero"`
 }
 
 // Text is the document's body: its paragraphs joined by newlines.
@@ -92,6 +136,13 @@ const (
 	RoleBody        Role = "body"
 	RoleSignature   Role = "signature" // authority and date lines, right-aligned
 	RoleCC          Role = "cc"        // 抄送, 印发 lines
+	// RoleMark is a mark above an original's heading: 份号, 密级,
+	// 紧急程度, the registration number.
+	RoleMark Role = "mark"
+	// RoleSigner is the 签发人 line beside a report's 文号.
+	RoleSigner Role = "signer"
+	// RoleAttachment is the 附件N label at the top of an attachment.
+	RoleAttachment Role = "attachment"
 )
 
 // Line is one printed line with its role.
@@ -105,7 +156,7 @@ type Line struct {
 // Page is the truth about one page of the file.
 type Page struct {
 	Index   int     `json:"index"`   // 1-based page of the file
-	Kind    string  `json:"kind"`    // cover, contents, body
+	Kind    string  `json:"kind"`    // cover, contents, body, attachment
 	Printed string  `json:"printed"` // the page number as printed ("" none): 5, ii
 	Width   float64 `json:"width"`
 	Height  float64 `json:"height"`
@@ -113,6 +164,23 @@ type Page struct {
 	// Text is the page's text as extraction should give it: every line but
 	// running heads and page numbers, in reading order, joined by newlines.
 	Text string `json:"text"`
+	// Rotate is the page's /Rotate (scans only): the image is stored
+	// turned so that the page shows upright when it is honoured.
+	Rotate int `json:"rotate,omitempty"`
+	// Seals are the red seals drawn over the page's text (not in Lines:
+	// they are drawings, not text).
+	Seals []Seal `json:"seals,omitempty"`
+}
+
+// Seal is a red seal on a page: a circle with a star and the body's name
+// around its upper rim, printed over the signature and date.
+type Seal struct {
+	Text string `json:"text"`
+	// X, Y are the centre (points from the top left, as Line), R the
+	// radius.
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	R float64 `json:"r"`
 }
 
 // Furniture reports whether a line is a running head or page number,

@@ -11,13 +11,14 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Result is a generated issue: the PDF and its truth.
+// Result is a generated issue or original: the PDF and its truth.
 type Result struct {
 	PDF   []byte
 	Truth Truth
 }
 
-// Generate typesets one issue in memory. For large files use Write.
+// Generate typesets one issue (or original, see Options.Form) in memory.
+// For large files use Write.
 func Generate(ctx context.Context, opts Options) (*Result, error) {
 	var b bytes.Buffer
 	t, err := Write(ctx, &b, opts)
@@ -27,7 +28,8 @@ func Generate(ctx context.Context, opts Options) (*Result, error) {
 	return &Result{PDF: b.Bytes(), Truth: t}, nil
 }
 
-// Write typesets one issue and streams the PDF to w page by page, so the
+// Write typesets one issue (or original, see Options.Form) and streams the
+// PDF to w page by page, so the
 // PDF never sits in memory (the truth, which holds every page's text,
 // does). Errors: a bad option, a source that fails, no font for
 // IdentityH (ErrNoFont), no Adobe-GB1 table for IdentityHNoToUnicode, no
@@ -37,12 +39,20 @@ func Write(ctx context.Context, w io.Writer, opts Options) (Truth, error) {
 	if err != nil {
 		return Truth{}, err
 	}
-	pl, err := newPlan(ctx, opts)
+	var pl *plan
+	if opts.Form == FormOriginal {
+		pl, err = newOriginalPlan(ctx, opts)
+	} else {
+		pl, err = newPlan(ctx, opts)
+	}
 	if err != nil {
 		return Truth{}, err
 	}
+	pl.truth.Form = opts.Form
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed0e4c0d1e))
 	if opts.Encoding == Scan {
+		style := opts.Scan
+		pl.truth.Scan = &style
 		if err := writeScan(ctx, w, pl, opts, rng); err != nil {
 			return Truth{}, err
 		}
@@ -58,11 +68,14 @@ func Write(ctx context.Context, w io.Writer, opts Options) (Truth, error) {
 	return pl.truth, nil
 }
 
-// plan is a composed and laid-out issue, ready to render.
+// plan is a composed and laid-out issue or original, ready to render.
 type plan struct {
 	is     *issueModel
 	sheets []*sheet
 	truth  Truth
+	// title and date go into the file's Info dictionary.
+	title string
+	date  gazette.Date
 }
 
 // newPlan composes the issue and lays it out. Content depends only on the
@@ -153,7 +166,7 @@ func compose(ctx context.Context, opts Options, n int) (*plan, error) {
 		s.Index = i + 1
 		s.Text = s.bodyText()
 	}
-	pl := &plan{is: is, sheets: sheets}
+	pl := &plan{is: is, sheets: sheets, title: fmt.Sprintf("%s %d年第%d期", is.name, is.year, is.num), date: is.date}
 	pl.truth = truthOf(opts, is, sheets, entries, contents, bs, front, bodyFirst)
 	return pl, nil
 }

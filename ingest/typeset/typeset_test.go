@@ -38,7 +38,7 @@ func testFont(t testing.TB) *ttf.Font {
 
 func generate(t testing.TB, opts Options) *Result {
 	t.Helper()
-	if opts.Font == nil && (opts.Encoding == "" || opts.Encoding == IdentityH || opts.Encoding == Scan) {
+	if opts.Font == nil && (opts.Encoding == "" || opts.Encoding == IdentityH || opts.Encoding == Scan || opts.Form == FormOriginal) {
 		opts.Font = testFont(t)
 	}
 	r, err := Generate(context.Background(), opts)
