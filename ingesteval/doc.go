@@ -7,7 +7,10 @@
 // GBK-EUC-H, GBK bytes under WinAnsi, Identity-H without ToUnicode, and
 // image-only scans), from its built-in texts and from the shared corpus;
 // and over the real PDFs of the shared corpus against their reference
-// texts. Speed is measured on generated text-based files beside poppler's
+// texts; and over single agencies' originals (GB/T 9704 红头文件 and
+// decrees, typeset.FormOriginal) in every text encoding and in scan
+// styles (colour, 1-bit, /Rotate, skew, speckle, bleed-through), field by
+// field. Speed is measured on generated text-based files beside poppler's
 // pdftotext, in the same run.
 //
 // The pipeline under test is handed in as functions (Pipeline, PageReader,

@@ -81,7 +81,8 @@ func truthPages(ctx context.Context, path string) ([]page.Page, error) {
 }
 
 func evalConfig(p Pipeline, out *bytes.Buffer) EvalConfig {
-	return EvalConfig{Pipeline: p, Pages: truthPages, FirstSeed: 1, Seeds: 1, Documents: 5, Workers: 2, Show: 50, Out: out}
+	return EvalConfig{Pipeline: p, Pages: truthPages, FirstSeed: 1, Seeds: 1, Documents: 5, Workers: 2, Show: 50, Out: out,
+		Originals: OriginalsConfig{Off: true}} // measured in originals_test.go
 }
 
 func TestEvalPerfect(t *testing.T) {
