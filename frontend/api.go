@@ -2,10 +2,12 @@ package frontend
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -421,36 +423,67 @@ func (s *Server) apiSearch(c *gin.Context) {
 	s.writeJSON(c, out, ccAPIRecent, s.searches, key)
 }
 
-// apiSearchCSV exports up to maxCSVRows hits of a search as CSV, with a
-// UTF-8 byte order mark so that spreadsheet programs read the Chinese.
+// apiSearchCSV exports a page of hits of a search as CSV, with a UTF-8 byte
+// order mark so that spreadsheet programs read the Chinese. page and
+// per_page choose the page as they do for the JSON search, but a page holds
+// up to maxCSVRows hits, and that many without per_page: without either,
+// the first 1,000 hits.
 func (s *Server) apiSearchCSV(c *gin.Context) {
-	sp, err := parseSearch(c.Request.URL.Query(), true)
+	v := c.Request.URL.Query()
+	page, err := intParam(v, "page")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	perPage, err := intParam(v, "per_page")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page, perPage = max(page, 1), cmp.Or(perPage, maxCSVRows)
+	if perPage > maxCSVRows {
+		s.fail(c, badRequest(fmt.Sprintf("per_page %d: a CSV page holds at most %d hits", perPage, maxCSVRows)))
+		return
+	}
+	start := (page - 1) * perPage
+	if start >= gazette.MaxResultWindow {
+		s.fail(c, badRequest(fmt.Sprintf("page %d of %d hits goes past the first %d results: narrow the search", page, perPage, gazette.MaxResultWindow)))
+		return
+	}
+	end := min(start+perPage, gazette.MaxResultWindow)
+	q := url.Values{}
+	for name, vals := range v {
+		if name != "page" && name != "per_page" {
+			q[name] = vals
+		}
+	}
+	sp, err := parseSearch(q, false)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The hits from start to end, read a search page of MaxPerPage at a
+	// time.
 	sp.PerPage = gazette.MaxPerPage
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"id", "title", "doc_number", "kind", "authorities", "issue", "pages", "signed_date", "published_date", "validity", "url"})
-	rows := 0
-	for page := 1; rows < maxCSVRows; page++ {
-		sp.Page = page
+	for p := start/sp.PerPage + 1; ; p++ {
+		sp.Page = p
 		res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		for _, h := range res.Hits {
-			if rows == maxCSVRows {
-				break
+		for i, h := range res.Hits {
+			if at := (p-1)*sp.PerPage + i; at < start || at >= end {
+				continue
 			}
 			w.Write(csvSafe(h.ID, h.Title, h.DocNumber, string(h.Kind), strings.Join(h.Authorities, "；"), h.Issue.Label(),
 				h.Pages.String(), h.Signed.String(), h.Published.String(), string(h.Validity), s.abs("/documents/"+h.ID)))
-			rows++
 		}
-		if len(res.Hits) < sp.PerPage || page*sp.PerPage >= res.Total || page >= gazette.MaxResultWindow/sp.PerPage {
+		if len(res.Hits) < sp.PerPage || p*sp.PerPage >= res.Total || p*sp.PerPage >= end {
 			break
 		}
 	}

@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -529,5 +530,62 @@ func TestPDFRangesAndETag(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchCSVPages checks that search.csv exports the page of hits that
+// page and per_page ask for, the same hits as the JSON search's page, and
+// the first 1,000 hits without them.
+func TestSearchCSVPages(t *testing.T) {
+	h := sharedGazette(t)
+	ids := func(path string) []string {
+		t.Helper()
+		rec := do(h, "GET", path)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s = %d: %.300s", path, rec.Code, rec.Body)
+		}
+		if strings.Contains(path, ".csv") {
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
+			if err != nil || len(rows) == 0 || rows[0][0] != "id" {
+				t.Fatalf("GET %s: %v %q", path, err, rows)
+			}
+			var out []string
+			for _, r := range rows[1:] {
+				out = append(out, r[0])
+			}
+			return out
+		}
+		var res struct {
+			Total int
+			Hits  []struct{ ID string }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, hit := range res.Hits {
+			out = append(out, hit.ID)
+		}
+		return out
+	}
+	all := ids("/api/v1/search.csv?sort=newest")
+	if len(all) < 8 {
+		t.Fatalf("only %d hits to page through", len(all))
+	}
+	for _, q := range []string{"per_page=3", "page=2&per_page=3", "page=3&per_page=3", "page=2&per_page=20", "per_page=100"} {
+		t.Run(q, func(t *testing.T) {
+			got, want := ids("/api/v1/search.csv?sort=newest&"+q), ids("/api/v1/search?sort=newest&"+q)
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("CSV %v, JSON %v", got, want)
+			}
+		})
+	}
+	if got := ids("/api/v1/search.csv?sort=newest&page=2&per_page=1000"); len(got) != 0 {
+		t.Errorf("page 2 of 1,000 holds %d hits", len(got))
+	}
+	for _, bad := range []string{"per_page=0", "per_page=1001", "page=0", "page=x", "page=11&per_page=1000"} {
+		if rec := do(h, "GET", "/api/v1/search.csv?"+bad); rec.Code != http.StatusBadRequest {
+			t.Errorf("%s = %d, want 400", bad, rec.Code)
+		}
 	}
 }
