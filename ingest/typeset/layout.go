@@ -29,6 +29,7 @@ type sheet struct {
 	tcs   map[int]float64 // character spacing of justified lines, by line index
 	tzs   map[int]float64 // horizontal scaling in percent (a long masthead), by line index
 	heavy map[int]bool    // lines stroked as well as filled (小标宋: mastheads, titles)
+	latin bool            // ASCII drawn in Times New Roman, as word processors do
 	// overlay is drawn over the text, multiplied like ink: seals and
 	// handwritten signatures, as content-stream operators.
 	overlay []string

@@ -75,6 +75,13 @@ func newOriginalPlan(ctx context.Context, opts Options) (*plan, error) {
 	}
 	o := newOrigSetter(m, f, opts.FakeBold, rand.New(rand.NewPCG(opts.Seed, 0x5ea1)))
 	o.set()
+	// Most originals come from a word processor, digits and Latin letters
+	// in Times New Roman.
+	if o.rng.IntN(5) != 0 {
+		for _, p := range o.pages {
+			p.latin = true
+		}
+	}
 	pl := &plan{sheets: o.pages, title: m.title, date: m.signed}
 	pl.truth = o.truth(opts)
 	return pl, nil

@@ -237,6 +237,7 @@ func newEncoder(opts Options, rng *rand.Rand, enc Encoding) (encoder, error) {
 func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold bool) error {
 	pw := pdfw.New(w)
 	catalog, pages, font, info := pw.Reserve(), pw.Reserve(), pw.Reserve(), pw.Reserve()
+	var times pdfw.Ref // Times New Roman, for sheets set in the Word manner
 	var kids []string
 	var cs bytes.Buffer
 	for _, s := range pl.sheets {
@@ -253,7 +254,15 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 		if len(s.overlay) > 0 {
 			gs = " /ExtGState << /Ink << /BM /Multiply >> >>"
 		}
-		pw.Object(p, fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %s >>%s /ProcSet [/PDF /Text] >> /Contents %s >>", pages, pageW, pageH, font, gs, c))
+		fonts := "/F1 " + font.String()
+		if s.latin {
+			if times == 0 {
+				times = pw.Reserve()
+				timesFont(pw, times)
+			}
+			fonts += " /F2 " + times.String()
+		}
+		pw.Object(p, fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font << %s >>%s /ProcSet [/PDF /Text] >> /Contents %s >>", pages, pageW, pageH, fonts, gs, c))
 		kids = append(kids, p.String())
 		if err := pw.Err(); err != nil {
 			return fmt.Errorf("typeset: write: %w", err)
@@ -301,20 +310,27 @@ func content(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 	return nil
 }
 
-// text writes the text object of one page.
+// text writes the text object of one page. On a sheet set in the Word
+// manner (latin), runs of ASCII are drawn in /F2, Times New Roman, each
+// run placed by its own matrix, as word processors write 2015年 in two
+// fonts.
 func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 	b.WriteString("BT\n")
-	size, tc, tz := -1.0, 0.0, 100.0
+	font, size, tc, tz := "", -1.0, 0.0, 100.0
 	// Lines are drawn in reading order, as word processors do.
+	setFont := func(latin bool, sz float64) {
+		f := "/F1"
+		if latin {
+			f = "/F2"
+		}
+		if f != font || sz != size {
+			font, size = f, sz
+			fmt.Fprintf(b, "%s %.2f Tf\n", font, size)
+		}
+	}
 	for i, l := range s.Lines {
-		str, err := enc.show(l.Text)
-		if err != nil {
-			return err
-		}
-		if l.Size != size {
-			size = l.Size
-			fmt.Fprintf(b, "/F1 %.2f Tf\n", size)
-		}
+		rs := runs(l.Text, s.latin)
+		setFont(rs[0].latin, l.Size)
 		if t := s.tcs[i]; t != tc {
 			tc = t
 			fmt.Fprintf(b, "%.3f Tc\n", tc)
@@ -334,9 +350,22 @@ func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 			}
 			fmt.Fprintf(b, "2 Tr %.2f w\n", l.Size*0.03)
 		}
-		fmt.Fprintf(b, "1 0 0 1 %.2f %.2f Tm %s Tj\n", l.X, pageH-l.Y, str)
-		if l.Bold && fakeBold {
-			fmt.Fprintf(b, "1 0 0 1 %.2f %.2f Tm %s Tj\n", l.X+0.3, pageH-l.Y, str)
+		x := l.X
+		for _, r := range rs {
+			str := pdfw.Text(r.text)
+			if !r.latin {
+				var err error
+				if str, err = enc.show(r.text); err != nil {
+					return err
+				}
+			}
+			setFont(r.latin, l.Size)
+			fmt.Fprintf(b, "1 0 0 1 %.2f %.2f Tm %s Tj\n", x, pageH-l.Y, str)
+			if l.Bold && fakeBold {
+				fmt.Fprintf(b, "1 0 0 1 %.2f %.2f Tm %s Tj\n", x+0.3, pageH-l.Y, str)
+			}
+			n := float64(len([]rune(r.text)))
+			x += (width(r.text, l.Size) + tc*n) * tz / 100
 		}
 		if heavy {
 			b.WriteString("0 Tr 0 G\n")
@@ -347,4 +376,40 @@ func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 	}
 	b.WriteString("ET\n")
 	return nil
+}
+
+// run is a piece of a line in one font.
+type run struct {
+	text  string
+	latin bool
+}
+
+// runs cuts a line into runs of ASCII and of the rest when latin is set;
+// otherwise it is one run.
+func runs(line string, latin bool) []run {
+	if !latin || line == "" {
+		return []run{{text: line}}
+	}
+	var out []run
+	start := 0
+	for i, r := range line {
+		if i > start && (r < 0x80) != (line[start] < 0x80) {
+			out = append(out, run{text: line[start:i], latin: line[start] < 0x80})
+			start = i
+		}
+	}
+	if start < len(line) {
+		out = append(out, run{text: line[start:], latin: line[start] < 0x80})
+	}
+	return out
+}
+
+// timesFont writes /F2 of sheets set in the Word manner as ref: Times New
+// Roman, not embedded, WinAnsi, every character half an em wide as the
+// layout sets it.
+func timesFont(pw *pdfw.Writer, ref pdfw.Ref) {
+	desc := pw.Reserve()
+	pw.Object(ref, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /TimesNewRomanPSMT /FirstChar 32 /LastChar 126 /Widths [%s] /Encoding /WinAnsiEncoding /FontDescriptor %s >>",
+		strings.TrimSpace(strings.Repeat("500 ", 95)), desc))
+	pw.Object(desc, "<< /Type /FontDescriptor /FontName /TimesNewRomanPSMT /Flags 34 /FontBBox [-568 -216 2046 891] /ItalicAngle 0 /Ascent 891 /Descent -216 /CapHeight 662 /StemV 82 >>")
 }
