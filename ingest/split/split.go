@@ -93,6 +93,12 @@ func Split(pages []layout.Page) Issue {
 		// No usable contents: the shape decides, contents-confirmed
 		// starts kept.
 		starts = s.merge(starts, s.shapeStarts(0, len(paras)))
+	} else {
+		// Contents that a scan read only in part (an entry's page number
+		// lost, two entries run together) miss documents: a start of the
+		// surest shape, a title straight over its 文号 after the end of
+		// the document before, is one all the same.
+		starts = s.merge(starts, s.sureShapeStarts(starts))
 	}
 	slices.SortFunc(starts, func(a, b start) int { return a.para - b.para })
 	starts = slices.CompactFunc(starts, func(a, b start) bool { return a.para == b.para })
@@ -217,6 +223,10 @@ func endsInNumber(s string) bool {
 // character, then the page number straight after it (…办法1, …的通知12).
 var reBareEntry = regexp.MustCompile(`^(.*[\p{Han}》」）)】\]])([0-9０-９]{1,3})$`)
 
+// reYearBracket is the year of a 文号 in its brackets ((梧府〔2024〕), whose
+// serial, wrapped or not, is no page number.
+var reYearBracket = regexp.MustCompile(`[〔\[［【(（{｛]\s*(?:19|20)[0-9]{2}\s*[〕\]］】)）}｝]$`)
+
 // bareEntry reads an entry without leaders or spaces before its page
 // number: only where the title ends as titles do (a kind word, a closing
 // quote or bracket), or is the short tail of a title wrapped from the line
@@ -230,7 +240,7 @@ func bareEntry(l string, continues bool) []string {
 	t := strings.TrimSpace(m[1])
 	r, _ := utf8.DecodeLastRuneInString(t)
 	short := continues && utf8.RuneCountInString(t) <= 12 // the tail of a wrapped title
-	if !short && !endsWithKind(t) && !strings.ContainsRune("》」）)】]", r) {
+	if !short && !endsWithKind(t) && !strings.ContainsRune("》」）)】]", r) || reYearBracket.MatchString(t) {
 		return nil
 	}
 	return m
@@ -297,6 +307,9 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 		for k, l := range lines {
 			if endsInNumber(l) {
 				matched[k] = reEntry.FindStringSubmatch(l)
+				if matched[k] != nil && reYearBracket.MatchString(strings.TrimSpace(matched[k][1])) {
+					matched[k] = nil // a 文号's serial (梧政文[2024] 14), wrapped from its title
+				}
 				if matched[k] == nil {
 					matched[k] = bareEntry(l, k > 0 && matched[k-1] == nil)
 				}
@@ -736,6 +749,29 @@ func (s *scanner) merge(have, shaped []start) []start {
 		}
 	}
 	return have
+}
+
+// sureShapeStarts lists the start-shaped paragraphs that are surely
+// starts and not yet among have: a title whose 文号 line follows it at once
+// (or after one more title line), after the end of a document (its date,
+// 附注 or 版记), and not within the first few paragraphs of a start.
+func (s *scanner) sureShapeStarts(have []start) []start {
+	near := map[int]bool{}
+	for _, h := range have {
+		for k := h.para; k < h.para+4 && k < len(s.paras); k++ {
+			near[k] = true
+		}
+	}
+	var out []start
+	for i := range s.paras {
+		if !s.cand[i] || near[i] || s.skip[s.paras[i].Page] || !s.afterEnd(i) {
+			continue
+		}
+		if i+1 < len(s.paras) && s.info[i+1].number || i+2 < len(s.paras) && s.info[i+2].number && s.info[i+1].runes <= maxTitleRunes {
+			out = append(out, start{para: i, source: FromShape})
+		}
+	}
+	return out
 }
 
 // shapeStarts lists the start-shaped paragraphs in [lo, hi).
