@@ -403,10 +403,8 @@ func Recipients(text string) []string {
 	if i <= 0 || utf8.RuneCountInString(t[:i]) > 200 {
 		return nil
 	}
-	head, rest := t[:i], t[i+len("："):]
-	if t[i] == ':' {
-		rest = t[i+1:]
-	}
+	_, w := utf8.DecodeRuneInString(t[i:])
+	head, rest := t[:i], t[i+w:]
 	if strings.ContainsAny(head, "。；;《》“”") {
 		return nil
 	}

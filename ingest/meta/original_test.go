@@ -157,3 +157,33 @@ func TestSplitIssuers(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipientsShortText holds Recipients to any text: an ASCII colon at
+// the end, a label and its value, a sentence.
+func TestRecipientsShortText(t *testing.T) {
+	for _, s := range []string{"各区:", "各区：", "a:", "：", "预算主管部门：上海市普陀区司法局", "根据《办法》，现通知如下："} {
+		got := Recipients(s)
+		if (s == "各区:" || s == "各区：") != (len(got) == 1) {
+			t.Errorf("Recipients(%q) = %q", s, got)
+		}
+	}
+}
+
+// FuzzExtractOriginal holds the reading of 版头, 版记, 主送 and 附注 to any
+// paragraphs: it never panics.
+func FuzzExtractOriginal(f *testing.F) {
+	f.Add("HFGS—2015—31\n惠州市人民政府文件\n惠府〔2015〕158 号\n各县:\n抄送：市委，市政府。\n惠州市人民政府办公室 2015年11月5日印发")
+	f.Add("文件\n签发人：\n附件\n（）\n抄送:\n印发")
+	f.Fuzz(func(t *testing.T, s string) {
+		var paras []layout.Paragraph
+		for _, l := range strings.Split(s, "\n") {
+			paras = append(paras, layout.Paragraph{Text: l, Page: 1, PageEnd: 1})
+		}
+		Extract("", paras)
+		for _, p := range paras {
+			Recipients(p.Text)
+			MastheadLine(p.Text)
+			splitIssuers(p.Text)
+		}
+	})
+}
