@@ -260,9 +260,12 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 
 	d.Registration, d.Signers = o.Registration, o.Signers
 	d.CC, d.PrintedBy, d.PrintDate = o.CC, o.PrintedBy, o.PrintDate
-	if headEnd < len(paras) {
-		d.Recipients = Recipients(paras[headEnd].Text)
+	// The 主送 may wrap over lines that layout did not join (a scan).
+	addressed := ""
+	for k := headEnd; k < len(paras) && k < headEnd+3 && !strings.ContainsAny(addressed, "：:。"); k++ {
+		addressed = layout.JoinLines(addressed, paras[k].Text)
 	}
+	d.Recipients = Recipients(addressed)
 	if signedAt >= 0 {
 		d.Note = Note(body[signedAt+1 : min(len(body), signedAt+4)])
 	}
