@@ -400,7 +400,12 @@ func (s *Server) apiSearch(c *gin.Context) {
 	if s.cached(c, s.searches, key, ccAPIRecent) {
 		return
 	}
-	sp, err := parseSearch(c.Request.URL.Query(), true)
+	v, err := requestQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sp, err := parseSearch(v, true)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -429,7 +434,11 @@ func (s *Server) apiSearch(c *gin.Context) {
 // up to maxCSVRows hits, and that many without per_page: without either,
 // the first 1,000 hits.
 func (s *Server) apiSearchCSV(c *gin.Context) {
-	v := c.Request.URL.Query()
+	v, err := requestQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	page, err := intParam(v, "page")
 	if err != nil {
 		s.fail(c, err)

@@ -58,6 +58,10 @@ func statusOf(err error) (int, string) {
 // detailOf is the part of err a client may read: messages written for
 // clients (badRequest, validation errors), never internals.
 func detailOf(err error) string {
+	var bq badQuery
+	if errors.As(err, &bq) {
+		return bq.Error()
+	}
 	var br badRequest
 	if errors.As(err, &br) {
 		return string(br)
@@ -104,7 +108,12 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	}
 	var buf bytes.Buffer
 	v := s.view(c, title, "")
-	v.Data = errorView{Status: status, Title: title, Detail: detailOf(err)}
+	detail := detailOf(err)
+	var bq badQuery
+	if errors.As(err, &bq) {
+		detail = bq.Chinese()
+	}
+	v.Data = errorView{Status: status, Title: title, Detail: detail}
 	c.Header("Cache-Control", "no-store")
 	if rerr := s.pages["error"].ExecuteTemplate(&buf, "layout", v); rerr != nil {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "render error page", "err", rerr)

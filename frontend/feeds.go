@@ -116,11 +116,15 @@ func (s *Server) issuesFeed(c *gin.Context) {
 // documentsFeed is the Atom feed of the latest documents, optionally of
 // one kind or authority (?kind=rule&authority=福建省人民政府).
 func (s *Server) documentsFeed(c *gin.Context) {
-	vals := url.Values{}
-	for _, p := range []string{"kind", "authority"} {
-		if v := c.Query(p); v != "" {
-			vals.Set(p, v)
-		}
+	in, err := requestQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	vals, err := feedFilters(in)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	vals.Set("sort", string(gazette.SortNewest))
 	vals.Set("per_page", fmt.Sprint(feedEntries))

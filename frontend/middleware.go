@@ -3,6 +3,7 @@ package frontend
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -33,5 +34,24 @@ func (s *Server) accessLog() gin.HandlerFunc {
 			"method", c.Request.Method, "path", c.Request.URL.Path,
 			"status", c.Writer.Status(), "bytes", c.Writer.Size(),
 			"duration_ms", time.Since(start).Milliseconds(), "client", c.ClientIP())
+	}
+}
+
+// strictQuery refuses a request whose query string does not parse, with a
+// 400 naming the parameter (a page for browsers, problem+json for the
+// rest). url.Values drops such pairs silently, and a dropped filter would
+// answer a wider query than was asked, on any route that reads one.
+func (s *Server) strictQuery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.URL.RawQuery == "" {
+			return
+		}
+		if _, err := requestQuery(c); err != nil {
+			if wantsHTML(c) && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+				s.failPage(c, err)
+				return
+			}
+			s.fail(c, err)
+		}
 	}
 }

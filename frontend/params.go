@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -64,6 +66,88 @@ func issuePath(k gazette.IssueKey) string {
 	return "/issues/" + strconv.Itoa(k.Year) + "/" + n
 }
 
+// badQuery is a query string that does not parse, or a parameter given in
+// a way that would silently change the query: it names the parameter, in
+// English for the API and in Chinese for the reader's pages.
+type badQuery struct {
+	Param    string // the name as written in the URL
+	Reason   string // what is wrong, in English
+	ReasonZh string // the same in Chinese
+}
+
+func (e badQuery) Error() string { return fmt.Sprintf("parameter %.40q: %s", e.Param, e.Reason) }
+func (e badQuery) Unwrap() error { return gazette.ErrInvalid }
+
+// Chinese is the message for a reader's error page.
+func (e badQuery) Chinese() string { return fmt.Sprintf("参数 %.40q %s", e.Param, e.ReasonZh) }
+
+// parseQuery reads a raw query string as url.ParseQuery does, but where
+// url.Values (and so gin's c.Query) silently drops a pair that does not
+// unescape or holds a ';', it refuses the whole query with a badQuery
+// naming the parameter: a dropped filter would widen the results.
+func parseQuery(raw string) (url.Values, error) {
+	v := url.Values{}
+	for rest := raw; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" {
+			continue
+		}
+		k, val, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, badQuery{k, "the name is not URL-encoded correctly (a '%' must start %XX)", "的名称编码有误（“%”后须跟两位十六进制数字）"}
+		}
+		if strings.Contains(pair, ";") {
+			return nil, badQuery{name, "contains ';': separate parameters with '&' and write a semicolon as %3B", "含有分号“;”：参数之间请用“&”分隔，分号请写作 %3B"}
+		}
+		value, err := url.QueryUnescape(val)
+		if err != nil {
+			return nil, badQuery{name, "the value is not URL-encoded correctly (a '%' must start %XX)", "的值编码有误（“%”后须跟两位十六进制数字）"}
+		}
+		v[name] = append(v[name], value)
+	}
+	// Whatever the loop above missed, net/url must agree the query parses.
+	if _, err := url.ParseQuery(raw); err != nil {
+		return nil, badQuery{"", "the query string does not parse", "无法解析"}
+	}
+	return v, nil
+}
+
+// requestQuery is the parsed query string of c's request; see parseQuery.
+func requestQuery(c *gin.Context) (url.Values, error) {
+	return parseQuery(c.Request.URL.RawQuery)
+}
+
+// once refuses a parameter given more than once where it takes one value:
+// reading only the first would answer a different query than was asked.
+func once(v url.Values, names ...string) error {
+	for _, name := range names {
+		if len(v[name]) > 1 {
+			return badQuery{name, "given more than once: it takes one value", "重复出现：只能给出一个值"}
+		}
+	}
+	return nil
+}
+
+// feedFilters are the search of the documents feed: every kind and
+// authority given. The other search parameters are refused, not ignored:
+// ignoring one would answer with more documents than were asked for.
+func feedFilters(in url.Values) (url.Values, error) {
+	out := url.Values{}
+	for _, name := range []string{"q", "validity", "year", "topic", "from", "to", "date", "sort", "page", "per_page"} {
+		if _, ok := in[name]; ok {
+			return nil, badQuery{name, "the documents feed takes kind and authority only", "不适用于文件订阅：订阅只能按 kind 和 authority 筛选"}
+		}
+	}
+	for _, name := range []string{"kind", "authority"} {
+		if vals := nonEmpty(in[name]); len(vals) > 0 {
+			out[name] = vals
+		}
+	}
+	return out, nil
+}
+
 // searchParams are the search parameters of the reader and the API.
 type searchParams struct {
 	gazette.Query
@@ -81,9 +165,12 @@ func parseSearch(v url.Values, perPageParam bool) (searchParams, error) {
 	for name, vals := range v {
 		for _, s := range vals {
 			if !utf8.ValidString(s) {
-				return sp, badRequest(fmt.Sprintf("parameter %.20q: not valid UTF-8", name))
+				return sp, badQuery{name, "not valid UTF-8", "不是有效的 UTF-8 文本"}
 			}
 		}
+	}
+	if err := once(v, "q", "from", "to", "date", "sort"); err != nil {
+		return sp, err
 	}
 	q.Text = strings.TrimSpace(v.Get("q"))
 	for _, s := range nonEmpty(v["kind"]) {
@@ -154,6 +241,9 @@ func nonEmpty(vals []string) []string {
 }
 
 func intParam(v url.Values, name string) (int, error) {
+	if err := once(v, name); err != nil {
+		return 0, err
+	}
 	s := v.Get(name)
 	if s == "" {
 		return 0, nil

@@ -566,7 +566,11 @@ func (s *Server) search(c *gin.Context) {
 	if s.cached(c, s.searches, key, ccPrivate) {
 		return
 	}
-	vals := c.Request.URL.Query()
+	vals, err := requestQuery(c)
+	if err != nil {
+		s.failPage(c, err)
+		return
+	}
 	sp, err := parseSearch(vals, false)
 	if err != nil {
 		s.failPage(c, err)

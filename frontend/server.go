@@ -184,7 +184,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parseTemplates(as); err != nil {
 		return nil, err
 	}
-	e.Use(s.recoverer(), s.accessLog(), s.securityHeaders())
+	e.Use(s.recoverer(), s.accessLog(), s.securityHeaders(), s.strictQuery())
 	s.routes()
 	return s, nil
 }
