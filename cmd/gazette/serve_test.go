@@ -172,9 +172,19 @@ func TestServePublishesScheduledAndServesEditors(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	cookies := resp.Cookies()
-	if resp.StatusCode != http.StatusSeeOther || len(cookies) != 1 || cookies[0].Name != "__Host-gazette-session" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
-		t.Errorf("sign in = %d, cookies %+v", resp.StatusCode, cookies)
+	// The session, and the device cookie that lets this browser past the
+	// sign-in throttle later: both host-only, Secure, HttpOnly, Strict.
+	cookies := map[string]*http.Cookie{}
+	for _, ck := range resp.Cookies() {
+		cookies[ck.Name] = ck
+	}
+	if resp.StatusCode != http.StatusSeeOther || len(cookies) != 2 {
+		t.Errorf("sign in = %d, cookies %+v", resp.StatusCode, resp.Cookies())
+	}
+	for _, name := range []string{"__Host-gazette-session", "__Host-gazette-device"} {
+		if ck := cookies[name]; ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
+			t.Errorf("sign in: cookie %s = %+v", name, ck)
+		}
 	}
 	if code, _ := get(t, base+"/api/v1/editor/drafts"); code != http.StatusUnauthorized {
 		t.Errorf("editor API without a token = %d", code)
