@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -73,8 +74,24 @@ func detailOf(err error) string {
 	return ""
 }
 
-// logFailure logs the cause once: errors at 500 and above, refusals at debug.
+// statusClientGone is the status logged for a request whose client went
+// away before the answer was written (nginx's 499, "client closed request").
+const statusClientGone = 499
+
+// clientGone reports whether the client of c went away: net/http cancels a
+// request's context when its connection closes.
+func clientGone(c *gin.Context) bool {
+	return errors.Is(c.Request.Context().Err(), context.Canceled)
+}
+
+// logFailure logs the cause once: errors at 500 and above, refusals at
+// debug. A failure once the client went away is no error of the server:
+// the access log reports it as "client gone", with this cause.
 func (s *Server) logFailure(c *gin.Context, status int, err error) {
+	if clientGone(c) {
+		c.Set(goneCauseKey, err)
+		return
+	}
 	if status >= 500 {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
 	} else {
@@ -87,6 +104,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	status, title := statusOf(err)
 	p := problem{Type: "about:blank", Title: title, Status: status, Detail: detailOf(err)}
 	s.logFailure(c, status, err)
+	if clientGone(c) {
+		c.AbortWithStatus(statusClientGone) // no one reads an answer
+		return
+	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
@@ -96,6 +117,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 func (s *Server) failPage(c *gin.Context, err error) {
 	status, _ := statusOf(err)
 	s.logFailure(c, status, err)
+	if clientGone(c) {
+		c.AbortWithStatus(statusClientGone) // no one reads an answer
+		return
+	}
 	titles := map[int]string{
 		http.StatusNotFound:         "找不到这个页面",
 		http.StatusBadRequest:       "请求有误",

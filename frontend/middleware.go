@@ -22,19 +22,62 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
-// accessLog logs one structured line per request.
+// goneCauseKey is where logFailure leaves the cause of a failure that
+// followed the client's going away, for the access log.
+const goneCauseKey = "frontend.goneCause"
+
+// accessLog logs one structured line per request: "http", or "client gone"
+// (at info as well: a client that goes away is no error) when the client
+// went away before or while the answer was written.
 func (s *Server) accessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		w := &writeErrWriter{ResponseWriter: c.Writer}
+		c.Writer = w
 		c.Next()
-		if !s.cfg.Log.Enabled(c.Request.Context(), slog.LevelInfo) {
+		ctx := c.Request.Context()
+		if !s.cfg.Log.Enabled(ctx, slog.LevelInfo) {
 			return
 		}
-		s.cfg.Log.InfoContext(c.Request.Context(), "http",
-			"method", c.Request.Method, "path", c.Request.URL.Path,
+		attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path,
 			"status", c.Writer.Status(), "bytes", c.Writer.Size(),
-			"duration_ms", time.Since(start).Milliseconds(), "client", c.ClientIP())
+			"duration_ms", time.Since(start).Milliseconds(), "client", c.ClientIP()}
+		if w.err == nil && !clientGone(c) {
+			s.cfg.Log.InfoContext(ctx, "http", attrs...)
+			return
+		}
+		cause := w.err
+		if v, ok := c.Get(goneCauseKey); ok {
+			cause, _ = v.(error)
+		}
+		if cause == nil {
+			cause = ctx.Err()
+		}
+		s.cfg.Log.InfoContext(ctx, "client gone", append(attrs, "err", cause)...)
 	}
+}
+
+// writeErrWriter keeps the first error of a write to the client: the
+// handlers write and go on, and a failed write means the client went away.
+type writeErrWriter struct {
+	gin.ResponseWriter
+	err error
+}
+
+func (w *writeErrWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+func (w *writeErrWriter) WriteString(s string) (int, error) {
+	n, err := w.ResponseWriter.WriteString(s)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // strictQuery refuses a request whose query string does not parse, with a
