@@ -210,6 +210,8 @@ func Masthead(paras []layout.Paragraph) Original {
 			o.Secrecy = t
 		case reUrgency.MatchString(t):
 			o.Urgency = t
+		case utf8.RuneCountInString(t) <= 3 && !strings.ContainsFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) }):
+			// Speckle or a seal's edge read as a character or two.
 		case reAttachLabel.MatchString(t) && i == 0:
 			// An attachment sent on its own: its label heads it.
 			seen = true

@@ -56,6 +56,7 @@ func TestExtractOriginal(t *testing.T) {
 				CC:        []string{"市委有关部委办局", "市人大常委会办公室", "市政协办公室", "市纪委办公室", "市中级法院、市检察院", "驻惠部队、惠州军分区"},
 				PrintedBy: "惠州市人民政府办公室", PrintDate: gazette.Date{Year: 2015, Month: 11, Day: 5}, Note: "公开方式：主动公开"}},
 		{"joint issuers stacked, 签发人, Chinese date, 附注", origParas(
+			"l'",
 			"000123",
 			"机密★1年",
 			"特急",
