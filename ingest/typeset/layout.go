@@ -36,14 +36,15 @@ type sheet struct {
 	doc     int // the document at the top of a body page
 }
 
-// inked reports whether the page prints anything red.
+// inked reports whether the page prints anything red: a red line or rule,
+// a seal or a signature stamp.
 func (s *sheet) inked() bool {
 	for _, r := range s.rules {
 		if r.red {
 			return true
 		}
 	}
-	return len(s.red) > 0 || len(s.Seals) > 0
+	return len(s.red) > 0 || len(s.overlay) > 0
 }
 
 // geometry of the text block.
