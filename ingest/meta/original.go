@@ -210,11 +210,12 @@ func Masthead(paras []layout.Paragraph) Original {
 			o.Secrecy = t
 		case reUrgency.MatchString(t):
 			o.Urgency = t
-		case utf8.RuneCountInString(t) <= 3 && !strings.ContainsFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) }):
-			// Speckle or a seal's edge read as a character or two.
 		case reAttachLabel.MatchString(t) && i == 0:
 			// An attachment sent on its own: its label heads it.
 			seen = true
+		case noise(t):
+			// Speckle, or a piece of a red heading, read as a character
+			// or two.
 		default:
 			if names, ok := issuerMark(raw); ok {
 				o.Issuers = append(o.Issuers, stacked...)
@@ -253,6 +254,14 @@ func Masthead(paras []layout.Paragraph) Original {
 // MastheadEnd returns how many paragraphs at the top of paras are an
 // original's 版头 (see Masthead); 0 for none.
 func MastheadEnd(paras []layout.Paragraph) int { return Masthead(paras).MastheadEnd }
+
+// noise reports whether a line (squeezed) at the top of a scan is a stray
+// mark read as text: one or two characters, or three without a Han one;
+// never the 文件 of a stacked mark.
+func noise(t string) bool {
+	n := utf8.RuneCountInString(t)
+	return t != "文件" && (n <= 2 || n <= 3 && !strings.ContainsFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) }))
+}
 
 // numberLine reads a 文号 line of a 版头, with the 签发人 set beside it
 // (粤教考〔2015〕14号　　签发人：张三　李四) or on its own line.

@@ -95,7 +95,17 @@ func TestExtractOriginal(t *testing.T) {
 				DocNumber: "穗建住保〔2015〕1312号", Authorities: []string{"广州市住房和城乡建设委员会", "广州市来穗人员服务管理局"},
 				Signed: gazette.Date{Year: 2015, Month: 11, Day: 23}, Registration: "GZ0320150155", Recipients: []string{"各区人民政府", "市政府各有关部门"},
 				PrintedBy: "广州市城乡建设委员会办公室", PrintDate: gazette.Date{Year: 2015, Month: 11, Day: 27}}},
-		{"an attachment sent alone", origParas(
+		{"a scan: a piece of the red heading read apart", origParas(
+			"~厂",
+			"~苍梧省卫生健康委员会文件",
+			"~梧卫规〔2015〕18号",
+			"~苍梧省卫生健康委员会关于印发",
+			"~苍梧省预算绩效管理办法的通知",
+			"各设区的市、县（市、区）有关部门，省直有关单位：",
+			"为全面实施预算绩效管理，现印发给你们，请遵照执行。"),
+			Document{Title: "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", DocNumber: "梧卫规〔2015〕18号",
+				Authorities: []string{"苍梧省卫生健康委员会"}, Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}}},
+				{"an attachment sent alone", origParas(
 			"附件",
 			"~建设项目环境影响评价信息公开机制方案",
 			"根据《生态文明体制改革总体方案》，为健全环境治理体系，制定本方案。"),
