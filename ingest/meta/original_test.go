@@ -105,7 +105,7 @@ func TestExtractOriginal(t *testing.T) {
 			"为全面实施预算绩效管理，现印发给你们，请遵照执行。"),
 			Document{Title: "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", DocNumber: "梧卫规〔2015〕18号",
 				Authorities: []string{"苍梧省卫生健康委员会"}, Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}}},
-				{"an attachment sent alone", origParas(
+		{"an attachment sent alone", origParas(
 			"附件",
 			"~建设项目环境影响评价信息公开机制方案",
 			"根据《生态文明体制改革总体方案》，为健全环境治理体系，制定本方案。"),
