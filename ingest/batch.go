@@ -79,7 +79,9 @@ type BatchOptions struct {
 	Gazette string
 	// Workers is how many files are read at once (default 1).
 	Workers int
-	// Progress, if set, is called after each file, from one goroutine at a time.
+	// Progress, if set, is called after each file, from one goroutine at a
+	// time, with that file's report in Last: a caller prints each outcome
+	// there, as it completes, rather than wait for the batch to return.
 	Progress func(Progress)
 	// Now is the clock (default time.Now).
 	Now func() time.Time

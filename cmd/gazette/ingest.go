@@ -33,7 +33,7 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	lim := addExtractFlags(fs)
 	addStorageFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file (a table on a terminal) and exits 1 if any file failed or\nneeds review.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.")
+		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file as it completes (a table on a terminal), then a summary,\nand exits 1 if any file failed or needs review.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.")
 		fs.PrintDefaults()
 	}
 	paths, err := parseInterleaved(fs, args)
@@ -72,16 +72,13 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	if *into != "" {
 		return attachFiles(ctx, paths, *into, *intoDate, gazetteName, opts, publisher{arch}, stdout)
 	}
-	bar := newIngestProgress(stderr)
-	reports, berr := ingest.Batch(ctx, paths, ingest.BatchOptions{
-		Extract:  func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) },
-		Publish:  publisher{arch},
-		Ledger:   ledger,
-		Gazette:  gazetteName,
-		Workers:  *workers,
-		Progress: bar.update,
-	})
-	printIngestReport(stdout, reports, isTerminal(stdout))
+	reports, berr := runBatch(ctx, paths, ingest.BatchOptions{
+		Extract: func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) },
+		Publish: publisher{arch},
+		Ledger:  ledger,
+		Gazette: gazetteName,
+		Workers: *workers,
+	}, stdout, newIngestProgress(stderr), isTerminal(stdout))
 	if berr != nil {
 		return berr
 	}
@@ -283,34 +280,81 @@ func countNotDone(reports []ingest.FileReport) int {
 	return n
 }
 
+// runBatch runs ingest.Batch, printing each file's outcome to stdout the
+// moment the file is done (a table row, or a JSON line), so that a batch
+// killed later has said what it did, then the summary; bar shows the
+// progress meanwhile. opts.Progress is set here.
+func runBatch(ctx context.Context, paths []string, opts ingest.BatchOptions, stdout io.Writer, bar *ingestProgress, table bool) ([]ingest.FileReport, error) {
+	rep := newIngestReporter(stdout, table)
+	opts.Progress = func(p ingest.Progress) {
+		if p.Last != nil {
+			if table {
+				bar.clear() // a row of the table, not after the bar's line
+			}
+			rep.file(*p.Last)
+		}
+		bar.update(p)
+	}
+	reports, err := ingest.Batch(ctx, paths, opts)
+	rep.summary()
+	return reports, err
+}
+
 // printIngestReport prints every file's outcome: a table for a person, JSON
 // lines for a program, then a summary.
 func printIngestReport(w io.Writer, reports []ingest.FileReport, terminal bool) {
-	counts := map[ingest.Outcome]int{}
+	rep := newIngestReporter(w, terminal)
 	for _, r := range reports {
-		counts[r.Outcome]++
+		rep.file(r)
 	}
-	if !terminal {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, r := range reports {
-			enc.Encode(r)
-		}
-		enc.Encode(map[string]any{"summary": map[string]int{
-			"files": len(reports), "ingested": counts[ingest.Ingested], "skipped": counts[ingest.Skipped],
-			"needs_review": counts[ingest.NeedsReview], "failed": counts[ingest.Failed],
+	rep.summary()
+}
+
+// ingestReporter prints files' outcomes one at a time, as they complete,
+// and counts them for the summary. Its methods are not safe for concurrent
+// use (Batch calls Progress from one goroutine at a time).
+type ingestReporter struct {
+	w      io.Writer
+	table  bool
+	enc    *json.Encoder
+	files  int
+	counts map[ingest.Outcome]int
+}
+
+func newIngestReporter(w io.Writer, table bool) *ingestReporter {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return &ingestReporter{w: w, table: table, enc: enc, counts: map[ingest.Outcome]int{}}
+}
+
+// file prints one file's outcome: a table row or a JSON line, written at
+// once (stdout is not buffered).
+func (p *ingestReporter) file(r ingest.FileReport) {
+	p.files++
+	p.counts[r.Outcome]++
+	if !p.table {
+		p.enc.Encode(r)
+		return
+	}
+	detail := r.Reason
+	if r.Outcome == ingest.Ingested {
+		detail = fmt.Sprintf("%s, %d documents, %d pages", r.Issue, r.Documents, r.Pages)
+	}
+	fmt.Fprintf(p.w, "%-12s %s  %s\n", r.Outcome, r.Path, detail)
+}
+
+// summary prints the counts of the files printed so far.
+func (p *ingestReporter) summary() {
+	c := p.counts
+	if !p.table {
+		p.enc.Encode(map[string]any{"summary": map[string]int{
+			"files": p.files, "ingested": c[ingest.Ingested], "skipped": c[ingest.Skipped],
+			"needs_review": c[ingest.NeedsReview], "failed": c[ingest.Failed],
 		}})
 		return
 	}
-	for _, r := range reports {
-		detail := r.Reason
-		if r.Outcome == ingest.Ingested {
-			detail = fmt.Sprintf("%s, %d documents, %d pages", r.Issue, r.Documents, r.Pages)
-		}
-		fmt.Fprintf(w, "%-12s %s  %s\n", r.Outcome, r.Path, detail)
-	}
-	fmt.Fprintf(w, "\n%d files: %d ingested, %d skipped, %d need review, %d failed\n", len(reports),
-		counts[ingest.Ingested], counts[ingest.Skipped], counts[ingest.NeedsReview], counts[ingest.Failed])
+	fmt.Fprintf(p.w, "\n%d files: %d ingested, %d skipped, %d need review, %d failed\n", p.files,
+		c[ingest.Ingested], c[ingest.Skipped], c[ingest.NeedsReview], c[ingest.Failed])
 }
 
 // ingestProgress shows files, pages, rate and time left: a redrawn line on a
@@ -323,6 +367,17 @@ type ingestProgress struct {
 
 func newIngestProgress(w io.Writer) *ingestProgress {
 	return &ingestProgress{w: w, terminal: isTerminal(w)}
+}
+
+// clear rubs out the bar's line on a terminal, so that a row printed to
+// the same terminal starts at its left edge; the next update draws the bar
+// again.
+func (p *ingestProgress) clear() {
+	if !p.terminal || p.last.IsZero() {
+		return
+	}
+	fmt.Fprint(p.w, "\r\x1b[K")
+	p.last = time.Time{}
 }
 
 // update is called by Batch from one goroutine at a time.
