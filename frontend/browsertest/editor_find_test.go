@@ -3,7 +3,6 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,11 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/gazette-archive/gazette/archive"
-	"github.com/gazette-archive/gazette/archive/archivetest"
-	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/editorial"
-	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 )
 
@@ -27,40 +22,14 @@ import (
 // fit, and see both documents name each other by title and 文号.
 func TestEditorFindsTheCauseOnAPhone(t *testing.T) {
 	chromiumPath(t)
-	ctx := context.Background()
-	idx, err := bleveindex.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
-	blobs := archivetest.NewMemBlobs()
-	arch := archive.New(blobs, idx, nil)
 	later := frontendtest.Sample(frontendtest.Issue2020, 3)
 	later.Documents[1].DocNumber = "闽政〔2019〕14号"
-	if err := frontendtest.Publish(ctx, arch, frontendtest.Sample(frontendtest.Issue2019, 4), later); err != nil {
-		t.Fatal(err)
-	}
-	ed, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, TempDir: t.TempDir(),
-		Argon: editorial.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ed.AddUser(ctx, editorial.CommandLine("test"), "li.ming", editorial.RoleEditor, flowPassword); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(nil)
-	h, err := frontend.New(frontend.Config{Archive: arch, Editorial: ed, PublicURL: "http://" + srv.Listener.Addr().String(), APIRate: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
+	site := newEditorSite(t, map[string]editorial.Role{"li.ming": editorial.RoleEditor}, nil, frontendtest.Sample(frontendtest.Issue2019, 4), later)
 
 	bctx := newBrowser(t)
 	probs := watch(t, bctx)
 	out := artifacts(t)
-	base := srv.URL
+	base := site.url
 	if err := chromedp.Do(bctx, setViewport(viewport{"phone", 375, 667, true})); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,11 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/gazette-archive/gazette/archive"
-	"github.com/gazette-archive/gazette/archive/archivetest"
-	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/editorial"
-	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
@@ -82,28 +77,9 @@ const phoneJS = `(() => {
 func TestEditorPagesOnAPhone(t *testing.T) {
 	chromiumPath(t)
 	ctx := context.Background()
-	idx, err := bleveindex.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
-	blobs := archivetest.NewMemBlobs()
-	arch := archive.New(blobs, idx, nil)
-	if err := frontendtest.Publish(ctx, arch, frontendtest.Sample(frontendtest.Issue2019, 4)); err != nil {
-		t.Fatal(err)
-	}
-	ed, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, TempDir: t.TempDir(), Split: phoneSplit,
-		Argon: editorial.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	console := editorial.CommandLine("test")
 	users := map[string]editorial.Role{"admin.phone": editorial.RoleAdmin, "chief.phone": editorial.RoleChief, "li.ming": editorial.RoleEditor}
-	for name, role := range users {
-		if err := ed.AddUser(ctx, console, name, role, flowPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
+	site := newEditorSite(t, users, func(c *editorial.Config) { c.Split = phoneSplit }, frontendtest.Sample(frontendtest.Issue2019, 4))
+	ed := site.ed
 	admin := editorial.Actor{User: "admin.phone", Role: editorial.RoleAdmin, Addr: "test"}
 	chief := editorial.Actor{User: "chief.phone", Role: editorial.RoleChief, Addr: "test"}
 	// Two drafts: one being edited, one scheduled (with the chief's
@@ -124,7 +100,7 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 	}
 	editing := draft()
 	sched := draft()
-	sched, err = ed.Submit(ctx, admin, sched.ID, sched.ETag)
+	sched, err := ed.Submit(ctx, admin, sched.ID, sched.ETag)
 	if err == nil {
 		sched, err = ed.Approve(ctx, chief, sched.ID, sched.ETag)
 	}
@@ -134,15 +110,6 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	srv := httptest.NewUnstartedServer(nil)
-	h, err := frontend.New(frontend.Config{Archive: arch, Editorial: ed, PublicURL: "http://" + srv.Listener.Addr().String(), APIRate: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
 
 	bctx := newBrowser(t)
 	probs := watch(t, bctx)
@@ -168,7 +135,7 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 		t.Run(pg.name, func(t *testing.T) {
 			sctx, cancel := context.WithTimeout(bctx, time.Minute)
 			defer cancel()
-			if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready))); err != nil {
+			if err := chromedp.Do(sctx, chromedp.Navigate(site.url+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready))); err != nil {
 				body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
 				t.Fatalf("%s: %v\npage: %.800s", pg.path, err, body)
 			}
@@ -210,7 +177,7 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 			if err != nil {
 				t.Fatalf("add a user in the browser: %v", err)
 			}
-			if u, err := ed.User(ctx, console, "zhao.xin"); err != nil || u.Role != editorial.RoleChief {
+			if u, err := ed.User(ctx, editorial.CommandLine("test"), "zhao.xin"); err != nil || u.Role != editorial.RoleChief {
 				t.Errorf("the user added in the browser: %+v, %v", u, err)
 			}
 			if status, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`p[role="status"]`))); !strings.Contains(status, "zhao.xin") {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,11 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/gazette-archive/gazette/archive"
-	"github.com/gazette-archive/gazette/archive/archivetest"
-	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/editorial"
-	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/extract"
@@ -38,41 +33,19 @@ const flowPassword = "Qx7-lantern-harbor-91"
 func TestEditorFlow(t *testing.T) {
 	chromiumPath(t) // skips without Chromium before any work
 	ctx := context.Background()
-	idx, err := bleveindex.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
-	blobs := archivetest.NewMemBlobs()
-	arch := archive.New(blobs, idx, nil)
 	xopts := extract.Options{Workers: 2}
 	renderer, err := ocr.NewRenderer(ocr.Limits{})
 	if err != nil {
 		t.Fatalf("page images need poppler (make tools installs it): %v", err)
 	}
-	ed, err := editorial.New(editorial.Config{Blobs: blobs, Archive: arch, TempDir: t.TempDir(),
-		Argon: editorial.Argon2Params{Memory: 64, Time: 1, Threads: 1},
-		Split: func(ctx context.Context, path string) (*ingest.Result, error) {
+	site := newEditorSite(t, map[string]editorial.Role{"li.ming": editorial.RoleEditor, "wang.fang": editorial.RoleChief}, func(c *editorial.Config) {
+		c.Split = func(ctx context.Context, path string) (*ingest.Result, error) {
 			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
-		},
-		Render: renderer.PNG})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, role := range map[string]editorial.Role{"li.ming": editorial.RoleEditor, "wang.fang": editorial.RoleChief} {
-		if err := ed.AddUser(ctx, editorial.CommandLine("test"), name, role, flowPassword); err != nil {
-			t.Fatal(err)
 		}
-	}
-	srv := httptest.NewUnstartedServer(nil)
-	h, err := frontend.New(frontend.Config{Archive: arch, Editorial: ed, PublicURL: "http://" + srv.Listener.Addr().String(), APIRate: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
-	published := startPublisher(t, arch, ed, h.Invalidate)
+		c.Render = renderer.PNG
+	})
+	blobs, ed := site.blobs, site.ed
+	published := startPublisher(t, site.arch, ed, site.h.Invalidate)
 
 	res, err := typeset.Generate(ctx, typeset.Options{Seed: 7, Encoding: typeset.GBKEUC, Documents: 3})
 	if err != nil {
@@ -86,7 +59,7 @@ func TestEditorFlow(t *testing.T) {
 	bctx := newBrowser(t)
 	probs := watch(t, bctx)
 	out := artifacts(t)
-	base := srv.URL
+	base := site.url
 	phone := viewport{"phone", 375, 667, true}
 	signIn := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(
