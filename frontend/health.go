@@ -3,6 +3,7 @@ package frontend
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,7 +16,8 @@ func (s *Server) healthz(c *gin.Context) {
 }
 
 // readyz answers 200 only while storage answers: a readiness probe, so a load
-// balancer sends no reader to a replica that cannot serve.
+// balancer sends no reader to a replica that cannot serve. The lines after
+// the first say which ingest tools this replica has.
 func (s *Server) readyz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
@@ -25,5 +27,10 @@ func (s *Server) readyz(c *gin.Context) {
 		c.String(http.StatusServiceUnavailable, "storage unavailable\n")
 		return
 	}
-	c.String(http.StatusOK, "ready\n")
+	var b strings.Builder
+	b.WriteString("ready\n")
+	for _, line := range s.cfg.Tools {
+		b.WriteString(line + "\n")
+	}
+	c.String(http.StatusOK, b.String())
 }

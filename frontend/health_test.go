@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -56,6 +57,20 @@ func TestHealth(t *testing.T) {
 				t.Errorf("probe response is cacheable: %q", rec.Header().Get("Cache-Control"))
 			}
 		})
+	}
+}
+
+// /readyz shows which ingest tools the replica has, and a missing one does
+// not make it unready: readers are served all the same.
+func TestReadyzNamesIngestTools(t *testing.T) {
+	tools := []string{"ingest: pdftotext (poppler), the second text reader: ok", "ingest: OCR (tesseract chi_sim): missing (tesseract not installed)"}
+	s, err := frontend.New(frontend.Config{Archive: archive.New(archivetest.NewMemBlobs(), nil, nil), Tools: tools})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := get(s, "/readyz")
+	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "ready\n") || !strings.Contains(rec.Body.String(), tools[1]) {
+		t.Errorf("GET /readyz = %d %q", rec.Code, rec.Body)
 	}
 }
 

@@ -83,6 +83,11 @@ type Config struct {
 	// MaxUploadBytes bounds an uploaded print PDF; 0 means
 	// editorial.DefaultMaxPDFBytes.
 	MaxUploadBytes int64
+	// Tools says, a line each, which ingest tools the server found (text
+	// layer fallback, OCR, page images), so that /readyz shows an operator
+	// a degraded ingest before an editor meets it. It does not make the
+	// server unready: readers are served all the same.
+	Tools []string
 }
 
 // Server is the HTTP handler of Gazette.

@@ -89,11 +89,18 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	// Scheduling through the editors' desk wakes this replica's publisher,
 	// so a release moment sooner than its next check is not missed.
 	wake, woken := wakeup()
-	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: scheduleNotifier{arch, wake}, Log: log, Split: split, Render: pageRenderer(log)})
+	render := pageRenderer(log)
+	tools, degraded := toolReport(xopts, render)
+	if degraded {
+		log.Warn("ingest is degraded: some tools are missing", "tools", tools)
+	} else {
+		log.Info("ingest tools found", "tools", tools)
+	}
+	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: scheduleNotifier{arch, wake}, Log: log, Split: split, Render: render})
 	if err != nil {
 		return err
 	}
-	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate})
+	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
