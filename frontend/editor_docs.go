@@ -194,11 +194,20 @@ type editDocumentView struct {
 	History    *documentView
 	Done       string
 	Validity   validityForm
+	// Correction is the correction form as typed when it could not be
+	// taken; nil shows the document as stored.
+	Correction *correctionForm
 }
 
 // validityForm is the validity form as the editor typed it, with what is
 // wrong with it and, when what was typed for the causing document fits
 // several, the documents to pick from.
+type correctionForm struct {
+	Doc          docForm
+	Reason, Date string
+	Failed       string // why, in Chinese
+}
+
 type validityForm struct {
 	State, Since, ChangedBy, Note string
 	Choices                       []pickHit
@@ -216,12 +225,12 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
-	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: gazette.DateOf(time.Now().In(chinaTime)).String()})
+	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: gazette.DateOf(time.Now().In(chinaTime)).String()}, nil)
 }
 
 // renderDocumentPage shows the correction and validity forms of document
 // id, the validity form as vf has it.
-func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf validityForm) {
+func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf validityForm, cf *correctionForm) {
 	ctx := c.Request.Context()
 	d, h, err := s.cfg.Archive.DocumentWithHistory(ctx, id)
 	if err != nil {
@@ -242,6 +251,10 @@ func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf va
 			First: d.Pages.First, Last: d.Pages.Last, Body: strings.Join(d.Body, "\n"),
 			PDFPage: issuePath(d.Issue) + ".pdf#page=" + strconv.Itoa(d.Pages.First),
 		},
+	}
+	if cf != nil {
+		cf.Doc.PDFPage = v.Doc.PDFPage
+		v.Doc, v.Today, v.Correction = cf.Doc, cf.Date, cf
 	}
 	s.editorPage(c, status, "editor_document", "勘误与时效："+d.Title, v)
 }
@@ -320,11 +333,24 @@ func (s *Server) correctPage(c *gin.Context) {
 		}
 	}
 	doc.Body = splitParagraphs(c.PostForm("body"))
+	// Refused: the form comes back as typed, with why in Chinese.
+	typed := func(why string) {
+		cf := &correctionForm{Reason: c.PostForm("reason"), Date: c.PostForm("date"), Failed: why, Doc: docForm{
+			Title: c.PostForm("title"), DocNumber: c.PostForm("docnum"), Section: c.PostForm("section"), Kind: doc.Kind,
+			Authorities: c.PostForm("authorities"), Signed: c.PostForm("signed"), Effective: c.PostForm("effective"),
+			Expires: c.PostForm("expires"), Body: c.PostForm("body"),
+		}}
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, validityForm{Since: gazette.DateOf(time.Now().In(chinaTime)).String()}, cf)
+	}
 	if len(errs) > 0 {
-		s.editorFail(c, errs)
+		typed("勘误未发布：" + correctionLabels(errs))
 		return
 	}
 	if _, err := s.correct(c, id, in); err != nil {
+		if status, _ := editorStatus(err); status == http.StatusUnprocessableEntity {
+			typed("勘误未发布：" + editorDetail(status, err))
+			return
+		}
 		s.editorFail(c, err)
 		return
 	}
@@ -381,11 +407,11 @@ func (s *Server) validityPage(c *gin.Context) {
 		}
 	}
 	if len(vf.Errors) > 0 {
-		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, vf)
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, vf, nil)
 		return
 	}
 	if len(vf.Choices) > 0 {
-		s.renderDocumentPage(c, http.StatusOK, id, vf)
+		s.renderDocumentPage(c, http.StatusOK, id, vf, nil)
 		return
 	}
 	if _, err := s.setValidity(c, id, in.change()); err != nil {
@@ -412,7 +438,7 @@ func (s *Server) validityPage(c *gin.Context) {
 		if vf.Errors["changed_by"] != "" && vf.ChangedBy == "" {
 			vf.Errors["changed_by"] += "：请填写文号、标题或文件编号"
 		}
-		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, vf)
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, vf, nil)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/editor/documents/"+id+"?done=validity")
@@ -534,4 +560,16 @@ func (s *Server) exportAudit(c *gin.Context, format string, fail func(*gin.Conte
 		c.Header("Content-Disposition", `attachment; filename="gazette-audit.csv"`)
 	}
 	c.Data(http.StatusOK, ctype, []byte(buf.String()))
+}
+
+// correctionLabels names the correction form's unreadable fields by
+// their labels.
+func correctionLabels(errs gazette.ValidationError) string {
+	labels := map[string]string{"version": "版本", "date": "勘误日期（请填写日期）", "kind": "种类（请从列表中选择）",
+		"signed": "成文日期（请填写日期）", "effective": "施行日期（请填写日期）", "expires": "有效期至（请填写日期）"}
+	var out []string
+	for _, fe := range errs {
+		out = append(out, labels[fe.Field])
+	}
+	return strings.Join(out, "；")
 }
