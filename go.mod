@@ -21,6 +21,8 @@ require (
 	golang.org/x/text v0.44.0
 )
 
+require github.com/agnivade/levenshtein v1.2.2 // indirect
+
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect

@@ -624,8 +624,9 @@ func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF) {
 			Signed:      x.Signed, Published: m.Date, Effective: x.Effective, Expires: x.Expires,
 			Validity: initialValidity(x, m.Date),
 			// What an uploaded original prints around its text.
-			Registration: x.Registration, Signers: slices.Clone(x.Signers),
-			Recipients: slices.Clone(x.Recipients), CC: slices.Clone(x.CC),
+			Registration: x.Registration, CopyNumber: x.CopyNumber, Secrecy: x.Secrecy, Urgency: x.Urgency,
+			Signers: slices.Clone(x.Signers), Recipients: slices.Clone(x.Recipients), Signatory: x.Signatory,
+			Attachments: slices.Clone(x.Attachments), Note: x.Note, CC: slices.Clone(x.CC),
 			PrintedBy: x.PrintedBy, PrintDate: x.PrintDate,
 			Body:  paragraphs(x.Text),
 			Pages: gazette.PageRange{First: x.PageStart, Last: x.PageEnd},

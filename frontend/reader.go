@@ -291,20 +291,22 @@ type documentView struct {
 	IndexNumber, Topic         string
 	Section                    string
 	// What the agency's original prints around the text (GB/T 9704):
-	// registration number, 签发人, 主送, 抄送, 印发机关 and 印发日期.
-	Registration            string
-	Signers, Recipients, CC []string
-	PrintedBy, PrintDate    string
-	Body                    []template.HTML
-	Pages                   string
-	FirstPage               int
-	Version                 int
-	Issue                   *issueView
-	Citation                string
-	Permalink               string
-	PDFAtPage               string
-	Prev, Next              *entryView
-	Highlighted             bool
+	// registration number, 份号, 密级, 紧急程度, 签发人, 主送, the 令's
+	// signatory, attachments, 附注, 抄送, 印发机关 and 印发日期.
+	Registration, CopyNumber, Secrecy, Urgency string
+	Signers, Recipients, CC, Attachments       []string
+	Signatory, Note                            string
+	PrintedBy, PrintDate                       string
+	Body                                       []template.HTML
+	Pages                                      string
+	FirstPage                                  int
+	Version                                    int
+	Issue                                      *issueView
+	Citation                                   string
+	Permalink                                  string
+	PDFAtPage                                  string
+	Prev, Next                                 *entryView
+	Highlighted                                bool
 	// Superseded marks an earlier version; CurrentVersion is the latest.
 	Superseded     bool
 	CurrentVersion int
@@ -480,7 +482,10 @@ func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *
 		dv.Authorities = append(dv.Authorities, clean(a))
 	}
 	dv.Registration, dv.PrintedBy, dv.PrintDate = clean(d.Registration), clean(d.PrintedBy), dateLabel(d.PrintDate)
+	dv.CopyNumber, dv.Secrecy, dv.Urgency = clean(d.CopyNumber), clean(d.Secrecy), clean(d.Urgency)
+	dv.Signatory, dv.Note = clean(d.Signatory), clean(d.Note)
 	dv.Signers, dv.Recipients, dv.CC = cleanAll(d.Signers), cleanAll(d.Recipients), cleanAll(d.CC)
+	dv.Attachments = cleanAll(d.Attachments)
 	for _, p := range d.Body {
 		dv.Body = append(dv.Body, highlight(p, needles))
 	}

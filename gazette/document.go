@@ -42,8 +42,14 @@ type Document struct {
 	// What an agency's original (GB/T 9704-2012) prints around its text;
 	// empty where it prints none, as a gazette's reprint of the 主体 does.
 	Registration string    `json:"registration_number,omitempty"` // 规范性文件统一登记号, e.g. HFGS—2016—3
+	CopyNumber   string    `json:"copy_number,omitempty"`         // 份号, e.g. 000123
+	Secrecy      string    `json:"secrecy,omitempty"`             // 密级和保密期限, e.g. 机密★5年
+	Urgency      string    `json:"urgency,omitempty"`             // 紧急程度: 特急, 加急
 	Signers      []string  `json:"signers,omitempty"`             // 签发人
 	Recipients   []string  `json:"recipients,omitempty"`          // 主送机关
+	Signatory    string    `json:"signatory,omitempty"`           // a 令's signature: 省长　张三
+	Attachments  []string  `json:"attachments,omitempty"`         // titles of its 附件, in order
+	Note         string    `json:"note,omitempty"`                // 附注, e.g. （此件公开发布）
 	CC           []string  `json:"cc,omitempty"`                  // 抄送机关
 	PrintedBy    string    `json:"printed_by,omitempty"`          // 印发机关
 	PrintDate    Date      `json:"print_date"`                    // 印发日期
@@ -116,8 +122,13 @@ func (d *Document) Validate() error {
 	checkNames(p, "signers", "签发人", d.Signers, MaxAuthorities)
 	checkNames(p, "recipients", "主送机关", d.Recipients, MaxNamed)
 	checkNames(p, "cc", "抄送机关", d.CC, MaxNamed)
-	checkShort(p, "registration_number", d.Registration)
-	checkShort(p, "printed_by", d.PrintedBy)
+	checkNames(p, "attachments", "附件", d.Attachments, MaxNamed)
+	for _, f := range []struct{ field, s string }{
+		{"registration_number", d.Registration}, {"copy_number", d.CopyNumber}, {"secrecy", d.Secrecy}, {"urgency", d.Urgency},
+		{"signatory", d.Signatory}, {"note", d.Note}, {"printed_by", d.PrintedBy},
+	} {
+		checkShort(p, f.field, f.s)
+	}
 	dates := []struct {
 		field string
 		d     Date

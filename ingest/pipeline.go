@@ -112,7 +112,8 @@ func assemble(res *Result, extracted []page.Page) {
 		doc := Document{
 			Title: m.Title, DocNumber: m.DocNumber, Kind: m.Kind, Section: d.Section, Authorities: m.Authorities,
 			Signed: m.Signed, Effective: m.Effective, Expires: m.Expires,
-			Registration: m.Registration, Signers: m.Signers, Recipients: m.Recipients, CC: m.CC,
+			Registration: m.Registration, CopyNumber: m.CopyNumber, Secrecy: m.Secrecy, Urgency: m.Urgency,
+			Signers: m.Signers, Recipients: m.Recipients, Signatory: m.Signatory, Attachments: m.Attachments, Note: m.Note, CC: m.CC,
 			PrintedBy: m.PrintedBy, PrintDate: m.PrintDate,
 			PageStart: d.PageStart, PageEnd: d.PageEnd, Text: layout.Text(body),
 		}

@@ -50,8 +50,14 @@ type Document struct {
 	// registration number, 签发人, 主送, 抄送, 印发机关 and 印发日期;
 	// null where it prints none.
 	Registration string       `json:"registration_number"`
+	CopyNumber   string       `json:"copy_number"` // 份号
+	Secrecy      string       `json:"secrecy"`     // 密级
+	Urgency      string       `json:"urgency"`     // 紧急程度
 	Signers      []string     `json:"signers"`
 	Recipients   []string     `json:"recipients"`
+	Signatory    string       `json:"signatory"`   // a 令's: 省长　张三
+	Attachments  []string     `json:"attachments"` // titles of its 附件
+	Note         string       `json:"note"`        // 附注
 	CC           []string     `json:"cc"`
 	PrintedBy    string       `json:"printed_by"`
 	PrintDate    gazette.Date `json:"print_date"`
@@ -112,8 +118,14 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 			Validity:     validity(d, gazette.DateOf(now.In(cst))),
 			Section:      d.Section,
 			Registration: d.Registration,
+			CopyNumber:   d.CopyNumber,
+			Secrecy:      d.Secrecy,
+			Urgency:      d.Urgency,
 			Signers:      d.Signers,
 			Recipients:   d.Recipients,
+			Signatory:    d.Signatory,
+			Attachments:  d.Attachments,
+			Note:         d.Note,
 			CC:           d.CC,
 			PrintedBy:    d.PrintedBy,
 			PrintDate:    d.PrintDate,
@@ -220,6 +232,12 @@ func (d Document) MarshalJSON() ([]byte, error) {
 		plain
 		DocNumber    *string `json:"doc_number"`
 		Registration *string `json:"registration_number"`
+		CopyNumber   *string `json:"copy_number"`
+		Secrecy      *string `json:"secrecy"`
+		Urgency      *string `json:"urgency"`
+		Signatory    *string `json:"signatory"`
+		Note         *string `json:"note"`
 		PrintedBy    *string `json:"printed_by"`
-	}{plain(d), nullable(d.DocNumber), nullable(d.Registration), nullable(d.PrintedBy)})
+	}{plain(d), nullable(d.DocNumber), nullable(d.Registration), nullable(d.CopyNumber), nullable(d.Secrecy), nullable(d.Urgency),
+		nullable(d.Signatory), nullable(d.Note), nullable(d.PrintedBy)})
 }

@@ -74,6 +74,53 @@ type OriginalScore struct {
 	// CoverEmpty reports that the result's issue fields (year, number,
 	// date) are empty, as they must be for a file without a gazette cover.
 	CoverEmpty bool
+	// Own counts the fields only an original prints (ownFields), each
+	// where the truth or the result has a value.
+	Own map[string]Count
+}
+
+// ownFields are the fields of an original beside those a gazette reprint
+// also has, in the order they are printed.
+var ownFields = []string{"登记号", "份号", "密级", "紧急程度", "签发人", "主送", "签署", "附件", "附注", "抄送", "印发机关", "印发日期"}
+
+// scoreOwn scores the fields only an original prints, folded (lists in
+// order): a field counts where the truth or the result has a value.
+func scoreOwn(sc *OriginalScore, td typeset.Document, got ingest.Document) {
+	sc.Own = map[string]Count{}
+	list := func(xs []string) string { return foldString(strings.Join(xs, "|")) }
+	date := func(d gazette.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	pairs := [][2]string{
+		{foldString(got.Registration), foldString(td.Registration)},
+		{got.CopyNumber, td.CopyNumber},
+		{foldString(got.Secrecy), foldString(td.Secrecy)},
+		{got.Urgency, td.Urgency},
+		{list(got.Signers), list(td.Signers)},
+		{list(got.Recipients), list(td.Recipients)},
+		{foldString(got.Signatory), foldString(td.Signatory)},
+		{list(got.Attachments), list(td.Attachments)},
+		{foldString(got.Note), foldString(td.Note)},
+		{list(got.CC), list(td.CC)},
+		{foldString(got.PrintedBy), foldString(td.PrintedBy)},
+		{date(got.PrintDate), date(td.PrintedOn)},
+	}
+	for i, p := range pairs {
+		if p[0] == "" && p[1] == "" {
+			continue
+		}
+		c := sc.Own[ownFields[i]]
+		c.Total++
+		if p[0] == p[1] {
+			c.Right++
+		} else {
+			sc.Mismatches = append(sc.Mismatches, fmt.Sprintf("%s %q, want %q", ownFields[i], p[0], p[1]))
+		}
+		sc.Own[ownFields[i]] = c
+	}
 }
 
 // originalJob is one original to generate and score.
@@ -249,7 +296,9 @@ func scoreOriginal(sc *OriginalScore, truth typeset.Truth, res *ingest.Result) {
 	check(FieldKind, found && got.Kind == td.Kind, got.Kind, td.Kind)
 	check(FieldEffective, found && got.Effective == td.Effective, got.Effective, td.Effective)
 	check(FieldExpires, found && got.Expires == td.Expires, got.Expires, td.Expires)
-	if !found {
+	if found {
+		scoreOwn(sc, td, got)
+	} else {
 		sc.Mismatches = append(sc.Mismatches, "no document")
 	}
 	iss := res.Issue
@@ -285,10 +334,6 @@ func scoreOriginalText(td typeset.Document, res *ingest.Result, title string) (c
 	}
 	return c, false
 }
-
-// originalFields are not yet in ingest.Document: named by the truth, not
-// scored.
-const originalFields = "registration number, 签发人, 主送, 抄送, 印发机关, 印发日期, attachment titles"
 
 func printOriginals(cfg EvalConfig, perText, perScan int, scores []OriginalScore, skipped []string) {
 	w := cfg.Out
@@ -369,7 +414,7 @@ func printOriginals(cfg EvalConfig, perText, perScan int, scores []OriginalScore
 	tw.Flush()
 	fmt.Fprintln(w, "  whole: the original came back as one document over all its pages (attachments included); the fields are scored on the")
 	fmt.Fprintln(w, "    document that starts the file, exact (folded; authorities as a set); no cover: the result's issue fields left empty")
-	fmt.Fprintf(w, "  not scored (ingest.Document has no such fields yet; the truth names them): %s\n", originalFields)
+	printOwn(w, sel(func(s OriginalScore) bool { return s.Encoding != typeset.Scan }), sel(func(s OriginalScore) bool { return s.Encoding == typeset.Scan }))
 	var issues []IssueScore
 	for _, s := range scores {
 		issues = append(issues, s.IssueScore)
@@ -413,4 +458,34 @@ func printMismatches(w io.Writer, fails []string, show int) {
 	default:
 		fmt.Fprintf(w, "  mismatches: %d (list them with --show N)\n", len(fails))
 	}
+}
+
+// printOwn prints the accuracy of the fields only an original prints, for
+// text-based originals and for scans, each with how many were scored.
+func printOwn(w io.Writer, text, scans []OriginalScore) {
+	fmt.Fprintln(w, "  the original's own fields (exact, folded; scored where the truth or the result has one: right/scored):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\t"+strings.Join(ownFields, "\t")+"\t")
+	for _, g := range []struct {
+		name string
+		of   []OriginalScore
+	}{{"text-based", text}, {"scans", scans}} {
+		if len(g.of) == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t", g.name)
+		for _, f := range ownFields {
+			var c Count
+			for _, s := range g.of {
+				c = c.Add(s.Own[f])
+			}
+			if c.Total == 0 {
+				fmt.Fprint(tw, "–\t")
+				continue
+			}
+			fmt.Fprintf(tw, "%d/%d\t", c.Right, c.Total)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
 }

@@ -106,8 +106,13 @@ type Document struct {
 	// What an original prints around its text (see Original); empty for
 	// a gazette's reprint, which prints none of it.
 	Registration string       `json:"registration_number,omitempty"`
+	CopyNumber   string       `json:"copy_number,omitempty"` // 份号
+	Secrecy      string       `json:"secrecy,omitempty"`     // 密级和保密期限
+	Urgency      string       `json:"urgency,omitempty"`     // 紧急程度
 	Signers      []string     `json:"signers,omitempty"`
 	Recipients   []string     `json:"recipients,omitempty"`
+	Signatory    string       `json:"signatory,omitempty"` // a 令's signature: 省长　张三
+	Attachments  []string     `json:"attachments,omitempty"`
 	Note         string       `json:"note,omitempty"` // 附注
 	CC           []string     `json:"cc,omitempty"`
 	PrintedBy    string       `json:"printed_by,omitempty"`
@@ -242,7 +247,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	case len(o.Issuers) > 0:
 		// The 发文机关标志 names every issuer, in order, where seals
 		// often stand for the signatures.
-		d.Authorities = o.Issuers
+		d.Authorities = agree(o.Issuers, headingAuthority(head, d.Title), auth)
 	default:
 		d.Authorities = auth
 	}
@@ -259,6 +264,11 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	d.Kind = KindOf(d.Title, d.DocNumber, order)
 
 	d.Registration, d.Signers = o.Registration, o.Signers
+	d.CopyNumber, d.Secrecy, d.Urgency = o.Copy, o.Secrecy, o.Urgency
+	if signedAt > 0 {
+		d.Signatory = signatory(body[max(0, signedAt-4):signedAt])
+	}
+	d.Attachments = Attachments(body)
 	d.CC, d.PrintedBy, d.PrintDate = o.CC, o.PrintedBy, o.PrintDate
 	// The 主送 may wrap over lines that layout did not join (a scan).
 	addressed := ""

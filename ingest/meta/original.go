@@ -171,7 +171,10 @@ func MastheadLine(s string) bool {
 	if _, ok := issuerMark(s); ok {
 		return true
 	}
-	if reRegistration.MatchString(t) || reCopyNumber.MatchString(t) || reSecrecy.MatchString(t) ||
+	if secrecyMark(t) != "" {
+		return true
+	}
+	if reRegistration.MatchString(t) || reCopyNumber.MatchString(t) ||
 		reUrgency.MatchString(t) || reAttachLabel.MatchString(t) || reSigner.MatchString(t) {
 		return true
 	}
@@ -206,8 +209,8 @@ func Masthead(paras []layout.Paragraph) Original {
 			seen = true
 		case reCopyNumber.MatchString(t) && i < 3:
 			o.Copy = reCopyNumber.FindStringSubmatch(t)[1]
-		case reSecrecy.MatchString(t):
-			o.Secrecy = t
+		case secrecyMark(t) != "":
+			o.Secrecy = secrecyMark(t)
 		case reUrgency.MatchString(t):
 			o.Urgency = t
 		case reAttachLabel.MatchString(t) && i == 0:

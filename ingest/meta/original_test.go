@@ -79,7 +79,8 @@ func TestExtractOriginal(t *testing.T) {
 			Document{Title: "关于做好2016年进城务工人员随迁子女在广东省参加高考有关工作的通知", DocNumber: "粤教考〔2015〕14号",
 				Authorities: []string{"广东省教育厅", "广东省发展和改革委员会", "广东省公安厅"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 16},
 				Signers: []string{"王创", "李红"}, Recipients: []string{"各地级以上市教育局、发展改革局（委）、公安局"}, Note: "（此件主动公开）",
-				CC: []string{"教育部", "省政府办公厅"}, PrintedBy: "广东省教育厅办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 18}}},
+				CC: []string{"教育部", "省政府办公厅"}, PrintedBy: "广东省教育厅办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 18},
+				CopyNumber: "000123", Secrecy: "机密★1年", Urgency: "特急"}},
 		{"a scan: names joined, signature set left with seal marks", origParas(
 			"GZ0320150155",
 			"广州市住房和城乡建设委员会广州市来穗人员服务管理局",
@@ -105,6 +106,50 @@ func TestExtractOriginal(t *testing.T) {
 			"为全面实施预算绩效管理，现印发给你们，请遵照执行。"),
 			Document{Title: "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", DocNumber: "梧卫规〔2015〕18号",
 				Authorities: []string{"苍梧省卫生健康委员会"}, Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}}},
+		{"a scan: the red heading misread, the title and the signature agree", origParas(
+			"”机密雪5年",
+			"特急",
+			"~世情省卫生健康委员会文件",
+			"~梧卫规〔2015〕18号",
+			"~苍梧省卫生健康委员会关于印发",
+			"~苍梧省预算绩效管理办法的通知",
+			"各设区的市、县（市、区）有关部门，省直有关单位：",
+			"为全面实施预算绩效管理，现将《苍梧省预算绩效管理办法》和《苍梧省预算绩效评价指标》印发给你们，请遵照执行。",
+			"附件：1．苍梧省预算绩效管理办法",
+			"2．苍梧省部门整体支出和项目支出绩效评价共性指标体系框架",
+			"（2015年修订）",
+			">苍梧省卫生健康委员会",
+			">2015年3月14日",
+			"（此件公开发布）",
+			"附件1",
+			"~苍梧省预算绩效管理办法",
+			"第一条　为了建立全方位的预算绩效管理体系，制定本办法。"),
+			Document{Title: "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", DocNumber: "梧卫规〔2015〕18号",
+				Authorities: []string{"苍梧省卫生健康委员会"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 14},
+				Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}, Note: "（此件公开发布）",
+				Secrecy: "机密★5年", Urgency: "特急",
+				Attachments: []string{"苍梧省预算绩效管理办法", "苍梧省部门整体支出和项目支出绩效评价共性指标体系框架（2015年修订）"}}},
+		{"two bodies whose names differ in two characters stay two", origParas(
+			"~广东省教育厅　广东省公安厅",
+			"~文件",
+			"~粤教〔2015〕3号",
+			"~广东省教育厅　广东省公安厅关于加强校园安全的通知",
+			"各地级以上市教育局、公安局：",
+			"现就加强校园安全通知如下。"),
+			Document{Title: "广东省教育厅　广东省公安厅关于加强校园安全的通知", DocNumber: "粤教〔2015〕3号",
+				Authorities: []string{"广东省教育厅", "广东省公安厅"}, Recipients: []string{"各地级以上市教育局、公安局"}}},
+		{"a decree signed by its governor, attachments labelled", origParas(
+			"~澜江省人民政府令",
+			"~第241号",
+			"《澜江省饮用水水源保护办法》已经省人民政府常务会议通过，现予公布，自2026年1月1日起施行。",
+			">省长　王明",
+			">2025年11月20日",
+			"附件",
+			"~澜江省饮用水水源保护办法",
+			"第一条　为了保护饮用水水源，制定本办法。"),
+			Document{Title: "澜江省饮用水水源保护办法", DocNumber: "澜江省人民政府令第241号",
+				Authorities: []string{"澜江省人民政府"}, Signed: gazette.Date{Year: 2025, Month: 11, Day: 20},
+				Signatory: "省长　王明", Attachments: []string{"澜江省饮用水水源保护办法"}}},
 		{"an attachment sent alone", origParas(
 			"附件",
 			"~建设项目环境影响评价信息公开机制方案",
@@ -136,6 +181,11 @@ func TestExtractOriginal(t *testing.T) {
 			check("printed_by", got.PrintedBy, tt.want.PrintedBy)
 			check("print_date", got.PrintDate, tt.want.PrintDate)
 			check("note", got.Note, tt.want.Note)
+			check("secrecy", got.Secrecy, tt.want.Secrecy)
+			check("urgency", got.Urgency, tt.want.Urgency)
+			check("copy_number", got.CopyNumber, tt.want.CopyNumber)
+			check("signatory", got.Signatory, tt.want.Signatory)
+			check("attachments", got.Attachments, tt.want.Attachments)
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -339,26 +340,62 @@ func fixDates(r *reading) {
 		from := utf8.RuneCountInString(s[:m[0]])
 		edits = append(edits, edit{from, from + len(read), fixed})
 	}
+	if len(edits) == 0 {
+		edits = lineDate(s)
+	}
 	r.apply(RuleDate, edits, nil)
 }
 
-// CheckDates checks the signed date (成文日期, a line that is only a date)
-// on each OCR page against the file's other dates, and corrects a year
-// misread in one digit: signed 2086年3月16日 where the 版记 says
-// 2016年3月17日印发 becomes 2016年3月16日. The reference is the 印发日期,
-// else the year of the first regular 文号. A signed date is corrected only
-// when it cannot be as read (after the 印发日期, or more than a year after
-// the 文号's year) and is possible once corrected. Pages of other extractors
-// are left alone; each change is recorded in the page's Corrections with
-// the page's confidence.
+// reDateLine is a line that is only an Arabic-numeral date whose 日 was
+// read as some other mark: 2015年3月140, 2015年3月14侣. A 成文日期 stands
+// alone on its line, so whatever follows the day there can only be its 日.
+var reDateLine = regexp.MustCompile(`^ *([0-9]{4}) ?年 ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?([^0-9日\s]|[0-9])$`)
+
+// lineDate corrects the 日 of a line that is only a date (see
+// reDateLine); a digit counts as the misread 日 only when the day cannot
+// take it (14 then 0 is not day 140), and the date must exist.
+func lineDate(s string) []edit {
+	m := reDateLine.FindStringSubmatchIndex(s)
+	if m == nil {
+		return nil
+	}
+	last := s[m[8]:m[9]]
+	if last >= "0" && last <= "9" {
+		if d, _ := strconv.Atoi(s[m[6]:m[7]] + last); d <= 31 && m[7]-m[6] == 1 {
+			return nil // 3月1 then 4: the day is 14, its 日 lost
+		}
+	}
+	fixed := s[m[2]:m[3]] + "年" + s[m[4]:m[5]] + "月" + s[m[6]:m[7]] + "日"
+	if _, err := gazette.ParseDate(fixed); err != nil {
+		return nil
+	}
+	from := utf8.RuneCountInString(s[:m[2]])
+	return []edit{{from, utf8.RuneCountInString(s), []rune(fixed)}}
+}
+
+// CheckDates checks the dates OCR read against each other and against the
+// calendar, and corrects a year misread in one digit; each change is
+// recorded in the page's Corrections with the page's confidence, and pages
+// of other extractors are left alone.
+//
+// The reference is the 印发日期 of the 版记, else the year of the first
+// regular 文号. A 印发日期 after this year (2613年3月14日印发) is first set
+// to the one year a digit apart that has passed, the 文号's if several
+// have. Then a signed date (成文日期, a line that is only a date) that
+// cannot be as read (after the 印发日期, or more than a year after the
+// 文号's year) becomes the reference's year where that is a digit apart:
+// signed 2086年3月16日 where the 版记 says 2016年3月17日印发 becomes
+// 2016年3月16日. And any date more than maxYearsAhead past the reference
+// (有效期至2920年) is a digit misread (see farYears).
 func CheckDates(pages []page.Page) {
 	var printed gazette.Date
+	printPage, printLine := -1, -1
 	numberYear := 0
-	for _, p := range pages {
-		for _, l := range p.Lines {
+	for pi, p := range pages {
+		for li, l := range p.Lines {
 			if i := strings.Index(l.Text, "印发"); i >= 0 {
 				if ds := gazette.FindDates(l.Text[:i]); len(ds) > 0 {
-					printed = ds[len(ds)-1].Date
+					printed, printPage, printLine = ds[len(ds)-1].Date, pi, li
 				}
 			}
 			if numberYear == 0 {
@@ -370,6 +407,9 @@ func CheckDates(pages []page.Page) {
 				}
 			}
 		}
+	}
+	if thisYear := time.Now().Year(); printed.Year > thisYear && pages[printPage].Extractor == page.OCR {
+		printed = pastYear(&pages[printPage], printLine, printed, numberYear, thisYear)
 	}
 	ref := printed.Year
 	if ref == 0 {
@@ -384,6 +424,10 @@ func CheckDates(pages []page.Page) {
 			continue
 		}
 		for li, l := range p.Lines {
+			if fixed, ok := farYears(l.Text, ref); ok {
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+				p.Lines[li].Text, l.Text = fixed, fixed
+			}
 			text := strings.TrimSpace(l.Text)
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
@@ -408,6 +452,86 @@ func CheckDates(pages []page.Page) {
 		}
 	}
 }
+
+// pastYear corrects the year of a 印发日期 that has not come yet, read on
+// line li of p: to the one year a digit apart that has (numberYear, the
+// 文号's, where several have), if the date then exists; it returns the
+// date as it then reads.
+func pastYear(p *page.Page, li int, printed gazette.Date, numberYear, thisYear int) gazette.Date {
+	var years []int
+	for y := gazette.MinYear; y <= thisYear; y++ {
+		if oneDigitApart(printed.Year, y) {
+			years = append(years, y)
+		}
+	}
+	year := 0
+	switch {
+	case slices.Contains(years, numberYear):
+		year = numberYear
+	case len(years) == 1:
+		year = years[0]
+	default:
+		return printed
+	}
+	text := p.Lines[li].Text
+	old := strconv.Itoa(printed.Year) + "年"
+	i := strings.LastIndex(text[:strings.Index(text, "印发")], old)
+	if i < 0 {
+		return printed
+	}
+	fixed := text[:i] + strconv.Itoa(year) + text[i+4:]
+	d := printed
+	d.Year = year
+	if _, err := gazette.ParseDate(d.String()); err != nil {
+		return printed
+	}
+	p.Lines[li].Text = fixed
+	p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+	return d
+}
+
+// maxYearsAhead is how far past the file's own year (its 印发日期 or
+// 文号) a date it prints can lie: a 有效期 runs five or ten years, a plan
+// looks ahead a few decades at most. A year beyond it (有效期至2920年) is a
+// digit misread.
+const maxYearsAhead = 50
+
+// reYearOfDate is the year of an Arabic-numeral date (2920年5月31日).
+// A date cut at the end of a line (有效期至2920年5 / 月31日) counts.
+var reYearOfDate = regexp.MustCompile(`([0-9]{4}) ?年 ?(?:[0-9]{1,2} ?月|[0-9]{0,2} *$)`)
+
+// farYears corrects, in one line, the year of each date that lies more
+// than maxYearsAhead past ref (or before 1900): to the year one digit
+// apart from it that is nearest to ref, if one lies within reach. It
+// reports whether it changed the line.
+func farYears(text string, ref int) (string, bool) {
+	ms := reYearOfDate.FindAllStringSubmatchIndex(text, -1)
+	if ms == nil {
+		return text, false
+	}
+	b := []byte(text)
+	changed := false
+	for _, m := range ms {
+		y, _ := strconv.Atoi(text[m[2]:m[3]])
+		if y >= 1900 && y <= ref+maxYearsAhead {
+			continue
+		}
+		best := 0
+		for c := ref - maxYearsAhead; c <= ref+maxYearsAhead; c++ {
+			if c >= 1900 && oneDigitApart(y, c) && (best == 0 || abs(c-ref) < abs(best-ref)) {
+				best = c
+			}
+		}
+		if best == 0 {
+			continue
+		}
+		copy(b[m[2]:m[3]], strconv.Itoa(best))
+		changed = true
+	}
+	return string(b), changed
+}
+
+func abs(n int) int { return max(n, -n) }
 
 // oneDigitApart reports whether two four-digit years differ in one digit.
 func oneDigitApart(a, b int) bool {

@@ -97,6 +97,11 @@ func TestFixDates(t *testing.T) {
 		{name: "no such day, untouched", in: "2015年2月3工日", want: "2015年2月3工日"},
 		{name: "a date as printed, untouched", in: "2015年11月17日", want: "2015年11月17日"},
 		{name: "晶 outside a date, untouched", in: "3月16晶体管", want: "3月16晶体管"},
+		{name: "日 read as 0 on a date line", in: "2015年3月140", want: "2015年3月14日", from: "2015年3月140", to: "2015年3月14日"},
+		{name: "日 read as a Han character on a date line", in: "2015年3月14侣", want: "2015年3月14日", from: "2015年3月14侣", to: "2015年3月14日"},
+		{name: "日 lost after a one-digit day, untouched", in: "2015年3月14", want: "2015年3月14"},
+		{name: "a date inside a sentence, untouched", in: "于2015年3月14起", want: "于2015年3月14起"},
+		{name: "no such day on a date line, untouched", in: "2015年2月30T", want: "2015年2月30T"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -156,7 +161,7 @@ func TestCheckDates(t *testing.T) {
 	}
 	pages := []page.Page{
 		{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: lines("深圳市人民政府文件", "深府〔2016〕60号", "自2006年起实施的办法")},
-		{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: lines("深圳市人民政府", "2086年3月16日", "2006年3月1日")},
+		{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: lines("深圳市人民政府", "2086年3月16日", "2006年3月1日", "有效期至2926年5月31日，2018年起", "有效期至2926年5")},
 		{Number: 3, Extractor: page.Text, Confidence: 1, Lines: lines("2086年3月16日")},
 		{Number: 4, Extractor: page.OCR, Confidence: 0.9, Lines: lines("深圳市人民政府办公厅　2016年3月17日印发")},
 	}
@@ -165,8 +170,37 @@ func TestCheckDates(t *testing.T) {
 	if got[1][1] != "2016年3月16日" || got[1][2] != "2006年3月1日" || got[0][2] != "自2006年起实施的办法" || got[2][0] != "2086年3月16日" {
 		t.Errorf("after CheckDates: %q", got)
 	}
-	want := []page.Correction{{Line: 1, From: "2086年3月16日", To: "2016年3月16日", Rule: RuleDate, Confidence: 0.7}}
+	if got[1][3] != "有效期至2026年5月31日，2018年起" || got[1][4] != "有效期至2026年5" {
+		t.Errorf("years far past the file's: %q, %q, want 有效期至2026年5月31日，2018年起 and 有效期至2026年5", got[1][3], got[1][4])
+	}
+	want := []page.Correction{{Line: 1, From: "2086年3月16日", To: "2016年3月16日", Rule: RuleDate, Confidence: 0.7},
+		{Line: 3, From: "有效期至2926年5月31日，2018年起", To: "有效期至2026年5月31日，2018年起", Rule: RuleDate, Confidence: 0.7},
+		{Line: 4, From: "有效期至2926年5", To: "有效期至2026年5", Rule: RuleDate, Confidence: 0.7}}
 	if !slices.Equal(pages[1].Corrections, want) || len(pages[0].Corrections)+len(pages[2].Corrections)+len(pages[3].Corrections) > 0 {
 		t.Errorf("corrections %+v, want %+v on page 2 only", pages[1].Corrections, want)
+	}
+}
+
+// TestCheckDatesPrintDateToCome holds CheckDates to a 印发日期 whose year
+// was misread into the future: it is set to the passed year a digit
+// apart, and then serves as the reference for the signed date.
+func TestCheckDatesPrintDateToCome(t *testing.T) {
+	pages := []page.Page{
+		{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: "澜府〔2013〕26号"}, {Text: "2613年3月12日"}}},
+		{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: "一二三四五六七八九十一二三四五六七八九十"}, {Text: "澜江省人民政府办公厅2613年3月14日印发"}}},
+		{Number: 3, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: "1000年一遇的洪水"}}},
+	}
+	CheckDates(pages)
+	if got := pages[1].Lines[1].Text; got != "澜江省人民政府办公厅2013年3月14日印发" {
+		t.Errorf("印发 line %q, want 澜江省人民政府办公厅2013年3月14日印发", got)
+	}
+	if got := pages[0].Lines[1].Text; got != "2013年3月12日" {
+		t.Errorf("signed date %q, want 2013年3月12日", got)
+	}
+	if got := pages[2].Lines[0].Text; got != "1000年一遇的洪水" {
+		t.Errorf("a number of years changed: %q", got)
+	}
+	if len(pages[1].Corrections) != 1 || pages[1].Corrections[0].Rule != RuleDate || len(pages[0].Corrections) != 1 {
+		t.Errorf("corrections not recorded: %+v, %+v", pages[0].Corrections, pages[1].Corrections)
 	}
 }

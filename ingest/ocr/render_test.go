@@ -158,8 +158,6 @@ func TestFitSide(t *testing.T) {
 	}
 }
 
-func abs(n int) int { return max(n, -n) }
-
 // inkShare is the share of an image's pixels that are dark.
 func inkShare(img image.Image) float64 {
 	b := img.Bounds()

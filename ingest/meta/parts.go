@@ -1,0 +1,162 @@
+package meta
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
+
+	"github.com/gazette-archive/gazette/ingest/layout"
+)
+
+// agree settles each issuer read from the 发文机关标志 against the other
+// places an original prints the same name: the title before 关于, and the
+// signature. On a scan the condensed red heading is misread more often
+// than either (苍梧省 read as 世情省, its first character lost), so where
+// readings of one name differ by a slip (see slip), the reading most
+// places agree on wins, and on a tie the first of others (the title's,
+// set in the body's type). Names that no other place prints stay as read.
+func agree(issuers []string, others ...[]string) []string {
+	out := make([]string, len(issuers))
+	for i, a := range issuers {
+		votes := map[string]int{a: 1}
+		var order []string
+		for _, list := range others {
+			for _, b := range list {
+				switch {
+				case b == a:
+					votes[a]++
+				case slip(a, b):
+					if votes[b] == 0 {
+						order = append(order, b)
+					}
+					votes[b]++
+				}
+			}
+		}
+		best := a
+		for _, b := range order {
+			if votes[b] >= votes[best] && (votes[b] > votes[best] || best == a) {
+				best = b
+			}
+		}
+		out[i] = best
+	}
+	return dedupe(out)
+}
+
+// slip reports whether two readings of a name differ as a misreading does,
+// not as two bodies' names do: in one or two characters, at most about one
+// in four (广东省教育厅 and 广东省公安厅 are two bodies).
+func slip(a, b string) bool {
+	d := levenshtein.ComputeDistance(a, b)
+	n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+	return d >= 1 && d <= 2 && 4*d <= n+1
+}
+
+// signatory returns the person who signs a 令 (省长　张三) among the lines
+// above its date, or "".
+func signatory(paras []layout.Paragraph) string {
+	for i := len(paras) - 1; i >= 0; i-- {
+		if s := squeeze(paras[i].Text); rePerson.MatchString(s) {
+			return strings.Join(strings.Fields(paras[i].Text), "　")
+		}
+	}
+	return ""
+}
+
+var (
+	// reAttachNote opens a 附件说明: 附件：1．title, or 附件：title.
+	reAttachNote = regexp.MustCompile(`^附\s*件\s*[:：]\s*(.+)$`)
+	// reAttachItem is an item of a numbered 附件说明: 2．title.
+	reAttachItem = regexp.MustCompile(`^([0-9]{1,2})\s*[．.、,，]\s*(.+)$`)
+)
+
+// Attachments returns the titles of a document's attachments (附件1…n),
+// which are part of it: from its 附件说明 under the text (附件：1．…, the
+// later items on lines of their own), else from the 附件N labels that head
+// the attachments, each over its title.
+func Attachments(paras []layout.Paragraph) []string {
+	if titles := attachmentNote(paras); len(titles) > 0 {
+		return titles
+	}
+	var titles []string
+	for i := 0; i+1 < len(paras); i++ {
+		if reAttachLabel.MatchString(squeeze(paras[i].Text)) {
+			if t := squeeze(paras[i+1].Text); t != "" && utf8.RuneCountInString(t) <= 80 && !endsSentence(t) {
+				titles = append(titles, t)
+			}
+		}
+	}
+	return titles
+}
+
+// attachmentNote reads a 附件说明. An item wrapped over lines set as a
+// paragraph of their own goes on in the next paragraph that is not an
+// item, as long as the item before it filled its line.
+func attachmentNote(paras []layout.Paragraph) []string {
+	for i, p := range paras {
+		m := reAttachNote.FindStringSubmatch(squeeze(p.Text))
+		if m == nil {
+			continue
+		}
+		first := m[1]
+		item := reAttachItem.FindStringSubmatch(first)
+		if item == nil {
+			return []string{trimItem(first)}
+		}
+		titles := []string{item[2]}
+		next := 2
+		for _, q := range paras[i+1:] {
+			t := squeeze(q.Text)
+			if it := reAttachItem.FindStringSubmatch(t); it != nil && it[1] == strconv.Itoa(next) {
+				titles = append(titles, it[2])
+				next++
+				continue
+			}
+			last := titles[len(titles)-1]
+			if t == "" || q.Align == layout.AlignRight || q.Align == layout.AlignCentre ||
+				utf8.RuneCountInString(last) < 20 || endsSentence(t) || utf8.RuneCountInString(t) > 40 {
+				break
+			}
+			titles[len(titles)-1] = last + t
+		}
+		for k := range titles {
+			titles[k] = trimItem(titles[k])
+		}
+		return titles
+	}
+	return nil
+}
+
+// trimItem drops the full stop or semicolon that may close an item.
+func trimItem(s string) string { return strings.TrimRight(s, "。；;.") }
+
+// endsSentence reports whether s ends as a sentence does, not a title.
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("。！？；：，", r)
+}
+
+// reSecrecyRead is a 密级 mark as OCR reads it off a scan: a stray mark
+// before it, its ★ read as a character (机密女5年, 机密雪5年), stray marks
+// after the 保密期限.
+var reSecrecyRead = regexp.MustCompile(`^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)\p{Han}?([0-9]{1,2}|[一二三四五六七八九十]{1,3})(年|个月|個月)[^\p{Han}]{0,2}$|^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)$`)
+
+// secrecyMark reads a 密级 line (squeezed): as printed (机密★1年), or as
+// OCR misreads its ★, then written as printed; "" for another line.
+func secrecyMark(t string) string {
+	if reSecrecy.MatchString(t) {
+		return t
+	}
+	m := reSecrecyRead.FindStringSubmatch(t)
+	switch {
+	case m == nil:
+		return ""
+	case m[4] != "":
+		return m[4]
+	}
+	return m[1] + "★" + m[2] + m[3]
+}
