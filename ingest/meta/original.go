@@ -272,8 +272,10 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 	numPart := raw
 	if m := reSigner.FindStringSubmatchIndex(raw); m != nil {
 		numPart = raw[:m[0]]
+		// Names are set apart by spaces; on a scan a gap may read as a
+		// quote or a stray mark.
 		for _, f := range strings.FieldsFunc(raw[m[2]:m[3]], func(r rune) bool {
-			return unicode.IsSpace(r) || strings.ContainsRune("、，,；;", r)
+			return unicode.IsSpace(r) || strings.ContainsRune("、，,；;“”\"'‘’|。.", r)
 		}) {
 			signers = append(signers, f)
 		}
@@ -287,6 +289,11 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 	}
 	if looseNumberLine(t) {
 		return []DocNumber{{Raw: t, Canonical: t}}, signers, true
+	}
+	if len(signers) > 0 {
+		// The 签发人 stands only on the 文号's line: this is it, though
+		// its number was misread past reading.
+		return nil, signers, true
 	}
 	return nil, nil, false
 }

@@ -129,6 +129,17 @@ func TestExtractOriginal(t *testing.T) {
 				Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}, Note: "（此件公开发布）",
 				Secrecy: "机密★5年", Urgency: "特急",
 				Attachments: []string{"苍梧省预算绩效管理办法", "苍梧省部门整体支出和项目支出绩效评价共性指标体系框架（2015年修订）"}}},
+		{"a scan: the 文号 misread past reading beside its 签发人, the 密级 cut", origParas(
+			"密友5年",
+			"~广东党卫生健康委员会文件",
+			"和二（7602 60号- -签发人：何东”姜胜",
+			"~广东省卫生健康委员会关于申请安排",
+			"~2002年农村公路养护补助资金的请示",
+			"省人民政府：",
+			"现就申请安排农村公路养护补助资金有关事项请示如下。"),
+			Document{Title: "广东省卫生健康委员会关于申请安排2002年农村公路养护补助资金的请示",
+				Authorities: []string{"广东省卫生健康委员会"}, Signers: []string{"何东", "姜胜"}, Secrecy: "密友5年",
+				Recipients: []string{"省人民政府"}}},
 		{"two bodies whose names differ in two characters stay two", origParas(
 			"~广东省教育厅　广东省公安厅",
 			"~文件",

@@ -142,8 +142,8 @@ func endsSentence(s string) bool {
 
 // reSecrecyRead is a 密级 mark as OCR reads it off a scan: a stray mark
 // before it, its ★ read as a character (机密女5年, 机密雪5年), stray marks
-// after the 保密期限.
-var reSecrecyRead = regexp.MustCompile(`^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)\p{Han}?([0-9]{1,2}|[一二三四五六七八九十]{1,3})(年|个月|個月)[^\p{Han}]{0,2}$|^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)$`)
+// after the 保密期限; or, its level's first character lost, 密友5年.
+var reSecrecyRead = regexp.MustCompile(`^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)\p{Han}?([0-9]{1,2}|[一二三四五六七八九十]{1,3})(年|个月|個月)[^\p{Han}]{0,2}$|^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)$|^[^\p{Han}]{0,2}(密\p{Han}?[0-9]{1,2}(?:年|个月|個月))[^\p{Han}]{0,2}$`)
 
 // secrecyMark reads a 密级 line (squeezed): as printed (机密★1年), or as
 // OCR misreads its ★, then written as printed; "" for another line.
@@ -157,6 +157,8 @@ func secrecyMark(t string) string {
 		return ""
 	case m[4] != "":
 		return m[4]
+	case m[5] != "":
+		return m[5] // its level lost: as read
 	}
 	return m[1] + "★" + m[2] + m[3]
 }

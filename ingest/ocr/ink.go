@@ -72,17 +72,24 @@ func separateInks(img *raster, dpi int) (inks, bool) {
 	red := &raster{w: img.w, h: img.h, ch: 1, pix: make([]byte, n)}
 	for i := range n {
 		p := img.pix[3*i : 3*i+3]
-		lum := (299*int(p[0]) + 587*int(p[1]) + 114*int(p[2]) + 500) / 1000
 		w := int(wt[i])
-		// Towards paper white as the pixel is surely red.
-		black.pix[i] = byte(lum + (255-lum)*w/256)
+		// Red ink is as light as paper in the red channel, and black ink
+		// as dark there as anywhere: a scanner's red dropout. Black
+		// strokes over a seal keep their full width, where whitening
+		// the pixel by its redness ate their reddened edges. Elsewhere
+		// the pixel's luminance.
+		if w > 0 {
+			black.pix[i] = p[0]
+		} else {
+			black.pix[i] = byte((299*int(p[0]) + 587*int(p[1]) + 114*int(p[2]) + 500) / 1000)
+		}
 		red.pix[i] = byte(255 - 255*w/256)
 	}
 	out.black = black
 	seals := dropSeals(red, wt, dpi)
 	out.seals = len(seals)
-	// Within a seal, what is left pale is the seal's own ink where it
-	// thins or mixes with the paper's tone: only text is dark there.
+	// Within a seal, what is left pale is the seal's own ink: only text
+	// is dark there.
 	for _, b := range seals {
 		for y := b.y0; y < b.y1; y++ {
 			row := black.pix[y*black.w : (y+1)*black.w]
@@ -115,9 +122,10 @@ const (
 	ruleMax    = 0.08 // … and at most this thick
 )
 
-// sealPale is the grey level from which a pixel inside a seal is taken
-// for the seal's ink, not the text under it.
-const sealPale = 150
+// sealPale is the level (of the red channel) from which a pixel inside a
+// seal is taken for the seal's ink, not the text under it: seal ink
+// measures about 200–240 there, the edges of black strokes less.
+const sealPale = 195
 
 // dropSeals whitens in red (the red ink, black on white) every seal and
 // every long rule, found as connected shapes of red ink on a grid of about
