@@ -5,6 +5,8 @@ package frontend_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +19,7 @@ import (
 	"github.com/gazette-archive/gazette/archive/meiliindex"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // TestSearchOutage serves the sample gazette on a real Meilisearch, pauses
@@ -115,4 +118,90 @@ func TestSearchOutage(t *testing.T) {
 	meili.Kill()
 	searchesDown("Meilisearch killed")
 	readingWorks("Meilisearch killed")
+}
+
+// heldIndex holds every Put until release is closed: a repair in progress,
+// for as long as the test likes.
+type heldIndex struct {
+	archive.Index
+	release chan struct{}
+}
+
+func (h heldIndex) Put(ctx context.Context, docs []gazette.SearchDoc) error {
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return h.Index.Put(ctx, docs)
+}
+
+// TestStartupRepairOnReadyzAndSearchCache starts a server, wired as serve
+// wires it, over a real Meilisearch index that misses an issue in storage:
+// while the start-up repair runs, /readyz says so; a search made meanwhile
+// counts without the issue, and once the repair is done the same search,
+// asked again at once, counts it: the repair dropped the cached answer.
+func TestStartupRepairOnReadyzAndSearchCache(t *testing.T) {
+	const bound = 60 * time.Second
+	ctx := context.Background()
+	meili := archivetest.SharedMeili(t)
+	idx, err := meiliindex.New(ctx, meiliindex.Config{URL: meili.URL, Key: meili.Key, Index: fmt.Sprintf("repair-%d", time.Now().UnixNano())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs := archivetest.NewMemBlobs()
+	if err := frontendtest.Publish(ctx, archive.New(blobs, idx, nil), frontendtest.Sample(frontendtest.Issue2018, 4)); err != nil {
+		t.Fatal(err)
+	}
+	// Stored while the index was away.
+	if err := frontendtest.Publish(ctx, archive.New(blobs, nil, nil), frontendtest.Sample(frontendtest.Issue2019, 5)); err != nil {
+		t.Fatal(err)
+	}
+	held := heldIndex{idx, make(chan struct{})}
+	a := archive.New(blobs, held, nil)
+	keeper := &archive.IndexKeeper{Archive: a, Log: slog.New(slog.DiscardHandler), Check: 100 * time.Millisecond}
+	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: publicURL, APIRate: -1,
+		SearchHealth: func() string { return keeper.Status().String() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keeper.Changed = h.Invalidate // as serve does
+	kctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); keeper.Run(kctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	until := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(bound); !cond(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("after %v: %s", bound, what)
+			}
+		}
+	}
+	until("/readyz never said the repair runs", func() bool {
+		rec := get(h, "/readyz")
+		return rec.Code == 200 && strings.Contains(rec.Body.String(), "search: repairing")
+	})
+	total := func() int {
+		t.Helper()
+		rec := get(h, "/api/v1/search?q="+url.QueryEscape("平潭综合实验区"))
+		var res struct {
+			Total int `json:"total"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); rec.Code != 200 || err != nil {
+			t.Fatalf("search = %d %s", rec.Code, rec.Body)
+		}
+		return res.Total
+	}
+	if got := total(); got != 4 {
+		t.Errorf("search during the repair counts %d, want the 4 documents indexed so far", got)
+	}
+	close(held.release)
+	until("/readyz never said search is ok", func() bool {
+		return strings.Contains(get(h, "/readyz").Body.String(), "search: ok")
+	})
+	if got := total(); got != 9 {
+		t.Errorf("search right after the repair counts %d, want 9: a cached count outlived the repair", got)
+	}
 }
