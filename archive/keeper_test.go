@@ -107,22 +107,6 @@ func TestKeeperRepairsWhenSearchReturns(t *testing.T) {
 	}
 }
 
-// heldIndex holds every Put until release is closed: a repair in progress,
-// for as long as the test likes.
-type heldIndex struct {
-	archive.Index
-	release chan struct{}
-}
-
-func (h heldIndex) Put(ctx context.Context, docs []gazette.SearchDoc) error {
-	select {
-	case <-h.release:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return h.Index.Put(ctx, docs)
-}
-
 // TestKeeperReportsStartupRepair starts a keeper on a real Meilisearch
 // index that misses the stored documents: it says the index is being
 // repaired until the repair is done, then ok.
@@ -138,7 +122,7 @@ func TestKeeperReportsStartupRepair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held := heldIndex{idx, make(chan struct{})}
+	held := archivetest.HoldPuts(idx)
 	a := archive.New(blobs, held, nil)
 	var changed atomic.Int32
 	k := &archive.IndexKeeper{Archive: a, Log: slog.New(slog.DiscardHandler), Changed: func() { changed.Add(1) }, Check: 100 * time.Millisecond}
@@ -151,7 +135,7 @@ func TestKeeperReportsStartupRepair(t *testing.T) {
 	if got := k.Status().State; got != archive.IndexRepairing || changed.Load() != 0 {
 		t.Errorf("while the repair is held: state %v, Changed told %d times", got, changed.Load())
 	}
-	close(held.release)
+	held.Release()
 	eventually(t, "search not reported ok after the repair", func() bool { return k.Status().State == archive.IndexOK })
 	if changed.Load() != 1 {
 		t.Errorf("Changed told %d times after one repair, want 1", changed.Load())

@@ -19,7 +19,6 @@ import (
 	"github.com/gazette-archive/gazette/archive/meiliindex"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
-	"github.com/gazette-archive/gazette/gazette"
 )
 
 // TestSearchOutage serves the sample gazette on a real Meilisearch, pauses
@@ -120,22 +119,6 @@ func TestSearchOutage(t *testing.T) {
 	readingWorks("Meilisearch killed")
 }
 
-// heldIndex holds every Put until release is closed: a repair in progress,
-// for as long as the test likes.
-type heldIndex struct {
-	archive.Index
-	release chan struct{}
-}
-
-func (h heldIndex) Put(ctx context.Context, docs []gazette.SearchDoc) error {
-	select {
-	case <-h.release:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return h.Index.Put(ctx, docs)
-}
-
 // TestStartupRepairOnReadyzAndSearchCache starts a server, wired as serve
 // wires it, over a real Meilisearch index that misses an issue in storage:
 // while the start-up repair runs, /readyz says so; a search made meanwhile
@@ -157,7 +140,7 @@ func TestStartupRepairOnReadyzAndSearchCache(t *testing.T) {
 	if err := frontendtest.Publish(ctx, archive.New(blobs, nil, nil), frontendtest.Sample(frontendtest.Issue2019, 5)); err != nil {
 		t.Fatal(err)
 	}
-	held := heldIndex{idx, make(chan struct{})}
+	held := archivetest.HoldPuts(idx)
 	a := archive.New(blobs, held, nil)
 	keeper := &archive.IndexKeeper{Archive: a, Log: slog.New(slog.DiscardHandler), Check: 100 * time.Millisecond}
 	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: publicURL, APIRate: -1,
@@ -197,7 +180,7 @@ func TestStartupRepairOnReadyzAndSearchCache(t *testing.T) {
 	if got := total(); got != 4 {
 		t.Errorf("search during the repair counts %d, want the 4 documents indexed so far", got)
 	}
-	close(held.release)
+	held.Release()
 	until("/readyz never said search is ok", func() bool {
 		return strings.Contains(get(h, "/readyz").Body.String(), "search: ok")
 	})

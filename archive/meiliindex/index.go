@@ -159,6 +159,17 @@ func (x *Index) connect(ctx context.Context) error {
 	return nil
 }
 
+// use connects an index opened with Open before a call. A configuration
+// the server refuses (an index with another primary key) is then no fault
+// of the call's arguments, so it does not wrap gazette.ErrInvalid.
+func (x *Index) use(ctx context.Context) error {
+	err := x.connect(ctx)
+	if errors.Is(err, gazette.ErrInvalid) {
+		return fmt.Errorf("meiliindex: the index cannot be used: %s", err)
+	}
+	return err
+}
+
 // unavailable adds gazette.ErrUnavailable to err when it says the server
 // was not reached or did not answer in time: a failed connection, a
 // timeout (the caller's deadline included), a proxy's 502, 503 or 504. A
@@ -536,7 +547,7 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 			return err
 		}
 	}
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return err
 	}
 	var batches [][]byte
@@ -592,7 +603,7 @@ func (x *Index) addNDJSON(ctx context.Context, batches [][]byte) error {
 // removal is visible; IDs not in the index (and IDs no document can have)
 // are ignored. Errors: backend errors.
 func (x *Index) Delete(ctx context.Context, ids []string) error {
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return err
 	}
 	valid := make([]string, 0, len(ids))
@@ -648,7 +659,7 @@ func (x *Index) Get(ctx context.Context, id string) (gazette.Hit, error) {
 	if !idRE.MatchString(id) {
 		return gazette.Hit{}, fmt.Errorf("meiliindex: get %.40q: %w", id, gazette.ErrNotFound)
 	}
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return gazette.Hit{}, err
 	}
 	var r record
@@ -669,7 +680,7 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 	if n.IsZero() {
 		return nil, nil
 	}
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return nil, err
 	}
 	const page = 1000
@@ -691,7 +702,7 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 // recordFormat) has the empty fingerprint. Documents written while it pages
 // may be missed or reported twice.
 func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return nil, err
 	}
 	const page = 1000
@@ -726,7 +737,7 @@ func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
 // key given; an index opened with Open connects here. Errors:
 // gazette.ErrUnavailable for a server that does not answer, backend errors.
 func (x *Index) Ping(ctx context.Context) error {
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return err
 	}
 	// Not x.idx.FetchInfo: it writes to the shared index value (a data race).

@@ -62,7 +62,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: %w", err)
 	}
-	if err := x.connect(ctx); err != nil {
+	if err := x.use(ctx); err != nil {
 		return gazette.Results{}, err
 	}
 	g := x.gate.Load()
