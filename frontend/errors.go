@@ -117,17 +117,21 @@ func clientGone(c *gin.Context) bool {
 }
 
 // logFailure logs the cause once: errors at 500 and above, refusals at
-// debug. A failure once the client went away is no error of the server:
-// the access log reports it as "client gone", with this cause.
+// debug. A backend unavailable (503) is a warning: the outage is no fault
+// of this server, and is reported where it is watched. A failure once the
+// client went away is no error of the server: the access log reports it
+// as "client gone", with this cause.
 func (s *Server) logFailure(c *gin.Context, status int, err error) {
-	if clientGone(c) {
+	ctx, path := c.Request.Context(), c.Request.URL.Path
+	switch {
+	case clientGone(c):
 		c.Set(goneCauseKey, err)
-		return
-	}
-	if status >= 500 {
-		s.cfg.Log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
-	} else {
-		s.cfg.Log.DebugContext(c.Request.Context(), "request refused", "path", c.Request.URL.Path, "err", err)
+	case status == http.StatusServiceUnavailable:
+		s.cfg.Log.WarnContext(ctx, "request failed: unavailable", "path", path, "err", err)
+	case status >= 500:
+		s.cfg.Log.ErrorContext(ctx, "request failed", "path", path, "err", err)
+	default:
+		s.cfg.Log.DebugContext(ctx, "request refused", "path", path, "err", err)
 	}
 }
 

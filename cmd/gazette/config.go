@@ -184,11 +184,12 @@ func (c *storageConfig) loadMeili(e env) error {
 // openIndex opens the configured search index; close releases it.
 func (c storageConfig) openIndex(ctx context.Context) (idx archive.Index, where string, close func() error, err error) {
 	if c.meili != nil {
-		open := meiliindex.New
+		var m *meiliindex.Index
 		if c.waitless {
-			open = func(context.Context, meiliindex.Config) (*meiliindex.Index, error) { return meiliindex.Open(*c.meili) }
+			m, err = meiliindex.Open(*c.meili)
+		} else {
+			m, err = meiliindex.New(ctx, *c.meili)
 		}
-		m, err := open(ctx, *c.meili)
 		if err != nil {
 			return nil, "", nil, err
 		}
