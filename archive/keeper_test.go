@@ -55,8 +55,9 @@ func searchable(a *archive.Archive, d gazette.Document) bool {
 	return false
 }
 
-// TestKeeperRepairsWhenSearchReturns publishes an issue while a real
-// Meilisearch is down: the keeper reports search degraded meanwhile, and
+// TestKeeperRepairsWhenSearchReturns pauses a real Meilisearch, then
+// publishes an issue while it is killed: the keeper reports search
+// degraded meanwhile, and
 // makes the issue searchable as soon as the engine is back, with no
 // restart, telling Changed so that cached searches are dropped.
 func TestKeeperRepairsWhenSearchReturns(t *testing.T) {
@@ -79,6 +80,12 @@ func TestKeeperRepairsWhenSearchReturns(t *testing.T) {
 	}
 	runKeeper(t, k)
 	eventually(t, "search not reported ok", func() bool { return k.Status().State == archive.IndexOK })
+
+	// Paused, the engine answers nothing: reported down all the same.
+	meili.Pause()
+	eventually(t, "paused search not reported down", func() bool { return k.Status().State == archive.IndexUnavailable })
+	meili.Resume()
+	eventually(t, "search not reported ok after SIGCONT", func() bool { return k.Status().State == archive.IndexOK })
 
 	meili.Kill()
 	eventually(t, "search not reported down", func() bool { return k.Status().State == archive.IndexUnavailable })
