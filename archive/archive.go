@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -28,6 +29,10 @@ type Archive struct {
 	log   *slog.Logger
 	now   func() time.Time
 	loc   *time.Location // where a day starts, for validity and expiry
+	// indexMisses counts writes to the index (and reverse links) that
+	// failed after storage had committed: an IndexKeeper repairs the index
+	// when it changes.
+	indexMisses atomic.Uint64
 }
 
 // Option sets an optional property of an Archive.
@@ -164,7 +169,12 @@ func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadS
 }
 
 // indexIssue puts the documents of a committed issue into the index.
-func (a *Archive) indexIssue(ctx context.Context, m *Manifest, docs []gazette.Document) error {
+func (a *Archive) indexIssue(ctx context.Context, m *Manifest, docs []gazette.Document) (err error) {
+	defer func() {
+		if err != nil {
+			a.indexMisses.Add(1)
+		}
+	}()
 	// The documents a printed status names as its cause list this one
 	// (links.go); written before the index entries, so that Reconcile,
 	// which reindexes what is missing, also restores them after a crash.

@@ -159,6 +159,7 @@ func (a *Archive) reindexOne(ctx context.Context, m *Manifest, seq int) error {
 		return err
 	}
 	if err := a.index.Put(ctx, []gazette.SearchDoc{sd}); err != nil {
+		a.indexMisses.Add(1)
 		return fmt.Errorf("stored, but the index is not yet up to date (the reconciler will catch up): %w", err)
 	}
 	return nil

@@ -410,7 +410,7 @@ func (s *Server) apiSearch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+	res, err := s.runSearch(c.Request.Context(), sp.Query)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -480,7 +480,7 @@ func (s *Server) apiSearchCSV(c *gin.Context) {
 	w.Write([]string{"id", "title", "doc_number", "kind", "authorities", "issue", "pages", "signed_date", "published_date", "validity", "url"})
 	for p := start/sp.PerPage + 1; ; p++ {
 		sp.Page = p
-		res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+		res, err := s.runSearch(c.Request.Context(), sp.Query)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -520,7 +520,7 @@ func (s *Server) apiDocNumber(c *gin.Context) {
 		s.fail(c, badRequest(fmt.Sprintf("document number %.60q: not a 文号 such as 闽政〔2019〕14号", raw)))
 		return
 	}
-	res, err := s.cfg.Archive.Search(c.Request.Context(), gazette.Query{Text: n.String(), PerPage: 10})
+	res, err := s.runSearch(c.Request.Context(), gazette.Query{Text: n.String(), PerPage: 10})
 	if err != nil {
 		s.fail(c, err)
 		return

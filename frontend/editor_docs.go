@@ -106,7 +106,7 @@ func (s *Server) pickDocument(c *gin.Context) {
 // the search refuses (too long, too many words) is a Chinese message, not
 // an error.
 func (s *Server) searchDocuments(ctx context.Context, q string, n int) (gazette.Results, string, error) {
-	res, err := s.cfg.Archive.Search(ctx, gazette.Query{Text: q, PerPage: n})
+	res, err := s.runSearch(ctx, gazette.Query{Text: q, PerPage: n})
 	if errors.Is(err, gazette.ErrInvalid) {
 		return gazette.Results{}, "无法按“" + q + "”查找（查找词过长或过多）。请填写文号、标题中的几个词或文件编号（如 2019-12-3）。", nil
 	}

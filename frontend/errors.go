@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,11 +35,37 @@ var errTooMany = errors.New("too many requests")
 // errMethod reports a method the path does not take.
 var errMethod = errors.New("method not allowed")
 
+// searchFailed is an error of a search as the index returned it: when the
+// index is unavailable, the client is told that search alone is down and
+// reading is not.
+type searchFailed struct{ err error }
+
+func (e searchFailed) Error() string { return e.err.Error() }
+func (e searchFailed) Unwrap() error { return e.err }
+
+// Messages for a search while the index is unavailable.
+const (
+	searchDownMessage   = "search is temporarily unavailable; please try again in a minute. Issues and documents can still be read."
+	searchDownMessageZh = "检索服务暂时不可用，请稍后再试。公报和文件仍可照常阅读。"
+)
+
+// unavailableRetry is the Retry-After of an answer 503: about how long an
+// outage of a backend is worth waiting out before asking again.
+const unavailableRetry = 30 * time.Second
+
+// unavailable reports whether err is a backend that did not answer, or not
+// within the server's deadline.
+func unavailable(err error) bool {
+	return errors.Is(err, gazette.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)
+}
+
 // statusOf maps a domain error to the status and safe message a client sees;
 // the cause itself goes only to the log. This is the one place the mapping
 // lives.
 func statusOf(err error) (int, string) {
 	switch {
+	case unavailable(err):
+		return http.StatusServiceUnavailable, "service unavailable"
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, "too many requests"
 	case errors.Is(err, errMethod):
@@ -59,6 +87,10 @@ func statusOf(err error) (int, string) {
 // detailOf is the part of err a client may read: messages written for
 // clients (badRequest, validation errors), never internals.
 func detailOf(err error) string {
+	var sf searchFailed
+	if errors.As(err, &sf) && unavailable(err) {
+		return searchDownMessage
+	}
 	var bq badQuery
 	if errors.As(err, &bq) {
 		return bq.Error()
@@ -85,17 +117,21 @@ func clientGone(c *gin.Context) bool {
 }
 
 // logFailure logs the cause once: errors at 500 and above, refusals at
-// debug. A failure once the client went away is no error of the server:
-// the access log reports it as "client gone", with this cause.
+// debug. A backend unavailable (503) is a warning: the outage is no fault
+// of this server, and is reported where it is watched. A failure once the
+// client went away is no error of the server: the access log reports it
+// as "client gone", with this cause.
 func (s *Server) logFailure(c *gin.Context, status int, err error) {
-	if clientGone(c) {
+	ctx, path := c.Request.Context(), c.Request.URL.Path
+	switch {
+	case clientGone(c):
 		c.Set(goneCauseKey, err)
-		return
-	}
-	if status >= 500 {
-		s.cfg.Log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
-	} else {
-		s.cfg.Log.DebugContext(c.Request.Context(), "request refused", "path", c.Request.URL.Path, "err", err)
+	case status == http.StatusServiceUnavailable:
+		s.cfg.Log.WarnContext(ctx, "request failed: unavailable", "path", path, "err", err)
+	case status >= 500:
+		s.cfg.Log.ErrorContext(ctx, "request failed", "path", path, "err", err)
+	default:
+		s.cfg.Log.DebugContext(ctx, "request refused", "path", path, "err", err)
 	}
 }
 
@@ -109,6 +145,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	retryLater(c, status)
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
 }
@@ -122,10 +159,11 @@ func (s *Server) failPage(c *gin.Context, err error) {
 		return
 	}
 	titles := map[int]string{
-		http.StatusNotFound:         "找不到这个页面",
-		http.StatusBadRequest:       "请求有误",
-		http.StatusTooManyRequests:  "请求过于频繁",
-		http.StatusMethodNotAllowed: "不支持此请求方法",
+		http.StatusNotFound:           "找不到这个页面",
+		http.StatusBadRequest:         "请求有误",
+		http.StatusTooManyRequests:    "请求过于频繁",
+		http.StatusMethodNotAllowed:   "不支持此请求方法",
+		http.StatusServiceUnavailable: "服务暂时不可用",
 	}
 	title, ok := titles[status]
 	if !ok {
@@ -135,11 +173,17 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	v := s.view(c, title, "")
 	detail := detailOf(err)
 	var bq badQuery
-	if errors.As(err, &bq) {
+	var sf searchFailed
+	switch {
+	case errors.As(err, &bq):
 		detail = bq.Chinese()
+	case errors.As(err, &sf) && unavailable(err):
+		title, detail = "检索暂时不可用", searchDownMessageZh
+		v.Title = title
 	}
 	v.Data = errorView{Status: status, Title: title, Detail: detail}
 	c.Header("Cache-Control", "no-store")
+	retryLater(c, status)
 	if rerr := s.pages["error"].ExecuteTemplate(&buf, "layout", v); rerr != nil {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "render error page", "err", rerr)
 		c.AbortWithStatus(status)
@@ -147,6 +191,13 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	}
 	c.Abort()
 	writeBytes(c, status, "text/html; charset=utf-8", "", buf.Bytes(), nil)
+}
+
+// retryLater tells a client answered 503 when to ask again.
+func retryLater(c *gin.Context, status int) {
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", strconv.Itoa(int(unavailableRetry.Seconds())))
+	}
 }
 
 type errorView struct {

@@ -137,7 +137,7 @@ func (s *Server) documentsFeed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+	res, err := s.runSearch(c.Request.Context(), sp.Query)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -17,7 +17,8 @@ func (s *Server) healthz(c *gin.Context) {
 
 // readyz answers 200 only while storage answers: a readiness probe, so a load
 // balancer sends no reader to a replica that cannot serve. The lines after
-// the first say which ingest tools this replica has.
+// the first say how search stands and which ingest tools this replica has;
+// neither makes it unready, as reading does not need them.
 func (s *Server) readyz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
@@ -29,6 +30,9 @@ func (s *Server) readyz(c *gin.Context) {
 	}
 	var b strings.Builder
 	b.WriteString("ready\n")
+	if s.cfg.SearchHealth != nil {
+		b.WriteString(s.cfg.SearchHealth() + "\n")
+	}
 	for _, line := range s.cfg.Tools {
 		b.WriteString(line + "\n")
 	}

@@ -566,6 +566,19 @@ type pageLink struct {
 	Current bool
 }
 
+// runSearch runs q within the server's search deadline. Its errors are
+// searchFailed, so that an index that is down or past the deadline answers
+// 503 saying that search, not the site, is unavailable.
+func (s *Server) runSearch(ctx context.Context, q gazette.Query) (gazette.Results, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.SearchTimeout)
+	defer cancel()
+	res, err := s.cfg.Archive.Search(ctx, q)
+	if err != nil {
+		return res, searchFailed{err}
+	}
+	return res, nil
+}
+
 func (s *Server) search(c *gin.Context) {
 	key := "search?" + c.Request.URL.RawQuery
 	if s.cached(c, s.searches, key, ccPrivate) {
@@ -597,7 +610,7 @@ func (s *Server) search(c *gin.Context) {
 		s.render(c, "search", v, nil, "", ccRecent)
 		return
 	}
-	res, err := s.cfg.Archive.Search(c.Request.Context(), sp.Query)
+	res, err := s.runSearch(c.Request.Context(), sp.Query)
 	if err != nil {
 		s.failPage(c, err)
 		return

@@ -88,7 +88,20 @@ type Config struct {
 	// a degraded ingest before an editor meets it. It does not make the
 	// server unready: readers are served all the same.
 	Tools []string
+	// SearchTimeout bounds every search the server runs for a request, so
+	// that an index that hangs (a paused or overloaded engine) costs a
+	// reader a 503 rather than a page that never comes; 0 means
+	// DefaultSearchTimeout.
+	SearchTimeout time.Duration
+	// SearchHealth, if set, says in one line how search stands (answering,
+	// unavailable, being repaired), for /readyz. Search being down does not
+	// make the replica unready: reading is served all the same.
+	SearchHealth func() string
 }
+
+// DefaultSearchTimeout is the default of Config.SearchTimeout: far above
+// what a search takes on either engine, far below a reader's patience.
+const DefaultSearchTimeout = 10 * time.Second
 
 // Server is the HTTP handler of Gazette.
 type Server struct {
@@ -153,6 +166,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Editorial != nil && cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = editorial.DefaultMaxPDFBytes
+	}
+	if cfg.SearchTimeout <= 0 {
+		cfg.SearchTimeout = DefaultSearchTimeout
 	}
 	if cfg.APIBurst <= 0 {
 		cfg.APIBurst = int(3*cfg.APIRate) + 1

@@ -18,4 +18,7 @@ var (
 	ErrImmutable = errors.New("immutable")
 	// ErrCorrupt reports stored content whose checksum does not match.
 	ErrCorrupt = errors.New("corrupt")
+	// ErrUnavailable reports a backend that did not answer, or not in
+	// time: down, paused or overloaded. Trying again later may succeed.
+	ErrUnavailable = errors.New("unavailable")
 )

@@ -73,3 +73,30 @@ func (f *Faulty) after(key string) {
 		f.Crash()
 	}
 }
+
+// HeldIndex wraps an Index and holds every Put until Release: an index
+// write in progress (a repair, say) for as long as a test likes. A Put
+// whose context ends first returns its error.
+type HeldIndex struct {
+	archive.Index
+	release chan struct{}
+	once    sync.Once
+}
+
+// HoldPuts returns idx with its Puts held until Release.
+func HoldPuts(idx archive.Index) *HeldIndex {
+	return &HeldIndex{Index: idx, release: make(chan struct{})}
+}
+
+// Put implements archive.Index, once released.
+func (h *HeldIndex) Put(ctx context.Context, docs []gazette.SearchDoc) error {
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return h.Index.Put(ctx, docs)
+}
+
+// Release lets every Put through, held or to come.
+func (h *HeldIndex) Release() { h.once.Do(func() { close(h.release) }) }

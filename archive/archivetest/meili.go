@@ -178,17 +178,23 @@ func startMeili(dir string) (*meiliProc, error) {
 }
 
 func startMeiliOnce(bin, dir string) (*meiliProc, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
 	ports, err := freePorts(1)
 	if err != nil {
 		return nil, err
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
-	srv := MeiliServer{URL: "http://" + addr, Key: randomHex(24)}
+	return startMeiliAt(bin, dir, "127.0.0.1:"+strconv.Itoa(ports[0]), randomHex(24))
+}
+
+// startMeiliAt starts a server on addr with the master key and its
+// database under dir (kept from an earlier run, if any) and waits until it
+// is available.
+func startMeiliAt(bin, dir, addr, key string) (*meiliProc, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	srv := MeiliServer{URL: "http://" + addr, Key: key}
 	logPath := filepath.Join(dir, "meilisearch.log")
-	logFile, err := os.Create(logPath)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -333,4 +339,109 @@ func withoutMeiliEnv(env []string) []string {
 		}
 	}
 	return out
+}
+
+// MeiliProcess is a Meilisearch server of a test's own that the test can
+// pause, resume, kill and start again on the same address, key and
+// database: for tests of what the application does during an outage.
+type MeiliProcess struct {
+	MeiliServer
+	t        testing.TB
+	bin, dir string
+
+	mu   sync.Mutex
+	proc *meiliProc // nil while killed
+}
+
+// StartMeiliProcess starts a Meilisearch server for the calling test, as
+// StartMeili does, and returns its controls. The server is killed when the
+// test ends, paused or not.
+func StartMeiliProcess(t testing.TB) *MeiliProcess {
+	t.Helper()
+	bin, err := findMeili()
+	if err != nil {
+		t.Fatalf("archivetest: %v", err)
+	}
+	m := &MeiliProcess{t: t, bin: bin}
+	base := t.TempDir()
+	var errs []error
+	for try := 1; try <= meiliStartTries; try++ { // as startMeili does
+		dir := filepath.Join(base, "try"+strconv.Itoa(try))
+		p, err := startMeiliOnce(bin, dir)
+		if err == nil {
+			m.proc, m.dir, m.MeiliServer = p, dir, p.srv
+			break
+		}
+		errs = append(errs, err)
+		if !errors.Is(err, errExitedEarly) {
+			break
+		}
+	}
+	if m.proc == nil {
+		t.Fatalf("archivetest: %v", errors.Join(errs...))
+	}
+	t.Cleanup(func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.proc == nil {
+			return
+		}
+		if err := m.proc.stop(); err != nil {
+			t.Errorf("archivetest: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("Meilisearch server log (%s):\n%s", m.proc.logPath, m.proc.logTail())
+		}
+	})
+	return m
+}
+
+// signal sends sig to the server's process group.
+func (m *MeiliProcess) signal(sig syscall.Signal) {
+	m.t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.proc == nil {
+		m.t.Fatalf("archivetest: Meilisearch server is not running")
+	}
+	if err := syscall.Kill(-m.proc.cmd.Process.Pid, sig); err != nil {
+		m.t.Fatalf("archivetest: %v to Meilisearch server: %v", sig, err)
+	}
+}
+
+// Pause stops the server with SIGSTOP: it still accepts connections (the
+// kernel does) and answers nothing, as a hung server does.
+func (m *MeiliProcess) Pause() { m.t.Helper(); m.signal(syscall.SIGSTOP) }
+
+// Resume lets a paused server run again (SIGCONT).
+func (m *MeiliProcess) Resume() { m.t.Helper(); m.signal(syscall.SIGCONT) }
+
+// Kill kills the server with SIGKILL: connections are refused until Start.
+func (m *MeiliProcess) Kill() {
+	m.t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.proc == nil {
+		return
+	}
+	if err := m.proc.stop(); err != nil {
+		m.t.Fatalf("archivetest: %v", err)
+	}
+	m.proc = nil
+}
+
+// Start starts a killed server again, on the same address with the same key
+// and database, and waits until it is available.
+func (m *MeiliProcess) Start() {
+	m.t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.proc != nil {
+		m.t.Fatalf("archivetest: Meilisearch server is running already")
+	}
+	p, err := startMeiliAt(m.bin, m.dir, strings.TrimPrefix(m.URL, "http://"), m.Key)
+	if err != nil {
+		m.t.Fatalf("archivetest: start Meilisearch again: %v", err)
+	}
+	m.proc = p
 }

@@ -37,6 +37,12 @@
 // never reaches filter syntax; every string in a filter is still quoted and
 // escaped.
 //
+// Outages: New connects at once; Open connects on first use, and on every
+// use until that succeeds, so that a server can start while Meilisearch is
+// down. Every request must be answered within Config.Timeout, so a paused
+// server fails a call instead of holding it; a server not reached, or not
+// answering in time, is gazette.ErrUnavailable.
+//
 // Writes are Meilisearch tasks: Put and Delete wait until their tasks have
 // succeeded, and report a failed task as an error, so a change is visible to
 // every later call when they return nil.

@@ -33,7 +33,16 @@ type Config struct {
 	Key string
 	// Index is the index UID; DefaultIndex when empty.
 	Index string
+	// Timeout bounds the wait for the server's answer to one request, so
+	// that a server that hangs (paused, or stuck) fails a call rather than
+	// holding it for ever; 0 means DefaultTimeout. A task's processing is
+	// not bounded by it: a write polls its task with requests of its own.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the default of Config.Timeout: Meilisearch answers a
+// search, or accepts a write, in milliseconds.
+const DefaultTimeout = 10 * time.Second
 
 // DefaultIndex is the index UID used when Config.Index is empty.
 const DefaultIndex = "gazette"
@@ -54,6 +63,10 @@ type Index struct {
 	// gate limits this process's searches in flight (package admit): the
 	// server's work and the decoding of its answers are CPU-bound.
 	gate atomic.Pointer[admit.Gate]
+	// connected is set once the index exists with its settings (connect);
+	// connecting holds one connection attempt at a time.
+	connected  atomic.Bool
+	connecting chan struct{}
 }
 
 // Limits of what one write carries.
@@ -78,8 +91,25 @@ var (
 // brings its settings to what this package needs, waiting for the settings
 // to apply. Settings already in place are left alone, so opening an
 // existing index costs two requests. Errors: gazette.ErrInvalid for a bad
-// configuration or an index with another primary key, backend errors.
+// configuration or an index with another primary key,
+// gazette.ErrUnavailable when the server does not answer, backend errors.
 func New(ctx context.Context, cfg Config) (*Index, error) {
+	x, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.connect(ctx); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// Open returns the index without contacting the server: it connects as New
+// does on its first call, and on every call until that succeeds (a call
+// that cannot connect fails with gazette.ErrUnavailable). A server can so
+// start while Meilisearch is down, and find search once it answers; Ping
+// connects it. Errors: gazette.ErrInvalid for a bad configuration.
+func Open(cfg Config) (*Index, error) {
 	if cfg.Index == "" {
 		cfg.Index = DefaultIndex
 	}
@@ -90,21 +120,79 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 	if !uidRE.MatchString(cfg.Index) {
 		return nil, fmt.Errorf("meiliindex: index UID %q: want 1–400 letters, digits, - or _: %w", cfg.Index, gazette.ErrInvalid)
 	}
-	base, hc := strings.TrimRight(cfg.URL, "/"), httpClient()
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	base, hc := strings.TrimRight(cfg.URL, "/"), httpClient(cfg.Timeout)
 	m := meilisearch.New(base, meilisearch.WithAPIKey(cfg.Key), meilisearch.WithCustomClient(hc),
 		meilisearch.WithCustomJsonUnmarshaler(gojson.Unmarshal))
-	x := &Index{meili: m, idx: m.Index(cfg.Index), uid: cfg.Index, http: hc, indexURL: base + "/indexes/" + cfg.Index}
+	x := &Index{meili: m, idx: m.Index(cfg.Index), uid: cfg.Index, http: hc, indexURL: base + "/indexes/" + cfg.Index,
+		connecting: make(chan struct{}, 1)}
 	if cfg.Key != "" {
 		x.auth = "Bearer " + cfg.Key
 	}
 	x.gate.Store(admit.New(0))
+	return x, nil
+}
+
+// connect makes sure, once, that the index exists with its settings.
+func (x *Index) connect(ctx context.Context) error {
+	if x.connected.Load() {
+		return nil
+	}
+	select {
+	case x.connecting <- struct{}{}:
+		defer func() { <-x.connecting }()
+	case <-ctx.Done():
+		return fmt.Errorf("meiliindex: connect: %w", unavailable(ctx.Err()))
+	}
+	if x.connected.Load() {
+		return nil // connected while this call waited
+	}
 	if err := x.ensureIndex(ctx); err != nil {
-		return nil, err
+		return unavailable(err)
 	}
 	if err := x.ensureSettings(ctx); err != nil {
-		return nil, err
+		return unavailable(err)
 	}
-	return x, nil
+	x.connected.Store(true)
+	return nil
+}
+
+// use connects an index opened with Open before a call. A configuration
+// the server refuses (an index with another primary key) is then no fault
+// of the call's arguments, so it does not wrap gazette.ErrInvalid.
+func (x *Index) use(ctx context.Context) error {
+	err := x.connect(ctx)
+	if errors.Is(err, gazette.ErrInvalid) {
+		return fmt.Errorf("meiliindex: the index cannot be used: %s", err)
+	}
+	return err
+}
+
+// unavailable adds gazette.ErrUnavailable to err when it says the server
+// was not reached or did not answer in time: a failed connection, a
+// timeout (the caller's deadline included), a proxy's 502, 503 or 504. A
+// caller that gave up (context.Canceled) is no outage.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, gazette.ErrUnavailable) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	gateway := func(status int) bool {
+		return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+	}
+	var ue *url.Error
+	var me *meilisearch.Error
+	var ae *apiError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ue):
+	case errors.As(err, &me) && (me.ErrCode == meilisearch.CommunicationError || me.ErrCode == meilisearch.TimeoutError ||
+		me.ErrCode == meilisearch.MaxRetriesExceeded || gateway(me.StatusCode)):
+	case errors.As(err, &ae) && gateway(ae.Status):
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, gazette.ErrUnavailable)
 }
 
 // httpClient is the client of the Meilisearch API. It asks for responses
@@ -112,16 +200,18 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 // last one waits on TCP's delayed acknowledgement, which added 40 ms to
 // every search returning more than a few kilobytes on a reused connection
 // (measured on loopback with Meilisearch 1.21; uncompressed: under 2 ms).
-func httpClient() *http.Client {
+// An answer must start within timeout of the request being sent.
+func httpClient(timeout time.Duration) *http.Client {
 	return &http.Client{Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   100,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
 		DisableCompression:    true,
+		ResponseHeaderTimeout: timeout,
 	}}
 }
 
@@ -164,7 +254,7 @@ func (x *Index) wait(ctx context.Context, t *meilisearch.TaskInfo) error {
 	for {
 		task, err := x.meili.GetTask(ctx, t.TaskUID)
 		if err != nil {
-			return fmt.Errorf("task %d: %w", t.TaskUID, err)
+			return fmt.Errorf("task %d: %w", t.TaskUID, unavailable(err))
 		}
 		switch task.Status {
 		case meilisearch.TaskStatusSucceeded:
@@ -178,7 +268,7 @@ func (x *Index) wait(ctx context.Context, t *meilisearch.TaskInfo) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("task %d still %s: %w", t.TaskUID, task.Status, ctx.Err())
+			return fmt.Errorf("task %d still %s: %w", t.TaskUID, task.Status, unavailable(ctx.Err()))
 		case <-time.After(delay):
 		}
 		delay = min(delay*3/2, 100*time.Millisecond)
@@ -457,6 +547,9 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 			return err
 		}
 	}
+	if err := x.use(ctx); err != nil {
+		return err
+	}
 	var batches [][]byte
 	var buf bytes.Buffer
 	for i := range docs {
@@ -494,7 +587,7 @@ func (x *Index) addNDJSON(ctx context.Context, batches [][]byte) error {
 			if errors.As(err, &me) && (me.APIError.Type == "invalid_request" || me.StatusCode == http.StatusRequestEntityTooLarge) {
 				err = fmt.Errorf("%w: %w", err, gazette.ErrInvalid)
 			}
-			return fmt.Errorf("meiliindex: put: %w", err)
+			return fmt.Errorf("meiliindex: put: %w", unavailable(err))
 		}
 		tasks = append(tasks, t)
 	}
@@ -510,6 +603,9 @@ func (x *Index) addNDJSON(ctx context.Context, batches [][]byte) error {
 // removal is visible; IDs not in the index (and IDs no document can have)
 // are ignored. Errors: backend errors.
 func (x *Index) Delete(ctx context.Context, ids []string) error {
+	if err := x.use(ctx); err != nil {
+		return err
+	}
 	valid := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if idRE.MatchString(id) {
@@ -520,7 +616,7 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 	for start := 0; start < len(valid); start += deleteBatch {
 		t, err := x.idx.DeleteDocuments(ctx, valid[start:min(start+deleteBatch, len(valid))], nil)
 		if err != nil {
-			return fmt.Errorf("meiliindex: delete: %w", err)
+			return fmt.Errorf("meiliindex: delete: %w", unavailable(err))
 		}
 		tasks = append(tasks, t)
 	}
@@ -563,6 +659,9 @@ func (x *Index) Get(ctx context.Context, id string) (gazette.Hit, error) {
 	if !idRE.MatchString(id) {
 		return gazette.Hit{}, fmt.Errorf("meiliindex: get %.40q: %w", id, gazette.ErrNotFound)
 	}
+	if err := x.use(ctx); err != nil {
+		return gazette.Hit{}, err
+	}
 	var r record
 	err := x.call(ctx, http.MethodGet, "/documents/"+id+"?fields="+strings.Join(hitFields, ","), nil, &r)
 	var ae *apiError
@@ -580,6 +679,9 @@ func (x *Index) Get(ctx context.Context, id string) (gazette.Hit, error) {
 func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, error) {
 	if n.IsZero() {
 		return nil, nil
+	}
+	if err := x.use(ctx); err != nil {
+		return nil, err
 	}
 	const page = 1000
 	var ids []string
@@ -600,13 +702,16 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 // recordFormat) has the empty fingerprint. Documents written while it pages
 // may be missed or reported twice.
 func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
+	if err := x.use(ctx); err != nil {
+		return nil, err
+	}
 	const page = 1000
 	out := make(map[string]string)
 	for offset := int64(0); ; offset += page {
 		var res meilisearch.DocumentsResult
 		err := x.idx.GetDocuments(ctx, &meilisearch.DocumentsQuery{Offset: offset, Limit: page, Fields: []string{fID, fFingerprint, fFormat}}, &res)
 		if err != nil {
-			return nil, fmt.Errorf("meiliindex: fingerprints: %w", err)
+			return nil, fmt.Errorf("meiliindex: fingerprints: %w", unavailable(err))
 		}
 		for _, h := range res.Results {
 			var r struct {
@@ -629,11 +734,22 @@ func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
 }
 
 // Ping reports whether the server answers and the index is there, with the
-// key given.
+// key given; an index opened with Open connects here. Errors:
+// gazette.ErrUnavailable for a server that does not answer, backend errors.
 func (x *Index) Ping(ctx context.Context) error {
+	if err := x.use(ctx); err != nil {
+		return err
+	}
 	// Not x.idx.FetchInfo: it writes to the shared index value (a data race).
-	if _, err := x.meili.GetIndex(ctx, x.uid); err != nil {
-		return fmt.Errorf("meiliindex: ping %s: %w", x.uid, err)
+	_, err := x.meili.GetIndex(ctx, x.uid)
+	if isCode(err, meilisearch.APIErrCodeIndexNotFound) {
+		// A server that came back without its data: create the index and
+		// its settings again, before a write creates it without them.
+		x.connected.Store(false)
+		err = x.connect(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("meiliindex: ping %s: %w", x.uid, unavailable(err))
 	}
 	return nil
 }

@@ -59,7 +59,8 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // call sends a request to the index's endpoint path ("/search"), with
 // body as JSON unless it is nil, and decodes a 200 answer into out. Other
-// answers are *apiError values.
+// answers are *apiError values. A server not reached, or not answering in
+// time, is gazette.ErrUnavailable (see unavailable).
 func (x *Index) call(ctx context.Context, method, path string, body, out any) error {
 	var payload []byte
 	if body != nil {
@@ -70,21 +71,21 @@ func (x *Index) call(ctx context.Context, method, path string, body, out any) er
 	}
 	resp, err := x.send(ctx, method, path, payload)
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	defer resp.Body.Close()
 	buf := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(buf)
 	buf.Reset()
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return fmt.Errorf("read response: %w", err)
+		return unavailable(fmt.Errorf("read response: %w", err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		e := &apiError{Status: resp.StatusCode}
 		if gojson.Unmarshal(buf.Bytes(), e) != nil || e.Code == "" {
 			e.Message = fmt.Sprintf("%.200s", buf.Bytes())
 		}
-		return e
+		return unavailable(e)
 	}
 	// go-json copies its input before decoding, so nothing decoded
 	// refers to the reused buffer.

@@ -52,7 +52,8 @@ type searchResponse struct {
 // collects the IDs of the documents it matches (at most 100,000 of them),
 // which restrict the ranked query. Errors: gazette.ErrInvalid for a query
 // that does not normalise, or more than 10 terms whose later groups match
-// more than 100,000 documents; backend errors.
+// more than 100,000 documents; gazette.ErrUnavailable for a server that
+// does not answer, or not before ctx's deadline; backend errors.
 func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: %w", err)
@@ -60,6 +61,9 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	qt, err := gazette.ParseQueryText(q.Text)
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: %w", err)
+	}
+	if err := x.use(ctx); err != nil {
+		return gazette.Results{}, err
 	}
 	g := x.gate.Load()
 	if err := g.Enter(ctx); err != nil {

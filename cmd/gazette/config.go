@@ -84,6 +84,10 @@ type storageConfig struct {
 	dataDir string
 	s3      *s3blobs.Config
 	meili   *meiliindex.Config // nil: the embedded bleve index under dataDir
+	// waitless opens Meilisearch without contacting it, for serve: a
+	// server started during a search outage serves reading, and connects
+	// the index when Meilisearch answers (see archive.IndexKeeper).
+	waitless bool
 }
 
 // addStorageFlags registers --data on fs.
@@ -180,7 +184,12 @@ func (c *storageConfig) loadMeili(e env) error {
 // openIndex opens the configured search index; close releases it.
 func (c storageConfig) openIndex(ctx context.Context) (idx archive.Index, where string, close func() error, err error) {
 	if c.meili != nil {
-		m, err := meiliindex.New(ctx, *c.meili)
+		var m *meiliindex.Index
+		if c.waitless {
+			m, err = meiliindex.Open(*c.meili)
+		} else {
+			m, err = meiliindex.New(ctx, *c.meili)
+		}
 		if err != nil {
 			return nil, "", nil, err
 		}

@@ -10,22 +10,23 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// maintainEvery is how often the server applies expiry dates and
-// reconciles the index.
+// maintainEvery is how often the server applies expiry dates.
 const maintainEvery = 24 * time.Hour
 
 // chinaTime is the gazette's zone: expiry dates are its calendar days.
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 // background is the server's periodic work on the archive: scheduled issues
-// published at their moment, expiry dates applied and the index reconciled
-// with storage. Every replica runs it; the archive makes each publication
-// and each expiry happen exactly once. Failures are logged and retried,
-// never fatal.
+// published at their moment, expiry dates applied and the index kept in
+// step with storage. Every replica runs it; the archive makes each
+// publication and each expiry happen exactly once. Failures are logged and
+// retried, never fatal.
 type background struct {
 	arch *archive.Archive
-	log  *slog.Logger
-	now  func() time.Time
+	// index, if set, repairs the index and watches over it (run runs it).
+	index *archive.IndexKeeper
+	log   *slog.Logger
+	now   func() time.Time
 	// changed is told when something became public or changed, so caches
 	// of rendered pages are dropped.
 	changed func()
@@ -84,15 +85,8 @@ func wakeup() (func(), <-chan struct{}) {
 	}, ch
 }
 
-// maintain applies expiry dates and repairs the index.
+// maintain applies expiry dates.
 func (b background) maintain(ctx context.Context) {
-	if d, err := b.arch.Reconcile(ctx, true, nil); err != nil {
-		if ctx.Err() == nil {
-			b.log.Error("reconcile index", "err", err)
-		}
-	} else if !d.Clean() {
-		b.log.Warn("index drift repaired", "missing", len(d.Missing), "stale", len(d.Stale), "orphaned", len(d.Orphaned))
-	}
 	ids, err := b.arch.ExpireDue(ctx, gazette.DateOf(b.now().In(chinaTime)))
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("apply expiry dates", "err", err)
@@ -103,8 +97,16 @@ func (b background) maintain(ctx context.Context) {
 	}
 }
 
-// run does both at once and then when due until ctx ends.
+// run does all three at once and then when due until ctx ends.
 func (b background) run(ctx context.Context) {
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		if b.index != nil {
+			b.index.Run(ctx)
+		}
+	}()
+	defer func() { <-kept }()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

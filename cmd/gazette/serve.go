@@ -29,6 +29,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	fs.String("log-level", "info", "debug, info, warn or error (env GAZETTE_LOG_LEVEL)")
 	fs.String("public-url", "", "absolute URL of the site's root, for feeds, the sitemap and links (env GAZETTE_PUBLIC_URL; default http://ADDR)")
 	fs.String("api-rate", "20", "API requests per second allowed to one client address, bursts of three times that; 0 turns the limit off (env GAZETTE_API_RATE)")
+	fs.String("search-timeout", frontend.DefaultSearchTimeout.String(), "longest a search may take before the reader is answered 503, search unavailable (env GAZETTE_SEARCH_TIMEOUT)")
 	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
 	addStorageFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -60,10 +61,17 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	if rate == 0 {
 		rate = -1 // the frontend's "off"
 	}
+	timeoutText := setting(fs, e, "search-timeout", "GAZETTE_SEARCH_TIMEOUT")
+	searchTimeout, err := time.ParseDuration(timeoutText)
+	if err != nil || searchTimeout <= 0 {
+		return fmt.Errorf("--search-timeout / GAZETTE_SEARCH_TIMEOUT: want a duration such as 10s, got %q", timeoutText)
+	}
 	storage, err := loadStorage(fs, e)
 	if err != nil {
 		return err
 	}
+	// Search is not needed to read: start during a search outage.
+	storage.waitless = true
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	arch, where, closeIndex, err := storage.openArchive(ctx, log)
@@ -100,10 +108,15 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	if err != nil {
 		return err
 	}
-	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools})
+	keeper := &archive.IndexKeeper{Archive: arch, Log: log}
+	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
+		SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() }})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
+	// A repair that changed the index drops cached searches, which counted
+	// without the documents it added.
+	keeper.Changed = srv.Invalidate
 	// Scheduled publication, expiry dates and the index's repair after a
 	// crash run beside serving: storage is the truth and readers only see it.
 	bgCtx, stopBackground := context.WithCancel(ctx)
@@ -111,7 +124,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	defer func() { stopBackground(); <-bgDone }()
 	go func() {
 		defer close(bgDone)
-		background{arch: arch, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken}.run(bgCtx)
+		background{arch: arch, index: keeper, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken}.run(bgCtx)
 	}()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

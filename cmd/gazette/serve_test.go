@@ -31,6 +31,8 @@ func TestServeReaderSettingsAreChecked(t *testing.T) {
 		{"negative rate from env", map[string]string{"GAZETTE_API_RATE": "-3"}, nil, "GAZETTE_API_RATE"},
 		{"public URL without scheme", map[string]string{"GAZETTE_PUBLIC_URL": "gazette.example.org"}, nil, "--public-url"},
 		{"public URL with a path", nil, []string{"--public-url", "https://example.org/gazette"}, "--public-url"},
+		{"search timeout not a duration", nil, []string{"--search-timeout", "soon"}, "GAZETTE_SEARCH_TIMEOUT"},
+		{"search timeout of zero from env", map[string]string{"GAZETTE_SEARCH_TIMEOUT": "0s"}, nil, "--search-timeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
