@@ -26,6 +26,7 @@ const (
 	RuleDocNumber = "docnumber" // the brackets of a 文号
 	RuleDate      = "date"      // a date that cannot exist as read
 	RuleLexicon   = "lexicon"   // a name of a place or authority
+	RuleTrial     = "trial"     // the brackets of （试行） or （暂行） in a title
 )
 
 // reading is one line under correction: its runes and, for each, the
@@ -116,12 +117,80 @@ func (r *reading) apply(rule string, edits []edit, widen func(rs []rune, from, t
 
 // correctLine runs every rule over one line, names against lex (nil: no
 // names are checked).
-func correctLine(r *reading, lex *Lexicon) {
+func correctLine(r *reading, lex *Lexicon, quoting bool) {
 	fixReading(r)
 	fixDocNumbers(r)
 	fixDates(r)
+	fixTrial(r, quoting)
 	fixNames(r, lex)
 }
+
+// quotingAfter reports whether a 《 is left open at the end of line, given
+// whether one was open before it: a title quoted in the text may wrap.
+func quotingAfter(line string, before bool) bool {
+	for _, c := range line {
+		switch c {
+		case '《':
+			before = true
+		case '》':
+			before = false
+		}
+	}
+	return before
+}
+
+// fixTrial writes the brackets of a title's （试行） or （暂行） as printed,
+// where tesseract read the opening one as 〈, < or ( and the closing one,
+// with the 》 that closes the title after it, as one stray character:
+// 《…实施细则〈试行六的通知 becomes 《…实施细则（试行）》的通知. The stray
+// character is taken for the brackets only where what follows it ends a
+// title (的, 印发, a full stop or comma, the end of the line), and 》 is
+// added only where a 《 is open (quoting: from the lines before).
+func fixTrial(r *reading, quoting bool) {
+	rs := r.rs
+	var edits []edit
+	open := quoting
+	for i := 0; i+2 < len(rs); i++ {
+		switch rs[i] {
+		case '《':
+			open = true
+		case '》':
+			open = false
+		}
+		if !strings.ContainsRune("（(〈<【[{", rs[i]) || !(rs[i+1] == '试' || rs[i+1] == '暂') || rs[i+2] != '行' {
+			continue
+		}
+		word := string(rs[i+1 : i+3])
+		j := i + 3
+		switch {
+		case j < len(rs) && (rs[j] == '）' || rs[j] == ')'):
+			if rs[i] != '（' || rs[j] != '）' {
+				edits = append(edits, edit{i, j + 1, []rune("（" + word + "）")})
+			}
+		case j < len(rs) && !isCJKPunct(rs[j]) && endsTitle(rs, j+1):
+			with := "（" + word + "）"
+			if open && (j+1 >= len(rs) || rs[j+1] != '》') {
+				with += "》"
+				open = false
+			}
+			edits = append(edits, edit{i, j + 1, []rune(with)})
+		}
+		i = j - 1
+	}
+	r.apply(RuleTrial, edits, nil)
+}
+
+// endsTitle reports whether rs from i goes on as the text after a quoted
+// title does: 的, 印发, 》, a comma or full stop, or nothing.
+func endsTitle(rs []rune, i int) bool {
+	if i >= len(rs) {
+		return true
+	}
+	rest := string(rs[i:])
+	return strings.HasPrefix(rest, "的") || strings.HasPrefix(rest, "印发") || strings.ContainsRune("》，。、；", rs[i])
+}
+
+func isCJKPunct(r rune) bool { return strings.ContainsRune("，。、；：！？《》“”", r) }
 
 // fixReading corrects what tesseract reliably confuses in Chinese text
 // where the printed form is not in doubt: the 〇 of a Chinese-numeral date

@@ -111,6 +111,31 @@ func TestFixDates(t *testing.T) {
 	}
 }
 
+func TestFixTrial(t *testing.T) {
+	tests := []struct {
+		name, in       string
+		quoting        bool
+		want, from, to string
+	}{
+		{name: "both brackets and the 》 read as one", in: "实施细则〈试行六的通知", quoting: true, want: "实施细则（试行）》的通知", from: "〈试行六", to: "（试行）》"},
+		{name: "the 《 opened on the same line", in: "现将《细则（试行及印发给你们", want: "现将《细则（试行）》印发给你们", from: "（试行及", to: "（试行）》"},
+		{name: "no 《 open", in: "办法〈暂行六，", want: "办法（暂行），", from: "〈暂行六", to: "（暂行）"},
+		{name: "the opening bracket misread", in: "《办法<试行）》", want: "《办法（试行）》", from: "<试行）", to: "（试行）"},
+		{name: "as printed, untouched", in: "《办法（试行）》的通知", quoting: false, want: "《办法（试行）》的通知"},
+		{name: "a sentence about a trial, untouched", in: "（试行期为一年）", want: "（试行期为一年）"},
+		{name: "no bracket, untouched", in: "本办法试行六个月", want: "本办法试行六个月"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(func(r *reading) { fixTrial(r, tc.quoting) }, tc.in, "")
+			checkFix(t, r, tc.want, RuleTrial, tc.from, tc.to)
+		})
+	}
+	if quotingAfter("关于印发《来穗务工人员", false) != true || quotingAfter("细则（试行）》的通知", true) != false {
+		t.Error("quotingAfter does not follow 《 and 》")
+	}
+}
+
 func TestFixNames(t *testing.T) {
 	lex := NewLexicon([]string{"澜江省人民政府办公厅"})
 	tests := []struct{ name, in, unsure, want, from, to string }{

@@ -308,6 +308,7 @@ func parseTSV(tsv []byte, dpi float64, lex *Lexicon) (page.Page, error) {
 	p.Extractor = page.OCR
 	words = dropLeaders(words)
 	var confSum, weight float64
+	quoting := false // a 《 is open at the end of the line before
 	for i := 0; i < len(words); {
 		j := i
 		for j < len(words) && words[j].block == words[i].block && words[j].par == words[i].par && words[j].line == words[i].line {
@@ -327,7 +328,8 @@ func parseTSV(tsv []byte, dpi float64, lex *Lexicon) (page.Page, error) {
 		}
 		text, rc := joinConf(texts, confs)
 		r := newReading(chinesePunct(text), rc)
-		correctLine(r, lex)
+		correctLine(r, lex, quoting)
+		quoting = quotingAfter(r.String(), quoting)
 		for _, c := range r.fixes {
 			c.Line = len(p.Lines)
 			p.Corrections = append(p.Corrections, c)
