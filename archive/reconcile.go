@@ -203,6 +203,20 @@ func (a *Archive) storedFingerprints(ctx context.Context) (map[string]string, []
 	return out, histories, nil
 }
 
+// Authorities returns the authorities of the archive's documents, the most
+// frequent first, as far as the index's facets count them.
+func (a *Archive) Authorities(ctx context.Context) ([]string, error) {
+	res, err := a.Search(ctx, gazette.Query{PerPage: 1})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(res.Facets.Authority))
+	for i, f := range res.Facets.Authority {
+		names[i] = f.Value
+	}
+	return names, nil
+}
+
 // Search runs q on the configured index; see the package function Search.
 // Errors: gazette.ErrInvalid for a malformed query or when no index is
 // configured, backend errors.

@@ -65,6 +65,7 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		return err
 	}
 	defer closeIndex()
+	learnNames(ctx, arch, opts.Extract, log)
 	ledger, _, err := storage.openBlobs(ctx)
 	if err != nil {
 		return fmt.Errorf("storage: %w", err)

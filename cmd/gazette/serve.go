@@ -86,6 +86,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	// One pipeline for the demo and for editors' uploads: finding the
 	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
+	learnNames(ctx, arch, xopts, log)
 	split := func(ctx context.Context, path string) (*ingest.Result, error) {
 		return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
 	}

@@ -1,9 +1,31 @@
 package main
 
 import (
+	"context"
+	"log/slog"
+
+	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/ocr"
 )
+
+// learnNames gives OCR's post-correction the authorities already in the
+// archive, so that a name misread on a scan is checked against them. An
+// index that cannot answer (search down at start-up) leaves OCR with its
+// built-in lexicon, and says so.
+func learnNames(ctx context.Context, arch *archive.Archive, x extract.Options, log *slog.Logger) {
+	e, ok := x.OCR.(*ocr.Engine)
+	if !ok {
+		return
+	}
+	names, err := arch.Authorities(ctx)
+	if err != nil {
+		log.Warn("OCR checks names against its built-in lexicon only: the archive's authorities could not be listed", "err", err)
+		return
+	}
+	e.SetNames(names)
+}
 
 // toolReport says, a line each, which ingest tools serve found: what an
 // operator reads at start-up and in /readyz, before an editor's scan comes

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/ingest/page"
@@ -28,7 +29,9 @@ type Engine struct {
 	dpi, psm           int
 	// osd says tesseract has its orientation data (osd.traineddata).
 	osd bool
-	lex *Lexicon
+	// lex is what names are checked against: the built-in lexicon, with
+	// the archive's authorities once SetNames gave them.
+	lex atomic.Pointer[Lexicon]
 	lim Limits
 }
 
@@ -48,11 +51,6 @@ type Options struct {
 	// points better in TestEval but runs columns together).
 	PSM    int
 	Limits Limits
-	// Names are names of authorities (those already in the archive)
-	// that post-correction checks lines against, besides China's
-	// administrative divisions and the names of government departments
-	// (see NewLexicon).
-	Names []string
 }
 
 // DefaultDPI is the resolution non-scan pages are rendered at when
@@ -83,16 +81,23 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 		have[strings.TrimSpace(l)] = true
 	}
 	e.osd = have["osd"]
-	e.lex = builtinLexicon()
-	if len(opts.Names) > 0 {
-		e.lex = NewLexicon(opts.Names)
-	}
+	e.lex.Store(builtinLexicon())
 	for _, l := range strings.Split(e.lang, "+") {
 		if !have[l] {
 			return nil, fmt.Errorf("ocr: tesseract language %s %w (install tesseract-ocr-%s)", l, ErrNotInstalled, strings.ReplaceAll(l, "_", "-"))
 		}
 	}
 	return e, nil
+}
+
+// SetNames makes post-correction check names against names (the
+// authorities already in the archive) besides China's administrative
+// divisions and the names of government departments (see NewLexicon).
+// Pages read from then on use them; it is safe while pages are read.
+func (e *Engine) SetNames(names []string) {
+	if len(names) > 0 {
+		e.lex.Store(NewLexicon(names))
+	}
 }
 
 // Page renders page n (1-based) of the PDF at path and reads its text. The
@@ -256,7 +261,7 @@ func (e *Engine) readPSM(ctx context.Context, dir, name string, img *raster, dpi
 	if err != nil {
 		return page.Page{}, err
 	}
-	return parseTSV(tsv, float64(dpi), e.lex)
+	return parseTSV(tsv, float64(dpi), e.lex.Load())
 }
 
 // word is one row of tesseract's TSV at word level.
