@@ -52,8 +52,23 @@ func statusOf(err error) (int, string) {
 		return http.StatusPreconditionFailed, "changed by someone else"
 	case errors.Is(err, gazette.ErrImmutable):
 		return http.StatusConflict, "published content cannot be changed"
+	case errors.Is(err, gazette.ErrStorageUnavailable):
+		return http.StatusServiceUnavailable, "storage unavailable"
+	case errors.Is(err, gazette.ErrUnavailable):
+		return http.StatusServiceUnavailable, "temporarily unavailable"
 	}
 	return http.StatusInternalServerError, "internal error"
+}
+
+// retryAfterUnavailable is the Retry-After of every 503: a backend that does not
+// answer is usually back within a minute (a restart, a failover).
+const retryAfterUnavailable = "30"
+
+// setRetryAfter tells a client of a 503 when to try again.
+func setRetryAfter(c *gin.Context, status int) {
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfterUnavailable)
+	}
 }
 
 // detailOf is the part of err a client may read: messages written for
@@ -70,6 +85,9 @@ func detailOf(err error) string {
 	var ve gazette.ValidationError
 	if errors.As(err, &ve) {
 		return ve.Error() // names fields only
+	}
+	if errors.Is(err, gazette.ErrStorageUnavailable) {
+		return "The archive's storage does not answer at the moment. Pages already served are still available; retry after the seconds in Retry-After."
 	}
 	return ""
 }
@@ -99,8 +117,12 @@ func (s *Server) logFailure(c *gin.Context, status int, err error) {
 	}
 }
 
-// fail answers with a problem+json for err, logging the cause once.
+// fail answers with a problem+json for err, logging the cause once; or,
+// when a backend is unavailable, with the answer kept from before.
 func (s *Server) fail(c *gin.Context, err error) {
+	if s.serveStale(c, err) {
+		return
+	}
 	status, title := statusOf(err)
 	p := problem{Type: "about:blank", Title: title, Status: status, Detail: detailOf(err)}
 	s.logFailure(c, status, err)
@@ -109,12 +131,17 @@ func (s *Server) fail(c *gin.Context, err error) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	setRetryAfter(c, status)
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
 }
 
-// failPage answers a reader with an HTML problem page for err.
+// failPage answers a reader with an HTML problem page for err; or, when a
+// backend is unavailable, with the page kept from before.
 func (s *Server) failPage(c *gin.Context, err error) {
+	if s.serveStale(c, err) {
+		return
+	}
 	status, _ := statusOf(err)
 	s.logFailure(c, status, err)
 	if clientGone(c) {
@@ -122,10 +149,11 @@ func (s *Server) failPage(c *gin.Context, err error) {
 		return
 	}
 	titles := map[int]string{
-		http.StatusNotFound:         "找不到这个页面",
-		http.StatusBadRequest:       "请求有误",
-		http.StatusTooManyRequests:  "请求过于频繁",
-		http.StatusMethodNotAllowed: "不支持此请求方法",
+		http.StatusNotFound:           "找不到这个页面",
+		http.StatusBadRequest:         "请求有误",
+		http.StatusTooManyRequests:    "请求过于频繁",
+		http.StatusMethodNotAllowed:   "不支持此请求方法",
+		http.StatusServiceUnavailable: "暂时无法访问",
 	}
 	title, ok := titles[status]
 	if !ok {
@@ -135,11 +163,17 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	v := s.view(c, title, "")
 	detail := detailOf(err)
 	var bq badQuery
-	if errors.As(err, &bq) {
+	switch {
+	case errors.As(err, &bq):
 		detail = bq.Chinese()
+	case errors.Is(err, gazette.ErrStorageUnavailable):
+		detail = "公报档案的存储暂时无法连接，请稍后再试。已经打开过的页面仍可阅读。"
+	case status == http.StatusServiceUnavailable:
+		detail = "服务暂时无法连接，请稍后再试。"
 	}
 	v.Data = errorView{Status: status, Title: title, Detail: detail}
 	c.Header("Cache-Control", "no-store")
+	setRetryAfter(c, status)
 	if rerr := s.pages["error"].ExecuteTemplate(&buf, "layout", v); rerr != nil {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "render error page", "err", rerr)
 		c.AbortWithStatus(status)

@@ -182,7 +182,11 @@ func (n *nextDue) next(ctx context.Context, s *Server) (time.Time, bool) {
 	at, ok, err := s.cfg.Archive.NextDue(rctx)
 	if err != nil {
 		s.cfg.Log.WarnContext(ctx, "schedule unreadable: public answers are not kept by caches", "err", err)
-		at, ok = now, true
+		// Nothing new is kept meanwhile, but what is kept stays: it is
+		// what serveStale answers with while storage is unavailable, and
+		// nothing can be published without storage anyway.
+		n.state.Store(&dueState{at: now, ok: true, when: now})
+		return now, true
 	}
 	n.state.Store(&dueState{at: at, ok: ok, when: now})
 	if ok && st != nil && (!st.ok || at.Before(st.at)) {
