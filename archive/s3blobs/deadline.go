@@ -146,11 +146,13 @@ func (s *Store) unavailable(ctx context.Context, err error) (error, bool) {
 		return nil, false // an answer: the request itself was refused
 	}
 	switch {
-	case errors.Is(context.Cause(ctx), errDeadline), errors.Is(ctx.Err(), context.DeadlineExceeded):
-		// The Store's deadline or the caller's: either way the server
-		// did not answer in the time it had.
+	case errors.Is(context.Cause(ctx), errDeadline):
 		s.trip()
 		return fmt.Errorf("%w: cannot reach %s: no answer in time (%w)", gazette.ErrStorageUnavailable, s.endpoint, err), true
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The caller's deadline, maybe a short one: unavailable to this
+		// call, but no reason to keep other calls from the server.
+		return fmt.Errorf("%w: cannot reach %s: no answer within the caller's deadline (%w)", gazette.ErrStorageUnavailable, s.endpoint, err), true
 	case ctx.Err() != nil:
 		return nil, false // the caller gave up: no fault of the server
 	}
