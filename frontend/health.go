@@ -29,7 +29,7 @@ func (s *Server) readyz(c *gin.Context) {
 		s.cfg.Log.WarnContext(ctx, "not ready", "err", err)
 		msg := "not ready\nstorage: unavailable\n"
 		if errors.Is(err, gazette.ErrUnavailable) {
-			msg = "not ready\nstorage: unreachable (no answer in time); cached pages are still served\n"
+			msg = "not ready\nstorage: unreachable; pages read before are still served\n"
 		}
 		setRetryAfter(c, http.StatusServiceUnavailable)
 		c.String(http.StatusServiceUnavailable, msg)

@@ -13,6 +13,7 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
@@ -24,9 +25,9 @@ const answerBound = 30 * time.Second
 
 // TestStorageOutage serves a gazette from a real MinIO server, then pauses
 // it (SIGSTOP) and kills it: pages never read before answer 503 with
-// Retry-After and a plain message in bounded time, pages read before are
-// still served (stale ones marked so), /readyz says storage is
-// unreachable, and all is well again once the server is back.
+// Retry-After and a plain message in bounded time, editors' pages too,
+// pages read before are still served (stale ones marked so), /readyz says
+// storage is unreachable, and all is well again once the server is back.
 func TestStorageOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts MinIO: not in -short")
@@ -45,10 +46,19 @@ func TestStorageOutage(t *testing.T) {
 	if err := frontendtest.Publish(ctx, a, frontendtest.Sample(frontendtest.Issue2019, 4)); err != nil {
 		t.Fatal(err)
 	}
-	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: publicURL, APIRate: -1})
+	ed, err := editorial.New(editorial.Config{Blobs: blobs, Archive: a, Split: edSplit, TempDir: t.TempDir(),
+		Argon: editorial.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := ed.AddUser(ctx, editorial.CommandLine("test"), "ed.one", editorial.RoleEditor, edPassword); err != nil {
+		t.Fatal(err)
+	}
+	h, err := frontend.New(frontend.Config{Archive: a, Editorial: ed, PublicURL: publicURL, APIRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := (&edFixture{srv: h}).signIn(t, "ed.one")
 
 	doc := func(seq int) string { return gazette.DocumentID(frontendtest.Issue2019, seq) }
 	issue := "/issues/2019/12"
@@ -94,6 +104,13 @@ func TestStorageOutage(t *testing.T) {
 				if rec := answer(t, h, path); rec.Code != 200 {
 					t.Errorf("GET %s, read before the outage, = %d: %.300s", path, rec.Code, rec.Body)
 				}
+			}
+		})
+		t.Run("editor", func(t *testing.T) {
+			rec := editor.get("/editor")
+			if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "存储暂时无法连接") {
+				t.Errorf("GET /editor = %d, Retry-After %q: %.300s; want 503 with Retry-After, saying storage cannot be reached",
+					rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 			}
 		})
 		t.Run("readyz", func(t *testing.T) {
