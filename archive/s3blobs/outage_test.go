@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,6 +109,49 @@ func TestOutage(t *testing.T) {
 	})
 	t.Run("resumed after read", back)
 
+	t.Run("paused mid-write", func(t *testing.T) {
+		// A single PUT of 8 MiB, the body streamed from the reader: the
+		// server stops once a part of it has been sent.
+		body := &pausingReader{r: bytes.NewReader(large[:8<<20]), at: 1 << 20, pause: make(chan struct{}), paused: make(chan struct{})}
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Put(context.Background(), "written-while-paused", body, 8<<20, gazette.PutOptions{IfAbsent: true})
+			done <- err
+		}()
+		<-body.pause
+		srv.Pause(t)
+		defer srv.Resume(t)
+		close(body.paused)
+		err := answered(t, "write", func(context.Context) error { return <-done })
+		if !errors.Is(err, gazette.ErrStorageUnavailable) {
+			t.Errorf("write to a stalled server: %v; want gazette.ErrStorageUnavailable", err)
+		}
+	})
+	t.Run("resumed after write", back)
+
+	// The stall timeout bounds the server, not the whole transfer: a slow
+	// source of a write, or a slow consumer of a read, is not a stall.
+	t.Run("slow source", func(t *testing.T) {
+		body := &slowReader{r: bytes.NewReader(large[:2<<20]), every: 1 << 20, left: 1 << 20, wait: 2500 * time.Millisecond}
+		if _, err := s.Put(context.Background(), "slowly-written", body, 2<<20, gazette.PutOptions{}); err != nil {
+			t.Errorf("Put from a source slower than the stall timeout: %v", err)
+		}
+	})
+	t.Run("slow consumer", func(t *testing.T) {
+		r, _, err := s.Open(context.Background(), "large")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if _, err := io.ReadFull(r, make([]byte, 64<<10)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * time.Second)
+		if n, err := io.Copy(io.Discard, r); err != nil || n != int64(len(large)-64<<10) {
+			t.Errorf("read after a pause longer than the stall timeout: %d bytes, %v", n, err)
+		}
+	})
+
 	t.Run("killed", func(t *testing.T) {
 		srv.Kill(t)
 		allUnavailable(t)
@@ -134,4 +178,45 @@ func answered(t *testing.T, name string, call func(context.Context) error) error
 		t.Fatalf("%s: no answer within %v", name, answerBound)
 		return nil
 	}
+}
+
+// pausingReader signals pause once at bytes have been read, then waits
+// for paused before yielding more.
+type pausingReader struct {
+	r             io.Reader
+	at, n         int
+	pause, paused chan struct{}
+	once          sync.Once
+}
+
+func (p *pausingReader) Read(b []byte) (int, error) {
+	if p.n >= p.at {
+		p.once.Do(func() { close(p.pause); <-p.paused })
+	}
+	if p.n < p.at && len(b) > p.at-p.n {
+		b = b[:p.at-p.n]
+	}
+	n, err := p.r.Read(b)
+	p.n += n
+	return n, err
+}
+
+// slowReader waits before each every bytes.
+type slowReader struct {
+	r           io.Reader
+	every, left int
+	wait        time.Duration
+}
+
+func (s *slowReader) Read(b []byte) (int, error) {
+	if s.left == 0 {
+		time.Sleep(s.wait)
+		s.left = s.every
+	}
+	if len(b) > s.left {
+		b = b[:s.left]
+	}
+	n, err := s.r.Read(b)
+	s.left -= n
+	return n, err
 }
