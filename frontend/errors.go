@@ -60,8 +60,8 @@ func statusOf(err error) (int, string) {
 	return http.StatusInternalServerError, "internal error"
 }
 
-// retryAfterUnavailable is the Retry-After of every 503: a backend that does not
-// answer is usually back within a minute (a restart, a failover).
+// retryAfterUnavailable is the Retry-After of every 503: a backend that
+// does not answer is usually back within a minute (a restart, a failover).
 const retryAfterUnavailable = "30"
 
 // setRetryAfter tells a client of a 503 when to try again.
