@@ -99,6 +99,12 @@ func TestStorageOutage(t *testing.T) {
 				t.Errorf("problem = %+v (%v), want status 503, title \"storage unavailable\" and a detail", p, err)
 			}
 		})
+		t.Run("print PDF", func(t *testing.T) {
+			rec := answer(t, h, issue+".pdf")
+			if rec.Code != 503 || rec.Header().Get("Retry-After") == "" {
+				t.Errorf("GET %s.pdf = %d, Retry-After %q; want 503 with Retry-After", issue, rec.Code, rec.Header().Get("Retry-After"))
+			}
+		})
 		t.Run("cached pages", func(t *testing.T) {
 			for _, path := range cached {
 				if rec := answer(t, h, path); rec.Code != 200 {
