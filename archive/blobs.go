@@ -14,6 +14,11 @@ import (
 // Every method is safe for concurrent use, from several goroutines and from
 // several processes or replicas sharing the same backend. A write is visible
 // to every reader as soon as the call returns, and never partially before.
+//
+// Besides the errors each method lists, any of them, and reads from what
+// Open returns, may fail with gazette.ErrStorageUnavailable when the backend
+// does not answer, or not in time: the same call may succeed later. Remote
+// backends bound every call, so that none hangs on a server that stopped.
 type Blobs interface {
 	// Put stores size bytes read from r under key, following opts. size must
 	// be the exact length of r. Errors: gazette.ErrExist (opts.IfAbsent and

@@ -9,7 +9,10 @@
 // Everything taken from a URL is validated in params.go before it reaches
 // the archive. Published issues and documents never change, so their
 // rendered pages and API answers are cached in memory (bounded); pages that
-// change when an issue is published are cached for a few seconds.
+// change when an issue is published are cached for a few seconds. While
+// storage (or another backend) is unavailable, a page that needs it is 503
+// with Retry-After, unless it was kept before: then the kept page is served,
+// marked stale once its time is up.
 //
 // The editors' pages live under /editor (session cookie, CSRF token on
 // every form) and the same operations as JSON under /api/v1/editor (API

@@ -366,6 +366,10 @@ func editorStatus(err error) (int, string) {
 		return http.StatusNotFound, "找不到"
 	case errors.Is(err, gazette.ErrInvalid):
 		return http.StatusUnprocessableEntity, "内容不完整或有误"
+	case errors.Is(err, gazette.ErrStorageUnavailable):
+		return http.StatusServiceUnavailable, "存储暂时无法连接，请稍后再试"
+	case errors.Is(err, gazette.ErrUnavailable):
+		return http.StatusServiceUnavailable, "服务暂时无法连接，请稍后再试"
 	}
 	return http.StatusInternalServerError, "服务暂时出了问题"
 }
@@ -377,12 +381,15 @@ type messageView struct {
 	Link, LinkText string
 }
 
-// retryAfter says in Retry-After when a throttled sign-in may be tried
-// again.
+// retryAfter says in Retry-After when a throttled sign-in, or a request
+// that met an unavailable backend, may be tried again.
 func retryAfter(c *gin.Context, err error) {
 	var le *editorial.LockedError
 	if errors.As(err, &le) {
 		c.Header("Retry-After", strconv.FormatInt(int64(math.Ceil(max(le.RetryAfter.Seconds(), 1))), 10))
+	}
+	if errors.Is(err, gazette.ErrUnavailable) {
+		setRetryAfter(c, http.StatusServiceUnavailable)
 	}
 }
 

@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,10 +47,6 @@ const (
 	searchDownMessageZh = "检索服务暂时不可用，请稍后再试。公报和文件仍可照常阅读。"
 )
 
-// unavailableRetry is the Retry-After of an answer 503: about how long an
-// outage of a backend is worth waiting out before asking again.
-const unavailableRetry = 30 * time.Second
-
 // unavailable reports whether err is a backend that did not answer, or not
 // within the server's deadline.
 func unavailable(err error) bool {
@@ -64,8 +58,10 @@ func unavailable(err error) bool {
 // lives.
 func statusOf(err error) (int, string) {
 	switch {
+	case errors.Is(err, gazette.ErrStorageUnavailable):
+		return http.StatusServiceUnavailable, "storage unavailable"
 	case unavailable(err):
-		return http.StatusServiceUnavailable, "service unavailable"
+		return http.StatusServiceUnavailable, "temporarily unavailable"
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, "too many requests"
 	case errors.Is(err, errMethod):
@@ -82,6 +78,17 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, "published content cannot be changed"
 	}
 	return http.StatusInternalServerError, "internal error"
+}
+
+// retryAfterUnavailable is the Retry-After of every 503: a backend that
+// does not answer is usually back within a minute (a restart, a failover).
+const retryAfterUnavailable = "30"
+
+// setRetryAfter tells a client of a 503 when to try again.
+func setRetryAfter(c *gin.Context, status int) {
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfterUnavailable)
+	}
 }
 
 // detailOf is the part of err a client may read: messages written for
@@ -102,6 +109,9 @@ func detailOf(err error) string {
 	var ve gazette.ValidationError
 	if errors.As(err, &ve) {
 		return ve.Error() // names fields only
+	}
+	if errors.Is(err, gazette.ErrStorageUnavailable) {
+		return "The archive's storage does not answer at the moment. Pages already served are still available; retry after the seconds in Retry-After."
 	}
 	return ""
 }
@@ -135,8 +145,12 @@ func (s *Server) logFailure(c *gin.Context, status int, err error) {
 	}
 }
 
-// fail answers with a problem+json for err, logging the cause once.
+// fail answers with a problem+json for err, logging the cause once; or,
+// when a backend is unavailable, with the answer kept from before.
 func (s *Server) fail(c *gin.Context, err error) {
+	if s.serveStale(c, err) {
+		return
+	}
 	status, title := statusOf(err)
 	p := problem{Type: "about:blank", Title: title, Status: status, Detail: detailOf(err)}
 	s.logFailure(c, status, err)
@@ -145,13 +159,17 @@ func (s *Server) fail(c *gin.Context, err error) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	retryLater(c, status)
+	setRetryAfter(c, status)
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
 }
 
-// failPage answers a reader with an HTML problem page for err.
+// failPage answers a reader with an HTML problem page for err; or, when a
+// backend is unavailable, with the page kept from before.
 func (s *Server) failPage(c *gin.Context, err error) {
+	if s.serveStale(c, err) {
+		return
+	}
 	status, _ := statusOf(err)
 	s.logFailure(c, status, err)
 	if clientGone(c) {
@@ -163,7 +181,7 @@ func (s *Server) failPage(c *gin.Context, err error) {
 		http.StatusBadRequest:         "请求有误",
 		http.StatusTooManyRequests:    "请求过于频繁",
 		http.StatusMethodNotAllowed:   "不支持此请求方法",
-		http.StatusServiceUnavailable: "服务暂时不可用",
+		http.StatusServiceUnavailable: "暂时无法访问",
 	}
 	title, ok := titles[status]
 	if !ok {
@@ -180,10 +198,14 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	case errors.As(err, &sf) && unavailable(err):
 		title, detail = "检索暂时不可用", searchDownMessageZh
 		v.Title = title
+	case errors.Is(err, gazette.ErrStorageUnavailable):
+		detail = "公报档案的存储暂时无法连接，请稍后再试。已经打开过的页面仍可阅读。"
+	case status == http.StatusServiceUnavailable:
+		detail = "服务暂时无法连接，请稍后再试。"
 	}
 	v.Data = errorView{Status: status, Title: title, Detail: detail}
 	c.Header("Cache-Control", "no-store")
-	retryLater(c, status)
+	setRetryAfter(c, status)
 	if rerr := s.pages["error"].ExecuteTemplate(&buf, "layout", v); rerr != nil {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "render error page", "err", rerr)
 		c.AbortWithStatus(status)
@@ -191,13 +213,6 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	}
 	c.Abort()
 	writeBytes(c, status, "text/html; charset=utf-8", "", buf.Bytes(), nil)
-}
-
-// retryLater tells a client answered 503 when to ask again.
-func retryLater(c *gin.Context, status int) {
-	if status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", strconv.Itoa(int(unavailableRetry.Seconds())))
-	}
 }
 
 type errorView struct {

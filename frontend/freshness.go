@@ -2,12 +2,15 @@ package frontend
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // Caches must never hide a new issue. Every public answer that a
@@ -183,6 +186,13 @@ func (n *nextDue) next(ctx context.Context, s *Server) (time.Time, bool) {
 	if err != nil {
 		s.cfg.Log.WarnContext(ctx, "schedule unreadable: public answers are not kept by caches", "err", err)
 		at, ok = now, true
+		if errors.Is(err, gazette.ErrUnavailable) {
+			// Nothing new is kept meanwhile, but what is kept stays: it
+			// is what serveStale answers with while storage is down, and
+			// nothing can be published without storage anyway.
+			n.state.Store(&dueState{at: at, ok: ok, when: now})
+			return at, ok
+		}
 	}
 	n.state.Store(&dueState{at: at, ok: ok, when: now})
 	if ok && st != nil && (!st.ok || at.Before(st.at)) {

@@ -2,11 +2,14 @@ package frontend
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // healthz answers while the process runs: a liveness probe.
@@ -25,7 +28,12 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	if err := s.cfg.Archive.Ready(ctx); err != nil {
 		s.cfg.Log.WarnContext(ctx, "not ready", "err", err)
-		c.String(http.StatusServiceUnavailable, "storage unavailable\n")
+		msg := "not ready\nstorage: unavailable\n"
+		if errors.Is(err, gazette.ErrUnavailable) {
+			msg = "not ready\nstorage: unreachable; pages read before are still served\n"
+		}
+		setRetryAfter(c, http.StatusServiceUnavailable)
+		c.String(http.StatusServiceUnavailable, msg)
 		return
 	}
 	var b strings.Builder

@@ -3,9 +3,14 @@ package frontend
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // page is a rendered response body ready to send again.
@@ -53,6 +58,15 @@ func newPageCache(max, maxBytes int, ttl time.Duration, gen *atomic.Uint64) *pag
 }
 
 func (p *page) size() int { return len(p.body) + len(p.gz) }
+
+// stale returns the page kept under key even when it has expired: what to
+// serve when it cannot be made again.
+func (pc *pageCache) stale(key string) (*page, bool) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	p, ok := pc.pages[key]
+	return p, ok
+}
 
 func (pc *pageCache) get(key string) (*page, bool) {
 	pc.mu.RLock()
@@ -107,4 +121,37 @@ func (pc *pageCache) clear() {
 	pc.gen.Add(1)
 	pc.pages = map[string]*page{}
 	pc.bytes = 0
+}
+
+// ctxCacheKey is where cached leaves the cache and key of a page it did not
+// have, for serveStale.
+const ctxCacheKey = "gazette.cachekey"
+
+type cacheKey struct {
+	pc  *pageCache
+	key string
+}
+
+// serveStale answers with the page last kept for this request, however old,
+// when it cannot be made again because a backend (storage, search) is
+// unavailable: readers keep what they could read before the outage. Expired
+// pages stay in a cache until evicted or cleared, so most are still there.
+// The answer says it is stale (Warning 110) and that no cache may reuse it
+// without asking again.
+func (s *Server) serveStale(c *gin.Context, err error) bool {
+	v, _ := c.Get(ctxCacheKey)
+	ck, ok := v.(cacheKey)
+	if !ok || !errors.Is(err, gazette.ErrUnavailable) || clientGone(c) {
+		return false
+	}
+	p, ok := ck.pc.stale(ck.key)
+	if !ok {
+		return false
+	}
+	s.cfg.Log.WarnContext(c.Request.Context(), "serving a stale page", "path", c.Request.URL.Path, "err", err)
+	c.Header("Cache-Control", "no-cache")
+	c.Header("Warning", `110 - "Response is Stale"`)
+	c.Abort()
+	writeBytes(c, 200, p.ctype, p.etag, p.body, p.gz)
+	return true
 }

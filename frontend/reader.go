@@ -48,6 +48,7 @@ func (s *Server) cached(c *gin.Context, pc *pageCache, key string, cc cacheClass
 		return true
 	}
 	c.Set(ctxCacheGen, pc.generation())
+	c.Set(ctxCacheKey, cacheKey{pc, key})
 	return false
 }
 

@@ -18,7 +18,19 @@ var (
 	ErrImmutable = errors.New("immutable")
 	// ErrCorrupt reports stored content whose checksum does not match.
 	ErrCorrupt = errors.New("corrupt")
-	// ErrUnavailable reports a backend that did not answer, or not in
-	// time: down, paused or overloaded. Trying again later may succeed.
+	// ErrUnavailable reports that a backend a call needs (storage, the
+	// search engine) did not answer, or not in time: the same call may
+	// succeed later. Each backend has its own kind of it, such as
+	// ErrStorageUnavailable, so that callers can say which is down.
 	ErrUnavailable = errors.New("unavailable")
 )
+
+// ErrStorageUnavailable reports that storage, the archive of record, did not
+// answer, or not in time. errors.Is(err, ErrUnavailable) holds for it too.
+var ErrStorageUnavailable error = unavailable("storage unavailable")
+
+// unavailable is a kind of ErrUnavailable.
+type unavailable string
+
+func (e unavailable) Error() string        { return string(e) }
+func (e unavailable) Is(target error) bool { return target == ErrUnavailable }

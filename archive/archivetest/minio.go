@@ -34,6 +34,17 @@ type MinIOServer struct {
 	// AccessKey and SecretKey are the root credentials of the server.
 	AccessKey string
 	SecretKey string
+
+	// ctl controls the process of a server started by StartMinIO; it is
+	// nil for the shared server, which other tests are using.
+	ctl *minioCtl
+}
+
+// minioCtl is the running process of a test's own server, replaced by
+// Restart.
+type minioCtl struct {
+	mu   sync.Mutex
+	proc *minioProc
 }
 
 // MinIOBinEnv names the environment variable that may hold the path of the
@@ -58,15 +69,110 @@ func StartMinIO(t testing.TB) MinIOServer {
 	if err != nil {
 		t.Fatalf("archivetest: %v", err)
 	}
+	ctl := &minioCtl{proc: p}
 	t.Cleanup(func() {
-		if err := p.stop(); err != nil {
+		ctl.mu.Lock()
+		defer ctl.mu.Unlock()
+		p := ctl.proc
+		if err := p.stop(); err != nil { // SIGKILL ends a paused server too
 			t.Errorf("archivetest: %v", err)
 		}
 		if t.Failed() {
 			t.Logf("MinIO server log (%s):\n%s", p.logPath, p.logTail())
 		}
 	})
-	return p.srv
+	srv := p.srv
+	srv.ctl = ctl
+	return srv
+}
+
+// Kill ends the server at once (SIGKILL), as a crash or a lost machine
+// would: clients then find the port closed. Restart starts it again.
+func (s MinIOServer) Kill(t testing.TB) {
+	t.Helper()
+	ctl := s.control(t)
+	defer ctl.mu.Unlock()
+	if err := ctl.proc.stop(); err != nil {
+		t.Fatalf("archivetest: %v", err)
+	}
+}
+
+// Pause stops the server with SIGSTOP: the kernel still accepts
+// connections on its port, but nothing answers, as with a hung server or
+// a network that drops packets. Resume lets it go on.
+func (s MinIOServer) Pause(t testing.TB) {
+	t.Helper()
+	s.signal(t, syscall.SIGSTOP)
+	// The signal stops each thread on its way back to user space: a
+	// request in flight may still be answered. Wait until all have.
+	pid := s.ctl.proc.cmd.Process.Pid
+	for deadline := time.Now().Add(minioStopTimeout); !allStopped(pid); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("archivetest: MinIO server (pid %d) still runs %v after SIGSTOP", pid, minioStopTimeout)
+		}
+	}
+}
+
+// allStopped reports whether every thread of process pid is stopped by a
+// signal (state T in /proc).
+func allStopped(pid int) bool {
+	stats, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "stat"))
+	for _, f := range stats {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return false
+		}
+		// The state follows the command name, which is in parentheses.
+		i := bytes.LastIndexByte(raw, ')')
+		if i < 0 || i+2 >= len(raw) || raw[i+2] != 'T' {
+			return false
+		}
+	}
+	return len(stats) > 0
+}
+
+// Resume continues a server stopped by Pause (SIGCONT).
+func (s MinIOServer) Resume(t testing.TB) {
+	t.Helper()
+	s.signal(t, syscall.SIGCONT)
+}
+
+// Restart starts a killed server again on the same address, with the same
+// credentials and data, and waits until it is ready.
+func (s MinIOServer) Restart(t testing.TB) {
+	t.Helper()
+	ctl := s.control(t)
+	defer ctl.mu.Unlock()
+	if !ctl.proc.hasExited() {
+		t.Fatal("archivetest: Restart of a MinIO server that runs: Kill it first")
+	}
+	old := ctl.proc
+	p, err := startMinIOAt(old.cmd.Path, old.dir, old.srv, old.console)
+	if err != nil {
+		t.Fatalf("archivetest: restart: %v", err)
+	}
+	ctl.proc = p
+}
+
+// control returns the process control of a test's own server, locked:
+// the caller unlocks it.
+func (s MinIOServer) control(t testing.TB) *minioCtl {
+	t.Helper()
+	if s.ctl == nil {
+		t.Fatal("archivetest: only a server of the test's own (StartMinIO) may be killed, paused or restarted; the shared one serves other tests")
+	}
+	s.ctl.mu.Lock()
+	return s.ctl
+}
+
+func (s MinIOServer) signal(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	ctl := s.control(t)
+	defer ctl.mu.Unlock()
+	p := ctl.proc
+	if err := syscall.Kill(-p.cmd.Process.Pid, sig); err != nil {
+		t.Fatalf("archivetest: signal %v to MinIO server (process group %d): %v", sig, p.cmd.Process.Pid, err)
+	}
 }
 
 // shared is the one MinIO server of a test binary that uses MainWithMinIO.
@@ -151,6 +257,8 @@ func SharedMinIO(t testing.TB) MinIOServer {
 // minioProc is one running minio server process.
 type minioProc struct {
 	srv     MinIOServer
+	console string // the console's address
+	dir     string // data, certificates and log
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed once the process has been waited for
 	waitErr error         // valid after exited is closed
@@ -196,8 +304,16 @@ func startMinIOOnce(bin, dir string) (*minioProc, error) {
 		AccessKey: "test" + randomHex(8),
 		SecretKey: randomHex(20),
 	}
+	return startMinIOAt(bin, dir, srv, "127.0.0.1:"+strconv.Itoa(ports[1]))
+}
+
+// startMinIOAt starts a server on the address and with the credentials of
+// srv, over the data under dir (new or left by an earlier run), appending
+// to its log.
+func startMinIOAt(bin, dir string, srv MinIOServer, console string) (*minioProc, error) {
+	data, certs := filepath.Join(dir, "data"), filepath.Join(dir, "certs")
 	logPath := filepath.Join(dir, "minio.log")
-	logFile, err := os.Create(logPath)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +321,7 @@ func startMinIOOnce(bin, dir string) (*minioProc, error) {
 
 	cmd := exec.Command(bin, "server", data,
 		"--address", srv.Endpoint,
-		"--console-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
+		"--console-address", console,
 		"--certs-dir", certs,
 	)
 	cmd.Env = append(withoutMinIOEnv(os.Environ()),
@@ -226,7 +342,7 @@ func startMinIOOnce(bin, dir string) (*minioProc, error) {
 		// child, so that thread stays locked until the child is gone.
 		Pdeathsig: syscall.SIGKILL,
 	}
-	p := &minioProc{srv: srv, cmd: cmd, exited: make(chan struct{}), logPath: logPath}
+	p := &minioProc{srv: srv, console: console, dir: dir, cmd: cmd, exited: make(chan struct{}), logPath: logPath}
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine

@@ -13,6 +13,13 @@
 // Deleting a key puts a delete marker on it: earlier versions stay in the
 // bucket, so corrections never rewrite history.
 //
+// Every call has a deadline (Config.Timeout), and the transfer of a large
+// object a deadline on its progress (Config.StallTimeout); a server that
+// does not answer in time, refuses connections or says it is unavailable
+// makes calls fail with gazette.ErrStorageUnavailable. For two seconds
+// after such a failure calls fail at once, without waiting; the first call
+// after that tries the server again.
+//
 // It imports gazette, minio-go and the standard library only; it never
 // imports archive (the interface is checked in its tests), another adapter,
 // frontend or ingest.

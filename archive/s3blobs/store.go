@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -32,6 +34,15 @@ type Config struct {
 	Secure bool
 	// Region of the bucket; empty lets the client ask the server.
 	Region string
+	// Timeout bounds each call that moves little data: a stat, a
+	// listing's wait for its next page, a delete, a write of up to 1 MiB,
+	// a ping. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// StallTimeout bounds how long the transfer of a larger object (reading
+	// what Open returns, a Put of more than 1 MiB) may go without progress;
+	// the transfer as a whole has no deadline. Zero means
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
 }
 
 // Store is an archive.Blobs over one versioned, object-locked S3 bucket.
@@ -41,6 +52,11 @@ type Store struct {
 	client   *minio.Client
 	bucket   string
 	endpoint string
+	timeout  time.Duration
+	stall    time.Duration
+	// retryAt is when, after a call found the server unavailable, calls
+	// may try it again (Unix nanoseconds); until then they fail at once.
+	retryAt atomic.Int64
 
 	// hookBeforeWrite, set only by tests, runs between the check of the
 	// current version and the write (Put) or delete marker (Delete) that
@@ -64,8 +80,8 @@ const (
 // exists with versioning and object lock, creating it if it is missing.
 // It fails with an error wrapping gazette.ErrInvalid for a bad
 // configuration or an existing bucket without versioning or object lock,
-// and with a plain error when the server does not answer or refuses the
-// credentials.
+// with an error wrapping gazette.ErrStorageUnavailable when the server does
+// not answer, and with a plain error when it refuses the credentials.
 func New(ctx context.Context, cfg Config) (*Store, error) {
 	return newStore(ctx, cfg, nil)
 }
@@ -79,6 +95,8 @@ func newStore(ctx context.Context, cfg Config, transport http.RoundTripper) (*St
 		return nil, fmt.Errorf("s3blobs: endpoint %q: want host:port without a scheme (set Secure for HTTPS): %w", cfg.Endpoint, gazette.ErrInvalid)
 	case cfg.AccessKey == "" || cfg.SecretKey == "":
 		return nil, fmt.Errorf("s3blobs: no access key or secret key configured: %w", gazette.ErrInvalid)
+	case cfg.Timeout < 0 || cfg.StallTimeout < 0:
+		return nil, fmt.Errorf("s3blobs: negative timeout: %w", gazette.ErrInvalid)
 	}
 	if err := s3utils.CheckValidBucketNameStrict(cfg.Bucket); err != nil {
 		return nil, fmt.Errorf("s3blobs: bucket name %q: %w (%w)", cfg.Bucket, gazette.ErrInvalid, err)
@@ -92,7 +110,13 @@ func newStore(ctx context.Context, cfg Config, transport http.RoundTripper) (*St
 	if err != nil {
 		return nil, fmt.Errorf("s3blobs: endpoint %q: %w (%w)", cfg.Endpoint, gazette.ErrInvalid, err)
 	}
-	s := &Store{client: client, bucket: cfg.Bucket, endpoint: cfg.Endpoint}
+	s := &Store{client: client, bucket: cfg.Bucket, endpoint: cfg.Endpoint, timeout: cfg.Timeout, stall: cfg.StallTimeout}
+	if s.timeout == 0 {
+		s.timeout = DefaultTimeout
+	}
+	if s.stall == 0 {
+		s.stall = DefaultStallTimeout
+	}
 	if err := s.ensureBucket(ctx, cfg.Region); err != nil {
 		return nil, err
 	}
@@ -102,6 +126,8 @@ func newStore(ctx context.Context, cfg Config, transport http.RoundTripper) (*St
 // ensureBucket creates the bucket with object lock when it is missing, and
 // checks that an existing one has versioning and object lock.
 func (s *Store) ensureBucket(ctx context.Context, region string) error {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
 	// A GET rather than BucketExists' HEAD: its error body tells a wrong
 	// secret key (SignatureDoesNotMatch) from a missing permission.
 	v, err := s.client.GetBucketVersioning(ctx, s.bucket)
@@ -109,17 +135,17 @@ func (s *Store) ensureBucket(ctx context.Context, region string) error {
 		// Another replica may have created it a moment ago: then check it.
 		opts := minio.MakeBucketOptions{Region: region, ObjectLocking: true}
 		if err := s.client.MakeBucket(ctx, s.bucket, opts); err != nil && errCode(err) != "BucketAlreadyOwnedByYou" {
-			return s.serverErr("create bucket with object lock", err)
+			return s.serverErr(ctx, "create bucket with object lock", err)
 		}
 		v, err = s.client.GetBucketVersioning(ctx, s.bucket)
 	}
 	if err != nil {
-		return s.serverErr("read versioning configuration of bucket", err)
+		return s.serverErr(ctx, "read versioning configuration of bucket", err)
 	}
 
 	lock, _, _, _, err := s.client.GetObjectLockConfig(ctx, s.bucket)
 	if err != nil && errCode(err) != "ObjectLockConfigurationNotFoundError" {
-		return s.serverErr("read object-lock configuration of bucket", err)
+		return s.serverErr(ctx, "read object-lock configuration of bucket", err)
 	}
 	if lock != "Enabled" {
 		return fmt.Errorf("s3blobs: bucket %q on %s has no object lock, so published objects could be destroyed; "+
@@ -158,6 +184,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	case opts.IfAbsent && ifMatch != "":
 		return fail(fmt.Errorf("both IfAbsent and IfMatch: %w", gazette.ErrInvalid))
 	}
+	if err := s.down(); err != nil {
+		return fail(err)
+	}
 	seeker, _ := r.(io.Seeker)
 	var start int64
 	if seeker != nil {
@@ -194,15 +223,20 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 	if opts.IfAbsent {
 		popts.SetMatchETagExcept("*")
 	} else {
-		cur, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+		sctx, cancel := s.call(ctx)
+		cur, err := s.client.StatObject(sctx, s.bucket, key, minio.StatObjectOptions{})
+		if err != nil {
+			err = s.translate(sctx, err)
+		}
+		cancel()
 		switch {
-		case isNotFound(err) && ifMatch != "":
+		case errors.Is(err, gazette.ErrNotFound) && ifMatch != "":
 			return gazette.ObjectInfo{}, fmt.Errorf("IfMatch %q: %w", ifMatch, gazette.ErrNotFound)
-		case isNotFound(err):
+		case errors.Is(err, gazette.ErrNotFound):
 			popts.SetMatchETagExcept("*")
 			guarded = true
 		case err != nil:
-			return gazette.ObjectInfo{}, s.translate(err)
+			return gazette.ObjectInfo{}, err
 		case isImmutable(cur):
 			return gazette.ObjectInfo{}, gazette.ErrImmutable
 		case ifMatch != "" && normETag(cur.ETag) != ifMatch:
@@ -228,8 +262,23 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 	if s.hookBeforeWrite != nil {
 		s.hookBeforeWrite("put", key)
 	}
+	var pctx context.Context
+	if size <= largePut {
+		var cancel context.CancelFunc
+		pctx, cancel = s.call(ctx)
+		defer cancel()
+	} else {
+		var w *watchdog
+		var stop func()
+		pctx, w, stop = watch(ctx, s.stall)
+		defer stop()
+		r = pacedReader{r: r, w: w}
+	}
 	er := &exactReader{r: r, size: size, left: size}
-	up, err := s.client.PutObject(ctx, s.bucket, key, er, size, popts)
+	up, err := s.client.PutObject(pctx, s.bucket, key, er, size, popts)
+	// The calls after the write get a deadline of their own.
+	ctx, cancel := s.call(ctx)
+	defer cancel()
 	if rerr := er.failure(); rerr != nil {
 		if err == nil {
 			// Unreachable if minio-go consumed the reader as it should;
@@ -253,7 +302,7 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 			}
 			return gazette.ObjectInfo{}, errRace
 		}
-		return gazette.ObjectInfo{}, s.translate(err)
+		return gazette.ObjectInfo{}, s.translate(pctx, err)
 	}
 
 	info := gazette.ObjectInfo{Key: key, Size: up.Size, ETag: normETag(up.ETag), Modified: up.LastModified}
@@ -282,15 +331,28 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadSeekCloser, gazett
 	if err := gazette.CheckKey(key); err != nil {
 		return nil, gazette.ObjectInfo{}, fmt.Errorf("s3blobs: open %q: %w", key, err)
 	}
-	st, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
-	if err != nil {
-		return nil, gazette.ObjectInfo{}, fmt.Errorf("s3blobs: open %q: %w", key, s.translate(err))
+	if err := s.down(); err != nil {
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("s3blobs: open %q: %w", key, err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{VersionID: st.VersionID})
+	cctx, cancel := s.call(ctx)
+	st, err := s.client.StatObject(cctx, s.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
-		return nil, gazette.ObjectInfo{}, fmt.Errorf("s3blobs: open %q: %w", key, s.translate(err))
+		err = s.translate(cctx, err)
+		cancel()
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("s3blobs: open %q: %w", key, err)
 	}
-	return obj, infoOf(key, st), nil
+	cancel()
+	// The object is read lazily, over as long as its reader takes:
+	// bounded by progress, not by a deadline.
+	sctx, w, stop := watch(ctx, s.stall)
+	w.pause() // until the first read
+	obj, err := s.client.GetObject(sctx, s.bucket, key, minio.GetObjectOptions{VersionID: st.VersionID})
+	if err != nil {
+		err = s.translate(sctx, err)
+		stop()
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("s3blobs: open %q: %w", key, err)
+	}
+	return &stream{obj: obj, s: s, key: key, ctx: sctx, w: w, stop: stop}, infoOf(key, st), nil
 }
 
 // Stat returns the info of the current version of key; see archive.Blobs.
@@ -298,9 +360,14 @@ func (s *Store) Stat(ctx context.Context, key string) (gazette.ObjectInfo, error
 	if err := gazette.CheckKey(key); err != nil {
 		return gazette.ObjectInfo{}, fmt.Errorf("s3blobs: stat %q: %w", key, err)
 	}
+	if err := s.down(); err != nil {
+		return gazette.ObjectInfo{}, fmt.Errorf("s3blobs: stat %q: %w", key, err)
+	}
+	ctx, cancel := s.call(ctx)
+	defer cancel()
 	st, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
-		return gazette.ObjectInfo{}, fmt.Errorf("s3blobs: stat %q: %w", key, s.translate(err))
+		return gazette.ObjectInfo{}, fmt.Errorf("s3blobs: stat %q: %w", key, s.translate(ctx, err))
 	}
 	return infoOf(key, st), nil
 }
@@ -310,10 +377,18 @@ func (s *Store) Stat(ctx context.Context, key string) (gazette.ObjectInfo, error
 // into the bucket by other means) are not part of the archive and are left
 // out.
 func (s *Store) List(ctx context.Context, prefix string) ([]gazette.ObjectInfo, error) {
+	if err := s.down(); err != nil {
+		return nil, fmt.Errorf("s3blobs: list %q: %w", prefix, err)
+	}
+	// A large archive lists in many pages: each must come in time, not
+	// the whole listing.
+	ctx, w, stop := watch(ctx, s.timeout)
+	defer stop()
 	var out []gazette.ObjectInfo
 	for o := range s.client.ListObjectsIter(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		w.progress()
 		if o.Err != nil {
-			return nil, fmt.Errorf("s3blobs: list %q: %w", prefix, s.translate(o.Err))
+			return nil, fmt.Errorf("s3blobs: list %q: %w", prefix, s.translate(ctx, o.Err))
 		}
 		if gazette.CheckKey(o.Key) != nil {
 			continue
@@ -343,10 +418,15 @@ func (s *Store) Delete(ctx context.Context, key string, ifMatch string) error {
 	if ifMatch != "" && want == "" {
 		return fail(fmt.Errorf("empty ETag in ifMatch %q: %w", ifMatch, gazette.ErrInvalid))
 	}
+	if err := s.down(); err != nil {
+		return fail(err)
+	}
+	ctx, cancel := s.call(ctx)
+	defer cancel()
 	cur, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
 	switch {
 	case err != nil:
-		return fail(s.translate(err))
+		return fail(s.translate(ctx, err))
 	case isImmutable(cur):
 		return fail(gazette.ErrImmutable)
 	case want != "" && normETag(cur.ETag) != want:
@@ -384,7 +464,7 @@ func (s *Store) Delete(ctx context.Context, key string, ifMatch string) error {
 		why = fmt.Errorf("published concurrently: %w", gazette.ErrImmutable)
 	}
 	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{VersionID: marker}); err != nil {
-		return fail(fmt.Errorf("%w; and removing the delete marker %s again failed: %w", why, marker, err))
+		return fail(fmt.Errorf("%w; and removing the delete marker %s again failed: %w", why, marker, s.translate(ctx, err)))
 	}
 	return fail(why)
 }
@@ -399,7 +479,7 @@ func (s *Store) deleteMarker(ctx context.Context, key string) (string, error) {
 	var errs []error
 	for res := range s.client.RemoveObjectsWithResult(ctx, s.bucket, ch, minio.RemoveObjectsOptions{}) {
 		if res.Err != nil {
-			errs = append(errs, s.translate(res.Err))
+			errs = append(errs, s.translate(ctx, res.Err))
 			continue
 		}
 		marker = res.DeleteMarkerVersionID
@@ -439,10 +519,15 @@ func (s *Store) versionBelow(ctx context.Context, key, marker string) (minio.Obj
 // Ping reports whether the server answers, accepts the credentials and
 // still has the bucket.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.down(); err != nil {
+		return fmt.Errorf("s3blobs: ping %q: %w", s.bucket, err)
+	}
+	ctx, cancel := s.call(ctx)
+	defer cancel()
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	switch {
 	case err != nil:
-		return s.serverErr("ping", err)
+		return s.serverErr(ctx, "ping", err)
 	case !ok:
 		return fmt.Errorf("s3blobs: ping: bucket %q on %s does not exist", s.bucket, s.endpoint)
 	}
@@ -495,9 +580,12 @@ func isNotFound(err error) bool {
 	return false
 }
 
-// translate wraps a minio-go error with the gazette sentinel it means, if
-// any.
-func (s *Store) translate(err error) error {
+// translate wraps a minio-go error, met under ctx, with the gazette
+// sentinel it means, if any.
+func (s *Store) translate(ctx context.Context, err error) error {
+	if uerr, ok := s.unavailable(ctx, err); ok {
+		return uerr
+	}
 	switch {
 	case isNotFound(err):
 		return fmt.Errorf("%w (%w)", gazette.ErrNotFound, err)
@@ -510,15 +598,16 @@ func (s *Store) translate(err error) error {
 }
 
 // serverErr describes a failure to talk to the server.
-func (s *Store) serverErr(op string, err error) error {
+func (s *Store) serverErr(ctx context.Context, op string, err error) error {
+	if uerr, ok := s.unavailable(ctx, err); ok {
+		return fmt.Errorf("s3blobs: %s %q: %w", op, s.bucket, uerr)
+	}
 	switch {
 	case credentialsRefused(err):
 		return fmt.Errorf("s3blobs: %s %q: %s refused the credentials (check the access key and secret key): %w", op, s.bucket, s.endpoint, err)
 	case errCode(err) == "AccessDenied":
 		// A HEAD cannot say more than 403: a wrong key looks the same.
 		return fmt.Errorf("s3blobs: %s %q: %s denied access (check the access key, the secret key and the user's policy): %w", op, s.bucket, s.endpoint, err)
-	case errCode(err) == "":
-		return fmt.Errorf("s3blobs: %s %q: cannot reach %s: %w", op, s.bucket, s.endpoint, err)
 	}
 	return fmt.Errorf("s3blobs: %s %q on %s: %w", op, s.bucket, s.endpoint, err)
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
@@ -137,8 +138,28 @@ func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
 			return c, fmt.Errorf("GAZETTE_S3_SECURE: want true or false, got %q", v)
 		}
 	}
+	if s3.Timeout, err = duration(e, "GAZETTE_S3_TIMEOUT"); err != nil {
+		return c, err
+	}
+	if s3.StallTimeout, err = duration(e, "GAZETTE_S3_STALL_TIMEOUT"); err != nil {
+		return c, err
+	}
 	c.s3 = &s3
 	return c, nil
+}
+
+// duration reads a positive duration such as 5s from the variable name;
+// unset is 0, which leaves the default to the package configured.
+func duration(e env, name string) (time.Duration, error) {
+	v := e.getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: want a positive duration such as 5s or 500ms, got %q", name, v)
+	}
+	return d, nil
 }
 
 // openBlobs opens the configured storage.

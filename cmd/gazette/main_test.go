@@ -115,6 +115,8 @@ func TestInvalidConfigNamesTheSetting(t *testing.T) {
 		{"secret twice", s3(map[string]string{"GAZETTE_S3_SECRET_KEY_FILE": secretFile}), nil, "GAZETTE_S3_SECRET_KEY"},
 		{"secret file missing", s3(map[string]string{"GAZETTE_S3_SECRET_KEY": "", "GAZETTE_S3_SECRET_KEY_FILE": "/no/such/file"}), nil, "GAZETTE_S3_SECRET_KEY_FILE"},
 		{"secure not a bool", s3(map[string]string{"GAZETTE_S3_SECURE": "maybe"}), nil, "GAZETTE_S3_SECURE"},
+		{"timeout not a duration", s3(map[string]string{"GAZETTE_S3_TIMEOUT": "5"}), nil, "GAZETTE_S3_TIMEOUT"},
+		{"stall timeout negative", s3(map[string]string{"GAZETTE_S3_STALL_TIMEOUT": "-1s"}), nil, "GAZETTE_S3_STALL_TIMEOUT"},
 		{"empty data dir", map[string]string{}, []string{"--data", ""}, "GAZETTE_DATA"},
 		{"meili URL without scheme", map[string]string{"GAZETTE_MEILI_URL": "127.0.0.1:7700"}, nil, "GAZETTE_MEILI_URL"},
 		{"meili key without URL", map[string]string{"GAZETTE_MEILI_KEY": "k"}, nil, "GAZETTE_MEILI_URL"},
