@@ -6,63 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/gazette"
 )
-
-// smallDisk mounts a tmpfs of size bytes for the test, or skips the test
-// where the machine does not allow it (not root, no mount).
-func smallDisk(t *testing.T, size int) string {
-	t.Helper()
-	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		t.Skipf("cannot mount a small filesystem here: %v: %s", err, bytes.TrimSpace(out))
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
-// fillDisk writes a file in dir until the filesystem is full and returns
-// its path: removing it gives the space back.
-func fillDisk(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(buf); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			break
-		}
-	}
-	for _, n := range []int{4096, 512, 1} { // the last few blocks
-		for {
-			if _, err := f.Write(buf[:n]); err != nil {
-				break
-			}
-		}
-	}
-	return path
-}
 
 // syncBuffer is a log written by the index's goroutines while the test
 // reads it.
@@ -89,7 +42,7 @@ func (b *syncBuffer) String() string {
 // and Put at once) and recovers by itself when space returns, with the
 // documents written meanwhile kept (issue 16, item 7).
 func TestFullDiskBacksOff(t *testing.T) {
-	disk := smallDisk(t, 8<<20)
+	disk := archivetest.SmallDisk(t, 8<<20)
 	var log syncBuffer
 	dir := filepath.Join(disk, "index")
 	idx, err := bleveindex.OpenWith(dir, bleveindex.Options{Log: slog.New(slog.NewJSONHandler(&log, nil))})
@@ -99,7 +52,7 @@ func TestFullDiskBacksOff(t *testing.T) {
 	defer func() { idx.Close() }()
 	put(t, idx, doc("2020-01-1", "关于加强安全生产工作的通知", "安全生产"))
 
-	filler := fillDisk(t, disk)
+	filler := archivetest.FillDisk(t, disk)
 	var during []gazette.SearchDoc
 	for i := range 20 {
 		during = append(during, doc(fmt.Sprintf("2020-02-%d", i+1), "关于做好防汛工作的通知", strings.Repeat("防汛抗旱工作责任制落实情况。", 200)))
