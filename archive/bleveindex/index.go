@@ -105,8 +105,10 @@ type Index struct {
 	// noDirect sends every search through bleve's searchers (fast.go), for
 	// tests that compare the two paths.
 	noDirect bool
-	// health follows bleve's background writes (health.go).
-	health *health
+	// health follows bleve's background writes (health.go); unregister
+	// forgets it when the index closes.
+	health     *health
+	unregister func()
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -154,9 +156,11 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
 	x := &Index{b: b, dir: dir, facets: newFacetTable(), health: h}
+	x.unregister = func() { byStore.CompareAndDelete(store, h) }
 	if adv, err := b.Advanced(); err == nil {
 		if s, ok := adv.(*scorch.Scorch); ok {
 			byScorch.Store(s, h)
+			x.unregister = func() { byStore.CompareAndDelete(store, h); byScorch.Delete(s) }
 		}
 	}
 	x.cache.Store(newResultCache(cacheEntries))
@@ -278,12 +282,7 @@ func newMapping() *mapping.IndexMappingImpl {
 func (x *Index) Close() error {
 	x.warming.Wait()
 	x.health.close()
-	defer func() {
-		byStore.CompareAndDelete(filepath.Clean(filepath.Join(x.dir, "store")), x.health)
-		if adv, err := x.b.Advanced(); err == nil {
-			byScorch.Delete(adv)
-		}
-	}()
+	defer x.unregister()
 	if err := x.b.Close(); err != nil {
 		return fmt.Errorf("bleveindex: close %s: %w", x.dir, err)
 	}
