@@ -199,3 +199,53 @@ func TestHeldIndexNamesItsHolder(t *testing.T) {
 		t.Errorf("search on a held index: exit %d, stderr %q; want exit 1 naming the holder (%q)", code, errOut, want)
 	}
 }
+
+// TestIndexSocketIsPrivate: the index socket is reachable by the server's
+// user only: its directory and the socket itself are closed to others, and
+// a caller of another user who gets past them is refused by the server.
+func TestIndexSocketIsPrivate(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to call as another user")
+	}
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("no curl to call the socket with")
+	}
+	dir := shortTempDir(t)
+	b, err := bleveindex.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	stop, err := shareIndex(dir, b, func() {}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	for path, want := range map[string]os.FileMode{runDir(dir): 0o700, indexSocket(dir): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, want)
+		}
+	}
+	ping := func(uid uint32) (string, error) {
+		cmd := exec.Command(curl, "-sS", "--max-time", "10", "--unix-socket", indexSocket(dir), "-X", "POST", "http://gazette/ping")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := ping(0); err != nil {
+		t.Fatalf("the server's own user cannot call: %v: %s", err, out)
+	}
+	// Past the file permissions, the server still refuses another user.
+	for _, d := range []string{dir, runDir(dir)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(indexSocket(dir), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := ping(65534); err == nil {
+		t.Errorf("another user's call was answered: %s", out)
+	}
+}
