@@ -197,9 +197,12 @@ func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff 
 	dir := filepath.Join(c.dataDir, "index")
 	var dialErr error
 	if handoff {
-		x, err := dialIndex(ctx, c.dataDir)
+		x, err := dialIndex(ctx, c.dataDir, c.storageID())
 		if err == nil {
 			return x, dir + " through " + heldBy(c.dataDir), func() error { x.c.CloseIdleConnections(); return nil }, nil
+		}
+		if errors.Is(err, errOtherStorage) {
+			return nil, "", nil, fmt.Errorf("%s is in use by %s: %w", dir, heldBy(c.dataDir), err)
 		}
 		dialErr = err
 	}
@@ -263,5 +266,15 @@ func (c storageConfig) shareIndex(idx archive.Index, changed func(), log *slog.L
 	if c.meili != nil {
 		return func() {}, nil
 	}
-	return shareIndex(c.dataDir, idx, changed, log)
+	return shareIndex(c.dataDir, c.storageID(), idx, changed, log)
+}
+
+// storageID names the configured storage, for a command to check it runs
+// on the storage of the server whose index it uses: under --data, the
+// index and local storage are the same directory by construction.
+func (c storageConfig) storageID() string {
+	if c.s3 != nil {
+		return "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket
+	}
+	return "fsblobs"
 }

@@ -104,8 +104,10 @@ func heldBy(dataDir string) string {
 
 // shareIndex serves idx's calls on the index socket under dataDir until
 // the returned function is called; changed is called after every write,
-// so the server drops what it has cached.
-func shareIndex(dataDir string, idx archive.Index, changed func(), log *slog.Logger) (stop func(), err error) {
+// so the server drops what it has cached. storage names the server's
+// storage (see storageConfig.storageID): a command on other storage must
+// not write into this index.
+func shareIndex(dataDir, storage string, idx archive.Index, changed func(), log *slog.Logger) (stop func(), err error) {
 	dir := runDir(dataDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("index socket: %w", err)
@@ -128,7 +130,7 @@ func shareIndex(dataDir string, idx archive.Index, changed func(), log *slog.Log
 		return nil, fmt.Errorf("index socket: %w", err)
 	}
 	hs := &http.Server{
-		Handler:           indexHandler{idx: idx, changed: changed, log: log},
+		Handler:           indexHandler{idx: idx, storage: storage, changed: changed, log: log},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -191,6 +193,7 @@ func peerUID(c *net.UnixConn) (int, error) {
 // method, JSON in and out.
 type indexHandler struct {
 	idx     archive.Index
+	storage string
 	changed func()
 	log     *slog.Logger
 }
@@ -259,6 +262,8 @@ func (h indexHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, err = h.idx.Fingerprints(ctx)
 	case "/ping":
 		err = h.idx.Ping(ctx)
+	case "/storage":
+		out = h.storage
 	default:
 		http.NotFound(w, r)
 		return
@@ -286,9 +291,14 @@ type remoteIndex struct {
 	sock string
 }
 
+// errOtherStorage is returned by dialIndex when the server holding the
+// index runs on other storage than the command.
+var errOtherStorage = errors.New("the server holding the index runs on other storage")
+
 // dialIndex connects to the index socket under dataDir; an error means no
-// server shares its index there.
-func dialIndex(ctx context.Context, dataDir string) (*remoteIndex, error) {
+// server shares its index there, or errOtherStorage, one does but runs on
+// other storage than storage names.
+func dialIndex(ctx context.Context, dataDir, storage string) (*remoteIndex, error) {
 	sock := indexSocket(dataDir)
 	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer
@@ -297,8 +307,12 @@ func dialIndex(ctx context.Context, dataDir string) (*remoteIndex, error) {
 	x := &remoteIndex{sock: sock, c: &http.Client{Transport: &http.Transport{DialContext: dial, MaxIdleConnsPerHost: 16}}}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := x.Ping(pctx); err != nil && !errors.Is(err, errRemote) {
+	var theirs string
+	if err := x.call(pctx, "/storage", nil, &theirs); err != nil {
 		return nil, err
+	}
+	if theirs != storage {
+		return nil, fmt.Errorf("%w (%s; this command: %s): give it the server's settings", errOtherStorage, theirs, storage)
 	}
 	return x, nil
 }

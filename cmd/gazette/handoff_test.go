@@ -46,12 +46,12 @@ func TestRemoteIndexContract(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { b.Close() })
-		stop, err := shareIndex(dir, b, func() {}, slog.New(slog.DiscardHandler))
+		stop, err := shareIndex(dir, "fsblobs", b, func() {}, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(stop)
-		x, err := dialIndex(context.Background(), dir)
+		x, err := dialIndex(context.Background(), dir, "fsblobs")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestIndexSocketIsPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	stop, err := shareIndex(dir, b, func() {}, slog.New(slog.DiscardHandler))
+	stop, err := shareIndex(dir, "fsblobs", b, func() {}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,5 +247,27 @@ func TestIndexSocketIsPrivate(t *testing.T) {
 	}
 	if out, err := ping(65534); err == nil {
 		t.Errorf("another user's call was answered: %s", out)
+	}
+}
+
+// TestHandoffRefusesOtherStorage: a command configured for other storage
+// than the server's does not write into the server's index (it would
+// index documents the server's storage does not hold).
+func TestHandoffRefusesOtherStorage(t *testing.T) {
+	dir := shortTempDir(t)
+	b, err := bleveindex.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	stop, err := shareIndex(dir, "s3://minio:9000/gazette", b, func() {}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	c := storageConfig{dataDir: dir, command: "gazette ingest"}
+	_, _, _, err = c.openIndex(context.Background(), slog.New(slog.DiscardHandler), true)
+	if !errors.Is(err, errOtherStorage) || !strings.Contains(err.Error(), "s3://minio:9000/gazette; this command: fsblobs") {
+		t.Errorf("openIndex beside a server on other storage: %v", err)
 	}
 }
