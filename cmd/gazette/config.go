@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -217,13 +216,14 @@ func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff 
 	}
 	if errors.Is(err, bleveindex.ErrLocked) {
 		msg := fmt.Sprintf("%s is in use by %s", dir, heldBy(c.dataDir))
+		h, _ := readHolder(c.dataDir)
 		switch {
 		case !handoff:
 			msg += "; stop it first, or give this command another --data"
-		case dialErr != nil && !errors.Is(dialErr, os.ErrNotExist) && !errors.Is(dialErr, syscall.ECONNREFUSED):
-			msg += fmt.Sprintf(", and its index socket did not answer (%v); wait for it to end", dialErr)
+		case h.Command == "gazette serve":
+			msg += fmt.Sprintf(", whose index socket did not answer (%v): it may still be starting, or could not share its index (see its log); try again", dialErr)
 		default:
-			msg += "; wait for it to end (a running gazette serve would take the work, another command does not)"
+			msg += "; wait for it to end: only a running gazette serve takes work from other commands"
 		}
 		return nil, "", nil, fmt.Errorf("%s: %w", msg, bleveindex.ErrLocked)
 	}

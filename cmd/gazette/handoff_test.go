@@ -176,9 +176,18 @@ func TestIngestWhileServing(t *testing.T) {
 	}
 
 	// A second server on the same --data names the first.
+	holder := fmt.Sprintf("in use by gazette serve (pid %d, listening on %s", srv.cmd.Process.Pid, strings.TrimPrefix(srv.base, "http://"))
 	code, _, errOut = gazetteProc(t, vars, "serve", "--addr", freeAddr(t))
-	if code != 1 || !strings.Contains(errOut, fmt.Sprintf("gazette serve (pid %d, listening on %s", srv.cmd.Process.Pid, strings.TrimPrefix(srv.base, "http://"))) {
+	if code != 1 || !strings.Contains(errOut, holder) {
 		t.Errorf("second serve: exit %d: %s", code, errOut)
+	}
+	// With its socket gone (removed by hand), the server is still named.
+	if err := os.Remove(indexSocket(data)); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = gazetteProc(t, vars, "search", title)
+	if code != 1 || !strings.Contains(errOut, holder) || !strings.Contains(errOut, "index socket did not answer") {
+		t.Errorf("search beside a server without its socket: exit %d: %s", code, errOut)
 	}
 }
 
