@@ -82,13 +82,20 @@ func newHealth(dir string, log *slog.Logger) *health {
 		failing: map[string]error{}, delay: map[string]time.Duration{}}
 }
 
-// failed records a background write's failure and waits before letting
-// scorch try again.
+// failed records a background failure. A failed write (ErrPersist) is
+// retried by scorch as soon as this returns, so it waits first; a panic
+// ended the goroutine, so the index stays failed; anything else (a file
+// not cleaned up) is logged and changes nothing.
 func (h *health) failed(err error) {
 	source := "index"
 	var se *scorch.ScorchError
 	if errors.As(err, &se) {
 		source = se.Source
+	}
+	retried := errors.Is(err, scorch.ErrPersist)
+	if !retried && !errors.Is(err, scorch.ErrAsyncPanic) {
+		h.log.Warn("search index: background cleanup failed", "dir", h.dir, "err", err)
+		return
 	}
 	h.mu.Lock()
 	first := len(h.failing) == 0
@@ -99,6 +106,11 @@ func (h *health) failed(err error) {
 	d := max(h.delay[source], minBackoff)
 	h.delay[source] = min(2*d, maxBackoff)
 	h.mu.Unlock()
+	if !retried {
+		h.log.Error("search index: a background writer stopped after a panic; writes fail until the server restarts",
+			"dir", h.dir, "err", err)
+		return
+	}
 	if first {
 		h.log.Error("search index: cannot write to disk; retrying with backoff, searches answer from what is already indexed",
 			"dir", h.dir, "cause", cause(err), "err", err)
