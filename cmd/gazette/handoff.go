@@ -332,7 +332,14 @@ func (e *remoteError) Is(target error) bool {
 	return target == errRemote || (e.kind != nil && target == e.kind)
 }
 
+// callTimeout bounds one index call: far more than the largest batch
+// takes, so that a stopped server (SIGSTOP) fails the command rather than
+// hanging it for ever.
+const callTimeout = 5 * time.Minute
+
 func (x *remoteIndex) call(ctx context.Context, method string, in, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
 	var body []byte
 	if in != nil {
 		var err error
