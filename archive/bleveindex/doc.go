@@ -47,7 +47,14 @@
 //
 // Writes are bleve batches, built in parallel: when Put or Delete returns,
 // the change is on disk and visible to every later call. One process opens
-// a directory at a time (bleve locks it).
+// a directory at a time (bleve locks it; Open fails with ErrLocked).
+//
+// bleve persists and merges segments in the background and retries a
+// failed write at once, for ever: on a full disk, thousands of times a
+// second. Its error callback spaces the retries out with backoff
+// (health.go), logs the first failure and the recovery once each, and
+// while the disk refuses writes Ping, Put and Delete fail with ErrWrite;
+// searches answer from what is indexed. It recovers by itself.
 //
 // It imports gazette, bleve (with the roaring bitmaps and segment API
 // bleve is built on) and the standard library only; it never imports

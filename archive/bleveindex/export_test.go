@@ -3,6 +3,8 @@ package bleveindex
 import (
 	"context"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -38,4 +40,15 @@ func (x *Index) HoldSearchSlot() (release func()) {
 // and all their hits in the body only, unscored.
 func (x *Index) Unscored() (head, body int64) {
 	return x.unscored.head.Load(), x.unscored.body.Load()
+}
+
+// AsyncErrors is how many errors bleve's background persister and merger
+// have reported since the index opened.
+func (x *Index) AsyncErrors() uint64 {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		return 0
+	}
+	n, _ := adv.(*scorch.Scorch).StatsMap()["TotOnErrors"].(uint64)
+	return n
 }

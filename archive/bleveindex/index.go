@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	gojson "github.com/goccy/go-json"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/gazette-archive/gazette/archive/admit"
 	"github.com/gazette-archive/gazette/gazette"
@@ -103,6 +105,10 @@ type Index struct {
 	// noDirect sends every search through bleve's searchers (fast.go), for
 	// tests that compare the two paths.
 	noDirect bool
+	// health follows bleve's background writes (health.go); unregister
+	// forgets it when the index closes.
+	health     *health
+	unregister func()
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -121,21 +127,48 @@ const (
 // the index from storage.
 var ErrFormat = errors.New("bleveindex: index written in another layout; rebuild it")
 
-// Open opens the index in dir, creating the directory and an empty index
-// when there is none. One process at a time may open a directory; Open
-// fails after a short wait when another holds it.
-func Open(dir string) (*Index, error) {
+// Options are the settings of OpenWith.
+type Options struct {
+	// Log receives one error when the index starts failing to write to
+	// disk and one message when it writes again; nil: slog.Default().
+	Log *slog.Logger
+}
+
+// ErrLocked is returned by Open when another process holds the index.
+var ErrLocked = errors.New("bleveindex: the index is in use by another process")
+
+// Open opens the index in dir with default Options (see OpenWith).
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens the index in dir, creating the directory and an empty
+// index when there is none. One process at a time may open a directory;
+// OpenWith fails after a short wait with ErrLocked when another holds it.
+func OpenWith(dir string, o Options) (*Index, error) {
+	h := newHealth(dir, o.Log)
+	store := filepath.Clean(filepath.Join(dir, "store"))
+	byStore.Store(store, h)
 	b, err := openBleve(dir)
 	if err != nil {
+		byStore.CompareAndDelete(store, h)
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			err = ErrLocked
+		}
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	x := &Index{b: b, dir: dir, facets: newFacetTable()}
+	x := &Index{b: b, dir: dir, facets: newFacetTable(), health: h}
+	x.unregister = func() { byStore.CompareAndDelete(store, h) }
+	if adv, err := b.Advanced(); err == nil {
+		if s, ok := adv.(*scorch.Scorch); ok {
+			byScorch.Store(s, h)
+			x.unregister = func() { byStore.CompareAndDelete(store, h); byScorch.Delete(s) }
+		}
+	}
 	x.cache.Store(newResultCache(cacheEntries))
 	x.gate.Store(admit.New(0))
 	for i, f := range dateFields {
 		x.years[i] = map[int]bool{}
 		if err := x.loadYears(i, f.year); err != nil {
-			b.Close()
+			x.Close()
 			return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 		}
 	}
@@ -150,12 +183,22 @@ func Open(dir string) (*Index, error) {
 	return x, nil
 }
 
+// runtimeConfig is bleve's configuration of an open index: how long to
+// wait for another process's lock, and the callbacks of health.go.
+func runtimeConfig() map[string]any {
+	return map[string]any{
+		"bolt_timeout":           lockWait.String(),
+		"asyncErrorCallbackName": callbackName,
+		"eventCallbackName":      callbackName,
+	}
+}
+
 // openBleve opens the bleve index in dir, or creates it.
 func openBleve(dir string) (bleve.Index, error) {
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
 	case err == nil:
-		b, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockWait.String()})
+		b, err := bleve.OpenUsing(dir, runtimeConfig())
 		if err != nil {
 			return nil, err
 		}
@@ -175,11 +218,16 @@ func openBleve(dir string) (bleve.Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := b.SetInternal([]byte(formatKey), []byte(format)); err != nil {
-			b.Close()
+		err = b.SetInternal([]byte(formatKey), []byte(format))
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return nil, err
 		}
-		return b, nil
+		// Opened again with the runtime configuration, which bleve.New
+		// would record in the index's metadata.
+		return bleve.OpenUsing(dir, runtimeConfig())
 	}
 	return nil, err
 }
@@ -233,6 +281,8 @@ func newMapping() *mapping.IndexMappingImpl {
 // Close releases the index; every later call fails.
 func (x *Index) Close() error {
 	x.warming.Wait()
+	x.health.close()
+	defer x.unregister()
 	if err := x.b.Close(); err != nil {
 		return fmt.Errorf("bleveindex: close %s: %w", x.dir, err)
 	}
@@ -242,8 +292,14 @@ func (x *Index) Close() error {
 // Put adds or replaces docs, in batches built in parallel (one per CPU),
 // and returns once they are searchable. Errors: gazette.ErrInvalid for a
 // document the index cannot hold (see check), and then nothing is written;
-// on a backend error some of the documents may have been written.
+// ErrWrite, at once, while the index cannot write to disk; on a backend
+// error some of the documents may have been written.
 func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
+	// While the disk refuses segments, a batch would only wait for the
+	// next retry and fail: say so at once.
+	if err := x.health.err(true); err != nil {
+		return fmt.Errorf("bleveindex: put: %w", err)
+	}
 	for i := range docs {
 		if err := check(&docs[i]); err != nil {
 			return err
@@ -423,7 +479,11 @@ func canonicalNumber(s string) string {
 }
 
 // Delete removes the documents with the given IDs; absent IDs are ignored.
+// Errors: ErrWrite while the index cannot write to disk.
 func (x *Index) Delete(ctx context.Context, ids []string) error {
+	if err := x.health.err(true); err != nil {
+		return fmt.Errorf("bleveindex: delete: %w", err)
+	}
 	for start := 0; start < len(ids); start += batchDocs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("bleveindex: delete: %w", err)
@@ -587,10 +647,14 @@ func (x *Index) Fingerprints(ctx context.Context) (map[string]string, error) {
 	}
 }
 
-// Ping reports whether the index is open and readable.
+// Ping reports whether the index is open and readable, and writes to disk:
+// while its background writes fail, an error wrapping ErrWrite.
 func (x *Index) Ping(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("bleveindex: ping: %w", err)
+	}
+	if err := x.health.err(false); err != nil {
+		return fmt.Errorf("bleveindex: ping %s: %w", x.dir, err)
 	}
 	if _, err := x.b.DocCount(); err != nil {
 		return fmt.Errorf("bleveindex: ping: %w", err)

@@ -19,6 +19,9 @@
 // tree is refused rather than followed, so no key can read or write outside
 // the directory.
 //
+// Ping reports a full disk (under 1 MiB left), so a server on it says it is
+// not ready.
+//
 // The store is safe for concurrent use by goroutines and by processes sharing
 // the directory on a local filesystem (flock(2) and link(2) must behave as on
 // Linux; network filesystems are not supported). It is Unix-only.

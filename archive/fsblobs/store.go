@@ -538,8 +538,9 @@ func (s *Store) delete(ctx context.Context, key string, ifMatch string) error {
 	return nil
 }
 
-// Ping reports whether the store's directory is still the one opened and a
-// temporary file can be created in it.
+// Ping reports whether the store's directory is still the one opened, a
+// temporary file can be created in it and its disk is not full (less than
+// minFree left: on Linux).
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.ping(ctx); err != nil {
 		return fmt.Errorf("fsblobs: ping %q: %w", s.dir, err)
@@ -562,6 +563,11 @@ func (s *Store) ping(ctx context.Context) error {
 	if !os.SameFile(byPath, byRoot) {
 		return errors.New("the directory was moved or replaced since Open")
 	}
+	// An empty file can still be created on a full disk: the space left is
+	// asked for.
+	if free, ok := freeBytes(s.dir); ok && free < minFree {
+		return fmt.Errorf("the disk is full: %d bytes left: %w", free, syscall.ENOSPC)
+	}
 	f, tmp, err := s.createTemp()
 	if err != nil {
 		return err
@@ -570,6 +576,11 @@ func (s *Store) ping(ctx context.Context) error {
 	f.Close()
 	return err
 }
+
+// minFree is the space below which Ping reports the disk full: less than
+// a gazette's PDF, and too little for the search index beside the store
+// to merge its segments.
+const minFree = 1 << 20
 
 // objectName returns the path, relative to the root, of the object at key,
 // or an error wrapping gazette.ErrInvalid.

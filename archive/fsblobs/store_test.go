@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -379,5 +380,27 @@ func TestPing(t *testing.T) {
 	}
 	if err := s.Ping(ctx); err == nil {
 		t.Error("Ping after the directory was removed succeeded")
+	}
+}
+
+// TestPingOnAFullDisk: a store on a full disk is not ready, although an
+// empty temporary file can still be made there, and is ready again once
+// space returns (issue 16, item 7).
+func TestPingOnAFullDisk(t *testing.T) {
+	disk := archivetest.SmallDisk(t, 4<<20)
+	s := openStore(t, filepath.Join(disk, "store"))
+	ctx := context.Background()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	filler := archivetest.FillDisk(t, disk)
+	if err := s.Ping(ctx); !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "disk is full") {
+		t.Errorf("Ping on a full disk = %v, want one saying the disk is full", err)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping once space returned: %v", err)
 	}
 }

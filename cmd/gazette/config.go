@@ -89,6 +89,10 @@ type storageConfig struct {
 	// server started during a search outage serves reading, and connects
 	// the index when Meilisearch answers (see archive.IndexKeeper).
 	waitless bool
+	// command ("gazette ingest") and addr (serve's) are recorded beside the
+	// embedded index while this process holds it, so that another process
+	// can say who holds it.
+	command, addr string
 }
 
 // addStorageFlags registers --data on fs.
@@ -99,7 +103,7 @@ func addStorageFlags(fs *flag.FlagSet) {
 // loadStorage resolves the storage settings after fs is parsed. Every error
 // names the setting at fault.
 func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
-	var c storageConfig
+	c := storageConfig{command: fs.Name()}
 	c.dataDir = setting(fs, e, "data", "GAZETTE_DATA")
 	if c.dataDir == "" {
 		return c, fmt.Errorf("--data / GAZETTE_DATA: empty")
@@ -202,8 +206,10 @@ func (c *storageConfig) loadMeili(e env) error {
 	return nil
 }
 
-// openIndex opens the configured search index; close releases it.
-func (c storageConfig) openIndex(ctx context.Context) (idx archive.Index, where string, close func() error, err error) {
+// openIndex opens the configured search index; close releases it. With
+// handoff, an embedded index held by a running server is used through the
+// server (handoff.go) instead of failing.
+func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff bool) (idx archive.Index, where string, close func() error, err error) {
 	if c.meili != nil {
 		var m *meiliindex.Index
 		if c.waitless {
@@ -217,30 +223,87 @@ func (c storageConfig) openIndex(ctx context.Context) (idx archive.Index, where 
 		return m, c.meili.URL + " index " + c.meili.Index, func() error { return nil }, nil
 	}
 	dir := filepath.Join(c.dataDir, "index")
-	b, err := bleveindex.Open(dir)
+	var dialErr error
+	if handoff {
+		x, err := dialIndex(ctx, c.dataDir, c.storageID())
+		if err == nil {
+			return x, dir + " through " + heldBy(c.dataDir), func() error { x.c.CloseIdleConnections(); return nil }, nil
+		}
+		if errors.Is(err, errOtherStorage) {
+			return nil, "", nil, fmt.Errorf("%s is in use by %s: %w", dir, heldBy(c.dataDir), err)
+		}
+		dialErr = err
+	}
+	b, err := bleveindex.OpenWith(dir, bleveindex.Options{Log: log})
 	if errors.Is(err, bleveindex.ErrFormat) {
 		// The index is derived from storage: an index in an older layout is
 		// dropped and rebuilt by the reconciler (serve) or by reindex.
 		if rerr := os.RemoveAll(dir); rerr != nil {
 			return nil, "", nil, fmt.Errorf("%w; removing it: %v", err, rerr)
 		}
-		b, err = bleveindex.Open(dir)
+		b, err = bleveindex.OpenWith(dir, bleveindex.Options{Log: log})
+	}
+	if errors.Is(err, bleveindex.ErrLocked) {
+		msg := fmt.Sprintf("%s is in use by %s", dir, heldBy(c.dataDir))
+		h, _ := readHolder(c.dataDir)
+		switch {
+		case !handoff:
+			msg += "; stop it first, or give this command another --data"
+		case h.Command == "gazette serve":
+			msg += fmt.Sprintf(", whose index socket did not answer (%v): it may still be starting, or could not share its index (see its log); try again", dialErr)
+		default:
+			msg += "; wait for it to end: only a running gazette serve takes work from other commands"
+		}
+		return nil, "", nil, fmt.Errorf("%s: %w", msg, bleveindex.ErrLocked)
 	}
 	if err != nil {
 		return nil, "", nil, err
 	}
-	return b, dir, b.Close, nil
+	unrecord, rerr := recordHolder(c.dataDir, indexHolder{PID: os.Getpid(), Command: c.command, Addr: c.addr, Since: time.Now()})
+	if rerr != nil {
+		log.Warn("cannot record this process as the holder of the index", "err", rerr)
+		unrecord = func() {}
+	}
+	return b, dir, func() error { defer unrecord(); return b.Close() }, nil
 }
 
-// openArchive opens storage and the index and returns the archive over them.
+// openArchive opens storage and the index and returns the archive over them;
+// an embedded index held by a running server is used through it.
 func (c storageConfig) openArchive(ctx context.Context, log *slog.Logger) (a *archive.Archive, where string, close func() error, err error) {
+	a, _, where, close, err = c.openArchiveIndex(ctx, log, true)
+	return a, where, close, err
+}
+
+// openArchiveIndex is openArchive, returning the index as well; handoff
+// as for openIndex.
+func (c storageConfig) openArchiveIndex(ctx context.Context, log *slog.Logger, handoff bool) (a *archive.Archive, idx archive.Index, where string, close func() error, err error) {
 	blobs, bwhere, err := c.openBlobs(ctx)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("storage: %w", err)
+		return nil, nil, "", nil, fmt.Errorf("storage: %w", err)
 	}
-	idx, iwhere, iclose, err := c.openIndex(ctx)
+	idx, iwhere, iclose, err := c.openIndex(ctx, log, handoff)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("search index: %w", err)
+		return nil, nil, "", nil, fmt.Errorf("search index: %w", err)
 	}
-	return archive.New(blobs, idx, log), bwhere + ", index " + iwhere, iclose, nil
+	return archive.New(blobs, idx, log), idx, bwhere + ", index " + iwhere, iclose, nil
+}
+
+// shareIndex lets other commands on the same --data use idx, the embedded
+// index this server holds (handoff.go); changed is told of every write.
+// With Meilisearch there is nothing to share.
+func (c storageConfig) shareIndex(idx archive.Index, changed func(), log *slog.Logger) (stop func(), err error) {
+	if c.meili != nil {
+		return func() {}, nil
+	}
+	return shareIndex(c.dataDir, c.storageID(), idx, changed, log)
+}
+
+// storageID names the configured storage, for a command to check it runs
+// on the storage of the server whose index it uses: under --data, the
+// index and local storage are the same directory by construction.
+func (c storageConfig) storageID() string {
+	if c.s3 != nil {
+		return "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket
+	}
+	return "fsblobs"
 }

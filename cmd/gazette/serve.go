@@ -74,7 +74,10 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	storage.waitless = true
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	arch, where, closeIndex, err := storage.openArchive(ctx, log)
+	storage.addr = addr
+	// serve opens the embedded index itself and never hands off to another
+	// server: two servers on one --data is a mistake to report.
+	arch, idx, where, closeIndex, err := storage.openArchiveIndex(ctx, log, false)
 	if err != nil {
 		return err
 	}
@@ -118,6 +121,15 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	// A repair that changed the index drops cached searches, which counted
 	// without the documents it added.
 	keeper.Changed = srv.Invalidate
+	// gazette ingest, search and reindex on the same --data use this
+	// server's embedded index (handoff.go).
+	stopSharing, err := storage.shareIndex(idx, srv.Invalidate, log)
+	if err != nil {
+		// Serving matters more: those commands then say who holds the index.
+		log.Warn("gazette ingest, search and reindex cannot use this server's index while it runs", "err", err)
+		stopSharing = func() {}
+	}
+	defer stopSharing()
 	// Scheduled publication, expiry dates and the index's repair after a
 	// crash run beside serving: storage is the truth and readers only see it.
 	bgCtx, stopBackground := context.WithCancel(ctx)
