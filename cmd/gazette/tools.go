@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
 )
+
+// namesTimeout bounds the listing of the archive's authorities at start.
+const namesTimeout = 3 * time.Second
 
 // learnNames gives OCR's post-correction the authorities already in the
 // archive, so that a name misread on a scan is checked against them. An
@@ -19,6 +23,10 @@ func learnNames(ctx context.Context, arch *archive.Archive, x extract.Options, l
 	if !ok {
 		return
 	}
+	// Not worth delaying start-up for: a search engine that is down
+	// answers within its own deadline, longer than this.
+	ctx, cancel := context.WithTimeout(ctx, namesTimeout)
+	defer cancel()
 	names, err := arch.Authorities(ctx)
 	if err != nil {
 		log.Warn("OCR checks names against its built-in lexicon only: the archive's authorities could not be listed", "err", err)
