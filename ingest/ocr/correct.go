@@ -320,7 +320,7 @@ func isLatin(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' 
 // (or two: ]】), bar, J or 1, the serial and 号.
 var reDocNumberRead = regexp.MustCompile(
 	`(\p{Han}+) ?` +
-		`([\[［【〔(（{｛〈<「『〖][ ]?[0-9lI|]?|[13lI|])` + // opening
+		`([\[［【〔(（{｛〈<「『〖]{1,2}[ ]?[0-9lI|]?|[13lI|])` + // opening, doubled at times: 〔【
 		` ?((?:19|20)[0-9]{2}) ?` +
 		`([\]］】〕)）}｝〉>」』〗|lIJ1][\]］】〕)）}｝〉>」』〗]?)?` + // closing, doubled at times: ]】
 		` ?([0-9]{1,7}) ?号`)
@@ -480,6 +480,9 @@ func CheckDates(pages []page.Page) {
 	if thisYear := time.Now().Year(); printed.Year > thisYear && pages[printPage].Extractor == page.OCR {
 		printed = pastYear(&pages[printPage], printLine, printed, numberYear, thisYear)
 	}
+	if !printed.IsZero() && numberYear > printed.Year && oneDigitApart(numberYear, printed.Year) {
+		numberYear = laterNumbers(pages, printed.Year)
+	}
 	ref := printed.Year
 	if ref == 0 {
 		ref = numberYear
@@ -520,6 +523,36 @@ func CheckDates(pages []page.Page) {
 			p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 		}
 	}
+}
+
+// laterNumbers corrects the year of each regular 文号 OCR read as later
+// than the 印发日期's year, a digit apart from it: a document is numbered
+// in the year it is issued, never after it is printed (豫交规〔2016〕24号
+// printed 2010年3月9日 is 豫交规〔2010〕24号). It returns that year.
+func laterNumbers(pages []page.Page, printYear int) int {
+	for pi := range pages {
+		p := &pages[pi]
+		if p.Extractor != page.OCR {
+			continue
+		}
+		for li, l := range p.Lines {
+			text := l.Text
+			for _, m := range gazette.FindDocNumbers(l.Text) {
+				n := m.Number
+				if n.Kind != gazette.DocNumberRegular || n.Year <= printYear || !oneDigitApart(n.Year, printYear) {
+					continue
+				}
+				raw := l.Text[m.Start:m.End]
+				fixed := strings.Replace(raw, strconv.Itoa(n.Year), strconv.Itoa(printYear), 1)
+				text = strings.Replace(text, raw, fixed, 1)
+			}
+			if text != l.Text {
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: text, Rule: RuleDate, Confidence: p.Confidence})
+				p.Lines[li].Text = text
+			}
+		}
+	}
+	return printYear
 }
 
 // pastYear corrects the year of a 印发日期 that has not come yet, read on

@@ -34,6 +34,7 @@ func TestFixDocNumbers(t *testing.T) {
 		{name: "opening read as 3", in: "粤教考32015]14号", want: "粤教考〔2015〕14号", from: "粤教考32015]14号", to: "粤教考〔2015〕14号"},
 		{name: "opening read as 1", in: "穗建住保12015〕1312号", want: "穗建住保〔2015〕1312号", from: "穗建住保12015〕1312号", to: "穗建住保〔2015〕1312号"},
 		{name: "closing read as 1 before a space", in: "粤府办[20121 137号", want: "粤府办〔2012〕137号", from: "粤府办[20121 137号", to: "粤府办〔2012〕137号"},
+		{name: "both read as two brackets", in: "澜府〔【2013]】26号", want: "澜府〔2013〕26号", from: "澜府〔【2013]】26号", to: "澜府〔2013〕26号"},
 		{name: "closing read as two brackets", in: "豫政〔2022]】22号", want: "豫政〔2022〕22号", from: "豫政〔2022]】22号", to: "豫政〔2022〕22号"},
 		{name: "words before the agency kept out", in: "根据粤府办[2012] 137号文", want: "根据粤府办〔2012〕137号文", from: "粤府办[2012] 137号", to: "粤府办〔2012〕137号"},
 		{name: "as printed: untouched", in: "闽政〔2019〕14号", want: "闽政〔2019〕14号"},
@@ -203,6 +204,32 @@ func TestCheckDates(t *testing.T) {
 		{Line: 4, From: "有效期至2926年5", To: "有效期至2026年5", Rule: RuleDate, Confidence: 0.7}}
 	if !slices.Equal(pages[1].Corrections, want) || len(pages[0].Corrections)+len(pages[2].Corrections)+len(pages[3].Corrections) > 0 {
 		t.Errorf("corrections %+v, want %+v on page 2 only", pages[1].Corrections, want)
+	}
+}
+
+// TestCheckDatesNumberAfterPrint holds CheckDates to a 文号 whose year
+// was read as later than the 印发日期 it was printed on.
+func TestCheckDatesNumberAfterPrint(t *testing.T) {
+	pages := []page.Page{
+		{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: "豫交规〔2016〕24号"}}},
+		{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: "河南省交通运输厅办公室　2010年3月9日印发"}}},
+	}
+	CheckDates(pages)
+	if got := pages[0].Lines[0].Text; got != "豫交规〔2010〕24号" {
+		t.Errorf("文号 %q, want 豫交规〔2010〕24号", got)
+	}
+	if len(pages[0].Corrections) != 1 {
+		t.Errorf("corrections %+v, want one", pages[0].Corrections)
+	}
+	// A 文号 of an earlier year, or of a year more than a digit apart, is
+	// as printed.
+	pages = []page.Page{
+		{Number: 1, Extractor: page.OCR, Lines: []page.Line{{Text: "根据豫政〔2008〕3号和豫政〔2031〕3号"}}},
+		{Number: 2, Extractor: page.OCR, Lines: []page.Line{{Text: "2010年3月9日印发"}}},
+	}
+	CheckDates(pages)
+	if got := pages[0].Lines[0].Text; got != "根据豫政〔2008〕3号和豫政〔2031〕3号" {
+		t.Errorf("changed %q", got)
 	}
 }
 
