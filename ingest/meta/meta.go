@@ -247,7 +247,8 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	case len(o.Issuers) > 0:
 		// The 发文机关标志 names every issuer, in order, where seals
 		// often stand for the signatures.
-		d.Authorities = agree(o.Issuers, headingAuthority(head, d.Title), auth)
+		d.Authorities = agree(o.Issuers, headingAuthority(head, d.Title), auth, officeOf(o.PrintedBy))
+		d.Title = titleAgrees(d.Title, headingAuthority(head, d.Title), d.Authorities)
 	default:
 		d.Authorities = auth
 	}

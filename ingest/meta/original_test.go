@@ -140,6 +140,17 @@ func TestExtractOriginal(t *testing.T) {
 			Document{Title: "广东省卫生健康委员会关于申请安排2002年农村公路养护补助资金的请示",
 				Authorities: []string{"广东省卫生健康委员会"}, Signers: []string{"何东", "姜胜"}, Secrecy: "密友5年",
 				Recipients: []string{"省人民政府"}}},
+		{"a scan: the title's issuer misread, the heading and the 版记 agree", origParas(
+			"~苍梧省卫生健康委员会文件",
+			"~梧卫规〔2015〕18号",
+			"~苑梧省卫生健康委员会关于印发",
+			"~预算绩效管理办法的通知",
+			"各设区的市有关部门：",
+			"现印发给你们，请遵照执行。",
+			"苍梧省卫生健康委员会办公室　2015年3月15日印发"),
+			Document{Title: "苍梧省卫生健康委员会关于印发预算绩效管理办法的通知", DocNumber: "梧卫规〔2015〕18号",
+				Authorities: []string{"苍梧省卫生健康委员会"}, Recipients: []string{"各设区的市有关部门"},
+				PrintedBy: "苍梧省卫生健康委员会办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 15}}},
 		{"two bodies whose names differ in two characters stay two", origParas(
 			"~广东省教育厅　广东省公安厅",
 			"~文件",

@@ -47,6 +47,34 @@ func agree(issuers []string, others ...[]string) []string {
 	return dedupe(out)
 }
 
+// officeOf is the body whose office prints an original (the 印发机关 of
+// its 版记): 苍梧省卫生健康委员会办公室 prints for 苍梧省卫生健康委员会, 澜江省人民
+// 政府办公厅 for 澜江省人民政府. Nil for another printer.
+func officeOf(printedBy string) []string {
+	for _, office := range []string{"办公室", "办公厅", "辦公室", "辦公廳"} {
+		if body, ok := strings.CutSuffix(printedBy, office); ok && utf8.RuneCountInString(body) >= 4 {
+			return []string{body}
+		}
+	}
+	return nil
+}
+
+// titleAgrees writes the issuer at the front of a title (before 关于) as
+// the issuers were settled (see agree), where the title's reading of it is
+// a slip of one of them.
+func titleAgrees(title string, titleIssuers, issuers []string) string {
+	if len(titleIssuers) != 1 {
+		return title
+	}
+	t := titleIssuers[0]
+	for _, a := range issuers {
+		if a != t && slip(t, a) && strings.HasPrefix(title, t) {
+			return a + title[len(t):]
+		}
+	}
+	return title
+}
+
 // slip reports whether two readings of a name differ as a misreading does,
 // not as two bodies' names do: in one or two characters, at most about one
 // in four (广东省教育厅 and 广东省公安厅 are two bodies).
