@@ -34,6 +34,9 @@ func truthResult(tr typeset.Truth) *ingest.Result {
 		res.Documents = append(res.Documents, ingest.Document{
 			Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Authorities: d.Authorities,
 			Signed: d.Signed, Effective: d.Effective, Expires: d.Expires,
+			Registration: d.Registration, CopyNumber: d.CopyNumber, Secrecy: d.Secrecy, Urgency: d.Urgency,
+			Signers: d.Signers, Recipients: d.Recipients, Signatory: d.Signatory, Attachments: d.Attachments,
+			Note: d.Note, CC: d.CC, PrintedBy: d.PrintedBy, PrintDate: d.PrintedOn,
 			PageStart: d.FilePages.First, PageEnd: d.FilePages.Last,
 			Text: joinNonEmpty(joinNonEmpty(d.Heading...), d.Text()),
 		})

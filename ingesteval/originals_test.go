@@ -60,6 +60,7 @@ func TestEvalOriginalsDamaged(t *testing.T) {
 		d := r.Documents[0]
 		d.Title = "澜江省人民政府文件"
 		d.DocNumber = ""
+		d.PrintedBy = "" // every original prints its 印发机关
 		r.Documents = []ingest.Document{d, {Title: "附件", PageStart: d.PageEnd, PageEnd: d.PageEnd}}
 		r.Issue.Date = gazette.Date{Year: 2019, Month: 1, Day: 1}
 	}
@@ -78,7 +79,7 @@ func TestEvalOriginalsDamaged(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"NOT met", "2 documents, want the original whole", "issue fields set on a file without a cover", `title "澜江省人民政府文件"`} {
+	for _, want := range []string{"NOT met", "2 documents, want the original whole", "issue fields set on a file without a cover", `title "澜江省人民政府文件"`, `印发机关 "", want`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -306,8 +307,58 @@ type DocScore struct {
 	Documents int
 	// Fields by name (realDocFields), scored on the document the file yields
 	// (the first one, when the pipeline splits a single original).
-	Fields  map[string]FieldScore
+	Fields map[string]FieldScore
+	// Recall counts, for a file read wholly from its text layer, the
+	// characters poppler's pdftotext reads from it (letters and digits,
+	// NFKC-folded, as a multiset: Ref) that the documents hold too (Found).
+	// Ref is 0 for a scan, or without pdftotext.
+	Recall  Recall
 	Elapsed time.Duration
+}
+
+// Recall is a text's recall of a reference's characters.
+type Recall struct{ Found, Ref int }
+
+// Share is Found / Ref.
+func (r Recall) Share() float64 { return ratio(r.Found, r.Ref) }
+
+// TargetRecall is the share of pdftotext's characters a real text PDF's
+// documents must hold: page numbers and running heads, which pdftotext
+// keeps and the pipeline removes, are about half a percent.
+const TargetRecall = 0.99
+
+// textRecall measures res's recall of what pdftotext reads from path, when
+// every page of res came from the text layer.
+func textRecall(ctx context.Context, path string, res *ingest.Result) Recall {
+	if len(res.Pages) == 0 || slices.ContainsFunc(res.Pages, func(p ingest.PageReport) bool { return p.Extractor != page.Text }) {
+		return Recall{}
+	}
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return Recall{}
+	}
+	ref, err := exec.CommandContext(ctx, tool, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		return Recall{}
+	}
+	have := map[rune]int{}
+	for _, d := range res.Documents {
+		for _, r := range Fold(d.Title + d.Text) {
+			have[r]++
+		}
+	}
+	var rc Recall
+	for _, r := range Fold(string(ref)) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		rc.Ref++
+		if have[r] > 0 {
+			have[r]--
+			rc.Found++
+		}
+	}
+	return rc
 }
 
 // RunRealDocs runs every PDF of cfg.Dir that its truth.json names through
@@ -383,6 +434,7 @@ func scoreRealDoc(ctx context.Context, cfg RealConfig, name string, t DocTruth) 
 		s.Outcome = OutcomeText
 	}
 	s.Pages, s.Documents = len(res.Pages), len(res.Documents)
+	s.Recall = textRecall(ctx, filepath.Join(cfg.Dir, name+".pdf"), res)
 	var d ingest.Document
 	if len(res.Documents) > 0 {
 		d = res.Documents[0]
@@ -455,10 +507,18 @@ func printRealDocs(w io.Writer, dir string, scores []DocScore) {
 	fmt.Fprintf(w, "Real documents (%s): fields against %s, read by eye\n", dir, TruthFile)
 	fmt.Fprintln(w, "  ok = right, WRONG = wrong, - = not checked in the truth. Titles and names compared NFKC-folded without spaces or punctuation; authorities as a set; 文号 in canonical form.")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "file\toutcome\tpages\tdocs\t文号\ttitle\tauthorities\tsigned date\ttime\t")
+	fmt.Fprintln(tw, "file\toutcome\tpages\tdocs\ttext recall\t文号\ttitle\tauthorities\tsigned date\ttime\t")
 	right, checked := map[string]int{}, map[string]int{}
+	var recall Recall
 	for _, s := range scores {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t", s.File, s.Outcome, s.Pages, s.Documents)
+		if s.Recall.Ref > 0 {
+			fmt.Fprintf(tw, "%.2f%%\t", 100*s.Recall.Share())
+			recall.Found += s.Recall.Found
+			recall.Ref += s.Recall.Ref
+		} else {
+			fmt.Fprint(tw, "-\t")
+		}
 		for _, f := range realDocFields {
 			fs := s.Fields[f]
 			mark := "-"
@@ -474,7 +534,7 @@ func printRealDocs(w io.Writer, dir string, scores []DocScore) {
 		}
 		fmt.Fprintf(tw, "%.1fs\t\n", s.Elapsed.Seconds())
 	}
-	fmt.Fprintf(tw, "all\t\t\t\t")
+	fmt.Fprintf(tw, "all\t\t\t\t%.2f%%\t", 100*recall.Share())
 	for _, f := range realDocFields {
 		if checked[f] == 0 {
 			fmt.Fprint(tw, "-\t")
@@ -488,6 +548,10 @@ func printRealDocs(w io.Writer, dir string, scores []DocScore) {
 		if checked[f] > 0 {
 			fmt.Fprintf(w, "  field %-12s %6.2f%%  %d of %d files right\n", f, 100*float64(right[f])/float64(checked[f]), right[f], checked[f])
 		}
+	}
+	if recall.Ref > 0 {
+		fmt.Fprintf(w, "  text recall: %.2f%% of the letters and digits pdftotext reads from the files read from their text layer (a multiset; target ≥ %.0f%%): %s\n",
+			100*recall.Share(), 100*TargetRecall, verdict(recall.Share() >= TargetRecall))
 	}
 	for _, s := range scores {
 		for _, f := range realDocFields {
