@@ -88,7 +88,7 @@ func TestServeOnAFullDisk(t *testing.T) {
 	vars := map[string]string{"GAZETTE_DATA": data}
 	srv := startServeProcess(t, vars, logPath)
 	// The start-up repair's write to the index fails.
-	waitLog(t, logPath, `"msg":"reconcile index"`, time.Minute)
+	waitLog(t, logPath, `"msg":"repair search index"`, time.Minute)
 
 	// Over a window, the server sleeps between retries: a spinning one
 	// used more than a core.

@@ -231,7 +231,9 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunCanceled(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	// Long enough for the child, a re-executed race-built test binary, to
+	// start and send its pages on a loaded machine (300 ms was not).
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	res, err := Run(ctx, "loop", "", Limits{Timeout: time.Minute})
 	if !errors.Is(err, ErrCanceled) || !errors.Is(err, context.DeadlineExceeded) {
