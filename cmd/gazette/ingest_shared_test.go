@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/ingest"
+)
+
+// childGazette is the command of a `gazette ARGS...` process: this test
+// binary re-executed (see serveChildEnv) with env, PATH and HOME only.
+func childGazette(args, env []string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir(),
+		serveChildEnv + "=" + strings.Join(args, " ")}, env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlives the test
+	return cmd
+}
+
+// sharedBucket makes a bucket of its own on the shared MinIO server and
+// returns the store and the settings that name it.
+func sharedBucket(t *testing.T) (archive.Blobs, []string) {
+	t.Helper()
+	srv := archivetest.SharedMinIO(t)
+	cfg := s3blobs.Config{Endpoint: srv.Endpoint, Bucket: "shared-" + randomSuffix(), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}
+	b, err := s3blobs.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, []string{"GAZETTE_S3_ENDPOINT=" + cfg.Endpoint, "GAZETTE_S3_BUCKET=" + cfg.Bucket,
+		"GAZETTE_S3_ACCESS_KEY=" + cfg.AccessKey, "GAZETTE_S3_SECRET_KEY=" + cfg.SecretKey}
+}
+
+// TestIngestProcessesShareABatch: three `gazette ingest` processes started
+// at once over the same files on the same MinIO (each with an index of its
+// own, as on three machines) read every file once in all: one process says
+// "ingested", the others "done_elsewhere" naming it (or "skipped", for a
+// process that started after the file was done), and every issue is
+// published once (issue 16, item 13: two processes both reported
+// "ingested 24").
+func TestIngestProcessesShareABatch(t *testing.T) {
+	ctx := context.Background()
+	blobs, env := sharedBucket(t)
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "batch")
+	const files, procs = 6, 3
+	if _, err := distinctIssues(ctx, batch, files, 1); err != nil {
+		t.Fatal(err)
+	}
+	run, err := ingestProcesses(ctx, childGazette, procs, []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "20s", batch}, env, filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range run.exits {
+		if e != nil {
+			t.Fatalf("process %d: %v\n%s", i+1, e, run.logs[i])
+		}
+	}
+	reads := run.reads()
+	if len(reads) != files {
+		t.Errorf("%d files reported, want %d", len(reads), files)
+	}
+	for path, n := range reads {
+		if n != 1 {
+			t.Errorf("%s read %d times in all, want once", filepath.Base(path), n)
+		}
+	}
+	count := map[ingest.Outcome]int{}
+	for i, rs := range run.reports {
+		if len(rs) != files {
+			t.Errorf("process %d reported %d files, want every one of the %d", i+1, len(rs), files)
+		}
+		for _, r := range rs {
+			count[r.Outcome]++
+			if r.Outcome == ingest.DoneElsewhere && (r.By == "" || !strings.Contains(r.Reason, "ingested as "+r.Issue)) {
+				t.Errorf("process %d: done elsewhere without who or what: %+v", i+1, r)
+			}
+		}
+	}
+	t.Logf("outcomes over %d processes: %v", procs, count)
+	if count[ingest.Ingested] != files || count[ingest.DoneElsewhere]+count[ingest.Skipped] != (procs-1)*files || count[ingest.DoneElsewhere] == 0 {
+		t.Errorf("outcomes %v, want %d ingested and the rest done elsewhere (or skipped)", count, files)
+	}
+	manifests, err := blobs.List(ctx, "issues/")
+	if err != nil || len(manifests) != files {
+		t.Errorf("%d issues published (%v), want %d", len(manifests), err, files)
+	}
+}
+
+// TestIngestTakesOverAKilledProcessFile: the file a `gazette ingest`
+// killed with SIGKILL was reading is read by the next process once the
+// dead one's lease expires, and recorded as done by the new one.
+func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
+	ctx := context.Background()
+	blobs, env := sharedBucket(t)
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "batch")
+	const files = 3
+	if _, err := distinctIssues(ctx, batch, files, 11); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "3s", batch}
+	var log bytes.Buffer
+	a := childGazette(args, append(env, "GAZETTE_DATA="+filepath.Join(dir, "a")))
+	a.Stdout, a.Stderr = io.Discard, &log
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	key, dead := heldLease(t, blobs, a)
+	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	a.Wait()
+	if rec := leaseRecord(t, blobs, key); !rec.Done.IsZero() {
+		t.Skipf("the killed process finished %s just before it died; nothing left to take over", key)
+	}
+
+	b := childGazette(args, append(env, "GAZETTE_DATA="+filepath.Join(dir, "b")))
+	var out bytes.Buffer
+	b.Stdout, b.Stderr = &out, &log
+	if err := b.Run(); err != nil {
+		t.Fatalf("second process: %v\n%s", err, log.String())
+	}
+	reports, err := fileReports(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := strings.TrimSuffix(strings.TrimPrefix(key, ingestLeasePrefix), ".json")
+	for _, r := range reports {
+		if r.SHA256 == sum && r.Outcome != ingest.Ingested {
+			t.Errorf("the dead process's file: %s %s, want ingested by the second", r.Outcome, r.Reason)
+		}
+	}
+	if len(reports) != files {
+		t.Errorf("%d files reported, want %d:\n%s", len(reports), files, out.String())
+	}
+	rec := leaseRecord(t, blobs, key)
+	if rec.Done.IsZero() || rec.Owner == dead {
+		t.Errorf("lease after the second process: %+v, want done by it, not by %s", rec, dead)
+	}
+	if manifests, err := blobs.List(ctx, "issues/"); err != nil || len(manifests) != files {
+		t.Errorf("%d issues published (%v), want %d", len(manifests), err, files)
+	}
+}
+
+// heldLease waits until the process holds a lease on a file it has not
+// finished and returns its key and the owner.
+func heldLease(t *testing.T, blobs archive.Blobs, p *exec.Cmd) (key, owner string) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		objs, err := blobs.List(context.Background(), ingestLeasePrefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range objs {
+			if rec := leaseRecord(t, blobs, o.Key); rec.Done.IsZero() {
+				return o.Key, rec.Owner
+			}
+		}
+	}
+	p.Process.Kill()
+	t.Fatal("the process never held a lease")
+	return "", ""
+}
+
+func leaseRecord(t *testing.T, blobs archive.Blobs, key string) archive.LeaseRecord {
+	t.Helper()
+	r, _, err := blobs.Open(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var rec archive.LeaseRecord
+	if err := json.NewDecoder(r).Decode(&rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
