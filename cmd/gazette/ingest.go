@@ -86,9 +86,10 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		Workers: *workers,
 		Leases:  ingestLeases{archive.NewLeases(ledger, ingestLeasePrefix, archive.LeaseOwner(), ttl)},
 		// A file held by another process is looked at again often enough
-		// to take it soon after its lease expires, not so often as to
-		// load the storage.
-		LeasePoll: min(max(ttl/10, 50*time.Millisecond), 5*time.Second),
+		// that a process waiting only for others' last files ends soon
+		// after them (two small requests a file a look), and takes a dead
+		// process's files soon after their leases expire.
+		LeasePoll: min(max(ttl/20, 50*time.Millisecond), 500*time.Millisecond),
 	}, stdout, newIngestProgress(stderr), isTerminal(stdout))
 	if berr != nil {
 		return berr

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -187,4 +188,61 @@ func leaseRecord(t *testing.T, blobs archive.Blobs, key string) archive.LeaseRec
 		t.Fatal(err)
 	}
 	return rec
+}
+
+// TestBenchSharedIngest: the bench prints a row per number of processes,
+// every file read once in each run.
+func TestBenchSharedIngest(t *testing.T) {
+	srv := archivetest.SharedMinIO(t)
+	storage := []string{"GAZETTE_S3_ENDPOINT=" + srv.Endpoint, "GAZETTE_S3_ACCESS_KEY=" + srv.AccessKey, "GAZETTE_S3_SECRET_KEY=" + srv.SecretKey}
+	var out, log bytes.Buffer
+	err := benchShared(context.Background(), sharedBench{
+		s3:    s3blobs.Config{Endpoint: srv.Endpoint, Bucket: "bench", AccessKey: srv.AccessKey, SecretKey: srv.SecretKey},
+		files: 3, processes: []int{1, 2}, workers: 1, seed: 1, lease: 20 * time.Second,
+		start: func(args, env []string) *exec.Cmd { return childGazette(args, append(slices.Clone(storage), env...)) },
+		out:   &out, log: &log,
+	})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	t.Logf("\n%s", out.String())
+	rows := 0
+	for _, line := range strings.Split(out.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 7 || (f[0] != "1" && f[0] != "2") {
+			continue
+		}
+		rows++
+		if f[4] != "3" || f[5] != "0" {
+			t.Errorf("%s processes: %s files read, %s read twice; want 3 and 0", f[0], f[4], f[5])
+		}
+	}
+	if rows != 2 {
+		t.Errorf("%d rows, want one for 1 and one for 2 processes:\n%s", rows, out.String())
+	}
+}
+
+// TestIngestLeaseSetting: a malformed --lease or GAZETTE_INGEST_LEASE is
+// refused, naming the setting.
+func TestIngestLeaseSetting(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		args []string
+	}{
+		{"flag", nil, []string{"--lease", "0s"}},
+		{"env", map[string]string{"GAZETTE_INGEST_LEASE": "soon"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{"GAZETTE_DATA": t.TempDir()}
+			for k, v := range tc.vars {
+				vars[k] = v
+			}
+			args := append(append([]string{"ingest"}, tc.args...), t.TempDir())
+			code, _, stderr := runCmd(t, vars, "", args...)
+			if code == 0 || !strings.Contains(stderr, "GAZETTE_INGEST_LEASE / --lease") {
+				t.Errorf("exit %d, stderr %q; want the setting named", code, stderr)
+			}
+		})
+	}
 }
