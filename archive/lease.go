@@ -135,6 +135,9 @@ func (ls *Leases) Take(ctx context.Context, name string, redo func(LeaseRecord) 
 		if err != nil {
 			return nil, LeaseRecord{}, err
 		}
+		ls.mu.Lock()
+		delete(ls.seen, key) // this process's own now
+		ls.mu.Unlock()
 		return l, LeaseRecord{}, nil
 	}
 }
