@@ -49,13 +49,9 @@ this machine, however many processes run.`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var counts []int
-	for _, f := range strings.Split(*procs, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 64 {
-			return fmt.Errorf("--processes %q: want numbers from 1 to 64, comma-separated", *procs)
-		}
-		counts = append(counts, n)
+	counts, err := numberList("--processes", *procs, 64)
+	if err != nil {
+		return err
 	}
 	if *files < 1 || *workers < 1 {
 		return fmt.Errorf("--files %d --workers %d: want at least 1 of each", *files, *workers)
@@ -80,6 +76,19 @@ this machine, however many processes run.`)
 		},
 		out: stdout, log: stderr,
 	})
+}
+
+// numberList parses a flag's comma-separated numbers from 1 to most.
+func numberList(flag, value string, most int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(value, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > most {
+			return nil, fmt.Errorf("%s %q: want comma-separated numbers from 1 to %d", flag, value, most)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // sharedBench configures benchShared.
