@@ -286,7 +286,7 @@ func (l *Lease) Keep(ctx context.Context) (stop func() error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(l.ls.ttl / 3)
+		t := time.NewTicker(max(l.ls.ttl/3, time.Millisecond))
 		defer t.Stop()
 		for {
 			select {
