@@ -198,15 +198,19 @@ func benchShared(ctx context.Context, b sharedBench) error {
 
 // ingestProcesses starts n processes of args at once, each with env and a
 // --data directory of its own under dataRoot (its embedded index: the
-// storage is what they share), and waits for all of them.
+// storage is what they share; with dataRoot "", env says), and waits for
+// all of them.
 func ingestProcesses(ctx context.Context, start func(args, env []string) *exec.Cmd, n int, args, env []string, dataRoot string) (sharedRun, error) {
 	run := sharedRun{reports: make([][]ingest.FileReport, n), exits: make([]error, n), logs: make([]string, n)}
 	cmds := make([]*exec.Cmd, n)
 	outs := make([]*bytes.Buffer, n)
 	errs := make([]*bytes.Buffer, n)
 	for i := range n {
-		data := filepath.Join(dataRoot, fmt.Sprint("p", i+1))
-		cmds[i] = start(args, append(slices.Clone(env), "GAZETTE_DATA="+data))
+		own := slices.Clone(env)
+		if dataRoot != "" {
+			own = append(own, "GAZETTE_DATA="+filepath.Join(dataRoot, fmt.Sprint("p", i+1)))
+		}
+		cmds[i] = start(args, own)
 		outs[i], errs[i] = &bytes.Buffer{}, &bytes.Buffer{}
 		cmds[i].Stdout, cmds[i].Stderr = outs[i], errs[i]
 	}

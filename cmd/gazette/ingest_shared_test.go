@@ -16,6 +16,7 @@ import (
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
 	"github.com/gazette-archive/gazette/ingest"
 )
@@ -64,6 +65,46 @@ func TestIngestProcessesShareABatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkShared(t, run, files, procs)
+	manifests, err := blobs.List(ctx, "issues/")
+	if err != nil || len(manifests) != files {
+		t.Errorf("%d issues published (%v), want %d", len(manifests), err, files)
+	}
+}
+
+// TestIngestProcessesShareADataDirectory: the same on one --data directory
+// (fsblobs: one machine's processes, or machines sharing a filesystem on
+// which flock and link behave as on Linux), with the index in Meilisearch,
+// since the embedded one admits one process at a time.
+func TestIngestProcessesShareADataDirectory(t *testing.T) {
+	ctx := context.Background()
+	meili := archivetest.StartMeili(t)
+	dir := t.TempDir()
+	batch, data := filepath.Join(dir, "batch"), filepath.Join(dir, "data")
+	const files, procs = 4, 2
+	if _, err := distinctIssues(ctx, batch, files, 21); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"GAZETTE_DATA=" + data, "GAZETTE_MEILI_URL=" + meili.URL, "GAZETTE_MEILI_KEY=" + meili.Key}
+	run, err := ingestProcesses(ctx, childGazette, procs, []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "20s", batch}, env, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkShared(t, run, files, procs)
+	blobs, err := fsblobs.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blobs.Close()
+	if manifests, err := blobs.List(ctx, "issues/"); err != nil || len(manifests) != files {
+		t.Errorf("%d issues published (%v), want %d", len(manifests), err, files)
+	}
+}
+
+// checkShared checks a run of procs processes over the same files: each
+// exited well, reported every file, and every file was read once in all.
+func checkShared(t *testing.T, run sharedRun, files, procs int) {
+	t.Helper()
 	for i, e := range run.exits {
 		if e != nil {
 			t.Fatalf("process %d: %v\n%s", i+1, e, run.logs[i])
@@ -93,10 +134,6 @@ func TestIngestProcessesShareABatch(t *testing.T) {
 	t.Logf("outcomes over %d processes: %v", procs, count)
 	if count[ingest.Ingested] != files || count[ingest.DoneElsewhere]+count[ingest.Skipped] != (procs-1)*files || count[ingest.DoneElsewhere] == 0 {
 		t.Errorf("outcomes %v, want %d ingested and the rest done elsewhere (or skipped)", count, files)
-	}
-	manifests, err := blobs.List(ctx, "issues/")
-	if err != nil || len(manifests) != files {
-		t.Errorf("%d issues published (%v), want %d", len(manifests), err, files)
 	}
 }
 
