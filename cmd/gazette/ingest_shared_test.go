@@ -156,13 +156,11 @@ func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
 	if err := a.Start(); err != nil {
 		t.Fatal(err)
 	}
-	key, dead := heldLease(t, blobs, a)
-	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	a.Wait()
-	if rec := leaseRecord(t, blobs, key); !rec.Done.IsZero() {
-		t.Skipf("the killed process finished %s just before it died; nothing left to take over", key)
+	key, dead := killHolding(t, blobs, a)
+	time.Sleep(100 * time.Millisecond)
+	if !leaseRecord(t, blobs, key).Done.IsZero() {
+		// A completion already sent when the process was stopped.
+		t.Skip("the killed process's last write finished its file after all")
 	}
 
 	b := childGazette(args, append(env, "GAZETTE_DATA="+filepath.Join(dir, "b")))
@@ -193,11 +191,14 @@ func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
 	}
 }
 
-// heldLease waits until the process holds a lease on a file it has not
-// finished and returns its key and the owner.
-func heldLease(t *testing.T, blobs archive.Blobs, p *exec.Cmd) (key, owner string) {
+// killHolding kills the process with SIGKILL while it holds a lease on a
+// file it has not finished, and returns the lease's key and owner. The
+// process is stopped (SIGSTOP) while the lease is checked, so that it
+// cannot finish the file between the check and the kill.
+func killHolding(t *testing.T, blobs archive.Blobs, p *exec.Cmd) (key, owner string) {
 	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	defer p.Wait()
+	held := func() (string, string) {
 		objs, err := blobs.List(context.Background(), ingestLeasePrefix)
 		if err != nil {
 			t.Fatal(err)
@@ -207,6 +208,20 @@ func heldLease(t *testing.T, blobs archive.Blobs, p *exec.Cmd) (key, owner strin
 				return o.Key, rec.Owner
 			}
 		}
+		return "", ""
+	}
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if key, _ = held(); key == "" {
+			continue
+		}
+		if err := p.Process.Signal(syscall.SIGSTOP); err != nil {
+			t.Fatalf("the process ended before it could be killed holding a lease: %v", err)
+		}
+		if key, owner = held(); key != "" {
+			p.Process.Signal(syscall.SIGKILL)
+			return key, owner
+		}
+		p.Process.Signal(syscall.SIGCONT) // it finished that file meanwhile
 	}
 	p.Process.Kill()
 	t.Fatal("the process never held a lease")
