@@ -25,17 +25,20 @@ import (
 // Expiry is judged by the reader, never by comparing clocks closely: a lease
 // is taken over once the reader has seen the same version of it, unchanged,
 // for its TTL on its own monotonic clock, or once the reader's wall clock is
-// a whole TTL past the expiry the holder wrote. The holder renews every third
+// a whole TTL past the expiry the holder wrote. A holder that ran on the
+// reader's own machine (same boot and pid namespace) and whose process is
+// gone, as after a kill -9 and a rerun, is overtaken at once. The holder renews every third
 // of the TTL, so clocks may disagree by more than a TTL before a live holder
 // loses its lease to an impatient peer; and the cost of that is work done
 // twice, never a wrong result, as what is leased must be idempotent.
 //
 // Methods are safe for concurrent use.
 type Leases struct {
-	blobs  Blobs
-	prefix string
-	owner  string
-	ttl    time.Duration
+	blobs   Blobs
+	prefix  string
+	owner   string
+	process string // thisProcess()
+	ttl     time.Duration
 
 	mu   sync.Mutex
 	seen map[string]sighting
@@ -65,6 +68,9 @@ type LeaseRecord struct {
 	Done time.Time `json:"done,omitzero"`
 	// Result is what the completing process recorded.
 	Result json.RawMessage `json:"result,omitempty"`
+	// Process identifies the holder's process on its machine, so that a
+	// process of the same machine can see that it is gone; "" if unknown.
+	Process string `json:"process,omitempty"`
 }
 
 const leaseFormat = 1
@@ -76,7 +82,7 @@ func NewLeases(b Blobs, prefix, owner string, ttl time.Duration) *Leases {
 	if ttl <= 0 {
 		ttl = DefaultLeaseTTL
 	}
-	return &Leases{blobs: b, prefix: prefix, owner: owner, ttl: ttl, seen: map[string]sighting{}}
+	return &Leases{blobs: b, prefix: prefix, owner: owner, process: thisProcess(), ttl: ttl, seen: map[string]sighting{}}
 }
 
 // LeaseOwner names this process for leases: host, pid and a random part, so
@@ -148,7 +154,7 @@ func (ls *Leases) expired(key, etag string, rec LeaseRecord) bool {
 	if ttl <= 0 {
 		ttl = ls.ttl
 	}
-	if time.Now().After(rec.Expires.Add(ttl)) {
+	if time.Now().After(rec.Expires.Add(ttl)) || processGone(rec.Process) {
 		return true
 	}
 	ls.mu.Lock()
@@ -183,7 +189,7 @@ func (ls *Leases) read(ctx context.Context, key string) (LeaseRecord, string, er
 // by it, following opts.
 func (ls *Leases) put(ctx context.Context, key string, opts gazette.PutOptions, done time.Time, result json.RawMessage) (*Lease, error) {
 	now := time.Now()
-	rec := LeaseRecord{Format: leaseFormat, Owner: ls.owner, TTL: ls.ttl, Expires: now.Add(ls.ttl), Done: done, Result: result}
+	rec := LeaseRecord{Format: leaseFormat, Owner: ls.owner, TTL: ls.ttl, Expires: now.Add(ls.ttl), Done: done, Result: result, Process: ls.process}
 	raw, err := encode(&rec)
 	if err != nil {
 		return nil, err

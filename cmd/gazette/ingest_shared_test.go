@@ -138,9 +138,33 @@ func checkShared(t *testing.T, run sharedRun, files, procs int) {
 }
 
 // TestIngestTakesOverAKilledProcessFile: the file a `gazette ingest`
-// killed with SIGKILL was reading is read by the next process once the
-// dead one's lease expires, and recorded as done by the new one.
+// killed with SIGKILL on another machine was reading is read by the next
+// process once the dead one's lease expires, and recorded as done by the
+// new one. The first process runs in a pid namespace of its own, which is
+// what another machine looks like.
 func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
+	took := killAndRerun(t, "3s", true)
+	if took < 3*time.Second {
+		t.Errorf("the second process ended after %v, before the dead one's lease (3s) could expire", took)
+	}
+}
+
+// TestIngestRerunAfterAKillHere: on the machine where it was killed, a
+// rerun takes the dead process's file at once, without waiting for its
+// lease (10 minutes here) to expire.
+func TestIngestRerunAfterAKillHere(t *testing.T) {
+	if took := killAndRerun(t, "10m", false); took > 2*time.Minute {
+		t.Errorf("the rerun took %v", took)
+	}
+}
+
+// killAndRerun starts `gazette ingest --lease lease` over a batch, on a
+// machine of its own (a pid namespace) if apart, kills it with SIGKILL
+// while it reads a file, and runs a second process over the same batch. It
+// checks the second read the dead one's file and published every issue
+// once, and returns how long the second took.
+func killAndRerun(t *testing.T, lease string, apart bool) time.Duration {
+	t.Helper()
 	ctx := context.Background()
 	blobs, env := sharedBucket(t)
 	dir := t.TempDir()
@@ -149,11 +173,13 @@ func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
 	if _, err := distinctIssues(ctx, batch, files, 11); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "3s", batch}
+	args := []string{"ingest", "--no-ocr", "--workers", "1", "--lease", lease, batch}
 	var log bytes.Buffer
 	a := childGazette(args, append(env, "GAZETTE_DATA="+filepath.Join(dir, "a")))
 	a.Stdout, a.Stderr = io.Discard, &log
-	if err := a.Start(); err != nil {
+	if apart {
+		startApart(t, a)
+	} else if err := a.Start(); err != nil {
 		t.Fatal(err)
 	}
 	key, dead := killHolding(t, blobs, a)
@@ -166,9 +192,17 @@ func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
 	b := childGazette(args, append(env, "GAZETTE_DATA="+filepath.Join(dir, "b")))
 	var out bytes.Buffer
 	b.Stdout, b.Stderr = &out, &log
-	if err := b.Run(); err != nil {
+	began := time.Now()
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hang := time.AfterFunc(5*time.Minute, func() { b.Process.Kill() }) // a failure, not a hang
+	defer hang.Stop()
+	if err := b.Wait(); err != nil {
 		t.Fatalf("second process: %v\n%s", err, log.String())
 	}
+	took := time.Since(began)
+	t.Logf("the second process took %v", took.Round(10*time.Millisecond))
 	reports, err := fileReports(&out)
 	if err != nil {
 		t.Fatal(err)
@@ -188,6 +222,24 @@ func TestIngestTakesOverAKilledProcessFile(t *testing.T) {
 	}
 	if manifests, err := blobs.List(ctx, "issues/"); err != nil || len(manifests) != files {
 		t.Errorf("%d issues published (%v), want %d", len(manifests), err, files)
+	}
+	return took
+}
+
+// startApart starts cmd in a pid namespace of its own, as on another
+// machine: as root, or else in a user namespace of its own.
+func startApart(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWPID
+	err := cmd.Start()
+	if err == nil {
+		return
+	}
+	cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
+	cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+	cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+	if err2 := cmd.Start(); err2 != nil {
+		t.Skipf("no pid namespace for a process of another machine: %v; %v", err, err2)
 	}
 }
 
