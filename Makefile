@@ -48,7 +48,7 @@ eval-docnum:
 # installs it). They print figures and are not gates.
 BENCH_DOCS ?= 100000
 
-.PHONY: eval-search bench-search bench-serve eval-ingest bench-ingest
+.PHONY: eval-search bench-search bench-serve eval-ingest bench-ingest bench-shared-ingest
 
 # Ingest accuracy over generated issues in every encoding and scans, and the
 # real PDFs in ../shared/corpus/pdf; ingest speed beside poppler's pdftotext.
@@ -59,6 +59,10 @@ eval-ingest: build
 
 bench-ingest: build
 	bin/gazette bench-ingest
+
+# Ingest by 1, 2 and 4 processes sharing one batch, on a throwaway MinIO.
+bench-shared-ingest: build
+	scripts/with-minio.sh bin/gazette bench-shared-ingest
 
 # Reader and API under load from a second process (wrk): req/s and p50/p99
 # at 32 connections beside a static file of the same size.

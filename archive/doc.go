@@ -11,7 +11,9 @@
 // its moment; history/<id>.json the versions and validity changes of a
 // document, updated only by conditional writes; caused/<cause>/<id>.json,
 // write-once, links a document to one that changed its validity, so that
-// the cause can list what it changed (Affected; derived, see links.go).
+// the cause can list what it changed (Affected; derived, see links.go);
+// lease/<kind>/<name>.json is a lease of work shared among processes
+// (Leases; lease/ingest/<sha256>.json for each ingested file).
 //
 // It imports gazette and the standard library only; it never imports an
 // adapter (fsblobs, s3blobs, ...), frontend or ingest.

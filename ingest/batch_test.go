@@ -2,6 +2,9 @@ package ingest_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -235,4 +238,136 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// leases adapts archive.Leases to ingest.Leases (cmd/gazette does the same).
+type leases struct{ ls *archive.Leases }
+
+func (l leases) Take(ctx context.Context, sum string, redo func(ingest.Holder) bool) (ingest.Lease, ingest.Holder, error) {
+	got, rec, err := l.ls.Take(ctx, sum, func(rec archive.LeaseRecord) bool { return redo(holder(rec)) })
+	if err != nil || got == nil {
+		return nil, holder(rec), err
+	}
+	return lease{got}, ingest.Holder{}, nil
+}
+
+func holder(rec archive.LeaseRecord) ingest.Holder {
+	h := ingest.Holder{Owner: rec.Owner, Done: rec.Done}
+	var r ingest.FileReport
+	if !rec.Done.IsZero() && json.Unmarshal(rec.Result, &r) == nil {
+		h.Report = &r
+	}
+	return h
+}
+
+type lease struct{ *archive.Lease }
+
+func (l lease) Complete(ctx context.Context, r ingest.FileReport) error {
+	return l.Lease.Complete(ctx, r)
+}
+
+// TestBatchShared: batches run at once over the same files and storage,
+// each with leases of its own as separate processes would, read every file
+// once in all; the others report it as done elsewhere, by whom (issue 16,
+// item 13).
+func TestBatchShared(t *testing.T) {
+	in := t.TempDir()
+	const files = 12
+	for i := 1; i <= files; i++ {
+		write(t, in, fmt.Sprintf("%02d.pdf", i), fmt.Sprintf("ISSUE 2021-%d\n", i))
+	}
+	write(t, in, "scan.pdf", "REVIEW\n")
+	blobs, err := fsblobs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := archive.New(blobs, nil, slog.New(slog.DiscardHandler))
+	fx := &fakeExtract{calls: map[string]int{}}
+	const runs = 3
+	reports := make([][]ingest.FileReport, runs)
+	var wg sync.WaitGroup
+	for p := range runs {
+		wg.Go(func() {
+			var err error
+			reports[p], err = ingest.Batch(context.Background(), []string{in}, ingest.BatchOptions{
+				Extract: fx.extract, Publish: publisher{arch}, Ledger: blobs, Workers: 2, LeasePoll: 10 * time.Millisecond,
+				Leases: leases{archive.NewLeases(blobs, "lease/ingest/", fmt.Sprint("p", p), time.Minute)},
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	count := map[ingest.Outcome]int{}
+	for p, rs := range reports {
+		if len(rs) != files+1 {
+			t.Errorf("run %d reported %d files, want %d", p, len(rs), files+1)
+		}
+		for _, r := range rs {
+			count[r.Outcome]++
+			if r.Outcome == ingest.DoneElsewhere && (r.By == "" || r.By == fmt.Sprint("p", p) || !strings.Contains(r.Reason, "by "+r.By)) {
+				t.Errorf("run %d: %s done elsewhere by %q: %s", p, r.Path, r.By, r.Reason)
+			}
+		}
+	}
+	if count[ingest.Ingested] != files || count[ingest.NeedsReview] != 1 || count[ingest.DoneElsewhere] != (runs-1)*(files+1) {
+		t.Errorf("outcomes %v, want %d ingested, 1 needs review, the rest done elsewhere", count, files)
+	}
+	for name, n := range fx.calls {
+		if n != 1 {
+			t.Errorf("%s read %d times, want once", name, n)
+		}
+	}
+
+	// A later run skips what was ingested and reads the failed file again.
+	rs, err := ingest.Batch(context.Background(), []string{in}, ingest.BatchOptions{
+		Extract: fx.extract, Publish: publisher{arch}, Ledger: blobs,
+		Leases: leases{archive.NewLeases(blobs, "lease/ingest/", "later", time.Minute)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outcomes(rs)
+	if got["01.pdf"] != ingest.Skipped || fx.calls["01.pdf"] != 1 || got["scan.pdf"] != ingest.NeedsReview || fx.calls["scan.pdf"] != 2 {
+		t.Errorf("later run: %v, reads %v; want ingested files skipped, the one needing review read again", got, fx.calls)
+	}
+}
+
+// TestBatchTakesOverADeadHoldersFile: a file whose lease a dead process
+// holds is put aside, the rest read, and it is read once its lease expires.
+func TestBatchTakesOverADeadHoldersFile(t *testing.T) {
+	in := t.TempDir()
+	write(t, in, "a.pdf", "ISSUE 2022-1\n")
+	write(t, in, "b.pdf", "ISSUE 2022-2\n")
+	blobs, err := fsblobs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ttl = 500 * time.Millisecond
+	sum := sha256.Sum256([]byte("ISSUE 2022-1\n"))
+	dead := archive.NewLeases(blobs, "lease/ingest/", "dead", ttl)
+	if l, _, err := dead.Take(context.Background(), hex.EncodeToString(sum[:]), nil); err != nil || l == nil {
+		t.Fatalf("dead process's lease: %v", err)
+	}
+	fx := &fakeExtract{calls: map[string]int{}}
+	start := time.Now()
+	var order []string
+	rs, err := ingest.Batch(context.Background(), []string{in}, ingest.BatchOptions{
+		Extract: fx.extract, Publish: publisher{archive.New(blobs, nil, slog.New(slog.DiscardHandler))}, Ledger: blobs,
+		LeasePoll: 50 * time.Millisecond, Leases: leases{archive.NewLeases(blobs, "lease/ingest/", "live", ttl)},
+		Progress: func(p ingest.Progress) { order = append(order, filepath.Base(p.Last.Path)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := outcomes(rs); got["a.pdf"] != ingest.Ingested || got["b.pdf"] != ingest.Ingested {
+		t.Errorf("outcomes %v", got)
+	}
+	if took := time.Since(start); took < ttl {
+		t.Errorf("a.pdf was read after %v, before its lease expired (%v)", took, ttl)
+	}
+	if strings.Join(order, " ") != "b.pdf a.pdf" {
+		t.Errorf("files finished in the order %v, want b.pdf while a.pdf's lease runs", order)
+	}
 }

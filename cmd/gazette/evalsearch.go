@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -96,13 +95,9 @@ is measured uncached: bleve's result cache is off, Meilisearch has none.`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var cs []int
-	for _, f := range strings.Split(*clients, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 1024 {
-			return fmt.Errorf("--clients %q: want comma-separated numbers from 1 to 1024", *clients)
-		}
-		cs = append(cs, n)
+	cs, err := numberList("--clients", *clients, 1024)
+	if err != nil {
+		return err
 	}
 	switch {
 	case *docs < 1:

@@ -30,10 +30,11 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	name := fs.String("gazette", "", "the gazette's name, for covers that do not print it (env GAZETTE_NAME)")
 	into := fs.String("issue", "", "attach the files, single documents such as agency originals, to this issue (YEAR-NUMBER, e.g. 2015-12) as its documents in the order given, their PDFs joined as its print PDF")
 	intoDate := fs.String("issue-date", "", "with --issue: the issue's date (YYYY-MM-DD); default the latest signed date of its documents")
+	fs.Duration("lease", archive.DefaultLeaseTTL, "how long a file being read is kept from the other ingest processes sharing the storage without a renewal; a crashed process's files wait this long (env GAZETTE_INGEST_LEASE)")
 	lim := addExtractFlags(fs)
 	addStorageFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file as it completes (a table on a terminal), then a summary,\nand exits 1 if any file failed or needs review.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.")
+		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file as it completes (a table on a terminal), then a summary,\nand exits 1 if any file failed or needs review.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.\n\nSeveral ingest processes, on one machine or several, may run at once over\nthe same files and storage (MinIO, or one --data directory with the index\nin Meilisearch): they share the batch, each file read by one of them, and\neach reports the files the others read as done_elsewhere, naming the\nprocess. A process that dies leaves its files to the others after --lease,\nat once to a process of the same machine.")
 		fs.PrintDefaults()
 	}
 	paths, err := parseInterleaved(fs, args)
@@ -50,6 +51,11 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	opts, err := lim.options(fs, e)
 	if err != nil {
 		return err
+	}
+	ttlText := setting(fs, e, "lease", "GAZETTE_INGEST_LEASE")
+	ttl, err := time.ParseDuration(ttlText)
+	if err != nil || ttl <= 0 {
+		return fmt.Errorf("GAZETTE_INGEST_LEASE / --lease: want a positive duration such as 2m, got %q", ttlText)
 	}
 	gazetteName := setting(fs, e, "gazette", "GAZETTE_NAME")
 	if gazetteName == "" {
@@ -79,6 +85,12 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		Ledger:  ledger,
 		Gazette: gazetteName,
 		Workers: *workers,
+		Leases:  ingestLeases{archive.NewLeases(ledger, ingestLeasePrefix, archive.LeaseOwner(), ttl)},
+		// A file held by another process is looked at again often enough
+		// that a process waiting only for others' last files ends soon
+		// after them (two small requests a file a look), and takes a dead
+		// process's files soon after their leases expire.
+		LeasePoll: min(max(ttl/20, 50*time.Millisecond), 500*time.Millisecond),
 	}, stdout, newIngestProgress(stderr), isTerminal(stdout))
 	if berr != nil {
 		return berr
@@ -258,6 +270,38 @@ func joinPDFs(ctx context.Context, files []string) ([]byte, error) {
 	return os.ReadFile(out)
 }
 
+// ingestLeasePrefix is where the leases of ingested files live, one per
+// file's SHA-256: the same bytes on two machines are the same work.
+const ingestLeasePrefix = "lease/ingest/"
+
+// ingestLeases adapts archive.Leases to what ingest.Batch calls.
+type ingestLeases struct{ ls *archive.Leases }
+
+func (l ingestLeases) Take(ctx context.Context, sum string, redo func(ingest.Holder) bool) (ingest.Lease, ingest.Holder, error) {
+	got, rec, err := l.ls.Take(ctx, sum, func(rec archive.LeaseRecord) bool { return redo(leaseHolder(rec)) })
+	if err != nil || got == nil {
+		return nil, leaseHolder(rec), err
+	}
+	return ingestLease{got}, ingest.Holder{}, nil
+}
+
+// leaseHolder reads a lease record as ingest sees it; a finished lease
+// whose report cannot be read has none, and is read again.
+func leaseHolder(rec archive.LeaseRecord) ingest.Holder {
+	h := ingest.Holder{Owner: rec.Owner, Done: rec.Done}
+	var r ingest.FileReport
+	if !rec.Done.IsZero() && json.Unmarshal(rec.Result, &r) == nil && r.Outcome != "" {
+		h.Report = &r
+	}
+	return h
+}
+
+type ingestLease struct{ *archive.Lease }
+
+func (l ingestLease) Complete(ctx context.Context, r ingest.FileReport) error {
+	return l.Lease.Complete(ctx, r)
+}
+
 // publisher adapts the archive to what ingest calls.
 type publisher struct{ a *archive.Archive }
 
@@ -351,11 +395,16 @@ func (p *ingestReporter) summary() {
 		p.enc.Encode(map[string]any{"summary": map[string]int{
 			"files": p.files, "ingested": c[ingest.Ingested], "skipped": c[ingest.Skipped],
 			"needs_review": c[ingest.NeedsReview], "failed": c[ingest.Failed],
+			"done_elsewhere": c[ingest.DoneElsewhere],
 		}})
 		return
 	}
-	fmt.Fprintf(p.w, "\n%d files: %d ingested, %d skipped, %d need review, %d failed\n", p.files,
-		c[ingest.Ingested], c[ingest.Skipped], c[ingest.NeedsReview], c[ingest.Failed])
+	elsewhere := ""
+	if n := c[ingest.DoneElsewhere]; n > 0 {
+		elsewhere = fmt.Sprintf(", %d done elsewhere", n)
+	}
+	fmt.Fprintf(p.w, "\n%d files: %d ingested, %d skipped, %d need review, %d failed%s\n", p.files,
+		c[ingest.Ingested], c[ingest.Skipped], c[ingest.NeedsReview], c[ingest.Failed], elsewhere)
 }
 
 // ingestProgress shows files, pages, rate and time left: a redrawn line on a

@@ -40,6 +40,7 @@ func commands() []command {
 		{"bench-search", "measure search speed: indexing rate, index size, latency at 1 and 16 clients", runBenchSearch},
 		{"eval-ingest", "measure ingest accuracy: text, document boundaries, metadata over generated issues and the real PDFs", runEvalIngest},
 		{"bench-ingest", "measure ingest speed: pages/s on one core and all cores beside pdftotext, cost per page by file size, worker memory, OCR", runBenchIngest},
+		{"bench-shared-ingest", "measure ingest by several processes sharing one batch and storage: wall time and speed-up with 1, 2 and 4", runBenchSharedIngest},
 		{"docnum", "parse and normalise document numbers (发文字号), one JSON object per input", runDocnum},
 		{"version", "print the version", runVersion},
 	}
