@@ -3,11 +3,14 @@ package editorial
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -353,5 +356,39 @@ func BenchmarkArgon2Default(b *testing.B) {
 		if _, err := s.hashPassword(context.Background(), "correct horse battery", DefaultArgon2); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// unanswered is storage whose reads of user records fail as a storage
+// that does not answer does.
+type unanswered struct {
+	Blobs
+	users bool
+}
+
+func (u *unanswered) Open(ctx context.Context, key string) (io.ReadSeekCloser, gazette.ObjectInfo, error) {
+	if u.users && strings.HasPrefix(key, usersPrefix) {
+		return nil, gazette.ObjectInfo{}, fmt.Errorf("read %s: %w", key, gazette.ErrStorageUnavailable)
+	}
+	return u.Blobs.Open(ctx, key)
+}
+
+// TestPruneSessionsKeepsThemOnAHiccup: a user record that cannot be read
+// for a moment is no user gone; pruning then fails and loses no session.
+func TestPruneSessionsKeepsThemOnAHiccup(t *testing.T) {
+	ctx := context.Background()
+	blobs := &unanswered{Blobs: archivetest.NewMemBlobs()}
+	f := newFixture(t, blobs, nil)
+	sess := f.user(t, "busy.editor", RoleEditor)
+	blobs.users = true
+	if n, err := f.svc.PruneSessions(ctx, Maintenance()); !errors.Is(err, gazette.ErrStorageUnavailable) || n != 0 {
+		t.Errorf("prune during a hiccup = %d, %v; want 0 and the storage's error", n, err)
+	}
+	blobs.users = false
+	if _, err := f.svc.Authenticate(ctx, sess.Token, ""); err != nil {
+		t.Errorf("the session was lost to a storage hiccup: %v", err)
+	}
+	if n, err := f.svc.PruneSessions(ctx, Maintenance()); err != nil || n != 0 {
+		t.Errorf("prune after = %d, %v; want 0 (the session is live)", n, err)
 	}
 }

@@ -62,6 +62,12 @@ func CommandLine(osUser string) Actor {
 	return Actor{User: "(command line)", Role: RoleAdmin, Addr: "console:" + osUser}
 }
 
+// Maintenance is the actor of a server's own periodic upkeep (pruning dead
+// sessions): an administrator, named as such in the audit log.
+func Maintenance() Actor {
+	return Actor{User: "(maintenance)", Role: RoleAdmin, Addr: "server"}
+}
+
 // require checks that a may act as role; the refusal is audited by the
 // caller's deny.
 func (a Actor) require(role Role, action string) error {

@@ -331,7 +331,13 @@ func (s *Service) PruneSessions(ctx context.Context, a Actor) (int, error) {
 		}
 		u, seen := users[rec.User]
 		if !seen {
-			u, _, _ = s.loadUser(ctx, rec.User) // nil when gone
+			// Only a user that is not there is gone: a storage that does
+			// not answer ends the pruning, and no session is lost to it.
+			var err error
+			u, _, err = s.loadUser(ctx, rec.User)
+			if err != nil && !errors.Is(err, gazette.ErrNotFound) {
+				return n, fmt.Errorf("editorial: prune sessions: %w", err)
+			}
 			users[rec.User] = u
 		}
 		if u == nil || u.Disabled || u.Epoch != rec.Epoch || !s.now().Before(s.sessionExpiry(rec)) {

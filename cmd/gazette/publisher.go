@@ -10,7 +10,8 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// maintainEvery is how often the server applies expiry dates.
+// maintainEvery is how often the server applies expiry dates and prunes
+// dead sessions.
 const maintainEvery = 24 * time.Hour
 
 // chinaTime is the gazette's zone: expiry dates are its calendar days.
@@ -39,6 +40,9 @@ type background struct {
 	wake <-chan struct{}
 	// recheck replaces archive.PublishRecheck when set (tests).
 	recheck time.Duration
+	// prune, if set, removes editors' expired and revoked sessions, which
+	// would otherwise pile up in storage.
+	prune func(ctx context.Context) (int, error)
 }
 
 // publishLoop publishes at once, then at every release moment, until ctx
@@ -85,7 +89,7 @@ func wakeup() (func(), <-chan struct{}) {
 	}, ch
 }
 
-// maintain applies expiry dates.
+// maintain applies expiry dates and prunes dead sessions.
 func (b background) maintain(ctx context.Context) {
 	ids, err := b.arch.ExpireDue(ctx, gazette.DateOf(b.now().In(chinaTime)))
 	if err != nil && ctx.Err() == nil {
@@ -94,6 +98,15 @@ func (b background) maintain(ctx context.Context) {
 	if len(ids) > 0 {
 		b.log.Info("documents expired by their expiry date", "count", len(ids))
 		b.changed()
+	}
+	if b.prune == nil {
+		return
+	}
+	switch n, err := b.prune(ctx); {
+	case err != nil && ctx.Err() == nil:
+		b.log.Warn("prune editors' sessions", "err", err)
+	case n > 0:
+		b.log.Info("editors' expired and revoked sessions removed", "count", n)
 	}
 }
 

@@ -204,3 +204,32 @@ func raceEnabled() bool {
 	bi, ok := debug.ReadBuildInfo()
 	return ok && slices.ContainsFunc(bi.Settings, func(s debug.BuildSetting) bool { return s.Key == "-race" && s.Value == "true" })
 }
+
+// TestMaintainPrunesSessions: the server's upkeep prunes editors' dead
+// sessions each time it runs, and a failure is logged, never fatal.
+func TestMaintainPrunesSessions(t *testing.T) {
+	var logged bytes.Buffer
+	calls := 0
+	fail := false
+	b := background{
+		arch: archive.New(archivetest.NewMemBlobs(), nil, nil), log: slog.New(slog.NewTextHandler(&logged, nil)), now: time.Now, changed: func() {},
+		prune: func(context.Context) (int, error) {
+			calls++
+			if fail {
+				return 0, fmt.Errorf("read users/a.json: %w", gazette.ErrStorageUnavailable)
+			}
+			return 3, nil
+		},
+	}
+	b.maintain(context.Background())
+	fail = true
+	b.maintain(context.Background())
+	if calls != 2 {
+		t.Errorf("prune ran %d times in two rounds of upkeep, want 2", calls)
+	}
+	for _, want := range []string{"editors' expired and revoked sessions removed", "count=3", "level=WARN msg=\"prune editors' sessions\""} {
+		if !bytes.Contains(logged.Bytes(), []byte(want)) {
+			t.Errorf("log lacks %q:\n%s", want, logged.String())
+		}
+	}
+}

@@ -137,7 +137,8 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	defer func() { stopBackground(); <-bgDone }()
 	go func() {
 		defer close(bgDone)
-		background{arch: arch, index: keeper, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken}.run(bgCtx)
+		background{arch: arch, index: keeper, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken,
+			prune: func(ctx context.Context) (int, error) { return editors.PruneSessions(ctx, editorial.Maintenance()) }}.run(bgCtx)
 	}()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
