@@ -556,7 +556,7 @@ func (s *Service) UploadPDF(ctx context.Context, a Actor, id, ifMatch string, pd
 		if err := stateErr(d, "upload to", StateDrafting); err != nil {
 			return "", err
 		}
-		fromResult(d, res, gazette.PrintPDF{SHA256: sum, Size: size})
+		fromResult(d, res, gazette.PrintPDF{SHA256: sum, Size: size}, s.now())
 		edited(d, a)
 		return fmt.Sprintf("PDF %s, %d bytes, %d documents", sum, size, len(d.Documents)), nil
 	})
@@ -593,7 +593,7 @@ func (s *Service) spool(r io.Reader) (*os.File, string, int64, error) {
 }
 
 // fromResult fills a draft from the pipeline's result.
-func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF) {
+func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF, now time.Time) {
 	m := r.Issue
 	d.Review = slices.Clone(r.Review)
 	// The cover's numbers replace what the form held, and the editor is
@@ -618,47 +618,12 @@ func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF) {
 	d.Documents = make([]gazette.Document, len(r.Documents))
 	for i, x := range r.Documents {
 		pages = max(pages, x.PageEnd)
-		d.Documents[i] = gazette.Document{
-			Title: x.Title, Kind: x.Kind, DocNumber: x.DocNumber, Section: x.Section,
-			Authorities: slices.Clone(x.Authorities),
-			Signed:      x.Signed, Published: m.Date, Effective: x.Effective, Expires: x.Expires,
-			Validity: initialValidity(x, m.Date),
-			// What an uploaded original prints around its text.
-			Registration: x.Registration, CopyNumber: x.CopyNumber, Secrecy: x.Secrecy, Urgency: x.Urgency,
-			Signers: slices.Clone(x.Signers), Recipients: slices.Clone(x.Recipients), Signatory: x.Signatory,
-			Attachments: slices.Clone(x.Attachments), Note: x.Note, CC: slices.Clone(x.CC),
-			PrintedBy: x.PrintedBy, PrintDate: x.PrintDate,
-			Body:  paragraphs(x.Text),
-			Pages: gazette.PageRange{First: x.PageStart, Last: x.PageEnd},
-		}
+		d.Documents[i] = x.Domain(ingest.ValidityDay(m.Date, now))
+		d.Documents[i].Published = m.Date
 	}
 	pdf.Pages = pages
 	d.Issue.PDF = pdf
 	d.renumber()
-}
-
-// initialValidity is what a document's own dates say of it on its issue's
-// date; editors correct it where the text says more.
-func initialValidity(x ingest.Document, day gazette.Date) gazette.Status {
-	switch {
-	case day.IsZero():
-		return gazette.Status{State: gazette.InForce, Since: x.Effective}
-	case !x.Expires.IsZero() && x.Expires.Compare(day) <= 0:
-		return gazette.Status{State: gazette.Expired, Since: x.Expires}
-	case !x.Effective.IsZero() && x.Effective.Compare(day) > 0:
-		return gazette.Status{State: gazette.NotYetInForce}
-	}
-	return gazette.Status{State: gazette.InForce, Since: x.Effective}
-}
-
-func paragraphs(text string) []string {
-	var out []string
-	for p := range strings.SplitSeq(text, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // OpenPDF opens a draft's print PDF for review. Editors and above. Errors:

@@ -18,6 +18,21 @@ type Status struct {
 	ChangedBy string `json:"changed_by,omitempty"`
 }
 
+// StatusOn is what a document's own dates say of it on day: expired from
+// its expiry date, not yet in force before its effective date, else in
+// force. A document without dates, or a zero day, is taken as in force;
+// editors correct that where its text says more.
+func StatusOn(effective, expires, day Date) Status {
+	switch {
+	case day.IsZero():
+	case !expires.IsZero() && expires.Compare(day) <= 0:
+		return Status{State: Expired, Since: expires}
+	case !effective.IsZero() && effective.Compare(day) > 0:
+		return Status{State: NotYetInForce}
+	}
+	return Status{State: InForce, Since: effective}
+}
+
 // Document is one document printed in an issue: a rule, a normative
 // document, a notice, an appointment...
 type Document struct {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,36 +104,10 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 		issue.Published = r.Issue.Date.Time(cst)
 	}
 	docs := make([]gazette.Document, len(r.Documents))
+	day := ValidityDay(r.Issue.Date, now)
 	for i, d := range r.Documents {
-		docs[i] = gazette.Document{
-			ID:           gazette.DocumentID(key, i+1),
-			Issue:        key,
-			Title:        d.Title,
-			Kind:         d.Kind,
-			DocNumber:    d.DocNumber,
-			Authorities:  d.Authorities,
-			Signed:       d.Signed,
-			Published:    r.Issue.Date,
-			Effective:    d.Effective,
-			Expires:      d.Expires,
-			Validity:     validity(d, gazette.DateOf(now.In(cst))),
-			Section:      d.Section,
-			Registration: d.Registration,
-			CopyNumber:   d.CopyNumber,
-			Secrecy:      d.Secrecy,
-			Urgency:      d.Urgency,
-			Signers:      d.Signers,
-			Recipients:   d.Recipients,
-			Signatory:    d.Signatory,
-			Attachments:  d.Attachments,
-			Note:         d.Note,
-			CC:           d.CC,
-			PrintedBy:    d.PrintedBy,
-			PrintDate:    d.PrintDate,
-			Body:         paragraphs(d.Text),
-			Pages:        gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
-			Version:      1,
-		}
+		docs[i] = d.Domain(day)
+		docs[i].ID, docs[i].Issue, docs[i].Published, docs[i].Version = gazette.DocumentID(key, i+1), key, r.Issue.Date, 1
 		issue.Contents = append(issue.Contents, gazette.Entry{
 			ID: docs[i].ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Section: d.Section, Pages: docs[i].Pages,
 		})
@@ -189,16 +164,33 @@ func paragraphs(text string) []string {
 	return out
 }
 
-// validity is what the document's own dates say of it on the day today. A
-// document without dates is taken as in force; editors correct that later.
-func validity(d Document, today gazette.Date) gazette.Status {
-	switch {
-	case !d.Expires.IsZero() && d.Expires.Compare(today) <= 0:
-		return gazette.Status{State: gazette.Expired, Since: d.Expires}
-	case !d.Effective.IsZero() && d.Effective.Compare(today) > 0:
-		return gazette.Status{State: gazette.NotYetInForce}
-	default:
-		return gazette.Status{State: gazette.InForce, Since: d.Effective}
+// ValidityDay is the day a result's documents are judged on (see
+// gazette.StatusOn): the issue's date or today, whichever is later. A
+// historical issue loaded now is judged as of today; an issue dated ahead,
+// as of the day it appears.
+func ValidityDay(issueDate gazette.Date, now time.Time) gazette.Date {
+	today := gazette.DateOf(now.In(cst))
+	if issueDate.Compare(today) > 0 {
+		return issueDate
+	}
+	return today
+}
+
+// Domain is the document as the archive keeps it, its validity what its
+// own dates say on day; the caller sets its ID, issue, publication date
+// and version.
+func (d Document) Domain(day gazette.Date) gazette.Document {
+	return gazette.Document{
+		Title: d.Title, Kind: d.Kind, DocNumber: d.DocNumber, Section: d.Section,
+		Authorities: slices.Clone(d.Authorities),
+		Signed:      d.Signed, Effective: d.Effective, Expires: d.Expires,
+		Validity:     gazette.StatusOn(d.Effective, d.Expires, day),
+		Registration: d.Registration, CopyNumber: d.CopyNumber, Secrecy: d.Secrecy, Urgency: d.Urgency,
+		Signers: slices.Clone(d.Signers), Recipients: slices.Clone(d.Recipients), Signatory: d.Signatory,
+		Attachments: slices.Clone(d.Attachments), Note: d.Note, CC: slices.Clone(d.CC),
+		PrintedBy: d.PrintedBy, PrintDate: d.PrintDate,
+		Body:  paragraphs(d.Text),
+		Pages: gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
 	}
 }
 
