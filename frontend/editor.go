@@ -360,6 +360,8 @@ func editorStatus(err error) (int, string) {
 		return http.StatusConflict, "内容已被他人修改，请重新载入后再改"
 	case errors.Is(err, gazette.ErrCorrupt):
 		return http.StatusConflict, "草稿记录已损坏，需由主编修复或删除"
+	case errors.Is(err, gazette.ErrImmutable):
+		return http.StatusConflict, "已发布的内容不能修改，请以勘误更正"
 	case errors.Is(err, gazette.ErrExist):
 		return http.StatusConflict, "已经存在"
 	case errors.Is(err, gazette.ErrNotFound):
