@@ -53,7 +53,7 @@ func New(blobs Blobs, idx Index, log *slog.Logger, opts ...Option) *Archive {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: time.FixedZone("CST", 8*3600)}
+	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: gazette.ChinaTime}
 	for _, o := range opts {
 		o(a)
 	}

@@ -196,9 +196,6 @@ func checkDraftID(id string) error {
 	return nil
 }
 
-// cst is the gazette's time zone: issue years and numbers follow it.
-var cst = time.FixedZone("CST", 8*3600)
-
 // SuggestNext suggests the key and total number (0: unknown) of the next
 // issue: the number after the highest of the year among published and
 // scheduled issues (1 in a new year), and the total number after the
@@ -227,7 +224,7 @@ func (s *Service) suggestNext(ctx context.Context) (gazette.IssueKey, int, error
 		return gazette.IssueKey{}, 0, fmt.Errorf("editorial: scheduled issues: %w", err)
 	}
 	known = append(known, scheduled...)
-	year := s.now().In(cst).Year()
+	year := s.now().In(gazette.ChinaTime).Year()
 	for _, is := range known {
 		year = max(year, is.Year) // an issue of next year already scheduled
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func TestSuggestNext(t *testing.T) {
-	now := time.Date(2024, 3, 1, 9, 0, 0, 0, cst)
+	now := time.Date(2024, 3, 1, 9, 0, 0, 0, gazette.ChinaTime)
 	tests := []struct {
 		name      string
 		latest    *gazette.Issue
@@ -55,7 +55,7 @@ func prepared(t *testing.T, f *fixture, author Actor) *Draft {
 	if d, err = f.svc.UploadPDF(ctx, author, d.ID, d.ETag, bytes.NewReader(testPDF)); err != nil {
 		t.Fatal(err)
 	}
-	d.Issue.Published = time.Date(2024, 3, 5, 9, 0, 0, 0, cst)
+	d.Issue.Published = time.Date(2024, 3, 5, 9, 0, 0, 0, gazette.ChinaTime)
 	if d, err = f.svc.Save(ctx, author, d); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestDraftWorkflow(t *testing.T) {
 			if _, err := f.svc.Schedule(ctx, author, d.ID, d.ETag); !errors.Is(err, ErrNoMoment) {
 				t.Errorf("schedule without a moment: %v", err)
 			}
-			at := time.Date(2024, 3, 5, 9, 0, 0, 0, cst)
+			at := time.Date(2024, 3, 5, 9, 0, 0, 0, gazette.ChinaTime)
 			if _, err := f.svc.ScheduleAt(ctx, author, d.ID, d.ETag, at, false); !errors.Is(err, ErrForbidden) {
 				t.Errorf("an editor chooses the moment: %v", err)
 			}

@@ -82,7 +82,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, blobs Blobs, tune func(*Config)) *fixture {
 	t.Helper()
-	f := &fixture{blobs: blobs, clock: &clock{t: time.Date(2024, 3, 1, 9, 0, 0, 0, cst)}, arch: newFakeArchive()}
+	f := &fixture{blobs: blobs, clock: &clock{t: time.Date(2024, 3, 1, 9, 0, 0, 0, gazette.ChinaTime)}, arch: newFakeArchive()}
 	cfg := Config{Blobs: blobs, Archive: f.arch, Split: fakeSplit, Gazette: "福建省人民政府公报", Now: f.clock.Now, Argon: cheapArgon, TempDir: t.TempDir()}
 	if tune != nil {
 		tune(&cfg)

@@ -27,7 +27,7 @@ func TestFromResultOriginal(t *testing.T) {
 		}},
 		Pages: make([]ingest.PageReport, 44),
 	}
-	fromResult(d, r, gazette.PrintPDF{SHA256: strings.Repeat("ab", 32), Size: 1000}, time.Date(2024, 3, 1, 9, 0, 0, 0, cst))
+	fromResult(d, r, gazette.PrintPDF{SHA256: strings.Repeat("ab", 32), Size: 1000}, time.Date(2024, 3, 1, 9, 0, 0, 0, gazette.ChinaTime))
 	if d.Issue.IssueKey != key || len(d.Review) != 0 {
 		t.Errorf("issue %s, review %q: want the draft's number kept and nothing to review", d.Issue.Key(), d.Review)
 	}
@@ -46,7 +46,7 @@ func TestFromResultOriginal(t *testing.T) {
 // date and today: a historical original past its expiry is expired, an
 // issue dated ahead is judged on its own day.
 func TestValidityOneRule(t *testing.T) {
-	now := time.Date(2024, 3, 1, 9, 0, 0, 0, cst)
+	now := time.Date(2024, 3, 1, 9, 0, 0, 0, gazette.ChinaTime)
 	for _, tc := range []struct {
 		name            string
 		issue, eff, exp gazette.Date

@@ -89,7 +89,7 @@ func (s *Service) markPublished(ctx context.Context, d *Draft, at time.Time) err
 		if err == nil {
 			release := d.Issue.Published
 			detail := fmt.Sprintf("%s published at %s (release moment %s, %s after)", d.Issue.Key().Label(),
-				at.In(cst).Format(auditMoment), release.In(cst).Format(auditMoment), at.Sub(release).Round(time.Millisecond))
+				at.In(gazette.ChinaTime).Format(auditMoment), release.In(gazette.ChinaTime).Format(auditMoment), at.Sub(release).Round(time.Millisecond))
 			return s.record(ctx, Actor{User: "(scheduler)"}, "draft.published", "draft/"+d.ID, OutcomeOK, detail)
 		}
 		if !errors.Is(err, gazette.ErrConflict) {

@@ -225,7 +225,7 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
-	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: gazette.DateOf(time.Now().In(chinaTime)).String()}, nil)
+	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String()}, nil)
 }
 
 // renderDocumentPage shows the correction and validity forms of document
@@ -241,7 +241,7 @@ func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf va
 	hv.history(h, d.Version, d.Version)
 	s.relate(ctx, hv, d, h)
 	v := editDocumentView{
-		ID: id, Title: d.Title, Version: d.Version, Today: gazette.DateOf(time.Now().In(chinaTime)).String(),
+		ID: id, Title: d.Title, Version: d.Version, Today: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String(),
 		Kinds: gazette.Kinds, Validities: gazette.Validities, Current: d.Validity, History: hv, Done: c.Query("done"),
 		Validity: vf,
 		Doc: docForm{
@@ -340,7 +340,7 @@ func (s *Server) correctPage(c *gin.Context) {
 			Authorities: c.PostForm("authorities"), Signed: c.PostForm("signed"), Effective: c.PostForm("effective"),
 			Expires: c.PostForm("expires"), Body: c.PostForm("body"),
 		}}
-		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, validityForm{Since: gazette.DateOf(time.Now().In(chinaTime)).String()}, cf)
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, validityForm{Since: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String()}, cf)
 	}
 	if len(errs) > 0 {
 		typed("勘误未发布：" + correctionLabels(errs))
@@ -485,21 +485,21 @@ func (s *Server) apiValidity(c *gin.Context) {
 // auditRange reads ?from= and ?to= (dates, China time; to inclusive);
 // the last seven days by default.
 func auditRange(c *gin.Context) (time.Time, time.Time, error) {
-	today := gazette.DateOf(time.Now().In(chinaTime))
-	from, to := today.Time(chinaTime).AddDate(0, 0, -6), today.Time(chinaTime).AddDate(0, 0, 1)
+	today := gazette.DateOf(time.Now().In(gazette.ChinaTime))
+	from, to := today.Time(gazette.ChinaTime).AddDate(0, 0, -6), today.Time(gazette.ChinaTime).AddDate(0, 0, 1)
 	if v := c.Query("from"); v != "" {
 		d, err := gazette.ParseDate(v)
 		if err != nil {
 			return from, to, badRequest("from: want a date")
 		}
-		from = d.Time(chinaTime)
+		from = d.Time(gazette.ChinaTime)
 	}
 	if v := c.Query("to"); v != "" {
 		d, err := gazette.ParseDate(v)
 		if err != nil {
 			return from, to, badRequest("to: want a date")
 		}
-		to = d.Time(chinaTime).AddDate(0, 0, 1)
+		to = d.Time(gazette.ChinaTime).AddDate(0, 0, 1)
 	}
 	return from, to, nil
 }
@@ -524,7 +524,7 @@ func (s *Server) auditPage(c *gin.Context) {
 	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
 		entries[i], entries[j] = entries[j], entries[i] // newest first
 	}
-	f, t := gazette.DateOf(from.In(chinaTime)).String(), gazette.DateOf(to.AddDate(0, 0, -1).In(chinaTime)).String()
+	f, t := gazette.DateOf(from.In(gazette.ChinaTime)).String(), gazette.DateOf(to.AddDate(0, 0, -1).In(gazette.ChinaTime)).String()
 	s.editorPage(c, http.StatusOK, "editor_audit", "审计日志", auditView{From: f, To: t, Entries: entries, CSV: "/editor/audit.csv?from=" + f + "&to=" + t})
 }
 

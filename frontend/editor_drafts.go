@@ -30,10 +30,10 @@ const localTimeLayout = "2006-01-02T15:04"
 // parseRelease reads a release moment as a datetime-local input sends it,
 // to the minute or, where the input allows it (step="1"), to the second.
 func parseRelease(v string) (time.Time, error) {
-	if t, err := time.ParseInLocation(localTimeLayout+":05", v, chinaTime); err == nil {
+	if t, err := time.ParseInLocation(localTimeLayout+":05", v, gazette.ChinaTime); err == nil {
 		return t, nil
 	}
-	return time.ParseInLocation(localTimeLayout, v, chinaTime)
+	return time.ParseInLocation(localTimeLayout, v, gazette.ChinaTime)
 }
 
 // draftRow is one line of the drafts list.
@@ -59,7 +59,7 @@ func releaseLabel(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(chinaTime).Format("2006-01-02 15:04")
+	return t.In(gazette.ChinaTime).Format("2006-01-02 15:04")
 }
 
 func (s *Server) draftsPage(c *gin.Context) {
@@ -215,7 +215,7 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 		if p.Second() != 0 {
 			layout += ":05" // a moment chosen to the second stays so when saved again
 		}
-		v.Release = p.In(chinaTime).Format(layout)
+		v.Release = p.In(gazette.ChinaTime).Format(layout)
 	}
 	for i, doc := range d.Documents {
 		v.Tabs = append(v.Tabs, docTab{N: i + 1, Title: doc.Title, DocNumber: doc.DocNumber, Current: i+1 == docN})
@@ -393,7 +393,7 @@ func (s *Server) saveDraftPage(c *gin.Context) {
 	switch op {
 	case "", "save":
 	case "add":
-		issueDay := gazette.DateOf(d.Issue.Published.In(chinaTime))
+		issueDay := gazette.DateOf(d.Issue.Published.In(gazette.ChinaTime))
 		err = d.AddDocument(len(d.Documents), gazette.Document{Kind: gazette.KindOther, Validity: gazette.Status{State: gazette.InForce}, Published: issueDay})
 		next = len(d.Documents)
 	case "remove":
@@ -490,7 +490,7 @@ func applyDraftForm(d *editorial.Draft, c *gin.Context) (typedForm, gazette.Vali
 			}
 		}
 	}
-	issueDay := gazette.DateOf(d.Issue.Published.In(chinaTime))
+	issueDay := gazette.DateOf(d.Issue.Published.In(gazette.ChinaTime))
 	for i := range d.Documents {
 		p := fmt.Sprintf("d%d.", i)
 		if _, ok := c.GetPostForm(p + "title"); !ok {

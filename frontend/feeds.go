@@ -22,9 +22,6 @@ const (
 	maxSitemapURLs = 50_000 // the sitemap protocol's limit for one file
 )
 
-// chinaTime is the zone dates of the gazette are given in.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 type atomLink struct {
 	Rel  string `xml:"rel,attr,omitempty"`
 	Type string `xml:"type,attr,omitempty"`
@@ -162,9 +159,9 @@ func (s *Server) documentsFeed(c *gin.Context) {
 	}
 	f := s.newFeed(self, title)
 	for i, h := range res.Hits {
-		updated := h.Published.Time(chinaTime)
+		updated := h.Published.Time(gazette.ChinaTime)
 		if h.Published.IsZero() {
-			updated = h.Signed.Time(chinaTime)
+			updated = h.Signed.Time(gazette.ChinaTime)
 		}
 		if i == 0 || atomTime(updated) > f.Updated {
 			f.Updated = atomTime(updated)

@@ -158,6 +158,10 @@ func dateError(s, format string, args ...any) error {
 	return invalidf("date", s, format, args...)
 }
 
+// ChinaTime is the zone the gazette's dates and moments are in (UTC+8,
+// without daylight saving): an issue dated a day appears that day there.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
 // DateOf returns the civil date of t in t's own location, and the zero
 // Date for the zero time (no moment is no date, not 0001-01-01).
 func DateOf(t time.Time) Date {

@@ -80,9 +80,6 @@ type PageReport struct {
 	Corrections []page.Correction `json:"corrections,omitempty"`
 }
 
-// cst is the gazette's time zone: an issue dated a day is released that day.
-var cst = time.FixedZone("CST", 8*3600)
-
 // Publishable turns a result into the issue and documents the archive
 // publishes. defaultGazette names the gazette when the cover does not; now
 // decides the validity of documents whose text dates it (有效期, 自…起施行).
@@ -101,7 +98,7 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 	}
 	issue := gazette.Issue{Gazette: name, IssueKey: key, TotalNumber: r.Issue.TotalNumber, PDF: pdf}
 	if !r.Issue.Date.IsZero() {
-		issue.Published = r.Issue.Date.Time(cst)
+		issue.Published = r.Issue.Date.Time(gazette.ChinaTime)
 	}
 	docs := make([]gazette.Document, len(r.Documents))
 	day := ValidityDay(r.Issue.Date, now)
@@ -169,7 +166,7 @@ func paragraphs(text string) []string {
 // historical issue loaded now is judged as of today; an issue dated ahead,
 // as of the day it appears.
 func ValidityDay(issueDate gazette.Date, now time.Time) gazette.Date {
-	today := gazette.DateOf(now.In(cst))
+	today := gazette.DateOf(now.In(gazette.ChinaTime))
 	if issueDate.Compare(today) > 0 {
 		return issueDate
 	}

@@ -31,7 +31,7 @@ var SampleTitles = []string{
 // arguments give different issues; the same arguments give identical ones.
 func NewSample(year, number, n int) Sample {
 	key := gazette.IssueKey{Year: year, Number: number}
-	loc := time.FixedZone("CST", 8*3600)
+	loc := gazette.ChinaTime
 	published := time.Date(year, time.Month(1+(number-1)%12), 15, 9, 0, 0, 0, loc)
 	var pdf bytes.Buffer
 	fmt.Fprintf(&pdf, "%%PDF-1.7\n%% sample print edition of %s\n", key.Label())

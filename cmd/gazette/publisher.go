@@ -14,9 +14,6 @@ import (
 // dead sessions.
 const maintainEvery = 24 * time.Hour
 
-// chinaTime is the gazette's zone: expiry dates are its calendar days.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // background is the server's periodic work on the archive: scheduled issues
 // published at their moment, expiry dates applied and the index kept in
 // step with storage. Every replica runs it; the archive makes each
@@ -91,7 +88,7 @@ func wakeup() (func(), <-chan struct{}) {
 
 // maintain applies expiry dates and prunes dead sessions.
 func (b background) maintain(ctx context.Context) {
-	ids, err := b.arch.ExpireDue(ctx, gazette.DateOf(b.now().In(chinaTime)))
+	ids, err := b.arch.ExpireDue(ctx, gazette.DateOf(b.now().In(gazette.ChinaTime)))
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("apply expiry dates", "err", err)
 	}

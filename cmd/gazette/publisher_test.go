@@ -119,7 +119,7 @@ func TestPublisherWakesAtTheMoment(t *testing.T) {
 			}
 			t.Cleanup(func() { cancel(); wg.Wait() })
 			desk := scheduleNotifier{archs[0], wakes[0]} // what editors schedule through
-			year := time.Now().In(chinaTime).Year()
+			year := time.Now().In(gazette.ChinaTime).Year()
 
 			// The issues are stored an hour ahead, then moved to their
 			// moments, so that the time storing takes on a busy machine

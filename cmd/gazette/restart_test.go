@@ -176,7 +176,7 @@ func TestRestartDuringScheduledPublication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := gazette.IssueKey{Year: time.Now().In(chinaTime).Year(), Number: 40}
+	key := gazette.IssueKey{Year: time.Now().In(gazette.ChinaTime).Year(), Number: 40}
 	s := frontendtest.Sample(key, 3)
 	// Time for the first server to start and for the checks before the
 	// moment; its first publication round after the moment is cut.
