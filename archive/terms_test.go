@@ -38,7 +38,7 @@ func TestMeaningfulTerms(t *testing.T) {
 
 func TestJoinTerms(t *testing.T) {
 	cases := []struct {
-		name, text string
+		name, text  string
 		terms, want []string
 	}{
 		{"bigrams of one word", "饮用水水源保护区怎么划定", []string{"饮用", "用水", "水水", "水源", "源保", "保护", "护区", "划定"}, []string{"饮用水水源保护区", "划定"}},
