@@ -158,7 +158,7 @@ func TestHandQueriesFile(t *testing.T) {
 	for _, q := range qs {
 		count[q.Category]++
 	}
-	for _, c := range []string{"title", "authority", "docnum", "infix", "phrase", "exclusion", "filter", "ranking"} {
+	for _, c := range []string{"title", "authority", "docnum", "infix", "phrase", "exclusion", "filter", "ranking", "question"} {
 		if count[c] < 5 {
 			t.Errorf("category %s has %d queries, want at least 5", c, count[c])
 		}
