@@ -19,7 +19,8 @@ import (
 // among each term's first partialDepth hits, a term weighing
 // ln(1 + N/n_t) for N documents passing the filters and n_t holding the
 // term (rare words count, words found everywhere hardly do); ties go to the
-// document the terms' own rankings put higher. Exact hits stay first.
+// document the terms' own rankings put higher. A term of 3 or 4 characters
+// that no document holds is tried as its bigrams. Exact hits stay first.
 // Without any term to add, exact is returned unchanged, as it is for a
 // query with "quoted phrases", whose quotes ask for exactly those words.
 func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazette.Results) (gazette.Results, error) {
@@ -72,7 +73,8 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	for i, h := range firstPage.Hits {
 		cands[h.ID] = &candidate{hit: h, exact: true, exactRank: i}
 	}
-	for i, t := range terms {
+	for i := 0; i < len(terms); i++ {
+		t := terms[i]
 		tq := q
 		tq.Text, tq.Page, tq.PerPage, tq.Sort = t+exclude, 1, partialDepth, gazette.SortRelevance
 		r, err := idx.Search(ctx, tq)
@@ -82,7 +84,18 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("archive: partial search %q: %w", t, err)
 		}
-		w := math.Log(1 + n/float64(max(r.Total, 1)))
+		if r.Total == 0 {
+			// A word of 3 or 4 characters that no document holds, often a
+			// word and a stray character (合伙里 of 合伙里谁说了算), is
+			// tried as its bigrams, as longer words are.
+			for _, b := range bigrams(t) {
+				if len(terms) < maxTerms && !slices.Contains(terms, b) {
+					terms = append(terms, b)
+				}
+			}
+			continue
+		}
+		w := math.Log(1 + n/float64(r.Total))
 		for rank, h := range r.Hits {
 			c := cands[h.ID]
 			if c == nil {

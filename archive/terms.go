@@ -63,8 +63,8 @@ func meaningfulTerms(text string) []string {
 		case len(rs) <= 4:
 			add(string(rs))
 		default:
-			for i := 0; i+1 < len(rs); i++ {
-				add(string(rs[i : i+2]))
+			for _, b := range bigrams(string(rs)) {
+				add(b)
 			}
 		}
 	}
@@ -93,6 +93,21 @@ func meaningfulTerms(text string) []string {
 		}
 	}
 	flush()
+	return out
+}
+
+// bigrams returns the overlapping pairs of characters of a Han word of 3 or
+// more characters (个体工商户 → 个体 体工 工商 商户), none for shorter ones or
+// for words with letters or digits.
+func bigrams(word string) []string {
+	rs := []rune(word)
+	if len(rs) < 3 || slices.ContainsFunc(rs, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+		return nil
+	}
+	out := make([]string, 0, len(rs)-1)
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
 	return out
 }
 

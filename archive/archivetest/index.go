@@ -158,6 +158,8 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 				first: []string{"2019-2-1", "2020-1-1"}, matched: []string{"行政许可事项目录", "管理"}, partial: true},
 			{name: "particles count for nothing", q: gazette.Query{Text: "待处理事项台账是什么呢"},
 				first: []string{"2019-1-2"}, matched: []string{"待处理事项台账"}, partial: true},
+			{name: "a word no document holds is tried as bigrams", q: gazette.Query{Text: "台账里怎么填"},
+				first: []string{"2019-1-2"}, matched: []string{"台账"}, partial: true},
 			{name: "a rare word outweighs a common one", q: gazette.Query{Text: "网络安全 工作 吗"},
 				first: []string{"2020-1-3"}, matched: []string{"网络安全"}, partial: true},
 			{name: "filters apply to partial matches", q: gazette.Query{Text: "行政许可事项目录怎么管理", Kinds: []gazette.Kind{gazette.KindDecision}},
