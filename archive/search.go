@@ -8,18 +8,44 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// Search runs q on idx the same way for every backend. When the query names
-// document numbers (in any spelling), the documents holding them come first
-// on page 1, before the index's hits for the rest of the words; a query that
-// is only a document number returns exactly those documents. Filters apply
-// to those documents too, except date ranges on effective and expiry dates,
-// which only the index knows. Total counts them once (a pinned document the
-// index also matches on a later page is the one case counted twice).
+// minExactHits is how many documents must match every word of a query for
+// Search to leave its results as they are; with fewer, partial matches
+// follow them.
+const minExactHits = 3
+
+// partialDepth is how many hits of each term a partial match considers.
+const partialDepth = 50
+
+// Search runs q on idx the same way for every backend; the search box, the
+// API, the command line and the relevance evaluation all call it.
+//
+// When the query names document numbers (in any spelling), the documents
+// holding them come first on page 1, before the index's hits for the rest of
+// the words; a query that is only a document number returns exactly those
+// documents. Filters apply to those documents too, except date ranges on
+// effective and expiry dates, which only the index knows. Total counts them
+// once (a pinned document the index also matches on a later page is the one
+// case counted twice).
+//
+// When fewer than minExactHits documents match every word, as with a
+// question typed as it is spoken, the results are partial (Results.Partial):
+// the exact hits first, then the documents holding any of the query's
+// meaningful terms, ranked by the summed rarity of the terms they hold, with
+// the same filters and facets over them.
 // Errors: gazette.ErrInvalid for a malformed query, backend errors.
 func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
 		return gazette.Results{}, err
 	}
+	res, err := exactSearch(ctx, idx, q)
+	if err != nil || res.Total >= minExactHits {
+		return res, err
+	}
+	return partialSearch(ctx, idx, q, res)
+}
+
+// exactSearch runs the normalised q, every word of which must match.
+func exactSearch(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, error) {
 	qt, err := gazette.ParseQueryText(q.Text)
 	if err != nil {
 		return gazette.Results{}, err

@@ -385,6 +385,8 @@ type apiSearchResults struct {
 	PerPage int            `json:"per_page"`
 	Hits    []apiHit       `json:"hits"`
 	Facets  gazette.Facets `json:"facets"`
+	Partial bool           `json:"partial"`
+	Matched []string       `json:"matched_terms"`
 }
 
 type apiHit struct {
@@ -415,7 +417,11 @@ func (s *Server) apiSearch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := apiSearchResults{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: []apiHit{}, Facets: res.Facets}
+	out := apiSearchResults{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: []apiHit{}, Facets: res.Facets,
+		Partial: res.Partial, Matched: res.Matched}
+	if out.Matched == nil {
+		out.Matched = []string{}
+	}
 	for _, h := range res.Hits {
 		h.Snippet = string(safeSnippet(h.Snippet))
 		out.Hits = append(out.Hits, apiHit{Hit: h, URL: s.abs("/documents/" + h.ID), APIURL: s.abs("/api/v1/documents/" + h.ID)})

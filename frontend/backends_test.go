@@ -44,4 +44,5 @@ func TestOnMinIOAndMeilisearch(t *testing.T) {
 	t.Run("reader", func(t *testing.T) { checkReaderPages(t, h) })
 	t.Run("redirects", func(t *testing.T) { checkRedirects(t, h) })
 	t.Run("no XSS", func(t *testing.T) { checkNoXSS(t, h) })
+	t.Run("partial matches", func(t *testing.T) { checkPartialMatches(t, h) })
 }

@@ -533,6 +533,10 @@ type searchView struct {
 	Page      int
 	PageCount int
 	DocNumber string // a 文号 searched for and not found
+	// Partial says no document matched every word; Matched are the words the
+	// best of the partial matches holds.
+	Partial bool
+	Matched []string
 }
 
 type searchForm struct {
@@ -631,6 +635,10 @@ func (s *Server) search(c *gin.Context) {
 		v.Title = "检索结果"
 	}
 	sv.Total = res.Total
+	sv.Partial = res.Partial
+	for _, m := range res.Matched {
+		sv.Matched = append(sv.Matched, clean(m))
+	}
 	for _, h := range res.Hits {
 		hv := hitView{
 			ID: h.ID, Title: clean(h.Title), DocNumber: clean(h.DocNumber), Kind: h.Kind.Label(),

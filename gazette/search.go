@@ -359,6 +359,12 @@ type Results struct {
 	PerPage int    `json:"per_page"`
 	Hits    []Hit  `json:"hits"`
 	Facets  Facets `json:"facets"`
+	// Partial is set when too few documents matched every word of the
+	// query, so the hits are ranked by how many of its meaningful terms
+	// they hold (see archive.Search); Matched lists the terms the hits
+	// hold, for the reader to see how they matched.
+	Partial bool     `json:"partial"`
+	Matched []string `json:"matched_terms,omitempty"`
 }
 
 // SearchDoc is a document as given to a search index, with the fingerprint

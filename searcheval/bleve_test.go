@@ -82,10 +82,10 @@ func TestHandQueriesBleve(t *testing.T) {
 	}
 }
 
-// stardFloor is the recall@10 of IDF-weighted keyword retrieval that bleve
-// must reach on an even sample of 30 STARD questions (few, because indexing
-// the laws is slow under the race detector). Measured: 0.739 (plain RRF the
-// same; the question as one query finds nothing).
+// stardFloor is the recall@10 that archive.Search on bleve must reach on an
+// even sample of 30 STARD questions, each typed as it is (few, because
+// indexing the laws is slow under the race detector). Before partial
+// matches, the questions found nothing at all.
 const stardFloor = 0.60
 
 func TestSTARDBleve(t *testing.T) {
@@ -107,15 +107,13 @@ func TestSTARDBleve(t *testing.T) {
 	if err := idx.Put(ctx, laws.Docs); err != nil {
 		t.Fatal(err)
 	}
-	scores, err := searcheval.EvalSTARD(ctx, idx, searcheval.Sample(questions, 30), len(laws.Docs), nil)
+	s, err := searcheval.EvalSTARD(ctx, idx, searcheval.Sample(questions, 30), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range scores {
-		t.Logf("%-28s recall@10 %.3f  nDCG@10 %.3f  MRR@10 %.3f  no hits %d", s.Retrieval, s.Recall10, s.NDCG10, s.MRR10, s.NoHits)
-	}
-	if got := scores[2]; got.Retrieval != searcheval.KeywordsIDF || got.Recall10 < stardFloor {
-		t.Errorf("%s: recall@10 %.3f, below the floor %.2f", got.Retrieval, got.Recall10, stardFloor)
+	t.Logf("recall@10 %.3f  nDCG@10 %.3f  MRR@10 %.3f  no result %d  partial %d", s.Recall10, s.NDCG10, s.MRR10, s.NoHits, s.Partial)
+	if s.Recall10 < stardFloor {
+		t.Errorf("recall@10 %.3f, below the floor %.2f", s.Recall10, stardFloor)
 	}
 }
 

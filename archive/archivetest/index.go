@@ -127,7 +127,9 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 			{"authority words", "司法厅", []string{"2020-1-1"}, ""},
 			{"last words of a 300,000-character document", `"应急管理厅负责解释"`, []string{"2020-1-4"}, ""},
 			{"nothing matches", "核电站退役", nil, ""},
-			{"query syntax is just text", `title:政务 OR kind = "rule" AND 1=1`, nil, ""},
+			// 核电, not a word of the corpus: a query of words that are found
+			// would return partial matches (see Questions).
+			{"query syntax is just text", `title:核电 OR kind = "rule" AND 1=1`, nil, ""},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -139,6 +141,69 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 					t.Errorf("%q ranks %v, want %s first", tc.text, ids(res), tc.first)
 				}
 			})
+		}
+	})
+
+	t.Run("Questions", func(t *testing.T) {
+		idx := load(t)
+		cases := []struct {
+			name    string
+			q       gazette.Query
+			first   []string // these first, in any order
+			want    []string // exactly these, where set
+			matched []string // Results.Matched
+			partial bool
+		}{
+			{name: "question word matches nothing", q: gazette.Query{Text: "行政许可事项目录怎么管理"},
+				first: []string{"2019-2-1", "2020-1-1"}, matched: []string{"行政许可事项目录", "管理"}, partial: true},
+			{name: "particles count for nothing", q: gazette.Query{Text: "待处理事项台账是什么呢"},
+				first: []string{"2019-1-2"}, matched: []string{"待处理事项台账"}, partial: true},
+			{name: "a word no document holds is tried as bigrams", q: gazette.Query{Text: "台账里怎么填"},
+				first: []string{"2019-1-2"}, matched: []string{"台账"}, partial: true},
+			{name: "a rare word outweighs a common one", q: gazette.Query{Text: "网络安全 工作 吗"},
+				first: []string{"2020-1-3"}, matched: []string{"网络安全"}, partial: true},
+			{name: "filters apply to partial matches", q: gazette.Query{Text: "行政许可事项目录怎么管理", Kinds: []gazette.Kind{gazette.KindDecision}},
+				want: []string{"2020-1-1"}, matched: []string{"行政许可事项目录", "管理"}, partial: true},
+			{name: "exact matches are left alone", q: gazette.Query{Text: "行政 许可"},
+				want: []string{"2019-2-1", "2019-2-2", "2020-1-1"}},
+			{name: "few exact matches and nothing more", q: gazette.Query{Text: "政务 公开"},
+				want: []string{"2019-1-1", "2020-1-2"}},
+			{name: "only question words", q: gazette.Query{Text: "怎么办呢"}, want: []string{}},
+			{name: "quoted phrase stays exact", q: gazette.Query{Text: `"行政许可事项目录怎么管理"`}, want: []string{}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				res := search(t, idx, tc.q)
+				got := ids(res)
+				if res.Partial != tc.partial {
+					t.Errorf("%q: partial %v, want %v (hits %v)", tc.q.Text, res.Partial, tc.partial, got)
+				}
+				if tc.want != nil && (!sameSet(got, tc.want) || res.Total != len(tc.want)) {
+					t.Errorf("%q found %v (total %d), want %v", tc.q.Text, got, res.Total, tc.want)
+				}
+				if len(got) < len(tc.first) || !sameSet(got[:len(tc.first)], tc.first) {
+					t.Errorf("%q ranks %v, want %v first", tc.q.Text, got, tc.first)
+				}
+				if !slices.Equal(res.Matched, tc.matched) {
+					t.Errorf("%q: matched %q, want %q", tc.q.Text, res.Matched, tc.matched)
+				}
+				kinds := 0
+				for _, f := range res.Facets.Kind {
+					kinds += f.Count
+				}
+				if kinds != res.Total {
+					t.Errorf("%q: kind facets count %d documents, total %d", tc.q.Text, kinds, res.Total)
+				}
+			})
+		}
+		// Pages of partial matches are slices of one ranking.
+		whole := search(t, idx, gazette.Query{Text: "网络安全 工作 吗"})
+		var paged []string
+		for page := 1; page <= (whole.Total+1)/2; page++ {
+			paged = append(paged, ids(search(t, idx, gazette.Query{Text: "网络安全 工作 吗", Page: page, PerPage: 2}))...)
+		}
+		if !slices.Equal(paged, ids(whole)) {
+			t.Errorf("pages of 2 = %v, want %v", paged, ids(whole))
 		}
 	})
 

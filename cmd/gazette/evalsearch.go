@@ -38,9 +38,9 @@ func runEvalSearch(ctx context.Context, args []string, e env, _ io.Reader, stdou
 Measures search relevance on fresh, throwaway indexes, through the same
 archive.Search every caller uses:
   - the STARD questions (real questions from ordinary people, labelled with
-    the laws that answer them) against the laws corpus: recall@10, nDCG@10,
-    MRR@10 and latency, for the question as one query and for keyword
-    retrieval (one search per keyword, fused by reciprocal rank);
+    the laws that answer them) against the laws corpus, each typed as it is
+    into archive.Search (partial matches included, as the search box shows
+    them): recall@10, nDCG@10, MRR@10, the share with no result, and latency;
   - the hand-written gazette queries (searcheval/testdata/gazette_queries.tsv)
     against a generated gazette of real titles and 文号: the share with the
     expected document first, per category, and every failure.

@@ -143,6 +143,10 @@ func printResults(w io.Writer, res gazette.Results, terminal bool) {
 		fmt.Fprintf(w, " (page %d, %d per page)", res.Page, res.PerPage)
 	}
 	fmt.Fprintln(w)
+	if res.Partial {
+		// The same words the search page shows, so that both read alike.
+		fmt.Fprintf(w, "没有完全匹配的文件，以下是部分匹配的结果；匹配的词：%s\n", strings.Join(res.Matched, "、"))
+	}
 	for _, h := range res.Hits {
 		fmt.Fprintf(w, "\n%s  %s\n", h.ID, h.Title)
 		meta := []string{h.Issue.Label(), "第" + h.Pages.String() + "页", h.Kind.Label(), h.Validity.Label()}

@@ -1,0 +1,168 @@
+package archive
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// partialSearch completes exact, the results of the normalised q when fewer
+// than minExactHits documents matched all of it, with the documents holding
+// any of q's meaningful terms. Each term is searched on its own, through the
+// Index, with q's filters and exclusions, so the ranking is the same on
+// every backend: a document scores the summed weights of the terms it holds
+// among each term's first partialDepth hits, a term weighing
+// ln(1 + N/n_t) for N documents passing the filters and n_t holding the
+// term (rare words count, words found everywhere hardly do); ties go to the
+// document the terms' own rankings put higher. A term of 3 or 4 characters
+// that no document holds is tried as its bigrams. Exact hits stay first.
+// Without any term to add, exact is returned unchanged, as it is for a
+// query with "quoted phrases", whose quotes ask for exactly those words.
+func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazette.Results) (gazette.Results, error) {
+	qt, err := gazette.ParseQueryText(q.Text)
+	if err != nil {
+		return gazette.Results{}, err
+	}
+	if len(qt.Phrases) > 0 {
+		return exact, nil // quotes ask for exactly these words
+	}
+	var text string
+	for _, w := range qt.Terms {
+		text += w + " "
+	}
+	terms := meaningfulTerms(text)
+	if len(terms) == 0 || len(terms) == 1 && len(qt.Terms) == 1 && gazette.FoldSearchText(qt.Terms[0]) == terms[0] {
+		return exact, nil // the exact search already asked for this one term
+	}
+	var exclude string
+	for _, x := range qt.Excluded {
+		exclude += ` -"` + x + `"`
+	}
+
+	// N: the documents the filters let through.
+	all := q
+	all.Text, all.Page, all.PerPage = "", 1, 1
+	res, err := idx.Search(ctx, all)
+	if err != nil {
+		return gazette.Results{}, fmt.Errorf("archive: partial search: %w", err)
+	}
+	n := float64(res.Total)
+
+	type candidate struct {
+		hit        gazette.Hit
+		score, tie float64
+		best       float64 // weight of the rarest term held, whose snippet is shown
+		held       []int   // indexes into terms
+		exact      bool
+		exactRank  int
+	}
+	cands := map[string]*candidate{}
+	firstPage := exact
+	if exact.Total > 0 && (q.Page != 1 || len(exact.Hits) < exact.Total) {
+		eq := q
+		eq.Page, eq.PerPage = 1, minExactHits
+		if firstPage, err = exactSearch(ctx, idx, eq); err != nil {
+			return gazette.Results{}, err
+		}
+	}
+	for i, h := range firstPage.Hits {
+		cands[h.ID] = &candidate{hit: h, exact: true, exactRank: i}
+	}
+	for i := 0; i < len(terms); i++ {
+		t := terms[i]
+		tq := q
+		tq.Text, tq.Page, tq.PerPage, tq.Sort = t+exclude, 1, partialDepth, gazette.SortRelevance
+		r, err := idx.Search(ctx, tq)
+		if errors.Is(err, gazette.ErrInvalid) {
+			continue // a term the backend cannot search is no reason to fail the rest
+		}
+		if err != nil {
+			return gazette.Results{}, fmt.Errorf("archive: partial search %q: %w", t, err)
+		}
+		if r.Total == 0 {
+			// A word of 3 or 4 characters that no document holds, often a
+			// word and a stray character (合伙里 of 合伙里谁说了算), is
+			// tried as its bigrams, as longer words are.
+			for _, b := range bigrams(t) {
+				if len(terms) < maxTerms && !slices.Contains(terms, b) {
+					terms = append(terms, b)
+				}
+			}
+			continue
+		}
+		w := math.Log(1 + n/float64(r.Total))
+		for rank, h := range r.Hits {
+			c := cands[h.ID]
+			if c == nil {
+				c = &candidate{hit: h}
+				cands[h.ID] = c
+			}
+			c.score += w
+			c.tie += w / float64(60+rank+1) // reciprocal-rank fusion (Cormack et al., 2009)
+			c.held = append(c.held, i)
+			if w > c.best && !c.exact {
+				c.best, c.hit.Snippet = w, h.Snippet
+			}
+		}
+	}
+	list := make([]*candidate, 0, len(cands))
+	for _, c := range cands {
+		list = append(list, c)
+	}
+	slices.SortFunc(list, func(a, b *candidate) int {
+		switch {
+		case a.exact != b.exact:
+			if a.exact {
+				return -1
+			}
+			return 1
+		case a.exact:
+			return a.exactRank - b.exactRank
+		}
+		if q.Sort == gazette.SortNewest || q.Sort == gazette.SortOldest {
+			if c := a.hit.Published.Compare(b.hit.Published); c != 0 {
+				if q.Sort == gazette.SortNewest {
+					return -c
+				}
+				return c
+			}
+		}
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.tie, a.tie); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.hit.ID, b.hit.ID)
+	})
+	if len(list) == len(firstPage.Hits) {
+		return exact, nil // the terms found nothing the exact search had not
+	}
+
+	out := gazette.Results{Total: len(list), Page: q.Page, PerPage: q.PerPage, Partial: true}
+	hits := make([]gazette.Hit, len(list))
+	for i, c := range list {
+		hits[i] = c.hit
+	}
+	out.Facets = facetsOf(hits)
+	from := min((q.Page-1)*q.PerPage, len(hits))
+	out.Hits = hits[from:min(from+q.PerPage, len(hits))]
+	// The words shown as matched are those of the best partial match.
+	for _, c := range list {
+		if c.exact {
+			continue
+		}
+		var held []string
+		for _, i := range c.held {
+			held = append(held, terms[i])
+		}
+		out.Matched = joinTerms(text, held)
+		break
+	}
+	return out, nil
+}

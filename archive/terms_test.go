@@ -1,0 +1,55 @@
+package archive
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestMeaningfulTerms(t *testing.T) {
+	cases := []struct {
+		name, question string
+		want           []string
+	}{
+		{"long run becomes bigrams", "谁可以成为个体工商户？", []string{"成为", "为个", "个体", "体工", "工商", "商户"}},
+		{"short runs stay whole", "工伤保险怎么交？", []string{"工伤保险"}},
+		{"question words and particles split", "我的房子被拆了怎么办", []string{"房子被拆"}},
+		{"是多少 counts for nothing", "最低工资标准是多少", []string{"最低", "低工", "工资", "资标", "标准"}},
+		{"punctuation splits", "劳动合同无效后，劳动者能否要求赔偿", []string{"劳动", "动合", "合同", "同无", "无效", "效后", "劳动者", "要求赔偿"}},
+		{"letters and digits", "2020年的ＧＤＰ统计", []string{"2020", "gdp", "统计"}},
+		{"only question words", "是什么？怎么办？", nil},
+		{"repeats go", "合同合同，合同", []string{"合同合同", "合同"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := meaningfulTerms(tc.question); !slices.Equal(got, tc.want) {
+				t.Errorf("meaningfulTerms(%q) = %q, want %q", tc.question, got, tc.want)
+			}
+		})
+	}
+	var long strings.Builder
+	for i := range 80 {
+		long.WriteRune(rune(0x5100 + 3*i)) // distinct Han characters, none a particle
+	}
+	if got := meaningfulTerms(long.String()); len(got) != maxTerms {
+		t.Errorf("%d terms from a long question, want the cap %d", len(got), maxTerms)
+	}
+}
+
+func TestJoinTerms(t *testing.T) {
+	cases := []struct {
+		name, text  string
+		terms, want []string
+	}{
+		{"bigrams of one word", "饮用水水源保护区怎么划定", []string{"饮用", "用水", "水水", "水源", "源保", "保护", "护区", "划定"}, []string{"饮用水水源保护区", "划定"}},
+		{"a missing bigram splits", "饮用水水源保护区", []string{"饮用", "用水", "保护", "护区"}, []string{"饮用水", "保护区"}},
+		{"words apart in the text stay apart", "划定 定期", []string{"划定", "定期"}, []string{"划定", "定期"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := joinTerms(tc.text, tc.terms); !slices.Equal(got, tc.want) {
+				t.Errorf("joinTerms(%q, %q) = %q, want %q", tc.text, tc.terms, got, tc.want)
+			}
+		})
+	}
+}
