@@ -368,3 +368,19 @@ type SearchDoc struct {
 	Document
 	Fingerprint string
 }
+
+// IsJoiningMark reports whether r, folded or not (FoldSearchText), is a mark
+// that sits inside a phrase and that people leave out when they type it: the
+// enumeration comma, the comma, the middle dot, quotation marks and title
+// brackets (双随机、一公开; “放管服”改革; 《条例》规定). Indexes treat it like a
+// space: it neither ends a run of Chinese characters nor takes a position,
+// so 双随机一公开 matches the text 双随机、一公开, and the query 双随机、一公开
+// matches 双随机一公开. Sentence marks (。；：？！) still end a run, so no phrase
+// spans two sentences.
+func IsJoiningMark(r rune) bool {
+	switch r {
+	case '、', ',', '，', '·', '・', '‧', '"', '\'', '＂', '＇', '“', '”', '‘', '’', '《', '》', '〈', '〉', '「', '」', '『', '』':
+		return true
+	}
+	return false
+}

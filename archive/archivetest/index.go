@@ -30,7 +30,7 @@ func IndexCorpus() []gazette.SearchDoc {
 	office := []string{"福建省人民政府办公厅"}
 	docs := []gazette.Document{
 		doc(k191, 1, gazette.KindNormative, "福建省人民政府关于加强政务公开工作的实施意见", "闽政〔2019〕14号", gov, gazette.Date{Year: 2019, Month: 1, Day: 15},
-			"各市、县（区）人民政府，省人民政府各部门：", "为深入推进决策、执行、管理、服务、结果公开，现提出如下意见。", "一、推进标准化规范化建设。"),
+			"各市、县（区）人民政府，省人民政府各部门：", "为深入推进决策、执行、管理、服务、结果公开，现提出如下意见。", "一、推进标准化规范化建设。", `二、全面推行"双随机、一公开"监管。`),
 		doc(k191, 2, gazette.KindNotice, "福建省人民政府办公厅关于做好积压事项清理工作的通知", "闽政办〔2019〕3号", office, gazette.Date{Year: 2019, Month: 1, Day: 16},
 			"各地要建立待处理事项台账，按期清理，逐项销号。"),
 		doc(k192, 1, gazette.KindRule, "福建省行政许可事项目录管理办法", "福建省人民政府令第208号", gov, gazette.Date{Year: 2019, Month: 2, Day: 15},
@@ -127,6 +127,13 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 			{"authority words", "司法厅", []string{"2020-1-1"}, ""},
 			{"last words of a 300,000-character document", `"应急管理厅负责解释"`, []string{"2020-1-4"}, ""},
 			{"nothing matches", "核电站退役", nil, ""},
+			{"enumeration comma and quotes left out", "双随机一公开", []string{"2019-1-1"}, ""},
+			{"phrase without its 、", `"双随机一公开"`, []string{"2019-1-1"}, ""},
+			{"query with the 、", "双随机、一公开", []string{"2019-1-1"}, ""},
+			{"words across 、 in a list", "决策执行管理", []string{"2019-1-1"}, ""},
+			{"words across 《", "修改福建省行政许可", []string{"2020-1-1"}, ""},
+			{"query with a comma the text lacks", `"福建省，行政许可"`, []string{"2019-2-1", "2020-1-1"}, ""},
+			{"a full stop still ends a phrase", "副厅长行政机关", nil, ""},
 			{"query syntax is just text", `title:政务 OR kind = "rule" AND 1=1`, nil, ""},
 		}
 		for _, tc := range cases {
