@@ -9,12 +9,15 @@ import (
 )
 
 // Search runs q on idx the same way for every backend. When the query names
-// document numbers (in any spelling), the documents holding them come first
+// document numbers (in any spelling, or a short form local to q.Gazette:
+// lookupLocal), the documents holding them come first
 // on page 1, before the index's hits for the rest of the words; a query that
 // is only a document number returns exactly those documents. Filters apply
 // to those documents too, except date ranges on effective and expiry dates,
 // which only the index knows. Total counts them once (a pinned document the
-// index also matches on a later page is the one case counted twice).
+// index also matches on a later page is the one case counted twice). A
+// number the archive lacks brings, on page 1, the documents numbered one
+// digit or one agency character away as DidYouMean.
 // Errors: gazette.ErrInvalid for a malformed query, backend errors.
 func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
@@ -28,10 +31,14 @@ func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, e
 		return idx.Search(ctx, q)
 	}
 	var pinned []gazette.Hit
+	var missing []gazette.DocNumber // numbers the archive lacks, for "did you mean"
 	for _, n := range qt.DocNumbers {
-		ids, err := idx.Lookup(ctx, n)
+		ids, err := lookupLocal(ctx, idx, n, q.Gazette)
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("archive: search: lookup %s: %w", n, err)
+		}
+		if len(ids) == 0 {
+			missing = append(missing, n)
 		}
 		for _, id := range ids {
 			if slices.ContainsFunc(pinned, func(h gazette.Hit) bool { return h.ID == id }) {
@@ -67,6 +74,11 @@ func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, e
 		res.Hits = hits
 	} else {
 		res.Total += len(pinned)
+	}
+	if q.Page == 1 && len(missing) > 0 {
+		if res.DidYouMean, err = didYouMean(ctx, idx, missing, q.Gazette); err != nil {
+			return gazette.Results{}, err
+		}
 	}
 	return res, nil
 }

@@ -59,6 +59,10 @@ type Query struct {
 	Sort        Sort
 	Page        int // 1-based; 0 means 1
 	PerPage     int // 0 means DefaultPerPage
+	// Gazette is the name of the gazette searched (福建省人民政府公报): short
+	// forms of its government's document numbers (省政府令第241号) resolve
+	// against it (LocalDocNumbers). Empty resolves none.
+	Gazette string `json:",omitempty"`
 }
 
 // Normalize validates q and fills its defaults. Every error wraps ErrInvalid
@@ -136,6 +140,9 @@ func (q *Query) Normalize() error {
 				return bad("filter value %q: empty, too long or with control characters", v)
 			}
 		}
+	}
+	if utf8.RuneCountInString(q.Gazette) > maxFilterRunes || strings.IndexFunc(q.Gazette, unicode.IsControl) >= 0 {
+		return bad("gazette name %q: too long or with control characters", q.Gazette)
 	}
 	if q.Issue != nil {
 		if err := q.Issue.check(); err != nil {
@@ -359,6 +366,17 @@ type Results struct {
 	PerPage int    `json:"per_page"`
 	Hits    []Hit  `json:"hits"`
 	Facets  Facets `json:"facets"`
+	// DidYouMean are documents whose number is one digit or one agency
+	// character from a number the query names that the archive lacks.
+	DidYouMean []Suggestion `json:"did_you_mean,omitempty"`
+}
+
+// Suggestion is a document offered for a number the archive lacks.
+type Suggestion struct {
+	For       string `json:"for"`        // the number asked for, canonical
+	DocNumber string `json:"doc_number"` // the document's number
+	ID        string `json:"id"`
+	Title     string `json:"title"`
 }
 
 // SearchDoc is a document as given to a search index, with the fingerprint

@@ -174,6 +174,65 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 		}
 	})
 
+	t.Run("LocalDocNumbers", func(t *testing.T) {
+		idx := load(t)
+		const fj = "福建省人民政府公报"
+		for _, tc := range []struct{ gazette, text, want string }{
+			{fj, "省政府令 第208号", "2019-2-1"},
+			{fj, "省人民政府令第208号", "2019-2-1"},
+			{fj, "本省政府令第215号", "2020-1-4"},
+			{fj, "本府令第215号", "2020-1-4"},
+			{fj, "福建省政府令第208号", "2019-2-1"},
+			{fj, "政办〔2019〕3号", "2019-1-2"},
+			{"", "省政府令 第208号", ""},
+			{"厦门市人民政府公报", "省政府令 第208号", ""},
+		} {
+			res := search(t, idx, gazette.Query{Text: tc.text, Gazette: tc.gazette})
+			if tc.want == "" {
+				if len(res.Hits) != 0 {
+					t.Errorf("%q in %q found %v, want none", tc.text, tc.gazette, ids(res))
+				}
+				continue
+			}
+			if len(res.Hits) != 1 || res.Hits[0].ID != tc.want || res.Total != 1 {
+				t.Errorf("%q in %q found %v (total %d), want just %s", tc.text, tc.gazette, ids(res), res.Total, tc.want)
+			}
+		}
+	})
+
+	t.Run("DidYouMean", func(t *testing.T) {
+		idx := load(t)
+		const fj = "福建省人民政府公报"
+		for _, tc := range []struct{ gazette, text, want string }{
+			{"", "闽政〔2019〕15号", "2019-1-1"},
+			{"", "闽政〔2018〕14号", "2019-1-1"},
+			{"", "闽政〔2019〕41号", "2019-1-1"},
+			{"", "闽府〔2019〕14号", "2019-1-1"},
+			{"", "闽政发〔2019〕14号", "2019-1-1"},
+			{"", "福建省人民政府令第209号", "2019-2-1"},
+			{fj, "省政府令第209号", "2019-2-1"},
+			{fj, "政办〔2019〕4号", "2019-1-2"},
+			{"", "闽政〔2019〕99号", ""},
+			{"", "闽政〔2019〕14号", ""}, // found: nothing to suggest
+		} {
+			res := search(t, idx, gazette.Query{Text: tc.text, Gazette: tc.gazette})
+			var got []string
+			for _, s := range res.DidYouMean {
+				got = append(got, s.ID)
+				if s.DocNumber == "" || s.Title == "" || s.For == "" {
+					t.Errorf("%q: suggestion %+v lacks a field", tc.text, s)
+				}
+			}
+			want := []string(nil)
+			if tc.want != "" {
+				want = []string{tc.want}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q in %q: did you mean %v, want %v", tc.text, tc.gazette, got, want)
+			}
+		}
+	})
+
 	t.Run("Filters", func(t *testing.T) {
 		idx := load(t)
 		k192 := gazette.IssueKey{Year: 2019, Number: 2}
