@@ -385,6 +385,16 @@ type apiSearchResults struct {
 	PerPage int            `json:"per_page"`
 	Hits    []apiHit       `json:"hits"`
 	Facets  gazette.Facets `json:"facets"`
+	// DidYouMean offers documents for a 文号 the archive lacks, one digit
+	// or one agency character away, so that a client never shows a silent
+	// empty page.
+	DidYouMean []apiSuggestion `json:"did_you_mean,omitempty"`
+}
+
+type apiSuggestion struct {
+	gazette.Suggestion
+	URL    string `json:"url"`
+	APIURL string `json:"api_url"`
 }
 
 type apiHit struct {
@@ -419,6 +429,9 @@ func (s *Server) apiSearch(c *gin.Context) {
 	for _, h := range res.Hits {
 		h.Snippet = string(safeSnippet(h.Snippet))
 		out.Hits = append(out.Hits, apiHit{Hit: h, URL: s.abs("/documents/" + h.ID), APIURL: s.abs("/api/v1/documents/" + h.ID)})
+	}
+	for _, d := range res.DidYouMean {
+		out.DidYouMean = append(out.DidYouMean, apiSuggestion{Suggestion: d, URL: s.abs("/documents/" + d.ID), APIURL: s.abs("/api/v1/documents/" + d.ID)})
 	}
 	for _, l := range []*[]gazette.FacetCount{&out.Facets.Kind, &out.Facets.Authority, &out.Facets.Year, &out.Facets.Validity} {
 		if *l == nil {
