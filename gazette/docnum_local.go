@@ -1,6 +1,7 @@
 package gazette
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -64,9 +65,10 @@ func HomeOf(gazetteName string) (Home, bool) {
 func (h Home) Government() string { return h.Place + "人民政府" }
 
 // LocalDocNumbers returns the numbers n may stand for in the gazette named
-// gazetteName, n itself first: a short form of the home government's
-// order (省政府令, 省人民政府令, 本省政府令, 本府令, 福建省政府令 in 福建省人民政府公报;
-// 市政府令 in a city's) as the government's 人民政府令, and a provincial agency
+// gazetteName, n itself first: any spelling of the home government's order
+// (福建省人民政府令, 省政府令, 省人民政府令, 本省政府令, 本府令, 福建省政府令 in
+// 福建省人民政府公报; 市政府令 in a city's) as 福建省人民政府令, then 省政府令 and
+// 省人民政府令, and a provincial agency
 // code typed without its abbreviation (政办〔2019〕3号) with it (闽政办). A
 // caller tries them in order and takes the first the archive holds, so a
 // number that exists as typed always wins.
@@ -81,11 +83,16 @@ func LocalDocNumbers(n DocNumber, gazetteName string) []DocNumber {
 	case DocNumberOrder:
 		short := strings.TrimPrefix(a, "本")
 		for _, gov := range []string{"人民政府令", "政府令", "府令"} {
-			if short == gov || short == h.Level+gov || short == h.Place+gov || short == h.Place+"人民"+gov {
-				if full := h.Government() + "令"; full != a {
-					m := n
-					m.Agency = full
-					out = append(out, m)
+			if short == gov || short == h.Level+gov || short == h.Place+gov {
+				// The full name first, then the short forms gazettes
+				// print too (省政府令第168号 on the Henan site), so that
+				// either spelling finds the other.
+				for _, spelt := range []string{h.Government() + "令", h.Level + "政府令", h.Level + "人民政府令"} {
+					if spelt != a {
+						m := n
+						m.Agency = spelt
+						out = append(out, m)
+					}
 				}
 				break
 			}
@@ -100,48 +107,65 @@ func LocalDocNumbers(n DocNumber, gazetteName string) []DocNumber {
 	return out
 }
 
-// DigitNeighbours returns the numbers one digit from n: each digit of its
-// year and serial changed or dropped, or two neighbouring digits swapped. Years stay
-// within MinDocNumberYear–MaxDocNumberYear and serials above zero.
+// DigitNeighbours returns the numbers one digit from n: two neighbouring
+// digits of its serial or year swapped, one digit changed, or one dropped,
+// in that order (the likelier typo first), the serial before the year at
+// each step. Years stay within MinDocNumberYear–MaxDocNumberYear and
+// serials above zero.
 func DigitNeighbours(n DocNumber) []DocNumber {
 	var out []DocNumber
-	seen := map[DocNumber]bool{}
-	vary := func(v int, set func(*DocNumber, int) bool) {
-		ds := []byte(strconv.Itoa(v))
-		try := func(b []byte) {
-			if b[0] == '0' {
-				return
-			}
-			w, _ := strconv.Atoi(string(b))
-			m := n
-			if w != v && set(&m, w) && !seen[m] {
-				seen[m] = true
-				out = append(out, m)
-			}
-		}
-		for i := range ds {
-			if len(ds) > 1 {
-				try(append([]byte(string(ds[:i])), ds[i+1:]...))
-			}
-			for d := byte('0'); d <= '9'; d++ {
-				b := []byte(string(ds))
-				b[i] = d
-				try(b)
-			}
-			if i+1 < len(ds) && ds[i] != ds[i+1] {
-				b := []byte(string(ds))
+	seen := map[DocNumber]bool{n: true}
+	type part struct {
+		v   int
+		set func(*DocNumber, int) bool
+	}
+	parts := []part{{n.Serial, func(m *DocNumber, s int) bool { m.Serial = s; return s > 0 }}}
+	if n.Year != 0 {
+		parts = append(parts, part{n.Year, func(m *DocNumber, y int) bool {
+			m.Year = y
+			return y >= MinDocNumberYear && y <= MaxDocNumberYear
+		}})
+	}
+	edits := []func(ds []byte, i int, try func([]byte)){
+		func(ds []byte, i int, try func([]byte)) { // swap
+			if i+1 < len(ds) {
+				b := slices.Clone(ds)
 				b[i], b[i+1] = b[i+1], b[i]
 				try(b)
 			}
+		},
+		func(ds []byte, i int, try func([]byte)) { // change
+			for d := byte('0'); d <= '9'; d++ {
+				b := slices.Clone(ds)
+				b[i] = d
+				try(b)
+			}
+		},
+		func(ds []byte, i int, try func([]byte)) { // drop
+			if len(ds) > 1 {
+				try(slices.Delete(slices.Clone(ds), i, i+1))
+			}
+		},
+	}
+	for _, edit := range edits {
+		for _, p := range parts {
+			ds := []byte(strconv.Itoa(p.v))
+			try := func(b []byte) {
+				if b[0] == '0' {
+					return
+				}
+				w, _ := strconv.Atoi(string(b))
+				m := n
+				if p.set(&m, w) && !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+				}
+			}
+			for i := range ds {
+				edit(ds, i, try)
+			}
 		}
 	}
-	if n.Year != 0 {
-		vary(n.Year, func(m *DocNumber, y int) bool {
-			m.Year = y
-			return y >= MinDocNumberYear && y <= MaxDocNumberYear
-		})
-	}
-	vary(n.Serial, func(m *DocNumber, s int) bool { m.Serial = s; return s > 0 })
 	return out
 }
 

@@ -35,15 +35,15 @@ func TestLocalDocNumbers(t *testing.T) {
 		name, gazette, number string
 		want                  []string
 	}{
-		{"省政府令 in a provincial gazette", "福建省人民政府公报", "省政府令 第241号", []string{"省政府令第241号", "福建省人民政府令第241号"}},
-		{"省人民政府令", "福建省人民政府公报", "省人民政府令第241号", []string{"省人民政府令第241号", "福建省人民政府令第241号"}},
-		{"本省政府令", "福建省人民政府公报", "本省政府令第241号", []string{"本省政府令第241号", "福建省人民政府令第241号"}},
-		{"本府令", "福建省人民政府公报", "本府令第5号", []string{"本府令第5号", "福建省人民政府令第5号"}},
-		{"place without 人民", "福建省人民政府公报", "福建省政府令第241号", []string{"福建省政府令第241号", "福建省人民政府令第241号"}},
-		{"another province's gazette", "广东省人民政府公报", "省政府令第241号", []string{"省政府令第241号", "广东省人民政府令第241号"}},
-		{"市政府令 in a city gazette", "厦门市人民政府公报", "市政府令第180号", []string{"市政府令第180号", "厦门市人民政府令第180号"}},
+		{"省政府令 in a provincial gazette", "福建省人民政府公报", "省政府令 第241号", []string{"省政府令第241号", "福建省人民政府令第241号", "省人民政府令第241号"}},
+		{"省人民政府令", "福建省人民政府公报", "省人民政府令第241号", []string{"省人民政府令第241号", "福建省人民政府令第241号", "省政府令第241号"}},
+		{"本省政府令", "福建省人民政府公报", "本省政府令第241号", []string{"本省政府令第241号", "福建省人民政府令第241号", "省政府令第241号", "省人民政府令第241号"}},
+		{"本府令", "福建省人民政府公报", "本府令第5号", []string{"本府令第5号", "福建省人民政府令第5号", "省政府令第5号", "省人民政府令第5号"}},
+		{"place without 人民", "福建省人民政府公报", "福建省政府令第241号", []string{"福建省政府令第241号", "福建省人民政府令第241号", "省政府令第241号", "省人民政府令第241号"}},
+		{"another province's gazette", "广东省人民政府公报", "省政府令第241号", []string{"省政府令第241号", "广东省人民政府令第241号", "省人民政府令第241号"}},
+		{"市政府令 in a city gazette", "厦门市人民政府公报", "市政府令第180号", []string{"市政府令第180号", "厦门市人民政府令第180号", "市人民政府令第180号"}},
 		{"市政府令 in a provincial gazette means nothing", "福建省人民政府公报", "市政府令第180号", []string{"市政府令第180号"}},
-		{"the full form is left alone", "福建省人民政府公报", "福建省人民政府令第241号", []string{"福建省人民政府令第241号"}},
+		{"the full form finds the short ones", "福建省人民政府公报", "福建省人民政府令第241号", []string{"福建省人民政府令第241号", "省政府令第241号", "省人民政府令第241号"}},
 		{"another agency's order is left alone", "福建省人民政府公报", "交通运输部令2016年第62号", []string{"交通运输部令2016年第62号"}},
 		{"code without the province's abbreviation", "福建省人民政府公报", "政办〔2019〕3号", []string{"政办〔2019〕3号", "闽政办〔2019〕3号"}},
 		{"code with it", "福建省人民政府公报", "闽政办〔2019〕3号", []string{"闽政办〔2019〕3号"}},
@@ -85,6 +85,11 @@ func TestDigitNeighbours(t *testing.T) {
 		if got[not] {
 			t.Errorf("DigitNeighbours(%s) holds %s", n, not)
 		}
+	}
+	// The likelier typo first: a swap in the serial before a year apart.
+	n17, _ := ParseDocNumber("国发〔2015〕17号")
+	if ms := DigitNeighbours(n17); len(ms) == 0 || ms[0].String() != "国发〔2015〕71号" {
+		t.Errorf("DigitNeighbours(%s) begins %v, want 国发〔2015〕71号 first", n17, ms[:min(3, len(ms))])
 	}
 	o, _ := ParseDocNumber("福建省人民政府令第208号")
 	if ms := DigitNeighbours(o); !slices.ContainsFunc(ms, func(m DocNumber) bool { return m.String() == "福建省人民政府令第209号" }) {
