@@ -19,13 +19,15 @@ const partialDepth = 50
 // Search runs q on idx the same way for every backend; the search box, the
 // API, the command line and the relevance evaluation all call it.
 //
-// When the query names document numbers (in any spelling), the documents
+// When the query names document numbers (in any spelling, or a short form
+// local to q.Gazette: lookupLocal), the documents
 // holding them come first on page 1, before the index's hits for the rest of
 // the words; a query that is only a document number returns exactly those
 // documents. Filters apply to those documents too, except date ranges on
 // effective and expiry dates, which only the index knows. Total counts them
 // once (a pinned document the index also matches on a later page is the one
-// case counted twice).
+// case counted twice). A number the archive lacks brings, on page 1, the
+// documents numbered one digit or one agency character away as DidYouMean.
 //
 // When fewer than minExactHits documents match every word, as with a
 // question typed as it is spoken, the results are partial (Results.Partial):
@@ -38,10 +40,18 @@ func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, e
 		return gazette.Results{}, err
 	}
 	res, err := exactSearch(ctx, idx, q)
-	if err != nil || res.Total >= minExactHits {
+	if err != nil || res.Total >= minExactHits || len(res.DidYouMean) > 0 || onlyDocNumbers(q.Text) {
+		// A number asked for is found, or offered as a near miss: its
+		// digits are no words to match in part.
 		return res, err
 	}
 	return partialSearch(ctx, idx, q, res)
+}
+
+// onlyDocNumbers reports whether a query's text is document numbers alone.
+func onlyDocNumbers(text string) bool {
+	qt, err := gazette.ParseQueryText(text)
+	return err == nil && len(qt.DocNumbers) > 0 && withoutDocNumbers(qt) == ""
 }
 
 // exactSearch runs the normalised q, every word of which must match.
@@ -54,10 +64,14 @@ func exactSearch(ctx context.Context, idx Index, q gazette.Query) (gazette.Resul
 		return idx.Search(ctx, q)
 	}
 	var pinned []gazette.Hit
+	var missing []gazette.DocNumber // numbers the archive lacks, for "did you mean"
 	for _, n := range qt.DocNumbers {
-		ids, err := idx.Lookup(ctx, n)
+		ids, err := lookupLocal(ctx, idx, n, q.Gazette)
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("archive: search: lookup %s: %w", n, err)
+		}
+		if len(ids) == 0 {
+			missing = append(missing, n)
 		}
 		for _, id := range ids {
 			if slices.ContainsFunc(pinned, func(h gazette.Hit) bool { return h.ID == id }) {
@@ -93,6 +107,11 @@ func exactSearch(ctx context.Context, idx Index, q gazette.Query) (gazette.Resul
 		res.Hits = hits
 	} else {
 		res.Total += len(pinned)
+	}
+	if q.Page == 1 && len(missing) > 0 {
+		if res.DidYouMean, err = didYouMean(ctx, idx, missing, q.Gazette); err != nil {
+			return gazette.Results{}, err
+		}
 	}
 	return res, nil
 }

@@ -387,6 +387,16 @@ type apiSearchResults struct {
 	Facets  gazette.Facets `json:"facets"`
 	Partial bool           `json:"partial"`
 	Matched []string       `json:"matched_terms"`
+	// DidYouMean offers documents for a 文号 the archive lacks, one digit
+	// or one agency character away, so that a client never shows a silent
+	// empty page.
+	DidYouMean []apiSuggestion `json:"did_you_mean,omitempty"`
+}
+
+type apiSuggestion struct {
+	gazette.Suggestion
+	URL    string `json:"url"`
+	APIURL string `json:"api_url"`
 }
 
 type apiHit struct {
@@ -425,6 +435,9 @@ func (s *Server) apiSearch(c *gin.Context) {
 	for _, h := range res.Hits {
 		h.Snippet = string(safeSnippet(h.Snippet))
 		out.Hits = append(out.Hits, apiHit{Hit: h, URL: s.abs("/documents/" + h.ID), APIURL: s.abs("/api/v1/documents/" + h.ID)})
+	}
+	for _, d := range res.DidYouMean {
+		out.DidYouMean = append(out.DidYouMean, apiSuggestion{Suggestion: d, URL: s.abs("/documents/" + d.ID), APIURL: s.abs("/api/v1/documents/" + d.ID)})
 	}
 	for _, l := range []*[]gazette.FacetCount{&out.Facets.Kind, &out.Facets.Authority, &out.Facets.Year, &out.Facets.Validity} {
 		if *l == nil {

@@ -537,7 +537,12 @@ type searchView struct {
 	// best of the partial matches holds.
 	Partial bool
 	Matched []string
+	// DidYouMean are documents numbered a digit or an agency character
+	// from a 文号 searched for and not found.
+	DidYouMean []suggestionView
 }
+
+type suggestionView struct{ DocNumber, Title, Link string }
 
 type searchForm struct {
 	From, To, Date, Sort string
@@ -577,6 +582,10 @@ type pageLink struct {
 func (s *Server) runSearch(ctx context.Context, q gazette.Query) (gazette.Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.SearchTimeout)
 	defer cancel()
+	if q.Gazette == "" {
+		// Short forms of 文号 (省政府令第241号) mean this gazette's own.
+		q.Gazette = s.siteName()
+	}
 	res, err := s.cfg.Archive.Search(ctx, q)
 	if err != nil {
 		return res, searchFailed{err}
@@ -621,14 +630,18 @@ func (s *Server) search(c *gin.Context) {
 		return
 	}
 	if n := sp.DocNumberOnly; n != nil {
+		local := gazette.LocalDocNumbers(*n, s.siteName())
 		for _, h := range res.Hits {
-			if h.DocNumber == n.String() {
+			if slices.ContainsFunc(local, func(m gazette.DocNumber) bool { return h.DocNumber == m.String() }) {
 				// A 文号 in any spelling goes straight to its document.
 				c.Redirect(http.StatusSeeOther, "/documents/"+h.ID)
 				return
 			}
 		}
 		sv.DocNumber = n.String()
+	}
+	for _, d := range res.DidYouMean {
+		sv.DidYouMean = append(sv.DidYouMean, suggestionView{DocNumber: clean(d.DocNumber), Title: clean(d.Title), Link: "/documents/" + d.ID})
 	}
 	v.Title = clean(sp.Text) + " - 检索"
 	if sp.Text == "" {

@@ -59,6 +59,10 @@ type Query struct {
 	Sort        Sort
 	Page        int // 1-based; 0 means 1
 	PerPage     int // 0 means DefaultPerPage
+	// Gazette is the name of the gazette searched (福建省人民政府公报): short
+	// forms of its government's document numbers (省政府令第241号) resolve
+	// against it (LocalDocNumbers). Empty resolves none.
+	Gazette string `json:",omitempty"`
 }
 
 // Normalize validates q and fills its defaults. Every error wraps ErrInvalid
@@ -136,6 +140,9 @@ func (q *Query) Normalize() error {
 				return bad("filter value %q: empty, too long or with control characters", v)
 			}
 		}
+	}
+	if utf8.RuneCountInString(q.Gazette) > maxFilterRunes || strings.IndexFunc(q.Gazette, unicode.IsControl) >= 0 {
+		return bad("gazette name %q: too long or with control characters", q.Gazette)
 	}
 	if q.Issue != nil {
 		if err := q.Issue.check(); err != nil {
@@ -365,6 +372,17 @@ type Results struct {
 	// hold, for the reader to see how they matched.
 	Partial bool     `json:"partial"`
 	Matched []string `json:"matched_terms,omitempty"`
+	// DidYouMean are documents whose number is one digit or one agency
+	// character from a number the query names that the archive lacks.
+	DidYouMean []Suggestion `json:"did_you_mean,omitempty"`
+}
+
+// Suggestion is a document offered for a number the archive lacks.
+type Suggestion struct {
+	For       string `json:"for"`        // the number asked for, canonical
+	DocNumber string `json:"doc_number"` // the document's number
+	ID        string `json:"id"`
+	Title     string `json:"title"`
 }
 
 // SearchDoc is a document as given to a search index, with the fingerprint
@@ -373,4 +391,20 @@ type Results struct {
 type SearchDoc struct {
 	Document
 	Fingerprint string
+}
+
+// IsJoiningMark reports whether r, folded or not (FoldSearchText), is a mark
+// that sits inside a phrase and that people leave out when they type it: the
+// enumeration comma, the comma, the middle dot, quotation marks and title
+// brackets (双随机、一公开; “放管服”改革; 《条例》规定). Indexes treat it like a
+// space: it neither ends a run of Chinese characters nor takes a position,
+// so 双随机一公开 matches the text 双随机、一公开, and the query 双随机、一公开
+// matches 双随机一公开. Sentence marks (。；：？！) still end a run, so no phrase
+// spans two sentences.
+func IsJoiningMark(r rune) bool {
+	switch r {
+	case '、', ',', '，', '·', '・', '‧', '"', '\'', '＂', '＇', '“', '”', '‘', '’', '《', '》', '〈', '〉', '「', '」', '『', '』':
+		return true
+	}
+	return false
 }

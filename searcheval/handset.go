@@ -43,7 +43,9 @@ var escapeRE = regexp.MustCompile(`\\u[0-9a-fA-F]{4}`)
 // stands for that character (zero-width spaces cannot be seen otherwise).
 // Filters are ;-separated key=value pairs: kind, authority, validity, topic
 // and year (repeatable), issue (2019-12), from and to (2019-04-28), date
-// (signed, published, effective, expiry) and sort.
+// (signed, published, effective, expiry), sort, and gazette (the name of the
+// gazette searched, 河南省人民政府公报, which short forms of 文号 resolve
+// against).
 func ParseHandQueries(text string) ([]HandQuery, error) {
 	var out []HandQuery
 	for i, line := range strings.Split(text, "\n") {
@@ -132,6 +134,8 @@ func parseFilters(q *gazette.Query, s string) error {
 			q.DateField = gazette.DateField(v)
 		case "sort":
 			q.Sort = gazette.Sort(v)
+		case "gazette":
+			q.Gazette = v // the gazette searched, for short forms of 文号
 		default:
 			return fmt.Errorf("filter %q: unknown key %q", f, k)
 		}
@@ -142,7 +146,7 @@ func parseFilters(q *gazette.Query, s string) error {
 // HandResult is the outcome of one hand-written query.
 type HandResult struct {
 	Query HandQuery
-	Top   []string // the first hits' IDs, at most 5
+	Top   []string // the first hits' IDs, at most 5; with no hits, the did-you-mean documents'
 	Total int
 	Err   error // an error from the search; the query then failed
 }
@@ -202,6 +206,13 @@ func EvalHand(ctx context.Context, idx archive.Index, queries []HandQuery) (Hand
 		if err == nil {
 			r.Total = res.Total
 			r.Top = hitIDs(res.Hits[:min(5, len(res.Hits))])
+			if len(res.Hits) == 0 {
+				// A mistyped 文号: the page offers its did-you-mean
+				// documents in place of hits, so they are scored.
+				for _, d := range res.DidYouMean[:min(5, len(res.DidYouMean))] {
+					r.Top = append(r.Top, d.ID)
+				}
+			}
 		}
 		rep.Results = append(rep.Results, r)
 		i := slices.IndexFunc(rep.Categories, func(c CategoryScore) bool { return c.Category == h.Category })

@@ -117,7 +117,7 @@ func TestEvalSTARDOnScan(t *testing.T) {
 
 func TestParseHandQueries(t *testing.T) {
 	good := "# comment\n\ntitle\t政务\\u200b公开\tkind=rule; year=2019; from=2019-01-01; to=2019年12月31日; date=signed\t2019-1-1\tnote\n" +
-		"docnum\t闽政〔2019〕14号\t\t2019-1-2\n"
+		"docnum\t闽政〔2019〕14号\tgazette=福建省人民政府公报\t2019-1-2\n"
 	qs, err := ParseHandQueries(good)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +131,9 @@ func TestParseHandQueries(t *testing.T) {
 		q.Query.From != (gazette.Date{Year: 2019, Month: 1, Day: 1}) || q.Query.To != (gazette.Date{Year: 2019, Month: 12, Day: 31}) ||
 		q.Query.DateField != gazette.DateSigned {
 		t.Errorf("parsed %+v", q)
+	}
+	if qs[1].Query.Gazette != "福建省人民政府公报" {
+		t.Errorf("gazette filter parsed as %q", qs[1].Query.Gazette)
 	}
 	for name, bad := range map[string]string{
 		"too few columns": "title\t政务\t\n",
@@ -158,7 +161,7 @@ func TestHandQueriesFile(t *testing.T) {
 	for _, q := range qs {
 		count[q.Category]++
 	}
-	for _, c := range []string{"title", "authority", "docnum", "infix", "phrase", "exclusion", "filter", "ranking", "question"} {
+	for _, c := range []string{"title", "authority", "docnum", "infix", "phrase", "exclusion", "filter", "ranking", "question", "punctuation", "docnum-short", "nearmiss"} {
 		if count[c] < 5 {
 			t.Errorf("category %s has %d queries, want at least 5", c, count[c])
 		}

@@ -30,7 +30,7 @@ func IndexCorpus() []gazette.SearchDoc {
 	office := []string{"福建省人民政府办公厅"}
 	docs := []gazette.Document{
 		doc(k191, 1, gazette.KindNormative, "福建省人民政府关于加强政务公开工作的实施意见", "闽政〔2019〕14号", gov, gazette.Date{Year: 2019, Month: 1, Day: 15},
-			"各市、县（区）人民政府，省人民政府各部门：", "为深入推进决策、执行、管理、服务、结果公开，现提出如下意见。", "一、推进标准化规范化建设。"),
+			"各市、县（区）人民政府，省人民政府各部门：", "为深入推进决策、执行、管理、服务、结果公开，现提出如下意见。", "一、推进标准化规范化建设。", `二、全面推行"双随机、一公开"监管。`),
 		doc(k191, 2, gazette.KindNotice, "福建省人民政府办公厅关于做好积压事项清理工作的通知", "闽政办〔2019〕3号", office, gazette.Date{Year: 2019, Month: 1, Day: 16},
 			"各地要建立待处理事项台账，按期清理，逐项销号。"),
 		doc(k192, 1, gazette.KindRule, "福建省行政许可事项目录管理办法", "福建省人民政府令第208号", gov, gazette.Date{Year: 2019, Month: 2, Day: 15},
@@ -130,6 +130,17 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 			// 核电, not a word of the corpus: a query of words that are found
 			// would return partial matches (see Questions).
 			{"query syntax is just text", `title:核电 OR kind = "rule" AND 1=1`, nil, ""},
+			// Phrases, which partial matching leaves alone (see Questions):
+			// the marks people leave out join the words across them.
+			// Unquoted, the one document that holds the words exactly comes
+			// first, before the partial matches for fewer than three.
+			{"enumeration comma and quotes left out", "双随机一公开", []string{"2019-1-1", "2020-1-2"}, "2019-1-1"},
+			{"phrase without its 、", `"双随机一公开"`, []string{"2019-1-1"}, ""},
+			{"query with the 、", `"双随机、一公开"`, []string{"2019-1-1"}, ""},
+			{"words across 、 in a list", `"决策执行管理"`, []string{"2019-1-1"}, ""},
+			{"words across 《", `"修改福建省行政许可"`, []string{"2020-1-1"}, ""},
+			{"query with a comma the text lacks", `"福建省，行政许可"`, []string{"2019-2-1", "2020-1-1"}, ""},
+			{"a full stop still ends a phrase", `"副厅长行政机关"`, nil, ""},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -229,6 +240,65 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 		n, _ = gazette.ParseDocNumber("闽政〔2019〕15号")
 		if got, err := idx.Lookup(ctx, n); err != nil || len(got) != 0 {
 			t.Errorf("Lookup of an absent number = %v, %v; want none", got, err)
+		}
+	})
+
+	t.Run("LocalDocNumbers", func(t *testing.T) {
+		idx := load(t)
+		const fj = "福建省人民政府公报"
+		for _, tc := range []struct{ gazette, text, want string }{
+			{fj, "省政府令 第208号", "2019-2-1"},
+			{fj, "省人民政府令第208号", "2019-2-1"},
+			{fj, "本省政府令第215号", "2020-1-4"},
+			{fj, "本府令第215号", "2020-1-4"},
+			{fj, "福建省政府令第208号", "2019-2-1"},
+			{fj, "政办〔2019〕3号", "2019-1-2"},
+			{"", "省政府令 第208号", ""},
+			{"厦门市人民政府公报", "省政府令 第208号", ""},
+		} {
+			res := search(t, idx, gazette.Query{Text: tc.text, Gazette: tc.gazette})
+			if tc.want == "" {
+				if len(res.Hits) != 0 {
+					t.Errorf("%q in %q found %v, want none", tc.text, tc.gazette, ids(res))
+				}
+				continue
+			}
+			if len(res.Hits) != 1 || res.Hits[0].ID != tc.want || res.Total != 1 {
+				t.Errorf("%q in %q found %v (total %d), want just %s", tc.text, tc.gazette, ids(res), res.Total, tc.want)
+			}
+		}
+	})
+
+	t.Run("DidYouMean", func(t *testing.T) {
+		idx := load(t)
+		const fj = "福建省人民政府公报"
+		for _, tc := range []struct{ gazette, text, want string }{
+			{"", "闽政〔2019〕15号", "2019-1-1"},
+			{"", "闽政〔2018〕14号", "2019-1-1"},
+			{"", "闽政〔2019〕41号", "2019-1-1"},
+			{"", "闽府〔2019〕14号", "2019-1-1"},
+			{"", "闽政发〔2019〕14号", "2019-1-1"},
+			{"", "福建省人民政府令第209号", "2019-2-1"},
+			{fj, "省政府令第209号", "2019-2-1"},
+			{fj, "政办〔2019〕4号", "2019-1-2"},
+			{"", "闽政〔2019〕99号", ""},
+			{"", "闽政〔2019〕14号", ""}, // found: nothing to suggest
+		} {
+			res := search(t, idx, gazette.Query{Text: tc.text, Gazette: tc.gazette})
+			var got []string
+			for _, s := range res.DidYouMean {
+				got = append(got, s.ID)
+				if s.DocNumber == "" || s.Title == "" || s.For == "" {
+					t.Errorf("%q: suggestion %+v lacks a field", tc.text, s)
+				}
+			}
+			want := []string(nil)
+			if tc.want != "" {
+				want = []string{tc.want}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q in %q: did you mean %v, want %v", tc.text, tc.gazette, got, want)
+			}
 		}
 	})
 

@@ -17,10 +17,12 @@ import (
 //     unigram when it starts or ends a run of CJK characters:
 //     政务公开 → 政@0 政务@0 务公@1 公开@2 开@3;
 //   - a run of other letters, digits and marks is one word: 12000, script;
-//   - punctuation and symbols separate units and end a run; spaces and tabs
-//     separate words but not CJK characters (PDF text is full of stray
-//     spaces inside Chinese sentences), and a line break leaves a gap of
-//     positions so that no phrase spans two paragraphs.
+//   - punctuation and symbols separate units and end a run; spaces, tabs
+//     and the marks people leave out of set phrases (gazette.IsJoiningMark:
+//     、，·“”《》) separate words but not CJK characters (PDF text is full of
+//     stray spaces inside Chinese sentences; 双随机一公开 is typed for
+//     双随机、一公开), and a line break leaves a gap of positions so that no
+//     phrase spans two paragraphs.
 //
 // Every CJK character is also indexed once per document, without position,
 // in a companion field (see charsAnalyzer), for single-character queries.
@@ -117,8 +119,8 @@ func segment(s string, query bool, emit func(u unit)) int {
 			endRun()
 			pos += paragraphGap
 			i += w
-		case unicode.IsSpace(r):
-			i += w // a space does not break a run of CJK characters
+		case unicode.IsSpace(r) || gazette.IsJoiningMark(r):
+			i += w // a space or a 、 does not break a run of CJK characters
 		default:
 			endRun()
 			i += w

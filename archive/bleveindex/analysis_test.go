@@ -17,7 +17,9 @@ func TestSegment(t *testing.T) {
 		{"single Han", "省", "省@0"},
 		{"Latin and digits are words", "GB/T 9704-2012", "gb@0 t@1 9704@2 2012@3"},
 		{"mixed", "基站12000个", "基@0 基站@0 站@1 12000@2 个@3"},
-		{"punctuation breaks a run", "管理，服务", "管@0 管理@0 理@1 服@2 服务@2 务@3"},
+		{"a full stop breaks a run", "管理。服务", "管@0 管理@0 理@1 服@2 服务@2 务@3"},
+		{"marks people leave out do not", "“双随机、一公开”", "双@0 双随@0 随机@1 机一@2 一公@3 公开@4 开@5"},
+		{"a comma does not either", "管理，服务", "管@0 管理@0 理服@1 服务@2 务@3"},
 		{"spaces do not break a run", "全省 工作", "全@0 全省@0 省工@1 工作@2 作@3"},
 		{"line break leaves a gap", "管理\n办法", fmt.Sprintf("管@0 管理@0 理@1 办@%d 办法@%[1]d 法@%d", 2+paragraphGap, 3+paragraphGap)},
 		{"full-width folded", "ＳＣＲＩＰＴ２０１９", "script2019@0"},
@@ -110,7 +112,7 @@ func TestShingles(t *testing.T) {
 		{"本办法自发布", []string{"本办法自", "", "法自发布"}},
 		{"县级以上地方人民政府", []string{"县级以上", "", "", "", "地方人民", "", "人民政府"}},
 		{"人民 法院", []string{"人民法院"}}, // a space does not break a run
-		{"政务", nil}, {"处理办", nil}, {"2020年全省", nil}, {"人民，法院", nil}, {"省", nil}, {"规定ab", nil},
+		{"政务", nil}, {"处理办", nil}, {"2020年全省", nil}, {"人民。法院", nil}, {"人民，法院", []string{"人民法院"}}, {"省", nil}, {"规定ab", nil},
 	}
 	for _, tc := range cases {
 		terms, _ := queryTerms(tc.text)
@@ -122,10 +124,10 @@ func TestShingles(t *testing.T) {
 
 func TestShingleAnalyzer(t *testing.T) {
 	var got []string
-	for _, tok := range (shingleAnalyzer{}).Analyze([]byte("人民法院的判决，依法 执行\n第二十八条 2020年全省")) {
+	for _, tok := range (shingleAnalyzer{}).Analyze([]byte("人民法院的判决。依法 执行\n第二十八条 2020年全省")) {
 		got = append(got, fmt.Sprintf("%s@%d", tok.Term, tok.Position-1))
 	}
-	// 人民法院的判决 is 0–6, the comma takes no position, 依法执行 is 7–10
+	// 人民法院的判决 is 0–6, the full stop takes no position, 依法执行 is 7–10
 	// (a space does not break a run), the line break skips paragraphGap.
 	p := 11 + paragraphGap
 	want := []string{"人民法院@0", "民法院的@1", "法院的判@2", "院的判决@3", "依法执行@7",

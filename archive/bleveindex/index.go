@@ -119,7 +119,7 @@ const lockWait = 2 * time.Second
 // values); an index of another layout must be rebuilt, not read.
 const (
 	formatKey = "gazette.bleveindex.format"
-	format    = "3" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields
+	format    = "4" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields; 4: runs go on across 、，“”《》
 )
 
 // ErrFormat is returned by Open for an index written in another layout,

@@ -164,9 +164,15 @@ func TestRandomSubstrings(t *testing.T) {
 	for i, d := range docs {
 		for _, text := range append([]string{d.Title, strings.Join(d.Authorities, "\n")}, d.Body...) {
 			for _, run := range strings.FieldsFunc(text, func(c rune) bool {
-				return !slices.Contains(alphabet, c) && c != ' ' && !strings.ContainsRune("标题福建省人民政府", c)
+				// A run goes on across a space and the marks people leave out (、，).
+				return !slices.Contains(alphabet, c) && c != ' ' && !gazette.IsJoiningMark(c) && !strings.ContainsRune("标题福建省人民政府", c)
 			}) {
-				runs[i] = append(runs[i], strings.ReplaceAll(run, " ", ""))
+				runs[i] = append(runs[i], strings.Map(func(c rune) rune {
+					if c == ' ' || gazette.IsJoiningMark(c) {
+						return -1
+					}
+					return c
+				}, run))
 			}
 		}
 	}
@@ -538,7 +544,8 @@ func TestManyTerms(t *testing.T) {
 		{"11 terms and an exclusion", strings.Join(words[:11], " ") + " -缺最后", []string{"2019-1-1"}},
 		{"exclusion after 10 terms", strings.Join(words[1:], " ") + " -全部", []string{"2019-1-3"}},
 		{"22 terms", strings.Join(append(slices.Clone(words), words[1:11]...), " ") + " 不存在", nil},
-		{"one long Chinese phrase is one part", "政务公开处理工程许可办法通知意见规定年度计划预算", nil},
+		// Reversed: in order, the words run on across the text's commas.
+		{"one long Chinese phrase is one part", "预算计划年度规定意见通知办法许可工程处理公开政务", nil},
 		{"a long run of the text", "缺最后一个", []string{"2019-1-2"}},
 	}
 	for _, tc := range cases {

@@ -19,7 +19,9 @@ import (
 // bleve index cuts it:
 //
 //   - a run of CJK characters (Han, kana, Hangul; spaces inside a run do not
-//     break it, as PDF text is full of stray spaces) yields one bigram token
+//     break it, as PDF text is full of stray spaces, nor do the marks of
+//     gazette.IsJoiningMark, 、，·“”《》, which people leave out of set
+//     phrases) yields one bigram token
 //     per pair of neighbours, "b"+code+code, plus an edge token at each end
 //     where the run is bounded by anything that is not CJK: "s"+code where
 //     it starts, "t"+code where it ends. 政务公开 between two commas is
@@ -116,6 +118,9 @@ func segment(s string, doc bool, emit sink, uni func(rune)) {
 	}
 	rs := []rune(s)
 	isSpace := func(r rune) bool { return unicode.IsSpace(r) && (r != '\n' || !doc) }
+	// joins says what a run goes on across: spaces, and the marks people
+	// leave out of set phrases (双随机、一公开 is typed 双随机一公开).
+	joins := func(r rune) bool { return isSpace(r) || gazette.IsJoiningMark(r) }
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
@@ -125,7 +130,7 @@ func segment(s string, doc bool, emit sink, uni func(rune)) {
 			j := i + 1
 			for j < len(rs) {
 				k := j
-				for k < len(rs) && isSpace(rs[k]) {
+				for k < len(rs) && joins(rs[k]) {
 					k++
 				}
 				if k < len(rs) && isCJK(rs[k]) {
@@ -137,8 +142,9 @@ func segment(s string, doc bool, emit sink, uni func(rune)) {
 			}
 			// In a query, an end is known only where something other than
 			// spaces bounds the run within the term itself.
-			startKnown := doc || hasNonSpace(rs[:i], isSpace)
-			endKnown := doc || hasNonSpace(rs[j:], isSpace)
+			// A joining mark bounds nothing either: the text may lack it.
+			startKnown := doc || hasNonSpace(rs[:i], joins)
+			endKnown := doc || hasNonSpace(rs[j:], joins)
 			if uni != nil {
 				for _, c := range run {
 					uni(c)

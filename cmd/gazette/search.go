@@ -37,6 +37,7 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	sort := fs.String("sort", "relevance", "relevance, newest or oldest")
 	page := fs.Int("page", 1, "page of results")
 	perPage := fs.Int("per-page", gazette.DefaultPerPage, "results per page")
+	fs.String("gazette", "", "the gazette's name, e.g. 福建省人民政府公报 (env GAZETTE_NAME): short forms of 文号 such as 省政府令第241号 resolve to its government")
 	addStorageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: gazette search [flags] QUERY\n\nSearches the archive's index. QUERY: words, \"exact phrases\", -exclusions;\na document number in any spelling brings its document first.")
@@ -47,7 +48,8 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		return err
 	}
 	q := gazette.Query{Text: strings.Join(words, " "), Authorities: authorities, Topics: topics,
-		DateField: gazette.DateField(*dateField), Sort: gazette.Sort(*sort), Page: *page, PerPage: *perPage}
+		DateField: gazette.DateField(*dateField), Sort: gazette.Sort(*sort), Page: *page, PerPage: *perPage,
+		Gazette: setting(fs, e, "gazette", "GAZETTE_NAME")}
 	for _, k := range kinds {
 		kind, err := gazette.ParseKind(k)
 		if err != nil {
@@ -146,6 +148,9 @@ func printResults(w io.Writer, res gazette.Results, terminal bool) {
 	if res.Partial {
 		// The same words the search page shows, so that both read alike.
 		fmt.Fprintf(w, "没有完全匹配的文件，以下是部分匹配的结果；匹配的词：%s\n", strings.Join(res.Matched, "、"))
+	}
+	for _, d := range res.DidYouMean {
+		fmt.Fprintf(w, "did you mean %s (for %s): %s  %s\n", d.DocNumber, d.For, d.ID, d.Title)
 	}
 	for _, h := range res.Hits {
 		fmt.Fprintf(w, "\n%s  %s\n", h.ID, h.Title)

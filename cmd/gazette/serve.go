@@ -29,6 +29,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	fs.String("log-level", "info", "debug, info, warn or error (env GAZETTE_LOG_LEVEL)")
 	fs.String("public-url", "", "absolute URL of the site's root, for feeds, the sitemap and links (env GAZETTE_PUBLIC_URL; default http://ADDR)")
 	fs.String("api-rate", "20", "API requests per second allowed to one client address, bursts of three times that; 0 turns the limit off (env GAZETTE_API_RATE)")
+	fs.String("gazette", "", "the gazette's name, e.g. 福建省人民政府公报 (env GAZETTE_NAME; default: as the newest published issue prints it); short forms of 文号 such as 省政府令 resolve to its government")
 	fs.String("search-timeout", frontend.DefaultSearchTimeout.String(), "longest a search may take before the reader is answered 503, search unavailable (env GAZETTE_SEARCH_TIMEOUT)")
 	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
 	addStorageFlags(fs)
@@ -114,7 +115,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	}
 	keeper := &archive.IndexKeeper{Archive: arch, Log: log}
 	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
-		SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() }})
+		Gazette: setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() }})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
