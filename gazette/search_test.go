@@ -93,6 +93,8 @@ func TestSnippet(t *testing.T) {
 		{"longest needle wins", "政务公开", []string{"公开", "政务公开"}, 50, "<mark>政务公开</mark>"},
 		{"folds width and case", "ＧＢ／Ｔ 9704", []string{"gb/t"}, 50, "<mark>ＧＢ／Ｔ</mark> 9704"},
 		{"no match: start of text", "第一条 为了规范", []string{"缺"}, 3, "第一条…"},
+		{"across the marks people leave out", "实行“双随机、一公开”监管", []string{"双随机一公开"}, 50, "实行“<mark>双随机、一公开</mark>”监管"},
+		{"a mark in the needle, none in the text", "推进政务公开", []string{"政务、公开"}, 50, "推进<mark>政务公开</mark>"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

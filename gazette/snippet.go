@@ -36,13 +36,17 @@ func Snippet(text string, needles []string, maxRunes int) string {
 	for i, r := range rs {
 		fr[i] = foldRune(r)
 	}
-	// matchAt is the length of the longest needle matching at i, inside
-	// the window.
+	// matchAt is the length in the window's runes of the longest needle
+	// matching at i, inside the window, across the marks people leave
+	// out (双随机、一公开 for 双随机一公开).
 	matchAt := func(i int) int {
 		best := 0
 		for _, n := range ns {
-			if len(n) > best && i+len(n) <= len(fr) && fr[i] == n[0] && slices.Equal(fr[i:i+len(n)], n) {
-				best = len(n)
+			if fr[i] != n[0] {
+				continue
+			}
+			if m := matchLen(fr[i:], n); m > best {
+				best = m
 			}
 		}
 		return best
@@ -79,15 +83,33 @@ func FirstMatch(text string, needles []string) int {
 	return firstMatch(text, foldNeedles(needles))
 }
 
-// foldNeedles returns the needles folded, as runes, without empty ones.
+// foldNeedles returns the needles folded, as runes, without the marks
+// people leave out (IsJoiningMark) and without empty ones.
 func foldNeedles(needles []string) [][]rune {
 	var ns [][]rune
 	for _, n := range needles {
-		if f := []rune(FoldSearchText(n)); len(f) > 0 {
+		f := slices.DeleteFunc([]rune(FoldSearchText(n)), IsJoiningMark)
+		if len(f) > 0 {
 			ns = append(ns, f)
 		}
 	}
 	return ns
+}
+
+// matchLen returns how many runes of fr (folded) the needle n matches from
+// its start, joining marks inside the match skipped, or 0.
+func matchLen(fr, n []rune) int {
+	i := 0
+	for k, c := range n {
+		for k > 0 && i < len(fr) && IsJoiningMark(fr[i]) {
+			i++
+		}
+		if i >= len(fr) || fr[i] != c {
+			return 0
+		}
+		i++
+	}
+	return i
 }
 
 // firstMatch returns the byte offset in s of the first place where any of
@@ -100,8 +122,14 @@ func firstMatch(s string, needles [][]rune) int {
 			slow = append(slow, n)
 			continue
 		}
-		// Nothing else folds to an ideograph: the needle occurs as it is.
-		if i := strings.Index(s, string(n)); i >= 0 && (first < 0 || i < first) {
+		// Nothing else folds to an ideograph: the needle occurs as it is,
+		// or with marks inside it that the slow scan skips.
+		i := strings.Index(s, string(n))
+		if i < 0 {
+			slow = append(slow, n)
+			continue
+		}
+		if first < 0 || i < first {
 			first = i
 		}
 	}
@@ -130,6 +158,10 @@ func scanMatch(prefix, s string, needles [][]rune) int {
 			j, m := i+w, 1
 			for ; m < len(n) && j < len(s); m++ {
 				r2, w2 := utf8.DecodeRuneInString(s[j:])
+				for IsJoiningMark(foldRune(r2)) && j+w2 < len(s) {
+					j += w2
+					r2, w2 = utf8.DecodeRuneInString(s[j:])
+				}
 				if foldRune(r2) != n[m] {
 					break
 				}

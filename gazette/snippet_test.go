@@ -2,7 +2,6 @@ package gazette
 
 import (
 	"html"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -21,16 +20,39 @@ func snippetReference(text string, needles []string, maxRunes int) string {
 		src = folded // zero-width characters were dropped: show the folded text
 	}
 	var ns [][]rune
-	first := -1
 	for _, n := range needles {
-		n = FoldSearchText(n)
-		if n == "" {
-			continue
+		var rs []rune
+		for _, r := range FoldSearchText(n) {
+			if !IsJoiningMark(r) {
+				rs = append(rs, r)
+			}
 		}
-		ns = append(ns, []rune(n))
-		if off := strings.Index(folded, n); off >= 0 {
-			if r := utf8.RuneCountInString(folded[:off]); first < 0 || r < first {
-				first = r
+		if len(rs) > 0 {
+			ns = append(ns, rs)
+		}
+	}
+	// match is how many runes of f from i a needle matches, the marks
+	// people leave out skipped inside it, or 0.
+	match := func(f []rune, i int, n []rune) int {
+		j := i
+		for k, c := range n {
+			for k > 0 && j < len(f) && IsJoiningMark(f[j]) {
+				j++
+			}
+			if j >= len(f) || f[j] != c {
+				return 0
+			}
+			j++
+		}
+		return j - i
+	}
+	all := []rune(folded)
+	first := -1
+	for i := 0; i < len(all) && first < 0; i++ {
+		for _, n := range ns {
+			if match(all, i, n) > 0 {
+				first = i
+				break
 			}
 		}
 	}
@@ -43,9 +65,7 @@ func snippetReference(text string, needles []string, maxRunes int) string {
 	matchAt := func(i int) int {
 		best := 0
 		for _, n := range ns {
-			if len(n) > best && i+len(n) <= len(fr) && fr[i] == n[0] && slices.Equal(fr[i:i+len(n)], n) {
-				best = len(n)
-			}
+			best = max(best, match(fr, i, n))
 		}
 		return best
 	}
@@ -105,6 +125,9 @@ func TestSnippetAgreesWithReference(t *testing.T) {
 		{long + "政务", []string{"政务", ""}},
 		{"无匹配" + long, []string{"不存在"}},
 		{"bad\xffutf8 政务", []string{"政务"}},
+		{"实行“双随机、一公开”监管。" + long, []string{"双随机一公开"}},
+		{long + "加强决策、执行、管理", []string{"决策执行管理", "执行"}},
+		{"《福建省行政许可》", []string{"福建省，行政许可"}},
 	} {
 		for _, width := range []int{10, 120} {
 			if got, want := Snippet(c.text, c.needles, width), snippetReference(c.text, c.needles, width); got != want {
