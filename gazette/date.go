@@ -183,6 +183,28 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
+// Chinese writes the date in Chinese numerals, as a signature line prints
+// it: 二〇一九年四月二十八日. ParseDate reads it back.
+func (d Date) Chinese() string {
+	digits := []rune("〇一二三四五六七八九")
+	var b strings.Builder
+	for _, c := range strconv.Itoa(d.Year) {
+		b.WriteRune(digits[c-'0'])
+	}
+	small := func(n int) string {
+		switch {
+		case n < 10:
+			return string(digits[n])
+		case n < 20:
+			return "十" + strings.TrimPrefix(string(digits[n-10]), "〇")
+		case n%10 == 0:
+			return string(digits[n/10]) + "十"
+		}
+		return string(digits[n/10]) + "十" + string(digits[n%10])
+	}
+	return b.String() + "年" + small(int(d.Month)) + "月" + small(d.Day) + "日"
+}
+
 // Compare returns -1, 0 or +1 as d is before, equal to or after o. The
 // zero Date sorts first.
 func (d Date) Compare(o Date) int {

@@ -351,3 +351,21 @@ func TestDateNeverWritesUnreadable(t *testing.T) {
 		}
 	}
 }
+
+func TestDateChinese(t *testing.T) {
+	for d, want := range map[Date]string{
+		{Year: 2019, Month: 4, Day: 28}:  "二〇一九年四月二十八日",
+		{Year: 2010, Month: 10, Day: 10}: "二〇一〇年十月十日",
+		{Year: 2021, Month: 12, Day: 31}: "二〇二一年十二月三十一日",
+		{Year: 1999, Month: 1, Day: 1}:   "一九九九年一月一日",
+		{Year: 2015, Month: 11, Day: 15}: "二〇一五年十一月十五日",
+	} {
+		got := d.Chinese()
+		if got != want {
+			t.Errorf("%s.Chinese() = %s, want %s", d, got, want)
+		}
+		if back, err := ParseDate(got); err != nil || back != d {
+			t.Errorf("ParseDate(%s) = %v, %v", got, back, err)
+		}
+	}
+}

@@ -185,7 +185,7 @@ func (c *BenchCorpus) Doc(i int) gazette.SearchDoc {
 		body = append(body, p)
 		n += utf8.RuneCountInString(p)
 	}
-	body = append(body, strings.Join(auth, " "), chineseDate(r.signed))
+	body = append(body, strings.Join(auth, " "), r.signed.Chinese())
 	d := gazette.Document{
 		ID: gazette.DocumentID(c.keys[i], c.seqs[i]), Issue: c.keys[i], Title: r.title, Kind: titleKind(r.title, r.number),
 		DocNumber: num, Authorities: auth, Signed: r.signed, Published: r.published,

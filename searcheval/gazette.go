@@ -152,29 +152,6 @@ func titleKind(title string, n gazette.DocNumber) gazette.Kind {
 	return gazette.KindOther
 }
 
-// chineseDate writes a date as a signature line does: 二〇一九年四月二十八日.
-func chineseDate(d gazette.Date) string {
-	digits := []rune("〇一二三四五六七八九")
-	var b strings.Builder
-	for _, c := range fmt.Sprint(d.Year) {
-		b.WriteRune(digits[c-'0'])
-	}
-	small := func(n int) string {
-		switch {
-		case n < 10:
-			return string(digits[n])
-		case n == 10:
-			return "十"
-		case n < 20:
-			return "十" + string(digits[n-10])
-		case n%10 == 0:
-			return string(digits[n/10]) + "十"
-		}
-		return string(digits[n/10]) + "十" + string(digits[n%10])
-	}
-	return b.String() + "年" + small(int(d.Month)) + "月" + small(d.Day) + "日"
-}
-
 // lawParagraphs collects the body paragraphs of the laws, in ID order, as
 // the pool generated bodies draw from.
 func lawParagraphs(laws *LawCorpus) []string {
@@ -254,7 +231,7 @@ func buildGazette(rows []titleRow, pool []string) ([]gazette.SearchDoc, error) {
 		for k := range 6 {
 			body = append(body, pool[(start+k)%len(pool)])
 		}
-		body = append(body, strings.Join(auth, " "), chineseDate(r.signed))
+		body = append(body, strings.Join(auth, " "), r.signed.Chinese())
 		first := pages[key] + 1
 		pages[key] = first + 1
 		d := gazette.Document{

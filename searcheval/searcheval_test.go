@@ -196,23 +196,6 @@ func TestEvalHandOnScan(t *testing.T) {
 	}
 }
 
-func TestChineseDate(t *testing.T) {
-	for d, want := range map[gazette.Date]string{
-		{Year: 2019, Month: 4, Day: 28}:  "二〇一九年四月二十八日",
-		{Year: 2010, Month: 10, Day: 10}: "二〇一〇年十月十日",
-		{Year: 2021, Month: 12, Day: 31}: "二〇二一年十二月三十一日",
-		{Year: 1999, Month: 1, Day: 1}:   "一九九九年一月一日",
-	} {
-		got := chineseDate(d)
-		if got != want {
-			t.Errorf("chineseDate(%s) = %s, want %s", d, got, want)
-		}
-		if back, err := gazette.ParseDate(got); err != nil || back != d {
-			t.Errorf("ParseDate(%s) = %v, %v", got, back, err)
-		}
-	}
-}
-
 func TestRowAuthoritiesAndKind(t *testing.T) {
 	n, _ := gazette.ParseDocNumber("沪府办发〔2016〕49号")
 	order, _ := gazette.ParseDocNumber("省政府令第200号")

@@ -381,7 +381,7 @@ func (c *composer) spellNumber(agency string, year, serial int) string {
 // dateText prints a signature date in Chinese numerals or Arabic digits.
 func (c *composer) dateText(d gazette.Date) string {
 	if c.rng.IntN(5) < 3 {
-		return chineseDate(d)
+		return d.Chinese()
 	}
 	return arabicDate(d)
 }
@@ -475,17 +475,6 @@ func firstOfMonth(d gazette.Date) gazette.Date {
 // arabicDate prints 2019年4月28日.
 func arabicDate(d gazette.Date) string {
 	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
-}
-
-// chineseDate prints 二〇一九年四月二十八日.
-func chineseDate(d gazette.Date) string {
-	digits := []rune("〇一二三四五六七八九")
-	var b strings.Builder
-	for _, c := range fmt.Sprint(d.Year) {
-		b.WriteRune(digits[c-'0'])
-	}
-	b.WriteString("年" + chineseNumber(int(d.Month)) + "月" + chineseNumber(d.Day) + "日")
-	return b.String()
 }
 
 // chineseNumber writes 1–999 in Chinese numerals: 十二, 二十八, 一百零五.

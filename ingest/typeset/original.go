@@ -278,7 +278,7 @@ func (c *composer) closing(o *origModel, department bool) {
 	p := c.is.prov
 	// Chinese numerals before GB/T 9704-2012, and in some offices since.
 	if o.signed.Year < 2013 || c.rng.IntN(5) == 0 {
-		o.dateText = chineseDate(o.signed)
+		o.dateText = o.signed.Chinese()
 	} else {
 		o.dateText = arabicDate(o.signed)
 	}

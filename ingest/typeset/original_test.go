@@ -82,7 +82,7 @@ func checkOriginal(t *testing.T, tr Truth, seen map[string]int) {
 	for _, p := range tr.Pages[1:] {
 		see("annex", d.Kind != gazette.KindRule && p.Kind == "body" && p.Lines[0].Role == RoleTitle)
 	}
-	see("chinese date", slices.Contains(d.Paragraphs, chineseDate(d.Signed)))
+	see("chinese date", slices.Contains(d.Paragraphs, d.Signed.Chinese()))
 	see("arabic date", slices.Contains(d.Paragraphs, arabicDate(d.Signed)))
 
 	if d.Title == "" || d.DocNumber == "" || !d.Kind.Valid() || len(d.Authorities) == 0 || d.Signed.IsZero() || len(d.Masthead) == 0 {
