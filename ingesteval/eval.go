@@ -304,15 +304,33 @@ func workDir(dir, pattern string) (string, func(), error) {
 // and scores it. A generation failure that the machine causes (no font, no
 // renderer) is a skip, reported once per encoding.
 func runJob(ctx context.Context, cfg EvalConfig, dir string, j job) (*IssueScore, string, error) {
-	path := filepath.Join(dir, j.name()+".pdf")
-	truth, err := writeIssue(ctx, path, j.opts)
+	sc := &IssueScore{Source: j.source, Encoding: j.opts.Encoding, Seed: j.opts.Seed}
+	genErr, err := runScored(ctx, cfg, filepath.Join(dir, j.name()+".pdf"), j.opts, sc, func(truth typeset.Truth, res *ingest.Result) {
+		scoreIssue(sc, truth, res)
+	})
+	switch {
+	case err != nil:
+		return nil, "", err
+	case genErr != nil:
+		return nil, fmt.Sprintf("%s %s: not generated: %v", j.source, j.opts.Encoding, genErr), nil
+	}
+	return sc, "", nil
+}
+
+// runScored generates a file at path from opts and its truth, runs the
+// pipeline on it, times it, scores the result with score and, when
+// cfg.Pages is set, the extraction stage page by page, all into sc. genErr
+// says why the file could not be generated (a skip, not a failure); err is
+// ctx's error when the run was canceled.
+func runScored(ctx context.Context, cfg EvalConfig, path string, opts typeset.Options, sc *IssueScore, score func(typeset.Truth, *ingest.Result)) (genErr, err error) {
+	truth, err := writeIssue(ctx, path, opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
+			return nil, ctx.Err()
 		}
-		return nil, fmt.Sprintf("%s %s: not generated: %v", j.source, j.opts.Encoding, err), nil
+		return err, nil
 	}
-	sc := &IssueScore{Source: j.source, Encoding: j.opts.Encoding, Seed: j.opts.Seed, File: path, Pages: len(truth.Pages), Docs: len(truth.Documents)}
+	sc.File, sc.Pages, sc.Docs = path, len(truth.Pages), len(truth.Documents)
 	start := time.Now()
 	res, err := cfg.Pipeline(ctx, path)
 	sc.Elapsed = time.Since(start)
@@ -321,23 +339,23 @@ func runJob(ctx context.Context, cfg EvalConfig, dir string, j job) (*IssueScore
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
+			return nil, ctx.Err()
 		}
 		sc.Err = err
 		res = &ingest.Result{}
 	}
-	scoreIssue(sc, truth, res)
+	score(truth, res)
 	if cfg.Pages != nil {
 		pages, err := cfg.Pages(ctx, path)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, "", ctx.Err()
+				return nil, ctx.Err()
 			}
 			sc.Mismatches = append(sc.Mismatches, fmt.Sprintf("page reader failed: %v", err))
 		}
 		sc.PageText = scorePages(truth, pages)
 	}
-	return sc, "", nil
+	return nil, nil
 }
 
 // writeIssue generates an issue into path and its truth beside it, as

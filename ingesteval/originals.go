@@ -3,7 +3,6 @@ package ingesteval
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
@@ -217,39 +215,15 @@ func runOriginals(ctx context.Context, cfg EvalConfig, dir string, rep *EvalRepo
 // runOriginal generates one original, writes it and its truth, runs the
 // pipeline and scores it.
 func runOriginal(ctx context.Context, cfg EvalConfig, dir string, j originalJob) (*OriginalScore, string, error) {
-	path := filepath.Join(dir, j.name()+".pdf")
-	truth, err := writeIssue(ctx, path, j.opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
-		}
-		return nil, fmt.Sprintf("originals %s %s: not generated: %v", j.source, j.variant.Name, err), nil
-	}
-	sc := &OriginalScore{IssueScore: IssueScore{Source: j.source, Encoding: j.opts.Encoding, Seed: j.opts.Seed, File: path,
-		Pages: len(truth.Pages), Docs: len(truth.Documents)}, Variant: j.variant.Name}
-	start := time.Now()
-	res, err := cfg.Pipeline(ctx, path)
-	sc.Elapsed = time.Since(start)
-	if err == nil && res == nil {
-		err = errors.New("the pipeline returned no result")
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
-		}
-		sc.Err = err
-		res = &ingest.Result{}
-	}
-	scoreOriginal(sc, truth, res)
-	if cfg.Pages != nil {
-		pages, err := cfg.Pages(ctx, path)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, "", ctx.Err()
-			}
-			sc.Mismatches = append(sc.Mismatches, fmt.Sprintf("page reader failed: %v", err))
-		}
-		sc.PageText = scorePages(truth, pages)
+	sc := &OriginalScore{IssueScore: IssueScore{Source: j.source, Encoding: j.opts.Encoding, Seed: j.opts.Seed}, Variant: j.variant.Name}
+	genErr, err := runScored(ctx, cfg, filepath.Join(dir, j.name()+".pdf"), j.opts, &sc.IssueScore, func(truth typeset.Truth, res *ingest.Result) {
+		scoreOriginal(sc, truth, res)
+	})
+	switch {
+	case err != nil:
+		return nil, "", err
+	case genErr != nil:
+		return nil, fmt.Sprintf("originals %s %s: not generated: %v", j.source, j.variant.Name, genErr), nil
 	}
 	return sc, "", nil
 }
