@@ -311,8 +311,11 @@ func TestBatchShared(t *testing.T) {
 			}
 		}
 	}
-	if count[ingest.Ingested] != files || count[ingest.NeedsReview] != 1 || count[ingest.DoneElsewhere] != (runs-1)*(files+1) {
-		t.Errorf("outcomes %v, want %d ingested, 1 needs review, the rest done elsewhere", count, files)
+	// A batch that starts after another finished a file says it was
+	// already ingested (skipped), as a rerun does; which of the two a slow
+	// start gives depends on scheduling, so they are counted together.
+	if count[ingest.Ingested] != files || count[ingest.NeedsReview] != 1 || count[ingest.DoneElsewhere]+count[ingest.Skipped] != (runs-1)*(files+1) {
+		t.Errorf("outcomes %v, want %d ingested, 1 needs review, the rest done elsewhere (or skipped, when finished before a batch began)", count, files)
 	}
 	for name, n := range fx.calls {
 		if n != 1 {
