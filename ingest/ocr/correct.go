@@ -243,6 +243,9 @@ func number(digit func(rune) bool) func(rs []rune, from, to int) (int, int) {
 var zeroReadings = [][]rune{
 	[]rune("DO"), []rune("D0"), []rune("DQ"), []rune("()"), []rune("（）"), []rune("[]"),
 	[]rune("O"), []rune("o"), []rune("0"), []rune("Ｏ"), []rune("０"), []rune("D"), []rune("Q"), []rune("口"), []rune("○"),
+	// Round Arabic digits: no year printed in Chinese numerals holds
+	// one (二9二四年), so among them they can only be its 〇.
+	[]rune("6"), []rune("8"), []rune("9"),
 }
 
 // fixYears finds the 〇 of a Chinese-numeral year before 年 however it
@@ -412,7 +415,54 @@ func fixDates(r *reading) {
 	if len(edits) == 0 {
 		edits = lineDate(s)
 	}
+	if len(edits) == 0 {
+		edits = chineseDates(s)
+	}
 	r.apply(RuleDate, edits, nil)
+}
+
+// reChineseDate is a date in Chinese numerals (a 成文日期 as GB/T 9704
+// prints it), its month and day as read.
+var reChineseDate = regexp.MustCompile(`[一二三四五六七八九〇]{4}年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日`)
+
+// strokeReadings are the numerals tesseract reads for one another by a
+// stroke too many or too few: 二十三日 read as 三十三日.
+var strokeReadings = map[rune][]rune{'一': {'二'}, '二': {'一', '三'}, '三': {'二'}}
+
+// chineseDates corrects a Chinese-numeral date that cannot exist as read
+// (二月三十三日) where exactly one numeral of its month and day, read with
+// a stroke too many or too few, makes a date that does: 二月二十三日. Two
+// or more such dates leave the line as it is.
+func chineseDates(s string) []edit {
+	var edits []edit
+	for _, m := range reChineseDate.FindAllStringSubmatchIndex(s, -1) {
+		date := s[m[0]:m[1]]
+		if _, err := gazette.ParseDate(date); err == nil {
+			continue
+		}
+		rs := []rune(date)
+		first := utf8.RuneCountInString(s[m[0]:m[2]]) // the month's first numeral
+		var found []rune
+		for i := first; i < len(rs); i++ {
+			for _, alt := range strokeReadings[rs[i]] {
+				try := slices.Clone(rs)
+				try[i] = alt
+				if _, err := gazette.ParseDate(string(try)); err == nil {
+					if found != nil {
+						found = nil
+						goto next
+					}
+					found = try
+				}
+			}
+		}
+		if found != nil {
+			from := utf8.RuneCountInString(s[:m[0]])
+			edits = append(edits, edit{from, from + len(rs), found})
+		}
+	next:
+	}
+	return edits
 }
 
 // reDateLine is a line that is only an Arabic-numeral date whose 日 was

@@ -77,6 +77,8 @@ func checkFix(t *testing.T, r *reading, want, rule, from, to string) {
 func TestFixReadingRecords(t *testing.T) {
 	tests := []struct{ name, in, want, from, to string }{
 		{name: "〇 of a year", in: "二O一九年四月", want: "二〇一九年四月", from: "二O一九年", to: "二〇一九年"},
+		{name: "〇 of a year read as 9", in: "二9二四年二月", want: "二〇二四年二月", from: "二9二四年", to: "二〇二四年"},
+		{name: "an Arabic year, untouched", in: "2009年", want: "2009年"},
 		{name: "O in an Arabic year", in: "自2O15年起", want: "自2015年起", from: "2O15年", to: "2015年"},
 		{name: "O in a month", in: "1O月", want: "10月", from: "1O月", to: "10月"},
 		{name: "O in a code kept", in: "GZ2O15年", want: "GZ2O15年"},
@@ -103,6 +105,9 @@ func TestFixDates(t *testing.T) {
 		{name: "日 lost after a one-digit day, untouched", in: "2015年3月14", want: "2015年3月14"},
 		{name: "a date inside a sentence, untouched", in: "于2015年3月14起", want: "于2015年3月14起"},
 		{name: "no such day on a date line, untouched", in: "2015年2月30T", want: "2015年2月30T"},
+		{name: "二 of a Chinese-numeral day read as 三", in: "二〇二四年二月三十三日", want: "二〇二四年二月二十三日", from: "二〇二四年二月三十三日", to: "二〇二四年二月二十三日"},
+		{name: "Chinese-numeral date, two ways to make it exist, untouched", in: "二〇二四年二月三十日", want: "二〇二四年二月三十日"},
+		{name: "Chinese-numeral date as printed, untouched", in: "二〇二四年二月二十三日", want: "二〇二四年二月二十三日"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
