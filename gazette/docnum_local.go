@@ -61,6 +61,34 @@ func HomeOf(gazetteName string) (Home, bool) {
 	return Home{}, false
 }
 
+// ProvinceAbbrev returns the abbreviation (简称) of the province whose name
+// s begins with, followed by its level (广东省卫生健康委员会 → 粤, 广西壮族自治区
+// → 桂, 上海市 → 沪), and ok false when s begins with no province's name.
+func ProvinceAbbrev(s string) (abbrev string, ok bool) {
+	for name, a := range provinceAbbrevs {
+		rest, found := strings.CutPrefix(s, name)
+		if !found {
+			continue
+		}
+		for _, l := range []string{"省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "市"} {
+			if strings.HasPrefix(rest, l) {
+				return a, true
+			}
+		}
+	}
+	return "", false
+}
+
+// IsProvinceAbbrev reports whether r is a province's abbreviation.
+func IsProvinceAbbrev(r rune) bool {
+	for _, a := range provinceAbbrevs {
+		if a == string(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // Government is the home government's full name: 福建省人民政府.
 func (h Home) Government() string { return h.Place + "人民政府" }
 

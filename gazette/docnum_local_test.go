@@ -121,3 +121,14 @@ func TestOneAgencyCharApart(t *testing.T) {
 		}
 	}
 }
+
+func TestProvinceAbbrev(t *testing.T) {
+	for s, want := range map[string]string{"广东省卫生健康委员会": "粤", "广西壮族自治区人民政府": "桂", "上海市人民政府": "沪", "广州市人民政府": "", "河南": "", "中共广东省委": ""} {
+		if got, ok := ProvinceAbbrev(s); got != want || ok != (want != "") {
+			t.Errorf("ProvinceAbbrev(%q) = %q, %v; want %q", s, got, ok, want)
+		}
+	}
+	if !IsProvinceAbbrev('粤') || IsProvinceAbbrev('深') {
+		t.Error("IsProvinceAbbrev")
+	}
+}

@@ -150,8 +150,10 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 	}
-	// A signed date OCR misread, checked against the file's other dates.
+	// A signed date OCR misread, checked against the file's other dates;
+	// a 文号's agency code against the provinces its lines name.
 	ocr.CheckDates(res.Pages)
+	ocr.CheckDocNumbers(res.Pages)
 	return res, nil
 }
 

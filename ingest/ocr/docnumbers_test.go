@@ -1,0 +1,46 @@
+package ocr
+
+import (
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+func TestCheckDocNumbers(t *testing.T) {
+	ocrPage := func(lines ...string) page.Page {
+		p := page.Page{Extractor: page.OCR, Confidence: 0.8}
+		for _, l := range lines {
+			p.Lines = append(p.Lines, page.Line{Text: l})
+		}
+		return p
+	}
+	tests := []struct {
+		name  string
+		page  page.Page
+		want  string // line 1 after the check
+		fixed bool
+	}{
+		{"stray mark before the province's abbreviation", ocrPage("河南省交通运输厅文件", "了豫交规〔2010〕24号"), "豫交规〔2010〕24号", true},
+		{"as printed", ocrPage("河南省交通运输厅文件", "豫交规〔2010〕24号"), "豫交规〔2010〕24号", false},
+		{"province not named in the file", ocrPage("交通运输厅文件", "了豫交规〔2010〕24号"), "了豫交规〔2010〕24号", false},
+		{"another province's abbreviation first", ocrPage("河南省交通运输厅文件", "鄂豫交〔2010〕24号"), "鄂豫交〔2010〕24号", false},
+		{"a city's code", ocrPage("广东省人民政府文件", "深府〔2016〕60号"), "深府〔2016〕60号", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pages := []page.Page{tc.page}
+			CheckDocNumbers(pages)
+			p := pages[0]
+			if p.Lines[1].Text != tc.want {
+				t.Errorf("line %q, want %q", p.Lines[1].Text, tc.want)
+			}
+			if got := len(p.Corrections) == 1 && p.Corrections[0].Rule == RuleDocNumber && p.Corrections[0].Line == 1; got != tc.fixed {
+				t.Errorf("corrections %+v, want one: %v", p.Corrections, tc.fixed)
+			}
+		})
+	}
+	text := []page.Page{{Extractor: page.Text, Lines: []page.Line{{Text: "河南省交通运输厅文件"}, {Text: "了豫交规〔2010〕24号"}}}}
+	if CheckDocNumbers(text); text[0].Lines[1].Text != "了豫交规〔2010〕24号" {
+		t.Error("a text layer was corrected")
+	}
+}
