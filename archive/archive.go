@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +34,9 @@ type Archive struct {
 	// failed after storage had committed: an IndexKeeper repairs the index
 	// when it changes.
 	indexMisses atomic.Uint64
+	// totals caches each published issue's running number, which no
+	// correction changes, so coverage reads each manifest once.
+	totals sync.Map // gazette.IssueKey → int
 }
 
 // Option sets an optional property of an Archive.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -270,4 +271,23 @@ func TestConcurrentPublishers(t *testing.T) {
 		want = archivetest.NewSample(2021, 7, 4)
 	}
 	checkPublished(t, a, want)
+}
+
+func TestIssueRefs(t *testing.T) {
+	ctx := context.Background()
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
+	var want []gazette.IssueRef
+	for i, n := range []int{3, 12} {
+		s := archivetest.NewSample(2019, n, 1)
+		s.Issue.TotalNumber = 400 + n
+		publish(t, a, s)
+		want = append(want, gazette.IssueRef{Key: s.Issue.Key(), TotalNumber: 400 + n})
+		refs, err := a.IssueRefs(ctx)
+		if err != nil || fmt.Sprint(refs) != fmt.Sprint(want) {
+			t.Errorf("after %d published: IssueRefs = %v, %v; want %v", i+1, refs, err, want)
+		}
+	}
+	if c := gazette.CoverageOf(want, nil, nil); c.Gaps != 10 {
+		t.Errorf("coverage of 2019 第3、12期: %d gaps, want 10", c.Gaps)
+	}
 }

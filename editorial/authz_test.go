@@ -58,6 +58,9 @@ func TestAuthorization(t *testing.T) {
 		{"CreateDraft", RoleEditor, func(a Actor) error { _, err := f.svc.CreateDraft(ctx, a); return err }},
 		{"Draft", RoleEditor, func(a Actor) error { _, err := f.svc.Draft(ctx, a, d.ID); return err }},
 		{"Drafts", RoleEditor, func(a Actor) error { _, err := f.svc.Drafts(ctx, a); return err }},
+		{"MarkGap", RoleEditor, func(a Actor) error {
+			return f.svc.MarkGap(ctx, a, gazette.GapMark{Key: gazette.IssueKey{Year: 2001, Number: 4}, State: gazette.SlotLost})
+		}},
 		{"Save", RoleEditor, func(a Actor) error { _, err := f.svc.Save(ctx, a, d); return err }},
 		{"UploadPDF", RoleEditor, func(a Actor) error {
 			_, err := f.svc.UploadPDF(ctx, a, d.ID, d.ETag, bytes.NewReader(testPDF))

@@ -254,6 +254,7 @@ const (
 	tokensPrefix   = prefix + "tokens/"
 	draftsPrefix   = prefix + "drafts/"
 	auditPrefix    = prefix + "audit/"
+	gapsKey        = prefix + "coverage/gaps.json"
 )
 
 // maxRecordBytes bounds a JSON record read back from storage; drafts carry
