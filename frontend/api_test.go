@@ -46,6 +46,7 @@ func TestAPIConformsToOpenAPI(t *testing.T) {
 		{"issues of a year", "/api/v1/issues?year=2019", 200},
 		{"issues of the latest year", "/api/v1/issues", 200},
 		{"latest issue", "/api/v1/issues/latest", 200},
+		{"coverage", "/api/v1/coverage", 200},
 		{"one issue", "/api/v1/issues/2019/12", 200},
 		{"a supplement", "/api/v1/issues/2019/s1", 200},
 		{"missing issue", "/api/v1/issues/2019/99", 404},

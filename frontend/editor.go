@@ -44,6 +44,8 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	get(in, "/documents/:id", s.editDocumentPage)
 	in.POST("/documents/:id/correct", s.correctPage)
 	in.POST("/documents/:id/validity", s.validityPage)
+	get(in, "/coverage", s.editorCoveragePage)
+	in.POST("/coverage", s.markGapPage)
 	get(in, "/audit", s.auditPage)
 	get(in, "/audit.csv", s.auditExport)
 	get(in, "/users", s.usersPage)

@@ -257,6 +257,8 @@ func TestEditorRoutesRefuseAnonymous(t *testing.T) {
 		{"GET", "/editor/documents/2019-12-1"},
 		{"POST", "/editor/documents/2019-12-1/correct"},
 		{"POST", "/editor/documents/2019-12-1/validity"},
+		{"GET", "/editor/coverage"},
+		{"POST", "/editor/coverage"},
 		{"GET", "/editor/audit"},
 		{"GET", "/editor/audit.csv"},
 		{"GET", "/editor/account"},

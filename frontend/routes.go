@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	get(e, "/", s.home)
 	get(e, "/years", s.years)
 	get(e, "/years/:year", s.year)
+	get(e, "/coverage", s.coveragePage)
 	get(e, "/issues/:year/:number", s.issue) // also :number.pdf, the print PDF
 	get(e, "/documents/:id", s.document)
 	get(e, "/search", s.search)
@@ -39,6 +40,7 @@ func (s *Server) routes() {
 	api.OPTIONS("/*path", func(c *gin.Context) {})
 	get(api, "/openapi.json", s.openAPI)
 	get(api, "/issues", s.apiIssues)
+	get(api, "/coverage", s.apiCoverage)
 	get(api, "/issues/latest", s.apiLatest)
 	get(api, "/issues/:year/:number", s.apiIssueOrPDF) // also :number.pdf
 	get(api, "/documents", s.apiDocuments)

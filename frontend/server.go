@@ -32,6 +32,9 @@ type Archive interface {
 	Issues(ctx context.Context, year int) ([]gazette.Issue, error)
 	// Issue returns one published issue with its table of contents.
 	Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Issue, error)
+	// IssueRefs returns the key and running number of every published
+	// issue, in order, for coverage.
+	IssueRefs(ctx context.Context) ([]gazette.IssueRef, error)
 	// Latest returns the most recently published issue.
 	Latest(ctx context.Context) (*gazette.Issue, error)
 	// Document returns one published document by ID.

@@ -74,8 +74,12 @@ type YearCoverage struct {
 	Slots []Slot `json:"slots"`
 	// Supplements present (增刊), apart: they are not numbered in sequence.
 	Supplements []int `json:"supplements,omitempty"`
-	// Counts of Slots by state.
-	Present, Review, Gaps, Marked int `json:"-"`
+	// Counts of Slots by state: present, in review, gaps, marked not
+	// published or lost.
+	Present int `json:"present"`
+	Review  int `json:"review"`
+	Gaps    int `json:"gaps"`
+	Marked  int `json:"marked"`
 	// Inferred reports that the last expected number comes from the
 	// running numbers, past the last issue present.
 	Inferred bool `json:"inferred,omitempty"`

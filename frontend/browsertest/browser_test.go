@@ -208,6 +208,7 @@ func TestEveryPageType(t *testing.T) {
 		{"home", "/"},
 		{"years", "/years"},
 		{"year", "/years/2019"},
+		{"coverage", "/coverage"},
 		{"issue", "/issues/2019/12"},
 		{"supplement", "/issues/2019/s1"},
 		{"document", "/documents/2019-12-2"},

@@ -127,6 +127,7 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 		{"account", "/editor/account", "#current"},
 		{"users", "/editor/users", "#new-name"},
 		{"audit", "/editor/audit", "#from"},
+		{"coverage", "/editor/coverage?year=2019&number=3", "#mark-year"},
 	}
 	if err := chromedp.Do(bctx, setViewport(phone)); err != nil {
 		t.Fatal(err)
