@@ -280,6 +280,12 @@ func (s *Server) servePDF(c *gin.Context, key gazette.IssueKey, fail func(*gin.C
 }
 
 // documentView is a document as its page shows it.
+// pdfPage is a page of the print PDF and its URL.
+type pdfPage struct {
+	Page int
+	URL  string
+}
+
 type documentView struct {
 	ID, Title, DocNumber, Kind string
 	Authorities                []string
@@ -306,8 +312,11 @@ type documentView struct {
 	Citation                                   string
 	Permalink                                  string
 	PDFAtPage                                  string
-	Prev, Next                                 *entryView
-	Highlighted                                bool
+	// MachineRead lists the pages whose text OCR read from a scan and no
+	// person proofread, each with the print PDF at that page.
+	MachineRead []pdfPage
+	Prev, Next  *entryView
+	Highlighted bool
 	// Superseded marks an earlier version; CurrentVersion is the latest.
 	Superseded     bool
 	CurrentVersion int
@@ -492,6 +501,9 @@ func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *
 	}
 	dv.Citation = fmt.Sprintf("%s %s 第%d页", clean(is.Gazette), is.Label(), d.Pages.First)
 	dv.PDFAtPage = issuePath(is.IssueKey) + ".pdf#page=" + strconv.Itoa(d.Pages.First)
+	for _, p := range d.MachineRead() {
+		dv.MachineRead = append(dv.MachineRead, pdfPage{Page: p, URL: issuePath(is.IssueKey) + ".pdf#page=" + strconv.Itoa(p)})
+	}
 	for i, e := range is.Contents {
 		if e.ID != d.ID {
 			continue

@@ -70,6 +70,10 @@ type Document struct {
 	PrintDate    Date      `json:"print_date"`                    // 印发日期
 	Body         []string  `json:"body"`                          // paragraphs
 	Pages        PageRange `json:"pages"`
+	// Sources says, page by page, how the text was obtained: from the
+	// PDF's text layer, by OCR of a scan (with its confidence), or read
+	// against the original by a person. Empty for documents typed in.
+	Sources []TextSource `json:"sources,omitempty"`
 	// Version is 1 for the text as printed; each correction (勘误) adds one.
 	Version int `json:"version"`
 }
@@ -190,6 +194,7 @@ func (d *Document) Validate() error {
 	if utf8.RuneCountInString(d.Section) > maxShortFieldRune {
 		p.add("section", fmt.Sprintf("超过%d个字", maxShortFieldRune), "longer than %d characters", maxShortFieldRune)
 	}
+	checkSources(p, d.Sources, d.Pages)
 	if len(d.Body) > MaxParagraphs {
 		p.add("body", fmt.Sprintf("超过%d段", MaxParagraphs), "more than %d paragraphs", MaxParagraphs)
 	}

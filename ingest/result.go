@@ -103,7 +103,7 @@ func (r *Result) Publishable(pdf gazette.PrintPDF, defaultGazette string, now ti
 	docs := make([]gazette.Document, len(r.Documents))
 	day := ValidityDay(r.Issue.Date, now)
 	for i, d := range r.Documents {
-		docs[i] = d.Domain(day)
+		docs[i] = d.Domain(day, r.Pages)
 		docs[i].ID, docs[i].Issue, docs[i].Published, docs[i].Version = gazette.DocumentID(key, i+1), key, r.Issue.Date, 1
 		issue.Contents = append(issue.Contents, gazette.Entry{
 			ID: docs[i].ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Section: d.Section, Pages: docs[i].Pages,
@@ -176,7 +176,7 @@ func ValidityDay(issueDate gazette.Date, now time.Time) gazette.Date {
 // Domain is the document as the archive keeps it, its validity what its
 // own dates say on day; the caller sets its ID, issue, publication date
 // and version.
-func (d Document) Domain(day gazette.Date) gazette.Document {
+func (d Document) Domain(day gazette.Date, pages []PageReport) gazette.Document {
 	return gazette.Document{
 		Title: d.Title, Kind: d.Kind, DocNumber: d.DocNumber, Section: d.Section,
 		Authorities: slices.Clone(d.Authorities),
@@ -187,8 +187,33 @@ func (d Document) Domain(day gazette.Date) gazette.Document {
 		Attachments: slices.Clone(d.Attachments), Note: d.Note, CC: slices.Clone(d.CC),
 		PrintedBy: d.PrintedBy, PrintDate: d.PrintDate,
 		Body:  paragraphs(d.Text),
-		Pages: gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
+		Pages:   gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
+		Sources: sources(pages, d.PageStart, d.PageEnd),
 	}
+}
+
+// sources says how the text of pages first to last was read, from the
+// pages' reports; pages the reports do not cover are left out.
+func sources(pages []PageReport, first, last int) []gazette.TextSource {
+	var out []gazette.TextSource
+	for _, p := range pages {
+		if p.Number < first || p.Number > last {
+			continue
+		}
+		s := gazette.TextSource{Page: p.Number}
+		switch p.Extractor {
+		case page.Text:
+			s.Method = gazette.TextLayer
+		case page.Poppler:
+			s.Method = gazette.Poppler
+		case page.OCR:
+			s.Method, s.Confidence = gazette.OCR, min(1, max(0, p.Confidence))
+		default:
+			continue // not read at all: the page needs review, and says so
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // nullable is nil for a zero value, so JSON says null for "absent".

@@ -3,11 +3,13 @@ package ingest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 func TestResultJSONNulls(t *testing.T) {
@@ -44,6 +46,8 @@ func TestPublishable(t *testing.T) {
 		}
 	}
 	r := base()
+	r.Pages = []PageReport{{Number: 1, Extractor: page.Text}, {Number: 3, Extractor: page.Text}, {Number: 4, Extractor: page.OCR, Confidence: 0.88},
+		{Number: 5, Extractor: page.None}, {Number: 6, Extractor: page.Poppler}}
 	is, docs, err := r.Publishable(gazette.PrintPDF{SHA256: strings.Repeat("a", 64), Size: 10, Pages: 6}, "默认公报", now)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +63,11 @@ func TestPublishable(t *testing.T) {
 	}
 	if docs[1].Validity.State != gazette.NotYetInForce {
 		t.Errorf("a document effective next year: %+v", docs[1].Validity)
+	}
+	// How each page was read goes with the document that holds it; a page
+	// no path read has no source.
+	if got := fmt.Sprint(docs[0].Sources, docs[1].Sources); got != "[{3 text-layer 0  0001-01-01 00:00:00 +0000 UTC} {4 ocr 0.88  0001-01-01 00:00:00 +0000 UTC}] [{6 poppler 0  0001-01-01 00:00:00 +0000 UTC}]" {
+		t.Errorf("sources %s", got)
 	}
 	if len(docs[0].Body) != 2 {
 		t.Errorf("body = %q, want two paragraphs without the blank line", docs[0].Body)

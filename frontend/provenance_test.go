@@ -1,0 +1,46 @@
+package frontend_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/frontend/frontendtest"
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// TestMachineReadNotice: a document whose text OCR read from a scan says so
+// on its page, with links to the print at those pages, and the API gives
+// each page's source; a document from a text layer says nothing.
+func TestMachineReadNotice(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	key := gazette.IssueKey{Year: 1987, Number: 3}
+	s := frontendtest.Sample(key, 2)
+	s.Issue.TotalNumber = 0
+	d := &s.Documents[0]
+	d.Sources = nil
+	for p := d.Pages.First; p <= d.Pages.Last; p++ {
+		d.Sources = append(d.Sources, gazette.TextSource{Page: p, Method: gazette.OCR, Confidence: 0.83})
+	}
+	s.Documents[1].Sources = []gazette.TextSource{{Page: s.Documents[1].Pages.First, Method: gazette.TextLayer}}
+	if err := frontendtest.Publish(context.Background(), f.arch, s); err != nil {
+		t.Fatal(err)
+	}
+	cl := &client{f: f}
+	body := cl.get("/documents/" + d.ID).Body.String()
+	for _, want := range []string{"本文文字由扫描件自动识别（OCR），未经人工校对", "以原件为准", `href="/issues/1987/3.pdf#page=` + strconv.Itoa(d.Pages.First) + `"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("document page lacks %q", want)
+		}
+	}
+	if strings.Contains(cl.get("/documents/"+s.Documents[1].ID).Body.String(), "自动识别") {
+		t.Error("a document read from its text layer carries the OCR notice")
+	}
+	var got gazette.Document
+	rec := cl.get("/api/v1/documents/" + d.ID)
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Sources) != len(d.Sources) || got.Sources[0].Method != gazette.OCR || got.Sources[0].Confidence != 0.83 {
+		t.Errorf("API document sources %+v, %v: %.300s", got.Sources, err, rec.Body)
+	}
+}
