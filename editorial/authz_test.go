@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest"
 )
 
 // TestAuthorization calls every method with actors below its role: each is
@@ -58,6 +59,10 @@ func TestAuthorization(t *testing.T) {
 		{"CreateDraft", RoleEditor, func(a Actor) error { _, err := f.svc.CreateDraft(ctx, a); return err }},
 		{"Draft", RoleEditor, func(a Actor) error { _, err := f.svc.Draft(ctx, a, d.ID); return err }},
 		{"Drafts", RoleEditor, func(a Actor) error { _, err := f.svc.Drafts(ctx, a); return err }},
+		{"QueueForReview", RoleEditor, func(a Actor) error {
+			_, err := f.svc.QueueForReview(ctx, a, "x.pdf", []byte("%PDF-1.4\n"), &ingest.Result{})
+			return err
+		}},
 		{"MarkGap", RoleEditor, func(a Actor) error {
 			return f.svc.MarkGap(ctx, a, gazette.GapMark{Key: gazette.IssueKey{Year: 2001, Number: 4}, State: gazette.SlotLost})
 		}},

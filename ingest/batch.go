@@ -96,6 +96,8 @@ type FileReport struct {
 	Seconds   float64 `json:"seconds"`
 	// By names the process that read the file when it was done elsewhere.
 	By string `json:"by,omitempty"`
+	// Draft is the review queue's draft of a file that needs review.
+	Draft string `json:"draft,omitempty"`
 }
 
 // Progress is the state of a running batch.
@@ -129,6 +131,16 @@ type BatchOptions struct {
 	// lease has expired.
 	Leases    Leases
 	LeasePoll time.Duration
+	// Review, if set, takes every file that needs review to the people
+	// who finish it (the editors' review queue), with what was read.
+	Review ReviewQueue
+}
+
+// ReviewQueue takes a file that needs review, with what the pipeline read
+// of it, to a person, and says where it went (a draft's ID). Queueing the
+// same file again finds it already there.
+type ReviewQueue interface {
+	Queue(ctx context.Context, path string, pdf []byte, res *Result) (string, error)
 }
 
 // ledgerKey is where the record of the file with this SHA-256 lives.
@@ -353,13 +365,26 @@ func ingestFile(ctx context.Context, path string, opts BatchOptions, c *batchRun
 		return finish(Failed, err.Error()), false
 	}
 	r.Pages, r.Documents = len(res.Pages), len(res.Documents)
+	review := func(reason string) FileReport {
+		if opts.Review != nil {
+			if len(res.Review) == 0 {
+				res.Review = []string{reason}
+			}
+			id, err := opts.Review.Queue(ctx, path, data, res)
+			if err != nil {
+				reason += "; not in the review queue: " + err.Error()
+			}
+			r.Draft = id
+		}
+		return finish(NeedsReview, reason)
+	}
 	if len(res.Review) > 0 {
-		return finish(NeedsReview, strings.Join(res.Review, "; ")), false
+		return review(strings.Join(res.Review, "; ")), false
 	}
 	pdf := gazette.PrintPDF{SHA256: r.SHA256, Size: int64(len(data)), Pages: len(res.Pages)}
 	issue, docs, err := res.Publishable(pdf, opts.Gazette, opts.Now())
 	if err != nil {
-		return finish(NeedsReview, strings.TrimPrefix(err.Error(), "ingest: ")), false
+		return review(strings.TrimPrefix(err.Error(), "ingest: ")), false
 	}
 	r.Issue = issue.Key().String()
 	if err := opts.Publish.Publish(ctx, issue, bytes.NewReader(data), docs); err != nil {

@@ -106,15 +106,28 @@ func TestBatch(t *testing.T) {
 	arch := archive.New(blobs, nil, slog.New(slog.DiscardHandler))
 	fx := &fakeExtract{calls: map[string]int{}}
 	var progress []ingest.Progress
+	queue := &recordingQueue{}
 	opts := ingest.BatchOptions{
 		Extract: fx.extract, Publish: publisher{arch}, Ledger: blobs, Workers: 3,
 		Progress: func(p ingest.Progress) { progress = append(progress, p) },
+		Review:   queue,
 	}
 	reports, err := ingest.Batch(ctx, []string{in}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := outcomes(reports)
+	// The file that needs review went to the review queue, with its bytes
+	// and what was read; the report names where.
+	for _, r := range reports {
+		queued := queue.files[r.Path]
+		switch {
+		case r.Outcome == ingest.NeedsReview && (queued == "" || r.Draft != "draft-of-"+queued):
+			t.Errorf("%s needs review: queued %q, report's draft %q", r.Path, queued, r.Draft)
+		case r.Outcome != ingest.NeedsReview && (queued != "" || r.Draft != ""):
+			t.Errorf("%s (%s) was queued for review", r.Path, r.Outcome)
+		}
+	}
 	want := map[string]ingest.Outcome{
 		"a.pdf": ingest.Ingested, "copy-of-a.pdf": ingest.Skipped,
 		"crash.pdf": ingest.Failed, "panic.pdf": ingest.Failed, "scan.pdf": ingest.NeedsReview,
@@ -373,4 +386,24 @@ func TestBatchTakesOverADeadHoldersFile(t *testing.T) {
 	if strings.Join(order, " ") != "b.pdf a.pdf" {
 		t.Errorf("files finished in the order %v, want b.pdf while a.pdf's lease runs", order)
 	}
+}
+
+// recordingQueue is a review queue that records what it was given: each
+// file's path and the first bytes of its content.
+type recordingQueue struct {
+	mu    sync.Mutex
+	files map[string]string
+}
+
+func (q *recordingQueue) Queue(ctx context.Context, path string, pdf []byte, res *ingest.Result) (string, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.files == nil {
+		q.files = map[string]string{}
+	}
+	if len(res.Review) == 0 {
+		return "", errors.New("queued without a reason")
+	}
+	q.files[path] = strings.TrimSpace(string(pdf[:min(len(pdf), 6)]))
+	return "draft-of-" + q.files[path], nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,12 @@ func TestIngestIntoIssue(t *testing.T) {
 	code, stdout, _ := runCmd(t, vars, "", "ingest", "--no-ocr", a)
 	if code == 0 || !strings.Contains(stdout, "--issue") {
 		t.Errorf("an original without --issue: exit %d, %s", code, stdout)
+	}
+	// It waits in the editors' review queue, as the same draft on a rerun.
+	draft := regexp.MustCompile(`"draft":"([0-9a-f]{32})"`)
+	m := draft.FindStringSubmatch(stdout)
+	if _, again, _ := runCmd(t, vars, "", "ingest", "--no-ocr", a); m == nil || !strings.Contains(again, `"draft":"`+m[1]+`"`) {
+		t.Errorf("not queued for review, or queued twice:\n%s\n%s", stdout, again)
 	}
 	code, stdout, stderr := runCmd(t, vars, "", "ingest", "--no-ocr", "--issue", "2015-6", a, b)
 	if code != 0 || strings.Count(stdout, `"outcome":"ingested"`) != 2 {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 )
@@ -34,7 +35,7 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	lim := addExtractFlags(fs)
 	addStorageFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file as it completes (a table on a terminal), then a summary,\nand exits 1 if any file failed or needs review.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.\n\nSeveral ingest processes, on one machine or several, may run at once over\nthe same files and storage (MinIO, or one --data directory with the index\nin Meilisearch): they share the batch, each file read by one of them, and\neach reports the files the others read as done_elsewhere, naming the\nprocess. A process that dies leaves its files to the others after --lease,\nat once to a process of the same machine.")
+		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file as it completes (a table on a terminal), then a summary,\nand exits 1 if any file failed or needs review.\n\nA file that needs review goes to the editors' review queue with the reasons:\na draft (its ID in the report's \"draft\") at /editor/drafts/ID, where the\npages are shown beside the text read from them, to correct and publish.\nThe same file is the same draft on a rerun.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.\n\nSeveral ingest processes, on one machine or several, may run at once over\nthe same files and storage (MinIO, or one --data directory with the index\nin Meilisearch): they share the batch, each file read by one of them, and\neach reports the files the others read as done_elsewhere, naming the\nprocess. A process that dies leaves its files to the others after --lease,\nat once to a process of the same machine.")
 		fs.PrintDefaults()
 	}
 	paths, err := parseInterleaved(fs, args)
@@ -79,12 +80,19 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	if *into != "" {
 		return attachFiles(ctx, paths, *into, *intoDate, gazetteName, opts, publisher{arch}, stdout)
 	}
+	// Files that need review go to the editors' review queue, in the same
+	// storage as serve's.
+	editors, err := editorial.New(editorial.Config{Blobs: ledger, Archive: arch, Log: log, Gazette: gazetteName})
+	if err != nil {
+		return err
+	}
 	reports, berr := runBatch(ctx, paths, ingest.BatchOptions{
 		Extract: func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) },
 		Publish: publisher{arch},
 		Ledger:  ledger,
 		Gazette: gazetteName,
 		Workers: *workers,
+		Review:  reviewQueue{editors},
 		Leases:  ingestLeases{archive.NewLeases(ledger, ingestLeasePrefix, archive.LeaseOwner(), ttl)},
 		// A file held by another process is looked at again often enough
 		// that a process waiting only for others' last files ends soon
@@ -464,3 +472,15 @@ func (p *ingestProgress) update(s ingest.Progress) {
 }
 
 func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
+
+// reviewQueue sends the files that need review to the editors' review
+// queue (editorial.Service.QueueForReview), as the command line.
+type reviewQueue struct{ ed *editorial.Service }
+
+func (q reviewQueue) Queue(ctx context.Context, path string, pdf []byte, res *ingest.Result) (string, error) {
+	d, err := q.ed.QueueForReview(ctx, editorial.CommandLine("gazette ingest"), path, pdf, res)
+	if d == nil {
+		return "", err
+	}
+	return d.ID, err
+}
