@@ -186,7 +186,7 @@ func (d Document) Domain(day gazette.Date, pages []PageReport) gazette.Document 
 		Signers: slices.Clone(d.Signers), Recipients: slices.Clone(d.Recipients), Signatory: d.Signatory,
 		Attachments: slices.Clone(d.Attachments), Note: d.Note, CC: slices.Clone(d.CC),
 		PrintedBy: d.PrintedBy, PrintDate: d.PrintDate,
-		Body:  paragraphs(d.Text),
+		Body:    paragraphs(d.Text),
 		Pages:   gazette.PageRange{First: d.PageStart, Last: d.PageEnd},
 		Sources: sources(pages, d.PageStart, d.PageEnd),
 	}
