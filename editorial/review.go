@@ -46,6 +46,10 @@ func (s *Service) QueueForReview(ctx context.Context, a Actor, path string, pdf 
 		Issue:   gazette.Issue{Gazette: s.cfg.Gazette},
 		Created: now, Updated: now, UpdatedBy: a.User, Rev: 1,
 	}
+	// The cover's numbers are the draft's own from the start: nothing was
+	// chosen by hand that they could replace.
+	d.Issue.IssueKey = gazette.IssueKey{Year: res.Issue.Year, Number: res.Issue.Number, Supplement: res.Issue.Supplement}
+	d.Issue.TotalNumber = res.Issue.TotalNumber
 	fromResult(d, res, gazette.PrintPDF{SHA256: sum, Size: size}, now)
 	if !res.Issue.Date.IsZero() {
 		// A historical issue keeps the day it appeared.

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -76,4 +79,40 @@ func TestCoverage(t *testing.T) {
 	if got := coverageOf(t, f).Gaps; got != 11 {
 		t.Errorf("after unmarking: %d gaps, want 11", got)
 	}
+}
+
+// TestReviewQueueInDrafts: a file that ingest could not publish is in the
+// editors' list of drafts with what to check, and counts as in review on
+// the coverage page.
+func TestReviewQueueInDrafts(t *testing.T) {
+	f := newEditorGazette(t, publicURL)
+	ctx := t.Context()
+	res, err := edSplit(ctx, writeTemp(t, "%PDF-1.4\n% scan of 2026-5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Review = []string{"第2页：未能识别文字", "封面期号不清"}
+	d, err := f.ed.QueueForReview(ctx, editorial.CommandLine("ingest"), "scan.pdf", []byte("%PDF-1.4\n% scan of 2026-5\n"), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := f.signIn(t, "ed.one")
+	if body := ed.get("/editor").Body.String(); !strings.Contains(body, "/editor/drafts/"+d.ID) || !strings.Contains(body, "待核对 2 项") {
+		t.Errorf("the drafts list does not show the queued file with what to check:\n%s", body[strings.Index(body, "<tbody>"):])
+	}
+	cv := coverageOf(t, f)
+	for _, y := range cv.Years {
+		if y.Year == 2026 && (y.Review != 1 || y.Slots[4].State != gazette.SlotReview) {
+			t.Errorf("2026: %+v; want 第5期 in review", y)
+		}
+	}
+}
+
+func writeTemp(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "file.pdf")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -41,6 +41,9 @@ type draftRow struct {
 	ID, Label, State, Author, Updated, Release string
 	Documents                                  int
 	Damaged                                    bool
+	// Review counts what ingest asks a person to check: a file from the
+	// review queue, or an upload that did not read cleanly.
+	Review int
 }
 
 type draftsView struct {
@@ -78,6 +81,7 @@ func (s *Server) draftsPage(c *gin.Context) {
 		dv.Drafts = append(dv.Drafts, draftRow{
 			ID: d.ID, Label: d.Issue.Key().Label(), State: stateLabel(d.State), Author: d.Author,
 			Updated: releaseLabel(d.Updated), Release: releaseLabel(d.Issue.Published), Documents: len(d.Documents),
+			Review: len(d.Review),
 		})
 	}
 	if key, total, err := s.cfg.Editorial.SuggestNext(ctx, a); err == nil {
