@@ -128,7 +128,7 @@ type draftDoc struct {
 	Validity                   gazette.Validity
 	First, Last                string
 	Body                       string
-	Pages                      []int // printed pages shown as images
+	Pages                      []draftPage // printed pages shown as images
 	MorePages                  int   // pages beyond those shown
 	Msgs                       map[string][]string
 	IsLast                     bool
@@ -236,7 +236,7 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 		if v.HasPDF && renders && doc.Pages.First > 0 {
 			last := max(doc.Pages.First, min(doc.Pages.Last, d.Issue.PDF.Pages))
 			for p := doc.Pages.First; p <= last && len(f.Pages) < maxPageImages; p++ {
-				f.Pages = append(f.Pages, p)
+				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p)})
 			}
 			f.MorePages = last - doc.Pages.First + 1 - len(f.Pages)
 		}
@@ -952,4 +952,32 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 		return
 	}
 	s.writeDraft(c, http.StatusOK, d)
+}
+
+// draftPage is a page shown beside a draft document's fields, with how its
+// text was read.
+type draftPage struct {
+	N      int
+	Source string
+}
+
+// sourceLabel says how the text of page p was read, for the archivist
+// checking it against the image: "" when not known.
+func sourceLabel(sources []gazette.TextSource, p int) string {
+	for _, s := range sources {
+		if s.Page != p {
+			continue
+		}
+		switch s.Method {
+		case gazette.TextLayer:
+			return "文字取自 PDF 文字层"
+		case gazette.Poppler:
+			return "文字取自 PDF 文字层（pdftotext）"
+		case gazette.OCR:
+			return fmt.Sprintf("文字由 OCR 识别，置信度 %.0f%%", s.Confidence*100)
+		case gazette.Proofread:
+			return "已由 " + s.By + " 人工校对"
+		}
+	}
+	return ""
 }
