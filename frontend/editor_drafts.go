@@ -129,7 +129,7 @@ type draftDoc struct {
 	First, Last                string
 	Body                       string
 	Pages                      []draftPage // printed pages shown as images
-	MorePages                  int   // pages beyond those shown
+	MorePages                  int         // pages beyond those shown
 	Msgs                       map[string][]string
 	IsLast                     bool
 }
