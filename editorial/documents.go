@@ -36,6 +36,10 @@ func (s *Service) Correct(ctx context.Context, a Actor, id string, doc gazette.D
 	}
 	doc.ID = id
 	c.By = a.User
+	doc.TrimSources()
+	if c.Proofread {
+		doc.MarkProofread(a.User, s.now())
+	}
 	from := doc.Version
 	d, err := s.cfg.Archive.Correct(ctx, id, doc, c)
 	if d == nil {

@@ -114,17 +114,7 @@ func (d *Draft) renumber() {
 		d.Documents[i].ID = gazette.DocumentID(d.Issue.IssueKey, i+1)
 		d.Documents[i].Issue = d.Issue.IssueKey
 		d.Documents[i].Version = 1
-		// An editor may move a document's pages: how a page was read
-		// stays with the pages it keeps (a new slice: Publishable renumbers
-		// a shallow copy).
-		doc := &d.Documents[i]
-		var kept []gazette.TextSource
-		for _, s := range doc.Sources {
-			if s.Page >= doc.Pages.First && s.Page <= doc.Pages.Last {
-				kept = append(kept, s)
-			}
-		}
-		doc.Sources = kept
+		d.Documents[i].TrimSources()
 	}
 }
 

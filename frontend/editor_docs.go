@@ -197,6 +197,8 @@ type editDocumentView struct {
 	// Correction is the correction form as typed when it could not be
 	// taken; nil shows the document as stored.
 	Correction *correctionForm
+	// MachineRead: pages of the text were read by OCR and not proofread.
+	MachineRead bool
 }
 
 // validityForm is the validity form as the editor typed it, with what is
@@ -243,7 +245,7 @@ func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf va
 	v := editDocumentView{
 		ID: id, Title: d.Title, Version: d.Version, Today: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String(),
 		Kinds: gazette.Kinds, Validities: gazette.Validities, Current: d.Validity, History: hv, Done: c.Query("done"),
-		Validity: vf,
+		Validity: vf, MachineRead: len(d.MachineRead()) > 0,
 		Doc: docForm{
 			Title: d.Title, DocNumber: d.DocNumber, Section: d.Section, Kind: d.Kind,
 			Authorities: strings.Join(d.Authorities, "\n"),
@@ -265,12 +267,14 @@ type correctionInput struct {
 	Document gazette.Document `json:"document"`
 	Reason   string           `json:"reason"`
 	Date     gazette.Date     `json:"date"`
+	// Proofread: the whole text was read against the original.
+	Proofread bool `json:"proofread"`
 }
 
 // correct publishes a correction made by the actor (editorial checks the
 // role and audits it) and drops cached pages.
 func (s *Server) correct(c *gin.Context, id string, in correctionInput) (*gazette.Document, error) {
-	c2 := gazette.Correction{Reason: strings.TrimSpace(in.Reason), Date: in.Date}
+	c2 := gazette.Correction{Reason: strings.TrimSpace(in.Reason), Date: in.Date, Proofread: in.Proofread}
 	d, err := s.cfg.Editorial.Correct(c.Request.Context(), actorOf(c), id, in.Document, c2)
 	if d != nil {
 		s.Invalidate()
@@ -299,7 +303,7 @@ func (s *Server) correctPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
-	in := correctionInput{Document: *cur, Reason: c.PostForm("reason")}
+	in := correctionInput{Document: *cur, Reason: c.PostForm("reason"), Proofread: c.PostForm("proofread") == "1"}
 	var errs gazette.ValidationError
 	in.Document.Version, err = strconv.Atoi(c.PostForm("version"))
 	if err != nil {

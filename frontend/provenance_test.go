@@ -3,6 +3,8 @@ package frontend_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,5 +44,26 @@ func TestMachineReadNotice(t *testing.T) {
 	rec := cl.get("/api/v1/documents/" + d.ID)
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Sources) != len(d.Sources) || got.Sources[0].Method != gazette.OCR || got.Sources[0].Confidence != 0.83 {
 		t.Errorf("API document sources %+v, %v: %.300s", got.Sources, err, rec.Body)
+	}
+
+	// An editor who reads the whole text against the original says so with
+	// the correction: the notice goes, and the pages say who proofread them.
+	ed := f.signIn(t, "ed.one")
+	if page := ed.get("/editor/documents/" + d.ID).Body.String(); !strings.Contains(page, `name="proofread"`) {
+		t.Error("the correction form does not offer to mark the text proofread")
+	}
+	form := url.Values{"version": {"1"}, "title": {d.Title}, "kind": {string(d.Kind)}, "docnum": {d.DocNumber},
+		"authorities": {strings.Join(d.Authorities, "\n")}, "body": {strings.Join(d.Body, "\n") + "（校对补正）"},
+		"reason": {"对照原件校正扫描识别的文字"}, "date": {"2026-03-01"}, "proofread": {"1"}}
+	if rec := ed.post("/editor/documents/"+d.ID+"/correct", form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("correction = %d: %.500s", rec.Code, rec.Body)
+	}
+	if strings.Contains(cl.get("/documents/"+d.ID).Body.String(), "自动识别") {
+		t.Error("the OCR notice stays after the text was proofread")
+	}
+	rec = cl.get("/api/v1/documents/" + d.ID)
+	got = gazette.Document{}
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Sources) == 0 || got.Sources[0].Method != gazette.Proofread || got.Sources[0].By != "ed.one" || got.Sources[0].At.IsZero() {
+		t.Errorf("after proofreading, sources %+v, %v", got.Sources, err)
 	}
 }

@@ -27,6 +27,9 @@ type Correction struct {
 	Date Date `json:"date"`
 	// By is the account (or token) of the editor who made it.
 	By string `json:"by"`
+	// Proofread says the editor read the whole text against the original
+	// in making it: pages OCR read become proofread (Document.MarkProofread).
+	Proofread bool `json:"proofread,omitempty"`
 }
 
 // Validate checks every field and returns a ValidationError naming each

@@ -51,6 +51,18 @@ func (d *Document) MarkProofread(by string, at time.Time) {
 	}
 }
 
+// TrimSources keeps the sources of the pages the document holds: an editor
+// may move its pages, and how a page was read stays with that page.
+func (d *Document) TrimSources() {
+	var kept []TextSource // a new slice: a shallow copy of d may share the old one
+	for _, s := range d.Sources {
+		if s.Page >= d.Pages.First && s.Page <= d.Pages.Last {
+			kept = append(kept, s)
+		}
+	}
+	d.Sources = kept
+}
+
 // checkSources checks a document's sources: known methods, pages within
 // the document's, each page once.
 func checkSources(p problems, sources []TextSource, pages PageRange) {
