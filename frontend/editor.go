@@ -45,6 +45,8 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/documents/:id/correct", s.correctPage)
 	in.POST("/documents/:id/validity", s.validityPage)
 	get(in, "/coverage", s.editorCoveragePage)
+	get(in, "/batches", s.batchesPage)
+	get(in, "/batches/:id", s.batchPage)
 	in.POST("/coverage", s.markGapPage)
 	get(in, "/audit", s.auditPage)
 	get(in, "/audit.csv", s.auditExport)
@@ -60,6 +62,8 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 
 	ea := api.Group("/editor", s.editorHeaders(), s.limitBodies(true), s.requireToken())
 	ea.GET("/drafts", s.apiDrafts)
+	ea.GET("/batches", s.apiBatches)
+	ea.GET("/batches/:id", s.apiBatch)
 	ea.POST("/drafts", s.apiCreateDraft)
 	ea.GET("/drafts/:id", s.apiDraft)
 	ea.PUT("/drafts/:id", s.apiSaveDraft)

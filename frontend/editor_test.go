@@ -258,6 +258,8 @@ func TestEditorRoutesRefuseAnonymous(t *testing.T) {
 		{"POST", "/editor/documents/2019-12-1/correct"},
 		{"POST", "/editor/documents/2019-12-1/validity"},
 		{"GET", "/editor/coverage"},
+		{"GET", "/editor/batches"},
+		{"GET", "/editor/batches/0123456789abcdef"},
 		{"POST", "/editor/coverage"},
 		{"GET", "/editor/audit"},
 		{"GET", "/editor/audit.csv"},

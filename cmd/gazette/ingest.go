@@ -86,6 +86,14 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	if err != nil {
 		return err
 	}
+	// The batch's status, for the archivists' page (/editor/batches).
+	var rec *ingest.BatchRecorder
+	if n, err := ingest.CountFiles(paths); err == nil {
+		if rec, err = ingest.NewBatchRecorder(ctx, ledger, paths, archive.LeaseOwner(), n, nil); err != nil {
+			log.Warn("batch status not recorded", "err", err)
+			rec = nil
+		}
+	}
 	reports, berr := runBatch(ctx, paths, ingest.BatchOptions{
 		Extract: func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) },
 		Publish: publisher{arch},
@@ -99,7 +107,12 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		// after them (two small requests a file a look), and takes a dead
 		// process's files soon after their leases expire.
 		LeasePoll: min(max(ttl/20, 50*time.Millisecond), 500*time.Millisecond),
-	}, stdout, newIngestProgress(stderr), isTerminal(stdout))
+	}, stdout, newIngestProgress(stderr), isTerminal(stdout), rec)
+	if rec != nil {
+		if err := rec.Finish(ctx, berr); err != nil {
+			log.Warn("batch status not recorded", "err", err)
+		}
+	}
 	if berr != nil {
 		return berr
 	}
@@ -337,9 +350,12 @@ func countNotDone(reports []ingest.FileReport) int {
 // moment the file is done (a table row, or a JSON line), so that a batch
 // killed later has said what it did, then the summary; bar shows the
 // progress meanwhile. opts.Progress is set here.
-func runBatch(ctx context.Context, paths []string, opts ingest.BatchOptions, stdout io.Writer, bar *ingestProgress, table bool) ([]ingest.FileReport, error) {
+func runBatch(ctx context.Context, paths []string, opts ingest.BatchOptions, stdout io.Writer, bar *ingestProgress, table bool, rec *ingest.BatchRecorder) ([]ingest.FileReport, error) {
 	rep := newIngestReporter(stdout, table)
 	opts.Progress = func(p ingest.Progress) {
+		if rec != nil {
+			_ = rec.Record(ctx, p) // a status not written now is written with the next file, or at the end
+		}
 		if p.Last != nil {
 			if table {
 				bar.clear() // a row of the table, not after the bar's line

@@ -154,7 +154,7 @@ func TestIngestTablePrintsEachFileAsItCompletes(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		bar := &ingestProgress{w: &stderr, terminal: true} // as on a terminal
-		_, err := runBatch(context.Background(), []string{first, second}, opts, &stdout, bar, true)
+		_, err := runBatch(context.Background(), []string{first, second}, opts, &stdout, bar, true, nil)
 		done <- err
 	}()
 	waitFor(t, &stdout, "failed       "+first+"  unreadable: a.pdf\n", time.Minute)
