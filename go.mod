@@ -21,7 +21,7 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require github.com/agnivade/levenshtein v1.2.2 // indirect
+require github.com/agnivade/levenshtein v1.2.2
 
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect

@@ -63,6 +63,11 @@ func TestAuthorization(t *testing.T) {
 			_, err := f.svc.QueueForReview(ctx, a, "x.pdf", []byte("%PDF-1.4\n"), &ingest.Result{})
 			return err
 		}},
+		{"RecordProof", RoleEditor, func(a Actor) error {
+			return f.svc.RecordProof(ctx, a, gazette.Proof{Year: 2001, Document: "2001-4-1", Read: "甲", Printed: "乙"})
+		}},
+		{"Proofs", RoleEditor, func(a Actor) error { _, err := f.svc.Proofs(ctx, a, 0); return err }},
+		{"Batches", RoleEditor, func(a Actor) error { _, err := f.svc.Batches(ctx, a); return err }},
 		{"MarkGap", RoleEditor, func(a Actor) error {
 			return f.svc.MarkGap(ctx, a, gazette.GapMark{Key: gazette.IssueKey{Year: 2001, Number: 4}, State: gazette.SlotLost})
 		}},

@@ -255,6 +255,7 @@ const (
 	draftsPrefix   = prefix + "drafts/"
 	auditPrefix    = prefix + "audit/"
 	gapsKey        = prefix + "coverage/gaps.json"
+	proofsPrefix   = prefix + "proofs/"
 )
 
 // maxRecordBytes bounds a JSON record read back from storage; drafts carry

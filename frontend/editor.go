@@ -46,6 +46,8 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/documents/:id/validity", s.validityPage)
 	get(in, "/coverage", s.editorCoveragePage)
 	get(in, "/batches", s.batchesPage)
+	get(in, "/quality", s.qualityPage)
+	in.POST("/quality/proofs", s.recordProofPage)
 	get(in, "/batches/:id", s.batchPage)
 	in.POST("/coverage", s.markGapPage)
 	get(in, "/audit", s.auditPage)

@@ -259,6 +259,8 @@ func TestEditorRoutesRefuseAnonymous(t *testing.T) {
 		{"POST", "/editor/documents/2019-12-1/validity"},
 		{"GET", "/editor/coverage"},
 		{"GET", "/editor/batches"},
+		{"GET", "/editor/quality"},
+		{"POST", "/editor/quality/proofs"},
 		{"GET", "/editor/batches/0123456789abcdef"},
 		{"POST", "/editor/coverage"},
 		{"GET", "/editor/audit"},
