@@ -718,6 +718,20 @@ func (s *Service) Schedule(ctx context.Context, a Actor, id, ifMatch string) (*D
 // scheduled and calling ScheduleAt again (with the new ETag) retries the
 // hand-over.
 func (s *Service) ScheduleAt(ctx context.Context, a Actor, id, ifMatch string, at time.Time, now bool) (*Draft, error) {
+	return s.schedule(ctx, a, id, ifMatch, at, now, false)
+}
+
+// PublishHistorical hands an approved draft of an issue that appeared in
+// the past (one loaded from the historical archive, its release time the
+// day it appeared) to the archive to be published at once, keeping that
+// day as its release time: there is nothing to schedule. An issue whose
+// release time is still to come is refused (gazette.ErrInvalid): schedule
+// it. Editors and above, as for carrying out an approved moment.
+func (s *Service) PublishHistorical(ctx context.Context, a Actor, id, ifMatch string) (*Draft, error) {
+	return s.schedule(ctx, a, id, ifMatch, time.Time{}, false, true)
+}
+
+func (s *Service) schedule(ctx context.Context, a Actor, id, ifMatch string, at time.Time, now, historical bool) (*Draft, error) {
 	const action = "draft.schedule"
 	if err := s.authorize(ctx, a, RoleEditor, action, "draft/"+id); err != nil {
 		return nil, err
@@ -746,7 +760,9 @@ func (s *Service) ScheduleAt(ctx context.Context, a Actor, id, ifMatch string, a
 		switch {
 		case moment.IsZero():
 			return "", fmt.Errorf("editorial: schedule draft %s: %w", id, ErrNoMoment)
-		case d.State != StateScheduled && !now && !moment.After(s.now()):
+		case historical && d.State != StateScheduled && moment.After(s.now()):
+			return "", fmt.Errorf("editorial: draft %s appears on %s, still to come: schedule it rather than publish it as a historical issue: %w", id, moment.Format(time.DateOnly), gazette.ErrInvalid)
+		case d.State != StateScheduled && !now && !historical && !moment.After(s.now()):
 			return "", fmt.Errorf("editorial: schedule draft %s: the release moment %s has passed: %w", id, moment.Format(time.RFC3339), ErrPast)
 		}
 		d.Issue.Published = moment
@@ -756,8 +772,11 @@ func (s *Service) ScheduleAt(ctx context.Context, a Actor, id, ifMatch string, a
 		}
 		d.State, d.ScheduledBy = StateScheduled, a.User
 		detail := d.Issue.Key().Label() + " at " + d.Issue.Published.Format(time.RFC3339)
-		if now {
+		switch {
+		case now:
 			detail += " (published at once)"
+		case historical:
+			detail += " (a historical issue, published at once with the day it appeared)"
 		}
 		return detail, nil
 	})

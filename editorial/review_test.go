@@ -78,3 +78,36 @@ func TestQueueForReview(t *testing.T) {
 		})
 	}
 }
+
+// TestPublishHistorical: a reviewed issue of the historical archive is
+// published at once with the day it appeared, after approval as any
+// other; an issue whose day is to come must be scheduled.
+func TestPublishHistorical(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, newMem(), nil)
+	author := f.user(t, "archivist.one", RoleEditor).Actor
+	chief := f.user(t, "chief.h", RoleChief).Actor
+	d := prepared(t, f, author) // released 2024-03-05 09:00; the clock says 2024-03-01
+	if _, err := f.svc.PublishHistorical(ctx, author, d.ID, d.ETag); !errors.Is(err, ErrState) {
+		t.Errorf("before approval: %v, want ErrState", err)
+	}
+	d, err := f.svc.Submit(ctx, author, d.ID, d.ETag)
+	if err == nil {
+		d, err = f.svc.Approve(ctx, chief, d.ID, d.ETag)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.PublishHistorical(ctx, author, d.ID, d.ETag); !errors.Is(err, gazette.ErrInvalid) {
+		t.Errorf("an issue still to come published as historical: %v, want ErrInvalid", err)
+	}
+	f.clock.Add(30 * 24 * time.Hour) // its day has passed
+	d, err = f.svc.PublishHistorical(ctx, author, d.ID, d.ETag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2024, 3, 5, 9, 0, 0, 0, gazette.ChinaTime)
+	if d.State != StateScheduled || len(f.arch.scheduled) != 1 || !f.arch.scheduled[0].Published.Equal(want) {
+		t.Errorf("handed over %+v; want the issue with its own day %v", f.arch.scheduled, want)
+	}
+}

@@ -169,6 +169,9 @@ type draftView struct {
 	ApproveWhy string
 	// CanSchedule: approved; ChooseMoment: a chief editor picks the moment.
 	CanSchedule, ChooseMoment bool
+	// Historical: its release time has passed (an issue of the historical
+	// archive); it is published at once, keeping that day.
+	Historical bool
 	// CanReschedule: a chief editor may move or withdraw a scheduled issue.
 	CanReschedule bool
 	Saved         bool
@@ -212,6 +215,7 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 		}
 	}
 	v.CanSchedule = d.State == editorial.StateApproved
+	v.Historical = !d.Issue.Published.IsZero() && d.Issue.Published.Before(time.Now())
 	v.ChooseMoment = chief
 	v.CanReschedule = chief && d.State == editorial.StateScheduled
 	if p := d.Issue.Published; !p.IsZero() {
@@ -711,6 +715,8 @@ func (s *Server) draftAction(c *gin.Context, action, id, etag, reason string, re
 		return ed.Withdraw(ctx, a, id, etag)
 	case "schedule":
 		return ed.ScheduleAt(ctx, a, id, etag, release, now)
+	case "historical":
+		return ed.PublishHistorical(ctx, a, id, etag)
 	case "reschedule":
 		return ed.Reschedule(ctx, a, id, etag, release)
 	case "unschedule":
