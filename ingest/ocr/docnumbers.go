@@ -9,20 +9,29 @@ import (
 )
 
 // CheckDocNumbers checks the agency code of each regular 文号 that OCR read
-// against the provinces the file's lines name: a code that begins with a
+// against the provinces the file's lines name. A provincial agency code
+// begins with its province's abbreviation, and no code begins with two
+// characters of which only the second is one: a code that begins with a
 // stray mark before a named province's abbreviation (了豫交规 on a page of
-// 河南省交通运输厅) loses the mark. A provincial agency code begins with its
-// province's abbreviation, and no code begins with two characters of which
-// only the second is one. Each change is recorded in the page's
+// 河南省交通运输厅) loses the mark; one whose first character is no
+// province's abbreviation, in a file whose 发文机关标志 names one province's
+// body (广东省教育考试院文件), had that abbreviation misread (押教考 is
+// 粤教考). A city's code (深府, 穗府) is left alone: its 发文机关标志 names
+// the city. Each change is recorded in the page's
 // Corrections with the page's confidence; pages of other extractors are
 // left alone.
 func CheckDocNumbers(pages []page.Page) {
-	named := map[rune]bool{} // abbreviations of the provinces the lines begin with
+	named := map[rune]bool{}  // abbreviations of the provinces the lines begin with
+	issuer := map[rune]bool{} // … of those whose 发文机关标志 (…文件) it is
 	for _, p := range pages {
 		for _, l := range p.Lines {
-			if a, ok := gazette.ProvinceAbbrev(strings.TrimSpace(l.Text)); ok {
+			t := strings.TrimSpace(l.Text)
+			if a, ok := gazette.ProvinceAbbrev(t); ok {
 				r, _ := utf8.DecodeRuneInString(a)
 				named[r] = true
+				if strings.HasSuffix(strings.ReplaceAll(t, " ", ""), "文件") {
+					issuer[r] = true
+				}
 			}
 		}
 	}
@@ -38,15 +47,24 @@ func CheckDocNumbers(pages []page.Page) {
 			text := l.Text
 			for _, m := range gazette.FindDocNumbers(l.Text) {
 				code := []rune(m.Number.Agency)
-				if m.Number.Kind != gazette.DocNumberRegular || len(code) < 3 || !named[code[1]] || gazette.IsProvinceAbbrev(code[0]) {
+				if m.Number.Kind != gazette.DocNumberRegular || len(code) < 2 || gazette.IsProvinceAbbrev(code[0]) {
 					continue
 				}
 				raw := l.Text[m.Start:m.End]
-				stray := string(code[0])
-				if !strings.HasPrefix(raw, stray) {
+				first := string(code[0])
+				if !strings.HasPrefix(raw, first) {
 					continue
 				}
-				text = strings.Replace(text, raw, strings.TrimPrefix(raw, stray), 1)
+				switch {
+				case len(code) >= 3 && named[code[1]]:
+					text = strings.Replace(text, raw, strings.TrimPrefix(raw, first), 1) // a stray mark
+				case len(issuer) == 1:
+					// A province's own body numbers its documents under the
+					// province's abbreviation: 粤教考 by 广东省教育考试院, read 押教考.
+					for a := range issuer {
+						text = strings.Replace(text, raw, string(a)+strings.TrimPrefix(raw, first), 1)
+					}
+				}
 			}
 			if text != l.Text {
 				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: text, Rule: RuleDocNumber, Confidence: p.Confidence})

@@ -24,17 +24,20 @@ func TestCheckDocNumbers(t *testing.T) {
 		{"as printed", ocrPage("河南省交通运输厅文件", "豫交规〔2010〕24号"), "豫交规〔2010〕24号", false},
 		{"province not named in the file", ocrPage("交通运输厅文件", "了豫交规〔2010〕24号"), "了豫交规〔2010〕24号", false},
 		{"another province's abbreviation first", ocrPage("河南省交通运输厅文件", "鄂豫交〔2010〕24号"), "鄂豫交〔2010〕24号", false},
-		{"a city's code", ocrPage("广东省人民政府文件", "深府〔2016〕60号"), "深府〔2016〕60号", false},
+		{"the province's abbreviation misread", ocrPage("广东省教育考试院文件", "押教考〔2015〕14号"), "粤教考〔2015〕14号", true},
+		{"a city's code under a city's mark", ocrPage("深圳市人民政府文件", "广东省人民政府办公厅：", "深府〔2016〕60号"), "深府〔2016〕60号", false},
+		{"a province named, but not as the issuer", ocrPage("广东省人民政府办公厅：", "穗府〔2016〕60号"), "穗府〔2016〕60号", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			pages := []page.Page{tc.page}
 			CheckDocNumbers(pages)
 			p := pages[0]
-			if p.Lines[1].Text != tc.want {
-				t.Errorf("line %q, want %q", p.Lines[1].Text, tc.want)
+			last := len(p.Lines) - 1
+			if p.Lines[last].Text != tc.want {
+				t.Errorf("line %q, want %q", p.Lines[last].Text, tc.want)
 			}
-			if got := len(p.Corrections) == 1 && p.Corrections[0].Rule == RuleDocNumber && p.Corrections[0].Line == 1; got != tc.fixed {
+			if got := len(p.Corrections) == 1 && p.Corrections[0].Rule == RuleDocNumber && p.Corrections[0].Line == last; got != tc.fixed {
 				t.Errorf("corrections %+v, want one: %v", p.Corrections, tc.fixed)
 			}
 		})
