@@ -19,9 +19,8 @@ import (
 // every backend: a document scores the summed weights of the terms it holds
 // among each term's first partialDepth hits (gazette.PartialTermWeight of
 // the term's rarity ln(1 + N/n_t), for N documents passing the filters and
-// n_t holding the term, of the document's rank among the term's hits and
-// of whether its title holds the term: rare words count, words found
-// everywhere hardly do), times its validity's weight
+// n_t holding the term, and of whether its title holds the term: rare
+// words count, words found everywhere hardly do), times its validity's weight
 // (gazette.ValidityWeight); ties go to the document the terms' own
 // rankings put higher. A term of 3 or 4 characters
 // that no document holds is tried as its bigrams. Exact hits stay first.
@@ -115,7 +114,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 				c = &candidate{hit: h}
 				cands[h.ID] = c
 			}
-			c.score += gazette.PartialTermWeight(w, rank, inTitle(h, t))
+			c.score += gazette.PartialTermWeight(w, inTitle(h, t))
 			c.tie += w / float64(60+rank+1) // reciprocal-rank fusion (Cormack et al., 2009)
 			c.held = append(c.held, i)
 			if w > c.best && !c.exact {
