@@ -32,8 +32,9 @@ const partialDepth = 50
 // When fewer than minExactHits documents match every word, as with a
 // question typed as it is spoken, the results are partial (Results.Partial):
 // the exact hits first, then the documents holding any of the query's
-// meaningful terms, ranked by the summed rarity of the terms they hold, with
-// the same filters and facets over them.
+// meaningful terms, ranked by the summed rarity of the terms they hold (a
+// term the title holds counts twice; in force first), with the same filters
+// and facets over them.
 //
 // By relevance, a document whose title is the query (gazette.TitleKey:
 // punctuation, 《》 and spaces aside) comes first on page 1; the other
@@ -45,8 +46,8 @@ func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, e
 	}
 	res, err := exactSearch(ctx, idx, q)
 	if err == nil && res.Total < minExactHits && len(res.DidYouMean) == 0 && !onlyDocNumbers(q.Text) {
-		// (A number asked for is found, or offered as a near miss: its
-		// digits are no words to match in part.)
+		// Only then: a number asked for and found, or offered as a near
+		// miss, has no digits to match in part.
 		res, err = partialSearch(ctx, idx, q, res)
 	}
 	if err != nil {
