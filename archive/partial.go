@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -16,10 +17,12 @@ import (
 // any of q's meaningful terms. Each term is searched on its own, through the
 // Index, with q's filters and exclusions, so the ranking is the same on
 // every backend: a document scores the summed weights of the terms it holds
-// among each term's first partialDepth hits, a term weighing
-// ln(1 + N/n_t) for N documents passing the filters and n_t holding the
-// term (rare words count, words found everywhere hardly do); ties go to the
-// document the terms' own rankings put higher. A term of 3 or 4 characters
+// among each term's first partialDepth hits (gazette.PartialTermWeight of
+// the term's rarity ln(1 + N/n_t), for N documents passing the filters and
+// n_t holding the term, and of whether its title holds the term: rare
+// words count, words found everywhere hardly do), times its validity's weight
+// (gazette.ValidityWeight); ties go to the document the terms' own
+// rankings put higher. A term of 3 or 4 characters
 // that no document holds is tried as its bigrams. Exact hits stay first.
 // Without any term to add, exact is returned unchanged, as it is for a
 // query with "quoted phrases", whose quotes ask for exactly those words.
@@ -73,6 +76,15 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	for i, h := range firstPage.Hits {
 		cands[h.ID] = &candidate{hit: h, exact: true, exactRank: i}
 	}
+	titles := map[string]string{} // TitleKey of each candidate's title
+	inTitle := func(h gazette.Hit, t string) bool {
+		k, ok := titles[h.ID]
+		if !ok {
+			k = gazette.TitleKey(h.Title)
+			titles[h.ID] = k
+		}
+		return strings.Contains(k, t)
+	}
 	for i := 0; i < len(terms); i++ {
 		t := terms[i]
 		tq := q
@@ -102,7 +114,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 				c = &candidate{hit: h}
 				cands[h.ID] = c
 			}
-			c.score += w
+			c.score += gazette.PartialTermWeight(w, inTitle(h, t))
 			c.tie += w / float64(60+rank+1) // reciprocal-rank fusion (Cormack et al., 2009)
 			c.held = append(c.held, i)
 			if w > c.best && !c.exact {
@@ -132,7 +144,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 				return c
 			}
 		}
-		if c := cmp.Compare(b.score, a.score); c != 0 {
+		if c := cmp.Compare(b.score*gazette.ValidityWeight(b.hit.Validity), a.score*gazette.ValidityWeight(a.hit.Validity)); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(b.tie, a.tie); c != 0 {

@@ -32,20 +32,56 @@ const partialDepth = 50
 // When fewer than minExactHits documents match every word, as with a
 // question typed as it is spoken, the results are partial (Results.Partial):
 // the exact hits first, then the documents holding any of the query's
-// meaningful terms, ranked by the summed rarity of the terms they hold, with
-// the same filters and facets over them.
+// meaningful terms, ranked by the summed rarity of the terms they hold (a
+// term the title holds counts twice; in force first), with the same filters
+// and facets over them.
+//
+// By relevance, a document whose title is the query (gazette.TitleKey:
+// punctuation, 《》 and spaces aside) comes first on page 1; the other
+// weights of the ranking are gazette's (see gazette.HeadWeight).
 // Errors: gazette.ErrInvalid for a malformed query, backend errors.
 func Search(ctx context.Context, idx Index, q gazette.Query) (gazette.Results, error) {
 	if err := q.Normalize(); err != nil {
 		return gazette.Results{}, err
 	}
 	res, err := exactSearch(ctx, idx, q)
-	if err != nil || res.Total >= minExactHits || len(res.DidYouMean) > 0 || onlyDocNumbers(q.Text) {
-		// A number asked for is found, or offered as a near miss: its
-		// digits are no words to match in part.
+	if err == nil && res.Total < minExactHits && len(res.DidYouMean) == 0 && !onlyDocNumbers(q.Text) {
+		// Only then: a number asked for and found, or offered as a near
+		// miss, has no digits to match in part.
+		res, err = partialSearch(ctx, idx, q, res)
+	}
+	if err != nil {
 		return res, err
 	}
-	return partialSearch(ctx, idx, q, res)
+	if q.Sort == gazette.SortRelevance && q.Page == 1 {
+		titleFirst(res.Hits, q.Text)
+	}
+	return res, nil
+}
+
+// titleFirst moves the hits whose title is text, as gazette.TitleKey
+// compares them, to the front, keeping the order of each part. Someone who
+// types a title wants that document, not one that quotes or forwards it
+// (关于转发…的通知), which the index may rank as high. Only page 1 is
+// reordered, within itself, so pages stay slices of one list.
+func titleFirst(hits []gazette.Hit, text string) {
+	key := gazette.TitleKey(text)
+	if key == "" {
+		return
+	}
+	var named, rest []gazette.Hit
+	for _, h := range hits {
+		if gazette.TitleKey(h.Title) == key {
+			named = append(named, h)
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	if len(named) == 0 {
+		return
+	}
+	copy(hits, named)
+	copy(hits[len(named):], rest)
 }
 
 // onlyDocNumbers reports whether a query's text is document numbers alone.

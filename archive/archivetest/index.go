@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/gazette"
@@ -485,6 +486,10 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 		}
 	})
 
+	t.Run("Ranking", func(t *testing.T) {
+		testRanking(t, open)
+	})
+
 	t.Run("BadQueries", func(t *testing.T) {
 		idx := load(t)
 		for name, q := range map[string]gazette.Query{
@@ -502,4 +507,91 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 			}
 		}
 	})
+}
+
+// RankingCorpus is the small gazette the Index contract ranks: documents
+// that hold the same words in different places, or with different
+// validity, so that each case has one right order (gazette's ranking
+// weights). The documents that must come first are the older ones, as
+// newest first is what breaks ties without those weights.
+func RankingCorpus() []gazette.SearchDoc {
+	k19 := gazette.IssueKey{Year: 2019, Number: 3}
+	k21 := gazette.IssueKey{Year: 2021, Number: 5}
+	k22 := gazette.IssueKey{Year: 2022, Number: 7}
+	doc := func(key gazette.IssueKey, seq int, state gazette.Validity, title string, body ...string) gazette.SearchDoc {
+		pub := gazette.Date{Year: key.Year, Month: time.Month(key.Number), Day: 10 + seq}
+		d := gazette.Document{
+			ID: gazette.DocumentID(key, seq), Issue: key, Title: title, Kind: gazette.KindNormative,
+			Authorities: []string{"福建省人民政府"}, Signed: pub, Published: pub,
+			Validity: gazette.Status{State: state}, Body: body,
+			Pages: gazette.PageRange{First: seq, Last: seq}, Version: 1,
+		}
+		if state == gazette.Repealed {
+			d.Validity.ChangedBy = "2022-7-9"
+		}
+		return gazette.SearchDoc{Document: d, Fingerprint: "fp-" + d.ID}
+	}
+	gas := []string{"第一条 为了加强城镇燃气管理，保障燃气供应，制定本办法。", "第二条 本办法适用于本省行政区域内的城镇燃气经营和使用。"}
+	return []gazette.SearchDoc{
+		// The same words, three validities: in force first, whatever the date.
+		doc(k19, 1, gazette.InForce, "福建省城镇燃气管理办法", gas...),
+		doc(k21, 1, gazette.Repealed, "福建省城镇燃气管理办法", gas...),
+		doc(k22, 1, gazette.Expired, "福建省城镇燃气管理办法", gas...),
+		// The title holds the words, apart; a newer body holds them side by side.
+		doc(k19, 2, gazette.InForce, "福建省促进大数据发展行动纲要", "第一条 加快建设数字福建，推进数据共享开放。"),
+		doc(k22, 2, gazette.InForce, "福建省数字经济工作要点", "要落实大数据行动纲要的部署，推进政务数据共享。"),
+		// A title, and a newer notice that forwards it, in its title and body.
+		doc(k19, 3, gazette.InForce, "福建省人民政府关于印发《福建省安全生产应急预案》的通知",
+			"各市、县（区）人民政府，省人民政府各部门：现将预案印发给你们，请认真贯彻执行。"),
+		doc(k22, 3, gazette.InForce, "福建省人民政府办公厅转发福建省人民政府关于印发《福建省安全生产应急预案》的通知的通知",
+			"现将《福建省人民政府关于印发〈福建省安全生产应急预案〉的通知》转发给你们，请遵照执行。"),
+	}
+}
+
+// testRanking checks gazette's ranking weights through archive.Search.
+func testRanking(t *testing.T, open func(t *testing.T) archive.Index) {
+	ctx := context.Background()
+	idx := open(t)
+	if err := idx.Put(ctx, RankingCorpus()); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	const (
+		gasInForce, gasRepealed, gasExpired = "2019-3-1", "2021-5-1", "2022-7-1"
+		titleWords, bodyWords               = "2019-3-2", "2022-7-2"
+		plan, forwarded                     = "2019-3-3", "2022-7-3"
+	)
+	cases := []struct {
+		name string
+		q    gazette.Query
+		want []string // the first hits, in this order
+	}{
+		{"in force before repealed and expired", gazette.Query{Text: "城镇燃气"}, []string{gasInForce}},
+		{"in force first in partial matches", gazette.Query{Text: "城镇燃气怎么管理"}, []string{gasInForce}},
+		{"in force first among exact titles", gazette.Query{Text: "福建省城镇燃气管理办法"}, []string{gasInForce}},
+		{"sorting by date is unaffected", gazette.Query{Text: "城镇燃气", Sort: gazette.SortNewest}, []string{gasExpired, gasRepealed, gasInForce}},
+		{"oldest first is unaffected", gazette.Query{Text: "城镇燃气", Sort: gazette.SortOldest}, []string{gasInForce, gasRepealed, gasExpired}},
+		{"title words above body words side by side", gazette.Query{Text: "大数据 行动纲要"}, []string{titleWords, bodyWords}},
+		{"exact title first", gazette.Query{Text: "福建省人民政府关于印发《福建省安全生产应急预案》的通知"}, []string{plan, forwarded}},
+		{"exact title without its 《》", gazette.Query{Text: "福建省人民政府关于印发福建省安全生产应急预案的通知"}, []string{plan, forwarded}},
+		{"exact title with spaces", gazette.Query{Text: "福建省人民政府 关于印发 福建省安全生产应急预案 的通知"}, []string{plan, forwarded}},
+		{"a title's words are not its title", gazette.Query{Text: "安全生产应急预案 转发"}, []string{forwarded}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := archive.Search(ctx, idx, tc.q)
+			if err != nil {
+				t.Fatalf("Search(%q): %v", tc.q.Text, err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+				if !h.Validity.Valid() {
+					t.Errorf("%q: hit %s shows no validity (%q)", tc.q.Text, h.ID, h.Validity)
+				}
+			}
+			if len(got) < len(tc.want) || !slices.Equal(got[:len(tc.want)], tc.want) {
+				t.Errorf("%q ranks %v, want %v first", tc.q.Text, got, tc.want)
+			}
+		})
+	}
 }

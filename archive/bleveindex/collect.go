@@ -163,10 +163,19 @@ func (c *collector) countAll(b *roaring.Bitmap, offer bool, base uint64) {
 	}
 }
 
-// offer considers an admitted hit for the page.
+// weight is the factor of the relevance of document local of the current
+// segment: its validity's (gazette.ValidityWeight), at most 1.
+func (c *collector) weight(local uint32) float64 { return float64(c.t.weights[local]) }
+
+// offer considers an admitted hit for the page. By relevance, its score is
+// weighed by its validity first, so that at equal relevance documents in
+// force come first.
 func (c *collector) offer(score float64, local uint32, num uint64) {
 	if c.k <= 0 {
 		return
+	}
+	if c.sort == gazette.SortRelevance {
+		score *= c.weight(local)
 	}
 	h := cand{score, c.t, local, num}
 	if len(c.heap) < c.k {

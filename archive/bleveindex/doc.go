@@ -18,12 +18,14 @@
 // and they were a seventh of the index on disk. Document and query text
 // are both folded as gazette.FoldSearchText folds them. Two text fields
 // are searched: the head (title, document number, authorities), boosted
-// ten times, and the body.
+// gazette.HeadWeight times, and the body.
 //
 // Queries are built term by term in code: filters are exact term,
 // numeric-range and conjunction queries, so no query syntax of bleve is
 // ever parsed and user input cannot become syntax. Relevance is bleve's
-// tf-idf with the title boosted well above the body.
+// tf-idf with the title boosted well above the body, times the hit's
+// gazette.ValidityWeight, so that at equal relevance documents in force
+// come first (gazette's ranking weights, shared with meiliindex).
 //
 // For speed, a search of words and phrases, or of filters alone, with any
 // excluded words of one unit, skips bleve's searchers (fast.go): it

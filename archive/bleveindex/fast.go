@@ -235,6 +235,9 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 					return nil
 				}
 				h, err := headBounds(readers, weights, local)
+				// offer weighs scores by validity: the bounds too
+				w := c.weight(local)
+				h.low, h.high = h.low*w, h.high*w
 				l.head = append(l.head, h)
 				lows = keepBest(lows, c.k, h.low)
 				return err
@@ -277,6 +280,7 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 	if pruned {
 		x.unscored.head.Add(1)
 	}
+	// Validity weights are at most 1: they never raise a score above it.
 	bodyBound := 0.0
 	for i := range p.words {
 		bodyBound += weights[i][1] * maxFieldScore / float64(len(textFields))

@@ -14,12 +14,14 @@ import (
 )
 
 // Relevance: a term may match in the head (title, document number,
-// authorities) or the body; a match in the head counts for much more.
+// authorities) or the body; a match in the head counts gazette.HeadWeight
+// times more. The score of a hit is then weighed by its validity
+// (gazette.ValidityWeight; see collector.offer).
 var textFields = []struct {
 	name  string
 	boost float64
 }{
-	{fHead, 10},
+	{fHead, gazette.HeadWeight},
 	{fBody, 1},
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	seg "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // segTable holds what a search reads of every document of one segment, in
@@ -22,6 +24,9 @@ type segTable struct {
 	dates  [4][]uint32 // yyyymmdd by dateFields index; 0: none
 	ids    []string
 	orders []string
+	// weights are the factors of relevance by validity
+	// (gazette.ValidityWeight): one per document.
+	weights []float32
 	// combos is how many combinations the facetTable had once this table
 	// was built: more than any of its documents points at.
 	combos int
@@ -138,7 +143,7 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 		return nil, errNotDirect
 	}
 	n := int(s.Segment().Count())
-	t := &segTable{combo: make([]uint32, n), ids: make([]string, n), orders: make([]string, n)}
+	t := &segTable{combo: make([]uint32, n), ids: make([]string, n), orders: make([]string, n), weights: make([]float32, n)}
 	for i := range t.dates {
 		t.dates[i] = make([]uint32, n)
 	}
@@ -151,6 +156,7 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 	seen := map[string]uint32{}
 	for local := range n {
 		t.combo[local] = noCombo
+		t.weights[local] = 1
 		var err error
 		iter, err = dvv.VisitDocValues(uint64(local), fields, func(_ string, term []byte) {
 			m := unpackMeta(term)
@@ -158,6 +164,7 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 				return
 			}
 			t.ids[local], t.orders[local] = string(m.id), string(m.order)
+			t.weights[local] = float32(gazette.ValidityWeight(gazette.Validity(m.validity)))
 			for i, v := range m.dates {
 				if d, err := strconv.ParseUint(string(v), 10, 32); err == nil {
 					t.dates[i][local] = uint32(d)

@@ -306,6 +306,7 @@ const (
 	fEffective   = "effective"
 	fExpires     = "expiry"
 	fOrder       = "order" // print order, for ties
+	fValidRank   = "vr"    // gazette.ValidityRank of the validity, for ranking
 	fFormat      = "fv"    // the record format, recordFormat
 	fHead        = "x0"    // the body's first headRunes characters, for snippets
 	fRest        = "xr"    // an object: the rest of the body in pieces, xr.p0001, ...
@@ -340,6 +341,7 @@ type record struct {
 	Effective   int               `json:"effective,omitempty"`
 	Expires     int               `json:"expiry,omitempty"`
 	Order       int64             `json:"order"`
+	ValidRank   int               `json:"vr"`
 	Head        string            `json:"x0"`
 	Rest        map[string]string `json:"xr,omitempty"`
 	Pieces      int               `json:"xn,omitempty"`
@@ -357,8 +359,8 @@ type record struct {
 // reconciliation (gazette reindex --check, and at start-up) rewrites them.
 // 2: a head of 500 characters instead of 2,000; text with zero-width
 // characters stored folded. 3: runs of Chinese go on across 、，“”《》
-// (gazette.IsJoiningMark).
-const recordFormat = 3
+// (gazette.IsJoiningMark). 4: the validity's rank, vr, for ranking.
+const recordFormat = 4
 
 // The body is stored beside its derived text, for snippets: its first
 // headRunes characters come with every hit; the rest is stored in pieces of
@@ -438,6 +440,7 @@ func recordOf(d *gazette.SearchDoc) *record {
 		Effective:   dateNumber(d.Effective),
 		Expires:     dateNumber(d.Expires),
 		Order:       orderOf(d.ID),
+		ValidRank:   gazette.ValidityRank(d.Validity.State),
 	}
 	if r.Authorities == nil {
 		r.Authorities = []string{}

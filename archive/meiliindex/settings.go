@@ -28,11 +28,18 @@ var (
 		fFirstPage, fLastPage, fSigned, fPublished, fHead, fPieces}
 	filterable = []string{fID, fKind, fAuthority, fAuthHash, fYear, fIssue, fValidity, fTopicHash, fDocNumHash,
 		fSigned, fPublished, fEffective, fExpires}
-	sortable = []string{fPublished, fOrder}
+	sortable = []string{fPublished, fOrder, fValidRank}
 	// rankingRules put an explicit sort first, so that newest and oldest
-	// are strict orders; without one, relevance, then newest first.
-	rankingRules = []string{"sort", "words", "typo", "proximity", "attribute", "exactness",
-		fPublished + ":desc", fOrder + ":desc"}
+	// are strict orders; without one, relevance as gazette's ranking
+	// weights describe it, then newest first. "attribute" comes before
+	// "proximity": where the words are (the title first, searchable's
+	// order) weighs more than how close together they are, as the head of
+	// a document weighs gazette.HeadWeight times its body in bleveindex; the
+	// other way round, a body holding the words side by side outranked the
+	// title that holds them. Documents that tie on every rule of relevance
+	// are ordered by validity (gazette.ValidityRank), in force first.
+	rankingRules = []string{"sort", "words", "typo", "attribute", "proximity", "exactness",
+		fValidRank + ":asc", fPublished + ":desc", fOrder + ":desc"}
 	// The derived text is ASCII letters: pin the locale so that no
 	// language-specific segmenter (German compound splitting, say) ever
 	// touches a token.
