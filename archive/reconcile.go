@@ -30,8 +30,9 @@ func (d Drift) Clean() bool {
 type Progress func(done, total int)
 
 // reindexBatch is how many documents go to the index per Put: large enough
-// to amortise a backend round trip, small enough to bound memory.
-const reindexBatch = 500
+// to amortise a backend round trip (and for bleve, to fill one segment of
+// the size it builds fastest), small enough to bound memory.
+const reindexBatch = 1000
 
 // Reconcile compares storage with the index and, when repair is set, fixes
 // every difference: missing and stale documents are indexed from their

@@ -222,6 +222,11 @@ type IndexStats struct {
 	Runes   int64 // characters of title and body put
 	Batch   int
 	Elapsed time.Duration
+	// CPU is the user and system time this process used while the Puts
+	// ran, background work of the index included (0 where not measured).
+	// On a machine shared with other work, it moves far less than Elapsed;
+	// for Meilisearch, whose work is in its own process, it is the client's.
+	CPU time.Duration
 }
 
 // DocsPerSecond is the indexing rate.
@@ -247,10 +252,14 @@ func IndexBench(ctx context.Context, idx archive.Index, c *BenchCorpus, batch in
 			docs = append(docs, d)
 		}
 		t := time.Now()
+		cpu0, ok0 := processCPU()
 		if err := idx.Put(ctx, docs); err != nil {
 			return st, fmt.Errorf("searcheval: bench: put documents %d–%d: %w", start, start+len(docs)-1, err)
 		}
 		st.Elapsed += time.Since(t)
+		if cpu1, ok1 := processCPU(); ok0 && ok1 {
+			st.CPU += cpu1 - cpu0
+		}
 		st.Docs += len(docs)
 		if progress != nil {
 			progress(st.Docs, c.Len())

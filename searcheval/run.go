@@ -328,6 +328,10 @@ func printBench(w io.Writer, backend string, rep BenchReport) {
 	fmt.Fprintf(w, "Search benchmark, backend %s\n", backend)
 	fmt.Fprintf(w, "  indexed %d documents (%.0f characters each on average) in batches of %d in %s: %.0f documents/s\n",
 		ix.Docs, float64(ix.Runes)/float64(max(ix.Docs, 1)), ix.Batch, ix.Elapsed.Round(time.Millisecond), ix.DocsPerSecond())
+	if ix.CPU > 0 {
+		fmt.Fprintf(w, "  CPU time of this process while indexing: %s, %.2f ms a document\n",
+			ix.CPU.Round(time.Millisecond), float64(ix.CPU.Microseconds())/1000/float64(max(ix.Docs, 1)))
+	}
 	if rep.Size >= 0 {
 		fmt.Fprintf(w, "  index size on disk: %s (%d bytes; %s)\n", fmtBytes(rep.Size), rep.Size, rep.SizeHow)
 	} else {

@@ -1,10 +1,12 @@
 package bleveindex
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -60,6 +62,8 @@ func isWordRune(r rune) bool {
 type unit struct {
 	term   string
 	pos    int // 0-based
+	start  int // byte offset of the term's first character in the text
+	end    int // and of the byte after its last
 	cjk    bool
 	bigram bool
 }
@@ -76,7 +80,7 @@ func segment(s string, query bool, emit func(u unit)) int {
 	endRun := func() {
 		if prev >= 0 && !runStart {
 			_, w := utf8.DecodeRuneInString(s[prev:])
-			emit(unit{term: s[prev : prev+w], pos: prevPos, cjk: true})
+			emit(unit{term: s[prev : prev+w], pos: prevPos, start: prev, end: prev + w, cjk: true})
 		}
 		prev = -1
 	}
@@ -86,10 +90,10 @@ func segment(s string, query bool, emit func(u unit)) int {
 		case isCJK(r):
 			if prev >= 0 {
 				_, pw := utf8.DecodeRuneInString(s[prev:])
-				emit(unit{term: s[prev:prev+pw] + s[i:i+w], pos: prevPos, cjk: true, bigram: true})
+				emit(unit{term: join(s, prev, pw, i, w), pos: prevPos, start: prev, end: i + w, cjk: true, bigram: true})
 				runStart = false
 			} else {
-				emit(unit{term: s[i : i+w], pos: pos, cjk: true})
+				emit(unit{term: s[i : i+w], pos: pos, start: i, end: i + w, cjk: true})
 				runStart = true
 			}
 			prev, prevPos = i, pos
@@ -112,7 +116,7 @@ func segment(s string, query bool, emit func(u unit)) int {
 					end--
 				}
 			}
-			emit(unit{term: s[i:end], pos: pos})
+			emit(unit{term: s[i:end], pos: pos, start: i, end: end})
 			pos++
 			i = j
 		case r == '\n' && !query:
@@ -128,6 +132,16 @@ func segment(s string, query bool, emit func(u unit)) int {
 	}
 	endRun()
 	return pos
+}
+
+// join is the two strings s[i:i+n] and s[j:j+m], with i+n ≤ j: a slice of s
+// when they are adjacent, as they nearly always are (a segmented text is
+// mostly bigrams: no allocation for each), or else a new string.
+func join(s string, i, n, j, m int) string {
+	if i+n == j {
+		return s[i : j+m]
+	}
+	return s[i:i+n] + s[j:j+m]
 }
 
 // analyzer is the bleve analyzer of every searchable text field: folding
@@ -271,4 +285,135 @@ func queryTerms(text string) (terms []string, char bool) {
 		terms = terms[:len(terms)-1]
 	}
 	return terms, false
+}
+
+// One pass. A text field and its two companions hold the same text, and
+// bleve would analyse it three times, through three analyzers, each
+// folding it, the text and 4-gram ones segmenting it, all of them
+// allocating a token, and its term, for every unit before counting them.
+// textAnalysis does all three in one pass over the folded text and counts
+// the units straight into the token frequencies the index reads, with
+// terms that are slices of the folded text (bigrams and 4-grams of
+// adjacent characters, nearly all of them) and locations in one array per
+// field: the same frequencies, lengths and positions (see
+// TestTextAnalysisMatchesAnalyzers), for a fraction of the work.
+
+// The parts of a textAnalysis, in the order of the fields of a text.
+const (
+	partText     = iota // the units, with positions (analyzer)
+	partChars           // the CJK characters, once each (charsAnalyzer)
+	partShingles        // the 4-grams, with positions (shingleAnalyzer)
+	parts
+)
+
+// textAnalysis is the analysis of one text for its three fields. It is
+// computed once, by whichever of the fields bleve analyses first.
+type textAnalysis struct {
+	once  sync.Once
+	input []byte
+	freqs [parts]index.TokenFrequencies
+	lens  [parts]int
+}
+
+func (a *textAnalysis) run() {
+	a.once.Do(func() {
+		s := gazette.FoldSearchText(string(a.input))
+		var text, shingles tokenCounter
+		text.init(len(s) / 3)
+		shingles.init(len(s) / 3)
+		// the last three bigrams, as in shingleAnalyzer
+		var last [3]unit
+		n := 0
+		segment(s, false, func(u unit) {
+			text.add(u.term, u.pos+1)
+			if !u.bigram {
+				return
+			}
+			last[0], last[1], last[2] = last[1], last[2], u
+			if n++; n >= 3 && last[1].pos == last[0].pos+1 && last[2].pos == last[1].pos+1 {
+				term := s[last[0].start:last[2].end]
+				if len(term) != len(last[0].term)+len(last[2].term) {
+					term = last[0].term + last[2].term // a mark left out in between
+				}
+				shingles.add(term, last[0].pos+1)
+			}
+		})
+		a.freqs[partText], a.lens[partText] = text.frequencies()
+		a.freqs[partShingles], a.lens[partShingles] = shingles.frequencies()
+		chars := index.TokenFrequencies{}
+		var slab []index.TokenFreq
+		for i, r := range s {
+			if !isCJK(r) {
+				continue
+			}
+			k := s[i : i+utf8.RuneLen(r)]
+			if _, ok := chars[k]; !ok {
+				if len(slab) == cap(slab) {
+					slab = make([]index.TokenFreq, 0, 64)
+				}
+				slab = append(slab, index.TokenFreq{Term: []byte(k)})
+				tf := &slab[len(slab)-1]
+				tf.SetFrequency(1)
+				chars[k] = tf
+			}
+		}
+		a.freqs[partChars], a.lens[partChars] = chars, len(chars)
+		a.input = nil
+	})
+}
+
+// tokenCounter counts a stream of terms with positions into token
+// frequencies, as analysis.TokenFrequency does for a field with term
+// vectors, without offsets: each term's locations are in stream order.
+type tokenCounter struct {
+	terms []string
+	pos   []int
+}
+
+func (c *tokenCounter) init(n int) {
+	c.terms = make([]string, 0, n)
+	c.pos = make([]int, 0, n)
+}
+
+func (c *tokenCounter) add(term string, pos int) {
+	c.terms = append(c.terms, term)
+	c.pos = append(c.pos, pos)
+}
+
+// frequencies returns the token frequencies and the number of tokens.
+func (c *tokenCounter) frequencies() (index.TokenFrequencies, int) {
+	n := len(c.terms)
+	out := make(index.TokenFrequencies, n/2)
+	// Every term's locations are a slice of one array, as big as it needs:
+	// first count, then fill.
+	byToken := make([]*index.TokenFreq, n)
+	var tfs []*index.TokenFreq
+	var slab []index.TokenFreq
+	for k, t := range c.terms {
+		tf, ok := out[t]
+		if !ok {
+			if len(slab) == cap(slab) {
+				slab = make([]index.TokenFreq, 0, 256)
+			}
+			slab = append(slab, index.TokenFreq{Term: []byte(t)})
+			tf = &slab[len(slab)-1]
+			out[t] = tf
+			tfs = append(tfs, tf)
+		}
+		tf.SetFrequency(tf.Frequency() + 1)
+		byToken[k] = tf
+	}
+	locs := make([]index.TokenLocation, n)
+	ptrs := make([]*index.TokenLocation, n)
+	off := 0
+	for _, tf := range tfs {
+		f := tf.Frequency()
+		tf.Locations = ptrs[off : off : off+f]
+		off += f
+	}
+	for k, tf := range byToken {
+		locs[k] = index.TokenLocation{Position: c.pos[k]}
+		tf.Locations = append(tf.Locations, &locs[k])
+	}
+	return out, n
 }

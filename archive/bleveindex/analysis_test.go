@@ -2,9 +2,13 @@ package bleveindex
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 func TestSegment(t *testing.T) {
@@ -134,5 +138,73 @@ func TestShingleAnalyzer(t *testing.T) {
 		fmt.Sprintf("第二十八@%d", p), fmt.Sprintf("二十八条@%d", p+1)}
 	if !slices.Equal(got, want) {
 		t.Errorf("4-grams %q, want %q", got, want)
+	}
+}
+
+// TestTextAnalysisMatchesAnalyzers checks that the one-pass analysis of the
+// three fields of a text gives what bleve would compute from the three
+// analyzers: the same terms, frequencies, lengths and locations, in order.
+func TestTextAnalysisMatchesAnalyzers(t *testing.T) {
+	texts := []string{
+		"", "政务公开", "省", "GB/T 9704-2012", "基站12000个", "管理。服务", "“双随机、一公开”",
+		"全省 工作 人民法院的判决", "管理\n办法", "ＳＣＲＩＰＴ２０１９", "闽\u200b政", "二〇二〇年四月二十八日",
+		"第二十八条 县级以上地方人民政府，应当《加强》·管理", strings.Repeat("é", 100), "《》—…",
+		"人民法院人民法院人民法院\n人民法院的", "ＡＢＣ政府、采购，办法“实施”细则",
+	}
+	// and random texts of the characters that matter to segmentation
+	alphabet := []rune("政务公开人民法院第二十八条省市县、，·“”《》 \n。！abcXYZ09０９\u200b〇ｅé—")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		r := make([]rune, rng.IntN(80))
+		for i := range r {
+			r[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		texts = append(texts, string(r))
+	}
+	fields := []struct {
+		name string
+		an   analysis.Analyzer
+		opts index.FieldIndexingOptions
+	}{
+		{"text", analyzer{}, textOpts},
+		{"chars", charsAnalyzer{}, charsOpts},
+		{"4-grams", shingleAnalyzer{}, textOpts},
+	}
+	describe := func(tfs index.TokenFrequencies) string {
+		var out []string
+		for k, tf := range tfs {
+			var locs []string
+			for _, l := range tf.Locations {
+				locs = append(locs, fmt.Sprintf("%d:%d-%d", l.Position, l.Start, l.End))
+			}
+			out = append(out, fmt.Sprintf("%s=%s×%d[%s]", k, tf.Term, tf.Frequency(), strings.Join(locs, " ")))
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	for _, text := range texts {
+		a := &textAnalysis{input: []byte(text)}
+		a.run()
+		for part, f := range fields {
+			toks := f.an.Analyze([]byte(text))
+			want := analysis.TokenFrequency(toks, nil, f.opts)
+			if a.lens[part] != len(toks) {
+				t.Errorf("%q, %s: length %d, want %d", text, f.name, a.lens[part], len(toks))
+			}
+			if f.opts.IncludeTermVectors() {
+				if got, w := describe(a.freqs[part]), describe(want); got != w {
+					t.Errorf("%q, %s:\n got %s\nwant %s", text, f.name, got, w)
+				}
+				continue
+			}
+			// without term vectors, locations are not kept
+			for k, tf := range want {
+				tf.Locations = nil
+				want[k] = tf
+			}
+			if got, w := describe(a.freqs[part]), describe(want); got != w {
+				t.Errorf("%q, %s:\n got %s\nwant %s", text, f.name, got, w)
+			}
+		}
 	}
 }
