@@ -109,6 +109,8 @@ type Index struct {
 	// forgets it when the index closes.
 	health     *health
 	unregister func()
+	// suggest holds the suggestion tables (suggest.go).
+	suggest suggestTables
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -180,6 +182,7 @@ func OpenWith(dir string, o Options) (*Index, error) {
 			r.Close()
 		}
 	})
+	x.warming.Go(x.warmSuggestions)
 	return x, nil
 }
 
