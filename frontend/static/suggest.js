@@ -58,6 +58,8 @@
         a.appendChild(t);
         var meta = [];
         if (s.doc_number) meta.push(s.doc_number);
+        // Titles recur from year to year: the date tells them apart.
+        if (s.published_date) meta.push(s.published_date);
         if (s.validity !== "in_force") meta.push(s.validity_label);
         if (meta.length) {
           var m = document.createElement("span");
