@@ -182,7 +182,8 @@ func OpenWith(dir string, o Options) (*Index, error) {
 			r.Close()
 		}
 	})
-	x.warming.Go(x.warmSuggestions)
+	x.suggest.stop = make(chan struct{})
+	x.warming.Go(x.followSuggestions)
 	return x, nil
 }
 
@@ -283,6 +284,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 // Close releases the index; every later call fails.
 func (x *Index) Close() error {
+	x.suggest.halt()
 	x.warming.Wait()
 	x.health.close()
 	defer x.unregister()

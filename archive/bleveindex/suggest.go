@@ -7,8 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	seg "github.com/blevesearch/scorch_segment_api/v2"
 	gojson "github.com/goccy/go-json"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -29,9 +31,13 @@ import (
 //     order, for those that hold the text further on: the text's rarest
 //     bigram gives the few documents worth checking.
 //
-// A table of 100,000 documents takes about 30 MB and a second to build;
-// it is built in the background when the index opens, and a merged
-// segment's by the first suggestion after the merge.
+// The keys of a document are read from its stored hit once, and kept by
+// ID and fingerprint (which names the stored record, so a changed title
+// has another), so that the table of a merged segment is built from the
+// packed doc values alone, as the search tables are. Small segments (the
+// latest writes) get no bigrams: scanning them costs less than building
+// them. Tables are built in the background as segments appear
+// (followSuggestions), so that a suggestion seldom waits for one.
 
 // suggestTable is the suggestion table of one segment; positions are
 // indexes into its arrays, in rank order.
@@ -39,10 +45,20 @@ type suggestTable struct {
 	local      []uint32 // the segment's document number
 	title, num []string // keys
 	rank       []gazette.SuggestRank
-	byTitle    []uint32 // positions by title key
-	byNum      []uint32 // positions of the documents with a number, by number key
-	grams      map[uint64][]uint32
+	byTitle    []uint32            // positions by title key
+	byNum      []uint32            // positions of the documents with a number, by number key
+	grams      map[uint64][]uint32 // nil: scan (a small segment)
+	keys       []string            // docKey of each document, to prune suggestKeys
 }
+
+// gramMinDocs is the smallest segment whose table has bigrams.
+const gramMinDocs = 4096
+
+// docKeys are the suggestion keys of one document.
+type docKeys struct{ title, num string }
+
+// docKey names a stored record: ID and fingerprint.
+func docKey(id, fp []byte) string { return string(id) + "\x00" + string(fp) }
 
 // suggestEntry builds one segment's table once, whoever asks first.
 type suggestEntry struct {
@@ -51,10 +67,18 @@ type suggestEntry struct {
 	err  error
 }
 
-// suggestTables are the suggestion tables of an index by segment ID.
+// suggestTables are the suggestion tables of an index by segment ID, and
+// the keys of the documents they hold.
 type suggestTables struct {
 	mu   sync.Mutex
 	tabs map[uint64]*suggestEntry
+	// keys are the docKeys of documents met, by docKey; pruned to those of
+	// current segments when they outnumber them twice.
+	keysMu sync.Mutex
+	keys   map[string]docKeys
+	// stop ends followSuggestions.
+	stop    chan struct{}
+	halting sync.Once
 }
 
 // suggestTables returns the suggestion tables of each segment of snapshot
@@ -75,80 +99,146 @@ func (x *Index) suggestTables(r *scorch.IndexSnapshot) ([]*suggestTable, error) 
 	st.tabs = keep
 	st.mu.Unlock()
 	out := make([]*suggestTable, len(segs))
+	built := false
 	for i, e := range entries {
-		e.once.Do(func() { e.t, e.err = buildSuggestTable(segs[i]) })
+		e.once.Do(func() { e.t, e.err = st.build(segs[i]); built = true })
 		if e.err != nil {
 			return nil, e.err
 		}
 		out[i] = e.t
 	}
+	if built {
+		st.prune(out)
+	}
 	return out, nil
 }
 
-// warmSuggestions builds the suggestion tables of the index as it is, so
-// that the first suggestion does not wait for them. Open calls it in the
-// background; errors meet the first suggestion again.
-func (x *Index) warmSuggestions() {
-	if r, err := x.reader(); err == nil {
-		x.suggestTables(r)
-		r.Close()
+// prune forgets the keys of documents no table holds once they are as many
+// as those held: replaced and deleted documents leave theirs behind.
+func (st *suggestTables) prune(tabs []*suggestTable) {
+	n := 0
+	for _, t := range tabs {
+		n += len(t.keys)
+	}
+	st.keysMu.Lock()
+	defer st.keysMu.Unlock()
+	if len(st.keys) <= 2*n+1024 {
+		return
+	}
+	keep := make(map[string]docKeys, n)
+	for _, t := range tabs {
+		for _, k := range t.keys {
+			if dk, ok := st.keys[k]; ok {
+				keep[k] = dk
+			}
+		}
+	}
+	st.keys = keep
+}
+
+// followEvery is how often followSuggestions looks for new segments.
+const followEvery = 250 * time.Millisecond
+
+// followSuggestions builds the suggestion tables of the index as it is,
+// and then of every segment a write or a merge adds, until the index
+// closes: so that a suggestion seldom waits for a table (a merge of the
+// whole index takes a second to tabulate at 100,000 documents). Open runs
+// it in the background; errors meet the next suggestion again.
+func (x *Index) followSuggestions() {
+	t := time.NewTicker(followEvery)
+	defer t.Stop()
+	for {
+		if r, err := x.reader(); err == nil {
+			x.suggestTables(r)
+			r.Close()
+		}
+		select {
+		case <-x.suggest.stop:
+			return
+		case <-t.C:
+		}
 	}
 }
+
+// halt stops followSuggestions; Close calls it.
+func (st *suggestTables) halt() { st.halting.Do(func() { close(st.stop) }) }
 
 // storedSuggest is the part of a stored hit (fHit) a suggestion table reads.
 type storedSuggest struct {
-	ID        string           `json:"id"`
-	Title     string           `json:"title"`
-	DocNumber string           `json:"doc_number"`
-	Validity  gazette.Validity `json:"validity"`
-	Published gazette.Date     `json:"published_date"`
+	Title     string `json:"title"`
+	DocNumber string `json:"doc_number"`
 }
 
-// buildSuggestTable reads the stored hit of every document of segment s.
-func buildSuggestTable(s *scorch.SegmentSnapshot) (*suggestTable, error) {
+// build makes the table of segment s from its packed doc values, and the
+// stored hits of documents whose keys are not known yet.
+func (st *suggestTables) build(s *scorch.SegmentSnapshot) (*suggestTable, error) {
+	dvv, ok := s.Segment().(seg.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("suggestions: segment without doc values")
+	}
 	n := int(s.Segment().Count())
 	type doc struct {
-		local      uint32
-		title, num string
-		rank       gazette.SuggestRank
+		local uint32
+		key   string
+		keys  docKeys
+		rank  gazette.SuggestRank
 	}
 	docs := make([]doc, 0, n)
+	var iter seg.DocVisitState
+	fields := []string{fMeta}
 	for local := range n {
-		var raw []byte
-		err := s.VisitDocument(uint64(local), func(field string, _ byte, value []byte, _ []uint64) bool {
-			if field == fHit {
-				raw = value
-				return false
+		var d doc
+		var err error
+		iter, err = dvv.VisitDocValues(uint64(local), fields, func(_ string, term []byte) {
+			m := unpackMeta(term)
+			if m.id == nil {
+				return
 			}
-			return true
-		})
+			d = doc{local: uint32(local), key: docKey(m.id, m.fp), rank: gazette.SuggestRank{
+				Superseded: gazette.Superseded(gazette.Validity(m.validity)), Published: dateOfKey(m.date),
+				Order: gazette.PrintOrder(string(m.id))}}
+		}, iter)
 		if err != nil {
-			return nil, fmt.Errorf("suggestions: document %d: %w", local, err)
+			return nil, fmt.Errorf("suggestions: doc values of document %d: %w", local, err)
 		}
-		if raw == nil {
-			continue // not a document of this package's (none are)
+		if d.key == "" {
+			continue // no packed doc values: not a document of this package's
 		}
-		var h storedSuggest
-		if err := gojson.Unmarshal(raw, &h); err != nil {
-			return nil, fmt.Errorf("suggestions: document %d: stored hit: %w", local, err)
+		st.keysMu.Lock()
+		dk, known := st.keys[d.key]
+		st.keysMu.Unlock()
+		if !known {
+			if dk, err = readKeys(s, uint64(local)); err != nil {
+				return nil, err
+			}
+			st.keysMu.Lock()
+			if st.keys == nil {
+				st.keys = map[string]docKeys{}
+			}
+			st.keys[d.key] = dk
+			st.keysMu.Unlock()
 		}
-		docs = append(docs, doc{
-			local: uint32(local), title: gazette.SuggestKey(h.Title), num: gazette.SuggestKey(h.DocNumber),
-			rank: gazette.SuggestRank{Superseded: gazette.Superseded(h.Validity), Published: h.Published, Order: gazette.PrintOrder(h.ID)},
-		})
+		d.keys = dk
+		docs = append(docs, d)
 	}
 	slices.SortFunc(docs, func(a, b doc) int { return a.rank.Compare(b.rank) })
 	t := &suggestTable{
 		local: make([]uint32, len(docs)), title: make([]string, len(docs)), num: make([]string, len(docs)),
-		rank: make([]gazette.SuggestRank, len(docs)), grams: map[uint64][]uint32{},
+		rank: make([]gazette.SuggestRank, len(docs)), keys: make([]string, len(docs)),
+	}
+	if len(docs) >= gramMinDocs {
+		t.grams = map[uint64][]uint32{}
 	}
 	for i, d := range docs {
-		t.local[i], t.title[i], t.num[i], t.rank[i] = d.local, d.title, d.num, d.rank
+		t.local[i], t.title[i], t.num[i], t.rank[i], t.keys[i] = d.local, d.keys.title, d.keys.num, d.rank, d.key
 		t.byTitle = append(t.byTitle, uint32(i))
-		if d.num != "" {
+		if d.keys.num != "" {
 			t.byNum = append(t.byNum, uint32(i))
 		}
-		for _, k := range []string{d.title, d.num} {
+		if t.grams == nil {
+			continue
+		}
+		for _, k := range []string{d.keys.title, d.keys.num} {
 			eachGram(k, func(g uint64) {
 				list := t.grams[g]
 				if len(list) == 0 || list[len(list)-1] != uint32(i) {
@@ -160,6 +250,43 @@ func buildSuggestTable(s *scorch.SegmentSnapshot) (*suggestTable, error) {
 	sort.Slice(t.byTitle, func(a, b int) bool { return t.title[t.byTitle[a]] < t.title[t.byTitle[b]] })
 	sort.Slice(t.byNum, func(a, b int) bool { return t.num[t.byNum[a]] < t.num[t.byNum[b]] })
 	return t, nil
+}
+
+// readKeys reads the suggestion keys of a document from its stored hit.
+func readKeys(s *scorch.SegmentSnapshot, local uint64) (docKeys, error) {
+	var raw []byte
+	err := s.VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fHit {
+			raw = value
+			return false
+		}
+		return true
+	})
+	if err != nil {
+		return docKeys{}, fmt.Errorf("suggestions: document %d: %w", local, err)
+	}
+	var h storedSuggest
+	if raw != nil {
+		if err := gojson.Unmarshal(raw, &h); err != nil {
+			return docKeys{}, fmt.Errorf("suggestions: document %d: stored hit: %w", local, err)
+		}
+	}
+	return docKeys{title: gazette.SuggestKey(h.Title), num: gazette.SuggestKey(h.DocNumber)}, nil
+}
+
+// dateOfKey reads a date packed as yyyymmdd (dateKey); "" is the zero date.
+func dateOfKey(b []byte) gazette.Date {
+	if len(b) != 8 {
+		return gazette.Date{}
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return gazette.Date{}
+		}
+		n = n*10 + int(c-'0')
+	}
+	return gazette.Date{Year: n / 10000, Month: time.Month(n / 100 % 100), Day: n % 100}
 }
 
 // eachGram calls f with every pair of neighbouring characters of key.
@@ -205,6 +332,23 @@ func (t *suggestTable) find(key string, n int, deleted func(local uint32) bool) 
 	if len(prefix) >= n {
 		return prefix, nil
 	}
+	check := func(p uint32) bool {
+		if len(inside) == n-len(prefix) {
+			return false
+		}
+		if match, pre := gazette.SuggestMatch(key, t.title[p], t.num[p]); match && !pre && !deleted(t.local[p]) {
+			inside = append(inside, p)
+		}
+		return true
+	}
+	if t.grams == nil {
+		for p := range uint32(len(t.local)) {
+			if !check(p) {
+				break
+			}
+		}
+		return prefix, inside
+	}
 	// The rarest bigram of the key: only the documents holding it can hold
 	// the key; they are in rank order, so the first matches are the best.
 	var rarest []uint32
@@ -222,11 +366,8 @@ func (t *suggestTable) find(key string, n int, deleted func(local uint32) bool) 
 		return prefix, nil
 	}
 	for _, p := range rarest {
-		if len(inside) == n-len(prefix) {
+		if !check(p) {
 			break
-		}
-		if match, pre := gazette.SuggestMatch(key, t.title[p], t.num[p]); match && !pre && !deleted(t.local[p]) {
-			inside = append(inside, p)
 		}
 	}
 	return prefix, inside
