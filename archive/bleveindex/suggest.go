@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -36,8 +37,9 @@ import (
 // has another), so that the table of a merged segment is built from the
 // packed doc values alone, as the search tables are. Small segments (the
 // latest writes) get no bigrams: scanning them costs less than building
-// them. Tables are built in the background as segments appear
-// (followSuggestions), so that a suggestion seldom waits for one.
+// them. Once suggestions are asked for, tables are built in the
+// background as segments appear (followSuggestions), so that a suggestion
+// seldom waits for one; the first suggestion builds them all.
 
 // suggestTable is the suggestion table of one segment; positions are
 // indexes into its arrays, in rank order.
@@ -76,7 +78,8 @@ type suggestTables struct {
 	// current segments when they outnumber them twice.
 	keysMu sync.Mutex
 	keys   map[string]docKeys
-	// stop ends followSuggestions.
+	// asked is set by the first suggestion; stop ends followSuggestions.
+	asked   atomic.Bool
 	stop    chan struct{}
 	halting sync.Once
 }
@@ -139,18 +142,21 @@ func (st *suggestTables) prune(tabs []*suggestTable) {
 // followEvery is how often followSuggestions looks for new segments.
 const followEvery = 250 * time.Millisecond
 
-// followSuggestions builds the suggestion tables of the index as it is,
-// and then of every segment a write or a merge adds, until the index
-// closes: so that a suggestion seldom waits for a table (a merge of the
-// whole index takes a second to tabulate at 100,000 documents). Open runs
-// it in the background; errors meet the next suggestion again.
+// followSuggestions builds the suggestion tables of every segment a write
+// or a merge adds, until the index closes, once a suggestion has been
+// asked for: so that a suggestion seldom waits for a table (a merge of the
+// whole index takes a second to tabulate at 100,000 documents), while an
+// index that is never asked (a batch ingest, a reindex) does no such work.
+// Open runs it in the background; errors meet the next suggestion again.
 func (x *Index) followSuggestions() {
 	t := time.NewTicker(followEvery)
 	defer t.Stop()
 	for {
-		if r, err := x.reader(); err == nil {
-			x.suggestTables(r)
-			r.Close()
+		if x.suggest.asked.Load() {
+			if r, err := x.reader(); err == nil {
+				x.suggestTables(r)
+				r.Close()
+			}
 		}
 		select {
 		case <-x.suggest.stop:
@@ -391,6 +397,7 @@ func (x *Index) Suggest(ctx context.Context, text string, n int) ([]gazette.Hit,
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bleveindex: suggest: %w", err)
 	}
+	x.suggest.asked.Store(true)
 	r, err := x.reader()
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: suggest: %w", err)
