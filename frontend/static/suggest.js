@@ -45,6 +45,7 @@
     }
     function render(items, typed) {
       list.textContent = "";
+      list.setAttribute("data-for", typed); // what the list answers (tests wait on it)
       items.forEach(function (s, i) {
         var li = document.createElement("li"), a = document.createElement("a");
         li.id = id + "-" + i;
