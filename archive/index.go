@@ -10,7 +10,7 @@ import (
 // from it. Every method is safe for concurrent use.
 //
 // Visibility: when Put or Delete returns nil, the change is visible to every
-// later Search, Lookup and Fingerprints call, on this process and on any
+// later Search, Suggest, Lookup and Fingerprints call, on this process and on any
 // other sharing the backend (read-your-writes). Backends with asynchronous
 // writes wait for their tasks before returning.
 type Index interface {
@@ -32,6 +32,16 @@ type Index interface {
 	// the caller (see archive.Search), not by the index. Errors:
 	// gazette.ErrInvalid, backend errors.
 	Search(ctx context.Context, q gazette.Query) (gazette.Results, error)
+
+	// Suggest returns at most n (1 to gazette.MaxSuggestions) documents
+	// whose title or document number holds text (gazette.SuggestKey), in
+	// gazette.SuggestRank order, without snippets: what the search box
+	// offers as people type. Text with fewer than two characters to match
+	// gets none. Document numbers in other spellings and short forms are
+	// the caller's (see archive.Suggest). Errors: gazette.ErrInvalid for
+	// text gazette.CheckSuggestText refuses or n out of range, backend
+	// errors.
+	Suggest(ctx context.Context, text string, n int) ([]gazette.Hit, error)
 
 	// Lookup returns the IDs of the documents whose canonical document number
 	// is n, newest first; none is not an error.

@@ -69,6 +69,11 @@ func TestAPIConformsToOpenAPI(t *testing.T) {
 		{"docnum", "/api/v1/docnum/" + url.PathEscape("闽政（2019）1202号"), 200},
 		{"docnum unknown", "/api/v1/docnum/" + url.PathEscape("闽政〔1999〕1号"), 404},
 		{"docnum malformed", "/api/v1/docnum/hello", 400},
+		{"suggest by 文号", "/api/v1/suggest?q=" + url.QueryEscape("闽政[2019]1202号"), 200},
+		{"suggest title words", "/api/v1/suggest?q=" + url.QueryEscape("最低工资"), 200},
+		{"suggest one character", "/api/v1/suggest?q=" + url.QueryEscape("水"), 200},
+		{"suggest without q", "/api/v1/suggest", 400},
+		{"suggest unknown parameter", "/api/v1/suggest?q=x&limit=20", 400},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

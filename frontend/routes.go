@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	get(api, "/documents/:id", s.apiDocumentByID)
 	get(api, "/search", s.apiSearch)
 	get(api, "/search.csv", s.apiSearchCSV)
+	get(api, "/suggest", s.apiSuggest) // as people type in the search box
 	get(api, "/docnum/:number", s.apiDocNumber)
 
 	if s.cfg.Editorial != nil {

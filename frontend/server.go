@@ -52,6 +52,9 @@ type Archive interface {
 	PDF(ctx context.Context, key gazette.IssueKey) (io.ReadSeekCloser, gazette.ObjectInfo, error)
 	// Search runs a query, documents named by 文号 first.
 	Search(ctx context.Context, q gazette.Query) (gazette.Results, error)
+	// Suggest returns the documents the search box offers for text typed
+	// so far (archive.Suggest); gazetteName resolves short forms of 文号.
+	Suggest(ctx context.Context, text, gazetteName string) ([]gazette.Hit, error)
 	// NextDue returns the earliest release moment among scheduled issues
 	// (in the past for one due and not yet published), ok false when none
 	// is scheduled. Answers that a publication changes are never kept

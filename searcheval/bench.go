@@ -32,7 +32,14 @@ type BenchCorpus struct {
 	// (政务, 医疗, 交通 ...), less the most frequent (关于, 人民, 通知 ...):
 	// what people type, where no dictionary is at hand.
 	words map[string]bool
+	// bodyRunes is the length of a body (SetBodyRunes).
+	bodyRunes int
 }
+
+// SetBodyRunes sets the approximate length of the documents' bodies,
+// BenchBodyRunes by default: shorter bodies index much faster, for
+// measuring what does not read bodies (suggestions) at a large size.
+func (c *BenchCorpus) SetBodyRunes(n int) { c.bodyRunes = n }
 
 // BenchBodyRunes is the approximate length of a benchmark document's body.
 const BenchBodyRunes = 2000
@@ -65,7 +72,8 @@ func newBenchCorpus(rows []titleRow, pool []string, n int) (*BenchCorpus, error)
 	if len(rows) == 0 || len(pool) == 0 {
 		return nil, errors.New("searcheval: bench: no titles or no law text")
 	}
-	c := &BenchCorpus{rows: rows, pool: pool, keys: make([]gazette.IssueKey, n), seqs: make([]int, n), words: titleWords(rows)}
+	c := &BenchCorpus{rows: rows, pool: pool, keys: make([]gazette.IssueKey, n), seqs: make([]int, n), words: titleWords(rows),
+		bodyRunes: BenchBodyRunes}
 	inYear := map[int]int{}
 	for i := range n {
 		y := c.row(i).published.Year
@@ -177,9 +185,9 @@ func (c *BenchCorpus) Doc(i int) gazette.SearchDoc {
 	for _, p := range body {
 		n += utf8.RuneCountInString(p)
 	}
-	for k := (i * 104_729) % len(c.pool); n < BenchBodyRunes; k = (k + 1) % len(c.pool) {
+	for k := (i * 104_729) % len(c.pool); n < c.bodyRunes; k = (k + 1) % len(c.pool) {
 		p := c.pool[k]
-		if left := BenchBodyRunes - n; utf8.RuneCountInString(p) > left+200 {
+		if left := c.bodyRunes - n; utf8.RuneCountInString(p) > left+200 {
 			p = truncateRunes(p, left)
 		}
 		body = append(body, p)

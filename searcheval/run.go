@@ -241,9 +241,17 @@ type BenchConfig struct {
 	// Meilisearch, an empty search returning one ID): run as often as the
 	// mix at each client count, its latency is the yardstick the mix's is
 	// printed beside.
-	Floor    func(ctx context.Context, idx archive.Index) error
-	Out      io.Writer
-	Progress func(what string, done, total int)
+	Floor func(ctx context.Context, idx archive.Index) error
+	// Suggestions is how many typed texts to offer suggestions for at each
+	// client count, after the searches (SuggestTexts); 0: none.
+	Suggestions int
+	// SuggestOnly skips the search runs: only indexing and suggestions.
+	SuggestOnly bool
+	// BodyRunes, when set, is the length of the generated bodies instead
+	// of BenchBodyRunes (BenchCorpus.SetBodyRunes).
+	BodyRunes int
+	Out       io.Writer
+	Progress  func(what string, done, total int)
 }
 
 // BenchReport is everything RunBench measured.
@@ -253,6 +261,7 @@ type BenchReport struct {
 	SizeHow string
 	Search  []LatencyStats
 	Floor   []LatencyStats // with BenchConfig.Floor, one per client count
+	Suggest []SuggestStats // with BenchConfig.Suggestions, one per client count
 	Mix     map[string]int
 }
 
@@ -276,6 +285,9 @@ func RunBench(ctx context.Context, cfg BenchConfig) (BenchReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	if cfg.BodyRunes > 0 {
+		corpus.SetBodyRunes(cfg.BodyRunes)
+	}
 	// One set of queries for the warm-up and one for each run.
 	sets := make([][]BenchQuery, 1+len(cfg.Clients))
 	for i := range sets {
@@ -298,6 +310,9 @@ func RunBench(ctx context.Context, cfg BenchConfig) (BenchReport, error) {
 				rep.Size, rep.SizeHow = -1, "unknown: "+err.Error()
 			}
 		}
+		if cfg.SuggestOnly {
+			return runSuggestBench(ctx, idx, corpus, cfg, &rep)
+		}
 		if _, err := RunQueries(ctx, idx, sets[0][:min(100, len(sets[0]))], 1); err != nil {
 			return err
 		}
@@ -314,7 +329,7 @@ func RunBench(ctx context.Context, cfg BenchConfig) (BenchReport, error) {
 				rep.Floor = append(rep.Floor, st)
 			}
 		}
-		return nil
+		return runSuggestBench(ctx, idx, corpus, cfg, &rep)
 	})
 	if err != nil {
 		return rep, err
@@ -397,6 +412,7 @@ func printBench(w io.Writer, backend string, rep BenchReport) {
 			fmt.Fprintf(w, "  target p99 ≤ %s at 16 clients: %s (p99 %s)\n", fmtDuration(LatencyTarget), verdict, fmtDuration(s.P99))
 		}
 	}
+	printSuggest(w, rep.Suggest)
 	fmt.Fprintln(w)
 }
 

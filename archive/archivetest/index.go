@@ -490,6 +490,8 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 		testRanking(t, open)
 	})
 
+	t.Run("Suggest", func(t *testing.T) { testSuggest(t, load) })
+
 	t.Run("BadQueries", func(t *testing.T) {
 		idx := load(t)
 		for name, q := range map[string]gazette.Query{

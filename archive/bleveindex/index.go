@@ -108,6 +108,8 @@ type Index struct {
 	// forgets it when the index closes.
 	health     *health
 	unregister func()
+	// suggest holds the suggestion tables (suggest.go).
+	suggest suggestTables
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -179,6 +181,8 @@ func OpenWith(dir string, o Options) (*Index, error) {
 			r.Close()
 		}
 	})
+	x.suggest.stop = make(chan struct{})
+	x.warming.Go(x.followSuggestions)
 	return x, nil
 }
 
@@ -279,6 +283,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 // Close releases the index; every later call fails.
 func (x *Index) Close() error {
+	x.suggest.halt()
 	x.warming.Wait()
 	x.health.close()
 	defer x.unregister()

@@ -78,10 +78,13 @@ func runBenchSearch(ctx context.Context, args []string, e env, _ io.Reader, stdo
 	queries := fs.Int("queries", 1000, "queries in the fixed mix")
 	clients := fs.String("clients", "1,16", "comma-separated numbers of concurrent clients; the mix runs once for each")
 	batch := fs.Int("batch", 1000, "documents per Put")
+	suggest := fs.Int("suggest", 1000, "texts typed into the search box to measure suggestions for at each number of clients (0: none)")
+	suggestOnly := fs.Bool("suggest-only", false, "measure indexing and suggestions only, not the search mix")
+	bodyRunes := fs.Int("body-runes", 0, "approximate characters per generated body (0: 2,000); shorter bodies index faster, for measuring suggestions, which read titles and 文号 only, at a large size")
 	fs.String("meili-db", "", "Meilisearch's --db-path, to measure its size on disk (env GAZETTE_MEILI_DB); without it, GET /stats databaseSize")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: gazette bench-search [--backend-from-env] [--docs N] [--queries N] [--clients 1,16] [--batch N]
-                           [--corpus DIR] [--data DIR] [--meili-db DIR]
+                           [--suggest N] [--suggest-only] [--body-runes N] [--corpus DIR] [--data DIR] [--meili-db DIR]
 
 Generates N realistic documents (real titles, 文号 and dates; about 2,000
 characters of real law text each), indexes them into a fresh, throwaway index
@@ -89,7 +92,10 @@ in batches, and prints documents indexed per second, the index size on disk,
 and search latency (p50, p95, p99) and throughput for a fixed mix of queries
 (title words, infix words, phrases, 文号, filters, facets) at each number of
 concurrent clients. The target is p99 ≤ 50 ms at 16 clients. Every search
-is measured uncached: bleve's result cache is off, Meilisearch has none.`)
+is measured uncached: bleve's result cache is off, Meilisearch has none.
+Then it measures suggestions as people type (--suggest texts: starts of
+titles, words inside titles, 文号 whole and as far as the year) at each
+number of clients; the target is p99 ≤ 20 ms at 16 clients.`)
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -106,23 +112,32 @@ is measured uncached: bleve's result cache is off, Meilisearch has none.`)
 		return fmt.Errorf("--queries %d: want at least 1", *queries)
 	case *batch < 1:
 		return fmt.Errorf("--batch %d: want at least 1", *batch)
+	case *suggest < 0:
+		return fmt.Errorf("--suggest %d: want 0 or more", *suggest)
+	case *suggestOnly && *suggest == 0:
+		return fmt.Errorf("--suggest-only with --suggest 0: nothing to measure")
+	case *bodyRunes < 0:
+		return fmt.Errorf("--body-runes %d: want 0 or more", *bodyRunes)
 	}
 	b, err := chooseBackend(e, *fromEnv, *data, setting(fs, e, "meili-db", "GAZETTE_MEILI_DB"))
 	if err != nil {
 		return err
 	}
 	_, err = searcheval.RunBench(ctx, searcheval.BenchConfig{
-		CorpusDir: setting(fs, e, "corpus", "GAZETTE_CORPUS"),
-		Backend:   b.name,
-		Open:      b.open,
-		Docs:      *docs,
-		Queries:   *queries,
-		Clients:   cs,
-		Batch:     *batch,
-		Size:      b.size,
-		Floor:     b.floor,
-		Out:       stdout,
-		Progress:  progressBars(stderr),
+		CorpusDir:   setting(fs, e, "corpus", "GAZETTE_CORPUS"),
+		Backend:     b.name,
+		Open:        b.open,
+		Docs:        *docs,
+		Queries:     *queries,
+		Clients:     cs,
+		Batch:       *batch,
+		Size:        b.size,
+		Floor:       b.floor,
+		Suggestions: *suggest,
+		SuggestOnly: *suggestOnly,
+		BodyRunes:   *bodyRunes,
+		Out:         stdout,
+		Progress:    progressBars(stderr),
 	})
 	return err
 }

@@ -110,7 +110,17 @@ func TestBenchSearchCommand(t *testing.T) {
 			t.Errorf("%s clients: p50 %v, p95 %v, p99 %v, max %v, %v queries/s, %v errors", clients, f[0], f[1], f[2], f[3], f[5], f[6])
 		}
 	}
-	for _, want := range []string{"query mix: title words", "by kind of query", "target p99 ≤ 50.00 ms at 16 clients:"} {
+	// Suggestions, 1,000 texts at each client count by default: figures
+	// in order, no errors, and nearly every text offered something.
+	for _, clients := range []string{"1", "16"} {
+		f := floats(t, regexp.MustCompile(`\n +`+clients+` +1000 +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) ms +([0-9.]+) +([0-9]+) +([0-9.]+)% +([0-9.]+)%\n`), out)
+		if !(0 < f[0] && f[0] <= f[1] && f[1] <= f[2] && f[2] <= f[3]) || f[6] != 0 || f[7] < 90 || f[8] <= 0 {
+			t.Errorf("suggestions at %s clients: p50 %v, p95 %v, p99 %v, max %v, %v errors, %v%% offered, %v%% source offered",
+				clients, f[0], f[1], f[2], f[3], f[6], f[7], f[8])
+		}
+	}
+	for _, want := range []string{"query mix: title words", "by kind of query", "target p99 ≤ 50.00 ms at 16 clients:",
+		"suggestions by kind of text", "target suggestion p99 ≤ 20.00 ms at 16 clients:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -248,6 +248,11 @@ func (h indexHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if decode(&q) {
 			out, err = h.idx.Search(ctx, q)
 		}
+	case "/suggest":
+		var in suggestCall
+		if decode(&in) {
+			out, err = h.idx.Suggest(ctx, in.Text, in.N)
+		}
 	case "/lookup":
 		var n gazette.DocNumber
 		if decode(&n) {
@@ -389,6 +394,19 @@ func (x *remoteIndex) Search(ctx context.Context, q gazette.Query) (gazette.Resu
 	var res gazette.Results
 	err := x.call(ctx, "/search", q, &res)
 	return res, err
+}
+
+// suggestCall is the request of Index.Suggest as it crosses the socket.
+type suggestCall struct {
+	Text string `json:"text"`
+	N    int    `json:"n"`
+}
+
+// Suggest offers documents for typed text from the server's index.
+func (x *remoteIndex) Suggest(ctx context.Context, text string, n int) ([]gazette.Hit, error) {
+	var hits []gazette.Hit
+	err := x.call(ctx, "/suggest", suggestCall{text, n}, &hits)
+	return hits, err
 }
 
 // Lookup finds documents by number in the server's index.

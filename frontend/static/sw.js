@@ -3,11 +3,11 @@
 // the network first (they are small and may be newer), from the cache when
 // offline; hashed assets never change and are served from the cache.
 "use strict";
-var VERSION = "[[asset "site.css"]][[asset "app.js"]]";
+var VERSION = "[[asset "site.css"]][[asset "app.js"]][[asset "suggest.js"]]";
 var ASSETS = "assets-" + VERSION;
 var PAGES = "pages";
 var MAX_PAGES = 200;
-var PRECACHE = ["[[asset "site.css"]]", "[[asset "print.css"]]", "[[asset "app.js"]]", "[[asset "theme.js"]]", "[[asset "icon.svg"]]", "/"];
+var PRECACHE = ["[[asset "site.css"]]", "[[asset "print.css"]]", "[[asset "app.js"]]", "[[asset "suggest.js"]]", "[[asset "theme.js"]]", "[[asset "icon.svg"]]", "/"];
 
 function keepable(url) {
   return url.origin === self.location.origin &&

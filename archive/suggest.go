@@ -1,0 +1,69 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gazette-archive/gazette/gazette"
+)
+
+// Suggest returns the documents the search box offers for text as it is
+// typed, at most gazette.MaxSuggestions, the same way for every backend:
+// first the documents numbered by a 文号 the text names, in any spelling
+// or as a short form local to the gazette named gazetteName (lookupLocal:
+// 省政府令第241号), then those whose title or document number holds the
+// text (Index.Suggest), in gazette.SuggestRank order. Text with too
+// little to match (one character, punctuation only) gets an empty list,
+// never a wider one. Errors: gazette.ErrInvalid for text longer than
+// gazette.MaxQueryRunes, not UTF-8 or with control characters; backend
+// errors.
+func Suggest(ctx context.Context, idx Index, text, gazetteName string) ([]gazette.Hit, error) {
+	out := []gazette.Hit{}
+	if _, ok, err := gazette.CheckSuggestText(text); err != nil || !ok {
+		return out, err
+	}
+	for _, m := range gazette.FindDocNumbers(text) {
+		ids, err := lookupLocal(ctx, idx, m.Number, gazetteName)
+		if err != nil {
+			return nil, fmt.Errorf("archive: suggest: lookup %s: %w", m.Number, err)
+		}
+		for _, id := range ids {
+			if len(out) == gazette.MaxSuggestions || slices.ContainsFunc(out, func(h gazette.Hit) bool { return h.ID == id }) {
+				continue
+			}
+			h, err := idx.Get(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("archive: suggest: %s: %w", id, err)
+			}
+			out = append(out, h)
+		}
+	}
+	if len(out) == gazette.MaxSuggestions {
+		return out, nil
+	}
+	// As many more as could be new after the numbered ones.
+	hits, err := idx.Suggest(ctx, text, gazette.MaxSuggestions)
+	if err != nil {
+		return nil, fmt.Errorf("archive: suggest: %w", err)
+	}
+	for _, h := range hits {
+		if len(out) == gazette.MaxSuggestions {
+			break
+		}
+		if !slices.ContainsFunc(out, func(o gazette.Hit) bool { return o.ID == h.ID }) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// Suggest returns what the search box offers for text; see the package
+// function Suggest. Errors: gazette.ErrInvalid for malformed text or when
+// no index is configured, backend errors.
+func (a *Archive) Suggest(ctx context.Context, text, gazetteName string) ([]gazette.Hit, error) {
+	if a.index == nil {
+		return nil, fmt.Errorf("archive: suggest: no index configured: %w", gazette.ErrInvalid)
+	}
+	return Suggest(ctx, a.index, text, gazetteName)
+}
