@@ -128,7 +128,12 @@
     // A tap or click on a suggestion follows its link; mousedown would
     // blur the box first and close the list under the finger.
     list.addEventListener("mousedown", function (e) { e.preventDefault(); });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Closed a moment after the box loses focus, unless focus came back
+    // meanwhile (a tap on the page around it, a screenshot): closing then
+    // would drop the choice made with the arrow keys under the next Enter.
+    input.addEventListener("blur", function () {
+      setTimeout(function () { if (document.activeElement !== input) close(); }, 150);
+    });
     form.addEventListener("submit", close);
   });
 })();
