@@ -134,6 +134,15 @@
     input.addEventListener("blur", function () {
       setTimeout(function () { if (document.activeElement !== input) close(); }, 150);
     });
-    form.addEventListener("submit", close);
+    // Enter on a chosen suggestion opens it, however the browser delivers
+    // that Enter: some submit the form without the keydown above seeing it.
+    form.addEventListener("submit", function (e) {
+      if (!list.hidden && active >= 0) {
+        e.preventDefault();
+        location.href = list.children[active].firstChild.href;
+        return;
+      }
+      close();
+    });
   });
 })();
