@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // TestAuthorization calls every method with actors below its role: each is
@@ -60,7 +60,7 @@ func TestAuthorization(t *testing.T) {
 		{"Draft", RoleEditor, func(a Actor) error { _, err := f.svc.Draft(ctx, a, d.ID); return err }},
 		{"Drafts", RoleEditor, func(a Actor) error { _, err := f.svc.Drafts(ctx, a); return err }},
 		{"QueueForReview", RoleEditor, func(a Actor) error {
-			_, err := f.svc.QueueForReview(ctx, a, "x.pdf", []byte("%PDF-1.4\n"), &ingest.Result{})
+			_, err := f.svc.QueueForReview(ctx, a, "x.pdf", []byte("%PDF-1.4\n"), &report.Result{})
 			return err
 		}},
 		{"RecordProof", RoleEditor, func(a Actor) error {

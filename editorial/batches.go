@@ -5,20 +5,20 @@ import (
 	"fmt"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // Batches returns the ingest batches run against this storage (gazette
 // ingest records them as it goes), the latest first. Editors and above.
-func (s *Service) Batches(ctx context.Context, a Actor) ([]ingest.BatchSummary, error) {
+func (s *Service) Batches(ctx context.Context, a Actor) ([]report.BatchSummary, error) {
 	if err := s.authorize(ctx, a, RoleEditor, "batch.list", ""); err != nil {
 		return nil, err
 	}
-	return ingest.Batches(ctx, s.blobs, s.now())
+	return report.Batches(ctx, s.blobs, s.now())
 }
 
 // Batch returns one batch by ID. Errors: gazette.ErrNotFound.
-func (s *Service) Batch(ctx context.Context, a Actor, id string) (*ingest.BatchSummary, error) {
+func (s *Service) Batch(ctx context.Context, a Actor, id string) (*report.BatchSummary, error) {
 	all, err := s.Batches(ctx, a)
 	if err != nil {
 		return nil, err

@@ -27,8 +27,9 @@
 // Actors come from SignIn, Authenticate, AuthenticateToken, or CommandLine
 // for the operator at the console.
 //
-// editorial imports the domain (gazette) and the ingest result type; it must
-// not import archive, its adapters, frontend or gin: the archive methods it
+// editorial imports the domain (gazette) and ingest/report (ingest's results
+// and batch records, not its decoders); it must not import archive, its
+// adapters, ingest itself, frontend or gin: the archive methods it
 // calls are declared here as interfaces (Archive) and HTTP stays in
 // frontend.
 package editorial

@@ -17,7 +17,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // Errors of the service, beside the gazette sentinels it also returns
@@ -115,7 +115,7 @@ type Archive interface {
 // documents and extracts their metadata. It fails only when ctx ends or the
 // file cannot be read at all (ingest.Extract's contract): UploadPDF takes
 // any other failure for the file's (ErrUnreadablePDF).
-type SplitFunc func(ctx context.Context, pdfPath string) (*ingest.Result, error)
+type SplitFunc func(ctx context.Context, pdfPath string) (*report.Result, error)
 
 // Config configures a Service. Blobs is required; zero durations and limits
 // take the defaults named beside them.

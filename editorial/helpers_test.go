@@ -15,7 +15,7 @@ import (
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 func TestMain(m *testing.M) { os.Exit(archivetest.MainWithMinIO(m)) }
@@ -247,7 +247,7 @@ func (a *fakeArchive) Issue(ctx context.Context, key gazette.IssueKey) (*gazette
 var testPDF = []byte("%PDF-1.4\n% test issue\n%%EOF\n")
 
 // fakeSplit stands in for the ingest pipeline: a cover and two documents.
-func fakeSplit(ctx context.Context, path string) (*ingest.Result, error) {
+func fakeSplit(ctx context.Context, path string) (*report.Result, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -256,15 +256,15 @@ func fakeSplit(ctx context.Context, path string) (*ingest.Result, error) {
 		return nil, fmt.Errorf("fake split: not the spooled PDF")
 	}
 	date := gazette.Date{Year: 2024, Month: 3, Day: 5}
-	return &ingest.Result{
-		Issue: ingest.IssueMeta{Gazette: "福建省人民政府公报", Year: 2024, Number: 7, TotalNumber: 1234, Date: date},
-		Documents: []ingest.Document{
+	return &report.Result{
+		Issue: report.IssueMeta{Gazette: "福建省人民政府公报", Year: 2024, Number: 7, TotalNumber: 1234, Date: date},
+		Documents: []report.Document{
 			{Title: "福建省人民政府关于印发某某办法的通知", DocNumber: "闽政〔2024〕3号", Kind: gazette.KindNormative,
 				Authorities: []string{"福建省人民政府"}, Signed: gazette.Date{Year: 2024, Month: 2, Day: 20}, PageStart: 1, PageEnd: 3,
 				Text: "各市、县（区）人民政府：\n现将《某某办法》印发给你们，请认真贯彻执行。"},
 			{Title: "福建省人民政府关于某某同志任职的通知", Kind: gazette.KindAppointment,
 				Authorities: []string{"福建省人民政府"}, PageStart: 4, PageEnd: 4, Text: "任命某某为某某厅厅长。"},
 		},
-		Pages: make([]ingest.PageReport, 4),
+		Pages: make([]report.PageReport, 4),
 	}, nil
 }

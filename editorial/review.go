@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // QueueForReview puts a file that the ingest pipeline read but could not
@@ -20,7 +20,7 @@ import (
 // the draft already there and leaves it as people have left it. path is
 // recorded in the audit log only. Editors and above; audited as
 // draft.review. Errors: gazette.ErrInvalid (not a PDF, too large).
-func (s *Service) QueueForReview(ctx context.Context, a Actor, path string, pdf []byte, res *ingest.Result) (*Draft, error) {
+func (s *Service) QueueForReview(ctx context.Context, a Actor, path string, pdf []byte, res *report.Result) (*Draft, error) {
 	const action = "draft.review"
 	if err := s.authorize(ctx, a, RoleEditor, action, ""); err != nil {
 		return nil, err

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 func TestQueueForReview(t *testing.T) {
@@ -31,7 +31,7 @@ func TestQueueForReview(t *testing.T) {
 			}
 			res.Issue.Year, res.Issue.Number, res.Issue.Date = 1987, 3, gazette.Date{Year: 1987, Month: 2, Day: 10}
 			res.Review = []string{"第2页：无法识别的文字过多"}
-			res.Pages = []ingest.PageReport{{Number: 1, Extractor: page.OCR, Confidence: 0.8}, {Number: 2, Extractor: page.None}}
+			res.Pages = []report.PageReport{{Number: 1, Extractor: page.OCR, Confidence: 0.8}, {Number: 2, Extractor: page.None}}
 			// Two ingest machines queueing the same file at once: one draft.
 			var wg sync.WaitGroup
 			drafts := make([]*Draft, 3)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // hashWatch records what the service hashes.
@@ -295,7 +295,7 @@ func TestTokensEndWithPasswordOrDisable(t *testing.T) {
 func TestUploadUnreadablePDF(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, newMem(), func(c *Config) {
-		c.Split = func(ctx context.Context, path string) (*ingest.Result, error) {
+		c.Split = func(ctx context.Context, path string) (*report.Result, error) {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 			}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // UploadPDF stores the print PDF of a draft (content-addressed), runs the
@@ -99,7 +99,7 @@ func (s *Service) spool(r io.Reader) (*os.File, string, int64, error) {
 }
 
 // fromResult fills a draft from the pipeline's result.
-func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF, now time.Time) {
+func fromResult(d *Draft, r *report.Result, pdf gazette.PrintPDF, now time.Time) {
 	m := r.Issue
 	d.Review = slices.Clone(r.Review)
 	// The cover's numbers replace what the form held, and the editor is
@@ -124,7 +124,7 @@ func fromResult(d *Draft, r *ingest.Result, pdf gazette.PrintPDF, now time.Time)
 	d.Documents = make([]gazette.Document, len(r.Documents))
 	for i, x := range r.Documents {
 		pages = max(pages, x.PageEnd)
-		d.Documents[i] = x.Domain(ingest.ValidityDay(m.Date, now), r.Pages)
+		d.Documents[i] = x.Domain(report.ValidityDay(m.Date, now), r.Pages)
 		d.Documents[i].Published = m.Date
 	}
 	pdf.Pages = pages

@@ -7,19 +7,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // batchRow is a batch as the status page shows it.
 type batchRow struct {
-	ingest.BatchSummary
+	report.BatchSummary
 	StateLabel, Started, Updated, Left, Rate string
 	Percent                                  int
 }
 
-var batchStates = map[string]string{ingest.BatchRunning: "进行中", ingest.BatchFinished: "已完成", ingest.BatchInterrupted: "已中断（重新运行同一命令即可继续）"}
+var batchStates = map[string]string{report.BatchRunning: "进行中", report.BatchFinished: "已完成", report.BatchInterrupted: "已中断（重新运行同一命令即可继续）"}
 
-func newBatchRow(b ingest.BatchSummary) batchRow {
+func newBatchRow(b report.BatchSummary) batchRow {
 	r := batchRow{BatchSummary: b, StateLabel: batchStates[b.State], Started: releaseLabel(b.Started), Updated: releaseLabel(b.Updated)}
 	if b.Files > 0 {
 		r.Percent = min(100, b.Done*100/b.Files)
@@ -67,7 +67,7 @@ func (s *Server) apiBatches(c *gin.Context) {
 		return
 	}
 	if all == nil {
-		all = []ingest.BatchSummary{}
+		all = []report.BatchSummary{}
 	}
 	c.JSON(http.StatusOK, gin.H{"batches": all})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // TestBatchesPage: a batch gazette ingest records in the storage shows
@@ -49,8 +50,8 @@ func TestBatchesPage(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+tok)
 	w := httptest.NewRecorder()
 	f.srv.ServeHTTP(w, req)
-	var b ingest.BatchSummary
-	if err := json.Unmarshal(w.Body.Bytes(), &b); w.Code != 200 || err != nil || b.Files != 12 || b.Done != 4 || b.Review != 1 || b.Pages != 64 || b.State != ingest.BatchFinished {
+	var b report.BatchSummary
+	if err := json.Unmarshal(w.Body.Bytes(), &b); w.Code != 200 || err != nil || b.Files != 12 || b.Done != 4 || b.Review != 1 || b.Pages != 64 || b.State != report.BatchFinished {
 		t.Errorf("API batch = %d %+v, %v", w.Code, b, err)
 	}
 }

@@ -3,8 +3,9 @@
 // without JavaScript), the JSON API under /api/v1 with its OpenAPI
 // description, Atom feeds, the sitemap and OpenSearch description, the
 // service worker for offline reading, and the health endpoints. gin is used
-// here and nowhere else; every route is in routes.go and the mapping of
-// errors to statuses in errors.go.
+// here and nowhere else. The routes are declared in routes.go, the editors'
+// in editorRoutes (editor.go); the mapping of errors to statuses is in
+// errors.go.
 //
 // Everything taken from a URL is validated in params.go before it reaches
 // the archive. Published issues and documents never change, so their
@@ -21,5 +22,6 @@
 // when an issue is published or a document corrected.
 //
 // It declares the few methods it calls on the archive (interfaces at the
-// consumer) and never imports an adapter, ingest or cmd.
+// consumer) and never imports an adapter, ingest's pipeline or decoders
+// (only ingest/report, the results they leave), or cmd.
 package frontend

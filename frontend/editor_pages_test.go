@@ -19,8 +19,8 @@ import (
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/ocr"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -44,11 +44,11 @@ func newPagesFixture(t *testing.T, withRenderer bool) *pagesFixture {
 	pf := &pagesFixture{pages: len(res.Truth.Pages)}
 	// The pipeline's metadata is not under test: the split reports the
 	// issue's pages and one document over all of them.
-	split := func(ctx context.Context, path string) (*ingest.Result, error) {
-		return &ingest.Result{
-			Issue:     ingest.IssueMeta{Year: 2026, Number: 5, Date: gazette.Date{Year: 2026, Month: 3, Day: 10}},
-			Documents: []ingest.Document{{Title: "苍梧省公共数据资源管理办法", Kind: gazette.KindRule, PageStart: 1, PageEnd: pf.pages}},
-			Pages:     make([]ingest.PageReport, pf.pages),
+	split := func(ctx context.Context, path string) (*report.Result, error) {
+		return &report.Result{
+			Issue:     report.IssueMeta{Year: 2026, Number: 5, Date: gazette.Date{Year: 2026, Month: 3, Day: 10}},
+			Documents: []report.Document{{Title: "苍梧省公共数据资源管理办法", Kind: gazette.KindRule, PageStart: 1, PageEnd: pf.pages}},
+			Pages:     make([]report.PageReport, pf.pages),
 		}, nil
 	}
 	cfg := editorial.Config{Split: split, TempDir: t.TempDir(), Argon: editorial.Argon2Params{Memory: 64, Time: 1, Threads: 1}}

@@ -23,7 +23,7 @@ import (
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // testClock is a settable time source shared by the archive and editorial.
@@ -65,7 +65,7 @@ var edUsers = map[string]editorial.Role{"ed.one": editorial.RoleEditor, "ed.two"
 
 // edSplit stands in for the ingest pipeline: two documents of issue
 // 2026年第5期, found in any uploaded PDF.
-func edSplit(ctx context.Context, path string) (*ingest.Result, error) {
+func edSplit(ctx context.Context, path string) (*report.Result, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil || !bytes.HasPrefix(raw, []byte("%PDF-")) {
 		return nil, fmt.Errorf("edSplit: not the spooled PDF: %v", err)
@@ -75,16 +75,16 @@ func edSplit(ctx context.Context, path string) (*ingest.Result, error) {
 		// cannot be read.
 		return nil, fmt.Errorf("extract: %s: worker: pdftext %s: decode failed after 0 pages: malformed PDF (and no page count: pdfinfo: exit status 1)", path, path)
 	}
-	return &ingest.Result{
-		Issue: ingest.IssueMeta{Gazette: "福建省人民政府公报", Year: 2026, Number: 5, TotalNumber: 1300, Date: gazette.Date{Year: 2026, Month: 3, Day: 10}},
-		Documents: []ingest.Document{
+	return &report.Result{
+		Issue: report.IssueMeta{Gazette: "福建省人民政府公报", Year: 2026, Number: 5, TotalNumber: 1300, Date: gazette.Date{Year: 2026, Month: 3, Day: 10}},
+		Documents: []report.Document{
 			{Title: "福建省人民政府关于印发禁运测试办法的通知", DocNumber: "闽政〔2026〕5号", Kind: gazette.KindNormative,
 				Authorities: []string{"福建省人民政府"}, Signed: gazette.Date{Year: 2026, Month: 3, Day: 1}, PageStart: 1, PageEnd: 1,
 				Text: "各市、县（区）人民政府：\n现将《禁运测试办法》印发给你们，请认真贯彻执行。"},
 			{Title: "福建省人民政府关于某某同志任职的通知", Kind: gazette.KindAppointment,
 				Authorities: []string{"福建省人民政府"}, PageStart: 2, PageEnd: 2, Text: "任命某某为某某厅厅长。"},
 		},
-		Pages: make([]ingest.PageReport, 2),
+		Pages: make([]report.PageReport, 2),
 	}, nil
 }
 

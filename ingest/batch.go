@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // Publisher commits an issue to the archive of record (archive.Archive's
@@ -67,7 +68,7 @@ type Lease interface {
 
 // ExtractFunc reads one PDF into a Result. It must contain whatever the
 // file does (the pipeline runs the decoder in a child process).
-type ExtractFunc func(ctx context.Context, path string) (*Result, error)
+type ExtractFunc func(ctx context.Context, path string) (*report.Result, error)
 
 // Outcome is what became of one file.
 type Outcome string
@@ -140,7 +141,7 @@ type BatchOptions struct {
 // of it, to a person, and says where it went (a draft's ID). Queueing the
 // same file again finds it already there.
 type ReviewQueue interface {
-	Queue(ctx context.Context, path string, pdf []byte, res *Result) (string, error)
+	Queue(ctx context.Context, path string, pdf []byte, res *report.Result) (string, error)
 }
 
 // ledgerKey is where the record of the file with this SHA-256 lives.

@@ -21,6 +21,7 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // publisher adapts archive.Archive to ingest.Publisher.
@@ -38,7 +39,7 @@ type fakeExtract struct {
 	calls map[string]int
 }
 
-func (f *fakeExtract) extract(ctx context.Context, path string) (*ingest.Result, error) {
+func (f *fakeExtract) extract(ctx context.Context, path string) (*report.Result, error) {
 	f.mu.Lock()
 	f.calls[filepath.Base(path)]++
 	f.mu.Unlock()
@@ -54,18 +55,18 @@ func (f *fakeExtract) extract(ctx context.Context, path string) (*ingest.Result,
 	case strings.HasPrefix(line, "PANIC"):
 		panic("split: index out of range")
 	case strings.HasPrefix(line, "REVIEW"):
-		return &ingest.Result{Pages: []ingest.PageReport{{Number: 1, Extractor: page.None}}, Review: []string{"page 1: needs OCR: tesseract not installed"}}, nil
+		return &report.Result{Pages: []report.PageReport{{Number: 1, Extractor: page.None}}, Review: []string{"page 1: needs OCR: tesseract not installed"}}, nil
 	}
 	if _, err := fmt.Sscanf(line, "ISSUE %d-%d", &year, &number); err != nil {
 		return nil, fmt.Errorf("unreadable test file %s: %v", path, err)
 	}
-	return &ingest.Result{
-		Issue: ingest.IssueMeta{Gazette: "测试省人民政府公报", Year: year, Number: number, TotalNumber: 100 + number, Date: gazette.Date{Year: year, Month: 3, Day: number}},
-		Documents: []ingest.Document{{
+	return &report.Result{
+		Issue: report.IssueMeta{Gazette: "测试省人民政府公报", Year: year, Number: number, TotalNumber: 100 + number, Date: gazette.Date{Year: year, Month: 3, Day: number}},
+		Documents: []report.Document{{
 			Title: "测试省人民政府关于印发某办法的通知", DocNumber: fmt.Sprintf("测政〔%d〕%d号", year, number), Kind: gazette.KindNotice,
 			Authorities: []string{"测试省人民政府"}, PageStart: 1, PageEnd: 2, Text: "第一段。\n" + line,
 		}},
-		Pages: []ingest.PageReport{{Number: 1, Extractor: page.Text, Confidence: 1}, {Number: 2, Extractor: page.Text, Confidence: 1}},
+		Pages: []report.PageReport{{Number: 1, Extractor: page.Text, Confidence: 1}, {Number: 2, Extractor: page.Text, Confidence: 1}},
 	}, nil
 }
 
@@ -395,7 +396,7 @@ type recordingQueue struct {
 	files map[string]string
 }
 
-func (q *recordingQueue) Queue(ctx context.Context, path string, pdf []byte, res *ingest.Result) (string, error) {
+func (q *recordingQueue) Queue(ctx context.Context, path string, pdf []byte, res *report.Result) (string, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.files == nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 func TestBatchStatus(t *testing.T) {
@@ -17,7 +18,7 @@ func TestBatchStatus(t *testing.T) {
 	clock := t0
 	now := func() time.Time { return clock }
 	paths := []string{"/archive/1987", "/archive/1986"}
-	if ingest.BatchID(paths) != ingest.BatchID([]string{"/archive/1986", "/archive/1987/"}) {
+	if report.BatchID(paths) != report.BatchID([]string{"/archive/1986", "/archive/1987/"}) {
 		t.Error("the same folders in another order are another batch")
 	}
 	finish := func(r *ingest.BatchRecorder, o ingest.Outcome, pages int) {
@@ -39,12 +40,12 @@ func TestBatchStatus(t *testing.T) {
 	finish(b, ingest.Failed, 0)
 	finish(b, ingest.DoneElsewhere, 20) // a's file, a's to count
 	finish(b, ingest.Ingested, 20)
-	sums, err := ingest.Batches(ctx, store, clock)
+	sums, err := report.Batches(ctx, store, clock)
 	if err != nil || len(sums) != 1 {
 		t.Fatalf("batches %+v, %v", sums, err)
 	}
 	s := sums[0]
-	if s.State != ingest.BatchRunning || s.Files != 10 || s.Done != 5 || s.Ingested != 3 || s.Review != 1 || s.Failed != 1 || s.Pages != 80 || len(s.Processes) != 2 {
+	if s.State != report.BatchRunning || s.Files != 10 || s.Done != 5 || s.Ingested != 3 || s.Review != 1 || s.Failed != 1 || s.Pages != 80 || len(s.Processes) != 2 {
 		t.Errorf("running batch %+v", s)
 	}
 	if s.PagesPerMinute <= 0 || s.SecondsLeft == nil || *s.SecondsLeft <= 0 {
@@ -54,8 +55,8 @@ func TestBatchStatus(t *testing.T) {
 	if err := a.Finish(ctx, errors.New("interrupted")); err != nil {
 		t.Fatal(err)
 	}
-	sums, _ = ingest.Batches(ctx, store, clock.Add(time.Hour))
-	if sums[0].State != ingest.BatchInterrupted {
+	sums, _ = report.Batches(ctx, store, clock.Add(time.Hour))
+	if sums[0].State != report.BatchInterrupted {
 		t.Errorf("after the processes stopped: %s, want interrupted", sums[0].State)
 	}
 	// A rerun resumes it: the files done before come back skipped, and
@@ -71,8 +72,8 @@ func TestBatchStatus(t *testing.T) {
 	if err := c.Finish(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	sums, _ = ingest.Batches(ctx, store, clock)
-	if s := sums[0]; s.State != ingest.BatchFinished || s.Done != 10 || s.Ingested != 5 || s.Skipped != 5 || len(s.Processes) != 1 {
+	sums, _ = report.Batches(ctx, store, clock)
+	if s := sums[0]; s.State != report.BatchFinished || s.Done != 10 || s.Ingested != 5 || s.Skipped != 5 || len(s.Processes) != 1 {
 		t.Errorf("after the rerun %+v", s)
 	}
 }

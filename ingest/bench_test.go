@@ -12,6 +12,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/meta"
 	"github.com/gazette-archive/gazette/ingest/page"
 	"github.com/gazette-archive/gazette/ingest/pdftext"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/split"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
@@ -62,7 +63,7 @@ func BenchmarkAssemble(b *testing.B) {
 		cpu0 = cpuTime()
 		for b.Loop() {
 			for _, ps := range issues {
-				assemble(&Result{}, ps)
+				assemble(&report.Result{}, ps)
 			}
 		}
 		perPage(b)

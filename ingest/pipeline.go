@@ -9,6 +9,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/layout"
 	"github.com/gazette-archive/gazette/ingest/meta"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/split"
 )
 
@@ -28,14 +29,14 @@ const maxReviewPages = 5
 // documents and their metadata read. What stops the file from being
 // published as it is goes into Result.Review. It fails only when no page
 // can be had at all or ctx ends.
-func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, error) {
+func Extract(ctx context.Context, path string, opts ExtractOptions) (*report.Result, error) {
 	er, err := extract.File(ctx, path, opts.Extract)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Documents: []Document{}, Review: []string{}}
+	res := &report.Result{Documents: []report.Document{}, Review: []string{}}
 	for _, p := range er.Pages {
-		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note, Corrections: p.Corrections})
+		res.Pages = append(res.Pages, report.PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note, Corrections: p.Corrections})
 	}
 	if er.Truncated {
 		res.Review = append(res.Review, fmt.Sprintf("已达页数上限：只读取了前%d页", len(er.Pages)))
@@ -58,10 +59,10 @@ func Extract(ctx context.Context, path string, opts ExtractOptions) (*Result, er
 // FromPages makes a result of pages already extracted (by extract.File, or
 // kept from an earlier run): what Extract does after the text is had, page
 // reports included.
-func FromPages(pages []page.Page) *Result {
-	res := &Result{Documents: []Document{}, Review: []string{}}
+func FromPages(pages []page.Page) *report.Result {
+	res := &report.Result{Documents: []report.Document{}, Review: []string{}}
 	for _, p := range pages {
-		res.Pages = append(res.Pages, PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note, Corrections: p.Corrections})
+		res.Pages = append(res.Pages, report.PageReport{Number: p.Number, Extractor: p.Extractor, Confidence: p.Confidence, Note: p.Note, Corrections: p.Corrections})
 	}
 	assemble(res, pages)
 	return res
@@ -72,7 +73,7 @@ func FromPages(pages []page.Page) *Result {
 // file with no gazette cover, contents or running heads is read as one
 // agency original (its attachments part of it), with the issue's fields
 // left null and the reason given.
-func assemble(res *Result, extracted []page.Page) {
+func assemble(res *report.Result, extracted []page.Page) {
 	pages := layout.Clean(extracted)
 	is := split.Split(pages)
 	cover, coverErr := meta.IssueFromPages(pages)
@@ -95,7 +96,7 @@ func assemble(res *Result, extracted []page.Page) {
 		res.Review = append(res.Review, "封面：未找到年份和期号（年第N期）")
 	}
 	if !single {
-		res.Issue = IssueMeta{Gazette: name, Year: cover.Year, Number: cover.Number, TotalNumber: cover.TotalNumber, Date: cover.Date}
+		res.Issue = report.IssueMeta{Gazette: name, Year: cover.Year, Number: cover.Number, TotalNumber: cover.TotalNumber, Date: cover.Date}
 		res.Review = append(res.Review, unplaced(pages, is)...)
 	}
 	for n, d := range is.Documents {
@@ -109,7 +110,7 @@ func assemble(res *Result, extracted []page.Page) {
 		if why := meta.TitleReview(m.Title, body); why != "" {
 			res.Review = append(res.Review, fmt.Sprintf("第%d篇《%s》（第%d页）：%s", n+1, m.Title, d.PageStart, why))
 		}
-		doc := Document{
+		doc := report.Document{
 			Title: m.Title, DocNumber: m.DocNumber, Kind: m.Kind, Section: d.Section, Authorities: m.Authorities,
 			Signed: m.Signed, Effective: m.Effective, Expires: m.Expires,
 			Registration: m.Registration, CopyNumber: m.CopyNumber, Secrecy: m.Secrecy, Urgency: m.Urgency,
@@ -193,7 +194,7 @@ func unplaced(pages []layout.Page, is split.Issue) []string {
 
 // whyNull says why each of the main fields a document leaves empty is
 // empty, for the editor who fills it in.
-func whyNull(d Document) map[string]string {
+func whyNull(d report.Document) map[string]string {
 	why := map[string]string{}
 	if d.DocNumber == "" {
 		why["doc_number"] = "未找到发文字号（人事任免、附件、非公文可能没有）"

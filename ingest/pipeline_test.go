@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // TestAssembleTitle checks that a title printed in pieces comes out whole,
@@ -91,7 +92,7 @@ func TestAssembleTitle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := &Result{}
+			res := &report.Result{}
 			assemble(res, []page.Page{{Number: 1, Width: 595.28, Height: 841.89, Lines: tt.lines, Extractor: page.Text, Confidence: 1}})
 			if len(res.Documents) != 1 {
 				t.Fatalf("%d documents, want 1: %+v", len(res.Documents), res.Documents)

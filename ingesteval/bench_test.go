@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -34,7 +34,7 @@ func spin(d time.Duration) {
 // page count to the power grow (0: constant, 1: growing linearly).
 func costly(perPage time.Duration, grow int) Pipeline {
 	var truths sync.Map // path → typeset.Truth: read once, so the spin is all the cost
-	return func(ctx context.Context, path string) (*ingest.Result, error) {
+	return func(ctx context.Context, path string) (*report.Result, error) {
 		v, ok := truths.Load(path)
 		if !ok {
 			tr, err := readTruth(path)
@@ -122,7 +122,7 @@ func TestBench(t *testing.T) {
 func TestBenchCatches(t *testing.T) {
 	var out bytes.Buffer
 	growing := costly(200*time.Microsecond, 1)
-	cfg := benchConfig(func(ctx context.Context, path string) (*ingest.Result, error) {
+	cfg := benchConfig(func(ctx context.Context, path string) (*report.Result, error) {
 		res, err := growing(ctx, path)
 		if err == nil {
 			res.Pages = res.Pages[1:]

@@ -13,14 +13,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
 // Pipeline is the whole ingest of one PDF: in the command, ingest.Extract
 // with the run's options.
-type Pipeline func(ctx context.Context, path string) (*ingest.Result, error)
+type Pipeline func(ctx context.Context, path string) (*report.Result, error)
 
 // PageReader is the extraction stage alone: the text of every page of a
 // PDF, every printed line in reading order (running heads and page numbers
@@ -305,7 +305,7 @@ func workDir(dir, pattern string) (string, func(), error) {
 // renderer) is a skip, reported once per encoding.
 func runJob(ctx context.Context, cfg EvalConfig, dir string, j job) (*IssueScore, string, error) {
 	sc := &IssueScore{Source: j.source, Encoding: j.opts.Encoding, Seed: j.opts.Seed}
-	genErr, err := runScored(ctx, cfg, filepath.Join(dir, j.name()+".pdf"), j.opts, sc, func(truth typeset.Truth, res *ingest.Result) {
+	genErr, err := runScored(ctx, cfg, filepath.Join(dir, j.name()+".pdf"), j.opts, sc, func(truth typeset.Truth, res *report.Result) {
 		scoreIssue(sc, truth, res)
 	})
 	switch {
@@ -322,7 +322,7 @@ func runJob(ctx context.Context, cfg EvalConfig, dir string, j job) (*IssueScore
 // cfg.Pages is set, the extraction stage page by page, all into sc. genErr
 // says why the file could not be generated (a skip, not a failure); err is
 // ctx's error when the run was canceled.
-func runScored(ctx context.Context, cfg EvalConfig, path string, opts typeset.Options, sc *IssueScore, score func(typeset.Truth, *ingest.Result)) (genErr, err error) {
+func runScored(ctx context.Context, cfg EvalConfig, path string, opts typeset.Options, sc *IssueScore, score func(typeset.Truth, *report.Result)) (genErr, err error) {
 	truth, err := writeIssue(ctx, path, opts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -342,7 +342,7 @@ func runScored(ctx context.Context, cfg EvalConfig, path string, opts typeset.Op
 			return nil, ctx.Err()
 		}
 		sc.Err = err
-		res = &ingest.Result{}
+		res = &report.Result{}
 	}
 	score(truth, res)
 	if cfg.Pages != nil {
@@ -390,7 +390,7 @@ func TruthPath(pdf string) string {
 }
 
 // scoreIssue scores a result against the truth into sc.
-func scoreIssue(sc *IssueScore, truth typeset.Truth, res *ingest.Result) {
+func scoreIssue(sc *IssueScore, truth typeset.Truth, res *report.Result) {
 	sc.Review = res.Review
 	sc.Extractors = map[page.Extractor]int{}
 	for _, p := range res.Pages {
@@ -419,7 +419,7 @@ func scoreIssue(sc *IssueScore, truth typeset.Truth, res *ingest.Result) {
 		} else {
 			miss("document %d (file page %d, %s): not found", ti+1, td.FilePages.First, td.Title)
 		}
-		var got ingest.Document
+		var got report.Document
 		if fi >= 0 {
 			got = res.Documents[fi]
 		}
@@ -487,7 +487,7 @@ func containsInt(xs []int, x int) bool {
 // characters count as they do for the others. Cover, contents, section
 // banners between documents, running heads and page numbers are in
 // neither.
-func scoreText(truth typeset.Truth, res *ingest.Result) (c Chars, withHeading, titleApart bool) {
+func scoreText(truth typeset.Truth, res *report.Result) (c Chars, withHeading, titleApart bool) {
 	var got, titled, with, without []string
 	for _, d := range res.Documents {
 		got = append(got, d.Text)
@@ -513,7 +513,7 @@ func scoreText(truth typeset.Truth, res *ingest.Result) (c Chars, withHeading, t
 // titledText is a document's text with its title in front, unless the
 // text holds the title already (it repeats its heading, or a 令 prints its
 // rule's title after the promulgation).
-func titledText(d ingest.Document) string {
+func titledText(d report.Document) string {
 	if strings.Contains(foldString(d.Text), foldString(d.Title)) {
 		return d.Text
 	}

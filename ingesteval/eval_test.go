@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -28,10 +28,10 @@ func readTruth(path string) (typeset.Truth, error) {
 }
 
 // truthResult is what a perfect pipeline returns for an issue.
-func truthResult(tr typeset.Truth) *ingest.Result {
-	res := &ingest.Result{Issue: ingest.IssueMeta{Gazette: tr.Gazette, Year: tr.Year, Number: tr.Number, TotalNumber: tr.TotalNumber, Date: tr.Date}}
+func truthResult(tr typeset.Truth) *report.Result {
+	res := &report.Result{Issue: report.IssueMeta{Gazette: tr.Gazette, Year: tr.Year, Number: tr.Number, TotalNumber: tr.TotalNumber, Date: tr.Date}}
 	for _, d := range tr.Documents {
-		res.Documents = append(res.Documents, ingest.Document{
+		res.Documents = append(res.Documents, report.Document{
 			Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Authorities: d.Authorities,
 			Signed: d.Signed, Effective: d.Effective, Expires: d.Expires,
 			Registration: d.Registration, CopyNumber: d.CopyNumber, Secrecy: d.Secrecy, Urgency: d.Urgency,
@@ -46,14 +46,14 @@ func truthResult(tr typeset.Truth) *ingest.Result {
 		if tr.Encoding == typeset.Scan {
 			ex = page.OCR
 		}
-		res.Pages = append(res.Pages, ingest.PageReport{Number: p.Index, Extractor: ex, Confidence: 1})
+		res.Pages = append(res.Pages, report.PageReport{Number: p.Index, Extractor: ex, Confidence: 1})
 	}
 	return res
 }
 
 // standIn is a pipeline that reads the truth and lets damage spoil it.
-func standIn(damage func(*ingest.Result)) Pipeline {
-	return func(ctx context.Context, path string) (*ingest.Result, error) {
+func standIn(damage func(*report.Result)) Pipeline {
+	return func(ctx context.Context, path string) (*report.Result, error) {
 		tr, err := readTruth(path)
 		if err != nil {
 			return nil, err
@@ -127,7 +127,7 @@ func TestEvalPerfect(t *testing.T) {
 func TestEvalDamaged(t *testing.T) {
 	var out bytes.Buffer
 	dropped := 0
-	damage := func(r *ingest.Result) {
+	damage := func(r *report.Result) {
 		// Doc 2 merged into doc 1: one boundary lost, text kept.
 		r.Documents[0].Text += "\n" + r.Documents[1].Text
 		r.Documents[0].PageEnd = r.Documents[1].PageEnd
@@ -142,7 +142,7 @@ func TestEvalDamaged(t *testing.T) {
 		r.Documents[1].Authorities = nil
 		r.Issue.TotalNumber++
 	}
-	cfg := evalConfig(standIn(func(r *ingest.Result) { damage(r); dropped++ }), &out)
+	cfg := evalConfig(standIn(func(r *report.Result) { damage(r); dropped++ }), &out)
 	cfg.Workers = 1 // dropped is counted without a lock
 	rep, err := RunEval(context.Background(), cfg)
 	if err != nil {
@@ -184,7 +184,7 @@ func TestEvalDamaged(t *testing.T) {
 
 func TestEvalFailures(t *testing.T) {
 	var out bytes.Buffer
-	broken := func(ctx context.Context, path string) (*ingest.Result, error) {
+	broken := func(ctx context.Context, path string) (*report.Result, error) {
 		return nil, errors.New("child killed: out of memory")
 	}
 	rep, err := RunEval(context.Background(), evalConfig(broken, &out))
@@ -249,17 +249,17 @@ func TestReal(t *testing.T) {
 	for _, n := range []string{"gbk", "poppler", "review", "silent", "noref", "fails"} {
 		write(n+".pdf", "%PDF-1.4")
 	}
-	pipeline := func(ctx context.Context, path string) (*ingest.Result, error) {
+	pipeline := func(ctx context.Context, path string) (*report.Result, error) {
 		name := strings.TrimSuffix(filepath.Base(path), ".pdf")
 		switch name {
 		case "fails":
 			return nil, errors.New("no page count")
 		case "review":
-			return &ingest.Result{Pages: []ingest.PageReport{{Number: 1, Extractor: page.None}}, Review: []string{"page 1: needs OCR: tesseract not installed"}}, nil
+			return &report.Result{Pages: []report.PageReport{{Number: 1, Extractor: page.None}}, Review: []string{"page 1: needs OCR: tesseract not installed"}}, nil
 		case "silent":
-			return &ingest.Result{Pages: []ingest.PageReport{{Number: 1, Extractor: page.Text}}}, nil
+			return &report.Result{Pages: []report.PageReport{{Number: 1, Extractor: page.Text}}}, nil
 		}
-		return &ingest.Result{Documents: []ingest.Document{{Text: refs[name] + "x"}}, Pages: []ingest.PageReport{{Number: 1, Extractor: page.Text}, {Number: 2, Extractor: page.OCR}}}, nil
+		return &report.Result{Documents: []report.Document{{Text: refs[name] + "x"}}, Pages: []report.PageReport{{Number: 1, Extractor: page.Text}, {Number: 2, Extractor: page.OCR}}}, nil
 	}
 	var out bytes.Buffer
 	scores, err := RunReal(context.Background(), RealConfig{Dir: dir, Pipeline: pipeline, Workers: 2, Out: &out})
@@ -333,7 +333,7 @@ func TestEvalTextConventions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pipe := func(ctx context.Context, path string) (*ingest.Result, error) {
+			pipe := func(ctx context.Context, path string) (*report.Result, error) {
 				tr, err := readTruth(path)
 				if err != nil {
 					return nil, err

@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -83,7 +83,7 @@ var ownFields = []string{"登记号", "份号", "密级", "紧急程度", "签�
 
 // scoreOwn scores the fields only an original prints, folded (lists in
 // order): a field counts where the truth or the result has a value.
-func scoreOwn(sc *OriginalScore, td typeset.Document, got ingest.Document) {
+func scoreOwn(sc *OriginalScore, td typeset.Document, got report.Document) {
 	sc.Own = map[string]Count{}
 	list := func(xs []string) string { return foldString(strings.Join(xs, "|")) }
 	date := func(d gazette.Date) string {
@@ -216,7 +216,7 @@ func runOriginals(ctx context.Context, cfg EvalConfig, dir string, rep *EvalRepo
 // pipeline and scores it.
 func runOriginal(ctx context.Context, cfg EvalConfig, dir string, j originalJob) (*OriginalScore, string, error) {
 	sc := &OriginalScore{IssueScore: IssueScore{Source: j.source, Encoding: j.opts.Encoding, Seed: j.opts.Seed}, Variant: j.variant.Name}
-	genErr, err := runScored(ctx, cfg, filepath.Join(dir, j.name()+".pdf"), j.opts, &sc.IssueScore, func(truth typeset.Truth, res *ingest.Result) {
+	genErr, err := runScored(ctx, cfg, filepath.Join(dir, j.name()+".pdf"), j.opts, &sc.IssueScore, func(truth typeset.Truth, res *report.Result) {
 		scoreOriginal(sc, truth, res)
 	})
 	switch {
@@ -231,14 +231,14 @@ func runOriginal(ctx context.Context, cfg EvalConfig, dir string, j originalJob)
 // scoreOriginal scores a result against an original's truth into sc: the
 // text of all documents against the original's, and the fields of the
 // document that starts on the first page (or the first document).
-func scoreOriginal(sc *OriginalScore, truth typeset.Truth, res *ingest.Result) {
+func scoreOriginal(sc *OriginalScore, truth typeset.Truth, res *report.Result) {
 	sc.Review = res.Review
 	sc.Extractors = map[page.Extractor]int{}
 	for _, p := range res.Pages {
 		sc.Extractors[p.Extractor]++
 	}
 	td := truth.Documents[0]
-	got, found := ingest.Document{}, false
+	got, found := report.Document{}, false
 	for _, d := range res.Documents {
 		if !found || d.PageStart < got.PageStart {
 			got, found = d, true
@@ -287,7 +287,7 @@ func scoreOriginal(sc *OriginalScore, truth typeset.Truth, res *ingest.Result) {
 // that leaves the title to its field (titleApart), against the text
 // without the title lines, the title field then scored in their place
 // (an original's title sits under its 版头, not in front of it).
-func scoreOriginalText(td typeset.Document, res *ingest.Result, title string) (c Chars, titleApart bool) {
+func scoreOriginalText(td typeset.Document, res *report.Result, title string) (c Chars, titleApart bool) {
 	var docs []string
 	for _, d := range res.Documents {
 		docs = append(docs, d.Text)

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -53,7 +53,7 @@ func TestEvalOriginalsPerfect(t *testing.T) {
 // a title and the 文号 lost, scores what it should.
 func TestEvalOriginalsDamaged(t *testing.T) {
 	var out bytes.Buffer
-	damage := func(r *ingest.Result) {
+	damage := func(r *report.Result) {
 		if r.Issue.Year != 0 {
 			return // an issue, not an original
 		}
@@ -61,7 +61,7 @@ func TestEvalOriginalsDamaged(t *testing.T) {
 		d.Title = "澜江省人民政府文件"
 		d.DocNumber = ""
 		d.PrintedBy = "" // every original prints its 印发机关
-		r.Documents = []ingest.Document{d, {Title: "附件", PageStart: d.PageEnd, PageEnd: d.PageEnd}}
+		r.Documents = []report.Document{d, {Title: "附件", PageStart: d.PageEnd, PageEnd: d.PageEnd}}
 		r.Issue.Date = gazette.Date{Year: 2019, Month: 1, Day: 1}
 	}
 	rep, err := RunEval(context.Background(), originalsConfig(standIn(damage), &out))
@@ -89,7 +89,7 @@ func TestEvalOriginalsDamaged(t *testing.T) {
 // TestEvalOriginalsTitleApart: an original's text scores the same whether
 // it keeps the title under the 版头 or leaves it to the title field.
 func TestEvalOriginalsTitleApart(t *testing.T) {
-	pipe := func(ctx context.Context, path string) (*ingest.Result, error) {
+	pipe := func(ctx context.Context, path string) (*report.Result, error) {
 		tr, err := readTruth(path)
 		if err != nil {
 			return nil, err

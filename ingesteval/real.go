@@ -20,8 +20,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // ErrNoCorpus reports that the real PDFs are absent, as in a clone without
@@ -135,7 +135,7 @@ func scoreReal(ctx context.Context, cfg RealConfig, path string) RealScore {
 	switch {
 	case err != nil:
 		s.Outcome, s.Reasons = OutcomeFailed, []string{err.Error()}
-		res = &ingest.Result{}
+		res = &report.Result{}
 	case len(res.Review) > 0:
 		s.Outcome, s.Reasons = OutcomeNeedsReview, res.Review
 	case !hasText(res):
@@ -172,7 +172,7 @@ func scoreReal(ctx context.Context, cfg RealConfig, path string) RealScore {
 	return s
 }
 
-func hasText(res *ingest.Result) bool {
+func hasText(res *report.Result) bool {
 	for _, d := range res.Documents {
 		if strings.TrimSpace(d.Text) != "" {
 			return true
@@ -329,8 +329,8 @@ const TargetRecall = 0.99
 
 // textRecall measures res's recall of what pdftotext reads from path, when
 // every page of res came from the text layer.
-func textRecall(ctx context.Context, path string, res *ingest.Result) Recall {
-	if len(res.Pages) == 0 || slices.ContainsFunc(res.Pages, func(p ingest.PageReport) bool { return p.Extractor != page.Text }) {
+func textRecall(ctx context.Context, path string, res *report.Result) Recall {
+	if len(res.Pages) == 0 || slices.ContainsFunc(res.Pages, func(p report.PageReport) bool { return p.Extractor != page.Text }) {
 		return Recall{}
 	}
 	tool, err := exec.LookPath("pdftotext")
@@ -425,7 +425,7 @@ func scoreRealDoc(ctx context.Context, cfg RealConfig, name string, t DocTruth) 
 	switch {
 	case err != nil:
 		s.Outcome, s.Reasons = OutcomeFailed, []string{err.Error()}
-		res = &ingest.Result{}
+		res = &report.Result{}
 	case len(res.Review) > 0:
 		s.Outcome, s.Reasons = OutcomeNeedsReview, res.Review
 	case !hasText(res):
@@ -435,7 +435,7 @@ func scoreRealDoc(ctx context.Context, cfg RealConfig, name string, t DocTruth) 
 	}
 	s.Pages, s.Documents = len(res.Pages), len(res.Documents)
 	s.Recall = textRecall(ctx, filepath.Join(cfg.Dir, name+".pdf"), res)
-	var d ingest.Document
+	var d report.Document
 	if len(res.Documents) > 0 {
 		d = res.Documents[0]
 	}

@@ -58,7 +58,8 @@
 // while the disk refuses writes Ping, Put and Delete fail with ErrWrite;
 // searches answer from what is indexed. It recovers by itself.
 //
-// It imports gazette, bleve (with the roaring bitmaps and segment API
-// bleve is built on) and the standard library only; it never imports
+// It imports gazette, archive/admit, bleve (with the roaring bitmaps,
+// segment API and bbolt errors bleve is built on), goccy/go-json and the
+// standard library; it never imports
 // archive (its tests do, to run the shared contract suite).
 package bleveindex

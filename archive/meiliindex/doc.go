@@ -56,6 +56,7 @@
 // Meilisearch's positional indexing of it is the slow part of a write:
 // measured on 2 cores, about 80,000 characters of real law text a second.
 //
-// It imports gazette, meilisearch-go and the standard library only; it never
+// It imports gazette, archive/admit (the search gate it shares with
+// bleveindex), meilisearch-go, goccy/go-json and the standard library; it never
 // imports archive (its tests do, to run the shared contract suite).
 package meiliindex

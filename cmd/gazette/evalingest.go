@@ -14,6 +14,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
 	"github.com/gazette-archive/gazette/ingest/page"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingesteval"
 )
 
@@ -173,7 +174,7 @@ the large file on one core.`)
 
 // pipelineOf is the whole pipeline, as gazette extract runs it.
 func pipelineOf(opts ingest.ExtractOptions) ingesteval.Pipeline {
-	return func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) }
+	return func(ctx context.Context, path string) (*report.Result, error) { return ingest.Extract(ctx, path, opts) }
 }
 
 // pagesOf is the extraction stage alone: every page by the best path, with

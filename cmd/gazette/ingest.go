@@ -23,6 +23,7 @@ import (
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
@@ -95,7 +96,7 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		}
 	}
 	reports, berr := runBatch(ctx, paths, ingest.BatchOptions{
-		Extract: func(ctx context.Context, path string) (*ingest.Result, error) { return ingest.Extract(ctx, path, opts) },
+		Extract: func(ctx context.Context, path string) (*report.Result, error) { return ingest.Extract(ctx, path, opts) },
 		Publish: publisher{arch},
 		Ledger:  ledger,
 		Gazette: gazetteName,
@@ -140,7 +141,7 @@ func attachFiles(ctx context.Context, paths []string, key, date, name string, op
 		return err
 	}
 	var (
-		results []*ingest.Result
+		results []*report.Result
 		reports []ingest.FileReport
 		blocked int
 	)
@@ -178,7 +179,7 @@ func attachFiles(ctx context.Context, paths []string, key, date, name string, op
 	if blocked > 0 {
 		return finish(ingest.NeedsReview, "not published: another file of "+k.String()+" needs review or failed")
 	}
-	res := ingest.Attach(k, day, name, results)
+	res := report.Attach(k, day, name, results)
 	if day.IsZero() {
 		for _, d := range res.Documents {
 			if d.Signed.Compare(res.Issue.Date) > 0 {
@@ -226,7 +227,7 @@ type publishedIssues interface {
 
 // sameContents reports whether a published issue lists the documents res
 // would publish: the same titles, 文号 and pages, in order.
-func sameContents(is *gazette.Issue, res *ingest.Result) bool {
+func sameContents(is *gazette.Issue, res *report.Result) bool {
 	if len(is.Contents) != len(res.Documents) {
 		return false
 	}
@@ -493,7 +494,7 @@ func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
 // queue (editorial.Service.QueueForReview), as the command line.
 type reviewQueue struct{ ed *editorial.Service }
 
-func (q reviewQueue) Queue(ctx context.Context, path string, pdf []byte, res *ingest.Result) (string, error) {
+func (q reviewQueue) Queue(ctx context.Context, path string, pdf []byte, res *report.Result) (string, error) {
 	d, err := q.ed.QueueForReview(ctx, editorial.CommandLine("gazette ingest"), path, pdf, res)
 	if d == nil {
 		return "", err

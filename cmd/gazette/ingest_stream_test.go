@@ -15,6 +15,7 @@ import (
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -143,7 +144,7 @@ func TestIngestTablePrintsEachFileAsItCompletes(t *testing.T) {
 	}
 	second, release := blockingFile(t, dir, "b.pdf")
 	opts := ingest.BatchOptions{
-		Extract: func(ctx context.Context, path string) (*ingest.Result, error) {
+		Extract: func(ctx context.Context, path string) (*report.Result, error) {
 			return nil, errors.New("unreadable: " + filepath.Base(path))
 		},
 		Publish: nil, // nothing reaches it

@@ -15,6 +15,7 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -46,7 +47,7 @@ func TestDemo(t *testing.T) {
 	arch := archive.New(blobs, nil, slog.New(slog.DiscardHandler))
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	opts := ingest.BatchOptions{
-		Extract: func(ctx context.Context, path string) (*ingest.Result, error) {
+		Extract: func(ctx context.Context, path string) (*report.Result, error) {
 			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: extract.Options{}})
 		},
 		Publish: publisher{arch}, Ledger: blobs, Workers: 2, Now: func() time.Time { return now },

@@ -20,6 +20,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr io.Writer) error {
@@ -91,7 +92,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
 	learnNames(ctx, arch, xopts, log)
-	split := func(ctx context.Context, path string) (*ingest.Result, error) {
+	split := func(ctx context.Context, path string) (*report.Result, error) {
 		return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
 	}
 	if *demo {

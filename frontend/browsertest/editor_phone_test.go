@@ -14,24 +14,24 @@ import (
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // phoneSplit stands in for the ingest pipeline: the phone test measures
 // pages, not extraction. Long unbroken strings (a 文号, a URL-like title)
 // are what push narrow layouts sideways.
-func phoneSplit(ctx context.Context, path string) (*ingest.Result, error) {
+func phoneSplit(ctx context.Context, path string) (*report.Result, error) {
 	day := gazette.Date{Year: 2026, Month: 3, Day: 10}
-	return &ingest.Result{
-		Issue: ingest.IssueMeta{Gazette: "福建省人民政府公报", Year: 2026, Number: 5, TotalNumber: 1300, Date: day},
-		Documents: []ingest.Document{
+	return &report.Result{
+		Issue: report.IssueMeta{Gazette: "福建省人民政府公报", Year: 2026, Number: 5, TotalNumber: 1300, Date: day},
+		Documents: []report.Document{
 			{Title: "福建省人民政府关于印发福建省进一步优化营商环境降低市场主体制度性交易成本若干措施的通知", DocNumber: "闽政〔2026〕5号",
 				Kind: gazette.KindNormative, Authorities: []string{"福建省人民政府", "福建省发展和改革委员会"}, Signed: gazette.Date{Year: 2026, Month: 3, Day: 1},
 				PageStart: 1, PageEnd: 3, Text: "各市、县（区）人民政府，平潭综合实验区管委会：\n现将《若干措施》印发给你们，请认真贯彻执行。\nhttps://www.fujian.gov.cn/zwgk/zfxxgk/szfwj/jgzz/xzgfxwj/202603/t20260310_0000000.htm"},
 			{Title: "福建省人民政府关于某某同志任职的通知", Kind: gazette.KindAppointment, Authorities: []string{"福建省人民政府"},
 				PageStart: 4, PageEnd: 4, Text: "任命某某为某某厅厅长。"},
 		},
-		Pages: make([]ingest.PageReport, 4),
+		Pages: make([]report.PageReport, 4),
 	}, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
+	"github.com/gazette-archive/gazette/ingest/report"
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
@@ -39,7 +40,7 @@ func TestEditorFlow(t *testing.T) {
 		t.Fatalf("page images need poppler (make tools installs it): %v", err)
 	}
 	site := newEditorSite(t, map[string]editorial.Role{"li.ming": editorial.RoleEditor, "wang.fang": editorial.RoleChief}, func(c *editorial.Config) {
-		c.Split = func(ctx context.Context, path string) (*ingest.Result, error) {
+		c.Split = func(ctx context.Context, path string) (*report.Result, error) {
 			return ingest.Extract(ctx, path, ingest.ExtractOptions{Extract: xopts})
 		}
 		c.Render = renderer.PNG

@@ -24,7 +24,6 @@
 // and a contents entry is looked for only on the pages next to the one it
 // names, or up to its first sure match where the pages print no numbers.
 //
-// It is pure computation over layout's pages: it imports ingest/layout,
-// ingest/page and gazette, and must not import os, net, archive or
-// frontend.
+// It is pure computation over layout's pages: it imports ingest/layout and
+// ingest/meta, and must not import os, net, archive or frontend.
 package split

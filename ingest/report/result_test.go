@@ -1,4 +1,4 @@
-package ingest
+package report
 
 import (
 	"encoding/json"
