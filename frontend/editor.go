@@ -344,46 +344,6 @@ func sessionOf(c *gin.Context) *editorial.Session {
 	return sess
 }
 
-// editorStatus maps the editorial errors to statuses, with a message an
-// editor may read: editors are staff, and the services' messages say what
-// to do (reload, who changed it, which field is wrong); internal failures
-// stay in the log.
-func editorStatus(err error) (int, string) {
-	switch {
-	case errors.Is(err, editorial.ErrUnauthenticated):
-		return http.StatusUnauthorized, "未登录或用户名、密码错误"
-	case errors.Is(err, errCSRF), errors.Is(err, errCrossSite):
-		return http.StatusForbidden, "请求未通过防伪校验，请刷新页面后重试"
-	case errors.Is(err, errMultipart):
-		return http.StatusUnsupportedMediaType, "不接受此格式的请求"
-	case errors.Is(err, errBodySize):
-		return http.StatusRequestEntityTooLarge, "提交的内容过大"
-	case errors.Is(err, editorial.ErrForbidden):
-		return http.StatusForbidden, "您的角色无权进行此操作"
-	case errors.Is(err, editorial.ErrLocked):
-		return http.StatusTooManyRequests, "登录失败次数过多，请稍后再试"
-	case errors.Is(err, errTooMany):
-		return http.StatusTooManyRequests, "请求过于频繁"
-	case errors.Is(err, gazette.ErrConflict):
-		return http.StatusConflict, "内容已被他人修改，请重新载入后再改"
-	case errors.Is(err, gazette.ErrCorrupt):
-		return http.StatusConflict, "草稿记录已损坏，需由主编修复或删除"
-	case errors.Is(err, gazette.ErrImmutable):
-		return http.StatusConflict, "已发布的内容不能修改，请以勘误更正"
-	case errors.Is(err, gazette.ErrExist):
-		return http.StatusConflict, "已经存在"
-	case errors.Is(err, gazette.ErrNotFound):
-		return http.StatusNotFound, "找不到"
-	case errors.Is(err, gazette.ErrInvalid):
-		return http.StatusUnprocessableEntity, "内容不完整或有误"
-	case errors.Is(err, gazette.ErrStorageUnavailable):
-		return http.StatusServiceUnavailable, "存储暂时无法连接，请稍后再试"
-	case errors.Is(err, gazette.ErrUnavailable):
-		return http.StatusServiceUnavailable, "服务暂时无法连接，请稍后再试"
-	}
-	return http.StatusInternalServerError, "服务暂时出了问题"
-}
-
 // messageView is an editor page that reports an outcome.
 type messageView struct {
 	Status         int
@@ -409,7 +369,7 @@ func (s *Server) editorFail(c *gin.Context, err error) {
 	status, title := editorStatus(err)
 	s.logFailure(c, status, err)
 	mv := messageView{Status: status, Title: title, Detail: editorDetail(status, err), Link: "/editor", LinkText: "回到草稿列表"}
-	if status == http.StatusConflict && strings.HasPrefix(c.Request.URL.Path, "/editor/") {
+	if (status == http.StatusConflict || status == http.StatusPreconditionFailed || status == http.StatusPreconditionRequired) && strings.HasPrefix(c.Request.URL.Path, "/editor/") {
 		// Reload what was being edited: the page it was posted from.
 		mv.Link, mv.LinkText = editedPage(c.Request.URL.Path), "重新载入最新内容"
 	}
@@ -426,24 +386,10 @@ func editedPage(path string) string {
 	return "/editor"
 }
 
-// editorAPIStatus is editorStatus for the API, where conditional requests carry
-// If-Match: a stale ETag is 412 and a missing one 428. The pages answer
-// both with 409 and a link to reload the form, which is what an editor
-// needs (their forms carry the ETag; no browser shows a 412 usefully).
-func editorAPIStatus(err error) (int, string) {
-	switch {
-	case errors.Is(err, editorial.ErrNoETag):
-		return http.StatusPreconditionRequired, "缺少 If-Match：请带上读取时的 ETag"
-	case errors.Is(err, editorial.ErrStale):
-		return http.StatusPreconditionFailed, "内容已被他人修改，请重新载入后再改"
-	}
-	return editorStatus(err)
-}
-
 // apiFail answers the editor API with a problem+json for err.
 func (s *Server) apiFail(c *gin.Context, err error) {
 	retryAfter(c, err)
-	status, title := editorAPIStatus(err)
+	status, title := editorStatus(err)
 	s.logFailure(c, status, err)
 	c.Header("Content-Type", "application/problem+json")
 	detail := editorDetail(status, err)

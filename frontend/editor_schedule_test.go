@@ -86,7 +86,7 @@ func TestEditorReschedule(t *testing.T) {
 	}{
 		{"no CSRF token", chief, url.Values{"csrf": {""}, "etag": {chief.draftETag(t, id)}, "release": {later}}, http.StatusForbidden},
 		{"an editor", editor, url.Values{"etag": {editor.draftETag(t, id)}, "release": {later}}, http.StatusForbidden},
-		{"stale form", chief, url.Values{"etag": {"stale"}, "release": {later}}, http.StatusConflict},
+		{"stale form", chief, url.Values{"etag": {"stale"}, "release": {later}}, http.StatusPreconditionFailed},
 		{"into the past", chief, url.Values{"etag": {chief.draftETag(t, id)}, "release": {"2026-02-01T09:00"}}, http.StatusUnprocessableEntity},
 		{"not a time", chief, url.Values{"etag": {chief.draftETag(t, id)}, "release": {"soon"}}, http.StatusUnprocessableEntity},
 	}

@@ -667,8 +667,8 @@ func TestEditorWorkflow(t *testing.T) {
 	// way back.
 	form.Set("d1.title", "覆盖")
 	rec = editor.post("/editor/drafts/"+id, form)
-	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), `href="/editor/drafts/`+id+`"`) {
-		t.Errorf("stale save = %d, want 409 with a reload link: %.500s", rec.Code, rec.Body)
+	if rec.Code != http.StatusPreconditionFailed || !strings.Contains(rec.Body.String(), `href="/editor/drafts/`+id+`"`) {
+		t.Errorf("stale save = %d, want 412 with a reload link: %.500s", rec.Code, rec.Body)
 	}
 	if etag := editor.draftETag(t, id); etag == stale {
 		t.Error("the ETag did not change on save")
@@ -742,8 +742,8 @@ func TestEditorWorkflow(t *testing.T) {
 	if rec := editor.post("/editor/documents/2026-5-1/correct", cf); rec.Code != http.StatusSeeOther {
 		t.Fatalf("correct = %d: %.500s", rec.Code, rec.Body)
 	}
-	if rec := editor.post("/editor/documents/2026-5-1/correct", cf); rec.Code != http.StatusConflict {
-		t.Errorf("a correction from a stale version = %d, want 409", rec.Code)
+	if rec := editor.post("/editor/documents/2026-5-1/correct", cf); rec.Code != http.StatusPreconditionFailed || !strings.Contains(rec.Body.String(), `href="/editor/documents/2026-5-1"`) {
+		t.Errorf("a correction from a stale version = %d, want 412 with a reload link: %.500s", rec.Code, rec.Body)
 	}
 	doc := anon.get("/documents/2026-5-1").Body.String()
 	for _, want := range []string{"请认真遵照执行", "勘误", "第二段“贯彻”应为“遵照”", "2026年3月12日", `href="/documents/2026-5-1?v=1"`} {

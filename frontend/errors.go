@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -53,31 +55,83 @@ func unavailable(err error) bool {
 	return errors.Is(err, gazette.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// statusOf maps a domain error to the status and safe message a client sees;
-// the cause itself goes only to the log. This is the one place the mapping
-// lives.
-func statusOf(err error) (int, string) {
-	switch {
-	case errors.Is(err, gazette.ErrStorageUnavailable):
-		return http.StatusServiceUnavailable, "storage unavailable"
-	case unavailable(err):
-		return http.StatusServiceUnavailable, "temporarily unavailable"
-	case errors.Is(err, errTooMany):
-		return http.StatusTooManyRequests, "too many requests"
-	case errors.Is(err, errMethod):
-		return http.StatusMethodNotAllowed, "method not allowed"
-	case errors.Is(err, gazette.ErrNotFound):
-		return http.StatusNotFound, "not found"
-	case errors.Is(err, gazette.ErrInvalid):
-		return http.StatusBadRequest, "invalid request"
-	case errors.Is(err, gazette.ErrExist):
-		return http.StatusConflict, "already exists"
-	case errors.Is(err, gazette.ErrConflict):
-		return http.StatusPreconditionFailed, "changed by someone else"
-	case errors.Is(err, gazette.ErrImmutable):
-		return http.StatusConflict, "published content cannot be changed"
+// failure is one kind of error as every audience meets it: one status, and
+// a title written for each audience. API is the public API's problem title
+// (English, stable for programs); Reader the reader's error page title;
+// Editor what editors read, on their pages and in their API, which says
+// what to do. An empty title is a kind that audience never meets; it reads
+// the generic one.
+type failure struct {
+	is                  func(error) bool
+	status              int
+	api, reader, editor string
+}
+
+func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+
+// failures is the one mapping of errors to statuses and messages, first
+// match wins; causes go only to the log. A malformed URL is 400, content
+// that does not validate (a form, a draft) 422.
+var failures = []failure{
+	{is(gazette.ErrStorageUnavailable), http.StatusServiceUnavailable, "storage unavailable", "暂时无法访问", "存储暂时无法连接，请稍后再试"},
+	{unavailable, http.StatusServiceUnavailable, "temporarily unavailable", "暂时无法访问", "服务暂时无法连接，请稍后再试"},
+	{is(editorial.ErrUnauthenticated), http.StatusUnauthorized, "unauthenticated", "", "未登录或用户名、密码错误"},
+	{is(errCSRF), http.StatusForbidden, "forbidden", "", "请求未通过防伪校验，请刷新页面后重试"},
+	{is(errCrossSite), http.StatusForbidden, "forbidden", "", "请求未通过防伪校验，请刷新页面后重试"},
+	{is(editorial.ErrForbidden), http.StatusForbidden, "forbidden", "", "您的角色无权进行此操作"},
+	{is(errMultipart), http.StatusUnsupportedMediaType, "unsupported media type", "", "不接受此格式的请求"},
+	{is(errBodySize), http.StatusRequestEntityTooLarge, "request body too large", "", "提交的内容过大"},
+	{is(editorial.ErrLocked), http.StatusTooManyRequests, "too many requests", "", "登录失败次数过多，请稍后再试"},
+	{is(errTooMany), http.StatusTooManyRequests, "too many requests", "请求过于频繁", "请求过于频繁"},
+	{is(errMethod), http.StatusMethodNotAllowed, "method not allowed", "不支持此请求方法", "不支持此请求方法"},
+	{is(editorial.ErrNoETag), http.StatusPreconditionRequired, "If-Match required", "", "缺少 If-Match：请带上读取时的 ETag"},
+	{is(gazette.ErrConflict), http.StatusPreconditionFailed, "changed by someone else", "", "内容已被他人修改，请重新载入后再改"},
+	{is(gazette.ErrCorrupt), http.StatusConflict, "", "", "草稿记录已损坏，需由主编修复或删除"},
+	{is(gazette.ErrImmutable), http.StatusConflict, "published content cannot be changed", "", "已发布的内容不能修改，请以勘误更正"},
+	{is(gazette.ErrExist), http.StatusConflict, "already exists", "", "已经存在"},
+	{is(gazette.ErrNotFound), http.StatusNotFound, "not found", "找不到这个页面", "找不到"},
+	{malformedURL, http.StatusBadRequest, "invalid request", "请求有误", "请求有误"},
+	{is(gazette.ErrInvalid), http.StatusUnprocessableEntity, "invalid request", "请求有误", "内容不完整或有误"},
+}
+
+// internalFailure is every error the table does not name: a 500 whose
+// cause only the log sees. ErrCorrupt is one for the public: a record that
+// does not verify is the archive's fault, not the reader's.
+var internalFailure = failure{status: http.StatusInternalServerError, api: "internal error", reader: "服务暂时出了问题", editor: "服务暂时出了问题"}
+
+// malformedURL reports a refusal of something in the URL: a path parameter
+// or a query string.
+func malformedURL(err error) bool {
+	var bq badQuery
+	var br badRequest
+	return errors.As(err, &bq) || errors.As(err, &br)
+}
+
+// failureOf is the row of failures that err matches, for the public
+// (editors false) or for editors.
+func failureOf(err error, editors bool) failure {
+	for _, f := range failures {
+		if !f.is(err) {
+			continue
+		}
+		if !editors && f.api == "" {
+			break
+		}
+		return f
 	}
-	return http.StatusInternalServerError, "internal error"
+	return internalFailure
+}
+
+// statusOf is the status and title the public API gives err.
+func statusOf(err error) (int, string) {
+	f := failureOf(err, false)
+	return f.status, f.api
+}
+
+// editorStatus is the status and title editors read for err.
+func editorStatus(err error) (int, string) {
+	f := failureOf(err, true)
+	return f.status, f.editor
 }
 
 // retryAfterUnavailable is the Retry-After of every 503: a backend that
@@ -170,22 +224,12 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	if s.serveStale(c, err) {
 		return
 	}
-	status, _ := statusOf(err)
+	f := failureOf(err, false)
+	status, title := f.status, cmp.Or(f.reader, internalFailure.reader)
 	s.logFailure(c, status, err)
 	if clientGone(c) {
 		c.AbortWithStatus(statusClientGone) // no one reads an answer
 		return
-	}
-	titles := map[int]string{
-		http.StatusNotFound:           "找不到这个页面",
-		http.StatusBadRequest:         "请求有误",
-		http.StatusTooManyRequests:    "请求过于频繁",
-		http.StatusMethodNotAllowed:   "不支持此请求方法",
-		http.StatusServiceUnavailable: "暂时无法访问",
-	}
-	title, ok := titles[status]
-	if !ok {
-		title = "服务暂时出了问题"
 	}
 	var buf bytes.Buffer
 	v := s.view(c, title, "")
