@@ -160,17 +160,8 @@ func writeEntries(w io.Writer, format string, entries []Entry) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"time", "user", "role", "addr", "action", "object", "outcome", "detail"})
 	for _, e := range entries {
-		_ = cw.Write([]string{e.Time.Format(time.RFC3339Nano), csvSafe(e.User), string(e.Role), csvSafe(e.Addr), e.Action, csvSafe(e.Object), e.Outcome, csvSafe(e.Detail)})
+		_ = cw.Write([]string{e.Time.Format(time.RFC3339Nano), gazette.CSVCell(e.User), string(e.Role), gazette.CSVCell(e.Addr), e.Action, gazette.CSVCell(e.Object), e.Outcome, gazette.CSVCell(e.Detail)})
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe defuses spreadsheet formula injection: a user name or detail that
-// starts with = + - @ would run as a formula when the export is opened.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -508,8 +508,12 @@ func (s *Server) apiSearchCSV(c *gin.Context) {
 			if at := (p-1)*sp.PerPage + i; at < start || at >= end {
 				continue
 			}
-			w.Write(csvSafe(h.ID, h.Title, h.DocNumber, string(h.Kind), strings.Join(h.Authorities, "；"), h.Issue.Label(),
-				h.Pages.String(), h.Signed.String(), h.Published.String(), string(h.Validity), s.abs("/documents/"+h.ID)))
+			row := []string{h.ID, h.Title, h.DocNumber, string(h.Kind), strings.Join(h.Authorities, "；"), h.Issue.Label(),
+				h.Pages.String(), h.Signed.String(), h.Published.String(), string(h.Validity), s.abs("/documents/" + h.ID)}
+			for i := range row {
+				row[i] = gazette.CSVCell(row[i])
+			}
+			w.Write(row)
 		}
 		if len(res.Hits) < sp.PerPage || p*sp.PerPage >= res.Total || p*sp.PerPage >= end {
 			break
@@ -519,16 +523,6 @@ func (s *Server) apiSearchCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="gazette-search.csv"`)
 	s.setCacheControl(c, ccAPIRecent)
 	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), gzipBytes(buf.Bytes()))
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula.
-func csvSafe(cells ...string) []string {
-	for i, v := range cells {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			cells[i] = "'" + v
-		}
-	}
-	return cells
 }
 
 // apiDocNumber answers a 文号 in any spelling with its canonical document.

@@ -186,23 +186,41 @@ func (d Date) String() string {
 // Chinese writes the date in Chinese numerals, as a signature line prints
 // it: 二〇一九年四月二十八日. ParseDate reads it back.
 func (d Date) Chinese() string {
-	digits := []rune("〇一二三四五六七八九")
 	var b strings.Builder
 	for _, c := range strconv.Itoa(d.Year) {
-		b.WriteRune(digits[c-'0'])
+		b.WriteRune(cnDigits[c-'0'])
 	}
-	small := func(n int) string {
-		switch {
-		case n < 10:
-			return string(digits[n])
-		case n < 20:
-			return "十" + strings.TrimPrefix(string(digits[n-10]), "〇")
-		case n%10 == 0:
-			return string(digits[n/10]) + "十"
-		}
-		return string(digits[n/10]) + "十" + string(digits[n%10])
+	return b.String() + "年" + ChineseNumber(int(d.Month)) + "月" + ChineseNumber(d.Day) + "日"
+}
+
+// ChineseNumber writes 0–999 in Chinese numerals as counts and dates print
+// them: 十二, 二十八, 一百零五; other numbers in Arabic digits.
+func ChineseNumber(n int) string {
+	digit := func(n int) string { return string(cnDigits[n]) }
+	switch {
+	case n < 0 || n > 999:
+		return strconv.Itoa(n)
+	case n < 10:
+		return digit(n)
+	case n == 10:
+		return "十"
+	case n < 20:
+		return "十" + digit(n%10)
+	case n < 100 && n%10 == 0:
+		return digit(n/10) + "十"
+	case n < 100:
+		return digit(n/10) + "十" + digit(n%10)
 	}
-	return b.String() + "年" + small(int(d.Month)) + "月" + small(d.Day) + "日"
+	s, r := digit(n/100)+"百", n%100
+	switch {
+	case r == 0:
+		return s
+	case r < 10:
+		return s + "零" + digit(r)
+	case r%10 == 0:
+		return s + digit(r/10) + "十" // 一百一十, not 一百十
+	}
+	return s + digit(r/10) + "十" + digit(r%10)
 }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after o. The

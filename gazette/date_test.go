@@ -369,3 +369,14 @@ func TestDateChinese(t *testing.T) {
 		}
 	}
 }
+
+func TestChineseNumber(t *testing.T) {
+	for n, want := range map[int]string{
+		1: "一", 9: "九", 10: "十", 12: "十二", 20: "二十", 28: "二十八", 99: "九十九",
+		100: "一百", 105: "一百零五", 110: "一百一十", 119: "一百一十九", 230: "二百三十", 999: "九百九十九", 1000: "1000",
+	} {
+		if got := ChineseNumber(n); got != want {
+			t.Errorf("ChineseNumber(%d) = %s, want %s", n, got, want)
+		}
+	}
+}

@@ -215,3 +215,14 @@ func TestParseKindAndValidity(t *testing.T) {
 		t.Errorf("ParseValidity(有效) = %v", err)
 	}
 }
+
+func TestCSVCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")", "+1": "'+1", "-2+3": "'-2+3", "@SUM(A1)": "'@SUM(A1)",
+		"\tcmd": "'\tcmd", "关于…的通知": "关于…的通知", "": "", "闽政〔2019〕14号": "闽政〔2019〕14号",
+	} {
+		if got := CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -408,3 +408,11 @@ func IsJoiningMark(r rune) bool {
 	}
 	return false
 }
+
+// IsCJK reports whether r is a character that Chinese, Japanese or Korean
+// text runs together without spaces (ideographs, kana, hangul): the
+// characters both search indexes segment as bigrams, and suggestions key.
+func IsCJK(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
+}

@@ -45,7 +45,7 @@ func SuggestKey(text string) string {
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case isKeyCJK(r):
+		case IsCJK(r):
 			if lastCJK && broken {
 				b.WriteByte(keyBreak)
 			}
@@ -178,14 +178,9 @@ func PrintOrder(id string) string {
 	return fmt.Sprintf("%04d%c%03d-%05d", key.Year, s, key.Number, seq)
 }
 
-func isKeyCJK(r rune) bool {
-	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
-}
-
 func isKeyWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
-	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !isKeyCJK(r)
+	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !IsCJK(r)
 }

@@ -46,16 +46,11 @@ const (
 	maxWordBytes = 64
 )
 
-func isCJK(r rune) bool {
-	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
-}
-
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
-	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !isCJK(r)
+	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !gazette.IsCJK(r)
 }
 
 // unit is one token of segmented text: a CJK unigram or bigram, or a word.
@@ -87,7 +82,7 @@ func segment(s string, query bool, emit func(u unit)) int {
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case isCJK(r):
+		case gazette.IsCJK(r):
 			if prev >= 0 {
 				_, pw := utf8.DecodeRuneInString(s[prev:])
 				emit(unit{term: join(s, prev, pw, i, w), pos: prevPos, start: prev, end: i + w, cjk: true, bigram: true})
@@ -211,7 +206,7 @@ func shingles(terms []string) []string {
 	for i, t := range terms {
 		a, w := utf8.DecodeRuneInString(t)
 		b, w2 := utf8.DecodeRuneInString(t[w:])
-		if w+w2 != len(t) || !isCJK(a) || !isCJK(b) {
+		if w+w2 != len(t) || !gazette.IsCJK(a) || !gazette.IsCJK(b) {
 			return nil
 		}
 		if i > 0 {
@@ -241,7 +236,7 @@ func (charsAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	seen := make(map[rune]bool, 256)
 	var out analysis.TokenStream
 	for i, r := range s {
-		if !seen[r] && isCJK(r) {
+		if !seen[r] && gazette.IsCJK(r) {
 			seen[r] = true
 			w := utf8.RuneLen(r)
 			out = append(out, &analysis.Token{Term: []byte(s[i : i+w]), Start: i, End: i + w, Position: len(out) + 1, Type: analysis.Ideographic})
@@ -343,7 +338,7 @@ func (a *textAnalysis) run() {
 		chars := index.TokenFrequencies{}
 		var slab []index.TokenFreq
 		for i, r := range s {
-			if !isCJK(r) {
+			if !gazette.IsCJK(r) {
 				continue
 			}
 			k := s[i : i+utf8.RuneLen(r)]

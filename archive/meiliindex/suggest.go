@@ -70,7 +70,7 @@ func (x *Index) Suggest(ctx context.Context, text string, n int) ([]gazette.Hit,
 	phrases := []string{queryPart(toks)}
 	// A title starting with the text starts a run of Chinese with it: its
 	// first token is the run's start edge.
-	if r, _ := utf8.DecodeRuneInString(key); isCJK(r) {
+	if r, _ := utf8.DecodeRuneInString(key); gazette.IsCJK(r) {
 		edge := string(appendCode([]byte{tokStart}, r))
 		phrases = append(phrases, queryPart(append([]string{edge}, toks...)))
 	}

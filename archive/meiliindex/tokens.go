@@ -71,16 +71,11 @@ const (
 	hardGap = 8
 )
 
-func isCJK(r rune) bool {
-	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
-}
-
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
-	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !isCJK(r)
+	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)) && !gazette.IsCJK(r)
 }
 
 func appendCode(b []byte, r rune) []byte {
@@ -124,7 +119,7 @@ func segment(s string, doc bool, emit sink, uni func(rune)) {
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
-		case isCJK(r):
+		case gazette.IsCJK(r):
 			// The run: CJK characters, with spaces between them ignored.
 			run := []rune{r}
 			j := i + 1
@@ -133,7 +128,7 @@ func segment(s string, doc bool, emit sink, uni func(rune)) {
 				for k < len(rs) && joins(rs[k]) {
 					k++
 				}
-				if k < len(rs) && isCJK(rs[k]) {
+				if k < len(rs) && gazette.IsCJK(rs[k]) {
 					run = append(run, rs[k])
 					j = k + 1
 					continue

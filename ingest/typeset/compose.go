@@ -8,8 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gazette-archive/gazette/gazette"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // align is how a paragraph's lines sit in the text width.
@@ -225,18 +226,18 @@ func (c *composer) articles(in []string, closing string) []para {
 		switch {
 		case strings.HasPrefix(a, "第") && articleHead(a, '章') != "":
 			chap++
-			out = append(out, para{text: "第" + chineseNumber(chap) + "章" + a[len(articleHead(a, '章')):],
+			out = append(out, para{text: "第" + gazette.ChineseNumber(chap) + "章" + a[len(articleHead(a, '章')):],
 				role: RoleBody, align: alignCenter, gap: 0.5})
 		case strings.HasPrefix(a, "第") && articleHead(a, '条') != "":
 			art++
-			out = append(out, para{text: "第" + chineseNumber(art) + "条" + a[len(articleHead(a, '条')):], role: RoleBody})
+			out = append(out, para{text: "第" + gazette.ChineseNumber(art) + "条" + a[len(articleHead(a, '条')):], role: RoleBody})
 		default:
 			out = append(out, para{text: a, role: RoleBody})
 		}
 	}
 	if closing != "" && art > 0 {
 		art++
-		out = append(out, para{text: "第" + chineseNumber(art) + "条　" + closing, role: RoleBody})
+		out = append(out, para{text: "第" + gazette.ChineseNumber(art) + "条　" + closing, role: RoleBody})
 	}
 	return out
 }
@@ -475,28 +476,4 @@ func firstOfMonth(d gazette.Date) gazette.Date {
 // arabicDate prints 2019年4月28日.
 func arabicDate(d gazette.Date) string {
 	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
-}
-
-// chineseNumber writes 1–999 in Chinese numerals: 十二, 二十八, 一百零五.
-func chineseNumber(n int) string {
-	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	switch {
-	case n < 10:
-		return digits[n]
-	case n < 20:
-		return "十" + digits[n%10]
-	case n < 100:
-		return digits[n/10] + "十" + digits[n%10]
-	case n < 1000:
-		s := digits[n/100] + "百"
-		switch r := n % 100; {
-		case r == 0:
-		case r < 10:
-			s += "零" + digits[r]
-		default:
-			s += digits[r/10] + "十" + digits[r%10]
-		}
-		return s
-	}
-	return fmt.Sprint(n)
 }

@@ -162,7 +162,7 @@ func (s *corpusSource) Material(ctx context.Context, rng *rand.Rand, p Province,
 		var paras []string
 		for i, a := range arts[:min(len(arts), 3+rng.IntN(3))] {
 			body := strings.TrimSpace(a[len(articleHead(a, '条')):])
-			paras = append(paras, chineseNumber(i+1)+"、"+body)
+			paras = append(paras, gazette.ChineseNumber(i+1)+"、"+body)
 		}
 		return Material{Title: r.title, DocNumber: r.number, Signed: r.date, Paragraphs: paras}, nil
 	}

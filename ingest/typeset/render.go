@@ -14,9 +14,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/gazette-archive/gazette/ingest/typeset/pdfw"
 	"github.com/gazette-archive/gazette/ingest/typeset/ttf"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // encoder turns text into the bytes of one PDF font and writes that font.

@@ -18,9 +18,10 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/gazette-archive/gazette/ingest/typeset/pdfw"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
+
+	"github.com/gazette-archive/gazette/ingest/typeset/pdfw"
 )
 
 // ErrNoRenderer is returned for Scan when poppler's pdftoppm is not

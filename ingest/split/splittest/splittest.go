@@ -376,29 +376,6 @@ func authorities(title string) []string {
 	return strings.Fields(title[:i])
 }
 
-// ChineseDate writes a date in Chinese numerals: 二〇一九年四月二十八日.
-func ChineseDate(d gazette.Date) string {
-	digits := []rune("〇一二三四五六七八九")
-	var b strings.Builder
-	for _, c := range fmt.Sprint(d.Year) {
-		b.WriteRune(digits[c-'0'])
-	}
-	small := func(n int) string {
-		switch {
-		case n < 10:
-			return string(digits[n])
-		case n == 10:
-			return "十"
-		case n < 20:
-			return "十" + string(digits[n-10])
-		case n%10 == 0:
-			return string(digits[n/10]) + "十"
-		}
-		return string(digits[n/10]) + "十" + string(digits[n%10])
-	}
-	return b.String() + "年" + small(int(d.Month)) + "月" + small(d.Day) + "日"
-}
-
 // Synthetic builds n synthetic issues of 10–30 documents from rows and laws,
 // seeded, and sets them as v.
 func Synthetic(rows []DocnumRow, laws []Law, n int, seed uint64, v Variant) []GoldIssue {
@@ -456,7 +433,7 @@ func Synthetic(rows []DocnumRow, laws []Law, n int, seed uint64, v Variant) []Go
 			name:        fmt.Sprintf("synthetic/%d-%s", k, jur),
 			gazette:     gname,
 			numberLine:  fmt.Sprintf("%d年第%d期（总第%d期）", date.Year, no, total),
-			dateLine:    ChineseDate(date),
+			dateLine:    date.Chinese(),
 			docs:        docs,
 			year:        date.Year,
 			no:          no,
@@ -493,7 +470,7 @@ func bodyOf(rng *rand.Rand, law Law, n int) []layouttest.Block {
 
 func dateText(rng *rand.Rand, d gazette.Date) string {
 	if rng.IntN(2) == 0 {
-		return ChineseDate(d)
+		return d.Chinese()
 	}
 	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
 }
