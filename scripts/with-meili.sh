@@ -33,67 +33,17 @@ if [ -n "$want" ] && [ "$have" != "meilisearch $want" ]; then
 	exit 1
 fi
 
-dir="$(mktemp -d "${TMPDIR:-/tmp}/gazette-meili.XXXXXX")"
-pid=""
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
+. "$root/scripts/server.sh"
 key="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-
-# A port nobody answers on; should another process take it before the server
-# binds, the server exits and another port is tried.
-in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-started=""
-for attempt in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 40000))
-	if in_use "$port"; then
-		continue
-	fi
+ready_path=/health
+launch() {
 	rm -rf "$dir/data.ms"
-	"$bin" --db-path "$dir/data.ms" --http-addr "127.0.0.1:$port" --master-key "$key" \
-		--env development --no-analytics >"$dir/meili.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 1 600); do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			break
-		fi
-		if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
-			started=1
-			break
-		fi
-		sleep 0.1
-	done
-	if [ -n "$started" ]; then
-		break
-	fi
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	pid=""
-done
-if [ -z "$started" ]; then
-	echo "with-meili: Meilisearch did not start; its log:" >&2
-	tail -n 30 "$dir/meili.log" >&2 || true
-	exit 1
-fi
+	exec "$bin" --db-path "$dir/data.ms" --http-addr "127.0.0.1:$1" --master-key "$key" --env development --no-analytics
+}
+server_start "with-meili: Meilisearch"
 echo "with-meili: $have on 127.0.0.1:$port, database $dir/data.ms" >&2
 
 export GAZETTE_MEILI_URL="http://127.0.0.1:$port"
 export GAZETTE_MEILI_KEY="$key"
 export GAZETTE_MEILI_DB="$dir/data.ms"
-status=0
-"$@" || status=$?
-exit "$status"
+server_run "$@"
