@@ -126,23 +126,7 @@ func scoreReal(ctx context.Context, cfg RealConfig, path string) RealScore {
 			break
 		}
 	}
-	start := time.Now()
-	res, err := cfg.Pipeline(ctx, path)
-	s.Elapsed = time.Since(start)
-	if err == nil && res == nil {
-		err = errors.New("the pipeline returned no result")
-	}
-	switch {
-	case err != nil:
-		s.Outcome, s.Reasons = OutcomeFailed, []string{err.Error()}
-		res = &report.Result{}
-	case len(res.Review) > 0:
-		s.Outcome, s.Reasons = OutcomeNeedsReview, res.Review
-	case !hasText(res):
-		s.Outcome = OutcomeSilent
-	default:
-		s.Outcome = OutcomeText
-	}
+	res := runFile(ctx, cfg.Pipeline, path, &s.Outcome, &s.Reasons, &s.Elapsed)
 	s.Pages, s.Documents = len(res.Pages), len(res.Documents)
 	for _, p := range res.Pages {
 		s.Extractors[p.Extractor]++
@@ -156,7 +140,7 @@ func scoreReal(ctx context.Context, cfg RealConfig, path string) RealScore {
 		// it in the text, and the reference prints it once.
 		docs = append(docs, titledText(d))
 	}
-	if err == nil {
+	if s.Outcome != OutcomeFailed {
 		s.DocText = CompareText(joinNonEmpty(docs...), ref)
 	}
 	if cfg.Pages != nil {
@@ -416,23 +400,7 @@ func RunRealDocs(ctx context.Context, cfg RealConfig) ([]DocScore, error) {
 
 func scoreRealDoc(ctx context.Context, cfg RealConfig, name string, t DocTruth) DocScore {
 	s := DocScore{File: name + ".pdf", Fields: map[string]FieldScore{}}
-	start := time.Now()
-	res, err := cfg.Pipeline(ctx, filepath.Join(cfg.Dir, name+".pdf"))
-	s.Elapsed = time.Since(start)
-	if err == nil && res == nil {
-		err = errors.New("the pipeline returned no result")
-	}
-	switch {
-	case err != nil:
-		s.Outcome, s.Reasons = OutcomeFailed, []string{err.Error()}
-		res = &report.Result{}
-	case len(res.Review) > 0:
-		s.Outcome, s.Reasons = OutcomeNeedsReview, res.Review
-	case !hasText(res):
-		s.Outcome = OutcomeSilent
-	default:
-		s.Outcome = OutcomeText
-	}
+	res := runFile(ctx, cfg.Pipeline, filepath.Join(cfg.Dir, name+".pdf"), &s.Outcome, &s.Reasons, &s.Elapsed)
 	s.Pages, s.Documents = len(res.Pages), len(res.Documents)
 	s.Recall = textRecall(ctx, filepath.Join(cfg.Dir, name+".pdf"), res)
 	var d report.Document
@@ -566,4 +534,28 @@ func printRealDocs(w io.Writer, dir string, scores []DocScore) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// runFile runs the pipeline on one file and says how it went: the outcome,
+// the reasons for review or the error, and the time taken. A failed run
+// gives an empty result, never nil.
+func runFile(ctx context.Context, pipeline func(context.Context, string) (*report.Result, error), path string, outcome *string, reasons *[]string, elapsed *time.Duration) *report.Result {
+	start := time.Now()
+	res, err := pipeline(ctx, path)
+	*elapsed = time.Since(start)
+	if err == nil && res == nil {
+		err = errors.New("the pipeline returned no result")
+	}
+	switch {
+	case err != nil:
+		*outcome, *reasons = OutcomeFailed, []string{err.Error()}
+		return &report.Result{}
+	case len(res.Review) > 0:
+		*outcome, *reasons = OutcomeNeedsReview, res.Review
+	case !hasText(res):
+		*outcome = OutcomeSilent
+	default:
+		*outcome = OutcomeText
+	}
+	return res
 }
