@@ -15,7 +15,6 @@ import (
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
-	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/meiliindex"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
 )
@@ -79,11 +78,33 @@ func secret(e env, name string) (string, error) {
 	return v, nil
 }
 
-// storageConfig selects and configures the archive's storage: a local
-// directory by default, or S3/MinIO when GAZETTE_S3_ENDPOINT is set.
+// The kinds of storage GAZETTE_STORAGE (--storage) names.
+const (
+	storageLocal = "local" // fsblobs under --data / GAZETTE_DATA: the embedded default
+	storageS3    = "s3"    // s3blobs on MinIO or another S3, configured by GAZETTE_S3_*
+)
+
+// s3Variables are the settings of S3 storage other than its endpoint.
+var s3Variables = []string{"GAZETTE_S3_BUCKET", "GAZETTE_S3_ACCESS_KEY", "GAZETTE_S3_ACCESS_KEY_FILE",
+	"GAZETTE_S3_SECRET_KEY", "GAZETTE_S3_SECRET_KEY_FILE", "GAZETTE_S3_REGION", "GAZETTE_S3_SECURE",
+	"GAZETTE_S3_TIMEOUT", "GAZETTE_S3_STALL_TIMEOUT"}
+
+// storageConfig is the one configuration of the archive's storage and
+// search index, resolved and validated at start-up by loadStorage; open
+// (deps.go) is the only place that opens what it names.
+//
+// The kind of storage is explicit: GAZETTE_STORAGE (or --storage) is
+// "local" (the default: a directory, --data / GAZETTE_DATA) or "s3"
+// (MinIO or another S3: GAZETTE_S3_ENDPOINT, GAZETTE_S3_BUCKET and the
+// keys are then required). S3 is never chosen because an endpoint happens
+// to be set: GAZETTE_S3_* without GAZETTE_STORAGE=s3 is refused with an
+// error that says to set it, so that a configuration written for the
+// former implicit choice fails at start-up instead of running on the
+// wrong storage.
 type storageConfig struct {
+	kind    string // storageLocal or storageS3
 	dataDir string
-	s3      *s3blobs.Config
+	s3      *s3blobs.Config    // set when kind is storageS3
 	meili   *meiliindex.Config // nil: the embedded bleve index under dataDir
 	// waitless opens Meilisearch without contacting it, for serve: a
 	// server started during a search outage serves reading, and connects
@@ -95,9 +116,10 @@ type storageConfig struct {
 	command, addr string
 }
 
-// addStorageFlags registers --data on fs.
+// addStorageFlags registers --data and --storage on fs.
 func addStorageFlags(fs *flag.FlagSet) {
-	fs.String("data", "./data", "data directory of the embedded default storage (env GAZETTE_DATA)")
+	fs.String("data", "./data", "data directory of the embedded default storage, and of the embedded index (env GAZETTE_DATA)")
+	fs.String("storage", storageLocal, "where the archive's objects live: local (under --data) or s3 (GAZETTE_S3_*) (env GAZETTE_STORAGE)")
 }
 
 // loadStorage resolves the storage settings after fs is parsed. Every error
@@ -111,21 +133,34 @@ func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
 	if err := c.loadMeili(e); err != nil {
 		return c, err
 	}
+	c.kind = setting(fs, e, "storage", "GAZETTE_STORAGE")
+	kindGiven := e.getenv("GAZETTE_STORAGE") != ""
+	fs.Visit(func(f *flag.Flag) { kindGiven = kindGiven || f.Name == "storage" })
 	endpoint := e.getenv("GAZETTE_S3_ENDPOINT")
-	if endpoint == "" {
-		for _, name := range []string{"GAZETTE_S3_BUCKET", "GAZETTE_S3_ACCESS_KEY", "GAZETTE_S3_SECRET_KEY", "GAZETTE_S3_SECRET_KEY_FILE", "GAZETTE_S3_ACCESS_KEY_FILE"} {
+	switch c.kind {
+	case storageLocal:
+		if endpoint != "" && !kindGiven {
+			return c, fmt.Errorf("GAZETTE_S3_ENDPOINT is set but GAZETTE_STORAGE is not: set GAZETTE_STORAGE=s3 to use S3 (it is no longer chosen by the endpoint alone), or unset GAZETTE_S3_ENDPOINT for local storage under --data")
+		}
+		for _, name := range append([]string{"GAZETTE_S3_ENDPOINT"}, s3Variables...) {
 			if e.getenv(name) != "" {
-				return c, fmt.Errorf("%s is set but GAZETTE_S3_ENDPOINT is not: set the endpoint to use S3, or unset %s", name, name)
+				return c, fmt.Errorf("%s is set but GAZETTE_STORAGE is %q: set GAZETTE_STORAGE=s3 to use S3, or unset %s", name, storageLocal, name)
 			}
 		}
 		return c, nil
+	case storageS3:
+	default:
+		return c, fmt.Errorf("--storage / GAZETTE_STORAGE: want %q or %q, got %q", storageLocal, storageS3, c.kind)
+	}
+	if endpoint == "" {
+		return c, fmt.Errorf("GAZETTE_S3_ENDPOINT: required when GAZETTE_STORAGE is s3 (host:port of MinIO or another S3)")
 	}
 	if strings.Contains(endpoint, "://") || strings.Contains(endpoint, "/") {
 		return c, fmt.Errorf("GAZETTE_S3_ENDPOINT: want host:port without scheme or path, got %q (use GAZETTE_S3_SECURE for TLS)", endpoint)
 	}
 	s3 := s3blobs.Config{Endpoint: endpoint, Bucket: e.getenv("GAZETTE_S3_BUCKET"), Region: e.getenv("GAZETTE_S3_REGION")}
 	if s3.Bucket == "" {
-		return c, fmt.Errorf("GAZETTE_S3_BUCKET: required when GAZETTE_S3_ENDPOINT is set")
+		return c, fmt.Errorf("GAZETTE_S3_BUCKET: required when GAZETTE_STORAGE is s3")
 	}
 	var err error
 	if s3.AccessKey, err = secret(e, "GAZETTE_S3_ACCESS_KEY"); err != nil {
@@ -135,7 +170,7 @@ func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
 		return c, err
 	}
 	if s3.AccessKey == "" || s3.SecretKey == "" {
-		return c, fmt.Errorf("GAZETTE_S3_ACCESS_KEY and GAZETTE_S3_SECRET_KEY (or their _FILE forms): required when GAZETTE_S3_ENDPOINT is set")
+		return c, fmt.Errorf("GAZETTE_S3_ACCESS_KEY and GAZETTE_S3_SECRET_KEY (or their _FILE forms): required when GAZETTE_STORAGE is s3")
 	}
 	if v := e.getenv("GAZETTE_S3_SECURE"); v != "" {
 		if s3.Secure, err = strconv.ParseBool(v); err != nil {
@@ -164,22 +199,6 @@ func duration(e env, name string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s: want a positive duration such as 5s or 500ms, got %q", name, v)
 	}
 	return d, nil
-}
-
-// openBlobs opens the configured storage.
-func (c storageConfig) openBlobs(ctx context.Context) (archive.Blobs, string, error) {
-	if c.s3 != nil {
-		b, err := s3blobs.New(ctx, *c.s3)
-		if err != nil {
-			return nil, "", err
-		}
-		return b, "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket, nil
-	}
-	b, err := fsblobs.Open(c.dataDir)
-	if err != nil {
-		return nil, "", err
-	}
-	return b, c.dataDir, nil
 }
 
 // loadMeili selects Meilisearch when GAZETTE_MEILI_URL is set.
@@ -265,27 +284,6 @@ func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff 
 		unrecord = func() {}
 	}
 	return b, dir, func() error { defer unrecord(); return b.Close() }, nil
-}
-
-// openArchive opens storage and the index and returns the archive over them;
-// an embedded index held by a running server is used through it.
-func (c storageConfig) openArchive(ctx context.Context, log *slog.Logger) (a *archive.Archive, where string, close func() error, err error) {
-	a, _, where, close, err = c.openArchiveIndex(ctx, log, true)
-	return a, where, close, err
-}
-
-// openArchiveIndex is openArchive, returning the index as well; handoff
-// as for openIndex.
-func (c storageConfig) openArchiveIndex(ctx context.Context, log *slog.Logger, handoff bool) (a *archive.Archive, idx archive.Index, where string, close func() error, err error) {
-	blobs, bwhere, err := c.openBlobs(ctx)
-	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("storage: %w", err)
-	}
-	idx, iwhere, iclose, err := c.openIndex(ctx, log, handoff)
-	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("search index: %w", err)
-	}
-	return archive.New(blobs, idx, log), idx, bwhere + ", index " + iwhere, iclose, nil
 }
 
 // shareIndex lets other commands on the same --data use idx, the embedded

@@ -67,16 +67,13 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	arch, _, closeIndex, err := storage.openArchive(ctx, log)
+	d, err := storage.open(ctx, log, openOptions{index: true, handoff: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
+	defer d.Close()
+	arch, ledger := d.archive, d.blobs
 	learnNames(ctx, arch, opts.Extract, log)
-	ledger, _, err := storage.openBlobs(ctx)
-	if err != nil {
-		return fmt.Errorf("storage: %w", err)
-	}
 	if *into != "" {
 		return attachFiles(ctx, paths, *into, *intoDate, gazetteName, opts, publisher{arch}, stdout)
 	}

@@ -41,7 +41,7 @@ func sharedBucket(t *testing.T) (archive.Blobs, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b, []string{"GAZETTE_S3_ENDPOINT=" + cfg.Endpoint, "GAZETTE_S3_BUCKET=" + cfg.Bucket,
+	return b, []string{"GAZETTE_STORAGE=s3", "GAZETTE_S3_ENDPOINT=" + cfg.Endpoint, "GAZETTE_S3_BUCKET=" + cfg.Bucket,
 		"GAZETTE_S3_ACCESS_KEY=" + cfg.AccessKey, "GAZETTE_S3_SECRET_KEY=" + cfg.SecretKey}
 }
 
@@ -298,7 +298,7 @@ func leaseRecord(t *testing.T, blobs archive.Blobs, key string) archive.LeaseRec
 // every file read once in each run.
 func TestBenchSharedIngest(t *testing.T) {
 	srv := archivetest.SharedMinIO(t)
-	storage := []string{"GAZETTE_S3_ENDPOINT=" + srv.Endpoint, "GAZETTE_S3_ACCESS_KEY=" + srv.AccessKey, "GAZETTE_S3_SECRET_KEY=" + srv.SecretKey}
+	storage := []string{"GAZETTE_STORAGE=s3", "GAZETTE_S3_ENDPOINT=" + srv.Endpoint, "GAZETTE_S3_ACCESS_KEY=" + srv.AccessKey, "GAZETTE_S3_SECRET_KEY=" + srv.SecretKey}
 	var out, log bytes.Buffer
 	err := benchShared(context.Background(), sharedBench{
 		s3:    s3blobs.Config{Endpoint: srv.Endpoint, Bucket: "bench", AccessKey: srv.AccessKey, SecretKey: srv.SecretKey},

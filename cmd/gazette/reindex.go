@@ -24,11 +24,12 @@ func runReindex(ctx context.Context, args []string, e env, _ io.Reader, stdout, 
 	if err != nil {
 		return err
 	}
-	arch, _, closeIndex, err := storage.openArchive(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	opened, err := storage.open(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), openOptions{index: true, handoff: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
+	defer opened.Close()
+	arch := opened.archive
 	bar := newProgressBar(stderr, "indexing")
 	var d driftReport
 	if *check {

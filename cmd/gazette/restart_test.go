@@ -191,7 +191,7 @@ func TestRestartDuringScheduledPublication(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := map[string]string{
-		"GAZETTE_S3_ENDPOINT": proxyAddr, "GAZETTE_S3_BUCKET": bucket,
+		"GAZETTE_STORAGE": "s3", "GAZETTE_S3_ENDPOINT": proxyAddr, "GAZETTE_S3_BUCKET": bucket,
 		"GAZETTE_S3_ACCESS_KEY": m.AccessKey, "GAZETTE_S3_SECRET_KEY_FILE": secretFile,
 		"GAZETTE_DATA": t.TempDir(), // the embedded search index, which the restart keeps
 	}

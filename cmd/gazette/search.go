@@ -99,11 +99,12 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	if err != nil {
 		return err
 	}
-	arch, _, closeIndex, err := storage.openArchive(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	d, err := storage.open(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), openOptions{index: true, handoff: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
+	defer d.Close()
+	arch := d.archive
 	res, err := arch.Search(ctx, q)
 	if err != nil {
 		return err

@@ -78,15 +78,12 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	storage.addr = addr
 	// serve opens the embedded index itself and never hands off to another
 	// server: two servers on one --data is a mistake to report.
-	arch, idx, where, closeIndex, err := storage.openArchiveIndex(ctx, log, false)
+	d, err := storage.open(ctx, log, openOptions{index: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
-	blobs, _, err := storage.openBlobs(ctx)
-	if err != nil {
-		return fmt.Errorf("storage: %w", err)
-	}
+	defer d.Close()
+	arch, idx, blobs := d.archive, d.index, d.blobs
 	// One pipeline for the demo and for editors' uploads: finding the
 	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
@@ -154,7 +151,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "storage", where, "version", version())
+	log.Info("listening", "addr", ln.Addr().String(), "storage", d.where, "version", version())
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

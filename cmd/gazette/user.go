@@ -28,7 +28,7 @@ func runUser(ctx context.Context, args []string, e env, stdin io.Reader, stdout,
   gazette user disable NAME
   gazette user enable NAME
   gazette user list
-Storage flags (--data, or the GAZETTE_S3_* environment) as for serve.`
+Storage flags (--data, --storage and GAZETTE_S3_*) as for serve.`
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usageText)
 		return errUsage
@@ -62,11 +62,12 @@ Storage flags (--data, or the GAZETTE_S3_* environment) as for serve.`
 	if err != nil {
 		return err
 	}
-	blobs, _, err := cfg.openBlobs(ctx)
+	d, err := cfg.open(ctx, nil, openOptions{})
 	if err != nil {
-		return fmt.Errorf("storage: %w", err)
+		return err
 	}
-	svc, err := editorial.New(editorial.Config{Blobs: blobs})
+	defer d.Close()
+	svc, err := editorial.New(editorial.Config{Blobs: d.blobs})
 	if err != nil {
 		return err
 	}
