@@ -67,7 +67,7 @@ bench-shared-ingest: build
 # Reader and API under load from a second process (wrk): req/s and p50/p99
 # at 32 connections beside a static file of the same size.
 bench-serve:
-	$(GO) run ./frontend/loadbench
+	$(GO) run ./cmd/gazette-loadbench
 
 eval-search:
 	$(GO) run ./cmd/gazette eval-search
