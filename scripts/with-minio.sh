@@ -11,7 +11,7 @@
 # stopped and the temporary directory removed, whatever COMMAND did; the
 # script exits with COMMAND's status.
 #
-#   scripts/with-minio.sh bin/gazette bench-shared-ingest
+#   scripts/with-minio.sh bin/gazette-eval bench-shared-ingest
 set -euo pipefail
 
 if [ $# -eq 0 ]; then

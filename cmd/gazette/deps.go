@@ -11,6 +11,7 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 )
 
 // deps is what a command runs on, opened once from one storageConfig: the
@@ -68,21 +69,21 @@ func (c storageConfig) open(ctx context.Context, log *slog.Logger, o openOptions
 
 // openBlobs opens the configured storage; only open calls it.
 func (c storageConfig) openBlobs(ctx context.Context) (archive.Blobs, string, error) {
-	switch c.kind {
-	case storageS3:
-		b, err := s3blobs.New(ctx, *c.s3)
+	switch c.Kind {
+	case cli.StorageS3:
+		b, err := s3blobs.New(ctx, *c.S3)
 		if err != nil {
 			return nil, "", err
 		}
-		return b, "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket, nil
-	case storageLocal:
-		b, err := fsblobs.Open(c.dataDir)
+		return b, "s3://" + c.S3.Endpoint + "/" + c.S3.Bucket, nil
+	case cli.StorageLocal:
+		b, err := fsblobs.Open(c.DataDir)
 		if err != nil {
 			return nil, "", err
 		}
-		return b, c.dataDir, nil
+		return b, c.DataDir, nil
 	}
-	return nil, "", fmt.Errorf("GAZETTE_STORAGE %q: unknown kind of storage", c.kind)
+	return nil, "", fmt.Errorf("GAZETTE_STORAGE %q: unknown kind of storage", c.Kind)
 }
 
 // Close closes what open opened, the last opened first, and returns their

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/worker"
 )
@@ -25,8 +26,8 @@ func TestMain(m *testing.M) {
 }
 
 // testEnv is an environment with only the given variables.
-func testEnv(vars map[string]string) env {
-	return env{getenv: func(k string) string { return vars[k] }, readFile: os.ReadFile}
+func testEnv(vars map[string]string) cli.Env {
+	return cli.Env{Getenv: func(k string) string { return vars[k] }, ReadFile: os.ReadFile}
 }
 
 func runCmd(t *testing.T, vars map[string]string, stdin string, args ...string) (int, string, string) {

@@ -20,6 +20,7 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -36,7 +37,7 @@ func init() {
 		return
 	}
 	os.Unsetenv(serveChildEnv) // not passed on to any child of its own
-	os.Exit(run(context.Background(), strings.Fields(args), env{os.Getenv, os.ReadFile}, strings.NewReader(""), os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), strings.Fields(args), cli.Env{Getenv: os.Getenv, ReadFile: os.ReadFile}, strings.NewReader(""), os.Stdout, os.Stderr))
 }
 
 // serveProc is a `gazette serve` process.
