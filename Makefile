@@ -11,13 +11,15 @@ export GAZETTE_MINIO_BIN := $(TOOLS)/minio
 run:
 	$(GO) run ./cmd/gazette serve --demo
 
-# gazette and its small decoding child, gazette-worker, side by side, with
-# one build token linked into both: from a modified work tree, gazette uses
-# only a worker built together with it (else it re-executes itself).
+# gazette, gazette-eval (the evaluations and benchmarks, kept out of the
+# production binary) and their small decoding child, gazette-worker, side
+# by side, with one build token linked into all three: from a modified work
+# tree, gazette uses only a worker built together with it (else it
+# re-executes itself).
 BUILD_TOKEN := $(shell od -An -N8 -tx8 /dev/urandom | tr -d ' \n')
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X github.com/gazette-archive/gazette/ingest/worker.buildToken=$(BUILD_TOKEN)" \
-		-o bin/ ./cmd/gazette ./cmd/gazette-worker
+		-o bin/ ./cmd/gazette ./cmd/gazette-eval ./cmd/gazette-worker
 
 # Everything CI runs: formatting, vet, and every test with the race
 # detector, against real MinIO.
@@ -45,36 +47,39 @@ eval-docnum:
 # Search relevance (the STARD questions over the laws corpus, the hand-written
 # gazette queries) and search speed (BENCH_DOCS generated documents), for
 # bleve, then for a throwaway Meilisearch (scripts/with-meili.sh; `make tools`
-# installs it). They print figures and are not gates.
+# installs it). They print figures and are not gates. gazette-eval runs them
+# all, and gazette-loadbench the load on the reader: neither is linked into
+# gazette.
 BENCH_DOCS ?= 100000
 
 .PHONY: eval-search bench-search bench-serve eval-ingest bench-ingest bench-shared-ingest
 
 # Ingest accuracy over generated issues in every encoding and scans, and the
 # real PDFs in ../shared/corpus/pdf; ingest speed beside poppler's pdftotext.
-# Built, not run with go run: gazette then finds its small decoding child,
-# gazette-worker, beside it, as an installed gazette does.
+# Built, not run with go run: gazette-eval then finds its small decoding
+# child, gazette-worker, beside it, as an installed gazette does.
 eval-ingest: build
-	bin/gazette eval-ingest
+	bin/gazette-eval eval-ingest
 
 bench-ingest: build
-	bin/gazette bench-ingest
+	bin/gazette-eval bench-ingest
 
-# Ingest by 1, 2 and 4 processes sharing one batch, on a throwaway MinIO.
+# Ingest by 1, 2 and 4 gazette processes (bin/gazette, beside gazette-eval)
+# sharing one batch, on a throwaway MinIO.
 bench-shared-ingest: build
-	scripts/with-minio.sh bin/gazette bench-shared-ingest
+	scripts/with-minio.sh bin/gazette-eval bench-shared-ingest
 
 # Reader and API under load from a second process (wrk): req/s and p50/p99
 # at 32 connections beside a static file of the same size.
 bench-serve:
-	$(GO) run ./frontend/loadbench
+	$(GO) run ./cmd/gazette-loadbench
 
 eval-search:
-	$(GO) run ./cmd/gazette eval-search
-	scripts/with-meili.sh $(GO) run ./cmd/gazette eval-search --backend-from-env
+	$(GO) run ./cmd/gazette-eval eval-search
+	scripts/with-meili.sh $(GO) run ./cmd/gazette-eval eval-search --backend-from-env
 
 # Meilisearch indexes batches of 10,000 about twice as fast as batches of
 # 1,000 (each batch merges into the whole database): 40 minutes for 100,000.
 bench-search:
-	$(GO) run ./cmd/gazette bench-search --docs $(BENCH_DOCS)
-	scripts/with-meili.sh $(GO) run ./cmd/gazette bench-search --backend-from-env --docs $(BENCH_DOCS) --batch 10000
+	$(GO) run ./cmd/gazette-eval bench-search --docs $(BENCH_DOCS)
+	scripts/with-meili.sh $(GO) run ./cmd/gazette-eval bench-search --backend-from-env --docs $(BENCH_DOCS) --batch 10000

@@ -10,7 +10,7 @@
 # stopped and the temporary directory removed, whatever COMMAND did; the
 # script exits with COMMAND's status.
 #
-#   scripts/with-meili.sh go run ./cmd/gazette eval-search --backend-from-env
+#   scripts/with-meili.sh go run ./cmd/gazette-eval eval-search --backend-from-env
 set -euo pipefail
 
 if [ $# -eq 0 ]; then

@@ -5,16 +5,17 @@
 # ($GAZETTE_MINIO_BIN, else $GAZETTE_TOOLS/minio, default
 # ~/.cache/gazette/bin/minio, installed by scripts/tools.sh) on a free
 # loopback port, with a temporary data directory and random root
-# credentials. COMMAND sees GAZETTE_S3_ENDPOINT, GAZETTE_S3_BUCKET (gazette),
-# GAZETTE_S3_ACCESS_KEY and GAZETTE_S3_SECRET_KEY. Afterwards the server is
+# credentials. COMMAND sees GAZETTE_STORAGE=s3, GAZETTE_S3_ENDPOINT,
+# GAZETTE_S3_BUCKET (gazette), GAZETTE_S3_ACCESS_KEY and
+# GAZETTE_S3_SECRET_KEY. Afterwards the server is
 # stopped and the temporary directory removed, whatever COMMAND did; the
 # script exits with COMMAND's status.
 #
-#   scripts/with-minio.sh bin/gazette bench-shared-ingest
+#   scripts/with-minio.sh bin/gazette-eval bench-shared-ingest
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
-	sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 fi
 
@@ -46,6 +47,7 @@ launch() {
 server_start "with-minio: MinIO"
 echo "with-minio: minio on 127.0.0.1:$port, data $dir/data" >&2
 
+export GAZETTE_STORAGE=s3
 export GAZETTE_S3_ENDPOINT="127.0.0.1:$port"
 export GAZETTE_S3_BUCKET=gazette
 export GAZETTE_S3_ACCESS_KEY="$user"

@@ -12,8 +12,9 @@ import (
 	"github.com/gazette-archive/gazette/ingest/typeset"
 )
 
-// build builds the packages (gazette and gazette-worker side by side, with
-// one build token, as make build does) in a new folder and returns it.
+// build builds the packages (gazette, gazette-eval and gazette-worker side
+// by side, with one build token, as make build does) in a new folder and
+// returns it.
 func build(t *testing.T, pkgs ...string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
@@ -39,11 +40,11 @@ func run(t *testing.T, exe string, args ...string) (string, string, error) {
 }
 
 // TestBesideGazette runs gazette with its worker beside it and without:
-// the same issue comes out either way, and the benchmark names the child
-// it started.
+// the same issue comes out either way, and the benchmark (gazette-eval,
+// beside them) names the child it started.
 func TestBesideGazette(t *testing.T) {
-	dir := build(t, "../gazette", ".")
-	gazette := filepath.Join(dir, "gazette")
+	dir := build(t, "../gazette", "../gazette-eval", ".")
+	gazette, eval := filepath.Join(dir, "gazette"), filepath.Join(dir, "gazette-eval")
 	res, err := typeset.Generate(context.Background(), typeset.Options{Seed: 3, Encoding: typeset.GBKEUC, Documents: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -58,12 +59,12 @@ func TestBesideGazette(t *testing.T) {
 	if err != nil {
 		t.Fatalf("gazette extract: %v\n%s", err, stderr)
 	}
-	out, stderr, err := run(t, gazette, bench...)
+	out, stderr, err := run(t, eval, bench...)
 	if err != nil {
-		t.Fatalf("gazette bench-ingest: %v\n%s", err, stderr)
+		t.Fatalf("gazette-eval bench-ingest: %v\n%s", err, stderr)
 	}
 	if want := "text-layer child, one per file: " + filepath.Join(dir, "gazette-worker") + "\n"; !strings.Contains(out, want) {
-		t.Errorf("with the worker beside gazette, bench-ingest says\n%s\nwant %q", out, want)
+		t.Errorf("with the worker beside gazette-eval, bench-ingest says\n%s\nwant %q", out, want)
 	}
 
 	if err := os.Remove(filepath.Join(dir, "gazette-worker")); err != nil {
@@ -79,9 +80,9 @@ func TestBesideGazette(t *testing.T) {
 	if !strings.Contains(withWorker, `"extractor": "text"`) || strings.Contains(withWorker, `"extractor": "none"`) {
 		t.Errorf("gazette extract did not read every page's text layer:\n%.2000s", withWorker)
 	}
-	out, stderr, err = run(t, gazette, bench...)
+	out, stderr, err = run(t, eval, bench...)
 	if err != nil {
-		t.Fatalf("gazette bench-ingest without its worker: %v\n%s", err, stderr)
+		t.Fatalf("gazette-eval bench-ingest without its worker: %v\n%s", err, stderr)
 	}
 	if want := "text-layer child, one per file: this executable re-executed (worker: gazette-worker: "; !strings.Contains(out, want) {
 		t.Errorf("without the worker, bench-ingest says\n%s\nwant %q", out, want)

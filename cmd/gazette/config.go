@@ -5,86 +5,23 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
-	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/meiliindex"
-	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 )
 
-// env is the process environment, injected so tests can set it.
-type env struct {
-	getenv   func(string) string
-	readFile func(string) ([]byte, error)
-}
-
-// errUsage reports a command line that was wrong; the flag package has
-// already said why.
-var errUsage = errors.New("usage")
-
-// newFlags returns a flag set that reports to stderr and does not exit.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("gazette "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parse parses args, mapping -h and bad flags to errUsage.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	return nil
-}
-
-// setting resolves one setting: the flag if given on the command line, else
-// the environment variable if set, else the flag's default.
-func setting(fs *flag.FlagSet, e env, flagName, envName string) string {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == flagName })
-	if f := fs.Lookup(flagName); f != nil && given {
-		return f.Value.String()
-	}
-	if v := e.getenv(envName); v != "" {
-		return v
-	}
-	if f := fs.Lookup(flagName); f != nil {
-		return f.DefValue
-	}
-	return ""
-}
-
-// secret reads a secret from NAME or from the file NAME_FILE names (for
-// Docker and Kubernetes secrets); setting both is an error.
-func secret(e env, name string) (string, error) {
-	v, file := e.getenv(name), e.getenv(name+"_FILE")
-	switch {
-	case v != "" && file != "":
-		return "", fmt.Errorf("%s and %s_FILE are both set: set one", name, name)
-	case file != "":
-		raw, err := e.readFile(file)
-		if err != nil {
-			return "", fmt.Errorf("%s_FILE: %w", name, err)
-		}
-		return strings.TrimRight(string(raw), "\r\n"), nil
-	}
-	return v, nil
-}
-
-// storageConfig selects and configures the archive's storage: a local
-// directory by default, or S3/MinIO when GAZETTE_S3_ENDPOINT is set.
+// storageConfig is the storage and index configuration (cli.Storage,
+// validated at start-up by loadStorage) with what this process records
+// beside the embedded index; open (deps.go) is the only place that opens
+// what it names.
 type storageConfig struct {
-	dataDir string
-	s3      *s3blobs.Config
-	meili   *meiliindex.Config // nil: the embedded bleve index under dataDir
+	cli.Storage
 	// waitless opens Meilisearch without contacting it, for serve: a
 	// server started during a search outage serves reading, and connects
 	// the index when Meilisearch answers (see archive.IndexKeeper).
@@ -95,142 +32,38 @@ type storageConfig struct {
 	command, addr string
 }
 
-// addStorageFlags registers --data on fs.
-func addStorageFlags(fs *flag.FlagSet) {
-	fs.String("data", "./data", "data directory of the embedded default storage (env GAZETTE_DATA)")
-}
-
-// loadStorage resolves the storage settings after fs is parsed. Every error
-// names the setting at fault.
-func loadStorage(fs *flag.FlagSet, e env) (storageConfig, error) {
-	c := storageConfig{command: fs.Name()}
-	c.dataDir = setting(fs, e, "data", "GAZETTE_DATA")
-	if c.dataDir == "" {
-		return c, fmt.Errorf("--data / GAZETTE_DATA: empty")
-	}
-	if err := c.loadMeili(e); err != nil {
-		return c, err
-	}
-	endpoint := e.getenv("GAZETTE_S3_ENDPOINT")
-	if endpoint == "" {
-		for _, name := range []string{"GAZETTE_S3_BUCKET", "GAZETTE_S3_ACCESS_KEY", "GAZETTE_S3_SECRET_KEY", "GAZETTE_S3_SECRET_KEY_FILE", "GAZETTE_S3_ACCESS_KEY_FILE"} {
-			if e.getenv(name) != "" {
-				return c, fmt.Errorf("%s is set but GAZETTE_S3_ENDPOINT is not: set the endpoint to use S3, or unset %s", name, name)
-			}
-		}
-		return c, nil
-	}
-	if strings.Contains(endpoint, "://") || strings.Contains(endpoint, "/") {
-		return c, fmt.Errorf("GAZETTE_S3_ENDPOINT: want host:port without scheme or path, got %q (use GAZETTE_S3_SECURE for TLS)", endpoint)
-	}
-	s3 := s3blobs.Config{Endpoint: endpoint, Bucket: e.getenv("GAZETTE_S3_BUCKET"), Region: e.getenv("GAZETTE_S3_REGION")}
-	if s3.Bucket == "" {
-		return c, fmt.Errorf("GAZETTE_S3_BUCKET: required when GAZETTE_S3_ENDPOINT is set")
-	}
-	var err error
-	if s3.AccessKey, err = secret(e, "GAZETTE_S3_ACCESS_KEY"); err != nil {
-		return c, err
-	}
-	if s3.SecretKey, err = secret(e, "GAZETTE_S3_SECRET_KEY"); err != nil {
-		return c, err
-	}
-	if s3.AccessKey == "" || s3.SecretKey == "" {
-		return c, fmt.Errorf("GAZETTE_S3_ACCESS_KEY and GAZETTE_S3_SECRET_KEY (or their _FILE forms): required when GAZETTE_S3_ENDPOINT is set")
-	}
-	if v := e.getenv("GAZETTE_S3_SECURE"); v != "" {
-		if s3.Secure, err = strconv.ParseBool(v); err != nil {
-			return c, fmt.Errorf("GAZETTE_S3_SECURE: want true or false, got %q", v)
-		}
-	}
-	if s3.Timeout, err = duration(e, "GAZETTE_S3_TIMEOUT"); err != nil {
-		return c, err
-	}
-	if s3.StallTimeout, err = duration(e, "GAZETTE_S3_STALL_TIMEOUT"); err != nil {
-		return c, err
-	}
-	c.s3 = &s3
-	return c, nil
-}
-
-// duration reads a positive duration such as 5s from the variable name;
-// unset is 0, which leaves the default to the package configured.
-func duration(e env, name string) (time.Duration, error) {
-	v := e.getenv(name)
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s: want a positive duration such as 5s or 500ms, got %q", name, v)
-	}
-	return d, nil
-}
-
-// openBlobs opens the configured storage.
-func (c storageConfig) openBlobs(ctx context.Context) (archive.Blobs, string, error) {
-	if c.s3 != nil {
-		b, err := s3blobs.New(ctx, *c.s3)
-		if err != nil {
-			return nil, "", err
-		}
-		return b, "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket, nil
-	}
-	b, err := fsblobs.Open(c.dataDir)
-	if err != nil {
-		return nil, "", err
-	}
-	return b, c.dataDir, nil
-}
-
-// loadMeili selects Meilisearch when GAZETTE_MEILI_URL is set.
-func (c *storageConfig) loadMeili(e env) error {
-	url := e.getenv("GAZETTE_MEILI_URL")
-	key, err := secret(e, "GAZETTE_MEILI_KEY")
-	if err != nil {
-		return err
-	}
-	if url == "" {
-		if key != "" || e.getenv("GAZETTE_MEILI_INDEX") != "" {
-			return fmt.Errorf("GAZETTE_MEILI_KEY or GAZETTE_MEILI_INDEX is set but GAZETTE_MEILI_URL is not")
-		}
-		return nil
-	}
-	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return fmt.Errorf("GAZETTE_MEILI_URL: want http://host:port or https://..., got %q", url)
-	}
-	name := e.getenv("GAZETTE_MEILI_INDEX")
-	if name == "" {
-		name = "gazette"
-	}
-	c.meili = &meiliindex.Config{URL: url, Key: key, Index: name}
-	return nil
+// loadStorage resolves the storage settings (cli.LoadStorage) of the
+// command whose flags, with cli.AddStorageFlags, fs has parsed.
+func loadStorage(fs *flag.FlagSet, e cli.Env) (storageConfig, error) {
+	s, err := cli.LoadStorage(fs, e)
+	return storageConfig{Storage: s, command: fs.Name()}, err
 }
 
 // openIndex opens the configured search index; close releases it. With
 // handoff, an embedded index held by a running server is used through the
 // server (handoff.go) instead of failing.
 func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff bool) (idx archive.Index, where string, close func() error, err error) {
-	if c.meili != nil {
+	if c.Meili != nil {
 		var m *meiliindex.Index
 		if c.waitless {
-			m, err = meiliindex.Open(*c.meili)
+			m, err = meiliindex.Open(*c.Meili)
 		} else {
-			m, err = meiliindex.New(ctx, *c.meili)
+			m, err = meiliindex.New(ctx, *c.Meili)
 		}
 		if err != nil {
 			return nil, "", nil, err
 		}
-		return m, c.meili.URL + " index " + c.meili.Index, func() error { return nil }, nil
+		return m, c.Meili.URL + " index " + c.Meili.Index, func() error { return nil }, nil
 	}
-	dir := filepath.Join(c.dataDir, "index")
+	dir := filepath.Join(c.DataDir, "index")
 	var dialErr error
 	if handoff {
-		x, err := dialIndex(ctx, c.dataDir, c.storageID())
+		x, err := dialIndex(ctx, c.DataDir, c.storageID())
 		if err == nil {
-			return x, dir + " through " + heldBy(c.dataDir), func() error { x.c.CloseIdleConnections(); return nil }, nil
+			return x, dir + " through " + heldBy(c.DataDir), func() error { x.c.CloseIdleConnections(); return nil }, nil
 		}
 		if errors.Is(err, errOtherStorage) {
-			return nil, "", nil, fmt.Errorf("%s is in use by %s: %w", dir, heldBy(c.dataDir), err)
+			return nil, "", nil, fmt.Errorf("%s is in use by %s: %w", dir, heldBy(c.DataDir), err)
 		}
 		dialErr = err
 	}
@@ -244,8 +77,8 @@ func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff 
 		b, err = bleveindex.OpenWith(dir, bleveindex.Options{Log: log})
 	}
 	if errors.Is(err, bleveindex.ErrLocked) {
-		msg := fmt.Sprintf("%s is in use by %s", dir, heldBy(c.dataDir))
-		h, _ := readHolder(c.dataDir)
+		msg := fmt.Sprintf("%s is in use by %s", dir, heldBy(c.DataDir))
+		h, _ := readHolder(c.DataDir)
 		switch {
 		case !handoff:
 			msg += "; stop it first, or give this command another --data"
@@ -259,7 +92,7 @@ func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff 
 	if err != nil {
 		return nil, "", nil, err
 	}
-	unrecord, rerr := recordHolder(c.dataDir, indexHolder{PID: os.Getpid(), Command: c.command, Addr: c.addr, Since: time.Now()})
+	unrecord, rerr := recordHolder(c.DataDir, indexHolder{PID: os.Getpid(), Command: c.command, Addr: c.addr, Since: time.Now()})
 	if rerr != nil {
 		log.Warn("cannot record this process as the holder of the index", "err", rerr)
 		unrecord = func() {}
@@ -267,43 +100,22 @@ func (c storageConfig) openIndex(ctx context.Context, log *slog.Logger, handoff 
 	return b, dir, func() error { defer unrecord(); return b.Close() }, nil
 }
 
-// openArchive opens storage and the index and returns the archive over them;
-// an embedded index held by a running server is used through it.
-func (c storageConfig) openArchive(ctx context.Context, log *slog.Logger) (a *archive.Archive, where string, close func() error, err error) {
-	a, _, where, close, err = c.openArchiveIndex(ctx, log, true)
-	return a, where, close, err
-}
-
-// openArchiveIndex is openArchive, returning the index as well; handoff
-// as for openIndex.
-func (c storageConfig) openArchiveIndex(ctx context.Context, log *slog.Logger, handoff bool) (a *archive.Archive, idx archive.Index, where string, close func() error, err error) {
-	blobs, bwhere, err := c.openBlobs(ctx)
-	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("storage: %w", err)
-	}
-	idx, iwhere, iclose, err := c.openIndex(ctx, log, handoff)
-	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("search index: %w", err)
-	}
-	return archive.New(blobs, idx, log), idx, bwhere + ", index " + iwhere, iclose, nil
-}
-
 // shareIndex lets other commands on the same --data use idx, the embedded
 // index this server holds (handoff.go); changed is told of every write.
 // With Meilisearch there is nothing to share.
 func (c storageConfig) shareIndex(idx archive.Index, changed func(), log *slog.Logger) (stop func(), err error) {
-	if c.meili != nil {
+	if c.Meili != nil {
 		return func() {}, nil
 	}
-	return shareIndex(c.dataDir, c.storageID(), idx, changed, log)
+	return shareIndex(c.DataDir, c.storageID(), idx, changed, log)
 }
 
 // storageID names the configured storage, for a command to check it runs
 // on the storage of the server whose index it uses: under --data, the
 // index and local storage are the same directory by construction.
 func (c storageConfig) storageID() string {
-	if c.s3 != nil {
-		return "s3://" + c.s3.Endpoint + "/" + c.s3.Bucket
+	if c.S3 != nil {
+		return "s3://" + c.S3.Endpoint + "/" + c.S3.Bucket
 	}
 	return "fsblobs"
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -22,12 +23,12 @@ type docnumResult struct {
 	Error     *string `json:"error,omitempty"`
 }
 
-func runDocnum(_ context.Context, args []string, _ env, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("docnum", stderr)
+func runDocnum(_ context.Context, args []string, _ cli.Env, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette", "docnum", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: gazette docnum [NUMBER...]\n\nParses each document number (发文字号) given, or each line of standard input,\nand prints one JSON object per input: input, canonical, kind, agency, year, serial;\nor input and error. The exit status is 0 whenever every input was read.")
 	}
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	out := bufio.NewWriter(stdout)

@@ -18,6 +18,7 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/typeset"
@@ -196,7 +197,7 @@ func TestIngestWhileServing(t *testing.T) {
 // process holds it, not "timeout".
 func TestHeldIndexNamesItsHolder(t *testing.T) {
 	data := shortTempDir(t)
-	holder := storageConfig{dataDir: data, command: "gazette ingest"}
+	holder := storageConfig{Storage: cli.Storage{DataDir: data}, command: "gazette ingest"}
 	_, _, closeIndex, err := holder.openIndex(context.Background(), slog.New(slog.DiscardHandler), true)
 	if err != nil {
 		t.Fatal(err)
@@ -274,7 +275,7 @@ func TestHandoffRefusesOtherStorage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	c := storageConfig{dataDir: dir, command: "gazette ingest"}
+	c := storageConfig{Storage: cli.Storage{DataDir: dir}, command: "gazette ingest"}
 	_, _, _, err = c.openIndex(context.Background(), slog.New(slog.DiscardHandler), true)
 	if !errors.Is(err, errOtherStorage) || !strings.Contains(err.Error(), "s3://minio:9000/gazette; this command: fsblobs") {
 		t.Errorf("openIndex beside a server on other storage: %v", err)

@@ -20,21 +20,22 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/report"
 )
 
-func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", stderr)
+func runIngest(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette", "ingest", stderr)
 	workers := fs.Int("workers", runtime.NumCPU(), "files read at once")
 	name := fs.String("gazette", "", "the gazette's name, for covers that do not print it (env GAZETTE_NAME)")
 	into := fs.String("issue", "", "attach the files, single documents such as agency originals, to this issue (YEAR-NUMBER, e.g. 2015-12) as its documents in the order given, their PDFs joined as its print PDF")
 	intoDate := fs.String("issue-date", "", "with --issue: the issue's date (YYYY-MM-DD); default the latest signed date of its documents")
 	fs.Duration("lease", archive.DefaultLeaseTTL, "how long a file being read is kept from the other ingest processes sharing the storage without a renewal; a crashed process's files wait this long (env GAZETTE_INGEST_LEASE)")
-	lim := addExtractFlags(fs)
-	addStorageFlags(fs)
+	lim := cli.AddExtractFlags(fs)
+	cli.AddStorageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: gazette ingest [flags] PATH...\n       gazette ingest --issue YEAR-NUMBER [--issue-date DATE] [flags] FILE.pdf...\n\nReads every PDF in the files and directories given, splits each issue into\nits documents and publishes it. Files already ingested (same SHA-256) are\nskipped, so an interrupted run resumes where it stopped. Prints one JSON\nline per file as it completes (a table on a terminal), then a summary,\nand exits 1 if any file failed or needs review.\n\nA file that needs review goes to the editors' review queue with the reasons:\na draft (its ID in the report's \"draft\") at /editor/drafts/ID, where the\npages are shown beside the text read from them, to correct and publish.\nThe same file is the same draft on a rerun.\n\nWith --issue, the files are single documents (agency originals without a\ngazette cover): each becomes a document of the issue named, in the order\ngiven, and their PDFs joined (poppler's pdfunite) are its print PDF. The\nissue is published when every file reads cleanly; a published issue is\nnever rewritten, so naming one already published with other content fails.\n\nSeveral ingest processes, on one machine or several, may run at once over\nthe same files and storage (MinIO, or one --data directory with the index\nin Meilisearch): they share the batch, each file read by one of them, and\neach reports the files the others read as done_elsewhere, naming the\nprocess. A process that dies leaves its files to the others after --lease,\nat once to a process of the same machine.")
 		fs.PrintDefaults()
@@ -45,21 +46,21 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	}
 	if len(paths) == 0 {
 		fs.Usage()
-		return errUsage
+		return cli.ErrUsage
 	}
 	if *workers < 1 {
 		return fmt.Errorf("--workers must be at least 1, got %d", *workers)
 	}
-	opts, err := lim.options(fs, e)
+	opts, err := lim.Options(fs, e)
 	if err != nil {
 		return err
 	}
-	ttlText := setting(fs, e, "lease", "GAZETTE_INGEST_LEASE")
+	ttlText := cli.Setting(fs, e, "lease", "GAZETTE_INGEST_LEASE")
 	ttl, err := time.ParseDuration(ttlText)
 	if err != nil || ttl <= 0 {
 		return fmt.Errorf("GAZETTE_INGEST_LEASE / --lease: want a positive duration such as 2m, got %q", ttlText)
 	}
-	gazetteName := setting(fs, e, "gazette", "GAZETTE_NAME")
+	gazetteName := cli.Setting(fs, e, "gazette", "GAZETTE_NAME")
 	if gazetteName == "" {
 		gazetteName = *name
 	}
@@ -68,16 +69,13 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	arch, _, closeIndex, err := storage.openArchive(ctx, log)
+	d, err := storage.open(ctx, log, openOptions{index: true, handoff: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
+	defer d.Close()
+	arch, ledger := d.archive, d.blobs
 	learnNames(ctx, arch, opts.Extract, log)
-	ledger, _, err := storage.openBlobs(ctx)
-	if err != nil {
-		return fmt.Errorf("storage: %w", err)
-	}
 	if *into != "" {
 		return attachFiles(ctx, paths, *into, *intoDate, gazetteName, opts, publisher{arch}, stdout)
 	}
@@ -108,7 +106,7 @@ func runIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		// after them (two small requests a file a look), and takes a dead
 		// process's files soon after their leases expire.
 		LeasePoll: min(max(ttl/20, 50*time.Millisecond), 500*time.Millisecond),
-	}, stdout, newIngestProgress(stderr), isTerminal(stdout), rec)
+	}, stdout, newIngestProgress(stderr), cli.IsTerminal(stdout), rec)
 	if rec != nil {
 		if err := rec.Finish(ctx, berr); err != nil {
 			log.Warn("batch status not recorded", "err", err)
@@ -170,7 +168,7 @@ func attachFiles(ctx context.Context, paths []string, key, date, name string, op
 				reports[i].Outcome, reports[i].Reason = o, reason
 			}
 		}
-		printIngestReport(stdout, reports, isTerminal(stdout))
+		printIngestReport(stdout, reports, cli.IsTerminal(stdout))
 		if n := countNotDone(reports); n > 0 {
 			return fmt.Errorf("%d of %d files failed or need review; nothing published to %s", n, len(reports), k.Label())
 		}
@@ -441,7 +439,7 @@ type ingestProgress struct {
 }
 
 func newIngestProgress(w io.Writer) *ingestProgress {
-	return &ingestProgress{w: w, terminal: isTerminal(w)}
+	return &ingestProgress{w: w, terminal: cli.IsTerminal(w)}
 }
 
 // clear rubs out the bar's line on a terminal, so that a row printed to

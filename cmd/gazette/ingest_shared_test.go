@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,6 +18,7 @@ import (
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/cmd/internal/sharedingest"
 	"github.com/gazette-archive/gazette/ingest"
 )
 
@@ -36,12 +37,12 @@ func childGazette(args, env []string) *exec.Cmd {
 func sharedBucket(t *testing.T) (archive.Blobs, []string) {
 	t.Helper()
 	srv := archivetest.SharedMinIO(t)
-	cfg := s3blobs.Config{Endpoint: srv.Endpoint, Bucket: "shared-" + randomSuffix(), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}
+	cfg := s3blobs.Config{Endpoint: srv.Endpoint, Bucket: fmt.Sprintf("shared-%d", time.Now().UnixNano()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}
 	b, err := s3blobs.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b, []string{"GAZETTE_S3_ENDPOINT=" + cfg.Endpoint, "GAZETTE_S3_BUCKET=" + cfg.Bucket,
+	return b, []string{"GAZETTE_STORAGE=s3", "GAZETTE_S3_ENDPOINT=" + cfg.Endpoint, "GAZETTE_S3_BUCKET=" + cfg.Bucket,
 		"GAZETTE_S3_ACCESS_KEY=" + cfg.AccessKey, "GAZETTE_S3_SECRET_KEY=" + cfg.SecretKey}
 }
 
@@ -58,10 +59,10 @@ func TestIngestProcessesShareABatch(t *testing.T) {
 	dir := t.TempDir()
 	batch := filepath.Join(dir, "batch")
 	const files, procs = 6, 3
-	if _, err := distinctIssues(ctx, batch, files, 1); err != nil {
+	if _, err := sharedingest.DistinctIssues(ctx, batch, files, 1); err != nil {
 		t.Fatal(err)
 	}
-	run, err := ingestProcesses(ctx, childGazette, procs, []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "20s", batch}, env, filepath.Join(dir, "data"))
+	run, err := sharedingest.Processes(ctx, childGazette, procs, []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "20s", batch}, env, filepath.Join(dir, "data"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,11 +83,11 @@ func TestIngestProcessesShareADataDirectory(t *testing.T) {
 	dir := t.TempDir()
 	batch, data := filepath.Join(dir, "batch"), filepath.Join(dir, "data")
 	const files, procs = 4, 2
-	if _, err := distinctIssues(ctx, batch, files, 21); err != nil {
+	if _, err := sharedingest.DistinctIssues(ctx, batch, files, 21); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"GAZETTE_DATA=" + data, "GAZETTE_MEILI_URL=" + meili.URL, "GAZETTE_MEILI_KEY=" + meili.Key}
-	run, err := ingestProcesses(ctx, childGazette, procs, []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "20s", batch}, env, "")
+	run, err := sharedingest.Processes(ctx, childGazette, procs, []string{"ingest", "--no-ocr", "--workers", "1", "--lease", "20s", batch}, env, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,14 +104,14 @@ func TestIngestProcessesShareADataDirectory(t *testing.T) {
 
 // checkShared checks a run of procs processes over the same files: each
 // exited well, reported every file, and every file was read once in all.
-func checkShared(t *testing.T, run sharedRun, files, procs int) {
+func checkShared(t *testing.T, run sharedingest.Run, files, procs int) {
 	t.Helper()
-	for i, e := range run.exits {
+	for i, e := range run.Exits {
 		if e != nil {
-			t.Fatalf("process %d: %v\n%s", i+1, e, run.logs[i])
+			t.Fatalf("process %d: %v\n%s", i+1, e, run.Logs[i])
 		}
 	}
-	reads := run.reads()
+	reads := run.Reads()
 	if len(reads) != files {
 		t.Errorf("%d files reported, want %d", len(reads), files)
 	}
@@ -120,7 +121,7 @@ func checkShared(t *testing.T, run sharedRun, files, procs int) {
 		}
 	}
 	count := map[ingest.Outcome]int{}
-	for i, rs := range run.reports {
+	for i, rs := range run.Reports {
 		if len(rs) != files {
 			t.Errorf("process %d reported %d files, want every one of the %d", i+1, len(rs), files)
 		}
@@ -170,7 +171,7 @@ func killAndRerun(t *testing.T, lease string, apart bool) time.Duration {
 	dir := t.TempDir()
 	batch := filepath.Join(dir, "batch")
 	const files = 3
-	if _, err := distinctIssues(ctx, batch, files, 11); err != nil {
+	if _, err := sharedingest.DistinctIssues(ctx, batch, files, 11); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"ingest", "--no-ocr", "--workers", "1", "--lease", lease, batch}
@@ -203,7 +204,7 @@ func killAndRerun(t *testing.T, lease string, apart bool) time.Duration {
 	}
 	took := time.Since(began)
 	t.Logf("the second process took %v", took.Round(10*time.Millisecond))
-	reports, err := fileReports(&out)
+	reports, err := sharedingest.FileReports(&out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,38 +293,6 @@ func leaseRecord(t *testing.T, blobs archive.Blobs, key string) archive.LeaseRec
 		t.Fatal(err)
 	}
 	return rec
-}
-
-// TestBenchSharedIngest: the bench prints a row per number of processes,
-// every file read once in each run.
-func TestBenchSharedIngest(t *testing.T) {
-	srv := archivetest.SharedMinIO(t)
-	storage := []string{"GAZETTE_S3_ENDPOINT=" + srv.Endpoint, "GAZETTE_S3_ACCESS_KEY=" + srv.AccessKey, "GAZETTE_S3_SECRET_KEY=" + srv.SecretKey}
-	var out, log bytes.Buffer
-	err := benchShared(context.Background(), sharedBench{
-		s3:    s3blobs.Config{Endpoint: srv.Endpoint, Bucket: "bench", AccessKey: srv.AccessKey, SecretKey: srv.SecretKey},
-		files: 3, processes: []int{1, 2}, workers: 1, seed: 1, lease: 20 * time.Second,
-		start: func(args, env []string) *exec.Cmd { return childGazette(args, append(slices.Clone(storage), env...)) },
-		out:   &out, log: &log,
-	})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
-	}
-	t.Logf("\n%s", out.String())
-	rows := 0
-	for _, line := range strings.Split(out.String(), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 7 || (f[0] != "1" && f[0] != "2") {
-			continue
-		}
-		rows++
-		if f[4] != "3" || f[5] != "0" {
-			t.Errorf("%s processes: %s files read, %s read twice; want 3 and 0", f[0], f[4], f[5])
-		}
-	}
-	if rows != 2 {
-		t.Errorf("%d rows, want one for 1 and one for 2 processes:\n%s", rows, out.String())
-	}
 }
 
 // TestIngestLeaseSetting: a malformed --lease or GAZETTE_INGEST_LEASE is

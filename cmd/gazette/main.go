@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/worker"
 )
@@ -16,69 +16,27 @@ func main() {
 	// A re-executed child decoding an untrusted PDF never gets further.
 	worker.MaybeServeChild(extract.Jobs())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], env{os.Getenv, os.ReadFile}, os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], cli.Env{Getenv: os.Getenv, ReadFile: os.ReadFile}, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-// command is one subcommand.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"serve", "run the HTTP server: reader, API, /healthz and /readyz", runServe},
-		{"extract", "read one gazette PDF and print its issue, documents and metadata as JSON", runExtract},
-		{"ingest", "ingest PDFs (files and directories): extract, split and publish each issue", runIngest},
-		{"user", "manage editor accounts: add NAME --role R, passwd NAME, disable|enable NAME, list", runUser},
-		{"search", "search the archive: words, \"phrases\", -exclusions, 文号, filters", runSearch},
-		{"reindex", "rebuild the search index from storage, or --check and repair drift", runReindex},
-		{"eval-search", "measure search relevance: STARD questions over the laws, hand-written gazette queries", runEvalSearch},
-		{"bench-search", "measure search speed: indexing rate, index size, latency at 1 and 16 clients", runBenchSearch},
-		{"eval-ingest", "measure ingest accuracy: text, document boundaries, metadata over generated issues and the real PDFs", runEvalIngest},
-		{"bench-ingest", "measure ingest speed: pages/s on one core and all cores beside pdftotext, cost per page by file size, worker memory, OCR", runBenchIngest},
-		{"bench-shared-ingest", "measure ingest by several processes sharing one batch and storage: wall time and speed-up with 1, 2 and 4", runBenchSharedIngest},
-		{"docnum", "parse and normalise document numbers (发文字号), one JSON object per input", runDocnum},
-		{"version", "print the version", runVersion},
+// commands are gazette's. The evaluations and benchmarks are another
+// binary's, gazette-eval, so that their code is not linked into this one.
+func commands() []cli.Command {
+	return []cli.Command{
+		{Name: "serve", Summary: "run the HTTP server: reader, API, /healthz and /readyz", Run: runServe},
+		{Name: "extract", Summary: "read one gazette PDF and print its issue, documents and metadata as JSON", Run: runExtract},
+		{Name: "ingest", Summary: "ingest PDFs (files and directories): extract, split and publish each issue", Run: runIngest},
+		{Name: "user", Summary: "manage editor accounts: add NAME --role R, passwd NAME, disable|enable NAME, list", Run: runUser},
+		{Name: "search", Summary: "search the archive: words, \"phrases\", -exclusions, 文号, filters", Run: runSearch},
+		{Name: "reindex", Summary: "rebuild the search index from storage, or --check and repair drift", Run: runReindex},
+		{Name: "docnum", Summary: "parse and normalise document numbers (发文字号), one JSON object per input", Run: runDocnum},
+		{Name: "version", Summary: "print the version", Run: runVersion},
 	}
 }
 
 // run executes one command line and returns the process exit status.
-func run(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, args[1:], e, stdin, stdout, stderr)
-		switch {
-		case err == nil:
-			return 0
-		case err == errUsage:
-			return 2
-		default:
-			fmt.Fprintf(stderr, "gazette %s: %v\n", c.name, err)
-			return 1
-		}
-	}
-	fmt.Fprintf(stderr, "gazette: unknown command %q\n\n", args[0])
-	usage(stderr)
-	return 2
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: gazette COMMAND [flags]\n\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w, "\nRun 'gazette COMMAND -h' for a command's flags.")
+func run(ctx context.Context, args []string, e cli.Env, stdin io.Reader, stdout, stderr io.Writer) int {
+	return cli.Run(ctx, "gazette", commands(), args, e, stdin, stdout, stderr)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/worker"
 )
@@ -25,8 +26,8 @@ func TestMain(m *testing.M) {
 }
 
 // testEnv is an environment with only the given variables.
-func testEnv(vars map[string]string) env {
-	return env{getenv: func(k string) string { return vars[k] }, readFile: os.ReadFile}
+func testEnv(vars map[string]string) cli.Env {
+	return cli.Env{Getenv: func(k string) string { return vars[k] }, ReadFile: os.ReadFile}
 }
 
 func runCmd(t *testing.T, vars map[string]string, stdin string, args ...string) (int, string, string) {
@@ -88,7 +89,7 @@ func TestInvalidConfigNamesTheSetting(t *testing.T) {
 	secretFile := filepath.Join(t.TempDir(), "secret")
 	os.WriteFile(secretFile, []byte("s3cret\n"), 0o600)
 	s3 := func(extra map[string]string) map[string]string {
-		m := map[string]string{"GAZETTE_S3_ENDPOINT": "127.0.0.1:9", "GAZETTE_S3_BUCKET": "b", "GAZETTE_S3_ACCESS_KEY": "a", "GAZETTE_S3_SECRET_KEY": "s"}
+		m := map[string]string{"GAZETTE_STORAGE": "s3", "GAZETTE_S3_ENDPOINT": "127.0.0.1:9", "GAZETTE_S3_BUCKET": "b", "GAZETTE_S3_ACCESS_KEY": "a", "GAZETTE_S3_SECRET_KEY": "s"}
 		for k, v := range extra {
 			if v == "" {
 				delete(m, k)
@@ -108,7 +109,7 @@ func TestInvalidConfigNamesTheSetting(t *testing.T) {
 		{"bad addr from env", map[string]string{"GAZETTE_ADDR": "8080"}, nil, "GAZETTE_ADDR"},
 		{"bad log level", map[string]string{"GAZETTE_LOG_LEVEL": "loud"}, nil, "GAZETTE_LOG_LEVEL"},
 		{"bad proxy", map[string]string{"GAZETTE_TRUSTED_PROXIES": "a.b.c"}, nil, "GAZETTE_TRUSTED_PROXIES"},
-		{"bucket without endpoint", map[string]string{"GAZETTE_S3_BUCKET": "b"}, nil, "GAZETTE_S3_ENDPOINT"},
+		{"bucket without S3", map[string]string{"GAZETTE_S3_BUCKET": "b"}, nil, "GAZETTE_STORAGE"},
 		{"endpoint with scheme", s3(map[string]string{"GAZETTE_S3_ENDPOINT": "http://minio:9000"}), nil, "GAZETTE_S3_ENDPOINT"},
 		{"no bucket", s3(map[string]string{"GAZETTE_S3_BUCKET": ""}), nil, "GAZETTE_S3_BUCKET"},
 		{"no secret", s3(map[string]string{"GAZETTE_S3_SECRET_KEY": ""}), nil, "GAZETTE_S3_SECRET_KEY"},
@@ -218,6 +219,7 @@ func TestServeOnMinIO(t *testing.T) {
 	secretFile := filepath.Join(t.TempDir(), "secret")
 	os.WriteFile(secretFile, []byte(srv.SecretKey+"\n"), 0o600)
 	base := serve(t, map[string]string{
+		"GAZETTE_STORAGE":            "s3",
 		"GAZETTE_S3_ENDPOINT":        srv.Endpoint,
 		"GAZETTE_S3_BUCKET":          fmt.Sprintf("serve-%d", time.Now().UnixNano()),
 		"GAZETTE_S3_ACCESS_KEY":      srv.AccessKey,

@@ -24,6 +24,7 @@ func TestServeDuringStorageOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := serve(t, map[string]string{
+		"GAZETTE_STORAGE":            "s3",
 		"GAZETTE_S3_ENDPOINT":        srv.Endpoint,
 		"GAZETTE_S3_BUCKET":          fmt.Sprintf("outage-%d", time.Now().UnixNano()),
 		"GAZETTE_S3_ACCESS_KEY":      srv.AccessKey,

@@ -6,30 +6,33 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 )
 
-func runReindex(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("reindex", stderr)
+func runReindex(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette", "reindex", stderr)
 	check := fs.Bool("check", false, "only compare storage with the index and repair drift (missing, stale, orphaned entries), instead of rebuilding")
 	dryRun := fs.Bool("dry-run", false, "with --check: report drift without repairing it")
-	addStorageFlags(fs)
+	cli.AddStorageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: gazette reindex [--check [--dry-run]] [--data DIR]\n\nRebuilds the search index from storage, or with --check finds and repairs\nthe drift between them. Prints a JSON summary; exits 1 if drift remains.")
 		fs.PrintDefaults()
 	}
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	storage, err := loadStorage(fs, e)
 	if err != nil {
 		return err
 	}
-	arch, _, closeIndex, err := storage.openArchive(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	opened, err := storage.open(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), openOptions{index: true, handoff: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
-	bar := newProgressBar(stderr, "indexing")
+	defer opened.Close()
+	arch := opened.archive
+	bar := cli.NewBar(stderr, "indexing")
 	var d driftReport
 	if *check {
 		drift, err := arch.Reconcile(ctx, !*dryRun, bar.Update)

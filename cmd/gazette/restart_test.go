@@ -20,6 +20,7 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -36,7 +37,7 @@ func init() {
 		return
 	}
 	os.Unsetenv(serveChildEnv) // not passed on to any child of its own
-	os.Exit(run(context.Background(), strings.Fields(args), env{os.Getenv, os.ReadFile}, strings.NewReader(""), os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), strings.Fields(args), cli.Env{Getenv: os.Getenv, ReadFile: os.ReadFile}, strings.NewReader(""), os.Stdout, os.Stderr))
 }
 
 // serveProc is a `gazette serve` process.
@@ -191,7 +192,7 @@ func TestRestartDuringScheduledPublication(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := map[string]string{
-		"GAZETTE_S3_ENDPOINT": proxyAddr, "GAZETTE_S3_BUCKET": bucket,
+		"GAZETTE_STORAGE": "s3", "GAZETTE_S3_ENDPOINT": proxyAddr, "GAZETTE_S3_BUCKET": bucket,
 		"GAZETTE_S3_ACCESS_KEY": m.AccessKey, "GAZETTE_S3_SECRET_KEY_FILE": secretFile,
 		"GAZETTE_DATA": t.TempDir(), // the embedded search index, which the restart keeps
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -21,8 +22,8 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("search", stderr)
+func runSearch(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette", "search", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object: total, hits, facets")
 	var kinds, authorities, validity, topics, years listFlag
 	fs.Var(&kinds, "kind", "kind: rule, normative, notice, decision, appointment, announcement, other, or its Chinese name (repeatable)")
@@ -38,7 +39,7 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	page := fs.Int("page", 1, "page of results")
 	perPage := fs.Int("per-page", gazette.DefaultPerPage, "results per page")
 	fs.String("gazette", "", "the gazette's name, e.g. 福建省人民政府公报 (env GAZETTE_NAME): short forms of 文号 such as 省政府令第241号 resolve to its government")
-	addStorageFlags(fs)
+	cli.AddStorageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: gazette search [flags] QUERY\n\nSearches the archive's index. QUERY: words, \"exact phrases\", -exclusions;\na document number in any spelling brings its document first.")
 		fs.PrintDefaults()
@@ -49,7 +50,7 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	}
 	q := gazette.Query{Text: strings.Join(words, " "), Authorities: authorities, Topics: topics,
 		DateField: gazette.DateField(*dateField), Sort: gazette.Sort(*sort), Page: *page, PerPage: *perPage,
-		Gazette: setting(fs, e, "gazette", "GAZETTE_NAME")}
+		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME")}
 	for _, k := range kinds {
 		kind, err := gazette.ParseKind(k)
 		if err != nil {
@@ -99,11 +100,12 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 	if err != nil {
 		return err
 	}
-	arch, _, closeIndex, err := storage.openArchive(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	d, err := storage.open(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), openOptions{index: true, handoff: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
+	defer d.Close()
+	arch := d.archive
 	res, err := arch.Search(ctx, q)
 	if err != nil {
 		return err
@@ -113,7 +115,7 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 		enc.SetEscapeHTML(false)
 		return enc.Encode(res)
 	}
-	printResults(stdout, res, isTerminal(stdout))
+	printResults(stdout, res, cli.IsTerminal(stdout))
 	return nil
 }
 
@@ -121,7 +123,7 @@ func runSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, s
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var words []string
 	for {
-		if err := parse(fs, args); err != nil {
+		if err := cli.Parse(fs, args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/ingest"
@@ -23,8 +24,8 @@ import (
 	"github.com/gazette-archive/gazette/ingest/report"
 )
 
-func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr io.Writer) error {
-	fs := newFlags("serve", stderr)
+func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette", "serve", stderr)
 	fs.String("addr", "127.0.0.1:8080", "address to listen on (env GAZETTE_ADDR)")
 	fs.String("trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies to trust (env GAZETTE_TRUSTED_PROXIES)")
 	fs.String("log-level", "info", "debug, info, warn or error (env GAZETTE_LOG_LEVEL)")
@@ -33,29 +34,29 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	fs.String("gazette", "", "the gazette's name, e.g. 福建省人民政府公报 (env GAZETTE_NAME; default: as the newest published issue prints it); short forms of 文号 such as 省政府令 resolve to its government")
 	fs.String("search-timeout", frontend.DefaultSearchTimeout.String(), "longest a search may take before the reader is answered 503, search unavailable (env GAZETTE_SEARCH_TIMEOUT)")
 	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
-	addStorageFlags(fs)
-	if err := parse(fs, args); err != nil {
+	cli.AddStorageFlags(fs)
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	addr := setting(fs, e, "addr", "GAZETTE_ADDR")
+	addr := cli.Setting(fs, e, "addr", "GAZETTE_ADDR")
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return fmt.Errorf("--addr / GAZETTE_ADDR: %q: %v", addr, err)
 	}
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(setting(fs, e, "log-level", "GAZETTE_LOG_LEVEL"))); err != nil {
+	if err := level.UnmarshalText([]byte(cli.Setting(fs, e, "log-level", "GAZETTE_LOG_LEVEL"))); err != nil {
 		return fmt.Errorf("--log-level / GAZETTE_LOG_LEVEL: %v", err)
 	}
 	var proxies []string
-	for _, p := range strings.Split(setting(fs, e, "trusted-proxies", "GAZETTE_TRUSTED_PROXIES"), ",") {
+	for _, p := range strings.Split(cli.Setting(fs, e, "trusted-proxies", "GAZETTE_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			proxies = append(proxies, p)
 		}
 	}
-	publicURL := setting(fs, e, "public-url", "GAZETTE_PUBLIC_URL")
+	publicURL := cli.Setting(fs, e, "public-url", "GAZETTE_PUBLIC_URL")
 	if publicURL == "" {
 		publicURL = "http://" + addr
 	}
-	rateText := setting(fs, e, "api-rate", "GAZETTE_API_RATE")
+	rateText := cli.Setting(fs, e, "api-rate", "GAZETTE_API_RATE")
 	rate, err := strconv.ParseFloat(rateText, 64)
 	if err != nil || rate < 0 || math.IsInf(rate, 0) || math.IsNaN(rate) {
 		return fmt.Errorf("--api-rate / GAZETTE_API_RATE: want a number of requests per second, 0 or more, got %q", rateText)
@@ -63,7 +64,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	if rate == 0 {
 		rate = -1 // the frontend's "off"
 	}
-	timeoutText := setting(fs, e, "search-timeout", "GAZETTE_SEARCH_TIMEOUT")
+	timeoutText := cli.Setting(fs, e, "search-timeout", "GAZETTE_SEARCH_TIMEOUT")
 	searchTimeout, err := time.ParseDuration(timeoutText)
 	if err != nil || searchTimeout <= 0 {
 		return fmt.Errorf("--search-timeout / GAZETTE_SEARCH_TIMEOUT: want a duration such as 10s, got %q", timeoutText)
@@ -79,15 +80,12 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	storage.addr = addr
 	// serve opens the embedded index itself and never hands off to another
 	// server: two servers on one --data is a mistake to report.
-	arch, idx, where, closeIndex, err := storage.openArchiveIndex(ctx, log, false)
+	d, err := storage.open(ctx, log, openOptions{index: true})
 	if err != nil {
 		return err
 	}
-	defer closeIndex()
-	blobs, _, err := storage.openBlobs(ctx)
-	if err != nil {
-		return fmt.Errorf("storage: %w", err)
-	}
+	defer d.Close()
+	arch, idx, blobs := d.archive, d.index, d.blobs
 	// One pipeline for the demo and for editors' uploads: finding the
 	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
@@ -116,7 +114,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 	}
 	keeper := &archive.IndexKeeper{Archive: arch, Log: log}
 	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
-		Gazette: setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() }})
+		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() }})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
@@ -155,7 +153,7 @@ func runServe(ctx context.Context, args []string, e env, _ io.Reader, _, stderr 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "storage", where, "version", version())
+	log.Info("listening", "addr", ln.Addr().String(), "storage", d.where, "version", version())
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

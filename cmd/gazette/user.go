@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/editorial"
 )
 
@@ -21,22 +22,22 @@ import (
 // Passwords are read from a prompt on a terminal, else from the first line
 // of stdin; never from the command line, where ps and shell history would
 // see them.
-func runUser(ctx context.Context, args []string, e env, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUser(ctx context.Context, args []string, e cli.Env, stdin io.Reader, stdout, stderr io.Writer) error {
 	const usageText = `Usage:
   gazette user add NAME --role editor|chief|admin   (password from the terminal or stdin)
   gazette user passwd NAME                          (password from the terminal or stdin)
   gazette user disable NAME
   gazette user enable NAME
   gazette user list
-Storage flags (--data, or the GAZETTE_S3_* environment) as for serve.`
+Storage flags (--data, --storage and GAZETTE_S3_*) as for serve.`
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usageText)
-		return errUsage
+		return cli.ErrUsage
 	}
 	sub, rest := args[0], args[1:]
-	fs := newFlags("user "+sub, stderr)
+	fs := cli.NewFlags("gazette", "user "+sub, stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, usageText); fs.PrintDefaults() }
-	addStorageFlags(fs)
+	cli.AddStorageFlags(fs)
 	role := fs.String("role", "", "role of the new account: editor, chief or admin")
 	// NAME comes first (gazette user add NAME --role R); the flag package
 	// stops at the first argument, so it is taken off before parsing.
@@ -44,33 +45,34 @@ Storage flags (--data, or the GAZETTE_S3_* environment) as for serve.`
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		name, rest = rest[0], rest[1:]
 	}
-	if err := parse(fs, rest); err != nil {
+	if err := cli.Parse(fs, rest); err != nil {
 		return err
 	}
 	if name == "" && fs.NArg() > 0 {
 		name = fs.Arg(0)
 	} else if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gazette user %s: unexpected arguments %q\n", sub, fs.Args())
-		return errUsage
+		return cli.ErrUsage
 	}
 	needName := sub != "list"
 	if needName != (name != "") || (sub != "add" && *role != "") {
 		fmt.Fprintln(stderr, usageText)
-		return errUsage
+		return cli.ErrUsage
 	}
 	cfg, err := loadStorage(fs, e)
 	if err != nil {
 		return err
 	}
-	blobs, _, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return fmt.Errorf("storage: %w", err)
-	}
-	svc, err := editorial.New(editorial.Config{Blobs: blobs})
+	d, err := cfg.open(ctx, nil, openOptions{})
 	if err != nil {
 		return err
 	}
-	actor := editorial.CommandLine(e.getenv("USER"))
+	defer d.Close()
+	svc, err := editorial.New(editorial.Config{Blobs: d.blobs})
+	if err != nil {
+		return err
+	}
+	actor := editorial.CommandLine(e.Getenv("USER"))
 	switch sub {
 	case "add":
 		r, err := editorial.ParseRole(*role)
@@ -124,7 +126,7 @@ Storage flags (--data, or the GAZETTE_S3_* environment) as for serve.`
 	default:
 		fmt.Fprintf(stderr, "gazette user: unknown subcommand %q\n", sub)
 		fmt.Fprintln(stderr, usageText)
-		return errUsage
+		return cli.ErrUsage
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 )
 
 // buildVersion is set at link time: -ldflags "-X main.buildVersion=v1.2.3".
@@ -24,8 +26,8 @@ func version() string {
 	return v
 }
 
-func runVersion(_ context.Context, args []string, _ env, _ io.Reader, stdout, stderr io.Writer) error {
-	if err := parse(newFlags("version", stderr), args); err != nil {
+func runVersion(_ context.Context, args []string, _ cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	if err := cli.Parse(cli.NewFlags("gazette", "version", stderr), args); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(stdout, "gazette %s %s %s/%s\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)

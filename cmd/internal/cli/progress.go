@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// progressBar reports the progress of a long command: a redrawn bar on a
-// terminal, JSON lines (at most one a second) otherwise.
-type progressBar struct {
+// Bar reports the progress of a long command: a redrawn bar on a
+// terminal, JSON lines (at most one a second) otherwise. Its methods are
+// safe for concurrent use.
+type Bar struct {
 	w        io.Writer
 	what     string
 	terminal bool
@@ -22,12 +23,13 @@ type progressBar struct {
 	last time.Time
 }
 
-func newProgressBar(w io.Writer, what string) *progressBar {
-	return &progressBar{w: w, what: what, terminal: isTerminal(w), start: time.Now()}
+// NewBar returns a bar that reports the progress of what to w.
+func NewBar(w io.Writer, what string) *Bar {
+	return &Bar{w: w, what: what, terminal: IsTerminal(w), start: time.Now()}
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
@@ -37,7 +39,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // Update reports done of total; the last call (done == total) always prints.
-func (p *progressBar) Update(done, total int) {
+func (p *Bar) Update(done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()

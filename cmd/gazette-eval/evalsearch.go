@@ -20,20 +20,21 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/archive/meiliindex"
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/searcheval"
 )
 
 // defaultCorpus is the shared corpus as seen from the project root.
 const defaultCorpus = "../shared/corpus"
 
-func runEvalSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("eval-search", stderr)
+func runEvalSearch(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette-eval", "eval-search", stderr)
 	fromEnv := fs.Bool("backend-from-env", false, "evaluate the backend the environment selects (Meilisearch when GAZETTE_MEILI_URL is set) instead of bleve")
 	fs.String("corpus", defaultCorpus, "the shared corpus folder (env GAZETTE_CORPUS)")
 	data := fs.String("data", "", "where to create the throwaway bleve indexes (default: the system's temporary directory); they are removed afterwards")
 	questions := fs.Int("questions", 0, "score N of the 1,543 STARD questions, taken at an even stride (0: all)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `Usage: gazette eval-search [--backend-from-env] [--corpus DIR] [--data DIR] [--questions N]
+		fmt.Fprintln(stderr, `Usage: gazette-eval eval-search [--backend-from-env] [--corpus DIR] [--data DIR] [--questions N]
 
 Measures search relevance on fresh, throwaway indexes, through the same
 archive.Search every caller uses:
@@ -47,7 +48,7 @@ archive.Search every caller uses:
 It prints figures and exits 0; it is not a pass/fail gate.`)
 		fs.PrintDefaults()
 	}
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *questions < 0 {
@@ -59,7 +60,7 @@ It prints figures and exits 0; it is not a pass/fail gate.`)
 	}
 	progress := progressBars(stderr)
 	_, err = searcheval.RunEval(ctx, searcheval.EvalConfig{
-		CorpusDir: setting(fs, e, "corpus", "GAZETTE_CORPUS"),
+		CorpusDir: cli.Setting(fs, e, "corpus", "GAZETTE_CORPUS"),
 		Backend:   b.name,
 		Open:      b.open,
 		Questions: *questions,
@@ -69,8 +70,8 @@ It prints figures and exits 0; it is not a pass/fail gate.`)
 	return err
 }
 
-func runBenchSearch(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("bench-search", stderr)
+func runBenchSearch(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette-eval", "bench-search", stderr)
 	fromEnv := fs.Bool("backend-from-env", false, "benchmark the backend the environment selects (Meilisearch when GAZETTE_MEILI_URL is set) instead of bleve")
 	fs.String("corpus", defaultCorpus, "the shared corpus folder (env GAZETTE_CORPUS)")
 	data := fs.String("data", "", "where to create the throwaway bleve index (default: the system's temporary directory); it is removed afterwards")
@@ -83,8 +84,8 @@ func runBenchSearch(ctx context.Context, args []string, e env, _ io.Reader, stdo
 	bodyRunes := fs.Int("body-runes", 0, "approximate characters per generated body (0: 2,000); shorter bodies index faster, for measuring suggestions, which read titles and 文号 only, at a large size")
 	fs.String("meili-db", "", "Meilisearch's --db-path, to measure its size on disk (env GAZETTE_MEILI_DB); without it, GET /stats databaseSize")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `Usage: gazette bench-search [--backend-from-env] [--docs N] [--queries N] [--clients 1,16] [--batch N]
-                           [--suggest N] [--suggest-only] [--body-runes N] [--corpus DIR] [--data DIR] [--meili-db DIR]
+		fmt.Fprintln(stderr, `Usage: gazette-eval bench-search [--backend-from-env] [--docs N] [--queries N] [--clients 1,16] [--batch N]
+                                [--suggest N] [--suggest-only] [--body-runes N] [--corpus DIR] [--data DIR] [--meili-db DIR]
 
 Generates N realistic documents (real titles, 文号 and dates; about 2,000
 characters of real law text each), indexes them into a fresh, throwaway index
@@ -98,7 +99,7 @@ titles, words inside titles, 文号 whole and as far as the year) at each
 number of clients; the target is p99 ≤ 20 ms at 16 clients.`)
 		fs.PrintDefaults()
 	}
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	cs, err := numberList("--clients", *clients, 1024)
@@ -119,12 +120,12 @@ number of clients; the target is p99 ≤ 20 ms at 16 clients.`)
 	case *bodyRunes < 0:
 		return fmt.Errorf("--body-runes %d: want 0 or more", *bodyRunes)
 	}
-	b, err := chooseBackend(e, *fromEnv, *data, setting(fs, e, "meili-db", "GAZETTE_MEILI_DB"))
+	b, err := chooseBackend(e, *fromEnv, *data, cli.Setting(fs, e, "meili-db", "GAZETTE_MEILI_DB"))
 	if err != nil {
 		return err
 	}
 	_, err = searcheval.RunBench(ctx, searcheval.BenchConfig{
-		CorpusDir:   setting(fs, e, "corpus", "GAZETTE_CORPUS"),
+		CorpusDir:   cli.Setting(fs, e, "corpus", "GAZETTE_CORPUS"),
 		Backend:     b.name,
 		Open:        b.open,
 		Docs:        *docs,
@@ -145,12 +146,12 @@ number of clients; the target is p99 ≤ 20 ms at 16 clients.`)
 // progressBars returns a progress callback with one bar per step.
 func progressBars(w io.Writer) func(what string, done, total int) {
 	var mu sync.Mutex
-	bars := map[string]*progressBar{}
+	bars := map[string]*cli.Bar{}
 	return func(what string, done, total int) {
 		mu.Lock()
 		bar := bars[what]
 		if bar == nil {
-			bar = newProgressBar(w, what)
+			bar = cli.NewBar(w, what)
 			bars[what] = bar
 		}
 		mu.Unlock()
@@ -170,18 +171,19 @@ type evalBackend struct {
 }
 
 // chooseBackend picks bleve, or with fromEnv the backend the environment
-// configures, as storageConfig does for the other commands.
-func chooseBackend(e env, fromEnv bool, dataDir, meiliDB string) (evalBackend, error) {
-	var c storageConfig
-	if fromEnv {
-		if err := c.loadMeili(e); err != nil {
-			return evalBackend{}, err
-		}
-	}
-	if c.meili == nil {
+// configures (cli.LoadMeili), as gazette's commands read it.
+func chooseBackend(e cli.Env, fromEnv bool, dataDir, meiliDB string) (evalBackend, error) {
+	if !fromEnv {
 		return bleveBackend(dataDir), nil
 	}
-	return meiliBackend(*c.meili, meiliDB), nil
+	meili, err := cli.LoadMeili(e)
+	if err != nil {
+		return evalBackend{}, err
+	}
+	if meili == nil {
+		return bleveBackend(dataDir), nil
+	}
+	return meiliBackend(*meili, meiliDB), nil
 }
 
 // bleveBackend makes each index in a new temporary directory under parent,

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 	"github.com/gazette-archive/gazette/ingest"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
@@ -18,8 +19,8 @@ import (
 	"github.com/gazette-archive/gazette/ingesteval"
 )
 
-func runEvalIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("eval-ingest", stderr)
+func runEvalIngest(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette-eval", "eval-ingest", stderr)
 	fs.String("corpus", defaultCorpus, "the shared corpus folder: a second source of texts, and the real PDFs in its pdf/ (env GAZETTE_CORPUS)")
 	first := fs.Uint64("seed", 1, "the first seed of the generated issues")
 	seeds := fs.Int("seeds", 3, "text-based issues per source and encoding (seeds SEED, SEED+1, ...); --seeds 0 --scans 0 runs the real PDFs only")
@@ -32,9 +33,9 @@ func runEvalIngest(ctx context.Context, args []string, e env, _ io.Reader, stdou
 	workers := fs.Int("workers", runtime.NumCPU(), "files read at once")
 	keep := fs.String("keep", "", "keep the generated PDFs and their truths (NAME.truth.json) in this folder")
 	show := fs.Int("show", 20, "mismatches to list")
-	lim := addExtractFlags(fs)
+	lim := cli.AddExtractFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `Usage: gazette eval-ingest [--seeds N] [--scans N] [--real=false] [--keep DIR] [flags]
+		fmt.Fprintln(stderr, `Usage: gazette-eval eval-ingest [--seeds N] [--scans N] [--real=false] [--keep DIR] [flags]
 
 Measures the legacy PDF ingest (the pipeline of gazette extract) against
 issues generated with exact truth (ingest/typeset): in each text encoding
@@ -50,7 +51,7 @@ gate. The Taiwan gazette issues are scored by the split and meta packages'
 own evaluations (go test -run Eval ./ingest/split ./ingest/meta).`)
 		fs.PrintDefaults()
 	}
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -61,14 +62,14 @@ own evaluations (go test -run Eval ./ingest/split ./ingest/meta).`)
 	case *workers < 1:
 		return fmt.Errorf("--workers %d: want at least 1", *workers)
 	}
-	opts, err := lim.options(fs, e)
+	opts, err := lim.Options(fs, e)
 	if err != nil {
 		return err
 	}
 	if opts.Extract.OCR == nil {
 		fmt.Fprintf(stderr, "eval-ingest: no OCR (%s): scans will need review\n", opts.Extract.NoOCR)
 	}
-	corpus := setting(fs, e, "corpus", "GAZETTE_CORPUS")
+	corpus := cli.Setting(fs, e, "corpus", "GAZETTE_CORPUS")
 	if _, err := os.Stat(corpus); err != nil {
 		fmt.Fprintf(stderr, "eval-ingest: corpus %s absent: built-in texts only, no real PDFs\n", corpus)
 		corpus = ""
@@ -104,8 +105,8 @@ own evaluations (go test -run Eval ./ingest/split ./ingest/meta).`)
 	return err
 }
 
-func runBenchIngest(ctx context.Context, args []string, e env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("bench-ingest", stderr)
+func runBenchIngest(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlags("gazette-eval", "bench-ingest", stderr)
 	files := fs.Int("files", 8, "text-based files of the speed runs (encodings in turn)")
 	filePages := fs.Int("file-pages", 50, "pages of each file, at least; and of the small file of the cost-per-page comparison")
 	largePages := fs.Int("large-pages", 1000, "pages of the large file of the cost-per-page comparison and the worker's memory")
@@ -113,9 +114,9 @@ func runBenchIngest(ctx context.Context, args []string, e env, _ io.Reader, stdo
 	workers := fs.Int("workers", runtime.NumCPU(), "files read at once in the all-cores runs")
 	seed := fs.Uint64("seed", 1, "seed of the generated files")
 	keep := fs.String("keep", "", "keep the generated files in this folder")
-	lim := addExtractFlags(fs)
+	lim := cli.AddExtractFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `Usage: gazette bench-ingest [--files N] [--file-pages N] [--large-pages N] [--ocr-pages N] [flags]
+		fmt.Fprintln(stderr, `Usage: gazette-eval bench-ingest [--files N] [--file-pages N] [--large-pages N] [--ocr-pages N] [flags]
 
 Generates text-based gazette issues and times, on the same files in the same
 run, the whole pipeline (gazette extract), the extraction stage alone and
@@ -129,7 +130,7 @@ resolution (--ocr-dpi). The extraction flags apply; give --timeout room for
 the large file on one core.`)
 		fs.PrintDefaults()
 	}
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -140,7 +141,7 @@ the large file on one core.`)
 	case *workers < 1:
 		return fmt.Errorf("--workers %d: want at least 1", *workers)
 	}
-	opts, err := lim.options(fs, e)
+	opts, err := lim.Options(fs, e)
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ the large file on one core.`)
 		Pages:      pagesOf(opts),
 		Worker:     workerOf(opts),
 		Child:      opts.Extract.ChildNote,
-		OCRDPI:     cmp.Or(*lim.ocrDPI, ocr.DefaultDPI),
+		OCRDPI:     cmp.Or(lim.OCRDPI(), ocr.DefaultDPI),
 		Files:      *files,
 		FilePages:  *filePages,
 		LargePages: *largePages,
@@ -161,7 +162,7 @@ the large file on one core.`)
 		Progress:   progressBars(stderr),
 	}
 	if *ocrPages > 0 {
-		eng, err := ocr.NewEngine(ctx, ocr.Options{DPI: *lim.ocrDPI})
+		eng, err := ocr.NewEngine(ctx, ocr.Options{DPI: lim.OCRDPI()})
 		if err != nil {
 			cfg.NoOCR = err.Error()
 		} else {

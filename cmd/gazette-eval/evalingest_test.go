@@ -11,12 +11,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gazette-archive/gazette/cmd/internal/cli"
 )
 
-// The pipeline re-executes the test binary as its decoding child: serve
-// that role before anything else runs.
 // runDirect runs a command function with a generous deadline.
-func runDirect(t *testing.T, f func(context.Context, []string, env, io.Reader, io.Writer, io.Writer) error, args ...string) (string, string, error) {
+func runDirect(t *testing.T, f func(context.Context, []string, cli.Env, io.Reader, io.Writer, io.Writer) error, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -113,7 +113,7 @@ func TestBenchIngestCommand(t *testing.T) {
 func TestIngestEvalFlags(t *testing.T) {
 	tests := []struct {
 		name string
-		f    func(context.Context, []string, env, io.Reader, io.Writer, io.Writer) error
+		f    func(context.Context, []string, cli.Env, io.Reader, io.Writer, io.Writer) error
 		args []string
 		want string
 	}{

@@ -1,16 +1,17 @@
-// Command loadbench measures the reader and the API under load: it publishes
-// the sample gazette into the embedded default (a directory and a bleve
-// index), serves it, and loads it from a second process, wrk, at 32
+// Command gazette-loadbench measures the reader and the API under load: it
+// publishes the sample gazette into the embedded default (a directory and a
+// bleve index), serves it, and loads it from a second process, wrk, at 32
 // connections, printing requests/s and p50/p99 for the document page, the
 // issue page, the API document and the API search, beside the same server
 // answering a static file of the same size as the document page (the
 // yardstick).
 //
-// It is a command, like cmd/gazette, and so may wire adapters; nothing
-// imports it.
+// It is a command beside gazette and gazette-eval, and so may wire
+// adapters; nothing imports it, and gazette does not link it. make
+// bench-serve runs it.
 //
-//	go run ./frontend/loadbench                 # the measurement
-//	go run ./frontend/loadbench -serve :8081    # just serve the sample gazette
+//	go run ./cmd/gazette-loadbench                 # the measurement
+//	go run ./cmd/gazette-loadbench -serve :8081    # just serve the sample gazette
 package main
 
 import (
@@ -42,13 +43,13 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "loadbench:", err)
+		fmt.Fprintln(os.Stderr, "gazette-loadbench:", err)
 		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
+	fs := flag.NewFlagSet("gazette-loadbench", flag.ContinueOnError)
 	serve := fs.String("serve", "", "only serve the sample gazette at this address until interrupted")
 	duration := fs.Duration("d", 10*time.Second, "duration of each wrk run")
 	conns := fs.Int("c", 32, "connections")
