@@ -9,8 +9,9 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -170,17 +171,16 @@ func (a *Archive) readSchedules(ctx context.Context) ([]pending, error) {
 		return nil, err
 	}
 	ps := make([]pending, len(keys))
-	sem := make(chan struct{}, scheduleReaders)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(scheduleReaders)
 	for i, k := range keys {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		g.Go(func() error {
 			ps[i].key = k
 			ps[i].s, ps[i].etag, ps[i].err = a.schedule(ctx, k)
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // each reading keeps its own error, sorted below
 	var read, unreadable []pending
 	for _, p := range ps {
 		switch {

@@ -224,6 +224,9 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 	if is, err := s.cfg.Archive.Issue(c.Request.Context(), d.Issue); err == nil {
 		ad.Gazette = is.Gazette
 		ad.Citation = is.Gazette + " " + ad.Citation
+	} else {
+		// The document stands without its issue's name; say why in the log.
+		s.cfg.Log.WarnContext(c.Request.Context(), "document without its issue", "id", id, "issue", d.Issue.String(), "err", err)
 	}
 	// Related documents by title and 文号, in both directions.
 	ctx := c.Request.Context()

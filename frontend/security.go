@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 )
 
 // contentSecurityPolicy allows nothing inline and nothing from another
@@ -85,24 +86,20 @@ func (s *Server) rateLimit() gin.HandlerFunc {
 	}
 }
 
-// limiter is a set of token buckets, one per client address, in memory.
-// Safe for concurrent use. It holds at most max buckets: when full, buckets
-// that have refilled (clients gone quiet) are forgotten, which loses nothing.
+// limiter is a token bucket (golang.org/x/time/rate) per client address,
+// in memory. Safe for concurrent use. It holds at most max buckets: when
+// full, buckets that have refilled (clients gone quiet) are forgotten,
+// which loses nothing.
 type limiter struct {
 	mu      sync.Mutex
-	rate    float64 // tokens per second
-	burst   float64
+	rate    rate.Limit
+	burst   int
 	max     int
-	buckets map[string]*bucket
+	buckets map[string]*rate.Limiter
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(rate float64, burst, max int) *limiter {
-	return &limiter{rate: rate, burst: float64(burst), max: max, buckets: map[string]*bucket{}}
+func newLimiter(perSecond float64, burst, max int) *limiter {
+	return &limiter{rate: rate.Limit(perSecond), burst: burst, max: max, buckets: map[string]*rate.Limiter{}}
 }
 
 // allow takes a token for key at now, or reports how long until one is there.
@@ -114,25 +111,22 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		if len(l.buckets) >= l.max {
 			l.sweep(now)
 		}
-		b = &bucket{tokens: l.burst, last: now}
+		b = rate.NewLimiter(l.rate, l.burst)
 		l.buckets[key] = b
 	}
-	if el := now.Sub(b.last).Seconds(); el > 0 {
-		b.tokens = math.Min(l.burst, b.tokens+el*l.rate)
-		b.last = now
+	r := b.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now) // refused: the token stays for later
+		return false, d
 	}
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	return true, 0
 }
 
 // sweep forgets full buckets; if every bucket is in use (a flood of
 // addresses), it forgets half of them, which only makes the limit laxer.
 func (l *limiter) sweep(now time.Time) {
 	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+		if b.TokensAt(now) >= float64(l.burst) {
 			delete(l.buckets, k)
 		}
 	}

@@ -144,6 +144,24 @@ const (
 	docTTL    = time.Minute
 )
 
+// gin's mode is a global of the process: set once here, so that New
+// changes nothing outside the server it makes (debug mode would log every
+// route to stdout).
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// The bounds of the page caches, by count and bytes, each sized for what it
+// keeps: every published page (immutable, so worth keeping long), the pages
+// that change with each publication (recent: home, lists, feeds),
+// documents' pages and answers, and search pages.
+const (
+	pagesKept, pagesBytes       = 8192, 128 << 20
+	recentKept, recentBytes     = 512, 32 << 20
+	docsKept, docsBytes         = 8192, 64 << 20
+	searchesKept, searchesBytes = 2048, 32 << 20
+	// clientsTracked bounds the rate limiter's buckets, one per address.
+	clientsTracked = 100_000
+)
+
 // New builds the server. It fails when the configuration is unusable, for
 // example a malformed trusted proxy or public URL.
 func New(cfg Config) (*Server, error) {
@@ -179,7 +197,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.APIBurst <= 0 {
 		cfg.APIBurst = int(3*cfg.APIRate) + 1
 	}
-	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.ContextWithFallback = true
 	e.RedirectTrailingSlash = false
@@ -195,13 +212,13 @@ func New(cfg Config) (*Server, error) {
 	gen.Store(1) // 0 means a request that noted no generation: never kept
 	s := &Server{
 		cfg: cfg, engine: e, base: base, assets: as, nameFixed: nameFixed,
-		cache:    newPageCache(8192, 128<<20, 0, gen),
-		recent:   newPageCache(512, 32<<20, recentTTL, gen),
-		docs:     newPageCache(8192, 64<<20, docTTL, gen),
-		searches: newPageCache(2048, 32<<20, recentTTL, gen),
+		cache:    newPageCache(pagesKept, pagesBytes, 0, gen),
+		recent:   newPageCache(recentKept, recentBytes, recentTTL, gen),
+		docs:     newPageCache(docsKept, docsBytes, docTTL, gen),
+		searches: newPageCache(searchesKept, searchesBytes, recentTTL, gen),
 	}
 	if cfg.APIRate > 0 {
-		s.limiter = newLimiter(cfg.APIRate, cfg.APIBurst, 100_000)
+		s.limiter = newLimiter(cfg.APIRate, cfg.APIBurst, clientsTracked)
 	}
 	spec, err := files.ReadFile("openapi.json")
 	if err != nil {

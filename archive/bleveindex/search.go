@@ -42,7 +42,10 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: %w", err)
 	}
-	key, _ := json.Marshal(q)
+	key, err := json.Marshal(q)
+	if err != nil {
+		return gazette.Results{}, fmt.Errorf("bleveindex: cache key: %w", err)
+	}
 	gen := x.gen.Load()
 	if res, ok := x.cache.Load().get(string(key), gen); ok {
 		return res, nil

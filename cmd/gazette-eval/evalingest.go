@@ -62,7 +62,7 @@ own evaluations (go test -run Eval ./ingest/split ./ingest/meta).`)
 	case *workers < 1:
 		return fmt.Errorf("--workers %d: want at least 1", *workers)
 	}
-	opts, err := lim.Options(fs, e)
+	opts, err := lim.Options(ctx, fs, e)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ the large file on one core.`)
 	case *workers < 1:
 		return fmt.Errorf("--workers %d: want at least 1", *workers)
 	}
-	opts, err := lim.Options(fs, e)
+	opts, err := lim.Options(ctx, fs, e)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func runExtract(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdo
 		fs.Usage()
 		return cli.ErrUsage
 	}
-	opts, err := lim.Options(fs, e)
+	opts, err := lim.Options(ctx, fs, e)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func runIngest(ctx context.Context, args []string, e cli.Env, _ io.Reader, stdou
 	if *workers < 1 {
 		return fmt.Errorf("--workers must be at least 1, got %d", *workers)
 	}
-	opts, err := lim.Options(fs, e)
+	opts, err := lim.Options(ctx, fs, e)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"unicode"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gazette-archive/gazette/ingest/garble"
 	"github.com/gazette-archive/gazette/ingest/ocr"
@@ -131,22 +132,18 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 		}
 		todo = append(todo, i)
 	}
-	sem := make(chan struct{}, max(opts.Workers, 1))
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(max(opts.Workers, 1))
 	for _, i := range todo {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
 		if ctx.Err() != nil {
 			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			res.Pages[i] = fallback(ctx, path, res.Pages[i], opts)
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // the pages carry their own failures
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 	}

@@ -41,7 +41,7 @@ func (f ExtractFlags) OCRDPI() int { return *f.ocrDPI }
 // Options resolves the flags and environment into the pipeline's options,
 // finding the fallback tools this machine has. Every error names the
 // setting at fault.
-func (f ExtractFlags) Options(fs *flag.FlagSet, e Env) (ingest.ExtractOptions, error) {
+func (f ExtractFlags) Options(ctx context.Context, fs *flag.FlagSet, e Env) (ingest.ExtractOptions, error) {
 	timeout, err := time.ParseDuration(Setting(fs, e, "timeout", "GAZETTE_EXTRACT_TIMEOUT"))
 	if err != nil || timeout <= 0 {
 		return ingest.ExtractOptions{}, fmt.Errorf("GAZETTE_EXTRACT_TIMEOUT / --timeout: want a positive duration such as 2m, got %q", Setting(fs, e, "timeout", "GAZETTE_EXTRACT_TIMEOUT"))
@@ -61,7 +61,7 @@ func (f ExtractFlags) Options(fs *flag.FlagSet, e Env) (ingest.ExtractOptions, e
 		Limits:  worker.Limits{Timeout: timeout, Memory: int64(mem) << 20, MaxPages: pages},
 		Workers: runtime.NumCPU(),
 	}
-	opts = extract.WithTools(context.Background(), opts, ocr.Limits{}, ocr.Options{DPI: *f.ocrDPI})
+	opts = extract.WithTools(ctx, opts, ocr.Limits{}, ocr.Options{DPI: *f.ocrDPI})
 	if *f.noOCR {
 		opts.OCR, opts.NoOCR = nil, "OCR turned off (--no-ocr)"
 	}
