@@ -2,12 +2,12 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -23,22 +23,6 @@ import (
 // history object; its history is derived from its manifest entry.
 
 func historyKey(id string) string { return "history/" + id + ".json" }
-
-// casAttempts bounds how often an append to a history is retried when
-// another writer changed it at the same moment; each retry waits a little
-// longer, with jitter, so contending writers spread out.
-const casAttempts = 20
-
-// backoff waits before retry n (0-based) of a conditional write.
-func backoff(ctx context.Context, n int) error {
-	d := time.Duration(1+rand.IntN(5*(n+1))) * time.Millisecond
-	select {
-	case <-time.After(d):
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // loaded is a document's record of one version with its history.
 type loaded struct {
@@ -246,37 +230,33 @@ func (a *Archive) update(ctx context.Context, id string, change func(l *loaded) 
 	if err != nil {
 		return nil, err
 	}
-	for n := range casAttempts {
-		if n > 0 {
-			if err := backoff(ctx, n); err != nil {
-				return nil, err
-			}
-		}
+	var d gazette.Document
+	var refused error // by change or validation: final, whatever it wraps
+	err = gazette.RetryOnConflict(ctx, func() error {
 		l, err := a.load(ctx, m, seq, 0)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := change(l); err != nil {
-			return nil, err
+		if refused = change(l); refused != nil {
+			return nil
 		}
-		if err := l.history.Validate(); err != nil {
-			return nil, err
+		if refused = l.history.Validate(); refused != nil {
+			return nil
 		}
-		err = a.putHistory(ctx, &l.history, l.etag)
-		if errors.Is(err, gazette.ErrConflict) {
-			continue
+		if err := a.putHistory(ctx, &l.history, l.etag); err != nil {
+			return err
 		}
-		if err != nil {
-			return nil, err
-		}
-		d := l.doc
+		d = l.doc
 		d.Validity = l.history.StatusOn(a.today())
-		if err := a.reindexOne(ctx, m, seq); err != nil {
-			return &d, err
-		}
-		return &d, nil
+		return nil
+	})
+	if err = cmp.Or(err, refused); err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%s kept changing under %d attempts: %w", historyKey(id), casAttempts, gazette.ErrConflict)
+	if err := a.reindexOne(ctx, m, seq); err != nil {
+		return &d, err
+	}
+	return &d, nil
 }
 
 // Correct publishes a correction (勘误) of a published document: doc is
@@ -448,36 +428,30 @@ func (a *Archive) ExpireDue(ctx context.Context, today gazette.Date) ([]string, 
 // and reports whether this call recorded it.
 func (a *Archive) expire(ctx context.Context, m *Manifest, seq int, today gazette.Date) (bool, error) {
 	id := m.Documents[seq-1].ID
-	for n := range casAttempts {
-		if n > 0 {
-			if err := backoff(ctx, n); err != nil {
-				return false, err
-			}
-		}
+	recorded, since := false, ""
+	err := gazette.RetryOnConflict(ctx, func() error {
 		l, err := a.load(ctx, m, seq, 0)
 		if err != nil {
-			return false, err
+			return err
 		}
 		h := &l.history
 		st := h.Recorded(today)
 		if gazette.ExpireOn(st, h.Expires, today) == st {
-			return false, nil
+			recorded = false // not due, or someone recorded it meanwhile
+			return nil
 		}
 		h.Validity = append(h.Validity, gazette.ValidityChange{
 			State: gazette.Expired, Since: h.Expires, By: gazette.SystemActor, At: a.now(),
 			Note: "有效期至" + h.Expires.String(),
 		})
-		err = a.putHistory(ctx, h, l.etag)
-		if errors.Is(err, gazette.ErrConflict) {
-			continue // someone changed it: look again
-		}
-		if err != nil {
-			return false, err
-		}
-		a.log.InfoContext(ctx, "document expired", "document", id, "since", h.Expires.String())
-		return true, a.reindexOne(ctx, m, seq)
+		recorded, since = true, h.Expires.String()
+		return a.putHistory(ctx, h, l.etag)
+	})
+	if err != nil || !recorded {
+		return false, err
 	}
-	return false, fmt.Errorf("%s kept changing under %d attempts: %w", historyKey(id), casAttempts, gazette.ErrConflict)
+	a.log.InfoContext(ctx, "document expired", "document", id, "since", since)
+	return true, a.reindexOne(ctx, m, seq)
 }
 
 // Histories returns the history of every published document that was ever

@@ -43,11 +43,11 @@ func (s *Service) MarkGap(ctx context.Context, a Actor, m gazette.GapMark) error
 	}
 	// A conditional write, retried from a fresh read when another
 	// archivist marked meanwhile, so both marks land.
-	for range 8 {
+	err := gazette.RetryOnConflict(ctx, func() error {
 		var g gapMarks
 		etag, err := s.getJSON(ctx, gapsKey, &g)
 		if err != nil && !errors.Is(err, gazette.ErrNotFound) {
-			return fmt.Errorf("editorial: gap marks: %w", err)
+			return err
 		}
 		g.Marks = slices.DeleteFunc(g.Marks, func(x gazette.GapMark) bool { return x.Key == m.Key })
 		if m.State != "" {
@@ -59,24 +59,17 @@ func (s *Service) MarkGap(ctx context.Context, a Actor, m gazette.GapMark) error
 			}
 			return 1
 		})
-		opts := gazette.PutOptions{IfMatch: etag}
-		if etag == "" {
-			opts.IfAbsent = true
-		}
-		_, err = s.putJSON(ctx, gapsKey, &g, opts)
-		if errors.Is(err, gazette.ErrExist) || errors.Is(err, gazette.ErrConflict) || etag != "" && errors.Is(err, gazette.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("editorial: gap marks: %w", err)
-		}
-		detail := "unmarked"
-		if m.State != "" {
-			detail = string(m.State) + ": " + m.Note
-		}
-		return s.record(ctx, a, "coverage.mark", object, OutcomeOK, detail)
+		_, err = s.putIfUnchanged(ctx, gapsKey, &g, etag)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("editorial: gap marks: %w", err)
 	}
-	return fmt.Errorf("editorial: gap marks: changed by others too often: %w", gazette.ErrConflict)
+	detail := "unmarked"
+	if m.State != "" {
+		detail = string(m.State) + ": " + m.Note
+	}
+	return s.record(ctx, a, "coverage.mark", object, OutcomeOK, detail)
 }
 
 // PendingIssues returns the keys (and running numbers) of the issues that

@@ -304,3 +304,19 @@ func (s *Service) putJSON(ctx context.Context, key string, v any, opts gazette.P
 	}
 	return info.ETag, nil
 }
+
+// putIfUnchanged writes v at key on condition that the record is still as
+// it was read: at etag, or still absent when etag is "". Losing to another
+// writer (the record changed, appeared or vanished meanwhile) is
+// gazette.ErrConflict.
+func (s *Service) putIfUnchanged(ctx context.Context, key string, v any, etag string) (string, error) {
+	opts := gazette.PutOptions{IfMatch: etag}
+	if etag == "" {
+		opts = gazette.PutOptions{IfAbsent: true}
+	}
+	newTag, err := s.putJSON(ctx, key, v, opts)
+	if errors.Is(err, gazette.ErrExist) || etag != "" && errors.Is(err, gazette.ErrNotFound) {
+		return "", fmt.Errorf("editorial: %s changed meanwhile: %w", key, gazette.ErrConflict)
+	}
+	return newTag, err
+}

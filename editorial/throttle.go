@@ -113,14 +113,12 @@ func (s *Service) held(ctx context.Context, name, addr string, now time.Time) er
 // write so that failures on several replicas all count.
 func (s *Service) countFailure(ctx context.Context, name string) error {
 	key := throttleKey(name)
-	for attempt := 0; ; attempt++ {
-		var t throttle
+	var t throttle
+	err := gazette.RetryOnConflict(ctx, func() error {
+		t = throttle{}
 		etag, err := s.getJSON(ctx, key, &t)
-		opts := gazette.PutOptions{IfMatch: etag}
-		if errors.Is(err, gazette.ErrNotFound) {
-			opts = gazette.PutOptions{IfAbsent: true}
-		} else if err != nil {
-			return fmt.Errorf("editorial: count failed sign-in of %s: %w", clip(name, 100), err)
+		if err != nil && !errors.Is(err, gazette.ErrNotFound) {
+			return err
 		}
 		now := s.now().UTC()
 		if now.Sub(t.Last) >= failureMemory {
@@ -128,18 +126,16 @@ func (s *Service) countFailure(ctx context.Context, name string) error {
 		}
 		t.Failures++
 		t.Last = now
-		_, err = s.putJSON(ctx, key, t, opts)
-		if (errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrExist) || errors.Is(err, gazette.ErrNotFound)) && attempt < 10 {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("editorial: count failed sign-in of %s: %w", clip(name, 100), err)
-		}
-		if t.Failures == s.cfg.MaxFailures {
-			s.log.WarnContext(ctx, "sign-ins throttled after failures", "user", clip(name, 100), "failures", t.Failures)
-		}
-		return nil
+		_, err = s.putIfUnchanged(ctx, key, t, etag)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("editorial: count failed sign-in of %s: %w", clip(name, 100), err)
 	}
+	if t.Failures == s.cfg.MaxFailures {
+		s.log.WarnContext(ctx, "sign-ins throttled after failures", "user", clip(name, 100), "failures", t.Failures)
+	}
+	return nil
 }
 
 // clearThrottle forgets the name's failures.
@@ -199,29 +195,30 @@ func (s *Service) knownDevice(ctx context.Context, token, name string, now time.
 // deviceFailed counts a wrong password from a known device; at
 // Config.DeviceMaxFailures the device is forgotten.
 func (s *Service) deviceFailed(ctx context.Context, key string) error {
-	for attempt := 0; ; attempt++ {
+	err := gazette.RetryOnConflict(ctx, func() error {
 		var d device
 		etag, err := s.getJSON(ctx, key, &d)
 		if errors.Is(err, gazette.ErrNotFound) {
-			return nil
+			return nil // forgotten meanwhile: nothing left to count
 		}
 		if err != nil {
-			return fmt.Errorf("editorial: device: %w", err)
+			return err
 		}
 		d.Failures++
-		if d.Failures >= s.cfg.DeviceMaxFailures {
-			err = s.blobs.Delete(ctx, key, etag)
-		} else {
-			_, err = s.putJSON(ctx, key, d, gazette.PutOptions{IfMatch: etag})
+		if d.Failures < s.cfg.DeviceMaxFailures {
+			_, err = s.putIfUnchanged(ctx, key, d, etag)
+			return err
 		}
-		if (errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound)) && attempt < 10 {
-			continue
+		err = s.blobs.Delete(ctx, key, etag)
+		if errors.Is(err, gazette.ErrNotFound) {
+			return fmt.Errorf("editorial: %s changed meanwhile: %w", key, gazette.ErrConflict)
 		}
-		if err != nil {
-			return fmt.Errorf("editorial: device: %w", err)
-		}
-		return nil
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("editorial: device: %w", err)
 	}
+	return nil
 }
 
 // rememberDevice records a successful sign-in of name from the device of

@@ -92,24 +92,28 @@ func (s *Service) AddUser(ctx context.Context, a Actor, name string, role Role, 
 // retrying from a fresh read when another replica wrote first: change
 // decides again on the new state, so no update is lost.
 func (s *Service) updateUser(ctx context.Context, name string, change func(u *User) error) (*User, error) {
-	for attempt := 0; ; attempt++ {
-		u, etag, err := s.loadUser(ctx, name)
-		if err != nil {
-			return nil, err
+	var u *User
+	var refused error // by change: final, whatever it wraps
+	err := gazette.RetryOnConflict(ctx, func() error {
+		var etag string
+		var err error
+		if u, etag, err = s.loadUser(ctx, name); err != nil {
+			return err
 		}
-		if err := change(u); err != nil {
-			return nil, err
+		if refused = change(u); refused != nil {
+			return nil
 		}
 		u.Updated = s.now().UTC()
-		_, err = s.putJSON(ctx, userKey(name), u, gazette.PutOptions{IfMatch: etag})
-		if errors.Is(err, gazette.ErrConflict) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("editorial: update user %s: %w", name, err)
-		}
-		return u, nil
+		_, err = s.putIfUnchanged(ctx, userKey(name), u, etag)
+		return err
+	})
+	if refused != nil {
+		return nil, refused
 	}
+	if err != nil {
+		return nil, fmt.Errorf("editorial: update user %s: %w", name, err)
+	}
+	return u, nil
 }
 
 // SetPassword sets a user's password. Administrators only (users change

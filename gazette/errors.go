@@ -1,6 +1,12 @@
 package gazette
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
 
 // Sentinel errors shared by every layer. Adapters translate backend errors
 // into these; callers test for them with errors.Is.
@@ -34,3 +40,32 @@ type unavailable string
 
 func (e unavailable) Error() string        { return string(e) }
 func (e unavailable) Is(target error) bool { return target == ErrUnavailable }
+
+// ConflictTries is the retry policy of every conditional update of a shared
+// record (a document's history, an account, the failed sign-ins of a
+// name): how often RetryOnConflict runs an update that keeps losing to
+// other writers before it gives up.
+const ConflictTries = 20
+
+// RetryOnConflict runs update, a read, a change and a conditional write,
+// again from the start while it loses to another writer (ErrConflict), at
+// most ConflictTries times. Each retry waits a little longer than the last,
+// with jitter, so that writers contending for one record spread out and all
+// land. It returns update's own error, ctx's, or after the last try an
+// ErrConflict saying so.
+func RetryOnConflict(ctx context.Context, update func() error) error {
+	var err error
+	for n := range ConflictTries {
+		if n > 0 {
+			select {
+			case <-time.After(time.Duration(1+rand.IntN(5*(n+1))) * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err = update(); !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("changed by other writers %d times in a row: %w", ConflictTries, err)
+}
