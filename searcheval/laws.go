@@ -348,7 +348,7 @@ func loadLawValidity(dir string) (*lawValidity, error) {
 	dbs, _ := filepath.Glob(filepath.Join(dir, "DLC", "*", "db.sqlite3"))
 	dbs = append([]string{filepath.Join(dir, "db.sqlite3")}, dbs...)
 	for _, db := range dbs {
-		rows, err := sqliteTable(db, "law")
+		rows, err := readLawRows(db)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -356,18 +356,17 @@ func loadLawValidity(dir string) (*lawValidity, error) {
 			return nil, fmt.Errorf("searcheval: laws validity: %w", err)
 		}
 		for _, row := range rows {
-			name, _ := row["name"].(string)
+			name, pub := row.Name, row.Publish
 			if name == "" {
 				continue
 			}
-			r := lawRecord{expired: row["expired"] == int64(1)}
-			pub, _ := row["publish"].(string)
+			r := lawRecord{expired: row.Expired == 1}
 			r.publish, _ = gazette.ParseDate(pub)
-			if from, _ := row["valid_from"].(string); from != "" {
-				r.validFrom, _ = gazette.ParseDate(from)
+			if row.ValidFrom != "" {
+				r.validFrom, _ = gazette.ParseDate(row.ValidFrom)
 			}
-			if sub, _ := row["subtitle"].(string); sub != "" && strings.HasPrefix(name, "民法典") {
-				name = "民法典 " + sub
+			if row.Subtitle != "" && strings.HasPrefix(name, "民法典") {
+				name = "民法典 " + row.Subtitle
 			}
 			v.byKey[name+"|"+pub] = r
 			v.byName[name] = append(v.byName[name], r)

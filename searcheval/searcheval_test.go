@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -298,42 +299,34 @@ func TestLoadLaws(t *testing.T) {
 	}
 }
 
-func TestSQLite(t *testing.T) {
+func TestLawRows(t *testing.T) {
 	needCorpus(t)
-	rows, err := sqliteTable(filepath.Join(testCorpus, LawsDir, "db.sqlite3"), "law")
+	rows, err := readLawRows(filepath.Join(testCorpus, LawsDir, "db.sqlite3"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	expired := 0
 	for _, r := range rows {
-		if r["expired"] == int64(1) {
+		if r.Expired == 1 {
 			expired++
 		}
-		if r["name"] == "检察官法" && (r["publish"] != "2019-04-23" || r["valid_from"] != "2019-10-01" || r["level"] != "法律") {
-			t.Errorf("检察官法: %v", r)
+		if r.Name == "检察官法" && (r.Publish != "2019-04-23" || r.ValidFrom != "2019-10-01") {
+			t.Errorf("检察官法: %+v", r)
 		}
 	}
 	// As sqlite3 counts them: select count(*), sum(expired) from law.
 	if len(rows) != 1560 || expired != 86 {
 		t.Errorf("%d rows, %d expired; want 1560 and 86", len(rows), expired)
 	}
-	if _, err := sqliteTable(filepath.Join(testCorpus, LawsDir, "db.sqlite3"), "nosuchtable"); err == nil {
-		t.Error("no error for a missing table")
+	if _, err := readLawRows(filepath.Join(t.TempDir(), "none.sqlite3")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing database: %v, want fs.ErrNotExist", err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.sqlite3")
 	if err := os.WriteFile(bad, []byte(strings.Repeat("not a database ", 100)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sqliteTable(bad, "law"); err == nil {
+	if _, err := readLawRows(bad); err == nil {
 		t.Error("no error for a file that is not a database")
-	}
-}
-
-func TestSQLiteColumns(t *testing.T) {
-	got := sqliteColumns(`CREATE TABLE law (id TEXT NOT NULL PRIMARY KEY, "order" integer, [name] TEXT, valid_from DATE, ` +
-		`CHECK (length(id) > 0), FOREIGN KEY (category_id) REFERENCES category (id))`)
-	if !slices.Equal(got, []string{"id", "order", "name", "valid_from"}) {
-		t.Errorf("sqliteColumns = %q", got)
 	}
 }
 
