@@ -246,33 +246,29 @@ func (x *Index) ensureIndex(ctx context.Context) error {
 	return nil
 }
 
-// wait waits for a task to finish and returns an error unless it
-// succeeded. A failed task whose error is about the documents sent wraps
-// gazette.ErrInvalid.
+// taskPoll is how often wait asks whether a task is done: a write of one
+// issue is a task of tens of milliseconds, which this delays little.
+const taskPoll = 10 * time.Millisecond
+
+// wait waits for a task to finish (meilisearch-go's WaitForTask) and
+// returns an error unless it succeeded. A failed task whose error is about
+// the documents sent wraps gazette.ErrInvalid.
 func (x *Index) wait(ctx context.Context, t *meilisearch.TaskInfo) error {
-	delay := 2 * time.Millisecond
-	for {
-		task, err := x.meili.GetTask(ctx, t.TaskUID)
-		if err != nil {
-			return fmt.Errorf("task %d: %w", t.TaskUID, unavailable(err))
-		}
-		switch task.Status {
-		case meilisearch.TaskStatusSucceeded:
-			return nil
-		case meilisearch.TaskStatusFailed, meilisearch.TaskStatusCanceled:
-			err := fmt.Errorf("task %d (%s) %s: %s: %s", task.UID, task.Type, task.Status, task.Error.Code, task.Error.Message)
-			if task.Error.Type == "invalid_request" {
-				err = fmt.Errorf("%w: %w", err, gazette.ErrInvalid)
-			}
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("task %d still %s: %w", t.TaskUID, task.Status, unavailable(ctx.Err()))
-		case <-time.After(delay):
-		}
-		delay = min(delay*3/2, 100*time.Millisecond)
+	task, err := x.meili.WaitForTask(ctx, t.TaskUID, taskPoll)
+	if err != nil {
+		return fmt.Errorf("task %d: %w", t.TaskUID, unavailable(err))
 	}
+	switch task.Status {
+	case meilisearch.TaskStatusSucceeded:
+		return nil
+	case meilisearch.TaskStatusFailed, meilisearch.TaskStatusCanceled:
+		err := fmt.Errorf("task %d (%s) %s: %s: %s", task.UID, task.Type, task.Status, task.Error.Code, task.Error.Message)
+		if task.Error.Type == "invalid_request" {
+			err = fmt.Errorf("%w: %w", err, gazette.ErrInvalid)
+		}
+		return err
+	}
+	return fmt.Errorf("task %d ended %s", t.TaskUID, task.Status)
 }
 
 // isCode reports whether err is a Meilisearch API error with the code.
