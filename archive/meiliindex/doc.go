@@ -12,6 +12,11 @@
 // tokens.go for the scheme and its one approximation (Meilisearch checks a
 // phrase in windows of three tokens).
 //
+// Ranking follows gazette's ranking weights (gazette/ranking.go, the one
+// place they are named): settings.go orders the searchable fields so a
+// match in the head outweighs one in the body, and ends the ranking rules
+// with the validity rank, then the newest.
+//
 // Long documents: Meilisearch indexes only the first 65,535 positions of a
 // field, so a long body is indexed as overlapping segments, each a field of
 // its own (sb.p0000, sb.p0001, ...) in the same Meilisearch document. One
