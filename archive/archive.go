@@ -37,6 +37,8 @@ type Archive struct {
 	// totals caches each published issue's running number, which no
 	// correction changes, so coverage reads each manifest once.
 	totals sync.Map // gazette.IssueKey → int
+	// objects keeps immutable objects read before (readJSON).
+	objects *objectCache
 }
 
 // Option sets an optional property of an Archive.
@@ -57,7 +59,7 @@ func New(blobs Blobs, idx Index, log *slog.Logger, opts ...Option) *Archive {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: gazette.ChinaTime}
+	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: gazette.ChinaTime, objects: newObjectCache(objectCacheBytes)}
 	for _, o := range opts {
 		o(a)
 	}
@@ -346,11 +348,22 @@ func encode(v any) ([]byte, error) {
 // or hostile object cannot exhaust memory.
 const maxRecordSize = 64 << 20
 
-// readJSON reads and decodes the object at key, verifying its SHA-256 when
-// sum is given.
+// readJSON reads and decodes the immutable object at key, a manifest or a
+// record, verifying its SHA-256 when sum is given; what it read and verified
+// once is kept in the object cache.
 func (a *Archive) readJSON(ctx context.Context, key, sum string, v any) error {
-	_, err := a.readJSONSum(ctx, key, sum, v)
-	return err
+	raw, ok := a.objects.get(key)
+	if !ok {
+		var err error
+		if raw, _, err = a.readRaw(ctx, key, sum); err != nil {
+			return err
+		}
+		a.objects.put(key, raw)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
+	}
+	return nil
 }
 
 // readJSONTagged reads and decodes the mutable object at key and returns
@@ -360,27 +373,37 @@ func (a *Archive) readJSONTagged(ctx context.Context, key string, v any) (string
 }
 
 func (a *Archive) readJSONSum(ctx context.Context, key, sum string, v any) (string, error) {
-	r, info, err := a.blobs.Open(ctx, key)
+	raw, etag, err := a.readRaw(ctx, key, sum)
 	if err != nil {
 		return "", err
-	}
-	defer r.Close()
-	if info.Size > maxRecordSize {
-		return "", fmt.Errorf("%s: %d bytes: %w", key, info.Size, gazette.ErrCorrupt)
-	}
-	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", key, err)
-	}
-	if sum != "" {
-		if got := sha256.Sum256(raw); hex.EncodeToString(got[:]) != sum {
-			return "", fmt.Errorf("%s: checksum mismatch: %w", key, gazette.ErrCorrupt)
-		}
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return "", fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
 	}
-	return info.ETag, nil
+	return etag, nil
+}
+
+// readRaw reads the object at key, verified against sum when one is given,
+// and returns it with its ETag.
+func (a *Archive) readRaw(ctx context.Context, key, sum string) ([]byte, string, error) {
+	r, info, err := a.blobs.Open(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	if info.Size > maxRecordSize {
+		return nil, "", fmt.Errorf("%s: %d bytes: %w", key, info.Size, gazette.ErrCorrupt)
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s: %w", key, err)
+	}
+	if sum != "" {
+		if got := sha256.Sum256(raw); hex.EncodeToString(got[:]) != sum {
+			return nil, "", fmt.Errorf("%s: checksum mismatch: %w", key, gazette.ErrCorrupt)
+		}
+	}
+	return raw, info.ETag, nil
 }
 
 func (a *Archive) manifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
