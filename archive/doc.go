@@ -15,6 +15,9 @@
 // lease/<kind>/<name>.json is a lease of work shared among processes
 // (Leases; lease/ingest/<sha256>.json for each ingested file).
 //
-// It imports gazette and the standard library only; it never imports an
-// adapter (fsblobs, s3blobs, ...), frontend or ingest.
+// Immutable objects read once (manifests, records) are kept, verified, in a
+// bounded cache (objcache.go).
+//
+// It imports gazette, hashicorp/golang-lru and the standard library; it never
+// imports an adapter (fsblobs, s3blobs, ...), frontend or ingest.
 package archive
