@@ -191,6 +191,27 @@ func (a *Archive) documentVersion(ctx context.Context, id string, v int) (*gazet
 	return &l.doc, &l.history, nil
 }
 
+// DocumentPage reads what a document's page shows, in one pass: version v
+// of document id (0: the current one; len(History.Versions) is its
+// number), with its validity today, the document's history and its issue.
+// The manifest and the history are read once, however much of them the
+// page needs. Errors are those of DocumentVersion.
+func (a *Archive) DocumentPage(ctx context.Context, id string, v int) (*gazette.Document, *gazette.History, *gazette.Issue, error) {
+	if v < 0 {
+		return nil, nil, nil, fmt.Errorf("archive: document %s version %d: %w", id, v, gazette.ErrInvalid)
+	}
+	m, seq, err := a.docManifest(ctx, id)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
+	}
+	l, err := a.load(ctx, m, seq, v)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
+	}
+	l.doc.Validity = l.history.StatusOn(a.today())
+	return &l.doc, &l.history, &m.Issue, nil
+}
+
 // History returns the versions and validity changes of a published
 // document; one never changed has just the version as printed. Errors
 // are those of Document.

@@ -215,19 +215,14 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 	if s.cached(c, s.docs, ck, ccAPIDocument) {
 		return
 	}
-	d, h, err := s.cfg.Archive.DocumentWithHistory(c.Request.Context(), id)
+	d, h, is, err := s.cfg.Archive.DocumentPage(c.Request.Context(), id, 0)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	ad := s.apiDocument(d)
-	if is, err := s.cfg.Archive.Issue(c.Request.Context(), d.Issue); err == nil {
-		ad.Gazette = is.Gazette
-		ad.Citation = is.Gazette + " " + ad.Citation
-	} else {
-		// The document stands without its issue's name; say why in the log.
-		s.cfg.Log.WarnContext(c.Request.Context(), "document without its issue", "id", id, "issue", d.Issue.String(), "err", err)
-	}
+	ad.Gazette = is.Gazette
+	ad.Citation = is.Gazette + " " + ad.Citation
 	// Related documents by title and 文号, in both directions.
 	ctx := c.Request.Context()
 	related := s.relatedDocs(ctx, causeIDs(d, h)...)

@@ -100,25 +100,14 @@ func (s *Server) document(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, h, err := s.cfg.Archive.DocumentWithHistory(ctx, id)
+	d, h, is, err := s.cfg.Archive.DocumentPage(ctx, id, version)
 	if err != nil {
 		s.failPage(c, err)
 		return
 	}
-	current := d.Version
+	current := len(h.Versions)
 	if version == current {
 		c.Redirect(http.StatusFound, d.Permalink())
-		return
-	}
-	if version > 0 {
-		if d, err = s.cfg.Archive.DocumentVersion(ctx, id, version); err != nil {
-			s.failPage(c, err)
-			return
-		}
-	}
-	is, err := s.cfg.Archive.Issue(ctx, d.Issue)
-	if err != nil {
-		s.failPage(c, err)
 		return
 	}
 	s.sawIssue(is)

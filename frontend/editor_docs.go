@@ -234,7 +234,7 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 // id, the validity form as vf has it.
 func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf validityForm, cf *correctionForm) {
 	ctx := c.Request.Context()
-	d, h, err := s.cfg.Archive.DocumentWithHistory(ctx, id)
+	d, h, _, err := s.cfg.Archive.DocumentPage(ctx, id, 0)
 	if err != nil {
 		s.editorFail(c, err)
 		return

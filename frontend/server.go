@@ -39,12 +39,10 @@ type Archive interface {
 	Latest(ctx context.Context) (*gazette.Issue, error)
 	// Document returns one published document by ID.
 	Document(ctx context.Context, id string) (*gazette.Document, error)
-	// DocumentWithHistory returns the current version of a published
-	// document with its versions and validity changes.
-	DocumentWithHistory(ctx context.Context, id string) (*gazette.Document, *gazette.History, error)
-	// DocumentVersion returns version v (1: as printed) of a published
-	// document.
-	DocumentVersion(ctx context.Context, id string, v int) (*gazette.Document, error)
+	// DocumentPage returns version v (0: the current one, 1: as printed)
+	// of a published document with its versions and validity changes and
+	// its issue, read together.
+	DocumentPage(ctx context.Context, id string, v int) (*gazette.Document, *gazette.History, *gazette.Issue, error)
 	// Histories returns the histories of every corrected or changed
 	// document, most recently changed first.
 	Histories(ctx context.Context) ([]gazette.History, error)
