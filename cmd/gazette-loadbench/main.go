@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/frontend"
@@ -54,6 +55,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	duration := fs.Duration("d", 10*time.Second, "duration of each wrk run")
 	conns := fs.Int("c", 32, "connections")
 	threads := fs.Int("t", 2, "wrk threads")
+	docs := fs.Int("docs", 100_000, "documents in the archive read at random (0: skip that part)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -129,11 +131,86 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if tg.path == "/bench/static.html" {
 			body = docPage
 		}
-		r, err := wrk(ctx, base+tg.path, *threads, *conns, *duration)
+		r, err := wrk(ctx, base+tg.path, *threads, *conns, *duration, "")
 		if err != nil {
 			return fmt.Errorf("%s: %w", tg.name, err)
 		}
 		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %10d\n", tg.name, r.rps, r.p50, r.p99, len(body))
+	}
+	if *docs > 0 {
+		return uncached(ctx, out, filepath.Join(dir, "many"), *docs, *threads, *duration)
+	}
+	return nil
+}
+
+// Shape of the archive uncached builds: issues of docsPerIssue documents,
+// issuesPerYear a year from firstYear (archivetest.NewSample counts the
+// running numbers from 2000).
+const (
+	docsPerIssue  = 50
+	issuesPerYear = 24
+	firstYear     = 2000
+)
+
+// uncached publishes n documents into a fresh directory (storage only: a
+// document's page needs no search index), serves them, and loads the
+// server at 16 connections with random documents and then with one.
+func uncached(ctx context.Context, out io.Writer, dir string, n, threads int, d time.Duration) error {
+	const conns = 16
+	blobs, err := fsblobs.Open(dir)
+	if err != nil {
+		return err
+	}
+	a := archive.New(blobs, nil, nil)
+	start := time.Now()
+	issues := (n + docsPerIssue - 1) / docsPerIssue
+	for i := range issues {
+		s := archivetest.NewSample(firstYear+i/issuesPerYear, i%issuesPerYear+1, min(docsPerIssue, n-i*docsPerIssue))
+		if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+			return fmt.Errorf("publish %s: %w", s.Issue.Key(), err)
+		}
+	}
+	fmt.Fprintf(out, "\n%d documents in %d issues published in %s\n", n, issues, time.Since(start).Round(time.Second))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	srv, err := frontend.New(frontend.Config{Archive: a, PublicURL: base, APIRate: -1})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	// wrk asks for a document picked at random from the n, by its ID.
+	script := filepath.Join(dir, "random.lua")
+	lua := fmt.Sprintf(`math.randomseed(os.time())
+request = function()
+  local i = math.random(0, %d)
+  local issue = math.floor(i / %d)
+  local path = string.format("/documents/%%d-%%d-%%d", %d + math.floor(issue / %d), issue %% %d + 1, i %% %d + 1)
+  return wrk.format("GET", path)
+end
+`, n-1, docsPerIssue, firstYear, issuesPerYear, issuesPerYear, docsPerIssue)
+	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
+		return err
+	}
+	one := fmt.Sprintf("/documents/%d-1-1", firstYear)
+	if _, err := fetch(srv, one); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrk -t%d -c%d -d%s, %d documents\n", threads, conns, d, n)
+	fmt.Fprintf(out, "%-26s %10s %10s %10s\n", "target", "req/s", "p50", "p99")
+	for _, tg := range []struct{ name, url, script string }{
+		{"random documents (uncached)", base + "/", script},
+		{"one document (cached)", base + one, ""},
+	} {
+		r, err := wrk(ctx, tg.url, threads, conns, d, tg.script)
+		if err != nil {
+			return fmt.Errorf("%s: %w", tg.name, err)
+		}
+		fmt.Fprintf(out, "%-26s %10.0f %10s %10s\n", tg.name, r.rps, r.p50, r.p99)
 	}
 	return nil
 }
@@ -170,9 +247,14 @@ var (
 	errRE = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 )
 
-// wrk runs wrk against url and reads its summary.
-func wrk(ctx context.Context, url string, threads, conns int, d time.Duration) (result, error) {
-	cmd := exec.CommandContext(ctx, "wrk", fmt.Sprintf("-t%d", threads), fmt.Sprintf("-c%d", conns), "-d"+d.String(), "--latency", url)
+// wrk runs wrk against url, with the Lua script if one is given, and reads
+// its summary.
+func wrk(ctx context.Context, url string, threads, conns int, d time.Duration, script string) (result, error) {
+	args := []string{fmt.Sprintf("-t%d", threads), fmt.Sprintf("-c%d", conns), "-d" + d.String(), "--latency"}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	cmd := exec.CommandContext(ctx, "wrk", append(args, url)...)
 	outb, err := cmd.CombinedOutput()
 	if err != nil {
 		return result{}, fmt.Errorf("wrk: %v: %s", err, outb)
