@@ -3,23 +3,11 @@ package main
 import (
 	"context"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/gazette-archive/gazette/cmd/internal/cli"
-	"github.com/gazette-archive/gazette/ingest/extract"
-	"github.com/gazette-archive/gazette/ingest/worker"
 )
 
-func main() {
-	// A re-executed child decoding an untrusted PDF never gets further.
-	worker.MaybeServeChild(extract.Jobs())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], cli.Env{Getenv: os.Getenv, ReadFile: os.ReadFile}, os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main("gazette-eval", commands()) }
 
 func commands() []cli.Command {
 	return []cli.Command{

@@ -5,6 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gazette-archive/gazette/ingest/extract"
+	"github.com/gazette-archive/gazette/ingest/worker"
 )
 
 // Command is one subcommand of a program.
@@ -55,4 +61,16 @@ func usage(w io.Writer, prog string, cmds []Command) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.Name, c.Summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s COMMAND -h' for a command's flags.\n", prog)
+}
+
+// Main is the main function of the program prog made of cmds: a child
+// re-executed to decode an untrusted PDF serves its job and gets no
+// further; otherwise the command line runs until it ends or SIGINT or
+// SIGTERM cancels it, and its status is the process's.
+func Main(prog string, cmds []Command) {
+	worker.MaybeServeChild(extract.Jobs())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, prog, cmds, os.Args[1:], Env{Getenv: os.Getenv, ReadFile: os.ReadFile}, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
