@@ -520,7 +520,7 @@ func (s *Server) apiSearchCSV(c *gin.Context) {
 	w.Flush()
 	c.Header("Content-Disposition", `attachment; filename="gazette-search.csv"`)
 	s.setCacheControl(c, ccAPIRecent)
-	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), gzipBytes(buf.Bytes()))
+	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), gzipBytes(buf.Bytes(), pageGzipLevel))
 }
 
 // apiDocNumber answers a 文号 in any spelling with its canonical document.

@@ -90,7 +90,7 @@ func newAsset(name string, body []byte) *asset {
 	case ".svg":
 		ctype = "image/svg+xml"
 	}
-	return &asset{name: name, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: body, gz: gzipBytes(body)}
+	return &asset{name: name, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: body, gz: gzipBytes(body, gzip.BestCompression)}
 }
 
 // url returns the hashed URL of a static file; an unknown name is a
@@ -103,9 +103,11 @@ func (as *assets) url(name string) (string, error) {
 	return a.url, nil
 }
 
-func gzipBytes(b []byte) []byte {
+// gzipBytes compresses b at level: static files, compressed once at
+// start-up, at gzip.BestCompression; rendered pages at pageGzipLevel.
+func gzipBytes(b []byte, level int) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&buf, level)
 	zw.Write(b)
 	zw.Close()
 	return buf.Bytes()

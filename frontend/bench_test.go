@@ -1,9 +1,16 @@
 package frontend_test
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/frontend"
 )
 
 // BenchmarkPages measures the handler alone (no network) for the pages the
@@ -22,5 +29,40 @@ func BenchmarkPages(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkDocumentPageUncached measures a document's page that the page
+// cache cannot answer: each request asks for another of 2,000 documents,
+// read from a local directory as the embedded default serves them.
+func BenchmarkDocumentPageUncached(b *testing.B) {
+	ctx := b.Context()
+	blobs, err := fsblobs.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := archive.New(blobs, nil, nil)
+	const issues, per = 40, 50
+	for i := range issues {
+		s := archivetest.NewSample(2000+i/24, i%24+1, per)
+		if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+			b.Fatal(err)
+		}
+	}
+	srv, err := frontend.New(frontend.Config{Archive: a, PublicURL: "http://gazette.test", APIRate: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		i := n % (issues * per)
+		n++
+		path := fmt.Sprintf("/documents/%d-%d-%d", 2000+i/per/24, i/per%24+1, i%per+1)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != 200 {
+			b.Fatalf("GET %s = %d", path, rec.Code)
+		}
 	}
 }

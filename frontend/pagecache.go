@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,6 +14,12 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
+// pageGzipLevel is the compression of rendered pages and answers, made on
+// every request the cache cannot answer: gzip's default level compresses
+// HTML about as well as its best at a fraction of the time
+// (BenchmarkDocumentPageUncached).
+const pageGzipLevel = gzip.DefaultCompression
+
 // page is a rendered response body ready to send again.
 type page struct {
 	ctype, etag string
@@ -24,7 +31,7 @@ func newPage(ctype string, body []byte) *page {
 	sum := sha256.Sum256(body)
 	p := &page{ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: body}
 	if len(body) > 512 {
-		p.gz = gzipBytes(body)
+		p.gz = gzipBytes(body, pageGzipLevel)
 	}
 	return p
 }
