@@ -520,7 +520,7 @@ func (s *Server) apiSearchCSV(c *gin.Context) {
 	w.Flush()
 	c.Header("Content-Disposition", `attachment; filename="gazette-search.csv"`)
 	s.setCacheControl(c, ccAPIRecent)
-	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), gzipBytes(buf.Bytes(), pageGzipLevel))
+	writeBytes(c, http.StatusOK, "text/csv; charset=utf-8", "", buf.Bytes(), func() []byte { return gzipBytes(buf.Bytes(), pageGzipLevel) })
 }
 
 // apiDocNumber answers a 文号 in any spelling with its canonical document.
@@ -549,5 +549,5 @@ func (s *Server) apiDocNumber(c *gin.Context) {
 func (s *Server) openAPI(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=3600")
 	a := s.openapi
-	writeBytes(c, http.StatusOK, "application/json; charset=utf-8", a.etag, a.body, a.gz)
+	writeBytes(c, http.StatusOK, "application/json; charset=utf-8", a.etag, a.body, a.gzipped)
 }

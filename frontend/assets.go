@@ -14,6 +14,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/gin-gonic/gin"
@@ -107,11 +108,22 @@ func (as *assets) url(name string) (string, error) {
 // start-up, at gzip.BestCompression; rendered pages at pageGzipLevel.
 func gzipBytes(b []byte, level int) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, level)
+	pool, _ := gzipWriters.LoadOrStore(level, new(sync.Pool))
+	zw, ok := pool.(*sync.Pool).Get().(*gzip.Writer)
+	if ok {
+		zw.Reset(&buf)
+	} else {
+		zw, _ = gzip.NewWriterLevel(&buf, level)
+	}
 	zw.Write(b)
 	zw.Close()
+	pool.(*sync.Pool).Put(zw)
 	return buf.Bytes()
 }
+
+// gzipWriters keeps gzip writers for reuse, a pool per level: a new one
+// allocates and clears about a megabyte of state.
+var gzipWriters sync.Map // level → *sync.Pool of *gzip.Writer
 
 // serveAsset answers a hashed static URL; it never changes, so it is cached
 // for a year.
@@ -154,16 +166,20 @@ func (s *Server) webManifest(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=3600")
 	p := newPage("application/manifest+json", body)
-	writeBytes(c, http.StatusOK, p.ctype, p.etag, p.body, p.gz)
+	writeBytes(c, http.StatusOK, p.ctype, p.etag, p.body, p.gzipped())
 }
 
 func (s *Server) writeAsset(c *gin.Context, a *asset) {
-	writeBytes(c, http.StatusOK, a.ctype, a.etag, a.body, a.gz)
+	writeBytes(c, http.StatusOK, a.ctype, a.etag, a.body, a.gzipped)
 }
 
+// gzipped is the asset's gzip form, made at start-up.
+func (a *asset) gzipped() []byte { return a.gz }
+
 // writeBytes writes a prepared response body, answering a conditional
-// request with 304 and a client that accepts gzip with gz (if given).
-func writeBytes(c *gin.Context, status int, ctype, etag string, body, gz []byte) {
+// request with 304 and a client that accepts gzip with what gz makes (when
+// given: a body too small to compress has none).
+func writeBytes(c *gin.Context, status int, ctype, etag string, body []byte, gz func() []byte) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", ctype)
 	if etag != "" {
@@ -178,7 +194,7 @@ func writeBytes(c *gin.Context, status int, ctype, etag string, body, gz []byte)
 		h.Add("Vary", "Accept-Encoding")
 		if acceptsGzip(c.GetHeader("Accept-Encoding")) {
 			h.Set("Content-Encoding", "gzip")
-			body = gz
+			body = gz()
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))

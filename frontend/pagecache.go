@@ -20,19 +20,32 @@ import (
 // (BenchmarkDocumentPageUncached).
 const pageGzipLevel = gzip.DefaultCompression
 
-// page is a rendered response body ready to send again.
+// page is a rendered response body ready to send again. Its gzip form is
+// made when a client first asks for it: API clients and harvesters often
+// do not, and a page asked for once by one of them is never compressed.
 type page struct {
 	ctype, etag string
-	body, gz    []byte
+	body        []byte
 	expires     time.Time // zero: never
+	gzOnce      sync.Once
+	gz          []byte
+}
+
+// gzipped is the page's gzip form, for writeBytes; nil for a body too small
+// to gain from it.
+func (p *page) gzipped() func() []byte {
+	if len(p.body) <= 512 {
+		return nil
+	}
+	return func() []byte {
+		p.gzOnce.Do(func() { p.gz = gzipBytes(p.body, pageGzipLevel) })
+		return p.gz
+	}
 }
 
 func newPage(ctype string, body []byte) *page {
 	sum := sha256.Sum256(body)
 	p := &page{ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: body}
-	if len(body) > 512 {
-		p.gz = gzipBytes(body, pageGzipLevel)
-	}
 	return p
 }
 
@@ -64,7 +77,9 @@ func newPageCache(max, maxBytes int, ttl time.Duration, gen *atomic.Uint64) *pag
 	return &pageCache{max: max, maxBytes: maxBytes, ttl: ttl, pages: map[string]*page{}, now: time.Now, gen: gen}
 }
 
-func (p *page) size() int { return len(p.body) + len(p.gz) }
+// size is what the page may take in memory: its body, and room for its
+// gzip form (HTML and JSON compress to well under half).
+func (p *page) size() int { return len(p.body) + len(p.body)/2 }
 
 // stale returns the page kept under key even when it has expired: what to
 // serve when it cannot be made again.
@@ -159,6 +174,6 @@ func (s *Server) serveStale(c *gin.Context, err error) bool {
 	c.Header("Cache-Control", "no-cache")
 	c.Header("Warning", `110 - "Response is Stale"`)
 	c.Abort()
-	writeBytes(c, 200, p.ctype, p.etag, p.body, p.gz)
+	writeBytes(c, 200, p.ctype, p.etag, p.body, p.gzipped())
 	return true
 }

@@ -16,7 +16,7 @@ func TestPageCacheBounds(t *testing.T) {
 		wantMaxPages  int
 	}{
 		{"entry bound", 10, 1 << 20, 100, 50, 10},
-		{"byte bound", 1000, 10_000, 1000, 50, 10},
+		{"byte bound", 1000, 10_000, 800, 50, 10},
 		{"huge page not kept", 10, 8000, 2000, 1, 0},
 	}
 	for _, tc := range cases {

@@ -25,7 +25,7 @@ func (s *Server) render(c *gin.Context, name string, v *view, pc *pageCache, key
 
 func (s *Server) writePage(c *gin.Context, p *page, cc cacheClass) {
 	s.setCacheControl(c, cc)
-	writeBytes(c, http.StatusOK, p.ctype, p.etag, p.body, p.gz)
+	writeBytes(c, http.StatusOK, p.ctype, p.etag, p.body, p.gzipped())
 }
 
 // cached answers from pc when it holds key. Otherwise it notes the
