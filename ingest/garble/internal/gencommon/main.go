@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"go/format"
 	"io/fs"
 	"log"
 	"os"
@@ -23,6 +22,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/gazette-archive/gazette/internal/gensrc"
 )
 
 func main() {
@@ -82,20 +83,8 @@ func main() {
 	fmt.Fprintf(&b, "// ordinary Chinese text: GB 2312 level 1 plus the %d characters seen at least\n", fromCorpus)
 	fmt.Fprintf(&b, "// %d times in the training part of ../shared/corpus (PRC laws, official\n", *minCount)
 	fmt.Fprintf(&b, "// documents outside copyright; Taiwan gazette, Open Government Data License).\n")
-	fmt.Fprintf(&b, "const commonHan = \"\" +\n")
-	for i := 0; i < len(runes); i += 64 {
-		j := min(i+64, len(runes))
-		fmt.Fprintf(&b, "\t%q", string(runes[i:j]))
-		if j < len(runes) {
-			b.WriteString(" +\n")
-		}
-	}
-	b.WriteString("\n")
-	src, err := format.Source(b.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	gensrc.RuneConst(&b, "commonHan", runes)
+	if err := gensrc.WriteGo(*out, b.Bytes()); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("gencommon: %d characters (%d from %d training files)", len(runes), fromCorpus, len(files))

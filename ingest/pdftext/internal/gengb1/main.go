@@ -14,11 +14,12 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"go/format"
 	"log"
 	"os"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/gazette-archive/gazette/internal/gensrc"
 )
 
 func main() {
@@ -81,20 +82,8 @@ func main() {
 	b.WriteString("package pdftext\n\n")
 	fmt.Fprintf(&b, "// adobeGB1 holds the Unicode of CIDs 0–%d of the Adobe-GB1 character\n", maxCID)
 	b.WriteString("// collection, one code point per CID in CID order, U+0000 where none.\n")
-	b.WriteString("const adobeGB1 = \"\" +\n")
-	for i := 0; i < len(runes); i += 64 {
-		j := min(i+64, len(runes))
-		fmt.Fprintf(&b, "\t%q", string(runes[i:j]))
-		if j < len(runes) {
-			b.WriteString(" +\n")
-		}
-	}
-	b.WriteString("\n")
-	src, err := format.Source(b.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	gensrc.RuneConst(&b, "adobeGB1", runes)
+	if err := gensrc.WriteGo(*out, b.Bytes()); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("gengb1: %d CIDs, %d mapped", len(runes), len(table))
