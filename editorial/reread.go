@@ -442,3 +442,7 @@ func (s *Service) RereadPage(ctx context.Context, a Actor, id, ifMatch string, p
 		return detail, nil
 	})
 }
+
+// RereadsPages reports whether the service can read pages again
+// (Config.Reread is set); without it RereadPage fails with ErrNoOCR.
+func (s *Service) RereadsPages() bool { return s.cfg.Reread != nil }

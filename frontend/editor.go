@@ -39,6 +39,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	in.POST("/drafts/:id/upload", s.uploadPage)
 	get(in, "/drafts/:id/print.pdf", s.draftPDF)
 	get(in, "/drafts/:id/pages/:page", s.draftPageImage) // :page is N.png
+	in.POST("/drafts/:id/pages/:page/ocr", s.rereadPage)
 	in.POST("/drafts/:id/:action", s.draftActionPage)
 	get(in, "/documents", s.pickDocument)
 	get(in, "/documents/:id", s.editDocumentPage)
@@ -73,6 +74,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	ea.PUT("/drafts/:id/pdf", s.apiUploadPDF)
 	ea.GET("/drafts/:id/pdf", s.draftPDF)
 	ea.GET("/drafts/:id/pages/:page", s.draftPageImage)
+	ea.POST("/drafts/:id/pages/:page/ocr", s.apiReread)
 	ea.POST("/drafts/:id/:action", s.apiDraftAction)
 	ea.POST("/documents/:id/corrections", s.apiCorrect)
 	ea.POST("/documents/:id/validity", s.apiValidity)
@@ -364,6 +366,8 @@ func editorStatus(err error) (int, string) {
 		return http.StatusTooManyRequests, "登录失败次数过多，请稍后再试"
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, "请求过于频繁"
+	case errors.Is(err, editorial.ErrCorrectedText):
+		return http.StatusConflict, "此页文字已有人工修改，未重新识别"
 	case errors.Is(err, gazette.ErrConflict):
 		return http.StatusConflict, "内容已被他人修改，请重新载入后再改"
 	case errors.Is(err, gazette.ErrCorrupt):

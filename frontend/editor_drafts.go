@@ -18,6 +18,7 @@ import (
 
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // Draft pages and their API twins.
@@ -178,6 +179,12 @@ type draftView struct {
 	Failed        string // why the form was not saved
 	// Confirm asks before a document is removed.
 	Confirm *docTab
+	// CanReread: the pages can be read again by OCR (drafting, a PDF, OCR
+	// installed), with the settings OCR offers; Reread is the page just
+	// read again.
+	CanReread bool
+	OCR       ocrOptions
+	Reread    int
 }
 
 // maxPageImages bounds the page images shown beside one document.
@@ -240,7 +247,8 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 		if v.HasPDF && renders && doc.Pages.First > 0 {
 			last := max(doc.Pages.First, min(doc.Pages.Last, d.Issue.PDF.Pages))
 			for p := doc.Pages.First; p <= last && len(f.Pages) < maxPageImages; p++ {
-				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p)})
+				label, set := rereadLabel(d.Pages, p)
+				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p), Reread: label, Settings: set})
 			}
 			f.MorePages = last - doc.Pages.First + 1 - len(f.Pages)
 		}
@@ -333,6 +341,8 @@ func (s *Server) draftPage(c *gin.Context) {
 	}
 	v := newDraftView(d, a, n, s.cfg.Editorial.RendersPages())
 	v.Saved = c.Query("saved") != ""
+	v.CanReread, v.OCR = v.Editable && v.HasPDF && s.cfg.Editorial.RereadsPages(), ocrChoices
+	v.Reread, _ = strconv.Atoi(c.Query("reread"))
 	v.withProblems(d.Problems(), s.cfg.Editorial.Warnings(ctx, d))
 	if v.Editable && v.Doc != nil && c.Query("confirm") == "remove" {
 		v.Confirm = &v.Tabs[n-1]
@@ -965,6 +975,11 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 type draftPage struct {
 	N      int
 	Source string
+	// Reread says when and how the page was last read again ("" if
+	// never); Settings are the form's choices, those of that reading or
+	// the defaults.
+	Reread   string
+	Settings report.OCRSettings
 }
 
 // sourceLabel says how the text of page p was read, for the archivist
