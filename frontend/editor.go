@@ -67,6 +67,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	ea.GET("/drafts", s.apiDrafts)
 	ea.GET("/batches", s.apiBatches)
 	ea.GET("/batches/:id", s.apiBatch)
+	ea.GET("/quality", s.apiQuality)
 	ea.POST("/drafts", s.apiCreateDraft)
 	ea.GET("/drafts/:id", s.apiDraft)
 	ea.PUT("/drafts/:id", s.apiSaveDraft)

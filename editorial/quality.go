@@ -1,0 +1,149 @@
+package editorial
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/report"
+)
+
+// The sampling proofread, per year and per batch. A proof is one
+// paragraph of a published document read against the print (RecordProof);
+// it counts towards the year of its issue and towards every batch that
+// produced that issue. Drawn at random from a year or from a batch, the
+// paragraphs a batch's issues hold are a random sample of that batch's
+// text either way, so one proof serves both estimates.
+
+// YearQuality is one year's estimated character error rate.
+type YearQuality struct {
+	Year int `json:"year"`
+	gazette.ErrorEstimate
+}
+
+// BatchQuality is one ingest batch's estimated character error rate, over
+// the issues it produced.
+type BatchQuality struct {
+	ID    string   `json:"id"`
+	Paths []string `json:"paths"`
+	// Issues are the batch's issues in the archive (or on their way to
+	// it): those it ingested and those published from its review queue.
+	Issues []gazette.IssueKey `json:"issues"`
+	// InReview counts the batch's drafts not yet published: their text
+	// cannot be sampled until they are.
+	InReview int `json:"in_review"`
+	gazette.ErrorEstimate
+}
+
+// Quality is the sampling proofread's estimates, the latest year and the
+// latest batch first.
+type Quality struct {
+	Years   []YearQuality  `json:"years"`
+	Batches []BatchQuality `json:"batches"`
+}
+
+// Quality estimates the character error rate of every year and every
+// batch from the proofs recorded. Editors and above.
+func (s *Service) Quality(ctx context.Context, a Actor) (*Quality, error) {
+	proofs, err := s.Proofs(ctx, a, 0)
+	if err != nil {
+		return nil, err
+	}
+	batches, err := s.Batches(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	q := &Quality{Years: []YearQuality{}, Batches: []BatchQuality{}}
+	byYear := map[int][]gazette.Proof{}
+	byIssue := map[gazette.IssueKey][]gazette.Proof{}
+	for _, p := range proofs {
+		byYear[p.Year] = append(byYear[p.Year], p)
+		if key, _, err := gazette.ParseDocumentID(p.Document); err == nil {
+			byIssue[key] = append(byIssue[key], p)
+		}
+	}
+	for y, ps := range byYear {
+		q.Years = append(q.Years, YearQuality{Year: y, ErrorEstimate: gazette.EstimateErrorRate(ps)})
+	}
+	slices.SortFunc(q.Years, func(x, y YearQuality) int { return y.Year - x.Year })
+	for _, b := range batches {
+		bq, err := s.batchQuality(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		var ps []gazette.Proof
+		for _, key := range bq.Issues {
+			ps = append(ps, byIssue[key]...)
+		}
+		bq.ErrorEstimate = gazette.EstimateErrorRate(ps)
+		q.Batches = append(q.Batches, bq)
+	}
+	return q, nil
+}
+
+// BatchIssues returns the issues batch id produced that the archive holds
+// or is about to (see BatchQuality.Issues), for drawing a sample from it.
+// Editors and above. Errors: gazette.ErrNotFound.
+func (s *Service) BatchIssues(ctx context.Context, a Actor, id string) ([]gazette.IssueKey, error) {
+	b, err := s.Batch(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	bq, err := s.batchQuality(ctx, *b)
+	if err != nil {
+		return nil, err
+	}
+	return bq.Issues, nil
+}
+
+// batchQuality ties a batch to its issues: those its records name, and
+// those of its review queue's drafts that were published (scheduled, for
+// a historical issue, is published at once). A draft since deleted, or
+// whose record cannot be read, is left out and logged.
+func (s *Service) batchQuality(ctx context.Context, b report.BatchSummary) (BatchQuality, error) {
+	bq := BatchQuality{ID: b.ID, Paths: b.Paths, Issues: []gazette.IssueKey{}}
+	seen := map[gazette.IssueKey]bool{}
+	add := func(k gazette.IssueKey) {
+		if !seen[k] {
+			seen[k] = true
+			bq.Issues = append(bq.Issues, k)
+		}
+	}
+	for _, raw := range b.Issues {
+		k, err := gazette.ParseIssueKey(raw)
+		if err != nil {
+			s.log.WarnContext(ctx, "batch names an issue that is no issue key", "batch", b.ID, "issue", raw)
+			continue
+		}
+		add(k)
+	}
+	for _, id := range b.Drafts {
+		d, err := s.loadDraft(ctx, id)
+		switch {
+		case errors.Is(err, gazette.ErrNotFound):
+			continue
+		case errors.Is(err, gazette.ErrUnavailable):
+			return BatchQuality{}, fmt.Errorf("editorial: batch %s: draft %s: %w", b.ID, id, err)
+		case err != nil:
+			s.log.WarnContext(ctx, "batch quality: draft left out", "batch", b.ID, "draft", id, "err", err)
+			continue
+		}
+		if d.State == StateScheduled || d.State == StatePublished {
+			add(d.Issue.IssueKey)
+		} else {
+			bq.InReview++
+		}
+	}
+	slices.SortFunc(bq.Issues, func(x, y gazette.IssueKey) int {
+		switch {
+		case x.Less(y):
+			return -1
+		case y.Less(x):
+			return 1
+		}
+		return 0
+	})
+	return bq, nil
+}
