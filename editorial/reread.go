@@ -296,27 +296,52 @@ func (d *Draft) applyReread(plan rereadPlan, read *report.PageRead, rr Reread) (
 	return fmt.Sprintf("page %d: %s; %s → ocr %.0f%%; %s", n, rr.Settings, was, src.Confidence*100, strings.Join(docs, "; ")), nil
 }
 
-// distribute cuts the paragraphs of a new reading among the plan's spans:
-// all of them to a single span; on a page shared by documents, at the
-// title of each document that starts on it.
+// distribute cuts the paragraphs of a new reading among the plan's spans.
+// The title of a document that starts on the page is a field of its own,
+// kept out of its text (as ingest keeps it out): it is found in the new
+// reading and dropped there, and on a page shared by documents the text
+// is cut at it, what comes before going to the document before. The title
+// of the page's first document, not found, is left in its text for the
+// archivist to see; that of a later one, not found, leaves no place to
+// cut, and the reading is refused.
 func (d *Draft) distribute(plan rereadPlan, paras []string) ([][]string, error) {
-	if len(plan.spans) <= 1 {
-		return [][]string{paras}, nil
+	if len(plan.spans) == 0 {
+		return nil, nil
 	}
 	out := make([][]string, len(plan.spans))
 	rest := paras
-	for k := 1; k < len(plan.spans); k++ {
-		doc := d.Documents[plan.spans[k].doc]
-		from, to, ok := findTitle(rest, doc.Title)
-		if plan.spans[k].doc == plan.spans[k-1].doc || doc.Pages.First != plan.page || !ok {
-			return nil, &RereadError{Page: plan.page, Kind: gazette.ErrInvalid,
-				Zh: fmt.Sprintf("第%d页有第%d篇的结尾和第%d篇的开头，新识别的文字中找不到第%d篇的标题《%s》，无法分开，未作修改。可换用其他设置再试，或直接修改正文", plan.page, plan.spans[k-1].doc+1, plan.spans[k].doc+1, plan.spans[k].doc+1, doc.Title)}
+	for k, sp := range plan.spans {
+		doc := d.Documents[sp.doc]
+		if doc.Pages.First != plan.page {
+			if k > 0 {
+				return nil, d.cannotCut(plan, k)
+			}
+			continue
 		}
-		out[k-1] = rest[:from]
-		rest = rest[to:]
+		from, to, ok := findTitle(rest, doc.Title)
+		switch {
+		case !ok && k == 0:
+			continue
+		case !ok || k > 0 && sp.doc == plan.spans[k-1].doc:
+			return nil, d.cannotCut(plan, k)
+		case k == 0:
+			rest = slices.Concat(rest[:from], rest[to:])
+		default:
+			out[k-1] = rest[:from]
+			rest = rest[to:]
+		}
 	}
 	out[len(out)-1] = rest
 	return out, nil
+}
+
+// cannotCut is the refusal of a shared page whose new reading cannot be
+// cut before the plan's k-th span.
+func (d *Draft) cannotCut(plan rereadPlan, k int) error {
+	prev, next := plan.spans[k-1].doc, plan.spans[k].doc
+	return &RereadError{Page: plan.page, Kind: gazette.ErrInvalid,
+		Zh: fmt.Sprintf("第%d页有第%d篇的结尾和第%d篇的开头，新识别的文字中找不到第%d篇的标题《%s》，无法分开，未作修改。可换用其他设置再试，或直接修改正文",
+			plan.page, prev+1, next+1, next+1, d.Documents[next].Title)}
 }
 
 // findTitle finds a document's title in paragraphs read by OCR: the run of

@@ -91,7 +91,9 @@ func TestRereadPage(t *testing.T) {
 	if len(d.Pages) != 3 || !slices.Equal(d.Pages[1].Parts[0], []string{"甲三（旧）"}) || !slices.Equal(d.Pages[1].Parts[1], []string{"乙一（旧，跨页）"}) || !d.Pages[2].Continues {
 		t.Fatalf("page records %+v", d.Pages)
 	}
-	fr.pages[1] = &report.PageRead{Paragraphs: []string{"甲一（新）", "甲二（新）", "甲二之二（新）"}, Confidence: 0.94, Note: "turned 90° clockwise as asked"}
+	// Page 1 prints document 1's title, a field of its own: the new
+	// reading's title is dropped, not put into the text again.
+	fr.pages[1] = &report.PageRead{Paragraphs: []string{"福建省人民政府关于印发某某", "办法的通知", "甲一（新）", "甲二（新）", "甲二之二（新）"}, Confidence: 0.94, Note: "turned 90° clockwise as asked"}
 	got, err := f.svc.RereadPage(ctx, f.admin, d.ID, d.ETag, 1, good)
 	if err != nil {
 		t.Fatal(err)
