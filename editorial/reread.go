@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/report"
@@ -318,21 +319,32 @@ func (d *Draft) distribute(plan rereadPlan, paras []string) ([][]string, error) 
 			}
 			continue
 		}
-		from, to, ok := findTitle(rest, doc.Title)
+		from, to, head, tail, ok := findTitle(rest, doc.Title)
 		switch {
 		case !ok && k == 0:
 			continue
 		case !ok || k > 0 && sp.doc == plan.spans[k-1].doc:
 			return nil, d.cannotCut(plan, k)
 		case k == 0:
-			rest = slices.Concat(rest[:from], rest[to:])
+			rest = slices.Concat(rest[:from], nonEmpty(head, tail), rest[to:])
 		default:
-			out[k-1] = rest[:from]
-			rest = rest[to:]
+			out[k-1] = slices.Concat(rest[:from], nonEmpty(head))
+			rest = slices.Concat(nonEmpty(tail), rest[to:])
 		}
 	}
 	out[len(out)-1] = rest
 	return out, nil
+}
+
+// nonEmpty drops the empty strings of v.
+func nonEmpty(v ...string) []string {
+	var out []string
+	for _, x := range v {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // cannotCut is the refusal of a shared page whose new reading cannot be
@@ -344,13 +356,17 @@ func (d *Draft) cannotCut(plan rereadPlan, k int) error {
 			plan.page, prev+1, next+1, next+1, d.Documents[next].Title)}
 }
 
-// findTitle finds a document's title in paragraphs read by OCR: the run of
-// at most three paragraphs most like it (character bigrams, punctuation
-// and spaces ignored), if like enough. The run is paras[from:to].
-func findTitle(paras []string, title string) (from, to int, ok bool) {
+// findTitle finds a document's title in paragraphs read by OCR: the run
+// of at most three paragraphs most like it (character bigrams,
+// punctuation and spaces ignored), if like enough; the run is
+// paras[from:to]. Where the run holds more than the title (layout joined
+// the title and the salutation under it into one paragraph), head and
+// tail are its text before and after the title, which belong to the text
+// and are kept.
+func findTitle(paras []string, title string) (from, to int, head, tail string, ok bool) {
 	want := bigrams(title)
 	if len(want) == 0 {
-		return 0, 0, false
+		return 0, 0, "", "", false
 	}
 	best := 0.0
 	for i := range paras {
@@ -360,7 +376,34 @@ func findTitle(paras []string, title string) (from, to int, ok bool) {
 			}
 		}
 	}
-	return from, to, best >= 0.6
+	if best < 0.6 {
+		return 0, 0, "", "", false
+	}
+	run := []rune(strings.Join(paras[from:to], ""))
+	n := utf8.RuneCountInString(title)
+	if len(run) <= n+2 {
+		return from, to, "", "", true
+	}
+	// The title's window in the run: the stretch most like it, of about
+	// its length.
+	a, b, bestW := 0, len(run), -1.0
+	for i := 0; i < len(run); i++ {
+		for j := max(i+1, i+n-3); j <= min(len(run), i+n+3); j++ {
+			if s := dice(want, bigrams(string(run[i:j]))); s > bestW+1e-9 {
+				a, b, bestW = i, j, s
+			}
+		}
+	}
+	// Punctuation does not count in the likeness: what stands at the
+	// window's edges belongs to the text around it.
+	ignored := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) }
+	for a < b && ignored(run[a]) {
+		a++
+	}
+	for b > a && ignored(run[b-1]) {
+		b--
+	}
+	return from, to, strings.TrimSpace(string(run[:a])), strings.TrimSpace(string(run[b:])), true
 }
 
 func bigrams(s string) map[string]int {

@@ -310,3 +310,28 @@ func TestRereadPageUnreadPage(t *testing.T) {
 		t.Errorf("sources %+v", s)
 	}
 }
+
+func TestFindTitle(t *testing.T) {
+	const title = "福建省人民政府关于加强档案管理工作的通知"
+	tests := []struct {
+		name       string
+		paras      []string
+		from, to   int
+		head, tail string
+		ok         bool
+	}{
+		{name: "a paragraph of its own, misread", paras: []string{"闽政〔1987〕12号", "福建省人民政府关于加强档案管埋工作的通知", "各市："}, from: 1, to: 2, ok: true},
+		{name: "over two paragraphs", paras: []string{"福建省人民政府关于加强", "档案管理工作的通知", "各市："}, from: 0, to: 2, ok: true},
+		{name: "joined with the salutation", paras: []string{"冰政〔1987〕12号", "福建省人民政府关于加强档案管理工作的通知各市、县人民政府，省直各单位：", "为了规范。"}, from: 1, to: 2, tail: "各市、县人民政府，省直各单位：", ok: true},
+		{name: "after the end of the last document", paras: []string{"此页结束。福建省人民政府关于加强档案管理工作的通知"}, from: 0, to: 1, head: "此页结束。", ok: true},
+		{name: "not there", paras: []string{"各单位应当按照规定整理和保管公文。", "本通知自发布之日起施行。"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			from, to, head, tail, ok := findTitle(tc.paras, title)
+			if ok != tc.ok || ok && (from != tc.from || to != tc.to || head != tc.head || tail != tc.tail) {
+				t.Errorf("findTitle = [%d:%d] head %q tail %q %v; want [%d:%d] head %q tail %q %v", from, to, head, tail, ok, tc.from, tc.to, tc.head, tc.tail, tc.ok)
+			}
+		})
+	}
+}
