@@ -59,6 +59,16 @@ func stateLabel(st editorial.State) string {
 	}[st]
 }
 
+// draftLabel names a draft by its issue; a file from the review queue
+// whose cover named none (an agency's original) is "期次未定" until the
+// archivist names it, never "0年第0期".
+func draftLabel(d *editorial.Draft) string {
+	if k := d.Issue.IssueKey; k.Year == 0 || k.Number == 0 {
+		return "期次未定（" + d.ID[:8] + "）"
+	}
+	return d.Issue.Key().Label()
+}
+
 func releaseLabel(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -80,7 +90,7 @@ func (s *Server) draftsPage(c *gin.Context) {
 			continue
 		}
 		dv.Drafts = append(dv.Drafts, draftRow{
-			ID: d.ID, Label: d.Issue.Key().Label(), State: stateLabel(d.State), Author: d.Author,
+			ID: d.ID, Label: draftLabel(d), State: stateLabel(d.State), Author: d.Author,
 			Updated: releaseLabel(d.Updated), Release: releaseLabel(d.Issue.Published), Documents: len(d.Documents),
 			Review: len(d.Review),
 		})
@@ -195,7 +205,7 @@ const maxPageImages = 12
 // server draws page images.
 func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool) draftView {
 	v := draftView{
-		ID: d.ID, ETag: d.ETag, State: stateLabel(d.State), StateCode: d.State, Label: d.Issue.Key().Label(), Author: d.Author, Note: d.Note,
+		ID: d.ID, ETag: d.ETag, State: stateLabel(d.State), StateCode: d.State, Label: draftLabel(d), Author: d.Author, Note: d.Note,
 		Gazette: d.Issue.Gazette, Year: numValue(d.Issue.Year), Number: numValue(d.Issue.Number), Total: numValue(d.Issue.TotalNumber), Supplement: d.Issue.Supplement,
 		ReleaseLabel: releaseLabel(d.Issue.Published), HasPDF: d.Issue.PDF.SHA256 != "", PDF: "/editor/drafts/" + d.ID + "/print.pdf",
 		Review: d.Review, Kinds: gazette.Kinds, Validities: gazette.Validities,
@@ -761,7 +771,7 @@ func (s *Server) draftActionPage(c *gin.Context) {
 	if action == "delete" && c.PostForm("confirm") == "" {
 		label := "此草稿"
 		if d, err := s.cfg.Editorial.Draft(c.Request.Context(), actorOf(c), id); err == nil {
-			label = d.Issue.Key().Label() + "草稿（" + strconv.Itoa(len(d.Documents)) + "篇文件）"
+			label = draftLabel(d) + "草稿（" + strconv.Itoa(len(d.Documents)) + "篇文件）"
 		}
 		s.editorPage(c, http.StatusOK, "editor_confirm", "确认删除", confirmView{ID: id, ETag: c.PostForm("etag"), Label: label})
 		return
