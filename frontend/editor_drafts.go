@@ -258,7 +258,8 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 			last := max(doc.Pages.First, min(doc.Pages.Last, d.Issue.PDF.Pages))
 			for p := doc.Pages.First; p <= last && len(f.Pages) < maxPageImages; p++ {
 				label, set := rereadLabel(d.Pages, p)
-				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p), Reread: label, Settings: set})
+				recorded := slices.ContainsFunc(d.Pages, func(r editorial.PageText) bool { return r.Page == p })
+				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p), Reread: label, Settings: set, Recorded: recorded})
 			}
 			f.MorePages = last - doc.Pages.First + 1 - len(f.Pages)
 		}
@@ -990,6 +991,9 @@ type draftPage struct {
 	// the defaults.
 	Reread   string
 	Settings report.OCRSettings
+	// Recorded: the draft knows which paragraphs the page gave (see
+	// editorial.PageText), so it can be read again.
+	Recorded bool
 }
 
 // sourceLabel says how the text of page p was read, for the archivist
