@@ -176,9 +176,12 @@ func (d *Draft) planReread(n int) (rereadPlan, error) {
 			if i < pos.doc {
 				continue
 			}
-			from := 0
+			// After the text of the pages before it: a paragraph printed
+			// on two pages alike ("附件", a signature) is found where this
+			// page has it.
+			from, _ := d.earlierEnd(i, n)
 			if i == pos.doc {
-				from = pos.to
+				from = max(from, pos.to)
 			}
 			if at := indexRun(d.Documents[i].Body, part, from); at >= 0 {
 				pos = span{doc: i, from: at, to: at + len(part)}
@@ -213,6 +216,18 @@ func (d *Draft) planReread(n int) (rereadPlan, error) {
 	if doc.Pages.First == n || len(doc.Body) == 0 {
 		return rereadPlan{page: n, rec: rec, spans: []span{{doc: i}}}, nil
 	}
+	if end, ok := d.earlierEnd(i, n); ok {
+		return rereadPlan{page: n, rec: rec, spans: []span{{doc: i, from: end, to: end}}}, nil
+	}
+	return refuse(ErrCorrectedText, "第%d页原来没有读出文字，而第%d篇前几页的文字已经人工修改，无法确定新文字应放在正文的哪里：请直接在正文中补录", n, i+1)
+}
+
+// earlierEnd is where, in the text of document i, the paragraphs of the
+// pages before page n end: after the run the nearest earlier page gave it,
+// found as read. ok is false (and end 0) when no earlier page's run is
+// found there.
+func (d *Draft) earlierEnd(i, n int) (end int, ok bool) {
+	doc := d.Documents[i]
 	for m := n - 1; m >= doc.Pages.First; m-- {
 		r := slices.IndexFunc(d.Pages, func(p PageText) bool { return p.Page == m })
 		if r < 0 {
@@ -220,12 +235,11 @@ func (d *Draft) planReread(n int) (rereadPlan, error) {
 		}
 		for _, part := range slices.Backward(d.Pages[r].Parts) {
 			if at := indexRun(doc.Body, part, 0); at >= 0 {
-				end := at + len(part)
-				return rereadPlan{page: n, rec: rec, spans: []span{{doc: i, from: end, to: end}}}, nil
+				return at + len(part), true
 			}
 		}
 	}
-	return refuse(ErrCorrectedText, "第%d页原来没有读出文字，而第%d篇前几页的文字已经人工修改，无法确定新文字应放在正文的哪里：请直接在正文中补录", n, i+1)
+	return 0, false
 }
 
 // indexRun is the index of the first run of paragraphs equal to run in
@@ -259,8 +273,11 @@ func (d *Draft) applyReread(plan rereadPlan, read *report.PageRead, rr Reread) (
 		doc := &d.Documents[sp.doc]
 		doc.Body = slices.Concat(doc.Body[:sp.from:sp.from], parts[k], doc.Body[sp.to:])
 	}
-	for _, i := range d.covering(n) {
-		doc := &d.Documents[i]
+	// The sources of the documents whose text from the page was replaced;
+	// one that has only the end of a paragraph begun before on it keeps
+	// the old text, and its source says so.
+	for _, sp := range plan.spans {
+		doc := &d.Documents[sp.doc]
 		if at := slices.IndexFunc(doc.Sources, func(s gazette.TextSource) bool { return s.Page == n }); at >= 0 {
 			doc.Sources[at] = src
 		} else {

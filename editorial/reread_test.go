@@ -335,3 +335,32 @@ func TestFindTitle(t *testing.T) {
 		})
 	}
 }
+
+func TestRereadPageRepeatedParagraph(t *testing.T) {
+	// Pages 1 and 2 both print a line 福建省人民政府: reading page 2 again
+	// replaces page 2's, never page 1's.
+	ctx := context.Background()
+	fr := &fakeReader{pages: map[int]*report.PageRead{2: {Paragraphs: []string{"福建省人民政府办公厅"}, Confidence: 0.95}}}
+	f := newFixture(t, archivetest.NewMemBlobs(), func(c *Config) { c.Reread = fr.read })
+	pr := func(n int) gazette.PageRange { return gazette.PageRange{First: n, Last: n} }
+	res := &report.Result{
+		Issue: report.IssueMeta{Year: 1987, Number: 5, Date: gazette.Date{Year: 1987, Month: 3, Day: 1}},
+		Documents: []report.Document{{Title: "关于某某的通知", Kind: gazette.KindNormative, PageStart: 1, PageEnd: 2,
+			Text: "福建省人民政府\n甲\n福建省人民政府", ParagraphPages: []gazette.PageRange{pr(1), pr(1), pr(2)}}},
+		Pages: []report.PageReport{{Number: 1, Extractor: page.OCR, Confidence: 0.9}, {Number: 2, Extractor: page.OCR, Confidence: 0.5}},
+	}
+	d, err := f.svc.QueueForReview(ctx, CommandLine("ingest"), "x.pdf", []byte("%PDF-1.4\n% repeated\n"), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.svc.RereadPage(ctx, f.admin, d.ID, d.ETag, 2, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"福建省人民政府", "甲", "福建省人民政府办公厅"}; !slices.Equal(got.Documents[0].Body, want) {
+		t.Errorf("body %q, want %q", got.Documents[0].Body, want)
+	}
+	if s := got.Documents[0].Sources; len(s) != 2 || s[0].Confidence != 0.9 || s[1].Confidence != 0.95 {
+		t.Errorf("sources %+v", s)
+	}
+}
