@@ -364,3 +364,52 @@ func TestRereadPageRepeatedParagraph(t *testing.T) {
 		t.Errorf("sources %+v", s)
 	}
 }
+
+func TestProofreadPage(t *testing.T) {
+	ctx := context.Background()
+	f, fr, d := rereadFixture(t)
+	editor := f.user(t, "wang", RoleEditor).Actor
+	for _, tc := range []struct {
+		name string
+		a    Actor
+		etag string
+		page int
+		want error
+	}{
+		{"page beyond the PDF", editor, d.ETag, 4, gazette.ErrInvalid},
+		{"no role", Actor{User: "stranger"}, d.ETag, 2, ErrForbidden},
+		{"stale", editor, "other", 2, ErrStale},
+	} {
+		if _, err := f.svc.ProofreadPage(ctx, tc.a, d.ID, tc.etag, tc.page); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	got, err := f.svc.ProofreadPage(ctx, editor, d.ID, d.ETag, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, doc := range got.Documents {
+		at := slices.IndexFunc(doc.Sources, func(s gazette.TextSource) bool { return s.Page == 2 })
+		if at < 0 || doc.Sources[at].Method != gazette.Proofread || doc.Sources[at].By != "wang" || doc.Sources[at].At.IsZero() {
+			t.Errorf("document %d sources %+v: want page 2 proofread by wang", i+1, doc.Sources)
+		}
+		if err := doc.Validate(); err != nil && strings.Contains(err.Error(), "sources") {
+			t.Errorf("document %d: %v", i+1, err)
+		}
+	}
+	if got.Documents[0].Sources[0].Method != gazette.OCR {
+		t.Errorf("page 1 changed: %+v", got.Documents[0].Sources)
+	}
+	// Its text is a person's now: reading it again is refused.
+	before := fr.calls.Load()
+	if _, err := f.svc.RereadPage(ctx, editor, d.ID, got.ETag, 2, good); !errors.Is(err, ErrCorrectedText) || !strings.Contains(err.Error(), "人工校对") {
+		t.Errorf("reading a proofread page again: %v", err)
+	}
+	if fr.calls.Load() != before {
+		t.Error("a proofread page was read again")
+	}
+	entries, _ := f.svc.Audit(ctx, f.admin, time.Time{}, time.Time{})
+	if last := entries[len(entries)-1]; last.Action != "draft.proofread" || last.User != "wang" || !strings.Contains(last.Detail, "page 2") {
+		t.Errorf("audit %+v", last)
+	}
+}

@@ -40,6 +40,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	get(in, "/drafts/:id/print.pdf", s.draftPDF)
 	get(in, "/drafts/:id/pages/:page", s.draftPageImage) // :page is N.png
 	in.POST("/drafts/:id/pages/:page/ocr", s.rereadPage)
+	in.POST("/drafts/:id/pages/:page/proofread", s.proofreadPage)
 	in.POST("/drafts/:id/:action", s.draftActionPage)
 	get(in, "/documents", s.pickDocument)
 	get(in, "/documents/:id", s.editDocumentPage)
@@ -76,6 +77,7 @@ func (s *Server) editorRoutes(get func(gin.IRoutes, string, gin.HandlerFunc), ap
 	ea.GET("/drafts/:id/pdf", s.draftPDF)
 	ea.GET("/drafts/:id/pages/:page", s.draftPageImage)
 	ea.POST("/drafts/:id/pages/:page/ocr", s.apiReread)
+	ea.POST("/drafts/:id/pages/:page/proofread", s.apiProofread)
 	ea.POST("/drafts/:id/:action", s.apiDraftAction)
 	ea.POST("/documents/:id/corrections", s.apiCorrect)
 	ea.POST("/documents/:id/validity", s.apiValidity)

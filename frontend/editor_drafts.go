@@ -195,6 +195,8 @@ type draftView struct {
 	CanReread bool
 	OCR       ocrOptions
 	Reread    int
+	// Proofread is the page just recorded as proofread.
+	Proofread int
 }
 
 // maxPageImages bounds the page images shown beside one document.
@@ -259,7 +261,8 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 			for p := doc.Pages.First; p <= last && len(f.Pages) < maxPageImages; p++ {
 				label, set := rereadLabel(d.Pages, p)
 				recorded := slices.ContainsFunc(d.Pages, func(r editorial.PageText) bool { return r.Page == p })
-				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p), Reread: label, Settings: set, Recorded: recorded})
+				proofread := slices.ContainsFunc(doc.Sources, func(s gazette.TextSource) bool { return s.Page == p && s.Method == gazette.Proofread })
+				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p), Reread: label, Settings: set, Recorded: recorded, Proofread: proofread})
 			}
 			f.MorePages = last - doc.Pages.First + 1 - len(f.Pages)
 		}
@@ -354,6 +357,7 @@ func (s *Server) draftPage(c *gin.Context) {
 	v.Saved = c.Query("saved") != ""
 	v.CanReread, v.OCR = v.Editable && v.HasPDF && s.cfg.Editorial.RereadsPages(), ocrChoices
 	v.Reread, _ = strconv.Atoi(c.Query("reread"))
+	v.Proofread, _ = strconv.Atoi(c.Query("proofread"))
 	v.withProblems(d.Problems(), s.cfg.Editorial.Warnings(ctx, d))
 	if v.Editable && v.Doc != nil && c.Query("confirm") == "remove" {
 		v.Confirm = &v.Tabs[n-1]
@@ -994,6 +998,8 @@ type draftPage struct {
 	// Recorded: the draft knows which paragraphs the page gave (see
 	// editorial.PageText), so it can be read again.
 	Recorded bool
+	// Proofread: a person read the page against the print.
+	Proofread bool
 }
 
 // sourceLabel says how the text of page p was read, for the archivist

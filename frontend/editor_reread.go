@@ -16,8 +16,9 @@ import (
 	"github.com/gazette-archive/gazette/ingest/report"
 )
 
-// Reading a page of a draft in review again by OCR: the form beside each
-// page image, and POST /api/v1/editor/drafts/{id}/pages/{n}/ocr.
+// Reading a page of a draft in review again by OCR, and recording it as
+// proofread: the forms beside each page image, and POST
+// /api/v1/editor/drafts/{id}/pages/{n}/ocr and .../proofread.
 
 // ocrOptions are the settings the re-reading form offers.
 type ocrOptions struct {
@@ -93,6 +94,12 @@ func (s *Server) rereadPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
+	c.Redirect(http.StatusSeeOther, pageDoneURL(c, d, "reread", n))
+}
+
+// pageDoneURL is the draft's page showing the document the form was
+// posted from (doc), at page n, saying what was done to it (?reread=n).
+func pageDoneURL(c *gin.Context, d *editorial.Draft, done string, n int) string {
 	doc, _ := strconv.Atoi(c.PostForm("doc"))
 	if doc < 0 || doc > len(d.Documents) {
 		doc = 0
@@ -102,7 +109,7 @@ func (s *Server) rereadPage(c *gin.Context) {
 	if strings.Contains(to, "?") {
 		sep = "&"
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s%sreread=%d#page-%d", to, sep, n, n))
+	return fmt.Sprintf("%s%s%s=%d#page-%d", to, sep, done, n, n)
 }
 
 // apiReread reads a page again: a JSON object with dpi, psm and rotation
@@ -146,6 +153,48 @@ func (s *Server) apiReread(c *gin.Context) {
 		return
 	}
 	d, err := s.cfg.Editorial.RereadPage(c.Request.Context(), actorOf(c), id, ifMatch(c), n, set)
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	s.writeDraft(c, http.StatusOK, d)
+}
+
+// proofreadPage records that the page was read against the print (the
+// button beside its image) and goes back to the document shown.
+func (s *Server) proofreadPage(c *gin.Context) {
+	id, err := draftID(c)
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	n, err := rereadPageNumber(c)
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	d, err := s.cfg.Editorial.ProofreadPage(c.Request.Context(), actorOf(c), id, c.PostForm("etag"), n)
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, pageDoneURL(c, d, "proofread", n))
+}
+
+// apiProofread records that a page was read against the print, on
+// condition of If-Match; it answers the draft.
+func (s *Server) apiProofread(c *gin.Context) {
+	id, err := draftID(c)
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	n, err := rereadPageNumber(c)
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	d, err := s.cfg.Editorial.ProofreadPage(c.Request.Context(), actorOf(c), id, ifMatch(c), n)
 	if err != nil {
 		s.apiFail(c, err)
 		return

@@ -142,6 +142,18 @@ func TestRereadPageForm(t *testing.T) {
 			t.Errorf("after rereading, the draft page lacks %q", want)
 		}
 	}
+	// The proofread button beside page 2's image.
+	if !strings.Contains(body, `action="/editor/drafts/`+id+`/pages/1/proofread"`) {
+		t.Error("no proofread button beside page 1")
+	}
+	rec = cl.post("/editor/drafts/"+id+"/pages/2/proofread", url.Values{"etag": {cl.draftETag(t, id)}, "doc": {"2"}})
+	if loc := rec.Header().Get("Location"); rec.Code != http.StatusSeeOther || loc != "/editor/drafts/"+id+"?doc=2&proofread=2#page-2" {
+		t.Fatalf("proofread = %d → %q: %.300s", rec.Code, loc, rec.Body)
+	}
+	body = cl.get("/editor/drafts/" + id + "?doc=2&proofread=2").Body.String()
+	if !strings.Contains(body, "第2页已记为人工校对") || !strings.Contains(body, "已由 ed.one 人工校对") || strings.Contains(body, `/pages/2/proofread"`) || strings.Contains(body, `/pages/2/ocr"`) {
+		t.Errorf("after proofreading page 2, the page shows:\n%s", body[strings.Index(body, "<h1>"):])
+	}
 	// A line corrected by hand is never overwritten: 409 saying so.
 	form := draftForm(t, cl.get("/editor/drafts/"+id+"?doc=1").Body.String())
 	form.Set("d0.body", "现将《禁运测试办法》印发给你们。")
@@ -229,5 +241,28 @@ func TestRereadPageAPI(t *testing.T) {
 	}
 	if !found {
 		t.Error("no draft.reocr audit entry by ed.one")
+	}
+
+	// Page 2 proofread: its source says by whom, and it is not read again.
+	proof := "/api/v1/editor/drafts/" + id + "/pages/2/proofread"
+	if rec := apiCall(t, f.edFixture, spec, tok, "POST", proof, "", nil); rec.Code != http.StatusPreconditionRequired {
+		t.Errorf("proofread without If-Match = %d", rec.Code)
+	}
+	if rec := apiCall(t, f.edFixture, spec, tok, "POST", "/api/v1/editor/drafts/"+id+"/pages/3/proofread", rec.Header().Get("ETag"), nil); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("proofread page 3 of 2 = %d", rec.Code)
+	}
+	rec = apiCall(t, f.edFixture, spec, tok, "POST", proof, rec.Header().Get("ETag"), nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("proofread = %d: %s", rec.Code, rec.Body)
+	}
+	d.Documents = nil
+	if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Documents[1].Sources; len(s) != 1 || s[0].Method != gazette.Proofread || s[0].By != "ed.one" || s[0].At.IsZero() {
+		t.Errorf("page 2 sources after proofreading %+v", s)
+	}
+	if rec := apiCall(t, f.edFixture, spec, tok, "POST", "/api/v1/editor/drafts/"+id+"/pages/2/ocr", rec.Header().Get("ETag"), good); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "人工校对") {
+		t.Errorf("reading a proofread page again = %d: %s", rec.Code, rec.Body)
 	}
 }
