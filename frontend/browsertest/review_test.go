@@ -68,8 +68,9 @@ func (f publishFunc) Publish(ctx context.Context, issue gazette.Issue, pdf io.Re
 // TestReviewQueueFlow loads a scanned original with gazette ingest's
 // pipeline (real OCR) into the review queue, and an archivist works it
 // through in Chromium: the queue, the page images beside the text, a page
-// read again (first with the wrong rotation, then the right one), a line
-// corrected, the fields filled, the issue published as a historical one;
+// read again (first with the wrong rotation, then the right one), the
+// lines of the other page corrected and that page recorded as proofread,
+// the fields filled, the issue published as a historical one;
 // then the reader's provenance notice, the API's sources, the coverage
 // page and the batch's page say what happened. Screenshots at 1280 and
 // 375 px.
@@ -286,7 +287,8 @@ func TestReviewQueueFlow(t *testing.T) {
 	shoot("reread-375")
 	run("back to the desktop", setViewport(desktop), chromedp.Navigate(draftURL+"?doc=1"), chromedp.WaitVisible(chromedp.CSS(`#d0\.body`)))
 
-	// A line corrected against the print, and the fields filled in.
+	// Page 2's lines corrected against the print, and the fields filled
+	// in; page 2 then recorded as proofread.
 	const line = "三、本通知自发布之日起施行。"
 	body, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`#d0\.body`)))
 	if err != nil {
@@ -295,15 +297,15 @@ func TestReviewQueueFlow(t *testing.T) {
 	paras := strings.Split(body, "\n")
 	best, bestAcc := -1, 0.0
 	for i, p := range paras {
-		if acc := scantest.CharAccuracy(line, p); acc > bestAcc {
+		if acc := scantest.CharAccuracy(scanPage2[0], p); acc > bestAcc {
 			best, bestAcc = i, acc
 		}
 	}
 	if best < 0 || bestAcc < 0.5 {
-		t.Fatalf("the line %q is not in the text read:\n%s", line, body)
+		t.Fatalf("page 2's first line %q is not in the text read:\n%s", scanPage2[0], body)
 	}
-	paras[best] = line
-	run("correct a line and fill the fields",
+	paras = append(paras[:best], scanPage2...)
+	run("correct page 2's lines and fill the fields",
 		chromedp.SetValue(chromedp.CSS(`#d0\.body`), strings.Join(paras, "\n")),
 		chromedp.SetValue(chromedp.CSS(`#in-d0\.title`), scanTitle),
 		chromedp.SetValue(chromedp.CSS(`#in-d0\.docnum`), "闽政〔1987〕12号"),
@@ -312,6 +314,15 @@ func TestReviewQueueFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#in-d0\.signed`), "1987-02-10"),
 		chromedp.Submit(chromedp.CSS(`form.ed-fields`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
+	run("page 2 proofread", chromedp.Submit(chromedp.CSS(`form[action$="/pages/2/proofread"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
+	if got := text(`p[role="status"]`); !strings.Contains(got, "第2页已记为人工校对") {
+		t.Errorf("after proofreading page 2: %q", got)
+	}
+	if c := text(`#page-2 figcaption`); !strings.Contains(c, "已由 zhang.li 人工校对") {
+		t.Errorf("page 2 caption after proofreading: %q", c)
+	}
+	shoot("proofread-1280")
 	d, err := site.ed.Draft(ctx, actor, id)
 	if err != nil {
 		t.Fatal(err)
@@ -354,12 +365,13 @@ func TestReviewQueueFlow(t *testing.T) {
 	for _, v := range []viewport{desktop, phone} {
 		run("reader at "+v.name, setViewport(v), chromedp.Navigate(base+"/documents/"+docID), chromedp.WaitVisible(chromedp.CSS(`.notice.machine-read`)))
 		notice := text(`.notice.machine-read`)
-		if !strings.Contains(notice, "以原件为准") || !strings.Contains(notice, "第1页") || !strings.Contains(notice, "第2页") {
-			t.Errorf("provenance notice %q", notice)
+		// Page 1 was read by OCR and not proofread; page 2 was.
+		if !strings.Contains(notice, "以原件为准") || !strings.Contains(notice, "第1页") || strings.Contains(notice, "第2页") {
+			t.Errorf("provenance notice %q; want page 1 only", notice)
 		}
 		links, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.notice.machine-read a')].map(a => a.getAttribute('href'))`))
-		if err != nil || len(links) != 2 || links[0] != "/issues/1987/3.pdf#page=1" {
-			t.Errorf("notice links %q, %v; want the print at pages 1 and 2", links, err)
+		if err != nil || len(links) != 1 || links[0] != "/issues/1987/3.pdf#page=1" {
+			t.Errorf("notice links %q, %v; want the print at page 1", links, err)
 		}
 		if doc := text(`main`); !strings.Contains(doc, line) || !strings.Contains(doc, scanTitle) {
 			t.Errorf("the reader lacks the corrected line or the title:\n%.1000s", doc)
@@ -371,8 +383,8 @@ func TestReviewQueueFlow(t *testing.T) {
 		t.Errorf("the print PDF: %v %v", resp, err)
 	}
 
-	// The API carries the same: both pages by OCR, page 1 at the
-	// confidence of its second reading.
+	// The API carries the same: page 1 by OCR at the confidence of its
+	// second reading, page 2 proofread by the archivist.
 	raw, err := get(base + "/api/v1/documents/" + docID)
 	if err != nil {
 		t.Fatal(err)
@@ -385,8 +397,11 @@ func TestReviewQueueFlow(t *testing.T) {
 		t.Fatalf("API document: %v: %.300s", err, raw)
 	}
 	if len(api.Sources) != 2 || api.Sources[0].Page != 1 || api.Sources[0].Method != gazette.OCR || fmt.Sprintf("%.2f", api.Sources[0].Confidence) != fmt.Sprintf("%.2f", turnedConf) ||
-		api.Sources[1].Page != 2 || api.Sources[1].Method != gazette.OCR {
-		t.Errorf("API sources %+v; want pages 1 (OCR at %.2f) and 2 by OCR", api.Sources, turnedConf)
+		api.Sources[1].Page != 2 || api.Sources[1].Method != gazette.Proofread || api.Sources[1].By != "zhang.li" || api.Sources[1].At.IsZero() {
+		t.Errorf("API sources %+v; want page 1 by OCR at %.2f, page 2 proofread by zhang.li", api.Sources, turnedConf)
+	}
+	if got := strings.Join(api.Body, "\n"); !strings.HasSuffix(got, strings.Join(scanPage2, "\n")) {
+		t.Errorf("API body does not end with page 2 as printed: %q", api.Body)
 	}
 
 	// Coverage: 1987年第3期 is in, 第1–2期 are gaps.
