@@ -423,6 +423,42 @@ func TestReviewQueueFlow(t *testing.T) {
 		t.Errorf("batch quality line %q", q)
 	}
 	shoot("batch-1280")
+
+	// The sampling proofread of the batch: a paragraph drawn from its
+	// issue, read against the print (one character OCR got wrong), and the
+	// batch's error rate with its interval.
+	run("draw a sample of the batch", chromedp.Click(chromedp.CSS(`a[href="/editor/quality?batch=`+batch.ID()+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.ed-proof textarea`)))
+	drawn, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('form.ed-proof input[name=document]')].map(i => i.value)`))
+	if err != nil || len(drawn) == 0 {
+		t.Fatalf("no paragraphs drawn from the batch: %v", err)
+	}
+	for _, doc := range drawn {
+		if doc != docID {
+			t.Errorf("paragraph of %s drawn from the batch, which produced %s only", doc, docID)
+		}
+	}
+	shoot("sample-1280")
+	para, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`form.ed-proof textarea`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := []rune(para)
+	printed[0] = '〇'
+	run("proofread a paragraph", chromedp.SetValue(chromedp.CSS(`form.ed-proof textarea`), string(printed)),
+		chromedp.Submit(chromedp.CSS(`form.ed-proof`)),
+		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
+	row := text(`a[href="/editor/batches/` + batch.ID() + `"]`)
+	if row != batch.ID() {
+		t.Errorf("the quality page does not list batch %s: %q", batch.ID(), row)
+	}
+	q, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelector('a[href="/editor/batches/`+batch.ID()+`"]').closest('tr').cells].map(c => c.textContent.trim())`))
+	if err != nil || len(q) != 8 || !strings.HasSuffix(q[1], "%") || !strings.Contains(q[2], "–") || q[3] != "1" || q[5] != "1" || q[6] != "1" {
+		t.Errorf("the batch's row on the quality page %q, %v; want a rate and its interval, 1 paragraph, 1 error, 1 issue", q, err)
+	}
+	shoot("quality-1280")
+	run("quality at 375", setViewport(phone), chromedp.Navigate(base+"/editor/quality"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	shoot("quality-375")
 	if p := probs.take(); len(p) > 0 {
 		t.Errorf("browser problems (console, CSP, dialogs): %q", p)
 	}
