@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/report"
@@ -68,11 +69,16 @@ func (s *Service) Quality(ctx context.Context, a Actor) (*Quality, error) {
 		q.Years = append(q.Years, YearQuality{Year: y, ErrorEstimate: gazette.EstimateErrorRate(ps)})
 	}
 	slices.SortFunc(q.Years, func(x, y YearQuality) int { return y.Year - x.Year })
+	var ids []string
 	for _, b := range batches {
-		bq, err := s.batchQuality(ctx, b)
-		if err != nil {
-			return nil, err
-		}
+		ids = append(ids, b.Drafts...)
+	}
+	drafts, err := s.draftIssues(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range batches {
+		bq := s.batchQuality(ctx, b, drafts)
 		var ps []gazette.Proof
 		for _, key := range bq.Issues {
 			ps = append(ps, byIssue[key]...)
@@ -91,18 +97,60 @@ func (s *Service) BatchIssues(ctx context.Context, a Actor, id string) ([]gazett
 	if err != nil {
 		return nil, err
 	}
-	bq, err := s.batchQuality(ctx, *b)
+	drafts, err := s.draftIssues(ctx, b.Drafts)
 	if err != nil {
 		return nil, err
 	}
-	return bq.Issues, nil
+	return s.batchQuality(ctx, *b, drafts).Issues, nil
+}
+
+// draftOutcome is what became of a draft of the review queue: published
+// (scheduled, for a historical issue, is published at once) as key, or
+// still in review.
+type draftOutcome struct {
+	key       gazette.IssueKey
+	published bool
+}
+
+// draftIssues reads the drafts named, a few at a time, for what became of
+// each. A draft since deleted, or whose record cannot be read, is left out
+// (and logged); storage that does not answer fails the whole.
+func (s *Service) draftIssues(ctx context.Context, ids []string) (map[string]draftOutcome, error) {
+	out := make(map[string]draftOutcome, len(ids))
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		first error
+	)
+	sem := make(chan struct{}, 8)
+	for _, id := range ids {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			d, err := s.loadDraft(ctx, id)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				out[id] = draftOutcome{key: d.Issue.IssueKey, published: d.State == StateScheduled || d.State == StatePublished}
+			case errors.Is(err, gazette.ErrNotFound):
+			case errors.Is(err, gazette.ErrUnavailable) || ctx.Err() != nil:
+				if first == nil {
+					first = fmt.Errorf("editorial: draft %s: %w", id, err)
+				}
+			default:
+				s.log.WarnContext(ctx, "batch quality: draft left out", "draft", id, "err", err)
+			}
+		})
+	}
+	wg.Wait()
+	return out, first
 }
 
 // batchQuality ties a batch to its issues: those its records name, and
-// those of its review queue's drafts that were published (scheduled, for
-// a historical issue, is published at once). A draft since deleted, or
-// whose record cannot be read, is left out and logged.
-func (s *Service) batchQuality(ctx context.Context, b report.BatchSummary) (BatchQuality, error) {
+// those of its review queue's drafts (read by draftIssues) that were
+// published. A record that names no issue key is logged and left out.
+func (s *Service) batchQuality(ctx context.Context, b report.BatchSummary, drafts map[string]draftOutcome) BatchQuality {
 	bq := BatchQuality{ID: b.ID, Paths: b.Paths, Issues: []gazette.IssueKey{}}
 	seen := map[gazette.IssueKey]bool{}
 	add := func(k gazette.IssueKey) {
@@ -120,19 +168,12 @@ func (s *Service) batchQuality(ctx context.Context, b report.BatchSummary) (Batc
 		add(k)
 	}
 	for _, id := range b.Drafts {
-		d, err := s.loadDraft(ctx, id)
+		o, ok := drafts[id]
 		switch {
-		case errors.Is(err, gazette.ErrNotFound):
-			continue
-		case errors.Is(err, gazette.ErrUnavailable):
-			return BatchQuality{}, fmt.Errorf("editorial: batch %s: draft %s: %w", b.ID, id, err)
-		case err != nil:
-			s.log.WarnContext(ctx, "batch quality: draft left out", "batch", b.ID, "draft", id, "err", err)
-			continue
-		}
-		if d.State == StateScheduled || d.State == StatePublished {
-			add(d.Issue.IssueKey)
-		} else {
+		case !ok:
+		case o.published:
+			add(o.key)
+		default:
 			bq.InReview++
 		}
 	}
@@ -145,5 +186,5 @@ func (s *Service) batchQuality(ctx context.Context, b report.BatchSummary) (Batc
 		}
 		return 0
 	})
-	return bq, nil
+	return bq
 }
