@@ -2,7 +2,11 @@
 // gazette: accounts and roles, sign-in sessions with CSRF tokens and
 // throttling of failed sign-ins, API tokens, draft issues with their approval workflow,
 // corrections (勘误) and validity changes of published documents, and the
-// audit log of every editorial action.
+// audit log of every editorial action. The archivists' desk uses the same
+// drafts: a file ingest could not publish is a draft with its reasons
+// (QueueForReview), whose pages can be read again by OCR with other
+// settings (RereadPage); and the sampling proofread estimates the
+// character error rate of each year and each ingest batch (Quality).
 //
 // Everything it keeps lives in the configured object storage under the
 // "editorial/" prefix, reached through the Blobs interface declared here, so

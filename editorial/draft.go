@@ -53,6 +53,11 @@ type Draft struct {
 	Note string `json:"note,omitempty"`
 	// Review lists what the ingest pipeline asks a person to check.
 	Review []string `json:"review,omitempty"`
+	// Pages record how each page of the print PDF was read and which
+	// paragraphs of which documents it gave, so that a page can be read
+	// again (RereadPage); set from the ingest result, empty for drafts
+	// typed in. Save leaves them as they are.
+	Pages []PageText `json:"pages,omitempty"`
 	// Rev counts saves; it also makes every save's content, hence its ETag,
 	// differ from all earlier ones.
 	Rev int `json:"rev"`

@@ -129,6 +129,9 @@ type Config struct {
 	// Render draws the page images of drafts' print PDFs (PageImage); nil
 	// serves none (ErrNoRenderer).
 	Render RenderFunc
+	// Reread reads a page of a draft's print PDF again by OCR
+	// (RereadPage); nil reads none (ErrNoOCR).
+	Reread RereadFunc
 	// Gazette is the gazette's name for new drafts (福建省人民政府公报);
 	// the latest issue's name is used when empty.
 	Gazette string

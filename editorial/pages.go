@@ -107,28 +107,12 @@ func (s *Service) PageImage(ctx context.Context, a Actor, id string, page int) (
 // it against its SHA-256 (an image kept under that name must be of that
 // PDF), and draws page n of it.
 func (s *Service) renderPage(ctx context.Context, id, sum string, n int) ([]byte, error) {
-	src, _, err := s.blobs.Open(ctx, pdfKey(id, sum))
+	path, err := s.spoolStored(ctx, id, sum)
 	if err != nil {
-		return nil, fmt.Errorf("open PDF: %w", err)
+		return nil, err
 	}
-	defer src.Close()
-	f, err := os.CreateTemp(s.cfg.TempDir, "gazette-page-*.pdf")
-	if err != nil {
-		return nil, fmt.Errorf("spool PDF: %w", err)
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(src, s.cfg.MaxPDFBytes+1)); err != nil {
-		return nil, fmt.Errorf("spool PDF: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("spool PDF: %w", err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
-		return nil, fmt.Errorf("stored PDF %s has SHA-256 %s: %w", sum, got, gazette.ErrCorrupt)
-	}
-	png, err := s.cfg.Render(ctx, f.Name(), n, PageDPI)
+	defer os.Remove(path)
+	png, err := s.cfg.Render(ctx, path, n, PageDPI)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -137,6 +121,37 @@ func (s *Service) renderPage(ctx context.Context, id, sum string, n int) ([]byte
 		return nil, errors.New("render: the renderer gave no PNG image")
 	}
 	return png, nil
+}
+
+// spoolStored copies a draft's stored PDF to a temporary file for a tool
+// to read, checking it against its SHA-256 (what is drawn or read from it
+// is kept under that name). The caller removes the file.
+func (s *Service) spoolStored(ctx context.Context, id, sum string) (string, error) {
+	src, _, err := s.blobs.Open(ctx, pdfKey(id, sum))
+	if err != nil {
+		return "", fmt.Errorf("open PDF: %w", err)
+	}
+	defer src.Close()
+	f, err := os.CreateTemp(s.cfg.TempDir, "gazette-page-*.pdf")
+	if err != nil {
+		return "", fmt.Errorf("spool PDF: %w", err)
+	}
+	fail := func(err error) (string, error) {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(src, s.cfg.MaxPDFBytes+1)); err != nil {
+		return fail(fmt.Errorf("spool PDF: %w", err))
+	}
+	if err := f.Close(); err != nil {
+		return fail(fmt.Errorf("spool PDF: %w", err))
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
+		return fail(fmt.Errorf("stored PDF %s has SHA-256 %s: %w", sum, got, gazette.ErrCorrupt))
+	}
+	return f.Name(), nil
 }
 
 // readSeekNopCloser serves an image drawn in memory.

@@ -129,6 +129,7 @@ func fromResult(d *Draft, r *report.Result, pdf gazette.PrintPDF, now time.Time)
 	}
 	pdf.Pages = pages
 	d.Issue.PDF = pdf
+	d.Pages = pageTexts(r, d.Documents)
 	d.renumber()
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/ingest/report"
 )
 
@@ -15,12 +16,15 @@ type batchRow struct {
 	report.BatchSummary
 	StateLabel, Started, Updated, Left, Rate string
 	Percent                                  int
+	// Quality is the sampling proofread's estimate over its issues.
+	Quality batchQualityRow
 }
 
 var batchStates = map[string]string{report.BatchRunning: "进行中", report.BatchFinished: "已完成", report.BatchInterrupted: "已中断（重新运行同一命令即可继续）"}
 
-func newBatchRow(b report.BatchSummary) batchRow {
-	r := batchRow{BatchSummary: b, StateLabel: batchStates[b.State], Started: releaseLabel(b.Started), Updated: releaseLabel(b.Updated)}
+func newBatchRow(b report.BatchSummary, q map[string]editorial.BatchQuality) batchRow {
+	r := batchRow{BatchSummary: b, StateLabel: batchStates[b.State], Started: releaseLabel(b.Started), Updated: releaseLabel(b.Updated),
+		Quality: newBatchQualityRow(q[b.ID])}
 	if b.Files > 0 {
 		r.Percent = min(100, b.Done*100/b.Files)
 	}
@@ -38,15 +42,33 @@ type batchesView struct {
 	One     bool
 }
 
+// batchQualities are the batches' estimates by batch ID.
+func (s *Server) batchQualities(c *gin.Context) (map[string]editorial.BatchQuality, error) {
+	q, err := s.cfg.Editorial.Quality(c.Request.Context(), actorOf(c))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]editorial.BatchQuality, len(q.Batches))
+	for _, b := range q.Batches {
+		out[b.ID] = b
+	}
+	return out, nil
+}
+
 func (s *Server) batchesPage(c *gin.Context) {
 	all, err := s.cfg.Editorial.Batches(c.Request.Context(), actorOf(c))
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
+	q, err := s.batchQualities(c)
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
 	var v batchesView
 	for _, b := range all {
-		v.Batches = append(v.Batches, newBatchRow(b))
+		v.Batches = append(v.Batches, newBatchRow(b, q))
 	}
 	s.editorPage(c, http.StatusOK, "editor_batches", "入库批次", v)
 }
@@ -57,7 +79,19 @@ func (s *Server) batchPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
-	s.editorPage(c, http.StatusOK, "editor_batches", "入库批次 "+b.ID, batchesView{Batches: []batchRow{newBatchRow(*b)}, One: true})
+	q, err := s.batchQualities(c)
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	s.editorPage(c, http.StatusOK, "editor_batches", "入库批次 "+b.ID, batchesView{Batches: []batchRow{newBatchRow(*b, q)}, One: true})
+}
+
+// apiBatchBody is a batch as the API answers it, with the sampling
+// proofread's estimate over its issues.
+type apiBatchBody struct {
+	report.BatchSummary
+	Quality editorial.BatchQuality `json:"quality"`
 }
 
 func (s *Server) apiBatches(c *gin.Context) {
@@ -66,10 +100,16 @@ func (s *Server) apiBatches(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	if all == nil {
-		all = []report.BatchSummary{}
+	q, err := s.batchQualities(c)
+	if err != nil {
+		s.apiFail(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, gin.H{"batches": all})
+	out := make([]apiBatchBody, len(all))
+	for i, b := range all {
+		out[i] = apiBatchBody{BatchSummary: b, Quality: q[b.ID]}
+	}
+	c.JSON(http.StatusOK, gin.H{"batches": out})
 }
 
 func (s *Server) apiBatch(c *gin.Context) {
@@ -78,5 +118,10 @@ func (s *Server) apiBatch(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, b)
+	q, err := s.batchQualities(c)
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, apiBatchBody{BatchSummary: *b, Quality: q[b.ID]})
 }

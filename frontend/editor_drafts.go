@@ -18,6 +18,7 @@ import (
 
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/report"
 )
 
 // Draft pages and their API twins.
@@ -58,6 +59,16 @@ func stateLabel(st editorial.State) string {
 	}[st]
 }
 
+// draftLabel names a draft by its issue; a file from the review queue
+// whose cover named none (an agency's original) is "期次未定" until the
+// archivist names it, never "0年第0期".
+func draftLabel(d *editorial.Draft) string {
+	if k := d.Issue.IssueKey; k.Year == 0 || k.Number == 0 {
+		return "期次未定（" + d.ID[:8] + "）"
+	}
+	return d.Issue.Key().Label()
+}
+
 func releaseLabel(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -79,7 +90,7 @@ func (s *Server) draftsPage(c *gin.Context) {
 			continue
 		}
 		dv.Drafts = append(dv.Drafts, draftRow{
-			ID: d.ID, Label: d.Issue.Key().Label(), State: stateLabel(d.State), Author: d.Author,
+			ID: d.ID, Label: draftLabel(d), State: stateLabel(d.State), Author: d.Author,
 			Updated: releaseLabel(d.Updated), Release: releaseLabel(d.Issue.Published), Documents: len(d.Documents),
 			Review: len(d.Review),
 		})
@@ -178,6 +189,14 @@ type draftView struct {
 	Failed        string // why the form was not saved
 	// Confirm asks before a document is removed.
 	Confirm *docTab
+	// CanReread: the pages can be read again by OCR (drafting, a PDF, OCR
+	// installed), with the settings OCR offers; Reread is the page just
+	// read again.
+	CanReread bool
+	OCR       ocrOptions
+	Reread    int
+	// Proofread is the page just recorded as proofread.
+	Proofread int
 }
 
 // maxPageImages bounds the page images shown beside one document.
@@ -188,7 +207,7 @@ const maxPageImages = 12
 // server draws page images.
 func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool) draftView {
 	v := draftView{
-		ID: d.ID, ETag: d.ETag, State: stateLabel(d.State), StateCode: d.State, Label: d.Issue.Key().Label(), Author: d.Author, Note: d.Note,
+		ID: d.ID, ETag: d.ETag, State: stateLabel(d.State), StateCode: d.State, Label: draftLabel(d), Author: d.Author, Note: d.Note,
 		Gazette: d.Issue.Gazette, Year: numValue(d.Issue.Year), Number: numValue(d.Issue.Number), Total: numValue(d.Issue.TotalNumber), Supplement: d.Issue.Supplement,
 		ReleaseLabel: releaseLabel(d.Issue.Published), HasPDF: d.Issue.PDF.SHA256 != "", PDF: "/editor/drafts/" + d.ID + "/print.pdf",
 		Review: d.Review, Kinds: gazette.Kinds, Validities: gazette.Validities,
@@ -240,7 +259,10 @@ func newDraftView(d *editorial.Draft, a editorial.Actor, docN int, renders bool)
 		if v.HasPDF && renders && doc.Pages.First > 0 {
 			last := max(doc.Pages.First, min(doc.Pages.Last, d.Issue.PDF.Pages))
 			for p := doc.Pages.First; p <= last && len(f.Pages) < maxPageImages; p++ {
-				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p)})
+				label, set := rereadLabel(d.Pages, p)
+				recorded := slices.ContainsFunc(d.Pages, func(r editorial.PageText) bool { return r.Page == p })
+				proofread := slices.ContainsFunc(doc.Sources, func(s gazette.TextSource) bool { return s.Page == p && s.Method == gazette.Proofread })
+				f.Pages = append(f.Pages, draftPage{N: p, Source: sourceLabel(doc.Sources, p), Reread: label, Settings: set, Recorded: recorded, Proofread: proofread})
 			}
 			f.MorePages = last - doc.Pages.First + 1 - len(f.Pages)
 		}
@@ -333,6 +355,9 @@ func (s *Server) draftPage(c *gin.Context) {
 	}
 	v := newDraftView(d, a, n, s.cfg.Editorial.RendersPages())
 	v.Saved = c.Query("saved") != ""
+	v.CanReread, v.OCR = v.Editable && v.HasPDF && s.cfg.Editorial.RereadsPages(), ocrChoices
+	v.Reread, _ = strconv.Atoi(c.Query("reread"))
+	v.Proofread, _ = strconv.Atoi(c.Query("proofread"))
 	v.withProblems(d.Problems(), s.cfg.Editorial.Warnings(ctx, d))
 	if v.Editable && v.Doc != nil && c.Query("confirm") == "remove" {
 		v.Confirm = &v.Tabs[n-1]
@@ -751,7 +776,7 @@ func (s *Server) draftActionPage(c *gin.Context) {
 	if action == "delete" && c.PostForm("confirm") == "" {
 		label := "此草稿"
 		if d, err := s.cfg.Editorial.Draft(c.Request.Context(), actorOf(c), id); err == nil {
-			label = d.Issue.Key().Label() + "草稿（" + strconv.Itoa(len(d.Documents)) + "篇文件）"
+			label = draftLabel(d) + "草稿（" + strconv.Itoa(len(d.Documents)) + "篇文件）"
 		}
 		s.editorPage(c, http.StatusOK, "editor_confirm", "确认删除", confirmView{ID: id, ETag: c.PostForm("etag"), Label: label})
 		return
@@ -965,6 +990,16 @@ func (s *Server) apiDraftAction(c *gin.Context) {
 type draftPage struct {
 	N      int
 	Source string
+	// Reread says when and how the page was last read again ("" if
+	// never); Settings are the form's choices, those of that reading or
+	// the defaults.
+	Reread   string
+	Settings report.OCRSettings
+	// Recorded: the draft knows which paragraphs the page gave (see
+	// editorial.PageText), so it can be read again.
+	Recorded bool
+	// Proofread: a person read the page against the print.
+	Proofread bool
 }
 
 // sourceLabel says how the text of page p was read, for the archivist

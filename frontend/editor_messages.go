@@ -24,6 +24,7 @@ var fieldLabels = map[string]string{
 	"signed_date": "成文日期", "published_date": "发布日期", "effective_date": "施行日期", "expiry_date": "有效期至",
 	"validity": "时效", "changed_by": "引起变更的文件", "pages": "页码", "body": "正文",
 	"index_number": "索引号", "topic": "主题分类", "version": "版本", "id": "编号",
+	"page": "页", "dpi": "分辨率", "psm": "版面分析", "rotation": "旋转",
 }
 
 // fieldMsg is one problem of a draft as an editor reads it.
@@ -106,7 +107,10 @@ func editorDetail(status int, err error) string {
 	var ve gazette.ValidationError
 	var se *editorial.StateError
 	var ed editorDetailed
+	var re *editorial.RereadError
 	switch {
+	case errors.As(err, &re):
+		return re.Zh
 	case errors.As(err, &ve):
 		return sentence(describeAll(ve))
 	case errors.As(err, &ed):
@@ -127,6 +131,8 @@ func editorDetail(status int, err error) string {
 		return "上传的文件太大"
 	case errors.Is(err, editorial.ErrUnreadablePDF):
 		return "无法读取上传的 PDF：文件可能已损坏。请换一份完好的印刷版 PDF 再上传"
+	case errors.Is(err, editorial.ErrNoOCR):
+		return "服务器未安装 OCR（tesseract-ocr、tesseract-ocr-chi-sim、poppler-utils），不能重新识别页面"
 	case errors.Is(err, editorial.ErrNoRenderer):
 		return "服务器未安装 poppler（poppler-utils），无法显示页面图像；请在 PDF 中查看"
 	}

@@ -30,6 +30,7 @@ func TestOneStatusPerError(t *testing.T) {
 		{gazette.ErrConflict, http.StatusPreconditionFailed},
 		{editorial.ErrStale, http.StatusPreconditionFailed},
 		{editorial.ErrNoETag, http.StatusPreconditionRequired},
+		{editorial.ErrCorrectedText, http.StatusConflict},
 		{gazette.ErrImmutable, http.StatusConflict},
 		{gazette.ErrUnavailable, http.StatusServiceUnavailable},
 		{gazette.ErrStorageUnavailable, http.StatusServiceUnavailable},

@@ -84,6 +84,7 @@ var failures = []failure{
 	{is(editorial.ErrLocked), http.StatusTooManyRequests, "too many requests", "", "登录失败次数过多，请稍后再试"},
 	{is(errTooMany), http.StatusTooManyRequests, "too many requests", "请求过于频繁", "请求过于频繁"},
 	{is(errMethod), http.StatusMethodNotAllowed, "method not allowed", "不支持此请求方法", "不支持此请求方法"},
+	{is(editorial.ErrCorrectedText), http.StatusConflict, "page corrected by hand", "", "此页文字已有人工修改，未重新识别"},
 	{is(editorial.ErrNoETag), http.StatusPreconditionRequired, "If-Match required", "", "缺少 If-Match：请带上读取时的 ETag"},
 	{is(gazette.ErrConflict), http.StatusPreconditionFailed, "changed by someone else", "", "内容已被他人修改，请重新载入后再改"},
 	{is(gazette.ErrCorrupt), http.StatusConflict, "", "", "草稿记录已损坏，需由主编修复或删除"},

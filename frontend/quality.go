@@ -1,14 +1,15 @@
 package frontend
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -24,14 +25,26 @@ type qualityRow struct {
 	Rate, Low, High string
 }
 
+// batchQualityRow is a batch's estimate as the pages show it.
+type batchQualityRow struct {
+	editorial.BatchQuality
+	Rate, Low, High string
+}
+
+func newBatchQualityRow(b editorial.BatchQuality) batchQualityRow {
+	return batchQualityRow{BatchQuality: b, Rate: percent(b.Rate), Low: percent(b.Low), High: percent(b.High)}
+}
+
 type qualityView struct {
-	Years []qualityRow
-	Done  bool
-	// The sample drawn, when one was asked for.
-	Sample     []sampleItem
-	SampleYear int
-	Asked      bool
-	Pool       int // machine-read paragraphs the sample was drawn from
+	Years   []qualityRow
+	Batches []batchQualityRow
+	Done    bool
+	// The sample drawn, when one was asked for: of a year, or of a batch.
+	Sample      []sampleItem
+	SampleYear  int
+	SampleBatch string
+	Asked       bool
+	Pool        int // machine-read paragraphs the sample was drawn from
 }
 
 type sampleItem struct {
@@ -44,50 +57,79 @@ type sampleItem struct {
 func percent(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
 
 func (s *Server) qualityPage(c *gin.Context) {
-	ctx := c.Request.Context()
-	proofs, err := s.cfg.Editorial.Proofs(ctx, actorOf(c), 0)
+	ctx, a := c.Request.Context(), actorOf(c)
+	q, err := s.cfg.Editorial.Quality(ctx, a)
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	byYear := map[int][]gazette.Proof{}
-	for _, p := range proofs {
-		byYear[p.Year] = append(byYear[p.Year], p)
-	}
 	v := qualityView{Done: c.Query("done") == "1"}
-	for y, ps := range byYear {
-		e := gazette.EstimateErrorRate(ps)
-		v.Years = append(v.Years, qualityRow{Year: y, ErrorEstimate: e, Rate: percent(e.Rate), Low: percent(e.Low), High: percent(e.High)})
+	for _, y := range q.Years {
+		v.Years = append(v.Years, qualityRow{Year: y.Year, ErrorEstimate: y.ErrorEstimate, Rate: percent(y.Rate), Low: percent(y.Low), High: percent(y.High)})
 	}
-	slices.SortFunc(v.Years, func(a, b qualityRow) int { return b.Year - a.Year })
-	if ys := c.Query("year"); ys != "" {
-		year, err := parseYear(ys)
-		if err != nil {
-			s.editorFail(c, err)
-			return
-		}
-		n, err := strconv.Atoi(c.DefaultQuery("n", "10"))
-		if err != nil || n < 1 || n > maxSample {
-			s.editorFail(c, gazette.ValidationError{{Field: "n", Problem: fmt.Sprintf("want 1–%d paragraphs", maxSample)}})
-			return
-		}
-		if v.Sample, v.Pool, err = s.drawSample(c, year, n); err != nil {
-			s.editorFail(c, err)
-			return
-		}
-		v.SampleYear, v.Asked = year, true
+	for _, b := range q.Batches {
+		v.Batches = append(v.Batches, newBatchQualityRow(b))
 	}
+	ys, batch := c.Query("year"), c.Query("batch")
+	if ys == "" && batch == "" {
+		s.editorPage(c, http.StatusOK, "editor_quality", "抽样校对", v)
+		return
+	}
+	n, err := strconv.Atoi(c.DefaultQuery("n", "10"))
+	if err != nil || n < 1 || n > maxSample {
+		s.editorFail(c, gazette.ValidationError{{Field: "n", Problem: fmt.Sprintf("want 1–%d paragraphs", maxSample), Zh: fmt.Sprintf("段落数应为 1–%d", maxSample)}})
+		return
+	}
+	var issues []gazette.Issue
+	switch {
+	case ys != "" && batch != "":
+		err = gazette.ValidationError{{Field: "batch", Problem: "draw from a year or from a batch, not both", Zh: "请只选择年份或批次之一"}}
+	case ys != "":
+		if v.SampleYear, err = parseYear(ys); err == nil {
+			issues, err = s.cfg.Archive.Issues(ctx, v.SampleYear)
+		}
+	default:
+		v.SampleBatch = batch
+		issues, err = s.batchIssues(c, batch)
+	}
+	if err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	if v.Sample, v.Pool, err = s.drawSample(c, issues, n); err != nil {
+		s.editorFail(c, err)
+		return
+	}
+	v.Asked = true
 	s.editorPage(c, http.StatusOK, "editor_quality", "抽样校对", v)
 }
 
-// drawSample draws n paragraphs at random, without repeats, from the
-// documents of year whose text OCR read and no one proofread.
-func (s *Server) drawSample(c *gin.Context, year, n int) ([]sampleItem, int, error) {
+// batchIssues are the published issues batch id produced; those not (or
+// no longer) in the archive have nothing to draw from.
+func (s *Server) batchIssues(c *gin.Context, id string) ([]gazette.Issue, error) {
 	ctx := c.Request.Context()
-	issues, err := s.cfg.Archive.Issues(ctx, year)
+	keys, err := s.cfg.Editorial.BatchIssues(ctx, actorOf(c), id)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
+	var out []gazette.Issue
+	for _, k := range keys {
+		is, err := s.cfg.Archive.Issue(ctx, k)
+		if errors.Is(err, gazette.ErrNotFound) {
+			continue // scheduled, not yet out
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *is)
+	}
+	return out, nil
+}
+
+// drawSample draws n paragraphs at random, without repeats, from the
+// documents of issues whose text OCR read and no one proofread.
+func (s *Server) drawSample(c *gin.Context, issues []gazette.Issue, n int) ([]sampleItem, int, error) {
+	ctx := c.Request.Context()
 	type unit struct {
 		doc  *gazette.Document
 		para int
@@ -116,6 +158,16 @@ func (s *Server) drawSample(c *gin.Context, year, n int) ([]sampleItem, int, err
 			PDF: issuePath(u.doc.Issue) + ".pdf#page=" + strconv.Itoa(u.doc.Pages.First)})
 	}
 	return out, len(pool), nil
+}
+
+// apiQuality answers the estimates per year and per batch.
+func (s *Server) apiQuality(c *gin.Context) {
+	q, err := s.cfg.Editorial.Quality(c.Request.Context(), actorOf(c))
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, q)
 }
 
 // recordProofPage stores one paragraph as read against the print. What

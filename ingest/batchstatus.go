@@ -21,6 +21,8 @@ type BatchRecorder struct {
 	st    report.BatchStatus
 	now   func() time.Time
 	wrote time.Time
+	// seen are the issues and drafts already in st.
+	seen map[string]bool
 }
 
 // recordEvery bounds how often a running batch writes its status.
@@ -58,11 +60,30 @@ func (r *BatchRecorder) Record(ctx context.Context, p Progress) error {
 		if p.Last.Outcome != DoneElsewhere {
 			r.st.Pages += p.Last.Pages
 		}
+		// What the file became: an issue in the archive, or a draft in the
+		// review queue. A file done elsewhere is the other process's.
+		switch {
+		case (p.Last.Outcome == Ingested || p.Last.Outcome == Skipped) && p.Last.Issue != "":
+			r.add(&r.st.Issues, "issue:", p.Last.Issue)
+		case p.Last.Outcome == NeedsReview && p.Last.Draft != "":
+			r.add(&r.st.Drafts, "draft:", p.Last.Draft)
+		}
 	}
 	if r.now().Sub(r.wrote) < recordEvery {
 		return nil
 	}
 	return r.write(ctx)
+}
+
+// add appends v to list once.
+func (r *BatchRecorder) add(list *[]string, kind, v string) {
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	if !r.seen[kind+v] {
+		r.seen[kind+v] = true
+		*list = append(*list, v)
+	}
 }
 
 // Finish writes the final status: finished, or interrupted when err (the

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -75,5 +76,57 @@ func TestBatchStatus(t *testing.T) {
 	sums, _ = report.Batches(ctx, store, clock)
 	if s := sums[0]; s.State != report.BatchFinished || s.Done != 10 || s.Ingested != 5 || s.Skipped != 5 || len(s.Processes) != 1 {
 		t.Errorf("after the rerun %+v", s)
+	}
+}
+
+// TestBatchStatusProduce checks that a batch names what its files became,
+// over every run: the issues ingested (or found ingested) and the drafts
+// queued for review; a file done by another process is that one's.
+func TestBatchStatusProduce(t *testing.T) {
+	ctx := context.Background()
+	store := archivetest.NewMemBlobs()
+	clock := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	now := func() time.Time { return clock }
+	paths := []string{"/archive/1987"}
+	file := func(r *ingest.BatchRecorder, fr ingest.FileReport) {
+		t.Helper()
+		clock = clock.Add(5 * time.Second)
+		if err := r.Record(ctx, ingest.Progress{Last: &fr}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, _ := ingest.NewBatchRecorder(ctx, store, paths, "m1:1", 5, now)
+	file(a, ingest.FileReport{Outcome: ingest.Ingested, Issue: "1987-2"})
+	file(a, ingest.FileReport{Outcome: ingest.NeedsReview, Draft: "d1"})
+	file(a, ingest.FileReport{Outcome: ingest.Failed})
+	b, _ := ingest.NewBatchRecorder(ctx, store, paths, "m2:2", 5, now)
+	file(b, ingest.FileReport{Outcome: ingest.DoneElsewhere, Issue: "1987-9"})
+	file(b, ingest.FileReport{Outcome: ingest.Ingested, Issue: "1987-1"})
+	if err := a.Finish(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Finish(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A rerun finds them ingested, queues the same draft again and one more.
+	clock = clock.Add(time.Hour)
+	c, _ := ingest.NewBatchRecorder(ctx, store, paths, "m1:3", 5, now)
+	file(c, ingest.FileReport{Outcome: ingest.Skipped, Issue: "1987-2"})
+	file(c, ingest.FileReport{Outcome: ingest.Skipped, Issue: "1987-2"})
+	file(c, ingest.FileReport{Outcome: ingest.NeedsReview, Draft: "d1"})
+	file(c, ingest.FileReport{Outcome: ingest.NeedsReview, Draft: "d0"})
+	if err := c.Finish(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := report.Batches(ctx, store, clock)
+	if err != nil || len(sums) != 1 {
+		t.Fatalf("batches %+v, %v", sums, err)
+	}
+	s := sums[0]
+	if !slices.Equal(s.Issues, []string{"1987-1", "1987-2"}) || !slices.Equal(s.Drafts, []string{"d0", "d1"}) {
+		t.Errorf("issues %q, drafts %q; want 1987-1 1987-2 and d0 d1", s.Issues, s.Drafts)
+	}
+	if len(s.Processes) != 1 || !slices.Equal(s.Processes[0].Issues, []string{"1987-2"}) || !slices.Equal(s.Processes[0].Drafts, []string{"d1", "d0"}) {
+		t.Errorf("the rerun's record %+v: each issue and draft once", s.Processes)
 	}
 }

@@ -2,7 +2,8 @@
 // runs extraction (ingest/extract: the text layer in a child process,
 // poppler, OCR), the split into documents (ingest/split) and their metadata
 // (ingest/meta), and loads folders of files as resumable batches shared
-// between processes (Batch). What it reports, a file's Result and a
+// between processes (Batch). Reread reads one page again by OCR with the
+// settings an archivist chose, for the review desk. What it reports, a file's Result and a
 // batch's status, is in the leaf package ingest/report, so that the server
 // can read reports without linking the PDF decoders.
 //

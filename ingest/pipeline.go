@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/layout"
 	"github.com/gazette-archive/gazette/ingest/meta"
@@ -117,6 +118,9 @@ func assemble(res *report.Result, extracted []page.Page) {
 			Signers: m.Signers, Recipients: m.Recipients, Signatory: m.Signatory, Attachments: m.Attachments, Note: m.Note, CC: m.CC,
 			PrintedBy: m.PrintedBy, PrintDate: m.PrintDate,
 			PageStart: d.PageStart, PageEnd: d.PageEnd, Text: layout.Text(body),
+		}
+		for _, p := range body {
+			doc.ParagraphPages = append(doc.ParagraphPages, gazette.PageRange{First: p.Page, Last: max(p.Page, p.PageEnd)})
 		}
 		doc.Why = whyNull(doc)
 		if doc.DocNumber == "" && len(doc.Authorities) == 0 && doc.Signed.IsZero() {

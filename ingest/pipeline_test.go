@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/page"
 	"github.com/gazette-archive/gazette/ingest/report"
 )
@@ -118,5 +119,53 @@ func TestAssembleTitle(t *testing.T) {
 				t.Errorf("review %q, want one naming the document and saying %q", docReview, tt.review)
 			}
 		})
+	}
+}
+
+// TestAssembleParagraphPages checks that every paragraph of a document's
+// text is placed on the pages it was printed on, so that one page can be
+// read again and its text put back in place.
+func TestAssembleParagraphPages(t *testing.T) {
+	at := func(y float64, text string, x float64) page.Line {
+		return page.Line{Text: text, X: x, Y: y, W: 399, Size: 10.5}
+	}
+	p1 := []page.Line{
+		{Text: "澜江省人民政府关于加强档案管理工作的通知", X: 179.5, Y: 115.2, W: 236.2, Size: 15.8},
+		{Text: "澜政文〔2025〕31号", X: 250.4, Y: 162.7, W: 94.5, Size: 10.5},
+		at(199.5, "各市、县（区）人民政府，省人民政府各部门、各直属机构：", 87.6),
+		at(217.8, "档案工作直接关系政府信息的完整和可信。近年来，全省档案工作取得明显成效，但部分", 108.6),
+		at(236.2, "地区仍存在整理不规范、保管条件不足等问题。现就有关事项通知如下：", 87.6),
+		at(254.6, "一、规范整理。各设区的市、县人民政府要按照国家标准完成历年公报的整理和数字化工", 108.6),
+	}
+	p2 := []page.Line{
+		at(115.2, "作，建立目录，做到应收尽收、应存尽存、应用尽用，方便查阅和利用，确保安全和完整。", 87.6),
+		at(133.6, "二、加强保管。档案库房应当符合防火、防潮、防虫的要求，定期检查，发现问题及时处理。", 108.6),
+		{Text: "澜江省人民政府", X: 413.1, Y: 493.5, W: 73.5, Size: 10.5},
+		{Text: "2025年12月27日", X: 413.1, Y: 511.8, W: 73.5, Size: 10.5},
+	}
+	res := FromPages([]page.Page{
+		{Number: 1, Width: 595, Height: 842, Lines: p1, Extractor: page.Text, Confidence: 1},
+		{Number: 2, Width: 595, Height: 842, Lines: p2, Extractor: page.Text, Confidence: 1},
+	})
+	if len(res.Documents) != 1 {
+		t.Fatalf("%d documents, want 1: %+v", len(res.Documents), res.Documents)
+	}
+	d := res.Documents[0]
+	paras := strings.Split(d.Text, "\n")
+	if len(d.ParagraphPages) != len(paras) {
+		t.Fatalf("%d paragraph pages for %d paragraphs: %+v", len(d.ParagraphPages), len(paras), d.ParagraphPages)
+	}
+	for i, p := range paras {
+		pp := d.ParagraphPages[i]
+		want := gazette.PageRange{First: 1, Last: 1}
+		switch {
+		case strings.HasPrefix(p, "一、"):
+			want = gazette.PageRange{First: 1, Last: 2} // runs on to page 2
+		case strings.HasPrefix(p, "二、"), strings.HasPrefix(p, "澜江省人民政府"), strings.HasPrefix(p, "2025"):
+			want = gazette.PageRange{First: 2, Last: 2}
+		}
+		if pp != want {
+			t.Errorf("paragraph %d %q on pages %v, want %v", i, p, pp, want)
+		}
 	}
 }

@@ -108,7 +108,8 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	} else {
 		log.Info("ingest tools found", "tools", tools)
 	}
-	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: scheduleNotifier{arch, wake}, Log: log, Split: split, Render: render})
+	editors, err := editorial.New(editorial.Config{Blobs: blobs, Archive: scheduleNotifier{arch, wake}, Log: log, Split: split, Render: render,
+		Reread: ingest.Reread(xopts)})
 	if err != nil {
 		return err
 	}

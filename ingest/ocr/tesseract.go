@@ -124,22 +124,7 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	if err != nil {
 		return fail("render", err)
 	}
-	var notes []string
-	main, red := img.gray(), (*raster)(nil)
-	if in, ok := separateInks(img, dpi); ok {
-		main, red = in.black, in.red
-		note := "red ink dropped out"
-		switch {
-		case in.seals == 1:
-			note += " (1 seal)"
-		case in.seals > 1:
-			note += fmt.Sprintf(" (%d seals)", in.seals)
-		}
-		if red != nil {
-			note += ", red text read apart"
-		}
-		notes = append(notes, note)
-	}
+	main, red, notes := inksOf(img, dpi)
 	img = nil
 	p, err := e.read(ctx, dir, "page", main, dpi)
 	if err != nil {
@@ -184,6 +169,27 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	return p, nil
 }
 
+// inksOf takes a colour page apart (see separateInks): the grey page to
+// read, with red ink dropped out where it has any, the red text to read
+// apart (nil when none) and a note saying what was done.
+func inksOf(img *raster, dpi int) (main, red *raster, notes []string) {
+	in, ok := separateInks(img, dpi)
+	if !ok {
+		return img.gray(), nil, nil
+	}
+	note := "red ink dropped out"
+	switch {
+	case in.seals == 1:
+		note += " (1 seal)"
+	case in.seals > 1:
+		note += fmt.Sprintf(" (%d seals)", in.seals)
+	}
+	if in.red != nil {
+		note += ", red text read apart"
+	}
+	return in.black, in.red, []string{note}
+}
+
 // A page that automatic layout analysis reads fewer than minBlockRunes
 // characters from, though more than minInk of it is ink, is read again as
 // one block of text.
@@ -223,6 +229,12 @@ func (e *Engine) render(ctx context.Context, dir, path string, n int) (*raster, 
 	if !ok {
 		dpi = e.dpi
 	}
+	return e.renderAt(ctx, dir, path, n, dpi, side)
+}
+
+// renderAt draws page n in colour at dpi, or less where the page's long
+// side (side points; 0 when unknown) would exceed maxOCRSide pixels.
+func (e *Engine) renderAt(ctx context.Context, dir, path string, n, dpi int, side float64) (*raster, int, error) {
 	if side > 0 && float64(dpi)*side/72 > maxOCRSide {
 		dpi = max(1, int(maxOCRSide*72/side))
 	}

@@ -45,6 +45,12 @@ type BatchStatus struct {
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
 	Pages    int `json:"pages"` // pages read
+	// Issues are the keys (2019-12) of the issues this process ingested,
+	// or found already ingested, from the batch's files; Drafts the review
+	// queue's drafts of the files it found to need review. They tie the
+	// batch to what it produced, for the sampling proofread of a batch.
+	Issues []string `json:"issues,omitempty"`
+	Drafts []string `json:"drafts,omitempty"`
 }
 
 // BatchID names the batch of these paths: the same folders given again,
@@ -95,6 +101,10 @@ type BatchSummary struct {
 	// null when it cannot be told.
 	PagesPerMinute float64  `json:"pages_per_minute"`
 	SecondsLeft    *float64 `json:"seconds_left"`
+	// Issues and Drafts are what every run of the batch produced (see
+	// BatchStatus), sorted, each once.
+	Issues []string `json:"issues"`
+	Drafts []string `json:"drafts"`
 }
 
 // BatchStore is the storage batch records live in.
@@ -128,10 +138,14 @@ func Batches(ctx context.Context, store BatchStore, now time.Time) ([]BatchSumma
 			st.State = BatchInterrupted
 		}
 		b.Processes = append(b.Processes, st)
+		b.Issues = append(b.Issues, st.Issues...)
+		b.Drafts = append(b.Drafts, st.Drafts...)
 	}
 	out := make([]BatchSummary, 0, len(order))
 	for _, id := range order {
 		b := byID[id]
+		// What earlier runs produced is the batch's too.
+		b.Issues, b.Drafts = sortedSet(b.Issues), sortedSet(b.Drafts)
 		// A rerun resumes the batch: it reports the files done before as
 		// skipped, so only the latest run counts, with the processes
 		// that shared it (those still at work when it started).
@@ -184,6 +198,12 @@ func Batches(ctx context.Context, store BatchStore, now time.Time) ([]BatchSumma
 	}
 	slices.SortFunc(out, func(x, y BatchSummary) int { return y.Updated.Compare(x.Updated) })
 	return out, nil
+}
+
+// sortedSet sorts v and drops repeats; never nil, so JSON says [].
+func sortedSet(v []string) []string {
+	slices.Sort(v)
+	return append([]string{}, slices.Compact(v)...)
 }
 
 func readStatus(ctx context.Context, store BatchStore, key string) (BatchStatus, error) {

@@ -65,6 +65,10 @@ type Document struct {
 	PageStart    int          `json:"page_start"`
 	PageEnd      int          `json:"page_end"`
 	Text         string       `json:"text"` // paragraphs separated by newlines
+	// ParagraphPages gives, for each paragraph of Text in order, the
+	// pages its lines were printed on (a paragraph may run on to the next
+	// page). It lets a page be read again and its text put back in place.
+	ParagraphPages []gazette.PageRange `json:"paragraph_pages,omitempty"`
 	// Why says, for each of doc_number, authorities and signed_date
 	// left null, why it is.
 	Why map[string]string `json:"why_null,omitempty"`
@@ -140,6 +144,11 @@ func Attach(key gazette.IssueKey, date gazette.Date, name string, results []*Res
 		for _, d := range r.Documents {
 			d.PageStart += offset
 			d.PageEnd += offset
+			d.ParagraphPages = slices.Clone(d.ParagraphPages)
+			for i := range d.ParagraphPages {
+				d.ParagraphPages[i].First += offset
+				d.ParagraphPages[i].Last += offset
+			}
 			out.Documents = append(out.Documents, d)
 		}
 		for _, p := range r.Pages {
@@ -200,20 +209,28 @@ func sources(pages []PageReport, first, last int) []gazette.TextSource {
 		if p.Number < first || p.Number > last {
 			continue
 		}
-		s := gazette.TextSource{Page: p.Number}
-		switch p.Extractor {
-		case page.Text:
-			s.Method = gazette.TextLayer
-		case page.Poppler:
-			s.Method = gazette.Poppler
-		case page.OCR:
-			s.Method, s.Confidence = gazette.OCR, min(1, max(0, p.Confidence))
-		default:
-			continue // not read at all: the page needs review, and says so
-		}
-		out = append(out, s)
+		if s, ok := p.Source(); ok {
+			out = append(out, s)
+		} // else not read at all: the page needs review, and says so
 	}
 	return out
+}
+
+// Source says how the page's text was read, as the archive records it;
+// ok is false when no path read it.
+func (p PageReport) Source() (s gazette.TextSource, ok bool) {
+	s.Page = p.Number
+	switch p.Extractor {
+	case page.Text:
+		s.Method = gazette.TextLayer
+	case page.Poppler:
+		s.Method = gazette.Poppler
+	case page.OCR:
+		s.Method, s.Confidence = gazette.OCR, min(1, max(0, p.Confidence))
+	default:
+		return gazette.TextSource{Page: p.Number}, false
+	}
+	return s, true
 }
 
 // nullable is nil for a zero value, so JSON says null for "absent".

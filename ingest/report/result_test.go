@@ -91,7 +91,8 @@ func TestPublishable(t *testing.T) {
 func TestAttach(t *testing.T) {
 	one := &Result{Issue: IssueMeta{Reason: "单个文件"}, Documents: []Document{{Title: "甲", PageStart: 1, PageEnd: 3}},
 		Pages: []PageReport{{Number: 1}, {Number: 2}, {Number: 3}}}
-	two := &Result{Issue: IssueMeta{Reason: "单个文件"}, Documents: []Document{{Title: "乙", PageStart: 1, PageEnd: 2}},
+	two := &Result{Issue: IssueMeta{Reason: "单个文件"}, Documents: []Document{{Title: "乙", PageStart: 1, PageEnd: 2, Text: "一\n二",
+		ParagraphPages: []gazette.PageRange{{First: 1, Last: 2}, {First: 2, Last: 2}}}},
 		Pages: []PageReport{{Number: 1}, {Number: 2}}, Review: []string{"第1篇《乙》：不像公文"}}
 	if _, _, err := one.Publishable(gazette.PrintPDF{}, "公报", time.Now()); err == nil || !strings.Contains(err.Error(), "--issue") {
 		t.Errorf("an original alone: %v, want an error naming --issue", err)
@@ -103,6 +104,12 @@ func TestAttach(t *testing.T) {
 	}
 	if len(r.Documents) != 2 || r.Documents[1].PageStart != 4 || r.Documents[1].PageEnd != 5 || len(r.Pages) != 5 || r.Pages[4].Number != 5 {
 		t.Errorf("documents %+v, pages %+v", r.Documents, r.Pages)
+	}
+	if pp := r.Documents[1].ParagraphPages; len(pp) != 2 || pp[0] != (gazette.PageRange{First: 4, Last: 5}) || pp[1] != (gazette.PageRange{First: 5, Last: 5}) {
+		t.Errorf("paragraph pages %+v, want counted through as the pages", pp)
+	}
+	if two.Documents[0].ParagraphPages[0].First != 1 {
+		t.Error("Attach changed the paragraph pages of the result it was given")
 	}
 	if len(r.Review) != 1 || !strings.HasPrefix(r.Review[0], "第2个文件：") {
 		t.Errorf("review %q", r.Review)

@@ -179,6 +179,28 @@ func Degrade(img *image.Gray, deg, sigma, speckle float64, seed uint64) *image.G
 	return out
 }
 
+// Sideways returns a page whose top square (as wide as the page) is
+// turned a quarter counter-clockwise, the rest left white, as a sheet fed
+// into a scanner on its side: the text then reads upright only after a
+// quarter turn clockwise. The page keeps its size, so ImagePDF does not
+// stretch it.
+func Sideways(img *image.Gray) *image.Gray {
+	b := img.Bounds()
+	side := min(b.Dx(), b.Dy())
+	out := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	for y := range side {
+		for x := range side {
+			// (x, y) of the square lands at (y, side-1-x): a quarter turn
+			// counter-clockwise.
+			out.SetGray(y, side-1-x, img.GrayAt(b.Min.X+x, b.Min.Y+y))
+		}
+	}
+	return out
+}
+
 func bilinear(img *image.Gray, x, y float64) float64 {
 	b := img.Bounds()
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
