@@ -348,19 +348,19 @@ func encode(v any) ([]byte, error) {
 // or hostile object cannot exhaust memory.
 const maxRecordSize = 64 << 20
 
-// readJSON reads and decodes the immutable object at key, a manifest or a
-// record, verifying its SHA-256 when sum is given; what it read and verified
-// once is kept in the object cache.
+// readJSON reads and decodes the record at key, verifying its SHA-256 (sum);
+// what it read and verified once is kept in the object cache.
 func (a *Archive) readJSON(ctx context.Context, key, sum string, v any) error {
 	raw, ok := a.objects.get(key)
 	if !ok {
-		var err error
-		if raw, _, err = a.readRaw(ctx, key, sum); err != nil {
+		b, _, err := a.readRaw(ctx, key, sum)
+		if err != nil {
 			return err
 		}
-		a.objects.put(key, raw)
+		a.objects.put(key, b, len(b))
+		raw = b
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := json.Unmarshal(raw.([]byte), v); err != nil {
 		return fmt.Errorf("decode %s: %v: %w", key, err, gazette.ErrCorrupt)
 	}
 	return nil
@@ -406,15 +406,34 @@ func (a *Archive) readRaw(ctx context.Context, key, sum string) ([]byte, string,
 	return raw, info.ETag, nil
 }
 
+// manifest reads the manifest of a published issue; one read before comes
+// from the object cache, as a copy the caller may change.
 func (a *Archive) manifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
-	var m Manifest
-	if err := a.readJSON(ctx, manifestKey(key), "", &m); err != nil {
+	mk := manifestKey(key)
+	if v, ok := a.objects.get(mk); ok {
+		return v.(*Manifest).clone(), nil
+	}
+	raw, _, err := a.readRaw(ctx, mk, "")
+	if err != nil {
 		return nil, err
 	}
-	if m.Issue.Key() != key {
-		return nil, fmt.Errorf("manifest %s names issue %s: %w", manifestKey(key), m.Issue.Key(), gazette.ErrCorrupt)
+	var m Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("decode %s: %v: %w", mk, err, gazette.ErrCorrupt)
 	}
-	return &m, nil
+	if m.Issue.Key() != key {
+		return nil, fmt.Errorf("manifest %s names issue %s: %w", mk, m.Issue.Key(), gazette.ErrCorrupt)
+	}
+	a.objects.put(mk, &m, len(raw))
+	return m.clone(), nil
+}
+
+// clone is a copy of m that shares nothing a caller could change.
+func (m *Manifest) clone() *Manifest {
+	c := *m
+	c.Issue.Contents = slices.Clone(m.Issue.Contents)
+	c.Documents = slices.Clone(m.Documents)
+	return &c
 }
 
 // Manifest returns the manifest of a published issue. Errors:

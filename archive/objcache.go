@@ -6,18 +6,25 @@ import (
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
-// objectCache keeps the bytes of immutable objects read and verified
-// before: issue manifests (written once, only if absent, never changed)
-// and records (named by their SHA-256). Reading a document then costs one
-// storage read, its history's, instead of three, and no hashing. Entries
-// are bytes, decoded anew by each reader, so no caller can change what
-// another reads. It is bounded in bytes, least recently used out first.
-// Safe for concurrent use.
+// objectCache keeps immutable objects read and verified before: issue
+// manifests (written once, only if absent, never changed), decoded, and
+// records (named by their SHA-256), as bytes. Reading a document then costs
+// one storage read, its history's, instead of three, and no hashing or
+// decoding of its issue's manifest. Readers never get what the cache holds:
+// records are decoded anew, manifests cloned. It is bounded by the bytes
+// the objects took in storage, least recently used out first. Safe for
+// concurrent use.
 type objectCache struct {
 	mu       sync.Mutex
-	lru      *simplelru.LRU[string, []byte]
+	lru      *simplelru.LRU[string, cached]
 	bytes    int
 	maxBytes int
+}
+
+// cached is an object in the cache with the bytes it took in storage.
+type cached struct {
+	v    any // []byte (a record) or *Manifest
+	size int
 }
 
 // objectCacheBytes bounds the object cache. Most manifests and records are
@@ -28,19 +35,21 @@ const objectCacheBytes = 64 << 20
 func newObjectCache(maxBytes int) *objectCache {
 	c := &objectCache{maxBytes: maxBytes}
 	// Bounded by bytes below, not by count: the count bound is only a cap.
-	c.lru, _ = simplelru.NewLRU(1<<20, func(_ string, v []byte) { c.bytes -= len(v) })
+	c.lru, _ = simplelru.NewLRU(1<<20, func(_ string, v cached) { c.bytes -= v.size })
 	return c
 }
 
-func (c *objectCache) get(key string) ([]byte, bool) {
+func (c *objectCache) get(key string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.lru.Get(key)
+	e, ok := c.lru.Get(key)
+	return e.v, ok
 }
 
-// put keeps raw, verified, under key, unless it is too large to be worth it.
-func (c *objectCache) put(key string, raw []byte) {
-	if len(raw) > c.maxBytes/64 {
+// put keeps v, verified, under key, unless the size it took in storage is
+// too large to be worth it. v is never changed afterwards.
+func (c *objectCache) put(key string, v any, size int) {
+	if size > c.maxBytes/64 {
 		return
 	}
 	c.mu.Lock()
@@ -48,8 +57,8 @@ func (c *objectCache) put(key string, raw []byte) {
 	if c.lru.Contains(key) {
 		return
 	}
-	c.lru.Add(key, raw)
-	c.bytes += len(raw)
+	c.lru.Add(key, cached{v: v, size: size})
+	c.bytes += size
 	for c.bytes > c.maxBytes {
 		c.lru.RemoveOldest()
 	}
