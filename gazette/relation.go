@@ -210,3 +210,21 @@ func Provision(after string) (string, int) {
 }
 
 var provisionPrefixRE = regexp.MustCompile(`^第[0-9０-９一二三四五六七八九十百千零〇]+[编章节条](?:之[一二三四五六七八九十]+)?(?:第[0-9０-９一二三四五六七八九十]+款)?(?:第[（(]?[0-9０-９一二三四五六七八九十]+[)）]?项)?`)
+
+// WithdrawnRelations returns the relations whose latest record in rs
+// withdrew them: what an editor took back, including relations read from
+// the text (OriginText) that an editor found wrong.
+func WithdrawnRelations(rs []Relation) []Relation {
+	var out []Relation
+	for i := range rs {
+		r := rs[i]
+		j := slices.IndexFunc(out, func(o Relation) bool { return o.Same(&r) })
+		switch {
+		case j < 0 && r.Withdrawn:
+			out = append(out, r)
+		case j >= 0 && !r.Withdrawn:
+			out = slices.Delete(out, j, j+1)
+		}
+	}
+	return out
+}

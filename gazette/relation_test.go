@@ -115,3 +115,24 @@ func TestProvision(t *testing.T) {
 		}
 	}
 }
+
+func TestWithdrawnRelations(t *testing.T) {
+	at := time.Now()
+	a := Relation{Type: Cites, Target: "2019-1-1", By: "e", At: at}
+	gone := a
+	gone.Withdrawn = true
+	for _, tc := range []struct {
+		name string
+		in   []Relation
+		want int
+	}{
+		{"never", []Relation{a}, 0},
+		{"withdrawn", []Relation{a, gone}, 1},
+		{"withdrawn without a record before (a relation read from the text)", []Relation{gone}, 1},
+		{"withdrawn, then recorded again", []Relation{gone, a}, 0},
+	} {
+		if got := WithdrawnRelations(tc.in); len(got) != tc.want {
+			t.Errorf("%s: WithdrawnRelations = %v, want %d", tc.name, got, tc.want)
+		}
+	}
+}

@@ -513,3 +513,36 @@ func NormalizeTitle(title string) string {
 	}
 	return key(body)
 }
+
+// Placed is a citation in one paragraph of a body: Start and End are
+// offsets into that paragraph.
+type Placed struct {
+	Citation
+	Paragraph int `json:"paragraph"`
+}
+
+// InBody returns the citations of a document's body (its paragraphs), in
+// order. The paragraphs are read as one text, so that a short name
+// defined in one (以下简称《解释》) is known in the next; a citation never
+// spans two paragraphs.
+func InBody(body []string) []Placed {
+	text := strings.Join(body, "\n")
+	starts := make([]int, len(body))
+	at := 0
+	for i, p := range body {
+		starts[i] = at
+		at += len(p) + 1
+	}
+	var out []Placed
+	for _, c := range Find(text) {
+		i, _ := slices.BinarySearch(starts, c.Start+1)
+		i-- // the paragraph starting at or before c.Start
+		if i < 0 || c.End > starts[i]+len(body[i]) {
+			continue
+		}
+		c.Start -= starts[i]
+		c.End -= starts[i]
+		out = append(out, Placed{Citation: c, Paragraph: i})
+	}
+	return out
+}

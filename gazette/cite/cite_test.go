@@ -184,3 +184,52 @@ func TestLabel(t *testing.T) {
 		t.Errorf("labels %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+func TestInBody(t *testing.T) {
+	body := []string{
+		"对《关于XX的解释》（法释〔2008〕5号，以下简称《解释》）作如下修改：",
+		"",
+		"一、删除《解释》第一条。依照闽政〔2019〕14号执行。",
+	}
+	got := cite.InBody(body)
+	want := []struct {
+		para int
+		text string
+		ref  string
+	}{
+		{0, "《关于XX的解释》（法释〔2008〕5号，以下简称《解释》）", "number:法释〔2008〕5号"},
+		{2, "《解释》", "number:法释〔2008〕5号"},
+		{2, "闽政〔2019〕14号", "number:闽政〔2019〕14号"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("InBody = %+v, want %d citations", got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Paragraph != w.para || body[g.Paragraph][g.Start:g.End] != w.text || g.Ref() != w.ref {
+			t.Errorf("citation %d: paragraph %d %q %s, want paragraph %d %q %s", i, g.Paragraph, body[g.Paragraph][g.Start:g.End], g.Ref(), w.para, w.text, w.ref)
+		}
+	}
+}
+
+func TestIsSelf(t *testing.T) {
+	title := "福建省人民政府关于印发《福建省行政许可办法（试行）》的通知"
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"现将《福建省行政许可办法（试行）》印发给你们", true},
+		{"《福建省人民政府关于印发〈福建省行政许可办法（试行）〉的通知》", true},
+		{"根据闽政〔2019〕14号", true},
+		{"根据闽政〔2019〕15号", false},
+		{"《福建省行政许可办法》", false},
+	} {
+		cs := cite.Find(tc.text)
+		if len(cs) != 1 {
+			t.Fatalf("%q: %d citations", tc.text, len(cs))
+		}
+		if got := cite.IsSelf(&cs[0], title, "闽政〔2019〕14号"); got != tc.want {
+			t.Errorf("IsSelf(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

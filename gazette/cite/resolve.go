@@ -29,7 +29,29 @@ const (
 	// Ambiguous: several different documents fit equally; the citation is
 	// not linked, and editors see the candidates.
 	Ambiguous Outcome = "ambiguous"
+	// Self: the citing document names itself (its own 文号, or the title
+	// it prints: 现将《XX办法》印发给你们 in 关于印发《XX办法》的通知); never a
+	// link.
+	Self Outcome = "self"
 )
+
+// IsSelf reports whether c names the document that prints it, whose title
+// and 文号 (canonical, "" for none) are given: by its 文号, by its title, or
+// by a title its title carries in 《》 (关于印发《XX办法》的通知 prints XX办法).
+func IsSelf(c *Citation, title, docNumber string) bool {
+	if !c.Number.IsZero() {
+		return docNumber != "" && c.Number.String() == docNumber
+	}
+	if c.Key == NormalizeTitle(title) {
+		return true
+	}
+	for _, t := range findTitles(title) {
+		if NormalizeTitle(title[t[0]:t[1]]) == c.Key {
+			return true
+		}
+	}
+	return false
+}
 
 // Resolution is a citation's outcome, with the document it names when
 // Resolved, and the documents that fit when Ambiguous.
