@@ -207,18 +207,10 @@ func (r *resolver) resolve(ctx context.Context, c *cite.Citation, citing gazette
 	return cite.Choose(c, citing, self, cands), nil
 }
 
-// Citation is a citation found in a document's text with what became of
-// it: Resolution.ID names the published document it links to when
-// Outcome is cite.Resolved.
-type Citation struct {
-	cite.Placed
-	cite.Resolution
-}
-
 // Citations finds the citations in the text of d (a published document,
 // any version) and resolves each against the archive, in order of
 // appearance. Errors: storage and index errors. Safe for concurrent use.
-func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]Citation, error) {
+func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]cite.Found, error) {
 	is, err := a.Issue(ctx, d.Issue)
 	if err != nil && !errors.Is(err, gazette.ErrNotFound) {
 		return nil, fmt.Errorf("archive: citations of %s: %w", d.ID, err)
@@ -234,19 +226,19 @@ func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]Citatio
 	return out, nil
 }
 
-func (r *resolver) citations(ctx context.Context, d *gazette.Document, is *gazette.Issue) ([]Citation, error) {
+func (r *resolver) citations(ctx context.Context, d *gazette.Document, is *gazette.Issue) ([]cite.Found, error) {
 	citing := docDate(d, is)
-	var out []Citation
+	var out []cite.Found
 	for _, p := range cite.InBody(d.Body) {
 		if cite.IsSelf(&p.Citation, d.Title, d.DocNumber) {
-			out = append(out, Citation{Placed: p, Resolution: cite.Resolution{Outcome: cite.Self}})
+			out = append(out, cite.Found{Placed: p, Resolution: cite.Resolution{Outcome: cite.Self}})
 			continue
 		}
 		res, err := r.resolve(ctx, &p.Citation, citing, d.ID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Citation{Placed: p, Resolution: res})
+		out = append(out, cite.Found{Placed: p, Resolution: res})
 	}
 	return out, nil
 }
@@ -332,22 +324,6 @@ func (a *Archive) hintCitations(ctx context.Context, d *gazette.Document, is *ga
 	return nil
 }
 
-// Unresolved is a document cited in the archive that no published document
-// answers: missing (to be loaded), or ambiguous (to be told apart).
-type Unresolved struct {
-	// Ref identifies the cited document (cite.Citation.Ref).
-	Ref string `json:"ref"`
-	// Label names it as cited: 《title》（文号）.
-	Label   string       `json:"label"`
-	Outcome cite.Outcome `json:"outcome"`
-	// Count is how many published documents cite it without a link.
-	Count int `json:"count"`
-	// Documents are (up to maxUnresolvedDocs of) the citing documents.
-	Documents []string `json:"documents"`
-	// Candidates are the documents an ambiguous citation may mean.
-	Candidates []cite.Candidate `json:"candidates,omitempty"`
-}
-
 // maxUnresolvedDocs bounds the citing documents read to confirm one entry
 // of the queue, and listed with it.
 const maxUnresolvedDocs = 10
@@ -359,7 +335,7 @@ const maxUnresolvedDocs = 10
 // since (its document was published, or a correction removed it) is left
 // out; Count is how many citing documents still do not link. Errors:
 // storage and index errors. Safe for concurrent use.
-func (a *Archive) UnresolvedCitations(ctx context.Context, limit int) ([]Unresolved, error) {
+func (a *Archive) UnresolvedCitations(ctx context.Context, limit int) ([]cite.Unresolved, error) {
 	objs, err := a.blobs.List(ctx, "uncited/")
 	if err != nil {
 		return nil, fmt.Errorf("archive: unresolved citations: %w", err)
@@ -385,7 +361,7 @@ func (a *Archive) UnresolvedCitations(ctx context.Context, limit int) ([]Unresol
 	slices.SortFunc(order, func(x, y group) int {
 		return cmp.Or(cmp.Compare(len(y.ids), len(x.ids)), cmp.Compare(x.dir, y.dir))
 	})
-	var out []Unresolved
+	var out []cite.Unresolved
 	r := a.newResolver("")
 	for _, g := range order {
 		if limit > 0 && len(out) >= limit {
@@ -399,15 +375,17 @@ func (a *Archive) UnresolvedCitations(ctx context.Context, limit int) ([]Unresol
 			out = append(out, *u)
 		}
 	}
-	slices.SortStableFunc(out, func(x, y Unresolved) int { return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Label, y.Label)) })
+	slices.SortStableFunc(out, func(x, y cite.Unresolved) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Label, y.Label))
+	})
 	return out, nil
 }
 
 // confirmUnresolved checks one ref of the queue against its citing
 // documents (up to maxUnresolvedDocs of ids, newest first) and returns its
 // entry, or nil when every one examined now resolves it.
-func (a *Archive) confirmUnresolved(ctx context.Context, r *resolver, prefix string, ids []string) (*Unresolved, error) {
-	var u *Unresolved
+func (a *Archive) confirmUnresolved(ctx context.Context, r *resolver, prefix string, ids []string) (*cite.Unresolved, error) {
+	var u *cite.Unresolved
 	resolved, hidden, examined := 0, 0, 0
 	for i := len(ids) - 1; i >= 0 && examined < maxUnresolvedDocs; i-- {
 		id := ids[i]
@@ -441,7 +419,7 @@ func (a *Archive) confirmUnresolved(ctx context.Context, r *resolver, prefix str
 			continue
 		}
 		if u == nil {
-			u = &Unresolved{Ref: h.Ref, Label: h.Citation.Label(), Outcome: res.Outcome, Candidates: res.Candidates}
+			u = &cite.Unresolved{Ref: h.Ref, Label: h.Citation.Label(), Outcome: res.Outcome, Candidates: res.Candidates}
 		}
 		u.Documents = append(u.Documents, id)
 	}

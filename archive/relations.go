@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/gazette/cite"
@@ -45,39 +44,6 @@ func (a *Archive) relate(ctx context.Context, maker, target string) error {
 	return nil
 }
 
-// Link is one relation between two published documents as readers see it.
-type Link struct {
-	Type gazette.RelationType `json:"type"`
-	// From is the document that makes the relation, To the one it
-	// concerns.
-	From string `json:"from"`
-	To   string `json:"to"`
-	// Provision is the part of To concerned (第十三条), if not all of it.
-	Provision string `json:"provision,omitempty"`
-	// Date is when the relation takes effect: the date an editor or a
-	// validity change gives, else the making document's date.
-	Date   gazette.Date           `json:"date"`
-	Origin gazette.RelationOrigin `json:"origin"`
-	// Text is the citation as printed, for a relation read from the text.
-	Text string `json:"text,omitempty"`
-	Note string `json:"note,omitempty"`
-	// By and At say who recorded it and when, for an editor's relation or
-	// a validity change.
-	By string     `json:"by,omitempty"`
-	At *time.Time `json:"at,omitempty"`
-}
-
-// Relations is what a document relates to, and what relates to it.
-type Relations struct {
-	ID string `json:"id"`
-	// Out are the relations the document makes: what it rests on,
-	// changes, interprets, forwards or cites.
-	Out []Link `json:"out"`
-	// In are the relations others make to it: what changed, interpreted,
-	// forwarded or cites it.
-	In []Link `json:"in"`
-}
-
 // validityType is the relation a validity change stands for, from the
 // document that caused it.
 func validityType(v gazette.Validity) gazette.RelationType {
@@ -93,26 +59,26 @@ func validityType(v gazette.Validity) gazette.RelationType {
 // validityLinks are the relations the history h records as validity
 // changes caused by other documents; with cause set, only those caused by
 // it.
-func validityLinks(h *gazette.History, cause string) []Link {
-	var out []Link
+func validityLinks(h *gazette.History, cause string) []gazette.Link {
+	var out []gazette.Link
 	if c := h.Printed.ChangedBy; c != "" && c != h.ID && (cause == "" || c == cause) {
-		out = append(out, Link{Type: validityType(h.Printed.State), From: c, To: h.ID, Date: h.Printed.Since, Origin: gazette.OriginValidity, Note: "印发时即" + h.Printed.State.Label()})
+		out = append(out, gazette.Link{Type: validityType(h.Printed.State), From: c, To: h.ID, Date: h.Printed.Since, Origin: gazette.OriginValidity, Note: "印发时即" + h.Printed.State.Label()})
 	}
 	for _, ch := range h.Validity {
 		if ch.ChangedBy == "" || ch.ChangedBy == h.ID || cause != "" && ch.ChangedBy != cause {
 			continue
 		}
 		at := ch.At
-		out = append(out, Link{Type: validityType(ch.State), From: ch.ChangedBy, To: h.ID, Date: ch.Since, Origin: gazette.OriginValidity, Note: ch.Note, By: ch.By, At: &at})
+		out = append(out, gazette.Link{Type: validityType(ch.State), From: ch.ChangedBy, To: h.ID, Date: ch.Since, Origin: gazette.OriginValidity, Note: ch.Note, By: ch.By, At: &at})
 	}
 	return out
 }
 
 // editorLink is a recorded relation of maker as a Link; a zero Since is the
 // maker's date.
-func editorLink(maker *loaded, r gazette.Relation) Link {
+func editorLink(maker *loaded, r gazette.Relation) gazette.Link {
 	at := r.At
-	l := Link{Type: r.Type, From: maker.doc.ID, To: r.Target, Provision: r.Provision, Date: r.Since, Origin: gazette.OriginEditor, Note: r.Note, By: r.By, At: &at}
+	l := gazette.Link{Type: r.Type, From: maker.doc.ID, To: r.Target, Provision: r.Provision, Date: r.Since, Origin: gazette.OriginEditor, Note: r.Note, By: r.By, At: &at}
 	if l.Date.IsZero() {
 		l.Date = docDate(&maker.doc, &maker.manifest.Issue)
 	}
@@ -122,13 +88,13 @@ func editorLink(maker *loaded, r gazette.Relation) Link {
 // textLinks are the relations the text of maker proposes towards the
 // documents its citations resolve to (only those to target, when set),
 // less those an editor withdrew.
-func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string) ([]Link, error) {
+func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string) ([]gazette.Link, error) {
 	cs, err := r.citations(ctx, &maker.doc, &maker.manifest.Issue)
 	if err != nil {
 		return nil, err
 	}
 	withdrawn := gazette.WithdrawnRelations(maker.history.Relations)
-	var out []Link
+	var out []gazette.Link
 	for _, c := range cs {
 		if c.Outcome != cite.Resolved || target != "" && c.ID != target {
 			continue
@@ -137,7 +103,7 @@ func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string) 
 		if slices.ContainsFunc(withdrawn, func(w gazette.Relation) bool { return w.Same(&rel) }) {
 			continue
 		}
-		out = append(out, Link{Type: c.Type, From: maker.doc.ID, To: c.ID, Provision: c.Provision, Date: docDate(&maker.doc, &maker.manifest.Issue), Origin: gazette.OriginText, Text: c.Text})
+		out = append(out, gazette.Link{Type: c.Type, From: maker.doc.ID, To: c.ID, Provision: c.Provision, Date: docDate(&maker.doc, &maker.manifest.Issue), Origin: gazette.OriginText, Text: c.Text})
 	}
 	return out, nil
 }
@@ -147,21 +113,21 @@ func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string) 
 // and drops a 引用 read from the text between two documents that another
 // link joins already: it says nothing more. Each validity change stays:
 // a document may be amended by the same one twice, on different dates.
-func dedupe(links []Link) []Link {
-	var out []Link
+func dedupe(links []gazette.Link) []gazette.Link {
+	var out []gazette.Link
 	for _, l := range links {
 		if l.Origin == gazette.OriginValidity {
 			out = append(out, l)
 			continue
 		}
-		if slices.ContainsFunc(out, func(o Link) bool {
+		if slices.ContainsFunc(out, func(o gazette.Link) bool {
 			return o.From == l.From && o.To == l.To && (o.Type == l.Type && o.Provision == l.Provision || l.Type == gazette.Cites && l.Origin == gazette.OriginText)
 		}) {
 			continue
 		}
 		out = append(out, l)
 	}
-	slices.SortStableFunc(out, func(x, y Link) int {
+	slices.SortStableFunc(out, func(x, y gazette.Link) int {
 		return cmp.Or(x.Date.Compare(y.Date), compareIDs(x.From, y.From), compareIDs(x.To, y.To))
 	})
 	return out
@@ -173,7 +139,7 @@ func dedupe(links []Link) []Link {
 // shown until it is published), and In, what published documents make to
 // it. Errors: gazette.ErrNotFound (not published), gazette.ErrInvalid (a
 // malformed ID), storage and index errors. Safe for concurrent use.
-func (a *Archive) Relations(ctx context.Context, id string) (*Relations, error) {
+func (a *Archive) Relations(ctx context.Context, id string) (*gazette.Relations, error) {
 	if _, _, err := gazette.ParseDocumentID(id); err != nil {
 		return nil, fmt.Errorf("archive: relations of %s: %w", id, err)
 	}
@@ -192,7 +158,7 @@ func (a *Archive) Relations(ctx context.Context, id string) (*Relations, error) 
 	return rs, nil
 }
 
-func (a *Archive) relations(ctx context.Context, self *loaded) (*Relations, error) {
+func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relations, error) {
 	id := self.doc.ID
 	r := a.newResolver(self.manifest.Issue.Gazette)
 	r.docs[id] = self
@@ -200,10 +166,10 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*Relations, erro
 		o, err := r.published(ctx, other)
 		return o != nil, err
 	}
-	rs := &Relations{ID: id}
+	rs := &gazette.Relations{ID: id}
 
 	// Out: recorded, validity changes it caused, its text.
-	var out []Link
+	var out []gazette.Link
 	for _, rel := range gazette.Effective(self.history.Relations) {
 		out = append(out, editorLink(self, rel))
 	}
@@ -230,7 +196,7 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*Relations, erro
 	}
 
 	// In: recorded by others, its own validity changes, citing texts.
-	var in []Link
+	var in []gazette.Link
 	makers, err := a.idsUnder(ctx, relatedPrefix(id))
 	if err != nil {
 		return nil, err
@@ -318,7 +284,7 @@ const maxCycleSearch = 500
 // storage errors. Concurrent changes all land (the append is a
 // conditional write, retried). Safe for concurrent use, also across
 // replicas.
-func (a *Archive) AddRelation(ctx context.Context, id string, rel gazette.Relation) (*Relations, error) {
+func (a *Archive) AddRelation(ctx context.Context, id string, rel gazette.Relation) (*gazette.Relations, error) {
 	if rel.At.IsZero() {
 		rel.At = a.now()
 	}
@@ -347,7 +313,7 @@ func (a *Archive) AddRelation(ctx context.Context, id string, rel gazette.Relati
 // and Provision; Note may say why. Errors: gazette.ErrInvalid (no such
 // relation in force, or bad fields), gazette.ErrNotFound, storage errors.
 // Safe for concurrent use.
-func (a *Archive) WithdrawRelation(ctx context.Context, id string, rel gazette.Relation) (*Relations, error) {
+func (a *Archive) WithdrawRelation(ctx context.Context, id string, rel gazette.Relation) (*gazette.Relations, error) {
 	if rel.At.IsZero() {
 		rel.At = a.now()
 	}
@@ -359,7 +325,7 @@ func (a *Archive) WithdrawRelation(ctx context.Context, id string, rel gazette.R
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(rs.Out, func(l Link) bool {
+	if !slices.ContainsFunc(rs.Out, func(l gazette.Link) bool {
 		return l.Origin != gazette.OriginValidity && l.Type == rel.Type && l.To == rel.Target && l.Provision == rel.Provision
 	}) {
 		return nil, fmt.Errorf("archive: withdraw relation of %s: %w", id, gazette.ValidationError{{Field: "target",
@@ -438,10 +404,10 @@ func (a *Archive) checkRelation(ctx context.Context, id string, rel *gazette.Rel
 // 引用), recorded by editors or by validity changes, leading from one
 // document to another, and returns its links, or nil if there is none
 // within maxCycleSearch documents.
-func (a *Archive) pathOf(ctx context.Context, r *resolver, from, to string) ([]Link, error) {
+func (a *Archive) pathOf(ctx context.Context, r *resolver, from, to string) ([]gazette.Link, error) {
 	type step struct {
 		id   string
-		path []Link
+		path []gazette.Link
 	}
 	seen := map[string]bool{from: true}
 	queue := []step{{id: from}}
@@ -455,7 +421,7 @@ func (a *Archive) pathOf(ctx context.Context, r *resolver, from, to string) ([]L
 		if l == nil {
 			continue
 		}
-		var next []Link
+		var next []gazette.Link
 		for _, rel := range gazette.Effective(l.history.Relations) {
 			next = append(next, editorLink(l, rel))
 		}

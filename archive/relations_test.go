@@ -57,7 +57,7 @@ func web(t *testing.T, a *archive.Archive) {
 }
 
 // linkSet renders links as "from type to provision origin" lines.
-func linkSet(ls []archive.Link) []string {
+func linkSet(ls []gazette.Link) []string {
 	var out []string
 	for _, l := range ls {
 		s := fmt.Sprintf("%s %s %s", l.From, l.Type, l.To)
@@ -69,7 +69,7 @@ func linkSet(ls []archive.Link) []string {
 	return out
 }
 
-func relationsOf(t *testing.T, a *archive.Archive, id string) *archive.Relations {
+func relationsOf(t *testing.T, a *archive.Archive, id string) *gazette.Relations {
 	t.Helper()
 	rs, err := a.Relations(context.Background(), id)
 	if err != nil {
@@ -78,7 +78,7 @@ func relationsOf(t *testing.T, a *archive.Archive, id string) *archive.Relations
 	return rs
 }
 
-func checkLinks(t *testing.T, what string, got []archive.Link, want ...string) {
+func checkLinks(t *testing.T, what string, got []gazette.Link, want ...string) {
 	t.Helper()
 	if g := linkSet(got); !slices.Equal(g, want) {
 		t.Errorf("%s:\n got %q\nwant %q", what, g, want)

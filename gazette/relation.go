@@ -228,3 +228,36 @@ func WithdrawnRelations(rs []Relation) []Relation {
 	}
 	return out
 }
+
+// Link is one relation between two published documents as readers see it.
+type Link struct {
+	Type RelationType `json:"type"`
+	// From is the document that makes the relation, To the one it
+	// concerns.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Provision is the part of To concerned (第十三条), if not all of it.
+	Provision string `json:"provision,omitempty"`
+	// Date is when the relation takes effect: the date an editor or a
+	// validity change gives, else the making document's date.
+	Date   Date           `json:"date"`
+	Origin RelationOrigin `json:"origin"`
+	// Text is the citation as printed, for a relation read from the text.
+	Text string `json:"text,omitempty"`
+	Note string `json:"note,omitempty"`
+	// By and At say who recorded it and when, for an editor's relation or
+	// a validity change.
+	By string     `json:"by,omitempty"`
+	At *time.Time `json:"at,omitempty"`
+}
+
+// Relations is what a document relates to, and what relates to it.
+type Relations struct {
+	ID string `json:"id"`
+	// Out are the relations the document makes: what it rests on,
+	// changes, interprets, forwards or cites.
+	Out []Link `json:"out"`
+	// In are the relations others make to it: what changed, interpreted,
+	// forwarded or cites it.
+	In []Link `json:"in"`
+}

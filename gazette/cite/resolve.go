@@ -106,3 +106,27 @@ func Choose(c *Citation, citing gazette.Date, self string, cands []Candidate) Re
 	}
 	return Resolution{Outcome: Ambiguous, Candidates: fit}
 }
+
+// Found is a citation found in a document's text with what became of
+// it: Resolution.ID names the published document it links to when
+// Outcome is Resolved.
+type Found struct {
+	Placed
+	Resolution
+}
+
+// Unresolved is a document cited in the archive that no published document
+// answers: missing (to be loaded), or ambiguous (to be told apart).
+type Unresolved struct {
+	// Ref identifies the cited document (Citation.Ref).
+	Ref string `json:"ref"`
+	// Label names it as cited: 《title》（文号）.
+	Label   string  `json:"label"`
+	Outcome Outcome `json:"outcome"`
+	// Count is how many published documents cite it without a link.
+	Count int `json:"count"`
+	// Documents are the citing documents, up to a limit the archive sets.
+	Documents []string `json:"documents"`
+	// Candidates are the documents an ambiguous citation may mean.
+	Candidates []Candidate `json:"candidates,omitempty"`
+}
