@@ -209,7 +209,7 @@ func (r *resolver) resolve(ctx context.Context, c *cite.Citation, citing gazette
 
 // Citations finds the citations in the text of d (a published document,
 // any version) and resolves each against the archive, in order of
-// appearance. Errors: storage and index errors. Safe for concurrent use.
+// appearance; one whose relation an editor withdrew is cite.Withdrawn. Errors: storage and index errors. Safe for concurrent use.
 func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]cite.Found, error) {
 	is, err := a.Issue(ctx, d.Issue)
 	if err != nil && !errors.Is(err, gazette.ErrNotFound) {
@@ -222,6 +222,22 @@ func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]cite.Fo
 	out, err := a.newResolver(name).citations(ctx, d, is)
 	if err != nil {
 		return nil, fmt.Errorf("archive: citations of %s: %w", d.ID, err)
+	}
+	// A relation an editor withdrew is not linked either.
+	h, err := a.History(ctx, d.ID)
+	switch {
+	case errors.Is(err, gazette.ErrNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("archive: citations of %s: %w", d.ID, err)
+	default:
+		withdrawn := gazette.WithdrawnRelations(h.Relations)
+		for i := range out {
+			c := &out[i]
+			rel := gazette.Relation{Type: c.Type, Target: c.ID, Provision: c.Provision}
+			if c.Outcome == cite.Resolved && slices.ContainsFunc(withdrawn, func(w gazette.Relation) bool { return w.Same(&rel) }) {
+				c.Outcome = cite.Withdrawn
+			}
+		}
 	}
 	return out, nil
 }

@@ -144,6 +144,9 @@ func testRelations(t *testing.T, blobs archive.Blobs) {
 		t.Fatalf("WithdrawRelation: %v", err)
 	}
 	checkLinks(t, "2019-12-1 in after withdrawal", relationsOf(t, a, "2019-12-1").In)
+	if cs, err := a.Citations(ctx, mustDoc(t, a, "2020-3-1")); err != nil || cs[0].Outcome != cite.Withdrawn {
+		t.Errorf("the withdrawn citation: %+v, %v; want it withdrawn", cs, err)
+	}
 	if _, err := a.WithdrawRelation(ctx, "2020-3-1", gazette.Relation{Type: gazette.BasedOn, Target: "2019-12-1", Provision: "第三条", By: "editor"}); !errors.Is(err, gazette.ErrInvalid) {
 		t.Errorf("withdrawing it twice: %v, want ErrInvalid", err)
 	}

@@ -33,6 +33,9 @@ const (
 	// it prints: 现将《XX办法》印发给你们 in 关于印发《XX办法》的通知); never a
 	// link.
 	Self Outcome = "self"
+	// Withdrawn: it resolved, but an editor took back the relation it
+	// proposes (a wrong reading); not linked, and not missing.
+	Withdrawn Outcome = "withdrawn"
 )
 
 // IsSelf reports whether c names the document that prints it, whose title
