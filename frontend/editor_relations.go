@@ -56,13 +56,11 @@ func (s *Server) editorRelations(c *gin.Context, id string) (out []editorRelatio
 	}
 	docs := s.relatedDocs(ctx, linkIDs(rs)...)
 	views := relationViews(rs.Out, true, docs)
-	j := 0
-	for _, l := range rs.Out {
+	for i, l := range rs.Out {
 		if l.Origin == gazette.OriginValidity {
-			continue
+			continue // withdrawn by a validity change, not here
 		}
-		out = append(out, editorRelation{linkView: views[j], To: l.To})
-		j++
+		out = append(out, editorRelation{linkView: views[i], To: l.To})
 	}
 	return out, relationViews(rs.In, false, docs)
 }

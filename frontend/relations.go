@@ -16,9 +16,10 @@ import (
 // Relations between documents and the citations in their texts, on the
 // reader's page (a section with both directions; citations in the body as
 // links), in the API (the document JSON and /documents/{id}/relations) and
-// in the documents feed (related links). The validity changes among the
-// relations keep their own sections (时效变更, and what a document amended
-// or repealed: related.go); this section shows the rest.
+// in the documents feed (related links). The relations section lists
+// validity changes too (what a document amended or repealed, and what
+// amended or repealed it); the document's own validity history keeps its
+// section (时效变更).
 
 // relationsArchive is the archive's view of relations and citations
 // (*archive.Archive has it): Relations in both directions of a published
@@ -58,11 +59,11 @@ var originLabels = map[gazette.RelationOrigin]string{
 func relationViews(links []gazette.Link, out bool, docs map[string]relatedDoc) []linkView {
 	var views []linkView
 	for _, l := range links {
-		if l.Origin == gazette.OriginValidity {
-			continue // shown in the validity sections
-		}
 		lv := linkView{Type: l.Type, Verb: l.Type.Label(), Doc: docs[l.To], Provision: l.Provision, Date: dateLabel(l.Date),
 			Origin: originLabels[l.Origin], Text: clean(l.Text), Note: clean(l.Note)}
+		if l.Origin == gazette.OriginValidity && lv.Date != "" {
+			lv.Date = "自" + lv.Date + "起" // the day the change takes effect
+		}
 		if !out {
 			lv.Verb, lv.Doc = l.Type.InverseLabel(), docs[l.From]
 		}
