@@ -242,6 +242,26 @@ func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]cite.Fo
 	return out, nil
 }
 
+// ResolveCitations finds and resolves the citations of documents not yet
+// published (a draft issue of the gazette named gazetteName, whose local
+// 文号 readings apply), as Citations does for published ones, sharing the
+// lookups among them: result i is for docs[i]. A document of the draft
+// cited by another of it is not found until the issue is published.
+// Errors: storage and index errors. Safe for concurrent use.
+func (a *Archive) ResolveCitations(ctx context.Context, docs []gazette.Document, gazetteName string) ([][]cite.Found, error) {
+	r := a.newResolver(gazetteName)
+	out := make([][]cite.Found, len(docs))
+	for i := range docs {
+		is := &gazette.Issue{Gazette: gazetteName, IssueKey: docs[i].Issue}
+		cs, err := r.citations(ctx, &docs[i], is)
+		if err != nil {
+			return nil, fmt.Errorf("archive: resolve citations of %s: %w", docs[i].ID, err)
+		}
+		out[i] = cs
+	}
+	return out, nil
+}
+
 func (r *resolver) citations(ctx context.Context, d *gazette.Document, is *gazette.Issue) ([]cite.Found, error) {
 	citing := docDate(d, is)
 	var out []cite.Found

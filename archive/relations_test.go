@@ -315,3 +315,33 @@ func TestUnresolvedCitationsMostCitedFirst(t *testing.T) {
 		t.Errorf("first entry %+v", us[0])
 	}
 }
+
+// A draft's citations resolve with its gazette's local readings of 文号:
+// 省政府令第5号 in 福建省人民政府公报 is 福建省人民政府令第5号.
+func TestResolveCitationsOfADraft(t *testing.T) {
+	ctx := context.Background()
+	a := archive.New(archivetest.NewMemBlobs(), openBleve(t), nil)
+	s := archivetest.NewSample(2020, 1, 1)
+	relDoc(&s, 0, "福建省道路运输管理办法", "福建省人民政府令第5号", day(2020, 1, 1), "第一条 为了……")
+	publish(t, a, s)
+	draft := []gazette.Document{
+		{ID: "2021-1-1", Issue: gazette.IssueKey{Year: 2021, Number: 1}, Signed: day(2021, 1, 2), Body: []string{"根据省政府令第5号和《福建省道路运输管理办法》，参照《福建省不存在办法》。"}},
+	}
+	got, err := a.ResolveCitations(ctx, draft, "福建省人民政府公报")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for _, f := range got[0] {
+		outcomes = append(outcomes, fmt.Sprintf("%s %s %s", f.Text, f.Outcome, f.ID))
+	}
+	want := []string{"省政府令第5号 resolved 2020-1-1", "《福建省道路运输管理办法》 resolved 2020-1-1", "《福建省不存在办法》 missing "}
+	if !slices.Equal(outcomes, want) {
+		t.Errorf("ResolveCitations = %q, want %q", outcomes, want)
+	}
+	// Without the gazette, the short form is not read.
+	got, err = a.ResolveCitations(ctx, draft, "")
+	if err != nil || got[0][0].Outcome != cite.Missing {
+		t.Errorf("without the gazette: %+v, %v", got, err)
+	}
+}

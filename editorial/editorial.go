@@ -120,6 +120,9 @@ type Archive interface {
 	// UnresolvedCitations returns the cited documents no published
 	// document answers, most cited first, at most limit (0: all).
 	UnresolvedCitations(ctx context.Context, limit int) ([]cite.Unresolved, error)
+	// ResolveCitations finds and resolves the citations in the texts of
+	// documents not yet published, of the gazette named gazetteName.
+	ResolveCitations(ctx context.Context, docs []gazette.Document, gazetteName string) ([][]cite.Found, error)
 }
 
 // SplitFunc runs the ingest pipeline on a PDF file: it splits the issue into

@@ -133,6 +133,7 @@ type fakeArchive struct {
 	changes     []gazette.ValidityChange
 	relations   []gazette.Relation // what AddRelation and WithdrawRelation received
 	unresolved  []cite.Unresolved
+	cited       map[string]string // ref → the ID ResolveCitations resolves it to
 	// afterStore, when set, is returned with the document by Correct and
 	// SetValidity, as the archive does when its index fails after storing.
 	afterStore error
@@ -204,6 +205,25 @@ func (a *fakeArchive) UnresolvedCitations(ctx context.Context, limit int) ([]cit
 		return a.unresolved[:limit], nil
 	}
 	return a.unresolved, nil
+}
+
+// ResolveCitations finds the citations of docs, and resolves those of the
+// documents the fake holds (by ID in versions) by nothing: every citation
+// is missing, unless its 文号 is in cited.
+func (a *fakeArchive) ResolveCitations(ctx context.Context, docs []gazette.Document, gazetteName string) ([][]cite.Found, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([][]cite.Found, len(docs))
+	for i := range docs {
+		for _, p := range cite.InBody(docs[i].Body) {
+			res := cite.Resolution{Outcome: cite.Missing}
+			if id, ok := a.cited[p.Ref()]; ok {
+				res = cite.Resolution{Outcome: cite.Resolved, ID: id}
+			}
+			out[i] = append(out[i], cite.Found{Placed: p, Resolution: res})
+		}
+	}
+	return out, nil
 }
 
 func (a *fakeArchive) Latest(ctx context.Context) (*gazette.Issue, error) {
