@@ -86,12 +86,30 @@ func editorLink(maker *loaded, r gazette.Relation) gazette.Link {
 }
 
 // textLinks are the relations the text of maker proposes towards the
-// documents its citations resolve to (only those to target, when set),
-// less those an editor withdrew.
-func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string) ([]gazette.Link, error) {
-	cs, err := r.citations(ctx, &maker.doc, &maker.manifest.Issue)
-	if err != nil {
-		return nil, err
+// documents its citations resolve to, less those an editor withdrew. With
+// refs set, only the citations filed under one of them are resolved (and
+// only those resolving to target kept): the cheap way to ask whether, and
+// how, maker cites one document.
+func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string, refs []string) ([]gazette.Link, error) {
+	d, is := &maker.doc, &maker.manifest.Issue
+	var cs []cite.Found
+	if refs == nil {
+		var err error
+		if cs, err = r.citations(ctx, d, is); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, p := range cite.InBody(d.Body) {
+			if !slices.ContainsFunc(refsOf(&p.Citation, is.Gazette), func(ref string) bool { return slices.Contains(refs, ref) }) ||
+				cite.IsSelf(&p.Citation, d.Title, d.DocNumber) {
+				continue
+			}
+			res, err := r.resolve(ctx, &p.Citation, docDate(d, is), d.ID)
+			if err != nil {
+				return nil, err
+			}
+			cs = append(cs, cite.Found{Placed: p, Resolution: res})
+		}
 	}
 	withdrawn := gazette.WithdrawnRelations(maker.history.Relations)
 	var out []gazette.Link
@@ -103,7 +121,7 @@ func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string) 
 		if slices.ContainsFunc(withdrawn, func(w gazette.Relation) bool { return w.Same(&rel) }) {
 			continue
 		}
-		out = append(out, gazette.Link{Type: c.Type, From: maker.doc.ID, To: c.ID, Provision: c.Provision, Date: docDate(&maker.doc, &maker.manifest.Issue), Origin: gazette.OriginText, Text: c.Text})
+		out = append(out, gazette.Link{Type: c.Type, From: d.ID, To: c.ID, Provision: c.Provision, Date: docDate(d, is), Origin: gazette.OriginText, Text: c.Text})
 	}
 	return out, nil
 }
@@ -180,7 +198,7 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relatio
 	for i := range affected {
 		out = append(out, validityLinks(&affected[i], id)...)
 	}
-	tl, err := r.textLinks(ctx, self, "")
+	tl, err := r.textLinks(ctx, self, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +236,8 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relatio
 	}
 	in = append(in, validityLinks(&self.history, "")...)
 	var citing []string
-	for _, ref := range ownRefs(&self.doc, self.manifest.Issue.Gazette) {
+	refs := ownRefs(&self.doc, self.manifest.Issue.Gazette)
+	for _, ref := range refs {
 		ids, err := a.idsUnder(ctx, citedPrefix(ref))
 		if err != nil {
 			return nil, err
@@ -229,7 +248,12 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relatio
 			}
 		}
 	}
-	slices.SortFunc(citing, compareIDs)
+	// The latest citing documents first, at most maxCitingRead of them.
+	slices.SortFunc(citing, func(x, y string) int { return compareIDs(y, x) })
+	if len(citing) > maxCitingRead {
+		rs.MoreIn = len(citing) - maxCitingRead
+		citing = citing[:maxCitingRead]
+	}
 	for _, c := range citing {
 		l, err := r.published(ctx, c)
 		if err != nil {
@@ -241,7 +265,7 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relatio
 		// Resolve in the citing document's own gazette.
 		cr := a.newResolver(l.manifest.Issue.Gazette)
 		cr.docs = r.docs
-		tl, err := cr.textLinks(ctx, l, id)
+		tl, err := cr.textLinks(ctx, l, id, refs)
 		if err != nil {
 			return nil, err
 		}
@@ -258,6 +282,11 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relatio
 	}
 	return rs, nil
 }
+
+// maxCitingRead bounds the citing documents Relations reads for one
+// document: a law cited everywhere lists its latest citations, and says
+// how many more there are.
+const maxCitingRead = 200
 
 // maxCycleSearch bounds the documents a cycle check visits.
 const maxCycleSearch = 500

@@ -345,3 +345,22 @@ func TestResolveCitationsOfADraft(t *testing.T) {
 		t.Errorf("without the gazette: %+v, %v", got, err)
 	}
 }
+
+// A document cited very widely lists its latest citing documents, and
+// counts the others.
+func TestRelationsOfAWidelyCitedDocument(t *testing.T) {
+	a := archive.New(archivetest.NewMemBlobs(), openBleve(t), nil)
+	law := archivetest.NewSample(2019, 1, 1)
+	relDoc(&law, 0, "福建省甲办法", "闽政〔2019〕1号", day(2019, 1, 1), "甲。")
+	publish(t, a, law)
+	const citing = 205
+	s := archivetest.NewSample(2020, 1, citing)
+	for i := range s.Documents {
+		relDoc(&s, i, fmt.Sprintf("福建省第%d号通知", i+1), fmt.Sprintf("闽政〔2020〕%d号", i+1), day(2020, 1, 1), "依照《福建省甲办法》执行。")
+	}
+	publish(t, a, s)
+	rs := relationsOf(t, a, "2019-1-1")
+	if len(rs.In) != 200 || rs.MoreIn != citing-200 || rs.In[0].From == "2020-1-1" {
+		t.Errorf("%d links in, %d more, first from %s; want 200, %d more, the latest first read", len(rs.In), rs.MoreIn, rs.In[0].From, citing-200)
+	}
+}

@@ -64,6 +64,8 @@ type documentView struct {
 	// HasRelations says the archive keeps relations at all.
 	RelatesTo, RelatedBy []linkView
 	HasRelations         bool
+	// MoreRelatedBy counts citing documents beyond those listed.
+	MoreRelatedBy int
 	// Degraded: relations or citations could not be worked out, and the
 	// page shows the document without them.
 	Degraded bool

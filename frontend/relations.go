@@ -98,6 +98,7 @@ func (s *Server) relations(ctx context.Context, dv *documentView, d *gazette.Doc
 		docs := s.relatedDocs(ctx, linkIDs(rs)...)
 		dv.RelatesTo = relationViews(rs.Out, true, docs)
 		dv.RelatedBy = relationViews(rs.In, false, docs)
+		dv.MoreRelatedBy = rs.MoreIn
 	} else {
 		dv.Degraded = true
 		if ctx.Err() == nil {
@@ -163,10 +164,12 @@ type apiLink struct {
 	Note      string                 `json:"note,omitempty"`
 }
 
-// apiRelations are a document's relations in both directions.
+// apiRelations are a document's relations in both directions; MoreIn
+// counts citing documents beyond those listed (gazette.Relations).
 type apiRelations struct {
-	Out []apiLink `json:"out"`
-	In  []apiLink `json:"in"`
+	Out    []apiLink `json:"out"`
+	In     []apiLink `json:"in"`
+	MoreIn int       `json:"more_in,omitempty"`
 }
 
 // apiCitation is a citation in a document's body: where it is (byte
@@ -213,6 +216,7 @@ func (s *Server) apiRelationsOf(ctx context.Context, d *gazette.Document) (apiRe
 	for _, l := range rs.In {
 		rels.In = append(rels.In, apiLink{Type: l.Type, Label: l.Type.InverseLabel(), Document: s.apiRelatedDoc(docs[l.From]), Provision: l.Provision, Date: l.Date, Origin: l.Origin, Text: l.Text, Note: l.Note})
 	}
+	rels.MoreIn = rs.MoreIn
 	for _, f := range found {
 		if f.Outcome == cite.Self {
 			continue
@@ -248,7 +252,11 @@ func (s *Server) apiDocumentRelations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.writeJSON(c, gin.H{"id": id, "url": s.abs(d.Permalink()), "out": rels.Out, "in": rels.In, "citations": cites}, ccAPIDocument, s.docs, ck)
+	answer := gin.H{"id": id, "url": s.abs(d.Permalink()), "out": rels.Out, "in": rels.In, "citations": cites}
+	if rels.MoreIn > 0 {
+		answer["more_in"] = rels.MoreIn
+	}
+	s.writeJSON(c, answer, ccAPIDocument, s.docs, ck)
 }
 
 // feedCitationLinks are the related links of a feed entry: the documents

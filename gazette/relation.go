@@ -260,4 +260,7 @@ type Relations struct {
 	// In are the relations others make to it: what changed, interpreted,
 	// forwarded or cites it.
 	In []Link `json:"in"`
+	// MoreIn counts the documents whose texts cite it beyond those read
+	// for In (the latest ones), for a document cited very widely.
+	MoreIn int `json:"more_in,omitempty"`
 }
