@@ -47,11 +47,9 @@ func hintHash(s string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func titlePrefix(key string) string { return "titles/" + hintHash("title:"+key) + "/" }
-func citedPrefix(ref string) string { return "cited/" + hintHash(ref) + "/" }
-func uncitedPrefix(ref string) string {
-	return "uncited/" + hintHash(ref) + "/"
-}
+func titlePrefix(key string) string   { return "titles/" + hintHash("title:"+key) + "/" }
+func citedPrefix(ref string) string   { return "cited/" + hintHash(ref) + "/" }
+func uncitedPrefix(ref string) string { return "uncited/" + hintHash(ref) + "/" }
 
 // citeHint is the content of a cited or uncited hint: what its key says,
 // for a person looking at storage, and the citation as found (the queue
