@@ -208,7 +208,15 @@ type editDocumentView struct {
 	RelationTypes []gazette.RelationType
 	Relations     []editorRelation
 	RelatedBy     []linkView
-	Unresolved    []cite.Found
+	Unresolved    []unresolvedView
+}
+
+// unresolvedView is a citation of the document's text that did not
+// resolve: its paragraph (1-based), as printed, and why.
+type unresolvedView struct {
+	Paragraph int
+	Text      string
+	Ambiguous bool
 }
 
 // validityForm is the validity form as the editor typed it, with what is
@@ -286,7 +294,7 @@ func (s *Server) renderEditorDocument(c *gin.Context, status int, id string, vf 
 		if found, err := ra.Citations(ctx, d); err == nil {
 			for _, f := range found {
 				if f.Outcome == cite.Missing || f.Outcome == cite.Ambiguous {
-					v.Unresolved = append(v.Unresolved, f)
+					v.Unresolved = append(v.Unresolved, unresolvedView{Paragraph: f.Paragraph + 1, Text: clean(f.Text), Ambiguous: f.Outcome == cite.Ambiguous})
 				}
 			}
 		} else {

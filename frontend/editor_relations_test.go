@@ -29,7 +29,7 @@ func TestEditorRecordsRelations(t *testing.T) {
 	for _, want := range []string{
 		"关联文件", `<span class="rel-verb">依据</span> <a href="/editor/documents/2019-12-1">《福建省行政执法程序规定》（省政府令第1201号）</a>`, "正文引用",
 		`aria-label="撤销：依据 《福建省行政执法程序规定》（省政府令第1201号）"`,
-		"正文中未能解析的引用", "闽政〔2018〕2402号（库中没有）", "《福建省行政许可实施办法》（库中没有）",
+		"正文中未能解析的引用", "第6段：闽政〔2018〕2402号（库中没有）", "《福建省行政许可实施办法》（库中没有）",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the editor page lacks %q", want)

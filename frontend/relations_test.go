@@ -1,12 +1,18 @@
 package frontend_test
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/frontend"
+	"github.com/gazette-archive/gazette/frontend/frontendtest"
 )
 
 // In the sample gazette 2019-12-2 cites, in its last paragraph, the rule
@@ -188,5 +194,31 @@ func TestCitationsInTheDocumentsFeed(t *testing.T) {
 	}
 	if !found {
 		t.Skip("2019-12-2 is not among the feed's latest entries")
+	}
+}
+
+// A citation of a document whose title carries markup links to it with
+// everything escaped: in the link's text, its title attribute, and the
+// relations section.
+func TestHostileCitationIsEscaped(t *testing.T) {
+	ctx := context.Background()
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
+	s := frontendtest.Sample(frontendtest.Issue2020, 3)
+	evil := `福建省"><script>alert(1)</script>办法`
+	s.Documents[0].Title = evil
+	s.Documents[1].Body = append(s.Documents[1].Body, "根据《"+evil+"》制定。")
+	if err := frontendtest.Publish(ctx, a, s); err != nil {
+		t.Fatal(err)
+	}
+	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: publicURL, APIRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := page(t, h, "/documents/2020-1-2")
+	if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, `"><script`) {
+		t.Errorf("the markup of a cited title reaches the page unescaped")
+	}
+	if !strings.Contains(body, `<a class="cite-link" href="/documents/2020-1-1" title="《福建省&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;办法》`) {
+		t.Errorf("the citation does not link, escaped, to the cited document")
 	}
 }
