@@ -430,9 +430,9 @@ func (a *Archive) checkRelation(ctx context.Context, id string, rel *gazette.Rel
 }
 
 // pathOf looks for a chain of relations that cannot form a cycle (all but
-// 引用), recorded by editors or by validity changes, leading from one
-// document to another, and returns its links, or nil if there is none
-// within maxCycleSearch documents.
+// 引用), recorded by editors, by validity changes or read from the text,
+// leading from one document to another, and returns its links, or nil if
+// there is none within maxCycleSearch documents.
 func (a *Archive) pathOf(ctx context.Context, r *resolver, from, to string) ([]gazette.Link, error) {
 	type step struct {
 		id   string
@@ -461,6 +461,14 @@ func (a *Archive) pathOf(ctx context.Context, r *resolver, from, to string) ([]g
 		for i := range affected {
 			next = append(next, validityLinks(&affected[i], s.id)...)
 		}
+		// and the relations its text proposes (in its own gazette)
+		tr := a.newResolver(l.manifest.Issue.Gazette)
+		tr.docs = r.docs
+		tl, err := tr.textLinks(ctx, l, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		next = append(next, tl...)
 		for _, n := range next {
 			if !n.Type.Acyclic() {
 				continue

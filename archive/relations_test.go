@@ -238,7 +238,8 @@ func TestAddRelationRefusesBadInput(t *testing.T) {
 		{"dated before the target existed", "2020-3-1", gazette.Relation{Type: gazette.Amends, Target: "2019-12-1", Since: day(2019, 11, 30)}, "since", "before 2019-12-1 existed"},
 		{"dated before the maker existed", "2020-3-1", gazette.Relation{Type: gazette.Amends, Target: "2019-12-1", Since: day(2020, 2, 1)}, "since", "before 2020-3-1 existed"},
 		{"an older document changing a newer", "2019-12-1", gazette.Relation{Type: gazette.Repeals, Target: "2020-3-1"}, "target", "older than"},
-		{"a cycle of 依据", "2019-12-1", gazette.Relation{Type: gazette.BasedOn, Target: "2020-3-2"}, "target", "cycle: 2019-12-1 依据 2020-3-2 依据 2020-3-1 解读 2019-12-1"},
+		{"a cycle of 依据", "2019-12-1", gazette.Relation{Type: gazette.BasedOn, Target: "2020-3-2"}, "target", "cycle: 2019-12-1 依据 2020-3-2 依据 2020-3-1 "},
+		{"a cycle through the text (2020-3-1 says 闽政〔2019〕102号同时废止)", "2019-12-2", gazette.Relation{Type: gazette.BasedOn, Target: "2020-3-1"}, "target", "cycle: 2019-12-2 依据 2020-3-1 废止 2019-12-2"},
 		{"a bad provision", "2020-3-1", gazette.Relation{Type: gazette.Amends, Target: "2019-12-1", Provision: "three"}, "provision", ""},
 		{"an unknown type", "2020-3-1", gazette.Relation{Type: "likes", Target: "2019-12-1"}, "type", ""},
 	} {
