@@ -79,7 +79,7 @@ func (in relationInput) relation() gazette.Relation {
 		Since: in.Since, Note: strings.TrimSpace(in.Note)}
 }
 
-// relate records or withdraws a relation made by the actor (editorial
+// relateDocuments records or withdraws a relation made by the actor (editorial
 // checks the role and audits it) and drops cached pages.
 func (s *Server) relateDocuments(c *gin.Context, id string, rel gazette.Relation, withdraw bool) (*gazette.Relations, error) {
 	var rs *gazette.Relations
