@@ -191,6 +191,18 @@ func (a *Archive) indexIssue(ctx context.Context, m *Manifest, docs []gazette.Do
 			}
 		}
 	}
+	// So are the hints of its titles and citations (citations.go): the
+	// titles of all first, so that documents of one issue find each other.
+	for i := range docs {
+		if err := a.hintTitle(ctx, &docs[i]); err != nil {
+			return fmt.Errorf("archive: issue %s is published but its titles are not yet hinted: %w", m.Issue.Key(), err)
+		}
+	}
+	for i := range docs {
+		if err := a.hintCitations(ctx, &docs[i], &m.Issue); err != nil {
+			return fmt.Errorf("archive: issue %s is published but its citations are not yet hinted: %w", m.Issue.Key(), err)
+		}
+	}
 	if a.index == nil {
 		return nil
 	}

@@ -65,12 +65,14 @@ func runCrashChild(t *testing.T, env []string, op string, after int) {
 
 // TestPublishDueSurvivesAKilledProcess schedules an issue, then kills a
 // process running PublishDue after each of its writes in turn (the claim,
-// the manifest, the removal of the schedule) on each real backend: the
-// issue is invisible before the manifest and whole after it, and the next
-// PublishDue (once the dead publisher's claim lapses) completes it.
+// the manifest, the title hint of each document (citations.go; their
+// texts cite only themselves), the removal of the schedule) on each real
+// backend: the issue is invisible before the manifest and whole after it,
+// and the next PublishDue (once the dead publisher's claim lapses)
+// completes it.
 func TestPublishDueSurvivesAKilledProcess(t *testing.T) {
 	s := crashSample()
-	const steps = 3
+	steps := 2 + len(s.Documents) + 1
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
 			for after := 1; after <= steps; after++ {

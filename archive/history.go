@@ -123,8 +123,12 @@ func (a *Archive) searchDoc(ctx context.Context, m *Manifest, seq int) (gazette.
 	if err != nil {
 		return gazette.SearchDoc{}, err
 	}
-	// A document is never indexed before its reverse links exist (links.go).
+	// A document is never indexed before its reverse links (links.go) and
+	// its hints (citations.go) exist.
 	if err := a.linkAll(ctx, &l.history); err != nil {
+		return gazette.SearchDoc{}, err
+	}
+	if err := a.hintAll(ctx, l); err != nil {
 		return gazette.SearchDoc{}, err
 	}
 	today := a.today()

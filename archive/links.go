@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -72,13 +71,7 @@ func (a *Archive) link(ctx context.Context, cause, id string) error {
 	if _, _, err := gazette.ParseDocumentID(cause); err != nil {
 		return nil // never a link the model would refuse; validation says why elsewhere
 	}
-	raw, err := encode(causedLink{Cause: cause, Document: id})
-	if err != nil {
-		return err
-	}
-	_, err = a.blobs.Put(ctx, causedKey(cause, id), bytes.NewReader(raw), int64(len(raw)),
-		gazette.PutOptions{IfAbsent: true, ContentType: "application/json"})
-	if err != nil && !errors.Is(err, gazette.ErrExist) {
+	if err := a.putHint(ctx, causedKey(cause, id), causedLink{Cause: cause, Document: id}); err != nil {
 		return fmt.Errorf("link %s to %s, which changed it: %w", id, cause, err)
 	}
 	return nil
@@ -151,16 +144,19 @@ func compareIDs(x, y string) int {
 	return cmp.Compare(sx, sy)
 }
 
-// relink writes the links missing for the recorded validity changes of
-// histories (when repair is set) and returns them as "cause>document".
+// relink writes the links missing for the recorded validity changes and
+// relations of histories (when repair is set) and returns them as
+// "cause>document" (validity) and "maker>target" (relations.go).
 func (a *Archive) relink(ctx context.Context, histories []gazette.History, repair bool) ([]string, error) {
-	objs, err := a.blobs.List(ctx, "caused/")
-	if err != nil {
-		return nil, err
-	}
-	have := make(map[string]bool, len(objs))
-	for _, o := range objs {
-		have[o.Key] = true
+	have := map[string]bool{}
+	for _, prefix := range []string{"caused/", "related/"} {
+		objs, err := a.blobs.List(ctx, prefix)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			have[o.Key] = true
+		}
 	}
 	var missing []string
 	for i := range histories {
@@ -172,6 +168,17 @@ func (a *Archive) relink(ctx context.Context, histories []gazette.History, repai
 			missing = append(missing, c+">"+h.ID)
 			if repair {
 				if err := a.link(ctx, c, h.ID); err != nil {
+					return missing, err
+				}
+			}
+		}
+		for _, r := range gazette.Effective(h.Relations) {
+			if have[relatedKey(r.Target, h.ID)] || slices.Contains(missing, h.ID+">"+r.Target) {
+				continue
+			}
+			missing = append(missing, h.ID+">"+r.Target)
+			if repair {
+				if err := a.relate(ctx, h.ID, r.Target); err != nil {
 					return missing, err
 				}
 			}

@@ -15,8 +15,9 @@ type Drift struct {
 	Missing   []string // in storage, not in the index
 	Stale     []string // in the index with another record's fingerprint
 	Orphaned  []string // in the index, not in storage
-	// Unlinked are reverse links (see links.go) missing for recorded
-	// validity changes, as "cause>document".
+	// Unlinked are reverse links missing for recorded validity changes
+	// (links.go), as "cause>document", and for recorded relations
+	// (relations.go), as "maker>target".
 	Unlinked []string
 }
 

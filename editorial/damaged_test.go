@@ -176,7 +176,11 @@ func TestWarnings(t *testing.T) {
 		{"total number skipping", func(d *Draft) { d.Issue.TotalNumber = 810 }, "total_number"},
 		{"release passed", func(d *Draft) { d.Issue.Published = f.clock.Now().Add(-time.Minute) }, "published"},
 		{"supplement has its own total", func(d *Draft) { d.Issue.Supplement = true; d.Issue.Number = 1; d.Issue.TotalNumber = 3 }, ""},
+		{"a citation no published document answers", func(d *Draft) {
+			d.Documents = []gazette.Document{{Body: []string{"根据《福建省甲办法》和闽政〔2019〕14号制定。", "报送《工作报告》。"}}, {Body: []string{"依照闽政[2019]15号。"}}}
+		}, "documents[0].body,documents[1].body"},
 	}
+	f.arch.cited = map[string]string{"number:闽政〔2019〕14号": "2019-1-1"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := *d

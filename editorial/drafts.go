@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/gazette/cite"
 )
 
 // SuggestNext suggests the key and total number (0: unknown) of the next
@@ -96,6 +97,40 @@ func (s *Service) Warnings(ctx context.Context, d *Draft) []gazette.FieldError {
 	}
 	if p := d.Issue.Published; !p.IsZero() && !p.After(s.now()) {
 		warn("published", "发布时间已过，排期时请重新选择或确认立即发布", "the release moment has passed")
+	}
+	out = append(out, s.citationWarnings(ctx, d)...)
+	return out
+}
+
+// maxCitationWarnings bounds the citation warnings of one draft.
+const maxCitationWarnings = 50
+
+// citationWarnings names the citations in the draft's texts that resolve
+// to no published document, or to several: once published they stay plain
+// text (and join the queue of unresolved citations) unless the editor
+// corrects them or the cited document is loaded first.
+func (s *Service) citationWarnings(ctx context.Context, d *Draft) []gazette.FieldError {
+	found, err := s.cfg.Archive.ResolveCitations(ctx, d.Documents, d.Issue.Gazette)
+	if err != nil {
+		return []gazette.FieldError{{Field: "documents", Zh: "暂时无法核对正文中的引用", Problem: "cannot resolve the citations: " + err.Error()}}
+	}
+	var out []gazette.FieldError
+	for i, fs := range found {
+		for _, f := range fs {
+			var zh, en string
+			switch f.Outcome {
+			case cite.Missing:
+				zh, en = "正文引用的"+f.Label()+"在库中找不到，发布后不会成为链接", "cites "+f.Ref()+", which no published document answers"
+			case cite.Ambiguous:
+				zh, en = fmt.Sprintf("正文引用的%s对应%d份已发布文件，无法确定是哪一份", f.Label(), len(f.Candidates)), "cites "+f.Ref()+", which several published documents answer"
+			default:
+				continue
+			}
+			if len(out) == maxCitationWarnings {
+				return append(out, gazette.FieldError{Field: "documents", Zh: "还有更多未能解析的引用", Problem: "more unresolved citations"})
+			}
+			out = append(out, gazette.FieldError{Field: fmt.Sprintf("documents[%d].body", i), Zh: zh, Problem: en})
+		}
 	}
 	return out
 }

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/gazette/cite"
 	"github.com/gazette-archive/gazette/ingest/report"
 )
 
@@ -109,6 +110,19 @@ type Archive interface {
 	// document id; an error returned with a document means the change is
 	// stored, as for Correct.
 	SetValidity(ctx context.Context, id string, ch gazette.ValidityChange) (*gazette.Document, error)
+	// AddRelation appends rel to the relations the published document id
+	// makes, and WithdrawRelation records one taken back; both return the
+	// document's relations afterwards, and an error returned with them
+	// means the change is stored, as for Correct. Errors:
+	// gazette.ErrInvalid naming the field, gazette.ErrNotFound.
+	AddRelation(ctx context.Context, id string, rel gazette.Relation) (*gazette.Relations, error)
+	WithdrawRelation(ctx context.Context, id string, rel gazette.Relation) (*gazette.Relations, error)
+	// UnresolvedCitations returns the cited documents no published
+	// document answers, most cited first, at most limit (0: all).
+	UnresolvedCitations(ctx context.Context, limit int) ([]cite.Unresolved, error)
+	// ResolveCitations finds and resolves the citations in the texts of
+	// documents not yet published, of the gazette named gazetteName.
+	ResolveCitations(ctx context.Context, docs []gazette.Document, gazetteName string) ([][]cite.Found, error)
 }
 
 // SplitFunc runs the ingest pipeline on a PDF file: it splits the issue into

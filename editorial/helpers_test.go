@@ -15,6 +15,7 @@ import (
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/gazette/cite"
 	"github.com/gazette-archive/gazette/ingest/report"
 )
 
@@ -130,6 +131,9 @@ type fakeArchive struct {
 	versions    map[string]int
 	corrections []gazette.Correction
 	changes     []gazette.ValidityChange
+	relations   []gazette.Relation // what AddRelation and WithdrawRelation received
+	unresolved  []cite.Unresolved
+	cited       map[string]string // ref → the ID ResolveCitations resolves it to
 	// afterStore, when set, is returned with the document by Correct and
 	// SetValidity, as the archive does when its index fails after storing.
 	afterStore error
@@ -166,6 +170,60 @@ func (a *fakeArchive) SetValidity(ctx context.Context, id string, ch gazette.Val
 	}
 	a.changes = append(a.changes, ch)
 	return &gazette.Document{ID: id, Version: v, Validity: gazette.Status{State: ch.State, Since: ch.Since}}, a.afterStore
+}
+
+func (a *fakeArchive) AddRelation(ctx context.Context, id string, rel gazette.Relation) (*gazette.Relations, error) {
+	return a.relate(id, rel)
+}
+
+func (a *fakeArchive) WithdrawRelation(ctx context.Context, id string, rel gazette.Relation) (*gazette.Relations, error) {
+	rel.Withdrawn = true
+	return a.relate(id, rel)
+}
+
+func (a *fakeArchive) relate(id string, rel gazette.Relation) (*gazette.Relations, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.versions[id]; !ok {
+		return nil, fmt.Errorf("fake: document %s: %w", id, gazette.ErrNotFound)
+	}
+	if _, ok := a.versions[rel.Target]; !ok {
+		return nil, fmt.Errorf("fake: %w", gazette.ValidationError{{Field: "target", Problem: rel.Target + " is not a published document", Zh: "没有这一文件"}})
+	}
+	a.relations = append(a.relations, rel)
+	rs := &gazette.Relations{ID: id}
+	for _, r := range gazette.Effective(a.relations) {
+		rs.Out = append(rs.Out, gazette.Link{Type: r.Type, From: id, To: r.Target, Provision: r.Provision, Origin: gazette.OriginEditor, By: r.By})
+	}
+	return rs, a.afterStore
+}
+
+func (a *fakeArchive) UnresolvedCitations(ctx context.Context, limit int) ([]cite.Unresolved, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if limit > 0 && len(a.unresolved) > limit {
+		return a.unresolved[:limit], nil
+	}
+	return a.unresolved, nil
+}
+
+// ResolveCitations finds the citations of docs, and resolves those of the
+// documents the fake holds (by ID in versions) by nothing: every citation
+// is missing, unless its 文号 is in cited.
+func (a *fakeArchive) ResolveCitations(ctx context.Context, docs []gazette.Document, gazetteName string) ([][]cite.Found, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([][]cite.Found, len(docs))
+	for i := range docs {
+		for _, p := range cite.InBody(docs[i].Body) {
+			res := cite.Resolution{Outcome: cite.Missing}
+			if id, ok := a.cited[p.Ref()]; ok {
+				res = cite.Resolution{Outcome: cite.Resolved, ID: id}
+			}
+			out[i] = append(out[i], cite.Found{Placed: p, Resolution: res})
+		}
+	}
+	return out, nil
 }
 
 func (a *fakeArchive) Latest(ctx context.Context) (*gazette.Issue, error) {

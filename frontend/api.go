@@ -237,6 +237,13 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 	for _, cc := range caused {
 		out.CausedChanges = append(out.CausedChanges, apiCaused{State: cc.State, Since: cc.Since, Document: s.apiRelatedDoc(cc.Doc)})
 	}
+	pc := s.docs
+	if rels, cites, err := s.apiRelationsOf(ctx, d); err == nil {
+		out.Relations, out.Citations = &rels, cites
+	} else if ctx.Err() == nil {
+		s.cfg.Log.WarnContext(ctx, "the relations of a document cannot be worked out; answered without them", "document", id, "err", err)
+		pc = nil // not kept: the next request tries again
+	}
 	for _, v := range h.Versions {
 		av := apiVersion{Number: v.Number, At: v.At, URL: s.abs(d.Permalink() + "?v=" + strconv.Itoa(v.Number))}
 		if v.Number == d.Version {
@@ -251,7 +258,7 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 		out.ValidityHistory = append(out.ValidityHistory, apiChange{State: ch.State, Since: ch.Since, ChangedBy: ch.ChangedBy,
 			ChangedByDocument: s.apiRelated(related, ch.ChangedBy), Note: ch.Note, At: ch.At})
 	}
-	s.writeJSON(c, out, ccAPIDocument, s.docs, ck)
+	s.writeJSON(c, out, ccAPIDocument, pc, ck)
 }
 
 // apiVersion is one version of a document: 1 as printed, then each
@@ -326,6 +333,12 @@ type apiDocumentHistory struct {
 	Versions        []apiVersion `json:"versions"`
 	ValidityHistory []apiChange  `json:"validity_history"`
 	CausedChanges   []apiCaused  `json:"caused_changes"`
+	// Relations are the document's relations in both directions, and
+	// Citations the citations in its body (relations.go); both are absent
+	// while they cannot be worked out (the search index is down), so that
+	// the document itself is still answered.
+	Relations *apiRelations `json:"relations,omitempty"`
+	Citations []apiCitation `json:"citations,omitempty"`
 }
 
 // apiDocuments answers several documents by ID in one call.

@@ -59,6 +59,18 @@ type documentView struct {
 	// Caused are the changes of other documents' validity this one made:
 	// what it amended, repealed or made invalid.
 	Caused []effectView
+	// RelatesTo are the other relations this document makes (依据, 解读,
+	// 引用...), RelatedBy those others make to it (relations.go);
+	// HasRelations says the archive keeps relations at all.
+	RelatesTo, RelatedBy []linkView
+	HasRelations         bool
+	// MoreRelatedBy counts citing documents beyond those listed.
+	MoreRelatedBy int
+	// Degraded: relations or citations could not be worked out, and the
+	// page shows the document without them.
+	Degraded bool
+	// needles are the words marked in the body (?hl=).
+	needles []string
 }
 
 func (s *Server) document(c *gin.Context) {
@@ -114,6 +126,7 @@ func (s *Server) document(c *gin.Context) {
 	dv := newDocumentView(d, is, needles)
 	dv.history(h, d.Version, current)
 	s.relate(ctx, dv, d, h)
+	s.relations(ctx, dv, d)
 	dv.Permalink = s.abs(d.Permalink())
 	v := s.view(c, dv.Title, d.Permalink())
 	v.OGType = "article"
@@ -125,7 +138,7 @@ func (s *Server) document(c *gin.Context) {
 	if len(needles) > 0 || version > 0 {
 		v.NoIndex = true // the canonical page is the current version
 	}
-	if len(needles) > 0 {
+	if len(needles) > 0 || dv.Degraded {
 		v.Query = clean(c.Query("hl"))
 		s.render(c, "document", v, nil, "", ccPrivate)
 		return
@@ -205,7 +218,7 @@ func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *
 		Validity: d.Validity.State, ValiditySince: dateLabel(d.Validity.Since), ChangedBy: d.Validity.ChangedBy,
 		IndexNumber: clean(d.IndexNumber), Topic: clean(d.Topic), Section: clean(d.Section),
 		Pages: d.Pages.String(), FirstPage: d.Pages.First, Version: d.Version,
-		Issue: newIssueView(is), Highlighted: len(needles) > 0,
+		Issue: newIssueView(is), Highlighted: len(needles) > 0, needles: needles,
 	}
 	if _, _, err := gazette.ParseDocumentID(dv.ChangedBy); err != nil {
 		dv.ChangedBy = "" // only ever a link to a document of this site

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/gazette/cite"
 )
 
 // Corrections (勘误) and validity changes of published documents, and the
@@ -199,6 +200,23 @@ type editDocumentView struct {
 	Correction *correctionForm
 	// MachineRead: pages of the text were read by OCR and not proofread.
 	MachineRead bool
+	// The relation form as typed, the types to choose from, the relations
+	// the document makes (each may be withdrawn), those made to it, and the
+	// citations in its text that resolve to no document
+	// (editor_relations.go).
+	Relation      relationForm
+	RelationTypes []gazette.RelationType
+	Relations     []editorRelation
+	RelatedBy     []linkView
+	Unresolved    []unresolvedView
+}
+
+// unresolvedView is a citation of the document's text that did not
+// resolve: its paragraph (1-based), as printed, and why.
+type unresolvedView struct {
+	Paragraph int
+	Text      string
+	Ambiguous bool
 }
 
 // validityForm is the validity form as the editor typed it, with what is
@@ -233,6 +251,15 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 // renderDocumentPage shows the correction and validity forms of document
 // id, the validity form as vf has it.
 func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf validityForm, cf *correctionForm) {
+	s.renderEditorDocument(c, status, id, vf, cf, nil)
+}
+
+// todayValue is today's date in China, as a date input takes it.
+func todayValue() string { return gazette.DateOf(time.Now().In(gazette.ChinaTime)).String() }
+
+// renderEditorDocument shows the correction, validity and relation forms
+// of document id, as vf, cf and rf have them (nil: as stored, empty).
+func (s *Server) renderEditorDocument(c *gin.Context, status int, id string, vf validityForm, cf *correctionForm, rf *relationForm) {
 	ctx := c.Request.Context()
 	d, h, _, err := s.cfg.Archive.DocumentPage(ctx, id, 0)
 	if err != nil {
@@ -258,7 +285,23 @@ func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf va
 		cf.Doc.PDFPage = v.Doc.PDFPage
 		v.Doc, v.Today, v.Correction = cf.Doc, cf.Date, cf
 	}
-	s.editorPage(c, status, "editor_document", "勘误与时效："+d.Title, v)
+	v.RelationTypes = gazette.RelationTypes
+	if rf != nil {
+		v.Relation = *rf
+	}
+	v.Relations, v.RelatedBy = s.editorRelations(c, id)
+	if ra, ok := s.cfg.Archive.(relationsArchive); ok {
+		if found, err := ra.Citations(ctx, d); err == nil {
+			for _, f := range found {
+				if f.Outcome == cite.Missing || f.Outcome == cite.Ambiguous {
+					v.Unresolved = append(v.Unresolved, unresolvedView{Paragraph: f.Paragraph + 1, Text: clean(f.Text), Ambiguous: f.Outcome == cite.Ambiguous})
+				}
+			}
+		} else {
+			s.cfg.Log.WarnContext(ctx, "the citations of a document cannot be resolved", "document", id, "err", err)
+		}
+	}
+	s.editorPage(c, status, "editor_document", "勘误、时效与关联："+d.Title, v)
 }
 
 // correctionInput is a correction as the API takes it: the corrected

@@ -215,9 +215,10 @@ func TestRelatedDocumentsByTitleBothWays(t *testing.T) {
 		want       []string
 	}{
 		{"printed cause on the reader", "/documents/2019-12-2", []string{`<a href="/documents/2019-12-3">《` + titleOf3 + `》（` + numberOf3 + `）</a>`}},
-		{"what it repealed, on the reader", "/documents/2019-12-3", []string{"本文件修改、废止的文件", `<a href="/documents/2019-12-2">《` + titleOf2 + `》（` + numberOf2 + `）</a>`, "已废止"}},
+		{"what it repealed, on the reader", "/documents/2019-12-3", []string{"关联文件", `<span class="rel-verb">废止</span> <a href="/documents/2019-12-2">《` + titleOf2 + `》（` + numberOf2 + `）</a>`, "时效变更"}},
 		{"recorded cause on the reader", "/documents/2019-12-1", []string{"时效变更", `依据 <a href="/documents/` + doc14 + `">《` + title14 + `》（` + number14 + `）</a>`}},
-		{"what it amended, on the reader", "/documents/" + doc14, []string{"本文件修改、废止的文件", `<a href="/documents/2019-12-1">《` + title1 + `》（省政府令第1201号）</a>`, "已修改", "自2020年1月20日起"}},
+		{"what it amended, on the reader", "/documents/" + doc14, []string{"关联文件", `<span class="rel-verb">修改</span> <a href="/documents/2019-12-1">《` + title1 + `》（省政府令第1201号）</a>`, "自2020年1月20日起 · 时效变更"}},
+		{"what amended it, on the reader", "/documents/2019-12-1", []string{"依据、修改、解读或引用本文件的文件", `<a href="/documents/` + doc14 + `">《` + title14 + `》（` + number14 + `）</a> <span class="rel-verb">被修改</span>`, "自2020年1月20日起 · 时效变更"}},
 		{"recorded cause for editors", "/editor/documents/2019-12-1", []string{`依据 <a href="/editor/documents/` + doc14 + `">《` + title14 + `》（` + number14 + `）</a>`}},
 		{"what it repealed, for editors", "/editor/documents/2019-12-3", []string{"本文件修改、废止的文件", `<a href="/editor/documents/2019-12-2">《` + titleOf2 + `》（` + numberOf2 + `）</a>`}},
 		{"printed cause for editors", "/editor/documents/2019-12-2", []string{`（依据 <a href="/editor/documents/2019-12-3">《` + titleOf3 + `》（` + numberOf3 + `）</a>）`}},

@@ -23,9 +23,10 @@ const (
 )
 
 type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
+	Rel   string `xml:"rel,attr,omitempty"`
+	Type  string `xml:"type,attr,omitempty"`
+	Href  string `xml:"href,attr"`
+	Title string `xml:"title,attr,omitempty"`
 }
 
 type atomText struct {
@@ -175,6 +176,8 @@ func (s *Server) documentsFeed(c *gin.Context) {
 			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: s.abs("/documents/" + h.ID)}},
 			Summary: &atomText{Type: "text", Text: summary},
 		}
+		// The documents its text cites, as related links (relations.go).
+		e.Links = append(e.Links, s.feedCitationLinks(c.Request.Context(), h.ID)...)
 		e.Category = append(e.Category, struct {
 			Term string `xml:"term,attr"`
 		}{string(h.Kind)})

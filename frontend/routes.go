@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	get(api, "/issues/:year/:number", s.apiIssueOrPDF) // also :number.pdf
 	get(api, "/documents", s.apiDocuments)
 	get(api, "/documents/:id", s.apiDocumentByID)
+	get(api, "/documents/:id/relations", s.apiDocumentRelations)
 	get(api, "/search", s.apiSearch)
 	get(api, "/search.csv", s.apiSearchCSV)
 	get(api, "/suggest", s.apiSuggest) // as people type in the search box

@@ -123,6 +123,10 @@ type History struct {
 	Versions []Version `json:"versions"`
 	// Validity lists the recorded changes in the order they were recorded.
 	Validity []ValidityChange `json:"validity"`
+	// Relations lists the relations this document makes to others (依据,
+	// 修改, 废止...) that editors recorded, in the order they were recorded;
+	// Effective folds them into those in force.
+	Relations []Relation `json:"relations,omitempty"`
 }
 
 // Current returns the latest version.
@@ -225,6 +229,12 @@ func (h *History) Validate() error {
 		checkValidityChange(p.under(fmt.Sprintf("validity[%d].", i)), &h.Validity[i])
 		if h.Validity[i].ChangedBy == h.ID && h.ID != "" {
 			p.add(fmt.Sprintf("validity[%d].changed_by", i), "文件不能变更自身", "a document cannot change itself")
+		}
+	}
+	for i := range h.Relations {
+		checkRelation(p.under(fmt.Sprintf("relations[%d].", i)), &h.Relations[i])
+		if h.Relations[i].Target == h.ID && h.ID != "" {
+			p.add(fmt.Sprintf("relations[%d].target", i), "文件不能与自身建立关系", "a document cannot relate to itself")
 		}
 	}
 	return p.err()

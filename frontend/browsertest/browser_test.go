@@ -191,6 +191,15 @@ const measureJS = `(() => {
     SmallTargets: smallTargets.slice(0, 5), Title: document.title};
 })()`
 
+// relationsJS reads the visible headings of a document's relations
+// section and counts the citation links in its text.
+const relationsJS = `(() => {
+  const vis = el => el && el.getBoundingClientRect().height > 0;
+  const out = [...document.querySelectorAll('section.relations h2, section.relations h3')].filter(vis).map(h => h.textContent.trim());
+  out.push([...document.querySelectorAll('.doc-body a.cite-link')].filter(vis).length + ' citation links');
+  return out;
+})()`
+
 func setViewport(v viewport) chromedp.Action[chromedp.Void] {
 	if v.mobile {
 		return chromedp.EmulateViewport(v.width, v.height, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
@@ -257,6 +266,17 @@ func TestEveryPageType(t *testing.T) {
 				}
 				if len(m.LowContrast) > 0 {
 					t.Errorf("%s: text with contrast under 4.5:1: %v", pg.path, m.LowContrast)
+				}
+				// A document shows its relations in both directions, and
+				// its citations as links (issue 20).
+				if pg.name == "document" {
+					rel, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](relationsJS))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := "关联文件|本文件依据、修改、解读或引用的文件|依据、修改、解读或引用本文件的文件|2 citation links"; strings.Join(rel, "|") != want {
+						t.Errorf("%s: the relations read %q, want %q", pg.path, rel, want)
+					}
 				}
 			})
 		}

@@ -126,8 +126,8 @@ func TestEditorFindsTheCauseOnAPhone(t *testing.T) {
 	measure("validity-done")
 	run("the reader's page of the amending document",
 		chromedp.Navigate(base+"/documents/2020-1-2"),
-		chromedp.WaitVisible(chromedp.CSS(`#caused-head`)))
-	if got := text(`section.caused`); !strings.Contains(got, "《福建省行政执法程序规定》（省政府令第1201号）") || !strings.Contains(got, "已修改") {
+		chromedp.WaitVisible(chromedp.CSS(`#relations-head`)))
+	if got := text(`section.relations`); !strings.Contains(got, "修改 《福建省行政执法程序规定》（省政府令第1201号）") || !strings.Contains(got, "时效变更") {
 		t.Errorf("the amending document lists %q", got)
 	}
 }

@@ -124,6 +124,8 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 		{"draft-remove", "/editor/drafts/" + editing.ID + "?doc=2&confirm=remove", `button[value="remove-confirmed:2"]`},
 		{"draft-scheduled", "/editor/drafts/" + sched.ID, "#new-release"},
 		{"document", "/editor/documents/" + docID, "#reason"},
+		{"document-relations", "/editor/documents/" + docID + "#relations", "#rel-target"},
+		{"citations", "/editor/citations", ".ed-citations table"},
 		{"account", "/editor/account", "#current"},
 		{"users", "/editor/users", "#new-name"},
 		{"audit", "/editor/audit", "#from"},

@@ -133,6 +133,14 @@ func Sample(key gazette.IssueKey, n int) archivetest.Sample {
 		d.Pages = gazette.PageRange{First: page, Last: page + length - 1}
 		page += length
 	}
+	// In 2019 the second document cites others in its text (issue 20): the
+	// rule of the same issue by title and 令 number (依据), a document of
+	// 2018 by 文号, one the archive lacks, and a report, which is no
+	// citation.
+	if key == Issue2019 && n >= 3 {
+		s.Documents[1].Body = append(s.Documents[1].Body,
+			"根据《福建省行政执法程序规定》（省政府令第1201号），参照闽政〔2018〕2402号和《福建省行政许可实施办法》执行，并报送《年度工作报告》。")
+	}
 	// The second document was repealed by the third.
 	if n >= 3 {
 		s.Documents[1].Validity = gazette.Status{State: gazette.Repealed, Since: s.Documents[2].Signed, ChangedBy: s.Documents[2].ID}
