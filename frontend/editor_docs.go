@@ -468,20 +468,7 @@ func (s *Server) validityPage(c *gin.Context) {
 			return
 		}
 		s.logFailure(c, http.StatusUnprocessableEntity, err)
-		for _, fe := range ve {
-			msg := fe.Zh
-			if msg == "" {
-				msg = "内容有误"
-			}
-			field := fe.Field
-			if _, ok := validityLabels[field]; !ok {
-				field = ""
-			}
-			if vf.Errors[field] != "" {
-				msg = vf.Errors[field] + "；" + msg
-			}
-			vf.Errors[field] = msg
-		}
+		formErrors(ve, validityLabels, vf.Errors)
 		if vf.Errors["changed_by"] != "" && vf.ChangedBy == "" {
 			vf.Errors["changed_by"] += "：请填写文号、标题或文件编号"
 		}

@@ -157,3 +157,23 @@ func (e editorError) Detail() string { return e.msg }
 func (e editorError) Unwrap() error  { return e.kind }
 
 func invalidInput(msg string) error { return editorError{msg: msg, kind: gazette.ErrInvalid} }
+
+// formErrors adds the problems of ve to errs, a form's messages by field, in
+// Chinese: a field the form does not show (not in labels) is reported on
+// the form as a whole, under "".
+func formErrors(ve gazette.ValidationError, labels, errs map[string]string) {
+	for _, fe := range ve {
+		msg := fe.Zh
+		if msg == "" {
+			msg = "内容有误"
+		}
+		field := fe.Field
+		if _, ok := labels[field]; !ok {
+			field = ""
+		}
+		if errs[field] != "" {
+			msg = errs[field] + "；" + msg
+		}
+		errs[field] = msg
+	}
+}

@@ -153,20 +153,7 @@ func (s *Server) relationPage(c *gin.Context) {
 			return
 		}
 		s.logFailure(c, http.StatusUnprocessableEntity, err)
-		for _, fe := range ve {
-			msg := fe.Zh
-			if msg == "" {
-				msg = "内容有误"
-			}
-			field := fe.Field
-			if _, ok := relationLabels[field]; !ok {
-				field = ""
-			}
-			if rf.Errors[field] != "" {
-				msg = rf.Errors[field] + "；" + msg
-			}
-			rf.Errors[field] = msg
-		}
+		formErrors(ve, relationLabels, rf.Errors)
 		back(http.StatusUnprocessableEntity)
 		return
 	}
