@@ -96,7 +96,9 @@ func (s *Service) Warnings(ctx context.Context, d *Draft) []gazette.FieldError {
 		}
 	}
 	if p := d.Issue.Published; !p.IsZero() && !p.After(s.now()) {
-		warn("published", "发布时间已过，排期时请重新选择或确认立即发布", "the release moment has passed")
+		// A historical issue keeps its date; a new one needs another.
+		warn("published", "发布时间已过：往期请“作为历史期次发布”，保留原发布日期；新一期排期时请重新选择或确认立即发布",
+			"the release moment has passed: publish a past issue as historical, keeping its date, or choose another moment")
 	}
 	out = append(out, s.citationWarnings(ctx, d)...)
 	return out
