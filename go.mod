@@ -23,6 +23,8 @@ require (
 
 require github.com/agnivade/levenshtein v1.2.2
 
+require golang.org/x/mod v0.43.0
+
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect

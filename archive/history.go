@@ -271,6 +271,9 @@ func (a *Archive) update(ctx context.Context, id string, change func(l *loaded) 
 		}
 		d := l.doc
 		d.Validity = l.history.StatusOn(a.today())
+		if err := a.logHistory(ctx, &l.history); err != nil {
+			return &d, fmt.Errorf("stored, but not yet in the transparency log (ReconcileLog completes it): %w", err)
+		}
 		if err := a.reindexOne(ctx, m, seq); err != nil {
 			return &d, err
 		}
@@ -475,6 +478,9 @@ func (a *Archive) expire(ctx context.Context, m *Manifest, seq int, today gazett
 			return false, err
 		}
 		a.log.InfoContext(ctx, "document expired", "document", id, "since", h.Expires.String())
+		if err := a.logHistory(ctx, h); err != nil {
+			return true, fmt.Errorf("expired, but not yet in the transparency log (ReconcileLog completes it): %w", err)
+		}
 		return true, a.reindexOne(ctx, m, seq)
 	}
 	return false, fmt.Errorf("%s kept changing under %d attempts: %w", historyKey(id), casAttempts, gazette.ErrConflict)

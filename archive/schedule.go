@@ -272,6 +272,9 @@ func (a *Archive) Unschedule(ctx context.Context, key gazette.IssueKey) error {
 	if s.State != stateScheduled {
 		return fmt.Errorf("archive: unschedule %s: publication has begun: %w", key, gazette.ErrConflict)
 	}
+	if err := a.logWithdrawal(ctx, &s.Manifest); err != nil {
+		return fmt.Errorf("archive: unschedule %s: %w", key, err)
+	}
 	if err := a.blobs.Delete(ctx, scheduleKey(key), etag); err != nil {
 		return fmt.Errorf("archive: unschedule %s: %w", key, err)
 	}
@@ -333,6 +336,10 @@ func (a *Archive) publishDue(ctx context.Context, p pending, now time.Time) (boo
 	m := &s.Manifest
 	raw, err := encode(m)
 	if err != nil {
+		return false, err
+	}
+	// The log entry before the commit: no issue is visible without it.
+	if err := a.stageAndLog(ctx, m, raw); err != nil {
 		return false, err
 	}
 	_, err = a.blobs.Put(ctx, manifestKey(key), bytes.NewReader(raw), int64(len(raw)),
