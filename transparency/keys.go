@@ -119,8 +119,11 @@ func PublicKey(private string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f := strings.Split(strings.TrimSpace(private), "+")
-	raw, err := base64.StdEncoding.DecodeString(f[len(f)-1])
+	rest := strings.TrimSpace(private)
+	for range 4 { // PRIVATE, KEY, name, hash
+		_, rest, _ = strings.Cut(rest, "+")
+	}
+	raw, err := base64.StdEncoding.DecodeString(rest)
 	if err != nil || len(raw) != 1+ed25519.SeedSize {
 		return "", fmt.Errorf("transparency: signing key: not an Ed25519 key: %w", gazette.ErrInvalid)
 	}

@@ -504,8 +504,13 @@ func (l *Log) Entries(ctx context.Context, fn func(index int64, entry []byte) er
 	if err != nil {
 		return err
 	}
-	tree := cp.Tree()
-	for start := int64(0); start < tree.N; start += 1 << tileHeight {
+	return l.entriesFrom(ctx, cp.Tree(), 0, fn)
+}
+
+// entriesFrom calls fn with the entries of tree from index from on, each
+// checked against the tree.
+func (l *Log) entriesFrom(ctx context.Context, tree tlog.Tree, from int64, fn func(index int64, entry []byte) error) error {
+	for start := from &^ (1<<tileHeight - 1); start < tree.N; start += 1 << tileHeight {
 		t := tlog.TileForIndex(tileHeight, tlog.StoredHashIndex(0, start))
 		t.W = int(min(int64(1)<<tileHeight, tree.N-start))
 		entries, err := l.readBundle(ctx, t)
@@ -516,6 +521,9 @@ func (l *Log) Entries(ctx context.Context, fn func(index int64, entry []byte) er
 			return fmt.Errorf("transparency: entries: %w", err)
 		}
 		for i, e := range entries {
+			if start+int64(i) < from {
+				continue
+			}
 			if err := fn(start+int64(i), e); err != nil {
 				return err
 			}

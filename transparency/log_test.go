@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -485,5 +487,82 @@ func TestKeyRotation(t *testing.T) {
 	}
 	if _, err := transparency.Verify(transparency.SumOf(pdfOf(3)), forged, ring); !errors.Is(err, gazette.ErrCorrupt) || !strings.Contains(err.Error(), "retired") {
 		t.Errorf("retired key vouching for a later entry: %v", err)
+	}
+}
+
+// TestFindAndConsistencyFromTiles finds a proof by a file's SHA-256 alone,
+// and checks consistency from the public tiles, read from a copy on disk
+// and over HTTP, as `gazette verify --consistency` does.
+func TestFindAndConsistencyFromTiles(t *testing.T) {
+	ctx := context.Background()
+	k := newKey(t, origin)
+	build := func(t *testing.T, n int, alter int) (string, *transparency.Log) {
+		dir := t.TempDir()
+		b, err := fsblobs.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		l := openLog(t, b, k)
+		for i := range n {
+			pdf := pdfOf(i)
+			if i == alter {
+				pdf = []byte("%PDF-1.4 rewritten")
+			}
+			if _, err := l.Append(ctx, entry(t, i, pdf)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return filepath.Join(dir, "objects", "log"), l
+	}
+	dir, l := build(t, 5, -1)
+	kept, err := l.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := transparency.NewFinder(l)
+	for i := 5; i < 260; i++ {
+		if _, err := l.Append(ctx, entry(t, i, pdfOf(i))); err != nil {
+			t.Fatal(err)
+		}
+		if i == 6 { // the finder catches up with what is appended after its first read
+			if p, err := f.Find(ctx, transparency.SumOf(pdfOf(2))); err != nil || p.Index != 2 {
+				t.Fatalf("Find = %v, %v", p, err)
+			}
+		}
+	}
+	p, err := f.Find(ctx, transparency.SumOf(pdfOf(259)))
+	if err != nil || p.Index != 259 {
+		t.Fatalf("Find(259) = %v, %v", p, err)
+	}
+	if _, err := transparency.Verify(transparency.SumOf(pdfOf(259)), p, k.ring); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Find(ctx, transparency.SumOf([]byte("never published"))); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("Find of an unknown file: %v", err)
+	}
+	now, err := l.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	for name, fetch := range map[string]transparency.TileFetcher{"dir": transparency.DirTiles(dir), "http": transparency.HTTPTiles(srv.Client(), srv.URL+"/")} {
+		if err := transparency.ConsistencyFrom(ctx, fetch, kept, now); err != nil {
+			t.Errorf("%s: consistent log: %v", name, err)
+		}
+	}
+	// The same origin and key, rebuilt with another entry 3.
+	other, rl := build(t, 260, 3)
+	rebuilt, err := rl.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := transparency.ConsistencyFrom(ctx, transparency.DirTiles(other), kept, rebuilt); !errors.Is(err, gazette.ErrCorrupt) || !strings.Contains(err.Error(), "rewritten") {
+		t.Errorf("rebuilt log: %v", err)
+	}
+	// Tiles that do not belong to the newer checkpoint.
+	if err := transparency.ConsistencyFrom(ctx, transparency.DirTiles(other), kept, now); !errors.Is(err, gazette.ErrCorrupt) {
+		t.Errorf("tiles of another tree: %v", err)
 	}
 }
