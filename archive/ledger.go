@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -503,4 +504,35 @@ func (a *Archive) IssueLogEntry(ctx context.Context, key gazette.IssueKey) (LogE
 		return LogEntry{}, err
 	}
 	return publishedEntry(m, raw), nil
+}
+
+// StoredManifest opens the committed manifest of an issue, the bytes its
+// log entry names. The caller closes it. Errors: gazette.ErrNotFound,
+// storage errors.
+func (a *Archive) StoredManifest(ctx context.Context, key gazette.IssueKey) (io.ReadSeekCloser, gazette.ObjectInfo, error) {
+	r, info, err := a.blobs.Open(ctx, manifestKey(key))
+	if err != nil {
+		return nil, info, fmt.Errorf("archive: manifest of %s: %w", key, err)
+	}
+	return r, info, nil
+}
+
+// StoredRecord opens the stored record of version v (0: the current one)
+// of a published document, the bytes its log entry names. The caller
+// closes it. Errors: those of DocumentVersion.
+func (a *Archive) StoredRecord(ctx context.Context, id string, v int) (io.ReadSeekCloser, gazette.ObjectInfo, error) {
+	e, err := a.DocumentLogEntry(ctx, id, v)
+	if err != nil {
+		return nil, gazette.ObjectInfo{}, err
+	}
+	for _, o := range e.Objects {
+		if o.Role == "record" && o.ID == id {
+			r, info, err := a.blobs.Open(ctx, recordKey(o.SHA256))
+			if err != nil {
+				return nil, info, fmt.Errorf("archive: record of %s: %w", id, err)
+			}
+			return r, info, nil
+		}
+	}
+	return nil, gazette.ObjectInfo{}, fmt.Errorf("archive: record of %s: %w", id, gazette.ErrNotFound)
 }

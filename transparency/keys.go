@@ -130,3 +130,13 @@ func PublicKey(private string) (string, error) {
 	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
 	return note.NewEd25519VerifierKey(s.Name(), pub)
 }
+
+// OpenKeyringCheckpoint opens a signed checkpoint of the log ring
+// describes (see OpenCheckpoint).
+func OpenKeyringCheckpoint(raw []byte, ring Keyring) (*Checkpoint, error) {
+	known, err := ring.verifiers()
+	if err != nil {
+		return nil, err
+	}
+	return OpenCheckpoint(raw, ring.Origin, known)
+}

@@ -43,6 +43,7 @@ type Log struct {
 	origin string
 	signer note.Signer // nil: read-only
 	known  note.Verifiers
+	ring   Keyring
 	log    *slog.Logger
 }
 
@@ -77,9 +78,12 @@ func New(blobs archive.Blobs, signer note.Signer, ring Keyring, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	l.known = known
+	l.known, l.ring = known, ring
 	return l, nil
 }
+
+// Keyring is the log's origin and public keys, to publish.
+func (l *Log) Keyring() Keyring { return l.ring }
 
 // Origin is the log's origin line.
 func (l *Log) Origin() string { return l.origin }
