@@ -234,8 +234,8 @@ type verification struct {
 	Number     int       `json:"number,omitempty"`
 	Time       time.Time `json:"time,omitzero"`
 	Objects    []string  `json:"objects,omitempty"`
-	Index      int64     `json:"index,omitempty"`
-	TreeSize   int64     `json:"tree_size,omitempty"`
+	Index      int64     `json:"index"`
+	TreeSize   int64     `json:"tree_size"`
 	Origin     string    `json:"origin,omitempty"`
 	KeyID      string    `json:"key_id,omitempty"`
 	ProofURL   string    `json:"proof_url,omitempty"`
