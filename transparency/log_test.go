@@ -566,3 +566,5 @@ func TestFindAndConsistencyFromTiles(t *testing.T) {
 		t.Errorf("tiles of another tree: %v", err)
 	}
 }
+
+func openFS(dir string) (*fsblobs.Store, error) { return fsblobs.Open(dir) }
