@@ -13,7 +13,10 @@
 // write-once, links a document to one that changed its validity, so that
 // the cause can list what it changed (Affected; derived, see links.go);
 // lease/<kind>/<name>.json is a lease of work shared among processes
-// (Leases; lease/ingest/<sha256>.json for each ingested file).
+// (Leases; lease/ingest/<sha256>.json for each ingested file);
+// manifests/<sha256>.json is a manifest staged, content-addressed, between
+// its entry in the transparency log and its commit (see Ledger: the log
+// itself, under log/, belongs to package transparency).
 //
 // It imports gazette and the standard library only; it never imports an
 // adapter (fsblobs, s3blobs, ...), frontend or ingest.
