@@ -39,7 +39,7 @@ func (s *Server) routes() {
 	get(e, "/.well-known/gazette-log", s.logKeys)
 	get(e, "/log/*path", s.logObject) // checkpoint, tile/..., proof?sha256=
 	get(e, "/verify", s.verifyPage)
-	e.POST("/verify", s.verifyUpload)
+	e.POST("/verify", s.rateLimit(), s.verifyUpload) // hashing a posted file costs: limited like the API
 
 	// The JSON API: CORS for reads, a rate limit per client address.
 	api := e.Group("/api/v1", cors(), s.rateLimit())

@@ -303,7 +303,7 @@ func (s *Server) apiVerify(c *gin.Context) {
 
 // maxVerifyBytes bounds a file posted to /verify: the largest print PDF
 // and then some.
-const maxVerifyBytes = 1 << 30
+const maxVerifyBytes = 512 << 20
 
 // verifyView is the data of the /verify page.
 type verifyView struct {
@@ -367,7 +367,7 @@ func hashUpload(c *gin.Context) (string, error) {
 		n, err := io.Copy(h, part)
 		part.Close()
 		if err != nil {
-			return "", errors.New("文件没有完整上传（或超过 1 GB），请重试")
+			return "", errors.New("文件没有完整上传（或超过 512 MB），请重试")
 		}
 		if n == 0 {
 			return "", errors.New("请选择要核验的文件")

@@ -120,7 +120,15 @@ history was not rewritten.`)
 	if err != nil {
 		return fmt.Errorf("%s: NOT VERIFIED: %w", fs.Arg(0), err)
 	}
-	return printVerified(stdout, fs.Arg(0), sum, v)
+	if err := printVerified(stdout, fs.Arg(0), sum, v); err != nil {
+		return err
+	}
+	if *key == "" && *keyring == "" {
+		// Keys fetched from the server prove only that the server agrees
+		// with itself today: say so.
+		_, err = fmt.Fprintf(stdout, "  keys:       fetched from %s now; save them (/.well-known/gazette-log) and pass --keyring, so that later checks do not trust the server\n", *server)
+	}
+	return err
 }
 
 // printVerified says what a successful verification established.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
+	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/transparency"
 )
@@ -237,5 +239,58 @@ func TestLogNeedsItsKey(t *testing.T) {
 	}
 	if _, err := loadLogConfig(testEnv(map[string]string{"GAZETTE_SIGNING_KEY_FILE": writeFile(t, filepath.Join(tmp, "bad.key"), []byte("PRIVATE+KEY+nonsense"))})); err == nil || strings.Contains(err.Error(), "nonsense") {
 		t.Errorf("a malformed key: %v; want an error that does not repeat the key", err)
+	}
+}
+
+// TestVerifyAgainstAServer fetches the keys, the proof and the tiles from
+// a running server, as a reader without saved files would.
+func TestVerifyAgainstAServer(t *testing.T) {
+	ctx := context.Background()
+	tmp := t.TempDir()
+	keyFile := filepath.Join(tmp, "log.key")
+	if code, _, stderr := runCmd(t, nil, "", "keygen", "--origin", "gazette.test/log", "--out", keyFile); code != 0 {
+		t.Fatal(stderr)
+	}
+	a, l := loggedArchive(t, filepath.Join(tmp, "data"), keyFile)
+	s := archivetest.NewSample(2019, 12, 2)
+	if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := l.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldCP := writeFile(t, filepath.Join(tmp, "old.checkpoint"), cp.Raw)
+	for n := 13; n < 16; n++ {
+		x := archivetest.NewSample(2019, n, 1)
+		if _, err := a.Publish(ctx, x.Issue, bytes.NewReader(x.PDF), x.Documents); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: "http://gazette.test", APIRate: -1, Transparency: transparency.NewPublic(l, a)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	pdf := writeFile(t, filepath.Join(tmp, "2019-12.pdf"), s.PDF)
+	code, out, stderr := runCmd(t, nil, "", "verify", "--server", srv.URL, pdf)
+	if code != 0 || !strings.Contains(out, "OK: ") || !strings.Contains(out, "fetched from") {
+		t.Fatalf("verify --server: %d %s %s", code, out, stderr)
+	}
+	changed := bytes.Clone(s.PDF)
+	changed[10] ^= 1
+	code, _, stderr = runCmd(t, nil, "", "verify", "--server", srv.URL, writeFile(t, filepath.Join(tmp, "changed.pdf"), changed))
+	if code != 1 || !strings.Contains(stderr, "no proof") || !strings.Contains(stderr, "404") {
+		t.Errorf("verify --server of a changed PDF: %d %s", code, stderr)
+	}
+	now, err := l.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newCP := writeFile(t, filepath.Join(tmp, "new.checkpoint"), now.Raw)
+	code, out, stderr = runCmd(t, nil, "", "verify", "--consistency", "--server", srv.URL, oldCP, newCP)
+	if code != 0 || !strings.Contains(out, "not rewritten") {
+		t.Errorf("verify --consistency --server: %d %s %s", code, out, stderr)
 	}
 }
