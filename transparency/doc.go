@@ -22,6 +22,12 @@
 // yet integrated (the next append, or Integrate at start-up) completes
 // them, so a crash at any point loses nothing and repeats nothing.
 //
+// Witnesses (C2SP tlog-witness) named in the Keyring with a URL are sent
+// each new checkpoint with a consistency proof; the cosignatures they
+// return (C2SP tlog-cosignature/v1) are added to log/checkpoint, and a
+// Keyring with a Quorum makes verifiers require them. A witness that does
+// not answer never holds up an append.
+//
 // Proofs travel in the C2SP tlog-proof form: the entry (as the proof's
 // extra data), its index, the inclusion proof and the signed checkpoint.
 // Verify checks one offline against a file and a Keyring;

@@ -31,6 +31,12 @@ type Key struct {
 type Keyring struct {
 	Origin string `json:"origin"`
 	Keys   []Key  `json:"keys"`
+	// Witnesses are the independent cosigners of the log's checkpoints
+	// (C2SP tlog-witness) the log submits to, or a verifier trusts.
+	Witnesses []Witness `json:"witnesses,omitempty"`
+	// Quorum is how many of Witnesses must have cosigned a checkpoint for
+	// a verifier to accept it; 0 requires none.
+	Quorum int `json:"quorum,omitempty"`
 }
 
 // ParseKeyring decodes a Keyring from its JSON form and checks it. Errors:
@@ -73,6 +79,14 @@ func (r Keyring) verifiers() (note.Verifiers, error) {
 			return nil, fmt.Errorf("transparency: keyring: key %q is not named after the origin %q: %w", k.Verifier, r.Origin, gazette.ErrInvalid)
 		}
 		vs = append(vs, v)
+	}
+	for _, w := range r.Witnesses {
+		if _, err := parseWitnessKey(w.Key); err != nil {
+			return nil, err
+		}
+	}
+	if r.Quorum < 0 || r.Quorum > len(r.Witnesses) {
+		return nil, fmt.Errorf("transparency: keyring: quorum %d of %d witnesses: %w", r.Quorum, len(r.Witnesses), gazette.ErrInvalid)
 	}
 	return note.VerifierList(vs...), nil
 }
@@ -138,5 +152,14 @@ func OpenKeyringCheckpoint(raw []byte, ring Keyring) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	return OpenCheckpoint(raw, ring.Origin, known)
+	cp, err := OpenCheckpoint(raw, ring.Origin, known)
+	if err != nil {
+		return nil, err
+	}
+	if ring.Quorum > 0 {
+		if _, err := ring.checkQuorum(raw); err != nil {
+			return nil, err
+		}
+	}
+	return cp, nil
 }

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -45,6 +46,9 @@ type Log struct {
 	known  note.Verifiers
 	ring   Keyring
 	log    *slog.Logger
+
+	mu        sync.Mutex
+	witnessed map[string]int64 // the size each witness last cosigned, as far as this process knows
 }
 
 var _ archive.Ledger = (*Log)(nil)
@@ -58,7 +62,7 @@ func New(blobs archive.Blobs, signer note.Signer, ring Keyring, log *slog.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Log{blobs: blobs, signer: signer, origin: ring.Origin, log: log}
+	l := &Log{blobs: blobs, signer: signer, origin: ring.Origin, log: log, witnessed: map[string]int64{}}
 	if signer != nil {
 		if ring.Origin == "" {
 			ring.Origin = signer.Name()
@@ -281,6 +285,7 @@ func (l *Log) integrate(ctx context.Context, st state, etag string) error {
 	if err := l.advance(ctx, tlog.Tree{N: size, Hash: root}); err != nil {
 		return err
 	}
+	l.cosign(ctx, tlog.Tree{N: size, Hash: root})
 	if len(st.Pending) == 0 {
 		return nil
 	}

@@ -3,10 +3,12 @@ package transparency_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -568,3 +570,139 @@ func TestFindAndConsistencyFromTiles(t *testing.T) {
 }
 
 func openFS(dir string) (*fsblobs.Store, error) { return fsblobs.Open(dir) }
+
+// fakeWitness is a tlog-witness that keeps one log's last tree and
+// cosigns only checkpoints that extend it.
+type fakeWitness struct {
+	name string
+	priv ed25519.PrivateKey
+	key  string
+	log  transparency.Keyring
+
+	mu   sync.Mutex
+	tree *transparency.Checkpoint
+}
+
+func newFakeWitness(t *testing.T, log transparency.Keyring) (*fakeWitness, *httptest.Server) {
+	t.Helper()
+	w := &fakeWitness{name: "witness.test/w1", log: log}
+	var err error
+	if w.priv, w.key, err = transparency.NewWitnessKey(w.name); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(w.addCheckpoint))
+	t.Cleanup(srv.Close)
+	return w, srv
+}
+
+func (w *fakeWitness) addCheckpoint(rw http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/add-checkpoint" || r.Method != http.MethodPost {
+		http.NotFound(rw, r)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	old, proof, raw, err := transparency.ParseAddCheckpoint(body)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
+	cp, err := transparency.OpenKeyringCheckpoint(raw, w.log)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusForbidden)
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var size int64
+	if w.tree != nil {
+		size = w.tree.Size
+	}
+	if old != size {
+		rw.Header().Set("Content-Type", "text/x.tlog.size")
+		rw.WriteHeader(http.StatusConflict)
+		fmt.Fprintf(rw, "%d\n", size)
+		return
+	}
+	if w.tree != nil {
+		if err := transparency.CheckConsistency(w.tree, cp, proof); err != nil {
+			http.Error(rw, err.Error(), http.StatusUnprocessableEntity)
+			return
+		}
+	}
+	w.tree = cp
+	body2, _, _ := bytes.Cut(raw, []byte("\n\n"))
+	fmt.Fprint(rw, transparency.Cosign(w.name, w.priv, string(body2)+"\n", uint64(time.Now().Unix())))
+}
+
+// TestWitnessCosignatures submits each checkpoint to a witness: proofs
+// carry its cosignature, a verifier requiring it accepts them and refuses
+// a checkpoint without it, and a log rebuilt with another history cannot
+// get the witness to cosign.
+func TestWitnessCosignatures(t *testing.T) {
+	ctx := context.Background()
+	k := newKey(t, origin)
+	w, srv := newFakeWitness(t, k.ring)
+	ring := k.ring
+	ring.Witnesses = []transparency.Witness{{Key: w.key, URL: srv.URL}}
+	ring.Quorum = 1
+	l, err := transparency.New(archivetest.NewMemBlobs(), k.signer, ring, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		if _, err := l.Append(ctx, entry(t, i, pdfOf(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := l.Prove(ctx, entry(t, 2, pdfOf(2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := transparency.Verify(transparency.SumOf(pdfOf(2)), p, ring)
+	if err != nil {
+		t.Fatalf("cosigned proof: %v\n%s", err, p.Checkpoint)
+	}
+	if len(v.Cosigners) != 1 || !strings.Contains(v.Cosigners[0], "witness, verified") {
+		t.Errorf("cosigners %q", v.Cosigners)
+	}
+	// The same checkpoint without its cosignature.
+	bare := *p
+	bare.Checkpoint = bare.Checkpoint[:bytes.Index(bare.Checkpoint, []byte("— "+w.name))]
+	if _, err := transparency.Verify(transparency.SumOf(pdfOf(2)), &bare, ring); !errors.Is(err, gazette.ErrCorrupt) || !strings.Contains(err.Error(), "cosigned by 0") {
+		t.Errorf("without the cosignature: %v", err)
+	}
+	// A cosignature by another key under the witness's name.
+	_, impostor, _ := transparency.NewWitnessKey(w.name)
+	other := ring
+	other.Witnesses = []transparency.Witness{{Key: impostor}}
+	if _, err := transparency.Verify(transparency.SumOf(pdfOf(2)), p, other); !errors.Is(err, gazette.ErrCorrupt) {
+		t.Errorf("cosignature checked against another key: %v", err)
+	}
+	// The log rebuilt with another history, under the same key, shown to
+	// the same witness: it does not cosign, so the fork has no quorum.
+	forked, err := transparency.New(archivetest.NewMemBlobs(), k.signer, ring, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		e := entry(t, i, pdfOf(i))
+		if i == 1 {
+			e = entry(t, 1, []byte("%PDF-1.4 rewritten"))
+		}
+		if _, err := forked.Append(ctx, e); err != nil {
+			t.Fatalf("a witness refusing must not stop the log: %v", err)
+		}
+	}
+	fp, err := forked.Prove(ctx, entry(t, 3, pdfOf(3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := transparency.Verify(transparency.SumOf(pdfOf(3)), fp, ring); !errors.Is(err, gazette.ErrCorrupt) || !strings.Contains(err.Error(), "cosigned by 0") {
+		t.Errorf("forked log's proof: %v", err)
+	}
+	// A witness that is down does not stop publication either.
+	srv.Close()
+	if _, err := l.Append(ctx, entry(t, 4, pdfOf(4))); err != nil {
+		t.Fatalf("append with the witness down: %v", err)
+	}
+}

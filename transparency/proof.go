@@ -108,13 +108,13 @@ type Verified struct {
 // alone. Errors (gazette.ErrCorrupt for a check that failed,
 // gazette.ErrInvalid for a malformed proof) say which check failed.
 func Verify(sum string, p *Proof, ring Keyring) (*Verified, error) {
-	known, err := ring.verifiers()
-	if err != nil {
-		return nil, err
-	}
-	cp, err := OpenCheckpoint(p.Checkpoint, ring.Origin, known)
+	cp, err := OpenKeyringCheckpoint(p.Checkpoint, ring)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
+	}
+	witnessed, err := ring.cosigners(p.Checkpoint)
+	if err != nil {
+		return nil, err
 	}
 	if p.Index >= cp.Size {
 		return nil, fmt.Errorf("verify: entry %d is beyond the checkpoint's %d entries: %w", p.Index, cp.Size, gazette.ErrCorrupt)
@@ -131,7 +131,13 @@ func Verify(sum string, p *Proof, ring Keyring) (*Verified, error) {
 		return nil, fmt.Errorf("verify: the checkpoint is signed by key %08x, retired on %s, but the entry is dated %s: %w",
 			cp.KeyHash, key.Until.UTC().Format(time.RFC3339), e.Time.UTC().Format(time.RFC3339), gazette.ErrCorrupt)
 	}
-	v := &Verified{Entry: e, Index: p.Index, Tree: cp.Size, Origin: cp.Origin, Key: key, KeyID: fmt.Sprintf("%08x", cp.KeyHash), Cosigners: cp.Cosigners}
+	v := &Verified{Entry: e, Index: p.Index, Tree: cp.Size, Origin: cp.Origin, Key: key, KeyID: fmt.Sprintf("%08x", cp.KeyHash)}
+	for _, name := range cp.Cosigners {
+		if at, ok := witnessed[strings.TrimSuffix(name, " (unverified)")]; ok {
+			name = strings.TrimSuffix(name, " (unverified)") + " (witness, verified, " + at.Format(time.RFC3339) + ")"
+		}
+		v.Cosigners = append(v.Cosigners, name)
+	}
 	if sum == "" {
 		return v, nil
 	}
