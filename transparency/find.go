@@ -35,10 +35,12 @@ func (f *Finder) Find(ctx context.Context, sum string) (*Proof, error) {
 	}
 	f.mu.Lock()
 	if cp.Size > f.size {
-		err = f.log.entriesFrom(ctx, cp.Tree(), f.size, func(_ int64, text []byte) error {
+		err = f.log.entriesFrom(ctx, cp.Tree(), f.size, func(i int64, text []byte) error {
 			e, err := archive.ParseLogEntry(text)
 			if err != nil {
-				return nil // not an archive entry: nothing to find by
+				// Logged, so never changed: but it names nothing to find.
+				f.log.log.WarnContext(ctx, "log entry not in the archive's format", "index", i, "err", err)
+				return nil
 			}
 			for _, o := range e.Objects {
 				f.bySum[o.SHA256] = append(f.bySum[o.SHA256], text)
