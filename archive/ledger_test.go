@@ -351,3 +351,53 @@ func crashLedger(blobs archive.Blobs) ([]archive.Option, error) {
 	}
 	return []archive.Option{archive.WithLedger(l)}, nil
 }
+
+// TestInterruptedWithdrawal fails the removal of a schedule after its
+// withdrawal is logged: the issue is then never published, cannot be
+// rescheduled, and Unschedule again completes the withdrawal with its one
+// entry.
+func TestInterruptedWithdrawal(t *testing.T) {
+	ctx := context.Background()
+	priv, _ := newLogKey(t)
+	blobs := archivetest.NewMemBlobs()
+	s := archivetest.NewSample(2020, 5, 1)
+	plain := archive.New(blobs, nil, nil)
+	if err := plain.Schedule(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+		t.Fatal(err)
+	}
+	// The mark, the log's writes, then the removal: count them on a copy,
+	// then fail the removal.
+	probe := archivetest.NewMemBlobs()
+	if err := archive.New(probe, nil, nil).Schedule(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+		t.Fatal(err)
+	}
+	pc := &archivetest.Faulty{Blobs: probe, Allow: 1 << 30}
+	if err := archive.New(pc, nil, nil, archive.WithLedger(mustLog(t, pc, priv))).Unschedule(ctx, s.Issue.Key()); err != nil {
+		t.Fatal(err)
+	}
+	faulty := &archivetest.Faulty{Blobs: blobs, Allow: len(pc.Keys) - 1}
+	l := mustLog(t, blobs, priv)
+	if err := archive.New(faulty, nil, nil, archive.WithLedger(mustLog(t, faulty, priv))).Unschedule(ctx, s.Issue.Key()); !errors.Is(err, archivetest.ErrInjected) {
+		t.Fatalf("Unschedule failing at the removal: %v", err)
+	}
+	a := archive.New(blobs, nil, nil, archive.WithLedger(l))
+	if keys, err := a.PublishDue(ctx, s.Issue.Published.Add(time.Hour)); err != nil || len(keys) != 0 {
+		t.Errorf("PublishDue of an issue being withdrawn: %v, %v", keys, err)
+	}
+	if err := a.Reschedule(ctx, s.Issue.Key(), s.Issue.Published.Add(time.Hour)); !errors.Is(err, gazette.ErrConflict) {
+		t.Errorf("Reschedule of an issue being withdrawn: %v", err)
+	}
+	if err := a.Unschedule(ctx, s.Issue.Key()); err != nil {
+		t.Fatalf("Unschedule again: %v", err)
+	}
+	if sched, err := a.Scheduled(ctx); err != nil || len(sched) != 0 {
+		t.Errorf("still scheduled: %v, %v", sched, err)
+	}
+	var got []string
+	for _, e := range entriesOf(t, l) {
+		got = append(got, e.Event+" "+e.Subject)
+	}
+	if fmt.Sprint(got) != "[withdrawn 2020-5]" {
+		t.Errorf("log holds %q, want one withdrawal", got)
+	}
+}
