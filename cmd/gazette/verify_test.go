@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -292,5 +293,51 @@ func TestVerifyAgainstAServer(t *testing.T) {
 	code, out, stderr = runCmd(t, nil, "", "verify", "--consistency", "--server", srv.URL, oldCP, newCP)
 	if code != 0 || !strings.Contains(out, "not rewritten") {
 		t.Errorf("verify --consistency --server: %d %s %s", code, out, stderr)
+	}
+}
+
+// TestRotatedKeysAndDemoKey loads a keyring with a retired and a current
+// key (the signing key must be among them), and the demo's throwaway key,
+// made once and kept.
+func TestRotatedKeysAndDemoKey(t *testing.T) {
+	tmp := t.TempDir()
+	_, oldPub, _ := transparency.GenerateKey("gazette.test/log")
+	newPriv, newPub, _ := transparency.GenerateKey("gazette.test/log")
+	ring := fmt.Sprintf(`{"origin":"gazette.test/log","keys":[{"key":%q,"until":"2026-01-01T00:00:00Z"},{"key":%q,"from":"2026-01-01T00:00:00Z"}]}`, oldPub, newPub)
+	keys := writeFile(t, filepath.Join(tmp, "keys.json"), []byte(ring))
+	key := writeFile(t, filepath.Join(tmp, "new.key"), []byte(newPriv+"\n"))
+	lc, err := loadLogConfig(testEnv(map[string]string{"GAZETTE_SIGNING_KEY_FILE": key, "GAZETTE_LOG_KEYS_FILE": keys}))
+	if err != nil || len(lc.ring.Keys) != 2 {
+		t.Fatalf("rotated keyring: %+v, %v", lc.ring, err)
+	}
+	b, err := fsblobs.Open(filepath.Join(tmp, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := lc.openLedger(context.Background(), b, nil); err != nil {
+		t.Errorf("open with the current key of a rotated keyring: %v", err)
+	}
+	// A signing key the published keyring does not list.
+	stray, _, _ := transparency.GenerateKey("gazette.test/log")
+	lc, err = loadLogConfig(testEnv(map[string]string{"GAZETTE_SIGNING_KEY_FILE": writeFile(t, filepath.Join(tmp, "stray.key"), []byte(stray)), "GAZETTE_LOG_KEYS_FILE": keys}))
+	if err == nil {
+		_, err = lc.openLedger(context.Background(), b, nil)
+	}
+	if err == nil || !strings.Contains(err.Error(), "not among the log's public keys") {
+		t.Errorf("a signing key not in the keyring: %v", err)
+	}
+
+	dir := filepath.Join(tmp, "demo")
+	first, err := demoLogKey(dir, testEnv(nil))
+	if err != nil || first.signer == nil {
+		t.Fatalf("demo key: %v", err)
+	}
+	again, err := demoLogKey(dir, testEnv(nil))
+	if err != nil || again.signer.KeyHash() != first.signer.KeyHash() {
+		t.Errorf("the demo key changed between runs: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "log-demo.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("demo key file: %v %v", fi, err)
 	}
 }
