@@ -251,7 +251,10 @@ func (s *Server) check(ctx context.Context, sum string) (verification, error) {
 		out.Message = "本公报没有发布过这个文件：它的 SHA-256 不在公开日志中。文件可能被改动过，或不是本公报的文件。"
 		return out, nil
 	case errors.Is(err, gazette.ErrCorrupt):
-		out.Message = "日志中的证明未通过核验：" + err.Error()
+		// The log itself is damaged: the reader is told so, the log
+		// says what.
+		s.cfg.Log.ErrorContext(ctx, "transparency log: a proof does not verify", "sha256", sum, "err", err)
+		out.Message = "本站透明日志中的证明未通过核验，无法确认这个文件。问题已记录。"
 		return out, nil
 	case err != nil:
 		return out, err
