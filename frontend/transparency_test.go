@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -267,5 +268,72 @@ func TestTransparencyAPIConformsToOpenAPI(t *testing.T) {
 				t.Errorf("response does not match the spec: %v\n%.500s", err, rec.Body)
 			}
 		})
+	}
+}
+
+// damagedRead returns every object as stored, except key, whose middle
+// byte it flips: storage damaged behind the archive's back.
+type damagedRead struct {
+	archive.Blobs
+	mu  sync.Mutex
+	key string
+}
+
+func (d *damagedRead) Open(ctx context.Context, key string) (io.ReadSeekCloser, gazette.ObjectInfo, error) {
+	r, info, err := d.Blobs.Open(ctx, key)
+	d.mu.Lock()
+	damage := key == d.key
+	d.mu.Unlock()
+	if err != nil || !damage {
+		return r, info, err
+	}
+	defer r.Close()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, info, err
+	}
+	raw[len(raw)/2] ^= 1
+	return readSeekNopCloser{bytes.NewReader(raw)}, info, nil
+}
+
+type readSeekNopCloser struct{ *bytes.Reader }
+
+func (readSeekNopCloser) Close() error { return nil }
+
+// TestVerifyWithADamagedLog checks that a reader is told, without
+// internals, when the log's own tiles no longer prove a published file.
+func TestVerifyWithADamagedLog(t *testing.T) {
+	ctx := context.Background()
+	priv, pub, _ := transparency.GenerateKey("gazette.test/log")
+	signer, _ := transparency.NewSigner(priv)
+	ring, _ := transparency.KeyringOf(pub)
+	blobs := &damagedRead{Blobs: archivetest.NewMemBlobs()}
+	l, err := transparency.New(blobs, signer, ring, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := archive.New(blobs, nil, nil, archive.WithLedger(l))
+	s := frontendtest.Sample(frontendtest.Issue2019, 2)
+	s2 := frontendtest.Sample(gazette.IssueKey{Year: 2019, Number: 13}, 1)
+	if err := frontendtest.Publish(ctx, a, s, s2); err != nil {
+		t.Fatal(err)
+	}
+	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: publicURL, APIRate: -1, Transparency: transparency.NewPublic(l, a)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs.mu.Lock()
+	blobs.key = "log/tile/0/000.p/2"
+	blobs.mu.Unlock()
+	rec := do(h, "GET", "/api/v1/verify?sha256="+transparency.SumOf(s.PDF))
+	var v struct {
+		Verified bool   `json:"verified"`
+		Message  string `json:"message"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil || rec.Code != 200 || v.Verified || !strings.Contains(v.Message, "未通过核验") || strings.Contains(v.Message, "log/tile") {
+		t.Errorf("verify against a damaged tile: %d %s", rec.Code, rec.Body)
+	}
+	if rec := do(h, "GET", "/api/v1/issues/2019/12/proof"); rec.Code != 500 {
+		t.Errorf("a proof from a damaged tile: %d %s, want 500", rec.Code, rec.Body)
 	}
 }
