@@ -579,8 +579,9 @@ type fakeWitness struct {
 	key  string
 	log  transparency.Keyring
 
-	mu   sync.Mutex
-	tree *transparency.Checkpoint
+	mu       sync.Mutex
+	tree     *transparency.Checkpoint
+	requests int
 }
 
 func newFakeWitness(t *testing.T, log transparency.Keyring) (*fakeWitness, *httptest.Server) {
@@ -600,6 +601,9 @@ func (w *fakeWitness) addCheckpoint(rw http.ResponseWriter, r *http.Request) {
 		http.NotFound(rw, r)
 		return
 	}
+	w.mu.Lock()
+	w.requests++
+	w.mu.Unlock()
 	body, _ := io.ReadAll(r.Body)
 	old, proof, raw, err := transparency.ParseAddCheckpoint(body)
 	if err != nil {
@@ -662,6 +666,18 @@ func TestWitnessCosignatures(t *testing.T) {
 	if err != nil {
 		t.Fatalf("cosigned proof: %v\n%s", err, p.Checkpoint)
 	}
+	// A restart does not ask again for what the checkpoint carries.
+	w.mu.Lock()
+	asked := w.requests
+	w.mu.Unlock()
+	if err := l.Integrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	if w.requests != asked {
+		t.Errorf("Integrate asked the witness again for a checkpoint it cosigned")
+	}
+	w.mu.Unlock()
 	if len(v.Cosigners) != 1 || !strings.Contains(v.Cosigners[0], "witness, verified") {
 		t.Errorf("cosigners %q", v.Cosigners)
 	}

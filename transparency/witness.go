@@ -168,9 +168,22 @@ const witnessTimeout = 10 * time.Second
 // on a witness, and verifiers that require a quorum see the checkpoint as
 // not yet cosigned.
 func (l *Log) cosign(ctx context.Context, tree tlog.Tree) {
+	if len(l.ring.Witnesses) == 0 {
+		return
+	}
+	// Witnesses whose cosignature the checkpoint carries already are not
+	// asked again (Integrate at every start-up would otherwise).
+	have := map[string]bool{}
+	if raw, _, err := l.read(ctx, checkpointKey, 1<<20); err == nil {
+		_, sigs := signatureLines(raw)
+		for _, line := range sigs {
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "— "), " ")
+			have[name] = true
+		}
+	}
 	var lines []string
 	for _, w := range l.ring.Witnesses {
-		if w.URL == "" {
+		if k, err := parseWitnessKey(w.Key); w.URL == "" || err != nil || have[k.name] {
 			continue
 		}
 		line, err := l.submit(ctx, w, tree)
