@@ -126,11 +126,13 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	if d.ledger != nil {
 		// A publication a crash left between its log entry and its commit,
 		// or a change left unlogged, is completed before serving.
-		drift, err := arch.ReconcileLog(ctx, true)
-		if err != nil {
-			return fmt.Errorf("transparency log: %w", err)
+		// Reading does not wait on the log: a log that cannot be
+		// reconciled is reported, and publishing fails until it can.
+		if drift, err := arch.ReconcileLog(ctx, true); err != nil {
+			log.Error("transparency log: not reconciled with storage", "err", err)
+		} else {
+			log.Info("transparency log", "origin", d.ledger.Origin(), "entries", drift.Entries, "completed", len(drift.Committed), "appended", len(drift.Unlogged), "dangling", drift.Dangling)
 		}
-		log.Info("transparency log", "origin", d.ledger.Origin(), "entries", drift.Entries, "completed", len(drift.Committed), "appended", len(drift.Unlogged), "dangling", drift.Dangling)
 		tlog = transparency.NewPublic(d.ledger, arch)
 	} else {
 		log.Warn("transparency log off: no signing key (GAZETTE_SIGNING_KEY_FILE; gazette keygen makes one); publications are not logged and have no proofs")

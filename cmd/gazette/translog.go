@@ -76,8 +76,11 @@ func (c logConfig) openLedger(ctx context.Context, blobs archive.Blobs, log *slo
 	if err != nil {
 		return nil, fmt.Errorf("GAZETTE_SIGNING_KEY_FILE / GAZETTE_LOG_KEYS_FILE: %w", err)
 	}
-	if err := l.Integrate(ctx); err != nil {
-		return nil, fmt.Errorf("transparency log: %w", err)
+	// Entries a crash left sequenced are completed now. A log that cannot
+	// be completed (storage down, or the log damaged) does not keep the
+	// archive from being read: every publication then fails until it can.
+	if err := l.Integrate(ctx); err != nil && log != nil {
+		log.ErrorContext(ctx, "transparency log: cannot complete interrupted appends; publishing will fail until it can", "err", err)
 	}
 	return l, nil
 }

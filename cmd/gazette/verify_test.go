@@ -341,3 +341,33 @@ func TestRotatedKeysAndDemoKey(t *testing.T) {
 		t.Errorf("demo key file: %v %v", fi, err)
 	}
 }
+
+// TestDamagedLogStopsPublishingNotReading opens a store whose log state is
+// damaged: it opens (readers are served), but a publication fails and
+// stays invisible rather than going out unlogged.
+func TestDamagedLogStopsPublishingNotReading(t *testing.T) {
+	ctx := context.Background()
+	tmp := t.TempDir()
+	keyFile := filepath.Join(tmp, "log.key")
+	if code, _, stderr := runCmd(t, nil, "", "keygen", "--origin", "gazette.test/log", "--out", keyFile); code != 0 {
+		t.Fatal(stderr)
+	}
+	dir := filepath.Join(tmp, "data")
+	a, _ := loggedArchive(t, dir, keyFile)
+	s := archivetest.NewSample(2019, 12, 1)
+	if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "objects", "log", "state.json"), []byte("{not json"))
+	b, _ := loggedArchive(t, dir, keyFile)
+	if _, err := b.Issue(ctx, s.Issue.Key()); err != nil {
+		t.Errorf("reading with a damaged log: %v", err)
+	}
+	s2 := archivetest.NewSample(2019, 13, 1)
+	if _, err := b.Publish(ctx, s2.Issue, bytes.NewReader(s2.PDF), s2.Documents); !errors.Is(err, gazette.ErrCorrupt) {
+		t.Errorf("publishing with a damaged log: %v, want ErrCorrupt", err)
+	}
+	if _, err := b.Issue(ctx, s2.Issue.Key()); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("the issue went out without its entry: %v", err)
+	}
+}
