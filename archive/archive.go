@@ -25,11 +25,12 @@ import (
 // them back. It is safe for concurrent use, also by several processes or
 // replicas sharing one Blobs backend.
 type Archive struct {
-	blobs Blobs
-	index Index // nil: storage only, nothing is indexed
-	log   *slog.Logger
-	now   func() time.Time
-	loc   *time.Location // where a day starts, for validity and expiry
+	blobs  Blobs
+	index  Index  // nil: storage only, nothing is indexed
+	ledger Ledger // nil: no transparency log
+	log    *slog.Logger
+	now    func() time.Time
+	loc    *time.Location // where a day starts, for validity and expiry
 	// indexMisses counts writes to the index (and reverse links) that
 	// failed after storage had committed: an IndexKeeper repairs the index
 	// when it changes.
@@ -153,6 +154,10 @@ func (a *Archive) Publish(ctx context.Context, issue gazette.Issue, pdf io.ReadS
 		if err := a.putContent(ctx, ref, bytes.NewReader(records[i]), "application/json"); err != nil {
 			return nil, fmt.Errorf("archive: publish %s: %w", key, err)
 		}
+	}
+	// The log entry before the commit: no issue is visible without it.
+	if err := a.stageAndLog(ctx, m, manifest); err != nil {
+		return nil, fmt.Errorf("archive: publish %s: %w", key, err)
 	}
 	_, err = a.blobs.Put(ctx, manifestKey(key), bytes.NewReader(manifest), int64(len(manifest)),
 		gazette.PutOptions{IfAbsent: true, Immutable: true, ContentType: "application/json"})

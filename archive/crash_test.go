@@ -36,12 +36,17 @@ func crashChild() {
 		select {} // the signal is on its way
 	}}
 	s := crashSample()
+	opts, err := crashLedger(faulty)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crash child:", err)
+		os.Exit(3)
+	}
 	if os.Getenv(crashOpEnv) == "publishdue" {
-		_, err = archive.New(faulty, nil, nil).PublishDue(context.Background(), s.Issue.Published)
+		_, err = archive.New(faulty, nil, nil, opts...).PublishDue(context.Background(), s.Issue.Published)
 		fmt.Fprintln(os.Stderr, "crash child: PublishDue returned without crashing:", err)
 		os.Exit(4)
 	}
-	_, err = archive.New(faulty, nil, nil).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
+	_, err = archive.New(faulty, nil, nil, opts...).Publish(context.Background(), s.Issue, bytes.NewReader(s.PDF), s.Documents)
 	fmt.Fprintln(os.Stderr, "crash child: Publish returned without crashing:", err)
 	os.Exit(4)
 }

@@ -18,7 +18,10 @@
 // at titles, citations and unresolved citations (derived, write-once; see
 // relations.go and citations.go);
 // lease/<kind>/<name>.json is a lease of work shared among processes
-// (Leases; lease/ingest/<sha256>.json for each ingested file).
+// (Leases; lease/ingest/<sha256>.json for each ingested file);
+// manifests/<sha256>.json is a manifest staged, content-addressed, between
+// its entry in the transparency log and its commit (see Ledger: the log
+// itself, under log/, belongs to package transparency).
 //
 // Immutable objects read once (manifests, records) are kept, verified, in a
 // bounded cache (objcache.go).

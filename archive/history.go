@@ -256,6 +256,7 @@ func (a *Archive) update(ctx context.Context, id string, change func(l *loaded) 
 		return nil, err
 	}
 	var d gazette.Document
+	var written *gazette.History
 	var refused error // by change or validation: final, whatever it wraps
 	err = gazette.RetryOnConflict(ctx, func() error {
 		l, err := a.load(ctx, m, seq, 0)
@@ -273,10 +274,14 @@ func (a *Archive) update(ctx context.Context, id string, change func(l *loaded) 
 		}
 		d = l.doc
 		d.Validity = l.history.StatusOn(a.today())
+		written = &l.history
 		return nil
 	})
 	if err = cmp.Or(err, refused); err != nil {
 		return nil, err
+	}
+	if err := a.logHistory(ctx, written); err != nil {
+		return &d, fmt.Errorf("stored, but not yet in the transparency log (ReconcileLog completes it): %w", err)
 	}
 	if err := a.reindexOne(ctx, m, seq); err != nil {
 		return &d, err
@@ -454,6 +459,7 @@ func (a *Archive) ExpireDue(ctx context.Context, today gazette.Date) ([]string, 
 func (a *Archive) expire(ctx context.Context, m *Manifest, seq int, today gazette.Date) (bool, error) {
 	id := m.Documents[seq-1].ID
 	recorded, since := false, ""
+	var written *gazette.History
 	err := gazette.RetryOnConflict(ctx, func() error {
 		l, err := a.load(ctx, m, seq, 0)
 		if err != nil {
@@ -469,13 +475,16 @@ func (a *Archive) expire(ctx context.Context, m *Manifest, seq int, today gazett
 			State: gazette.Expired, Since: h.Expires, By: gazette.SystemActor, At: a.now(),
 			Note: "有效期至" + h.Expires.String(),
 		})
-		recorded, since = true, h.Expires.String()
+		recorded, since, written = true, h.Expires.String(), h
 		return a.putHistory(ctx, h, l.etag)
 	})
 	if err != nil || !recorded {
 		return false, err
 	}
 	a.log.InfoContext(ctx, "document expired", "document", id, "since", since)
+	if err := a.logHistory(ctx, written); err != nil {
+		return true, fmt.Errorf("expired, but not yet in the transparency log (ReconcileLog completes it): %w", err)
+	}
 	return true, a.reindexOne(ctx, m, seq)
 }
 

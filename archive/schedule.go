@@ -31,6 +31,10 @@ const (
 	// statePublishing was claimed by a publisher: it can no longer be
 	// cancelled, and another publisher takes it over once the claim lapses.
 	statePublishing scheduleState = "publishing"
+	// stateWithdrawing is being unscheduled with the transparency log on:
+	// its withdrawal is (being) logged, so it is never published, and
+	// Unschedule completes it.
+	stateWithdrawing scheduleState = "withdrawing"
 )
 
 // PublishLease is how long a claim by one publisher keeps the others away.
@@ -262,6 +266,8 @@ func (a *Archive) Reschedule(ctx context.Context, key gazette.IssueKey, at time.
 }
 
 // Unschedule cancels a scheduled issue; its content objects stay, unreachable.
+// With a transparency log, the withdrawal is logged first (see Ledger), and
+// an Unschedule interrupted after that is completed by calling it again.
 // Errors: gazette.ErrNotFound (not scheduled), gazette.ErrConflict
 // (publication has begun, or the schedule changed meanwhile).
 func (a *Archive) Unschedule(ctx context.Context, key gazette.IssueKey) error {
@@ -269,8 +275,20 @@ func (a *Archive) Unschedule(ctx context.Context, key gazette.IssueKey) error {
 	if err != nil {
 		return fmt.Errorf("archive: unschedule %s: %w", key, err)
 	}
-	if s.State != stateScheduled {
+	if s.State != stateScheduled && s.State != stateWithdrawing {
 		return fmt.Errorf("archive: unschedule %s: publication has begun: %w", key, gazette.ErrConflict)
+	}
+	// With the log on, the schedule is first marked, so that nothing
+	// publishes or reschedules an issue whose withdrawal is logged; a
+	// crash after the mark is completed by calling Unschedule again.
+	if a.ledger != nil && s.State == stateScheduled {
+		s.State = stateWithdrawing
+		if etag, err = a.putSchedule(ctx, s, etag); err != nil {
+			return fmt.Errorf("archive: unschedule %s: %w", key, err)
+		}
+	}
+	if err := a.logWithdrawal(ctx, &s.Manifest); err != nil {
+		return fmt.Errorf("archive: unschedule %s: %w", key, err)
 	}
 	if err := a.blobs.Delete(ctx, scheduleKey(key), etag); err != nil {
 		return fmt.Errorf("archive: unschedule %s: %w", key, err)
@@ -316,7 +334,7 @@ func (a *Archive) publishDue(ctx context.Context, p pending, now time.Time) (boo
 		return false, p.err
 	}
 	s, etag, key := p.s, p.etag, p.key
-	if s.Manifest.Issue.Published.After(now) {
+	if s.Manifest.Issue.Published.After(now) || s.State == stateWithdrawing {
 		return false, nil
 	}
 	if s.State == statePublishing && now.Sub(s.ClaimedAt) < PublishLease {
@@ -333,6 +351,10 @@ func (a *Archive) publishDue(ctx context.Context, p pending, now time.Time) (boo
 	m := &s.Manifest
 	raw, err := encode(m)
 	if err != nil {
+		return false, err
+	}
+	// The log entry before the commit: no issue is visible without it.
+	if err := a.stageAndLog(ctx, m, raw); err != nil {
 		return false, err
 	}
 	_, err = a.blobs.Put(ctx, manifestKey(key), bytes.NewReader(raw), int64(len(raw)),

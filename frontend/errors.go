@@ -29,6 +29,12 @@ type badRequest string
 func (e badRequest) Error() string { return string(e) }
 func (e badRequest) Unwrap() error { return gazette.ErrInvalid }
 
+// notFoundDetail is a 404 whose message is safe to show and says why.
+type notFoundDetail string
+
+func (e notFoundDetail) Error() string { return string(e) }
+func (e notFoundDetail) Unwrap() error { return gazette.ErrNotFound }
+
 // errTooMany reports a client over its rate limit.
 var errTooMany = errors.New("too many requests")
 
@@ -160,6 +166,10 @@ func detailOf(err error) string {
 	var br badRequest
 	if errors.As(err, &br) {
 		return string(br)
+	}
+	var nf notFoundDetail
+	if errors.As(err, &nf) {
+		return string(nf)
 	}
 	var ve gazette.ValidationError
 	if errors.As(err, &ve) {

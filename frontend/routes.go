@@ -35,6 +35,12 @@ func (s *Server) routes() {
 	get(e, "/opensearch.xml", s.openSearchXML)
 	get(e, "/robots.txt", s.robotsTxt)
 
+	// The transparency log (C2SP tlog-tiles), its keys, and verification.
+	get(e, "/.well-known/gazette-log", s.logKeys)
+	get(e, "/log/*path", s.logObject) // checkpoint, tile/..., proof?sha256=
+	get(e, "/verify", s.verifyPage)
+	e.POST("/verify", s.rateLimit(), s.verifyUpload) // hashing a posted file costs: limited like the API
+
 	// The JSON API: CORS for reads, a rate limit per client address.
 	api := e.Group("/api/v1", cors(), s.rateLimit())
 	api.OPTIONS("/*path", func(c *gin.Context) {})
@@ -50,6 +56,11 @@ func (s *Server) routes() {
 	get(api, "/search.csv", s.apiSearchCSV)
 	get(api, "/suggest", s.apiSuggest) // as people type in the search box
 	get(api, "/docnum/:number", s.apiDocNumber)
+	get(api, "/issues/:year/:number/proof", s.apiIssueProof)
+	get(api, "/issues/:year/:number/manifest", s.apiIssueManifest)
+	get(api, "/documents/:id/proof", s.apiDocumentProof)
+	get(api, "/documents/:id/record", s.apiDocumentRecord)
+	get(api, "/verify", s.apiVerify)
 
 	if s.cfg.Editorial != nil {
 		s.editorRoutes(get, api)

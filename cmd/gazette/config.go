@@ -30,13 +30,19 @@ type storageConfig struct {
 	// embedded index while this process holds it, so that another process
 	// can say who holds it.
 	command, addr string
+	// log is the transparency log's configuration (translog.go).
+	log logConfig
 }
 
 // loadStorage resolves the storage settings (cli.LoadStorage) of the
 // command whose flags, with cli.AddStorageFlags, fs has parsed.
 func loadStorage(fs *flag.FlagSet, e cli.Env) (storageConfig, error) {
 	s, err := cli.LoadStorage(fs, e)
-	return storageConfig{Storage: s, command: fs.Name()}, err
+	if err != nil {
+		return storageConfig{}, err
+	}
+	lc, err := loadLogConfig(e)
+	return storageConfig{Storage: s, command: fs.Name(), log: lc}, err
 }
 
 // openIndex opens the configured search index; close releases it. With

@@ -12,6 +12,7 @@ import (
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/archive/s3blobs"
 	"github.com/gazette-archive/gazette/cmd/internal/cli"
+	"github.com/gazette-archive/gazette/transparency"
 )
 
 // deps is what a command runs on, opened once from one storageConfig: the
@@ -23,7 +24,10 @@ type deps struct {
 	blobs   archive.Blobs
 	index   archive.Index    // nil when opened without an index
 	archive *archive.Archive // nil when opened without an index
-	where   string           // the storage and the index, for the log
+	// ledger is the transparency log the archive appends to; nil when no
+	// signing key is configured (translog.go).
+	ledger *transparency.Log
+	where  string // the storage and the index, for the log
 
 	closers   []func() error // in the order opened
 	closeOnce sync.Once
@@ -63,7 +67,14 @@ func (c storageConfig) open(ctx context.Context, log *slog.Logger, o openOptions
 	}
 	d.closers = append(d.closers, iclose)
 	d.index, d.where = idx, d.where+", index "+iwhere
-	d.archive = archive.New(d.blobs, idx, log)
+	if d.ledger, err = c.log.openLedger(ctx, d.blobs, log); err != nil {
+		return nil, err
+	}
+	var opts []archive.Option
+	if d.ledger != nil {
+		opts = append(opts, archive.WithLedger(d.ledger))
+	}
+	d.archive = archive.New(d.blobs, idx, log, opts...)
 	return d, nil
 }
 

@@ -20,6 +20,8 @@ func commands() []cli.Command {
 		{Name: "search", Summary: "search the archive: words, \"phrases\", -exclusions, 文号, filters", Run: runSearch},
 		{Name: "reindex", Summary: "rebuild the search index from storage, or --check and repair drift", Run: runReindex},
 		{Name: "docnum", Summary: "parse and normalise document numbers (发文字号), one JSON object per input", Run: runDocnum},
+		{Name: "keygen", Summary: "generate the signing key of the transparency log", Run: runKeygen},
+		{Name: "verify", Summary: "check offline that a file is what the gazette published (or, --consistency, that the log was never rewritten)", Run: runVerify},
 		{Name: "version", Summary: "print the version", Run: runVersion},
 	}
 }

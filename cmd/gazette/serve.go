@@ -22,6 +22,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
 	"github.com/gazette-archive/gazette/ingest/report"
+	"github.com/gazette-archive/gazette/transparency"
 )
 
 func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, stderr io.Writer) error {
@@ -78,6 +79,14 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	storage.addr = addr
+	if *demo && storage.log.signer == nil {
+		// The demo shows the log too, under a throwaway key kept beside
+		// its data: never a key to publish a real gazette under.
+		if storage.log, err = demoLogKey(storage.DataDir, e); err != nil {
+			return err
+		}
+		log.Warn("demo: transparency log signed with a throwaway key from the data directory; configure GAZETTE_SIGNING_KEY_FILE for a real gazette")
+	}
 	// serve opens the embedded index itself and never hands off to another
 	// server: two servers on one --data is a mistake to report.
 	d, err := storage.open(ctx, log, openOptions{index: true})
@@ -114,8 +123,24 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 		return err
 	}
 	keeper := &archive.IndexKeeper{Archive: arch, Log: log}
+	var tlog frontend.TransparencyLog
+	if d.ledger != nil {
+		// A publication a crash left between its log entry and its commit,
+		// or a change left unlogged, is completed before serving.
+		// Reading does not wait on the log: a log that cannot be
+		// reconciled is reported, and publishing fails until it can.
+		if drift, err := arch.ReconcileLog(ctx, true); err != nil {
+			log.Error("transparency log: not reconciled with storage", "err", err)
+		} else {
+			log.Info("transparency log", "origin", d.ledger.Origin(), "entries", drift.Entries, "completed", len(drift.Committed), "appended", len(drift.Unlogged), "dangling", drift.Dangling)
+		}
+		tlog = transparency.NewPublic(d.ledger, arch)
+	} else {
+		log.Warn("transparency log off: no signing key (GAZETTE_SIGNING_KEY_FILE; gazette keygen makes one); publications are not logged and have no proofs")
+	}
 	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
-		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() }})
+		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() },
+		Transparency: tlog})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
