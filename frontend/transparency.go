@@ -152,19 +152,30 @@ func (s *Server) apiIssueProof(c *gin.Context) {
 	s.writeProof(c, p, err, "issue-"+key.String())
 }
 
-func (s *Server) apiDocumentProof(c *gin.Context) {
+// logDocumentVersion reads the document ID and ?v= of a request about a
+// document version in the log; it answers the failure itself (no log, a
+// malformed ID or version) and then reports false.
+func (s *Server) logDocumentVersion(c *gin.Context) (string, int, bool) {
 	if s.cfg.Transparency == nil {
 		s.fail(c, errNoLog)
-		return
+		return "", 0, false
 	}
 	id, err := canonicalID(c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
-		return
+		return "", 0, false
 	}
 	v, err := versionParam(c.Query("v"))
 	if err != nil {
 		s.fail(c, err)
+		return "", 0, false
+	}
+	return id, v, true
+}
+
+func (s *Server) apiDocumentProof(c *gin.Context) {
+	id, v, ok := s.logDocumentVersion(c)
+	if !ok {
 		return
 	}
 	p, err := s.cfg.Transparency.DocumentProof(c.Request.Context(), id, v)
@@ -194,18 +205,8 @@ func (s *Server) apiIssueManifest(c *gin.Context) {
 // apiDocumentRecord serves the stored record of a document version, byte
 // for byte, so that it can be verified against the version's proof.
 func (s *Server) apiDocumentRecord(c *gin.Context) {
-	if s.cfg.Transparency == nil {
-		s.fail(c, errNoLog)
-		return
-	}
-	id, err := canonicalID(c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	v, err := versionParam(c.Query("v"))
-	if err != nil {
-		s.fail(c, err)
+	id, v, ok := s.logDocumentVersion(c)
+	if !ok {
 		return
 	}
 	r, info, err := s.cfg.Transparency.StoredRecord(c.Request.Context(), id, v)
