@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -478,11 +479,7 @@ func (a *Archive) DocumentLogEntry(ctx context.Context, id string, v int) (LogEn
 		v = len(l.history.Versions)
 	}
 	if v == 1 {
-		raw, err := encode(m)
-		if err != nil {
-			return LogEntry{}, err
-		}
-		return publishedEntry(m, raw), nil
+		return a.IssueLogEntry(ctx, m.Issue.Key())
 	}
 	for _, e := range historyEntries(&l.history) {
 		if e.Event == EventCorrected && e.Number == v {
@@ -494,16 +491,23 @@ func (a *Archive) DocumentLogEntry(ctx context.Context, id string, v int) (LogEn
 
 // IssueLogEntry returns the log entry of an issue's publication. Errors:
 // those of Manifest.
+//
+// It reads the manifest from storage, never from the object cache: a proof
+// speaks of the bytes storage holds now, so a manifest changed there after
+// it was logged has no entry.
 func (a *Archive) IssueLogEntry(ctx context.Context, key gazette.IssueKey) (LogEntry, error) {
-	m, err := a.Manifest(ctx, key)
+	raw, _, err := a.readRaw(ctx, manifestKey(key), "")
 	if err != nil {
-		return LogEntry{}, err
+		return LogEntry{}, fmt.Errorf("archive: issue %s: %w", key, err)
 	}
-	raw, err := encode(m)
-	if err != nil {
-		return LogEntry{}, err
+	var m Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return LogEntry{}, fmt.Errorf("archive: issue %s: decode %s: %v: %w", key, manifestKey(key), err, gazette.ErrCorrupt)
 	}
-	return publishedEntry(m, raw), nil
+	if m.Issue.Key() != key {
+		return LogEntry{}, fmt.Errorf("archive: manifest %s names issue %s: %w", manifestKey(key), m.Issue.Key(), gazette.ErrCorrupt)
+	}
+	return publishedEntry(&m, raw), nil
 }
 
 // StoredManifest opens the committed manifest of an issue, the bytes its
