@@ -228,16 +228,23 @@ func (a *Archive) Citations(ctx context.Context, d *gazette.Document) ([]cite.Fo
 	case err != nil:
 		return nil, fmt.Errorf("archive: citations of %s: %w", d.ID, err)
 	default:
-		withdrawn := gazette.WithdrawnRelations(h.Relations)
-		for i := range out {
-			c := &out[i]
-			rel := gazette.Relation{Type: c.Type, Target: c.ID, Provision: c.Provision}
-			if c.Outcome == cite.Resolved && slices.ContainsFunc(withdrawn, func(w gazette.Relation) bool { return w.Same(&rel) }) {
-				c.Outcome = cite.Withdrawn
-			}
-		}
+		markWithdrawn(out, &h)
 	}
 	return out, nil
+}
+
+// markWithdrawn marks the resolved citations in found whose relation an
+// editor withdrew (in h, the citing document's history) cite.Withdrawn:
+// they are not linked.
+func markWithdrawn(found []cite.Found, h *gazette.History) {
+	withdrawn := gazette.WithdrawnRelations(h.Relations)
+	for i := range found {
+		c := &found[i]
+		rel := gazette.Relation{Type: c.Type, Target: c.ID, Provision: c.Provision}
+		if c.Outcome == cite.Resolved && slices.ContainsFunc(withdrawn, func(w gazette.Relation) bool { return w.Same(&rel) }) {
+			c.Outcome = cite.Withdrawn
+		}
+	}
 }
 
 // ResolveCitations finds and resolves the citations of documents not yet

@@ -111,6 +111,14 @@ func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string, 
 			cs = append(cs, cite.Found{Placed: p, Resolution: res})
 		}
 	}
+	return citationLinks(maker, cs, target), nil
+}
+
+// citationLinks are the relations that cs, the resolved citations of
+// maker's current text, propose (to target only, when it is set), less
+// those an editor withdrew.
+func citationLinks(maker *loaded, cs []cite.Found, target string) []gazette.Link {
+	d, is := &maker.doc, &maker.manifest.Issue
 	withdrawn := gazette.WithdrawnRelations(maker.history.Relations)
 	var out []gazette.Link
 	for _, c := range cs {
@@ -123,7 +131,7 @@ func (r *resolver) textLinks(ctx context.Context, maker *loaded, target string, 
 		}
 		out = append(out, gazette.Link{Type: c.Type, From: d.ID, To: c.ID, Provision: c.Provision, Date: docDate(d, is), Origin: gazette.OriginText, Text: c.Text})
 	}
-	return out, nil
+	return out
 }
 
 // dedupe keeps one link per (type, from, to, provision), the first given
@@ -158,28 +166,61 @@ func dedupe(links []gazette.Link) []gazette.Link {
 // it. Errors: gazette.ErrNotFound (not published), gazette.ErrInvalid (a
 // malformed ID), storage and index errors. Safe for concurrent use.
 func (a *Archive) Relations(ctx context.Context, id string) (*gazette.Relations, error) {
+	rs, _, err := a.Links(ctx, id, -1)
+	return rs, err
+}
+
+// Links reads, in one pass, the connections a document's page shows: the
+// relations of the published document id in both directions, as Relations
+// gives them, and the citations in the text of its version v (0: the
+// current one), resolved as Citations resolves them. The current text's
+// citations are found and resolved once for both; v < 0 asks for the
+// relations only. Errors: those of Relations, and gazette.ErrNotFound for a
+// version the document does not have. Safe for concurrent use.
+func (a *Archive) Links(ctx context.Context, id string, v int) (*gazette.Relations, []cite.Found, error) {
 	if _, _, err := gazette.ParseDocumentID(id); err != nil {
-		return nil, fmt.Errorf("archive: relations of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("archive: relations of %s: %w", id, err)
 	}
 	m, seq, err := a.docManifest(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("archive: relations of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("archive: relations of %s: %w", id, err)
 	}
 	self, err := a.load(ctx, m, seq, 0)
 	if err != nil {
-		return nil, fmt.Errorf("archive: relations of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("archive: relations of %s: %w", id, err)
 	}
-	rs, err := a.relations(ctx, self)
+	r := a.newResolver(m.Issue.Gazette)
+	r.docs[id] = self
+	own, err := r.citations(ctx, &self.doc, &m.Issue)
 	if err != nil {
-		return nil, fmt.Errorf("archive: relations of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("archive: citations of %s: %w", id, err)
 	}
-	return rs, nil
+	rs, err := a.relations(ctx, r, self, own)
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive: relations of %s: %w", id, err)
+	}
+	if v < 0 {
+		return rs, nil, nil
+	}
+	found := slices.Clone(own)
+	if v > 0 && v != len(self.history.Versions) {
+		shown, err := a.load(ctx, m, seq, v)
+		if err != nil {
+			return nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
+		}
+		if found, err = r.citations(ctx, &shown.doc, &m.Issue); err != nil {
+			return nil, nil, fmt.Errorf("archive: citations of %s: %w", id, err)
+		}
+	}
+	markWithdrawn(found, &self.history)
+	return rs, found, nil
 }
 
-func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relations, error) {
+// relations works out the relations of self (a document's current
+// version, read by r) in both directions; own are the resolved citations
+// of its text.
+func (a *Archive) relations(ctx context.Context, r *resolver, self *loaded, own []cite.Found) (*gazette.Relations, error) {
 	id := self.doc.ID
-	r := a.newResolver(self.manifest.Issue.Gazette)
-	r.docs[id] = self
 	shown := func(other string) (bool, error) {
 		o, err := r.published(ctx, other)
 		return o != nil, err
@@ -198,11 +239,7 @@ func (a *Archive) relations(ctx context.Context, self *loaded) (*gazette.Relatio
 	for i := range affected {
 		out = append(out, validityLinks(&affected[i], id)...)
 	}
-	tl, err := r.textLinks(ctx, self, "", nil)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, tl...)
+	out = append(out, citationLinks(self, own, "")...)
 	for _, l := range dedupe(out) {
 		ok, err := shown(l.To)
 		if err != nil {

@@ -23,13 +23,15 @@ import (
 
 // relationsArchive is the archive's view of relations and citations
 // (*archive.Archive has it): Relations in both directions of a published
-// document (gazette.ErrNotFound, gazette.ErrInvalid), and the citations in
-// a document's text resolved against the archive. Both are safe for
-// concurrent use. An archive without it shows no relations and links no
-// citations.
+// document (gazette.ErrNotFound, gazette.ErrInvalid); the citations in a
+// document's text resolved against the archive; and Links, both at once
+// for version v of a published document, as its page shows them. All are
+// safe for concurrent use. An archive without it shows no relations and
+// links no citations.
 type relationsArchive interface {
 	Relations(ctx context.Context, id string) (*gazette.Relations, error)
 	Citations(ctx context.Context, d *gazette.Document) ([]cite.Found, error)
+	Links(ctx context.Context, id string, v int) (*gazette.Relations, []cite.Found, error)
 }
 
 // linkView is one relation on a document's page, seen from that document.
@@ -86,41 +88,38 @@ func linkIDs(rs *gazette.Relations) []string {
 
 // relations fills the relations of the page's document d (the version
 // shown) into dv, and links the citations of its body. A failing lookup
-// is logged and leaves that part out, and marks the page Degraded (not to
-// be kept in a cache): the document is still worth reading.
+// is logged and leaves them out, and marks the page Degraded (not to be
+// kept in a cache): the document is still worth reading.
 func (s *Server) relations(ctx context.Context, dv *documentView, d *gazette.Document) {
 	ra, ok := s.cfg.Archive.(relationsArchive)
 	if !ok {
 		return
 	}
-	if rs, err := ra.Relations(ctx, d.ID); err == nil {
-		dv.HasRelations = true
-		docs := s.relatedDocs(ctx, linkIDs(rs)...)
-		dv.RelatesTo = relationViews(rs.Out, true, docs)
-		dv.RelatedBy = relationViews(rs.In, false, docs)
-		dv.MoreRelatedBy = rs.MoreIn
-	} else {
-		dv.Degraded = true
-		if ctx.Err() == nil {
-			s.cfg.Log.WarnContext(ctx, "the relations of a document cannot be read", "document", d.ID, "err", err)
-		}
-	}
-	found, err := ra.Citations(ctx, d)
+	rs, found, err := ra.Links(ctx, d.ID, d.Version)
 	if err != nil {
 		dv.Degraded = true
 		if ctx.Err() == nil {
-			s.cfg.Log.WarnContext(ctx, "the citations of a document cannot be resolved", "document", d.ID, "err", err)
+			s.cfg.Log.WarnContext(ctx, "the relations and citations of a document cannot be read", "document", d.ID, "err", err)
 		}
 		return
 	}
+	docs := s.relatedDocs(ctx, append(linkIDs(rs), resolvedIDs(found)...)...)
+	dv.HasRelations = true
+	dv.RelatesTo = relationViews(rs.Out, true, docs)
+	dv.RelatedBy = relationViews(rs.In, false, docs)
+	dv.MoreRelatedBy = rs.MoreIn
+	dv.Body = linkBody(d.Body, dv.needles, found, docs)
+}
+
+// resolvedIDs are the documents the resolved citations in found name.
+func resolvedIDs(found []cite.Found) []string {
 	var ids []string
 	for _, f := range found {
 		if f.Outcome == cite.Resolved {
 			ids = append(ids, f.ID)
 		}
 	}
-	docs := s.relatedDocs(ctx, ids...)
-	dv.Body = linkBody(d.Body, dv.needles, found, docs)
+	return ids
 }
 
 // linkBody renders the paragraphs of a body with each resolved citation a
@@ -195,21 +194,11 @@ func (s *Server) apiRelationsOf(ctx context.Context, d *gazette.Document) (apiRe
 	if !ok {
 		return rels, cites, nil
 	}
-	rs, err := ra.Relations(ctx, d.ID)
+	rs, found, err := ra.Links(ctx, d.ID, d.Version)
 	if err != nil {
 		return rels, cites, err
 	}
-	found, err := ra.Citations(ctx, d)
-	if err != nil {
-		return rels, cites, err
-	}
-	ids := linkIDs(rs)
-	for _, f := range found {
-		if f.Outcome == cite.Resolved {
-			ids = append(ids, f.ID)
-		}
-	}
-	docs := s.relatedDocs(ctx, ids...)
+	docs := s.relatedDocs(ctx, append(linkIDs(rs), resolvedIDs(found)...)...)
 	for _, l := range rs.Out {
 		rels.Out = append(rels.Out, apiLink{Type: l.Type, Label: l.Type.Label(), Document: s.apiRelatedDoc(docs[l.To]), Provision: l.Provision, Date: l.Date, Origin: l.Origin, Text: l.Text, Note: l.Note})
 	}

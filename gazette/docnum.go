@@ -375,7 +375,7 @@ func FindDocNumbers(text string) []DocNumberMatch {
 	f := foldText(text)
 	var out []DocNumberMatch
 	prevEnd := -1 // end of the previous number-like match in f.s
-	for _, m := range reFindDocNumber.FindAllStringSubmatchIndex(f.s, -1) {
+	for _, m := range docNumberMatches(f.s) {
 		// The Han run in front: whichever alternative matched.
 		runStart, runEnd := m[2], m[3]
 		for _, g := range []int{3, 4} {
@@ -412,6 +412,44 @@ func FindDocNumbers(text string) []DocNumberMatch {
 			continue
 		}
 		out = append(out, DocNumberMatch{Number: n, Start: lo, End: hi})
+	}
+	return out
+}
+
+// docNumberMatches is reFindDocNumber.FindAllStringSubmatchIndex(s, -1)
+// on folded text, read only where a match can be. Every match is a run of
+// Han characters, digits, brackets, ○ and spaces that holds a digit, and
+// the pattern looks at nothing around it; so the runs without a digit
+// (most of a document's body) are skipped rather than tried at every Han
+// character, and the matches are the same.
+func docNumberMatches(s string) [][]int {
+	var out [][]int
+	for start := 0; start < len(s); {
+		end, digit := start, false
+		for end < len(s) {
+			r, n := utf8.DecodeRuneInString(s[end:])
+			isDigit := r >= '0' && r <= '9'
+			if !isDigit && r != ' ' && r != '〔' && r != '〕' && r != '○' && !unicode.Is(unicode.Han, r) {
+				break
+			}
+			digit = digit || isDigit
+			end += n
+		}
+		if digit {
+			for _, m := range reFindDocNumber.FindAllStringSubmatchIndex(s[start:end], -1) {
+				for i := range m {
+					if m[i] >= 0 {
+						m[i] += start
+					}
+				}
+				out = append(out, m)
+			}
+		}
+		if end == start { // a character no match holds
+			_, n := utf8.DecodeRuneInString(s[start:])
+			end += n
+		}
+		start = end
 	}
 	return out
 }
