@@ -125,15 +125,6 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	keeper := &archive.IndexKeeper{Archive: arch, Log: log}
 	var tlog frontend.TransparencyLog
 	if d.ledger != nil {
-		// A publication a crash left between its log entry and its commit,
-		// or a change left unlogged, is completed before serving.
-		// Reading does not wait on the log: a log that cannot be
-		// reconciled is reported, and publishing fails until it can.
-		if drift, err := arch.ReconcileLog(ctx, true); err != nil {
-			log.Error("transparency log: not reconciled with storage", "err", err)
-		} else {
-			log.Info("transparency log", "origin", d.ledger.Origin(), "entries", drift.Entries, "completed", len(drift.Committed), "appended", len(drift.Unlogged), "dangling", drift.Dangling)
-		}
 		tlog = transparency.NewPublic(d.ledger, arch)
 	} else {
 		log.Warn("transparency log off: no signing key (GAZETTE_SIGNING_KEY_FILE; gazette keygen makes one); publications are not logged and have no proofs")
@@ -163,6 +154,19 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	defer func() { stopBackground(); <-bgDone }()
 	go func() {
 		defer close(bgDone)
+		if d.ledger != nil {
+			// A publication a crash left between its log entry and its
+			// commit, or a change left unlogged, is completed first. It
+			// reads every manifest and history, so serving does not wait
+			// for it: readers see only what is committed, and a log that
+			// cannot be reconciled is reported (publishing fails until it
+			// can).
+			if drift, err := arch.ReconcileLog(bgCtx, true); err != nil {
+				log.Error("transparency log: not reconciled with storage", "err", err)
+			} else {
+				log.Info("transparency log", "origin", d.ledger.Origin(), "entries", drift.Entries, "completed", len(drift.Committed), "appended", len(drift.Unlogged), "dangling", drift.Dangling)
+			}
+		}
 		background{arch: arch, index: keeper, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken,
 			prune: func(ctx context.Context) (int, error) { return editors.PruneSessions(ctx, editorial.Maintenance()) }}.run(bgCtx)
 	}()

@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/frontend"
+	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/transparency"
 )
@@ -369,5 +371,46 @@ func TestDamagedLogStopsPublishingNotReading(t *testing.T) {
 	}
 	if _, err := b.Issue(ctx, s2.Issue.Key()); !errors.Is(err, gazette.ErrNotFound) {
 		t.Errorf("the issue went out without its entry: %v", err)
+	}
+}
+
+// TestServeReconcilesTheLog starts `gazette serve` with a signing key over
+// an archive published before the log was turned on: serve answers, and
+// the log is reconciled beside serving, its entries appended once.
+func TestServeReconcilesTheLog(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "data")
+	blobs, err := fsblobs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = frontendtest.Publish(context.Background(), archive.New(blobs, nil, nil), frontendtest.Sample(frontendtest.Issue2019, 3))
+	blobs.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(tmp, "log.key")
+	if code, _, stderr := runCmd(t, nil, "", "keygen", "--origin", "gazette.test/log", "--out", keyFile); code != 0 {
+		t.Fatalf("keygen: %d %s", code, stderr)
+	}
+	vars := map[string]string{"GAZETTE_DATA": dir, "GAZETTE_SIGNING_KEY_FILE": keyFile}
+	base := serve(t, vars)
+	if code, body := get(t, base+"/documents/2019-12-2"); code != 200 {
+		t.Fatalf("document %d: %.200s", code, body)
+	}
+	// The checkpoint's second line is the log's size.
+	size := func() string {
+		code, body := get(t, base+"/log/checkpoint")
+		if lines := strings.Split(body, "\n"); code == 200 && len(lines) > 1 {
+			return lines[1]
+		}
+		return ""
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for size() != "1" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := size(); got != "1" {
+		t.Fatalf("log size %q after start-up, want 1: the publication before the log is appended once", got)
 	}
 }
