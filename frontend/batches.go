@@ -42,26 +42,36 @@ type batchesView struct {
 	One     bool
 }
 
-// batchQualities are the batches' estimates by batch ID.
-func (s *Server) batchQualities(c *gin.Context) (map[string]editorial.BatchQuality, error) {
-	q, err := s.cfg.Editorial.Quality(c.Request.Context(), actorOf(c))
+// readBatches reads the batches a request asks for, one (its :id) or
+// all, with the sampling proofread's estimates by batch ID.
+func (s *Server) readBatches(c *gin.Context, one bool) ([]report.BatchSummary, map[string]editorial.BatchQuality, error) {
+	ctx, actor := c.Request.Context(), actorOf(c)
+	var all []report.BatchSummary
+	if one {
+		b, err := s.cfg.Editorial.Batch(ctx, actor, c.Param("id"))
+		if err != nil {
+			return nil, nil, err
+		}
+		all = []report.BatchSummary{*b}
+	} else {
+		var err error
+		if all, err = s.cfg.Editorial.Batches(ctx, actor); err != nil {
+			return nil, nil, err
+		}
+	}
+	q, err := s.cfg.Editorial.Quality(ctx, actor)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make(map[string]editorial.BatchQuality, len(q.Batches))
+	byID := make(map[string]editorial.BatchQuality, len(q.Batches))
 	for _, b := range q.Batches {
-		out[b.ID] = b
+		byID[b.ID] = b
 	}
-	return out, nil
+	return all, byID, nil
 }
 
 func (s *Server) batchesPage(c *gin.Context) {
-	all, err := s.cfg.Editorial.Batches(c.Request.Context(), actorOf(c))
-	if err != nil {
-		s.editorFail(c, err)
-		return
-	}
-	q, err := s.batchQualities(c)
+	all, q, err := s.readBatches(c, false)
 	if err != nil {
 		s.editorFail(c, err)
 		return
@@ -74,17 +84,12 @@ func (s *Server) batchesPage(c *gin.Context) {
 }
 
 func (s *Server) batchPage(c *gin.Context) {
-	b, err := s.cfg.Editorial.Batch(c.Request.Context(), actorOf(c), c.Param("id"))
+	one, q, err := s.readBatches(c, true)
 	if err != nil {
 		s.editorFail(c, err)
 		return
 	}
-	q, err := s.batchQualities(c)
-	if err != nil {
-		s.editorFail(c, err)
-		return
-	}
-	s.editorPage(c, http.StatusOK, "editor_batches", "入库批次 "+b.ID, batchesView{Batches: []batchRow{newBatchRow(*b, q)}, One: true})
+	s.editorPage(c, http.StatusOK, "editor_batches", "入库批次 "+one[0].ID, batchesView{Batches: []batchRow{newBatchRow(one[0], q)}, One: true})
 }
 
 // apiBatchBody is a batch as the API answers it, with the sampling
@@ -95,12 +100,7 @@ type apiBatchBody struct {
 }
 
 func (s *Server) apiBatches(c *gin.Context) {
-	all, err := s.cfg.Editorial.Batches(c.Request.Context(), actorOf(c))
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	q, err := s.batchQualities(c)
+	all, q, err := s.readBatches(c, false)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -113,15 +113,10 @@ func (s *Server) apiBatches(c *gin.Context) {
 }
 
 func (s *Server) apiBatch(c *gin.Context) {
-	b, err := s.cfg.Editorial.Batch(c.Request.Context(), actorOf(c), c.Param("id"))
+	one, q, err := s.readBatches(c, true)
 	if err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	q, err := s.batchQualities(c)
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, apiBatchBody{BatchSummary: *b, Quality: q[b.ID]})
+	c.JSON(http.StatusOK, apiBatchBody{BatchSummary: one[0], Quality: q[one[0].ID]})
 }

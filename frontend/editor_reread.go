@@ -48,15 +48,18 @@ func rereadLabel(pages []editorial.PageText, n int) (string, report.OCRSettings)
 	return "", report.DefaultOCRSettings
 }
 
-// rereadPageNumber reads the page of a re-reading from the URL: a page
-// that is not a number is a field to fix, as one out of range is.
-func rereadPageNumber(c *gin.Context) (int, error) {
-	raw := c.Param("page")
-	n, err := strconv.Atoi(raw)
-	if err != nil || strings.Trim(raw, "0123456789") != "" {
-		return 0, gazette.ValidationError{{Field: "page", Problem: fmt.Sprintf("%q is not a page number", raw), Zh: fmt.Sprintf("“%s”不是页码", raw)}}
+// draftAndPage reads the draft and its page from the URL: a page that is not
+// a number is a field to fix, as one out of range is.
+func draftAndPage(c *gin.Context) (id string, n int, err error) {
+	if id, err = draftID(c); err != nil {
+		return "", 0, err
 	}
-	return n, nil
+	raw := c.Param("page")
+	n, err = strconv.Atoi(raw)
+	if err != nil || strings.Trim(raw, "0123456789") != "" {
+		return "", 0, gazette.ValidationError{{Field: "page", Problem: fmt.Sprintf("%q is not a page number", raw), Zh: fmt.Sprintf("“%s”不是页码", raw)}}
+	}
+	return id, n, nil
 }
 
 // formSetting reads one setting of the re-reading form; a value that is
@@ -73,12 +76,7 @@ func formSetting(c *gin.Context, name string, bad *gazette.ValidationError) int 
 // rereadPage reads a page again from the form beside its image and goes
 // back to the document shown, at that page.
 func (s *Server) rereadPage(c *gin.Context) {
-	id, err := draftID(c)
-	if err != nil {
-		s.editorFail(c, err)
-		return
-	}
-	n, err := rereadPageNumber(c)
+	id, n, err := draftAndPage(c)
 	if err != nil {
 		s.editorFail(c, err)
 		return
@@ -115,12 +113,7 @@ func pageDoneURL(c *gin.Context, d *editorial.Draft, done string, n int) string 
 // apiReread reads a page again: a JSON object with dpi, psm and rotation
 // (all required), on condition of If-Match; it answers the draft.
 func (s *Server) apiReread(c *gin.Context) {
-	id, err := draftID(c)
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	n, err := rereadPageNumber(c)
+	id, n, err := draftAndPage(c)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -163,12 +156,7 @@ func (s *Server) apiReread(c *gin.Context) {
 // proofreadPage records that the page was read against the print (the
 // button beside its image) and goes back to the document shown.
 func (s *Server) proofreadPage(c *gin.Context) {
-	id, err := draftID(c)
-	if err != nil {
-		s.editorFail(c, err)
-		return
-	}
-	n, err := rereadPageNumber(c)
+	id, n, err := draftAndPage(c)
 	if err != nil {
 		s.editorFail(c, err)
 		return
@@ -184,12 +172,7 @@ func (s *Server) proofreadPage(c *gin.Context) {
 // apiProofread records that a page was read against the print, on
 // condition of If-Match; it answers the draft.
 func (s *Server) apiProofread(c *gin.Context) {
-	id, err := draftID(c)
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	n, err := rereadPageNumber(c)
+	id, n, err := draftAndPage(c)
 	if err != nil {
 		s.apiFail(c, err)
 		return
