@@ -36,13 +36,21 @@ func (k Kind) Label() string { return kindLabels[k] }
 func (k Kind) Valid() bool { _, ok := kindLabels[k]; return ok }
 
 // ParseKind accepts a kind's code or its Chinese label. The error wraps ErrInvalid.
-func ParseKind(s string) (Kind, error) {
-	for _, k := range Kinds {
-		if s == string(k) || s == k.Label() {
-			return k, nil
+func ParseKind(s string) (Kind, error) { return parseLabelled("kind", s, Kinds) }
+
+// parseLabelled accepts one of all by its code or its Chinese label; what
+// names the field in the error, which wraps ErrInvalid.
+func parseLabelled[T interface {
+	~string
+	Label() string
+}](what, s string, all []T) (T, error) {
+	for _, v := range all {
+		if s == string(v) || s == v.Label() {
+			return v, nil
 		}
 	}
-	return "", fmt.Errorf("kind %q: want one of %v: %w", s, Kinds, ErrInvalid)
+	var zero T
+	return zero, fmt.Errorf("%s %q: want one of %v: %w", what, s, all, ErrInvalid)
 }
 
 // Validity is a document's legal status (时效性).
@@ -75,14 +83,7 @@ func (v Validity) Label() string { return validityLabels[v] }
 func (v Validity) Valid() bool { _, ok := validityLabels[v]; return ok }
 
 // ParseValidity accepts a state's code or its Chinese label. The error wraps ErrInvalid.
-func ParseValidity(s string) (Validity, error) {
-	for _, v := range Validities {
-		if s == string(v) || s == v.Label() {
-			return v, nil
-		}
-	}
-	return "", fmt.Errorf("validity %q: want one of %v: %w", s, Validities, ErrInvalid)
-}
+func ParseValidity(s string) (Validity, error) { return parseLabelled("validity", s, Validities) }
 
 func checkKind(p problems, k Kind) {
 	if !k.Valid() {
