@@ -34,11 +34,14 @@ type issueView struct {
 	TotalNumber int
 	Published   string
 	Path, PDF   string
-	PDFSize     string
-	PDFPages    int
-	Documents   int
-	Sections    []sectionView
-	published   time.Time
+	// Proof is the print PDF's inclusion proof in the transparency log
+	// (verifiable offline with gazette verify); "" without a log.
+	Proof     string
+	PDFSize   string
+	PDFPages  int
+	Documents int
+	Sections  []sectionView
+	published time.Time
 }
 
 func newIssueView(is *gazette.Issue) *issueView {
@@ -207,6 +210,9 @@ func (s *Server) issue(c *gin.Context) {
 	}
 	s.sawIssue(is)
 	iv := newIssueView(is)
+	if s.cfg.Transparency != nil {
+		iv.Proof = "/api/v1" + iv.Path + "/proof"
+	}
 	v := s.view(c, iv.Label, iv.Path)
 	v.Description = fmt.Sprintf("%s %s，%s出版，共%d篇文件。", iv.Gazette, iv.Label, iv.Published, iv.Documents)
 	v.Data = iv

@@ -114,6 +114,10 @@ func TestTransparencyRoutes(t *testing.T) {
 	if v := verify("/api/v1/issues/2019/12/proof", s.PDF); v.Entry.Event != archive.EventPublished || v.Named[0].Role != "pdf" {
 		t.Errorf("issue proof verified %+v", v)
 	}
+	// The issue page links that proof, and how to check it.
+	if body := page(t, h, "/issues/2019/12"); !strings.Contains(body, `<a class="nowrap" href="/api/v1/issues/2019/12/proof" download>下载发布证明</a> · <a class="nowrap" href="/verify">核验方法</a>`) {
+		t.Errorf("the issue page does not link its proof: %.2000s", body)
+	}
 	// The manifest, byte for byte.
 	rec = do(h, "GET", "/api/v1/issues/2019/12/manifest")
 	if rec.Code != 200 {
@@ -205,6 +209,9 @@ func TestNoLogConfigured(t *testing.T) {
 		if rec.Code != 404 || !strings.Contains(rec.Body.String(), "no transparency log") {
 			t.Errorf("GET %s = %d %s; want 404 saying there is no log", p, rec.Code, rec.Body)
 		}
+	}
+	if body := page(t, h, "/issues/2019/12"); strings.Contains(body, "发布证明") {
+		t.Errorf("the issue page links a proof the server cannot give: %.2000s", body)
 	}
 	if body := page(t, h, "/verify"); !strings.Contains(body, "没有启用透明日志") {
 		t.Errorf("/verify without a log: %.500s", body)
