@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/url"
@@ -159,7 +160,14 @@ func (s *Server) documentsFeed(c *gin.Context) {
 		self += "?" + sv.Encode()
 	}
 	f := s.newFeed(self, title)
-	for i, h := range res.Hits {
+	s.addHits(c.Request.Context(), f, res.Hits)
+	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
+}
+
+// addHits adds search hits to f as entries, in the order given, and
+// moves f's updated to the newest of them.
+func (s *Server) addHits(ctx context.Context, f *atomFeed, hits []gazette.Hit) {
+	for i, h := range hits {
 		updated := h.Published.Time(gazette.ChinaTime)
 		if h.Published.IsZero() {
 			updated = h.Signed.Time(gazette.ChinaTime)
@@ -177,13 +185,12 @@ func (s *Server) documentsFeed(c *gin.Context) {
 			Summary: &atomText{Type: "text", Text: summary},
 		}
 		// The documents its text cites, as related links (relations.go).
-		e.Links = append(e.Links, s.feedCitationLinks(c.Request.Context(), h.ID)...)
+		e.Links = append(e.Links, s.feedCitationLinks(ctx, h.ID)...)
 		e.Category = append(e.Category, struct {
 			Term string `xml:"term,attr"`
 		}{string(h.Kind)})
 		f.Entries = append(f.Entries, e)
 	}
-	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
 }
 
 // correctionsFeed is the Atom feed of corrections (勘误) and validity
