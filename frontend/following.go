@@ -103,44 +103,13 @@ func (s *Server) searchFeedTitle(q gazette.Query) string {
 
 // searchFeed is the Atom feed of a search: the newest documents it finds.
 func (s *Server) searchFeed(c *gin.Context) {
-	in, err := requestQuery(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	vals, err := searchFeedQuery(in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	self := "/feeds/search.atom"
-	if len(vals) > 0 {
-		self += "?" + vals.Encode()
-	}
-	key := "feed:" + self
-	if s.cached(c, s.recent, key, ccFeed) {
-		return
-	}
-	q := url.Values{}
-	for k, v := range vals {
-		q[k] = v
-	}
-	q.Set("sort", string(gazette.SortNewest))
-	q.Set("per_page", fmt.Sprint(feedEntries))
-	sp, err := parseSearch(q, true)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	res, err := s.runSearch(c.Request.Context(), sp.Query)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := s.newFeed(self, s.searchFeedTitle(sp.Query))
-	f.Links[1].Href = s.abs("/search?" + vals.Encode())
-	s.addHits(c.Request.Context(), f, res.Hits)
-	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
+	s.writeSearchFeed(c, searchFeedQuery, func(vals url.Values, q gazette.Query) (string, string, string) {
+		self := "/feeds/search.atom"
+		if len(vals) > 0 {
+			self += "?" + vals.Encode()
+		}
+		return self, s.searchFeedTitle(q), "/search?" + vals.Encode()
+	})
 }
 
 // documentFeedPath is the feed of the changes to document id.

@@ -302,16 +302,11 @@ func TestDocumentFeed(t *testing.T) {
 // warmed; at the moment all do.
 func TestFollowingEmbargo(t *testing.T) {
 	f := newEditorGazette(t, publicURL)
-	ctx := context.Background()
-	key := gazette.IssueKey{Year: 2026, Number: 5}
-	s := frontendtest.Sample(key, 3)
+	s := frontendtest.Sample(gazette.IssueKey{Year: 2026, Number: 5}, 3)
 	const title = "福建省人民政府关于禁运期间实施执法程序的通知"
 	s.Documents[0].Title = title
 	s.Documents[0].Body = append(s.Documents[0].Body, "根据《福建省行政执法程序规定》（省政府令第1201号），制定本通知。")
-	release := s.Issue.Published
-	f.clock.Set(release.Add(-2 * time.Hour))
-	anon := &client{f: f}
-	places := map[string]string{
+	embargoRun(t, f, s, map[string]string{
 		"/feeds/documents/2019-12-1.atom":                       title,
 		"/feeds/search.atom?q=" + url.QueryEscape("禁运期间实施执法程序"): title,
 		"/feeds/search.atom":                                    title,
@@ -320,35 +315,5 @@ func TestFollowingEmbargo(t *testing.T) {
 		"/documents/2026-5-1/citation.ris":                      title,
 		"/documents/2026-5-1/citation.json":                     title,
 		"/api/v1/documents/2026-5-1/citation":                   title,
-		"/search?q=" + url.QueryEscape("禁运期间实施执法程序"):            "/feeds/search.atom?q=",
-	}
-	for p := range places {
-		anon.get(p)
-	}
-	if err := f.arch.Schedule(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
-		t.Fatal(err)
-	}
-	check := func(t *testing.T, want bool) {
-		t.Helper()
-		for p, marker := range places {
-			rec := anon.get(p)
-			if got := shows(rec, marker) && (!strings.HasPrefix(p, "/search") || strings.Contains(rec.Body.String(), title)); got != want {
-				t.Errorf("GET %s shows the issue: %v, want %v (%d)", p, got, want, rec.Code)
-			}
-		}
-	}
-	t.Run("before the moment", func(t *testing.T) {
-		if keys, err := f.arch.PublishDue(ctx, release.Add(-time.Second)); err != nil || len(keys) != 0 {
-			t.Fatalf("PublishDue before the moment published %v, %v", keys, err)
-		}
-		check(t, false)
-	})
-	t.Run("after the moment", func(t *testing.T) {
-		f.clock.Set(release.Add(time.Minute))
-		if keys, err := f.arch.PublishDue(ctx, release.Add(time.Second)); err != nil || len(keys) != 1 {
-			t.Fatalf("PublishDue = %v, %v", keys, err)
-		}
-		f.srv.Invalidate()
-		check(t, true)
 	})
 }

@@ -37,13 +37,19 @@ var viewports = []viewport{{"phone", 375, 812, true}, {"desktop", 1280, 800, fal
 // newSite serves the sample gazette and the hostile issue on loopback.
 func newSite(t *testing.T) *httptest.Server {
 	t.Helper()
+	return newSiteOf(t, append(frontendtest.Gazette(), frontendtest.Hostile())...)
+}
+
+// newSiteOf serves the samples on loopback.
+func newSiteOf(t *testing.T, samples ...archivetest.Sample) *httptest.Server {
+	t.Helper()
 	idx, err := bleveindex.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
 	a := archive.New(archivetest.NewMemBlobs(), idx, nil)
-	if err := frontendtest.Publish(context.Background(), a, append(frontendtest.Gazette(), frontendtest.Hostile())...); err != nil {
+	if err := frontendtest.Publish(context.Background(), a, samples...); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(nil)

@@ -17,10 +17,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/gazette-archive/gazette/archive"
-	"github.com/gazette-archive/gazette/archive/archivetest"
-	"github.com/gazette-archive/gazette/archive/bleveindex"
-	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -29,29 +25,29 @@ import (
 // thirteen articles, 第一条 to 第十三条.
 func newCiteSite(t *testing.T) *httptest.Server {
 	t.Helper()
-	idx, err := bleveindex.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
 	s := frontendtest.Sample(frontendtest.Issue2019, 6)
 	s.Documents[0].Body = nil
 	for i := 1; i <= 13; i++ {
 		s.Documents[0].Body = append(s.Documents[0].Body, fmt.Sprintf("第%s条　本条规定第%d项事项。", gazette.ChineseNumber(i), i))
 	}
-	a := archive.New(archivetest.NewMemBlobs(), idx, nil)
-	if err := frontendtest.Publish(context.Background(), a, s); err != nil {
-		t.Fatal(err)
+	return newSiteOf(t, s)
+}
+
+// runStep runs a step's actions within a minute, failing the test with
+// the page's text if they fail, and reports what the browser complained
+// of meanwhile.
+func runStep(t *testing.T, bctx context.Context, probs *problems, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(bctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
+		t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: "http://" + srv.Listener.Addr().String(), APIRate: -1})
-	if err != nil {
-		t.Fatal(err)
+	time.Sleep(50 * time.Millisecond)
+	for _, p := range probs.take() {
+		t.Errorf("%s: %s", step, p)
 	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // apiGBT is the GB/T 7714 citation the API gives for path's query.
@@ -93,16 +89,7 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 	}
 	run := func(t *testing.T, step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-			t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-		}
-		time.Sleep(50 * time.Millisecond)
-		for _, p := range probs.take() {
-			t.Errorf("%s: %s", step, p)
-		}
+		runStep(t, bctx, probs, step, actions...)
 	}
 	text := func(t *testing.T, sel string) string {
 		t.Helper()
