@@ -155,6 +155,23 @@ func artifacts(t *testing.T) string {
 	return dir
 }
 
+// runStep runs a step's actions within a minute, failing the test with
+// the page's text if they fail, and reports what the browser complained
+// of meanwhile.
+func runStep(t *testing.T, bctx context.Context, probs *problems, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(bctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
+		t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
+	}
+	time.Sleep(50 * time.Millisecond)
+	for _, p := range probs.take() {
+		t.Errorf("%s: %s", step, p)
+	}
+}
+
 // layoutCheck is what a page measures of itself.
 type layoutCheck struct {
 	ScrollWidth, InnerWidth int

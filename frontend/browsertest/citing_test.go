@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,23 +30,6 @@ func newCiteSite(t *testing.T) *httptest.Server {
 		s.Documents[0].Body = append(s.Documents[0].Body, fmt.Sprintf("第%s条　本条规定第%d项事项。", gazette.ChineseNumber(i), i))
 	}
 	return newSiteOf(t, s)
-}
-
-// runStep runs a step's actions within a minute, failing the test with
-// the page's text if they fail, and reports what the browser complained
-// of meanwhile.
-func runStep(t *testing.T, bctx context.Context, probs *problems, step string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	sctx, cancel := context.WithTimeout(bctx, time.Minute)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-		t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-	}
-	time.Sleep(50 * time.Millisecond)
-	for _, p := range probs.take() {
-		t.Errorf("%s: %s", step, p)
-	}
 }
 
 // apiGBT is the GB/T 7714 citation the API gives for path's query.
