@@ -317,3 +317,15 @@ func TestFollowingEmbargo(t *testing.T) {
 		"/api/v1/documents/2026-5-1/citation":                   title,
 	})
 }
+
+// TestEveryFeedIsAtom reads every feed the site offers, old and new,
+// against RFC 4287's essentials.
+func TestEveryFeedIsAtom(t *testing.T) {
+	h := sharedGazette(t)
+	for _, p := range []string{
+		"/feeds/issues.atom", "/feeds/documents.atom", "/feeds/documents.atom?kind=rule", "/feeds/corrections.atom",
+		"/feeds/search.atom", "/feeds/search.atom?validity=repealed", "/feeds/documents/2019-12-2.atom", "/feeds/documents/2017-6-1.atom",
+	} {
+		t.Run(p, func(t *testing.T) { readAtom(t, h, p) })
+	}
+}
