@@ -1,7 +1,9 @@
 // Package frontend is all of Gazette's HTTP: the public reader (server-
 // rendered pages from templates embedded and parsed at start-up, working
 // without JavaScript), the JSON API under /api/v1 with its OpenAPI
-// description, Atom feeds, the sitemap and OpenSearch description, the
+// description, Atom feeds (following.go: a search and a document's
+// changes among them), citations as GB/T 7714, RIS and CSL-JSON
+// (citing.go), the sitemap and OpenSearch description, the
 // service worker for offline reading, and the health endpoints. gin is used
 // here and nowhere else. The routes are declared in routes.go, the editors'
 // in editorRoutes (editor.go); the mapping of errors to statuses is in

@@ -69,6 +69,8 @@ type documentView struct {
 	// Degraded: relations or citations could not be worked out, and the
 	// page shows the document without them.
 	Degraded bool
+	// Cite is the citation box: GB/T 7714, RIS, CSL-JSON (citing.go).
+	Cite *citeBox
 	// needles are the words marked in the body (?hl=).
 	needles []string
 }
@@ -128,7 +130,9 @@ func (s *Server) document(c *gin.Context) {
 	s.relate(ctx, dv, d, h)
 	s.relations(ctx, dv, d)
 	dv.Permalink = s.abs(d.Permalink())
+	dv.Cite = s.citeBoxOf(d, is)
 	v := s.view(c, dv.Title, d.Permalink())
+	v.Feeds = []feedLink{{"《" + dv.Title + "》的变更", dv.Cite.Feed}}
 	v.OGType = "article"
 	v.Description = dv.Citation
 	if dv.DocNumber != "" {

@@ -565,16 +565,23 @@ func shows(rec *httptest.ResponseRecorder, marker string) bool {
 // everything is.
 func TestEditorEmbargo(t *testing.T) {
 	f := newEditorGazette(t, publicURL)
-	ctx := context.Background()
 	key := gazette.IssueKey{Year: 2026, Number: 5}
 	s := frontendtest.Sample(key, 3)
 	const title = "福建省人民政府关于禁运期间测试事项的通知"
 	s.Documents[0].Title = title
 	s.Documents[0].DocNumber = "闽政〔2026〕77号"
+	embargoRun(t, f, s, publicPlaces(key, s.Documents[0].ID, title, "禁运期间测试", s.Documents[0].DocNumber))
+}
+
+// embargoRun schedules s two hours before its moment, the caches warmed
+// at places first, and checks that no place shows its marker until
+// PublishDue runs past the moment, and then every place does.
+func embargoRun(t *testing.T, f *edFixture, s archivetest.Sample, places map[string]string) {
+	t.Helper()
+	ctx := context.Background()
 	release := s.Issue.Published
 	f.clock.Set(release.Add(-2 * time.Hour))
 	anon := &client{f: f}
-	places := publicPlaces(key, s.Documents[0].ID, title, "禁运期间测试", s.Documents[0].DocNumber)
 	// Warm the caches before scheduling: they must not hide the issue later.
 	for p := range places {
 		anon.get(p)

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/url"
@@ -114,23 +115,56 @@ func (s *Server) issuesFeed(c *gin.Context) {
 // documentsFeed is the Atom feed of the latest documents, optionally of
 // one kind or authority (?kind=rule&authority=福建省人民政府).
 func (s *Server) documentsFeed(c *gin.Context) {
+	s.writeSearchFeed(c, feedFilters, func(vals url.Values, q gazette.Query) (self, title, alternate string) {
+		title = s.siteName() + "：最新文件"
+		if k := q.Kinds; len(k) > 0 {
+			title += "（" + k[0].Label() + "）"
+		}
+		if a := q.Authorities; len(a) > 0 {
+			title += "（" + clean(a[0]) + "）"
+		}
+		self = "/feeds/documents.atom"
+		if len(q.Kinds)+len(q.Authorities) > 0 {
+			sv := url.Values{}
+			for _, k := range q.Kinds {
+				sv.Add("kind", string(k))
+			}
+			for _, a := range q.Authorities {
+				sv.Add("authority", a)
+			}
+			self += "?" + sv.Encode()
+		}
+		return self, title, ""
+	})
+}
+
+// writeSearchFeed answers the feed of the newest documents a search
+// finds (its sort and size are the feed's): filter checks the request's
+// parameters and returns the search's; describe gives, from them and the
+// query as parsed, the feed's own address, its title and the page it is
+// the feed of ("" for the home page).
+func (s *Server) writeSearchFeed(c *gin.Context, filter func(url.Values) (url.Values, error), describe func(url.Values, gazette.Query) (self, title, alternate string)) {
 	in, err := requestQuery(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	vals, err := feedFilters(in)
+	vals, err := filter(in)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	vals.Set("sort", string(gazette.SortNewest))
-	vals.Set("per_page", fmt.Sprint(feedEntries))
-	key := "feed:documents?" + vals.Encode()
+	key := "feed:" + c.Request.URL.Path + "?" + vals.Encode()
 	if s.cached(c, s.recent, key, ccFeed) {
 		return
 	}
-	sp, err := parseSearch(vals, true)
+	q := url.Values{}
+	for k, v := range vals {
+		q[k] = v
+	}
+	q.Set("sort", string(gazette.SortNewest))
+	q.Set("per_page", fmt.Sprint(feedEntries))
+	sp, err := parseSearch(q, true)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -140,26 +174,19 @@ func (s *Server) documentsFeed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	title := s.siteName() + "：最新文件"
-	if k := sp.Kinds; len(k) > 0 {
-		title += "（" + k[0].Label() + "）"
-	}
-	if a := sp.Authorities; len(a) > 0 {
-		title += "（" + clean(a[0]) + "）"
-	}
-	self := "/feeds/documents.atom"
-	if len(sp.Kinds)+len(sp.Authorities) > 0 {
-		sv := url.Values{}
-		for _, k := range sp.Kinds {
-			sv.Add("kind", string(k))
-		}
-		for _, a := range sp.Authorities {
-			sv.Add("authority", a)
-		}
-		self += "?" + sv.Encode()
-	}
+	self, title, alternate := describe(vals, sp.Query)
 	f := s.newFeed(self, title)
-	for i, h := range res.Hits {
+	if alternate != "" {
+		f.Links[1].Href = s.abs(alternate)
+	}
+	s.addHits(c.Request.Context(), f, res.Hits)
+	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
+}
+
+// addHits adds search hits to f as entries, in the order given, and
+// moves f's updated to the newest of them.
+func (s *Server) addHits(ctx context.Context, f *atomFeed, hits []gazette.Hit) {
+	for i, h := range hits {
 		updated := h.Published.Time(gazette.ChinaTime)
 		if h.Published.IsZero() {
 			updated = h.Signed.Time(gazette.ChinaTime)
@@ -177,13 +204,12 @@ func (s *Server) documentsFeed(c *gin.Context) {
 			Summary: &atomText{Type: "text", Text: summary},
 		}
 		// The documents its text cites, as related links (relations.go).
-		e.Links = append(e.Links, s.feedCitationLinks(c.Request.Context(), h.ID)...)
+		e.Links = append(e.Links, s.feedCitationLinks(ctx, h.ID)...)
 		e.Category = append(e.Category, struct {
 			Term string `xml:"term,attr"`
 		}{string(h.Kind)})
 		f.Entries = append(f.Entries, e)
 	}
-	s.writeXML(c, "application/atom+xml; charset=utf-8", f, key, recentTTL)
 }
 
 // correctionsFeed is the Atom feed of corrections (勘误) and validity

@@ -35,6 +35,14 @@ func (s *Server) routes() {
 	get(e, "/opensearch.xml", s.openSearchXML)
 	get(e, "/robots.txt", s.robotsTxt)
 
+	// Citing and following (issue 20): a document's citation as RIS,
+	// CSL-JSON and GB/T 7714 text; a search and a document as feeds.
+	get(e, "/documents/:id/citation.ris", s.citeRIS)
+	get(e, "/documents/:id/citation.json", s.citeCSL)
+	get(e, "/documents/:id/citation.txt", s.citeText)
+	get(e, "/feeds/search.atom", s.searchFeed)
+	get(e, "/feeds/documents/:file", s.documentFeed) // {id}.atom
+
 	// The transparency log (C2SP tlog-tiles), its keys, and verification.
 	get(e, "/.well-known/gazette-log", s.logKeys)
 	get(e, "/log/*path", s.logObject) // checkpoint, tile/..., proof?sha256=
@@ -52,6 +60,9 @@ func (s *Server) routes() {
 	get(api, "/documents", s.apiDocuments)
 	get(api, "/documents/:id", s.apiDocumentByID)
 	get(api, "/documents/:id/relations", s.apiDocumentRelations)
+	get(api, "/documents/:id/citation", s.apiCitation)
+	get(api, "/documents/:id/citation.ris", s.citeRIS)
+	get(api, "/documents/:id/citation.json", s.citeCSL)
 	get(api, "/search", s.apiSearch)
 	get(api, "/search.csv", s.apiSearchCSV)
 	get(api, "/suggest", s.apiSuggest) // as people type in the search box

@@ -36,6 +36,8 @@ type searchView struct {
 	// DidYouMean are documents numbered a digit or an agency character
 	// from a 文号 searched for and not found.
 	DidYouMean []suggestionView
+	// Feed follows this search as an Atom feed (following.go).
+	Feed string
 }
 
 type suggestionView struct{ DocNumber, Title, Link string }
@@ -166,6 +168,9 @@ func (s *Server) search(c *gin.Context) {
 	sv.Page = sp.Page
 	sv.PageCount = (min(res.Total, gazette.MaxResultWindow) + sp.PerPage - 1) / sp.PerPage
 	sv.Pages, sv.Prev, sv.Next = pageLinks(vals, sp.Page, sv.PageCount)
+	if sv.Feed = searchFeedPath(vals); sv.Feed != "" {
+		v.Feeds = []feedLink{{v.Title + "：最新文件", sv.Feed}}
+	}
 	v.Data = sv
 	s.render(c, "search", v, s.searches, key, ccPrivate)
 }

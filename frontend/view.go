@@ -24,7 +24,11 @@ type view struct {
 	Query       string // the search box's text
 	NoIndex     bool
 	Data        any
+	Feeds       []feedLink // the page's own feeds, as <link rel="alternate">
 }
+
+// feedLink is an Atom feed a page offers.
+type feedLink struct{ Title, Href string }
 
 // view starts a page's view; path is its canonical site path.
 func (s *Server) view(c *gin.Context, title, path string) *view {

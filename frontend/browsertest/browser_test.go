@@ -37,13 +37,19 @@ var viewports = []viewport{{"phone", 375, 812, true}, {"desktop", 1280, 800, fal
 // newSite serves the sample gazette and the hostile issue on loopback.
 func newSite(t *testing.T) *httptest.Server {
 	t.Helper()
+	return newSiteOf(t, append(frontendtest.Gazette(), frontendtest.Hostile())...)
+}
+
+// newSiteOf serves the samples on loopback.
+func newSiteOf(t *testing.T, samples ...archivetest.Sample) *httptest.Server {
+	t.Helper()
 	idx, err := bleveindex.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
 	a := archive.New(archivetest.NewMemBlobs(), idx, nil)
-	if err := frontendtest.Publish(context.Background(), a, append(frontendtest.Gazette(), frontendtest.Hostile())...); err != nil {
+	if err := frontendtest.Publish(context.Background(), a, samples...); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(nil)
@@ -147,6 +153,23 @@ func artifacts(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// runStep runs a step's actions within a minute, failing the test with
+// the page's text if they fail, and reports what the browser complained
+// of meanwhile.
+func runStep(t *testing.T, bctx context.Context, probs *problems, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(bctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
+		t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
+	}
+	time.Sleep(50 * time.Millisecond)
+	for _, p := range probs.take() {
+		t.Errorf("%s: %s", step, p)
+	}
 }
 
 // layoutCheck is what a page measures of itself.

@@ -1,13 +1,11 @@
 package browsertest
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -35,16 +33,7 @@ func TestEditorFindsTheCauseOnAPhone(t *testing.T) {
 	}
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-			t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-		}
-		time.Sleep(50 * time.Millisecond)
-		for _, p := range probs.take() {
-			t.Errorf("%s: %s", step, p)
-		}
+		runStep(t, bctx, probs, step, actions...)
 	}
 	text := func(sel string) string {
 		t.Helper()
