@@ -204,6 +204,12 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 		if err != nil || visible {
 			t.Errorf("the copy button shows without JavaScript (%v)", err)
 		}
+		// Nothing that only scripts can work shows (the theme and text
+		// size controls, the copy button): [hidden] wins over .btn.
+		shown, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[hidden]')).filter(e => e.getBoundingClientRect().height > 0).map(e => e.id || e.className)`))
+		if err != nil || len(shown) > 0 {
+			t.Errorf("controls marked hidden show without JavaScript: %v (%v)", shown, err)
+		}
 		sel, err := chromedp.Run(bctx, chromedp.Evaluate[string](`getComputedStyle(document.getElementById('cite-text')).userSelect`))
 		if err != nil || sel != "all" {
 			t.Errorf("the citation box selects %q, want all (%v)", sel, err)
