@@ -137,6 +137,16 @@ func (s *Server) serveAsset(c *gin.Context) {
 	s.writeAsset(c, a)
 }
 
+// favicon answers the address browsers ask for an icon where a page names
+// none (a feed, a plain-text citation): the site's icon, found again by a
+// redirect, as a missing icon would be logged as an error on every such
+// view.
+func (s *Server) favicon(c *gin.Context) {
+	icon, _ := s.assets.url("icon.svg")
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Redirect(http.StatusMovedPermanently, icon)
+}
+
 // serviceWorker and webManifest live at fixed URLs and are revalidated on
 // every use, so a new version reaches readers at once.
 func (s *Server) serviceWorker(c *gin.Context) {

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	get(e, "/static/:file", s.serveAsset)
 	get(e, "/sw.js", s.serviceWorker)
 	get(e, "/manifest.webmanifest", s.webManifest)
+	get(e, "/favicon.ico", s.favicon)
 
 	// Feeds and discovery.
 	get(e, "/feeds/issues.atom", s.issuesFeed)
