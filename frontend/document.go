@@ -69,6 +69,8 @@ type documentView struct {
 	// Degraded: relations or citations could not be worked out, and the
 	// page shows the document without them.
 	Degraded bool
+	// JSONLD is the document as schema.org Legislation (jsonld.go).
+	JSONLD template.JS
 	// needles are the words marked in the body (?hl=).
 	needles []string
 }
@@ -128,6 +130,7 @@ func (s *Server) document(c *gin.Context) {
 	s.relate(ctx, dv, d, h)
 	s.relations(ctx, dv, d)
 	dv.Permalink = s.abs(d.Permalink())
+	dv.JSONLD = s.legislationLD(d, is, dv)
 	v := s.view(c, dv.Title, d.Permalink())
 	v.OGType = "article"
 	v.Description = dv.Citation

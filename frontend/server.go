@@ -101,6 +101,9 @@ type Config struct {
 	// unavailable, being repaired), for /readyz. Search being down does not
 	// make the replica unready: reading is served all the same.
 	SearchHealth func() string
+	// AdminEmail is the address OAI-PMH's Identify gives harvesters to
+	// write to; empty means webmaster@ the public URL's host (RFC 2142).
+	AdminEmail string
 	// Transparency is the public transparency log; nil when the archive
 	// keeps none: /log/, the proofs and /verify then say so (404).
 	Transparency TransparencyLog
