@@ -788,3 +788,29 @@ func TestOAIWellFormedByXmllint(t *testing.T) {
 		}
 	}
 }
+
+// checkOAIHarvest harvests every record of a server over the sample
+// gazette and its hostile issue, published since start: each document
+// once, dated by its commit in storage, its XML well-formed.
+func checkOAIHarvest(t *testing.T, h http.Handler, start time.Time) {
+	t.Helper()
+	var want []string
+	for _, s := range append(frontendtest.Gazette(), frontendtest.Hostile()) {
+		for _, d := range s.Documents {
+			want = append(want, d.ID)
+		}
+	}
+	slices.Sort(want)
+	items, _ := harvest(t, h, "ListRecords", "metadataPrefix=oai_dc")
+	got := oaiIDs(t, items)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("harvested %d documents, want %d", len(got), len(want))
+	}
+	for _, it := range items {
+		at, err := time.Parse("2006-01-02T15:04:05Z", it.datestamp)
+		if err != nil || at.Before(start.Truncate(time.Second)) || at.After(time.Now()) {
+			t.Errorf("%s: datestamp %s, published after %s", it.id, it.datestamp, start.UTC().Format(time.RFC3339))
+		}
+	}
+}
