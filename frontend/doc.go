@@ -1,8 +1,10 @@
 // Package frontend is all of Gazette's HTTP: the public reader (server-
 // rendered pages from templates embedded and parsed at start-up, working
 // without JavaScript), the JSON API under /api/v1 with its OpenAPI
-// description, Atom feeds, the sitemap and OpenSearch description, the
-// service worker for offline reading, and the health endpoints. gin is used
+// description, Atom feeds, the sitemap and OpenSearch description,
+// OAI-PMH for harvesters (/oai, oai.go), schema.org JSON-LD on document
+// pages and the RFC 6570 templates of the site's stable URIs (jsonld.go),
+// the service worker for offline reading, and the health endpoints. gin is used
 // here and nowhere else. The routes are declared in routes.go, the editors'
 // in editorRoutes (editor.go); the mapping of errors to statuses is in
 // errors.go.

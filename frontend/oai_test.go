@@ -337,6 +337,21 @@ func TestOAIIdentify(t *testing.T) {
 	}
 }
 
+// TestOAIAdminEmail gives harvesters the configured address, and refuses
+// one that is not a bare address.
+func TestOAIAdminEmail(t *testing.T) {
+	h := newGazette(t, frontend.Config{AdminEmail: "archive@gazette.example"})
+	if got := oaiOK(t, h, "verb=Identify").one(t, oaiNS, "Identify").one(t, oaiNS, "adminEmail").text; got != "archive@gazette.example" {
+		t.Errorf("adminEmail %q", got)
+	}
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
+	for _, bad := range []string{"archive", "Archive <archive@gazette.example>", "a@b, c@d"} {
+		if _, err := frontend.New(frontend.Config{Archive: a, AdminEmail: bad}); err == nil {
+			t.Errorf("admin e-mail %q accepted", bad)
+		}
+	}
+}
+
 func TestOAIListMetadataFormats(t *testing.T) {
 	h := sharedGazette(t)
 	for _, q := range []string{"verb=ListMetadataFormats", "verb=ListMetadataFormats&identifier=oai:gazette.test:2019-12-2"} {

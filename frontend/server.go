@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strings"
 	"sync"
@@ -185,6 +186,11 @@ func New(cfg Config) (*Server, error) {
 	base, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || (base.Path != "" && base.Path != "/") || base.RawQuery != "" || base.Fragment != "" || base.User != nil {
 		return nil, fmt.Errorf("frontend: public URL %q: want http(s)://host[:port] without a path", cfg.PublicURL)
+	}
+	if cfg.AdminEmail != "" {
+		if a, err := mail.ParseAddress(cfg.AdminEmail); err != nil || a.Address != cfg.AdminEmail {
+			return nil, fmt.Errorf("frontend: admin e-mail %q: want a bare address such as webmaster@example.org", cfg.AdminEmail)
+		}
 	}
 	switch {
 	case cfg.APIRate == 0:
