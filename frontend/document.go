@@ -130,7 +130,7 @@ func (s *Server) document(c *gin.Context) {
 	s.relate(ctx, dv, d, h)
 	s.relations(ctx, dv, d)
 	dv.Permalink = s.abs(d.Permalink())
-	dv.JSONLD = s.legislationLD(d, is, dv)
+	dv.JSONLD = s.legislationLD(d, is, h, dv)
 	v := s.view(c, dv.Title, d.Permalink())
 	v.OGType = "article"
 	v.Description = dv.Citation

@@ -50,7 +50,7 @@ type ldRef struct {
 // legislationLD is document d's page as schema.org Legislation, in JSON
 // whose <, > and & are escaped (json.Marshal's default), so that nothing
 // in it can close the script element that holds it.
-func (s *Server) legislationLD(d *gazette.Document, is *gazette.Issue, dv *documentView) template.JS {
+func (s *Server) legislationLD(d *gazette.Document, is *gazette.Issue, h *gazette.History, dv *documentView) template.JS {
 	work := s.abs(d.Permalink())
 	issueURL := s.abs(issuePath(is.IssueKey))
 	ld := map[string]any{
@@ -69,7 +69,7 @@ func (s *Server) legislationLD(d *gazette.Document, is *gazette.Issue, dv *docum
 			"@id":           issueURL,
 			"url":           issueURL,
 			"name":          is.Label(),
-			"issueNumber":   strconv.Itoa(is.Number),
+			"issueNumber":   issueNumber(is.IssueKey),
 			"datePublished": gazette.DateOf(is.Published.In(gazette.ChinaTime)).String(),
 			"pagination":    d.Pages.String(),
 			"isPartOf":      map[string]any{"@type": "Periodical", "name": clean(is.Gazette), "url": s.abs("/")},
@@ -81,11 +81,17 @@ func (s *Server) legislationLD(d *gazette.Document, is *gazette.Issue, dv *docum
 			"legislationLegalValue": "https://schema.org/OfficialLegalValue",
 		},
 	}
-	if dv.Correction != nil && dv.Correction.Date != "" && !dv.Superseded {
-		ld["legislationDateVersion"] = dv.Correction.Date
+	// A version's date is the issue's for the text as printed, the
+	// correction notice's for a corrected one.
+	if v := d.Version; v >= 1 && v <= len(h.Versions) {
+		if c := h.Versions[v-1].Correction; c != nil && !c.Date.IsZero() {
+			ld["legislationDateVersion"] = c.Date.String()
+		}
 	}
-	if d.Version > 1 || dv.Superseded {
-		ld["url"] = s.abs(d.Permalink() + "?v=" + strconv.Itoa(d.Version))
+	if dv.Superseded {
+		// An earlier version is a text of the work, not the work.
+		version := s.abs(d.Permalink() + "?v=" + strconv.Itoa(d.Version))
+		ld["@id"], ld["url"], ld["exampleOfWork"] = version, version, ldRef{work}
 	}
 	if d.DocNumber != "" {
 		ld["legislationIdentifier"] = d.DocNumber
@@ -128,6 +134,15 @@ func (s *Server) legislationLD(d *gazette.Document, is *gazette.Issue, dv *docum
 		return ""
 	}
 	return template.JS(b)
+}
+
+// issueNumber is an issue's number as schema.org's issueNumber: 12, or
+// 增刊1 for the first supplement of its year.
+func issueNumber(k gazette.IssueKey) string {
+	if k.Supplement {
+		return "增刊" + strconv.Itoa(k.Number)
+	}
+	return strconv.Itoa(k.Number)
 }
 
 func containsRef(refs []ldRef, r ldRef) bool {

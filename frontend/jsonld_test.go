@@ -1,6 +1,7 @@
 package frontend_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -10,7 +11,11 @@ import (
 
 	stduritemplate "github.com/std-uritemplate/std-uritemplate/go/v2"
 
+	"github.com/gazette-archive/gazette/archive"
+	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 // schemaProps are the properties schema.org defines for the types the
@@ -20,7 +25,7 @@ import (
 var schemaProps = func() map[string][]string {
 	thing := []string{"@context", "@type", "@id", "name", "url", "identifier", "description", "sameAs", "alternateName"}
 	work := append(slices.Clone(thing), "inLanguage", "datePublished", "dateModified", "version", "isPartOf", "encoding",
-		"isBasedOn", "citation", "keywords", "expires", "publisher", "author", "headline")
+		"isBasedOn", "citation", "keywords", "expires", "publisher", "author", "headline", "exampleOfWork")
 	return map[string][]string{
 		"Legislation": append(slices.Clone(work), "legislationIdentifier", "legislationDate", "legislationDateVersion",
 			"legislationDateOfApplicability", "legislationLegalForce", "legislationPassedBy", "legislationResponsible",
@@ -153,6 +158,11 @@ func TestLegislationJSONLD(t *testing.T) {
 	if !slices.Contains(legalForces, ld["legislationLegalForce"].(string)) || ld["legislationLegalForce"] != "https://schema.org/InForce" {
 		t.Errorf("legislationLegalForce %v", ld["legislationLegalForce"])
 	}
+	// A supplement's number is not a regular issue's.
+	supp := frontendtest.Sample(frontendtest.Supp2019, 6).Documents[0]
+	if issue, _ := pageLD(t, h, "/documents/"+supp.ID)["isPartOf"].(map[string]any); issue["issueNumber"] != "增刊1" {
+		t.Errorf("a supplement's issueNumber %v", issue["issueNumber"])
+	}
 	// An appointment has no 文号 and no signed date: no such property.
 	for _, d := range s.Documents {
 		if d.DocNumber == "" {
@@ -259,5 +269,37 @@ func TestURITemplates(t *testing.T) {
 		if !names[n] {
 			t.Errorf("no %s template", n)
 		}
+	}
+}
+
+// TestLegislationJSONLDVersions corrects a document: its page gives the
+// new version and the date of the correction; the page of the version as
+// printed is that text, an example of the work.
+func TestLegislationJSONLDVersions(t *testing.T) {
+	ctx := context.Background()
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
+	s := frontendtest.Sample(frontendtest.Issue2019, 3)
+	if err := frontendtest.Publish(ctx, a, s); err != nil {
+		t.Fatal(err)
+	}
+	d := s.Documents[0]
+	d.Title += "（更正）"
+	fixed := gazette.Date{Year: 2020, Month: 3, Day: 4}
+	if _, err := a.Correct(ctx, d.ID, d, gazette.Correction{Reason: "标题有误", Date: fixed, By: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := frontend.New(frontend.Config{Archive: a, PublicURL: publicURL, APIRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := publicURL + "/documents/" + d.ID
+	ld := pageLD(t, h, "/documents/"+d.ID)
+	if ld["@id"] != work || ld["version"] != "2" || ld["legislationDateVersion"] != fixed.String() || ld["name"] != d.Title {
+		t.Errorf("the current version: @id %v, version %v, legislationDateVersion %v, name %v", ld["@id"], ld["version"], ld["legislationDateVersion"], ld["name"])
+	}
+	ld = pageLD(t, h, "/documents/"+d.ID+"?v=1")
+	of, _ := ld["exampleOfWork"].(map[string]any)
+	if ld["@id"] != work+"?v=1" || ld["version"] != "1" || of["@id"] != work || ld["name"] != s.Documents[0].Title {
+		t.Errorf("the version as printed: @id %v, version %v, exampleOfWork %v, name %v", ld["@id"], ld["version"], ld["exampleOfWork"], ld["name"])
 	}
 }
