@@ -409,6 +409,8 @@ func TestOAIErrors(t *testing.T) {
 		{"unpublished issue", "verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:gazette.test:2030-1-1", "idDoesNotExist"},
 		{"another repository", "verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:example.org:2019-12-2", "idDoesNotExist"},
 		{"not an identifier", "verb=GetRecord&metadataPrefix=oai_dc&identifier=2019-12-2", "idDoesNotExist"},
+		{"identifier XML cannot carry", "verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:gazette.test:%00%FF%1B%3C%26%22]]%3E", "idDoesNotExist"},
+		{"from XML cannot carry", "verb=ListRecords&metadataPrefix=oai_dc&from=%00%FF%3C", "badArgument"},
 		{"formats of an unknown document", "verb=ListMetadataFormats&identifier=oai:gazette.test:1999-1-1", "idDoesNotExist"},
 		{"nothing since", "verb=ListRecords&metadataPrefix=oai_dc&from=2150-01-01", "noRecordsMatch"},
 		{"nothing until", "verb=ListIdentifiers&metadataPrefix=oai_dc&until=2000-01-01T00:00:00Z", "noRecordsMatch"},
