@@ -655,9 +655,23 @@ func TestOAIFromUntil(t *testing.T) {
 	earliest, published := all[0].datestamp, all[len(all)-1].datestamp
 	time.Sleep(1100 * time.Millisecond) // datestamps are seconds
 	d := samples[0].Documents[0]
+	// The correction adds an issuing authority: the sets follow, though
+	// the server read the document's sets before.
+	joint := "福建省司法厅"
+	inJoint := func() bool {
+		items, _ := harvest(t, h, "ListIdentifiers", "metadataPrefix=oai_dc&set="+url.QueryEscape("authority:"+base64.RawURLEncoding.EncodeToString([]byte(joint))))
+		return slices.Contains(oaiIDs(t, items), d.ID)
+	}
+	if inJoint() {
+		t.Fatalf("%s is listed under %s before the correction", d.ID, joint)
+	}
 	d.Title += "（更正）"
+	d.Authorities = append(slices.Clone(d.Authorities), joint)
 	if _, err := a.Correct(ctx, d.ID, d, gazette.Correction{Reason: "标题有误", Date: gazette.Date{Year: 2026, Month: 1, Day: 2}, By: "editor"}); err != nil {
 		t.Fatal(err)
+	}
+	if !inJoint() {
+		t.Errorf("%s is not listed under %s after the correction", d.ID, joint)
 	}
 	time.Sleep(1100 * time.Millisecond)
 	other := samples[3].Documents[4].ID

@@ -135,6 +135,9 @@ type Server struct {
 	// pdfSums are the SHA-256 of published print PDFs by issue key
 	// (pdfSHA256).
 	pdfSums sync.Map
+	// oaiFacts are the facts OAI-PMH's sets need, by document ID
+	// (oaiFactsOf).
+	oaiFacts sync.Map
 	// due is the next scheduled publication moment, as last read.
 	due nextDue
 	// name is the gazette's name as published issues print it, unless
