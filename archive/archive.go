@@ -475,11 +475,19 @@ func (a *Archive) Issue(ctx context.Context, key gazette.IssueKey) (*gazette.Iss
 
 // issueKeys lists the keys of the published issues under prefix.
 func (a *Archive) issueKeys(ctx context.Context, prefix string) ([]gazette.IssueKey, error) {
+	keys, _, err := a.issueManifests(ctx, prefix)
+	return keys, err
+}
+
+// issueManifests lists the keys of the published issues under prefix, in
+// order, with when storage last wrote each manifest (its commit).
+func (a *Archive) issueManifests(ctx context.Context, prefix string) ([]gazette.IssueKey, map[gazette.IssueKey]time.Time, error) {
 	objs, err := a.blobs.List(ctx, prefix)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var keys []gazette.IssueKey
+	written := make(map[gazette.IssueKey]time.Time, len(objs))
 	for _, o := range objs {
 		name, ok := strings.CutSuffix(path.Base(o.Key), ".json")
 		if !ok {
@@ -491,6 +499,7 @@ func (a *Archive) issueKeys(ctx context.Context, prefix string) ([]gazette.Issue
 			continue
 		}
 		keys = append(keys, k)
+		written[k] = o.Modified
 	}
 	slices.SortFunc(keys, func(x, y gazette.IssueKey) int {
 		switch {
@@ -501,7 +510,7 @@ func (a *Archive) issueKeys(ctx context.Context, prefix string) ([]gazette.Issue
 		}
 		return 0
 	})
-	return keys, nil
+	return keys, written, nil
 }
 
 // Years returns the years that have published issues, in ascending order.

@@ -34,6 +34,7 @@ func TestOnMinIOAndMeilisearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := archive.New(blobs, idx, nil)
+	start := time.Now()
 	if err := frontendtest.Publish(ctx, a, append(frontendtest.Gazette(), frontendtest.Hostile())...); err != nil {
 		t.Fatal(err)
 	}
@@ -45,4 +46,5 @@ func TestOnMinIOAndMeilisearch(t *testing.T) {
 	t.Run("redirects", func(t *testing.T) { checkRedirects(t, h) })
 	t.Run("no XSS", func(t *testing.T) { checkNoXSS(t, h) })
 	t.Run("partial matches", func(t *testing.T) { checkPartialMatches(t, h) })
+	t.Run("OAI-PMH", func(t *testing.T) { checkOAIHarvest(t, h, start) })
 }

@@ -3,8 +3,10 @@
 // without JavaScript), the JSON API under /api/v1 with its OpenAPI
 // description, Atom feeds (following.go: a search and a document's
 // changes among them), citations as GB/T 7714, RIS and CSL-JSON
-// (citing.go), the sitemap and OpenSearch description, the
-// service worker for offline reading, and the health endpoints. gin is used
+// (citing.go), the sitemap and OpenSearch description, OAI-PMH for
+// harvesters (/oai, oai.go), schema.org JSON-LD on document pages and the
+// RFC 6570 templates of the site's stable URIs (jsonld.go), the service
+// worker for offline reading, and the health endpoints. gin is used
 // here and nowhere else. The routes are declared in routes.go, the editors'
 // in editorRoutes (editor.go); the mapping of errors to statuses is in
 // errors.go.

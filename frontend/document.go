@@ -71,6 +71,8 @@ type documentView struct {
 	Degraded bool
 	// Cite is the citation box: GB/T 7714, RIS, CSL-JSON (citing.go).
 	Cite *citeBox
+	// JSONLD is the document as schema.org Legislation (jsonld.go).
+	JSONLD template.JS
 	// needles are the words marked in the body (?hl=).
 	needles []string
 }
@@ -131,6 +133,7 @@ func (s *Server) document(c *gin.Context) {
 	s.relations(ctx, dv, d)
 	dv.Permalink = s.abs(d.Permalink())
 	dv.Cite = s.citeBoxOf(d, is)
+	dv.JSONLD = s.legislationLD(d, is, h, dv)
 	v := s.view(c, dv.Title, d.Permalink())
 	v.Feeds = []feedLink{{"《" + dv.Title + "》的变更", dv.Cite.Feed}}
 	v.OGType = "article"

@@ -50,6 +50,12 @@ func (s *Server) routes() {
 	get(e, "/verify", s.verifyPage)
 	e.POST("/verify", s.rateLimit(), s.verifyUpload) // hashing a posted file costs: limited like the API
 
+	// Harvesting (OAI-PMH 2.0) and the URI templates of works, versions
+	// and dates.
+	get(e, "/oai", s.oai)
+	e.POST("/oai", s.oai)
+	get(e, "/.well-known/gazette-uris", s.uriTemplates)
+
 	// The JSON API: CORS for reads, a rate limit per client address.
 	api := e.Group("/api/v1", cors(), s.rateLimit())
 	api.OPTIONS("/*path", func(c *gin.Context) {})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strings"
 	"sync"
@@ -101,6 +102,9 @@ type Config struct {
 	// unavailable, being repaired), for /readyz. Search being down does not
 	// make the replica unready: reading is served all the same.
 	SearchHealth func() string
+	// AdminEmail is the address OAI-PMH's Identify gives harvesters to
+	// write to; empty means webmaster@ the public URL's host (RFC 2142).
+	AdminEmail string
 	// Transparency is the public transparency log; nil when the archive
 	// keeps none: /log/, the proofs and /verify then say so (404).
 	Transparency TransparencyLog
@@ -131,6 +135,9 @@ type Server struct {
 	// pdfSums are the SHA-256 of published print PDFs by issue key
 	// (pdfSHA256).
 	pdfSums sync.Map
+	// oaiFacts are the facts OAI-PMH's sets need, by document ID
+	// (oaiFactsOf).
+	oaiFacts sync.Map
 	// due is the next scheduled publication moment, as last read.
 	due nextDue
 	// name is the gazette's name as published issues print it, unless
@@ -182,6 +189,11 @@ func New(cfg Config) (*Server, error) {
 	base, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || (base.Path != "" && base.Path != "/") || base.RawQuery != "" || base.Fragment != "" || base.User != nil {
 		return nil, fmt.Errorf("frontend: public URL %q: want http(s)://host[:port] without a path", cfg.PublicURL)
+	}
+	if cfg.AdminEmail != "" {
+		if a, err := mail.ParseAddress(cfg.AdminEmail); err != nil || a.Address != cfg.AdminEmail {
+			return nil, fmt.Errorf("frontend: admin e-mail %q: want a bare address such as webmaster@example.org", cfg.AdminEmail)
+		}
 	}
 	switch {
 	case cfg.APIRate == 0:

@@ -33,6 +33,7 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	fs.String("public-url", "", "absolute URL of the site's root, for feeds, the sitemap and links (env GAZETTE_PUBLIC_URL; default http://ADDR)")
 	fs.String("api-rate", "20", "API requests per second allowed to one client address, bursts of three times that; 0 turns the limit off (env GAZETTE_API_RATE)")
 	fs.String("gazette", "", "the gazette's name, e.g. 福建省人民政府公报 (env GAZETTE_NAME; default: as the newest published issue prints it); short forms of 文号 such as 省政府令 resolve to its government")
+	fs.String("admin-email", "", "address harvesters may write to, in OAI-PMH's Identify (env GAZETTE_ADMIN_EMAIL; default webmaster@ the public URL's host)")
 	fs.String("search-timeout", frontend.DefaultSearchTimeout.String(), "longest a search may take before the reader is answered 503, search unavailable (env GAZETTE_SEARCH_TIMEOUT)")
 	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
 	cli.AddStorageFlags(fs)
@@ -131,9 +132,9 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	}
 	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
 		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() },
-		Transparency: tlog})
+		Transparency: tlog, AdminEmail: cli.Setting(fs, e, "admin-email", "GAZETTE_ADMIN_EMAIL")})
 	if err != nil {
-		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
+		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES, --public-url / GAZETTE_PUBLIC_URL or --admin-email / GAZETTE_ADMIN_EMAIL: %w", err)
 	}
 	// A repair that changed the index drops cached searches, which counted
 	// without the documents it added.

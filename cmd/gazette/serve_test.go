@@ -32,6 +32,7 @@ func TestServeReaderSettingsAreChecked(t *testing.T) {
 		{"public URL without scheme", map[string]string{"GAZETTE_PUBLIC_URL": "gazette.example.org"}, nil, "--public-url"},
 		{"public URL with a path", nil, []string{"--public-url", "https://example.org/gazette"}, "--public-url"},
 		{"search timeout not a duration", nil, []string{"--search-timeout", "soon"}, "GAZETTE_SEARCH_TIMEOUT"},
+		{"admin e-mail not an address", map[string]string{"GAZETTE_ADMIN_EMAIL": "Webmaster <w@example.org>"}, nil, "GAZETTE_ADMIN_EMAIL"},
 		{"search timeout of zero from env", map[string]string{"GAZETTE_SEARCH_TIMEOUT": "0s"}, nil, "--search-timeout"},
 	}
 	for _, tc := range cases {
