@@ -74,8 +74,9 @@ fi
 # benchmark) with its CMaps, CJK fonts to typeset test PDFs, wrk for load,
 # Chromium for the browser tests, nginx as the caching proxy the frontend's
 # cache tests put in front of the server (the tests run their own instance
-# on a loopback port; Debian's package also enables its service on :80).
-DEB_PACKAGES="sqlite3 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd poppler-utils poppler-data fonts-noto-cjk fonts-arphic-uming wrk chromium nginx-light"
+# on a loopback port; Debian's package also enables its service on :80),
+# xmllint (libxml2-utils), a second, independent reader of the OAI-PMH answers.
+DEB_PACKAGES="sqlite3 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd poppler-utils poppler-data fonts-noto-cjk fonts-arphic-uming wrk chromium nginx-light libxml2-utils"
 missing=""
 for p in $DEB_PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
