@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/preserve"
 )
 
 // TestFsckAndExport goes the way an operator and a library would: the
@@ -68,5 +70,50 @@ func TestFsckAndExport(t *testing.T) {
 	code, out, stderr = runCmd(t, env, "", "fsck")
 	if code != 1 || !strings.Contains(out, "FAIL "+m.PDF.Key+": content does not match its SHA-256") || !strings.Contains(stderr, "failures") {
 		t.Fatalf("fsck of a changed PDF: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+// TestServeRunsPreservation sets serve's schedules short: it audits
+// fixity (recording the run, the index checked) and makes the
+// day's dump, entered in the log, on its own.
+func TestServeRunsPreservation(t *testing.T) {
+	ctx := context.Background()
+	tmp := t.TempDir()
+	keyFile := filepath.Join(tmp, "log.key")
+	if code, _, stderr := runCmd(t, nil, "", "keygen", "--origin", "gazette.test/log", "--out", keyFile); code != 0 {
+		t.Fatal(stderr)
+	}
+	dir := filepath.Join(tmp, "data")
+	a, l := loggedArchive(t, dir, keyFile)
+	s := archivetest.NewSample(2019, 12, 3)
+	if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := fsblobs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blobs.Close()
+	serve(t, map[string]string{"GAZETTE_DATA": dir, "GAZETTE_SIGNING_KEY_FILE": keyFile, "GAZETTE_FSCK_EVERY": "300ms", "GAZETTE_DUMP_EVERY": "300ms"})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		runs, rerr := preserve.Runs(ctx, blobs, 0)
+		dumps, derr := preserve.Dumps(ctx, blobs)
+		if rerr != nil || derr != nil {
+			t.Fatal(rerr, derr)
+		}
+		if len(runs) > 0 && len(dumps) > 0 {
+			if !runs[len(runs)-1].OK() || !runs[len(runs)-1].IndexChecked || runs[len(runs)-1].Agent == "" {
+				t.Errorf("first scheduled run: %+v", runs[len(runs)-1])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30s: %d runs, %d dumps", len(runs), len(dumps))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if cp, err := l.Checkpoint(ctx); err != nil || cp.Size != 2 {
+		t.Errorf("log after the dump: %v, %v; want 2 entries", cp, err)
 	}
 }

@@ -36,6 +36,7 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	fs.String("search-timeout", frontend.DefaultSearchTimeout.String(), "longest a search may take before the reader is answered 503, search unavailable (env GAZETTE_SEARCH_TIMEOUT)")
 	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
 	cli.AddStorageFlags(fs)
+	addPreservationFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -95,6 +96,10 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	}
 	defer d.Close()
 	arch, idx, blobs := d.archive, d.index, d.blobs
+	preservation, err := loadPreservation(fs, e, d, log)
+	if err != nil {
+		return err
+	}
 	// One pipeline for the demo and for editors' uploads: finding the
 	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
@@ -163,6 +168,10 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	defer func() { stopBackground(); <-bgDone }()
 	go func() {
 		defer close(bgDone)
+		// Fixity audits and dumps (preservation.go).
+		pdone := make(chan struct{})
+		go func() { defer close(pdone); preservation.run(bgCtx) }()
+		defer func() { <-pdone }()
 		background{arch: arch, index: keeper, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken,
 			prune: func(ctx context.Context) (int, error) { return editors.PruneSessions(ctx, editorial.Maintenance()) }}.run(bgCtx)
 	}()
