@@ -22,6 +22,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
 	"github.com/gazette-archive/gazette/ingest/report"
+	"github.com/gazette-archive/gazette/preserve"
 	"github.com/gazette-archive/gazette/transparency"
 )
 
@@ -145,7 +146,7 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	}
 	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
 		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() },
-		Transparency: tlog})
+		Transparency: tlog, Bulk: preserve.Shelf{Bagger: preserve.Bagger{Blobs: blobs, Archive: arch, Log: d.ledger}}})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES or --public-url / GAZETTE_PUBLIC_URL: %w", err)
 	}
