@@ -323,3 +323,31 @@ func TestDumps(t *testing.T) {
 	}
 	_ = archive.EventDump
 }
+
+// TestDumpInterruptedBeforeItsEntry is a dump stored by a process that
+// died before entering it in the log: the audit reports it, and the next
+// Make of that day completes it, once.
+func TestDumpInterruptedBeforeItsEntry(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, local(t))
+	day := gazette.Date{Year: 2020, Month: 1, Day: 3}
+	// The day's dump made without a ledger: stored, not logged.
+	dm, err := preserve.Dumper{Blobs: f.blobs, Archive: f.arch}.Make(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "dumps/2020-01-03.jsonl.gz"
+	if got := failed(f.audit(t, preserve.AuditOptions{}), key); !strings.Contains(got, "no log entry names this dump") {
+		t.Errorf("unlogged dump: %q", got)
+	}
+	again, err := preserve.Dumper{Blobs: f.blobs, Archive: f.arch, Ledger: f.log}.Make(ctx, day)
+	if err != nil || again != dm {
+		t.Fatalf("Make after the crash = %+v, %v; want %+v", again, err, dm)
+	}
+	if run := f.audit(t, preserve.AuditOptions{}); !run.OK() {
+		t.Errorf("after completion:\n%s", describe(run))
+	}
+	if cp, _ := f.log.Checkpoint(ctx); cp.Size != 5 {
+		t.Errorf("log of %d entries, want 5", cp.Size)
+	}
+}
