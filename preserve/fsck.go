@@ -186,7 +186,10 @@ func (a Auditor) Audit(ctx context.Context, opts AuditOptions) (*Run, error) {
 	t0 := time.Now()
 	if a.Log != nil {
 		since, err := a.since(ctx, opts.Since)
-		if err != nil {
+		var rp *runProblem
+		if errors.As(err, &rp) {
+			x.event("digital signature validation", rp.key, OutcomeFail, rp.detail, "")
+		} else if err != nil {
 			return nil, err
 		}
 		la, err := a.Log.Audit(ctx, since, func(i int64, text []byte) {
@@ -416,7 +419,7 @@ func readAll(ctx context.Context, b archive.Blobs, key string, limit int64) ([]b
 // since is the checkpoint the log must extend: the one given, else the
 // last recorded run's; nil when there is none.
 func (a Auditor) since(ctx context.Context, given []byte) (*transparency.Checkpoint, error) {
-	raw := given
+	raw, last := given, ""
 	if raw == nil {
 		runs, err := Runs(ctx, a.Blobs, 1)
 		if err != nil {
@@ -425,11 +428,16 @@ func (a Auditor) since(ctx context.Context, given []byte) (*transparency.Checkpo
 		if len(runs) == 0 || runs[0].Checkpoint == "" {
 			return nil, nil
 		}
-		raw = []byte(runs[0].Checkpoint)
+		raw, last = []byte(runs[0].Checkpoint), runs[0].ID
 	}
 	cp, err := transparency.OpenKeyringCheckpoint(raw, a.Log.Keyring())
+	if err != nil && given != nil {
+		return nil, fmt.Errorf("preserve: the checkpoint given: %w", err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("preserve: the checkpoint seen before: %w", err)
+		// A recorded run's checkpoint the keyring does not open: the record
+		// was altered, or the keys changed without keeping the old one.
+		return nil, &runProblem{key: runKey(last), detail: "the checkpoint this run recorded does not verify under the log's keys, so the log cannot be compared with it: " + err.Error()}
 	}
 	return cp, nil
 }
@@ -449,3 +457,8 @@ func (a Auditor) dumpLogged(ctx context.Context, key, sum string, size int64) bo
 	_, err = a.Log.Lookup(ctx, text)
 	return err == nil
 }
+
+// runProblem is a recorded run that cannot be used: reported, not fatal.
+type runProblem struct{ key, detail string }
+
+func (p *runProblem) Error() string { return p.key + ": " + p.detail }

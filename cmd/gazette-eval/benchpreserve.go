@@ -43,16 +43,9 @@ and prints the figures.`)
 	if *docs < 1 || *perIssue < 1 || *perIssue > 999 {
 		return fmt.Errorf("--docs %d --per-issue %d: want at least 1, and at most 999 per issue", *docs, *perIssue)
 	}
-	exe := *gazetteBin
-	if exe == "" {
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		exe = filepath.Join(filepath.Dir(self), "gazette")
-	}
-	if _, err := os.Stat(exe); err != nil {
-		return fmt.Errorf("--gazette: %w: bench-preserve times gazette fsck and gazette export; build gazette beside gazette-eval (make build) or name it with --gazette", err)
+	exe, err := gazetteBinary(*gazetteBin, "bench-preserve times gazette fsck and gazette export")
+	if err != nil {
+		return err
 	}
 	dir := *keep
 	if dir == "" {
