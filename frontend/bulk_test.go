@@ -145,6 +145,19 @@ func TestBulkDownloads(t *testing.T) {
 	if rec.Code != http.StatusPartialContent || rec.Body.Len() != 10 || !bytes.HasPrefix(rec.Body.Bytes(), []byte{0x1f, 0x8b}) {
 		t.Errorf("dump, first 10 bytes = %d, %d bytes %x", rec.Code, rec.Body.Len(), rec.Body.Bytes())
 	}
+	// A downloaded dump is verified like a PDF: its SHA-256 is in the log.
+	req = httptest.NewRequest("GET", "/api/v1/verify?sha256="+f.dump.SHA256, nil)
+	rec = httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	checkSpec(t, spec, req, nil, rec)
+	var v struct {
+		Verified       bool
+		Event, Message string
+		SubjectURL     string `json:"subject_url"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil || !v.Verified || v.Event != "dump" || v.SubjectURL != "/bulk/dumps/2020-01-02.jsonl.gz" || !strings.Contains(v.Message, "每日数据") {
+		t.Errorf("verify the dump = %d %+v %v", rec.Code, v, err)
+	}
 	for _, tc := range []struct {
 		path string
 		want int
