@@ -6,7 +6,8 @@
 // or a year, with the log's proofs as tag files, laid out as a tar stream
 // whose size and bytes are known before it is read (so downloads resume),
 // and daily gzip JSON Lines dumps of all current documents, each entered
-// in the transparency log.
+// in the transparency log (archive.EventDump). Export writes the same to a
+// directory (gazette export); Shelf is what the server offers of it all.
 //
 // What it keeps in storage, beside the archive's objects:
 //
