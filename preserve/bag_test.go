@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -219,6 +220,16 @@ func TestBags(t *testing.T) {
 				if strings.Contains(n, later.Issue.Key().String()) {
 					t.Errorf("the scheduled issue is in the bag: %s", n)
 				}
+			}
+			// GNU tar, a reader of its own, unpacks the same bag.
+			if gnu, err := exec.LookPath("tar"); err == nil {
+				other := t.TempDir()
+				cmd := exec.Command(gnu, "-xf", "-", "-C", other)
+				cmd.Stdin = bytes.NewReader(whole)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("GNU tar: %v: %s", err, out)
+				}
+				validateBag(t, filepath.Join(other, bag.Name), f.log.Keyring())
 			}
 			payload := validateBag(t, filepath.Join(dir, bag.Name), f.log.Keyring())
 			// The issue, its PDF, its manifest, every version of every
