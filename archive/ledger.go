@@ -64,6 +64,9 @@ const (
 	EventCorrected = "corrected" // a document got a new version (勘误)
 	EventValidity  = "validity"  // a document's validity changed
 	EventWithdrawn = "withdrawn" // a scheduled issue was cancelled before its moment
+	// EventDump: a bulk dump of all current documents was made (package
+	// preserve); its subject is the day, its one object ("file") the dump.
+	EventDump = "dump"
 )
 
 // entryHeader is the first line of every log entry.
@@ -97,7 +100,7 @@ type LogEntry struct {
 
 // LoggedObject is an object a log entry names by its SHA-256.
 type LoggedObject struct {
-	Role   string // "manifest", "pdf" or "record"
+	Role   string // "manifest", "pdf", "record", or "file" (a dump)
 	ID     string // the document ID, for a record
 	SHA256 string
 	Size   int64
@@ -165,7 +168,7 @@ func ParseLogEntry(text []byte) (LogEntry, error) {
 		}
 		var err error
 		switch f[0] {
-		case EventPublished, EventCorrected, EventValidity, EventWithdrawn:
+		case EventPublished, EventCorrected, EventValidity, EventWithdrawn, EventDump:
 			if line != 2 {
 				return bad(fmt.Sprintf("line %d: event not on line 2", line))
 			}
@@ -180,7 +183,7 @@ func ParseLogEntry(text []byte) (LogEntry, error) {
 			e.ChangedBy = f[1]
 		case "time":
 			e.Time, err = time.Parse(time.RFC3339Nano, f[1])
-		case "manifest", "pdf", "record":
+		case "manifest", "pdf", "record", "file":
 			o := LoggedObject{Role: f[0]}
 			rest := f[1:]
 			if f[0] == "record" && len(rest) == 3 {

@@ -84,6 +84,9 @@ func (s *Server) routes() {
 		s.editorRoutes(get, api)
 	}
 
+	// Bulk data (BagIt bags, daily dumps) and the editors' fixity audits.
+	s.bulkRoutes(get, api)
+
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 }

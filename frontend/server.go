@@ -108,6 +108,9 @@ type Config struct {
 	// Transparency is the public transparency log; nil when the archive
 	// keeps none: /log/, the proofs and /verify then say so (404).
 	Transparency TransparencyLog
+	// Bulk is bulk data and the fixity audits' records; nil: /bulk and
+	// /editor/fixity answer 404.
+	Bulk Bulk
 }
 
 // DefaultSearchTimeout is the default of Config.SearchTimeout: far above

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/transparency"
 )
@@ -265,7 +266,7 @@ func (s *Server) check(ctx context.Context, sum string) (verification, error) {
 	out.Event, out.Subject, out.Number, out.Time = e.Event, e.Subject, e.Number, e.Time
 	out.Index, out.TreeSize, out.Origin, out.KeyID = v.Index, v.Tree, v.Origin, v.KeyID
 	for _, o := range v.Named {
-		name := map[string]string{"pdf": "印刷版 PDF", "manifest": "清单", "record": "文件记录"}[o.Role]
+		name := map[string]string{"pdf": "印刷版 PDF", "manifest": "清单", "record": "文件记录", "file": "每日数据"}[o.Role]
 		if o.ID != "" {
 			name += " " + o.ID
 		}
@@ -277,10 +278,12 @@ func (s *Server) check(ctx context.Context, sum string) (verification, error) {
 		if k, err := gazette.ParseIssueKey(e.Subject); err == nil {
 			out.SubjectURL = fmt.Sprintf("/issues/%d/%s", k.Year, strings.TrimPrefix(k.String(), strconv.Itoa(k.Year)+"-"))
 		}
+	case archive.EventDump:
+		out.SubjectURL = "/bulk/dumps/" + e.Subject + ".jsonl.gz"
 	default:
 		out.SubjectURL = "/documents/" + e.Subject
 	}
-	what := map[string]string{"published": "发布", "corrected": "更正", "validity": "时效变更", "withdrawn": "撤回"}[e.Event]
+	what := map[string]string{"published": "发布", "corrected": "更正", "validity": "时效变更", "withdrawn": "撤回", archive.EventDump: "每日数据"}[e.Event]
 	out.Message = fmt.Sprintf("核验通过：此文件与 %s（%s，%s）中登记的内容完全一致。", e.Subject, what, e.Time.In(gazette.ChinaTime).Format("2006年1月2日 15:04"))
 	return out, nil
 }

@@ -33,6 +33,11 @@
 // Verify checks one offline against a file and a Keyring;
 // CheckConsistency checks that a newer checkpoint extends an older one.
 //
+// Log.Audit checks the log as stored, for fixity audits (package
+// preserve): the checkpoint's signature, every tile and bundle against the
+// signed root (recomputed from the entries), the lookup keys, and that the
+// log extends a checkpoint seen before.
+//
 // Merkle hashing, tiles and proofs are golang.org/x/mod/sumdb/tlog;
 // signatures are golang.org/x/mod/sumdb/note. The package imports
 // gazette, archive (its interfaces and the entry format) and those; never

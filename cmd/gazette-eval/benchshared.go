@@ -60,16 +60,9 @@ this machine, however many processes run.`)
 	if storage.S3 == nil {
 		return errors.New("bench-shared-ingest needs S3 storage (set GAZETTE_STORAGE=s3, GAZETTE_S3_ENDPOINT, GAZETTE_S3_BUCKET and the keys): the embedded default's index is held by one process at a time")
 	}
-	exe := *gazetteBin
-	if exe == "" {
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		exe = filepath.Join(filepath.Dir(self), "gazette")
-	}
-	if _, err := os.Stat(exe); err != nil {
-		return fmt.Errorf("--gazette: %w: bench-shared-ingest times gazette ingest processes; build gazette beside gazette-eval (make build) or name it with --gazette", err)
+	exe, err := gazetteBinary(*gazetteBin, "bench-shared-ingest times gazette ingest processes")
+	if err != nil {
+		return err
 	}
 	return benchShared(ctx, sharedBench{
 		s3: *storage.S3, files: *files, processes: counts, workers: *workers, seed: *seed, lease: *lease,
@@ -80,6 +73,23 @@ this machine, however many processes run.`)
 		},
 		out: stdout, log: stderr,
 	})
+}
+
+// gazetteBinary is the gazette binary a benchmark times: flag, or gazette
+// beside this executable (as make build puts it); why says what it is for.
+func gazetteBinary(flag, why string) (string, error) {
+	exe := flag
+	if exe == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return "", err
+		}
+		exe = filepath.Join(filepath.Dir(self), "gazette")
+	}
+	if _, err := os.Stat(exe); err != nil {
+		return "", fmt.Errorf("--gazette: %w: %s; build gazette beside gazette-eval (make build) or name it with --gazette", err, why)
+	}
+	return exe, nil
 }
 
 // numberList parses a flag's comma-separated numbers from 1 to most.

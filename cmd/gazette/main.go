@@ -22,6 +22,8 @@ func commands() []cli.Command {
 		{Name: "docnum", Summary: "parse and normalise document numbers (发文字号), one JSON object per input", Run: runDocnum},
 		{Name: "keygen", Summary: "generate the signing key of the transparency log", Run: runKeygen},
 		{Name: "verify", Summary: "check offline that a file is what the gazette published (or, --consistency, that the log was never rewritten)", Run: runVerify},
+		{Name: "fsck", Summary: "audit fixity: re-read every object against its SHA-256, the manifests and the log; check the log; repair index drift", Run: runFsck},
+		{Name: "export", Summary: "write BagIt bags of every year (or issue) and today's dump of all documents to a directory", Run: runExport},
 		{Name: "version", Summary: "print the version", Run: runVersion},
 	}
 }

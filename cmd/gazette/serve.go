@@ -22,6 +22,7 @@ import (
 	"github.com/gazette-archive/gazette/ingest/extract"
 	"github.com/gazette-archive/gazette/ingest/ocr"
 	"github.com/gazette-archive/gazette/ingest/report"
+	"github.com/gazette-archive/gazette/preserve"
 	"github.com/gazette-archive/gazette/transparency"
 )
 
@@ -37,6 +38,7 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	fs.String("search-timeout", frontend.DefaultSearchTimeout.String(), "longest a search may take before the reader is answered 503, search unavailable (env GAZETTE_SEARCH_TIMEOUT)")
 	demo := fs.Bool("demo", false, "on an empty archive, first typeset and ingest a few issues of a fictional province's gazette, to show a whole gazette at once")
 	cli.AddStorageFlags(fs)
+	addPreservationFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -96,6 +98,10 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	}
 	defer d.Close()
 	arch, idx, blobs := d.archive, d.index, d.blobs
+	preservation, err := loadPreservation(fs, e, d, log)
+	if err != nil {
+		return err
+	}
 	// One pipeline for the demo and for editors' uploads: finding the
 	// fallback tools runs them, so it is done once.
 	xopts := extract.WithTools(ctx, extract.Options{Workers: runtime.NumCPU()}, ocr.Limits{}, ocr.Options{})
@@ -132,7 +138,8 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 	}
 	srv, err := frontend.New(frontend.Config{Archive: arch, Editorial: editors, Log: log, TrustedProxies: proxies, Version: version(), PublicURL: publicURL, APIRate: rate, Tools: tools,
 		Gazette: cli.Setting(fs, e, "gazette", "GAZETTE_NAME"), SearchTimeout: searchTimeout, SearchHealth: func() string { return keeper.Status().String() },
-		Transparency: tlog, AdminEmail: cli.Setting(fs, e, "admin-email", "GAZETTE_ADMIN_EMAIL")})
+		Transparency: tlog, AdminEmail: cli.Setting(fs, e, "admin-email", "GAZETTE_ADMIN_EMAIL"),
+		Bulk: preserve.Shelf{Bagger: preserve.Bagger{Blobs: blobs, Archive: arch, Log: d.ledger}}})
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies / GAZETTE_TRUSTED_PROXIES, --public-url / GAZETTE_PUBLIC_URL or --admin-email / GAZETTE_ADMIN_EMAIL: %w", err)
 	}
@@ -168,6 +175,10 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 				log.Info("transparency log", "origin", d.ledger.Origin(), "entries", drift.Entries, "completed", len(drift.Committed), "appended", len(drift.Unlogged), "dangling", drift.Dangling)
 			}
 		}
+		// Fixity audits and dumps (preservation.go).
+		pdone := make(chan struct{})
+		go func() { defer close(pdone); preservation.run(bgCtx) }()
+		defer func() { <-pdone }()
 		background{arch: arch, index: keeper, log: log, now: time.Now, changed: srv.Invalidate, published: editors.IssuesPublished, wake: woken,
 			prune: func(ctx context.Context) (int, error) { return editors.PruneSessions(ctx, editorial.Maintenance()) }}.run(bgCtx)
 	}()
