@@ -71,6 +71,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		if !q.From.IsZero() || !q.To.IsZero() {
 			c.dates = newDateRange(q.DateField, q.From, q.To)
 		}
+		c.inForce = dayNumber(q.InForceOn)
 		return c
 	}
 	c := fresh()

@@ -212,6 +212,10 @@ func filters(q *gazette.Query) []any {
 			out = append(out, field+" <= "+strconv.Itoa(dateNumber(q.To)))
 		}
 	}
+	if !q.InForceOn.IsZero() {
+		on := strconv.Itoa(dateNumber(q.InForceOn))
+		out = append(out, fInForceFrom+" <= "+on, fInForceTo+" > "+on)
+	}
 	return out
 }
 
