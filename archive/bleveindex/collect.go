@@ -98,16 +98,16 @@ func (r *dateRange) contains(t *segTable, local uint32) bool {
 // a heap whose root is the worst kept. Hits are given segment by segment
 // (segment sets the table they belong to).
 type collector struct {
-	sort   gazette.Sort
-	k      int
-	dates  *dateRange // when set, hits outside it are dropped
+	sort  gazette.Sort
+	k     int
+	dates *dateRange // when set, hits outside it are dropped
 	// inForce, when not 0, is a day as yyyymmdd: documents not in force
 	// on it are dropped (Query.InForceOn).
 	inForce uint32
-	facets *facetTable
-	total  int
-	heap   []cand
-	t      *segTable // the current segment's
+	facets  *facetTable
+	total   int
+	heap    []cand
+	t       *segTable // the current segment's
 	// hits by facet combination (nil: no facets), and the combinations
 	// counted: a few of thousands, for most searches
 	combos  []int

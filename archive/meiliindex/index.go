@@ -301,8 +301,8 @@ const (
 	fPublished   = "published"
 	fEffective   = "effective"
 	fExpires     = "expiry"
-	fInForceFrom = "if0" // the span in force (gazette.InForceSpan), yyyymmdd:
-	fInForceTo   = "if1" // from 0 (always) or 99991231 (never), until 99991231 (no end)
+	fInForceFrom = "if0"   // the span in force (gazette.InForceSpan), yyyymmdd:
+	fInForceTo   = "if1"   // from 0 (always) or 99991231 (never), until 99991231 (no end)
 	fOrder       = "order" // print order, for ties
 	fValidRank   = "vr"    // gazette.ValidityRank of the validity, for ranking
 	fFormat      = "fv"    // the record format, recordFormat
