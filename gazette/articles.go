@@ -191,3 +191,23 @@ func ArticleOf(hs []Heading, para int) string {
 	}
 	return a
 }
+
+// MatchAnchor returns the anchor (ArticleAnchor) of the article, section or
+// chapter where the first of needles occurs in text, a body with its
+// paragraphs joined by "\n" (or the start of one, up to the match); "" when
+// none occurs, or occurs before the first heading. A search hit inside a
+// long rule links there.
+func MatchAnchor(text string, needles []string) string {
+	if len(needles) == 0 {
+		return ""
+	}
+	if hasDroppedRune(text) {
+		text = FoldSearchText(text) // as Snippet does, so that offsets agree
+	}
+	at := firstMatch(text, foldNeedles(needles))
+	if at <= 0 {
+		return ""
+	}
+	paras := strings.Split(text[:at], "\n")
+	return ArticleOf(Headings(paras), len(paras)-1)
+}

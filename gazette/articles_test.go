@@ -62,3 +62,23 @@ func TestHeadingNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchAnchor(t *testing.T) {
+	body := "福建省某某管理办法\n第一章　总则\n第一条　为了规范管理，制定本办法。\n第二章　许可\n第十三条　申请行政许可，应当提交材料。\n第十四条　其他事项。"
+	for _, c := range []struct {
+		needles []string
+		want    string
+	}{
+		{[]string{"行政许可"}, "art-13"},
+		{[]string{"规范管理"}, "art-1"},
+		{[]string{"许可"}, "chap-2"}, // 第二章　许可: the chapter's heading
+		{[]string{"某某"}, ""},       // before the first heading
+		{[]string{"核电"}, ""},
+		{nil, ""},
+		{[]string{"其他", "规范"}, "art-1"}, // the first match in the text
+	} {
+		if got := MatchAnchor(body, c.needles); got != c.want {
+			t.Errorf("MatchAnchor(%v) = %q, want %q", c.needles, got, c.want)
+		}
+	}
+}

@@ -345,6 +345,10 @@ type Hit struct {
 	// Snippet is HTML: the text around the first match, escaped, with each
 	// match in <mark>…</mark>. It is safe to insert into a page as it is.
 	Snippet string `json:"snippet"`
+	// Anchor is the article (chapter, section) of the body where the
+	// first match is (MatchAnchor): art-13 for a match in 第十三条; empty
+	// when the match is not inside one.
+	Anchor string `json:"anchor,omitempty"`
 }
 
 // FacetCount is how many hits have one value of a facet.

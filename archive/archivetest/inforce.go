@@ -79,6 +79,7 @@ func testInForce(t *testing.T, open func(t *testing.T) archive.Index) {
 			}
 		}
 	}
+	testAnchors(t, idx)
 	if slices.Contains(allIDs(t, idx, gazette.Query{InForceOn: d("2035-01-01"), PerPage: 50}), repealedNoDay) {
 		t.Errorf("a document repealed on no known day is found as in force")
 	}
@@ -89,6 +90,19 @@ func testInForce(t *testing.T, open func(t *testing.T) archive.Index) {
 	}
 	if got := allIDs(t, idx, gazette.Query{Text: num, InForceOn: d("2020-05-01")}); len(got) != 0 {
 		t.Errorf("%s in force on 2020-05-01, the day it was repealed = %v, want none", num, got)
+	}
+}
+
+// testAnchors checks Hit.Anchor: a hit inside an article names it.
+func testAnchors(t *testing.T, idx archive.Index) {
+	res, err := archive.Search(context.Background(), idx, gazette.Query{Text: "时效管理", PerPage: 50})
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("Search(时效管理) = %+v, %v", res, err)
+	}
+	for _, h := range res.Hits {
+		if h.Anchor != "art-1" {
+			t.Errorf("hit %s in 第一条 has anchor %q, want art-1", h.ID, h.Anchor)
+		}
 	}
 }
 

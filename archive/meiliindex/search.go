@@ -311,6 +311,7 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 	for i := range recs {
 		hits[i] = hitOf(&recs[i])
 		hits[i].Snippet = gazette.Snippet(texts[i], needles, snippetRunes)
+		hits[i].Anchor = gazette.MatchAnchor(texts[i], needles)
 	}
 	return hits, nil
 }
