@@ -70,15 +70,43 @@ var chineseNumbers = func() map[string]int {
 	return m
 }()
 
-// headingNumber reads the number of a heading: 1–999 in Chinese numerals
-// as ChineseNumber writes them, or in Arabic digits (full-width too).
+// headingNumber reads the number of a heading: 1–9999 in Chinese numerals
+// as ChineseNumber writes them (thousands as a code of 1,260 articles
+// prints them: 一千零五, 一千零一十, 一千一百一十九), or in Arabic digits
+// (full-width too).
 func headingNumber(s string) (int, bool) {
 	if n, ok := chineseNumbers[s]; ok {
 		return n, true
 	}
+	if th, rest, ok := strings.Cut(s, "千"); ok {
+		t, ok := chineseNumbers[th]
+		if !ok || t > 9 {
+			return 0, false
+		}
+		if rest == "" {
+			return t * 1000, true
+		}
+		if r, ok := strings.CutPrefix(rest, "零"); ok {
+			if r, ok := strings.CutPrefix(r, "一十"); ok { // 一千零一十二
+				r = "十" + r
+				if n, ok := chineseNumbers[r]; ok {
+					return t*1000 + n, true
+				}
+				return 0, false
+			}
+			if n, ok := chineseNumbers[r]; ok && n < 100 {
+				return t*1000 + n, true
+			}
+			return 0, false
+		}
+		if n, ok := chineseNumbers[rest]; ok && n >= 100 {
+			return t*1000 + n, true
+		}
+		return 0, false
+	}
 	s = NormalizeProvision(s)
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 999 || s[0] == '0' {
+	if err != nil || n < 1 || n > 9999 || s[0] == '0' {
 		return 0, false
 	}
 	return n, true
@@ -104,7 +132,7 @@ func parseHeading(p string) (kind HeadingKind, number, sub int, label string, ok
 		case '条':
 			k = Article
 		default:
-			if i > 4*utf8.UTFMax {
+			if i > 8*utf8.UTFMax {
 				return "", 0, 0, "", false
 			}
 			continue

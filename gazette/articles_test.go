@@ -54,8 +54,9 @@ func TestHeadingNumbers(t *testing.T) {
 		in   string
 		n    int
 		want bool
-	}{{"一", 1, true}, {"十", 10, true}, {"一百零五", 105, true}, {"九百九十九", 999, true}, {"13", 13, true},
-		{"", 0, false}, {"0", 0, false}, {"013", 0, false}, {"一十", 0, false}, {"千", 0, false}, {"1000", 0, false}} {
+	}{{"一", 1, true}, {"十", 10, true}, {"一千", 1000, true}, {"一千零五", 1005, true}, {"一千零一十二", 1012, true},
+		{"一千一百一十九", 1119, true}, {"一千二百六十", 1260, true}, {"一千零一百", 0, false}, {"十千", 0, false}, {"一百零五", 105, true}, {"九百九十九", 999, true}, {"13", 13, true},
+		{"", 0, false}, {"0", 0, false}, {"013", 0, false}, {"一十", 0, false}, {"千", 0, false}, {"10000", 0, false}} {
 		n, ok := headingNumber(c.in)
 		if ok != c.want || (ok && n != c.n) {
 			t.Errorf("headingNumber(%q) = %d, %v; want %d, %v", c.in, n, ok, c.n, c.want)
