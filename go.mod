@@ -28,6 +28,8 @@ require github.com/hashicorp/golang-lru/v2 v2.0.7
 
 require golang.org/x/mod v0.43.0
 
+require github.com/sergi/go-diff v1.4.0
+
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect

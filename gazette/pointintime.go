@@ -19,9 +19,14 @@ func (h *History) VersionOn(d Date) int {
 
 // StatusAt returns the document's validity on day d: StatusOn (what was
 // recorded, and its expiry date), and not yet in force before its effective
-// date, in force from it, unless something recorded says more.
+// date, in force from it, unless something recorded says more. A status
+// as printed that takes effect after d (repealed since a later day) is not
+// yet the status on d.
 func (h *History) StatusAt(d, effective Date) Status {
 	s := h.StatusOn(d)
+	if s.State != InForce && s.State != NotYetInForce && !s.Since.IsZero() && d.Compare(s.Since) < 0 {
+		s = Status{State: InForce}
+	}
 	switch {
 	case effective.IsZero():
 	case d.Compare(effective) < 0 && (s.State == InForce || s.State == NotYetInForce):

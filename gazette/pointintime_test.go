@@ -40,6 +40,13 @@ func TestVersionAndStatusOn(t *testing.T) {
 			t.Errorf("StatusAt(%s) = %s, want %s", c.on, s.State, c.state)
 		}
 	}
+	printed := History{Printed: Status{State: Repealed, Since: isoDay("2019-12-03"), ChangedBy: "2019-12-3"}, Versions: []Version{{Number: 1}}}
+	if s := printed.StatusAt(isoDay("2019-12-02"), Date{}); s.State != InForce {
+		t.Errorf("the day before a printed repeal takes effect: %s, want in force", s.State)
+	}
+	if s := printed.StatusAt(isoDay("2019-12-03"), Date{}); s.State != Repealed {
+		t.Errorf("the day a printed repeal takes effect: %s, want repealed", s.State)
+	}
 	d := &Document{Signed: isoDay("2019-02-20"), Published: isoDay("2019-02-25")}
 	if e := Existed(d, isoDay("2019-03-01")); e != isoDay("2019-02-20") {
 		t.Errorf("Existed = %s, want the signed date", e)
