@@ -157,7 +157,9 @@ func (s *Server) document(c *gin.Context) {
 	dv.Paras, dv.Outline = paragraphs(d.Body, dv.Body)
 	dv.At = newAtView(at)
 	if dv.At != nil {
-		dv.Superseded = false // the notice of the day says which version it is
+		// The notice of the day says which version it is; a later
+		// correction is in the list of versions.
+		dv.Superseded, dv.Correction = false, nil
 	}
 	dv.endNotice()
 	if current > 1 {

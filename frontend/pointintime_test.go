@@ -47,7 +47,7 @@ func TestDocumentAtADay(t *testing.T) {
 	}{
 		{"as printed, before the correction", rule + "?at=2019-12-20",
 			[]string{"以下是本文件在2019年12月20日的文本和时效（第1版）", "适用于本省行政区域内的行政执法活动。", `href="/documents/2019-12-1?v=1">公报刊印原文`, `<meta name="robots" content="noindex`, "尚未生效"},
-			[]string{"活动和行政检查。", "第四条　本规定", "已被勘误取代"}},
+			[]string{"活动和行政检查。", "第四条　本规定", "已被勘误取代", "notice correction"}},
 		{"in force from its effective date", rule + "?at=2019-12-28", []string{"现行有效", "（第1版）"}, []string{"尚未生效"}},
 		{"corrected", rule + "?at=2020-01-10", []string{"（第2版）", "活动和行政检查。", "第四条　本规定"}, nil},
 		{"a future day", rule + "?at=2099-01-01", []string{"所选日期晚于今天", "（第2版）"}, nil},
