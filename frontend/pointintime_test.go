@@ -216,4 +216,8 @@ func TestArticleAnchors(t *testing.T) {
 	if rec := do(h, "GET", "/search?q=x&in_force_on=2019-02-30", "Accept", "text/html"); rec.Code != 400 {
 		t.Errorf("a malformed in_force_on = %d, want 400", rec.Code)
 	}
+	// The documents feed takes no such filter: refused, not ignored.
+	if rec := do(h, "GET", "/feeds/documents.atom?in_force_on=2019-12-28"); rec.Code != 400 {
+		t.Errorf("the documents feed with in_force_on = %d, want 400", rec.Code)
+	}
 }
