@@ -91,17 +91,18 @@ func (dv *documentView) endNotice() {
 	if dv.Validity != gazette.Repealed && dv.Validity != gazette.Expired {
 		return
 	}
-	e := &endView{State: dv.Validity, Since: dv.ValiditySince, By: dv.ChangedByDoc, Verb: "废止"}
+	e := &endView{State: dv.Validity, Since: dv.ValiditySince, By: dv.ChangedByDoc, Verb: gazette.Repeals.Label()}
+	by := gazette.Repeals // the relation that does what the validity says
 	if dv.Validity == gazette.Expired {
-		e.Verb = "宣布失效"
+		e.Verb, by = gazette.Ends.Label(), gazette.Ends
 	}
 	for _, l := range dv.RelatedBy {
-		if l.Type != gazette.Repeals && l.Type != gazette.Ends {
+		if l.Type != by {
 			continue
 		}
 		if e.By == nil {
 			d := l.Doc
-			e.By, e.Verb = &d, l.Type.Label()
+			e.By = &d
 		}
 		if e.Since == "" && e.By.ID == l.Doc.ID {
 			e.Since = strings.TrimSuffix(strings.TrimPrefix(l.Date, "自"), "起")
