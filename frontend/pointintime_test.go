@@ -209,7 +209,8 @@ func TestArticleAnchors(t *testing.T) {
 	}
 	for day, want := range map[string]bool{"2019-12-27": false, "2019-12-28": true} {
 		res := page(t, h, "/search?q="+url.QueryEscape("行政检查")+"&in_force_on="+day)
-		if got := strings.Contains(res, `href="/documents/2019-12-1?`); got != want || !strings.Contains(res, `name="in_force_on" value="`+day+`"`) {
+		if got := strings.Contains(res, `href="/documents/2019-12-1?`); got != want || !strings.Contains(res, `name="in_force_on" value="`+day+`"`) ||
+			!strings.Contains(res, `<details class="advanced" open>`) {
 			t.Errorf("in force on %s: the rule found %v, want %v", day, got, want)
 		}
 	}
