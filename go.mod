@@ -30,6 +30,8 @@ require golang.org/x/mod v0.43.0
 
 require github.com/std-uritemplate/std-uritemplate/go/v2 v2.0.3
 
+require github.com/sergi/go-diff v1.4.0
+
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect

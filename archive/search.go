@@ -24,7 +24,8 @@ const partialDepth = 50
 // holding them come first on page 1, before the index's hits for the rest of
 // the words; a query that is only a document number returns exactly those
 // documents. Filters apply to those documents too, except date ranges on
-// effective and expiry dates, which only the index knows. Total counts them
+// effective and expiry dates, which only the index knows (the filter on
+// the day in force, Query.InForceOn, asks it). Total counts them
 // once (a pinned document the index also matches on a later page is the one
 // case counted twice). A number the archive lacks brings, on page 1, the
 // documents numbered one digit or one agency character away as DidYouMean.
@@ -117,7 +118,12 @@ func exactSearch(ctx context.Context, idx Index, q gazette.Query) (gazette.Resul
 			if err != nil {
 				return gazette.Results{}, fmt.Errorf("archive: search: %s: %w", id, err)
 			}
-			if passes(h, q) {
+			if !passes(h, q) {
+				continue
+			}
+			if ok, err := inForceOn(ctx, idx, h, q.InForceOn); err != nil {
+				return gazette.Results{}, fmt.Errorf("archive: search: %s: %w", id, err)
+			} else if ok {
 				pinned = append(pinned, h)
 			}
 		}
@@ -175,6 +181,32 @@ func withoutDocNumbers(qt gazette.QueryText) string {
 		add(`-"` + x + `"`)
 	}
 	return s
+}
+
+// inForceOn reports whether the document of hit h, found by number, was
+// in force on day (Query.InForceOn; always true for no day). Only the
+// index knows the span a document was in force, so it is asked, for the
+// documents of h's issue in force then.
+func inForceOn(ctx context.Context, idx Index, h gazette.Hit, day gazette.Date) (bool, error) {
+	if day.IsZero() {
+		return true, nil
+	}
+	q := gazette.Query{Issue: &h.Issue, InForceOn: day, Sort: gazette.SortOldest, PerPage: gazette.MaxPerPage}
+	if err := q.Normalize(); err != nil {
+		return false, err
+	}
+	for ; ; q.Page++ {
+		res, err := idx.Search(ctx, q)
+		if err != nil {
+			return false, err
+		}
+		if slices.ContainsFunc(res.Hits, func(o gazette.Hit) bool { return o.ID == h.ID }) {
+			return true, nil
+		}
+		if len(res.Hits) < q.PerPage || q.Page*q.PerPage >= min(res.Total, gazette.MaxResultWindow) {
+			return false, nil
+		}
+	}
 }
 
 // passes applies q's filters to a hit found by number.

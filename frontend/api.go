@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -207,15 +209,28 @@ func (s *Server) apiDocumentByID(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.answerDocument(c, id)
+	at, err := atParam(c.Query("at"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.answerDocument(c, id, at)
 }
 
-func (s *Server) answerDocument(c *gin.Context, id string) {
+// answerDocument answers a document with its history: its current
+// version, or with at the version and validity of that day.
+func (s *Server) answerDocument(c *gin.Context, id string, at gazette.Date) {
 	ck := "api:doc:" + id
+	if !at.IsZero() {
+		ck += "?at=" + at.String()
+	}
 	if s.cached(c, s.docs, ck, ccAPIDocument) {
 		return
 	}
-	d, h, is, err := s.cfg.Archive.DocumentPage(c.Request.Context(), id, 0)
+	d, h, is, err := s.documentAt(c.Request.Context(), id, 0, at)
+	if ny := (*archive.NotYetError)(nil); errors.As(err, &ny) {
+		err = notFoundDetail(fmt.Sprintf("document %s did not yet exist on %s: the first day it did is %s", id, ny.On, ny.Existed))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -232,7 +247,14 @@ func (s *Server) answerDocument(c *gin.Context, id string) {
 		return
 	}
 	// Who made a change is for the audit log, not the public.
-	out := apiDocumentHistory{apiDocument: ad, Versions: []apiVersion{}, ValidityHistory: []apiChange{}, CausedChanges: []apiCaused{}}
+	out := apiDocumentHistory{apiDocument: ad, Versions: []apiVersion{}, ValidityHistory: []apiChange{}, CausedChanges: []apiCaused{},
+		AsPublishedURL: s.abs(d.Permalink() + "?v=1")}
+	if len(h.Versions) == 1 {
+		out.AsPublishedURL = s.abs(d.Permalink())
+	}
+	if !at.IsZero() {
+		out.At = &at
+	}
 	out.Validity = apiStatus{Status: d.Validity, ChangedByDocument: s.apiRelated(related, d.Validity.ChangedBy)}
 	for _, cc := range caused {
 		out.CausedChanges = append(out.CausedChanges, apiCaused{State: cc.State, Since: cc.Since, Document: s.apiRelatedDoc(cc.Doc)})
@@ -329,6 +351,12 @@ type apiCaused struct {
 // caused it, names that document by title and 文号.
 type apiDocumentHistory struct {
 	apiDocument
+	// At is the day the document is answered as of (?at=): its version
+	// and validity then; absent for today's.
+	At *gazette.Date `json:"at,omitempty"`
+	// AsPublishedURL is the text as the gazette printed it, the one to
+	// cite.
+	AsPublishedURL  string       `json:"as_published_url"`
 	Validity        apiStatus    `json:"validity"`
 	Versions        []apiVersion `json:"versions"`
 	ValidityHistory []apiChange  `json:"validity_history"`
@@ -552,7 +580,7 @@ func (s *Server) apiDocNumber(c *gin.Context) {
 	for _, h := range res.Hits {
 		if h.DocNumber == n.String() {
 			c.Header("Content-Location", "/api/v1/documents/"+h.ID)
-			s.answerDocument(c, h.ID)
+			s.answerDocument(c, h.ID, gazette.Date{})
 			return
 		}
 	}

@@ -21,28 +21,7 @@ import (
 // against the OpenAPI description the server publishes.
 func TestAPIConformsToOpenAPI(t *testing.T) {
 	h := sharedGazette(t)
-	rec := do(h, "GET", "/api/v1/openapi.json")
-	if rec.Code != 200 {
-		t.Fatalf("openapi.json: %d", rec.Code)
-	}
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(rec.Body.Bytes())
-	if err != nil {
-		t.Fatalf("load spec: %v", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("spec is not valid OpenAPI: %v", err)
-	}
-	doc.Servers = openapi3.Servers{{URL: "http://gazette.test/api/v1"}}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct {
-		name   string
-		path   string
-		status int
-	}{
+	conforms(t, h, []apiCase{
 		{"issues of a year", "/api/v1/issues?year=2019", 200},
 		{"issues of the latest year", "/api/v1/issues", 200},
 		{"latest issue", "/api/v1/issues/latest", 200},
@@ -82,6 +61,37 @@ func TestAPIConformsToOpenAPI(t *testing.T) {
 		{"suggest one character", "/api/v1/suggest?q=" + url.QueryEscape("水"), 200},
 		{"suggest without q", "/api/v1/suggest", 400},
 		{"suggest unknown parameter", "/api/v1/suggest?q=x&limit=20", 400},
+	})
+}
+
+// apiCase is a request whose answer must have status and match the
+// OpenAPI description.
+type apiCase struct {
+	name   string
+	path   string
+	status int
+}
+
+// conforms checks the answers of h to cases, successes and errors,
+// against the OpenAPI description h publishes.
+func conforms(t *testing.T, h http.Handler, cases []apiCase) {
+	t.Helper()
+	rec := do(h, "GET", "/api/v1/openapi.json")
+	if rec.Code != 200 {
+		t.Fatalf("openapi.json: %d", rec.Code)
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("load spec: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("spec is not valid OpenAPI: %v", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: "http://gazette.test/api/v1"}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

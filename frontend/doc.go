@@ -25,6 +25,10 @@
 // decides who may do what and audits it. Invalidate drops the page caches
 // when an issue is published or a document corrected.
 //
+// A document's page reads it as it stood on a day (?at=, pointintime.go),
+// anchors its chapters, sections and articles (gazette.Headings), and
+// compares two of its versions article by article (compare.go).
+//
 // It declares the few methods it calls on the archive (interfaces at the
 // consumer) and never imports an adapter, ingest's pipeline or decoders
 // (only ingest/report, the results they leave), or cmd.

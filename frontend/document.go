@@ -75,6 +75,18 @@ type documentView struct {
 	JSONLD template.JS
 	// needles are the words marked in the body (?hl=).
 	needles []string
+	// At is the day the page reads the document as of (?at=), nil for
+	// today; Ended says since when and by what a document repealed or
+	// expired then is no longer in force (pointintime.go).
+	At    *atView
+	Ended *endView
+	// Paras are the paragraphs of Body with the anchors of its chapters,
+	// sections and articles; Outline lists those headings.
+	Paras   []paraView
+	Outline []gazette.Heading
+	// AsPrinted is the page of the text as the gazette printed it, where
+	// the page shows another; Compare the comparison of the versions.
+	AsPrinted, Compare string
 }
 
 func (s *Server) document(c *gin.Context) {
@@ -91,6 +103,15 @@ func (s *Server) document(c *gin.Context) {
 	version, err := versionParam(c.Query("v"))
 	if err != nil {
 		s.failPage(c, err)
+		return
+	}
+	at, err := atParam(c.Query("at"))
+	if err != nil {
+		s.failPage(c, err)
+		return
+	}
+	if version > 0 && !at.IsZero() {
+		s.failPage(c, badRequest("v and at: give a version or a day, not both"))
 		return
 	}
 	var needles []string
@@ -112,11 +133,17 @@ func (s *Server) document(c *gin.Context) {
 	if version > 0 {
 		pc, ck, cc = s.cache, "doc:"+id+"?v="+strconv.Itoa(version), ccPublished
 	}
+	if !at.IsZero() {
+		ck = "doc:" + id + "?at=" + at.String() // changes with the history, as the current version does
+	}
 	if len(needles) == 0 && s.cached(c, pc, ck, cc) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, h, is, err := s.cfg.Archive.DocumentPage(ctx, id, version)
+	d, h, is, err := s.documentAt(ctx, id, version, at)
+	if s.notYet(c, err) {
+		return
+	}
 	if err != nil {
 		s.failPage(c, err)
 		return
@@ -131,6 +158,21 @@ func (s *Server) document(c *gin.Context) {
 	dv.history(h, d.Version, current)
 	s.relate(ctx, dv, d, h)
 	s.relations(ctx, dv, d)
+	dv.Paras, dv.Outline = paragraphs(d.Body, dv.Body)
+	dv.At = newAtView(at)
+	if dv.At != nil {
+		// The notice of the day says which version it is; a later
+		// correction is in the list of versions.
+		dv.Superseded, dv.Correction = false, nil
+	}
+	dv.endNotice()
+	if current > 1 {
+		dv.AsPrinted = "/documents/" + id + "?v=1"
+		dv.Compare = compareHref(id, current-1, current)
+		if d.Version < current {
+			dv.Compare = compareHref(id, d.Version, current)
+		}
+	}
 	dv.Permalink = s.abs(d.Permalink())
 	dv.Cite = s.citeBoxOf(d, is)
 	dv.JSONLD = s.legislationLD(d, is, h, dv)
@@ -142,7 +184,7 @@ func (s *Server) document(c *gin.Context) {
 		v.Description = dv.DocNumber + "，" + dv.Citation
 	}
 	v.Data = dv
-	if len(needles) > 0 || version > 0 {
+	if len(needles) > 0 || version > 0 || !at.IsZero() {
 		v.NoIndex = true // the canonical page is the current version
 	}
 	if len(needles) > 0 || dv.Degraded {

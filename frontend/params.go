@@ -135,7 +135,7 @@ func once(v url.Values, names ...string) error {
 // ignoring one would answer with more documents than were asked for.
 func feedFilters(in url.Values) (url.Values, error) {
 	out := url.Values{}
-	for _, name := range []string{"q", "validity", "year", "topic", "from", "to", "date", "sort", "page", "per_page"} {
+	for _, name := range []string{"q", "validity", "year", "topic", "from", "to", "date", "sort", "page", "per_page", "in_force_on"} {
 		if _, ok := in[name]; ok {
 			return nil, badQuery{name, "the documents feed takes kind and authority only", "不适用于文件订阅：订阅只能按 kind 和 authority 筛选"}
 		}
@@ -169,7 +169,7 @@ func parseSearch(v url.Values, perPageParam bool) (searchParams, error) {
 			}
 		}
 	}
-	if err := once(v, "q", "from", "to", "date", "sort"); err != nil {
+	if err := once(v, "q", "from", "to", "date", "sort", "in_force_on"); err != nil {
 		return sp, err
 	}
 	q.Text = strings.TrimSpace(v.Get("q"))
@@ -199,7 +199,7 @@ func parseSearch(v url.Values, perPageParam bool) (searchParams, error) {
 	for _, d := range []struct {
 		name string
 		to   *gazette.Date
-	}{{"from", &q.From}, {"to", &q.To}} {
+	}{{"from", &q.From}, {"to", &q.To}, {"in_force_on", &q.InForceOn}} {
 		if s := strings.TrimSpace(v.Get(d.name)); s != "" {
 			date, err := gazette.ParseDate(s)
 			if err != nil {
@@ -224,7 +224,7 @@ func parseSearch(v url.Values, perPageParam bool) (searchParams, error) {
 	}
 	qt, _ := gazette.ParseQueryText(q.Text) // Normalize has checked it
 	if len(qt.DocNumbers) == 1 && len(qt.Terms)+len(qt.Phrases)+len(qt.Excluded) == 0 &&
-		len(q.Kinds)+len(q.Validity)+len(q.Years)+len(q.Authorities)+len(q.Topics) == 0 && q.From.IsZero() && q.To.IsZero() {
+		len(q.Kinds)+len(q.Validity)+len(q.Years)+len(q.Authorities)+len(q.Topics) == 0 && q.From.IsZero() && q.To.IsZero() && q.InForceOn.IsZero() {
 		sp.DocNumberOnly = &qt.DocNumbers[0]
 	}
 	return sp, nil

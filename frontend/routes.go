@@ -21,7 +21,8 @@ func (s *Server) routes() {
 	get(e, "/years/:year", s.year)
 	get(e, "/coverage", s.coveragePage)
 	get(e, "/issues/:year/:number", s.issue) // also :number.pdf, the print PDF
-	get(e, "/documents/:id", s.document)
+	get(e, "/documents/:id", s.document)     // ?at=YYYY-MM-DD: as it stood that day
+	get(e, "/documents/:id/compare", s.comparePage)
 	get(e, "/search", s.search)
 	get(e, "/static/:file", s.serveAsset)
 	get(e, "/sw.js", s.serviceWorker)
@@ -70,6 +71,7 @@ func (s *Server) routes() {
 	get(api, "/documents/:id/citation", s.apiCitation)
 	get(api, "/documents/:id/citation.ris", s.citeRIS)
 	get(api, "/documents/:id/citation.json", s.citeCSL)
+	get(api, "/documents/:id/compare", s.apiCompare)
 	get(api, "/search", s.apiSearch)
 	get(api, "/search.csv", s.apiSearchCSV)
 	get(api, "/suggest", s.apiSuggest) // as people type in the search box

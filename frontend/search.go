@@ -44,6 +44,7 @@ type suggestionView struct{ DocNumber, Title, Link string }
 
 type searchForm struct {
 	From, To, Date, Sort string
+	InForceOn            string // in_force_on: in force on that day
 	Hidden               []hiddenField
 }
 
@@ -109,14 +110,14 @@ func (s *Server) search(c *gin.Context) {
 	v := s.view(c, "检索", "/search")
 	v.Query = clean(sp.Text)
 	v.NoIndex = true
-	sv := searchView{Q: clean(sp.Text), Form: searchForm{From: vals.Get("from"), To: vals.Get("to"), Date: string(sp.DateField), Sort: string(sp.Sort)}}
+	sv := searchView{Q: clean(sp.Text), Form: searchForm{From: vals.Get("from"), To: vals.Get("to"), Date: string(sp.DateField), Sort: string(sp.Sort), InForceOn: vals.Get("in_force_on")}}
 	for _, name := range []string{"kind", "authority", "year", "validity", "topic"} {
 		for _, val := range nonEmpty(vals[name]) {
 			sv.Form.Hidden = append(sv.Form.Hidden, hiddenField{name, clean(val)})
 		}
 	}
 	qt, _ := gazette.ParseQueryText(sp.Text)
-	sv.Asked = !qt.Empty() || len(sv.Form.Hidden) > 0 || !sp.From.IsZero() || !sp.To.IsZero()
+	sv.Asked = !qt.Empty() || len(sv.Form.Hidden) > 0 || !sp.From.IsZero() || !sp.To.IsZero() || !sp.InForceOn.IsZero()
 	if !sv.Asked {
 		v.Data = sv
 		s.render(c, "search", v, nil, "", ccRecent)
@@ -158,6 +159,9 @@ func (s *Server) search(c *gin.Context) {
 		}
 		if sp.Text != "" {
 			hv.Link += "?hl=" + url.QueryEscape(sp.Text)
+		}
+		if h.Anchor != "" {
+			hv.Link += "#" + url.PathEscape(h.Anchor) // the article the match is in
 		}
 		for _, a := range h.Authorities {
 			hv.Authorities = append(hv.Authorities, clean(a))

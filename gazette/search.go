@@ -56,9 +56,12 @@ type Query struct {
 	Issue       *IssueKey // one issue
 	DateField   DateField // which date From and To apply to; default published
 	From, To    Date      // inclusive; zero means unbounded
-	Sort        Sort
-	Page        int // 1-based; 0 means 1
-	PerPage     int // 0 means DefaultPerPage
+	// InForceOn keeps the documents in force on that day (InForceSpan);
+	// zero keeps all.
+	InForceOn Date `json:",omitempty"`
+	Sort      Sort
+	Page      int // 1-based; 0 means 1
+	PerPage   int // 0 means DefaultPerPage
 	// Gazette is the name of the gazette searched (福建省人民政府公报): short
 	// forms of its government's document numbers (省政府令第241号) resolve
 	// against it (LocalDocNumbers). Empty resolves none.
@@ -108,7 +111,7 @@ func (q *Query) Normalize() error {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Compare(q.From) < 0 {
 		return bad("date range %s to %s ends before it starts", q.From, q.To)
 	}
-	for _, d := range []Date{q.From, q.To} {
+	for _, d := range []Date{q.From, q.To, q.InForceOn} {
 		if !d.IsZero() && (d.Year < MinYear || d.Year > MaxYear) {
 			return bad("date %s outside %d–%d", d, MinYear, MaxYear)
 		}
@@ -342,6 +345,10 @@ type Hit struct {
 	// Snippet is HTML: the text around the first match, escaped, with each
 	// match in <mark>…</mark>. It is safe to insert into a page as it is.
 	Snippet string `json:"snippet"`
+	// Anchor is the article (chapter, section) of the body where the
+	// first match is (MatchAnchor): art-13 for a match in 第十三条; empty
+	// when the match is not inside one.
+	Anchor string `json:"anchor,omitempty"`
 }
 
 // FacetCount is how many hits have one value of a facet.

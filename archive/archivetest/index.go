@@ -491,6 +491,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 	})
 
 	t.Run("Suggest", func(t *testing.T) { testSuggest(t, load) })
+	t.Run("InForceOn", func(t *testing.T) { testInForce(t, open) })
 
 	t.Run("BadQueries", func(t *testing.T) {
 		idx := load(t)

@@ -78,13 +78,15 @@ type dateRange struct {
 }
 
 func newDateRange(which gazette.DateField, from, to gazette.Date) *dateRange {
-	num := func(d gazette.Date) uint32 {
-		if d.IsZero() {
-			return 0
-		}
-		return uint32(d.Year*10000 + int(d.Month)*100 + d.Day)
+	return &dateRange{which: dateIndex(which), from: dayNumber(from), to: dayNumber(to)}
+}
+
+// dayNumber is d as the number yyyymmdd; 0 for no date.
+func dayNumber(d gazette.Date) uint32 {
+	if d.IsZero() {
+		return 0
 	}
-	return &dateRange{which: dateIndex(which), from: num(from), to: num(to)}
+	return uint32(d.Year*10000 + int(d.Month)*100 + d.Day)
 }
 
 func (r *dateRange) contains(t *segTable, local uint32) bool {
@@ -96,13 +98,16 @@ func (r *dateRange) contains(t *segTable, local uint32) bool {
 // a heap whose root is the worst kept. Hits are given segment by segment
 // (segment sets the table they belong to).
 type collector struct {
-	sort   gazette.Sort
-	k      int
-	dates  *dateRange // when set, hits outside it are dropped
-	facets *facetTable
-	total  int
-	heap   []cand
-	t      *segTable // the current segment's
+	sort  gazette.Sort
+	k     int
+	dates *dateRange // when set, hits outside it are dropped
+	// inForce, when not 0, is a day as yyyymmdd: documents not in force
+	// on it are dropped (Query.InForceOn).
+	inForce uint32
+	facets  *facetTable
+	total   int
+	heap    []cand
+	t       *segTable // the current segment's
 	// hits by facet combination (nil: no facets), and the combinations
 	// counted: a few of thousands, for most searches
 	combos  []int
@@ -130,7 +135,15 @@ func (c *collector) segment(t *segTable) {
 // admits reports whether document local of the current segment is a hit:
 // it has packed doc values and its date is in range.
 func (c *collector) admits(local uint32) bool {
-	return c.t.combo[local] != noCombo && (c.dates == nil || c.dates.contains(c.t, local))
+	return c.t.combo[local] != noCombo && (c.dates == nil || c.dates.contains(c.t, local)) &&
+		(c.inForce == 0 || c.inForceOn(local))
+}
+
+// inForceOn reports whether document local of the current segment was in
+// force on the day c.inForce (gazette.InForceOn).
+func (c *collector) inForceOn(local uint32) bool {
+	from, until := c.t.span[0][local], c.t.span[1][local]
+	return from <= c.inForce && (until == 0 || c.inForce < until)
 }
 
 // count counts an admitted hit in the total and the facets.

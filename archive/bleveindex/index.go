@@ -120,7 +120,7 @@ const lockWait = 2 * time.Second
 // values); an index of another layout must be rebuilt, not read.
 const (
 	formatKey = "gazette.bleveindex.format"
-	format    = "4" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields; 4: runs go on across 、，“”《》
+	format    = "5" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields; 4: runs go on across 、，“”《》; 5: the in-force span in the packed doc values
 )
 
 // ErrFormat is returned by Open for an index written in another layout,

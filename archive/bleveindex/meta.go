@@ -13,9 +13,12 @@ import (
 // for every hit, read in one visit instead of one per field:
 //
 //	id 0x1f published 0x1f order 0x1f kind 0x1f validity 0x1f year 0x1f fingerprint
-//	   0x1f signed 0x1f effective 0x1f expiry 0x1f authority (0x1e authority)*
+//	   0x1f signed 0x1f effective 0x1f expiry 0x1f in-force-from 0x1f in-force-until
+//	   0x1f authority (0x1e authority)*
 //
-// Dates are yyyymmdd, empty when there is none; order is the print-order
+// Dates are yyyymmdd, empty when there is none; the in-force span is
+// gazette.InForceSpan's, from 99991231 when never in force (spanKeys);
+// order is the print-order
 // key (orderKey); year is the issue's. check keeps control characters out
 // of the parts, so the separators are unambiguous.
 const (
@@ -29,8 +32,24 @@ func packMeta(d *gazette.SearchDoc) string {
 		year = strconv.Itoa(d.Issue.Year)
 	}
 	parts := []string{d.ID, dateKey(d.Published), orderKey(d.ID), string(d.Kind), string(d.Validity.State), year, d.Fingerprint,
-		dateKey(d.Signed), dateKey(d.Effective), dateKey(d.Expires), strings.Join(d.Authorities, string(rune(sepValue)))}
+		dateKey(d.Signed), dateKey(d.Effective), dateKey(d.Expires)}
+	from, until := spanKeys(d)
+	parts = append(parts, from, until, strings.Join(d.Authorities, string(rune(sepValue))))
 	return strings.Join(parts, string(rune(sepField)))
+}
+
+// neverKey is the in-force-from of a document never in force as far as
+// is known: after every day a query can name.
+const neverKey = "99991231"
+
+// spanKeys are the ends of the span the document was in force
+// (gazette.InForceSpan) as dateKeys.
+func spanKeys(d *gazette.SearchDoc) (from, until string) {
+	f, u, ok := gazette.InForceSpan(d.Effective, d.Published, d.Expires, d.Validity)
+	if !ok {
+		return neverKey, ""
+	}
+	return dateKey(f), dateKey(u)
 }
 
 // dateKey is d as yyyymmdd, which sorts as the dates do, or "".
@@ -46,10 +65,11 @@ func dateKey(d gazette.Date) string {
 type meta struct {
 	id, date, order, kind, validity, year, fp []byte
 	dates                                     [4][]byte // by dateFields index
+	span                                      [2][]byte // in force from, until
 	auths                                     []byte
 }
 
-const metaParts = 11
+const metaParts = 13
 
 func unpackMeta(b []byte) meta {
 	var p [metaParts][]byte
@@ -62,7 +82,7 @@ func unpackMeta(b []byte) meta {
 	}
 	p[metaParts-1] = b
 	return meta{id: p[0], date: p[1], order: p[2], kind: p[3], validity: p[4], year: p[5], fp: p[6],
-		dates: [4][]byte{p[7], p[1], p[8], p[9]}, auths: p[10]}
+		dates: [4][]byte{p[7], p[1], p[8], p[9]}, span: [2][]byte{p[10], p[11]}, auths: p[12]}
 }
 
 // dateFields are the dates a query can range over, with the keyword field

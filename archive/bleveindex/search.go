@@ -71,6 +71,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		if !q.From.IsZero() || !q.To.IsZero() {
 			c.dates = newDateRange(q.DateField, q.From, q.To)
 		}
+		c.inForce = dayNumber(q.InForceOn)
 		return c
 	}
 	c := fresh()
@@ -95,6 +96,7 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		}
 		if found {
 			h.Snippet = gazette.Snippet(body, needles, snippetRunes)
+			h.Anchor = gazette.MatchAnchor(body, needles)
 			out.Hits = append(out.Hits, h)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 type segTable struct {
 	combo  []uint32    // index into the facetTable's combos; noCombo: no packed doc values
 	dates  [4][]uint32 // yyyymmdd by dateFields index; 0: none
+	span   [2][]uint32 // in force from, until (meta.go), yyyymmdd; 0: open
 	ids    []string
 	orders []string
 	// weights are the factors of relevance by validity
@@ -147,6 +148,9 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 	for i := range t.dates {
 		t.dates[i] = make([]uint32, n)
 	}
+	for i := range t.span {
+		t.span[i] = make([]uint32, n)
+	}
 	var key []byte
 	var iter seg.DocVisitState
 	fields := []string{fMeta}
@@ -168,6 +172,11 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 			for i, v := range m.dates {
 				if d, err := strconv.ParseUint(string(v), 10, 32); err == nil {
 					t.dates[i][local] = uint32(d)
+				}
+			}
+			for i, v := range m.span {
+				if d, err := strconv.ParseUint(string(v), 10, 32); err == nil {
+					t.span[i][local] = uint32(d)
 				}
 			}
 			key = append(append(append(append(append(append(key[:0], m.kind...), sepField), m.validity...), sepField), m.year...), sepField)

@@ -301,6 +301,8 @@ const (
 	fPublished   = "published"
 	fEffective   = "effective"
 	fExpires     = "expiry"
+	fInForceFrom = "if0"   // the span in force (gazette.InForceSpan), yyyymmdd:
+	fInForceTo   = "if1"   // from 0 (always) or 99991231 (never), until 99991231 (no end)
 	fOrder       = "order" // print order, for ties
 	fValidRank   = "vr"    // gazette.ValidityRank of the validity, for ranking
 	fFormat      = "fv"    // the record format, recordFormat
@@ -336,6 +338,8 @@ type record struct {
 	Published   int               `json:"published,omitempty"`
 	Effective   int               `json:"effective,omitempty"`
 	Expires     int               `json:"expiry,omitempty"`
+	InForceFrom int               `json:"if0"`
+	InForceTo   int               `json:"if1"`
 	Order       int64             `json:"order"`
 	ValidRank   int               `json:"vr"`
 	Head        string            `json:"x0"`
@@ -356,7 +360,24 @@ type record struct {
 // 2: a head of 500 characters instead of 2,000; text with zero-width
 // characters stored folded. 3: runs of Chinese go on across 、，“”《》
 // (gazette.IsJoiningMark). 4: the validity's rank, vr, for ranking.
-const recordFormat = 4
+// 5: the span in force, if0 and if1, for Query.InForceOn.
+const recordFormat = 5
+
+// noDay is the in-force bound of no day: after every day a query names.
+const noDay = 99991231
+
+// inForceSpan is the span d was in force (gazette.InForceSpan) as the
+// record's if0 and if1.
+func inForceSpan(d *gazette.SearchDoc) (from, until int) {
+	f, u, ok := gazette.InForceSpan(d.Effective, d.Published, d.Expires, d.Validity)
+	switch {
+	case !ok:
+		return noDay, noDay
+	case u.IsZero():
+		return dateNumber(f), noDay
+	}
+	return dateNumber(f), dateNumber(u)
+}
 
 // The body is stored beside its derived text, for snippets: its first
 // headRunes characters come with every hit; the rest is stored in pieces of
@@ -438,6 +459,7 @@ func recordOf(d *gazette.SearchDoc) *record {
 		Order:       orderOf(d.ID),
 		ValidRank:   gazette.ValidityRank(d.Validity.State),
 	}
+	r.InForceFrom, r.InForceTo = inForceSpan(d)
 	if r.Authorities == nil {
 		r.Authorities = []string{}
 	}

@@ -212,6 +212,10 @@ func filters(q *gazette.Query) []any {
 			out = append(out, field+" <= "+strconv.Itoa(dateNumber(q.To)))
 		}
 	}
+	if !q.InForceOn.IsZero() {
+		on := strconv.Itoa(dateNumber(q.InForceOn))
+		out = append(out, fInForceFrom+" <= "+on, fInForceTo+" > "+on)
+	}
 	return out
 }
 
@@ -307,6 +311,7 @@ func (x *Index) snippets(ctx context.Context, recs []record, needles []string) (
 	for i := range recs {
 		hits[i] = hitOf(&recs[i])
 		hits[i].Snippet = gazette.Snippet(texts[i], needles, snippetRunes)
+		hits[i].Anchor = gazette.MatchAnchor(texts[i], needles)
 	}
 	return hits, nil
 }

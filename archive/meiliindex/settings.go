@@ -27,7 +27,7 @@ var (
 	displayed  = []string{fID, fFingerprint, fTitle, fDocNum, fKind, fAuthority, fYear, fIssue, fValidity,
 		fFirstPage, fLastPage, fSigned, fPublished, fHead, fPieces}
 	filterable = []string{fID, fKind, fAuthority, fAuthHash, fYear, fIssue, fValidity, fTopicHash, fDocNumHash,
-		fSigned, fPublished, fEffective, fExpires}
+		fSigned, fPublished, fEffective, fExpires, fInForceFrom, fInForceTo}
 	sortable = []string{fPublished, fOrder, fValidRank}
 	// rankingRules put an explicit sort first, so that newest and oldest
 	// are strict orders; without one, relevance as gazette's ranking

@@ -129,6 +129,22 @@ func TestServeDemo(t *testing.T) {
 	if code != 200 || strings.Contains(res, `"total":0`) {
 		t.Errorf("search of the demo: %d %s", code, res)
 	}
+	// A rule of the demo has its articles anchored (issue 20), and reads
+	// as it stood on a day.
+	code, res = get(t, base+"/api/v1/search?kind=rule&per_page=1")
+	var rules struct {
+		Hits []struct{ ID string } `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(res), &rules); code != 200 || err != nil || len(rules.Hits) == 0 {
+		t.Fatalf("the demo's rules: %d %v %.300s", code, err, res)
+	}
+	id := rules.Hits[0].ID
+	if code, doc := get(t, base+"/documents/"+id); code != 200 || !strings.Contains(doc, `id="art-1"`) || !strings.Contains(doc, `href="/documents/`+id+`#art-1"`) {
+		t.Errorf("the demo's rule %s = %d, without the anchor of 第一条", id, code)
+	}
+	if code, _ := get(t, base+"/api/v1/documents/"+id+"?at=2099-01-01"); code != 200 {
+		t.Errorf("the demo's rule %s on a day = %d", id, code)
+	}
 }
 
 // TestServePublishesScheduledAndServesEditors starts `gazette serve` over
