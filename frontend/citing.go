@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,8 +53,8 @@ type citation struct {
 	Accessed gazette.Date
 }
 
-// maxArticle bounds ?article=: no rule has a thousand articles.
-const maxArticle = 999
+// maxArticle bounds ?article=: the longest code (民法典) has 1,260.
+const maxArticle = 9999
 
 // today is the date in China, the access date of a citation.
 func today() gazette.Date { return gazette.DateOf(time.Now().In(gazette.ChinaTime)) }
@@ -249,27 +249,11 @@ func (c *citation) CSL() cslItem {
 	return it
 }
 
-// articleRE is the start of an article as a paragraph prints it:
-// 第十三条 or 第13条, then a space or the text.
-var articleRE = regexp.MustCompile(`^[\s　]*第([0-9０-９一二三四五六七八九十百零〇]+)条`)
-
-// hasArticle reports whether body holds article n: a paragraph that
-// starts 第N条, in Chinese numerals or digits.
+// hasArticle reports whether body holds article n as the page anchors it
+// (gazette.Headings: art-N), so that a citation's #art-N always lands.
 func hasArticle(body []string, n int) bool {
-	want := []string{gazette.ChineseNumber(n), strconv.Itoa(n), gazette.NormalizeProvision(strconv.Itoa(n))}
-	for _, p := range body {
-		m := articleRE.FindStringSubmatch(p)
-		if m == nil {
-			continue
-		}
-		got := gazette.NormalizeProvision(m[1])
-		for _, w := range want {
-			if got == w {
-				return true
-			}
-		}
-	}
-	return false
+	want := gazette.ArticleAnchor(gazette.Article, 0, n, 0)
+	return slices.ContainsFunc(gazette.Headings(body), func(h gazette.Heading) bool { return h.Anchor == want })
 }
 
 // articleParam reads the one parameter a citation takes, ?article=N

@@ -144,7 +144,7 @@ func TestCitationRefusals(t *testing.T) {
 		{"article of a document without articles", "", 404, ""},
 		{"article 0", "?article=0", 400, "at least 1"},
 		{"article in words", "?article=" + "%E5%8D%81%E4%B8%89", 400, "positive whole number"},
-		{"article too big", "?article=1000", 400, "1–999"},
+		{"article too big", "?article=10000", 400, "1–9999"},
 		{"article twice", "?article=1&article=2", 400, "more than once"},
 		{"article empty", "?article=", 400, "empty"},
 		{"unknown parameter", "?article=1&style=apa", 400, "style"},
