@@ -87,6 +87,9 @@ type documentView struct {
 	// AsPrinted is the page of the text as the gazette printed it, where
 	// the page shows another; Compare the comparison of the versions.
 	AsPrinted, Compare string
+	// Proof and Record are this version's inclusion proof in the
+	// transparency log and the stored record it proves; "" without a log.
+	Proof, Record string
 }
 
 func (s *Server) document(c *gin.Context) {
@@ -174,6 +177,10 @@ func (s *Server) document(c *gin.Context) {
 		}
 	}
 	dv.Permalink = s.abs(d.Permalink())
+	if s.cfg.Transparency != nil {
+		dv.Proof = fmt.Sprintf("/api/v1/documents/%s/proof?v=%d", id, d.Version)
+		dv.Record = fmt.Sprintf("/api/v1/documents/%s/record?v=%d", id, d.Version)
+	}
 	dv.Cite = s.citeBoxOf(d, is)
 	dv.JSONLD = s.legislationLD(d, is, h, dv)
 	v := s.view(c, dv.Title, d.Permalink())

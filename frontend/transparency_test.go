@@ -135,6 +135,10 @@ func TestTransparencyRoutes(t *testing.T) {
 			t.Errorf("version %s proved by a %s entry, want %s", v, got.Entry.Event, want)
 		}
 	}
+	// A document's page links its version's proof and the record it proves.
+	if body := page(t, h, "/documents/"+id+"?v=1"); !strings.Contains(body, `href="/api/v1/documents/`+id+`/proof?v=1" download>下载发布证明</a> · <a class="nowrap" href="/api/v1/documents/`+id+`/record?v=1" download>存档记录</a>`) {
+		t.Errorf("the first version's page does not link its proof: %.3000s", body)
+	}
 	// A proof found by the file's hash alone.
 	verify("/log/proof?sha256="+transparency.SumOf(s.PDF), s.PDF)
 
@@ -209,6 +213,9 @@ func TestNoLogConfigured(t *testing.T) {
 		if rec.Code != 404 || !strings.Contains(rec.Body.String(), "no transparency log") {
 			t.Errorf("GET %s = %d %s; want 404 saying there is no log", p, rec.Code, rec.Body)
 		}
+	}
+	if body := page(t, h, "/documents/2019-12-1"); strings.Contains(body, "发布证明") {
+		t.Errorf("the document page links a proof the server cannot give: %.2000s", body)
 	}
 	if body := page(t, h, "/issues/2019/12"); strings.Contains(body, "发布证明") {
 		t.Errorf("the issue page links a proof the server cannot give: %.2000s", body)
