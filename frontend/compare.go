@@ -137,7 +137,14 @@ func compareHref(id string, from, to int) string {
 	return "/documents/" + id + "/compare?from=" + strconv.Itoa(from) + "&to=" + strconv.Itoa(to)
 }
 
-// comparison is two versions of a document compared.
+// compareWithHref is the page comparing the current text of document id
+// with that of another, with (the text that amends or replaces it).
+func compareWithHref(id, with string) string {
+	return "/documents/" + id + "/compare?with=" + with
+}
+
+// comparison is two versions of a document compared, or the current texts
+// of two documents (with).
 type comparison struct {
 	doc        *gazette.Document // the newer of the two, as asked (to)
 	from, to   *gazette.Document
@@ -146,29 +153,56 @@ type comparison struct {
 	blocks     []compareBlock
 	changed    int
 	fromN, toN int
+	// with is the other document compared (to), and oh its history; ""
+	// when two versions of one document are compared.
+	with string
+	oh   *gazette.History
 }
 
-// compareParams reads ?from= and ?to=: two versions of a document of n;
-// by default the one before the current and the current.
-func compareParams(c *gin.Context) (from, to int, err error) {
+// compareParams reads ?from= and ?to=: two versions of a document of n,
+// by default the one before the current and the current; or ?with=,
+// another published document (an amended or replacing text published
+// later), whose current text is compared with this one's.
+func compareParams(c *gin.Context) (from, to int, with string, err error) {
 	if from, err = versionParam(c.Query("from")); err != nil {
-		return 0, 0, badRequest("from: want a version number, 1 or more")
+		return 0, 0, "", badRequest("from: want a version number, 1 or more")
 	}
 	if to, err = versionParam(c.Query("to")); err != nil {
-		return 0, 0, badRequest("to: want a version number, 1 or more")
+		return 0, 0, "", badRequest("to: want a version number, 1 or more")
 	}
 	if from != 0 && from == to {
-		return 0, 0, badRequest("from and to: the same version; give two versions to compare")
+		return 0, 0, "", badRequest("from and to: the same version; give two versions to compare")
 	}
-	return from, to, nil
+	if raw, ok := c.GetQuery("with"); ok {
+		if from != 0 || to != 0 {
+			return 0, 0, "", badRequest("with: compare with another document, or two versions with from and to, not both")
+		}
+		if with, err = canonicalID(raw); err != nil {
+			return 0, 0, "", badQuery{"with", "not a document ID such as 2019-12-3", "不是文件编号（如 2019-12-3）"}
+		}
+		if with == c.Param("id") {
+			return 0, 0, "", badRequest("with: the document itself; give another document, or two versions with from and to")
+		}
+	}
+	return from, to, with, nil
 }
 
 // compare reads and compares two versions of document id (0: the
-// default, see compareParams).
-func (s *Server) compare(ctx context.Context, id string, from, to int) (*comparison, error) {
+// default, see compareParams), or its current text with that of document
+// with.
+func (s *Server) compare(ctx context.Context, id string, from, to int, with string) (*comparison, error) {
 	cur, h, is, err := s.cfg.Archive.DocumentPage(ctx, id, 0)
 	if err != nil {
 		return nil, err
+	}
+	if with != "" {
+		other, oh, _, err := s.cfg.Archive.DocumentPage(ctx, with, 0)
+		if err != nil {
+			return nil, err
+		}
+		cmp := &comparison{h: h, is: is, from: cur, to: other, doc: other, fromN: len(h.Versions), toN: len(oh.Versions), with: with, oh: oh}
+		cmp.diff()
+		return cmp, nil
 	}
 	n := len(h.Versions)
 	if from == 0 && to == 0 {
@@ -200,13 +234,27 @@ func (s *Server) compare(ctx context.Context, id string, from, to int) (*compari
 		return nil, err
 	}
 	cmp.doc = cmp.to
+	cmp.diff()
+	return cmp, nil
+}
+
+// diff compares the two texts read.
+func (cmp *comparison) diff() {
 	cmp.blocks = compareBodies(cmp.from.Body, cmp.to.Body)
 	for _, b := range cmp.blocks {
 		if b.Status != blockSame {
 			cmp.changed++
 		}
 	}
-	return cmp, nil
+}
+
+// toVersion names the newer text compared: a version of the document, or
+// the current version of the other document.
+func (cmp *comparison) toVersion(id string) versionView {
+	if cmp.with != "" {
+		return versionLabel(cmp.oh, cmp.with, cmp.toN)
+	}
+	return versionLabel(cmp.h, id, cmp.toN)
 }
 
 // compareView is the page of a comparison.
@@ -219,6 +267,14 @@ type compareView struct {
 	Blocks               []blockView
 	Versions             []versionView
 	Pairs                []comparePair // other comparisons to pick
+	// With names the two documents when their texts are compared (the
+	// From and To versions then belong to each).
+	With *compareDocs
+}
+
+// compareDocs are the two documents of a comparison between documents.
+type compareDocs struct {
+	FromTitle, FromDocNumber, ToTitle, ToDocNumber string
 }
 
 // comparePair is a link to another comparison.
@@ -256,7 +312,7 @@ func (s *Server) comparePage(c *gin.Context) {
 		s.failPage(c, err)
 		return
 	}
-	from, to, err := compareParams(c)
+	from, to, with, err := compareParams(c)
 	if err != nil {
 		s.failPage(c, err)
 		return
@@ -270,19 +326,28 @@ func (s *Server) comparePage(c *gin.Context) {
 		s.failPage(c, badRequest("view: want inline or side"))
 		return
 	}
-	key := "cmp:" + id + ":" + strconv.Itoa(from) + ":" + strconv.Itoa(to) + ":" + strconv.FormatBool(side)
+	key := "cmp:" + id + ":" + strconv.Itoa(from) + ":" + strconv.Itoa(to) + ":" + with + ":" + strconv.FormatBool(side)
 	if s.cached(c, s.docs, key, ccDocument) {
 		return
 	}
-	cmp, err := s.compare(c.Request.Context(), id, from, to)
+	cmp, err := s.compare(c.Request.Context(), id, from, to, with)
 	if err != nil {
 		s.failPage(c, err)
 		return
 	}
 	base := compareHref(id, cmp.fromN, cmp.toN)
+	title := "比较第" + strconv.Itoa(cmp.fromN) + "版与第" + strconv.Itoa(cmp.toN) + "版："
+	if with != "" {
+		base = compareWithHref(id, with)
+		title = "比较两份文件："
+	}
 	cv := compareView{ID: id, Title: clean(cmp.doc.Title), DocNumber: clean(cmp.doc.DocNumber), Side: side,
-		From: versionLabel(cmp.h, id, cmp.fromN), To: versionLabel(cmp.h, id, cmp.toN),
+		From: versionLabel(cmp.h, id, cmp.fromN), To: cmp.toVersion(id),
 		InlineHref: base, SideHref: base + "&view=side", Changed: cmp.changed}
+	if with != "" {
+		cv.Title, cv.DocNumber = clean(cmp.from.Title), clean(cmp.from.DocNumber)
+		cv.With = &compareDocs{FromTitle: cv.Title, FromDocNumber: cv.DocNumber, ToTitle: clean(cmp.to.Title), ToDocNumber: clean(cmp.to.DocNumber)}
+	}
 	for _, b := range cmp.blocks {
 		bv := blockView{compareBlock: b}
 		for _, op := range b.Diff {
@@ -297,14 +362,14 @@ func (s *Server) comparePage(c *gin.Context) {
 		}
 		cv.Blocks = append(cv.Blocks, bv)
 	}
-	for i := 1; i < len(cmp.h.Versions); i++ {
+	for i := 1; with == "" && i < len(cmp.h.Versions); i++ {
 		href := compareHref(id, i, i+1)
 		cv.Pairs = append(cv.Pairs, comparePair{Label: fmt.Sprintf("第%d版 → 第%d版", i, i+1), Href: href, Current: i == cmp.fromN && i+1 == cmp.toN})
 	}
-	if n := len(cmp.h.Versions); n > 2 {
+	if n := len(cmp.h.Versions); with == "" && n > 2 {
 		cv.Pairs = append(cv.Pairs, comparePair{Label: fmt.Sprintf("刊印原文 → 现行第%d版", n), Href: compareHref(id, 1, n), Current: cmp.fromN == 1 && cmp.toN == n})
 	}
-	v := s.view(c, "比较第"+strconv.Itoa(cmp.fromN)+"版与第"+strconv.Itoa(cmp.toN)+"版："+cv.Title, base)
+	v := s.view(c, title+cv.Title, base)
 	v.NoIndex = true
 	v.Data = cv
 	s.render(c, "compare", v, s.docs, key, ccDocument)
@@ -312,7 +377,10 @@ func (s *Server) comparePage(c *gin.Context) {
 
 // apiComparison is two versions of a document compared, in the API.
 type apiComparison struct {
-	ID      string         `json:"id"`
+	ID string `json:"id"`
+	// With is the other document whose current text To is, when two
+	// documents are compared.
+	With    string         `json:"with,omitempty"`
 	From    apiVersion     `json:"from"`
 	To      apiVersion     `json:"to"`
 	Changed int            `json:"changed_blocks"`
@@ -326,29 +394,34 @@ func (s *Server) apiCompare(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	from, to, err := compareParams(c)
+	from, to, with, err := compareParams(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	key := "api:cmp:" + id + ":" + strconv.Itoa(from) + ":" + strconv.Itoa(to)
+	key := "api:cmp:" + id + ":" + strconv.Itoa(from) + ":" + strconv.Itoa(to) + ":" + with
 	if s.cached(c, s.docs, key, ccAPIDocument) {
 		return
 	}
-	cmp, err := s.compare(c.Request.Context(), id, from, to)
+	cmp, err := s.compare(c.Request.Context(), id, from, to, with)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	version := func(n int) apiVersion {
-		v := cmp.h.Versions[n-1]
-		av := apiVersion{Number: n, At: v.At, URL: s.abs(versionLabel(cmp.h, id, n).Href)}
+	version := func(h *gazette.History, vv versionView) apiVersion {
+		v := h.Versions[vv.Number-1]
+		av := apiVersion{Number: vv.Number, At: v.At, URL: s.abs(vv.Href)}
 		if v.Correction != nil {
 			av.Correction = &apiCorrection{Reason: v.Correction.Reason, Date: v.Correction.Date}
 		}
 		return av
 	}
-	out := apiComparison{ID: id, From: version(cmp.fromN), To: version(cmp.toN), Changed: cmp.changed, Blocks: cmp.blocks,
+	out := apiComparison{ID: id, With: with, From: version(cmp.h, versionLabel(cmp.h, id, cmp.fromN)), Changed: cmp.changed, Blocks: cmp.blocks,
 		URL: s.abs(compareHref(id, cmp.fromN, cmp.toN))}
+	if with != "" {
+		out.To, out.URL = version(cmp.oh, cmp.toVersion(id)), s.abs(compareWithHref(id, with))
+	} else {
+		out.To = version(cmp.h, cmp.toVersion(id))
+	}
 	s.writeJSON(c, out, ccAPIDocument, s.docs, key)
 }

@@ -174,7 +174,27 @@ func TestCompareVersions(t *testing.T) {
 	if page(t, h, "/documents/2019-12-1/compare") != inline {
 		t.Errorf("the default comparison is not the latest change")
 	}
+	// Two documents: the repealed text beside the one that replaced it,
+	// linked from the relation on the repealed one's page.
+	rec = do(h, "GET", "/api/v1/documents/2019-12-2/compare?with=2019-12-3")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"with":"2019-12-3"`) || !strings.Contains(rec.Body.String(), `"url":"`+publicURL+`/documents/2019-12-3"`) {
+		t.Errorf("compare with another document = %d %s", rec.Code, rec.Body)
+	}
+	conforms(t, h, []apiCase{{"compare with another document", "/api/v1/documents/2019-12-2/compare?with=2019-12-3", 200}, {"compare with itself", "/api/v1/documents/2019-12-2/compare?with=2019-12-2", 400}})
+	if body := page(t, h, "/documents/2019-12-2"); !strings.Contains(body, `href="/documents/2019-12-2/compare?with=2019-12-3">比较正文</a>`) {
+		t.Errorf("the repealed document does not link the comparison with the one that repealed it")
+	}
+	if body := page(t, h, "/documents/2019-12-3"); !strings.Contains(body, `href="/documents/2019-12-2/compare?with=2019-12-3">比较正文</a>`) {
+		t.Errorf("the repealing document does not link the comparison with the one it repealed")
+	}
+	if body := page(t, h, "/documents/2019-12-2/compare?with=2019-12-3"); !strings.Contains(body, "两份文件的现行文本逐条比较") || !strings.Contains(body, `<a href="/documents/2019-12-3">《`) {
+		t.Errorf("the comparison of two documents does not name them: %.3000s", body)
+	}
 	for path, status := range map[string]int{
+		"/documents/2019-12-2/compare?with=2019-12":        400,
+		"/documents/2019-12-2/compare?with=2019-12-2":      400,
+		"/documents/2019-12-2/compare?with=2019-12-3&to=1": 400,
+		"/documents/2019-12-2/compare?with=2019-12-99":     404,
 		"/documents/2019-12-1/compare?from=1&to=1":         400,
 		"/documents/2019-12-1/compare?from=0&to=2":         400,
 		"/documents/2019-12-1/compare?from=1":              400,

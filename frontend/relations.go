@@ -47,6 +47,9 @@ type linkView struct {
 	Origin string
 	Text   string // the citation as printed, for one read from the text
 	Note   string
+	// Compare compares the texts of a document and the one that amends
+	// or replaces it (修改, 废止); "" for other relations.
+	Compare string
 }
 
 // originLabels name where a relation comes from.
@@ -68,6 +71,9 @@ func relationViews(links []gazette.Link, out bool, docs map[string]relatedDoc) [
 		}
 		if !out {
 			lv.Verb, lv.Doc = l.Type.InverseLabel(), docs[l.From]
+		}
+		if (l.Type == gazette.Amends || l.Type == gazette.Repeals) && l.From != l.To {
+			lv.Compare = compareWithHref(l.To, l.From)
 		}
 		views = append(views, lv)
 	}

@@ -162,6 +162,16 @@ func TestPointInTimeCompareAndArticles(t *testing.T) {
 				measure("compare-side-on-phone")
 			}
 
+			run("the repealed document beside the one that replaced it",
+				chromedp.Navigate(base+"/documents/2019-12-2"),
+				chromedp.WaitVisible(chromedp.CSS(`a.rel-compare`)),
+				chromedp.Click(chromedp.CSS(`a.rel-compare`)),
+				chromedp.WaitVisible(chromedp.CSS(`.cmp-versions`)))
+			if got := eval(`location.pathname + location.search`); got != "/documents/2019-12-2/compare?with=2019-12-3" {
+				t.Errorf("the relation's comparison link leads to %s", got)
+			}
+			measure("compare-documents")
+
 			run("an article's link",
 				chromedp.Navigate(base+"/documents/2019-12-1"),
 				chromedp.WaitVisible(chromedp.CSS(`#art-3 a.art-link`)),
