@@ -45,7 +45,9 @@ func BenchmarkMixBleve(b *testing.B) {
 }
 
 // loadBench returns the corpus of GAZETTE_BENCH_DOCS documents (default
-// 10,000), and indexes it into idx unless idx holds that many already.
+// 10,000), with bodies of about GAZETTE_BENCH_BODY characters (default
+// searcheval.BenchBodyRunes), and indexes it into idx unless idx holds
+// that many already.
 func loadBench(b *testing.B, idx archive.Index) *searcheval.BenchCorpus {
 	n := 10_000
 	if s := os.Getenv("GAZETTE_BENCH_DOCS"); s != "" {
@@ -57,6 +59,13 @@ func loadBench(b *testing.B, idx archive.Index) *searcheval.BenchCorpus {
 	corpus, err := searcheval.NewBenchCorpus(corpusDir, n)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if s := os.Getenv("GAZETTE_BENCH_BODY"); s != "" {
+		runes, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		corpus.SetBodyRunes(runes)
 	}
 	ctx := context.Background()
 	if fps, err := idx.Fingerprints(ctx); err != nil {
