@@ -60,6 +60,11 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	if len(terms) == 0 || len(terms) == 1 && len(qt.Terms) == 1 && gazette.FoldSearchText(qt.Terms[0]) == terms[0] {
 		return exact, nil // the exact search already asked for this one term
 	}
+	// The law's words for everyday ones count too, before the rest is cut.
+	if legal := legalTerms(text); len(legal) > 0 {
+		terms = append(legal, slices.DeleteFunc(terms, func(t string) bool { return slices.Contains(legal, t) })...)
+		terms = terms[:min(len(terms), maxTerms)]
+	}
 
 	// N: the documents the filters (and phrases) let through.
 	all := q
