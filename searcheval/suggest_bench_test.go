@@ -1,18 +1,11 @@
 package searcheval_test
 
 import (
-	"cmp"
 	"context"
-	"os"
-	"runtime"
-	"slices"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/gazette-archive/gazette/archive"
-	"github.com/gazette-archive/gazette/archive/bleveindex"
 	"github.com/gazette-archive/gazette/searcheval"
 )
 
@@ -28,15 +21,7 @@ import (
 //	GAZETTE_BENCH_DOCS=100000 GAZETTE_BENCH_BODY=200 GAZETTE_BENCH_DIR=/tmp/sug100k go test -run '^$' -bench SuggestBleve -benchtime 1x -cpuprofile cpu.prof ./searcheval
 func BenchmarkSuggestBleve(b *testing.B) {
 	needCorpusB(b)
-	dir := os.Getenv("GAZETTE_BENCH_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-	}
-	idx, err := bleveindex.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer idx.Close()
+	idx := openBenchBleve(b)
 	corpus := loadBench(b, idx)
 	ctx := context.Background()
 	// The first suggestion builds what later ones read; not measured.
@@ -44,41 +29,9 @@ func BenchmarkSuggestBleve(b *testing.B) {
 		b.Fatal(err)
 	}
 	texts := corpus.SuggestTexts(1000, 1)
-	cpu := map[string][]time.Duration{}
-	var all []time.Duration
-	type timed struct {
-		t   searcheval.SuggestText
-		cpu time.Duration
-	}
-	var each []timed
-	runtime.LockOSThread()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, t := range texts {
-			c0 := threadCPU()
-			if _, err := archive.Suggest(ctx, idx, t.Text, ""); err != nil {
-				b.Fatal(err)
-			}
-			d := threadCPU() - c0
-			cpu[t.Category] = append(cpu[t.Category], d)
-			all = append(all, d)
-			each = append(each, timed{t, d})
-		}
-	}
-	b.StopTimer()
-	runtime.UnlockOSThread()
-	for cat, ds := range cpu {
-		slices.Sort(ds)
-		b.Logf("CPU per suggestion, %s: mean %v, p50 %v, p99 %v, max %v", cat, mean(ds), ds[len(ds)/2], ds[len(ds)*99/100], ds[len(ds)-1])
-		b.ReportMetric(ms(mean(ds)), strings.ReplaceAll(cat, " ", "-")+"-cpu-ms")
-	}
-	slices.SortFunc(each, func(a, b timed) int { return cmp.Compare(b.cpu, a.cpu) })
-	for _, e := range each[:min(len(each), 8)] {
-		b.Logf("costliest: %v CPU, %s %q", e.cpu, e.t.Category, e.t.Text)
-	}
-	slices.Sort(all)
-	b.ReportMetric(ms(mean(all)), "cpu-ms/text")
-	b.ReportMetric(ms(all[len(all)*99/100]), "p99-cpu-ms")
+	cpuEach(b, "text", len(texts),
+		func(i int) (string, string) { return texts[i].Category, strconv.Quote(texts[i].Text) },
+		func(i int) error { _, err := archive.Suggest(ctx, idx, texts[i].Text, ""); return err })
 	for i, clients := range []int{1, 16} {
 		st, err := searcheval.RunSuggestions(ctx, idx, corpus.SuggestTexts(1000, 2+i), "", clients)
 		if err != nil || st.Errors > 0 {

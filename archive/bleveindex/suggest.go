@@ -464,24 +464,23 @@ func (x *Index) buildSuggest(ctx context.Context) (*sugLayer, error) {
 // visitStoredHit decodes the stored hit of document local of segment ss
 // into v; found is false for a document without one.
 func visitStoredHit(ss *scorch.SegmentSnapshot, local uint64, v any) (found bool, err error) {
-	var raw []byte
+	// Decoded during the visit: the value's buffer goes back to a pool
+	// shared with other readers once it ends.
+	var derr error
 	err = ss.VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
 		if field == fHit {
-			raw = value
+			found, derr = true, gojson.Unmarshal(value, v)
 			return false
 		}
 		return true
 	})
+	if err == nil {
+		err = derr
+	}
 	if err != nil {
-		return false, fmt.Errorf("document %d: %w", local, err)
-	}
-	if raw == nil {
-		return false, nil
-	}
-	if err := gojson.Unmarshal(raw, v); err != nil {
 		return false, fmt.Errorf("document %d: stored hit: %w", local, err)
 	}
-	return true, nil
+	return found, nil
 }
 
 // loadStoredByID decodes the stored hit of the document id in snapshot r

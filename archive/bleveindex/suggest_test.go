@@ -155,4 +155,19 @@ func TestSuggestFollowsWrites(t *testing.T) {
 		want[id] = d
 	}
 	check("after writers at once")
+	// Readers at once: each reads whole stored hits while the others do
+	// (a value read during a visit is not the reader's once it ends).
+	for range 8 {
+		wg.Go(func() {
+			for range 30 {
+				for _, text := range texts {
+					if _, err := idx.Suggest(ctx, text, gazette.MaxSuggestions); err != nil {
+						t.Errorf("Suggest(%s) with others at once: %v", text, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
