@@ -24,10 +24,11 @@ import (
 //     without its prefix part) and, for every pair of neighbouring
 //     characters of a key (a bigram), the positions of the documents that
 //     hold it, ascending: so that the documents holding the typed text are
-//     found among those holding its two rarest bigrams, best first, and a
+//     found among those holding all its bigrams, best first, and a
 //     scan stops at the first few matches. The first character of each
-//     key is a bigram of its own (after a start mark), for the titles and
-//     numbers that start with the text;
+//     key is a bigram of its own (after a start mark, one for titles and
+//     one for numbers), for the titles and numbers that start with the
+//     text;
 //   - writes since go to small layers on top, in the order written, with
 //     bigrams of their own; a document in a layer hides its older versions
 //     in the layers below, a deletion is a layer entry without keys;
@@ -53,13 +54,13 @@ type sugDoc struct {
 // others are in the order written.
 type sugLayer struct {
 	docs   []sugDoc
-	byID   map[string]int32   // the latest position of each ID in docs
-	grams  map[uint64][]int32 // positions holding each bigram, ascending
-	sorted bool               // docs in rank order (the base)
+	byID   map[string]int32      // the latest position of each ID in docs
+	grams  [2]map[uint64][]int32 // by field (title, number): positions holding each bigram, ascending
+	sorted bool                  // docs in rank order (the base)
 }
 
 func newLayer(sorted bool) *sugLayer {
-	return &sugLayer{byID: map[string]int32{}, grams: map[uint64][]int32{}, sorted: sorted}
+	return &sugLayer{byID: map[string]int32{}, grams: [2]map[uint64][]int32{{}, {}}, sorted: sorted}
 }
 
 // add appends d to the layer.
@@ -70,47 +71,46 @@ func (l *sugLayer) add(d sugDoc) {
 	if d.deleted {
 		return
 	}
-	for _, k := range []string{d.title, d.num} {
-		eachGram(k, func(g uint64) {
-			list := l.grams[g]
+	for i, k := range []string{d.title, d.num} {
+		eachGram(k, startMarks[i], func(g uint64) {
+			list := l.grams[i][g]
 			if len(list) == 0 || list[len(list)-1] != p {
-				l.grams[g] = append(list, p)
+				l.grams[i][g] = append(list, p)
 			}
 		})
 	}
 }
 
-// startMark marks the bigram of a key's first character (see eachGram);
-// no character is this large.
-const startMark = uint64(0x200000) << 32
+// startMarks mark the bigram of the first character of a title's key and
+// of a number's (see eachGram); no character is this large.
+var startMarks = [2]uint64{uint64(0x200000) << 32, uint64(0x200001) << 32}
 
-// eachGram calls f with the start bigram of key, then every pair of its
-// neighbouring characters.
-func eachGram(key string, f func(uint64)) {
+// eachGram calls f with the start bigram of key (start, its mark, or none
+// when 0), then every pair of its neighbouring characters.
+func eachGram(key string, start uint64, f func(uint64)) {
 	prev := rune(-1)
 	for _, r := range key {
 		if prev >= 0 {
 			f(uint64(prev)<<32 | uint64(r))
-		} else {
-			f(startMark | uint64(r))
+		} else if start != 0 {
+			f(start | uint64(r))
 		}
 		prev = r
 	}
 }
 
-// lists returns the position lists of the bigrams of key that a document
-// must hold to match it (with the start bigram when prefix), shortest
-// first; ok is false when some bigram is in no document of the layer.
-func (l *sugLayer) lists(key string, prefix bool) (out [][]int32, ok bool) {
-	first := true
+// lists returns the position lists of the bigrams of key that field f
+// (0 title, 1 number) of a document must hold to match it (with the start
+// bigram when prefix), shortest first; ok is false when some bigram is in
+// no document of the layer.
+func (l *sugLayer) lists(key string, f int, prefix bool) (out [][]int32, ok bool) {
 	ok = true
-	eachGram(key, func(g uint64) {
-		if first && !prefix {
-			first = false
-			return
-		}
-		first = false
-		list, found := l.grams[g]
+	start := uint64(0)
+	if prefix {
+		start = startMarks[f]
+	}
+	eachGram(key, start, func(g uint64) {
+		list, found := l.grams[f][g]
 		if !found {
 			ok = false
 		}
@@ -124,32 +124,31 @@ func (l *sugLayer) lists(key string, prefix bool) (out [][]int32, ok bool) {
 }
 
 // candidates calls f, in ascending order, with each position in the
-// shortest of lists that the second shortest also holds, until f returns
+// shortest of lists that every other list also holds, until f returns
 // false.
 func candidates(lists [][]int32, f func(p int32) bool) {
 	if len(lists) == 0 {
 		return
 	}
-	var other []int32
-	if len(lists) > 1 {
-		other = lists[1]
-	}
-	j := 0
+	at := make([]int, len(lists)) // where each other list was left
+outer:
 	for _, p := range lists[0] {
-		if other != nil {
+		for k := 1; k < len(lists); k++ {
+			other, j := lists[k], at[k]
 			// Gallop: other is ascending, as is lists[0].
 			step := 1
 			for j+step < len(other) && other[j+step] < p {
 				j += step
 				step *= 2
 			}
-			k, _ := slices.BinarySearch(other[j:], p)
-			j += k
+			i, _ := slices.BinarySearch(other[j:], p)
+			j += i
+			at[k] = j
 			if j == len(other) {
 				return
 			}
 			if other[j] != p {
-				continue
+				continue outer
 			}
 		}
 		if !f(p) {
@@ -520,44 +519,55 @@ func find(layers []*sugLayer, i int, key string, n int, out []sugCand) []sugCand
 		out = append(out, sugCand{d.id, r})
 	}
 	if !l.sorted {
-		lists, ok := l.lists(key, false)
-		if !ok {
-			return out
+		var all []int32
+		for f := range 2 {
+			if lists, ok := l.lists(key, f, false); ok {
+				candidates(lists, func(p int32) bool {
+					all = append(all, p)
+					return true
+				})
+			}
 		}
-		candidates(lists, func(p int32) bool {
+		slices.Sort(all)
+		for _, p := range slices.Compact(all) {
 			d := &l.docs[p]
 			if match, pre := gazette.SuggestMatch(key, d.title, d.num); match && visible(layers, i, p) {
 				take(p, pre)
 			}
-			return true
-		})
+		}
 		return out
 	}
-	found := 0
-	if lists, ok := l.lists(key, true); ok {
-		candidates(lists, func(p int32) bool {
-			d := &l.docs[p]
-			if _, pre := gazette.SuggestMatch(key, d.title, d.num); pre && visible(layers, i, p) {
-				take(p, true)
-				found++
+	// best returns the n best positions whose field f holds key (at its
+	// start when prefix) and that want accepts, from the title's and the
+	// number's lists.
+	best := func(prefix bool, want func(d *sugDoc) bool) []int32 {
+		var got []int32
+		for f := range 2 {
+			found := 0
+			if lists, ok := l.lists(key, f, prefix); ok {
+				candidates(lists, func(p int32) bool {
+					if d := &l.docs[p]; want(d) && visible(layers, i, p) {
+						got = append(got, p)
+						found++
+					}
+					return found < n
+				})
 			}
-			return found < n
-		})
+		}
+		slices.Sort(got)
+		got = slices.Compact(got)
+		return got[:min(n, len(got))]
 	}
-	if found == n {
+	prefix := best(true, func(d *sugDoc) bool { _, pre := gazette.SuggestMatch(key, d.title, d.num); return pre })
+	for _, p := range prefix {
+		take(p, true)
+	}
+	if len(prefix) == n {
 		return out
 	}
 	// All those starting with key are taken: the others now.
-	found = 0
-	if lists, ok := l.lists(key, false); ok {
-		candidates(lists, func(p int32) bool {
-			d := &l.docs[p]
-			if match, pre := gazette.SuggestMatch(key, d.title, d.num); match && !pre && visible(layers, i, p) {
-				take(p, false)
-				found++
-			}
-			return found < n
-		})
+	for _, p := range best(false, func(d *sugDoc) bool { match, pre := gazette.SuggestMatch(key, d.title, d.num); return match && !pre }) {
+		take(p, false)
 	}
 	return out
 }
