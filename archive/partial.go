@@ -24,35 +24,57 @@ import (
 // (gazette.ValidityWeight); ties go to the document the terms' own
 // rankings put higher. A term of 3 or 4 characters
 // that no document holds is tried as its bigrams. Exact hits stay first.
-// Without any term to add, exact is returned unchanged, as it is for a
-// query with "quoted phrases", whose quotes ask for exactly those words.
+// "Quoted phrases" ask for exactly those words: every partial match holds
+// them, and the matched words shown start with them. Without any term to
+// add (a query of phrases only), exact is returned unchanged.
 func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazette.Results) (gazette.Results, error) {
 	qt, err := gazette.ParseQueryText(q.Text)
 	if err != nil {
 		return gazette.Results{}, err
-	}
-	if len(qt.Phrases) > 0 {
-		return exact, nil // quotes ask for exactly these words
 	}
 	var text string
 	for _, w := range qt.Terms {
 		text += w + " "
 	}
 	terms := meaningfulTerms(text)
-	if len(terms) == 0 || len(terms) == 1 && len(qt.Terms) == 1 && gazette.FoldSearchText(qt.Terms[0]) == terms[0] {
-		return exact, nil // the exact search already asked for this one term
+	// Quoted phrases ask for exactly those words: every document must hold
+	// them, and only the other words are matched in part.
+	var required, exclude string
+	for _, p := range qt.Phrases {
+		required += `"` + p + `" `
 	}
-	var exclude string
 	for _, x := range qt.Excluded {
 		exclude += ` -"` + x + `"`
 	}
+	if len(terms) == 0 && required != "" && len(qt.Terms) > 0 {
+		// Phrases and question words (“扶养关系”是什么): the phrases alone.
+		pq := q
+		pq.Text = required + exclude
+		res, err := exactSearch(ctx, idx, pq)
+		if err != nil || res.Total == exact.Total {
+			return exact, err
+		}
+		res.Partial, res.Matched = true, slices.Clone(qt.Phrases)
+		return res, nil
+	}
+	if len(terms) == 0 || len(terms) == 1 && len(qt.Terms) == 1 && gazette.FoldSearchText(qt.Terms[0]) == terms[0] {
+		return exact, nil // the exact search already asked for this one term
+	}
+	// The law's words for everyday ones count too, before the rest is cut.
+	if legal := legalTerms(text); len(legal) > 0 {
+		terms = append(legal, slices.DeleteFunc(terms, func(t string) bool { return slices.Contains(legal, t) })...)
+		terms = terms[:min(len(terms), maxTerms)]
+	}
 
-	// N: the documents the filters let through.
+	// N: the documents the filters (and phrases) let through.
 	all := q
-	all.Text, all.Page, all.PerPage = "", 1, 1
+	all.Text, all.Page, all.PerPage = required+exclude, 1, 1
 	res, err := idx.Search(ctx, all)
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("archive: partial search: %w", err)
+	}
+	if res.Total == 0 {
+		return exact, nil // no document holds the phrases
 	}
 	n := float64(res.Total)
 
@@ -88,7 +110,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	for i := 0; i < len(terms); i++ {
 		t := terms[i]
 		tq := q
-		tq.Text, tq.Page, tq.PerPage, tq.Sort = t+exclude, 1, partialDepth, gazette.SortRelevance
+		tq.Text, tq.Page, tq.PerPage, tq.Sort = required+t+exclude, 1, partialDepth, gazette.SortRelevance
 		r, err := idx.Search(ctx, tq)
 		if errors.Is(err, gazette.ErrInvalid) {
 			continue // a term the backend cannot search is no reason to fail the rest
@@ -173,7 +195,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		for _, i := range c.held {
 			held = append(held, terms[i])
 		}
-		out.Matched = joinTerms(text, held)
+		out.Matched = append(slices.Clone(qt.Phrases), joinTerms(text, held)...)
 		break
 	}
 	return out, nil

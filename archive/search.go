@@ -35,7 +35,8 @@ const partialDepth = 50
 // the exact hits first, then the documents holding any of the query's
 // meaningful terms, ranked by the summed rarity of the terms they hold (a
 // term the title holds counts twice; in force first), with the same filters
-// and facets over them.
+// and facets over them. The law's words for everyday ones count as terms
+// too (legalWords: 噪音 → 噪声), and "quoted phrases" stay required.
 //
 // By relevance, a document whose title is the query (gazette.TitleKey:
 // punctuation, 《》 and spaces aside) comes first on page 1; the other

@@ -129,3 +129,65 @@ func joinTerms(text string, terms []string) []string {
 	}
 	return out
 }
+
+// legalWords map words of everyday speech, as people type them into a
+// question, to the words the law uses for the same thing (噪音 → 噪声,
+// 房东 → 出租人): a question in everyday words otherwise misses the text
+// that answers it. Each entry is a general correspondence of the language,
+// not of one question.
+var legalWords = []struct {
+	everyday []string
+	legal    []string
+}{
+	{[]string{"噪音"}, []string{"噪声"}},
+	{[]string{"邻居"}, []string{"相邻"}},
+	{[]string{"老公", "丈夫"}, []string{"配偶"}},
+	{[]string{"老婆", "妻子"}, []string{"配偶"}},
+	{[]string{"小孩", "孩子", "儿子", "女儿"}, []string{"子女"}},
+	{[]string{"狗", "猫", "宠物"}, []string{"饲养动物"}},
+	{[]string{"咬伤", "抓伤"}, []string{"动物", "损害"}},
+	{[]string{"砸伤", "砸坏", "砸到", "掉下来", "掉落"}, []string{"坠落", "脱落"}},
+	{[]string{"车祸", "撞车", "撞人", "被撞"}, []string{"交通事故"}},
+	{[]string{"偷"}, []string{"盗窃"}},
+	{[]string{"骗子", "被骗", "骗钱"}, []string{"诈骗"}},
+	{[]string{"打人", "打伤", "被打"}, []string{"殴打", "伤害"}},
+	{[]string{"工资"}, []string{"劳动报酬"}},
+	{[]string{"辞退", "开除", "炒鱿鱼", "辞职", "离职"}, []string{"解除劳动合同"}},
+	{[]string{"老板", "公司不"}, []string{"用人单位"}},
+	{[]string{"员工", "职工", "打工"}, []string{"劳动者"}},
+	{[]string{"加班"}, []string{"延长工作时间"}},
+	{[]string{"房东"}, []string{"出租人"}},
+	{[]string{"租客", "租户", "房客"}, []string{"承租人"}},
+	{[]string{"借钱", "欠钱", "借条", "欠条", "欠款"}, []string{"借款", "债务"}},
+	{[]string{"坐牢", "判刑", "判几年", "判多久"}, []string{"有期徒刑", "刑罚"}},
+	{[]string{"赔钱"}, []string{"赔偿"}},
+	{[]string{"打官司", "告他", "告她"}, []string{"诉讼", "起诉"}},
+	{[]string{"商家", "卖家", "店家"}, []string{"经营者"}},
+	{[]string{"买家", "顾客"}, []string{"消费者"}},
+	{[]string{"假货"}, []string{"假冒"}},
+	{[]string{"造谣", "谣言"}, []string{"诽谤", "名誉"}},
+	{[]string{"骂人", "辱骂"}, []string{"侮辱"}},
+	{[]string{"养老"}, []string{"赡养"}},
+	{[]string{"房子"}, []string{"房屋"}},
+	{[]string{"医院"}, []string{"医疗机构"}},
+	{[]string{"医生", "护士"}, []string{"医务人员"}},
+	{[]string{"警察"}, []string{"公安机关"}},
+}
+
+// legalTerms returns the words of the law for the everyday words that
+// text holds (legalWords), those text does not hold already, in order.
+func legalTerms(text string) []string {
+	s := gazette.FoldSearchText(text)
+	var out []string
+	for _, e := range legalWords {
+		if !slices.ContainsFunc(e.everyday, func(w string) bool { return strings.Contains(s, w) }) {
+			continue
+		}
+		for _, l := range e.legal {
+			if !strings.Contains(s, l) && !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}

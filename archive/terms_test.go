@@ -53,3 +53,19 @@ func TestJoinTerms(t *testing.T) {
 		})
 	}
 }
+
+func TestLegalTerms(t *testing.T) {
+	for _, tc := range []struct {
+		question string
+		want     []string
+	}{
+		{"邻居家的狗咬伤了人，房东不管怎么办", []string{"相邻", "饲养动物", "动物", "损害", "出租人"}},
+		{"楼上的噪音和噪声", nil},                         // the law's word is there already
+		{"ＦＵＬＬ　老板拖欠工资", []string{"劳动报酬", "用人单位"}}, // folded first; in the order of legalWords
+		{"行政许可事项目录怎么管理", nil},
+	} {
+		if got := legalTerms(tc.question); !slices.Equal(got, tc.want) {
+			t.Errorf("legalTerms(%q) = %q, want %q", tc.question, got, tc.want)
+		}
+	}
+}

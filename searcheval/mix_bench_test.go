@@ -3,6 +3,7 @@ package searcheval_test
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"os"
 	"runtime"
 	"slices"
@@ -30,6 +31,15 @@ import (
 //	GAZETTE_BENCH_DOCS=30000 GAZETTE_BENCH_DIR=/tmp/mix30k go test -run '^$' -bench MixBleve -benchtime 1x -cpuprofile cpu.prof ./searcheval
 func BenchmarkMixBleve(b *testing.B) {
 	needCorpusB(b)
+	idx := openBenchBleve(b)
+	corpus := loadBench(b, idx)
+	idx.SetCacheSize(0)
+	runMix(b, idx, corpus, nil)
+}
+
+// openBenchBleve opens the bleve index in GAZETTE_BENCH_DIR (default a
+// temporary directory), closed when the benchmark ends.
+func openBenchBleve(b *testing.B) *bleveindex.Index {
 	dir := os.Getenv("GAZETTE_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()
@@ -38,14 +48,14 @@ func BenchmarkMixBleve(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer idx.Close()
-	corpus := loadBench(b, idx)
-	idx.SetCacheSize(0)
-	runMix(b, idx, corpus, nil)
+	b.Cleanup(func() { idx.Close() })
+	return idx
 }
 
 // loadBench returns the corpus of GAZETTE_BENCH_DOCS documents (default
-// 10,000), and indexes it into idx unless idx holds that many already.
+// 10,000), with bodies of about GAZETTE_BENCH_BODY characters (default
+// searcheval.BenchBodyRunes), and indexes it into idx unless idx holds
+// that many already.
 func loadBench(b *testing.B, idx archive.Index) *searcheval.BenchCorpus {
 	n := 10_000
 	if s := os.Getenv("GAZETTE_BENCH_DOCS"); s != "" {
@@ -57,6 +67,13 @@ func loadBench(b *testing.B, idx archive.Index) *searcheval.BenchCorpus {
 	corpus, err := searcheval.NewBenchCorpus(corpusDir, n)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if s := os.Getenv("GAZETTE_BENCH_BODY"); s != "" {
+		runes, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		corpus.SetBodyRunes(runes)
 	}
 	ctx := context.Background()
 	if fps, err := idx.Fingerprints(ctx); err != nil {
@@ -78,36 +95,14 @@ func loadBench(b *testing.B, idx archive.Index) *searcheval.BenchCorpus {
 func runMix(b *testing.B, idx archive.Index, corpus *searcheval.BenchCorpus, otherCPU func() time.Duration) {
 	ctx := context.Background()
 	queries := corpus.Queries(1000, 1)
-	cpu := map[string][]time.Duration{}
-	var all []time.Duration
-	type timed struct {
-		q   searcheval.BenchQuery
-		cpu time.Duration
-	}
-	var each []timed
-	// The CPU time of the calling thread, locked to it: the query's own
-	// work, without what other threads (the collector's) do meanwhile.
-	runtime.LockOSThread()
 	var server time.Duration
 	if otherCPU != nil {
 		server = otherCPU()
 	}
 	self := processSelfCPU()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, q := range queries {
-			c0 := threadCPU()
-			if _, err := archive.Search(ctx, idx, q.Query); err != nil {
-				b.Fatal(err)
-			}
-			d := threadCPU() - c0
-			cpu[q.Category] = append(cpu[q.Category], d)
-			all = append(all, d)
-			each = append(each, timed{q, d})
-		}
-	}
-	b.StopTimer()
-	runtime.UnlockOSThread()
+	all := cpuEach(b, "query", len(queries),
+		func(i int) (string, string) { return queries[i].Category, fmt.Sprintf("%+v", queries[i].Query) },
+		func(i int) error { _, err := archive.Search(ctx, idx, queries[i].Query); return err })
 	self = processSelfCPU() - self
 	b.Logf("this process's CPU per query (every thread: the search, the collector, the HTTP client), mean: %v", self/time.Duration(len(all)))
 	b.ReportMetric(ms(self/time.Duration(len(all))), "process-cpu-ms/query")
@@ -116,19 +111,6 @@ func runMix(b *testing.B, idx archive.Index, corpus *searcheval.BenchCorpus, oth
 		b.Logf("server CPU per query, mean: %v", server/time.Duration(len(all)))
 		b.ReportMetric(ms(server/time.Duration(len(all))), "server-cpu-ms/query")
 	}
-	for cat, ds := range cpu {
-		slices.Sort(ds)
-		b.Logf("CPU per query, %s: mean %v, p50 %v, p99 %v, max %v", cat, mean(ds), ds[len(ds)/2], ds[len(ds)*99/100], ds[len(ds)-1])
-		b.ReportMetric(ms(mean(ds)), strings.ReplaceAll(cat, " ", "-")+"-cpu-ms")
-	}
-	slices.SortFunc(each, func(a, b timed) int { return cmp.Compare(b.cpu, a.cpu) })
-	for _, e := range each[:min(len(each), 8)] {
-		b.Logf("costliest: %v CPU, %s %+v", e.cpu, e.q.Category, e.q.Query)
-	}
-	slices.Sort(all)
-	b.ReportMetric(ms(mean(all)), "cpu-ms/query")
-	b.ReportMetric(ms(all[len(all)*99/100]), "p99-cpu-ms")
-	b.ReportMetric(ms(all[len(all)-1]), "max-cpu-ms")
 	// Then the latency of other sets of the mix from 1 and 16 clients, as
 	// gazette bench-search measures it.
 	for i, clients := range []int{1, 16} {
@@ -145,6 +127,55 @@ func runMix(b *testing.B, idx archive.Index, corpus *searcheval.BenchCorpus, oth
 		b.ReportMetric(ms(st.P99), "p99-ms"+at)
 	}
 }
+
+// cpuEach calls do for items 0 to n-1 in turn, b.N times, and measures the
+// CPU time of each call on the calling thread, locked to it: the call's own
+// work, without what other threads (the collector's) do meanwhile. It logs
+// the CPU time by category and the costliest items (describe names both of
+// an item), reports the mean and p99 per unit, and returns every figure,
+// sorted.
+func cpuEach(b *testing.B, unit string, n int, describe func(i int) (category, label string), do func(i int) error) []time.Duration {
+	cpu := map[string][]time.Duration{}
+	var all []time.Duration
+	type timed struct {
+		i   int
+		cpu time.Duration
+	}
+	var each []timed
+	runtime.LockOSThread()
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range n {
+			c0 := threadCPU()
+			if err := do(i); err != nil {
+				b.Fatal(err)
+			}
+			d := threadCPU() - c0
+			cat, _ := describe(i)
+			cpu[cat] = append(cpu[cat], d)
+			all = append(all, d)
+			each = append(each, timed{i, d})
+		}
+	}
+	b.StopTimer()
+	runtime.UnlockOSThread()
+	for cat, ds := range cpu {
+		slices.Sort(ds)
+		b.Logf("CPU per %s, %s: mean %v, p50 %v, p99 %v, max %v", unit, cat, mean(ds), ds[len(ds)/2], ds[len(ds)*99/100], ds[len(ds)-1])
+		b.ReportMetric(ms(mean(ds)), strings.ReplaceAll(cat, " ", "-")+"-cpu-ms")
+	}
+	slices.SortFunc(each, func(a, b timed) int { return cmp.Compare(b.cpu, a.cpu) })
+	for _, e := range each[:min(len(each), 8)] {
+		cat, label := describe(e.i)
+		b.Logf("costliest: %v CPU, %s %s", e.cpu, cat, label)
+	}
+	slices.Sort(all)
+	b.ReportMetric(ms(mean(all)), "cpu-ms/"+unit)
+	b.ReportMetric(ms(all[len(all)*99/100]), "p99-cpu-ms")
+	b.ReportMetric(ms(all[len(all)-1]), "max-cpu-ms")
+	return all
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func mean(ds []time.Duration) time.Duration {

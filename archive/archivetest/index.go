@@ -182,6 +182,13 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 				want: []string{"2019-1-1", "2020-1-2"}},
 			{name: "only question words", q: gazette.Query{Text: "怎么办呢"}, want: []string{}},
 			{name: "quoted phrase stays exact", q: gazette.Query{Text: `"行政许可事项目录怎么管理"`}, want: []string{}},
+			// A quoted phrase in a question is required; the other words
+			// are matched in part, or left out when they only ask.
+			{name: "quoted phrase in a question", q: gazette.Query{Text: `“行政许可”事项目录怎么管理`},
+				first: []string{"2019-2-1", "2020-1-1"}, matched: []string{"行政许可", "事项目录", "管理"}, partial: true},
+			{name: "quoted phrase and question words", q: gazette.Query{Text: `“待处理事项台账”是什么呢`},
+				want: []string{"2019-1-2"}, matched: []string{"待处理事项台账"}, partial: true},
+			{name: "quoted phrase no document holds", q: gazette.Query{Text: `“行政许可台账”怎么管理`}, want: []string{}},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

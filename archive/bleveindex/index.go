@@ -108,8 +108,8 @@ type Index struct {
 	// forgets it when the index closes.
 	health     *health
 	unregister func()
-	// suggest holds the suggestion tables (suggest.go).
-	suggest suggestTables
+	// suggest holds the suggestion table (suggest.go).
+	suggest suggestTable
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -181,8 +181,6 @@ func OpenWith(dir string, o Options) (*Index, error) {
 			r.Close()
 		}
 	})
-	x.suggest.stop = make(chan struct{})
-	x.warming.Go(x.followSuggestions)
 	return x, nil
 }
 
@@ -283,8 +281,8 @@ func newMapping() *mapping.IndexMappingImpl {
 
 // Close releases the index; every later call fails.
 func (x *Index) Close() error {
-	x.suggest.halt()
 	x.warming.Wait()
+	x.suggest.bg.Wait()
 	x.health.close()
 	defer x.unregister()
 	if err := x.b.Close(); err != nil {
@@ -379,7 +377,14 @@ func (x *Index) put(ctx context.Context, docs []gazette.SearchDoc) error {
 		}
 	}
 	defer x.gen.Add(1) // even on error: part of the batch may be in
-	if err := x.b.Batch(batch); err != nil {
+	ids := make([]string, len(docs))
+	for i := range docs {
+		ids[i] = docs[i].ID
+	}
+	x.beginWrite(ids)
+	err := x.b.Batch(batch)
+	x.endWrite(ids, docs, err != nil)
+	if err != nil {
 		return fmt.Errorf("bleveindex: put: %w", err)
 	}
 	return nil
@@ -534,10 +539,13 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 			return fmt.Errorf("bleveindex: delete: %w", err)
 		}
 		batch := x.b.NewBatch()
-		for _, id := range ids[start:min(start+batchDocs, len(ids))] {
+		part := ids[start:min(start+batchDocs, len(ids))]
+		for _, id := range part {
 			batch.Delete(id)
 		}
+		x.beginWrite(part)
 		err := x.b.Batch(batch)
+		x.endWrite(part, nil, err != nil)
 		x.gen.Add(1)
 		if err != nil {
 			return fmt.Errorf("bleveindex: delete: %w", err)
