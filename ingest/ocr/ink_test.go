@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"context"
 	"fmt"
@@ -53,6 +54,8 @@ func TestPNM(t *testing.T) {
 type letterhead struct {
 	heading string
 	body    []string // black lines; the last two are the signature and date
+	// sealInk is the seal's red (zero: a saturated red, 215, 45, 55).
+	sealInk [3]int
 }
 
 // render draws the page at dpi as an RGB raster: black text from a text
@@ -77,6 +80,7 @@ func (l letterhead) render(t *testing.T, dpi int) *raster {
 	dateY := (72 + 14 + n*14*1.8 - 5) * float64(dpi) / 72
 	cx, cy, radius := float64(w)*0.35, dateY-float64(dpi)*0.1, float64(dpi)*0.8
 	ruleY := int(150 * float64(dpi) / 72)
+	seal := cmp.Or(l.sealInk, [3]int{215, 45, 55})
 	for y := range h {
 		for x := range w {
 			v := body.Pix[y*body.Stride+x]
@@ -87,7 +91,7 @@ func (l letterhead) render(t *testing.T, dpi int) *raster {
 			p := img.pix[3*(y*w+x):]
 			p[0], p[1], p[2] = v, v, v
 			if ink { // red ink multiplied over what is there
-				p[0], p[1], p[2] = byte(int(v)*215/255), byte(int(v)*45/255), byte(int(v)*55/255)
+				p[0], p[1], p[2] = byte(int(v)*seal[0]/255), byte(int(v)*seal[1]/255), byte(int(v)*seal[2]/255)
 			}
 		}
 	}
