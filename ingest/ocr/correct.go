@@ -375,13 +375,13 @@ func fixDocNumbers(r *reading) {
 // dayReadings are what tesseract makes of the 日 of a date, under a seal
 // or a stain; digitReadings what it makes of a digit of the month or day.
 var (
-	dayReadings   = "晶曰目臼白旦"
+	dayReadings   = "晶曰目臼白旦昌百"
 	digitReadings = map[rune]rune{'工': '1', 'l': '1', 'I': '1', '|': '1', 'O': '0', 'o': '0'}
 )
 
 // reDateRead is an Arabic-numeral date as tesseract reads it: the month and
 // the day may hold a misread digit, the day may end in a misread 日.
-var reDateRead = regexp.MustCompile(`([0-9]{4}) ?年 ?([0-9工lI|Oo]{1,2}) ?月 ?([0-9工lI|Oo]{1,2}) ?([日晶曰目臼白旦])`)
+var reDateRead = regexp.MustCompile(`([0-9]{4}) ?年 ?([0-9工lI|Oo]{1,2}) ?月 ?([0-9工lI|Oo]{1,2}) ?([日晶曰目臼白旦昌百])`)
 
 // fixDates corrects a date whose month or day holds a letter read for a
 // digit (12月工日) or whose 日 was misread (3月16晶), when the corrected
@@ -470,10 +470,24 @@ func chineseDates(s string) []edit {
 // alone on its line, so whatever follows the day there can only be its 日.
 var reDateLine = regexp.MustCompile(`^ *([0-9]{4}) ?年 ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?([^0-9日\s]|[0-9])$`)
 
+// reDateUnits is a line that is only an Arabic-numeral date whose 年 or
+// 月 was read as some other mark (2015第3月14日, under a seal): between
+// the printed digits of a 成文日期 there can be nothing else.
+var reDateUnits = regexp.MustCompile(`^ *([0-9]{4}) ?([^0-9\s]) ?([0-9]{1,2}) ?([^0-9\s]) ?([0-9]{1,2}) ?日 *$`)
+
 // lineDate corrects the 日 of a line that is only a date (see
 // reDateLine); a digit counts as the misread 日 only when the day cannot
-// take it (14 then 0 is not day 140), and the date must exist.
+// take it (14 then 0 is not day 140), and the date must exist. Or it
+// corrects the one of its 年 and 月 that was misread (see reDateUnits).
 func lineDate(s string) []edit {
+	if m := reDateUnits.FindStringSubmatch(s); m != nil && (m[2] == "年") != (m[4] == "月") {
+		fixed := m[1] + "年" + m[3] + "月" + m[5] + "日"
+		if _, err := gazette.ParseDate(fixed); err != nil {
+			return nil
+		}
+		from := utf8.RuneCountInString(s) - utf8.RuneCountInString(strings.TrimLeft(s, " "))
+		return []edit{{from, utf8.RuneCountInString(strings.TrimRight(s, " ")), []rune(fixed)}}
+	}
 	m := reDateLine.FindStringSubmatchIndex(s)
 	if m == nil {
 		return nil
