@@ -7,13 +7,6 @@ import (
 )
 
 func TestCheckIssuerNames(t *testing.T) {
-	ocrPage := func(lines ...string) page.Page {
-		p := page.Page{Extractor: page.OCR, Confidence: 0.8}
-		for _, l := range lines {
-			p.Lines = append(p.Lines, page.Line{Text: l})
-		}
-		return p
-	}
 	tests := []struct {
 		name  string
 		page  page.Page
