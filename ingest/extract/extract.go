@@ -148,11 +148,9 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 		return res, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 	}
 	// A signed date OCR misread, checked against the file's other dates;
-	// a 文号's agency code against the provinces its lines name; the
-	// issuer's name against its 发文机关标志.
+	// a 文号's agency code against the provinces its lines name.
 	ocr.CheckDates(res.Pages)
 	ocr.CheckDocNumbers(res.Pages)
-	ocr.CheckIssuerNames(res.Pages)
 	return res, nil
 }
 
