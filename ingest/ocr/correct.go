@@ -565,6 +565,11 @@ func CheckDates(pages []page.Page) {
 				p.Lines[li].Text, l.Text = fixed, fixed
 			}
 			text := strings.TrimSpace(l.Text)
+			if fixed, ok := lostNumeral(text, ref, printed); ok {
+				p.Lines[li].Text = fixed
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+				continue
+			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
 				continue // not a line of its own date
@@ -587,6 +592,38 @@ func CheckDates(pages []page.Page) {
 			p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 		}
 	}
+}
+
+// reShortYearDate is a line that is only a Chinese-numeral date whose year
+// has three numerals: one was lost under a seal (二〇一年三月八日).
+var reShortYearDate = regexp.MustCompile(`^([一二三四五六七八九〇]{3})年([一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$`)
+
+// lostNumeral restores the year of a signed date read with a numeral too
+// few (see reShortYearDate) from the reference year ref, where the three
+// read are ref's numerals with one left out, in order, and the date then
+// exists and is not after the 印发日期 printed (zero: none).
+func lostNumeral(text string, ref int, printed gazette.Date) (string, bool) {
+	m := reShortYearDate.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	year := []rune(gazette.Date{Year: ref, Month: 1, Day: 1}.Chinese())[:4]
+	read := []rune(m[1])
+	found := false
+	for i := range year {
+		if string(slices.Delete(slices.Clone(year), i, i+1)) == string(read) {
+			found = true
+		}
+	}
+	if !found {
+		return "", false
+	}
+	fixed := string(year) + "年" + m[2]
+	d, err := gazette.ParseDate(fixed)
+	if err != nil || !printed.IsZero() && d.Compare(printed) > 0 {
+		return "", false
+	}
+	return fixed, true
 }
 
 // laterNumbers corrects the year of each regular 文号 OCR read as later

@@ -268,3 +268,31 @@ func TestCheckDatesPrintDateToCome(t *testing.T) {
 		t.Errorf("corrections not recorded: %+v, %+v", pages[0].Corrections, pages[1].Corrections)
 	}
 }
+
+// TestCheckDatesLostNumeral restores a numeral of a Chinese-numeral year
+// lost under a seal from the 印发日期, where the three read are the year's
+// in order and the date is not after the printing.
+func TestCheckDatesLostNumeral(t *testing.T) {
+	for _, tc := range []struct{ name, date, want string }{
+		{"the last 〇 lost", "二〇一年三月八日", "二〇一〇年三月八日"},
+		{"the first 〇 lost", "二一〇年三月八日", "二〇一〇年三月八日"},
+		{"not the year's numerals", "二〇五年三月八日", "二〇五年三月八日"},
+		{"after the printing", "二〇一年三月十日", "二〇一年三月十日"},
+		{"in a sentence", "于二〇一年三月八日", "于二〇一年三月八日"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages := []page.Page{ocrPage("河南省交通运输厅", tc.date), ocrPage("河南省交通运输厅办公室　2010年3月9日印发")}
+			CheckDates(pages)
+			if got := pages[0].Lines[1].Text; got != tc.want {
+				t.Errorf("%q, want %q", got, tc.want)
+			}
+			fixed := tc.want != tc.date
+			if fixed != (len(pages[0].Corrections) == 1) {
+				t.Fatalf("corrections %+v", pages[0].Corrections)
+			}
+			if fixed && (pages[0].Corrections[0] != page.Correction{Line: 1, From: tc.date, To: tc.want, Rule: RuleDate, Confidence: 0.8}) {
+				t.Errorf("correction %+v", pages[0].Corrections[0])
+			}
+		})
+	}
+}
