@@ -375,13 +375,13 @@ func fixDocNumbers(r *reading) {
 // dayReadings are what tesseract makes of the 日 of a date, under a seal
 // or a stain; digitReadings what it makes of a digit of the month or day.
 var (
-	dayReadings   = "晶曰目臼白旦"
+	dayReadings   = "晶曰目臼白旦昌百"
 	digitReadings = map[rune]rune{'工': '1', 'l': '1', 'I': '1', '|': '1', 'O': '0', 'o': '0'}
 )
 
 // reDateRead is an Arabic-numeral date as tesseract reads it: the month and
 // the day may hold a misread digit, the day may end in a misread 日.
-var reDateRead = regexp.MustCompile(`([0-9]{4}) ?年 ?([0-9工lI|Oo]{1,2}) ?月 ?([0-9工lI|Oo]{1,2}) ?([日晶曰目臼白旦])`)
+var reDateRead = regexp.MustCompile(`([0-9]{4}) ?年 ?([0-9工lI|Oo]{1,2}) ?月 ?([0-9工lI|Oo]{1,2}) ?([日晶曰目臼白旦昌百])`)
 
 // fixDates corrects a date whose month or day holds a letter read for a
 // digit (12月工日) or whose 日 was misread (3月16晶), when the corrected
@@ -470,10 +470,24 @@ func chineseDates(s string) []edit {
 // alone on its line, so whatever follows the day there can only be its 日.
 var reDateLine = regexp.MustCompile(`^ *([0-9]{4}) ?年 ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?([^0-9日\s]|[0-9])$`)
 
+// reDateUnits is a line that is only an Arabic-numeral date whose 年 or
+// 月 was read as some other mark (2015第3月14日, under a seal): between
+// the printed digits of a 成文日期 there can be nothing else.
+var reDateUnits = regexp.MustCompile(`^ *([0-9]{4}) ?([^0-9\s]) ?([0-9]{1,2}) ?([^0-9\s]) ?([0-9]{1,2}) ?日 *$`)
+
 // lineDate corrects the 日 of a line that is only a date (see
 // reDateLine); a digit counts as the misread 日 only when the day cannot
-// take it (14 then 0 is not day 140), and the date must exist.
+// take it (14 then 0 is not day 140), and the date must exist. Or it
+// corrects the one of its 年 and 月 that was misread (see reDateUnits).
 func lineDate(s string) []edit {
+	if m := reDateUnits.FindStringSubmatch(s); m != nil && (m[2] == "年") != (m[4] == "月") {
+		fixed := m[1] + "年" + m[3] + "月" + m[5] + "日"
+		if _, err := gazette.ParseDate(fixed); err != nil {
+			return nil
+		}
+		from := utf8.RuneCountInString(s) - utf8.RuneCountInString(strings.TrimLeft(s, " "))
+		return []edit{{from, utf8.RuneCountInString(strings.TrimRight(s, " ")), []rune(fixed)}}
+	}
 	m := reDateLine.FindStringSubmatchIndex(s)
 	if m == nil {
 		return nil
@@ -551,6 +565,11 @@ func CheckDates(pages []page.Page) {
 				p.Lines[li].Text, l.Text = fixed, fixed
 			}
 			text := strings.TrimSpace(l.Text)
+			if fixed, ok := lostNumeral(text, ref, printed); ok {
+				p.Lines[li].Text = fixed
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+				continue
+			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
 				continue // not a line of its own date
@@ -573,6 +592,38 @@ func CheckDates(pages []page.Page) {
 			p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 		}
 	}
+}
+
+// reShortYearDate is a line that is only a Chinese-numeral date whose year
+// has three numerals: one was lost under a seal (二〇一年三月八日).
+var reShortYearDate = regexp.MustCompile(`^([一二三四五六七八九〇]{3})年([一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$`)
+
+// lostNumeral restores the year of a signed date read with a numeral too
+// few (see reShortYearDate) from the reference year ref, where the three
+// read are ref's numerals with one left out, in order, and the date then
+// exists and is not after the 印发日期 printed (zero: none).
+func lostNumeral(text string, ref int, printed gazette.Date) (string, bool) {
+	m := reShortYearDate.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	year := []rune(gazette.Date{Year: ref, Month: 1, Day: 1}.Chinese())[:4]
+	read := []rune(m[1])
+	found := false
+	for i := range year {
+		if string(slices.Delete(slices.Clone(year), i, i+1)) == string(read) {
+			found = true
+		}
+	}
+	if !found {
+		return "", false
+	}
+	fixed := string(year) + "年" + m[2]
+	d, err := gazette.ParseDate(fixed)
+	if err != nil || !printed.IsZero() && d.Compare(printed) > 0 {
+		return "", false
+	}
+	return fixed, true
 }
 
 // laterNumbers corrects the year of each regular 文号 OCR read as later

@@ -96,12 +96,19 @@ func TestFixDates(t *testing.T) {
 	tests := []struct{ name, in, want, from, to string }{
 		{name: "1 read as 工", in: "本通知自2015年12月工日起施行。", want: "本通知自2015年12月1日起施行。", from: "2015年12月工日", to: "2015年12月1日"},
 		{name: "日 under a seal read as 晶", in: "2016年3月16晶", want: "2016年3月16日", from: "2016年3月16晶", to: "2016年3月16日"},
+		{name: "日 of a 印发日期 read as 昌", in: "省政府办公室2015年3月15昌印发", want: "省政府办公室2015年3月15日印发", from: "2015年3月15昌", to: "2015年3月15日"},
+		{name: "日 under a seal read as 百", in: "2015年3月14百", want: "2015年3月14日", from: "2015年3月14百", to: "2015年3月14日"},
 		{name: "0 read as O in a day", in: "2016年3月1O日", want: "2016年3月10日", from: "2016年3月1O日", to: "2016年3月10日"},
 		{name: "no such day, untouched", in: "2015年2月3工日", want: "2015年2月3工日"},
 		{name: "a date as printed, untouched", in: "2015年11月17日", want: "2015年11月17日"},
 		{name: "晶 outside a date, untouched", in: "3月16晶体管", want: "3月16晶体管"},
 		{name: "日 read as 0 on a date line", in: "2015年3月140", want: "2015年3月14日", from: "2015年3月140", to: "2015年3月14日"},
 		{name: "日 read as a Han character on a date line", in: "2015年3月14侣", want: "2015年3月14日", from: "2015年3月14侣", to: "2015年3月14日"},
+		{name: "年 read as a Han character on a date line", in: "2015第3月14日", want: "2015年3月14日", from: "2015第3月14日", to: "2015年3月14日"},
+		{name: "月 read as a mark on a date line", in: "2015 年3有 14 日", want: "2015年3月14日", from: "2015 年3有 14 日", to: "2015年3月14日"},
+		{name: "年 and 月 both misread, untouched", in: "2015第3有14日", want: "2015第3有14日"},
+		{name: "年 misread inside a sentence, untouched", in: "于2015第3月14日起", want: "于2015第3月14日起"},
+		{name: "年 misread, no such day, untouched", in: "2015第2月30日", want: "2015第2月30日"},
 		{name: "日 lost after a one-digit day, untouched", in: "2015年3月14", want: "2015年3月14"},
 		{name: "a date inside a sentence, untouched", in: "于2015年3月14起", want: "于2015年3月14起"},
 		{name: "no such day on a date line, untouched", in: "2015年2月30T", want: "2015年2月30T"},
@@ -259,5 +266,33 @@ func TestCheckDatesPrintDateToCome(t *testing.T) {
 	}
 	if len(pages[1].Corrections) != 1 || pages[1].Corrections[0].Rule != RuleDate || len(pages[0].Corrections) != 1 {
 		t.Errorf("corrections not recorded: %+v, %+v", pages[0].Corrections, pages[1].Corrections)
+	}
+}
+
+// TestCheckDatesLostNumeral restores a numeral of a Chinese-numeral year
+// lost under a seal from the 印发日期, where the three read are the year's
+// in order and the date is not after the printing.
+func TestCheckDatesLostNumeral(t *testing.T) {
+	for _, tc := range []struct{ name, date, want string }{
+		{"the last 〇 lost", "二〇一年三月八日", "二〇一〇年三月八日"},
+		{"the first 〇 lost", "二一〇年三月八日", "二〇一〇年三月八日"},
+		{"not the year's numerals", "二〇五年三月八日", "二〇五年三月八日"},
+		{"after the printing", "二〇一年三月十日", "二〇一年三月十日"},
+		{"in a sentence", "于二〇一年三月八日", "于二〇一年三月八日"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages := []page.Page{ocrPage("河南省交通运输厅", tc.date), ocrPage("河南省交通运输厅办公室　2010年3月9日印发")}
+			CheckDates(pages)
+			if got := pages[0].Lines[1].Text; got != tc.want {
+				t.Errorf("%q, want %q", got, tc.want)
+			}
+			fixed := tc.want != tc.date
+			if fixed != (len(pages[0].Corrections) == 1) {
+				t.Fatalf("corrections %+v", pages[0].Corrections)
+			}
+			if fixed && (pages[0].Corrections[0] != page.Correction{Line: 1, From: tc.date, To: tc.want, Rule: RuleDate, Confidence: 0.8}) {
+				t.Errorf("correction %+v", pages[0].Corrections[0])
+			}
+		})
 	}
 }

@@ -6,14 +6,16 @@ import (
 	"github.com/gazette-archive/gazette/ingest/page"
 )
 
-func TestCheckDocNumbers(t *testing.T) {
-	ocrPage := func(lines ...string) page.Page {
-		p := page.Page{Extractor: page.OCR, Confidence: 0.8}
-		for _, l := range lines {
-			p.Lines = append(p.Lines, page.Line{Text: l})
-		}
-		return p
+// ocrPage is a page OCR read with confidence 0.8, of lines.
+func ocrPage(lines ...string) page.Page {
+	p := page.Page{Extractor: page.OCR, Confidence: 0.8}
+	for _, l := range lines {
+		p.Lines = append(p.Lines, page.Line{Text: l})
 	}
+	return p
+}
+
+func TestCheckDocNumbers(t *testing.T) {
 	tests := []struct {
 		name  string
 		page  page.Page

@@ -175,7 +175,14 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 func inksOf(img *raster, dpi int) (main, red *raster, notes []string) {
 	in, ok := separateInks(img, dpi)
 	if !ok {
-		return img.gray(), nil, nil
+		g := img.gray()
+		switch n := len(dropGreySeals(g, dpi)); {
+		case n == 1:
+			notes = append(notes, "seal dropped out by its grey (1 seal)")
+		case n > 1:
+			notes = append(notes, fmt.Sprintf("seals dropped out by their grey (%d seals)", n))
+		}
+		return g, nil, notes
 	}
 	note := "red ink dropped out"
 	switch {
