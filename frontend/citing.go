@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -56,9 +55,6 @@ type citation struct {
 // maxArticle bounds ?article=: the longest code (民法典) has 1,260.
 const maxArticle = 9999
 
-// today is the date in China, the access date of a citation.
-func today() gazette.Date { return gazette.DateOf(time.Now().In(gazette.ChinaTime)) }
-
 // newCitation is the citation of d, printed in is, with its absolute
 // permalink; article 0 cites the whole document.
 func newCitation(d *gazette.Document, is *gazette.Issue, permalink string, article int, accessed gazette.Date) *citation {
@@ -85,15 +81,6 @@ func (c *citation) provision() string {
 		return ""
 	}
 	return "第" + gazette.ChineseNumber(c.Article) + "条"
-}
-
-// issueNumber is the issue within its year as the citation prints it: 12,
-// or 增刊1.
-func (c *citation) issueNumber() string {
-	if c.Issue.Supplement {
-		return "增刊" + strconv.Itoa(c.Issue.Number)
-	}
-	return strconv.Itoa(c.Issue.Number)
 }
 
 // pageRange is the pages with the standard's hyphen: 3-5, or 3.
@@ -128,7 +115,7 @@ func (c *citation) GBT7714() string {
 	if p := c.provision(); p != "" {
 		b.WriteString("：" + p)
 	}
-	fmt.Fprintf(&b, "［J/OL］．%s，%d（%s）：%s［%s］．%s．", c.Gazette, c.Issue.Year, c.issueNumber(), c.pageRange(), c.Accessed, c.URL)
+	fmt.Fprintf(&b, "［J/OL］．%s，%d（%s）：%s［%s］．%s．", c.Gazette, c.Issue.Year, issueNumber(c.Issue), c.pageRange(), c.Accessed, c.URL)
 	return b.String()
 }
 
@@ -236,7 +223,7 @@ type cslItem struct {
 func (c *citation) CSL() cslItem {
 	it := cslItem{
 		ID: c.ID, Type: "document", Title: c.Title, Authority: strings.Join(c.Authorities, "、"), Number: c.DocNumber,
-		Genre: c.Kind.Label(), ContainerTitle: c.Gazette, Issue: c.issueNumber(), Page: c.pageRange(), Section: c.provision(),
+		Genre: c.Kind.Label(), ContainerTitle: c.Gazette, Issue: issueNumber(c.Issue), Page: c.pageRange(), Section: c.provision(),
 		Issued: newCSLDate(c.Issued), Accessed: newCSLDate(c.Accessed), URL: c.URL, Language: "zh-CN",
 		Note: c.Issue.Label() + "，第" + c.Pages.String() + "页",
 	}

@@ -245,7 +245,7 @@ func (s *Server) editDocumentPage(c *gin.Context) {
 		s.editorFail(c, err)
 		return
 	}
-	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String()}, nil)
+	s.renderDocumentPage(c, http.StatusOK, id, validityForm{Since: today().String()}, nil)
 }
 
 // renderDocumentPage shows the correction and validity forms of document
@@ -254,8 +254,9 @@ func (s *Server) renderDocumentPage(c *gin.Context, status int, id string, vf va
 	s.renderEditorDocument(c, status, id, vf, cf, nil)
 }
 
-// todayValue is today's date in China, as a date input takes it.
-func todayValue() string { return gazette.DateOf(time.Now().In(gazette.ChinaTime)).String() }
+// today is the date in China: the day a change is dated by default, and
+// a citation's access date.
+func today() gazette.Date { return gazette.DateOf(time.Now().In(gazette.ChinaTime)) }
 
 // renderEditorDocument shows the correction, validity and relation forms
 // of document id, as vf, cf and rf have them (nil: as stored, empty).
@@ -270,7 +271,7 @@ func (s *Server) renderEditorDocument(c *gin.Context, status int, id string, vf 
 	hv.history(h, d.Version, d.Version)
 	s.relate(ctx, hv, d, h)
 	v := editDocumentView{
-		ID: id, Title: d.Title, Version: d.Version, Today: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String(),
+		ID: id, Title: d.Title, Version: d.Version, Today: today().String(),
 		Kinds: gazette.Kinds, Validities: gazette.Validities, Current: d.Validity, History: hv, Done: c.Query("done"),
 		Validity: vf, MachineRead: len(d.MachineRead()) > 0,
 		Doc: docForm{
@@ -387,7 +388,7 @@ func (s *Server) correctPage(c *gin.Context) {
 			Authorities: c.PostForm("authorities"), Signed: c.PostForm("signed"), Effective: c.PostForm("effective"),
 			Expires: c.PostForm("expires"), Body: c.PostForm("body"),
 		}}
-		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, validityForm{Since: gazette.DateOf(time.Now().In(gazette.ChinaTime)).String()}, cf)
+		s.renderDocumentPage(c, http.StatusUnprocessableEntity, id, validityForm{Since: today().String()}, cf)
 	}
 	if len(errs) > 0 {
 		typed("勘误未发布：" + correctionLabels(errs))
@@ -519,7 +520,7 @@ func (s *Server) apiValidity(c *gin.Context) {
 // auditRange reads ?from= and ?to= (dates, China time; to inclusive);
 // the last seven days by default.
 func auditRange(c *gin.Context) (time.Time, time.Time, error) {
-	today := gazette.DateOf(time.Now().In(gazette.ChinaTime))
+	today := today()
 	from, to := today.Time(gazette.ChinaTime).AddDate(0, 0, -6), today.Time(gazette.ChinaTime).AddDate(0, 0, 1)
 	if v := c.Query("from"); v != "" {
 		d, err := gazette.ParseDate(v)

@@ -167,7 +167,7 @@ func (s *Server) relationPage(c *gin.Context) {
 // renderRelationsPage shows the document's editor page with the relation
 // form as rf has it.
 func (s *Server) renderRelationsPage(c *gin.Context, status int, id string, rf relationForm) {
-	s.renderEditorDocument(c, status, id, validityForm{Since: todayValue()}, nil, &rf)
+	s.renderEditorDocument(c, status, id, validityForm{Since: today().String()}, nil, &rf)
 }
 
 func (s *Server) apiAddRelation(c *gin.Context)      { s.apiRelation(c, false) }

@@ -136,8 +136,8 @@ func (s *Server) legislationLD(d *gazette.Document, is *gazette.Issue, h *gazett
 	return template.JS(b)
 }
 
-// issueNumber is an issue's number as schema.org's issueNumber: 12, or
-// 增刊1 for the first supplement of its year.
+// issueNumber is an issue's number within its year, as citations and
+// schema.org's issueNumber print it: 12, or 增刊1 for the first supplement.
 func issueNumber(k gazette.IssueKey) string {
 	if k.Supplement {
 		return "增刊" + strconv.Itoa(k.Number)

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -71,7 +70,7 @@ func newAtView(day gazette.Date) *atView {
 	if day.IsZero() {
 		return nil
 	}
-	today := gazette.DateOf(time.Now().In(gazette.ChinaTime))
+	today := today()
 	return &atView{ISO: day.String(), Label: dateLabel(day), Future: day.Compare(today) > 0}
 }
 
