@@ -60,9 +60,12 @@ func loadPreservation(fs *flag.FlagSet, e cli.Env, d *deps, log *slog.Logger) (p
 	return p, nil
 }
 
-// run runs both schedules until ctx ends.
+// run runs both schedules until ctx ends. The two never run at once: a
+// dump is stored before its log entry is appended, and an audit that read
+// it in between would report it as unlogged.
 func (p preservation) run(ctx context.Context) {
 	var wg sync.WaitGroup
+	var one sync.Mutex
 	every := func(d time.Duration, do func(context.Context)) {
 		if d <= 0 {
 			return
@@ -77,7 +80,9 @@ func (p preservation) run(ctx context.Context) {
 				case <-ctx.Done():
 					return
 				case <-t.C:
+					one.Lock()
 					do(ctx)
+					one.Unlock()
 				}
 			}
 		}()
