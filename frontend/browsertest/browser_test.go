@@ -86,14 +86,30 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
 	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	// A browser lives at most browserLife: a query that waits for what
+	// never comes fails the test then, instead of hanging the package.
+	lctx, cancelL := context.WithTimeout(context.Background(), browserLife)
+	actx, cancelA := chromedp.NewExecAllocator(lctx, opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
+	t.Cleanup(func() { cancelB(); cancelA(); cancelL() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
+	// The site scrolls smoothly unless reduced motion is asked for; a
+	// click's point is measured once, so a page still gliding to an
+	// #anchor would take it somewhere else (the citing test followed the
+	// feed link so in CI).
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{reducedMotion},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return ctx
 }
+
+const browserLife = 12 * time.Minute
+
+var reducedMotion = &emulation.MediaFeature{Name: "prefers-reduced-motion", Value: "reduce"}
 
 // problems collects console errors, uncaught exceptions, error log entries
 // (CSP violations among them) and dialogs (an alert would be XSS).
@@ -160,16 +176,47 @@ func artifacts(t *testing.T) string {
 // of meanwhile.
 func runStep(t *testing.T, bctx context.Context, probs *problems, step string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(bctx, time.Minute)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-		t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-	}
+	doStep(t, bctx, time.Minute, step, actions...)
 	time.Sleep(50 * time.Millisecond)
 	for _, p := range probs.take() {
 		t.Errorf("%s: %s", step, p)
 	}
+}
+
+// doStep runs a step's actions within d, failing the test with the page
+// it left the browser on if they fail.
+func doStep(t *testing.T, bctx context.Context, d time.Duration, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(bctx, d)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v\n%s", step, err, where(bctx))
+	}
+}
+
+// textOf is the text of the element sel finds, trimmed; a test fails if
+// none turns up within half a minute.
+func textOf(t *testing.T, bctx context.Context, sel string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(bctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v\n%s", sel, err, where(bctx))
+	}
+	return strings.TrimSpace(v)
+}
+
+// where tells the address and text of the page a failed step left the
+// browser on, without waiting for any element: the page may not be ours.
+func where(bctx context.Context) string {
+	ctx, cancel := context.WithTimeout(bctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + (document.body ? document.body.innerText : "")`))
+	if err != nil {
+		return "page: unreadable: " + err.Error()
+	}
+	return fmt.Sprintf("page: %.1500s", v)
 }
 
 // layoutCheck is what a page measures of itself.
@@ -422,7 +469,7 @@ func TestThemeAndTextSize(t *testing.T) {
 	site := newSite(t)
 	probs := watch(t, ctx)
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}, reducedMotion},
 	}); err != nil {
 		t.Fatal(err)
 	}

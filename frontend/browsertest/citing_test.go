@@ -73,14 +73,6 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 		t.Helper()
 		runStep(t, bctx, probs, step, actions...)
 	}
-	text := func(t *testing.T, sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(v)
-	}
 	shoot := func(t *testing.T, name string) {
 		t.Helper()
 		if shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)); err == nil {
@@ -122,7 +114,7 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 			shoot(t, v.name+"-citing")
 			measure(t, v.name+" document")
 			want := apiGBT(t, base, "/api/v1/documents/2019-12-2/citation")
-			if got := text(t, `#cite-text`); got != want {
+			if got := textOf(t, bctx, `#cite-text`); got != want {
 				t.Errorf("the box reads %q, want the API's %q", got, want)
 			}
 			run(t, "copy", chromedp.Click(chromedp.CSS(`.cite-copy`)),
@@ -139,7 +131,7 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 				chromedp.Navigate(base+"/documents/2019-12-1#art-13"),
 				chromedp.WaitVisible(chromedp.CSS(`.cite-copy`)),
 				chromedp.Poll[chromedp.Void](`document.getElementById('cite-text').textContent.includes('第十三条')`, chromedp.WithPollingTimeout(5*time.Second)))
-			if got, want := text(t, `#cite-text`), apiGBT(t, base, "/api/v1/documents/2019-12-1/citation?article=13"); got != want {
+			if got, want := textOf(t, bctx, `#cite-text`), apiGBT(t, base, "/api/v1/documents/2019-12-1/citation?article=13"); got != want {
 				t.Errorf("the box of #art-13 reads %q, want %q", got, want)
 			}
 			href, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('#cite a[download]').getAttribute('href')`))
@@ -152,7 +144,7 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 				chromedp.Poll[chromedp.Void](`document.getElementById('cite-text').textContent.includes('第二条')`, chromedp.WithPollingTimeout(5*time.Second)))
 			shoot(t, v.name+"-citing-article")
 			measure(t, v.name+" article")
-			if got := text(t, `#cite-text`); !strings.Contains(got, "：第二条［J/OL］") || !strings.HasSuffix(got, "/documents/2019-12-1#art-2．") {
+			if got := textOf(t, bctx, `#cite-text`); !strings.Contains(got, "：第二条［J/OL］") || !strings.HasSuffix(got, "/documents/2019-12-1#art-2．") {
 				t.Errorf("after the form, the box reads %q", got)
 			}
 			// The browser logs the 404 of the lookup, and only that.
@@ -224,7 +216,7 @@ func TestCitingOnAPhoneAndADesktop(t *testing.T) {
 		for _, p := range probs.take() { // a text answer has no icon: the browser asks /favicon.ico
 			t.Errorf("the article form: %s", p)
 		}
-		if got, want := text(t, `body`), apiGBT(t, base, "/api/v1/documents/2019-12-1/citation?article=7"); got != want {
+		if got, want := textOf(t, bctx, `body`), apiGBT(t, base, "/api/v1/documents/2019-12-1/citation?article=7"); got != want {
 			t.Errorf("the form without JavaScript answers %q, want %q", got, want)
 		}
 	})

@@ -35,14 +35,6 @@ func TestEditorFindsTheCauseOnAPhone(t *testing.T) {
 		t.Helper()
 		runStep(t, bctx, probs, step, actions...)
 	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return v
-	}
 	// measure checks the page as the phone test of the editor pages does
 	// and keeps a screenshot to look at.
 	measure := func(name string) {
@@ -76,14 +68,14 @@ func TestEditorFindsTheCauseOnAPhone(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`form[role="search"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/editor/documents/2020-1-2"]`)))
 	measure("find")
-	if got := text(`.ed-results li`); !strings.Contains(got, "闽政〔2019〕14号") || !strings.Contains(got, "2020年第1期") {
+	if got := textOf(t, bctx, `.ed-results li`); !strings.Contains(got, "闽政〔2019〕14号") || !strings.Contains(got, "2020年第1期") {
 		t.Errorf("the first result reads %q", got)
 	}
 
 	run("nothing found keeps the words",
 		chromedp.Navigate(base+"/editor/documents?q="+"%E9%87%8F%E5%AD%90%E5%BC%95%E5%8A%9B"), // 量子引力
 		chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
-	if got := text(`p.notice`); !strings.Contains(got, "没有找到") {
+	if got := textOf(t, bctx, `p.notice`); !strings.Contains(got, "没有找到") {
 		t.Errorf("the message for nothing found reads %q", got)
 	}
 	if v, _ := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`#q`))); v != "量子引力" {
@@ -109,14 +101,14 @@ func TestEditorFindsTheCauseOnAPhone(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name="changed_by_pick"][value="2020-1-2"]`)),
 		chromedp.Submit(chromedp.CSS(`#changed_by`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/editor/documents/2020-1-2"]`)))
-	if got := text(`section.ed`); !strings.Contains(got, "依据 《福建省人民政府关于印发福建省深化“放管服”改革优化营商环境行动计划的通知》（闽政〔2019〕14号）") {
+	if got := textOf(t, bctx, `section.ed`); !strings.Contains(got, "依据 《福建省人民政府关于印发福建省深化“放管服”改革优化营商环境行动计划的通知》（闽政〔2019〕14号）") {
 		t.Errorf("the editor page does not name the cause by title and 文号: %.600s", got)
 	}
 	measure("validity-done")
 	run("the reader's page of the amending document",
 		chromedp.Navigate(base+"/documents/2020-1-2"),
 		chromedp.WaitVisible(chromedp.CSS(`#relations-head`)))
-	if got := text(`section.relations`); !strings.Contains(got, "修改 《福建省行政执法程序规定》（省政府令第1201号）") || !strings.Contains(got, "时效变更") {
+	if got := textOf(t, bctx, `section.relations`); !strings.Contains(got, "修改 《福建省行政执法程序规定》（省政府令第1201号）") || !strings.Contains(got, "时效变更") {
 		t.Errorf("the amending document lists %q", got)
 	}
 }

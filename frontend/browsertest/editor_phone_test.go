@@ -136,12 +136,7 @@ func TestEditorPagesOnAPhone(t *testing.T) {
 	}
 	for i, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
-			sctx, cancel := context.WithTimeout(bctx, time.Minute)
-			defer cancel()
-			if err := chromedp.Do(sctx, chromedp.Navigate(site.url+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready))); err != nil {
-				body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-				t.Fatalf("%s: %v\npage: %.800s", pg.path, err, body)
-			}
+			doStep(t, bctx, time.Minute, pg.path, chromedp.Navigate(site.url+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.ready)))
 			m, err := chromedp.Run(bctx, chromedp.Evaluate[phoneCheck](phoneJS))
 			if err != nil {
 				t.Fatal(err)

@@ -80,20 +80,7 @@ func TestEditorFlow(t *testing.T) {
 	// which a page still settling on a loaded machine can move.
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-			t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return v
+		doStep(t, bctx, time.Minute, step, actions...)
 	}
 	// shoot keeps a full-page screenshot to look at and checks that the
 	// page does not scroll sideways.
@@ -142,7 +129,7 @@ func TestEditorFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#in-number`), "5"),
 		chromedp.Submit(chromedp.CSS(`form.ed-form`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
-	if got := text(`p[role="status"]`); !strings.Contains(got, "已保存") {
+	if got := textOf(t, bctx, `p[role="status"]`); !strings.Contains(got, "已保存") {
 		t.Fatalf("after save: %q", got)
 	}
 	// And a field of the first document, beside its printed page.
@@ -158,7 +145,7 @@ func TestEditorFlow(t *testing.T) {
 
 	run("save 第1篇", chromedp.Submit(chromedp.CSS(`form.ed-fields`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
-	if got := text(`p[role="status"]`); !strings.Contains(got, "已保存") {
+	if got := textOf(t, bctx, `p[role="status"]`); !strings.Contains(got, "已保存") {
 		t.Fatalf("after save: %q", got)
 	}
 	if d, err = ed.Draft(ctx, editorial.Actor{User: "li.ming", Role: editorial.RoleEditor}, id); err != nil || d.Documents[0].Section != "规范性文件" || !d.Issue.Published.IsZero() || d.Issue.Year != year {
@@ -172,7 +159,7 @@ func TestEditorFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	run("the list with a damaged record", chromedp.Navigate(base+"/editor"), chromedp.WaitVisible(chromedp.CSS(`.ed-damaged`)))
-	if list := text(`main`); !strings.Contains(list, "记录已损坏") || !strings.Contains(list, d.Issue.Key().Label()) {
+	if list := textOf(t, bctx, `main`); !strings.Contains(list, "记录已损坏") || !strings.Contains(list, d.Issue.Key().Label()) {
 		t.Errorf("drafts list with a damaged record:\n%s", list)
 	}
 	shoot("drafts-375")
@@ -181,10 +168,10 @@ func TestEditorFlow(t *testing.T) {
 	run("submit", chromedp.Navigate(draftURL),
 		chromedp.Submit(chromedp.CSS(`form[action$="/submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/withdraw"]`)))
-	if h1 := text(`h1`); !strings.Contains(h1, "待审核") {
+	if h1 := textOf(t, bctx, `h1`); !strings.Contains(h1, "待审核") {
 		t.Errorf("heading after submit %q", h1)
 	}
-	if why := text(`#approve-why`); why != "审核需由主编进行" {
+	if why := textOf(t, bctx, `#approve-why`); why != "审核需由主编进行" {
 		t.Errorf("the author is told %q about approval", why)
 	}
 	run("sign out", signOut)
@@ -207,8 +194,8 @@ func TestEditorFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#schedule-release`), moment.In(cst).Format("2006-01-02T15:04:05")),
 		chromedp.Submit(chromedp.CSS(`form[action$="/schedule"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/schedule"]`)))
-	if h1 := text(`h1`); !strings.Contains(h1, "已排期") {
-		t.Fatalf("heading after scheduling %q: %s", h1, text(`main`))
+	if h1 := textOf(t, bctx, `h1`); !strings.Contains(h1, "已排期") {
+		t.Fatalf("heading after scheduling %q: %s", h1, textOf(t, bctx, `main`))
 	}
 	docID := gazette.DocumentID(d.Issue.Key(), 1)
 	surfaces := publicSurfaces(d.Issue.Key(), docID)
@@ -239,11 +226,11 @@ func TestEditorFlow(t *testing.T) {
 		t.Errorf("audit log records publication at %v, the moment was %v", at, moment)
 	}
 	run("reader's home page at 375 px", chromedp.Navigate(base+"/?after"))
-	if home := text("main"); !strings.Contains(home, d.Issue.Key().Label()) {
+	if home := textOf(t, bctx, "main"); !strings.Contains(home, d.Issue.Key().Label()) {
 		t.Fatalf("%s is not on the home page after its moment", d.Issue.Key().Label())
 	}
 	run("the draft says published", chromedp.Navigate(draftURL))
-	if h1 := text(`h1`); !strings.Contains(h1, "已发布") {
+	if h1 := textOf(t, bctx, `h1`); !strings.Contains(h1, "已发布") {
 		t.Errorf("heading after publication %q", h1)
 	}
 	run("wide", setViewport(viewport{"desktop", 1280, 900, false}), chromedp.Navigate(draftURL+"?doc=1"), chromedp.WaitVisible(chromedp.CSS(`.ed-pages img`)))
@@ -255,7 +242,7 @@ func TestEditorFlow(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`form[action$="/correct"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
 		chromedp.Navigate(base+"/documents/"+docID))
-	if notice := text(".notice.correction"); !strings.Contains(notice, "标题错字更正") {
+	if notice := textOf(t, bctx, ".notice.correction"); !strings.Contains(notice, "标题错字更正") {
 		t.Errorf("correction notice %q", notice)
 	}
 	if p := probs.take(); len(p) > 0 {

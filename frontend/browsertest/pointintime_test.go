@@ -39,12 +39,7 @@ func TestPointInTimeCompareAndArticles(t *testing.T) {
 			}
 			run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 				t.Helper()
-				sctx, cancel := context.WithTimeout(bctx, time.Minute)
-				defer cancel()
-				if err := chromedp.Do(sctx, actions...); err != nil {
-					body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-					t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-				}
+				doStep(t, bctx, time.Minute, step, actions...)
 				time.Sleep(50 * time.Millisecond)
 				for _, p := range probs.take() {
 					if !strings.Contains(p, "404") { // the page of a day before the document existed is a 404

@@ -33,14 +33,6 @@ func TestRelationsOnAPhone(t *testing.T) {
 		t.Helper()
 		runStep(t, bctx, probs, step, actions...)
 	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return v
-	}
 	// measure checks the page as TestEveryPageType does and keeps a
 	// screenshot to look at.
 	measure := func(name string) {
@@ -66,7 +58,7 @@ func TestRelationsOnAPhone(t *testing.T) {
 		chromedp.Navigate(base+"/documents/2019-12-2"),
 		chromedp.WaitVisible(chromedp.CSS(`#relations-head`)))
 	measure("citing")
-	if got := text(`section.relations`); !strings.Contains(got, "依据 《福建省行政执法程序规定》（省政府令第1201号）") || !strings.Contains(got, "正文引用") {
+	if got := textOf(t, bctx, `section.relations`); !strings.Contains(got, "依据 《福建省行政执法程序规定》（省政府令第1201号）") || !strings.Contains(got, "正文引用") {
 		t.Errorf("the relations section reads %q", got)
 	}
 	links, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.doc-body a.cite-link')].map(a => a.textContent + ' ' + a.getAttribute('href'))`))
@@ -84,7 +76,7 @@ func TestRelationsOnAPhone(t *testing.T) {
 		t.Fatalf("the citation led to %s", loc)
 	}
 	measure("cited")
-	if got := text(`section.relations`); !strings.Contains(got, "被作为依据") || !strings.Contains(got, "闽政〔2019〕1202号") {
+	if got := textOf(t, bctx, `section.relations`); !strings.Contains(got, "被作为依据") || !strings.Contains(got, "闽政〔2019〕1202号") {
 		t.Errorf("the cited document's relations read %q", got)
 	}
 
@@ -101,20 +93,20 @@ func TestRelationsOnAPhone(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#rel-provision`), "第二条"),
 		chromedp.Submit(chromedp.CSS(`#rel-target`)),
 		chromedp.WaitVisible(chromedp.CSS(`#relations ~ ul.rel-list a[href="/editor/documents/2019-12-2"]`)))
-	if got := text(`main`); !strings.Contains(got, "关联已记录") {
+	if got := textOf(t, bctx, `main`); !strings.Contains(got, "关联已记录") {
 		t.Errorf("no confirmation: %.300s", got)
 	}
 	run("the interpreted document's reader page",
 		chromedp.Navigate(base+"/documents/2019-12-2"),
 		chromedp.WaitVisible(chromedp.CSS(`#related-by-head`)))
 	measure("interpreted")
-	if got := text(`section.relations`); !strings.Contains(got, "被解读（第二条）") {
+	if got := textOf(t, bctx, `section.relations`); !strings.Contains(got, "被解读（第二条）") {
 		t.Errorf("the interpreted document's relations read %q", got)
 	}
 	run("the queue of unresolved citations",
 		chromedp.Navigate(base+"/editor/citations"),
 		chromedp.WaitVisible(chromedp.CSS(`.ed-citations table`)))
-	if got := text(`.ed-citations table`); !strings.Contains(got, "《福建省行政许可实施办法》") || !strings.Contains(got, "闽政〔2018〕2402号") {
+	if got := textOf(t, bctx, `.ed-citations table`); !strings.Contains(got, "《福建省行政许可实施办法》") || !strings.Contains(got, "闽政〔2018〕2402号") {
 		t.Errorf("the queue reads %q", got)
 	}
 	if shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)); err == nil {

@@ -139,20 +139,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	desktop, phone := viewport{"desktop", 1280, 900, false}, viewport{"phone", 375, 667, true}
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			body, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`main`)))
-			t.Fatalf("%s: %v\npage: %.1500s", step, err, body)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return v
+		doStep(t, bctx, 2*time.Minute, step, actions...)
 	}
 	shoot := func(name string) {
 		t.Helper()
@@ -182,7 +169,7 @@ func TestReviewQueueFlow(t *testing.T) {
 
 	// The queue: the file is there with what it asks to check.
 	run("archivist signs in", setViewport(desktop), signIn("zhang.li"))
-	if list := text(`main`); !strings.Contains(list, "待核对") || !strings.Contains(list, "期次未定") {
+	if list := textOf(t, bctx, `main`); !strings.Contains(list, "待核对") || !strings.Contains(list, "期次未定") {
 		t.Errorf("the drafts list does not show the queued file as 待核对:\n%s", list)
 	}
 	shoot("queue-1280")
@@ -191,7 +178,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	run("open the queued file", setViewport(desktop), chromedp.Navigate(base+"/editor"),
 		chromedp.Click(chromedp.CSS(`a[href="/editor/drafts/`+id+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#in-gazette`)))
-	if page := text(`main`); !strings.Contains(page, "请人工核对") || !strings.Contains(page, "--issue") {
+	if page := textOf(t, bctx, `main`); !strings.Contains(page, "请人工核对") || !strings.Contains(page, "--issue") {
 		t.Errorf("the draft does not say why it is in the queue:\n%.1500s", page)
 	}
 
@@ -219,7 +206,7 @@ func TestReviewQueueFlow(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`form.ed-fields`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#page-1 img`)))
-	if c := text(`#page-1 figcaption`); !strings.Contains(c, "文字由 OCR 识别，置信度") {
+	if c := textOf(t, bctx, `#page-1 figcaption`); !strings.Contains(c, "文字由 OCR 识别，置信度") {
 		t.Errorf("page 1 does not say how its text was read: %q", c)
 	}
 	shoot("draft-1280")
@@ -228,7 +215,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	confidence := func() float64 {
 		t.Helper()
 		var pct float64
-		c := text(`#page-1 .ed-source`)
+		c := textOf(t, bctx, `#page-1 .ed-source`)
 		if _, err := fmt.Sscanf(c[strings.LastIndex(c, " ")+1:], "%f%%", &pct); err != nil {
 			t.Fatalf("page 1 source %q: %v", c, err)
 		}
@@ -244,7 +231,7 @@ func TestReviewQueueFlow(t *testing.T) {
 			chromedp.Submit(chromedp.CSS(`#page-1 form`)),
 			chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#page-1 img`)))
-		if got := text(`p[role="status"]`); !strings.Contains(got, "第1页已重新识别") {
+		if got := textOf(t, bctx, `p[role="status"]`); !strings.Contains(got, "第1页已重新识别") {
 			t.Fatalf("after reading page 1 again: %q", got)
 		}
 	}
@@ -271,7 +258,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	if turnedAcc < 0.85 || turnedAcc < lyingAcc+0.3 || turnedConf <= lyingConf {
 		t.Errorf("reading page 1 turned a quarter did not improve it: accuracy %.3f → %.3f, confidence %.2f → %.2f", lyingAcc, turnedAcc, lyingConf, turnedConf)
 	}
-	if c := text(`#page-1 figcaption`); !strings.Contains(c, "由 zhang.li 按 300 dpi、单个文字块、旋转 90° 重新识别") {
+	if c := textOf(t, bctx, `#page-1 figcaption`); !strings.Contains(c, "由 zhang.li 按 300 dpi、单个文字块、旋转 90° 重新识别") {
 		t.Errorf("page 1 caption after reading again: %q", c)
 	}
 	shoot("reread-1280")
@@ -316,10 +303,10 @@ func TestReviewQueueFlow(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
 	run("page 2 proofread", chromedp.Submit(chromedp.CSS(`form[action$="/pages/2/proofread"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
-	if got := text(`p[role="status"]`); !strings.Contains(got, "第2页已记为人工校对") {
+	if got := textOf(t, bctx, `p[role="status"]`); !strings.Contains(got, "第2页已记为人工校对") {
 		t.Errorf("after proofreading page 2: %q", got)
 	}
-	if c := text(`#page-2 figcaption`); !strings.Contains(c, "已由 zhang.li 人工校对") {
+	if c := textOf(t, bctx, `#page-2 figcaption`); !strings.Contains(c, "已由 zhang.li 人工校对") {
 		t.Errorf("page 2 caption after proofreading: %q", c)
 	}
 	shoot("proofread-1280")
@@ -364,7 +351,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	// and links to the page of the print.
 	for _, v := range []viewport{desktop, phone} {
 		run("reader at "+v.name, setViewport(v), chromedp.Navigate(base+"/documents/"+docID), chromedp.WaitVisible(chromedp.CSS(`.notice.machine-read`)))
-		notice := text(`.notice.machine-read`)
+		notice := textOf(t, bctx, `.notice.machine-read`)
 		// Page 1 was read by OCR and not proofread; page 2 was.
 		if !strings.Contains(notice, "以原件为准") || !strings.Contains(notice, "第1页") || strings.Contains(notice, "第2页") {
 			t.Errorf("provenance notice %q; want page 1 only", notice)
@@ -373,7 +360,7 @@ func TestReviewQueueFlow(t *testing.T) {
 		if err != nil || len(links) != 1 || links[0] != "/issues/1987/3.pdf#page=1" {
 			t.Errorf("notice links %q, %v; want the print at page 1", links, err)
 		}
-		if doc := text(`main`); !strings.Contains(doc, line) || !strings.Contains(doc, scanTitle) {
+		if doc := textOf(t, bctx, `main`); !strings.Contains(doc, line) || !strings.Contains(doc, scanTitle) {
 			t.Errorf("the reader lacks the corrected line or the title:\n%.1000s", doc)
 		}
 		shoot("reader-" + fmt.Sprint(v.width))
@@ -407,9 +394,9 @@ func TestReviewQueueFlow(t *testing.T) {
 	// Coverage: 1987年第3期 is in, 第1–2期 are gaps.
 	run("coverage", setViewport(desktop), chromedp.Navigate(base+"/coverage"), chromedp.WaitVisible(chromedp.CSS(`#y1987`)))
 	if _, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`#y1987 a[href="/issues/1987/3"]`))); err != nil {
-		t.Errorf("coverage does not show 1987年第3期 present: %v\n%s", err, text(`#y1987`))
+		t.Errorf("coverage does not show 1987年第3期 present: %v\n%s", err, textOf(t, bctx, `#y1987`))
 	}
-	if y := text(`#y1987 h2`); !strings.Contains(y, "已入库 1 / 3 期") || !strings.Contains(y, "缺失 2") {
+	if y := textOf(t, bctx, `#y1987 h2`); !strings.Contains(y, "已入库 1 / 3 期") || !strings.Contains(y, "缺失 2") {
 		t.Errorf("coverage of 1987: %q", y)
 	}
 	shoot("coverage-1280")
@@ -419,7 +406,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	// The batch that loaded the file now counts the issue, ready to be
 	// sampled.
 	run("batch page", setViewport(desktop), chromedp.Navigate(base+"/editor/batches/"+batch.ID()), chromedp.WaitVisible(chromedp.CSS(`.ed-quality-line`)))
-	if q := text(`.ed-quality-line`); !strings.Contains(q, "本批次在馆 1 期") || !strings.Contains(q, "从本批次抽取段落校对") {
+	if q := textOf(t, bctx, `.ed-quality-line`); !strings.Contains(q, "本批次在馆 1 期") || !strings.Contains(q, "从本批次抽取段落校对") {
 		t.Errorf("batch quality line %q", q)
 	}
 	shoot("batch-1280")
@@ -448,7 +435,7 @@ func TestReviewQueueFlow(t *testing.T) {
 	run("proofread a paragraph", chromedp.SetValue(chromedp.CSS(`form.ed-proof textarea`), string(printed)),
 		chromedp.Submit(chromedp.CSS(`form.ed-proof`)),
 		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
-	row := text(`a[href="/editor/batches/` + batch.ID() + `"]`)
+	row := textOf(t, bctx, `a[href="/editor/batches/`+batch.ID()+`"]`)
 	if row != batch.ID() {
 		t.Errorf("the quality page does not list batch %s: %q", batch.ID(), row)
 	}

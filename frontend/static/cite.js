@@ -62,7 +62,7 @@
     }).catch(function () { say(n ? "本文没有第" + n + "条" : ""); });
   }
   function fromHash() {
-    var m = /^#art-(\d{1,3})$/.exec(location.hash);
+    var m = /^#art-(\d{1,4})$/.exec(location.hash);
     if (m) cite(m[1]);
   }
   if (form) {
