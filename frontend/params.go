@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -77,6 +78,10 @@ type badQuery struct {
 
 func (e badQuery) Error() string { return fmt.Sprintf("parameter %.40q: %s", e.Param, e.Reason) }
 func (e badQuery) Unwrap() error { return gazette.ErrInvalid }
+
+// errNothingToSearch is a q of only punctuation or symbols. The search
+// page shows it beside the form, to be typed again; elsewhere it is a 400.
+var errNothingToSearch = badQuery{"q", "has nothing to search for, only punctuation or symbols", "中没有可检索的字词，只有标点或符号"}
 
 // Chinese is the message for a reader's error page.
 func (e badQuery) Chinese() string { return fmt.Sprintf("参数 %.40q %s", e.Param, e.ReasonZh) }
@@ -219,7 +224,9 @@ func parseSearch(v url.Values, perPageParam bool) (searchParams, error) {
 			return sp, err
 		}
 	}
-	if err := q.Normalize(); err != nil {
+	if err := q.Normalize(); errors.Is(err, gazette.ErrNothingToSearch) {
+		return sp, errNothingToSearch
+	} else if err != nil {
 		return sp, badRequest(strings.TrimSuffix(strings.TrimPrefix(err.Error(), "search: "), ": "+gazette.ErrInvalid.Error()))
 	}
 	qt, _ := gazette.ParseQueryText(q.Text) // Normalize has checked it

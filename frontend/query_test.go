@@ -122,3 +122,37 @@ func TestDocumentsFeedFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingToSearch: a query of only punctuation or symbols is not
+// answered as no query at all, which would list every document (issue 17,
+// bad input). The API, the CSV export and the feed refuse it naming q; the
+// search page says so beside the form. A query of exclusions alone still
+// lists what is left.
+func TestNothingToSearch(t *testing.T) {
+	h := sharedGazette(t)
+	for _, q := range []string{"！！！", "《》、“”", "？", "——", "😀"} {
+		for _, path := range []string{"/api/v1/search", "/api/v1/search.csv", "/feeds/search.atom"} {
+			target := path + "?q=" + url.QueryEscape(q)
+			rec := do(h, "GET", target)
+			if rec.Code != 400 || !strings.Contains(rec.Body.String(), `\"q\"`) {
+				t.Errorf("GET %s = %d, want a 400 naming q: %.300s", target, rec.Code, rec.Body)
+			}
+		}
+		rec := do(h, "GET", "/search?q="+url.QueryEscape(q), "Accept", "text/html")
+		body := rec.Body.String()
+		if rec.Code != 200 || !strings.Contains(body, "中没有可检索的字词，只有标点或符号") {
+			t.Errorf("search page for %q = %d without saying there is nothing to search: %.300s", q, rec.Code, body)
+		}
+		if strings.Contains(body, `class="hit-title"`) || strings.Contains(body, "共找到") {
+			t.Errorf("search page for %q lists documents", q)
+		}
+	}
+	var all, rest struct{ Total int }
+	if rec := do(h, "GET", "/api/v1/search"); json.Unmarshal(rec.Body.Bytes(), &all) != nil || all.Total == 0 {
+		t.Fatalf("no query: %d %.200s", rec.Code, rec.Body)
+	}
+	rec := do(h, "GET", "/api/v1/search?q="+url.QueryEscape("-营商环境"))
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &rest) != nil || rest.Total == 0 || rest.Total >= all.Total {
+		t.Errorf("a query of one exclusion = %d, total %d of %d: %.200s", rec.Code, rest.Total, all.Total, rec.Body)
+	}
+}

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -16,19 +17,22 @@ import (
 // searchView is a search page: the query, its results, facets as links
 // and pagination.
 type searchView struct {
-	Asked     bool
-	Q         string
-	Form      searchForm
-	Total     int
-	Hits      []hitView
-	Facets    []facetGroup
-	Selected  []facetLink
-	Pages     []pageLink
-	Prev      string
-	Next      string
-	Page      int
-	PageCount int
-	DocNumber string // a 文号 searched for and not found
+	Asked bool
+	// NothingToSearch: Q is only punctuation or symbols, so nothing was
+	// searched.
+	NothingToSearch bool
+	Q               string
+	Form            searchForm
+	Total           int
+	Hits            []hitView
+	Facets          []facetGroup
+	Selected        []facetLink
+	Pages           []pageLink
+	Prev            string
+	Next            string
+	Page            int
+	PageCount       int
+	DocNumber       string // a 文号 searched for and not found
 	// Partial says no document matched every word; Matched are the words the
 	// best of the partial matches holds.
 	Partial bool
@@ -103,7 +107,8 @@ func (s *Server) search(c *gin.Context) {
 		return
 	}
 	sp, err := parseSearch(vals, false)
-	if err != nil {
+	nothing := errors.Is(err, errNothingToSearch)
+	if err != nil && !nothing {
 		s.failPage(c, err)
 		return
 	}
@@ -118,7 +123,8 @@ func (s *Server) search(c *gin.Context) {
 	}
 	qt, _ := gazette.ParseQueryText(sp.Text)
 	sv.Asked = !qt.Empty() || len(sv.Form.Hidden) > 0 || !sp.From.IsZero() || !sp.To.IsZero() || !sp.InForceOn.IsZero()
-	if !sv.Asked {
+	if sv.NothingToSearch = nothing; nothing || !sv.Asked {
+		sv.Asked = false
 		v.Data = sv
 		s.render(c, "search", v, nil, "", ccRecent)
 		return

@@ -152,11 +152,20 @@ func (q *Query) Normalize() error {
 			return bad("issue: %v", err)
 		}
 	}
-	if _, err := ParseQueryText(q.Text); err != nil {
+	qt, err := ParseQueryText(q.Text)
+	if err != nil {
 		return err
+	}
+	if qt.Empty() && len(qt.Excluded) == 0 && strings.TrimSpace(q.Text) != "" {
+		return ErrNothingToSearch
 	}
 	return nil
 }
+
+// ErrNothingToSearch is a query text with nothing in it to match or to
+// exclude: only punctuation or symbols. Answered as no text, it would
+// silently widen to every document.
+var ErrNothingToSearch = fmt.Errorf("search: the query has nothing to search for, only punctuation or symbols: %w", ErrInvalid)
 
 // QueryText is the parsed form of Query.Text.
 type QueryText struct {
