@@ -226,6 +226,8 @@ func parseSearch(v url.Values, perPageParam bool) (searchParams, error) {
 	}
 	if err := q.Normalize(); errors.Is(err, gazette.ErrNothingToSearch) {
 		return sp, errNothingToSearch
+	} else if errors.Is(err, gazette.ErrQueryTooLong) {
+		return sp, badQuery{"q", fmt.Sprintf("is longer than %d characters", gazette.MaxQueryRunes), fmt.Sprintf("超过 %d 个字，请缩短后再检索", gazette.MaxQueryRunes)}
 	} else if err != nil {
 		return sp, badRequest(strings.TrimSuffix(strings.TrimPrefix(err.Error(), "search: "), ": "+gazette.ErrInvalid.Error()))
 	}

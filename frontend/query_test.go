@@ -156,3 +156,18 @@ func TestNothingToSearch(t *testing.T) {
 		t.Errorf("a query of one exclusion = %d, total %d of %d: %.200s", rec.Code, rest.Total, all.Total, rec.Body)
 	}
 }
+
+// TestQueryTooLong: a q longer than the search box takes is refused naming
+// q, on the reader's page in Chinese.
+func TestQueryTooLong(t *testing.T) {
+	h := sharedGazette(t)
+	q := strings.Repeat("饮用水水源保护区怎么划定", 30)
+	rec := do(h, "GET", "/search?q="+url.QueryEscape(q), "Accept", "text/html")
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "超过 256 个字，请缩短后再检索") {
+		t.Errorf("search page for %d characters = %d: %.400s", len([]rune(q)), rec.Code, rec.Body)
+	}
+	rec = do(h, "GET", "/api/v1/search?q="+url.QueryEscape(q))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), `parameter \"q\": is longer than 256 characters`) {
+		t.Errorf("API search for %d characters = %d: %.400s", len([]rune(q)), rec.Code, rec.Body)
+	}
+}

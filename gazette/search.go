@@ -75,7 +75,7 @@ func (q *Query) Normalize() error {
 		return fmt.Errorf("search: "+format+": %w", append(args, ErrInvalid)...)
 	}
 	if n := utf8.RuneCountInString(q.Text); n > MaxQueryRunes {
-		return bad("query of %d characters, more than %d", n, MaxQueryRunes)
+		return fmt.Errorf("search: query of %d characters: %w", n, ErrQueryTooLong)
 	}
 	if !utf8.ValidString(q.Text) {
 		return bad("query is not valid UTF-8")
@@ -162,6 +162,9 @@ func (q *Query) Normalize() error {
 	return nil
 }
 
+// ErrQueryTooLong is a query text of more than MaxQueryRunes characters.
+var ErrQueryTooLong = fmt.Errorf("search: query longer than %d characters: %w", MaxQueryRunes, ErrInvalid)
+
 // ErrNothingToSearch is a query text with nothing in it to match or to
 // exclude: only punctuation or symbols. Answered as no text, it would
 // silently widen to every document.
@@ -192,7 +195,7 @@ func (t QueryText) Needles() []string {
 func ParseQueryText(s string) (QueryText, error) {
 	var t QueryText
 	if utf8.RuneCountInString(s) > MaxQueryRunes {
-		return t, fmt.Errorf("search: query longer than %d characters: %w", MaxQueryRunes, ErrInvalid)
+		return t, ErrQueryTooLong
 	}
 	// Document numbers first: their brackets and spaces are not operators.
 	var rest strings.Builder
