@@ -38,8 +38,12 @@ type Archive struct {
 	// totals caches each published issue's running number, which no
 	// correction changes, so coverage reads each manifest once.
 	totals sync.Map // gazette.IssueKey → int
-	// objects keeps immutable objects read before (readJSON).
-	objects *objectCache
+	// objects keeps immutable records read before (readJSON), manifests
+	// the issues' manifests: apart, because at scale records outnumber
+	// what any cache holds, and read at random they pushed out the few
+	// thousand manifests, each shared by fifty documents and far dearer
+	// to decode.
+	objects, manifests *objectCache
 }
 
 // Option sets an optional property of an Archive.
@@ -60,7 +64,7 @@ func New(blobs Blobs, idx Index, log *slog.Logger, opts ...Option) *Archive {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: gazette.ChinaTime, objects: newObjectCache(objectCacheBytes)}
+	a := &Archive{blobs: blobs, index: idx, log: log, now: time.Now, loc: gazette.ChinaTime, objects: newObjectCache(objectCacheBytes), manifests: newObjectCache(manifestCacheBytes)}
 	for _, o := range opts {
 		o(a)
 	}
@@ -411,10 +415,13 @@ func (a *Archive) readRaw(ctx context.Context, key, sum string) ([]byte, string,
 	if info.Size > maxRecordSize {
 		return nil, "", fmt.Errorf("%s: %d bytes: %w", key, info.Size, gazette.ErrCorrupt)
 	}
-	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
-	if err != nil {
+	// Room for the size storage gave, and for the read that finds the end:
+	// read at once, not through a series of growing copies.
+	buf := bytes.NewBuffer(make([]byte, 0, max(info.Size, 0)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxRecordSize)); err != nil {
 		return nil, "", fmt.Errorf("read %s: %w", key, err)
 	}
+	raw := buf.Bytes()
 	if sum != "" {
 		if got := sha256.Sum256(raw); hex.EncodeToString(got[:]) != sum {
 			return nil, "", fmt.Errorf("%s: checksum mismatch: %w", key, gazette.ErrCorrupt)
@@ -426,9 +433,20 @@ func (a *Archive) readRaw(ctx context.Context, key, sum string) ([]byte, string,
 // manifest reads the manifest of a published issue; one read before comes
 // from the object cache, as a copy the caller may change.
 func (a *Archive) manifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
+	m, err := a.sharedManifest(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return m.clone(), nil
+}
+
+// sharedManifest is manifest without the copy, for a caller that only
+// reads the manifest and hands none of it on: it may be the one the cache
+// keeps.
+func (a *Archive) sharedManifest(ctx context.Context, key gazette.IssueKey) (*Manifest, error) {
 	mk := manifestKey(key)
-	if v, ok := a.objects.get(mk); ok {
-		return v.(*Manifest).clone(), nil
+	if v, ok := a.manifests.get(mk); ok {
+		return v.(*Manifest), nil
 	}
 	raw, _, err := a.readRaw(ctx, mk, "")
 	if err != nil {
@@ -441,8 +459,8 @@ func (a *Archive) manifest(ctx context.Context, key gazette.IssueKey) (*Manifest
 	if m.Issue.Key() != key {
 		return nil, fmt.Errorf("manifest %s names issue %s: %w", mk, m.Issue.Key(), gazette.ErrCorrupt)
 	}
-	a.objects.put(mk, &m, len(raw))
-	return m.clone(), nil
+	a.manifests.put(mk, &m, len(raw))
+	return &m, nil
 }
 
 // clone is a copy of m that shares nothing a caller could change.

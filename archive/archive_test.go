@@ -291,3 +291,19 @@ func TestIssueRefs(t *testing.T) {
 		t.Errorf("coverage of 2019 第3、12期: %d gaps, want 10", c.Gaps)
 	}
 }
+
+// TestRecordsDoNotPushOutManifests: at scale the records read at random
+// outnumber what the cache holds; the manifests, each shared by an
+// issue's documents and dear to decode, are kept apart from them.
+func TestRecordsDoNotPushOutManifests(t *testing.T) {
+	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
+	s := archivetest.NewSample(2019, 12, 2)
+	publish(t, a, s)
+	if _, _, _, err := a.DocumentPage(context.Background(), "2019-12-1", 0); err != nil {
+		t.Fatal(err)
+	}
+	archive.FillRecordCache(a)
+	if !archive.ManifestCached(a, s.Issue.Key()) {
+		t.Error("reading twice the record cache's bound in records pushed out the manifest")
+	}
+}

@@ -35,11 +35,21 @@ type loaded struct {
 // docManifest returns the manifest of a published document's issue and
 // the document's position in it.
 func (a *Archive) docManifest(ctx context.Context, id string) (*Manifest, int, error) {
+	m, seq, err := a.sharedDocManifest(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	return m.clone(), seq, nil
+}
+
+// sharedDocManifest is docManifest without the copy, for a caller that
+// only reads the manifest and hands none of it on (sharedManifest).
+func (a *Archive) sharedDocManifest(ctx context.Context, id string) (*Manifest, int, error) {
 	key, seq, err := gazette.ParseDocumentID(id)
 	if err != nil {
 		return nil, 0, err
 	}
-	m, err := a.manifest(ctx, key)
+	m, err := a.sharedManifest(ctx, key)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -204,7 +214,7 @@ func (a *Archive) DocumentPage(ctx context.Context, id string, v int) (*gazette.
 	if v < 0 {
 		return nil, nil, nil, fmt.Errorf("archive: document %s version %d: %w", id, v, gazette.ErrInvalid)
 	}
-	m, seq, err := a.docManifest(ctx, id)
+	m, seq, err := a.sharedDocManifest(ctx, id)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
 	}
@@ -213,7 +223,9 @@ func (a *Archive) DocumentPage(ctx context.Context, id string, v int) (*gazette.
 		return nil, nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
 	}
 	l.doc.Validity = l.history.StatusOn(a.today())
-	return &l.doc, &l.history, &m.Issue, nil
+	is := m.Issue // the caller's own: the manifest may be the cache's
+	is.Contents = slices.Clone(is.Contents)
+	return &l.doc, &l.history, &is, nil
 }
 
 // History returns the versions and validity changes of a published

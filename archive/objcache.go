@@ -7,13 +7,14 @@ import (
 )
 
 // objectCache keeps immutable objects read and verified before: issue
-// manifests (written once, only if absent, never changed), decoded, and
-// records (named by their SHA-256), as bytes. Reading a document then costs
-// one storage read, its history's, instead of three, and no hashing or
-// decoding of its issue's manifest. Readers never get what the cache holds:
-// records are decoded anew, manifests cloned. It is bounded by the bytes
-// the objects took in storage, least recently used out first. Safe for
-// concurrent use.
+// manifests (written once, only if absent, never changed), decoded, in one,
+// and records (named by their SHA-256), as bytes, in another. Reading a
+// document then costs one storage read, its history's, instead of three,
+// and no hashing or decoding of its issue's manifest. Callers outside the
+// package never get what the cache holds: records are decoded anew,
+// manifests cloned (inside it, sharedManifest lends one to readers that
+// only read). It is bounded by the bytes the objects took in storage,
+// least recently used out first. Safe for concurrent use.
 type objectCache struct {
 	mu       sync.Mutex
 	lru      *simplelru.LRU[string, cached]
@@ -27,10 +28,15 @@ type cached struct {
 	size int
 }
 
-// objectCacheBytes bounds the object cache. Most manifests and records are
-// a few KB; one larger than a 64th of the bound (a long law's record) is
-// read from storage each time rather than crowding out hundreds of others.
+// objectCacheBytes bounds the cache of records. Most records are a few
+// KB; one larger than a 64th of the bound (a long law's) is read from
+// storage each time rather than crowding out hundreds of others.
 const objectCacheBytes = 64 << 20
+
+// manifestCacheBytes bounds the cache of manifests: those of about 3,000
+// issues of fifty documents (some 20 KB each in storage), the whole of a
+// provincial gazette's run since 1949 and more.
+const manifestCacheBytes = 64 << 20
 
 func newObjectCache(maxBytes int) *objectCache {
 	c := &objectCache{maxBytes: maxBytes}

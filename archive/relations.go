@@ -189,9 +189,42 @@ func (a *Archive) Links(ctx context.Context, id string, v int) (*gazette.Relatio
 	if err != nil {
 		return nil, nil, fmt.Errorf("archive: relations of %s: %w", id, err)
 	}
-	r := a.newResolver(m.Issue.Gazette)
+	var shown *gazette.Document
+	if v > 0 && v != len(self.history.Versions) {
+		l, err := a.load(ctx, m, seq, v)
+		if err != nil {
+			return nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
+		}
+		shown = &l.doc
+	}
+	return a.links(ctx, self, shown, v < 0)
+}
+
+// PageLinks is Links for the page of a document that DocumentPage or
+// DocumentAt has just read: d is the version the page shows, h the
+// document's history. When d is the current version, neither is read
+// again, and the relations and citations are those of the same reading.
+// Errors are those of Links. Safe for concurrent use.
+func (a *Archive) PageLinks(ctx context.Context, d *gazette.Document, h *gazette.History) (*gazette.Relations, []cite.Found, error) {
+	if h == nil || h.ID != d.ID || d.Version != len(h.Versions) {
+		return a.Links(ctx, d.ID, d.Version)
+	}
+	m, _, err := a.sharedDocManifest(ctx, d.ID) // links only reads it
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive: relations of %s: %w", d.ID, err)
+	}
+	return a.links(ctx, &loaded{doc: *d, history: *h, manifest: m}, nil, false)
+}
+
+// links works out what Links gives for self, the current version of a
+// document as read with its history and manifest: its relations, and the
+// citations of shown, another of its versions (nil: self), unless
+// relationsOnly.
+func (a *Archive) links(ctx context.Context, self *loaded, shown *gazette.Document, relationsOnly bool) (*gazette.Relations, []cite.Found, error) {
+	id, is := self.doc.ID, &self.manifest.Issue
+	r := a.newResolver(is.Gazette)
 	r.docs[id] = self
-	own, err := r.citations(ctx, &self.doc, &m.Issue)
+	own, err := r.citations(ctx, &self.doc, is)
 	if err != nil {
 		return nil, nil, fmt.Errorf("archive: citations of %s: %w", id, err)
 	}
@@ -199,16 +232,12 @@ func (a *Archive) Links(ctx context.Context, id string, v int) (*gazette.Relatio
 	if err != nil {
 		return nil, nil, fmt.Errorf("archive: relations of %s: %w", id, err)
 	}
-	if v < 0 {
+	if relationsOnly {
 		return rs, nil, nil
 	}
 	found := slices.Clone(own)
-	if v > 0 && v != len(self.history.Versions) {
-		shown, err := a.load(ctx, m, seq, v)
-		if err != nil {
-			return nil, nil, fmt.Errorf("archive: document %s: %w", id, err)
-		}
-		if found, err = r.citations(ctx, &shown.doc, &m.Issue); err != nil {
+	if shown != nil {
+		if found, err = r.citations(ctx, shown, is); err != nil {
 			return nil, nil, fmt.Errorf("archive: citations of %s: %w", id, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -363,5 +364,55 @@ func TestRelationsOfAWidelyCitedDocument(t *testing.T) {
 	rs := relationsOf(t, a, "2019-1-1")
 	if len(rs.In) != 200 || rs.MoreIn != citing-200 || rs.In[0].From == "2020-1-1" {
 		t.Errorf("%d links in, %d more, first from %s; want 200, %d more, the latest first read", len(rs.In), rs.MoreIn, rs.In[0].From, citing-200)
+	}
+}
+
+// TestPageLinksIsLinks checks that PageLinks, given what DocumentPage
+// read, answers what Links answers reading everything again: for every
+// document of the web, each of its versions, after a correction that
+// changes what the text cites, a relation an editor added and a validity
+// change.
+func TestPageLinksIsLinks(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: noon(day(2020, 6, 1))}
+	a := archive.New(archivetest.NewMemBlobs(), openBleve(t), nil, archive.WithClock(clk.Now))
+	web(t, a)
+	d := mustDoc(t, a, "2020-3-1")
+	d.Body = append(slices.Clone(d.Body), "第四条 参照闽政〔2019〕101号执行。")
+	if _, err := a.Correct(ctx, d.ID, *d, gazette.Correction{Reason: "漏印第四条", Date: day(2020, 5, 1), By: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddRelation(ctx, "2020-3-2", gazette.Relation{Type: gazette.Interprets, Target: "2019-12-3", By: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SetValidity(ctx, "2019-12-2", gazette.ValidityChange{State: gazette.Repealed, Since: day(2020, 4, 1), ChangedBy: "2020-3-1", By: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"2019-12-1", "2019-12-2", "2019-12-3", "2020-3-1", "2020-3-2"} {
+		_, h, _, err := a.DocumentPage(ctx, id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for v := range len(h.Versions) + 1 { // 0: the current one
+			d, h, _, err := a.DocumentPage(ctx, id, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, found, err := a.PageLinks(ctx, d, h)
+			if err != nil {
+				t.Fatalf("PageLinks(%s v%d): %v", id, v, err)
+			}
+			wantRs, wantFound, err := a.Links(ctx, id, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rs, wantRs) || !reflect.DeepEqual(found, wantFound) {
+				t.Errorf("%s v%d: PageLinks =\n%+v\n%+v\nLinks =\n%+v\n%+v", id, v, rs, found, wantRs, wantFound)
+			}
+			added := slices.ContainsFunc(found, func(f cite.Found) bool { return f.ID == "2019-12-1" && f.Paragraph == 3 })
+			if id == "2020-3-1" && added != (v != 1) {
+				t.Errorf("%s v%d: the citation the correction added is there: %v, want %v", id, v, added, v != 1)
+			}
+		}
 	}
 }

@@ -159,8 +159,8 @@ func (s *Server) document(c *gin.Context) {
 	s.sawIssue(is)
 	dv := newDocumentView(d, is, needles)
 	dv.history(h, d.Version, current)
+	s.relations(ctx, dv, d, h)
 	s.relate(ctx, dv, d, h)
-	s.relations(ctx, dv, d)
 	dv.Paras, dv.Outline = paragraphs(d.Body, dv.Body)
 	dv.At = newAtView(at)
 	if dv.At != nil {
@@ -274,7 +274,7 @@ func newDocumentView(d *gazette.Document, is *gazette.Issue, needles []string) *
 		Validity: d.Validity.State, ValiditySince: dateLabel(d.Validity.Since), ChangedBy: d.Validity.ChangedBy,
 		IndexNumber: clean(d.IndexNumber), Topic: clean(d.Topic), Section: clean(d.Section),
 		Pages: d.Pages.String(), FirstPage: d.Pages.First, Version: d.Version,
-		Issue: newIssueView(is), Highlighted: len(needles) > 0, needles: needles,
+		Issue: issueHead(is), Highlighted: len(needles) > 0, needles: needles,
 	}
 	if _, _, err := gazette.ParseDocumentID(dv.ChangedBy); err != nil {
 		dv.ChangedBy = "" // only ever a link to a document of this site

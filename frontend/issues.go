@@ -45,12 +45,7 @@ type issueView struct {
 }
 
 func newIssueView(is *gazette.Issue) *issueView {
-	v := &issueView{
-		Key: is.IssueKey, Label: is.Label(), Gazette: clean(is.Gazette), TotalNumber: is.TotalNumber,
-		Published: timeLabel(is.Published), Path: issuePath(is.IssueKey), PDF: issuePath(is.IssueKey) + ".pdf",
-		PDFSize: sizeLabel(is.PDF.Size), PDFPages: is.PDF.Pages, Documents: len(is.Contents),
-		published: is.Published,
-	}
+	v := issueHead(is)
 	for _, e := range is.Contents {
 		ev := entryView{ID: e.ID, Title: clean(e.Title), DocNumber: clean(e.DocNumber), Kind: e.Kind.Label(), Pages: e.Pages.String(), First: e.Pages.First}
 		sec := clean(e.Section)
@@ -61,6 +56,18 @@ func newIssueView(is *gazette.Issue) *issueView {
 		last.Entries = append(last.Entries, ev)
 	}
 	return v
+}
+
+// issueHead is the view of an issue without its table of contents, as a
+// document's page shows its issue: that page has no use for the fifty
+// other entries.
+func issueHead(is *gazette.Issue) *issueView {
+	return &issueView{
+		Key: is.IssueKey, Label: is.Label(), Gazette: clean(is.Gazette), TotalNumber: is.TotalNumber,
+		Published: timeLabel(is.Published), Path: issuePath(is.IssueKey), PDF: issuePath(is.IssueKey) + ".pdf",
+		PDFSize: sizeLabel(is.PDF.Size), PDFPages: is.PDF.Pages, Documents: len(is.Contents),
+		published: is.Published,
+	}
 }
 
 // homeView is the front page: the latest issue and the ones before it.

@@ -125,8 +125,10 @@ type effectView struct {
 
 // relate names the documents related to the one on the page dv: the one
 // that changed its current validity, those its timeline names, and those
-// whose validity it changed. A failing reverse lookup leaves that list out
-// and is logged: the document itself is still worth reading.
+// whose validity it changed, unless dv shows its relations already (they
+// list those changes as 修改, 废止 and 失效). A failing reverse lookup
+// leaves that list out and is logged: the document itself is still worth
+// reading.
 func (s *Server) relate(ctx context.Context, dv *documentView, d *gazette.Document, h *gazette.History) {
 	docs := s.relatedDocs(ctx, causeIDs(d, h)...)
 	if r, ok := docs[dv.ChangedBy]; ok {
@@ -136,6 +138,9 @@ func (s *Server) relate(ctx context.Context, dv *documentView, d *gazette.Docume
 		if r, ok := docs[dv.Timeline[i].ChangedBy]; ok {
 			dv.Timeline[i].By = &r
 		}
+	}
+	if dv.HasRelations {
+		return
 	}
 	caused, err := s.causedBy(ctx, d.ID)
 	if err != nil {

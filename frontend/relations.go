@@ -24,14 +24,17 @@ import (
 // relationsArchive is the archive's view of relations and citations
 // (*archive.Archive has it): Relations in both directions of a published
 // document (gazette.ErrNotFound, gazette.ErrInvalid); the citations in a
-// document's text resolved against the archive; and Links, both at once
-// for version v of a published document, as its page shows them. All are
-// safe for concurrent use. An archive without it shows no relations and
-// links no citations.
+// document's text resolved against the archive; Links, both at once for
+// version v of a published document, as its page shows them; and
+// PageLinks, the same for a document read with its history already (d the
+// version shown, h the history DocumentPage gave), without reading them
+// again. All are safe for concurrent use. An archive without it shows no
+// relations and links no citations.
 type relationsArchive interface {
 	Relations(ctx context.Context, id string) (*gazette.Relations, error)
 	Citations(ctx context.Context, d *gazette.Document) ([]cite.Found, error)
 	Links(ctx context.Context, id string, v int) (*gazette.Relations, []cite.Found, error)
+	PageLinks(ctx context.Context, d *gazette.Document, h *gazette.History) (*gazette.Relations, []cite.Found, error)
 }
 
 // linkView is one relation on a document's page, seen from that document.
@@ -93,15 +96,16 @@ func linkIDs(rs *gazette.Relations) []string {
 }
 
 // relations fills the relations of the page's document d (the version
-// shown) into dv, and links the citations of its body. A failing lookup
-// is logged and leaves them out, and marks the page Degraded (not to be
-// kept in a cache): the document is still worth reading.
-func (s *Server) relations(ctx context.Context, dv *documentView, d *gazette.Document) {
+// shown, with its history h) into dv, and links the citations of its
+// body. A failing lookup is logged and leaves them out, and marks the page
+// Degraded (not to be kept in a cache): the document is still worth
+// reading.
+func (s *Server) relations(ctx context.Context, dv *documentView, d *gazette.Document, h *gazette.History) {
 	ra, ok := s.cfg.Archive.(relationsArchive)
 	if !ok {
 		return
 	}
-	rs, found, err := ra.Links(ctx, d.ID, d.Version)
+	rs, found, err := ra.PageLinks(ctx, d, h)
 	if err != nil {
 		dv.Degraded = true
 		if ctx.Err() == nil {

@@ -12,6 +12,9 @@
 //
 //	go run ./cmd/gazette-loadbench                 # the measurement
 //	go run ./cmd/gazette-loadbench -serve :8081    # just serve the sample gazette
+//	go run ./cmd/gazette-loadbench -sample=false -data /tmp/many -cpuprofile /tmp/cpu.out
+//	                                               # the many documents only, published once into
+//	                                               # /tmp/many and reused, with the server's profile
 package main
 
 import (
@@ -29,7 +32,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -56,6 +62,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	conns := fs.Int("c", 32, "connections")
 	threads := fs.Int("t", 2, "wrk threads")
 	docs := fs.Int("docs", 100_000, "documents in the archive read at random (0: skip that part)")
+	sample := fs.Bool("sample", true, "measure the sample gazette's pages beside the static file")
+	data := fs.String("data", "", "keep the archive of -docs documents in this directory, published on first use and reused after (default: a temporary one)")
+	cpuprofile := fs.String("cpuprofile", "", "write the server's CPU profile while it serves random documents to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +73,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if *sample || *serve != "" {
+		if err := sampleGazette(ctx, out, dir, *serve, *threads, *conns, *duration); err != nil {
+			return err
+		}
+	}
+	if *docs > 0 && *serve == "" {
+		many := *data
+		if many == "" {
+			many = filepath.Join(dir, "many")
+		}
+		return uncached(ctx, out, many, *docs, *threads, *duration, *cpuprofile)
+	}
+	return nil
+}
+
+// sampleGazette publishes the sample gazette into dir and serves it: at
+// serve until interrupted, or else under wrk, target by target.
+func sampleGazette(ctx context.Context, out io.Writer, dir, serve string, threads, conns int, duration time.Duration) error {
 	blobs, err := fsblobs.Open(filepath.Join(dir, "data"))
 	if err != nil {
 		return err
@@ -78,8 +105,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	addr := "127.0.0.1:0"
-	if *serve != "" {
-		addr = *serve
+	if serve != "" {
+		addr = serve
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -106,7 +133,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	defer hs.Close()
-	if *serve != "" {
+	if serve != "" {
 		fmt.Fprintf(out, "serving the sample gazette at %s (Ctrl-C to stop)\n", base)
 		<-ctx.Done()
 		return nil
@@ -121,7 +148,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"API document", "/api/v1/documents/2019-12-2"},
 		{"API search", "/api/v1/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"},
 	}
-	fmt.Fprintf(out, "wrk -t%d -c%d -d%s against %s (document page %d bytes)\n", *threads, *conns, *duration, base, len(docPage))
+	fmt.Fprintf(out, "wrk -t%d -c%d -d%s against %s (document page %d bytes)\n", threads, conns, duration, base, len(docPage))
 	fmt.Fprintf(out, "%-26s %10s %10s %10s %10s\n", "target", "req/s", "p50", "p99", "bytes")
 	for _, tg := range targets {
 		body, err := fetch(srv, tg.path)
@@ -131,14 +158,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if tg.path == "/bench/static.html" {
 			body = docPage
 		}
-		r, err := wrk(ctx, base+tg.path, *threads, *conns, *duration, "")
+		r, err := wrk(ctx, base+tg.path, threads, conns, duration, "")
 		if err != nil {
 			return fmt.Errorf("%s: %w", tg.name, err)
 		}
 		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %10d\n", tg.name, r.rps, r.p50, r.p99, len(body))
-	}
-	if *docs > 0 {
-		return uncached(ctx, out, filepath.Join(dir, "many"), *docs, *threads, *duration)
 	}
 	return nil
 }
@@ -152,25 +176,40 @@ const (
 	firstYear     = 2000
 )
 
-// uncached publishes n documents into a fresh directory (storage only: a
-// document's page needs no search index), serves them, and loads the
-// server at 16 connections with random documents and then with one.
-func uncached(ctx context.Context, out io.Writer, dir string, n, threads int, d time.Duration) error {
+// uncached publishes n documents into dir (storage only: a document's
+// page needs no search index), unless an earlier run published them there,
+// serves them, and loads the server at 16 connections with random
+// documents and then with one. Beside each run's latencies it prints the
+// server's CPU time and heap allocations per request: the load on a
+// shared machine moves the latencies, not those. With a cpuprofile, the
+// server is profiled while it serves random documents.
+func uncached(ctx context.Context, out io.Writer, dir string, n, threads int, d time.Duration, cpuprofile string) error {
 	const conns = 16
-	blobs, err := fsblobs.Open(dir)
+	blobs, err := fsblobs.Open(filepath.Join(dir, "store"))
 	if err != nil {
 		return err
 	}
 	a := archive.New(blobs, nil, nil)
-	start := time.Now()
 	issues := (n + docsPerIssue - 1) / docsPerIssue
-	for i := range issues {
-		s := archivetest.NewSample(firstYear+i/issuesPerYear, i%issuesPerYear+1, min(docsPerIssue, n-i*docsPerIssue))
-		if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
-			return fmt.Errorf("publish %s: %w", s.Issue.Key(), err)
+	done := filepath.Join(dir, fmt.Sprintf("published-%d", n))
+	if _, err := os.Stat(done); err == nil {
+		fmt.Fprintf(out, "\n%d documents in %d issues, published in %s before\n", n, issues, dir)
+	} else {
+		start := time.Now()
+		for i := range issues {
+			s := archivetest.NewSample(firstYear+i/issuesPerYear, i%issuesPerYear+1, min(docsPerIssue, n-i*docsPerIssue))
+			if _, err := a.Manifest(ctx, s.Issue.Key()); err == nil {
+				continue // published by a run that stopped before the rest
+			}
+			if _, err := a.Publish(ctx, s.Issue, bytes.NewReader(s.PDF), s.Documents); err != nil {
+				return fmt.Errorf("publish %s: %w", s.Issue.Key(), err)
+			}
 		}
+		if err := os.WriteFile(done, nil, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "\n%d documents in %d issues published in %s\n", n, issues, time.Since(start).Round(time.Second))
 	}
-	fmt.Fprintf(out, "\n%d documents in %d issues published in %s\n", n, issues, time.Since(start).Round(time.Second))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -201,18 +240,49 @@ end
 		return err
 	}
 	fmt.Fprintf(out, "wrk -t%d -c%d -d%s, %d documents\n", threads, conns, d, n)
-	fmt.Fprintf(out, "%-26s %10s %10s %10s\n", "target", "req/s", "p50", "p99")
+	fmt.Fprintf(out, "%-26s %10s %10s %10s %10s %12s\n", "target", "req/s", "p50", "p99", "CPU/req", "allocs/req")
 	for _, tg := range []struct{ name, url, script string }{
 		{"random documents (uncached)", base + "/", script},
 		{"one document (cached)", base + one, ""},
 	} {
+		if cpuprofile != "" && tg.script != "" {
+			f, err := os.Create(cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
+		before := usage()
 		r, err := wrk(ctx, tg.url, threads, conns, d, tg.script)
+		after := usage()
+		if cpuprofile != "" && tg.script != "" {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", tg.name, err)
 		}
-		fmt.Fprintf(out, "%-26s %10.0f %10s %10s\n", tg.name, r.rps, r.p50, r.p99)
+		req := float64(max(r.requests, 1))
+		cpu := time.Duration(float64(after.cpu-before.cpu) / req)
+		fmt.Fprintf(out, "%-26s %10.0f %10s %10s %10s %12.0f\n", tg.name, r.rps, r.p50, r.p99, cpu.Round(time.Microsecond), float64(after.allocs-before.allocs)/req)
 	}
 	return nil
+}
+
+// resources is what this process, the server, has used so far.
+type resources struct {
+	cpu    time.Duration // user and system time
+	allocs uint64        // heap objects allocated
+}
+
+func usage() resources {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return resources{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), allocs: ms.Mallocs}
 }
 
 // fetch gets one response body through the handler, to check it is served.
@@ -238,11 +308,13 @@ func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 
 type result struct {
 	rps      float64
+	requests int64
 	p50, p99 string
 }
 
 var (
 	rpsRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	reqRE = regexp.MustCompile(`(\d+) requests in`)
 	pctRE = regexp.MustCompile(`^\s+(50|99)%\s+(\S+)`)
 	errRE = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 )
@@ -268,6 +340,9 @@ func wrk(ctx context.Context, url string, threads, conns int, d time.Duration, s
 		return r, fmt.Errorf("no Requests/sec in wrk output: %s", outb)
 	}
 	fmt.Sscan(string(m[1]), &r.rps)
+	if m := reqRE.FindSubmatch(outb); m != nil {
+		fmt.Sscan(string(m[1]), &r.requests)
+	}
 	sc := bufio.NewScanner(bytes.NewReader(outb))
 	for sc.Scan() {
 		if pm := pctRE.FindStringSubmatch(sc.Text()); pm != nil {
