@@ -154,7 +154,7 @@ func TestURLValidation(t *testing.T) {
 		{"search bad validity", "/search?q=x&validity=maybe", 400, "validity"},
 		{"search bad sort", "/search?q=x&sort=random", 400, "sort"},
 		{"search bad year", "/search?q=x&year=19", 400, "year"},
-		{"search too long", "/search?q=" + url.QueryEscape(long), 400, "query"},
+		{"search too long", "/search?q=" + url.QueryEscape(long), 400, "超过 256 个字"},
 		{"search invalid UTF-8", "/search?q=%ff%fe", 400, "UTF-8"},
 		{"highlight too long", "/documents/2019-12-1?hl=" + url.QueryEscape(long), 400, "hl"},
 	}
