@@ -47,7 +47,7 @@ type xnode struct {
 
 // parseXML parses an answer into a tree, failing on anything not
 // well-formed.
-func parseXML(t *testing.T, body []byte) *xnode {
+func parseXML(t testing.TB, body []byte) *xnode {
 	t.Helper()
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	dec.Strict = true
@@ -104,7 +104,7 @@ func (n *xnode) all(ns, local string) []*xnode {
 }
 
 // one returns the only child of n named local in ns.
-func (n *xnode) one(t *testing.T, ns, local string) *xnode {
+func (n *xnode) one(t testing.TB, ns, local string) *xnode {
 	t.Helper()
 	k := n.all(ns, local)
 	if len(k) != 1 {
@@ -126,7 +126,7 @@ func (n *xnode) texts(ns, local string) []string {
 // answer, checking what every answer has: 200, XML, the root element in
 // the OAI namespace, a responseDate in UTC seconds, and the request
 // element with the base URL.
-func oaiDo(t *testing.T, h http.Handler, query string, post bool) *xnode {
+func oaiDo(t testing.TB, h http.Handler, query string, post bool) *xnode {
 	t.Helper()
 	var req *http.Request
 	if post {
@@ -173,7 +173,7 @@ func oaiErrorCode(root *xnode) string {
 }
 
 // oaiOK fails when the answer is an error.
-func oaiOK(t *testing.T, h http.Handler, query string) *xnode {
+func oaiOK(t testing.TB, h http.Handler, query string) *xnode {
 	t.Helper()
 	root := oaiDo(t, h, query, false)
 	if code := oaiErrorCode(root); code != "" {
