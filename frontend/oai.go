@@ -297,9 +297,14 @@ func (s *Server) oaiFactsOf(ctx context.Context, st gazette.Stamp) (oaiFacts, er
 	if err != nil {
 		return oaiFacts{}, err
 	}
-	f := oaiFacts{changed: st.Changed, year: d.Issue.Year, kind: d.Kind, authorities: slices.Clone(d.Authorities)}
+	f := factsOf(d, st)
 	s.oaiFacts.Store(st.ID, f)
 	return f, nil
+}
+
+// factsOf is the facts of document d, stamped st.
+func factsOf(d *gazette.Document, st gazette.Stamp) oaiFacts {
+	return oaiFacts{changed: st.Changed, year: d.Issue.Year, kind: d.Kind, authorities: slices.Clone(d.Authorities)}
 }
 
 // parseDatestamp reads a from or until argument: a day, or a moment in
@@ -633,7 +638,7 @@ func (s *Server) oaiGetRecord(ctx context.Context, oa oaiArchive, a url.Values) 
 	} else if err != nil {
 		return nil, err
 	}
-	rec, err := s.oaiRecord(ctx, d, st, true)
+	rec, err := s.oaiRecord(ctx, d, st)
 	return oaiGetRecord{Record: rec}, err
 }
 
@@ -803,20 +808,20 @@ func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now ti
 			more = true
 			break
 		}
+		last = st
+		if !records {
+			list.Items = append(list.Items, s.oaiHeader(st, f)) // no record read
+			continue
+		}
 		d, err := s.cfg.Archive.Document(ctx, st.ID)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		rec, err := s.oaiRecord(ctx, d, st, records)
+		rec, err := s.oaiRecord(ctx, d, st)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		if records {
-			list.Items = append(list.Items, rec)
-		} else {
-			list.Items = append(list.Items, rec.Header)
-		}
-		last = st
+		list.Items = append(list.Items, rec)
 	}
 	resumed := q.AfterID != ""
 	if len(list.Items) == 0 && !resumed {
@@ -842,17 +847,18 @@ func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now ti
 	return list, asOf, nil
 }
 
-// oaiRecord is document d's record: its header, and its Dublin Core when
-// withMetadata.
-func (s *Server) oaiRecord(ctx context.Context, d *gazette.Document, st gazette.Stamp, withMetadata bool) (oaiRecord, error) {
-	sets := []string{"year:" + strconv.Itoa(d.Issue.Year), "kind:" + string(d.Kind)}
-	for _, a := range d.Authorities {
+// oaiHeader is the header of the document st stamps, whose facts are f.
+func (s *Server) oaiHeader(st gazette.Stamp, f oaiFacts) oaiHeader {
+	sets := []string{"year:" + strconv.Itoa(f.year), "kind:" + string(f.kind)}
+	for _, a := range f.authorities {
 		sets = append(sets, authoritySpec(a))
 	}
-	rec := oaiRecord{Header: oaiHeader{Identifier: s.oaiIDPrefix() + d.ID, Datestamp: oaiDatestamp(st.Changed), SetSpecs: sets}}
-	if !withMetadata {
-		return rec, nil
-	}
+	return oaiHeader{Identifier: s.oaiIDPrefix() + st.ID, Datestamp: oaiDatestamp(st.Changed), SetSpecs: sets}
+}
+
+// oaiRecord is document d's record: its header and its Dublin Core.
+func (s *Server) oaiRecord(ctx context.Context, d *gazette.Document, st gazette.Stamp) (oaiRecord, error) {
+	rec := oaiRecord{Header: s.oaiHeader(st, factsOf(d, st))}
 	is, err := s.cfg.Archive.Issue(ctx, d.Issue)
 	if err != nil {
 		return rec, err
