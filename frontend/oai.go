@@ -31,8 +31,9 @@ import (
 // issuing authority, from/until at the granularity of seconds, paging by
 // resumptionToken. A record is one published document, identified as
 // oai:<host>:<document ID>; its datestamp is its last change
-// (archive.Stamps; what responseDate promises is in oai_stamps.go). A scheduled issue has no record before its moment, and
-// one withdrawn before it never has one. The archive never withdraws
+// (archive.Stamps; what responseDate promises is in oai_stamps.go). A
+// scheduled issue has no record before its moment, and one withdrawn
+// before it never has one. The archive never withdraws
 // what it published (objects are immutable), so no record is ever deleted;
 // the repository still declares deletedRecord "persistent", the promise
 // that a deletion, were there one, would be kept for good.
