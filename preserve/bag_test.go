@@ -481,3 +481,42 @@ func TestDumpRetention(t *testing.T) {
 		})
 	}
 }
+
+// TestPruneAfterACrash finds the deletion of a dump recorded and the dump
+// still stored, as a Prune that stopped between the two leaves them: the
+// audit checks the dump as any other, and the next Prune deletes it.
+func TestPruneAfterACrash(t *testing.T) {
+	ctx := t.Context()
+	f := newFixture(t, local(t)) // the dump of 2020-01-02
+	d := preserve.Dumper{Blobs: f.blobs, Archive: f.arch, Ledger: f.log}
+	var stopped, newest preserve.Dump
+	for day := 3; day <= 10; day++ {
+		dm, err := d.Make(ctx, gazette.Date{Year: 2020, Month: 1, Day: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if day == 3 {
+			stopped = dm
+		}
+		newest = dm
+	}
+	e := preserve.Event{Identifier: "deletion/dumps/2020-01-03.jsonl.gz", Type: "deletion", DateTime: time.Now().UTC(), Outcome: preserve.OutcomePass,
+		Object: "dumps/2020-01-03.jsonl.gz", Agent: "gazette serve (stopped)", SHA256: stopped.SHA256}
+	raw, _ := json.Marshal(e)
+	if _, err := f.blobs.Put(ctx, "deletions/dumps/2020-01-03.json", bytes.NewReader(raw), int64(len(raw)), gazette.PutOptions{IfAbsent: true}); err != nil {
+		t.Fatal(err)
+	}
+	if run := f.audit(t, preserve.AuditOptions{}); !run.OK() {
+		t.Fatalf("a dump recorded deleted, still stored:\n%s", describe(run))
+	}
+	days, err := d.Prune(ctx, newest)
+	if err != nil || !slices.Equal(days, []string{"2020-01-03"}) {
+		t.Fatalf("Prune = %v, %v; want the dump of 2020-01-03", days, err)
+	}
+	if _, err := f.blobs.Stat(ctx, "dumps/2020-01-03.jsonl.gz"); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("the dump of 2020-01-03 is still stored: %v", err)
+	}
+	if run := f.audit(t, preserve.AuditOptions{}); !run.OK() {
+		t.Errorf("after pruning:\n%s", describe(run))
+	}
+}
