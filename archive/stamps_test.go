@@ -3,6 +3,7 @@ package archive_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // TestStamps dates each published document by its last change, on every
 // storage backend: the commit of its issue, then a correction, a relation
 // recorded to it, and a validity change it caused each move it last; a
-// scheduled issue has no stamps before its moment.
+// scheduled issue has no stamps before its moment. Stamp dates each
+// document as Stamps does, without listing the archive.
 func TestStamps(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
@@ -48,6 +50,13 @@ func TestStamps(t *testing.T) {
 						t.Fatalf("%s of a scheduled issue is stamped", s.ID)
 					}
 					out[s.ID] = s.Changed
+					one, err := a.Stamp(ctx, s.ID)
+					if err != nil || one.ID != s.ID || one.Issue != s.Issue || !one.Changed.Truncate(time.Second).Equal(s.Changed.Truncate(time.Second)) {
+						t.Errorf("Stamp(%s) = %+v, %v; Stamps says %+v", s.ID, one, err, s)
+					}
+				}
+				if _, err := a.Stamp(ctx, later.Documents[0].ID); !errors.Is(err, gazette.ErrNotFound) {
+					t.Errorf("Stamp of a scheduled document: %v, want not found", err)
 				}
 				return out
 			}

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -30,8 +31,9 @@ import (
 // issuing authority, from/until at the granularity of seconds, paging by
 // resumptionToken. A record is one published document, identified as
 // oai:<host>:<document ID>; its datestamp is its last change
-// (archive.Stamps). A scheduled issue has no record before its moment, and
-// one withdrawn before it never has one. The archive never withdraws
+// (archive.Stamps; what responseDate promises is in oai_stamps.go). A
+// scheduled issue has no record before its moment, and one withdrawn
+// before it never has one. The archive never withdraws
 // what it published (objects are immutable), so no record is ever deleted;
 // the repository still declares deletedRecord "persistent", the promise
 // that a deletion, were there one, would be kept for good.
@@ -42,10 +44,12 @@ import (
 
 // oaiArchive is what /oai needs of the archive besides Archive
 // (*archive.Archive has it): every published document with its last
-// change (gazette.ErrCorrupt, storage errors; safe for concurrent use).
-// An archive without it serves no /oai (404).
+// change, and one document's (gazette.ErrNotFound when it is not
+// published). Errors: gazette.ErrCorrupt, storage errors; safe for
+// concurrent use. An archive without it serves no /oai (404).
 type oaiArchive interface {
 	Stamps(ctx context.Context) ([]gazette.Stamp, error)
+	Stamp(ctx context.Context, id string) (gazette.Stamp, error)
 }
 
 // OAI-PMH constants.
@@ -195,6 +199,9 @@ type oaiQuery struct {
 	// list's size, -1 when not counted.
 	Cursor int `json:"cursor"`
 	Size   int `json:"size"`
+	// AsOf is the responseDate of the harvest so far (Unix seconds): the
+	// earliest asOf of the snapshots its pages came from (oai_stamps.go).
+	AsOf int64 `json:"as_of,omitempty"`
 	// Expires is when the token stops being honoured (Unix seconds).
 	Expires int64 `json:"expires"`
 
@@ -291,9 +298,14 @@ func (s *Server) oaiFactsOf(ctx context.Context, st gazette.Stamp) (oaiFacts, er
 	if err != nil {
 		return oaiFacts{}, err
 	}
-	f := oaiFacts{changed: st.Changed, year: d.Issue.Year, kind: d.Kind, authorities: slices.Clone(d.Authorities)}
+	f := factsOf(d, st)
 	s.oaiFacts.Store(st.ID, f)
 	return f, nil
+}
+
+// factsOf is the facts of document d, stamped st.
+func factsOf(d *gazette.Document, st gazette.Stamp) oaiFacts {
+	return oaiFacts{changed: st.Changed, year: d.Issue.Year, kind: d.Kind, authorities: slices.Clone(d.Authorities)}
 }
 
 // parseDatestamp reads a from or until argument: a day, or a moment in
@@ -541,7 +553,11 @@ func (s *Server) oai(c *gin.Context) {
 		resp.Request = oaiRequestEcho{Verb: req.verb, Identifier: a.Get("identifier"), MetadataPrefix: a.Get("metadataPrefix"),
 			From: a.Get("from"), Until: a.Get("until"), Set: a.Get("set"), Token: a.Get("resumptionToken"), BaseURL: resp.Request.BaseURL}
 		var err error
-		resp.Body, err = s.oaiAnswer(c.Request.Context(), oa, req, now)
+		var asOf time.Time
+		resp.Body, asOf, err = s.oaiAnswer(c.Request.Context(), oa, req, now)
+		if !asOf.IsZero() {
+			resp.ResponseDate = oaiDatestamp(asOf) // answered from a snapshot
+		}
 		switch {
 		case errors.As(err, &oerr):
 		case err != nil:
@@ -568,8 +584,9 @@ func (s *Server) oai(c *gin.Context) {
 }
 
 // oaiAnswer answers a well-formed request: the verb's element, or an
-// *oaiError, or another error (storage) for s.fail.
-func (s *Server) oaiAnswer(ctx context.Context, oa oaiArchive, req *oaiRequest, now time.Time) (any, error) {
+// *oaiError, or another error (storage) for s.fail; and, for an answer
+// from a snapshot of the stamps, the responseDate it must carry.
+func (s *Server) oaiAnswer(ctx context.Context, oa oaiArchive, req *oaiRequest, now time.Time) (any, time.Time, error) {
 	a := req.args
 	switch req.verb {
 	case "Identify":
@@ -577,49 +594,53 @@ func (s *Server) oaiAnswer(ctx context.Context, oa oaiArchive, req *oaiRequest, 
 	case "ListMetadataFormats":
 		if id := a.Get("identifier"); id != "" {
 			if _, err := s.oaiDocument(ctx, id); err != nil {
-				return nil, err
+				return nil, time.Time{}, err
 			}
 		}
-		return oaiFormats{Formats: []oaiFormat{{Prefix: oaiDCPrefix, Schema: oaiDCSchema, Namespace: oaiDCNS}}}, nil
+		return oaiFormats{Formats: []oaiFormat{{Prefix: oaiDCPrefix, Schema: oaiDCSchema, Namespace: oaiDCNS}}}, time.Time{}, nil
 	case "ListSets":
 		if a.Has("resumptionToken") {
-			return nil, oaiErr("badResumptionToken", "ListSets answers whole and issues no resumptionToken")
+			return nil, time.Time{}, oaiErr("badResumptionToken", "ListSets answers whole and issues no resumptionToken")
 		}
 		return s.oaiSets(ctx, oa)
 	case "GetRecord":
-		q := oaiQuery{Verb: req.verb, Prefix: a.Get("metadataPrefix")}
-		if e := q.resolve(); e != nil {
-			return nil, e
-		}
-		d, err := s.oaiDocument(ctx, a.Get("identifier"))
-		if err != nil {
-			return nil, err
-		}
-		stamps, err := oa.Stamps(ctx)
-		if err != nil {
-			return nil, err
-		}
-		i := slices.IndexFunc(stamps, func(st gazette.Stamp) bool { return st.ID == d.ID })
-		if i < 0 { // published a moment ago, between the two reads
-			return nil, oaiErr("idDoesNotExist", "no published document %q", a.Get("identifier"))
-		}
-		rec, err := s.oaiRecord(ctx, d, stamps[i], true)
-		return oaiGetRecord{Record: rec}, err
+		rec, err := s.oaiGetRecord(ctx, oa, a)
+		return rec, time.Time{}, err
 	}
 	// ListIdentifiers, ListRecords.
 	var q *oaiQuery
 	if tok := a.Get("resumptionToken"); a.Has("resumptionToken") {
 		var e *oaiError
 		if q, e = s.untoken(req.verb, tok, now); e != nil {
-			return nil, e
+			return nil, time.Time{}, e
 		}
 	} else {
 		q = &oaiQuery{Verb: req.verb, Prefix: a.Get("metadataPrefix"), From: a.Get("from"), Until: a.Get("until"), Set: a.Get("set"), Size: -1}
 		if e := q.resolve(); e != nil {
-			return nil, e
+			return nil, time.Time{}, e
 		}
 	}
 	return s.oaiList(ctx, oa, q, now)
+}
+
+// oaiGetRecord answers GetRecord with the document's stamp read alone.
+func (s *Server) oaiGetRecord(ctx context.Context, oa oaiArchive, a url.Values) (any, error) {
+	q := oaiQuery{Verb: "GetRecord", Prefix: a.Get("metadataPrefix")}
+	if e := q.resolve(); e != nil {
+		return nil, e
+	}
+	d, err := s.oaiDocument(ctx, a.Get("identifier"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := oa.Stamp(ctx, d.ID)
+	if isNotFound(err) { // withdrawn between the two reads
+		return nil, oaiErr("idDoesNotExist", "no published document %q", a.Get("identifier"))
+	} else if err != nil {
+		return nil, err
+	}
+	rec, err := s.oaiRecord(ctx, d, st)
+	return oaiGetRecord{Record: rec}, err
 }
 
 // oaiDocument reads the document an OAI identifier names: idDoesNotExist
@@ -647,16 +668,17 @@ func (s *Server) oaiIDPrefix() string { return "oai:" + s.base.Hostname() + ":" 
 // oaiDatestamp is t as a datestamp of the declared granularity.
 func oaiDatestamp(t time.Time) string { return t.UTC().Format(oaiTimeLayout) }
 
-func (s *Server) oaiIdentify(ctx context.Context, oa oaiArchive) (any, error) {
-	stamps, err := oa.Stamps(ctx)
+func (s *Server) oaiIdentify(ctx context.Context, oa oaiArchive) (any, time.Time, error) {
+	sn, err := s.oaiStamps(ctx, oa)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if is, err := s.cfg.Archive.Latest(ctx); err == nil {
 		s.sawIssue(is) // the repository's name is the gazette's
 	} else if !isNotFound(err) {
-		return nil, err
+		return nil, time.Time{}, err
 	}
+	stamps := sn.stamps
 	earliest := time.Now()
 	for _, st := range stamps {
 		if st.Changed.Before(earliest) {
@@ -672,7 +694,7 @@ func (s *Server) oaiIdentify(ctx context.Context, oa oaiArchive) (any, error) {
 	}
 	id.Description.Identifier = oaiIdentifierDesc{Xmlns: oaiIDNS, SchemaLocation: oaiIDNS + " " + oaiIDSchema,
 		Scheme: "oai", RepositoryIdentifier: s.base.Hostname(), Delimiter: ":", SampleIdentifier: s.oaiIDPrefix() + sample}
-	return id, nil
+	return id, sn.asOf, nil
 }
 
 // adminEmail is the repository's contact (Config.AdminEmail), by default
@@ -686,21 +708,21 @@ func (s *Server) adminEmail() string {
 
 // oaiSets lists the sets: the three dimensions, each year with documents,
 // each kind, and each issuing authority of a current document.
-func (s *Server) oaiSets(ctx context.Context, oa oaiArchive) (any, error) {
-	stamps, err := oa.Stamps(ctx)
+func (s *Server) oaiSets(ctx context.Context, oa oaiArchive) (any, time.Time, error) {
+	sn, err := s.oaiStamps(ctx, oa)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	out := oaiSets{Sets: []oaiSetElem{{Spec: "year", Name: "按年份"}, {Spec: "kind", Name: "按文种"}, {Spec: "authority", Name: "按发文机关"}}}
 	var years []int
 	authorities := map[string]bool{}
-	for _, st := range stamps {
+	for _, st := range sn.stamps {
 		if !slices.Contains(years, st.Issue.Year) {
 			years = append(years, st.Issue.Year)
 		}
 		f, err := s.oaiFactsOf(ctx, st)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		for _, a := range f.authorities {
 			authorities[a] = true
@@ -721,33 +743,49 @@ func (s *Server) oaiSets(ctx context.Context, oa oaiArchive) (any, error) {
 	for _, a := range names {
 		out.Sets = append(out.Sets, oaiSetElem{Spec: authoritySpec(a), Name: clean(a)})
 	}
-	return out, nil
+	return out, sn.asOf, nil
 }
 
-// oaiList answers one page of ListIdentifiers or ListRecords.
-func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now time.Time) (any, error) {
-	stamps, err := oa.Stamps(ctx)
+// oaiList answers one page of ListIdentifiers or ListRecords, and the
+// responseDate it must carry (oai_stamps.go).
+func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now time.Time) (any, time.Time, error) {
+	sn, err := s.oaiStamps(ctx, oa)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	// Datestamps are seconds: the list runs in order of them, then of ID.
-	slices.SortStableFunc(stamps, func(x, y gazette.Stamp) int {
-		if c := x.Changed.Unix() - y.Changed.Unix(); c != 0 {
-			return int(c)
+	asOf := sn.asOf
+	if q.AsOf != 0 && q.AsOf < asOf.Unix() {
+		asOf = time.Unix(q.AsOf, 0).UTC()
+	}
+	stamps := sn.stamps
+	// The list goes on after the last item answered before, from from:
+	// both hold for a tail of the list in its order.
+	start, _ := slices.BinarySearchFunc(stamps, q, func(st gazette.Stamp, q *oaiQuery) int {
+		t := st.Changed.Unix()
+		if q.AfterID != "" && cmp.Or(cmp.Compare(t, q.AfterTime), cmp.Compare(st.ID, q.AfterID)) <= 0 {
+			return -1
 		}
-		return strings.Compare(x.ID, y.ID)
+		if !q.from.IsZero() && t < q.from.Unix() {
+			return -1
+		}
+		return 1
 	})
-	inRange := func(st gazette.Stamp) bool {
-		t := st.Changed.UTC().Truncate(time.Second)
-		return (q.from.IsZero() || !t.Before(q.from)) && (q.until.IsZero() || !t.After(q.until)) &&
-			(q.set.dim != "year" || q.set.year == 0 || st.Issue.Year == q.set.year)
+	stamps = stamps[start:]
+	if !q.until.IsZero() {
+		end, _ := slices.BinarySearchFunc(stamps, q.until.Unix(), func(st gazette.Stamp, until int64) int {
+			return cmp.Compare(st.Changed.Unix(), until+1)
+		})
+		stamps = stamps[:end]
+	}
+	inYear := func(st gazette.Stamp) bool {
+		return q.set.dim != "year" || q.set.year == 0 || st.Issue.Year == q.set.year
 	}
 	// The complete list's size is counted when the set needs no record
 	// read, on the first page, and carried in the tokens after.
 	if q.Size < 0 && (q.set.dim == "" || q.set.dim == "year") {
 		q.Size = 0
 		for _, st := range stamps {
-			if inRange(st) {
+			if inYear(st) {
 				q.Size++
 			}
 		}
@@ -757,15 +795,12 @@ func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now ti
 	var last gazette.Stamp
 	more := false
 	for _, st := range stamps {
-		if q.AfterID != "" && (st.Changed.Unix() < q.AfterTime || st.Changed.Unix() == q.AfterTime && st.ID <= q.AfterID) {
-			continue
-		}
-		if !inRange(st) {
+		if !inYear(st) {
 			continue
 		}
 		f, err := s.oaiFactsOf(ctx, st)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		if !q.set.has(f) {
 			continue
@@ -774,24 +809,24 @@ func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now ti
 			more = true
 			break
 		}
+		last = st
+		if !records {
+			list.Items = append(list.Items, s.oaiHeader(st, f)) // no record read
+			continue
+		}
 		d, err := s.cfg.Archive.Document(ctx, st.ID)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
-		rec, err := s.oaiRecord(ctx, d, st, records)
+		rec, err := s.oaiRecord(ctx, d, st)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
-		if records {
-			list.Items = append(list.Items, rec)
-		} else {
-			list.Items = append(list.Items, rec.Header)
-		}
-		last = st
+		list.Items = append(list.Items, rec)
 	}
 	resumed := q.AfterID != ""
 	if len(list.Items) == 0 && !resumed {
-		return nil, oaiErr("noRecordsMatch", "no record matches the arguments")
+		return nil, asOf, oaiErr("noRecordsMatch", "no record matches the arguments")
 	}
 	var size *int
 	if q.Size >= 0 {
@@ -803,26 +838,28 @@ func (s *Server) oaiList(ctx context.Context, oa oaiArchive, q *oaiQuery, now ti
 		next.AfterTime, next.AfterID = last.Changed.Unix(), last.ID
 		next.Cursor = q.Cursor + len(list.Items)
 		next.Expires = now.Add(oaiTokenLife).Unix()
+		next.AsOf = asOf.Unix()
 		list.Token = &oaiToken{Value: s.token(&next), ExpirationDate: oaiDatestamp(time.Unix(next.Expires, 0)), CompleteListSize: size, Cursor: q.Cursor}
 	case resumed:
 		// The last page of a list answered in parts ends it with an
 		// empty token.
 		list.Token = &oaiToken{CompleteListSize: size, Cursor: q.Cursor}
 	}
-	return list, nil
+	return list, asOf, nil
 }
 
-// oaiRecord is document d's record: its header, and its Dublin Core when
-// withMetadata.
-func (s *Server) oaiRecord(ctx context.Context, d *gazette.Document, st gazette.Stamp, withMetadata bool) (oaiRecord, error) {
-	sets := []string{"year:" + strconv.Itoa(d.Issue.Year), "kind:" + string(d.Kind)}
-	for _, a := range d.Authorities {
+// oaiHeader is the header of the document st stamps, whose facts are f.
+func (s *Server) oaiHeader(st gazette.Stamp, f oaiFacts) oaiHeader {
+	sets := []string{"year:" + strconv.Itoa(f.year), "kind:" + string(f.kind)}
+	for _, a := range f.authorities {
 		sets = append(sets, authoritySpec(a))
 	}
-	rec := oaiRecord{Header: oaiHeader{Identifier: s.oaiIDPrefix() + d.ID, Datestamp: oaiDatestamp(st.Changed), SetSpecs: sets}}
-	if !withMetadata {
-		return rec, nil
-	}
+	return oaiHeader{Identifier: s.oaiIDPrefix() + st.ID, Datestamp: oaiDatestamp(st.Changed), SetSpecs: sets}
+}
+
+// oaiRecord is document d's record: its header and its Dublin Core.
+func (s *Server) oaiRecord(ctx context.Context, d *gazette.Document, st gazette.Stamp) (oaiRecord, error) {
+	rec := oaiRecord{Header: s.oaiHeader(st, factsOf(d, st))}
 	is, err := s.cfg.Archive.Issue(ctx, d.Issue)
 	if err != nil {
 		return rec, err

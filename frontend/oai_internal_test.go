@@ -21,13 +21,13 @@ func TestOAITokenLife(t *testing.T) {
 	s := newServer("https://gazette.example")
 	now := time.Now()
 	q := &oaiQuery{Verb: "ListRecords", Prefix: oaiDCPrefix, Set: "year:2019", AfterTime: now.Unix(), AfterID: "2019-12-3",
-		Cursor: 100, Size: 250, Expires: now.Add(oaiTokenLife).Unix()}
+		Cursor: 100, Size: 250, Expires: now.Add(oaiTokenLife).Unix(), AsOf: now.Add(-time.Minute).Unix()}
 	tok := s.token(q)
 	got, e := s.untoken("ListRecords", tok, now.Add(oaiTokenLife-time.Second))
 	if e != nil {
 		t.Fatalf("a fresh token: %v", e)
 	}
-	if got.AfterID != q.AfterID || got.Cursor != 100 || got.Size != 250 || got.set.year != 2019 {
+	if got.AfterID != q.AfterID || got.Cursor != 100 || got.Size != 250 || got.set.year != 2019 || got.AsOf != q.AsOf {
 		t.Errorf("token read back as %+v", got)
 	}
 	for name, try := range map[string]func() *oaiError{

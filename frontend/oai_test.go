@@ -19,6 +19,7 @@ import (
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/archive/archivetest"
+	"github.com/gazette-archive/gazette/archive/fsblobs"
 	"github.com/gazette-archive/gazette/frontend"
 	"github.com/gazette-archive/gazette/frontend/frontendtest"
 	"github.com/gazette-archive/gazette/gazette"
@@ -47,7 +48,7 @@ type xnode struct {
 
 // parseXML parses an answer into a tree, failing on anything not
 // well-formed.
-func parseXML(t *testing.T, body []byte) *xnode {
+func parseXML(t testing.TB, body []byte) *xnode {
 	t.Helper()
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	dec.Strict = true
@@ -104,7 +105,7 @@ func (n *xnode) all(ns, local string) []*xnode {
 }
 
 // one returns the only child of n named local in ns.
-func (n *xnode) one(t *testing.T, ns, local string) *xnode {
+func (n *xnode) one(t testing.TB, ns, local string) *xnode {
 	t.Helper()
 	k := n.all(ns, local)
 	if len(k) != 1 {
@@ -126,7 +127,7 @@ func (n *xnode) texts(ns, local string) []string {
 // answer, checking what every answer has: 200, XML, the root element in
 // the OAI namespace, a responseDate in UTC seconds, and the request
 // element with the base URL.
-func oaiDo(t *testing.T, h http.Handler, query string, post bool) *xnode {
+func oaiDo(t testing.TB, h http.Handler, query string, post bool) *xnode {
 	t.Helper()
 	var req *http.Request
 	if post {
@@ -173,7 +174,7 @@ func oaiErrorCode(root *xnode) string {
 }
 
 // oaiOK fails when the answer is an error.
-func oaiOK(t *testing.T, h http.Handler, query string) *xnode {
+func oaiOK(t testing.TB, h http.Handler, query string) *xnode {
 	t.Helper()
 	root := oaiDo(t, h, query, false)
 	if code := oaiErrorCode(root); code != "" {
@@ -194,14 +195,29 @@ type harvested struct {
 // It returns the items and how many pages it took.
 func harvest(t *testing.T, h http.Handler, verb, args string) ([]harvested, int) {
 	t.Helper()
+	items, pages, _ := harvestDated(t, h, verb, args)
+	return items, pages
+}
+
+// harvestDated is harvest, and the responseDate of the harvest: that of
+// its first page, which no later page's may pass (oai_stamps.go).
+func harvestDated(t *testing.T, h http.Handler, verb, args string) ([]harvested, int, string) {
+	t.Helper()
 	var items []harvested
 	query := "verb=" + verb + "&" + args
 	var size = -1
+	date := ""
 	for pages := 1; ; pages++ {
 		root := oaiDo(t, h, query, false)
+		rd := root.one(t, oaiNS, "responseDate").text
+		if date == "" {
+			date = rd
+		} else if rd > date {
+			t.Errorf("page %d answers responseDate %s, after the first page's %s", pages, rd, date)
+		}
 		if code := oaiErrorCode(root); code != "" {
 			if code == "noRecordsMatch" && pages == 1 {
-				return nil, 0
+				return nil, 0, date
 			}
 			t.Fatalf("page %d of %s: error %s", pages, query, code)
 		}
@@ -230,7 +246,7 @@ func harvest(t *testing.T, h http.Handler, verb, args string) ([]harvested, int)
 			if pages > 1 {
 				t.Fatalf("page %d ends a list answered in parts without an empty resumptionToken", pages)
 			}
-			return items, pages
+			return items, pages, date
 		}
 		tok := toks[0]
 		if c, err := strconv.Atoi(tok.attrs["cursor"]); err != nil || c != len(items)-len(headers) {
@@ -247,7 +263,7 @@ func harvest(t *testing.T, h http.Handler, verb, args string) ([]harvested, int)
 			if size >= 0 && size != len(items) {
 				t.Errorf("completeListSize %d, harvested %d", size, len(items))
 			}
-			return items, pages
+			return items, pages, date
 		}
 		if exp, err := time.Parse("2006-01-02T15:04:05Z", tok.attrs["expirationDate"]); err != nil || !exp.After(time.Now()) {
 			t.Errorf("page %d: expirationDate %q", pages, tok.attrs["expirationDate"])
@@ -275,7 +291,7 @@ func oaiIDs(t *testing.T, items []harvested) []string {
 
 // oaiGazette is a server over enough documents for several pages: the
 // sample gazette and two long issues.
-func oaiGazette(t *testing.T) (http.Handler, *archive.Archive, []archivetest.Sample) {
+func oaiGazette(t *testing.T) (*frontend.Server, *archive.Archive, []archivetest.Sample) {
 	t.Helper()
 	a := archive.New(archivetest.NewMemBlobs(), nil, nil)
 	samples := append(frontendtest.Gazette(),
@@ -670,6 +686,7 @@ func TestOAIFromUntil(t *testing.T) {
 	if _, err := a.Correct(ctx, d.ID, d, gazette.Correction{Reason: "标题有误", Date: gazette.Date{Year: 2026, Month: 1, Day: 2}, By: "editor"}); err != nil {
 		t.Fatal(err)
 	}
+	h.Invalidate() // as the editors' desk does after a change
 	if !inJoint() {
 		t.Errorf("%s is not listed under %s after the correction", d.ID, joint)
 	}
@@ -678,6 +695,7 @@ func TestOAIFromUntil(t *testing.T) {
 	if _, err := a.SetValidity(ctx, other, gazette.ValidityChange{State: gazette.Expired, Since: gazette.Date{Year: 2025, Month: 1, Day: 1}, By: "editor", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	h.Invalidate()
 	stamps := map[string]string{}
 	items, _ := harvest(t, h, "ListIdentifiers", "metadataPrefix=oai_dc")
 	for i, id := range oaiIDs(t, items) {
@@ -791,6 +809,8 @@ func TestOAIEmbargo(t *testing.T) {
 	if keys, err := a.PublishDue(ctx, clock); err != nil || len(keys) != 1 {
 		t.Fatalf("PublishDue = %v, %v", keys, err)
 	}
+	h.Invalidate() // as serve's publisher does
+
 	leaks(withdrawn, false)
 	items, _ := harvest(t, h, "ListIdentifiers", "metadataPrefix=oai_dc&set=year:2026")
 	if ids := oaiIDs(t, items); len(ids) != 4 || !strings.HasPrefix(ids[0], due.Issue.Key().String()+"-") {
@@ -843,6 +863,85 @@ func checkOAIHarvest(t *testing.T, h http.Handler, start time.Time) {
 		at, err := time.Parse("2006-01-02T15:04:05Z", it.datestamp)
 		if err != nil || at.Before(start.Truncate(time.Second)) || at.After(time.Now()) {
 			t.Errorf("%s: datestamp %s, published after %s", it.id, it.datestamp, start.UTC().Format(time.RFC3339))
+		}
+	}
+}
+
+// fsGazette is oaiGazette on local storage, its listings counted, with
+// the archive another replica would open over the same storage.
+func fsGazette(t *testing.T) (*frontend.Server, *countingBlobs, *archive.Archive) {
+	t.Helper()
+	fs, err := fsblobs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fs.Close() })
+	blobs := &countingBlobs{Blobs: fs}
+	samples := append(frontendtest.Gazette(),
+		frontendtest.Sample(gazette.IssueKey{Year: 2021, Number: 3}, 80),
+		frontendtest.Sample(gazette.IssueKey{Year: 2021, Number: 4}, 90))
+	if err := frontendtest.Publish(t.Context(), archive.New(blobs, nil, nil), samples...); err != nil {
+		t.Fatal(err)
+	}
+	s, err := frontend.New(frontend.Config{Archive: archive.New(blobs, nil, nil), PublicURL: publicURL, APIRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, blobs, archive.New(blobs, nil, nil)
+}
+
+// TestOAIListingsPerHarvest counts what answering costs storage: a
+// harvest of several pages lists the archive once (one reading of every
+// stamp: manifests, histories, links), not once per page, and GetRecord
+// lists none of it.
+func TestOAIListingsPerHarvest(t *testing.T) {
+	h, blobs, _ := fsGazette(t)
+	for _, verb := range []string{"ListRecords", "ListIdentifiers"} {
+		before, start := blobs.whole.Load(), time.Now()
+		items, pages := harvest(t, h, verb, "metadataPrefix=oai_dc")
+		if pages < 3 || len(items) < 200 {
+			t.Fatalf("%s: %d items in %d pages: the fixture is too small to tell", verb, len(items), pages)
+		}
+		// A reading is 4 listings, and a slow machine may need a second
+		// one when the harvest outlasts what the stamps are kept for.
+		readings := 1 + int(time.Since(start)/(10*time.Second))
+		if n := blobs.whole.Load() - before; n > int64(4*readings) {
+			t.Errorf("%s: %d pages listed the archive %d times (%.1f a page), want %d at most", verb, pages, n, float64(n)/float64(pages), 4*readings)
+		}
+	}
+	before := blobs.whole.Load()
+	oaiOK(t, h, "verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:gazette.test:2021-3-7")
+	if n := blobs.whole.Load() - before; n != 0 {
+		t.Errorf("GetRecord listed the archive %d times", n)
+	}
+}
+
+// TestOAIHarvestFromResponseDate publishes an issue on another replica
+// between two harvests, after this server read the stamps it answers the
+// first from: the first harvest does not list the issue, and the second,
+// from the first's responseDate, does.
+func TestOAIHarvestFromResponseDate(t *testing.T) {
+	h, _, other := fsGazette(t)
+	// The stamps are read now and kept.
+	first, _ := harvest(t, h, "ListIdentifiers", "metadataPrefix=oai_dc")
+	s := frontendtest.Sample(gazette.IssueKey{Year: 2022, Number: 1}, 5)
+	if err := frontendtest.Publish(t.Context(), other, s); err != nil {
+		t.Fatal(err)
+	}
+	// Long enough that a responseDate of the clock, however shifted back
+	// to allow for storage's, would come after the publication.
+	time.Sleep(3100 * time.Millisecond)
+	again, _, date := harvestDated(t, h, "ListIdentifiers", "metadataPrefix=oai_dc")
+	if len(again) != len(first) {
+		t.Fatalf("the second harvest has %d records, the first %d: the stamps were read again, the test tells nothing", len(again), len(first))
+	}
+	// Something published here drops the stamps kept, as the TTL would.
+	h.Invalidate()
+	items, _ := harvest(t, h, "ListIdentifiers", "metadataPrefix=oai_dc&from="+date)
+	got := oaiIDs(t, items)
+	for _, d := range s.Documents {
+		if !slices.Contains(got, d.ID) {
+			t.Errorf("%s, published on another replica before the harvest whose responseDate was %s, is not listed from it", d.ID, date)
 		}
 	}
 }

@@ -141,6 +141,8 @@ type Server struct {
 	// oaiFacts are the facts OAI-PMH's sets need, by document ID
 	// (oaiFactsOf).
 	oaiFacts sync.Map
+	// oaiStampCache keeps the stamps OAI-PMH answers from (oai_stamps.go).
+	oaiStampCache oaiStampCache
 	// due is the next scheduled publication moment, as last read.
 	due nextDue
 	// name is the gazette's name as published issues print it, unless

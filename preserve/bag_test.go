@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -336,8 +337,10 @@ func TestDumps(t *testing.T) {
 }
 
 // TestDumpInterruptedBeforeItsEntry is a dump stored by a process that
-// died before entering it in the log: the audit reports it, and the next
-// Make of that day completes it, once.
+// has not entered it in the log yet: an audit meanwhile (gazette fsck
+// while serve makes the dump) says it is pending, not failed; one after
+// DumpLogGrace reports it (the process died), and the next Make of that
+// day completes it, once.
 func TestDumpInterruptedBeforeItsEntry(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, local(t))
@@ -348,8 +351,18 @@ func TestDumpInterruptedBeforeItsEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := "dumps/2020-01-03.jsonl.gz"
-	if got := failed(f.audit(t, preserve.AuditOptions{}), key); !strings.Contains(got, "no log entry names this dump") {
-		t.Errorf("unlogged dump: %q", got)
+	run := f.audit(t, preserve.AuditOptions{})
+	if !run.OK() || len(run.Pending) != 1 || run.Pending[0].Object != key || run.Pending[0].Outcome != preserve.OutcomePending {
+		t.Errorf("a dump being logged: ok=%v pending=%+v\n%s", run.OK(), run.Pending, describe(run))
+	}
+	later := f.auditor
+	later.Now = func() time.Time { return time.Now().Add(preserve.DumpLogGrace + time.Minute) }
+	run, err = later.Audit(ctx, preserve.AuditOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failed(run, key); !strings.Contains(got, "no log entry names this dump") || len(run.Pending) != 0 {
+		t.Errorf("a dump unlogged for longer than %v: %q, pending %+v", preserve.DumpLogGrace, got, run.Pending)
 	}
 	again, err := preserve.Dumper{Blobs: f.blobs, Archive: f.arch, Ledger: f.log}.Make(ctx, day)
 	if err != nil || again != dm {
@@ -360,5 +373,150 @@ func TestDumpInterruptedBeforeItsEntry(t *testing.T) {
 	}
 	if cp, _ := f.log.Checkpoint(ctx); cp.Size != 5 {
 		t.Errorf("log of %d entries, want 5", cp.Size)
+	}
+}
+
+// TestDumpRetention makes dumps over six weeks on each real backend,
+// pruning after each as serve does: the newest DumpsKept and the first of
+// each month stay, the others are deleted with their deletion recorded
+// and their log entries kept, and the audit passes those entries as
+// pruned on purpose. A dump stored under a legal hold, as dumps were
+// before they were pruned, is kept; one deleted without a record fails
+// the audit.
+func TestDumpRetention(t *testing.T) {
+	for _, open := range []func(*testing.T) backend{local, minIO} {
+		be := open(t)
+		t.Run(be.name, func(t *testing.T) {
+			ctx := t.Context()
+			f := newFixture(t, be) // the dump of 2020-01-02
+			d := preserve.Dumper{Blobs: f.blobs, Archive: f.arch, Ledger: f.log, Agent: "gazette serve (test)"}
+			// The held dump of 2020-01-04: the bytes of the first, logged.
+			r, _, err := preserve.OpenDump(ctx, f.blobs, f.dump.Day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := io.ReadAll(r)
+			r.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.blobs.Put(ctx, "dumps/2020-01-04.jsonl.gz", bytes.NewReader(raw), int64(len(raw)), gazette.PutOptions{IfAbsent: true, Immutable: true}); err != nil {
+				t.Fatal(err)
+			}
+			text, _ := preserve.DumpEntry(gazette.Date{Year: 2020, Month: 1, Day: 4}, f.dump).MarshalText()
+			if _, err := f.log.Append(ctx, text); err != nil {
+				t.Fatal(err)
+			}
+			made := map[string]preserve.Dump{f.dump.Day: f.dump}
+			var pruned []string
+			for _, md := range []string{"01-05", "01-09", "01-15", "01-20", "01-28", "02-01", "02-03", "02-05", "02-07", "02-08", "02-09", "02-10", "02-11", "02-12"} {
+				day, _ := gazette.ParseDate("2020-" + md)
+				dm, err := d.Make(ctx, day)
+				if err != nil {
+					t.Fatal(err)
+				}
+				made[dm.Day] = dm
+				days, err := d.Prune(ctx, dm)
+				if err != nil {
+					t.Fatalf("Prune after %s: %v", dm.Day, err)
+				}
+				pruned = append(pruned, days...)
+			}
+			wantPruned := []string{"2020-01-05", "2020-01-09", "2020-01-15", "2020-01-20", "2020-01-28", "2020-02-03"}
+			slices.Sort(pruned)
+			if !slices.Equal(pruned, wantPruned) {
+				t.Errorf("pruned %v, want %v", pruned, wantPruned)
+			}
+			dumps, err := preserve.Dumps(ctx, f.blobs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []string
+			for _, dm := range dumps {
+				kept = append(kept, dm.Day)
+			}
+			if want := []string{"2020-02-12", "2020-02-11", "2020-02-10", "2020-02-09", "2020-02-08", "2020-02-07", "2020-02-05", "2020-02-01", "2020-01-04", "2020-01-02"}; !slices.Equal(kept, want) {
+				t.Errorf("kept %v, want %v", kept, want)
+			}
+			for _, day := range wantPruned {
+				dm := made[day]
+				date, _ := gazette.ParseDate(day)
+				text, _ := preserve.DumpEntry(date, dm).MarshalText()
+				if _, err := f.log.Lookup(ctx, text); err != nil {
+					t.Errorf("the log entry of the pruned dump of %s: %v", day, err)
+				}
+				if _, err := f.blobs.Stat(ctx, "deletions/dumps/"+day+".json"); err != nil {
+					t.Errorf("the deletion of %s is not recorded: %v", day, err)
+				}
+			}
+			if _, err := f.blobs.Stat(ctx, "deletions/dumps/2020-01-04.json"); !errors.Is(err, gazette.ErrNotFound) {
+				t.Errorf("the held dump, kept, is recorded deleted: %v", err)
+			}
+			// The audit knows the pruned dumps' entries were pruned on purpose.
+			run := f.audit(t, preserve.AuditOptions{Record: true})
+			if !run.OK() {
+				t.Fatalf("after pruning:\n%s", describe(run))
+			}
+			seen := map[string]bool{}
+			if err := preserve.Events(ctx, f.blobs, run.ID, func(e preserve.Event) error {
+				if e.Outcome == preserve.OutcomePass && strings.HasPrefix(e.Detail, "pruned on ") {
+					seen[e.Object] = true
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, day := range wantPruned {
+				if !seen["dumps/"+day+".jsonl.gz"] {
+					t.Errorf("the audit says nothing of the pruned dump of %s", day)
+				}
+			}
+			// A dump deleted behind the retention's back is missing.
+			if err := f.blobs.Delete(ctx, "dumps/2020-02-05.jsonl.gz", ""); err != nil {
+				t.Fatal(err)
+			}
+			if got := failed(f.audit(t, preserve.AuditOptions{}), "dumps/2020-02-05.jsonl.gz"); !strings.Contains(got, "missing") {
+				t.Errorf("a dump deleted without a record: %q", got)
+			}
+		})
+	}
+}
+
+// TestPruneAfterACrash finds the deletion of a dump recorded and the dump
+// still stored, as a Prune that stopped between the two leaves them: the
+// audit checks the dump as any other, and the next Prune deletes it.
+func TestPruneAfterACrash(t *testing.T) {
+	ctx := t.Context()
+	f := newFixture(t, local(t)) // the dump of 2020-01-02
+	d := preserve.Dumper{Blobs: f.blobs, Archive: f.arch, Ledger: f.log}
+	var stopped, newest preserve.Dump
+	for day := 3; day <= 10; day++ {
+		dm, err := d.Make(ctx, gazette.Date{Year: 2020, Month: 1, Day: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if day == 3 {
+			stopped = dm
+		}
+		newest = dm
+	}
+	e := preserve.Event{Identifier: "deletion/dumps/2020-01-03.jsonl.gz", Type: "deletion", DateTime: time.Now().UTC(), Outcome: preserve.OutcomePass,
+		Object: "dumps/2020-01-03.jsonl.gz", Agent: "gazette serve (stopped)", SHA256: stopped.SHA256}
+	raw, _ := json.Marshal(e)
+	if _, err := f.blobs.Put(ctx, "deletions/dumps/2020-01-03.json", bytes.NewReader(raw), int64(len(raw)), gazette.PutOptions{IfAbsent: true}); err != nil {
+		t.Fatal(err)
+	}
+	if run := f.audit(t, preserve.AuditOptions{}); !run.OK() {
+		t.Fatalf("a dump recorded deleted, still stored:\n%s", describe(run))
+	}
+	days, err := d.Prune(ctx, newest)
+	if err != nil || !slices.Equal(days, []string{"2020-01-03"}) {
+		t.Fatalf("Prune = %v, %v; want the dump of 2020-01-03", days, err)
+	}
+	if _, err := f.blobs.Stat(ctx, "dumps/2020-01-03.jsonl.gz"); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("the dump of 2020-01-03 is still stored: %v", err)
+	}
+	if run := f.audit(t, preserve.AuditOptions{}); !run.OK() {
+		t.Errorf("after pruning:\n%s", describe(run))
 	}
 }

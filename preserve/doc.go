@@ -14,9 +14,14 @@
 //	fixity/<run>.json               a run's summary and its failures (Run)
 //	fixity/<run>.events.jsonl.gz    every event of the run, one a line
 //	dumps/<YYYY-MM-DD>.jsonl.gz     the dump of a day, create-only
+//	deletions/dumps/<YYYY-MM-DD>.json  the PREMIS deletion event of a dump
+//	                                   the retention pruned (DumpsKept)
 //
 // It never changes a published object: an audit only reads them, and its
-// only repair is of the search index, which is derived.
+// only repair is of the search index, which is derived. Dumps are derived
+// too, and the only objects it deletes. On S3 a deleted dump's version
+// stays in the versioned bucket until a lifecycle rule expires noncurrent
+// versions.
 //
 // It imports gazette, archive, transparency and the standard library;
 // never an adapter, frontend, editorial, ingest or cmd.

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -40,6 +39,10 @@ type Dumper struct {
 	// TempDir is where a dump is written before it is stored; "" is the
 	// system's.
 	TempDir string
+	// Agent names who prunes, for the deletion events (e.g. "gazette
+	// serve 1.4"); "" is "gazette".
+	Agent string
+	Now   func() time.Time // nil: time.Now
 }
 
 // Make stores the dump of day (in China time) unless it exists, and makes
@@ -120,7 +123,9 @@ func (d Dumper) write(ctx context.Context, dm Dump) (Dump, error) {
 		return dm, err
 	}
 	dm.Size, dm.SHA256 = size, hex.EncodeToString(h.Sum(nil))
-	_, err = d.Blobs.Put(ctx, dm.Key, f, size, gazette.PutOptions{IfAbsent: true, Immutable: true, ContentType: "application/gzip"})
+	// Create-only, not immutable: the retention prunes dumps (Prune), and
+	// the log entry fixes a dump's bytes as a legal hold would.
+	_, err = d.Blobs.Put(ctx, dm.Key, f, size, gazette.PutOptions{IfAbsent: true, ContentType: "application/gzip"})
 	if errors.Is(err, gazette.ErrExist) {
 		// Another replica made it first: that one is the day's dump.
 		info, serr := d.Blobs.Stat(ctx, dm.Key)
@@ -182,11 +187,8 @@ func Dumps(ctx context.Context, b archive.Blobs) ([]Dump, error) {
 	out := make([]Dump, 0, len(objs))
 	for i := len(objs) - 1; i >= 0; i-- {
 		o := objs[i]
-		day, ok := strings.CutSuffix(strings.TrimPrefix(o.Key, "dumps/"), ".jsonl.gz")
+		day, ok := dumpDay(o.Key)
 		if !ok {
-			continue
-		}
-		if _, err := gazette.ParseDate(day); err != nil {
 			continue
 		}
 		out = append(out, Dump{Day: day, Key: o.Key, Size: o.Size})

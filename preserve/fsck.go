@@ -52,7 +52,19 @@ const (
 	OutcomePass     = "pass"
 	OutcomeFail     = "fail"
 	OutcomeRepaired = "repaired"
+	// OutcomePending is a check that cannot pass yet and need not fail:
+	// a dump stored less than DumpLogGrace ago, not yet in the log.
+	OutcomePending = "pending"
 )
+
+// DumpLogGrace is how long a dump may be stored without its log entry
+// before the audit fails it. Make stores a dump, then appends its entry,
+// which returns once a checkpoint covers it: seconds, unless the log is
+// busy. An audit run meanwhile (gazette fsck while serve makes the day's
+// dump) finds the dump pending; one stored longer ago was left by a
+// process that stopped between the two, and the next Make of its day
+// completes it.
+const DumpLogGrace = 15 * time.Minute
 
 // Event is one PREMIS-style event of an audit (PREMIS 3 semantic units of
 // the same names).
@@ -97,6 +109,8 @@ type Run struct {
 	Events        int      `json:"events"`
 	// Failures are the events whose outcome is OutcomeFail.
 	Failures []Event `json:"failures"`
+	// Pending are the events whose outcome is OutcomePending.
+	Pending []Event `json:"pending,omitempty"`
 }
 
 // OK reports whether the run found nothing wrong (index drift repaired
@@ -141,9 +155,12 @@ func (x *audit) event(typ, object, outcome, detail, sum string) {
 	e := Event{Identifier: fmt.Sprintf("%s/%d", x.run.ID, len(x.events)+1), Type: typ, DateTime: x.a.now().UTC(),
 		Outcome: outcome, Detail: detail, Object: object, Agent: x.a.Agent, SHA256: sum}
 	x.events = append(x.events, e)
-	if outcome == OutcomeFail {
+	switch outcome {
+	case OutcomeFail:
 		x.run.Failures = append(x.run.Failures, e)
 		x.a.logger().Warn("fixity: failed", "object", object, "detail", detail)
+	case OutcomePending:
+		x.run.Pending = append(x.run.Pending, e)
 	}
 }
 
@@ -173,7 +190,9 @@ func (a Auditor) logger() *slog.Logger {
 // content-addressed object (print PDFs, records, staged manifests) against
 // the SHA-256 its name gives, the manifests name and the log names; each
 // committed manifest against its log entry; the log itself (Log.Audit);
-// dumps against their entries; and the search index's drift from storage,
+// dumps against their entries (one stored less than DumpLogGrace ago
+// without an entry is pending; a pruned one's entry is matched with its
+// recorded deletion); and the search index's drift from storage,
 // repaired when opts.RepairIndex. Failures are reported in the Run, never
 // returned as errors: an error means the audit could not be done (storage
 // unreadable). With opts.Record the run is stored (see the package doc).
@@ -262,7 +281,11 @@ func (a Auditor) Audit(ctx context.Context, opts AuditOptions) (*Run, error) {
 			case named && w.size != n:
 				x.event("fixity check", o.Key, OutcomeFail, fmt.Sprintf("%s names %d bytes, the object holds %d", w.by, w.size, n), sum)
 			case prefix == "dumps/" && !named && a.Log != nil && !a.dumpLogged(ctx, o.Key, sum, n):
-				x.event("fixity check", o.Key, OutcomeFail, "no log entry names this dump", sum)
+				if age := a.now().Sub(o.Modified); age < DumpLogGrace {
+					x.event("fixity check", o.Key, OutcomePending, fmt.Sprintf("stored %s ago, not yet in the log: a dump is logged after it is stored (a failure after %s)", age.Round(time.Second), DumpLogGrace), sum)
+				} else {
+					x.event("fixity check", o.Key, OutcomeFail, "no log entry names this dump", sum)
+				}
 			default:
 				x.event("fixity check", o.Key, OutcomePass, "", sum)
 			}
@@ -275,6 +298,22 @@ func (a Auditor) Audit(ctx context.Context, opts AuditOptions) (*Run, error) {
 	slices.Sort(missing)
 	for _, key := range missing {
 		w := x.want[key]
+		if day, ok := dumpDay(key); ok {
+			// A pruned dump's log entry stays: its deletion is recorded.
+			e, ok, err := deletionOf(ctx, a.Blobs, day)
+			switch {
+			case errors.Is(err, gazette.ErrCorrupt):
+				x.event("fixity check", deletionKey(day), OutcomeFail, err.Error(), "")
+			case err != nil:
+				return nil, fmt.Errorf("preserve: audit: %w", err)
+			case ok && e.SHA256 == w.sum:
+				x.event("fixity check", key, OutcomePass, fmt.Sprintf("pruned on %s (%s): %s", e.DateTime.Format(time.DateOnly), deletionKey(day), e.Detail), w.sum)
+				continue
+			case ok:
+				x.event("fixity check", key, OutcomeFail, fmt.Sprintf("missing: %s names SHA-256 %s, and %s records the deletion of a dump of SHA-256 %s", w.by, w.sum, deletionKey(day), e.SHA256), "")
+				continue
+			}
+		}
 		x.event("fixity check", key, OutcomeFail, fmt.Sprintf("missing: %s names it (SHA-256 %s)", w.by, w.sum), "")
 	}
 	x.run.Seconds = time.Since(t0).Seconds()
@@ -442,11 +481,26 @@ func (a Auditor) since(ctx context.Context, given []byte) (*transparency.Checkpo
 	return cp, nil
 }
 
+// dumpDay is the day of a dump's key.
+func dumpDay(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, "dumps/")
+	day, ok2 := strings.CutSuffix(rest, ".jsonl.gz")
+	if !ok || !ok2 {
+		return "", false
+	}
+	_, err := gazette.ParseDate(day)
+	return day, err == nil
+}
+
 // dumpLogged looks up, now, the log entry of a dump the audit found
 // without one: a dump is stored just before its entry is appended, so one
-// made while the audit ran has its entry by now.
+// made while the audit ran may have its entry by now.
 func (a Auditor) dumpLogged(ctx context.Context, key, sum string, size int64) bool {
-	day, err := gazette.ParseDate(strings.TrimSuffix(strings.TrimPrefix(key, "dumps/"), ".jsonl.gz"))
+	name, ok := dumpDay(key)
+	if !ok {
+		return false
+	}
+	day, err := gazette.ParseDate(name)
 	if err != nil {
 		return false
 	}

@@ -114,6 +114,9 @@ func printRun(w io.Writer, run *preserve.Run) {
 	for _, f := range run.Failures {
 		fmt.Fprintf(w, "  FAIL %s: %s\n", f.Object, f.Detail)
 	}
+	for _, p := range run.Pending {
+		fmt.Fprintf(w, "  PENDING %s: %s\n", p.Object, p.Detail)
+	}
 }
 
 // sha256sumYardstick times sha256sum on the objects fsck read from local

@@ -111,7 +111,7 @@ func TestServeRunsPreservation(t *testing.T) {
 		// none may find the dump between its storing and its log entry.
 		if len(runs) >= 3 && len(dumps) > 0 && cp.Size == 2 {
 			for _, r := range runs {
-				if !r.OK() || !r.IndexChecked || r.Agent == "" {
+				if !r.OK() || len(r.Pending) != 0 || !r.IndexChecked || r.Agent == "" {
 					t.Errorf("scheduled run: %+v", r)
 				}
 			}

@@ -17,7 +17,8 @@ import (
 
 // preservation is serve's scheduled preservation work: a fixity audit
 // every fsckEvery (repairing index drift, recorded for editors), and a
-// check every dumpEvery that today's dump exists, made and logged if not.
+// check every dumpEvery that today's dump exists, made and logged if not,
+// and that older dumps are pruned to the retention (preserve.DumpsKept).
 // Each first runs one interval after start, so a short-lived server (a
 // test) never runs them unless told to; 0 turns one off. Failures are
 // logged, never fatal.
@@ -56,7 +57,7 @@ func loadPreservation(fs *flag.FlagSet, e cli.Env, d *deps, log *slog.Logger) (p
 		ledger, tlog = d.ledger, d.ledger
 	}
 	p.auditor = preserve.Auditor{Blobs: d.blobs, Archive: d.archive, Log: tlog, Agent: "gazette serve " + version(), Logger: log}
-	p.dumper = preserve.Dumper{Blobs: d.blobs, Archive: d.archive, Ledger: ledger}
+	p.dumper = preserve.Dumper{Blobs: d.blobs, Archive: d.archive, Ledger: ledger, Agent: "gazette serve " + version()}
 	return p, nil
 }
 
@@ -107,9 +108,18 @@ func (p preservation) audit(ctx context.Context) {
 
 func (p preservation) dump(ctx context.Context) {
 	dm, err := p.dumper.Make(ctx, gazette.DateOf(p.now().In(gazette.ChinaTime)))
-	if err != nil && ctx.Err() == nil {
-		p.log.Error("bulk dump", "err", err)
+	if err != nil {
+		if ctx.Err() == nil {
+			p.log.Error("bulk dump", "err", err)
+		}
 		return
 	}
 	p.log.Debug("bulk dump", "day", dm.Day, "bytes", dm.Size)
+	pruned, err := p.dumper.Prune(ctx, dm)
+	if err != nil && ctx.Err() == nil {
+		p.log.Error("bulk dumps: pruning", "err", err)
+	}
+	if len(pruned) > 0 {
+		p.log.Info("bulk dumps pruned", "days", pruned, "kept", fmt.Sprintf("the newest %d and the first of each month", preserve.DumpsKept))
+	}
 }
