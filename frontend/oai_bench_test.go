@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -93,11 +92,4 @@ func BenchmarkOAI(b *testing.B) {
 			b.ReportMetric(float64(blobs.whole.Load()-lists)/float64(n), "listings/op")
 		})
 	}
-}
-
-// cpuTime is the CPU the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
