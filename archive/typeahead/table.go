@@ -182,19 +182,18 @@ type Table struct {
 	layers []*layer
 	// version is the Source's version the layers hold every write up to.
 	version int64
-	// pending takes the writes made while the table is built.
+	// pending takes the writes made while the table is built by build.
 	pending *layer
+	build   *build
 	// merging is set while a goroutine merges layers into a new base.
 	merging bool
-	// building is held by the goroutine building the table.
-	building sync.Mutex
-	asked    atomic.Bool
+	asked   atomic.Bool
 	// writes counts, by ID, the writes in progress; dirty holds the IDs
 	// two writes met on, to read again from the index once none is.
 	wmu    sync.Mutex
 	writes map[string]int
 	dirty  map[string]bool
-	// bg waits for merges; Close waits for it.
+	// bg waits for merges and builds; Close waits for it.
 	bg sync.WaitGroup
 }
 
@@ -408,54 +407,70 @@ func (t *Table) Advance(from, to int64) bool {
 // buildTries bounds the builds of one suggestion that a Forget undoes.
 const buildTries = 3
 
-// current returns the layers of the table, building it first when it is
-// not built.
-func (t *Table) current(ctx context.Context) ([]*layer, error) {
+// build is a build of the table in progress; err is set when done is
+// closed.
+type build struct {
+	done chan struct{}
+	err  error
+}
+
+// current makes sure the table is built, building it first when it is
+// not: in a goroutine of its own, so that a build outlives the suggestion
+// that asked for it (whose deadline is that of one request), and every
+// suggestion meanwhile waits for the same build, or for its own context.
+func (t *Table) current(ctx context.Context) error {
 	t.asked.Store(true)
-	t.mu.RLock()
-	layers := t.layers
-	t.mu.RUnlock()
-	if layers != nil {
-		return layers, nil
-	}
-	t.building.Lock()
-	defer t.building.Unlock()
 	for range buildTries {
-		t.mu.RLock()
-		layers = t.layers
-		t.mu.RUnlock()
-		if layers != nil {
-			return layers, nil
-		}
-		// Writes that end from now on are recorded in a layer on top of
-		// what All, called after, reads; those that ended before, it reads.
-		pending := newLayer(false)
 		t.mu.Lock()
-		t.pending = pending
-		t.mu.Unlock()
-		hits, version, err := t.src.All(ctx)
-		if err != nil {
-			t.mu.Lock()
-			t.pending = nil
+		if t.layers != nil {
 			t.mu.Unlock()
-			return nil, err
+			return nil
 		}
+		b := t.build
+		if b == nil {
+			// Writes that end from now on are recorded in a layer on top
+			// of what All, called after, reads; those that ended before,
+			// it reads.
+			b = &build{done: make(chan struct{})}
+			t.build, t.pending = b, newLayer(false)
+			pending := t.pending
+			t.bg.Go(func() { t.run(b, pending) })
+		}
+		t.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-b.done:
+		}
+		if b.err != nil {
+			return b.err // the next suggestion builds again
+		}
+	}
+	return errForgotten
+}
+
+// run builds the table, with pending on top, unless it is forgotten
+// meanwhile.
+func (t *Table) run(b *build, pending *layer) {
+	hits, version, err := t.src.All(context.Background())
+	var base *layer
+	if err == nil {
 		docs := make([]doc, len(hits))
 		for i := range hits {
 			docs[i] = docOf(&hits[i])
 		}
-		base := baseOf(docs)
-		t.mu.Lock()
-		if t.pending == pending { // not forgotten meanwhile
-			t.layers, t.version, t.pending = []*layer{base, pending}, version, nil
+		base = baseOf(docs)
+	}
+	t.mu.Lock()
+	if t.pending == pending { // not forgotten meanwhile
+		if err == nil {
+			t.layers, t.version = []*layer{base, pending}, version
 		}
-		layers = t.layers
-		t.mu.Unlock()
+		t.pending = nil
 	}
-	if layers == nil {
-		return nil, errForgotten
-	}
-	return layers, nil
+	t.build, b.err = nil, err
+	t.mu.Unlock()
+	close(b.done)
 }
 
 // errForgotten is the error of a suggestion whose every build was
@@ -476,7 +491,7 @@ func (t *Table) Layers() []int {
 	return out
 }
 
-// Close waits for merges in progress.
+// Close waits for merges and builds in progress.
 func (t *Table) Close() { t.bg.Wait() }
 
 // cand is a document offered, from one layer.
@@ -556,7 +571,7 @@ func find(layers []*layer, i int, key string, n int, out []cand) []cand {
 func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, error) {
 	var cands []cand
 	for try := 0; ; try++ {
-		if _, err := t.current(ctx); err != nil {
+		if err := t.current(ctx); err != nil {
 			return nil, err
 		}
 		t.mu.RLock()
