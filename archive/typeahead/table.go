@@ -266,13 +266,16 @@ func mergeLayers(layers []*layer) *layer {
 	return baseOf(docs)
 }
 
-// baseOf builds a base layer of docs, which it sorts.
+// baseOf builds a base layer of docs, which it sorts; of two with one ID
+// (a Source that read a document twice), either is kept.
 func baseOf(docs []doc) *layer {
 	slices.SortFunc(docs, func(a, b doc) int { return a.rank.Compare(b.rank) })
 	l := newLayer(true)
 	l.docs = make([]doc, 0, len(docs))
 	for _, d := range docs {
-		l.add(d)
+		if _, dup := l.byID[d.hit.ID]; !dup {
+			l.add(d)
+		}
 	}
 	return l
 }
@@ -282,7 +285,7 @@ func baseOf(docs []doc) *layer {
 func visible(layers []*layer, i int, p int32) bool {
 	l := layers[i]
 	id := l.docs[p].hit.ID
-	if l.byID[id] != p {
+	if !l.sorted && l.byID[id] != p { // a base holds each ID once
 		return false
 	}
 	for _, above := range layers[i+1:] {
