@@ -72,6 +72,7 @@ type Index struct {
 	// (suggest.go).
 	suggest *typeahead.Table
 	own     ownTasks
+	probes  probes
 }
 
 // Limits of what one write carries.

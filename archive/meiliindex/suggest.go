@@ -23,12 +23,13 @@ import (
 // Meilisearch numbers its tasks in the order it runs them, so the latest
 // task of the index that succeeded is a version of its documents: the table
 // holds every write up to the version it was built at, and every suggestion
-// first asks the server for the latest (one small request). When it is
+// first asks the server for the latest (one small request, no search). When it is
 // newer, the tasks since are listed: if this process ran them all, the
 // table holds their writes already (Put and Delete record them); if not,
 // another process wrote, and the table is built again, which that
 // suggestion waits for. So a replica that does not write pays one request
-// per suggestion, and a rebuild after each write of another process.
+// per suggestion (fewer under load: suggestions at once share one, see
+// probes), and a rebuild after each write of another process.
 
 // suggestPage is how many documents one request of a build reads.
 const suggestPage = 10_000
@@ -137,6 +138,62 @@ func (x *Index) latestTask(ctx context.Context) (int64, error) {
 	return res.Results[0].UID, nil
 }
 
+// probes share the requests for the latest task among suggestions at
+// once: a suggestion joins the next request sent, never one sent before
+// it began (which could miss a write that returned before), so at most
+// one is in flight and the suggestions that arrive meanwhile wait for the
+// one after it. Under load, one request serves many suggestions.
+type probes struct {
+	mu   sync.Mutex
+	next *probe // the request that suggestions arriving now join
+	busy bool   // a request is in flight
+}
+
+// probe is one request for the latest task; latest and err are set when
+// done is closed.
+type probe struct {
+	done   chan struct{}
+	latest int64
+	err    error
+}
+
+// latestShared returns the latest task of the index that succeeded, read
+// by a request sent after the call began (see probes).
+func (x *Index) latestShared(ctx context.Context) (int64, error) {
+	ps := &x.probes
+	ps.mu.Lock()
+	if ps.next == nil {
+		ps.next = &probe{done: make(chan struct{})}
+	}
+	mine := ps.next
+	if !ps.busy {
+		ps.busy, ps.next = true, nil
+		go x.runProbes(mine)
+	}
+	ps.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return 0, fmt.Errorf("meiliindex: suggestions: latest task: %w", ctx.Err())
+	case <-mine.done:
+		return mine.latest, mine.err
+	}
+}
+
+// runProbes sends the request of p, then of each probe joined meanwhile,
+// until none is. Each runs to its end whatever its suggestions' contexts
+// (the client's timeout bounds it), so that others can join it.
+func (x *Index) runProbes(p *probe) {
+	ps := &x.probes
+	for p != nil {
+		p.latest, p.err = x.latestTask(context.Background())
+		close(p.done)
+		ps.mu.Lock()
+		p, ps.next = ps.next, nil
+		ps.busy = p != nil
+		ps.mu.Unlock()
+	}
+}
+
 // tasksPage is how many tasks one request lists when the index changed.
 const tasksPage = 100
 
@@ -167,7 +224,7 @@ func (x *Index) catchUp(ctx context.Context) error {
 	if _, built := x.suggest.Version(); !built {
 		return nil // its build reads the index as it is then
 	}
-	latest, err := x.latestTask(ctx)
+	latest, err := x.latestShared(ctx)
 	if err != nil {
 		return err
 	}
