@@ -417,10 +417,10 @@ type build struct {
 	err  error
 }
 
-// current makes sure the table is built, building it first when it is
-// not: in a goroutine of its own, so that a build outlives the suggestion
-// that asked for it (whose deadline is that of one request), and every
-// suggestion meanwhile waits for the same build, or for its own context.
+// current builds the table when it is not built: in a goroutine of its
+// own, so that a build outlives the suggestion that asked for it (whose
+// deadline is that of one request), and every suggestion meanwhile waits
+// for the same build, or for its own context.
 func (t *Table) current(ctx context.Context) error {
 	t.asked.Store(true)
 	for range buildTries {
@@ -574,12 +574,9 @@ func find(layers []*layer, i int, key string, n int, out []cand) []cand {
 func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, error) {
 	var cands []cand
 	for try := 0; ; try++ {
-		if err := t.current(ctx); err != nil {
-			return nil, err
-		}
+		// Read-locked only: suggestions at once never wait for each
+		// other, only for a write's few microseconds.
 		t.mu.RLock()
-		// The layers read now, not those current returned: a write that
-		// ended since is in them. None when forgotten since.
 		layers := t.layers
 		for i := range layers {
 			cands = find(layers, i, key, n, cands)
@@ -590,6 +587,9 @@ func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, 
 		}
 		if try == buildTries {
 			return nil, errForgotten
+		}
+		if err := t.current(ctx); err != nil {
+			return nil, err
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int { return a.rank.Compare(b.rank) })
