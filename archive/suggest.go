@@ -30,8 +30,13 @@ func Suggest(ctx context.Context, idx Index, text, gazetteName string) ([]gazett
 		return nil, fmt.Errorf("archive: suggest: %w", err)
 	}
 	has := func(id string) bool { return slices.ContainsFunc(out, func(h gazette.Hit) bool { return h.ID == id }) }
+	look := idx
+	if sl, ok := idx.(suggestLookuper); ok {
+		// No search of the index: the table Suggest read holds the numbers.
+		look = tableLookup{idx, sl}
+	}
 	for _, m := range gazette.FindDocNumbers(text) {
-		ids, err := lookupLocal(ctx, idx, m.Number, gazetteName)
+		ids, err := lookupLocal(ctx, look, m.Number, gazetteName)
 		if err != nil {
 			return nil, fmt.Errorf("archive: suggest: lookup %s: %w", m.Number, err)
 		}
@@ -59,6 +64,28 @@ func Suggest(ctx context.Context, idx Index, text, gazetteName string) ([]gazett
 		}
 	}
 	return out, nil
+}
+
+// suggestLookuper is an Index whose suggestions come from a table that
+// also finds documents by number (package typeahead): SuggestLookup is
+// Lookup, with hits, as up to date as the Suggest call before it.
+type suggestLookuper interface {
+	SuggestLookup(ctx context.Context, n gazette.DocNumber) ([]gazette.Hit, error)
+}
+
+// tableLookup is an Index whose Lookup is its SuggestLookup.
+type tableLookup struct {
+	Index
+	sl suggestLookuper
+}
+
+func (t tableLookup) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, error) {
+	hits, err := t.sl.SuggestLookup(ctx, n)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids, err
 }
 
 // Suggest returns what the search box offers for text; see the package

@@ -151,6 +151,15 @@ func (d *SearchDoc) Hit() Hit {
 	}
 }
 
+// CanonicalDocNumber is the canonical spelling of a document number (what
+// Index.Lookup matches), or the text as given when it does not parse.
+func CanonicalDocNumber(s string) string {
+	if n, err := ParseDocNumber(s); err == nil {
+		return n.String()
+	}
+	return s
+}
+
 // Superseded reports whether a document of validity v no longer applies:
 // repealed or expired.
 func Superseded(v Validity) bool { return v == Repealed || v == Expired }

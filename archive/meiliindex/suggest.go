@@ -296,3 +296,15 @@ func (x *Index) endWrite(ctx context.Context, ids []string, docs []gazette.Searc
 	}
 	x.suggest.End(ctx, ids, hits, failed)
 }
+
+// SuggestLookup returns the hits of the documents whose canonical document
+// number is n, newest first, from the suggestion table, as up to date as
+// the Suggest call before it: archive.Suggest looks up the 文号 typed so
+// with no search of the index. Errors: those of building the table.
+func (x *Index) SuggestLookup(ctx context.Context, n gazette.DocNumber) ([]gazette.Hit, error) {
+	hits, err := x.suggest.Lookup(ctx, n)
+	if err != nil {
+		return nil, fmt.Errorf("meiliindex: suggest: lookup %s: %w", n, err)
+	}
+	return hits, nil
+}

@@ -51,15 +51,20 @@ type Source interface {
 type doc struct {
 	hit        gazette.Hit
 	title, num string // keys (gazette.SuggestKey)
+	canonical  string // gazette.CanonicalDocNumber of the number, if any
 	rank       gazette.SuggestRank
 	deleted    bool
 }
 
 func docOf(h *gazette.Hit) doc {
-	return doc{
+	d := doc{
 		hit: *h, title: gazette.SuggestKey(h.Title), num: gazette.SuggestKey(h.DocNumber),
 		rank: gazette.SuggestRank{Superseded: gazette.Superseded(h.Validity), Published: h.Published, Order: gazette.PrintOrder(h.ID)},
 	}
+	if h.DocNumber != "" {
+		d.canonical = gazette.CanonicalDocNumber(h.DocNumber)
+	}
+	return d
 }
 
 func deletion(id string) doc { return doc{hit: gazette.Hit{ID: id}, deleted: true} }
@@ -69,12 +74,13 @@ func deletion(id string) doc { return doc{hit: gazette.Hit{ID: id}, deleted: tru
 type layer struct {
 	docs   []doc
 	byID   map[string]int32      // the latest position of each ID in docs
+	byNum  map[string][]int32    // positions by canonical document number
 	grams  [2]map[uint64][]int32 // by field (title, number): positions holding each bigram, ascending
 	sorted bool                  // docs in rank order (the base)
 }
 
 func newLayer(sorted bool) *layer {
-	return &layer{byID: map[string]int32{}, grams: [2]map[uint64][]int32{{}, {}}, sorted: sorted}
+	return &layer{byID: map[string]int32{}, byNum: map[string][]int32{}, grams: [2]map[uint64][]int32{{}, {}}, sorted: sorted}
 }
 
 // add appends d to the layer.
@@ -84,6 +90,9 @@ func (l *layer) add(d doc) {
 	l.byID[d.hit.ID] = p
 	if d.deleted {
 		return
+	}
+	if d.canonical != "" {
+		l.byNum[d.canonical] = append(l.byNum[d.canonical], p)
 	}
 	for i, k := range []string{d.title, d.num} {
 		eachGram(k, startMarks[i], func(g uint64) {
@@ -598,6 +607,51 @@ func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, 
 		h := c.d.hit
 		h.Authorities = slices.Clone(h.Authorities) // the caller's to change
 		out = append(out, h)
+	}
+	return out, nil
+}
+
+// Lookup returns the hits of the documents whose canonical document number
+// is n, newest first (by published date, then print order), as
+// archive.Index.Lookup does, building the table first when it is not
+// built: so that a suggestion for a 文号 needs no search of the index.
+// Errors: the Source's.
+func (t *Table) Lookup(ctx context.Context, n gazette.DocNumber) ([]gazette.Hit, error) {
+	if n.IsZero() {
+		return nil, nil
+	}
+	num := n.String()
+	var found []*doc
+	for try := 0; ; try++ {
+		t.mu.RLock()
+		layers := t.layers
+		for i, l := range layers {
+			for _, p := range l.byNum[num] {
+				if visible(layers, i, p) {
+					found = append(found, &l.docs[p])
+				}
+			}
+		}
+		t.mu.RUnlock()
+		if layers != nil {
+			break
+		}
+		if try == buildTries {
+			return nil, errForgotten
+		}
+		if err := t.current(ctx); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(found, func(a, b *doc) int {
+		ra, rb := a.rank, b.rank
+		ra.Superseded, rb.Superseded = false, false // newest first, whatever the validity
+		return ra.Compare(rb)
+	})
+	out := make([]gazette.Hit, len(found))
+	for i, d := range found {
+		out[i] = d.hit
+		out[i].Authorities = slices.Clone(d.hit.Authorities)
 	}
 	return out, nil
 }

@@ -103,6 +103,33 @@ func TestBuild(t *testing.T) {
 	if _, err := tab.Suggest(ctx, key, 8); err != nil || src.calls != 2 {
 		t.Errorf("a suggestion on the built table: %v, %d reads of the source, want none more", err, src.calls)
 	}
+	// Lookup by number, in any spelling, newest first whatever the
+	// validity; a later write hides what it replaces.
+	numbered := func(id, num string, v gazette.Validity, day int) gazette.Hit {
+		h := hit(id, "关于印发办法的通知")
+		h.DocNumber, h.Validity, h.Published.Day = num, v, day
+		return h
+	}
+	ids2 := []string{"2020-2-1", "2020-2-2", "2020-2-3"}
+	tab.Begin(ids2)
+	tab.End(ctx, ids2, []gazette.Hit{
+		numbered("2020-2-1", "闽政〔2020〕5号", gazette.Repealed, 9),
+		numbered("2020-2-2", "闽政[2020]5号", gazette.InForce, 3),
+		numbered("2020-2-3", "闽政〔2020〕50号", gazette.InForce, 20),
+	}, false)
+	n, err := gazette.ParseDocNumber("闽政（2020）5号")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = tab.Lookup(ctx, n)
+	if want := []string{"2020-2-1", "2020-2-2"}; err != nil || !slices.Equal(ids(got), want) {
+		t.Errorf("Lookup(%s) = %v, %v; want %v", n, ids(got), err, want)
+	}
+	tab.Begin(ids2[:1])
+	tab.End(ctx, ids2[:1], []gazette.Hit{numbered("2020-2-1", "闽政〔2020〕6号", gazette.InForce, 9)}, false)
+	if got, _ = tab.Lookup(ctx, n); !slices.Equal(ids(got), []string{"2020-2-2"}) {
+		t.Errorf("Lookup(%s) after 2020-2-1 was renumbered = %v, want [2020-2-2]", n, ids(got))
+	}
 	if tab.Advance(1, 5) || !tab.Advance(2, 5) {
 		t.Error("Advance moves the version from the wrong one, or not from the right one")
 	}
