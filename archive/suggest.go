@@ -23,13 +23,29 @@ func Suggest(ctx context.Context, idx Index, text, gazetteName string) ([]gazett
 	if _, ok, err := gazette.CheckSuggestText(text); err != nil || !ok {
 		return out, err
 	}
+	// Asked first: the documents a 文号 names are mostly among them (their
+	// number starts with the text), so they need not be read one by one.
+	hits, err := idx.Suggest(ctx, text, gazette.MaxSuggestions)
+	if err != nil {
+		return nil, fmt.Errorf("archive: suggest: %w", err)
+	}
+	has := func(id string) bool { return slices.ContainsFunc(out, func(h gazette.Hit) bool { return h.ID == id }) }
+	look := idx
+	if sl, ok := idx.(suggestLookuper); ok {
+		// No search of the index: the table Suggest read holds the numbers.
+		look = tableLookup{idx, sl}
+	}
 	for _, m := range gazette.FindDocNumbers(text) {
-		ids, err := lookupLocal(ctx, idx, m.Number, gazetteName)
+		ids, err := lookupLocal(ctx, look, m.Number, gazetteName)
 		if err != nil {
 			return nil, fmt.Errorf("archive: suggest: lookup %s: %w", m.Number, err)
 		}
 		for _, id := range ids {
-			if len(out) == gazette.MaxSuggestions || slices.ContainsFunc(out, func(h gazette.Hit) bool { return h.ID == id }) {
+			if len(out) == gazette.MaxSuggestions || has(id) {
+				continue
+			}
+			if i := slices.IndexFunc(hits, func(h gazette.Hit) bool { return h.ID == id }); i >= 0 {
+				out = append(out, hits[i])
 				continue
 			}
 			h, err := idx.Get(ctx, id)
@@ -39,23 +55,37 @@ func Suggest(ctx context.Context, idx Index, text, gazetteName string) ([]gazett
 			out = append(out, h)
 		}
 	}
-	if len(out) == gazette.MaxSuggestions {
-		return out, nil
-	}
-	// As many more as could be new after the numbered ones.
-	hits, err := idx.Suggest(ctx, text, gazette.MaxSuggestions)
-	if err != nil {
-		return nil, fmt.Errorf("archive: suggest: %w", err)
-	}
 	for _, h := range hits {
 		if len(out) == gazette.MaxSuggestions {
 			break
 		}
-		if !slices.ContainsFunc(out, func(o gazette.Hit) bool { return o.ID == h.ID }) {
+		if !has(h.ID) {
 			out = append(out, h)
 		}
 	}
 	return out, nil
+}
+
+// suggestLookuper is an Index whose suggestions come from a table that
+// also finds documents by number (package typeahead): SuggestLookup is
+// Lookup, with hits, as up to date as the Suggest call before it.
+type suggestLookuper interface {
+	SuggestLookup(ctx context.Context, n gazette.DocNumber) ([]gazette.Hit, error)
+}
+
+// tableLookup is an Index whose Lookup is its SuggestLookup.
+type tableLookup struct {
+	Index
+	sl suggestLookuper
+}
+
+func (t tableLookup) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, error) {
+	hits, err := t.sl.SuggestLookup(ctx, n)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids, err
 }
 
 // Suggest returns what the search box offers for text; see the package

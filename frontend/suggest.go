@@ -29,9 +29,9 @@ type apiSuggestionItem struct {
 // everywhere in the API. Too little to match (one character, punctuation)
 // is an empty list; a q too long or malformed is a 400 naming it. The
 // answer is not kept in the server's page caches, so that a stream of
-// keystrokes cannot evict the search pages; it costs less than a
-// millisecond on the embedded index, and a browser or proxy keeps it as
-// long as a search answer (ccAPIRecent).
+// keystrokes cannot evict the search pages; it costs a fraction of a
+// millisecond on either index (an in-process table, package typeahead),
+// and a browser or proxy keeps it as long as a search answer (ccAPIRecent).
 func (s *Server) apiSuggest(c *gin.Context) {
 	v, err := requestQuery(c)
 	if err != nil {

@@ -138,6 +138,28 @@ func RankOf(h *Hit, key string) SuggestRank {
 	return SuggestRank{Prefix: prefix, Superseded: Superseded(h.Validity), Published: h.Published, Order: PrintOrder(h.ID)}
 }
 
+// Hit is the hit that shows d, without a snippet: what an index holds of
+// it to list it.
+func (d *SearchDoc) Hit() Hit {
+	auth := d.Authorities
+	if auth == nil {
+		auth = []string{}
+	}
+	return Hit{
+		ID: d.ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Authorities: auth,
+		Issue: d.Issue, Pages: d.Pages, Signed: d.Signed, Published: d.Published, Validity: d.Validity.State,
+	}
+}
+
+// CanonicalDocNumber is the canonical spelling of a document number (what
+// Index.Lookup matches), or the text as given when it does not parse.
+func CanonicalDocNumber(s string) string {
+	if n, err := ParseDocNumber(s); err == nil {
+		return n.String()
+	}
+	return s
+}
+
 // Superseded reports whether a document of validity v no longer applies:
 // repealed or expired.
 func Superseded(v Validity) bool { return v == Repealed || v == Expired }

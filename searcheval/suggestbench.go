@@ -92,6 +92,10 @@ type SuggestStats struct {
 	// got the document they were cut from among those offered (a title
 	// start shared by more than eight titles need not).
 	Offered, Found int
+	// Floor is the backend's cheapest request (BenchConfig.Floor) as
+	// often, from as many clients, measured right after: a yardstick of
+	// what the machine's load allows. Nil without one.
+	Floor *LatencyStats
 }
 
 // RunSuggestions calls archive.Suggest on idx for every text once, with
@@ -144,6 +148,13 @@ func runSuggestBench(ctx context.Context, idx archive.Index, corpus *BenchCorpus
 		if err != nil {
 			return err
 		}
+		if cfg.Floor != nil {
+			floor, err := RunFloor(ctx, func(ctx context.Context) error { return cfg.Floor(ctx, idx) }, cfg.Suggestions, c)
+			if err != nil {
+				return err
+			}
+			st.Floor = &floor
+		}
 		rep.Suggest = append(rep.Suggest, st)
 	}
 	return nil
@@ -163,6 +174,17 @@ func printSuggest(w io.Writer, runs []SuggestStats) {
 			100*float64(s.Offered)/float64(max(s.Queries, 1)), 100*float64(s.Found)/float64(max(s.Queries, 1)))
 	}
 	tw.Flush()
+	if runs[0].Floor != nil {
+		fmt.Fprintln(w, "  yardstick: the backend's cheapest request, as often, from as many clients, right after each run:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "clients\trequests\tp50\tp99\tmax\terrors\tsuggestion p99 / floor p99\t")
+		for _, s := range runs {
+			f := s.Floor
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\t%.1f×\t\n", f.Clients, f.Queries, fmtDuration(f.P50), fmtDuration(f.P99),
+				fmtDuration(f.Max), f.Errors, float64(s.P99)/float64(max(f.P99, 1)))
+		}
+		tw.Flush()
+	}
 	fmt.Fprintln(w, "  suggestions by kind of text, p50 / p99:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "text\ttexts\t")

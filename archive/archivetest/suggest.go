@@ -3,9 +3,12 @@ package archivetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/gazette"
@@ -157,4 +160,71 @@ func testSuggest(t *testing.T, load func(t *testing.T) archive.Index) {
 			t.Errorf("a deleted document is still offered: %v", got)
 		}
 	})
+}
+
+// suggestWords make titles that share many keys, so that each text typed
+// matches many documents, at their start and further on.
+var suggestWords = []string{"关于", "印发", "饮用水", "水源", "保护区", "管理", "办法", "条例", "通知", "实施", "意见", "规定", "福建省", "安全"}
+
+// SuggestDoc is document number i of a run of writes that follow the
+// suggestion table, its title drawn with rnd from words that many titles
+// share, so that each of SuggestTexts matches many documents, at their
+// start and further on.
+func SuggestDoc(rnd *rand.Rand, i int) gazette.SearchDoc {
+	title := ""
+	for range 2 + rnd.IntN(4) {
+		title += suggestWords[rnd.IntN(len(suggestWords))]
+	}
+	key := gazette.IssueKey{Year: 2000 + i%20, Number: 1 + i%12}
+	d := gazette.Document{
+		ID: gazette.DocumentID(key, 1+i), Issue: key, Title: title, Kind: gazette.KindNormative,
+		Published: gazette.Date{Year: key.Year, Month: time.Month(1 + rnd.IntN(12)), Day: 1 + rnd.IntN(28)},
+		Validity:  gazette.Status{State: []gazette.Validity{gazette.InForce, gazette.Repealed, gazette.Expired, gazette.Amended}[rnd.IntN(4)]},
+		Body:      []string{"正文。"}, Pages: gazette.PageRange{First: 1, Last: 1}, Version: 1,
+	}
+	if rnd.IntN(2) == 0 {
+		d.DocNumber = fmt.Sprintf("闽政〔%d〕%d号", key.Year, 1+rnd.IntN(60))
+	}
+	return gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("fp-%s-%d", d.ID, rnd.IntN(1000))}
+}
+
+// SuggestTexts are texts typed that documents of SuggestDoc match.
+var SuggestTexts = []string{"关于印发", "饮用水", "水源保护", "办法通知", "管理办法", "福建省安全", "闽政〔2003〕", "闽政〔2011〕7号", "条例实施意见", "区管"}
+
+// CheckSuggest checks idx.Suggest for each of SuggestTexts against the
+// plainest reading of the contract on want, every document the index
+// holds: the documents matching each text, ranked, the best
+// gazette.MaxSuggestions. when says at what point of the test.
+func CheckSuggest(t *testing.T, idx archive.Index, want map[string]gazette.SearchDoc, when string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, text := range SuggestTexts {
+		key, _, _ := gazette.CheckSuggestText(text)
+		var all []gazette.Hit
+		for _, d := range want {
+			if match, _ := gazette.SuggestMatch(key, gazette.SuggestKey(d.Title), gazette.SuggestKey(d.DocNumber)); match {
+				all = append(all, d.Hit())
+			}
+		}
+		slices.SortFunc(all, func(a, b gazette.Hit) int { return gazette.RankOf(&a, key).Compare(gazette.RankOf(&b, key)) })
+		var wantIDs []string
+		for _, h := range all[:min(len(all), gazette.MaxSuggestions)] {
+			wantIDs = append(wantIDs, h.ID)
+		}
+		hits, err := idx.Suggest(ctx, text, gazette.MaxSuggestions)
+		if err != nil {
+			t.Fatalf("%s: Suggest(%s): %v", when, text, err)
+		}
+		var got []string
+		for _, h := range hits {
+			got = append(got, h.ID)
+			if d := want[h.ID]; h.Title != d.Title || h.DocNumber != d.DocNumber || h.Validity != d.Validity.State || h.Published != d.Published {
+				t.Errorf("%s: Suggest(%s) offers %s as %q %q %s %s, want %q %q %s %s", when, text, h.ID,
+					h.Title, h.DocNumber, h.Validity, h.Published, d.Title, d.DocNumber, d.Validity.State, d.Published)
+			}
+		}
+		if !slices.Equal(got, wantIDs) {
+			t.Errorf("%s: Suggest(%s) = %v, want %v", when, text, got, wantIDs)
+		}
+	}
 }

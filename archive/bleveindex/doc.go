@@ -58,8 +58,11 @@
 // while the disk refuses writes Ping, Put and Delete fail with ErrWrite;
 // searches answer from what is indexed. It recovers by itself.
 //
-// It imports gazette, archive/admit, bleve (with the roaring bitmaps,
-// segment API and bbolt errors bleve is built on), goccy/go-json and the
-// standard library; it never imports
-// archive (its tests do, to run the shared contract suite).
+// Suggestions as people type come from an in-memory table, package
+// typeahead, fed by Put and Delete (suggest.go).
+//
+// It imports gazette, archive/admit, archive/typeahead, bleve (with the
+// roaring bitmaps, segment API and bbolt errors bleve is built on),
+// goccy/go-json and the standard library; it never imports archive (its
+// tests do, to run the shared contract suite).
 package bleveindex

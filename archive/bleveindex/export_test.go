@@ -56,13 +56,4 @@ func (x *Index) AsyncErrors() uint64 {
 // SuggestLayers waits for merges of the suggestion table in progress and
 // returns how many documents each of its layers holds, base first (none
 // before the first suggestion).
-func (x *Index) SuggestLayers() []int {
-	x.suggest.bg.Wait()
-	x.suggest.mu.RLock()
-	defer x.suggest.mu.RUnlock()
-	var out []int
-	for _, l := range x.suggest.layers {
-		out = append(out, len(l.docs))
-	}
-	return out
-}
+func (x *Index) SuggestLayers() []int { return x.suggest.Layers() }

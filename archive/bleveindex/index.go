@@ -27,6 +27,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/gazette-archive/gazette/archive/admit"
+	"github.com/gazette-archive/gazette/archive/typeahead"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -109,7 +110,7 @@ type Index struct {
 	health     *health
 	unregister func()
 	// suggest holds the suggestion table (suggest.go).
-	suggest suggestTable
+	suggest *typeahead.Table
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -157,6 +158,7 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
 	x := &Index{b: b, dir: dir, facets: newFacetTable(), health: h}
+	x.suggest = typeahead.New(suggestSource{x})
 	x.unregister = func() { byStore.CompareAndDelete(store, h) }
 	if adv, err := b.Advanced(); err == nil {
 		if s, ok := adv.(*scorch.Scorch); ok {
@@ -282,7 +284,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // Close releases the index; every later call fails.
 func (x *Index) Close() error {
 	x.warming.Wait()
-	x.suggest.bg.Wait()
+	x.suggest.Close()
 	x.health.close()
 	defer x.unregister()
 	if err := x.b.Close(); err != nil {
@@ -467,7 +469,7 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 		}
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fMeta, nil, []byte(packMeta(d)), metaOpts))
-	hit, err := json.Marshal(hitOfDoc(d))
+	hit, err := json.Marshal(d.Hit())
 	if err != nil {
 		return nil, err
 	}
@@ -505,18 +507,6 @@ func (f *textField) AnalyzedTokenFrequencies() index.TokenFrequencies {
 // every term and location, in the one goroutine that collects a batch.
 func (f *textField) Size() int {
 	return 64 + len(f.name) + len(f.value) + 64*f.a.lens[f.part]
-}
-
-// hitOfDoc is the hit that shows d, without snippet.
-func hitOfDoc(d *gazette.SearchDoc) gazette.Hit {
-	auth := d.Authorities
-	if auth == nil {
-		auth = []string{}
-	}
-	return gazette.Hit{
-		ID: d.ID, Title: d.Title, DocNumber: d.DocNumber, Kind: d.Kind, Authorities: auth,
-		Issue: d.Issue, Pages: d.Pages, Signed: d.Signed, Published: d.Published, Validity: d.Validity.State,
-	}
 }
 
 // canonicalNumber is the canonical spelling of a document number, or the

@@ -4,36 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/gazette"
 )
-
-// suggestWords make titles that share many keys, so that each text typed
-// matches many documents, at their start and further on.
-var suggestWords = []string{"关于", "印发", "饮用水", "水源", "保护区", "管理", "办法", "条例", "通知", "实施", "意见", "规定", "福建省", "安全"}
-
-// suggestDoc is document number i of a run, its title drawn with rnd.
-func suggestDoc(rnd *rand.Rand, i int) gazette.SearchDoc {
-	title := ""
-	for range 2 + rnd.IntN(4) {
-		title += suggestWords[rnd.IntN(len(suggestWords))]
-	}
-	key := gazette.IssueKey{Year: 2000 + i%20, Number: 1 + i%12}
-	d := gazette.Document{
-		ID: gazette.DocumentID(key, 1+i), Issue: key, Title: title, Kind: gazette.KindNormative,
-		Published: gazette.Date{Year: key.Year, Month: time.Month(1 + rnd.IntN(12)), Day: 1 + rnd.IntN(28)},
-		Validity:  gazette.Status{State: []gazette.Validity{gazette.InForce, gazette.Repealed, gazette.Expired, gazette.Amended}[rnd.IntN(4)]},
-		Body:      []string{"正文。"}, Pages: gazette.PageRange{First: 1, Last: 1}, Version: 1,
-	}
-	if rnd.IntN(2) == 0 {
-		d.DocNumber = fmt.Sprintf("闽政〔%d〕%d号", key.Year, 1+rnd.IntN(60))
-	}
-	return gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("fp-%s-%d", d.ID, rnd.IntN(1000))}
-}
 
 // TestSuggestFollowsWrites checks the suggestion table (suggest.go)
 // against the plainest reading of the contract, every document checked,
@@ -54,37 +30,9 @@ func TestSuggestFollowsWrites(t *testing.T) {
 			want[d.ID] = d
 		}
 	}
-	texts := []string{"关于印发", "饮用水", "水源保护", "办法通知", "管理办法", "福建省安全", "闽政〔2003〕", "闽政〔2011〕7号", "条例实施意见", "区管"}
 	check := func(when string) {
 		t.Helper()
-		for _, text := range texts {
-			key, _, _ := gazette.CheckSuggestText(text)
-			var all []gazette.Hit
-			for _, d := range want {
-				if match, _ := gazette.SuggestMatch(key, gazette.SuggestKey(d.Title), gazette.SuggestKey(d.DocNumber)); match {
-					all = append(all, gazette.Hit{ID: d.ID, Title: d.Title, DocNumber: d.DocNumber, Published: d.Published, Validity: d.Validity.State})
-				}
-			}
-			slices.SortFunc(all, func(a, b gazette.Hit) int { return gazette.RankOf(&a, key).Compare(gazette.RankOf(&b, key)) })
-			var wantIDs []string
-			for _, h := range all[:min(len(all), gazette.MaxSuggestions)] {
-				wantIDs = append(wantIDs, h.ID)
-			}
-			hits, err := idx.Suggest(ctx, text, gazette.MaxSuggestions)
-			if err != nil {
-				t.Fatalf("%s: Suggest(%s): %v", when, text, err)
-			}
-			var got []string
-			for _, h := range hits {
-				got = append(got, h.ID)
-				if d := want[h.ID]; h.Title != d.Title {
-					t.Errorf("%s: Suggest(%s) offers %s titled %q, want %q", when, text, h.ID, h.Title, d.Title)
-				}
-			}
-			if !slices.Equal(got, wantIDs) {
-				t.Errorf("%s: Suggest(%s) = %v, want %v", when, text, got, wantIDs)
-			}
-		}
+		archivetest.CheckSuggest(t, idx, want, when)
 	}
 	next := 0
 	batch := func(n int) []gazette.SearchDoc {
@@ -92,11 +40,11 @@ func TestSuggestFollowsWrites(t *testing.T) {
 		for range n {
 			if len(want) > 0 && rnd.IntN(4) == 0 {
 				// Replace one already there: another title, number, validity.
-				d := suggestDoc(rnd, rnd.IntN(next))
+				d := archivetest.SuggestDoc(rnd, rnd.IntN(next))
 				docs = append(docs, d)
 				continue
 			}
-			docs = append(docs, suggestDoc(rnd, next))
+			docs = append(docs, archivetest.SuggestDoc(rnd, next))
 			next++
 		}
 		return docs
@@ -133,7 +81,7 @@ func TestSuggestFollowsWrites(t *testing.T) {
 		docs := make([]gazette.SearchDoc, len(ids))
 		wrnd := rand.New(rand.NewPCG(uint64(w), 3))
 		for i, n := range ids {
-			docs[i] = suggestDoc(wrnd, n)
+			docs[i] = archivetest.SuggestDoc(wrnd, n)
 		}
 		wg.Go(func() {
 			for range 5 {
@@ -145,7 +93,7 @@ func TestSuggestFollowsWrites(t *testing.T) {
 	}
 	wg.Wait()
 	for _, n := range ids {
-		id := suggestDoc(rnd, n).ID
+		id := archivetest.SuggestDoc(rnd, n).ID
 		h, err := idx.Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +108,7 @@ func TestSuggestFollowsWrites(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 30 {
-				for _, text := range texts {
+				for _, text := range archivetest.SuggestTexts {
 					if _, err := idx.Suggest(ctx, text, gazette.MaxSuggestions); err != nil {
 						t.Errorf("Suggest(%s) with others at once: %v", text, err)
 						return

@@ -61,7 +61,12 @@
 // Meilisearch's positional indexing of it is the slow part of a write:
 // measured on 2 cores, about 80,000 characters of real law text a second.
 //
+// Suggestions as people type come from an in-memory table, package
+// typeahead, as in bleveindex, kept up to date across replicas by the
+// index's tasks (suggest.go): one small request per suggestion, no search.
+//
 // It imports gazette, archive/admit (the search gate it shares with
-// bleveindex), meilisearch-go, goccy/go-json and the standard library; it never
+// bleveindex), archive/typeahead (the suggestion table it shares with it),
+// meilisearch-go, goccy/go-json and the standard library; it never
 // imports archive (its tests do, to run the shared contract suite).
 package meiliindex

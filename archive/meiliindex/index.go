@@ -21,6 +21,7 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/gazette-archive/gazette/archive/admit"
+	"github.com/gazette-archive/gazette/archive/typeahead"
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -67,6 +68,11 @@ type Index struct {
 	// connecting holds one connection attempt at a time.
 	connected  atomic.Bool
 	connecting chan struct{}
+	// suggest answers suggestions; own are the tasks whose writes it holds
+	// (suggest.go).
+	suggest *typeahead.Table
+	own     ownTasks
+	probes  probes
 }
 
 // Limits of what one write carries.
@@ -132,6 +138,7 @@ func Open(cfg Config) (*Index, error) {
 		x.auth = "Bearer " + cfg.Key
 	}
 	x.gate.Store(admit.New(0))
+	x.suggest = typeahead.New(suggestSource{x})
 	return x, nil
 }
 
@@ -260,6 +267,7 @@ func (x *Index) wait(ctx context.Context, t *meilisearch.TaskInfo) error {
 	}
 	switch task.Status {
 	case meilisearch.TaskStatusSucceeded:
+		x.own.add(task.UID)
 		return nil
 	case meilisearch.TaskStatusFailed, meilisearch.TaskStatusCanceled:
 		err := fmt.Errorf("task %d (%s) %s: %s: %s", task.UID, task.Type, task.Status, task.Error.Code, task.Error.Message)
@@ -593,7 +601,14 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 	if buf.Len() > 0 {
 		batches = append(batches, buf.Bytes())
 	}
-	return x.addNDJSON(ctx, batches)
+	ids := make([]string, len(docs))
+	for i := range docs {
+		ids[i] = docs[i].ID
+	}
+	x.beginWrite(ids)
+	err := x.addNDJSON(ctx, batches)
+	x.endWrite(ctx, ids, docs, err != nil)
+	return err
 }
 
 // addNDJSON sends document batches, then waits for every task in order.
@@ -634,6 +649,9 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 			valid = append(valid, id)
 		}
 	}
+	x.beginWrite(valid)
+	failed := true
+	defer func() { x.endWrite(ctx, valid, nil, failed) }()
 	var tasks []*meilisearch.TaskInfo
 	for start := 0; start < len(valid); start += deleteBatch {
 		t, err := x.idx.DeleteDocuments(ctx, valid[start:min(start+deleteBatch, len(valid))], nil)
@@ -647,6 +665,7 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 			return fmt.Errorf("meiliindex: delete: %w", err)
 		}
 	}
+	failed = false
 	return nil
 }
 

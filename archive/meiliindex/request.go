@@ -39,8 +39,9 @@ type searchRequest struct {
 
 // fetchRequest is the body of POST /indexes/{uid}/documents/fetch.
 type fetchRequest struct {
-	IDs    []string `json:"ids"`
+	IDs    []string `json:"ids,omitempty"`
 	Fields []string `json:"fields"`
+	Offset int      `json:"offset,omitempty"`
 	Limit  int      `json:"limit"`
 }
 
