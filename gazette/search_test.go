@@ -71,10 +71,27 @@ func TestQueryNormalize(t *testing.T) {
 		"empty authority":             {Authorities: []string{""}},
 		"long topic":                  {Topics: []string{strings.Repeat("长", 101)}},
 		"invalid UTF-8":               {Text: "\xff"},
+		"only punctuation":            {Text: "……！？、《》"},
+		"only a symbol":               {Text: " ☆ "},
+		"too long":                    {Text: strings.Repeat("长", MaxQueryRunes+1)},
 	}
 	for name, q := range bad {
 		if err := q.Normalize(); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	// Nothing to match, and nothing to exclude, is not the same as no text:
+	// that would list every document.
+	for _, text := range []string{"……！？、《》", "——", "☆"} {
+		q := Query{Text: text}
+		if err := q.Normalize(); !errors.Is(err, ErrNothingToSearch) {
+			t.Errorf("%q: %v, want ErrNothingToSearch", text, err)
+		}
+	}
+	for _, text := range []string{"", "  ", "-营商", "水", "a"} {
+		q := Query{Text: text}
+		if err := q.Normalize(); err != nil {
+			t.Errorf("%q: %v", text, err)
 		}
 	}
 }

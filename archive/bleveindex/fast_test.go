@@ -54,7 +54,7 @@ func TestDirectPathAgrees(t *testing.T) {
 		{Text: `"规定，"`}, {Text: `"的规定"`, Kinds: []gazette.Kind{gazette.KindRule}}, {Text: `"政府管理"`},
 		{Text: `"本办法自发布之日起施行"`, Page: 2, PerPage: 5}, {Text: `"zzzz规定"`},
 		// No words: filters and facets only, newest first.
-		{}, {Text: "…"}, {Page: 4, PerPage: 9}, {Authorities: []string{"福建省司法厅"}, Years: []int{2010, 2011}},
+		{}, {Page: 4, PerPage: 9}, {Authorities: []string{"福建省司法厅"}, Years: []int{2010, 2011}},
 		{Kinds: []gazette.Kind{gazette.KindRule}, From: gazette.Date{Year: 2012, Month: 3, Day: 1}, To: gazette.Date{Year: 2018, Month: 5, Day: 31}},
 		{Sort: gazette.SortOldest, Validity: []gazette.Validity{gazette.Expired}},
 	}
