@@ -66,3 +66,11 @@ func (x *Index) SuggestLayers() []int {
 	}
 	return out
 }
+
+// AnalyzeText runs the one-pass analysis of a text field (analysis.go) and
+// returns its number of tokens, for benchmarks.
+func AnalyzeText(s string) int {
+	a := &textAnalysis{input: []byte(s)}
+	a.run()
+	return a.lens[partText] + a.lens[partChars] + a.lens[partShingles]
+}
