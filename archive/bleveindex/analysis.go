@@ -170,6 +170,15 @@ func (analyzer) Analyze(input []byte) analysis.TokenStream {
 // seven characters in a query is then one or two 4-grams, rare enough to
 // be nearly the answer before any position is read, and a run of four is
 // a single term: no positions at all.
+//
+// They are most of the cost of indexing: a 4-gram seldom recurs, so the
+// field holds four to five times the distinct terms of the text field, and
+// zap's work goes by distinct terms and postings (positions barely count).
+// Without them (BenchmarkPut, 2,000 documents) indexing took
+// 7.0 ms of CPU a document instead of 15.2 and 25 KiB on disk instead of
+// 62, but a query of four characters became a phrase of three bigrams,
+// read position by position: at 5,000 documents 第十二条 took 4.0 ms of
+// CPU instead of 1.0 (9.1 at 20,000), and the cost grows with the archive.
 
 // shingleAnalyzer is the analyzer of the 4-gram companion fields.
 type shingleAnalyzer struct{}
