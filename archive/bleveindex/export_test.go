@@ -57,3 +57,11 @@ func (x *Index) AsyncErrors() uint64 {
 // returns how many documents each of its layers holds, base first (none
 // before the first suggestion).
 func (x *Index) SuggestLayers() []int { return x.suggest.Layers() }
+
+// AnalyzeText runs the one-pass analysis of a text field (analysis.go) and
+// returns its number of tokens, for benchmarks.
+func AnalyzeText(s string) int {
+	a := &textAnalysis{input: []byte(s)}
+	a.run()
+	return a.lens[partText] + a.lens[partChars] + a.lens[partShingles]
+}
