@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -324,6 +325,61 @@ func TestDropGreySeals(t *testing.T) {
 	r := &raster{w: text.Rect.Dx(), h: text.Rect.Dy(), ch: 1, pix: text.Pix}
 	if s := dropGreySeals(r, dpi); len(s) != 0 {
 		t.Errorf("a page of text: %d seals found", len(s))
+	}
+}
+
+// TestDropGreySealsNoise whitens a seal whose ink carries a scanner's
+// noise whole: none of its darker specks is left for tesseract to take
+// for a picture, while the text under it keeps its ink.
+func TestDropGreySealsNoise(t *testing.T) {
+	needTools(t, "pdftoppm")
+	const dpi = 200
+	body := []string{"各市、县（区）人民政府：", "福建省人民政府", "2019年4月28日"}
+	l := letterhead{heading: "福建省人民政府文件", body: body, sealInk: stampInk}
+	img := l.render(t, dpi).gray()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i, v := range img.pix {
+		img.pix[i] = byte(max(0, min(255, float64(v)+rng.NormFloat64()*10)))
+	}
+	if n := len(dropGreySeals(img, dpi)); n != 1 {
+		t.Fatalf("%d seals found, want 1", n)
+	}
+	plain := plainBody(t, body, dpi)
+	w := img.w
+	n := float64(len(l.body) + 3)
+	dateY := (72 + 14 + n*14*1.8 - 5) * dpi / 72
+	cx, cy, radius := float64(w)*0.35, dateY-dpi*0.1, dpi*0.8
+	nearText := func(x, y int) bool {
+		for dy := -3; dy <= 3; dy++ {
+			for dx := -3; dx <= 3; dx++ {
+				if xx, yy := x+dx, y+dy; xx >= 0 && yy >= 0 && xx < w && yy < img.h && plain.Pix[yy*plain.Stride+xx] < 200 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	specks, text, kept := 0, 0, 0
+	for y := int(cy - radius); y < int(cy+radius); y++ {
+		for x := int(cx - radius); x < int(cx+radius); x++ {
+			if dx, dy := float64(x)-cx, float64(y)-cy; dx*dx+dy*dy > radius*radius*0.9 {
+				continue
+			}
+			if plain.Pix[y*plain.Stride+x] < 128 {
+				text++
+				if img.pix[y*w+x] < 128 {
+					kept++
+				}
+			} else if img.pix[y*w+x] < 200 && !nearText(x, y) {
+				specks++
+			}
+		}
+	}
+	if specks > 20 {
+		t.Errorf("%d pixels of the seal's ink left away from the text, want at most 20", specks)
+	}
+	if text == 0 || float64(kept) < 0.95*float64(text) {
+		t.Errorf("text within the seal: %d of its %d dark pixels kept, want at least 95%%", kept, text)
 	}
 }
 
