@@ -453,7 +453,7 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 	text(fHead, strings.Join(head, "\n"), false)
 	text(fBody, strings.Join(d.Body, "\n"), true)
 	if d.DocNumber != "" {
-		keyword(fDocNum, canonicalNumber(d.DocNumber), keywordOpts)
+		keyword(fDocNum, gazette.CanonicalDocNumber(d.DocNumber), keywordOpts)
 	}
 	keyword(fKind, string(d.Kind), keywordOpts)
 	for _, a := range d.Authorities {
@@ -507,15 +507,6 @@ func (f *textField) AnalyzedTokenFrequencies() index.TokenFrequencies {
 // every term and location, in the one goroutine that collects a batch.
 func (f *textField) Size() int {
 	return 64 + len(f.name) + len(f.value) + 64*f.a.lens[f.part]
-}
-
-// canonicalNumber is the canonical spelling of a document number, or the
-// text as given when it does not parse.
-func canonicalNumber(s string) string {
-	if n, err := gazette.ParseDocNumber(s); err == nil {
-		return n.String()
-	}
-	return s
 }
 
 // Delete removes the documents with the given IDs; absent IDs are ignored.

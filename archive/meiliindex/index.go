@@ -438,15 +438,6 @@ func orderOf(id string) int64 {
 	return ((int64(key.Year)*2+s)*1000+int64(key.Number))*10000 + int64(seq)
 }
 
-// canonicalNumber is the canonical spelling of a document number, or the
-// text as given when it does not parse.
-func canonicalNumber(s string) string {
-	if n, err := gazette.ParseDocNumber(s); err == nil {
-		return n.String()
-	}
-	return s
-}
-
 // recordOf builds the Meilisearch document of d.
 func recordOf(d *gazette.SearchDoc) *record {
 	r := &record{
@@ -502,7 +493,7 @@ func recordOf(d *gazette.SearchDoc) *record {
 	r.STitle = string(encodeField(gazette.FoldSearchText(d.Title), addTo(titleUni)).text)
 	r.UTitle = unigrams(titleUni)
 	if d.DocNumber != "" {
-		r.DocNumber = canonicalNumber(d.DocNumber)
+		r.DocNumber = gazette.CanonicalDocNumber(d.DocNumber)
 		r.DocNumHash = hash(r.DocNumber)
 		r.SDocNum = string(encodeField(gazette.FoldSearchText(d.DocNumber), addTo(restUni)).text)
 	}
