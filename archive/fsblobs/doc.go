@@ -17,7 +17,11 @@
 // Keys are checked with gazette.CheckKey, every path is resolved through an
 // os.Root confined to the directory, and a symbolic link found inside the
 // tree is refused rather than followed, so no key can read or write outside
-// the directory.
+// the directory. Reads on Linux resolve a path in one openat2(2) that the
+// kernel confines the same way (RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS)
+// rather than os.Root's open of each directory on the way; where openat2 is
+// missing (before Linux 5.6, or refused by a seccomp filter) they take
+// os.Root's way too.
 //
 // Ping reports a full disk (under 1 MiB left), so a server on it says it is
 // not ready.

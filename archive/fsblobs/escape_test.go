@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gazette-archive/gazette/archive/archivetest"
 	"github.com/gazette-archive/gazette/archive/fsblobs"
@@ -71,7 +73,20 @@ func sameSnapshot(t *testing.T, what string, before, after map[string]string) {
 	}
 }
 
-func TestBadKeysStayInside(t *testing.T) {
+// bothWays runs test on stores that read through openat2(2), where the
+// kernel has it, and on stores that take os.Root's way, as without it: both
+// must keep every key inside the store.
+func bothWays(t *testing.T, test func(t *testing.T)) {
+	t.Run("openat2", test)
+	t.Run("os.Root", func(t *testing.T) {
+		fsblobs.WithoutOpenat2(t)
+		test(t)
+	})
+}
+
+func TestBadKeysStayInside(t *testing.T) { bothWays(t, testBadKeysStayInside) }
+
+func testBadKeysStayInside(t *testing.T) {
 	base := t.TempDir()
 	dir := filepath.Join(base, "store")
 	if err := os.MkdirAll(filepath.Join(base, "outside"), 0o750); err != nil {
@@ -108,7 +123,9 @@ func TestBadKeysStayInside(t *testing.T) {
 	sameSnapshot(t, "after bad keys", before, snapshot(t, base))
 }
 
-func TestSymlinksAreNotFollowed(t *testing.T) {
+func TestSymlinksAreNotFollowed(t *testing.T) { bothWays(t, testSymlinksAreNotFollowed) }
+
+func testSymlinksAreNotFollowed(t *testing.T) {
 	tests := []struct {
 		name   string
 		link   string // below objects/
@@ -175,7 +192,9 @@ func TestSymlinksAreNotFollowed(t *testing.T) {
 	}
 }
 
-func TestSymlinkedObjectsDir(t *testing.T) {
+func TestSymlinkedObjectsDir(t *testing.T) { bothWays(t, testSymlinkedObjectsDir) }
+
+func testSymlinkedObjectsDir(t *testing.T) {
 	base := t.TempDir()
 	dir := filepath.Join(base, "store")
 	outside := filepath.Join(base, "outside")
@@ -204,5 +223,38 @@ func TestSymlinkedObjectsDir(t *testing.T) {
 	if s2, err := fsblobs.Open(dir); err == nil {
 		s2.Close()
 		t.Error("Open of a store whose objects/ is a symlink succeeded")
+	}
+}
+
+// TestPlantedFIFOIsNoObject: a FIFO where an object would be is not one,
+// and reading it must not wait for a writer that never comes.
+func TestPlantedFIFOIsNoObject(t *testing.T) { bothWays(t, testPlantedFIFOIsNoObject) }
+
+func testPlantedFIFOIsNoObject(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	if err := syscall.Mkfifo(filepath.Join(dir, "objects", "fifo.json"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		r, _, err := s.Open(ctx, "fifo.json")
+		if err == nil {
+			r.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, gazette.ErrNotFound) {
+			t.Errorf("Open of a FIFO: %v, want ErrNotFound", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("Open of a FIFO is still waiting after 5s")
+	}
+	if _, err := s.Stat(ctx, "fifo.json"); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("Stat of a FIFO: %v, want ErrNotFound", err)
 	}
 }

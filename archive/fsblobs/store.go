@@ -36,12 +36,26 @@ const (
 // store never creates one and refuses to follow one, wherever it points.
 var errSymlink = errors.New("symbolic link inside the store: refusing to follow it")
 
+// errNoOpenat2 says openat2(2) is not available: take os.Root's way.
+var errNoOpenat2 = errors.New("openat2 is not available")
+
+// useOpenat2 lets the tests open a store that takes os.Root's way, as on a
+// kernel without openat2.
+var useOpenat2 = true
+
 // Store is an archive.Blobs on a local directory. Its methods are safe for
 // concurrent use by several goroutines and by several processes that open
 // the same directory.
 type Store struct {
 	dir  string   // absolute path of the directory, for Ping
 	root *os.Root // every file operation goes through it: nothing escapes dir
+
+	// rootDir is the same directory, for openat2(2) (beneath_linux.go),
+	// which reads use where beneath says the kernel has it: one system
+	// call confined to the directory instead of one per path component.
+	rootDir  *os.File
+	rootConn syscall.RawConn
+	beneath  bool
 
 	// stripes serialise, within this process, the writers of keys that share
 	// a lock file; the flock on that file serialises them across processes.
@@ -75,6 +89,17 @@ func open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{dir: abs, root: root}
+	if s.rootDir, err = root.OpenFile(".", os.O_RDONLY|syscall.O_DIRECTORY, 0); err != nil {
+		root.Close()
+		return nil, err
+	}
+	if s.rootConn, err = s.rootDir.SyscallConn(); err != nil {
+		s.closeDirs()
+		return nil, err
+	}
+	if useOpenat2 {
+		s.probeOpenat2()
+	}
 	for i := range s.stripes {
 		s.stripes[i] = make(chan struct{}, 1)
 	}
@@ -82,19 +107,19 @@ func open(dir string) (*Store, error) {
 	for _, sub := range []string{objectsDir, tmpDir, locksDir} {
 		made, err := s.mkdir(sub)
 		if err != nil {
-			root.Close()
+			s.closeDirs()
 			return nil, err
 		}
 		created = created || made
 	}
 	if created {
 		if err := s.syncDir("."); err != nil {
-			root.Close()
+			s.closeDirs()
 			return nil, err
 		}
 	}
 	if err := s.cleanTemp(); err != nil {
-		root.Close()
+		s.closeDirs()
 		return nil, err
 	}
 	return s, nil
@@ -103,10 +128,14 @@ func open(dir string) (*Store, error) {
 // Close releases the store's directory handle. Objects opened with Open stay
 // readable until they are closed.
 func (s *Store) Close() error {
-	if err := s.root.Close(); err != nil {
+	if err := s.closeDirs(); err != nil {
 		return fmt.Errorf("fsblobs: close: %w", err)
 	}
 	return nil
+}
+
+func (s *Store) closeDirs() error {
+	return errors.Join(s.rootDir.Close(), s.root.Close())
 }
 
 // Put stores size bytes read from r under key, following opts: see
@@ -345,6 +374,9 @@ func (s *Store) openObject(ctx context.Context, key string) (*os.File, gazette.O
 	name, err := objectName(key)
 	if err != nil {
 		return nil, gazette.ObjectInfo{}, err
+	}
+	if f, info, ok, err := s.openRegularBeneath(key, name); ok {
+		return f, info, err
 	}
 	for attempt := 1; ; attempt++ {
 		cur, err := s.lstatObject(name)
@@ -604,6 +636,10 @@ func objectName(key string) (string, error) {
 // directory on its path is a symbolic link: os.Root would follow those that
 // stay inside the root, this store follows none.
 func (s *Store) lstatObject(name string) (fs.FileInfo, error) {
+	if fi, ok, err := s.lstatBeneath(name); ok {
+		return fi, err
+	}
+	// One Lstat for each directory on the way, each through os.Root.
 	for i := 0; ; {
 		j := strings.IndexByte(name[i:], '/')
 		p := name
@@ -750,7 +786,11 @@ func etag(fi fs.FileInfo) string {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		ino = uint64(st.Ino)
 	}
-	return strconv.FormatUint(ino, 16) + "-" + strconv.FormatInt(fi.ModTime().UnixNano(), 16) + "-" + strconv.FormatInt(fi.Size(), 16)
+	return etagOf(ino, fi.ModTime(), fi.Size())
+}
+
+func etagOf(ino uint64, modified time.Time, size int64) string {
+	return strconv.FormatUint(ino, 16) + "-" + strconv.FormatInt(modified.UnixNano(), 16) + "-" + strconv.FormatInt(size, 16)
 }
 
 func objectInfo(key string, fi fs.FileInfo) gazette.ObjectInfo {

@@ -61,8 +61,10 @@ func tmpFiles(t *testing.T, dir string) []string {
 }
 
 func TestContract(t *testing.T) {
-	archivetest.TestBlobs(t, func(t *testing.T) archive.Blobs {
-		return openStore(t, t.TempDir())
+	bothWays(t, func(t *testing.T) {
+		archivetest.TestBlobs(t, func(t *testing.T) archive.Blobs {
+			return openStore(t, t.TempDir())
+		})
 	})
 }
 
