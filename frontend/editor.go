@@ -427,7 +427,7 @@ func (s *Server) editorPage(c *gin.Context, status int, name, title string, data
 	}
 	v.Data = ev
 	var buf strings.Builder
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := s.execPage(&buf, name, v); err != nil {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "render editor page", "page", name, "err", err)
 		c.AbortWithStatus(http.StatusInternalServerError)
 		return

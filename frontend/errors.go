@@ -261,7 +261,7 @@ func (s *Server) failPage(c *gin.Context, err error) {
 	v.Data = errorView{Status: status, Title: title, Detail: detail}
 	c.Header("Cache-Control", "no-store")
 	setRetryAfter(c, status)
-	if rerr := s.pages["error"].ExecuteTemplate(&buf, "layout", v); rerr != nil {
+	if rerr := s.execPage(&buf, "error", v); rerr != nil {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "render error page", "err", rerr)
 		c.AbortWithStatus(status)
 		return

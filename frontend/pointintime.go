@@ -139,7 +139,7 @@ func (s *Server) notYet(c *gin.Context, err error) bool {
 // kept.
 func (s *Server) renderStatus(c *gin.Context, status int, name string, v *view) {
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := s.execPage(&buf, name, v); err != nil {
 		s.failPage(c, err)
 		return
 	}

@@ -19,7 +19,7 @@ func (s *Server) render(c *gin.Context, name string, v *view, pc *pageCache, key
 			renderBuffers.Put(buf)
 		}
 	}()
-	if err := s.pages[name].ExecuteTemplate(buf, "layout", v); err != nil {
+	if err := s.execPage(buf, name, v); err != nil {
 		s.failPage(c, fmt.Errorf("frontend: render %s: %w", name, err))
 		return
 	}

@@ -149,6 +149,8 @@ type Server struct {
 	// nameFixed (configured).
 	name      atomic.Value
 	nameFixed bool
+	// chrome is the parts of every page rendered for the name (chrome.go).
+	chrome atomic.Pointer[chrome]
 }
 
 // Cache lifetimes of pages that change when something is published.

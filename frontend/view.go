@@ -25,6 +25,7 @@ type view struct {
 	NoIndex     bool
 	Data        any
 	Feeds       []feedLink // the page's own feeds, as <link rel="alternate">
+	Chrome      *chrome    // set by execPage
 }
 
 // feedLink is an Atom feed a page offers.
