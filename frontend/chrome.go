@@ -16,6 +16,7 @@ import (
 type chrome struct {
 	site            string
 	Head, Top, Foot template.HTML
+	Cite            template.HTML // the document page's script of its citation box
 }
 
 // chromeFor is the chrome of site, rendered with t, a page's templates
@@ -30,7 +31,7 @@ func (s *Server) chromeFor(t *template.Template, site string) (*chrome, error) {
 	for _, part := range []struct {
 		name string
 		out  *template.HTML
-	}{{"chrome-head", &c.Head}, {"chrome-top", &c.Top}, {"chrome-foot", &c.Foot}} {
+	}{{"chrome-head", &c.Head}, {"chrome-top", &c.Top}, {"chrome-foot", &c.Foot}, {"chrome-cite", &c.Cite}} {
 		var b strings.Builder
 		if err := t.ExecuteTemplate(&b, part.name, data); err != nil {
 			return nil, err
