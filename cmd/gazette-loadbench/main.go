@@ -15,6 +15,8 @@
 //	go run ./cmd/gazette-loadbench -sample=false -data /tmp/many -cpuprofile /tmp/cpu.out
 //	                                               # the many documents only, published once into
 //	                                               # /tmp/many and reused, with the server's profile
+//	go run ./cmd/gazette-loadbench -sample=false -data /tmp/many -trace /tmp/trace.out
+//	                                               # the same with an execution trace (go tool trace)
 package main
 
 import (
@@ -34,6 +36,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"syscall"
 	"time"
@@ -65,6 +68,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	sample := fs.Bool("sample", true, "measure the sample gazette's pages beside the static file")
 	data := fs.String("data", "", "keep the archive of -docs documents in this directory, published on first use and reused after (default: a temporary one)")
 	cpuprofile := fs.String("cpuprofile", "", "write the server's CPU profile while it serves random documents to this file")
+	traceFile := fs.String("trace", "", "write the server's execution trace (runtime/trace: GC pauses and assists, scheduling, system calls) while it serves random documents to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,7 +87,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if many == "" {
 			many = filepath.Join(dir, "many")
 		}
-		return uncached(ctx, out, many, *docs, *threads, *duration, *cpuprofile)
+		return uncached(ctx, out, many, *docs, *threads, *duration, *cpuprofile, *traceFile)
 	}
 	return nil
 }
@@ -182,8 +186,9 @@ const (
 // documents and then with one. Beside each run's latencies it prints the
 // server's CPU time and heap allocations per request: the load on a
 // shared machine moves the latencies, not those. With a cpuprofile, the
-// server is profiled while it serves random documents.
-func uncached(ctx context.Context, out io.Writer, dir string, n, threads int, d time.Duration, cpuprofile string) error {
+// server is profiled while it serves random documents; with a trace file,
+// traced, to see what makes the slowest requests slow.
+func uncached(ctx context.Context, out io.Writer, dir string, n, threads int, d time.Duration, cpuprofile, traceFile string) error {
 	const conns = 16
 	blobs, err := fsblobs.Open(filepath.Join(dir, "store"))
 	if err != nil {
@@ -255,11 +260,24 @@ end
 				return err
 			}
 		}
+		if traceFile != "" && tg.script != "" {
+			f, err := os.Create(traceFile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := trace.Start(f); err != nil {
+				return err
+			}
+		}
 		before := usage()
 		r, err := wrk(ctx, tg.url, threads, conns, d, tg.script)
 		after := usage()
 		if cpuprofile != "" && tg.script != "" {
 			pprof.StopCPUProfile()
+		}
+		if traceFile != "" && tg.script != "" {
+			trace.Stop()
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", tg.name, err)
