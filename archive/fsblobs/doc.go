@@ -30,6 +30,7 @@
 // the directory on a local filesystem (flock(2) and link(2) must behave as on
 // Linux; network filesystems are not supported). It is Unix-only.
 //
-// It imports gazette and the standard library only; it never imports archive
-// (its tests do, to run the shared contract suite).
+// It imports gazette, the standard library and golang.org/x/sys (openat2)
+// only; it never imports archive (its tests do, to run the shared contract
+// suite).
 package fsblobs
