@@ -83,15 +83,12 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		hit        gazette.Hit
 		score, tie float64
 		best       float64 // weight of the rarest term held, whose snippet is shown
+		ranked     float64 // score weighed by validity and length, set before sorting
 		held       []int   // indexes into terms
 		exact      bool
 		exactRank  int
 	}
-	// ranked is a partial match's score as ranked: weighed by validity and
-	// length (gazette.PartialPagesWeight).
-	ranked := func(c *candidate) float64 {
-		return c.score * gazette.ValidityWeight(c.hit.Validity) * gazette.PartialPagesWeight(c.hit.Pages)
-	}
+
 	cands := map[string]*candidate{}
 	firstPage := exact
 	if exact.Total > 0 && (q.Page != 1 || len(exact.Hits) < exact.Total) {
@@ -152,6 +149,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	}
 	list := make([]*candidate, 0, len(cands))
 	for _, c := range cands {
+		c.ranked = c.score * gazette.ValidityWeight(c.hit.Validity) * gazette.PartialPagesWeight(c.hit.Pages)
 		list = append(list, c)
 	}
 	slices.SortFunc(list, func(a, b *candidate) int {
@@ -172,7 +170,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 				return c
 			}
 		}
-		if c := cmp.Compare(ranked(b), ranked(a)); c != 0 {
+		if c := cmp.Compare(b.ranked, a.ranked); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(b.tie, a.tie); c != 0 {
