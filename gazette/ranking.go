@@ -23,7 +23,7 @@ import (
 //
 // Partial matches (archive.Search, when few documents hold every word of a
 // question) are ranked by archive itself, the same on every backend, with
-// PartialTermWeight and ValidityWeight.
+// PartialTermWeight, ValidityWeight and PartialPagesWeight.
 //
 // Sorting by date (SortNewest, SortOldest) ignores all of this.
 
