@@ -19,10 +19,11 @@ import (
 // every backend: a document scores the summed weights of the terms it holds
 // among each term's first partialDepth hits (gazette.PartialTermWeight of
 // the term's rarity ln(1 + N/n_t), for N documents passing the filters and
-// n_t holding the term, and of whether its title holds the term: rare
-// words count, words found everywhere hardly do), times its validity's weight
-// (gazette.ValidityWeight); ties go to the document the terms' own
-// rankings put higher. A term of 3 or 4 characters
+// n_t holding the term, of whether its title holds the term, and of its
+// rank among the term's hits: rare words count, words found everywhere
+// hardly do), times its validity's weight (gazette.ValidityWeight) and its
+// length's (gazette.PartialPagesWeight); ties go to the document the terms'
+// own rankings put higher. A term of 3 or 4 characters
 // that no document holds is tried as its bigrams. Exact hits stay first.
 // "Quoted phrases" ask for exactly those words: every partial match holds
 // them, and the matched words shown start with them. Without any term to
@@ -82,10 +83,12 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		hit        gazette.Hit
 		score, tie float64
 		best       float64 // weight of the rarest term held, whose snippet is shown
+		ranked     float64 // score weighed by validity and length, set before sorting
 		held       []int   // indexes into terms
 		exact      bool
 		exactRank  int
 	}
+
 	cands := map[string]*candidate{}
 	firstPage := exact
 	if exact.Total > 0 && (q.Page != 1 || len(exact.Hits) < exact.Total) {
@@ -136,7 +139,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 				c = &candidate{hit: h}
 				cands[h.ID] = c
 			}
-			c.score += gazette.PartialTermWeight(w, inTitle(h, t))
+			c.score += gazette.PartialTermWeight(w, inTitle(h, t), rank, len(r.Hits))
 			c.tie += w / float64(60+rank+1) // reciprocal-rank fusion (Cormack et al., 2009)
 			c.held = append(c.held, i)
 			if w > c.best && !c.exact {
@@ -146,6 +149,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	}
 	list := make([]*candidate, 0, len(cands))
 	for _, c := range cands {
+		c.ranked = c.score * gazette.ValidityWeight(c.hit.Validity) * gazette.PartialPagesWeight(c.hit.Pages)
 		list = append(list, c)
 	}
 	slices.SortFunc(list, func(a, b *candidate) int {
@@ -166,7 +170,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 				return c
 			}
 		}
-		if c := cmp.Compare(b.score*gazette.ValidityWeight(b.hit.Validity), a.score*gazette.ValidityWeight(a.hit.Validity)); c != 0 {
+		if c := cmp.Compare(b.ranked, a.ranked); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(b.tie, a.tie); c != 0 {

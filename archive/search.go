@@ -34,7 +34,9 @@ const partialDepth = 50
 // question typed as it is spoken, the results are partial (Results.Partial):
 // the exact hits first, then the documents holding any of the query's
 // meaningful terms, ranked by the summed rarity of the terms they hold (a
-// term the title holds counts twice; in force first), with the same filters
+// term the title holds counts twice, and more where the engine ranks the
+// document high for it; long documents and those in force first; see
+// partialSearch), with the same filters
 // and facets over them. The law's words for everyday ones count as terms
 // too (legalWords: 噪音 → 噪声), and "quoted phrases" stay required.
 //

@@ -39,10 +39,27 @@ func TestValidityRanking(t *testing.T) {
 }
 
 func TestPartialTermWeight(t *testing.T) {
-	if got, want := PartialTermWeight(3, true), PartialTitleWeight*PartialTermWeight(3, false); got != want {
+	if got, want := PartialTermWeight(3, true, 0, 0), PartialTitleWeight*PartialTermWeight(3, false, 0, 0); got != want {
 		t.Errorf("in the title: %v, want %v", got, want)
 	}
-	if !(PartialTermWeight(3, false) > PartialTermWeight(0.5, false)) {
+	if !(PartialTermWeight(3, false, 0, 0) > PartialTermWeight(0.5, false, 0, 0)) {
 		t.Error("a rare term weighs no more than a common one")
+	}
+	if got, want := PartialTermWeight(3, false, 0, 50), PartialRankWeight*3.0; got != want {
+		t.Errorf("first of 50 hits: %v, want %v", got, want)
+	}
+	if got := PartialTermWeight(3, false, 49, 50); got < 3 || got > 3.1 {
+		t.Errorf("last of 50 hits: %v, want about 3", got)
+	}
+}
+
+func TestPartialPagesWeight(t *testing.T) {
+	for _, r := range []PageRange{{}, {First: 5, Last: 5}, {First: 5, Last: 4}} {
+		if got := PartialPagesWeight(r); got != 1 {
+			t.Errorf("PartialPagesWeight(%v) = %v, want 1", r, got)
+		}
+	}
+	if !(PartialPagesWeight(PageRange{First: 1, Last: 8}) > PartialPagesWeight(PageRange{First: 3, Last: 4})) {
+		t.Error("a long document weighs no more than a short one")
 	}
 }

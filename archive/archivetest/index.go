@@ -542,7 +542,14 @@ func RankingCorpus() []gazette.SearchDoc {
 		return gazette.SearchDoc{Document: d, Fingerprint: "fp-" + d.ID}
 	}
 	gas := []string{"第一条 为了加强城镇燃气管理，保障燃气供应，制定本办法。", "第二条 本办法适用于本省行政区域内的城镇燃气经营和使用。"}
+	// A code of many pages whose articles hold a question's words, and a
+	// one-page measure whose title holds one of them.
+	code := doc(k19, 4, gazette.InForce, "福建省民事主体权益保障条例",
+		"第一条 为了保障民事主体的合法权益，制定本条例。", "第二十条 个体工商户的债务，个人经营的，以个人财产承担。")
+	code.Pages = gazette.PageRange{First: 4, Last: 11}
 	return []gazette.SearchDoc{
+		code,
+		doc(k22, 4, gazette.InForce, "福建省个体工商户登记管理办法", "第一条 个体工商户应当依法办理登记。"),
 		// The same words, three validities: in force first, whatever the date.
 		doc(k19, 1, gazette.InForce, "福建省城镇燃气管理办法", gas...),
 		doc(k21, 1, gazette.Repealed, "福建省城镇燃气管理办法", gas...),
@@ -569,6 +576,7 @@ func testRanking(t *testing.T, open func(t *testing.T) archive.Index) {
 		gasInForce, gasRepealed, gasExpired = "2019-3-1", "2021-5-1", "2022-7-1"
 		titleWords, bodyWords               = "2019-3-2", "2022-7-2"
 		plan, forwarded                     = "2019-3-3", "2022-7-3"
+		code                                = "2019-3-4"
 	)
 	cases := []struct {
 		name string
@@ -585,6 +593,9 @@ func testRanking(t *testing.T, open func(t *testing.T) archive.Index) {
 		{"exact title without its 《》", gazette.Query{Text: "福建省人民政府关于印发福建省安全生产应急预案的通知"}, []string{plan, forwarded}},
 		{"exact title with spaces", gazette.Query{Text: "福建省人民政府 关于印发 福建省安全生产应急预案 的通知"}, []string{plan, forwarded}},
 		{"a title's words are not its title", gazette.Query{Text: "安全生产应急预案 转发"}, []string{forwarded}},
+		// gazette.PartialPagesWeight: the code answers on more of the
+		// question's words; the measure only names one in its title.
+		{"a long code above a short measure in partial matches", gazette.Query{Text: "个体工商户的债务由谁承担"}, []string{code}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
