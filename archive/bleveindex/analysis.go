@@ -427,7 +427,6 @@ func (c *tokenCounter) frequencies(distinct int) (index.TokenFrequencies, int) {
 		tf.SetFrequency(tf.Frequency() + 1)
 		byToken[k] = tf
 	}
-	locs := make([]index.TokenLocation, n)
 	ptrs := make([]*index.TokenLocation, n)
 	off := 0
 	for _, tf := range tfs {
@@ -435,9 +434,34 @@ func (c *tokenCounter) frequencies(distinct int) (index.TokenFrequencies, int) {
 		tf.Locations = ptrs[off : off : off+f]
 		off += f
 	}
+	shared := sharedLocations()
+	var own []index.TokenLocation // of positions past the shared ones
 	for k, tf := range byToken {
-		locs[k] = index.TokenLocation{Position: c.pos[k]}
-		tf.Locations = append(tf.Locations, &locs[k])
+		p := c.pos[k]
+		if p < len(shared) {
+			tf.Locations = append(tf.Locations, &shared[p])
+			continue
+		}
+		if own == nil {
+			own = make([]index.TokenLocation, 0, n-k) // never grows: the pointers stay valid
+		}
+		own = append(own, index.TokenLocation{Position: p})
+		tf.Locations = append(tf.Locations, &own[len(own)-1])
 	}
 	return out, n
 }
+
+// sharedLocations holds the location at each position up to a limit,
+// shared by every token of every document at that position: a location is
+// only its position here (no offsets, field or array positions), and
+// neither bleve nor zap change one, unless a document has two fields of
+// one name (TokenFrequencies.MergeAll), which docOf never builds for a
+// text field. Half the bytes the analysis allocated were locations, all
+// of them for the garbage collector to clear and scan.
+var sharedLocations = sync.OnceValue(func() []index.TokenLocation {
+	locs := make([]index.TokenLocation, 1<<16) // 4 MiB: positions of texts of some 60,000 characters
+	for p := range locs {
+		locs[p].Position = p
+	}
+	return locs
+})
