@@ -1,6 +1,7 @@
 package bleveindex
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 func TestSegment(t *testing.T) {
@@ -150,6 +153,7 @@ func TestTextAnalysisMatchesAnalyzers(t *testing.T) {
 		"全省 工作 人民法院的判决", "管理\n办法", "ＳＣＲＩＰＴ２０１９", "闽\u200b政", "二〇二〇年四月二十八日",
 		"第二十八条 县级以上地方人民政府，应当《加强》·管理", strings.Repeat("é", 100), "《》—…",
 		"人民法院人民法院人民法院\n人民法院的", "ＡＢＣ政府、采购，办法“实施”细则",
+		strings.Repeat("人民法院的判决。", 10_000), // positions past the shared locations
 	}
 	// and random texts of the characters that matter to segmentation
 	alphabet := []rune("政务公开人民法院第二十八条省市县、，·“”《》 \n。！abcXYZ09０９\u200b〇ｅé—")
@@ -205,6 +209,30 @@ func TestTextAnalysisMatchesAnalyzers(t *testing.T) {
 			if got, w := describe(a.freqs[part]), describe(want); got != w {
 				t.Errorf("%q, %s:\n got %s\nwant %s", text, f.name, got, w)
 			}
+		}
+	}
+}
+
+// TestSharedLocationsUnchanged indexes documents and checks that the
+// locations their tokens share (sharedLocations) are still only positions:
+// were bleve to change one (a composite field merges the locations of its
+// fields, naming each), every later document would be indexed wrong.
+func TestSharedLocationsUnchanged(t *testing.T) {
+	x, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	docs := []gazette.SearchDoc{
+		{Document: gazette.Document{ID: "2020-1-1", Title: "人民法院的判决", DocNumber: "闽政〔2020〕1号", Authorities: []string{"福建省人民政府"}, Body: []string{"第二十八条 县级以上地方人民政府", "GB/T 9704-2012"}}},
+		{Document: gazette.Document{ID: "2020-1-2", Title: "政务公开", Body: []string{strings.Repeat("人民法院的判决。", 100)}}},
+	}
+	if err := x.Put(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	for p, l := range sharedLocations() {
+		if l.Position != p || l.Field != "" || l.Start != 0 || l.End != 0 || l.ArrayPositions != nil {
+			t.Fatalf("shared location of position %d is now %+v", p, l)
 		}
 	}
 }

@@ -298,21 +298,43 @@ func BenchmarkQueries(b *testing.B) {
 	idx := benchIndex(b)
 	idx.SetCacheSize(0)
 	for _, q := range benchQueries() {
-		b.Run(fmt.Sprintf("%q/%v/%d", q.Text, q.Sort, len(q.Kinds)+len(q.Years)), func(b *testing.B) {
-			cpu0 := cpuTime()
-			var hits int
-			for b.Loop() {
-				res, err := idx.Search(ctx, q)
-				if err != nil {
-					b.Fatal(err)
-				}
-				hits = res.Total
-			}
-			// CPU time is steadier than wall time on a shared machine.
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-			b.ReportMetric(float64(hits), "hits")
-		})
+		b.Run(fmt.Sprintf("%q/%v/%d", q.Text, q.Sort, len(q.Kinds)+len(q.Years)), func(b *testing.B) { timeQuery(b, idx, q) })
 	}
+}
+
+// BenchmarkPhrases times phrases of four characters and more, which the
+// 4-gram fields serve (analysis.go), alone and among other words.
+//
+//	GAZETTE_BENCH_DOCS=20000 GAZETTE_BENCH_DIR=/tmp/bleve20k go test -run '^$' -bench Phrases ./archive/bleveindex
+func BenchmarkPhrases(b *testing.B) {
+	idx := benchIndex(b)
+	idx.SetCacheSize(0)
+	for _, text := range []string{
+		"第十二条", "人民政府", "监督管理", "第二十八条", `"不动产登记"`, "消费者权益保护", "县级以上地方人民政府",
+		"行政许可 第十二条", "人民政府 县级以上地方人民政府",
+	} {
+		q := gazette.Query{Text: text}
+		if err := q.Normalize(); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(text, func(b *testing.B) { timeQuery(b, idx, q) })
+	}
+}
+
+// timeQuery runs q alone and reports its CPU time and number of hits.
+func timeQuery(b *testing.B, idx *bleveindex.Index, q gazette.Query) {
+	cpu0 := cpuTime()
+	var hits int
+	for b.Loop() {
+		res, err := idx.Search(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits = res.Total
+	}
+	// CPU time is steadier than wall time on a shared machine.
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(hits), "hits")
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
