@@ -412,13 +412,12 @@ func entryLines(p layout.Page) pageEntries {
 		}
 	}
 	el.matched = make([][]string, len(el.lines))
+	var lost []int // lines ending in leaders without a number
 	for k, l := range el.lines {
 		if m := reLeaderEnd.FindStringSubmatch(l); m != nil && hasHan(m[1]) &&
 			(k+1 == len(el.lines) || !reOnlyNumber.MatchString(strings.Join(strings.Fields(el.lines[k+1]), ""))) {
-			// Leaders to a page number a scan lost (not one wrapped on to
-			// the next line): an entry all the same, on no page.
 			el.matched[k] = []string{l, m[1], ""}
-			el.numbered++
+			lost = append(lost, k)
 			continue
 		}
 		if endsInNumber(l) {
@@ -433,6 +432,17 @@ func entryLines(p layout.Page) pageEntries {
 		}
 		if el.matched[k] != nil {
 			el.numbered++
+		}
+	}
+	// Leaders to a page number a scan lost (not one wrapped on to the
+	// next line) end an entry on no page, among entries that have their
+	// numbers; where most lines end in bare leaders, the list prints no
+	// numbers (a report's outline) and is no contents.
+	if len(lost) <= el.numbered {
+		el.numbered += len(lost)
+	} else {
+		for _, k := range lost {
+			el.matched[k] = nil
 		}
 	}
 	return el

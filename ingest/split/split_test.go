@@ -336,3 +336,25 @@ func TestSplitShapedContentsUnconfirmed(t *testing.T) {
 		t.Errorf("contents pages %v, %d documents: the table is the notice's", is.ContentsPages, len(is.Documents))
 	}
 }
+
+// TestFindContentsOutlineWithoutNumbers: a report's outline whose lines
+// all end in leaders without page numbers (a budget's 目录) lists no
+// entries to split on; an entry whose number a scan lost among entries
+// that have theirs is one.
+func TestFindContentsOutlineWithoutNumbers(t *testing.T) {
+	outline := []layout.Page{
+		linesPage(1, "上海市普陀区2026年区级部门预算"),
+		linesPage(2, "目录", "一、部门主要职能……………………", "二、部门机构设置……………………", "三、名词解释……………………", "四、部门预算编制说明……………………"),
+	}
+	if e, _ := FindContents(outline); len(e) != 0 {
+		t.Errorf("entries %+v in an outline without page numbers", e)
+	}
+	scanned := []layout.Page{
+		linesPage(1, "苍梧省人民政府公报"),
+		linesPage(2, "目录", "苍梧省地方储备粮管理办法 3", "苍梧省城市供水管理办法……", "苍梧省人民政府关于开展经济普查的通知 5"),
+	}
+	e, _ := FindContents(scanned)
+	if len(e) != 3 || e[1].Title != "苍梧省城市供水管理办法" || e[1].Printed != 0 {
+		t.Errorf("entries %+v, want 3, the second on no page", e)
+	}
+}
