@@ -345,6 +345,9 @@ func withLeaderNumbers(p *page.Page, rows []leaderRow, texts []string, dpi int) 
 			continue
 		}
 		l := &p.Lines[at]
+		if last := strings.TrimRight(l.Text, " "); num == "……" && last != "" && last[len(last)-1] >= '0' && last[len(last)-1] <= '9' {
+			continue // the page read it, where the cut missed the number
+		}
 		l.Text = strings.TrimRight(l.Text, " ") + num
 		l.W = max(l.W, float64(r.x1)*pt-l.X)
 		if num != "……" {

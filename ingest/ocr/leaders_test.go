@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // contentsScan writes a scanned table of contents: titles joined to their
@@ -119,5 +120,29 @@ func TestDropLeaderDots(t *testing.T) {
 		if dark := img.pix[i] < 128; dark == row {
 			t.Errorf("pixel (%d, %d) dark %v after, want %v", i%w, i/w, dark, !row)
 		}
+	}
+}
+
+// TestWithLeaderNumbers puts each number read apart at the end of its
+// row's line; where none was read, the leaders, unless the page's own
+// reading kept a number there (a cut that missed a thin 1): no "1……".
+func TestWithLeaderNumbers(t *testing.T) {
+	const dpi = 72 // a pixel a point
+	p := page.Page{Lines: []page.Line{
+		{Text: "目录", X: 270, Y: 100, W: 50, Size: 18},
+		{Text: "苍梧省地方储备粮管理办法", X: 100, Y: 140, W: 150, Size: 12},
+		{Text: "苍梧省城市供水管理办法", X: 100, Y: 160, W: 140, Size: 12},
+		{Text: "苍梧省人民政府关于开展经济普查的通知1", X: 100, Y: 180, W: 400, Size: 12},
+	}}
+	row := func(base int) leaderRow { return leaderRow{box: box{260, base - 2, 480, base}, base: base, dot: 2} }
+	put := withLeaderNumbers(&p, []leaderRow{row(140), row(160), row(180)}, []string{"3", "", ""}, dpi)
+	want := []string{"目录", "苍梧省地方储备粮管理办法 3", "苍梧省城市供水管理办法……", "苍梧省人民政府关于开展经济普查的通知1"}
+	for i, l := range p.Lines {
+		if l.Text != want[i] {
+			t.Errorf("line %d %q, want %q", i, l.Text, want[i])
+		}
+	}
+	if put != 1 {
+		t.Errorf("%d numbers put, want 1", put)
 	}
 }
