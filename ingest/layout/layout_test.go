@@ -350,17 +350,24 @@ func TestCleanKeepsDocNumbers(t *testing.T) {
 }
 
 // TestCleanMisreadHead removes running heads that name the gazette even
-// where OCR misread a character of them (得建省 for 福建省) and in a short
-// issue where each repeats on few pages, and the section heads of odd
-// pages that echo the issue's banners (【省政府文件】).
+// where OCR misread a character of them (得建省 for 福建省), or of the
+// cover's name (公掀 for 公报, which kept the heads in before), and in a
+// short issue where each repeats on few pages, and the section heads of
+// odd pages that echo the issue's banners (【省政府文件】).
 func TestCleanMisreadHead(t *testing.T) {
+	for _, cover := range []string{"福建省人民政府公报", "福建省人民政府公掀", "福建省人民政府仝报"} {
+		t.Run(cover, func(t *testing.T) { misreadHeads(t, cover) })
+	}
+}
+
+func misreadHeads(t *testing.T, cover string) {
 	heads := []string{"", "", "省政府令", "福建省人民政府公报2024年第7期", "省政府文件", "得建省人民政府公报2024年第7期", "人事任免"}
 	banners := []string{"", "", "【省政府令】", "【省政府文件】", "", "", "【人事任免】"}
 	var pages []page.Page
 	for n := 1; n <= len(heads); n++ {
 		p := page.Page{Number: n, Width: 595, Height: 842}
 		if n == 1 {
-			p.Lines = append(p.Lines, page.Line{Text: "福建省人民政府公报", X: 150, Y: 200, W: 300, Size: 40})
+			p.Lines = append(p.Lines, page.Line{Text: cover, X: 150, Y: 200, W: 300, Size: 40})
 		}
 		if h := heads[n-1]; h != "" {
 			p.Lines = append(p.Lines, page.Line{Text: h, X: 88, Y: 66, W: 200, Size: 16})

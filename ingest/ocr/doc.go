@@ -7,7 +7,9 @@
 //
 // Engine reads scans as they come: pages turned by /Rotate or lying on
 // their side, red headings and seals over black text (taken apart by
-// colour), 1-bit and greyscale scans at their own resolution; and it
+// colour), 1-bit and greyscale scans at their own resolution, a table of
+// contents whose black dot leaders run into its titles and page numbers
+// (the leaders whitened, the numbers read apart); and it
 // post-corrects what tesseract reliably misreads in government documents
 // (the brackets of a 文号, the 〇 of a year, a date under a seal), recording
 // every change in page.Page.Corrections.

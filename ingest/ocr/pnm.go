@@ -138,6 +138,22 @@ func (r *raster) shrink(k int) *raster {
 	return out
 }
 
+// enlarge returns a grey raster k times the size, each pixel a k×k block.
+func (r *raster) enlarge(k int) *raster {
+	if k <= 1 || r.ch != 1 {
+		return r
+	}
+	out := &raster{w: r.w * k, h: r.h * k, ch: 1, pix: make([]byte, r.w*k*r.h*k)}
+	for y := range out.h {
+		src := r.pix[(y/k)*r.w : (y/k+1)*r.w]
+		row := out.pix[y*out.w : (y+1)*out.w]
+		for x := range row {
+			row[x] = src[x/k]
+		}
+	}
+	return out
+}
+
 // image returns a grey raster as an image.Gray sharing its pixels (for
 // tests and debugging).
 func (r *raster) image() *image.Gray {

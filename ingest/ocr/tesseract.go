@@ -29,6 +29,10 @@ type Engine struct {
 	dpi, psm           int
 	// osd says tesseract has its orientation data (osd.traineddata).
 	osd bool
+	// digitLang reads the page numbers of a table of contents: eng where
+	// installed (it reads a lone digit that chi_sim misreads as 多 or 8),
+	// else lang.
+	digitLang string
 	// lex is what names are checked against: the built-in lexicon, with
 	// the archive's authorities once SetNames gave them.
 	lex atomic.Pointer[Lexicon]
@@ -81,6 +85,10 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 		have[strings.TrimSpace(l)] = true
 	}
 	e.osd = have["osd"]
+	e.digitLang = e.lang
+	if have["eng"] {
+		e.digitLang = "eng"
+	}
 	e.lex.Store(builtinLexicon())
 	for _, l := range strings.Split(e.lang, "+") {
 		if !have[l] {
@@ -109,7 +117,9 @@ func (e *Engine) SetNames(names []string) {
 // black text with the red dropped out, and the red heading on its own. A
 // page that reads as turned (lines taller than wide, or a low confidence)
 // is turned upright as tesseract's orientation detection says and read
-// again. Then every line is post-corrected (see correctLine), each change
+// again. A page with rows of leader dots (a table of contents) is read
+// again without them, its page numbers read apart (see dropLeaderDots).
+// Then every line is post-corrected (see correctLine), each change
 // recorded in Page.Corrections. Page.Note says what was done.
 func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error) {
 	dir, err := os.MkdirTemp("", "gazette-ocr")
@@ -126,6 +136,7 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	}
 	main, red, notes := inksOf(img, dpi)
 	img = nil
+	psm := e.psm
 	p, err := e.read(ctx, dir, "page", main, dpi)
 	if err != nil {
 		return fail("read", err)
@@ -138,7 +149,7 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 			return fail("read", err)
 		}
 		if countRunes(q) > countRunes(p) {
-			p = q
+			p, psm = q, 6
 			notes = append(notes, "read as one block: layout analysis found no text")
 		}
 	}
@@ -156,6 +167,22 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 			}
 			notes = append(notes, note)
 		}
+	}
+	if rows := dropLeaderDots(main, dpi); len(rows) > 0 {
+		// A table of contents: read again without its leaders, and the
+		// page numbers after them apart (see dropLeaderDots).
+		nums := cutLeaderNumbers(main, rows, dpi)
+		q, err := e.readPSM(ctx, dir, "contents", main, dpi, psm)
+		if err != nil {
+			return fail("read", err)
+		}
+		texts, err := e.readNumbers(ctx, dir, nums, dpi)
+		if err != nil {
+			return fail("read page numbers of", err)
+		}
+		p = q
+		put := withLeaderNumbers(&p, rows, texts, dpi)
+		notes = append(notes, fmt.Sprintf("contents: %d rows of leader dots whitened, %d page numbers after them read apart", len(rows), put))
 	}
 	if red != nil {
 		rp, err := e.read(ctx, dir, "red", red, dpi)

@@ -65,30 +65,22 @@ type Issue struct {
 // whose starts cannot be found is one document.
 func Split(pages []layout.Page) Issue {
 	var is Issue
-	is.Contents, is.ContentsPages = FindContents(pages)
+	var headed bool
+	is.Contents, is.ContentsPages, headed = findContents(pages)
 	paras := layout.Paragraphs(pages)
-	skip := map[int]bool{}
-	for _, p := range is.ContentsPages {
-		skip[p] = true
-	}
 	fileOf := printedToFile(pages)
 	for i := range is.Contents {
 		is.Contents[i].File = fileOf(is.Contents[i].Printed)
 	}
-	s := newScanner(paras, skip)
-	for _, e := range is.Contents {
-		if e.Section != "" {
-			s.sections[string(normal(e.Section))] = true
-		}
+	s, starts, confirmed := confirm(paras, is.Contents, is.ContentsPages)
+	if !headed && len(is.Contents) > 0 && confirmed*2 < len(is.Contents) {
+		// Contents known by their shape alone whose titles are not in
+		// the issue were something else (a table of figures): pages of
+		// the documents, read again as such.
+		is.Contents, is.ContentsPages = nil, nil
+		s, starts, confirmed = confirm(paras, nil, nil)
 	}
-	s.shape()
-	starts := s.fromContents(is.Contents)
-	confirmed := 0
-	for _, st := range starts {
-		if st.source == FromContents {
-			confirmed++
-		}
-	}
+	skip := s.skip
 	if len(is.Contents) == 0 || confirmed*2 < len(is.Contents) {
 		// No usable contents: the shape decides, contents-confirmed
 		// starts kept.
@@ -145,6 +137,31 @@ func Split(pages []layout.Page) Issue {
 		is.Documents = append(is.Documents, document(body, title, s.sectionAt(st.para, st.section), st.source))
 	}
 	return is
+}
+
+// confirm reads the paragraphs with the contents pages left out and
+// looks for the contents' entries in them: the scanner, the starts found
+// and how many of them the contents confirmed.
+func confirm(paras []layout.Paragraph, contents []Entry, contentsPages []int) (*scanner, []start, int) {
+	skip := map[int]bool{}
+	for _, p := range contentsPages {
+		skip[p] = true
+	}
+	s := newScanner(paras, skip)
+	for _, e := range contents {
+		if e.Section != "" {
+			s.sections[string(normal(e.Section))] = true
+		}
+	}
+	s.shape()
+	starts := s.fromContents(contents)
+	confirmed := 0
+	for _, st := range starts {
+		if st.source == FromContents {
+			confirmed++
+		}
+	}
+	return s, starts, confirmed
 }
 
 func document(body []layout.Paragraph, title, section string, src Source) Document {
@@ -219,6 +236,10 @@ func endsInNumber(s string) bool {
 	return r >= '0' && r <= '9' || r >= '０' && r <= '９'
 }
 
+// reLeaderEnd is a title ending in dot leaders whose page number a scan
+// lost.
+var reLeaderEnd = regexp.MustCompile(`^(.*?)\s*[.．·…⋯•]{2,}$`)
+
 // reBareEntry is an entry whose leaders a scan lost: the title's last
 // character, then the page number straight after it (…办法1, …的通知12).
 var reBareEntry = regexp.MustCompile(`^(.*[\p{Han}》」）)】\]])([0-9０-９]{1,3})$`)
@@ -273,62 +294,53 @@ const leaders = ".．·…⋯•_-—－ \u3000"
 // FindContents finds the table of contents in the first pages of an issue
 // and returns its entries and the file pages it covers.
 func FindContents(pages []layout.Page) ([]Entry, []int) {
-	limit := min(len(pages), 8)
+	entries, tocPages, _ := findContents(pages)
+	return entries, tocPages
+}
+
+// frontPages is how many pages from the start of an issue the contents
+// are looked for in.
+const frontPages = 8
+
+// findContents is FindContents; headed says whether the contents were
+// found by their heading, rather than by the shape of their entries alone.
+func findContents(pages []layout.Page) (entries []Entry, tocPages []int, headed bool) {
 	startPage := -1
-	for i := 0; i < limit && startPage < 0; i++ {
+	for i := 0; i < min(len(pages), frontPages) && startPage < 0; i++ {
 		for k, l := range pages[i].Lines {
 			if k > 5 {
 				break
 			}
-			if reContentsHead.MatchString(strings.Join(strings.Fields(l.Text), "")) {
-				startPage = i
+			if contentsHead(l.Text) {
+				startPage, headed = i, true
 				break
 			}
 		}
+		if startPage < 0 && entryShaped(entryLines(pages[i])) {
+			startPage = i
+		}
 	}
 	if startPage < 0 {
-		return nil, nil
+		return nil, nil, false
 	}
-	var entries []Entry
-	var tocPages []int
 	section, pending := "", ""
 	for i := startPage; i < len(pages); i++ {
-		var lines []string
-		for _, l := range pages[i].Lines {
-			// A closing bracket that wrapped away from its number
-			// belongs to the line before.
-			// (Ideographic spaces separate a title from its number too.)
-			if t := strings.TrimLeft(strings.TrimSpace(strings.ReplaceAll(l.Text, "\u3000", " ")), ")）"); t != "" {
-				lines = append(lines, t)
-			}
-		}
-		numbered := 0
-		matched := make([][]string, len(lines)) // reEntry's submatches, nil for none
-		for k, l := range lines {
-			if endsInNumber(l) {
-				matched[k] = reEntry.FindStringSubmatch(l)
-				if matched[k] != nil && reYearBracket.MatchString(strings.TrimSpace(matched[k][1])) {
-					matched[k] = nil // a 文号's serial (梧政文[2024] 14), wrapped from its title
-				}
-				if matched[k] == nil {
-					matched[k] = bareEntry(l, k > 0 && matched[k-1] == nil)
-				}
-			}
-			if matched[k] != nil {
-				numbered++
-			}
-		}
+		el := entryLines(pages[i])
+		lines, matched := el.lines, el.matched
 		// A page continues the contents while it is mostly entries.
-		if i > startPage && numbered*3 < len(lines) {
+		if i > startPage && el.numbered*3 < len(lines) {
 			break
 		}
 		tocPages = append(tocPages, pages[i].Number)
+		top := i == startPage
 		for k, l := range lines {
 			compact := strings.Join(strings.Fields(l), "")
-			if reContentsHead.MatchString(compact) {
+			m := matched[k]
+			// The heading, however OCR read it (目对, 利和): a short line
+			// before the first entry or banner, which is no title.
+			if contentsHead(compact) || top && m == nil && pending == "" && utf8.RuneCountInString(compact) <= maxHeadRunes && !isSectionWord(compact) {
 				continue
 			}
-			m := matched[k]
 			if m == nil && pending != "" {
 				// The page number alone, wrapped from its title's line.
 				if n := reOnlyNumber.FindStringSubmatch(compact); n != nil {
@@ -336,6 +348,7 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 				}
 			}
 			if m != nil && (hasHan(m[1]) || pending != "") {
+				top = false
 				n, _ := strconv.Atoi(foldDigits(m[2]))
 				// Leaders may wrap on to the number's line.
 				title := trimGarbage(strings.Trim(layout.JoinLines(pending, strings.TrimSpace(m[1])), leaders))
@@ -344,6 +357,7 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 				continue
 			}
 			if b := reBanner.FindStringSubmatch(compact); b != nil {
+				top = false
 				section, pending = b[1], ""
 				continue
 			}
@@ -352,13 +366,126 @@ func FindContents(pages []layout.Page) ([]Entry, []int) {
 				pending = ""
 			}
 			if pending == "" && isSectionWord(l) {
+				top = false
 				section = compact
 				continue
 			}
 			pending = layout.JoinLines(pending, l)
 		}
 	}
-	return entries, tocPages
+	return entries, tocPages, headed
+}
+
+// maxHeadRunes is the longest a contents heading is: 本期目录 and, wide
+// spaced, 目 录 once its spaces are gone.
+const maxHeadRunes = 4
+
+// contentsHead reports whether a line is the contents' heading: 目录, 目次,
+// 本期目录, 目录（续）, Contents; or a two-character line with one of the two
+// read right, as OCR reads the wide-spaced heading's 录 (对, 系, 孙).
+func contentsHead(s string) bool {
+	s = strings.Join(strings.Fields(s), "")
+	if reContentsHead.MatchString(s) {
+		return true
+	}
+	rs := []rune(strings.TrimPrefix(s, "本期"))
+	return len(rs) == 2 && (rs[0] == '目' || strings.ContainsRune("录錄", rs[1]))
+}
+
+// pageEntries is a page's lines read as contents lines.
+type pageEntries struct {
+	lines    []string
+	matched  [][]string // reEntry's submatches of each line, nil for none
+	numbered int        // lines with a page number
+}
+
+// entryLines reads a page's lines as contents lines: each line's title
+// and page number, where it has one.
+func entryLines(p layout.Page) pageEntries {
+	var el pageEntries
+	for _, l := range p.Lines {
+		// A closing bracket that wrapped away from its number
+		// belongs to the line before.
+		// (Ideographic spaces separate a title from its number too.)
+		if t := strings.TrimLeft(strings.TrimSpace(strings.ReplaceAll(l.Text, "\u3000", " ")), ")）"); t != "" {
+			el.lines = append(el.lines, t)
+		}
+	}
+	el.matched = make([][]string, len(el.lines))
+	var lost []int // lines ending in leaders without a number
+	for k, l := range el.lines {
+		if m := reLeaderEnd.FindStringSubmatch(l); m != nil && hasHan(m[1]) &&
+			(k+1 == len(el.lines) || !reOnlyNumber.MatchString(strings.Join(strings.Fields(el.lines[k+1]), ""))) {
+			el.matched[k] = []string{l, m[1], ""}
+			lost = append(lost, k)
+			continue
+		}
+		if endsInNumber(l) {
+			m := reEntry.FindStringSubmatch(l)
+			if m != nil && reYearBracket.MatchString(strings.TrimSpace(m[1])) {
+				m = nil // a 文号's serial (梧政文[2024] 14), wrapped from its title
+			}
+			if m == nil {
+				m = bareEntry(l, k > 0 && el.matched[k-1] == nil)
+			}
+			el.matched[k] = m
+		}
+		if el.matched[k] != nil {
+			el.numbered++
+		}
+	}
+	// Leaders to a page number a scan lost (not one wrapped on to the
+	// next line) end an entry on no page, among entries that have their
+	// numbers; where most lines end in bare leaders, the list prints no
+	// numbers (a report's outline) and is no contents.
+	if len(lost) <= el.numbered {
+		el.numbered += len(lost)
+	} else {
+		for _, k := range lost {
+			el.matched[k] = nil
+		}
+	}
+	return el
+}
+
+// Contents without a heading (OCR lost it or read it as something else)
+// are known by their entries: at least minShapedEntries titles with a page
+// number, whose numbers run on in order (each at least the one before,
+// but for one in five pairs, or one, for a number misread: a scan's thin
+// 5 read as 3), on a page where every line but one in five is an entry, a
+// banner or section name, or the first line of a title wrapped on to its
+// number's line.
+const minShapedEntries = 3
+
+// entryShaped reports whether a page's lines are contents by their shape
+// alone (see minShapedEntries).
+func entryShaped(el pageEntries) bool {
+	if el.numbered < minShapedEntries {
+		return false
+	}
+	covered, pairs, descents, last := 0, 0, 0, -1
+	for k, l := range el.lines {
+		compact := strings.Join(strings.Fields(l), "")
+		switch m := el.matched[k]; {
+		case m != nil && m[2] == "":
+			covered++ // its number lost
+		case m != nil:
+			covered++
+			n, _ := strconv.Atoi(foldDigits(m[2]))
+			if last >= 0 {
+				pairs++
+				if n < last {
+					descents++
+				}
+			}
+			last = n
+		case reBanner.MatchString(compact) || isSectionWord(compact):
+			covered++
+		case k+1 < len(el.lines) && el.matched[k+1] != nil:
+			covered++ // a title wrapped on to the next line
+		}
+	}
+	return 5*covered >= 4*len(el.lines) && descents <= max(1, pairs/5)
 }
 
 // isSectionWord reports whether an unnumbered contents line names a section

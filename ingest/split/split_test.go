@@ -254,3 +254,107 @@ func TestNormalFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitScannedContents splits a scanned issue as OCR reads it: the
+// wide-spaced 目 录 heading misread (目对) or lost, no page numbers at the
+// foot of the pages, one entry's page number lost with only its leaders
+// left. The contents page is still known by its entries, its heading is
+// not taken for a title, and every document starts where it does; before,
+// the contents went unrecognised and became a document of their own.
+func TestSplitScannedContents(t *testing.T) {
+	b := func(text string, s layouttest.Style) layouttest.Block { return layouttest.Block{Text: text, Style: s} }
+	for _, heading := range []string{"目对", "利和", ""} {
+		t.Run("heading "+heading, func(t *testing.T) {
+			blocks := []layouttest.Block{
+				b("苍梧省人民政府公报", layouttest.Title), b("2024年第7期", layouttest.Centre), {Style: layouttest.NewPage},
+			}
+			if heading != "" {
+				blocks = append(blocks, b(heading, layouttest.Title))
+			}
+			blocks = append(blocks,
+				b("【省政府令】", layouttest.Banner),
+				b("苍梧省地方储备粮管理办法 3", layouttest.Flush),
+				b("【省政府文件】", layouttest.Banner),
+				b("苍梧省人民政府关于调整最低工资标准的通知……", layouttest.Flush),
+				b("苍梧省人民政府关于开展经济普查的通知 4", layouttest.Flush),
+				layouttest.Block{Style: layouttest.NewPage},
+				b("苍梧省人民政府令", layouttest.Title), b("第206号", layouttest.Centre),
+				b("《苍梧省地方储备粮管理办法》已经省人民政府常务会议通过，现予公布，自2024年6月1日起施行。", layouttest.Body),
+				b("省长　高光阳", layouttest.Right), b("2024年2月23日", layouttest.Right),
+				b("苍梧省地方储备粮管理办法", layouttest.Title),
+				b("第一条　为了加强地方储备粮管理，确保储备粮数量真实、质量良好，制定本办法。", layouttest.Body),
+				layouttest.Block{Style: layouttest.NewPage},
+				b("苍梧省人民政府关于调整最低工资标准的通知", layouttest.Title), b("梧政文〔2024〕14号", layouttest.Centre),
+				b("各市、县（区）人民政府：", layouttest.Flush),
+				b("经省人民政府同意，决定调整全省最低工资标准。", layouttest.Body),
+				b("苍梧省人民政府", layouttest.Right), b("2024年3月28日", layouttest.Right),
+				b("苍梧省人民政府关于开展经济普查的通知", layouttest.Title), b("梧政〔2024〕17号", layouttest.Centre),
+				b("全省将开展经济普查，现就有关事项通知如下。", layouttest.Body),
+				b("苍梧省人民政府", layouttest.Right), b("2024年3月7日", layouttest.Right),
+			)
+			pages, _ := layouttest.Typeset(blocks, layouttest.Options{Jitter: 1.5, Seed: 3})
+			is := Split(layout.Clean(pages))
+			if fmt.Sprint(is.ContentsPages) != "[2]" || len(is.Contents) != 3 {
+				t.Fatalf("contents pages %v, entries %+v; want page 2, 3 entries", is.ContentsPages, is.Contents)
+			}
+			if e := is.Contents[0]; e.Title != "苍梧省地方储备粮管理办法" || e.Section != "省政府令" || e.Printed != 3 {
+				t.Errorf("first entry %+v: the heading is no part of it", e)
+			}
+			if e := is.Contents[1]; e.Title != "苍梧省人民政府关于调整最低工资标准的通知" || e.Printed != 0 {
+				t.Errorf("entry without its page number %+v", e)
+			}
+			var got []string
+			for _, d := range is.Documents {
+				got = append(got, fmt.Sprintf("%d %s", d.PageStart, d.Title))
+			}
+			want := []string{"3 苍梧省地方储备粮管理办法", "4 苍梧省人民政府关于调整最低工资标准的通知", "4 苍梧省人民政府关于开展经济普查的通知"}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("documents:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// TestSplitShapedContentsUnconfirmed: a front page that has the shape of
+// contents (lines ending in rising numbers, nothing else) but whose
+// titles are nowhere in the issue is a page of a document, not contents
+// to leave out.
+func TestSplitShapedContentsUnconfirmed(t *testing.T) {
+	b := func(text string, s layouttest.Style) layouttest.Block { return layouttest.Block{Text: text, Style: s} }
+	blocks := []layouttest.Block{
+		b("苍梧省人民政府关于公布各地粮食储备规模的通知", layouttest.Title), b("梧政〔2024〕3号", layouttest.Centre),
+		b("各市、县（区）人民政府：现将各地储备规模公布如下（万吨）。", layouttest.Body),
+		{Style: layouttest.NewPage},
+		b("东山市储备规模 12", layouttest.Flush),
+		b("西河市储备规模 15", layouttest.Flush),
+		b("南湖县储备规模 20", layouttest.Flush),
+		b("北岭县储备规模 26", layouttest.Flush),
+	}
+	pages, _ := layouttest.Typeset(blocks, layouttest.Options{})
+	is := Split(layout.Clean(pages))
+	if len(is.ContentsPages) != 0 || len(is.Documents) != 1 || is.Documents[0].PageEnd != 2 {
+		t.Errorf("contents pages %v, %d documents: the table is the notice's", is.ContentsPages, len(is.Documents))
+	}
+}
+
+// TestFindContentsOutlineWithoutNumbers: a report's outline whose lines
+// all end in leaders without page numbers (a budget's 目录) lists no
+// entries to split on; an entry whose number a scan lost among entries
+// that have theirs is one.
+func TestFindContentsOutlineWithoutNumbers(t *testing.T) {
+	outline := []layout.Page{
+		linesPage(1, "上海市普陀区2026年区级部门预算"),
+		linesPage(2, "目录", "一、部门主要职能……………………", "二、部门机构设置……………………", "三、名词解释……………………", "四、部门预算编制说明……………………"),
+	}
+	if e, _ := FindContents(outline); len(e) != 0 {
+		t.Errorf("entries %+v in an outline without page numbers", e)
+	}
+	scanned := []layout.Page{
+		linesPage(1, "苍梧省人民政府公报"),
+		linesPage(2, "目录", "苍梧省地方储备粮管理办法 3", "苍梧省城市供水管理办法……", "苍梧省人民政府关于开展经济普查的通知 5"),
+	}
+	e, _ := FindContents(scanned)
+	if len(e) != 3 || e[1].Title != "苍梧省城市供水管理办法" || e[1].Printed != 0 {
+		t.Errorf("entries %+v, want 3, the second on no page", e)
+	}
+}
