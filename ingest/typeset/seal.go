@@ -15,7 +15,7 @@ import (
 // colour scan in the corpus measure (median 243, 97, 87; grey 139); the
 // saturated 0.85 0.1 0.12 it was scanned 30 levels darker in grey than
 // any real seal, and black in 1-bit.
-const sealInk = "0.89 0.29 0.26"
+const sealInk = "0.95 0.45 0.40"
 
 // sealOps draws a red seal centred at (cx, cy) (points from the top left)
 // of radius r, with name around its upper rim and a star in the middle,
