@@ -297,13 +297,15 @@ func degrade(src *raster, rng *rand.Rand, style ScanStyle, back *raster, dpi int
 		draw.BiLinear.Transform(rot.gray(k), m, src.gray(k), image.Rect(0, 0, w, h), draw.Over, nil)
 	}
 	// The scanner's tone curve: its levels set a black point and a white
-	// point, so paper scans white and the core of a stroke black. The
-	// real scans in the corpus measure the darkest level of a text
-	// stroke at a median 3–6 (a tenth above 50) on paper of 255; a curve
-	// about mid-grey (contrast 0.8–1.1, brightness +10–30) left the
-	// blurred 2-pixel strokes of 16 pt text at 70–93 (a tenth above 130),
-	// lighter than any real scan.
-	lo := 30 + rng.Float64()*40
+	// point, so paper scans white and the core of a stroke black. On the
+	// corpus's real colour scan (guangdong-2015-yuejiaokao-14-scan, pages
+	// 1 and 6) text strokes' darkest level is a median 3–6, a tenth of
+	// them above 50, and text ink a median 21–25, on paper of 255. A curve
+	// about mid-grey (contrast 0.8–1.1, brightness +10–30) gave 62–93, a
+	// tenth above 126–133, and ink of 82–108: thin strokes as light as a
+	// seal, lost with it. This one gives 0–5, a tenth above 39–106, ink of
+	// 6–65 (measured on builtin originals, seeds 1–5).
+	lo := 60 + rng.Float64()*40
 	hi := 230 + rng.Float64()*20
 	sigma := 6 + rng.Float64()*6
 	out := &raster{w: w, h: h}

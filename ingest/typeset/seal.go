@@ -10,12 +10,12 @@ import (
 )
 
 // sealInk is the red of seals and signature stamps: stamp-pad ink, lighter
-// than printed red. Through degrade's mean contrast and brightness it
-// scans at about RGB 242, 97, 89 (grey 138), as the seals of the real
-// colour scan in the corpus measure (median 243, 97, 87; grey 139); the
+// than printed red. Through degrade's tone curve it scans at a median RGB
+// of 240–247, 82–103, 72–92 (grey 124–143), as the seals of the real
+// colour scan in the corpus measure (median 246, 96, 86; grey 139); the
 // saturated 0.85 0.1 0.12 it was scanned 30 levels darker in grey than
 // any real seal, and black in 1-bit.
-const sealInk = "0.95 0.45 0.40"
+const sealInk = "0.95 0.52 0.48"
 
 // sealOps draws a red seal centred at (cx, cy) (points from the top left)
 // of radius r, with name around its upper rim and a star in the middle,
