@@ -425,7 +425,11 @@ func printLine(raw string) (by string, date gazette.Date, ok bool) {
 	d := ds[len(ds)-1]
 	by = strings.TrimSpace(body[:d.Start])
 	if by != "" && !authorityLike(by) {
-		return "", gazette.Date{}, false
+		if strings.ContainsAny(by, "，。；：:,") {
+			return "", gazette.Date{}, false // a sentence that ends …印发
+		}
+		// The office misread (澜江省人民政府办公打): the date stands.
+		by = ""
 	}
 	return by, d.Date, true
 }
@@ -437,6 +441,7 @@ func Record(paras []layout.Paragraph, o *Original) {
 	o.RecordStart = len(paras)
 	lo := max(0, len(paras)-maxRecordScan)
 	printAt, ccAt := -1, -1
+	cut := -1 // where the 印发 line starts in the 抄送 paragraph, if there
 	for i := len(paras) - 1; i >= lo; i-- {
 		t := strings.TrimSpace(paras[i].Text)
 		if printAt < 0 && ccAt < 0 {
@@ -447,6 +452,16 @@ func Record(paras []layout.Paragraph, o *Original) {
 		}
 		if reCCHead.MatchString(t) {
 			ccAt = i
+			if printAt < 0 {
+				// The 印发 line run into the 抄送 paragraph on a scan:
+				// after the full stop that closes the list.
+				if k := strings.LastIndex(t, "。"); k > 0 {
+					if by, d, ok := printLine(t[k+len("。"):]); ok {
+						o.PrintedBy, o.PrintDate = by, d
+						cut = k + len("。")
+					}
+				}
+			}
 			break
 		}
 	}
@@ -469,7 +484,11 @@ func Record(paras []layout.Paragraph, o *Original) {
 		o.RecordStart = ccAt
 		var b strings.Builder
 		for i := ccAt; i < ccEnd; i++ {
-			b.WriteString(squeeze(paras[i].Text))
+			t := strings.TrimSpace(paras[i].Text)
+			if i == ccAt && cut > 0 {
+				t = t[:cut]
+			}
+			b.WriteString(squeeze(t))
 		}
 		o.CC = splitNames(reCCHead.ReplaceAllString(b.String(), ""))
 	}
