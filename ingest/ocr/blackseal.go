@@ -23,6 +23,23 @@ const (
 	starFill = 0.3  // … and its ink fills this share of its box: solid, not strokes
 )
 
+// maxMidGrey is the most pixels of a 1-bit page, as a share, that may be
+// neither near black nor near white: rendered at the scan's own
+// resolution it has none. A grey page, where a seal as dark as the text
+// is rare and its grey is dropGreySeals' to find, has a few hundredths.
+const maxMidGrey = 0.001
+
+// bilevel reports whether a grey page is a 1-bit scan.
+func bilevel(img *raster) bool {
+	mid := 0
+	for _, v := range img.pix {
+		if v > 63 && v < 192 {
+			mid++
+		}
+	}
+	return float64(mid) <= maxMidGrey*float64(len(img.pix))
+}
+
 // blob is an 8-connected shape of ink: its box and pixel count.
 type blob struct {
 	b box
@@ -72,7 +89,7 @@ func inkBlobs(img *raster, dark byte) ([]int32, []blob) {
 // dpi whose seals are as dark as its text (see above), in place, and
 // returns their boxes, in pixels.
 func dropBlackSeals(img *raster, dpi int) []box {
-	if img.ch != 1 || dpi <= 0 {
+	if img.ch != 1 || dpi <= 0 || !bilevel(img) {
 		return nil
 	}
 	w, h := img.w, img.h

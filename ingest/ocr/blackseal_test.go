@@ -8,9 +8,9 @@ import (
 	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
 )
 
-// bilevel thresholds a grey raster as a 1-bit scanner does: the seal's
+// threshold thresholds a grey raster as a 1-bit scanner does: the seal's
 // stamp ink comes out as black as the text.
-func bilevel(img *raster) *raster {
+func threshold(img *raster) *raster {
 	for i, v := range img.pix {
 		if v < 200 {
 			img.pix[i] = 0
@@ -29,7 +29,7 @@ func TestDropBlackSeals(t *testing.T) {
 	const dpi = 200
 	body := []string{"各市、县（区）人民政府：", "福建省人民政府", "2019年4月28日"}
 	l := letterhead{heading: "福建省人民政府文件", body: body, sealInk: stampInk}
-	img := bilevel(l.render(t, dpi).gray())
+	img := threshold(l.render(t, dpi).gray())
 	if n := len(dropGreySeals(img, dpi)); n != 0 {
 		t.Fatalf("dropGreySeals found %d seals on a 1-bit page", n)
 	}
@@ -86,9 +86,14 @@ func TestDropBlackSeals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := bilevel(&raster{w: text.Rect.Dx(), h: text.Rect.Dy(), ch: 1, pix: text.Pix})
+	r := threshold(&raster{w: text.Rect.Dx(), h: text.Rect.Dy(), ch: 1, pix: text.Pix})
 	before := string(r.pix)
 	if s := dropBlackSeals(r, dpi); len(s) != 0 || string(r.pix) != before {
 		t.Errorf("a page of text: %d seals found", len(s))
+	}
+	// A grey page is dropGreySeals' to clean, not this.
+	grey := l.render(t, dpi).gray()
+	if s := dropBlackSeals(grey, dpi); len(s) != 0 {
+		t.Errorf("a grey page: %d seals found", len(s))
 	}
 }
