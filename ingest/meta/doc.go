@@ -20,7 +20,8 @@
 // An agency's original (GB/T 9704-2012) is read part by part (Original):
 // Masthead reads the 版头 above the title (registration number such as
 // HFGS—2016—3 or GZ0320150155, 份号, 密级, 紧急程度, the 发文机关标志 …文件 with
-// joint issuers stacked or run together, the 文号 and 签发人), Record the
+// joint issuers stacked or run together, the 文号 and 签发人; on a scan,
+// lines of it that layout ran into one paragraph are split), Record the
 // 版记 at the end (抄送, 印发机关, 印发日期), Recipients the 主送机关 and Note
 // the 附注 (（此件公开发布）, 公开方式). Extract looks for the title under the
 // 版头, takes the authorities from the 发文机关标志 before the signature (seals

@@ -328,22 +328,26 @@ func (h *headLines) at(i int) *headLine {
 // area.
 func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 	h := ""
-	i := 0
-	for ; i < len(paras) && i < 3; i++ {
+	first := 0
+	if len(paras) > 1 && strayLine(top.at(0).squeezed) {
+		first = 1 // speckle or the back of the sheet read above the title
+	}
+	i := first
+	for ; i < len(paras) && i < first+3; i++ {
 		l := top.at(i)
 		if l.number || l.date || l.orderNo {
 			break
 		}
-		if i > 0 && looseNumberLine(l.squeezed) {
+		if i > first && looseNumberLine(l.squeezed) {
 			break // a 文号 line gazette cannot read (a scan's misread bracket)
 		}
-		if i > 0 && !paras[i].Heading && !(paras[i].Align == layout.AlignCentre) {
+		if i > first && !paras[i].Heading && !(paras[i].Align == layout.AlignCentre) {
 			break
 		}
-		if i > 0 && utf8.RuneCountInString(h) > 60 {
+		if i > first && utf8.RuneCountInString(h) > 60 {
 			break
 		}
-		if i > 0 && strings.ContainsAny(l.squeezed, "：:") {
+		if i > first && strings.ContainsAny(l.squeezed, "：:") {
 			break // a label (预算主管部门：…) under the title, never a line of it
 		}
 		h = layout.JoinLines(h, paras[i].Text)
@@ -351,7 +355,7 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 	// A title that stops short (…关于进一步加强城) goes on in the next
 	// paragraph when layout did not take that for a heading line (a scan,
 	// a page without positions) and it ends the title as titles end.
-	if i > 0 && i < 3 && i < len(paras) && !endsAsTitle(h) && titleRest(h, paras[i]) {
+	if i > first && i < first+3 && i < len(paras) && !endsAsTitle(h) && titleRest(h, paras[i]) {
 		h = layout.JoinLines(h, paras[i].Text)
 		i++
 	}
@@ -362,6 +366,14 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 		}
 	}
 	return h, i
+}
+
+// strayLine reports whether a line (squeezed) at the top of a scan's text
+// is no line of its title: a few characters ending in a dash or a bar, as
+// OCR reads speckle or the back of the sheet showing through.
+func strayLine(t string) bool {
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return t != "" && utf8.RuneCountInString(t) <= 5 && strings.ContainsRune("-—–_~|丨/\\", r)
 }
 
 // bareHeading reports whether a heading is only an authority and a kind

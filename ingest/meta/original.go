@@ -161,8 +161,21 @@ func splitRunOn(s string) []string {
 // MastheadLine reports whether s can be a line of an original's 版头,
 // above its title: a registration number, 份号, 密级, 紧急程度, a
 // 发文机关标志 (…文件), a 文号 line (with its 签发人), an attachment's label
-// (附件2), or a short line without Han characters.
+// (附件2), or a short line without Han characters; or several of them run
+// together (see mastheadPieces).
 func MastheadLine(s string) bool {
+	if pieces := mastheadPieces(s); len(pieces) > 1 {
+		for _, p := range pieces {
+			if !mastheadLine(p) {
+				return false
+			}
+		}
+		return true
+	}
+	return mastheadLine(s)
+}
+
+func mastheadLine(s string) bool {
 	t := squeeze(s)
 	n := utf8.RuneCountInString(t)
 	if n == 0 || n > 60 {
@@ -197,20 +210,24 @@ func Masthead(paras []layout.Paragraph) Original {
 	var stacked []string // authority lines waiting for a 文件 line or a 文号
 	seen := false        // a line only a 版头 prints (…文件, 文号, registration)
 	end := 0
-	for i := 0; i < len(paras) && i < maxMastheadScan; i++ {
-		raw := strings.TrimSpace(paras[i].Text)
+	// line reads one line of the 版头; it reports whether the 版头 goes
+	// on, and held for a line kept back until a mark or 文号 follows.
+	line := func(i int, raw string) (more, held bool) {
 		t := squeeze(raw)
 		switch {
 		case t == "":
-			end = i + 1
-			continue
 		case reRegistration.MatchString(t):
 			o.Registration = reRegistration.FindStringSubmatch(t)[1]
 			seen = true
 		case reCopyNumber.MatchString(t) && i < 3:
 			o.Copy = reCopyNumber.FindStringSubmatch(t)[1]
+		case i < 3 && reCopyLead.FindString(t) == t:
+			// A 份号 OCR read with a digit too many or too few: in
+			// the 版头, not taken as the number.
 		case secrecyMark(t) != "":
 			o.Secrecy = secrecyMark(t)
+		case reSecrecyLead.FindString(t) == t:
+			o.Secrecy = reSecrecyLead.FindStringSubmatch(t)[1] // its term misread: the level alone
 		case reUrgency.MatchString(t):
 			o.Urgency = t
 		case reAttachLabel.MatchString(t) && i == 0:
@@ -239,12 +256,25 @@ func Masthead(paras []layout.Paragraph) Original {
 			}
 			if authorityLike(t) && len(stacked) < 12 {
 				stacked = append(stacked, splitIssuers(raw)...)
-				continue // counted in the 版头 only once a mark or 文号 follows
+				return true, true // counted in the 版头 only once a mark or 文号 follows
 			}
-			i = maxMastheadScan // the title, or the text: the 版头 is over
-			continue
+			return false, false // the title, or the text: the 版头 is over
 		}
-		end = i + 1
+		return true, false
+	}
+	for i := 0; i < len(paras) && i < maxMastheadScan; i++ {
+		more, held := true, false
+		for _, piece := range mastheadPieces(strings.TrimSpace(paras[i].Text)) {
+			if more, held = line(i, piece); !more {
+				break
+			}
+		}
+		if !more {
+			break
+		}
+		if !held {
+			end = i + 1
+		}
 	}
 	if !seen {
 		return Original{}
@@ -252,6 +282,54 @@ func Masthead(paras []layout.Paragraph) Original {
 	o.MastheadEnd = end
 	o.Issuers = dedupe(o.Issuers)
 	return o
+}
+
+var (
+	// reCopyLead is a 份号 that a scan's paragraph runs on into the mark
+	// under it: six digits, or as many as OCR makes of them (60060258,
+	// 00258).
+	reCopyLead = regexp.MustCompile(`^(?:份号|份號|No\.?)?[:：]?[0-9]{5,8}`)
+	// reSecrecyLead is a 密级 so run on (机密★5年广东省…文件), its ★ perhaps
+	// read as a character and its 年 lost (机密友5广东省…文件); a character
+	// after the level is taken only with the term after it.
+	reSecrecyLead = regexp.MustCompile(`^[^\p{Han}]{0,2}(绝密|絕密|机密|機密|秘密)(?:(?:[★*☆]|\p{Han})?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:年|个月|個月)?)?`)
+	reUrgencyLead = regexp.MustCompile(`^(?:特急|加急)`)
+)
+
+// mastheadPieces splits a paragraph that runs several lines of a 版头
+// together, as layout joins them on a scan where it cannot tell them
+// apart (000258 over 澜江省人民政府文件 over 澜府〔2013〕26号 read as one
+// paragraph): the 份号, 密级 or 紧急程度 before the 发文机关标志, the mark
+// up to its 文件, and the 文号 line after it. A paragraph that is not
+// such a run, every piece read as what it is, comes back whole.
+func mastheadPieces(raw string) []string {
+	t := squeeze(raw)
+	i := strings.Index(t, "文件")
+	if i < 0 || utf8.RuneCountInString(t) > 80 {
+		return []string{raw}
+	}
+	var pieces []string
+	head, rest := t[:i+len("文件")], t[i+len("文件"):]
+	for _, re := range []*regexp.Regexp{reCopyLead, reSecrecyLead, reUrgencyLead} {
+		if m := re.FindString(head); m != "" && m != head {
+			pieces = append(pieces, m)
+			head = head[len(m):]
+		}
+	}
+	if names, ok := issuerMark(head); !ok || len(names) == 0 {
+		return []string{raw}
+	}
+	pieces = append(pieces, head)
+	if rest != "" {
+		if _, _, ok := numberLine(rest); !ok {
+			return []string{raw}
+		}
+		pieces = append(pieces, rest)
+	}
+	if len(pieces) == 1 {
+		return []string{raw}
+	}
+	return pieces
 }
 
 // MastheadEnd returns how many paragraphs at the top of paras are an
@@ -263,8 +341,14 @@ func MastheadEnd(paras []layout.Paragraph) int { return Masthead(paras).Masthead
 // never the 文件 of a stacked mark.
 func noise(t string) bool {
 	n := utf8.RuneCountInString(t)
-	return t != "文件" && (n <= 2 || n <= 3 && !strings.ContainsFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) }))
+	// 一 and 丨 are what OCR reads a dash or a bar of speckle as.
+	return t != "文件" && (n <= 2 || n <= 3 && !strings.ContainsFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) && r != '一' && r != '丨' }))
 }
+
+// reMisreadNumber is a 文号 line of a 版头 whose 号 OCR misread or lost:
+// the agency, the year in brackets as OCR reads them, the serial and one
+// character at most.
+var reMisreadNumber = regexp.MustCompile(`^(\p{Han}{1,10})[〔\[【(（［{]{1,2}((?:19|20)[0-9]{2})[〕\]】)）］}]{1,2}([0-9]{1,5})[^0-9号號]?$`)
 
 // numberLine reads a 文号 line of a 版头, with the 签发人 set beside it
 // (粤教考〔2015〕14号　　签发人：张三　李四) or on its own line.
@@ -289,6 +373,13 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 	}
 	if looseNumberLine(t) {
 		return []DocNumber{{Raw: t, Canonical: t}}, signers, true
+	}
+	if m := reMisreadNumber.FindStringSubmatch(t); m != nil {
+		// Its 号 misread (澜府〔【2013] 26与): read as printed where the
+		// rest makes a 文号; the reading stays in Raw.
+		if n, err := gazette.ParseDocNumber(m[1] + "〔" + m[2] + "〕" + m[3] + "号"); err == nil && n.Kind == gazette.DocNumberRegular {
+			return []DocNumber{{Raw: t, Canonical: n.String()}}, signers, true
+		}
 	}
 	if len(signers) > 0 {
 		// The 签发人 stands only on the 文号's line: this is it, though
@@ -334,7 +425,11 @@ func printLine(raw string) (by string, date gazette.Date, ok bool) {
 	d := ds[len(ds)-1]
 	by = strings.TrimSpace(body[:d.Start])
 	if by != "" && !authorityLike(by) {
-		return "", gazette.Date{}, false
+		if strings.ContainsAny(by, "，。；：:,") {
+			return "", gazette.Date{}, false // a sentence that ends …印发
+		}
+		// The office misread (澜江省人民政府办公打): the date stands.
+		by = ""
 	}
 	return by, d.Date, true
 }
@@ -346,6 +441,7 @@ func Record(paras []layout.Paragraph, o *Original) {
 	o.RecordStart = len(paras)
 	lo := max(0, len(paras)-maxRecordScan)
 	printAt, ccAt := -1, -1
+	cut := -1 // where the 印发 line starts in the 抄送 paragraph, if there
 	for i := len(paras) - 1; i >= lo; i-- {
 		t := strings.TrimSpace(paras[i].Text)
 		if printAt < 0 && ccAt < 0 {
@@ -356,6 +452,16 @@ func Record(paras []layout.Paragraph, o *Original) {
 		}
 		if reCCHead.MatchString(t) {
 			ccAt = i
+			if printAt < 0 {
+				// The 印发 line run into the 抄送 paragraph on a scan:
+				// after the full stop that closes the list.
+				if k := strings.LastIndex(t, "。"); k > 0 {
+					if by, d, ok := printLine(t[k+len("。"):]); ok {
+						o.PrintedBy, o.PrintDate = by, d
+						cut = k + len("。")
+					}
+				}
+			}
 			break
 		}
 	}
@@ -378,7 +484,11 @@ func Record(paras []layout.Paragraph, o *Original) {
 		o.RecordStart = ccAt
 		var b strings.Builder
 		for i := ccAt; i < ccEnd; i++ {
-			b.WriteString(squeeze(paras[i].Text))
+			t := strings.TrimSpace(paras[i].Text)
+			if i == ccAt && cut > 0 {
+				t = t[:cut]
+			}
+			b.WriteString(squeeze(t))
 		}
 		o.CC = splitNames(reCCHead.ReplaceAllString(b.String(), ""))
 	}

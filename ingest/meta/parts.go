@@ -28,7 +28,7 @@ func agree(issuers []string, others ...[]string) []string {
 				switch {
 				case b == a:
 					votes[a]++
-				case slip(a, b):
+				case slip(a, b) || lostFront(a, b):
 					if votes[b] == 0 {
 						order = append(order, b)
 					}
@@ -73,6 +73,16 @@ func titleAgrees(title string, titleIssuers, issuers []string) string {
 		}
 	}
 	return title
+}
+
+// lostFront reports whether the reading a of a name is b with its front
+// lost, as OCR loses the first characters of a red heading (健康委员会 for
+// 苍梧省卫生健康委员会): a tail of b long enough to be a name, where
+// what goes before it is no name of its own (广东省教育厅广东省公安厅 is
+// two bodies run together).
+func lostFront(a, b string) bool {
+	return len(b) > len(a) && strings.HasSuffix(b, a) && utf8.RuneCountInString(a) >= 4 &&
+		!authorityLike(strings.TrimSuffix(b, a))
 }
 
 // slip reports whether two readings of a name differ as a misreading does,

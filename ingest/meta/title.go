@@ -156,7 +156,7 @@ func TitleParagraphs(title string, paras []layout.Paragraph) (from, to int) {
 		if to := titleAt(want, paras, from); to > from {
 			return from, to
 		}
-		if !MastheadLine(paras[from].Text) {
+		if !MastheadLine(paras[from].Text) && !strayLine(squeeze(paras[from].Text)) {
 			break
 		}
 	}

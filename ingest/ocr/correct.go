@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/page"
 )
@@ -572,6 +574,10 @@ func CheckDates(pages []page.Page) {
 			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+				if fixed, ok := sealedDate(text, printed, numberYear); ok {
+					p.Lines[li].Text = fixed
+					p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+				}
 				continue // not a line of its own date
 			}
 			d := ds[0].Date
@@ -592,6 +598,128 @@ func CheckDates(pages []page.Page) {
 			p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 		}
 	}
+}
+
+// A 成文日期 in Chinese numerals under a seal comes back from tesseract
+// with numerals lost or misread as other characters (二〇一〇年三月作晶,
+// 二所OO二年五月三牛日, 二0一年三月人日). It is settled against the dates
+// it can be: those of the 版记's 印发日期's year and the year before, up to
+// that date (a document is signed before it is printed), and those of the
+// 文号's year. The read month must be one's month exactly; the year as
+// read at most one edit from one's year (the nearest win); and the day as
+// read as long as one's day, its numerals where legible the same. Only one
+// date may fit.
+
+// numeralReadings are what tesseract reads Chinese numerals of a date as,
+// under a seal: 〇 as a letter or a digit, 八 as 人 or 入, 十 as 千 or +.
+var numeralReadings = map[rune]rune{
+	'0': '〇', 'O': '〇', 'o': '〇', 'D': '〇', '○': '〇', '口': '〇',
+	'人': '八', '入': '八', '从': '八',
+	'千': '十', '+': '十',
+}
+
+// reSealedDate is a line that is a date's shape: a year of three to six
+// characters, a month, a day of one to three and 日 or what 日 is read as.
+var reSealedDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日` + dayReadings + `])$`)
+
+// reSealedArabic is a line that is an Arabic-numeral date but for its 月
+// and 日, both misread (one misread is lineDate's).
+var reSealedArabic = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9]{1,2})[^0-9月]([0-9]{1,2})[^0-9日]$`)
+
+// sealedDate returns the date a line read as garbled Chinese numerals is
+// (see above), written as printed, if it is a date's shape and one date
+// only fits it.
+func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool) {
+	t := strings.Join(strings.Fields(text), "")
+	if printed.IsZero() && numberYear == 0 {
+		return "", false
+	}
+	if m := reSealedArabic.FindStringSubmatch(t); m != nil {
+		// In Arabic numerals, its 月 and 日 misread (2015年3呈14惠): the
+		// digits as read, where the date lies in the year before the
+		// 印发日期, else in the 文号's year.
+		fixed := m[1] + "年" + m[2] + "月" + m[3] + "日"
+		d, err := gazette.ParseDate(fixed)
+		switch {
+		case err != nil:
+			return "", false
+		case !printed.IsZero() && d.Compare(printed) <= 0 && d.Time(time.UTC).AddDate(1, 0, 0).After(printed.Time(time.UTC)):
+			return fixed, true
+		case printed.IsZero() && d.Year == numberYear:
+			return fixed, true
+		}
+		return "", false
+	}
+	m := reSealedDate.FindStringSubmatch(t)
+	if m == nil {
+		return "", false
+	}
+	fold := func(s string) []rune {
+		rs := []rune(s)
+		for i, r := range rs {
+			if c, ok := numeralReadings[r]; ok {
+				rs[i] = c
+			}
+		}
+		return rs
+	}
+	year, month, day := fold(m[1]), fold(m[2]), fold(m[3])
+	if !allNumerals(month) || year[0] != '一' && year[0] != '二' {
+		return "", false // a year starts 1 or 2: 于二〇一年 is a sentence
+	}
+	var from, to time.Time
+	if !printed.IsZero() {
+		to = printed.Time(time.UTC)
+		from = time.Date(printed.Year-1, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	// fits returns how far d's year is from the year as read, or -1
+	// where d does not fit.
+	fits := func(d gazette.Date) int {
+		c := []rune(d.Chinese())
+		cy, rest := c[:4], string(c[5:])
+		cm, cd, _ := strings.Cut(strings.TrimSuffix(rest, "日"), "月")
+		dist := levenshtein.ComputeDistance(string(year), string(cy))
+		if string(month) != cm || len([]rune(cd)) != len(day) || dist > 1 {
+			return -1
+		}
+		for i, r := range []rune(cd) {
+			if isNumeral(day[i]) && day[i] != r {
+				return -1
+			}
+		}
+		return dist
+	}
+	// The dates that fit with the year read most nearly.
+	var found []gazette.Date
+	best := 2
+	try := func(a, b time.Time) {
+		for t := a; !t.After(b); t = t.AddDate(0, 0, 1) {
+			d := gazette.DateOf(t)
+			switch dist := fits(d); {
+			case dist < 0 || dist > best || slices.Contains(found, d):
+			case dist < best:
+				found, best = []gazette.Date{d}, dist
+			default:
+				found = append(found, d)
+			}
+		}
+	}
+	if !printed.IsZero() {
+		try(from, to)
+	}
+	if numberYear != 0 && numberYear != printed.Year && numberYear != printed.Year-1 {
+		try(time.Date(numberYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(numberYear, 12, 31, 0, 0, 0, 0, time.UTC))
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0].Chinese(), true
+}
+
+func isNumeral(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十", r) }
+
+func allNumerals(rs []rune) bool {
+	return len(rs) > 0 && !slices.ContainsFunc(rs, func(r rune) bool { return !isNumeral(r) })
 }
 
 // reShortYearDate is a line that is only a Chinese-numeral date whose year

@@ -296,3 +296,38 @@ func TestCheckDatesLostNumeral(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckDatesSealed settles a Chinese-numeral 成文日期 garbled under a
+// seal against the 印发日期 and the 文号's year, where one date only fits
+// what was read, and records the correction with the page's confidence;
+// a reading several dates fit is left as read.
+func TestCheckDatesSealed(t *testing.T) {
+	tests := []struct {
+		name, number, signed, printed, want string
+	}{
+		{"〇 read as letters and a character, 十 as 牛", "粤卫〔2002〕60号", "二所OO二年五月三牛日", "广东省卫生健康委员会办公室2002年5月30日印发", "二〇〇二年五月三十日"},
+		{"a 〇 lost and 八 read as 人", "豫交规〔2010〕24号", "二0一年三月人日", "河南省交通运输厅办公室2010年3月9日印发", "二〇一〇年三月八日"},
+		{"the 印发日期 misread: the 文号's year, read more nearly", "豫交规〔2010〕24号", "二〇一〇年三月人日", "河南省交通运输厅办公室2018年3月9日印发", "二〇一〇年三月八日"},
+		{"a year two edits off", "豫交规〔2010〕24号", "二〇〇一9年三月八日", "河南省交通运输厅办公室2010年3月9日印发", "二〇〇一9年三月八日"},
+		{"a day of 十 and a numeral lost: several fit", "澜府〔2013〕26号", "二和所一三年三月十芝晶", "澜江省人民政府办公厅2013年3月14日印发", "二和所一三年三月十芝晶"},
+		{"Arabic numerals, 月 and 日 misread", "梧卫规〔2015〕18号", "2015年3呈14惠", "苍梧省卫生健康委员会办公室2015年3月15日印发", "2015年3月14日"},
+		{"Arabic numerals, after the printing", "梧卫规〔2015〕18号", "2015年3呈16惠", "苍梧省卫生健康委员会办公室2015年3月15日印发", "2015年3呈16惠"},
+		{"no date's shape", "澜府〔2013〕26号", "二〇一三年度工作要点", "澜江省人民政府办公厅2013年3月14日印发", "二〇一三年度工作要点"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := []page.Page{
+				{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: tt.number}, {Text: tt.signed}}},
+				{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: tt.printed}}},
+			}
+			CheckDates(pages)
+			if got := pages[0].Lines[1].Text; got != tt.want {
+				t.Errorf("signed date %q, want %q", got, tt.want)
+			}
+			changed := tt.want != tt.signed
+			if got := len(pages[0].Corrections); changed && (got != 1 || pages[0].Corrections[0].Confidence != 0.8 || pages[0].Corrections[0].From != tt.signed) || !changed && got != 0 {
+				t.Errorf("corrections %+v", pages[0].Corrections)
+			}
+		})
+	}
+}

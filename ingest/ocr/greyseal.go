@@ -61,17 +61,8 @@ func dropGreySeals(img *raster, dpi int) []box {
 	// The rim is broken where text crosses it (the text's edges are not
 	// counted): joined across gaps of up to two cells.
 	cell = dilate(cell, gw, gh, 2)
-	perInch := float64(dpi) / float64(k)
-	rmin, rmax := int(sealMin/2*perInch), int(sealMax/2*perInch+0.5)
 	var seals []box
-	for _, b := range components(cell, gw, gh) {
-		if b.x1-b.x0 < 2*rmin || b.y1-b.y0 < 2*rmin {
-			continue
-		}
-		c, ok := findRing(cell, gw, b, rmin, rmax)
-		if !ok {
-			continue
-		}
+	for _, c := range rings(cell, gw, gh, k, dpi) {
 		// Pixels within the rim's outer edge, the rim's own width added.
 		x0, y0 := float64(c.x*k+k/2), float64(c.y*k+k/2)
 		r := float64((c.r+2)*k) + float64(k)
@@ -103,6 +94,23 @@ func dropGreySeals(img *raster, dpi int) []box {
 		}
 	}
 	return seals
+}
+
+// rings finds the seals' rims on a grid of cells of k pixels of a page
+// at dpi: circles as wide as seals are that set cells ring (see findRing).
+func rings(cell []bool, gw, gh, k, dpi int) []ring {
+	perInch := float64(dpi) / float64(k)
+	rmin, rmax := int(sealMin/2*perInch), int(sealMax/2*perInch+0.5)
+	var out []ring
+	for _, b := range components(cell, gw, gh) {
+		if b.x1-b.x0 < 2*rmin || b.y1-b.y0 < 2*rmin {
+			continue
+		}
+		if c, ok := findRing(cell, gw, b, rmin, rmax); ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // ring is a circle on the grid: its centre and radius, in cells.

@@ -208,6 +208,11 @@ func inksOf(img *raster, dpi int) (main, red *raster, notes []string) {
 			notes = append(notes, "seal dropped out by its grey (1 seal)")
 		case n > 1:
 			notes = append(notes, fmt.Sprintf("seals dropped out by their grey (%d seals)", n))
+		default:
+			// No grey to tell a seal by (a 1-bit scan): by its ring.
+			if n := len(dropBlackSeals(g, dpi)); n > 0 {
+				notes = append(notes, fmt.Sprintf("black seal ring and star whitened (%d seals)", n))
+			}
 		}
 		return g, nil, notes
 	}
