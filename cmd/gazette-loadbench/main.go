@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	// The server here runs as gazette serve does.
+	fmt.Fprintf(out, "GOMAXPROCS %d\n", frontend.ServeProcs(os.Getenv("GOMAXPROCS") != ""))
 	if *sample || *serve != "" {
 		if err := sampleGazette(ctx, out, dir, *serve, *threads, *conns, *duration); err != nil {
 			return err

@@ -195,7 +195,8 @@ func runServe(ctx context.Context, args []string, e cli.Env, _ io.Reader, _, std
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "storage", d.where, "version", version())
+	procs := frontend.ServeProcs(e.Getenv("GOMAXPROCS") != "")
+	log.Info("listening", "addr", ln.Addr().String(), "storage", d.where, "version", version(), "gomaxprocs", procs)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {
