@@ -36,20 +36,9 @@ func TestDropBlackSeals(t *testing.T) {
 	if n := len(dropBlackSeals(img, dpi)); n != 1 {
 		t.Fatalf("%d seals found, want 1", n)
 	}
-	// Where letterhead draws the seal.
 	w := img.w
-	n := float64(len(l.body) + 3)
-	dateY := (72 + 14 + n*14*1.8 - 5) * dpi / 72
-	cx, cy, radius := float64(w)*0.35, dateY-dpi*0.1, dpi*0.8
-	inked := 0
-	for i := range 360 {
-		th := float64(i) * math.Pi / 180
-		x, y := int(cx+radius*math.Cos(th)), int(cy+radius*math.Sin(th))
-		if img.pix[y*w+x] < 128 {
-			inked++
-		}
-	}
-	if inked > 36 {
+	cx, cy, radius := l.seal(w, dpi)
+	if inked := l.ringInked(img, dpi, 128); inked > 36 {
 		t.Errorf("%d of 360 points of the ring still inked, want at most a tenth (where text crosses it)", inked)
 	}
 	star := 0

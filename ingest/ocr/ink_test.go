@@ -59,6 +59,29 @@ type letterhead struct {
 	sealInk [3]int
 }
 
+// seal is where render draws the seal on a page of width w: its centre and
+// radius in pixels.
+func (l letterhead) seal(w int, dpi float64) (cx, cy, radius float64) {
+	n := float64(len(l.body) + 3)
+	dateY := (72 + 14 + n*14*1.8 - 5) * dpi / 72
+	return float64(w) * 0.35, dateY - dpi*0.1, dpi * 0.8
+}
+
+// ringInked counts the points of the seal's ring, of 360 around it, darker
+// than level on the grey page img.
+func (l letterhead) ringInked(img *raster, dpi float64, level byte) int {
+	cx, cy, radius := l.seal(img.w, dpi)
+	inked := 0
+	for i := range 360 {
+		th := float64(i) * math.Pi / 180
+		x, y := int(cx+radius*math.Cos(th)), int(cy+radius*math.Sin(th))
+		if img.pix[y*img.w+x] < level {
+			inked++
+		}
+	}
+	return inked
+}
+
 // render draws the page at dpi as an RGB raster: black text from a text
 // PDF, red ink multiplied over it as a pen lays ink on ink.
 func (l letterhead) render(t *testing.T, dpi int) *raster {
@@ -286,18 +309,7 @@ func TestDropGreySeals(t *testing.T) {
 	}
 	// The ring (as letterhead draws it) is paper now where no text is.
 	w := img.w
-	n := float64(len(l.body) + 3)
-	dateY := (72 + 14 + n*14*1.8 - 5) * dpi / 72
-	cx, cy, radius := float64(w)*0.35, dateY-dpi*0.1, dpi*0.8
-	inked := 0
-	for i := range 360 {
-		th := float64(i) * math.Pi / 180
-		x, y := int(cx+radius*math.Cos(th)), int(cy+radius*math.Sin(th))
-		if img.pix[y*w+x] < 200 {
-			inked++
-		}
-	}
-	if inked > 36 {
+	if inked := l.ringInked(img, dpi, 200); inked > 36 {
 		t.Errorf("%d of 360 points of the ring still inked, want at most a tenth (where text crosses it)", inked)
 	}
 	// The text under the seal keeps its ink.
