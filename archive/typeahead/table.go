@@ -577,29 +577,41 @@ func find(layers []*layer, i int, key string, n int, out []cand) []cand {
 	return out
 }
 
+// read calls f with the table's layers under the read lock, building the
+// table first when it is not built. Read-locked only: readers at once never
+// wait for each other, only for a write's few microseconds.
+func (t *Table) read(ctx context.Context, f func(layers []*layer)) error {
+	for try := 0; ; try++ {
+		t.mu.RLock()
+		layers := t.layers
+		if layers != nil {
+			f(layers)
+		}
+		t.mu.RUnlock()
+		if layers != nil {
+			return nil
+		}
+		if try == buildTries {
+			return errForgotten
+		}
+		if err := t.current(ctx); err != nil {
+			return err
+		}
+	}
+}
+
 // Suggest returns at most n documents whose title or document number
 // holds key (a gazette.SuggestKey), best first (gazette.SuggestRank),
 // building the table first when it is not built. Errors: the Source's.
 func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, error) {
 	var cands []cand
-	for try := 0; ; try++ {
-		// Read-locked only: suggestions at once never wait for each
-		// other, only for a write's few microseconds.
-		t.mu.RLock()
-		layers := t.layers
+	err := t.read(ctx, func(layers []*layer) {
 		for i := range layers {
 			cands = find(layers, i, key, n, cands)
 		}
-		t.mu.RUnlock()
-		if layers != nil {
-			break
-		}
-		if try == buildTries {
-			return nil, errForgotten
-		}
-		if err := t.current(ctx); err != nil {
-			return nil, err
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(cands, func(a, b cand) int { return a.rank.Compare(b.rank) })
 	out := make([]gazette.Hit, 0, min(n, len(cands)))
@@ -622,9 +634,7 @@ func (t *Table) Lookup(ctx context.Context, n gazette.DocNumber) ([]gazette.Hit,
 	}
 	num := n.String()
 	var found []*doc
-	for try := 0; ; try++ {
-		t.mu.RLock()
-		layers := t.layers
+	err := t.read(ctx, func(layers []*layer) {
 		for i, l := range layers {
 			for _, p := range l.byNum[num] {
 				if visible(layers, i, p) {
@@ -632,16 +642,9 @@ func (t *Table) Lookup(ctx context.Context, n gazette.DocNumber) ([]gazette.Hit,
 				}
 			}
 		}
-		t.mu.RUnlock()
-		if layers != nil {
-			break
-		}
-		if try == buildTries {
-			return nil, errForgotten
-		}
-		if err := t.current(ctx); err != nil {
-			return nil, err
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(found, func(a, b *doc) int {
 		ra, rb := a.rank, b.rank
