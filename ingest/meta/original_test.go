@@ -273,6 +273,17 @@ func TestExtractOriginal(t *testing.T) {
 				Authorities: []string{"苍梧省卫生健康委员会"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 14},
 				Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"},
 				PrintedBy:  "苍梧省卫生健康委员会办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 15}}},
+		{"scan: the red heading's front lost to marks", origParas(
+			"~【-一健康委员会文件",
+			"~梧卫规〔2015〕18号",
+			"~苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知",
+			"各设区的市、县（市、区）有关部门，省直有关单位：",
+			"为全面实施预算绩效管理，我们制定了《苍梧省预算绩效管理办法》，现印发给你们，请遵照执行。",
+			">苍梅省卫具健康委负会",
+			">2015年3月14日"),
+			Document{Title: "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", DocNumber: "梧卫规〔2015〕18号",
+				Authorities: []string{"苍梧省卫生健康委员会"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 14},
+				Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}}},
 		{"scan: another place the text names is not the title's", origParas(
 			"~广州市人民政府文件",
 			"~穗府〔2015〕3号",
