@@ -266,7 +266,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 			prose.WriteString(squeeze(p.Text))
 		}
 	}
-	if read, printed := textSpelling(squeeze(d.Title), prose.String()); read != "" {
+	if read, printed := textSpelling(squeeze(d.Title), prose.String(), d.Authorities); read != "" {
 		d.Title = strings.ReplaceAll(d.Title, read, printed)
 		for k, a := range d.Authorities {
 			d.Authorities[k] = strings.ReplaceAll(a, read, printed)

@@ -273,6 +273,17 @@ func TestExtractOriginal(t *testing.T) {
 				Authorities: []string{"苍梧省卫生健康委员会"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 14},
 				Recipients: []string{"各设区的市、县（市、区）有关部门", "省直有关单位"},
 				PrintedBy:  "苍梧省卫生健康委员会办公室", PrintDate: gazette.Date{Year: 2015, Month: 3, Day: 15}}},
+		{"a word that ends as a place's name does is no place", origParas(
+			"~东莞市教育局文件",
+			"~东教基〔2015〕3号",
+			"~关于做好我市2015年义务教育阶段民办学校招生工作的通知",
+			"各镇人民政府（街道办事处）：",
+			"现就我市2015年义务教育阶段民办学校招生工作通知如下。",
+			">东莞市教育局",
+			">2015年3月14日"),
+			Document{Title: "关于做好我市2015年义务教育阶段民办学校招生工作的通知", DocNumber: "东教基〔2015〕3号",
+				Authorities: []string{"东莞市教育局"}, Signed: gazette.Date{Year: 2015, Month: 3, Day: 14},
+				Recipients: []string{"各镇人民政府（街道办事处）"}}},
 		{"scan: the red heading's front lost to marks", origParas(
 			"~【-一健康委员会文件",
 			"~梧卫规〔2015〕18号",

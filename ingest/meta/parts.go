@@ -2,6 +2,7 @@ package meta
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -238,9 +239,11 @@ const placeContext = 6
 // title's 苑梧省, the text's spelling is the name. The name must differ from
 // the text's in one character, and the characters after it in the title
 // must follow it in the text: a different place the text names (福州市 in
-// a title of 广州市) is not taken for it. It returns the title's reading
-// and the text's, or "" for none.
-func textSpelling(title, text string) (read, printed string) {
+// a title of 广州市) is not taken for it. Only the place that begins an
+// issuer's name (苍梧省卫生健康委员会) is looked for, never words that
+// end like one (做好我市…, 现就我市…). It returns the title's reading and
+// the text's, or "" for none.
+func textSpelling(title, text string, issuers []string) (read, printed string) {
 	rs := []rune(title)
 	for i, r := range rs {
 		if !strings.ContainsRune(placeEnds, r) || i+1+placeContext > len(rs) {
@@ -249,6 +252,9 @@ func textSpelling(title, text string) (read, printed string) {
 		after := string(rs[i : i+1+placeContext])
 		for n := 2; n <= 3 && i-n >= 0; n++ {
 			name := string(rs[i-n : i+1])
+			if !slices.ContainsFunc(issuers, func(a string) bool { return strings.HasPrefix(a, name) }) {
+				continue
+			}
 			if strings.Contains(text, name) {
 				break // the text prints the title's reading
 			}
