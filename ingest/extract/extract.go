@@ -148,8 +148,12 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 		return res, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 	}
 	// A signed date OCR misread, checked against the file's other dates;
-	// a 文号's agency code against the provinces its lines name.
+	// a year that cannot be (a title's 2692年) against the file's own; a
+	// 文号's agency code against the provinces its lines name; an
+	// original's 份号 read with letters for digits.
 	ocr.CheckDates(res.Pages)
+	ocr.CheckYears(res.Pages)
+	ocr.CheckCopyNumber(res.Pages)
 	ocr.CheckDocNumbers(res.Pages)
 	return res, nil
 }

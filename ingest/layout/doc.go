@@ -17,7 +17,9 @@
 // (第一条　为了…, 第一章　总则; ArticleSpace), which extraction loses.
 //
 // It works on positions only, so OCR pages (rough positions) and pages
-// without font sizes take the same path with wider tolerances.
+// without font sizes take the same path with wider tolerances. On an OCR
+// page the pieces the engine cut one printed line into (at a gap, a seal)
+// are joined first, in the order they stand on the line.
 //
 // It is pure computation: it imports ingest/page and the standard library,
 // and must not import os, net, archive, frontend or any other ingest stage.

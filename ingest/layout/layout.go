@@ -132,10 +132,78 @@ func Clean(pages []page.Page) []Page {
 			l.X, l.Y, l.W, l.Size = finite(l.X), finite(l.Y), finite(l.W), finite(l.Size)
 			out[i].Lines = append(out[i].Lines, l)
 		}
+		if p.Extractor == page.OCR {
+			out[i].Lines = joinPieces(out[i].Lines)
+		}
 	}
 	removeFurniture(out, pages)
 	buildParagraphs(out)
 	return out
+}
+
+// pieceWindow is how many lines after a line OCR may return a piece of it
+// at: the engine reads a line cut by a gap as blocks of their own, and the
+// lines between may be the block's other lines.
+const pieceWindow = 3
+
+// joinPieces joins the pieces OCR cut one printed line into where the
+// line has a gap in it (wide glyphs of a title, a seal, the back of the
+// sheet showing through): lines on one baseline that follow each other
+// within a character's width, however the engine ordered them (a title's
+// second line came back as 办法的通知 before 苍梧省预算绩效管理). The joined
+// line stands where its first piece stood; pieces set further apart (joint
+// signatures side by side, table cells) stay lines of their own.
+func joinPieces(lines []page.Line) []page.Line {
+	gone := make([]bool, len(lines))
+	out := lines[:0:0]
+	for i := range lines {
+		if gone[i] {
+			continue
+		}
+		a := lines[i]
+		for joined := true; joined; {
+			joined = false
+			for j := i + 1; j < len(lines) && j <= i+pieceWindow; j++ {
+				if gone[j] || !sameBaseline(a, lines[j]) {
+					continue
+				}
+				if l, ok := joinPiece(a, lines[j]); ok {
+					a, gone[j], joined = l, true, true
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// joinPiece joins b to a when it stands just right or just left of it on
+// their baseline: the gap between them at most a character's width, and
+// they do not overlap by more than half of one.
+func joinPiece(a, b page.Line) (page.Line, bool) {
+	if a.W <= 0 || b.W <= 0 {
+		return a, false
+	}
+	cw := max(a.Size, b.Size)
+	if cw <= 0 {
+		cw = max(a.W/max(units(a.Text), 1), b.W/max(units(b.Text), 1))
+	}
+	left, right := a, b
+	if b.X < a.X {
+		left, right = b, a
+	}
+	gap := right.X - (left.X + left.W)
+	if gap > cw || gap < -cw/2 {
+		return a, false
+	}
+	text := left.Text
+	last, _ := utf8.DecodeLastRuneInString(text)
+	first, _ := utf8.DecodeRuneInString(right.Text)
+	if isLatinWord(last) && isLatinWord(first) {
+		text += " "
+	}
+	return page.Line{Text: text + right.Text, X: left.X, Y: a.Y, W: right.X + right.W - left.X,
+		Size: max(a.Size, b.Size), Bold: a.Bold && b.Bold}, true
 }
 
 func finite(f float64) float64 {

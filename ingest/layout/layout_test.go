@@ -426,3 +426,43 @@ func TestFoldPunct(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanJoinsOCRPieces checks that a printed line OCR returned in
+// pieces on one baseline, out of order at times, comes back as one line,
+// and that pieces set apart (joint signatures) stay apart.
+func TestCleanJoinsOCRPieces(t *testing.T) {
+	l := func(x, y, w, s float64, text string) page.Line {
+		return page.Line{Text: text, X: x, Y: y, W: w, Size: s}
+	}
+	p := page.Page{Number: 1, Width: 595, Height: 842, Extractor: page.OCR, Lines: []page.Line{
+		l(90, 263, 415, 62.6, "苍梧省卫生健康委员会文件"),
+		l(237, 324, 126, 21.6, "梧卫规〔2015〕18号"),
+		l(147, 423, 307, 33.5, "苍梧省卫生健康委员会关于印发"),
+		l(338, 450, 116, 31.7, "办法的通知"),
+		l(147, 445, 189, 23.0, "苍梧省预算绩效管理"),
+		l(81, 494, 256, 28.8, "各设区的市、县（市、区）有关部门，"),
+		l(350, 487, 98, 15.5, "省直有关单位："),
+		l(113, 526, 408, 27.0, "为全面实施预算绩效管理，提高财政资金使用效益，我们制"),
+		l(82, 554, 250, 30.2, "定了《苍梧省预算绩效管理办法》，"),
+		l(82, 585, 27, 30.2, "行。"),
+		l(344, 551, 179, 23.8, "现印发给你们，请遵照执"),
+		l(120, 662, 120, 16.6, "苍梧省财政厅"),
+		l(332, 662, 156, 16.6, "苍梧省卫生健康委员会"),
+		l(360, 695, 100, 21.2, "2015年3月14日"),
+	}}
+	var lines []string
+	for _, l := range Clean([]page.Page{p})[0].Lines {
+		lines = append(lines, l.Text)
+	}
+	want := []string{"苍梧省卫生健康委员会文件", "梧卫规〔2015〕18号", "苍梧省卫生健康委员会关于印发", "苍梧省预算绩效管理办法的通知",
+		"各设区的市、县（市、区）有关部门，省直有关单位：", "为全面实施预算绩效管理，提高财政资金使用效益，我们制",
+		"定了《苍梧省预算绩效管理办法》，现印发给你们，请遵照执", "行。", "苍梧省财政厅", "苍梧省卫生健康委员会", "2015年3月14日"}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	// A text layer's lines are as the PDF set them.
+	p.Extractor = page.Text
+	if n := len(Clean([]page.Page{p})[0].Lines); n != len(p.Lines) {
+		t.Errorf("text page: %d lines, want %d", n, len(p.Lines))
+	}
+}

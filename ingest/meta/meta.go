@@ -255,6 +255,25 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if len(d.Authorities) == 0 {
 		d.Authorities = headingAuthority(head, d.Title)
 	}
+	// A place's name the title's type misread where the text prints it
+	// right (see textSpelling), and the 版记's office as its body was
+	// settled.
+	var prose strings.Builder
+	for _, p := range body {
+		// Sentences of the text, not its headings, nor a signature
+		// under a seal.
+		if !p.Heading && p.Align != layout.AlignCentre && p.Align != layout.AlignRight && strings.ContainsAny(p.Text, "，。；") {
+			prose.WriteString(squeeze(p.Text))
+		}
+	}
+	if read, printed := textSpelling(squeeze(d.Title), prose.String(), d.Authorities); read != "" {
+		d.Title = strings.ReplaceAll(d.Title, read, printed)
+		for k, a := range d.Authorities {
+			d.Authorities[k] = strings.ReplaceAll(a, read, printed)
+		}
+		o.PrintedBy = strings.ReplaceAll(o.PrintedBy, read, printed)
+	}
+	o.PrintedBy = officeAgrees(o.PrintedBy, d.Authorities)
 	text := layout.Text(all)
 	d.Effective, _ = Effective(text, d.Signed)
 	from := d.Effective

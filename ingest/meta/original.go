@@ -105,7 +105,30 @@ func issuerMark(text string) (names []string, ok bool) {
 	if !authorityLike(rest) {
 		return nil, false
 	}
+	if tail := junkFront(rest); tail != rest {
+		return []string{tail}, true
+	}
 	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
+}
+
+// junkFront returns a name read off a red heading without the marks OCR
+// made of the front it lost (【-一健康委员会 for 苍梧省卫生健康委员会: a
+// bracket, a dash and the 一 a dash is read as), so that it can be matched
+// as the tail it is (see lostFront); the name itself when it holds no such
+// marks or too little is left.
+func junkFront(name string) string {
+	cut := strings.LastIndexFunc(name, func(r rune) bool {
+		return !unicode.Is(unicode.Han, r) && !strings.ContainsRune("（）()、·", r)
+	})
+	if cut < 0 {
+		return name
+	}
+	_, w := utf8.DecodeRuneInString(name[cut:])
+	tail := strings.TrimLeft(name[cut+w:], "一丨")
+	if utf8.RuneCountInString(tail) < 4 || !authorityLike(tail) {
+		return name
+	}
+	return tail
 }
 
 // splitIssuers splits a line of issuers set side by side: at spaces where

@@ -2,8 +2,10 @@ package meta
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
@@ -57,6 +59,24 @@ func officeOf(printedBy string) []string {
 		}
 	}
 	return nil
+}
+
+// officeAgrees writes the body in the name of the office that printed an
+// original (its 版记's 印发机关, 苍柯省卫生健康委员会办公室) as the issuers
+// were settled (see agree), where its reading is a slip of one of them.
+func officeAgrees(printedBy string, issuers []string) string {
+	for _, office := range []string{"办公室", "办公厅", "辦公室", "辦公廳"} {
+		body, ok := strings.CutSuffix(printedBy, office)
+		if !ok || utf8.RuneCountInString(body) < 4 {
+			continue
+		}
+		for _, a := range issuers {
+			if a != body && slip(body, a) {
+				return a + office
+			}
+		}
+	}
+	return printedBy
 }
 
 // titleAgrees writes the issuer at the front of a title (before 关于) as
@@ -199,4 +219,79 @@ func secrecyMark(t string) string {
 		return m[5] // its level lost: as read
 	}
 	return m[1] + "★" + m[2] + m[3]
+}
+
+// placeEnds are the characters that end a place's name in a title (苍梧省,
+// 广州市, 番禺区).
+const placeEnds = "省市县縣区區州"
+
+// placeContext is how many characters after a place's name in the title
+// must be printed alike in the text for the text's spelling of it to count
+// (苍梧省预算绩效管理…, quoted in the text as the title names it): more than
+// the 人民政府 that follows any place's name.
+const placeContext = 6
+
+// textSpelling finds a place's name in a title that OCR misread where the
+// text prints it right: the title's display type (and the red heading,
+// the seal over the signature, the small print of the 版记) is read worse
+// than the body's, so where the text says 《苍梧省预算绩效管理办法》 and the
+// title 关于印发苑梧省预算绩效管理办法的通知, and the text never prints the
+// title's 苑梧省, the text's spelling is the name. The name must differ from
+// the text's in one character, and the characters after it in the title
+// must follow it in the text: a different place the text names (福州市 in
+// a title of 广州市) is not taken for it. Only the place that begins an
+// issuer's name (苍梧省卫生健康委员会) is looked for, never words that
+// end like one (做好我市…, 现就我市…). It returns the title's reading and
+// the text's, or "" for none.
+func textSpelling(title, text string, issuers []string) (read, printed string) {
+	rs := []rune(title)
+	for i, r := range rs {
+		if !strings.ContainsRune(placeEnds, r) || i+1+placeContext > len(rs) {
+			continue
+		}
+		after := string(rs[i : i+1+placeContext])
+		for n := 2; n <= 3 && i-n >= 0; n++ {
+			name := string(rs[i-n : i+1])
+			if !slices.ContainsFunc(issuers, func(a string) bool { return strings.HasPrefix(a, name) }) {
+				continue
+			}
+			if strings.Contains(text, name) {
+				break // the text prints the title's reading
+			}
+			found := ""
+			for at := 0; ; {
+				k := strings.Index(text[at:], after)
+				if k < 0 {
+					break
+				}
+				k += at
+				at = k + len(after)
+				before := []rune(text[:k])
+				if len(before) < n {
+					continue
+				}
+				cand := string(before[len(before)-n:]) + string(r)
+				if slip(cand, name) && levenshtein.ComputeDistance(cand, name) == 1 && allHan(cand) {
+					if found != "" && found != cand {
+						found = "-" // two spellings: nothing settled
+						break
+					}
+					found = cand
+				}
+			}
+			if found != "" && found != "-" {
+				return name, found
+			}
+		}
+	}
+	return "", ""
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }

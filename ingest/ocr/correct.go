@@ -290,6 +290,101 @@ func fixYears(rs []rune, done []edit) []edit {
 	})
 }
 
+// reYear is an Arabic-numeral year: four digits before 年, not the end of a
+// longer number.
+var reYear = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4}) ?年`)
+
+// roundDigits are the digits tesseract confuses with each other in a
+// scan's small print: the round ones (2002 read 2692 or 2062), and 1 with 7.
+var roundDigits = map[byte]string{'0': "689", '6': "0589", '8': "0369", '9': "068", '3': "8", '5': "6", '1': "7", '7': "1"}
+
+// CheckYears corrects a year that cannot be as read: an Arabic-numeral
+// year anywhere in a line (a title's 关于申请安排2692年…的请示, not only a
+// date) more than maxYearsAhead past the file's own year, that of its
+// first regular 文号, else of its 印发日期. It becomes the year nearest the
+// file's that OCR can have misread it from: one digit apart, or two where
+// both are digits tesseract confuses (see roundDigits); where no such year
+// lies within reach it stays as read. Each change is recorded in the
+// page's Corrections with the page's confidence; pages of other
+// extractors are left alone.
+func CheckYears(pages []page.Page) {
+	ref := fileYear(pages)
+	if ref == 0 {
+		return
+	}
+	for pi := range pages {
+		p := &pages[pi]
+		if p.Extractor != page.OCR {
+			continue
+		}
+		for li, l := range p.Lines {
+			text := l.Text
+			for _, m := range reYear.FindAllStringSubmatchIndex(l.Text, -1) {
+				y, _ := strconv.Atoi(l.Text[m[2]:m[3]])
+				if y <= ref+maxYearsAhead {
+					continue
+				}
+				if c := misreadYear(l.Text[m[2]:m[3]], ref); c != "" {
+					text = text[:m[2]] + c + text[m[3]:]
+				}
+			}
+			if text != l.Text {
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: text, Rule: RuleDate, Confidence: p.Confidence})
+				p.Lines[li].Text = text
+			}
+		}
+	}
+}
+
+// fileYear is the year of a file's first regular 文号, else of its last
+// 印发日期; 0 when it prints neither.
+func fileYear(pages []page.Page) int {
+	printed := 0
+	for _, p := range pages {
+		for _, l := range p.Lines {
+			for _, m := range gazette.FindDocNumbers(l.Text) {
+				if m.Number.Kind == gazette.DocNumberRegular {
+					return m.Number.Year
+				}
+			}
+			if i := strings.Index(l.Text, "印发"); i >= 0 {
+				if ds := gazette.FindDates(l.Text[:i]); len(ds) > 0 {
+					printed = ds[len(ds)-1].Date.Year
+				}
+			}
+		}
+	}
+	return printed
+}
+
+// misreadYear returns the year, within maxYearsAhead of ref and not
+// before 1900, that read can be a misreading of (see CheckYears): one
+// misread in digits tesseract confuses before any other, then the nearest
+// ref; "" for none.
+func misreadYear(read string, ref int) string {
+	best, bestRank := "", 0
+	for c := max(1900, ref-maxYearsAhead); c <= ref+maxYearsAhead; c++ {
+		cand := strconv.Itoa(c)
+		diff, round := 0, true
+		for i := range 4 {
+			if cand[i] != read[i] {
+				diff++
+				round = round && strings.IndexByte(roundDigits[cand[i]], read[i]) >= 0
+			}
+		}
+		if diff == 1 || diff == 2 && round {
+			rank := abs(c - ref)
+			if !round {
+				rank += 1000
+			}
+			if best == "" || rank < bestRank {
+				best, bestRank = cand, rank
+			}
+		}
+	}
+	return best
+}
+
 // arabicZeros finds a letter O read for the digit 0 inside an Arabic
 // number that a unit of a date or a 文号 follows (2O15年, 1O月, 2O日, 1O号)
 // and that is not part of a code of letters and digits (GZ2O15年).

@@ -331,3 +331,58 @@ func TestCheckDatesSealed(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckYears holds CheckYears to a year no line of the file can
+// print, given its 文号: a title's 2692年 and 2062年 are 2002年; a year
+// within reach stays, and so do the pages of a text layer.
+func TestCheckYears(t *testing.T) {
+	lines := func(texts ...string) []page.Line {
+		var out []page.Line
+		for _, s := range texts {
+			out = append(out, page.Line{Text: s})
+		}
+		return out
+	}
+	pages := []page.Page{
+		{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: lines("广东省卫生健康委员会文件", "粤卫〔2002〕60号",
+			"广东省卫生健康委员会关于申请安排2692年农村公路", "安排2062年资金，规划至2035年", "联系电话：0718-87662142")},
+		{Number: 2, Extractor: page.Text, Confidence: 1, Lines: lines("关于申请安排2692年农村公路")},
+	}
+	CheckYears(pages)
+	got := strings.Split(pages[0].PlainText(), "\n")
+	if got[2] != "广东省卫生健康委员会关于申请安排2002年农村公路" || got[3] != "安排2002年资金，规划至2035年" || got[4] != "联系电话：0718-87662142" {
+		t.Errorf("after CheckYears: %q", got)
+	}
+	if pages[1].Lines[0].Text != "关于申请安排2692年农村公路" {
+		t.Errorf("text page changed: %q", pages[1].Lines[0].Text)
+	}
+	want := []page.Correction{{Line: 2, From: "广东省卫生健康委员会关于申请安排2692年农村公路", To: "广东省卫生健康委员会关于申请安排2002年农村公路", Rule: RuleDate, Confidence: 0.8},
+		{Line: 3, From: "安排2062年资金，规划至2035年", To: "安排2002年资金，规划至2035年", Rule: RuleDate, Confidence: 0.8}}
+	if !slices.Equal(pages[0].Corrections, want) {
+		t.Errorf("corrections %+v, want %+v", pages[0].Corrections, want)
+	}
+	// The 印发日期 is the reference where no 文号 is printed.
+	p := []page.Page{{Extractor: page.OCR, Confidence: 0.5, Lines: lines("关于2610年工作的通知", "省政府办公厅　2010年3月9日印发")}}
+	CheckYears(p)
+	if got := p[0].Lines[0].Text; got != "关于2010年工作的通知" {
+		t.Errorf("against the 印发日期: %q, want 关于2010年工作的通知", got)
+	}
+}
+
+func TestMisreadYear(t *testing.T) {
+	tests := []struct {
+		read string
+		ref  int
+		want string
+	}{
+		{"2692", 2002, "2002"},
+		{"2062", 2010, "2002"}, // 6 for 0 before 2012, a 2 for a 6
+		{"2920", 2016, "2020"},
+		{"7777", 2016, ""},
+	}
+	for _, tt := range tests {
+		if got := misreadYear(tt.read, tt.ref); got != tt.want {
+			t.Errorf("misreadYear(%s, %d) = %q, want %q", tt.read, tt.ref, got, tt.want)
+		}
+	}
+}
