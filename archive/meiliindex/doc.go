@@ -15,7 +15,11 @@
 // Ranking follows gazette's ranking weights (gazette/ranking.go, the one
 // place they are named): settings.go orders the searchable fields so a
 // match in the head outweighs one in the body, and ends the ranking rules
-// with the validity rank, then the newest.
+// with the validity rank, then the newest. Meilisearch does not weigh how
+// often a body holds a word, so each body also has frequency tiers, the
+// windows of text it holds at least 30, 10 or 3 times, searched after the
+// head and before the body (tokens.go): the documents that hold a word
+// often come first among its hits, as bleve's tf-idf puts them.
 //
 // Long documents: Meilisearch indexes only the first 65,535 positions of a
 // field, so a long body is indexed as overlapping segments, each a field of
