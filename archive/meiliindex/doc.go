@@ -64,6 +64,9 @@
 // Cost: the derived text is about three times the size of the original, and
 // Meilisearch's positional indexing of it is the slow part of a write:
 // measured on 2 cores, about 80,000 characters of real law text a second.
+// The frequency tiers add about 4% to the database and 13% to the CPU time
+// of indexing (2,000 generated documents of 2,100 characters, server and
+// client); long codes, which hold many frequent windows, pay more.
 //
 // Suggestions as people type come from an in-memory table, package
 // typeahead, as in bleveindex, kept up to date across replicas by the
