@@ -321,8 +321,11 @@ const (
 	fUTitle      = "tu"
 	fSDocNum     = "sn"
 	fSAuthority  = "sa"
-	fSBody       = "sb" // an object: sb.p0000, sb.p0001, ... (see segments)
-	fURest       = "ru" // unigrams of the document number, authorities and body
+	fSBody       = "sb"  // an object: sb.p0000, sb.p0001, ... (see segments)
+	fURest       = "ru"  // unigrams of the document number, authorities and body
+	fTier30      = "k30" // the body's frequency tiers (tierMins), in order
+	fTier10      = "k10"
+	fTier3       = "k3"
 )
 
 // record is one document as stored in Meilisearch.
@@ -360,6 +363,9 @@ type record struct {
 	SAuthority string            `json:"sa,omitempty"`
 	SBody      map[string]string `json:"sb,omitempty"`
 	URest      string            `json:"ru,omitempty"`
+	Tier30     string            `json:"k30,omitempty"`
+	Tier10     string            `json:"k10,omitempty"`
+	Tier3      string            `json:"k3,omitempty"`
 }
 
 // recordFormat is the version of the record layout. Fingerprints reports
@@ -368,8 +374,9 @@ type record struct {
 // 2: a head of 500 characters instead of 2,000; text with zero-width
 // characters stored folded. 3: runs of Chinese go on across 、，“”《》
 // (gazette.IsJoiningMark). 4: the validity's rank, vr, for ranking.
-// 5: the span in force, if0 and if1, for Query.InForceOn.
-const recordFormat = 5
+// 5: the span in force, if0 and if1, for Query.InForceOn. 6: the body's
+// frequency tiers, k30, k10 and k3 (tokens.go).
+const recordFormat = 6
 
 // noDay is the in-force bound of no day: after every day a query names.
 const noDay = 99991231
@@ -500,12 +507,15 @@ func recordOf(d *gazette.SearchDoc) *record {
 	if len(d.Authorities) > 0 {
 		r.SAuthority = string(encodeField(gazette.FoldSearchText(strings.Join(d.Authorities, "\n")), addTo(restUni)).text)
 	}
-	if segs := encodeField(gazette.FoldSearchText(body), addTo(restUni)).segments(); len(segs) > 0 {
+	bf := encodeField(gazette.FoldSearchText(body), addTo(restUni))
+	if segs := bf.segments(); len(segs) > 0 {
 		r.SBody = make(map[string]string, len(segs))
 		for i, s := range segs {
 			r.SBody[pieceName(i)] = s
 		}
 	}
+	tiers := bf.tiers()
+	r.Tier30, r.Tier10, r.Tier3 = tiers[0], tiers[1], tiers[2]
 	r.URest = unigrams(restUni)
 	return r
 }

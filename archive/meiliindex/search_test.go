@@ -822,3 +822,42 @@ func TestSearchThroughBusyProxy(t *testing.T) {
 		t.Errorf("search of a deleted index: %v, want Meilisearch's index_not_found", err)
 	}
 }
+
+// TestFrequentHoldersFirst: among the documents whose body holds a word,
+// those that hold it often come first, as bleve's tf-idf orders them, and
+// not by date alone; a title holding it still comes before them. The
+// documents are numbered so that print order, the last tie-break, puts the
+// frequent holders last.
+func TestFrequentHoldersFirst(t *testing.T) {
+	idx := open(t)
+	sentence := "父母是未成年子女的监护人，应当履行监护职责。"
+	docs := []gazette.SearchDoc{
+		doc(1, "家庭教育促进条例", strings.Repeat(sentence, 20)),                // 监护 40 times, 监护职责 20
+		doc(2, "未成年人保护规定", strings.Repeat(sentence, 6), "其他事项另行规定。"),    // 12 and 6
+		doc(3, "社会救助办法", strings.Repeat(sentence, 2), "救助标准由县级人民政府确定。"), // 4 and 2
+		doc(9, "通知九", strings.Repeat("甲乙，乙丙。", 40)),
+		doc(10, "监护管理办法", "本办法自公布之日起施行。"),
+	}
+	for seq := 4; seq <= 8; seq++ {
+		docs = append(docs, doc(seq, fmt.Sprintf("通知%d", seq), "本条涉及监护事项，应当履行监护职责。", "其他事项另行规定。"))
+	}
+	put(t, idx, docs...)
+
+	got := ids(search(t, idx, gazette.Query{Text: "监护", PerPage: 20}))
+	if want := []string{"2019-1-10", "2019-1-1", "2019-1-2", "2019-1-3"}; len(got) != 9 || !slices.Equal(got[:4], want) {
+		t.Errorf("监护 found %v, want the title, then 40, 12 and 4 times first: %v", got, want)
+	}
+	// A term of several bigrams, matched as a phrase inside one window.
+	got = ids(search(t, idx, gazette.Query{Text: "监护职责", PerPage: 20}))
+	if want := []string{"2019-1-1", "2019-1-2"}; len(got) != 8 || !slices.Equal(got[:2], want) {
+		t.Errorf("监护职责 found %v, want 20 and 6 times first: %v", got, want)
+	}
+	// The tiers match only what the body holds: 甲乙 and 乙丙 are frequent,
+	// but never side by side.
+	if got := ids(search(t, idx, gazette.Query{Text: "甲乙丙"})); len(got) != 0 {
+		t.Errorf("甲乙丙 found %v, held by no body", got)
+	}
+	if got := ids(search(t, idx, gazette.Query{Text: "乙丙"})); !slices.Equal(got, []string{"2019-1-9"}) {
+		t.Errorf("乙丙 found %v", got)
+	}
+}

@@ -22,8 +22,10 @@ const (
 
 var (
 	// searchable is the derived text, in ranking order: a match in the
-	// title counts most, then the document number, authorities and body.
-	searchable = []string{fSTitle, fUTitle, fSDocNum, fSAuthority, fSBody, fURest}
+	// title counts most, then the document number, authorities and body,
+	// where a body that holds the words often (its frequency tiers, most
+	// frequent first: tokens.go) counts more than one that holds them once.
+	searchable = []string{fSTitle, fUTitle, fSDocNum, fSAuthority, fTier30, fTier10, fTier3, fSBody, fURest}
 	displayed  = []string{fID, fFingerprint, fTitle, fDocNum, fKind, fAuthority, fYear, fIssue, fValidity,
 		fFirstPage, fLastPage, fSigned, fPublished, fHead, fPieces}
 	filterable = []string{fID, fKind, fAuthority, fAuthHash, fYear, fIssue, fValidity, fTopicHash, fDocNumHash,

@@ -308,3 +308,117 @@ func queryPart(toks []string) string {
 	}
 	return `"` + strings.Join(toks, " ") + `"`
 }
+
+// Frequency tiers. Meilisearch does not weigh how often a document holds a
+// word: the hits of a one-word search come in the order of its ranking rules
+// (the field matched, then validity and date), so among the documents whose
+// body holds a common word, the long code that holds it a hundred times ranks
+// no higher than a notice that mentions it once, where bleve's tf-idf puts it
+// near the top. The archive's partial matches read that order (the rank of a
+// document among a term's hits), so each body also gets the windows of 1 to 3
+// consecutive tokens (the query terms of 2 to 4 characters, and words) that
+// it holds at least tierMins[i] times, written once each into the field of
+// the highest tier they reach, placed before the body in the searchable
+// fields: Meilisearch's attribute rule then ranks the frequent holders of a
+// word first. Every window is text the body holds, each is cut off from the
+// next by a hard separator, so a tier matches only what the body matches, and
+// a phrase matches inside one window only. A window already inside a longer
+// one written to the same tier is left out. Within a tier, windows come most
+// frequent first, since the attribute rule also prefers earlier positions;
+// a tier holds at most segmentPositions positions, the least frequent
+// windows cut.
+var tierMins = [...]int{30, 10, 3}
+
+// maxWindow is the longest window of a tier, in tokens: a query term of 4
+// Han characters is a phrase of 3 bigrams, and longer runs are searched as
+// their bigrams (archive's meaningfulTerms).
+const maxWindow = 3
+
+// tiers returns the text of each tier of the field (see tierMins).
+func (f *field) tiers() [len(tierMins)]string {
+	var out [len(tierMins)]string
+	n := len(f.pos)
+	if n == 0 {
+		return out
+	}
+	starts := make([]int, n)
+	for i := range n {
+		starts[i] = f.start(i)
+	}
+	// joined reports whether token i+1 continues the run of bigram token i.
+	joined := func(i int) bool {
+		return f.text[starts[i]] == tokBigram && f.text[starts[i+1]] == tokBigram && f.pos[i+1] == f.pos[i]+1
+	}
+	counts := map[string]int{}
+	for i := range n {
+		k := f.text[starts[i]]
+		if k != tokBigram && k != tokWord {
+			continue
+		}
+		counts[string(f.text[starts[i]:f.ends[i]])]++
+		for l := 2; l <= maxWindow && i+l-1 < n && joined(i+l-2); l++ {
+			counts[string(f.text[starts[i]:f.ends[i+l-1]])]++
+		}
+	}
+	tier := func(c int) int {
+		for t, m := range tierMins {
+			if c >= m {
+				return t
+			}
+		}
+		return -1
+	}
+	type item struct {
+		key string
+		n   int
+	}
+	var items [len(tierMins)][]item
+	covered := map[string]int{} // the best tier a window is already written to inside a longer one
+	for l := maxWindow; l >= 1; l-- {
+		var keys []string
+		for k, c := range counts {
+			if tier(c) >= 0 && strings.Count(k, " ")+1 == l {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys) // the order of a map is random; sub-windows are marked in a fixed order
+		for _, k := range keys {
+			t := tier(counts[k])
+			if c, ok := covered[k]; ok && c <= t {
+				continue
+			}
+			items[t] = append(items[t], item{k, counts[k]})
+			toks := strings.Split(k, " ")
+			for a := range toks {
+				for b := a + 1; b <= len(toks); b++ {
+					if b-a == len(toks) {
+						continue
+					}
+					sub := strings.Join(toks[a:b], " ")
+					if c, ok := covered[sub]; !ok || t < c {
+						covered[sub] = t
+					}
+				}
+			}
+		}
+	}
+	for t := range items {
+		slices.SortStableFunc(items[t], func(a, b item) int { return b.n - a.n })
+		var b strings.Builder
+		p := 0
+		for _, it := range items[t] {
+			w := strings.Count(it.key, " ") + 1
+			if p > 0 {
+				if p+hardGap+w > segmentPositions {
+					break
+				}
+				b.WriteString(hardSeparator + " ")
+				p += hardGap
+			}
+			b.WriteString(it.key)
+			p += w
+		}
+		out[t] = b.String()
+	}
+	return out
+}

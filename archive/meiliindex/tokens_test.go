@@ -290,3 +290,46 @@ func TestQueryParts(t *testing.T) {
 		t.Errorf("query %q holds more than letters, spaces, minus signs and quotes", q)
 	}
 }
+
+func TestTiers(t *testing.T) {
+	readable := func(s string) string {
+		var items []string
+		for _, it := range strings.Split(s, " . ") {
+			if it != "" {
+				items = append(items, decodeAll(strings.Fields(it)))
+			}
+		}
+		return strings.Join(items, " | ")
+	}
+	body := strings.Repeat("监护职责。", 30) + strings.Repeat("ABC。", 10) + strings.Repeat("监护人。", 3) + "监护"
+	got := encodeField(gazette.FoldSearchText(body), nil).tiers()
+	// 监护 is held 34 times, but only inside 监护职责 in the top tier; 护人
+	// is held 3 times, and 监护人 with it; ABC is a word.
+	want := [len(tierMins)]string{"B监护 B护职 B职责", "W(abc)", "B监护 B护人"}
+	for i := range want {
+		if r := readable(got[i]); r != want[i] {
+			t.Errorf("tier %d: %s, want %s", tierMins[i], r, want[i])
+		}
+	}
+
+	// A body with more frequent windows than a field holds positions keeps
+	// the most frequent.
+	var b strings.Builder
+	for i := range 8000 {
+		n := 3
+		if i == 7999 {
+			n = 9
+		}
+		for range n {
+			b.WriteString(string(rune(0x4E00+i)) + string(rune(0x6000+i)) + "。")
+		}
+	}
+	tiers := encodeField(b.String(), nil).tiers()
+	items := strings.Split(tiers[2], " . ")
+	if n := len(items); n < 1000 || (n-1)*hardGap+n > segmentPositions {
+		t.Errorf("%d windows in a tier of at most %d positions", n, segmentPositions)
+	}
+	if first := decodeAll(strings.Fields(items[0])); first != "B"+string(rune(0x4E00+7999))+string(rune(0x6000+7999)) {
+		t.Errorf("the most frequent window is not first: %s", first)
+	}
+}
