@@ -119,6 +119,7 @@ func (e *Engine) SetNames(names []string) {
 // is turned upright as tesseract's orientation detection says and read
 // again. A page with rows of leader dots (a table of contents) is read
 // again without them, its page numbers read apart (see dropLeaderDots).
+// A line that is a date's shape is read again alone (see rereadDates).
 // Then every line is post-corrected (see correctLine), each change
 // recorded in Page.Corrections. Page.Note says what was done.
 func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error) {
@@ -183,6 +184,14 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 		p = q
 		put := withLeaderNumbers(&p, rows, texts, dpi)
 		notes = append(notes, fmt.Sprintf("contents: %d rows of leader dots whitened, %d page numbers after them read apart", len(rows), put))
+	}
+	switch n, err := e.rereadDates(ctx, dir, &p, main, dpi); {
+	case err != nil:
+		return fail("read date lines of", err)
+	case n == 1:
+		notes = append(notes, "a date line read again alone")
+	case n > 1:
+		notes = append(notes, fmt.Sprintf("%d date lines read again alone", n))
 	}
 	if red != nil {
 		rp, err := e.read(ctx, dir, "red", red, dpi)
