@@ -174,10 +174,11 @@ type dateReading struct {
 }
 
 // rereadDates reads each date-shaped line of p (see dateShaped) again
-// from img, the grey page it was read from at dpi, and puts in the date
-// chooseDate takes from the readings. It returns how many lines it
-// changed.
-func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img *raster, dpi int) (int, error) {
+// from img, the grey page it was read from at dpi, and from plain, the
+// page as scanned before its seals were dropped by their grey (nil: none
+// were); and puts in the date chooseDate takes from the readings. It
+// returns how many lines it changed.
+func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img, plain *raster, dpi int) (int, error) {
 	px := float64(dpi) / 72
 	changed := 0
 	for li, l := range p.Lines {
@@ -193,9 +194,18 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img 
 		if crop == nil {
 			continue
 		}
-		again, err := e.readDateLine(ctx, dir, crop, dpi)
+		again, err := e.readDateLine(ctx, dir, crop, dpi, dateReadings)
 		if err != nil {
 			return changed, err
+		}
+		if plain != nil {
+			// The seal's ink as scanned is lighter than the text: left
+			// out by a threshold here, where no ring had to be found.
+			more, err := e.readDateLine(ctx, dir, plain.crop(b), dpi, plainReadings)
+			if err != nil {
+				return changed, err
+			}
+			again = append(again, more...)
 		}
 		to, ok := chooseDate(l.Text, again)
 		if !ok {
@@ -208,12 +218,15 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img 
 	return changed, nil
 }
 
-// readDateLine reads a crop of one line at dpi as a date, in several
-// ways (see dateReadings), and returns what each read, post-corrected.
-func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi int) ([]dateReading, error) {
+// readDateLine reads a crop of one line at dpi as a date in each of ways
+// (see dateReadings), and returns what each read, post-corrected.
+func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi int, ways []dateWay) ([]dateReading, error) {
+	if crop == nil {
+		return nil, nil
+	}
 	k := max(2, 400/dpi)
 	var out []dateReading
-	for _, v := range dateReadings {
+	for _, v := range ways {
 		c := crop
 		if v.level > 0 {
 			c = &raster{w: crop.w, h: crop.h, ch: 1, pix: make([]byte, len(crop.pix))}
@@ -260,12 +273,25 @@ func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi
 }
 
 // dateReadings are the ways a date line is read again: as it is and with
-// pixels lighter than level whitened (what a seal left over the strokes),
-// each with any character and with dateChars only.
-var dateReadings = []struct {
+// pixels as light as sealLevel whitened (what a seal left round the
+// strokes), each with any character and with dateChars only.
+var dateReadings = []dateWay{{0, false}, {0, true}, {sealLevel, false}, {sealLevel, true}}
+
+// plainReadings are the ways a date line is read from the page as
+// scanned: with the seal's ink, lighter than sealLevel, whitened.
+var plainReadings = []dateWay{{sealLevel, false}, {sealLevel, true}}
+
+// dateWay is a way to read a date line: pixels as light as level or
+// lighter whitened (0: none), and only dateChars allowed or any.
+type dateWay struct {
 	level byte
 	only  bool
-}{{0, false}, {0, true}, {120, false}, {120, true}}
+}
+
+// sealLevel is the grey from which a pixel of a date line is taken for a
+// seal's ink, not the text's: stamp ink scans at about 140 on paper of
+// 255 (see greyInkLow), text under 100.
+const sealLevel = 120
 
 // minRowInk is the fewest dark pixels a row of a line holds: fewer are a
 // speck or two of noise between lines.

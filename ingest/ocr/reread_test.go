@@ -122,3 +122,29 @@ func TestEngineSealedChineseDate(t *testing.T) {
 		t.Errorf("corrections %+v: the date read again is not recorded", p.Corrections)
 	}
 }
+
+// TestInksOfPlain keeps a grey page as scanned where its seals were
+// dropped by their grey, for its date lines to be read from again; a
+// 1-bit page (its seals whitened by their ring) and a colour page (red
+// dropped) have none.
+func TestInksOfPlain(t *testing.T) {
+	needTools(t, "pdftoppm")
+	const dpi = 200
+	l := letterhead{heading: "福建省人民政府文件", body: []string{"各市、县（区）人民政府：", "福建省人民政府", "二〇一三年三月十二日"}, sealInk: stampInk}
+	colour := l.render(t, dpi)
+	grey := colour.gray()
+	before := slices.Clone(grey.pix)
+	main, _, plain, _ := inksOf(grey, dpi)
+	if plain == nil || !slices.Equal(plain.pix, before) {
+		t.Error("grey page: not kept as scanned")
+	}
+	if slices.Equal(main.pix, before) {
+		t.Error("grey page: its seal not dropped")
+	}
+	if _, _, plain, _ := inksOf(threshold(colour.gray()), dpi); plain != nil {
+		t.Error("1-bit page: kept as scanned")
+	}
+	if _, _, plain, _ := inksOf(colour, dpi); plain != nil {
+		t.Error("colour page: kept as scanned")
+	}
+}
