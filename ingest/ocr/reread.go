@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/page"
@@ -117,14 +120,17 @@ func asDate(read string) (gazette.Date, string, bool) {
 
 // chooseDate picks the date line's text from its first reading (with the
 // page) and its readings again (alone): the date most readings make (see
-// asDate), weighed by their confidence where as many make another; and
-// only where more readings make it than make the first reading's date,
-// or the first makes none. ok is false where the first reading stands.
+// asDate); where as many make another, the one nearer to all readings,
+// those that make no date too (二所三年三月十立日 still says 三月), then the
+// one they make more surely; and only where more readings make it than
+// make the first reading's date, or the first makes none. ok is false
+// where the first reading stands.
 func chooseDate(first string, again []dateReading) (string, bool) {
 	type tally struct {
 		text  string
 		votes int
 		conf  float64
+		dist  int // edit distance to all readings
 	}
 	tallies := map[gazette.Date]*tally{}
 	firstDate, firstOK := wholeDate(first)
@@ -149,14 +155,33 @@ func chooseDate(first string, again []dateReading) (string, bool) {
 		t.votes++
 		t.conf += r.conf
 	}
+	for _, t := range tallies {
+		t.dist = levenshtein.ComputeDistance(t.text, strings.Join(strings.Fields(first), ""))
+		for _, r := range again {
+			t.dist += levenshtein.ComputeDistance(t.text, r.text)
+		}
+	}
+	better := func(a, b *tally) int {
+		switch {
+		case a.votes != b.votes:
+			return cmp.Compare(a.votes, b.votes)
+		case a.dist != b.dist:
+			return cmp.Compare(b.dist, a.dist)
+		}
+		return cmp.Compare(a.conf, b.conf)
+	}
 	var best *tally
 	var bestDate gazette.Date
 	tie := false
 	for d, t := range tallies {
-		switch {
-		case best == nil || t.votes > best.votes || t.votes == best.votes && t.conf > best.conf:
+		if best == nil {
+			best, bestDate = t, d
+			continue
+		}
+		switch c := better(t, best); {
+		case c > 0:
 			best, bestDate, tie = t, d, false
-		case t.votes == best.votes && t.conf == best.conf:
+		case c == 0:
 			tie = true
 		}
 	}

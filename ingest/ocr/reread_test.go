@@ -64,8 +64,12 @@ func TestChooseDate(t *testing.T) {
 		{"二〇一三年三月十日", r("二〇一三年三月十二日"), ""},
 		// Two dates as sure as each other: neither.
 		{"二所三年三月十立日", r("二〇一三年三月十二日", "二〇〇三年三月十二日"), ""},
-		// The surer of two dates read as often.
+		// The surer of two dates read as often and as near.
 		{"二所三年三月十立日", []dateReading{{"二〇一三年三月十二日", 0.8}, {"二〇〇三年三月十二日", 0.6}}, "二〇一三年三月十二日"},
+		// Of two dates read as often, the one nearer to all readings,
+		// though less sure: most readings say 三月.
+		{"二所三年三月十立日", []dateReading{{"二所三年三月十之日", 0.88}, {"二三年三月十日", 0.81}, {"二〇一三年二月十二日", 0.83},
+			{"二三年二月十二日", 0.86}, {"二〇〇一三年三月十工日", 0.81}, {"二〇〇一三年三月十二日", 0.65}}, "二〇一三年三月十二日"},
 	} {
 		got, ok := chooseDate(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
