@@ -84,7 +84,7 @@ var reReadDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日` +
 // asDate returns the date a reading of a date line makes once what
 // tesseract reliably reads for a Chinese numeral is folded (see
 // numeralReadings: 从 for 八, O for 〇), a 日 misread or left out is put
-// back, and a 〇 read twice (二〇〇一三年: a round glyph enlarged) is read
+// back, and a 〇 read twice (二〇〇一三年: one round glyph taken for two) is read
 // once where the year then has four numerals. ok is false where it makes
 // no date.
 func asDate(read string) (gazette.Date, string, bool) {
