@@ -615,7 +615,8 @@ func lineDate(s string) []edit {
 // cannot be as read (after the 印发日期, or more than a year after the
 // 文号's year) becomes the reference's year where that is a digit apart:
 // signed 2086年3月16日 where the 版记 says 2016年3月17日印发 becomes
-// 2016年3月16日. And any date more than maxYearsAhead past the reference
+// 2016年3月16日, 二〇二三年三月十二日 where it says 2013年3月14日印发
+// 二〇一三年三月十二日. And any date more than maxYearsAhead past the reference
 // (有效期至2920年) is a digit misread (see farYears).
 func CheckDates(pages []page.Page) {
 	var printed gazette.Date
@@ -680,11 +681,17 @@ func CheckDates(pages []page.Page) {
 			if !impossible || d.Year == ref || !oneDigitApart(d.Year, ref) {
 				continue
 			}
-			old := strconv.Itoa(d.Year)
+			// The year as written, in Arabic or Chinese numerals (a year
+			// read again alone, see rereadDates, is written with 〇).
+			old, year := strconv.Itoa(d.Year), strconv.Itoa(ref)
 			if !strings.HasPrefix(text, old) {
-				continue // a year in Chinese numerals: left as read
+				old = string([]rune(gazette.Date{Year: d.Year, Month: 1, Day: 1}.Chinese())[:4])
+				year = string([]rune(gazette.Date{Year: ref, Month: 1, Day: 1}.Chinese())[:4])
 			}
-			fixed := strconv.Itoa(ref) + text[len(old):]
+			if !strings.HasPrefix(text, old) {
+				continue // a year written otherwise (二○一○年): left as read
+			}
+			fixed := year + text[len(old):]
 			nd, err := gazette.ParseDate(fixed)
 			if err != nil || !printed.IsZero() && nd.Compare(printed) > 0 {
 				continue

@@ -386,3 +386,21 @@ func TestMisreadYear(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDatesChineseYear holds CheckDates to a signed date in Chinese
+// numerals whose year was read a digit off and after the 印发日期: its year
+// becomes the 印发日期's, as an Arabic one does.
+func TestCheckDatesChineseYear(t *testing.T) {
+	pages := []page.Page{
+		{Number: 1, Extractor: page.OCR, Confidence: 0.6, Lines: []page.Line{{Text: "澜江省人民政府"}, {Text: "二〇二三年三月十二日"}}},
+		{Number: 2, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: "澜江省人民政府办公厅　2013年3月14日印发"}}},
+	}
+	CheckDates(pages)
+	if got := pages[0].Lines[1].Text; got != "二〇一三年三月十二日" {
+		t.Errorf("signed date %q, want 二〇一三年三月十二日", got)
+	}
+	want := []page.Correction{{Line: 1, From: "二〇二三年三月十二日", To: "二〇一三年三月十二日", Rule: RuleDate, Confidence: 0.6}}
+	if !slices.Equal(pages[0].Corrections, want) {
+		t.Errorf("corrections %+v, want %+v", pages[0].Corrections, want)
+	}
+}

@@ -162,3 +162,44 @@ func (r *raster) image() *image.Gray {
 	}
 	return &image.Gray{Pix: r.pix, Stride: r.w, Rect: image.Rect(0, 0, r.w, r.h)}
 }
+
+// crop returns the part of a grey raster within b, cut to the raster;
+// nil when nothing of b lies on it.
+func (r *raster) crop(b box) *raster {
+	b = box{max(0, b.x0), max(0, b.y0), min(r.w, b.x1), min(r.h, b.y1)}
+	if r.ch != 1 || b.x1 <= b.x0 || b.y1 <= b.y0 {
+		return nil
+	}
+	out := &raster{w: b.x1 - b.x0, h: b.y1 - b.y0, ch: 1}
+	out.pix = make([]byte, out.w*out.h)
+	for y := range out.h {
+		copy(out.pix[y*out.w:(y+1)*out.w], r.pix[(b.y0+y)*r.w+b.x0:])
+	}
+	return out
+}
+
+// scale returns a grey raster k times the size, interpolated (bilinear):
+// unlike enlarge's blocks, the edges of strokes stay smooth, as they would
+// be scanned at the higher resolution.
+func (r *raster) scale(k int) *raster {
+	if k <= 1 || r.ch != 1 {
+		return r
+	}
+	out := &raster{w: r.w * k, h: r.h * k, ch: 1, pix: make([]byte, r.w*k*r.h*k)}
+	for y := range out.h {
+		fy := (float64(y)+0.5)/float64(k) - 0.5
+		y0 := min(max(0, int(fy)), r.h-1)
+		y1 := min(y0+1, r.h-1)
+		wy := min(max(fy-float64(y0), 0), 1)
+		for x := range out.w {
+			fx := (float64(x)+0.5)/float64(k) - 0.5
+			x0 := min(max(0, int(fx)), r.w-1)
+			x1 := min(x0+1, r.w-1)
+			wx := min(max(fx-float64(x0), 0), 1)
+			top := float64(r.pix[y0*r.w+x0])*(1-wx) + float64(r.pix[y0*r.w+x1])*wx
+			bottom := float64(r.pix[y1*r.w+x0])*(1-wx) + float64(r.pix[y1*r.w+x1])*wx
+			out.pix[y*out.w+x] = byte(top*(1-wy) + bottom*wy + 0.5)
+		}
+	}
+	return out
+}

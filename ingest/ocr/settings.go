@@ -58,7 +58,7 @@ func (e *Engine) PageWith(ctx context.Context, path string, n int, s Settings) (
 	if err != nil {
 		return fail("render", err)
 	}
-	main, red, notes := inksOf(img, dpi)
+	main, red, _, notes := inksOf(img, dpi)
 	img = nil
 	if s.Rotation%360 != 0 {
 		main = main.rotate(s.Rotation)

@@ -119,6 +119,7 @@ func (e *Engine) SetNames(names []string) {
 // is turned upright as tesseract's orientation detection says and read
 // again. A page with rows of leader dots (a table of contents) is read
 // again without them, its page numbers read apart (see dropLeaderDots).
+// A line that is a date's shape is read again alone (see rereadDates).
 // Then every line is post-corrected (see correctLine), each change
 // recorded in Page.Corrections. Page.Note says what was done.
 func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error) {
@@ -134,7 +135,7 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	if err != nil {
 		return fail("render", err)
 	}
-	main, red, notes := inksOf(img, dpi)
+	main, red, plain, notes := inksOf(img, dpi)
 	img = nil
 	psm := e.psm
 	p, err := e.read(ctx, dir, "page", main, dpi)
@@ -165,6 +166,9 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 			if red != nil {
 				red = red.rotate(turn)
 			}
+			if plain != nil {
+				plain = plain.rotate(turn)
+			}
 			notes = append(notes, note)
 		}
 	}
@@ -184,6 +188,14 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 		put := withLeaderNumbers(&p, rows, texts, dpi)
 		notes = append(notes, fmt.Sprintf("contents: %d rows of leader dots whitened, %d page numbers after them read apart", len(rows), put))
 	}
+	switch n, err := e.rereadDates(ctx, dir, &p, main, plain, dpi); {
+	case err != nil:
+		return fail("read date lines of", err)
+	case n == 1:
+		notes = append(notes, "a date line read again alone")
+	case n > 1:
+		notes = append(notes, fmt.Sprintf("%d date lines read again alone", n))
+	}
 	if red != nil {
 		rp, err := e.read(ctx, dir, "red", red, dpi)
 		if err != nil {
@@ -198,11 +210,15 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 
 // inksOf takes a colour page apart (see separateInks): the grey page to
 // read, with red ink dropped out where it has any, the red text to read
-// apart (nil when none) and a note saying what was done.
-func inksOf(img *raster, dpi int) (main, red *raster, notes []string) {
+// apart (nil when none) and a note saying what was done. A grey page
+// whose seals it dropped by their grey comes back as scanned too (plain;
+// nil otherwise): a date line under a seal is read from it again, the
+// seal's lighter ink thresholded away (see rereadDates).
+func inksOf(img *raster, dpi int) (main, red, plain *raster, notes []string) {
 	in, ok := separateInks(img, dpi)
 	if !ok {
 		g := img.gray()
+		plain = &raster{w: g.w, h: g.h, ch: 1, pix: slices.Clone(g.pix)}
 		switch n := len(dropGreySeals(g, dpi)); {
 		case n == 1:
 			notes = append(notes, "seal dropped out by its grey (1 seal)")
@@ -210,11 +226,12 @@ func inksOf(img *raster, dpi int) (main, red *raster, notes []string) {
 			notes = append(notes, fmt.Sprintf("seals dropped out by their grey (%d seals)", n))
 		default:
 			// No grey to tell a seal by (a 1-bit scan): by its ring.
+			plain = nil // as black as the text: no grey to tell the seal by
 			if n := len(dropBlackSeals(g, dpi)); n > 0 {
 				notes = append(notes, fmt.Sprintf("black seal ring and star whitened (%d seals)", n))
 			}
 		}
-		return g, nil, notes
+		return g, nil, plain, notes
 	}
 	note := "red ink dropped out"
 	switch {
@@ -226,7 +243,7 @@ func inksOf(img *raster, dpi int) (main, red *raster, notes []string) {
 	if in.red != nil {
 		note += ", red text read apart"
 	}
-	return in.black, in.red, []string{note}
+	return in.black, in.red, nil, []string{note}
 }
 
 // A page that automatic layout analysis reads fewer than minBlockRunes

@@ -1,0 +1,357 @@
+package ocr
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
+
+	"github.com/gazette-archive/gazette/gazette"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// Date lines read a second time. A 成文日期 stands on a line of its own
+// under the signature, where the seal is stamped: read with the page, the
+// seal's leftovers round its strokes garble it (二和所一三年三月十芝晶 for
+// 二〇一三年三月十二日, 二@〇一三年). Read again alone, from a crop of just
+// that line at twice the size, it often comes out whole; but no one way
+// of reading it again does every time. So it is read in several ways (see
+// dateReadings), and the date most of the readings make is taken where
+// more make it than make the first reading's (see chooseDate). Each
+// change is recorded (RuleReread) with the page's confidence; CheckDates
+// then holds the date to the file's 印发日期 and 文号 as any other.
+
+// RuleReread names a date line replaced by its second reading.
+const RuleReread = "reread"
+
+// dateChars are all a 成文日期 is written in.
+const dateChars = "〇○O一二三四五六七八九十年月日0123456789"
+
+// maxDateRunes is the longest a line read for a date is: a date in
+// Chinese numerals (二〇一六年十二月二十八日) and a few marks of the seal.
+const maxDateRunes = 16
+
+// dateShaped reports whether a line, spaces left out, is worth reading
+// again as a date: short, and with two of 年, 月 and 日 (or what 日 is read
+// as) and at least three numerals or digits.
+func dateShaped(s string) bool {
+	s = strings.Join(strings.Fields(s), "")
+	if n := utf8.RuneCountInString(s); n < 6 || n > maxDateRunes {
+		return false
+	}
+	units, nums := 0, 0
+	for _, r := range s {
+		switch {
+		case r == '年' || r == '月' || r == '日' || strings.ContainsRune(dayReadings, r):
+			units++
+		case r >= '0' && r <= '9' || isNumeral(r):
+			nums++
+		}
+	}
+	return units >= 2 && nums >= 3
+}
+
+// wholeDate returns the date a line is, spaces left out, if it is exactly
+// one date of a year the archive holds (gazette.MinYear to this year: a
+// 〇 read as 一 makes 一〇一〇年, a date, but not one a document bears).
+func wholeDate(s string) (gazette.Date, bool) {
+	s = strings.Join(strings.Fields(s), "")
+	ds := gazette.FindDates(s)
+	if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(s) {
+		return gazette.Date{}, false
+	}
+	d := ds[0].Date
+	if d.Year < gazette.MinYear || d.Year > time.Now().Year() {
+		return gazette.Date{}, false
+	}
+	return d, true
+}
+
+// reReadDate is a reading of a date line in Chinese numerals, loosely: the
+// year, month and day as read (any characters), and 日 or what it is read
+// as, or nothing (a reading restricted to dateChars drops a 日 it is unsure
+// of).
+var reReadDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日` + dayReadings + `]?)$`)
+
+// asDate returns the date a reading of a date line makes once what
+// tesseract reliably reads for a Chinese numeral is folded (see
+// numeralReadings: 从 for 八, O for 〇), a 日 misread or left out is put
+// back, and a 〇 read twice (二〇〇一三年: one round glyph taken for two) is read
+// once where the year then has four numerals. ok is false where it makes
+// no date.
+func asDate(read string) (gazette.Date, string, bool) {
+	read = strings.Join(strings.Fields(read), "")
+	if d, ok := wholeDate(read); ok {
+		return d, read, true
+	}
+	m := reReadDate.FindStringSubmatch(read)
+	if m == nil {
+		return gazette.Date{}, "", false
+	}
+	fold := func(s string) string {
+		rs := []rune(s)
+		for i, r := range rs {
+			if c, ok := numeralReadings[r]; ok {
+				rs[i] = c
+			}
+		}
+		return string(rs)
+	}
+	year, rest := fold(m[1]), fold(m[2])+"月"+fold(m[3])+"日"
+	years := []string{year}
+	if n := utf8.RuneCountInString(year); n == 5 && strings.Contains(year, "〇〇") {
+		years = append(years, strings.Replace(year, "〇〇", "〇", 1))
+	}
+	for _, y := range years {
+		if d, ok := wholeDate(y + "年" + rest); ok {
+			return d, y + "年" + rest, true
+		}
+	}
+	return gazette.Date{}, "", false
+}
+
+// chooseDate picks the date line's text from its first reading (with the
+// page) and its readings again (alone): the date most readings make (see
+// asDate); where as many make another, the one nearer to all readings,
+// those that make no date too (二所三年三月十立日 still says 三月), then the
+// one they make more surely; and only where more readings make it than
+// make the first reading's date, or the first makes none. ok is false
+// where the first reading stands.
+func chooseDate(first string, again []dateReading) (string, bool) {
+	type tally struct {
+		text  string
+		votes int
+		conf  float64
+		dist  int // edit distance to all readings
+	}
+	tallies := map[gazette.Date]*tally{}
+	firstDate, firstOK := wholeDate(first)
+	if firstOK {
+		tallies[firstDate] = &tally{text: first, votes: 1}
+	}
+	for _, r := range again {
+		d, text, ok := asDate(r.text)
+		if !ok {
+			continue
+		}
+		t := tallies[d]
+		if t == nil {
+			// Written as printed: a reading mixes numerals at times
+			// (2〇15年, a 0 read as O and folded).
+			t = &tally{text: d.Chinese()}
+			if strings.ContainsAny(text, "0123456789") {
+				t.text = fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+			}
+			tallies[d] = t
+		}
+		t.votes++
+		t.conf += r.conf
+	}
+	for _, t := range tallies {
+		t.dist = levenshtein.ComputeDistance(t.text, strings.Join(strings.Fields(first), ""))
+		for _, r := range again {
+			t.dist += levenshtein.ComputeDistance(t.text, r.text)
+		}
+	}
+	better := func(a, b *tally) int {
+		switch {
+		case a.votes != b.votes:
+			return cmp.Compare(a.votes, b.votes)
+		case a.dist != b.dist:
+			return cmp.Compare(b.dist, a.dist)
+		}
+		return cmp.Compare(a.conf, b.conf)
+	}
+	var best *tally
+	var bestDate gazette.Date
+	tie := false
+	for d, t := range tallies {
+		if best == nil {
+			best, bestDate = t, d
+			continue
+		}
+		switch c := better(t, best); {
+		case c > 0:
+			best, bestDate, tie = t, d, false
+		case c == 0:
+			tie = true
+		}
+	}
+	if best == nil || tie || firstOK && (bestDate == firstDate || best.votes <= tallies[firstDate].votes) {
+		return first, false
+	}
+	return best.text, true
+}
+
+// dateReading is one reading of a date line, and tesseract's confidence
+// in it (0–1).
+type dateReading struct {
+	text string
+	conf float64
+}
+
+// rereadDates reads each date-shaped line of p (see dateShaped) again
+// from img, the grey page it was read from at dpi, and from plain, the
+// page as scanned before its seals were dropped by their grey (nil: none
+// were); and puts in the date chooseDate takes from the readings. It
+// returns how many lines it changed.
+func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img, plain *raster, dpi int) (int, error) {
+	px := float64(dpi) / 72
+	changed := 0
+	for li, l := range p.Lines {
+		h := l.Size * px
+		if !dateShaped(l.Text) || h <= 0 {
+			continue
+		}
+		// The line's box, with room either side for a numeral the first
+		// reading lost at an end, and above and below for its strokes
+		// that did not count to the box (see tightLine).
+		b := box{int(l.X*px - 2*h), int(l.Y*px - 1.4*h), int((l.X+l.W)*px + 2*h), int(l.Y*px + 0.4*h)}
+		crop := img.crop(b)
+		if crop == nil {
+			continue
+		}
+		again, err := e.readDateLine(ctx, dir, crop, dpi, dateReadings)
+		if err != nil {
+			return changed, err
+		}
+		if plain != nil {
+			// The seal's ink as scanned is lighter than the text: left
+			// out by a threshold here, where no ring had to be found.
+			more, err := e.readDateLine(ctx, dir, plain.crop(b), dpi, plainReadings)
+			if err != nil {
+				return changed, err
+			}
+			again = append(again, more...)
+		}
+		to, ok := chooseDate(l.Text, again)
+		if !ok {
+			continue
+		}
+		p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: to, Rule: RuleReread, Confidence: p.Confidence})
+		p.Lines[li].Text = to
+		changed++
+	}
+	return changed, nil
+}
+
+// readDateLine reads a crop of one line at dpi as a date in each of ways
+// (see dateReadings), and returns what each read, post-corrected.
+func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi int, ways []dateWay) ([]dateReading, error) {
+	if crop == nil {
+		return nil, nil
+	}
+	k := max(2, 400/dpi)
+	var out []dateReading
+	for _, v := range ways {
+		c := crop
+		if v.level > 0 {
+			c = &raster{w: crop.w, h: crop.h, ch: 1, pix: make([]byte, len(crop.pix))}
+			light := false
+			for i, p := range crop.pix {
+				c.pix[i] = p
+				if p >= v.level && p < 255 {
+					c.pix[i], light = 255, true
+				}
+			}
+			if !light {
+				continue // a 1-bit page: the same image, no second opinion
+			}
+		}
+		c = tightLine(c)
+		if c == nil {
+			continue
+		}
+		c = c.scale(k)
+		file := filepath.Join(dir, "date.pgm")
+		if err := os.WriteFile(file, c.pgm(), 0o600); err != nil {
+			return nil, err
+		}
+		args := []string{file, "stdout", "-l", e.lang, "--psm", "7", "--dpi", strconv.Itoa(k * dpi)}
+		if v.only {
+			args = append(args, "-c", "tessedit_char_whitelist="+dateChars)
+		}
+		env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
+		tsv, err := run(ctx, e.lim, env, e.tesseract, append(args, "tsv")...)
+		if err != nil {
+			return nil, err
+		}
+		q, err := parseTSV(tsv, float64(k*dpi), nil)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for _, l := range q.Lines {
+			b.WriteString(strings.Join(strings.Fields(l.Text), ""))
+		}
+		out = append(out, dateReading{b.String(), q.Confidence})
+	}
+	return out, nil
+}
+
+// dateReadings are the ways a date line is read again: as it is and with
+// pixels as light as sealLevel whitened (what a seal left round the
+// strokes), each with any character and with dateChars only.
+var dateReadings = []dateWay{{0, false}, {0, true}, {sealLevel, false}, {sealLevel, true}}
+
+// plainReadings are the ways a date line is read from the page as
+// scanned: with the seal's ink, lighter than sealLevel, whitened.
+var plainReadings = []dateWay{{sealLevel, false}, {sealLevel, true}}
+
+// dateWay is a way to read a date line: pixels as light as level or
+// lighter whitened (0: none), and only dateChars allowed or any.
+type dateWay struct {
+	level byte
+	only  bool
+}
+
+// sealLevel is the grey from which a pixel of a date line is taken for a
+// seal's ink, not the text's: stamp ink scans at about 140 on paper of
+// 255 (see greyInkLow), text under 100.
+const sealLevel = 120
+
+// minRowInk is the fewest dark pixels a row of a line holds: fewer are a
+// speck or two of noise between lines.
+const minRowInk = 3
+
+// tightLine cuts a crop to the band of rows around its middle that hold
+// ink: the line itself, without the edges of the lines above and below.
+func tightLine(c *raster) *raster {
+	rows := make([]int, c.h)
+	for y := range c.h {
+		for x := range c.w {
+			if c.pix[y*c.w+x] < 128 {
+				rows[y]++
+			}
+		}
+		if rows[y] < minRowInk {
+			rows[y] = 0 // a speck of the scan's noise, not a stroke
+		}
+	}
+	// The band: from the row with the most ink near the middle, out to
+	// the first rows empty on either side.
+	mid := c.h / 2
+	best := mid
+	for y := c.h / 4; y < 3*c.h/4; y++ {
+		if rows[y] > rows[best] {
+			best = y
+		}
+	}
+	y0, y1 := best, best
+	for y0 > 0 && rows[y0-1] > 0 {
+		y0--
+	}
+	for y1 < c.h-1 && rows[y1+1] > 0 {
+		y1++
+	}
+	pad := (y1 - y0) / 3
+	return c.crop(box{0, max(0, y0-pad), c.w, min(c.h, y1+1+pad)})
+}

@@ -1,0 +1,154 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// TestAsDate reads a date line's readings as the dates they make: what
+// tesseract reads for a numeral folded, a 日 lost put back, a 〇 read
+// twice read once; a year no document bears is no date.
+func TestAsDate(t *testing.T) {
+	for _, c := range []struct{ read, want string }{
+		{"二〇一〇年三月八日", "二〇一〇年三月八日"},
+		{"2015年3月14日", "2015年3月14日"},
+		{"二〇一〇年三月从日", "二〇一〇年三月八日"},
+		{"二〇一〇年三月八", "二〇一〇年三月八日"},
+		{"二O一O年三月八晶", "二〇一〇年三月八日"},
+		{"二〇〇一三年三月十二日", "二〇一三年三月十二日"},
+		{"二〇〇一〇〇年三月八日", ""},
+		{"一〇一〇年三月八日", ""}, // 1010: a 〇 read as 一
+		{"二一三年三月十-日", ""},
+		{"二〇〇二五月三日", ""},
+	} {
+		_, got, ok := asDate(c.read)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("asDate(%q) = %q, %v; want %q", c.read, got, ok, c.want)
+		}
+	}
+}
+
+// TestChooseDate picks a date line's text from its readings: the date
+// most of them make, only where more make it than the first reading's.
+func TestChooseDate(t *testing.T) {
+	r := func(texts ...string) []dateReading {
+		var out []dateReading
+		for _, s := range texts {
+			out = append(out, dateReading{text: s, conf: 0.5})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		first string
+		again []dateReading
+		want  string // "": the first stands
+	}{
+		// Garbled under a seal, read right alone.
+		{"二〇一〇年三月作晶", r("二〇一〇年三月/从日", "二〇一〇年三月八日", "二〇一〇年三月从日", "二〇一〇年三月八日"), "二〇一〇年三月八日"},
+		{"-二一9年三月八日", r("二〇一〇年三月八日", "x"), "二〇一〇年三月八日"},
+		{"2015年3月14", r("2O15年3月14", "2015年3月14"), "2015年3月14日"},
+		// A date as read, and the readings agree or make nothing.
+		{"2015年3月14日", r("2015年3月14日", "2015年3月14", "2015年3月14日"), ""},
+		{"二〇一三年三月十二日", r("二〇〇一三年三月十二日", "o一三年三月十二日"), ""},
+		// A numeral lost next to 十: two readings against one.
+		{"二〇一三年三月十日", r("二〇一三年三月十二日", "二〇一三年三月十二日", "二三年三月十日"), "二〇一三年三月十二日"},
+		// One reading against the first: the first stands.
+		{"二〇一三年三月十日", r("二〇一三年三月十二日"), ""},
+		// Two dates as sure as each other: neither.
+		{"二所三年三月十立日", r("二〇一三年三月十二日", "二〇〇三年三月十二日"), ""},
+		// The surer of two dates read as often and as near.
+		{"二所三年三月十立日", []dateReading{{"二〇一三年三月十二日", 0.8}, {"二〇〇三年三月十二日", 0.6}}, "二〇一三年三月十二日"},
+		// Of two dates read as often, the one nearer to all readings,
+		// though less sure: most readings say 三月.
+		{"二所三年三月十立日", []dateReading{{"二所三年三月十之日", 0.88}, {"二三年三月十日", 0.81}, {"二〇一三年二月十二日", 0.83},
+			{"二三年二月十二日", 0.86}, {"二〇〇一三年三月十工日", 0.81}, {"二〇〇一三年三月十二日", 0.65}}, "二〇一三年三月十二日"},
+	} {
+		got, ok := chooseDate(c.first, c.again)
+		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
+			t.Errorf("chooseDate(%q, %v) = %q, %v; want %q", c.first, c.again, got, ok, want)
+		}
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// TestDateShaped tells the lines worth reading again as dates.
+func TestDateShaped(t *testing.T) {
+	for s, want := range map[string]bool{
+		"二和所一三年三月十芝晶": true, "2015年3月14晶": true, "二wo二。五月三- -日": true, "2015年3月14日": true,
+		"福建省人民政府": false, "自2015年6月1日起施行，有效期至2020年5月31日。": false, "第三条": false,
+	} {
+		if got := dateShaped(s); got != want {
+			t.Errorf("dateShaped(%q) = %v", s, got)
+		}
+	}
+}
+
+// TestEngineSealedChineseDate reads a grey scan of a page whose seal lies
+// over a 成文日期 in Chinese numerals: read with the page, the seal's ink
+// round the 〇 garbles it (二@〇一三年); read again alone, it comes out,
+// and the change is recorded.
+func TestEngineSealedChineseDate(t *testing.T) {
+	needTools(t, "pdftoppm", "tesseract")
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{})
+	if err != nil {
+		t.Skipf("OCR not available: %v", err)
+	}
+	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", "二〇一三年三月十二日"), sealInk: stampInk}
+	img := l.render(t, 200).gray()
+	path := filepath.Join(t.TempDir(), "grey.pdf")
+	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{img.image()}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Page(ctx, path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%.2f %q\n%s\n%+v", p.Confidence, p.Note, p.PlainText(), p.Corrections)
+	if !strings.Contains(p.PlainText(), "二〇一三年三月十二日") {
+		t.Error("the date under the seal is not read")
+	}
+	if !slices.ContainsFunc(p.Corrections, func(c page.Correction) bool { return c.Rule == RuleReread && c.To == "二〇一三年三月十二日" }) {
+		t.Errorf("corrections %+v: the date read again is not recorded", p.Corrections)
+	}
+}
+
+// TestInksOfPlain keeps a grey page as scanned where its seals were
+// dropped by their grey, for its date lines to be read from again; a
+// 1-bit page (its seals whitened by their ring) and a colour page (red
+// dropped) have none.
+func TestInksOfPlain(t *testing.T) {
+	needTools(t, "pdftoppm")
+	const dpi = 200
+	l := letterhead{heading: "福建省人民政府文件", body: []string{"各市、县（区）人民政府：", "福建省人民政府", "二〇一三年三月十二日"}, sealInk: stampInk}
+	colour := l.render(t, dpi)
+	grey := colour.gray()
+	before := slices.Clone(grey.pix)
+	main, _, plain, _ := inksOf(grey, dpi)
+	if plain == nil || !slices.Equal(plain.pix, before) {
+		t.Error("grey page: not kept as scanned")
+	}
+	if slices.Equal(main.pix, before) {
+		t.Error("grey page: its seal not dropped")
+	}
+	if _, _, plain, _ := inksOf(threshold(colour.gray()), dpi); plain != nil {
+		t.Error("1-bit page: kept as scanned")
+	}
+	if _, _, plain, _ := inksOf(colour, dpi); plain != nil {
+		t.Error("colour page: kept as scanned")
+	}
+}
