@@ -11,8 +11,10 @@
 // contents whose black dot leaders run into its titles and page numbers
 // (the leaders whitened, the numbers read apart); and it
 // post-corrects what tesseract reliably misreads in government documents
-// (the brackets of a 文号, the 〇 of a year, a date under a seal), recording
-// every change in page.Page.Corrections.
+// (the brackets of a 文号, the 〇 of a year, a year the file's 文号 rules
+// out, a 份号's letters for digits, a date under a seal, whose line is read
+// again alone several ways), recording every change in
+// page.Page.Corrections.
 //
 // Its results are page.Page values; ocr imports the page type, the domain
 // package gazette (pure: it parses 文号 and dates for post-correction), the
