@@ -398,23 +398,7 @@ func TestDropGreySealsNoise(t *testing.T) {
 // TestEngineGreySeal reads a grey scan of a page with a seal over the
 // signature and date: the date must come out.
 func TestEngineGreySeal(t *testing.T) {
-	needTools(t, "pdftoppm", "tesseract")
-	ctx := context.Background()
-	e, err := NewEngine(ctx, Options{})
-	if err != nil {
-		t.Skipf("OCR not available: %v", err)
-	}
-	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", "2019年4月28日"), sealInk: stampInk}
-	img := l.render(t, 200).gray()
-	path := filepath.Join(t.TempDir(), "grey.pdf")
-	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{img.image()}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Page(ctx, path, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%.2f %q\n%s\n%+v", p.Confidence, p.Note, p.PlainText(), p.Corrections)
+	p := readGreySealed(t, "2019年4月28日")
 	if !strings.Contains(p.PlainText(), "2019年4月28日") {
 		t.Error("the date under the seal is not read")
 	}

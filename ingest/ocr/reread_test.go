@@ -102,23 +102,7 @@ func TestDateShaped(t *testing.T) {
 // round the 〇 garbles it (二@〇一三年); read again alone, it comes out,
 // and the change is recorded.
 func TestEngineSealedChineseDate(t *testing.T) {
-	needTools(t, "pdftoppm", "tesseract")
-	ctx := context.Background()
-	e, err := NewEngine(ctx, Options{})
-	if err != nil {
-		t.Skipf("OCR not available: %v", err)
-	}
-	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", "二〇一三年三月十二日"), sealInk: stampInk}
-	img := l.render(t, 200).gray()
-	path := filepath.Join(t.TempDir(), "grey.pdf")
-	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{img.image()}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Page(ctx, path, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%.2f %q\n%s\n%+v", p.Confidence, p.Note, p.PlainText(), p.Corrections)
+	p := readGreySealed(t, "二〇一三年三月十二日")
 	if !strings.Contains(p.PlainText(), "二〇一三年三月十二日") {
 		t.Error("the date under the seal is not read")
 	}
@@ -151,4 +135,28 @@ func TestInksOfPlain(t *testing.T) {
 	if _, _, plain, _ := inksOf(colour, dpi); plain != nil {
 		t.Error("colour page: kept as scanned")
 	}
+}
+
+// readGreySealed reads, through the Engine, a grey scan of a letterhead
+// page whose seal lies over the signature and the date line.
+func readGreySealed(t *testing.T, date string) page.Page {
+	t.Helper()
+	needTools(t, "pdftoppm", "tesseract")
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{})
+	if err != nil {
+		t.Skipf("OCR not available: %v", err)
+	}
+	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", date), sealInk: stampInk}
+	img := l.render(t, 200).gray()
+	path := filepath.Join(t.TempDir(), "grey.pdf")
+	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{img.image()}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Page(ctx, path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%.2f %q\n%s\n%+v", p.Confidence, p.Note, p.PlainText(), p.Corrections)
+	return p
 }
