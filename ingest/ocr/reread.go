@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
@@ -191,6 +193,42 @@ func chooseDate(first string, again []dateReading) (string, bool) {
 	return best.text, true
 }
 
+// rereadLine returns a date line's text with the date chooseDate takes
+// from the readings again in place of the date of its first reading. The
+// words around that date (2024年4月15日出版, 自2024年6月1日起施行) are
+// kept as first read: the readings again are of a date alone, and a line's
+// words are content, never dropped for a date. Marks around it, which are
+// the seal's (@二〇一三年…日。), go with it. ok is false where the line
+// stands as first read.
+func rereadLine(first string, again []dateReading) (string, bool) {
+	rs := []rune(first)
+	numeral := func(r rune) bool {
+		_, misread := numeralReadings[r]
+		return r >= '0' && r <= '9' || isNumeral(r) || misread
+	}
+	from := slices.IndexFunc(rs, numeral)
+	if from < 0 {
+		return first, false
+	}
+	to := len(rs) - 1
+	for to > from && !numeral(rs[to]) && rs[to] != '日' && !strings.ContainsRune(dayReadings, rs[to]) {
+		to--
+	}
+	word := func(part []rune) bool { return slices.ContainsFunc(part, unicode.IsLetter) }
+	pre, post := rs[:from], rs[to+1:]
+	if !word(pre) {
+		pre = nil
+	}
+	if !word(post) {
+		post = nil
+	}
+	date, ok := chooseDate(string(rs[len(pre):len(rs)-len(post)]), again)
+	if !ok {
+		return first, false
+	}
+	return string(pre) + date + string(post), true
+}
+
 // dateReading is one reading of a date line, and tesseract's confidence
 // in it (0–1).
 type dateReading struct {
@@ -232,7 +270,7 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 			}
 			again = append(again, more...)
 		}
-		to, ok := chooseDate(l.Text, again)
+		to, ok := rereadLine(l.Text, again)
 		if !ok {
 			continue
 		}

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"cmp"
 	"context"
 	"image"
 	"os"
@@ -159,4 +160,34 @@ func readGreySealed(t *testing.T, date string) page.Page {
 	}
 	t.Logf("%.2f %q\n%s\n%+v", p.Confidence, p.Note, p.PlainText(), p.Corrections)
 	return p
+}
+
+// TestRereadLine holds a date line read again to its words: only the date
+// is replaced, and what stands round it on the line (the cover's 出版, a
+// clause's 自…起施行) is kept; the seal's marks round a date go with it.
+func TestRereadLine(t *testing.T) {
+	r := func(texts ...string) []dateReading {
+		var out []dateReading
+		for _, s := range texts {
+			out = append(out, dateReading{text: s, conf: 0.5})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		first string
+		again []dateReading
+		want  string // "": the line stands
+	}{
+		{"2024年4月15日出版", r("2024年4月15日", "2024年4月15日"), ""},
+		{"2024年4月1S日出版", r("2024年4月15日", "2024年4月15日"), "2024年4月15日出版"},
+		{"自2O24年6月l日起施行", r("2024年6月1日", "2024年6月1日"), "自2024年6月1日起施行"},
+		{"二〇一〇年三月作晶", r("二〇一〇年三月八日", "二〇一〇年三月八日"), "二〇一〇年三月八日"},
+		{"@二所一三年三月十二日。", r("二〇一三年三月十二日", "二〇一三年三月十二日"), "二〇一三年三月十二日"},
+		{"省长　高光阳", r("二〇一三年三月十二日"), ""},
+	} {
+		got, ok := rereadLine(c.first, c.again)
+		if want := cmp.Or(c.want, c.first); got != want || ok != (c.want != "") {
+			t.Errorf("rereadLine(%q) = %q, %v; want %q", c.first, got, ok, want)
+		}
+	}
 }
