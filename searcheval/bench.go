@@ -34,6 +34,8 @@ type BenchCorpus struct {
 	words map[string]bool
 	// bodyRunes is the length of a body (SetBodyRunes).
 	bodyRunes int
+	// questions are people's questions (STARD's), typed as they are.
+	questions []string
 }
 
 // SetBodyRunes sets the approximate length of the documents' bodies,
@@ -62,18 +64,22 @@ func NewBenchCorpus(corpusDir string, n int) (*BenchCorpus, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newBenchCorpus(rows, lawParagraphs(laws), n)
+	questions, err := STARDQuestions(filepath.Join(corpusDir, STARDFile))
+	if err != nil {
+		return nil, err
+	}
+	return newBenchCorpus(rows, lawParagraphs(laws), questions, n)
 }
 
-func newBenchCorpus(rows []titleRow, pool []string, n int) (*BenchCorpus, error) {
+func newBenchCorpus(rows []titleRow, pool, questions []string, n int) (*BenchCorpus, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("searcheval: bench: %d documents: want at least 1", n)
 	}
-	if len(rows) == 0 || len(pool) == 0 {
-		return nil, errors.New("searcheval: bench: no titles or no law text")
+	if len(rows) == 0 || len(pool) == 0 || len(questions) == 0 {
+		return nil, errors.New("searcheval: bench: no titles, no law text or no questions")
 	}
 	c := &BenchCorpus{rows: rows, pool: pool, keys: make([]gazette.IssueKey, n), seqs: make([]int, n), words: titleWords(rows),
-		bodyRunes: BenchBodyRunes}
+		bodyRunes: BenchBodyRunes, questions: questions}
 	inYear := map[int]int{}
 	for i := range n {
 		y := c.row(i).published.Year
@@ -288,7 +294,8 @@ var benchMix = []struct {
 	name  string
 	share int
 }{
-	{"title words", 250},
+	{"title words", 150},
+	{"question", 100},
 	{"infix word", 150},
 	{"phrase", 150},
 	{"doc number", 150},
@@ -321,7 +328,8 @@ func toFullWidthDigits(s string) string {
 // word (a word from inside a body), a "phrase" (the first four to six
 // characters of a clause of a body), a 文号 in one of six spellings, a word
 // with kind and date-range filters, filters alone (authority and year, or
-// nothing: the facets of everything), and a word with an exclusion. Every
+// nothing: the facets of everything), a word with an exclusion, and a
+// question as people type it (STARD's: 最低工资标准是多少). Every
 // set has the same kinds of query in the same order, drawn from other
 // documents, so that a run on one set is never served from a cache filled by
 // a run on another. The same n, set and corpus always give the same queries.
@@ -365,6 +373,10 @@ func (c *BenchCorpus) Queries(n, set int) []BenchQuery {
 			}
 		case "exclusion":
 			q.Text = c.word(title, j) + " -" + c.word(body, j+1)
+		case "question":
+			// Few documents hold every word of a question: most go on
+			// to the partial matches, the dearest path of a search.
+			q.Text = c.questions[(j*7_919)%len(c.questions)]
 		}
 		out = append(out, BenchQuery{Category: cat, Query: q})
 	}

@@ -377,9 +377,12 @@ func testRows(t *testing.T) []titleRow {
 	return rows
 }
 
+// testQuestions are questions as people type them, for the bench's mix.
+var testQuestions = []string{"行政许可目录怎么编制？", "医疗保险的规定有哪些", "目录调整由谁负责"}
+
 func TestBenchCorpus(t *testing.T) {
 	pool := []string{"第一条 为了规范行政许可事项目录管理，根据有关法律、法规，制定本办法。", "第二条 本办法适用于本省行政区域内的目录编制和调整。"}
-	c, err := newBenchCorpus(testRows(t), pool, 250)
+	c, err := newBenchCorpus(testRows(t), pool, testQuestions, 250)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,8 +434,23 @@ func TestBenchCorpus(t *testing.T) {
 			t.Errorf("%d %s queries in 1000, want %d", count[m.name], m.name, m.share)
 		}
 	}
-	if _, err := newBenchCorpus(testRows(t), pool, 0); err == nil {
+	if _, err := newBenchCorpus(testRows(t), pool, testQuestions, 0); err == nil {
 		t.Error("no error for 0 documents")
+	}
+	if _, err := newBenchCorpus(testRows(t), pool, nil, 10); err == nil {
+		t.Error("no error for no questions")
+	}
+	asked := map[string]bool{}
+	for _, q := range qs {
+		if q.Category == "question" {
+			if !slices.Contains(testQuestions, q.Query.Text) {
+				t.Errorf("question %q is none of the questions given", q.Query.Text)
+			}
+			asked[q.Query.Text] = true
+		}
+	}
+	if len(asked) != len(testQuestions) {
+		t.Errorf("%d of the %d questions asked", len(asked), len(testQuestions))
 	}
 }
 
@@ -466,7 +484,7 @@ func (c *downIndex) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, 
 func TestRunQueries(t *testing.T) {
 	ctx := context.Background()
 	pool := []string{"第一条 为了规范行政许可事项目录管理，根据有关法律、法规，制定本办法。"}
-	c, err := newBenchCorpus(testRows(t), pool, 40)
+	c, err := newBenchCorpus(testRows(t), pool, testQuestions, 40)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,31 +29,13 @@ type Question struct {
 // file that is not in idByPath is an error: the labels and the corpus must
 // agree.
 func LoadSTARD(file string, idByPath map[string]string) ([]Question, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("searcheval: stard: %w", err)
-	}
-	defer f.Close()
 	var out []Question
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var rec struct {
-			QueryID      int      `json:"query_id"`
-			Query        string   `json:"query"`
-			RelevantDocs []string `json:"relevant_docs"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return nil, fmt.Errorf("searcheval: stard: line %d: %w", line, err)
-		}
+	err := readSTARD(file, func(rec stardRecord) error {
 		q := Question{ID: rec.QueryID, Text: rec.Query}
 		for _, p := range rec.RelevantDocs {
 			id, ok := idByPath[p]
 			if !ok {
-				return nil, fmt.Errorf("searcheval: stard: question %d names %q, which is not in the laws corpus", rec.QueryID, p)
+				return fmt.Errorf("searcheval: stard: question %d names %q, which is not in the laws corpus", rec.QueryID, p)
 			}
 			if !slices.Contains(q.Relevant, id) {
 				q.Relevant = append(q.Relevant, id)
@@ -62,11 +44,56 @@ func LoadSTARD(file string, idByPath map[string]string) ([]Question, error) {
 		if len(q.Relevant) > 0 {
 			out = append(out, q)
 		}
+		return nil
+	})
+	return out, err
+}
+
+// stardRecord is one line of STARDFile.
+type stardRecord struct {
+	QueryID      int      `json:"query_id"`
+	Query        string   `json:"query"`
+	RelevantDocs []string `json:"relevant_docs"`
+}
+
+// readSTARD calls each with every record of the STARD file, in order.
+func readSTARD(file string, each func(rec stardRecord) error) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("searcheval: stard: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var rec stardRecord
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return fmt.Errorf("searcheval: stard: line %d: %w", line, err)
+		}
+		if err := each(rec); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("searcheval: stard: %w", err)
+		return fmt.Errorf("searcheval: stard: %w", err)
 	}
-	return out, nil
+	return nil
+}
+
+// STARDQuestions returns the text of every STARD question, as people typed
+// them: the questions of the search benchmark's mix.
+func STARDQuestions(file string) ([]string, error) {
+	var out []string
+	err := readSTARD(file, func(rec stardRecord) error {
+		if q := strings.TrimSpace(rec.Query); q != "" {
+			out = append(out, q)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // RelevanceScores are the figures of the STARD questions, each typed as it

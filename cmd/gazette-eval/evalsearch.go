@@ -91,8 +91,8 @@ Generates N realistic documents (real titles, 文号 and dates; about 2,000
 characters of real law text each), indexes them into a fresh, throwaway index
 in batches, and prints documents indexed per second, the index size on disk,
 and search latency (p50, p95, p99) and throughput for a fixed mix of queries
-(title words, infix words, phrases, 文号, filters, facets) at each number of
-concurrent clients. The target is p99 ≤ 50 ms at 16 clients. Every search
+(title words, infix words, phrases, 文号, filters, facets, and STARD's
+questions as people type them) at each number of concurrent clients. The target is p99 ≤ 50 ms at 16 clients. Every search
 is measured uncached: bleve's result cache is off, Meilisearch has none.
 Then it measures suggestions as people type (--suggest texts: starts of
 titles, words inside titles, 文号 whole and as far as the year) at each
