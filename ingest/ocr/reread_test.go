@@ -40,13 +40,7 @@ func TestAsDate(t *testing.T) {
 // TestChooseDate picks a date line's text from its readings: the date
 // most of them make, only where more make it than the first reading's.
 func TestChooseDate(t *testing.T) {
-	r := func(texts ...string) []dateReading {
-		var out []dateReading
-		for _, s := range texts {
-			out = append(out, dateReading{text: s, conf: 0.5})
-		}
-		return out
-	}
+	r := readings
 	for _, c := range []struct {
 		first string
 		again []dateReading
@@ -166,13 +160,7 @@ func readGreySealed(t *testing.T, date string) page.Page {
 // is replaced, and what stands round it on the line (the cover's 出版, a
 // clause's 自…起施行) is kept; the seal's marks round a date go with it.
 func TestRereadLine(t *testing.T) {
-	r := func(texts ...string) []dateReading {
-		var out []dateReading
-		for _, s := range texts {
-			out = append(out, dateReading{text: s, conf: 0.5})
-		}
-		return out
-	}
+	r := readings
 	for _, c := range []struct {
 		first string
 		again []dateReading
@@ -190,4 +178,13 @@ func TestRereadLine(t *testing.T) {
 			t.Errorf("rereadLine(%q) = %q, %v; want %q", c.first, got, ok, want)
 		}
 	}
+}
+
+// readings are date readings of the texts, each as sure as the others.
+func readings(texts ...string) []dateReading {
+	var out []dateReading
+	for _, s := range texts {
+		out = append(out, dateReading{text: s, conf: 0.5})
+	}
+	return out
 }
