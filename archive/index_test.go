@@ -132,6 +132,30 @@ func TestReindexRebuildsAnEmptyIndex(t *testing.T) {
 	}
 }
 
+// The index is put to while the next batch is read: a Put that fails
+// stops the reading and is the error returned, with nothing left waiting.
+func TestReindexStopsOnAFailingPut(t *testing.T) {
+	ctx := context.Background()
+	blobs := archivetest.NewMemBlobs()
+	storageOnly := archive.New(blobs, nil, nil)
+	for n := 1; n <= 3; n++ {
+		publish(t, storageOnly, archivetest.NewSample(2020, n, 4))
+	}
+	idx := &flakyIndex{Index: openBleve(t), down: true}
+	a := archive.New(blobs, idx, nil)
+	if _, err := a.Reindex(ctx, nil); !errors.Is(err, errIndexDown) {
+		t.Fatalf("Reindex with the index down = %v, want %v", err, errIndexDown)
+	}
+	idx.down = false
+	var done, total int
+	if d, err := a.Reindex(ctx, func(n, of int) { done, total = n, of }); err != nil || d.Documents != 12 || done != 12 || total != 12 {
+		t.Fatalf("Reindex with the index back = %+v, %v (progress %d of %d)", d, err, done, total)
+	}
+	if res, err := a.Search(ctx, gazette.Query{}); err != nil || res.Total != 12 {
+		t.Errorf("after reindex the index holds %d documents, %v; want 12", res.Total, err)
+	}
+}
+
 func TestRepublishReindexes(t *testing.T) {
 	idx := &flakyIndex{Index: openBleve(t)}
 	a := archive.New(archivetest.NewMemBlobs(), idx, nil)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/gazette-archive/gazette/gazette"
 )
 
@@ -127,50 +129,70 @@ func (a *Archive) Reindex(ctx context.Context, progress Progress) (Drift, error)
 }
 
 // reindex indexes the current version of each stored document with the
-// given IDs, in batches.
+// given IDs, in batches. The next batch is read from storage while the
+// index takes the last one: bleve builds a batch's segment on one core, and
+// reading a thousand records from object storage takes as long again, so
+// in turn they would leave a core idle twice over. At most two batches are
+// in memory.
 func (a *Archive) reindex(ctx context.Context, ids []string, progress Progress) error {
-	batch := make([]gazette.SearchDoc, 0, reindexBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	g, ctx := errgroup.WithContext(ctx)
+	batches := make(chan []gazette.SearchDoc)
+	g.Go(func() error {
+		for b := range batches {
+			if err := a.index.Put(ctx, b); err != nil {
+				return fmt.Errorf("archive: index: %w", err)
+			}
 		}
-		if err := a.index.Put(ctx, batch); err != nil {
-			return fmt.Errorf("archive: index: %w", err)
-		}
-		batch = batch[:0]
 		return nil
-	}
-	manifests := map[gazette.IssueKey]*Manifest{}
-	for i, id := range ids {
-		key, seq, err := gazette.ParseDocumentID(id)
-		if err != nil {
-			return err
-		}
-		m, ok := manifests[key]
-		if !ok {
-			if m, err = a.Manifest(ctx, key); err != nil {
-				return err
-			}
-			manifests[key] = m
-		}
-		if seq > len(m.Documents) {
-			return fmt.Errorf("archive: reindex %s: issue %s has %d documents: %w", id, key, len(m.Documents), gazette.ErrNotFound)
-		}
-		sd, err := a.searchDoc(ctx, m, seq)
-		if err != nil {
-			return fmt.Errorf("archive: reindex %s: %w", id, err)
-		}
-		batch = append(batch, sd)
-		if len(batch) == reindexBatch {
-			if err := flush(); err != nil {
-				return err
+	})
+	g.Go(func() error {
+		defer close(batches)
+		send := func(b []gazette.SearchDoc) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
 			}
 		}
-		if progress != nil {
-			progress(i+1, len(ids))
+		batch := make([]gazette.SearchDoc, 0, reindexBatch)
+		manifests := map[gazette.IssueKey]*Manifest{}
+		for i, id := range ids {
+			key, seq, err := gazette.ParseDocumentID(id)
+			if err != nil {
+				return err
+			}
+			m, ok := manifests[key]
+			if !ok {
+				if m, err = a.Manifest(ctx, key); err != nil {
+					return err
+				}
+				manifests[key] = m
+			}
+			if seq > len(m.Documents) {
+				return fmt.Errorf("archive: reindex %s: issue %s has %d documents: %w", id, key, len(m.Documents), gazette.ErrNotFound)
+			}
+			sd, err := a.searchDoc(ctx, m, seq)
+			if err != nil {
+				return fmt.Errorf("archive: reindex %s: %w", id, err)
+			}
+			batch = append(batch, sd)
+			if len(batch) == reindexBatch {
+				if err := send(batch); err != nil {
+					return err
+				}
+				batch = make([]gazette.SearchDoc, 0, reindexBatch)
+			}
+			if progress != nil {
+				progress(i+1, len(ids))
+			}
 		}
-	}
-	return flush()
+		if len(batch) > 0 {
+			return send(batch)
+		}
+		return nil
+	})
+	return g.Wait()
 }
 
 // storedFingerprints maps every published document's ID to the
