@@ -482,6 +482,24 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 				t.Errorf("among IDs: hit %+v, want %+v", h, full.Hits[max(i, 0)])
 			}
 		}
+		// An excluded phrase and a single character take other paths in
+		// some engines (bleve's own searchers): IDs restrict them too.
+		for _, text := range []string{`行政 -"依法作出"`, "厅"} {
+			all := ids(direct(gazette.Query{Text: text}))
+			if len(all) < 2 {
+				t.Fatalf("%q found %v, want at least 2", text, all)
+			}
+			among := []string{all[len(all)-1], "2019-1-2", "2099-1-1"}
+			var want []string
+			for _, id := range among {
+				if slices.Contains(all, id) {
+					want = append(want, id)
+				}
+			}
+			if got := ids(direct(gazette.Query{Text: text, IDs: among})); !sameSet(got, want) {
+				t.Errorf("%q among %v: found %v, want %v", text, among, got, want)
+			}
+		}
 		if _, err := idx.Search(ctx, gazette.Query{Text: "行政", IDs: []string{""}}); !errors.Is(err, gazette.ErrInvalid) {
 			t.Errorf("an empty ID: %v, want ErrInvalid", err)
 		}
