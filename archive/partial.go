@@ -25,6 +25,8 @@ import (
 // length's (gazette.PartialPagesWeight); ties go to the document the terms'
 // own rankings put higher. A term of 3 or 4 characters
 // that no document holds is tried as its bigrams. Exact hits stay first.
+// The terms are searched lean (gazette.Query.Lean): only the hits of the
+// page shown get their snippets, from their rarest term (pageSnippets).
 // "Quoted phrases" ask for exactly those words: every partial match holds
 // them, and the matched words shown start with them. Without any term to
 // add (a query of phrases only), exact is returned unchanged.
