@@ -28,7 +28,9 @@ type Index interface {
 	// excluded terms remove hits; filters combine with AND, values within
 	// one filter with OR; filter values are literal, never syntax.
 	// Results carry the total, the page of hits with HTML-safe snippets,
-	// and facet counts over all hits. Document numbers in q are matched by
+	// and facet counts over all hits; with q.Lean, the hits without
+	// snippets or anchors, and no facets. q.IDs, when set, keeps only those
+	// documents. Document numbers in q are matched by
 	// the caller (see archive.Search), not by the index. Errors:
 	// gazette.ErrInvalid, backend errors.
 	Search(ctx context.Context, q gazette.Query) (gazette.Results, error)

@@ -25,6 +25,8 @@ import (
 // length's (gazette.PartialPagesWeight); ties go to the document the terms'
 // own rankings put higher. A term of 3 or 4 characters
 // that no document holds is tried as its bigrams. Exact hits stay first.
+// The terms are searched lean (gazette.Query.Lean): only the hits of the
+// page shown get their snippets, from their rarest term (pageSnippets).
 // "Quoted phrases" ask for exactly those words: every partial match holds
 // them, and the matched words shown start with them. Without any term to
 // add (a query of phrases only), exact is returned unchanged.
@@ -69,7 +71,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 
 	// N: the documents the filters (and phrases) let through.
 	all := q
-	all.Text, all.Page, all.PerPage = required+exclude, 1, 1
+	all.Text, all.Page, all.PerPage, all.Lean = required+exclude, 1, 1, true
 	res, err := idx.Search(ctx, all)
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("archive: partial search: %w", err)
@@ -83,6 +85,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		hit        gazette.Hit
 		score, tie float64
 		best       float64 // weight of the rarest term held, whose snippet is shown
+		bestTerm   int     // index into terms of that term
 		ranked     float64 // score weighed by validity and length, set before sorting
 		held       []int   // indexes into terms
 		exact      bool
@@ -114,6 +117,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		t := terms[i]
 		tq := q
 		tq.Text, tq.Page, tq.PerPage, tq.Sort = required+t+exclude, 1, partialDepth, gazette.SortRelevance
+		tq.Lean = true // snippets only for the page shown (pageSnippets)
 		r, err := idx.Search(ctx, tq)
 		if errors.Is(err, gazette.ErrInvalid) {
 			continue // a term the backend cannot search is no reason to fail the rest
@@ -143,7 +147,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 			c.tie += w / float64(60+rank+1) // reciprocal-rank fusion (Cormack et al., 2009)
 			c.held = append(c.held, i)
 			if w > c.best && !c.exact {
-				c.best, c.hit.Snippet = w, h.Snippet
+				c.best, c.bestTerm = w, i
 			}
 		}
 	}
@@ -190,6 +194,15 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	out.Facets = facetsOf(hits)
 	from := min((q.Page-1)*q.PerPage, len(hits))
 	out.Hits = hits[from:min(from+q.PerPage, len(hits))]
+	bestTerms := make([]string, len(out.Hits)) // "" for an exact hit, which has its snippet
+	for i, c := range list[from : from+len(out.Hits)] {
+		if !c.exact {
+			bestTerms[i] = terms[c.bestTerm]
+		}
+	}
+	if err := pageSnippets(ctx, idx, q, required, exclude, out.Hits, bestTerms); err != nil {
+		return gazette.Results{}, err
+	}
 	// The words shown as matched are those of the best partial match.
 	for _, c := range list {
 		if c.exact {
@@ -203,4 +216,40 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		break
 	}
 	return out, nil
+}
+
+// pageSnippets gives each partial match of hits, the page shown, the
+// snippet and anchor of its rarest term (terms[i], "" for an exact hit,
+// which has them already), as that term's own search shows them. The
+// terms were searched lean, without snippets, as most of their hits are
+// never shown: the page's are fetched here, one search per term, among
+// the page's documents only.
+func pageSnippets(ctx context.Context, idx Index, q gazette.Query, required, exclude string, hits []gazette.Hit, terms []string) error {
+	byTerm := map[string][]string{} // IDs by term
+	var order []string
+	for i, t := range terms {
+		if t == "" {
+			continue
+		}
+		if byTerm[t] == nil {
+			order = append(order, t)
+		}
+		byTerm[t] = append(byTerm[t], hits[i].ID)
+	}
+	for _, t := range order {
+		sq := q
+		sq.Text, sq.Page, sq.PerPage, sq.Sort, sq.IDs = required+t+exclude, 1, len(byTerm[t]), gazette.SortRelevance, byTerm[t]
+		r, err := idx.Search(ctx, sq)
+		if err != nil {
+			return fmt.Errorf("archive: partial search: snippets of %q: %w", t, err)
+		}
+		for _, h := range r.Hits {
+			for i := range hits {
+				if hits[i].ID == h.ID && terms[i] == t {
+					hits[i].Snippet, hits[i].Anchor = h.Snippet, h.Anchor
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -66,6 +66,15 @@ type Query struct {
 	// forms of its government's document numbers (省政府令第241号) resolve
 	// against it (LocalDocNumbers). Empty resolves none.
 	Gazette string `json:",omitempty"`
+	// Lean asks for the total and the hits without their snippets and
+	// anchors, and for no facets: what a caller that only ranks the hits
+	// of many searches needs (archive's partial matches), at a small part
+	// of a full search's cost.
+	Lean bool `json:",omitempty"`
+	// IDs, when set, keeps only the documents with these IDs (at most
+	// MaxPerPage), like a filter: to fetch the snippets of a few hits
+	// already found.
+	IDs []string `json:",omitempty"`
 }
 
 // Normalize validates q and fills its defaults. Every error wraps ErrInvalid
@@ -142,6 +151,14 @@ func (q *Query) Normalize() error {
 			if v == "" || utf8.RuneCountInString(v) > maxFilterRunes || strings.IndexFunc(v, unicode.IsControl) >= 0 || !utf8.ValidString(v) {
 				return bad("filter value %q: empty, too long or with control characters", v)
 			}
+		}
+	}
+	if len(q.IDs) > MaxPerPage {
+		return bad("more than %d IDs", MaxPerPage)
+	}
+	for _, id := range q.IDs {
+		if id == "" || utf8.RuneCountInString(id) > maxFilterRunes || strings.IndexFunc(id, unicode.IsControl) >= 0 || !utf8.ValidString(id) {
+			return bad("ID %q: empty, too long or with control characters", id)
 		}
 	}
 	if utf8.RuneCountInString(q.Gazette) > maxFilterRunes || strings.IndexFunc(q.Gazette, unicode.IsControl) >= 0 {

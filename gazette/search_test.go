@@ -74,6 +74,9 @@ func TestQueryNormalize(t *testing.T) {
 		"only punctuation":            {Text: "……！？、《》"},
 		"only a symbol":               {Text: " ☆ "},
 		"too long":                    {Text: strings.Repeat("长", MaxQueryRunes+1)},
+		"empty ID":                    {IDs: []string{"2019-1-1", ""}},
+		"ID with a control character": {IDs: []string{"2019-1-1\n"}},
+		"more IDs than a page":        {IDs: slices.Repeat([]string{"2019-1-1"}, MaxPerPage+1)},
 	}
 	for name, q := range bad {
 		if err := q.Normalize(); !errors.Is(err, ErrInvalid) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -205,6 +206,11 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 				}
 				if !slices.Equal(res.Matched, tc.matched) {
 					t.Errorf("%q: matched %q, want %q", tc.q.Text, res.Matched, tc.matched)
+				}
+				for _, h := range res.Hits {
+					if res.Partial && h.Snippet == "" {
+						t.Errorf("%q: partial match %s without a snippet", tc.q.Text, h.ID)
+					}
 				}
 				kinds := 0
 				for _, f := range res.Facets.Kind {
@@ -434,6 +440,68 @@ func TestIndex(t *testing.T, open func(t *testing.T) archive.Index) {
 			if h.Title == "" || h.Kind == "" || h.Issue.Year == 0 || h.Pages.First == 0 {
 				t.Errorf("hit lacks its metadata: %+v", h)
 			}
+		}
+	})
+
+	// Lean searches and searches among IDs, which partial matches use.
+	t.Run("LeanAndIDs", func(t *testing.T) {
+		idx := load(t)
+		direct := func(q gazette.Query) gazette.Results {
+			t.Helper()
+			res, err := idx.Search(ctx, q)
+			if err != nil {
+				t.Fatalf("Search(%+v): %v", q, err)
+			}
+			return res
+		}
+		full := direct(gazette.Query{Text: "行政 许可"})
+		lean := direct(gazette.Query{Text: "行政 许可", Lean: true})
+		if !slices.Equal(ids(lean), ids(full)) || lean.Total != full.Total || len(full.Hits) < 3 {
+			t.Fatalf("lean found %v (total %d), full %v (total %d)", ids(lean), lean.Total, ids(full), full.Total)
+		}
+		for i, h := range lean.Hits {
+			want := full.Hits[i]
+			if want.Snippet == "" {
+				t.Errorf("full search: %s without a snippet", want.ID)
+			}
+			want.Snippet, want.Anchor = "", ""
+			if !reflect.DeepEqual(h, want) {
+				t.Errorf("lean hit %+v, want %+v", h, want)
+			}
+		}
+		if f := lean.Facets; len(f.Kind)+len(f.Authority)+len(f.Year)+len(f.Validity) != 0 {
+			t.Errorf("lean search has facets %+v", f)
+		}
+		some := []string{full.Hits[2].ID, full.Hits[0].ID, "2019-1-2", "2099-1-1"} // 2019-1-2 lacks the words; 2099-1-1 is no document
+		got := direct(gazette.Query{Text: "行政 许可", IDs: some})
+		if !slices.Equal(ids(got), []string{full.Hits[0].ID, full.Hits[2].ID}) || got.Total != 2 {
+			t.Errorf("among %v: found %v (total %d), want %v in the order of all hits", some, ids(got), got.Total, []string{full.Hits[0].ID, full.Hits[2].ID})
+		}
+		for _, h := range got.Hits {
+			if i := slices.Index(ids(full), h.ID); i < 0 || !reflect.DeepEqual(h, full.Hits[i]) {
+				t.Errorf("among IDs: hit %+v, want %+v", h, full.Hits[max(i, 0)])
+			}
+		}
+		// An excluded phrase and a single character take other paths in
+		// some engines (bleve's own searchers): IDs restrict them too.
+		for _, text := range []string{`行政 -"依法作出"`, "厅"} {
+			all := ids(direct(gazette.Query{Text: text}))
+			if len(all) < 2 {
+				t.Fatalf("%q found %v, want at least 2", text, all)
+			}
+			among := []string{all[len(all)-1], "2019-1-2", "2099-1-1"}
+			var want []string
+			for _, id := range among {
+				if slices.Contains(all, id) {
+					want = append(want, id)
+				}
+			}
+			if got := ids(direct(gazette.Query{Text: text, IDs: among})); !sameSet(got, want) {
+				t.Errorf("%q among %v: found %v, want %v", text, among, got, want)
+			}
+		}
+		if _, err := idx.Search(ctx, gazette.Query{Text: "行政", IDs: []string{""}}); !errors.Is(err, gazette.ErrInvalid) {
+			t.Errorf("an empty ID: %v, want ErrInvalid", err)
 		}
 	})
 

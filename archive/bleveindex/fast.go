@@ -51,6 +51,9 @@ func (c clause) phrase() bool { return len(c.terms) > 1 }
 
 type filter struct{ field, value string }
 
+// fID is the field bleve indexes every document's ID in (Query.IDs).
+const fID = "_id"
+
 // planDirect returns the plan of q, or false when q needs bleve.
 func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, bool) {
 	var p directPlan
@@ -110,6 +113,7 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 	if q.Issue != nil {
 		group(fIssue, []string{q.Issue.String()})
 	}
+	group(fID, q.IDs)
 	return p, true
 }
 

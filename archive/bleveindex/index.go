@@ -622,10 +622,11 @@ func loadHit(r index.IndexReader, id string, withBody bool) (h gazette.Hit, body
 	return h, body, true, nil
 }
 
-// loadHitAt reads the stored hit and body of the document with number num
-// in snapshot s: what loadHit reads, without looking the ID up in every
-// segment and without copying the fields nobody reads.
-func loadHitAt(s *scorch.IndexSnapshot, num uint64) (h gazette.Hit, body string, found bool, err error) {
+// loadHitAt reads the stored hit, and with withBody the body, of the
+// document with number num in snapshot s: what loadHit reads, without
+// looking the ID up in every segment and without copying the fields nobody
+// reads.
+func loadHitAt(s *scorch.IndexSnapshot, num uint64, withBody bool) (h gazette.Hit, body string, found bool, err error) {
 	var base uint64
 	for _, ss := range s.Segments() {
 		n := ss.Segment().Count()
@@ -639,7 +640,9 @@ func loadHitAt(s *scorch.IndexSnapshot, num uint64) (h gazette.Hit, body string,
 			case fHit:
 				raw = slices.Clone(value)
 			case fBody:
-				body = string(value)
+				if withBody {
+					body = string(value)
+				}
 			}
 			return true
 		})

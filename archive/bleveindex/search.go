@@ -66,8 +66,12 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	}
 	defer r.Close()
 	from := (q.Page - 1) * q.PerPage
+	facets := x.facets
+	if q.Lean {
+		facets = nil
+	}
 	fresh := func() *collector {
-		c := newCollector(sort, from+q.PerPage, x.facets)
+		c := newCollector(sort, from+q.PerPage, facets)
 		if !q.From.IsZero() || !q.To.IsZero() {
 			c.dates = newDateRange(q.DateField, q.From, q.To)
 		}
@@ -90,13 +94,15 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	needles := qt.Needles()
 	top := c.kept()
 	for _, d := range top[min(from, len(top)):] {
-		h, body, found, err := loadHitAt(r, d.num)
+		h, body, found, err := loadHitAt(r, d.num, !q.Lean)
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 		}
 		if found {
-			h.Snippet = gazette.Snippet(body, needles, snippetRunes)
-			h.Anchor = gazette.MatchAnchor(body, needles)
+			if !q.Lean {
+				h.Snippet = gazette.Snippet(body, needles, snippetRunes)
+				h.Anchor = gazette.MatchAnchor(body, needles)
+			}
 			out.Hits = append(out.Hits, h)
 		}
 	}
@@ -229,6 +235,11 @@ func (x *Index) filters(q *gazette.Query) []query.Query {
 	add(anyOf(fYear, q.Years, strconv.Itoa))
 	if q.Issue != nil {
 		add(term(fIssue, q.Issue.String()))
+	}
+	if len(q.IDs) > 0 {
+		ids := query.NewDocIDQuery(q.IDs)
+		ids.SetBoost(0)
+		add(ids)
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		i := dateIndex(q.DateField)

@@ -72,6 +72,9 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	defer g.Leave()
 	pos, neg := queryParts(qt)
 	filter := filters(&q)
+	if len(q.IDs) > 0 {
+		filter = append(filter, idFilter(q.IDs))
+	}
 	empty := gazette.Results{Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: facetsOf(nil)}
 
 	main := pos
@@ -111,12 +114,20 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		Filter:               filter,
 		Locales:              locales,
 	}
+	if q.Lean {
+		req.Facets, req.AttributesToRetrieve = nil, hitFields
+	}
 	var res searchResponse
 	if err := x.call(ctx, http.MethodPost, "/search", req, &res); err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
 	}
-	hits, err := x.snippets(ctx, res.Hits, qt.Needles())
-	if err != nil {
+	var hits []gazette.Hit
+	if q.Lean {
+		hits = make([]gazette.Hit, len(res.Hits))
+		for i := range res.Hits {
+			hits[i] = hitOf(&res.Hits[i])
+		}
+	} else if hits, err = x.snippets(ctx, res.Hits, qt.Needles()); err != nil {
 		return gazette.Results{}, err
 	}
 	return gazette.Results{
