@@ -17,9 +17,10 @@
 // match in the head outweighs one in the body, and ends the ranking rules
 // with the validity rank, then the newest. Meilisearch does not weigh how
 // often a body holds a word, so each body also has frequency tiers, the
-// windows of text it holds at least 30, 10 or 3 times, searched after the
-// head and before the body (tokens.go): the documents that hold a word
-// often come first among its hits, as bleve's tf-idf puts them.
+// windows of text it holds at least 30, 10 or 3 times (a long body's counts
+// scaled down by its length), searched after the head and before the body
+// (tokens.go): the documents that hold a word often for their length come
+// first among its hits, as bleve's tf-idf puts them.
 //
 // Long documents: Meilisearch indexes only the first 65,535 positions of a
 // field, so a long body is indexed as overlapping segments, each a field of
@@ -66,7 +67,8 @@
 // measured on 2 cores, about 80,000 characters of real law text a second.
 // The frequency tiers add about 4% to the database and 13% to the CPU time
 // of indexing (2,000 generated documents of 2,100 characters, server and
-// client); long codes, which hold many frequent windows, pay more.
+// client); long codes hold more frequent windows, fewer since their
+// counts are scaled by length.
 //
 // Suggestions as people type come from an in-memory table, package
 // typeahead, as in bleveindex, kept up to date across replicas by the

@@ -375,8 +375,9 @@ type record struct {
 // characters stored folded. 3: runs of Chinese go on across 、，“”《》
 // (gazette.IsJoiningMark). 4: the validity's rank, vr, for ranking.
 // 5: the span in force, if0 and if1, for Query.InForceOn. 6: the body's
-// frequency tiers, k30, k10 and k3 (tokens.go).
-const recordFormat = 6
+// frequency tiers, k30, k10 and k3 (tokens.go). 7: a long body's tier
+// counts scaled by its length (tierRefTokens).
+const recordFormat = 7
 
 // noDay is the in-force bound of no day: after every day a query names.
 const noDay = 99991231

@@ -861,3 +861,23 @@ func TestFrequentHoldersFirst(t *testing.T) {
 		t.Errorf("乙丙 found %v", got)
 	}
 }
+
+// TestLongHoldersScaled: a long body's counts are scaled by its length, as
+// bleve's tf-idf divides by it, so a short regulation that holds a word 12
+// times comes before a code that holds it 30 times among 36,000 other
+// words, which raw counts would put first.
+func TestLongHoldersScaled(t *testing.T) {
+	idx := open(t)
+	sentence := "父母是未成年子女的监护人，应当履行监护职责。"
+	var filler strings.Builder
+	for i := range 36_000 {
+		fmt.Fprintf(&filler, "x%d ", i)
+	}
+	put(t, idx,
+		doc(1, "家庭教育促进条例", strings.Repeat(sentence, 6)),
+		doc(2, "综合法典", strings.Repeat(sentence, 15), filler.String()))
+	got := ids(search(t, idx, gazette.Query{Text: "监护"}))
+	if want := []string{"2019-1-1", "2019-1-2"}; !slices.Equal(got, want) {
+		t.Errorf("监护 found %v, want the short holder first: %v", got, want)
+	}
+}

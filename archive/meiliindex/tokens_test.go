@@ -312,24 +312,44 @@ func TestTiers(t *testing.T) {
 		}
 	}
 
-	// A body with more frequent windows than a field holds positions keeps
+	// A body longer than tierRefTokens has its counts scaled by its length:
+	// 10 occurrences among twice as many tokens count as 5.
+	tierOf := func(body string) int {
+		for i, s := range encodeField(gazette.FoldSearchText(body), nil).tiers() {
+			if strings.Contains(readable(s), "B监护 B护职 B职责") {
+				return i
+			}
+		}
+		return -1
+	}
+	short := strings.Repeat("监护职责。", 10)
+	long := short + strings.Repeat("x ", 2*tierRefTokens)
+	if got := tierOf(short); got != 1 {
+		t.Errorf("监护职责 10 times in a short body: tier %d, want 1", got)
+	}
+	if got := tierOf(long); got != 2 {
+		t.Errorf("监护职责 10 times among %d tokens: tier %d, want 2", 2*tierRefTokens, got)
+	}
+
+	// A body with more frequent windows than a tier holds positions keeps
 	// the most frequent.
 	var b strings.Builder
-	for i := range 8000 {
+	for i := range 50 {
 		n := 3
-		if i == 7999 {
+		if i == 49 {
 			n = 9
 		}
 		for range n {
 			b.WriteString(string(rune(0x4E00+i)) + string(rune(0x6000+i)) + "。")
 		}
 	}
-	tiers := encodeField(b.String(), nil).tiers()
+	const limit = 200
+	tiers := encodeField(b.String(), nil).tiersWithin(limit)
 	items := strings.Split(tiers[2], " . ")
-	if n := len(items); n < 1000 || (n-1)*hardGap+n > segmentPositions {
-		t.Errorf("%d windows in a tier of at most %d positions", n, segmentPositions)
+	if n := len(items); n < 10 || (n-1)*hardGap+n > limit {
+		t.Errorf("%d windows in a tier of at most %d positions", n, limit)
 	}
-	if first := decodeAll(strings.Fields(items[0])); first != "B"+string(rune(0x4E00+7999))+string(rune(0x6000+7999)) {
+	if first := decodeAll(strings.Fields(items[0])); first != "B"+string(rune(0x4E00+49))+string(rune(0x6000+49)) {
 		t.Errorf("the most frequent window is not first: %s", first)
 	}
 }
