@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/gazette-archive/gazette/gazette"
-	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 func TestOriginalDeterministic(t *testing.T) {
@@ -269,27 +268,5 @@ func TestOriginalSamples(t *testing.T) {
 		"rot90": {Rotate: 90, BleedThrough: true}, "rot270-mixed": {Mode: ScanMixed, Rotate: 270},
 	} {
 		write("original-1-scan-"+name, generate(t, Options{Seed: 1, Form: FormOriginal, Encoding: Scan, Scan: st}))
-	}
-}
-
-// A 份号 is drawn in the Latin face (/F2) even on a sheet whose other
-// digits are the CJK face's: AR PL UMing's half-width 0 carries a dot,
-// which no agency's 份号 has, and which OCR reads as 6 or 9.
-func TestCopyNumberInLatinFace(t *testing.T) {
-	s := &sheet{Page: Page{Lines: []Line{
-		{Line: page.Line{Text: "000258", X: 80, Y: 100, Size: 16}, Role: RoleMark},
-		{Line: page.Line{Text: "澜府〔2013〕26号", X: 200, Y: 300, Size: 16}, Role: RoleDocNumber},
-	}}}
-	var b bytes.Buffer
-	if err := text(&b, s, &identityH{font: testFont(t), cids: map[rune]uint16{}}, false); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	mark := strings.Index(out, "(000258) Tj")
-	if mark < 0 || !strings.Contains(out[:mark], "/F2 ") {
-		t.Errorf("份号 not drawn in /F2:\n%s", out)
-	}
-	if strings.Contains(out, "(2013)") {
-		t.Errorf("文号 of a sheet not in the Word manner drawn in /F2:\n%s", out)
 	}
 }

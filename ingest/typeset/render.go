@@ -11,7 +11,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -257,7 +256,7 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 			gs = " /ExtGState << /Ink << /BM /Multiply >> >>"
 		}
 		fonts := "/F1 " + font.String()
-		if s.latin || slices.ContainsFunc(s.Lines, func(l Line) bool { return l.Role == RoleMark }) {
+		if s.latin {
 			if times == 0 {
 				times = pw.Reserve()
 				timesFont(pw, times)
@@ -331,12 +330,7 @@ func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 		}
 	}
 	for i, l := range s.Lines {
-		// The marks above an original's heading (份号 000258, a
-		// registration number) are in a Latin face's numerals on any
-		// sheet: agencies print them from a word processor or a numbering
-		// machine, never in a CJK face's half-width digits, whose
-		// monospaced 0 carries a dot (AR PL UMing's).
-		rs := runs(l.Text, s.latin || l.Role == RoleMark)
+		rs := runs(l.Text, s.latin)
 		setFont(rs[0].latin, l.Size)
 		if t := s.tcs[i]; t != tc {
 			tc = t
