@@ -30,8 +30,14 @@ import (
 // more make it than make the first reading's (see chooseDate). Each
 // change is recorded (RuleReread) with the page's confidence; CheckDates
 // then holds the date to the file's 印发日期 and 文号 as any other.
+//
+// The 版记's 印发 line (XX办公室　　2024年4月15日印发) and a 文号 line
+// (粤卫〔2002〕60号, read 6号) are read again the same way, their words
+// with any character: the 印发 line's date is chosen as a date line's
+// (see rereadPrint), and a 文号's year and serial by the readings'
+// majority (see chooseNumber).
 
-// RuleReread names a date line replaced by its second reading.
+// RuleReread names a line replaced by its readings again.
 const RuleReread = "reread"
 
 // dateChars are all a 成文日期 is written in.
@@ -236,17 +242,25 @@ type dateReading struct {
 	conf float64
 }
 
-// rereadDates reads each date-shaped line of p (see dateShaped) again
-// from img, the grey page it was read from at dpi, and from plain, the
-// page as scanned before its seals were dropped by their grey (nil: none
-// were); and puts in the date chooseDate takes from the readings. It
+// rereadDates reads each date, 印发 and 文号 line of p (see rereadKindOf)
+// again from img, the grey page it was read from at dpi, and from plain,
+// the page as scanned before its seals were dropped (nil: none were);
+// and puts in the date or number its kind takes from the readings. It
 // returns how many lines it changed.
 func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img, plain *raster, dpi int) (int, error) {
 	px := float64(dpi) / 72
 	changed := 0
+	plainWays := plainReadings
+	if plain != nil && bilevel(plain) {
+		plainWays = ringReadings
+	}
 	for li, l := range p.Lines {
 		h := l.Size * px
-		if !dateShaped(l.Text) || h <= 0 {
+		if h <= 0 {
+			continue
+		}
+		kind, ok := rereadKindOf(l.Text)
+		if !ok {
 			continue
 		}
 		// The line's box, with room either side for a numeral the first
@@ -257,20 +271,23 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		if crop == nil {
 			continue
 		}
-		again, err := e.readDateLine(ctx, dir, crop, dpi, dateReadings)
+		again, err := e.readDateLine(ctx, dir, crop, dpi, kind.psm, kind.ways)
 		if err != nil {
 			return changed, err
 		}
 		if plain != nil {
 			// The seal's ink as scanned is lighter than the text: left
-			// out by a threshold here, where no ring had to be found.
-			more, err := e.readDateLine(ctx, dir, plain.crop(b), dpi, plainReadings)
+			// out by a threshold here, where no ring had to be found. On a
+			// 1-bit page it is as black as the text, and the line is read
+			// with the ring left in: whitening it cost the date's strokes
+			// under it (年, 十), which the ring only crosses.
+			more, err := e.readDateLine(ctx, dir, plain.crop(b), dpi, kind.psm, kind.only(plainWays))
 			if err != nil {
 				return changed, err
 			}
 			again = append(again, more...)
 		}
-		to, ok := rereadLine(l.Text, again)
+		to, ok := kind.choose(l.Text, again)
 		if !ok {
 			continue
 		}
@@ -281,12 +298,15 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 	return changed, nil
 }
 
-// readDateLine reads a crop of one line at dpi as a date in each of ways
-// (see dateReadings), and returns what each read, post-corrected.
-func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi int, ways []dateWay) ([]dateReading, error) {
+// readDateLine reads a crop of one line at dpi, segmented as psm says, in
+// each of ways (see dateReadings), and returns what each read,
+// post-corrected. The crop's rules are whitened first (see dropRules):
+// it is its own.
+func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi, psm int, ways []dateWay) ([]dateReading, error) {
 	if crop == nil {
 		return nil, nil
 	}
+	dropRules(crop)
 	k := max(2, 400/dpi)
 	var out []dateReading
 	for _, v := range ways {
@@ -308,12 +328,12 @@ func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi
 		if c == nil {
 			continue
 		}
-		c = c.scale(k)
+		c = c.scale(k + v.up)
 		file := filepath.Join(dir, "date.pgm")
 		if err := os.WriteFile(file, c.pgm(), 0o600); err != nil {
 			return nil, err
 		}
-		args := []string{file, "stdout", "-l", e.lang, "--psm", "7", "--dpi", strconv.Itoa(k * dpi)}
+		args := []string{file, "stdout", "-l", e.lang, "--psm", strconv.Itoa(psm), "--dpi", strconv.Itoa((k + v.up) * dpi)}
 		if v.only {
 			args = append(args, "-c", "tessedit_char_whitelist="+dateChars)
 		}
@@ -322,7 +342,7 @@ func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi
 		if err != nil {
 			return nil, err
 		}
-		q, err := parseTSV(tsv, float64(k*dpi), nil)
+		q, err := parseTSV(tsv, float64((k+v.up)*dpi), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -338,23 +358,209 @@ func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi
 // dateReadings are the ways a date line is read again: as it is and with
 // pixels as light as sealLevel whitened (what a seal left round the
 // strokes), each with any character and with dateChars only.
-var dateReadings = []dateWay{{0, false}, {0, true}, {sealLevel, false}, {sealLevel, true}}
+var dateReadings = []dateWay{{0, false, 0}, {0, true, 0}, {sealLevel, false, 0}, {sealLevel, true, 0}}
 
 // plainReadings are the ways a date line is read from the page as
 // scanned: with the seal's ink, lighter than sealLevel, whitened.
-var plainReadings = []dateWay{{sealLevel, false}, {sealLevel, true}}
+var plainReadings = []dateWay{{sealLevel, false, 0}, {sealLevel, true, 0}}
 
-// dateWay is a way to read a date line: pixels as light as level or
-// lighter whitened (0: none), and only dateChars allowed or any.
+// ringReadings are the ways a date line of a 1-bit page is read from the
+// page as scanned, its seal's ring as black as the text: as it is, with
+// any character and with dateChars only.
+var ringReadings = []dateWay{{0, false, 0}, {0, true, 0}}
+
+// wordReadings are the ways a line of words round a number (a 文号 line,
+// a 印发 line) is read again: any character, as it is, once more a size
+// larger, and with pixels as light as sealLevel whitened.
+var wordReadings = []dateWay{{0, false, 0}, {0, false, 1}, {sealLevel, false, 0}}
+
+// dateWay is a way to read a line again: pixels as light as level or
+// lighter whitened (0: none), only dateChars allowed or any, and up
+// times the line's height larger than the usual enlargement.
 type dateWay struct {
 	level byte
 	only  bool
+	up    int
+}
+
+// rereadKind is a kind of line read again: the ways it is read, and how
+// its text is chosen from the readings.
+type rereadKind struct {
+	name   string // date, print (印发) or number (文号)
+	psm    int    // tesseract's page segmentation: 7, one line; 6 for a 印发 line, whose gap left psm 7's TSV empty
+	ways   []dateWay
+	choose func(first string, again []dateReading) (string, bool)
+	words  bool // ways with dateChars only are no reading of it
+}
+
+// only returns the ways of ws that read a line of this kind.
+func (k rereadKind) only(ws []dateWay) []dateWay {
+	if !k.words {
+		return ws
+	}
+	var out []dateWay
+	for _, w := range ws {
+		if !w.only {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// maxNumberRunes is the longest a 文号 line read again is: the number,
+// and 签发人 with a name or two beside it on a report's.
+const maxNumberRunes = 30
+
+// rereadKindOf tells whether a line is read again, and as what: a date
+// line (see dateShaped), a 印发 line (see printParts) or a short line
+// with one 文号 (the 发文字号 under the heading, a decree's 第N号).
+func rereadKindOf(s string) (rereadKind, bool) {
+	switch {
+	case dateShaped(s):
+		return rereadKind{name: "date", psm: 7, ways: dateReadings, choose: rereadLine}, true
+	case func() bool { _, _, _, ok := printParts(s); return ok }():
+		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
+	case utf8.RuneCountInString(strings.Join(strings.Fields(s), "")) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
+		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
+	}
+	return rereadKind{}, false
+}
+
+// printParts splits a 印发 line of the 版记 (XX办公室　　2024年4月15日印发)
+// into what stands before its date (the office, and the gap), the date,
+// and 印发 after it. ok is false where the line ends otherwise, or what
+// stands before 印发 is no date's shape.
+func printParts(s string) (pre, date, post string, ok bool) {
+	t := strings.TrimRightFunc(s, unicode.IsSpace)
+	var body string
+	for _, suffix := range []string{"印发", "印發"} {
+		if b, found := strings.CutSuffix(t, suffix); found {
+			body, post, ok = b, s[len(b):], true
+			break
+		}
+	}
+	if !ok {
+		return "", "", "", false
+	}
+	rs := []rune(body)
+	i := len(rs)
+	for i > 0 && (dateRune(rs[i-1]) || unicode.IsSpace(rs[i-1])) {
+		i--
+	}
+	for i < len(rs) && unicode.IsSpace(rs[i]) {
+		i++
+	}
+	pre, date = string(rs[:i]), string(rs[i:])
+	if !dateShaped(date) || !strings.Contains(date, "年") {
+		return "", "", "", false
+	}
+	return pre, date, post, true
+}
+
+// dateRune reports whether r is part of a date as read: a numeral or
+// digit, what tesseract reads for a numeral, or a unit.
+func dateRune(r rune) bool {
+	_, misread := numeralReadings[r]
+	return r >= '0' && r <= '9' || isNumeral(r) || misread || strings.ContainsRune("年月日"+dayReadings, r)
+}
+
+// rereadPrint returns a 印发 line with the date chooseDate takes from the
+// dates of the readings again in place of its date as first read; the
+// office before it and 印发 are kept as first read.
+func rereadPrint(first string, again []dateReading) (string, bool) {
+	pre, date, post, ok := printParts(first)
+	if !ok {
+		return first, false
+	}
+	var dates []dateReading
+	for _, r := range again {
+		if _, d, _, ok := printParts(r.text); ok {
+			dates = append(dates, dateReading{d, r.conf})
+		}
+	}
+	to, ok := chooseDate(date, dates)
+	if !ok {
+		return first, false
+	}
+	return pre + to + post, true
+}
+
+// chooseNumber returns a 文号 line with the number most readings make in
+// place of the number first read, where more readings again make it than
+// make the first reading's; readings whose agency code differs are of
+// no number of the line's (a code misread, a reading cut short) and do
+// not count. Only the number's year and serial are chosen: digits a
+// reading lost or misread (60号 read as 6号) come back where the readings
+// again agree on them, never made up. ok is false where the line stands.
+func chooseNumber(first string, again []dateReading) (string, bool) {
+	ms := gazette.FindDocNumbers(first)
+	if len(ms) != 1 {
+		return first, false
+	}
+	was := ms[0].Number
+	votes := map[gazette.DocNumber]int{was: 1}
+	written := map[gazette.DocNumber]string{}
+	for _, r := range again {
+		rm := gazette.FindDocNumbers(r.text)
+		if len(rm) != 1 || rm[0].Number.Kind != was.Kind || rm[0].Number.Agency != was.Agency {
+			continue
+		}
+		n := rm[0].Number
+		votes[n]++
+		if _, ok := written[n]; !ok {
+			written[n] = r.text[rm[0].Start:rm[0].End]
+		}
+	}
+	best, tie := was, false
+	for n, v := range votes {
+		switch {
+		case v > votes[best]:
+			best, tie = n, false
+		case v == votes[best] && n != best:
+			tie = true
+		}
+	}
+	if best == was || tie {
+		return first, false
+	}
+	return first[:ms[0].Start] + written[best] + first[ms[0].End:], true
 }
 
 // sealLevel is the grey from which a pixel of a date line is taken for a
 // seal's ink, not the text's: stamp ink scans at about 140 on paper of
 // 255 (see greyInkLow), text under 100.
 const sealLevel = 120
+
+// dropRules whitens, in place, the rules of a line's crop: runs of ink
+// along a row longer than ruleRun times the crop's height, which no
+// character's stroke is (一 is a character wide). The 版记's 印发 line
+// stands between two rules; read with them, it came back empty.
+func dropRules(c *raster) {
+	long := int(ruleRun * float64(c.h))
+	for y := range c.h {
+		row := c.pix[y*c.w : (y+1)*c.w]
+		for x := 0; x < c.w; {
+			if row[x] >= 128 {
+				x++
+				continue
+			}
+			end := x
+			for end < c.w && row[end] < 128 {
+				end++
+			}
+			if end-x > long {
+				for i := x; i < end; i++ {
+					row[i] = 255
+				}
+			}
+			x = end
+		}
+	}
+}
+
+// ruleRun is how many times a line crop's height (about twice the
+// line's) a run of ink along a row is long at least to be a rule.
+const ruleRun = 1.5
 
 // minRowInk is the fewest dark pixels a row of a line holds: fewer are a
 // speck or two of noise between lines.

@@ -107,9 +107,9 @@ func TestEngineSealedChineseDate(t *testing.T) {
 }
 
 // TestInksOfPlain keeps a grey page as scanned where its seals were
-// dropped by their grey, for its date lines to be read from again; a
-// 1-bit page (its seals whitened by their ring) and a colour page (red
-// dropped) have none.
+// dropped by their grey, for its date lines to be read from again, and so
+// is a 1-bit page whose seals were whitened by their ring; a colour page
+// (red dropped) has none.
 func TestInksOfPlain(t *testing.T) {
 	needTools(t, "pdftoppm")
 	const dpi = 200
@@ -124,8 +124,10 @@ func TestInksOfPlain(t *testing.T) {
 	if slices.Equal(main.pix, before) {
 		t.Error("grey page: its seal not dropped")
 	}
-	if _, _, plain, _ := inksOf(threshold(colour.gray()), dpi); plain != nil {
-		t.Error("1-bit page: kept as scanned")
+	bits := threshold(colour.gray())
+	before = slices.Clone(bits.pix)
+	if main, _, plain, _ := inksOf(bits, dpi); plain == nil || !slices.Equal(plain.pix, before) || slices.Equal(main.pix, before) {
+		t.Error("1-bit page: its seal's ring not whitened, or the page not kept as scanned")
 	}
 	if _, _, plain, _ := inksOf(colour, dpi); plain != nil {
 		t.Error("colour page: kept as scanned")
@@ -187,4 +189,115 @@ func readings(texts ...string) []dateReading {
 		out = append(out, dateReading{text: s, conf: 0.5})
 	}
 	return out
+}
+
+// TestRereadPrint chooses the date of a 版记's 印发 line from the dates its
+// readings again end in, and keeps the office and 印发 as first read.
+func TestRereadPrint(t *testing.T) {
+	r := readings
+	for _, c := range []struct {
+		first string
+		again []dateReading
+		want  string // "": the line stands
+	}{
+		{"广东省卫生健康委员会办公室 2002年5月39日印发", r("广东省卫生健康委员会办公室2002年5月30日印发", "广东省卫生健康委员会办公室2002年5月30日印发", "广东省卫牛健康委员会办公室2002年5月36日印发"),
+			"广东省卫生健康委员会办公室 2002年5月30日印发"},
+		{"河南省交通运输厅办公室26910年3月9日印发", r("河南省交通运输厅办公室2010年3月9日印发", "河南省交通运输厅办公室2010年3月9日印发"), "河南省交通运输厅办公室2010年3月9日印发"},
+		// A date as read: the readings again agree, or make no date.
+		{"澜江省人民政府办公厅 2013年3月14日印发", r("澜江省人民政府办公厅2013年3月14日印发", "澜江省人民政府办公厅2013年3月1日印发"), ""},
+		// One reading again against a first that is a date: it stands.
+		{"XX办公室 2002年5月3日印发", r("XX办公室2002年5月30日印发"), ""},
+		// No 印发 line.
+		{"关于印发《管理办法》的通知", r("关于印发《管理办法》的通知"), ""},
+	} {
+		got, ok := rereadPrint(c.first, c.again)
+		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
+			t.Errorf("rereadPrint(%q) = %q, %v; want %q", c.first, got, ok, want)
+		}
+	}
+}
+
+// TestChooseNumber chooses a 文号's year and serial by the majority of its
+// readings, against the first reading's one vote; readings of another
+// agency code do not count, and nothing is chosen on a tie.
+func TestChooseNumber(t *testing.T) {
+	r := readings
+	for _, c := range []struct {
+		first string
+		again []dateReading
+		want  string // "": the line stands
+	}{
+		// A digit lost: two readings again have it.
+		{"粤卫〔2002〕6号", r("粤卫〔2002〕60号", "粤卫〔2002〕60号"), "粤卫〔2002〕60号"},
+		{"粤卫〔2002〕6号", r("粤卫〔2002〕60号", "粤卫〔2002〕60号", "粤卫〔2002〕60号", "粤卫〔2002〕6号"), "粤卫〔2002〕60号"},
+		{"粤卫〔2002〕6号　签发人：何东", r("粤卫〔2002〕60号签发人：何东", "粤卫〔2002〕60号签发人：何东"), "粤卫〔2002〕60号　签发人：何东"},
+		// One reading against one, two against two: the first stands.
+		{"粤卫〔2002〕6号", r("粤卫〔2002〕60号", "粤卫〔2002〕8号"), ""},
+		{"粤卫〔2002〕6号", r("粤卫〔2002〕60号", "粤卫〔2002〕60号", "粤卫〔2002〕6号"), ""},
+		// Agreed.
+		{"澜府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕28号", "澜府〔2013〕26号"), ""},
+		// Another code read: not the same number.
+		{"粤卫〔2002〕6号", r("奥卫〔2002〕60号", "奥卫〔2002〕60号"), ""},
+	} {
+		got, ok := chooseNumber(c.first, c.again)
+		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
+			t.Errorf("chooseNumber(%q) = %q, %v; want %q", c.first, got, ok, want)
+		}
+	}
+}
+
+// TestRereadKindOf tells the lines read again and as what: date lines,
+// 印发 lines and short lines with one 文号; not body text.
+func TestRereadKindOf(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want string // "date", "print", "number", "": none
+	}{
+		{"二〇一三年三月十二日", "date"},
+		{"澜江省人民政府办公厅　　2013年3月14日印发", "print"},
+		{"河南省交通运输厅办公室26910年3月9日印发", "print"},
+		{"粤卫〔2002〕6号", "number"},
+		{"澜江省人民政府令　第12号", "number"},
+		{"关于印发《管理办法》的通知", ""},
+		{"根据《澜江省人民政府关于加强饮用水水源保护的通知》（澜府〔2013〕26号）精神，现就有关事项通知如下：", ""},
+	} {
+		k, _ := rereadKindOf(c.line)
+		if got := k.name; got != c.want {
+			t.Errorf("rereadKindOf(%q) = %q, want %q", c.line, got, c.want)
+		}
+	}
+}
+
+// TestDropRules whitens the rules above and below a 版记 line in its crop,
+// which left it unread, and keeps the characters' strokes, 一 too.
+func TestDropRules(t *testing.T) {
+	const w, h = 400, 40
+	c := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+	for i := range c.pix {
+		c.pix[i] = 255
+	}
+	ink := func(x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				c.pix[y*w+x] = 0
+			}
+		}
+	}
+	ink(0, 2, w, 4)       // the rule above
+	ink(0, 36, w, 38)     // and below
+	ink(20, 18, 42, 21)   // 一, a character wide
+	ink(60, 10, 63, 30)   // a stroke down
+	ink(100, 12, 150, 28) // a blot of a character's strokes
+	dropRules(c)
+	dark := func(x, y int) bool { return c.pix[y*w+x] < 128 }
+	for _, p := range [][2]int{{5, 3}, {200, 3}, {399, 37}} {
+		if dark(p[0], p[1]) {
+			t.Errorf("rule pixel %v kept", p)
+		}
+	}
+	for _, p := range [][2]int{{30, 19}, {61, 20}, {120, 20}} {
+		if !dark(p[0], p[1]) {
+			t.Errorf("stroke pixel %v whitened", p)
+		}
+	}
 }

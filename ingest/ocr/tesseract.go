@@ -119,7 +119,8 @@ func (e *Engine) SetNames(names []string) {
 // is turned upright as tesseract's orientation detection says and read
 // again. A page with rows of leader dots (a table of contents) is read
 // again without them, its page numbers read apart (see dropLeaderDots).
-// A line that is a date's shape is read again alone (see rereadDates).
+// A date line, a 印发 line and a 文号 line are read again alone (see
+// rereadDates).
 // Then every line is post-corrected (see correctLine), each change
 // recorded in Page.Corrections. Page.Note says what was done.
 func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error) {
@@ -192,9 +193,9 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	case err != nil:
 		return fail("read date lines of", err)
 	case n == 1:
-		notes = append(notes, "a date line read again alone")
+		notes = append(notes, "a date, 印发 or 文号 line read again alone")
 	case n > 1:
-		notes = append(notes, fmt.Sprintf("%d date lines read again alone", n))
+		notes = append(notes, fmt.Sprintf("%d date, 印发 or 文号 lines read again alone", n))
 	}
 	if red != nil {
 		rp, err := e.read(ctx, dir, "red", red, dpi)
@@ -211,9 +212,9 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 // inksOf takes a colour page apart (see separateInks): the grey page to
 // read, with red ink dropped out where it has any, the red text to read
 // apart (nil when none) and a note saying what was done. A grey page
-// whose seals it dropped by their grey comes back as scanned too (plain;
-// nil otherwise): a date line under a seal is read from it again, the
-// seal's lighter ink thresholded away (see rereadDates).
+// whose seals it dropped, by their grey or by their ring, comes back as
+// scanned too (plain; nil otherwise): a date line under a seal is read
+// from it again (see rereadDates).
 func inksOf(img *raster, dpi int) (main, red, plain *raster, notes []string) {
 	in, ok := separateInks(img, dpi)
 	if !ok {
@@ -226,9 +227,12 @@ func inksOf(img *raster, dpi int) (main, red, plain *raster, notes []string) {
 			notes = append(notes, fmt.Sprintf("seals dropped out by their grey (%d seals)", n))
 		default:
 			// No grey to tell a seal by (a 1-bit scan): by its ring.
-			plain = nil // as black as the text: no grey to tell the seal by
+			// plain keeps the seal: whitening the ring takes the strokes
+			// of a date under it too, so its line is read both ways.
 			if n := len(dropBlackSeals(g, dpi)); n > 0 {
 				notes = append(notes, fmt.Sprintf("black seal ring and star whitened (%d seals)", n))
+			} else {
+				plain = nil
 			}
 		}
 		return g, nil, plain, notes
