@@ -158,6 +158,40 @@ func readGreySealed(t *testing.T, date string) page.Page {
 	return p
 }
 
+// TestRereadFailureKeepsThePage: when reading a line again fails (here
+// tesseract fails on the line's crop), the page keeps its first reading and
+// its note says why, instead of the whole page failing.
+func TestRereadFailureKeepsThePage(t *testing.T) {
+	needTools(t, "pdftoppm", "tesseract")
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{})
+	if err != nil {
+		t.Skipf("OCR not available: %v", err)
+	}
+	dir := t.TempDir()
+	wrapper := filepath.Join(dir, "tesseract")
+	script := "#!/bin/sh\ncase \"$1\" in *date.pgm) echo 'simulated crash' >&2; exit 1;; esac\nexec " + e.tesseract + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.tesseract = wrapper
+	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", "二〇一三年三月十二日"), sealInk: stampInk}
+	path := filepath.Join(dir, "grey.pdf")
+	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{l.render(t, 200).gray().image()}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Page(ctx, path, 1)
+	if err != nil {
+		t.Fatalf("a failed second reading of a line failed the page: %v", err)
+	}
+	if !strings.Contains(p.Note, "not read again") || !strings.Contains(p.Note, "simulated crash") {
+		t.Errorf("note %q does not say the lines were not read again, and why", p.Note)
+	}
+	if !strings.Contains(p.PlainText(), "福建省人民政府") {
+		t.Errorf("the page's first reading is lost:\n%s", p.PlainText())
+	}
+}
+
 // TestRereadLine holds a date line read again to its words: only the date
 // is replaced, and what stands round it on the line (the cover's 出版, a
 // clause's 自…起施行) is kept; the seal's marks round a date go with it.

@@ -190,8 +190,13 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 		notes = append(notes, fmt.Sprintf("contents: %d rows of leader dots whitened, %d page numbers after them read apart", len(rows), put))
 	}
 	switch n, err := e.rereadDates(ctx, dir, &p, main, plain, dpi); {
-	case err != nil:
+	case err != nil && ctx.Err() != nil:
 		return fail("read date lines of", err)
+	case err != nil:
+		// A second opinion that failed (a tesseract run that crashed or
+		// timed out) is no reason to lose the page: it keeps its lines as
+		// first read, and says so.
+		notes = append(notes, fmt.Sprintf("date, 印发 or 文号 lines not read again: %v", err))
 	case n == 1:
 		notes = append(notes, "a date, 印发 or 文号 line read again alone")
 	case n > 1:
