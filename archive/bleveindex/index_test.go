@@ -561,3 +561,46 @@ func TestSearchCancelled(t *testing.T) {
 		t.Errorf("Search with a cancelled context: %v", err)
 	}
 }
+
+// A lean search (no body read, no snippets) reads a document written again
+// as written again, as a full search does, and a hit its caller changes
+// does not change what the next search reads.
+func TestLeanHitsAfterRewrite(t *testing.T) {
+	idx := open(t)
+	idx.SetCacheSize(0) // the index's own reading, not the results cache
+	put(t, idx, doc("2020-1-1", "关于水源保护区划定的通知", "饮用水水源保护区"), doc("2020-1-2", "其他通知", "饮用水"))
+	lean := gazette.Query{Text: "饮用水", Lean: true}
+	first := search(t, idx, lean)
+	if len(first.Hits) != 2 {
+		t.Fatalf("lean search found %v", ids(first))
+	}
+	for i := range first.Hits {
+		first.Hits[i].Authorities[0] = "changed by the caller"
+	}
+	again := search(t, idx, lean)
+	for _, h := range again.Hits {
+		if h.Authorities[0] != "福建省人民政府" {
+			t.Errorf("%s: authorities %v: a caller's change reached the cache", h.ID, h.Authorities)
+		}
+	}
+	d := doc("2020-1-1", "关于水源保护区划定的新通知", "饮用水水源保护区")
+	d.Authorities = []string{"福建省生态环境厅"}
+	put(t, idx, d)
+	want := map[string]string{"2020-1-1": d.Title, "2020-1-2": "其他通知"}
+	for _, q := range []gazette.Query{lean, {Text: "饮用水"}} {
+		got := map[string]string{}
+		for _, h := range search(t, idx, q).Hits {
+			got[h.ID] = h.Title + " " + strings.Join(h.Authorities, "、")
+		}
+		for id, title := range want {
+			auth := "福建省人民政府"
+			if id == "2020-1-1" {
+				auth = "福建省生态环境厅"
+			}
+			if got[id] != title+" "+auth {
+				t.Errorf("after rewriting 2020-1-1, search (lean %v) reads %v", q.Lean, got)
+				break
+			}
+		}
+	}
+}
