@@ -78,7 +78,7 @@ func runBenchSearch(ctx context.Context, args []string, e cli.Env, _ io.Reader, 
 	docs := fs.Int("docs", 100_000, "documents to generate and index (about 2,000 characters each)")
 	queries := fs.Int("queries", 1000, "queries in the fixed mix")
 	clients := fs.String("clients", "1,16", "comma-separated numbers of concurrent clients; the mix runs once for each")
-	batch := fs.Int("batch", 1000, "documents per Put")
+	batch := fs.Int("batch", archive.ReindexBatch(), "documents per Put (default: as a reindex puts them, archive.ReindexBatch)")
 	suggest := fs.Int("suggest", 1000, "texts typed into the search box to measure suggestions for at each number of clients (0: none)")
 	suggestOnly := fs.Bool("suggest-only", false, "measure indexing and suggestions only, not the search mix")
 	bodyRunes := fs.Int("body-runes", 0, "approximate characters per generated body (0: 2,000); shorter bodies index faster, for measuring suggestions, which read titles and 文号 only, at a large size")
