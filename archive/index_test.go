@@ -111,13 +111,21 @@ func TestReconcileRepairsEveryKindOfDrift(t *testing.T) {
 	}
 }
 
-func TestReindexRebuildsAnEmptyIndex(t *testing.T) {
-	ctx := context.Background()
+// stored12 is storage holding three published issues of four documents
+// each, and no index.
+func stored12(t *testing.T) *archivetest.MemBlobs {
+	t.Helper()
 	blobs := archivetest.NewMemBlobs()
 	storageOnly := archive.New(blobs, nil, nil)
 	for n := 1; n <= 3; n++ {
 		publish(t, storageOnly, archivetest.NewSample(2020, n, 4))
 	}
+	return blobs
+}
+
+func TestReindexRebuildsAnEmptyIndex(t *testing.T) {
+	ctx := context.Background()
+	blobs := stored12(t)
 	a := archive.New(blobs, openBleve(t), nil)
 	d, err := a.Reindex(ctx, nil)
 	if err != nil || d.Documents != 12 {
@@ -136,11 +144,7 @@ func TestReindexRebuildsAnEmptyIndex(t *testing.T) {
 // stops the reading and is the error returned, with nothing left waiting.
 func TestReindexStopsOnAFailingPut(t *testing.T) {
 	ctx := context.Background()
-	blobs := archivetest.NewMemBlobs()
-	storageOnly := archive.New(blobs, nil, nil)
-	for n := 1; n <= 3; n++ {
-		publish(t, storageOnly, archivetest.NewSample(2020, n, 4))
-	}
+	blobs := stored12(t)
 	idx := &flakyIndex{Index: openBleve(t), down: true}
 	a := archive.New(blobs, idx, nil)
 	if _, err := a.Reindex(ctx, nil); !errors.Is(err, errIndexDown) {

@@ -144,18 +144,24 @@ func readGreySealed(t *testing.T, date string) page.Page {
 	if err != nil {
 		t.Skipf("OCR not available: %v", err)
 	}
-	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", date), sealInk: stampInk}
-	img := l.render(t, 200).gray()
-	path := filepath.Join(t.TempDir(), "grey.pdf")
-	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{img.image()}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Page(ctx, path, 1)
+	p, err := e.Page(ctx, greySealedPDF(t, date), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%.2f %q\n%s\n%+v", p.Confidence, p.Note, p.PlainText(), p.Corrections)
 	return p
+}
+
+// greySealedPDF writes a grey scan, at 200 dpi, of a letterhead page whose
+// seal lies over the signature and the date line, and returns its path.
+func greySealedPDF(t *testing.T, date string) string {
+	t.Helper()
+	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", date), sealInk: stampInk}
+	path := filepath.Join(t.TempDir(), "grey.pdf")
+	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{l.render(t, 200).gray().image()}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // TestRereadFailureKeepsThePage: when reading a line again fails (here
@@ -175,12 +181,7 @@ func TestRereadFailureKeepsThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.tesseract = wrapper
-	l := letterhead{heading: "福建省人民政府文件", body: append(sampleLines()[1:4], "福建省人民政府", "二〇一三年三月十二日"), sealInk: stampInk}
-	path := filepath.Join(dir, "grey.pdf")
-	if err := os.WriteFile(path, scantest.ImagePDF([]*image.Gray{l.render(t, 200).gray().image()}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Page(ctx, path, 1)
+	p, err := e.Page(ctx, greySealedPDF(t, "二〇一三年三月十二日"), 1)
 	if err != nil {
 		t.Fatalf("a failed second reading of a line failed the page: %v", err)
 	}
