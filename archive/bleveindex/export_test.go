@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"context"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
@@ -51,6 +52,18 @@ func (x *Index) AsyncErrors() uint64 {
 	}
 	n, _ := adv.(*scorch.Scorch).StatsMap()["TotOnErrors"].(uint64)
 	return n
+}
+
+// Settle waits until bleve's persister and merger have caught up with
+// every batch, so that a test can change the disk under an idle index.
+func (x *Index) Settle() {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		panic(err)
+	}
+	for adv.(*scorch.Scorch).StatsMap()["index_bgthreads_active"] == true {
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // SuggestLayers waits for merges of the suggestion table in progress and
