@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -195,6 +196,8 @@ type Table struct {
 	// pending takes the writes made while the table is built by build.
 	pending *layer
 	build   *build
+	// failed is when the last build failed (zero after one that did not).
+	failed time.Time
 	// merging is set while a goroutine merges layers into a new base.
 	merging bool
 	asked   atomic.Bool
@@ -498,6 +501,10 @@ func (t *Table) run(b *build, pending *layer) {
 		}
 		t.pending = nil
 	}
+	t.failed = time.Time{}
+	if err != nil {
+		t.failed = time.Now()
+	}
 	t.build, b.err = nil, err
 	t.mu.Unlock()
 	close(b.done)
@@ -648,7 +655,7 @@ func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, 
 // taken before the call holds. ok[i] is false when the table holds no such
 // document, when a write of it is in progress, and, for every ID, when
 // the table is not built: Hits then starts a build, and does not wait for
-// it.
+// it (none within hitsRetry of a build that failed).
 func (t *Table) Hits(ids []string) (hits []gazette.Hit, ok []bool) {
 	hits, ok = make([]gazette.Hit, len(ids)), make([]bool, len(ids))
 	// Writes in progress first: a write that is not in progress by now
@@ -660,6 +667,7 @@ func (t *Table) Hits(ids []string) (hits []gazette.Hit, ok []bool) {
 	t.wmu.Unlock()
 	t.mu.RLock()
 	layers := t.layers
+	retry := t.failed.IsZero() || time.Since(t.failed) >= hitsRetry
 	for i, id := range ids {
 		if layers == nil || !ok[i] {
 			ok[i] = false
@@ -672,11 +680,16 @@ func (t *Table) Hits(ids []string) (hits []gazette.Hit, ok []bool) {
 		}
 	}
 	t.mu.RUnlock()
-	if layers == nil {
+	if layers == nil && retry {
 		t.start()
 	}
 	return hits, ok
 }
+
+// hitsRetry is how long after a failed build Hits starts none: a build
+// reads every document, and Hits is called by every lean search, which
+// reads the index itself meanwhile. A suggestion builds at once.
+const hitsRetry = time.Minute
 
 // newest returns the latest entry of the document id in layers, nil when
 // there is none or it is a deletion.

@@ -17,6 +17,7 @@ type source struct {
 	hits  []gazette.Hit
 	calls int
 	hold  chan struct{} // All waits for it when not nil
+	err   error         // All's, when not nil
 	// Read signals reading, when not nil, then waits for readHold.
 	reading, readHold chan struct{}
 }
@@ -31,6 +32,9 @@ func (s *source) All(ctx context.Context) ([]gazette.Hit, int64, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, 0, s.err
+	}
 	return slices.Clone(s.hits), int64(s.calls), nil
 }
 
@@ -242,5 +246,36 @@ func TestHitsNeverStale(t *testing.T) {
 	}
 	if got, ok := title("2020-1-1"); !ok || got != "第一次" {
 		t.Errorf("Hits once built again = %q, %v", got, ok)
+	}
+}
+
+// TestHitsAfterFailedBuild checks that Hits, which every lean search
+// calls, does not start a build again at once after one failed (each
+// reads every document), while a suggestion does.
+func TestHitsAfterFailedBuild(t *testing.T) {
+	broken := errors.New("a stored document does not decode")
+	src := &source{hits: []gazette.Hit{hit("2020-1-1", "饮用水安全条例")}, err: broken}
+	tab := typeahead.New(src)
+	defer tab.Close()
+	for range 3 {
+		if _, ok := tab.Hits([]string{"2020-1-1"}); ok[0] {
+			t.Fatal("Hits knows a document of a table whose build failed")
+		}
+		tab.Layers() // waits for the build
+	}
+	if src.calls != 1 {
+		t.Errorf("Hits started %d builds after a failed one, want none", src.calls-1)
+	}
+	if _, err := tab.Suggest(context.Background(), gazette.SuggestKey("饮用水"), 8); !errors.Is(err, broken) {
+		t.Errorf("Suggest: %v, want the source's error", err)
+	}
+	src.mu.Lock()
+	src.err = nil
+	src.mu.Unlock()
+	if got, err := tab.Suggest(context.Background(), gazette.SuggestKey("饮用水"), 8); err != nil || len(got) != 1 {
+		t.Fatalf("Suggest once the source reads = %v, %v", got, err)
+	}
+	if _, ok := tab.Hits([]string{"2020-1-1"}); !ok[0] {
+		t.Error("Hits does not know a document once the table is built")
 	}
 }
