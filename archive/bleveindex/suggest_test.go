@@ -242,3 +242,68 @@ func TestLeanHitsFromTable(t *testing.T) {
 		t.Errorf("after a write the table was not told of, lean search reads %q, full %q: want the table's, then the index's", lean, full)
 	}
 }
+
+// TestLeanHitsWithWritersAtOnce checks lean searches while writers
+// rewrite the documents they find: every hit is whole (one write's) and
+// no older than the last write of its document that returned before the
+// search began.
+func TestLeanHitsWithWritersAtOnce(t *testing.T) {
+	idx := open(t)
+	idx.SetCacheSize(0)
+	const n = 20
+	version := func(id string, v int) gazette.SearchDoc {
+		d := doc(id, fmt.Sprintf("饮用水管理办法第%d版", v), "饮用水")
+		d.Pages = gazette.PageRange{First: v, Last: v}
+		return d
+	}
+	var docs []gazette.SearchDoc
+	for i := range n {
+		docs = append(docs, version(fmt.Sprintf("2020-1-%d", i+1), 1))
+	}
+	put(t, idx, docs...)
+	var done sync.Map // ID → the last version whose Put returned (int)
+	for _, d := range docs {
+		done.Store(d.ID, 1)
+	}
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Go(func() {
+			for v := 2; v < 42; v++ {
+				d := version(docs[(2*v+w)%n].ID, v) // each writer its own documents
+				if err := idx.Put(ctx, []gazette.SearchDoc{d}); err != nil {
+					t.Error(err)
+					return
+				}
+				done.Store(d.ID, v)
+			}
+		})
+	}
+	writing := make(chan struct{})
+	go func() { wg.Wait(); close(writing) }()
+	defer func() { <-writing }() // the index closes once the test returns
+	for searches := 0; ; searches++ {
+		select {
+		case <-writing:
+			if searches < 20 {
+				t.Errorf("%d searches while the documents were written, want 20 at least", searches)
+			}
+			return
+		default:
+		}
+		before := map[string]int{}
+		done.Range(func(id, v any) bool { before[id.(string)] = v.(int); return true })
+		res := search(t, idx, gazette.Query{Text: "饮用水", Lean: true, PerPage: n})
+		if len(res.Hits) != n {
+			t.Fatalf("lean search found %d documents, want %d", len(res.Hits), n)
+		}
+		for _, h := range res.Hits {
+			var v int
+			if _, err := fmt.Sscanf(h.Title, "饮用水管理办法第%d版", &v); err != nil || v != h.Pages.First {
+				t.Fatalf("hit %+v is not one write's", h)
+			}
+			if v < before[h.ID] {
+				t.Fatalf("hit %s at version %d, older than %d, written before the search began", h.ID, v, before[h.ID])
+			}
+		}
+	}
+}
