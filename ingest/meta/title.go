@@ -3,6 +3,7 @@ package meta
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -224,4 +225,68 @@ func TitleReview(title string, body []layout.Paragraph) string {
 		return fmt.Sprintf("标题疑似被截断：正文开头“%s”像是标题的下一行", first)
 	}
 	return ""
+}
+
+// SplitSalutation separates the 主送 line from a title that layout joined
+// it to: on a scan the salutation's type can read as large as the title's,
+// and its line is then taken for the title's last
+// (…管理办法的通知各设区的市、县（市、区）有关部门，省直有关单位：). The
+// first heading paragraph near the top that ends as a salutation does (a
+// colon, or the semicolon OCR often reads for it) is cut after the last
+// title word that leaves addressees behind: each name reads as an
+// authority or a group of them, the first most plainly (各…, 有关…, an
+// authority's name). Nothing else changes: paras is returned as it is
+// when no such paragraph is found, and the two parts keep every character.
+func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
+	for i := 0; i < len(paras) && i <= maxMastheadParagraphs+maxTitleParagraphs; i++ {
+		p := paras[i]
+		if !p.Heading && p.Align != layout.AlignCentre {
+			continue
+		}
+		text := strings.TrimRightFunc(p.Text, unicode.IsSpace)
+		r, _ := utf8.DecodeLastRuneInString(text)
+		if !strings.ContainsRune("：:；;", r) {
+			continue
+		}
+		for k := len(text) - utf8.RuneLen(r); k > 0; {
+			_, w := utf8.DecodeLastRuneInString(text[:k])
+			k -= w
+			title, rest := strings.TrimSpace(text[:k]), strings.TrimSpace(text[k:])
+			if title == "" || !endsAsTitle(title) || !salutation(rest) {
+				continue
+			}
+			head, tail := p, p
+			head.Text, tail.Text = title, rest
+			tail.Heading, tail.Align, tail.Lines = false, layout.AlignLeft, 1
+			head.PageEnd = head.Page
+			out := append(slices.Clip(paras[:i]), head, tail)
+			return append(out, paras[i+1:]...)
+		}
+	}
+	return paras
+}
+
+// salutation reports whether s (ending in its colon, or a semicolon read
+// for one) names the addressees of a document, and only them.
+func salutation(s string) bool {
+	t := squeeze(s)
+	_, w := utf8.DecodeLastRuneInString(t)
+	t = t[:len(t)-w]
+	if t == "" || strings.ContainsAny(t, "：:。《》“”") {
+		return false
+	}
+	names := splitNames(t)
+	if len(names) == 0 {
+		return false
+	}
+	first := names[0]
+	if !authorityLike(first) && !strings.HasPrefix(first, "各") && !strings.HasPrefix(first, "有关") {
+		return false
+	}
+	for _, n := range names {
+		if !recipientLike(n) {
+			return false
+		}
+	}
+	return true
 }

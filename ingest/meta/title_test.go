@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,4 +169,67 @@ func TestIsRecordLine(t *testing.T) {
 			t.Errorf("IsRecordLine(%q) = %v, want %v", tt.line, got, tt.want)
 		}
 	}
+}
+
+func TestSplitSalutation(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []layout.Paragraph
+		want []string // texts after the split; nil: unchanged
+	}{
+		{"salutation read as a line of the title, its colon as a semicolon",
+			paras("^苍梧省卫生健康委员会", "^苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知各设区的市、县（市、区）有关部门，省直有关单位；", "为加强预算绩效管理，制定本办法。"),
+			[]string{"苍梧省卫生健康委员会", "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", "各设区的市、县（市、区）有关部门，省直有关单位；", "为加强预算绩效管理，制定本办法。"}},
+		{"one authority addressed, with a space between",
+			paras("^澜江省人民政府关于同意设立澜江高新技术产业开发区的批复 澜江市人民政府：", "你市《关于…的请示》收悉。"),
+			[]string{"澜江省人民政府关于同意设立澜江高新技术产业开发区的批复", "澜江市人民政府：", "你市《关于…的请示》收悉。"}},
+		{"title and salutation already apart",
+			paras("^澜江省人民政府关于做好春季森林防火工作的通知", "各市、县（区）人民政府：", "当前正值春季。"), nil},
+		{"a label under the title is no salutation",
+			paras("^澜江省2026年省级预算公开目录：", "预算主管部门：省司法局"), nil},
+		{"a sentence of the text, not a heading",
+			paras("^澜江省人民政府令", "现将《澜江省促进就业若干措施》印发给你们，请认真贯彻执行各市人民政府："), nil},
+		{"what follows the title word is no list of addressees",
+			paras("^关于调整最低工资标准的通知现予公布如下：", "一、月最低工资标准。"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := slices.Clone(tt.in)
+			got := SplitSalutation(tt.in)
+			if !slices.Equal(tt.in, in) {
+				t.Fatalf("the input was changed: %v", tt.in)
+			}
+			var texts []string
+			for _, p := range got {
+				texts = append(texts, p.Text)
+			}
+			want := tt.want
+			if want == nil {
+				for _, p := range tt.in {
+					want = append(want, p.Text)
+				}
+			}
+			if !slices.Equal(texts, want) {
+				t.Errorf("got %q, want %q", texts, want)
+			}
+			if tt.want != nil && strings.Join(texts, "") != strings.ReplaceAll(strings.Join(textsOf(tt.in), ""), " ", "") {
+				t.Errorf("characters lost or added: %q", texts)
+			}
+		})
+	}
+	// Read through, the title is the title alone and the addressees are
+	// the recipients.
+	ps := SplitSalutation(paras("^澜江省人民政府关于同意设立澜江高新技术产业开发区的批复澜江市人民政府：", "你市《关于设立澜江高新技术产业开发区的请示》收悉。经研究，同意设立。", "澜江省人民政府", "2026年3月2日"))
+	d := Extract("", ps)
+	if d.Title != "澜江省人民政府关于同意设立澜江高新技术产业开发区的批复" || !slices.Equal(d.Recipients, []string{"澜江市人民政府"}) {
+		t.Errorf("after the split, title %q and recipients %q", d.Title, d.Recipients)
+	}
+}
+
+func textsOf(ps []layout.Paragraph) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Text)
+	}
+	return out
 }
