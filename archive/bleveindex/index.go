@@ -336,8 +336,9 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 	// took 1.4 times the CPU of one segment of 1,000; segments of 2,000 and
 	// more took more CPU again, and far more memory.
 	//
-	// Where indexing's CPU goes (issue 17; BenchmarkPut, 20,000 documents,
-	// CPU profile): 71% zap building each batch's segment (term
+	// Where indexing's CPU went (issue 17; BenchmarkPut, 20,000 documents,
+	// CPU profile), before only the 4-grams of common bigrams were kept
+	// (analysis.go), which halved it: 71% zap building each batch's segment (term
 	// dictionaries and postings: a body of 2,000 characters holds some
 	// 2,400 distinct terms in its three fields, and a segment of 1,000
 	// documents 570,000, 460,000 of them 4-grams), 10% scorch's background
