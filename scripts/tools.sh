@@ -71,12 +71,14 @@ fi
 # db.sqlite3 with it), tesseract with Simplified Chinese and its orientation data
 # (osd, which turns a page scanned on its side or upside down) for OCR, poppler (the
 # second extractor, page rendering for OCR, and the yardstick of the ingest
-# benchmark) with its CMaps, CJK fonts to typeset test PDFs, wrk for load,
+# benchmark) with its CMaps, CJK fonts and a Latin one (Liberation Serif, which
+# originals embed for their digits as Word embeds Times New Roman) to typeset
+# test PDFs, wrk for load,
 # Chromium for the browser tests, nginx as the caching proxy the frontend's
 # cache tests put in front of the server (the tests run their own instance
 # on a loopback port; Debian's package also enables its service on :80),
 # xmllint (libxml2-utils), a second, independent reader of the OAI-PMH answers.
-DEB_PACKAGES="sqlite3 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd poppler-utils poppler-data fonts-noto-cjk fonts-arphic-uming wrk chromium nginx-light libxml2-utils"
+DEB_PACKAGES="sqlite3 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd poppler-utils poppler-data fonts-noto-cjk fonts-arphic-uming fonts-liberation wrk chromium nginx-light libxml2-utils"
 missing=""
 for p in $DEB_PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -213,3 +213,24 @@ func threadCPU() time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
+
+// BenchmarkQuestionsBleve measures only the questions of the mix (the
+// partial matches, the dearest path of a search) on bleve, as
+// BenchmarkMixBleve does, without the latency runs: CPU per question, for
+// profiling that path alone on the index GAZETTE_BENCH_DIR holds.
+func BenchmarkQuestionsBleve(b *testing.B) {
+	needCorpusB(b)
+	idx := openBenchBleve(b)
+	corpus := loadBench(b, idx)
+	idx.SetCacheSize(0)
+	var qs []searcheval.BenchQuery
+	for _, q := range corpus.Queries(1000, 1) {
+		if q.Category == "question" {
+			qs = append(qs, q)
+		}
+	}
+	ctx := context.Background()
+	cpuEach(b, "question", len(qs),
+		func(i int) (string, string) { return qs[i].Category, qs[i].Query.Text },
+		func(i int) error { _, err := archive.Search(ctx, idx, qs[i].Query); return err })
+}

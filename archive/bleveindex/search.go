@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -93,20 +94,54 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	out := gazette.Results{Total: c.total, Page: q.Page, PerPage: q.PerPage, Hits: []gazette.Hit{}, Facets: c.facetCounts()}
 	needles := qt.Needles()
 	top := c.kept()
-	for _, d := range top[min(from, len(top)):] {
-		h, body, found, err := loadHitAt(r, d.num, !q.Lean)
+	top = top[min(from, len(top)):]
+	if q.Lean {
+		if out.Hits, err = x.leanHits(r, top); err != nil {
+			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
+		}
+		x.cache.Load().put(string(key), gen, out)
+		return out, nil
+	}
+	for _, d := range top {
+		h, body, found, err := loadHitAt(r, d.num, true)
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 		}
 		if found {
-			if !q.Lean {
-				h.Snippet = gazette.Snippet(body, needles, snippetRunes)
-				h.Anchor = gazette.MatchAnchor(body, needles)
-			}
+			h.Snippet = gazette.Snippet(body, needles, snippetRunes)
+			h.Anchor = gazette.MatchAnchor(body, needles)
 			out.Hits = append(out.Hits, h)
 		}
 	}
 	x.cache.Load().put(string(key), gen, out)
+	return out, nil
+}
+
+// leanHits returns the hits of top, found in snapshot r, without snippets:
+// from the suggestion table, which holds every document's hit in memory,
+// where it can tell that its hit is as new as r's (see typeahead.Table.Hits);
+// from r's stored documents otherwise, whose reading decompresses the
+// document's whole stored text, body included.
+func (x *Index) leanHits(r *scorch.IndexSnapshot, top []cand) ([]gazette.Hit, error) {
+	ids := make([]string, len(top))
+	for i, d := range top {
+		ids[i] = d.t.ids[d.local]
+	}
+	known, ok := x.suggest.Hits(ids)
+	out := make([]gazette.Hit, 0, len(top))
+	for i, d := range top {
+		if ok[i] {
+			out = append(out, known[i])
+			continue
+		}
+		h, _, found, err := loadHitAt(r, d.num, false)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			out = append(out, h)
+		}
+	}
 	return out, nil
 }
 

@@ -3,6 +3,7 @@ package bleveindex
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	gojson "github.com/goccy/go-json"
@@ -15,7 +16,8 @@ import (
 // the index's writes or merges cause. So they have a table of their own,
 // in memory (package typeahead), kept up to date by Put and Delete
 // (beginWrite, endWrite) and built from the stored hits of a snapshot of
-// the index on the first suggestion.
+// the index on the first suggestion. Lean searches read their hits from it
+// too (leanHits), once a first one has had it built.
 
 // suggestSource is the index as its suggestion table reads it.
 type suggestSource struct{ x *Index }
@@ -88,6 +90,8 @@ func (x *Index) endWrite(ids []string, docs []gazette.SearchDoc, failed bool) {
 		hits = make([]gazette.Hit, len(docs))
 		for i := range docs {
 			hits[i] = docs[i].Hit()
+			// The table's own: the caller may change its documents after.
+			hits[i].Authorities = slices.Clone(hits[i].Authorities)
 		}
 	}
 	x.suggest.End(context.Background(), ids, hits, failed)

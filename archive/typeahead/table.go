@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gazette-archive/gazette/gazette"
 )
@@ -32,7 +33,8 @@ import (
 //
 // The table is built from the Source on the first suggestion, so that an
 // index never asked (a batch ingest, a reindex) does no such work; that
-// first suggestion waits for it.
+// first suggestion waits for it. The first Hits starts it too, without
+// waiting: a search can read the index itself meanwhile.
 
 // Source is the index a table serves.
 type Source interface {
@@ -194,11 +196,13 @@ type Table struct {
 	// pending takes the writes made while the table is built by build.
 	pending *layer
 	build   *build
+	// failed is when the last build failed (zero after one that did not).
+	failed time.Time
 	// merging is set while a goroutine merges layers into a new base.
 	merging bool
 	asked   atomic.Bool
-	// writes counts, by ID, the writes in progress; dirty holds the IDs
-	// two writes met on, to read again from the index once none is.
+	// writes counts, by ID, the writes in progress (see End); dirty holds
+	// the IDs two writes met on, to read again from the index once none is.
 	wmu    sync.Mutex
 	writes map[string]int
 	dirty  map[string]bool
@@ -319,9 +323,11 @@ func (t *Table) Begin(ids []string) {
 }
 
 // end ends the writes of ids Begin counted. It returns those that others
-// wrote meanwhile and no write is in progress for any more, which must be
-// read again from the index: which of two writes it holds last is not
-// known here. When failed, the write may be in part: all are returned.
+// wrote meanwhile and no other write is in progress for any more, which
+// must be read again from the index (which of two writes it holds last is
+// not known here): their count stays at one, so that a write beginning
+// while they are read again is known (dirty), until the caller ends them
+// again. When failed, the write may be in part: all are returned.
 func (t *Table) end(ids []string, failed bool) (again []string) {
 	t.wmu.Lock()
 	defer t.wmu.Unlock()
@@ -329,14 +335,16 @@ func (t *Table) end(ids []string, failed bool) (again []string) {
 		if failed {
 			t.dirty[id] = true
 		}
-		if t.writes[id]--; t.writes[id] > 0 {
+		if t.writes[id] > 1 {
+			t.writes[id]--
 			continue
 		}
-		delete(t.writes, id)
 		if t.dirty[id] {
 			delete(t.dirty, id)
 			again = append(again, id)
+			continue
 		}
+		delete(t.writes, id)
 	}
 	return again
 }
@@ -345,12 +353,12 @@ func (t *Table) end(ids []string, failed bool) (again []string) {
 // (visible to every later reader): hits are the documents put, in the
 // order of ids, or nil for a deletion of ids; failed reports a write that
 // failed, perhaps in part, whose documents are read again from the index.
+//
+// A write counts as in progress until what it recorded, or what was read
+// again, is in the table (see Hits): so that the last of the writes of a
+// document that meet records it as the index holds it last.
 func (t *Table) End(ctx context.Context, ids []string, hits []gazette.Hit, failed bool) {
-	again := t.end(ids, failed)
-	if !t.asked.Load() {
-		return // the table is built from the index when first asked
-	}
-	if !failed {
+	if t.asked.Load() && !failed {
 		out := make([]doc, len(ids))
 		for i, id := range ids {
 			if hits != nil {
@@ -361,8 +369,12 @@ func (t *Table) End(ctx context.Context, ids []string, hits []gazette.Hit, faile
 		}
 		t.record(out)
 	}
-	if len(again) > 0 {
-		t.reread(context.WithoutCancel(ctx), again)
+	// The table is built from the index when first asked: until then,
+	// nothing to read again.
+	for again := t.end(ids, failed); len(again) > 0; again = t.end(again, false) {
+		if t.asked.Load() {
+			t.reread(context.WithoutCancel(ctx), again)
+		}
 	}
 }
 
@@ -427,28 +439,15 @@ type build struct {
 }
 
 // current builds the table when it is not built: in a goroutine of its
-// own, so that a build outlives the suggestion that asked for it (whose
-// deadline is that of one request), and every suggestion meanwhile waits
-// for the same build, or for its own context.
+// own (start), so that a build outlives the suggestion that asked for it
+// (whose deadline is that of one request), and every suggestion meanwhile
+// waits for the same build, or for its own context.
 func (t *Table) current(ctx context.Context) error {
-	t.asked.Store(true)
 	for range buildTries {
-		t.mu.Lock()
-		if t.layers != nil {
-			t.mu.Unlock()
+		b := t.start()
+		if b == nil {
 			return nil
 		}
-		b := t.build
-		if b == nil {
-			// Writes that end from now on are recorded in a layer on top
-			// of what All, called after, reads; those that ended before,
-			// it reads.
-			b = &build{done: make(chan struct{})}
-			t.build, t.pending = b, newLayer(false)
-			pending := t.pending
-			t.bg.Go(func() { t.run(b, pending) })
-		}
-		t.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -459,6 +458,28 @@ func (t *Table) current(ctx context.Context) error {
 		}
 	}
 	return errForgotten
+}
+
+// start returns the build in progress, after starting one when the table
+// is neither built nor being built; nil when it is built.
+func (t *Table) start() *build {
+	t.asked.Store(true)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.layers != nil {
+		return nil
+	}
+	b := t.build
+	if b == nil {
+		// Writes that end from now on are recorded in a layer on top of
+		// what All, called after, reads; those that ended before, it
+		// reads.
+		b = &build{done: make(chan struct{})}
+		t.build, t.pending = b, newLayer(false)
+		pending := t.pending
+		t.bg.Go(func() { t.run(b, pending) })
+	}
+	return b
 }
 
 // run builds the table, with pending on top, unless it is forgotten
@@ -479,6 +500,10 @@ func (t *Table) run(b *build, pending *layer) {
 			t.layers, t.version = []*layer{base, pending}, version
 		}
 		t.pending = nil
+	}
+	t.failed = time.Time{}
+	if err != nil {
+		t.failed = time.Now()
 	}
 	t.build, b.err = nil, err
 	t.mu.Unlock()
@@ -621,6 +646,63 @@ func (t *Table) Suggest(ctx context.Context, key string, n int) ([]gazette.Hit, 
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// Hits returns the hits of the documents ids, as the index holds them
+// now, with no search of it: ok[i] reports whether hits[i] is ids[i]'s.
+// A hit is as new as every write of its document that ended (End)
+// before the call, or newer: so at least as new as a snapshot of the index
+// taken before the call holds. ok[i] is false when the table holds no such
+// document, when a write of it is in progress, and, for every ID, when
+// the table is not built: Hits then starts a build, and does not wait for
+// it (none within hitsRetry of a build that failed).
+func (t *Table) Hits(ids []string) (hits []gazette.Hit, ok []bool) {
+	hits, ok = make([]gazette.Hit, len(ids)), make([]bool, len(ids))
+	// Writes in progress first: a write that is not in progress by now
+	// has recorded its documents (End), and the table read after holds them.
+	t.wmu.Lock()
+	for i, id := range ids {
+		ok[i] = t.writes[id] == 0
+	}
+	t.wmu.Unlock()
+	t.mu.RLock()
+	layers := t.layers
+	retry := t.failed.IsZero() || time.Since(t.failed) >= hitsRetry
+	for i, id := range ids {
+		if layers == nil || !ok[i] {
+			ok[i] = false
+			continue
+		}
+		d := newest(layers, id)
+		if ok[i] = d != nil; ok[i] {
+			hits[i] = d.hit
+			hits[i].Authorities = slices.Clone(d.hit.Authorities) // the caller's to change
+		}
+	}
+	t.mu.RUnlock()
+	if layers == nil && retry {
+		t.start()
+	}
+	return hits, ok
+}
+
+// hitsRetry is how long after a failed build Hits starts none: a build
+// reads every document, and Hits is called by every lean search, which
+// reads the index itself meanwhile. A suggestion builds at once.
+const hitsRetry = time.Minute
+
+// newest returns the latest entry of the document id in layers, nil when
+// there is none or it is a deletion.
+func newest(layers []*layer, id string) *doc {
+	for i := len(layers) - 1; i >= 0; i-- {
+		if p, found := layers[i].byID[id]; found {
+			if d := &layers[i].docs[p]; !d.deleted {
+				return d
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // Lookup returns the hits of the documents whose canonical document number

@@ -3,6 +3,7 @@ package meta
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -431,7 +432,11 @@ const maxRecordScan = 12
 var reCCHead = regexp.MustCompile(`^(?:抄送|抄報|抄报|分送)\s*[:：]\s*`)
 
 // printLine reads a 印发 line (惠州市人民政府办公室　2015年11月5日印发): the
-// printing office before the date, if on the same line, and the date.
+// printing office before the date, if on the same line, and the date. A
+// date of a year no document is printed in (before gazette.MinYear, or yet
+// to come: a scan's 2682年 for 2016年 that OCR's checks could not settle,
+// see ocr.CheckDates) is no 印发日期: the line is the 印发 line, its date
+// left out of the field and kept in the text as read.
 func printLine(raw string) (by string, date gazette.Date, ok bool) {
 	t := squeeze(raw)
 	body, found := strings.CutSuffix(t, "印发")
@@ -453,6 +458,9 @@ func printLine(raw string) (by string, date gazette.Date, ok bool) {
 		}
 		// The office misread (澜江省人民政府办公打): the date stands.
 		by = ""
+	}
+	if d.Date.Year < gazette.MinYear || d.Date.Year > time.Now().Year() {
+		return by, gazette.Date{}, true
 	}
 	return by, d.Date, true
 }

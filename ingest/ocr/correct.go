@@ -609,9 +609,11 @@ func lineDate(s string) []edit {
 // of other extractors are left alone.
 //
 // The reference is the 印发日期 of the 版记, else the year of the first
-// regular 文号. A 印发日期 after this year (2613年3月14日印发) is first set
-// to the one year a digit apart that has passed, the 文号's if several
-// have. Then a signed date (成文日期, a line that is only a date) that
+// regular 文号. A 印发日期 after this year (2613年3月14日印发), or before
+// gazette.MinYear, is first set to the one year a digit apart that can be,
+// the 文号's if several can; one years after the signed date above it
+// (2016年3月9日印发 under 2010年3月8日 and 〔2010〕) to the signed date's
+// year (see printAfterSigned). Then a signed date (成文日期, a line that is only a date) that
 // cannot be as read (after the 印发日期, or more than a year after the
 // 文号's year) becomes the reference's year where that is a digit apart:
 // signed 2086年3月16日 where the 版记 says 2016年3月17日印发 becomes
@@ -639,8 +641,13 @@ func CheckDates(pages []page.Page) {
 			}
 		}
 	}
-	if thisYear := time.Now().Year(); printed.Year > thisYear && pages[printPage].Extractor == page.OCR {
+	if thisYear := time.Now().Year(); !printed.IsZero() && (printed.Year > thisYear || printed.Year < gazette.MinYear) && pages[printPage].Extractor == page.OCR {
 		printed = pastYear(&pages[printPage], printLine, printed, numberYear, thisYear)
+	}
+	if !printed.IsZero() && pages[printPage].Extractor == page.OCR {
+		if signed, ok := signedBefore(pages, printPage, printLine); ok {
+			printed = printAfterSigned(&pages[printPage], printLine, printed, signed, numberYear)
+		}
 	}
 	if !printed.IsZero() && numberYear > printed.Year && oneDigitApart(numberYear, printed.Year) {
 		numberYear = laterNumbers(pages, printed.Year)
@@ -886,10 +893,10 @@ func laterNumbers(pages []page.Page, printYear int) int {
 	return printYear
 }
 
-// pastYear corrects the year of a 印发日期 that has not come yet, read on
-// line li of p: to the one year a digit apart that has (numberYear, the
-// 文号's, where several have), if the date then exists; it returns the
-// date as it then reads.
+// pastYear corrects the year of a 印发日期 that cannot be, read on line li
+// of p (one that has not come yet, or before gazette.MinYear): to the one
+// year a digit apart that can (numberYear, the 文号's, where several can),
+// if the date then exists; it returns the date as it then reads.
 func pastYear(p *page.Page, li int, printed gazette.Date, numberYear, thisYear int) gazette.Date {
 	var years []int
 	for y := gazette.MinYear; y <= thisYear; y++ {
@@ -906,13 +913,20 @@ func pastYear(p *page.Page, li int, printed gazette.Date, numberYear, thisYear i
 	default:
 		return printed
 	}
+	return setPrintYear(p, li, printed, year)
+}
+
+// setPrintYear writes year for the year of the 印发日期 printed on line li
+// of p, if the date then exists, and records the change; it returns the
+// date as the line then reads.
+func setPrintYear(p *page.Page, li int, printed gazette.Date, year int) gazette.Date {
 	text := p.Lines[li].Text
 	old := strconv.Itoa(printed.Year) + "年"
 	i := strings.LastIndex(text[:strings.Index(text, "印发")], old)
 	if i < 0 {
 		return printed
 	}
-	fixed := text[:i] + strconv.Itoa(year) + text[i+4:]
+	fixed := text[:i] + strconv.Itoa(year) + text[i+len(old)-len("年"):]
 	d := printed
 	d.Year = year
 	if _, err := gazette.ParseDate(d.String()); err != nil {
@@ -921,6 +935,58 @@ func pastYear(p *page.Page, li int, printed gazette.Date, numberYear, thisYear i
 	p.Lines[li].Text = fixed
 	p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 	return d
+}
+
+// maxPrintLag is how long after its 成文日期 a document's 印发日期 lies at
+// most: an office prints what was signed within days or weeks, a few
+// months where it waits for a session's other documents.
+const maxPrintLag = 183
+
+// signedBefore returns the 成文日期 above the 印发 line (line li of page
+// pi): the last line before it that is one date and nothing else.
+func signedBefore(pages []page.Page, pi, li int) (gazette.Date, bool) {
+	for ; pi >= 0; pi-- {
+		lines := pages[pi].Lines
+		if li < 0 || li > len(lines) {
+			li = len(lines)
+		}
+		for k := li - 1; k >= 0; k-- {
+			text := strings.TrimSpace(lines[k].Text)
+			if ds := gazette.FindDates(text); len(ds) == 1 && ds[0].Start == 0 && ds[0].End == len(text) {
+				return ds[0].Date, true
+			}
+		}
+		li = -1
+	}
+	return gazette.Date{}, false
+}
+
+// printAfterSigned holds the 印发日期 read on line li of p to the signed
+// date above it: a document is printed on or after the day it is signed,
+// within maxPrintLag. A 印发日期 outside that whose year is a misreading
+// of the signed date's (one digit apart, or two round ones: 2016 or 2018
+// for 2010) takes the signed date's year where the date then lies within
+// it and the 文号 (numberYear) was numbered in that year too: two dates
+// read alike against one. Without a 文号, or where it agrees with the
+// 印发日期, the signed date is as much in doubt and nothing is changed
+// here (see CheckDates for the signed date). It returns the date as the
+// line then reads.
+func printAfterSigned(p *page.Page, li int, printed, signed gazette.Date, numberYear int) gazette.Date {
+	within := func(d gazette.Date) bool {
+		return d.Compare(signed) >= 0 && d.Time(time.UTC).Sub(signed.Time(time.UTC)) <= maxPrintLag*24*time.Hour
+	}
+	if within(printed) || numberYear != signed.Year || printed.Year == signed.Year || printed.Year < 1000 {
+		return printed
+	}
+	if misreadYear(strconv.Itoa(printed.Year), signed.Year) != strconv.Itoa(signed.Year) {
+		return printed
+	}
+	d := printed
+	d.Year = signed.Year
+	if _, err := gazette.ParseDate(d.String()); err != nil || !within(d) {
+		return printed
+	}
+	return setPrintYear(p, li, printed, signed.Year)
 }
 
 // maxYearsAhead is how far past the file's own year (its 印发日期 or

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -266,6 +267,61 @@ func TestCheckDatesPrintDateToCome(t *testing.T) {
 	}
 	if len(pages[1].Corrections) != 1 || pages[1].Corrections[0].Rule != RuleDate || len(pages[0].Corrections) != 1 {
 		t.Errorf("corrections not recorded: %+v, %+v", pages[0].Corrections, pages[1].Corrections)
+	}
+}
+
+// TestCheckDatesPrintAfterSigned holds a 印发日期 to the signed date above
+// it: a year misread years after the signing (2016 or 2018 for 2010) is
+// the signed date's where the 文号 says that year too; a date within weeks
+// of the signing, or whose year no misreading makes, is as read, and so
+// is one where no 文号 settles which of the two dates is misread.
+func TestCheckDatesPrintAfterSigned(t *testing.T) {
+	for _, tc := range []struct{ name, number, signed, print, want, wantSigned string }{
+		{"a digit misread", "豫交规〔2010〕24号", "2010年3月8日", "河南省交通运输厅办公室　2016年3月9日印发", "河南省交通运输厅办公室　2010年3月9日印发", ""},
+		{"the signed date in Chinese numerals", "豫交规〔2010〕24号", "二〇一〇年三月八日", "河南省交通运输厅办公室　2018年3月9日印发", "河南省交通运输厅办公室　2010年3月9日印发", ""},
+		{"no 文号: one date against the other", "", "2010年3月8日", "河南省交通运输厅办公室　2016年3月9日印发", "", ""},
+		{"a signed date yet to come: it is the one corrected", "豫交规〔2086〕24号", "2086年3月16日", "河南省交通运输厅办公室　2016年3月17日印发", "", "2016年3月16日"},
+		{"the 文号 agrees with the 印发日期", "豫交规〔2016〕24号", "2010年3月8日", "河南省交通运输厅办公室　2016年3月9日印发", "", ""},
+		{"within weeks", "豫交规〔2010〕24号", "2010年3月8日", "河南省交通运输厅办公室　2010年4月2日印发", "", ""},
+		{"across the new year", "豫交规〔2010〕24号", "2010年12月28日", "河南省交通运输厅办公室　2011年1月4日印发", "", ""},
+		{"no misreading of the year", "豫交规〔2010〕24号", "2010年3月8日", "河南省交通运输厅办公室　2031年3月9日印发", "", ""},
+		{"still not after the signing", "豫交规〔2010〕24号", "2010年3月8日", "河南省交通运输厅办公室　2016年3月1日印发", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first := []page.Line{{Text: "河南省交通运输厅"}}
+			if tc.number != "" {
+				first = append(first, page.Line{Text: tc.number})
+			}
+			pages := []page.Page{
+				{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: append(first, page.Line{Text: "河南省交通运输厅"}, page.Line{Text: tc.signed})},
+				{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: "抄送：省政府办公厅。"}, {Text: tc.print}}},
+			}
+			CheckDates(pages)
+			got, want := pages[1].Lines[1].Text, cmp.Or(tc.want, tc.print)
+			if got != want {
+				t.Errorf("印发 line %q, want %q", got, want)
+			}
+			wantCorr := []page.Correction(nil)
+			if tc.want != "" {
+				wantCorr = []page.Correction{{Line: 1, From: tc.print, To: tc.want, Rule: RuleDate, Confidence: 0.7}}
+			}
+			if !slices.Equal(pages[1].Corrections, wantCorr) {
+				t.Errorf("corrections %+v, want %+v", pages[1].Corrections, wantCorr)
+			}
+			if last, want := pages[0].Lines[len(pages[0].Lines)-1].Text, cmp.Or(tc.wantSigned, tc.signed); last != want {
+				t.Errorf("signed date %q, want %q", last, want)
+			}
+		})
+	}
+}
+
+// TestCheckDatesNoPrintLine: a file without a 版记 is checked against its
+// 文号 alone.
+func TestCheckDatesNoPrintLine(t *testing.T) {
+	pages := []page.Page{{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: "豫交规〔2010〕24号"}, {Text: "有效期至2910年5月31日"}}}}
+	CheckDates(pages)
+	if got := pages[0].Lines[1].Text; got != "有效期至2010年5月31日" {
+		t.Errorf("far year %q, want 有效期至2010年5月31日", got)
 	}
 }
 

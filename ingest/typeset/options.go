@@ -124,6 +124,10 @@ type Options struct {
 	// from it); nil means DefaultFonts. Load it once with LoadFont and share
 	// it between calls.
 	Font *ttf.Font
+	// LatinFont is the Latin TrueType face embedded for the digits and
+	// Latin letters of originals set in the Word manner; nil means
+	// LoadLatinFont, on each call that needs it.
+	LatinFont *ttf.Font
 	// GB1Path is poppler-data's cidToUnicode/Adobe-GB1 file, needed by
 	// IdentityHNoToUnicode; "" means DefaultGB1Path.
 	GB1Path string
@@ -137,13 +141,17 @@ type Options struct {
 // Unicode table.
 const DefaultGB1Path = "/usr/share/poppler/cidToUnicode/Adobe-GB1"
 
+// FontFile is a font installed by a Debian package: the font at Index in
+// the file at Path (0 for a .ttf).
+type FontFile struct {
+	Path, Package string
+	Index         int
+}
+
 // FontCandidates are the TrueType (glyf) CJK fonts LoadFont tries, in
 // order, with the Debian package that installs each. Song (Ming) faces
 // come first: gazettes are set in 宋体 and 仿宋.
-var FontCandidates = []struct {
-	Path, Package string
-	Index         int
-}{
+var FontCandidates = []FontFile{
 	{"/usr/share/fonts/truetype/arphic/uming.ttc", "fonts-arphic-uming", 0},
 	{"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "fonts-wqy-zenhei", 0},
 	{"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "fonts-droid-fallback", 0},
@@ -153,8 +161,27 @@ var FontCandidates = []struct {
 var ErrNoFont = fmt.Errorf("typeset: no TrueType CJK font installed (apt-get install fonts-arphic-uming)")
 
 // LoadFont loads the first installed font of FontCandidates.
-func LoadFont() (*ttf.Font, error) {
-	for _, c := range FontCandidates {
+func LoadFont() (*ttf.Font, error) { return loadFirst(FontCandidates, ErrNoFont) }
+
+// LatinFontCandidates are the Latin TrueType faces LoadLatinFont tries, in
+// order, with the Debian package that installs each. Word processors set
+// digits and Latin letters of Chinese documents in Times New Roman and
+// embed it; Liberation Serif has its metrics and a plain 0, where the face
+// a renderer substitutes for a font not embedded may draw a 0 with a dot,
+// which OCR reads as 6 or 9.
+var LatinFontCandidates = []FontFile{
+	{"/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "fonts-liberation", 0},
+	{"/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", "fonts-liberation2", 0},
+}
+
+// ErrNoLatinFont is returned by LoadLatinFont when no candidate is installed.
+var ErrNoLatinFont = fmt.Errorf("typeset: no Latin TrueType font for originals set in the Word manner (apt-get install fonts-liberation)")
+
+// LoadLatinFont loads the first installed font of LatinFontCandidates.
+func LoadLatinFont() (*ttf.Font, error) { return loadFirst(LatinFontCandidates, ErrNoLatinFont) }
+
+func loadFirst(cands []FontFile, none error) (*ttf.Font, error) {
+	for _, c := range cands {
 		if _, err := os.Stat(c.Path); err != nil {
 			continue
 		}
@@ -164,7 +191,7 @@ func LoadFont() (*ttf.Font, error) {
 		}
 		return f, nil
 	}
-	return nil, ErrNoFont
+	return nil, none
 }
 
 func (o Options) withDefaults() (Options, error) {

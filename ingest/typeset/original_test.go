@@ -189,6 +189,60 @@ func TestOriginalPdftotext(t *testing.T) {
 	}
 }
 
+// TestOriginalEmbedsFonts: an original set in the Word manner embeds its
+// Latin face as well as its CJK one, as real originals do. A face left to
+// the renderer came out with a dotted 0 that OCR read as 6 or 9 in the
+// scans rendered from it.
+func TestOriginalEmbedsFonts(t *testing.T) {
+	for _, tool := range []string{"pdffonts", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (poppler-utils) not installed", tool)
+		}
+	}
+	latin := testLatinFont(t)
+	checked := 0
+	for seed := uint64(1); seed <= 40 && checked < 3; seed++ {
+		r := generate(t, Options{Seed: seed, Form: FormOriginal})
+		if !bytes.Contains(r.PDF, []byte("/F2 ")) {
+			continue
+		}
+		checked++
+		path := filepath.Join(t.TempDir(), "original.pdf")
+		if err := os.WriteFile(path, r.PDF, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdffonts", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdffonts: %v\n%s", err, out)
+		}
+		// name, type (one or two words), encoding, emb, sub, uni, object, gen.
+		fonts := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
+		sawLatin := false
+		for _, l := range fonts {
+			f := strings.Fields(l)
+			if len(f) < 8 || f[len(f)-5] != "yes" {
+				t.Errorf("seed %d: font not embedded: %s", seed, l)
+			}
+			if strings.HasSuffix(f[0], "+"+latin.Name) && f[1] == "TrueType" && f[2] == "WinAnsi" {
+				sawLatin = true
+			}
+		}
+		if !sawLatin {
+			t.Errorf("seed %d: no WinAnsi TrueType %s subset:\n%s", seed, latin.Name, out)
+		}
+		// The embedded subset is whole enough for poppler to draw from.
+		var stderr bytes.Buffer
+		cmd := exec.Command("pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", path, filepath.Join(t.TempDir(), "page"))
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+			t.Errorf("seed %d: pdftoppm: %v\n%s", seed, err, stderr.String())
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no original in 40 seeds set in the Word manner")
+	}
+}
+
 // TestOriginalScan writes small scans in the styles that change how a page
 // is stored and checks what poppler makes of them.
 func TestOriginalScan(t *testing.T) {

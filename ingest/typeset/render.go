@@ -69,15 +69,7 @@ func (e *identityH) finish(pw *pdfw.Writer, ref pdfw.Ref) {
 		fmt.Fprintf(h, "%d,", g)
 	}
 	w.WriteString("]]")
-	// The subset tag is six capitals derived from the glyph set, as PDF
-	// producers do, and deterministic.
-	sum := h.Sum32()
-	tag := make([]byte, 6)
-	for i := range tag {
-		tag[i] = 'A' + byte(sum%26)
-		sum /= 26
-	}
-	name := string(tag) + "+" + e.font.Name
+	name := subsetTag(h.Sum32()) + "+" + e.font.Name
 	cid, desc, file, toUni, gmap := pw.Reserve(), pw.Reserve(), pw.Reserve(), pw.Reserve(), pw.Reserve()
 	pw.Object(ref, fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%s] /ToUnicode %s >>", name, cid, toUni))
 	pw.Object(cid, fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %s /DW 1000 /W %s /CIDToGIDMap %s >>", name, desc, w.String(), gmap))
@@ -91,6 +83,17 @@ func (e *identityH) finish(pw *pdfw.Writer, ref pdfw.Ref) {
 		uni[i] = fmt.Sprintf("<%04X> <%04X>", i+1, r)
 	}
 	pw.Stream(toUni, "", toUnicodeCMap("Adobe-Identity-UCS", uni), true)
+}
+
+// subsetTag is the six capitals that prefix a subset font's name, derived
+// from a hash of its glyph set as PDF producers do, and deterministic.
+func subsetTag(sum uint32) string {
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + byte(sum%26)
+		sum /= 26
+	}
+	return string(tag)
 }
 
 // toUnicodeCMap writes a ToUnicode CMap from bfchar pairs.
@@ -234,11 +237,28 @@ func newEncoder(opts Options, rng *rand.Rand, enc Encoding) (encoder, error) {
 	return nil, fmt.Errorf("typeset: no text encoder for %q", enc)
 }
 
-// writePDF streams the sheets to w as a PDF with text in enc.
-func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold bool) error {
+// writePDF streams the sheets to w as a PDF with text in enc, and the
+// ASCII of sheets set in the Word manner in opts.LatinFont.
+func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, opts Options) error {
+	var latin *wordLatin
+	for _, s := range pl.sheets {
+		if s.latin && latin == nil {
+			f := opts.LatinFont
+			if f == nil {
+				var err error
+				if f, err = LoadLatinFont(); err != nil {
+					return err
+				}
+			}
+			latin = &wordLatin{font: f, used: map[rune]bool{}}
+		}
+	}
 	pw := pdfw.New(w)
 	catalog, pages, font, info := pw.Reserve(), pw.Reserve(), pw.Reserve(), pw.Reserve()
-	var times pdfw.Ref // Times New Roman, for sheets set in the Word manner
+	var latinRef pdfw.Ref
+	if latin != nil {
+		latinRef = pw.Reserve()
+	}
 	var kids []string
 	var cs bytes.Buffer
 	for _, s := range pl.sheets {
@@ -246,7 +266,7 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 			return fmt.Errorf("typeset: %w", err)
 		}
 		cs.Reset()
-		if err := content(&cs, s, enc, fakeBold); err != nil {
+		if err := content(&cs, s, enc, latin, opts.FakeBold); err != nil {
 			return err
 		}
 		c, p := pw.Reserve(), pw.Reserve()
@@ -257,11 +277,7 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 		}
 		fonts := "/F1 " + font.String()
 		if s.latin {
-			if times == 0 {
-				times = pw.Reserve()
-				timesFont(pw, times)
-			}
-			fonts += " /F2 " + times.String()
+			fonts += " /F2 " + latinRef.String()
 		}
 		pw.Object(p, fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font << %s >>%s /ProcSet [/PDF /Text] >> /Contents %s >>", pages, pageW, pageH, fonts, gs, c))
 		kids = append(kids, p.String())
@@ -270,6 +286,9 @@ func writePDF(ctx context.Context, w io.Writer, pl *plan, enc encoder, fakeBold 
 		}
 	}
 	enc.finish(pw, font)
+	if latin != nil {
+		latin.finish(pw, latinRef)
+	}
 	pw.Object(pages, fmt.Sprintf("<< /Type /Pages /Count %d /Kids [%s] >>", len(kids), strings.Join(kids, " ")))
 	pw.Object(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %s >>", pages))
 	pw.Object(info, infoDict(pl))
@@ -286,7 +305,7 @@ func infoDict(pl *plan) string {
 }
 
 // content writes the drawing operators of one page.
-func content(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
+func content(b *bytes.Buffer, s *sheet, enc encoder, latin *wordLatin, fakeBold bool) error {
 	for _, r := range s.rules {
 		if r.red {
 			b.WriteString("0.8 0 0 RG ")
@@ -297,7 +316,7 @@ func content(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 		}
 	}
 	if len(s.Lines) > 0 {
-		if err := text(b, s, enc, fakeBold); err != nil {
+		if err := text(b, s, enc, latin, fakeBold); err != nil {
 			return err
 		}
 	}
@@ -312,10 +331,9 @@ func content(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 }
 
 // text writes the text object of one page. On a sheet set in the Word
-// manner (latin), runs of ASCII are drawn in /F2, Times New Roman, each
-// run placed by its own matrix, as word processors write 2015年 in two
-// fonts.
-func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
+// manner (latin), runs of ASCII are drawn in /F2 (latin), each run placed
+// by its own matrix, as word processors write 2015年 in two fonts.
+func text(b *bytes.Buffer, s *sheet, enc encoder, latin *wordLatin, fakeBold bool) error {
 	b.WriteString("BT\n")
 	font, size, tc, tz := "", -1.0, 0.0, 100.0
 	// Lines are drawn in reading order, as word processors do.
@@ -353,8 +371,10 @@ func text(b *bytes.Buffer, s *sheet, enc encoder, fakeBold bool) error {
 		}
 		x := l.X
 		for _, r := range rs {
-			str := pdfw.Text(r.text)
-			if !r.latin {
+			var str string
+			if r.latin {
+				str = latin.show(r.text)
+			} else {
 				var err error
 				if str, err = enc.show(r.text); err != nil {
 					return err
@@ -405,12 +425,41 @@ func runs(line string, latin bool) []run {
 	return out
 }
 
-// timesFont writes /F2 of sheets set in the Word manner as ref: Times New
-// Roman, not embedded, WinAnsi, every character half an em wide as the
-// layout sets it.
-func timesFont(pw *pdfw.Writer, ref pdfw.Ref) {
-	desc := pw.Reserve()
-	pw.Object(ref, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /TimesNewRomanPSMT /FirstChar 32 /LastChar 126 /Widths [%s] /Encoding /WinAnsiEncoding /FontDescriptor %s >>",
-		strings.TrimSpace(strings.Repeat("500 ", 95)), desc))
-	pw.Object(desc, "<< /Type /FontDescriptor /FontName /TimesNewRomanPSMT /Flags 34 /FontBBox [-568 -216 2046 891] /ItalicAngle 0 /Ascent 891 /Descent -216 /CapHeight 662 /StemV 82 >>")
+// wordLatin is /F2 of sheets set in the Word manner, as word processors
+// write Times New Roman: a simple TrueType font, WinAnsi, its subset
+// embedded. Every character is half an em wide, as the layout sets it.
+type wordLatin struct {
+	font *ttf.Font
+	used map[rune]bool
+}
+
+// show returns the string operand that draws s, ASCII only (runs cuts
+// lines so).
+func (l *wordLatin) show(s string) string {
+	for _, r := range s {
+		l.used[r] = true
+	}
+	return pdfw.Text(s)
+}
+
+func (l *wordLatin) finish(pw *pdfw.Writer, ref pdfw.Ref) {
+	glyphs := map[uint16]bool{}
+	h := fnv.New32a()
+	for c := rune(32); c <= 126; c++ {
+		if l.used[c] {
+			g := l.font.GlyphIndex(c)
+			glyphs[g] = true
+			fmt.Fprintf(h, "%d,", g)
+		}
+	}
+	name := subsetTag(h.Sum32()) + "+" + l.font.Name
+	desc, file := pw.Reserve(), pw.Reserve()
+	pw.Object(ref, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /%s /FirstChar 32 /LastChar 126 /Widths [%s] /Encoding /WinAnsiEncoding /FontDescriptor %s >>",
+		name, strings.TrimSpace(strings.Repeat("500 ", 95)), desc))
+	asc, dsc, capH, bb := l.font.Metrics()
+	// Flags 34: serif, not symbolic, so that readers find glyphs through
+	// WinAnsi names and the font's Unicode cmap.
+	pw.Object(desc, fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags 34 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 82 /FontFile2 %s >>", name, bb[0], bb[1], bb[2], bb[3], asc, dsc, capH, file))
+	sub := l.font.SubsetSimple(glyphs)
+	pw.Stream(file, "/Length1 "+strconv.Itoa(len(sub)), sub, true)
 }

@@ -49,7 +49,7 @@ func writeScan(ctx context.Context, w io.Writer, pl *plan, opts Options, rng *ra
 	if err != nil {
 		return fmt.Errorf("typeset: scan: %w", err)
 	}
-	err = writePDF(ctx, f, pl, enc, opts.FakeBold)
+	err = writePDF(ctx, f, pl, enc, opts)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("typeset: scan: %w", cerr)
 	}

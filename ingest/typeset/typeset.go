@@ -32,7 +32,8 @@ func Generate(ctx context.Context, opts Options) (*Result, error) {
 // PDF to w page by page, so the
 // PDF never sits in memory (the truth, which holds every page's text,
 // does). Errors: a bad option, a source that fails, no font for
-// IdentityH (ErrNoFont), no Adobe-GB1 table for IdentityHNoToUnicode, no
+// IdentityH (ErrNoFont), no Latin font for an original set in the Word
+// manner (ErrNoLatinFont), no Adobe-GB1 table for IdentityHNoToUnicode, no
 // pdftoppm for Scan (ErrNoRenderer), a write error, ctx done.
 func Write(ctx context.Context, w io.Writer, opts Options) (Truth, error) {
 	opts, err := opts.withDefaults()
@@ -62,7 +63,7 @@ func Write(ctx context.Context, w io.Writer, opts Options) (Truth, error) {
 	if err != nil {
 		return Truth{}, err
 	}
-	if err := writePDF(ctx, w, pl, enc, opts.FakeBold); err != nil {
+	if err := writePDF(ctx, w, pl, enc, opts); err != nil {
 		return Truth{}, err
 	}
 	return pl.truth, nil

@@ -36,10 +36,29 @@ func testFont(t testing.TB) *ttf.Font {
 	return font
 }
 
+var (
+	latinOnce    sync.Once
+	latinFont    *ttf.Font
+	latinFontErr error
+)
+
+// testLatinFont loads the Latin font once for all tests, or skips.
+func testLatinFont(t testing.TB) *ttf.Font {
+	t.Helper()
+	latinOnce.Do(func() { latinFont, latinFontErr = LoadLatinFont() })
+	if latinFontErr != nil {
+		t.Skipf("no Latin TrueType font: %v", latinFontErr)
+	}
+	return latinFont
+}
+
 func generate(t testing.TB, opts Options) *Result {
 	t.Helper()
 	if opts.Font == nil && (opts.Encoding == "" || opts.Encoding == IdentityH || opts.Encoding == Scan || opts.Form == FormOriginal) {
 		opts.Font = testFont(t)
+	}
+	if opts.LatinFont == nil && opts.Form == FormOriginal {
+		opts.LatinFont = testLatinFont(t)
 	}
 	r, err := Generate(context.Background(), opts)
 	if errors.Is(err, ErrNoRenderer) {

@@ -203,7 +203,14 @@ func (f *Font) Metrics() (ascent, descent, capHeight int, bbox [4]int) {
 // Subset returns a font file keeping only the outlines of glyphs (and the
 // components they use) with their original glyph ids, so a PDF can map
 // CIDs to glyphs with /CIDToGIDMap /Identity. Other glyphs become empty.
-func (f *Font) Subset(glyphs map[uint16]bool) []byte {
+func (f *Font) Subset(glyphs map[uint16]bool) []byte { return f.subset(glyphs, false) }
+
+// SubsetSimple is Subset for a simple TrueType font (/Subtype /TrueType):
+// the font keeps its cmap, through which a PDF reader finds the glyph of
+// each character code.
+func (f *Font) SubsetSimple(glyphs map[uint16]bool) []byte { return f.subset(glyphs, true) }
+
+func (f *Font) subset(glyphs map[uint16]bool, cmap bool) []byte {
 	keep := map[uint16]bool{0: true}
 	var queue []uint16
 	for g := range glyphs {
@@ -250,6 +257,9 @@ func (f *Font) Subset(glyphs map[uint16]bool) []byte {
 		if v := f.tables[opt]; v != nil {
 			t[opt] = v
 		}
+	}
+	if cmap {
+		t["cmap"] = f.tables["cmap"]
 	}
 	return build(t)
 }
