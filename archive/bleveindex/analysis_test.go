@@ -3,6 +3,7 @@ package bleveindex
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -123,9 +124,104 @@ func TestShingles(t *testing.T) {
 	}
 	for _, tc := range cases {
 		terms, _ := queryTerms(tc.text)
-		if got := shingles(terms); !slices.Equal(got, tc.want) {
+		if got := shingles(terms, nil); !slices.Equal(got, tc.want) {
 			t.Errorf("shingles of %q (%q) = %q, want %q", tc.text, terms, got, tc.want)
 		}
+	}
+	// With a set of common bigrams, a run is read through 4-grams only
+	// when every 4-gram that covers it is kept: 地方 is not common.
+	common := &commonSet{m: map[string]bool{}}
+	for _, b := range []string{"县级", "级以", "以上", "上地", "人民", "民政", "政府", "方人"} {
+		common.m[b] = true
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"人民政府", []string{"人民政府"}},
+		{"县级以上", []string{"县级以上"}},
+		{"地方人民政府", nil},                     // 地方人民 is left out
+		{"县级以上地方人民政府", nil},                 // so is 地方人民
+		{"级以上地方", nil},                      // and 以上地方
+		{"方人民政府", []string{"方人民政", "人民政府"}}, // 方人, 人民, 民政 and 政府 are common
+	} {
+		terms, _ := queryTerms(tc.text)
+		if got := shingles(terms, common); !slices.Equal(got, tc.want) {
+			t.Errorf("with common bigrams, shingles of %q = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestTextAnalysisKeepsCommon4grams checks that with a set of common
+// bigrams the analysis keeps exactly the 4-grams whose three bigrams are
+// common, with their positions, and that the field's length still counts
+// every 4-gram (so norms are those of an index that keeps them all).
+func TestTextAnalysisKeepsCommon4grams(t *testing.T) {
+	text := "县级以上地方人民政府应当，县级以上、人民政府。\n第二十八条 人民政府"
+	full := &textAnalysis{input: []byte(text)}
+	full.run()
+	common := &commonSet{m: map[string]bool{}}
+	for _, b := range []string{"县级", "级以", "以上", "人民", "民政", "政府", "上人", "二十", "十八", "八条"} {
+		common.m[b] = true
+	}
+	part := &textAnalysis{input: []byte(text), common: common}
+	part.run()
+	if part.lens[partShingles] != full.lens[partShingles] {
+		t.Errorf("length %d with common bigrams, %d without: want the same", part.lens[partShingles], full.lens[partShingles])
+	}
+	var want []string
+	for k, tf := range full.freqs[partShingles] {
+		r := []rune(k)
+		if common.keeps(string(r[0:2]), string(r[1:3]), string(r[2:4])) {
+			want = append(want, fmt.Sprintf("%s×%d", k, tf.Frequency()))
+			if got := part.freqs[partShingles][k]; got == nil || !slices.Equal(positions(got), positions(tf)) {
+				t.Errorf("%s: kept with positions %v, want %v", k, positions(got), positions(tf))
+			}
+		}
+	}
+	var got []string
+	for k, tf := range part.freqs[partShingles] {
+		got = append(got, fmt.Sprintf("%s×%d", k, tf.Frequency()))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("kept 4-grams %v, want %v", got, want)
+	}
+	// 县级以上 (twice), 级以上人, 以上人民 and 上人民政 (across the 、),
+	// 人民政府 (three times) and 二十八条, but not 第二十八 (第二 is not
+	// common) nor 地方人民.
+	if len(want) != 6 {
+		t.Errorf("the text keeps %d distinct 4-grams (%v), want 6", len(want), want)
+	}
+	for _, p := range []int{partText, partChars} {
+		if !maps.EqualFunc(part.freqs[p], full.freqs[p], func(a, b *index.TokenFreq) bool { return a.Frequency() == b.Frequency() }) || part.lens[p] != full.lens[p] {
+			t.Errorf("part %d differs with common bigrams: only 4-grams may", p)
+		}
+	}
+}
+
+func positions(tf *index.TokenFreq) []int {
+	if tf == nil {
+		return nil
+	}
+	var out []int
+	for _, l := range tf.Locations {
+		out = append(out, l.Position)
+	}
+	return out
+}
+
+func TestCommonSetEncoding(t *testing.T) {
+	c := newCommonSet([][]string{{"人民政府"}, {"人民法院", "政府"}, {"abc"}})
+	if len(c.m) != 5 { // 人民 民政 政府 民法 法院: with three documents, one is enough
+		t.Errorf("common bigrams %v, want the 5 of the texts", c.m)
+	}
+	if got := decodeCommonSet(c.encode()); !maps.Equal(got.m, c.m) {
+		t.Errorf("decoded %v, want %v", got.m, c.m)
+	}
+	if got := decodeCommonSet((*commonSet)(nil).encode()); got != nil {
+		t.Errorf("a nil set decodes as %v", got)
 	}
 }
 

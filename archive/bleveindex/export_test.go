@@ -78,3 +78,28 @@ func AnalyzeText(s string) int {
 	a.run()
 	return a.lens[partText] + a.lens[partChars] + a.lens[partShingles]
 }
+
+// SetCommonSample sets the least number of documents whose bigrams decide
+// an index's common bigrams (analysis.go), until restore is called. Not
+// safe while an index is put to.
+func SetCommonSample(n int) (restore func()) {
+	old := commonSample
+	commonSample = n
+	return func() { commonSample = old }
+}
+
+// CommonBigrams is the number of common bigrams of the index, or -1 when
+// it keeps every 4-gram.
+func (x *Index) CommonBigrams() int {
+	if c := x.common.Load(); c != nil {
+		return len(c.m)
+	}
+	return -1
+}
+
+// ReadsShingles reports whether the index reads the run of text through
+// its 4-grams.
+func (x *Index) ReadsShingles(text string) bool {
+	terms, _ := queryTerms(text)
+	return shingles(terms, x.common.Load()) != nil
+}

@@ -63,7 +63,7 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 			return p, false // the companion fields: bleve
 		}
 		var c clause
-		if sh := shingles(terms); sh != nil {
+		if sh := shingles(terms, x.common.Load()); sh != nil {
 			terms, c.suffix = sh, shingleSuffix
 		}
 		for off, u := range terms {

@@ -111,6 +111,12 @@ type Index struct {
 	unregister func()
 	// suggest holds the suggestion table (suggest.go).
 	suggest *typeahead.Table
+	// common is the index's set of common bigrams (analysis.go), nil
+	// while undecided (an empty new index) or when every 4-gram is kept;
+	// decided tells the two apart, and commonMu makes one Put decide.
+	common   atomic.Pointer[commonSet]
+	decided  atomic.Bool
+	commonMu sync.Mutex
 }
 
 // lockWait is how long Open waits for another process to release the
@@ -121,7 +127,9 @@ const lockWait = 2 * time.Second
 // values); an index of another layout must be rebuilt, not read.
 const (
 	formatKey = "gazette.bleveindex.format"
-	format    = "5" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields; 4: runs go on across 、，“”《》; 5: the in-force span in the packed doc values
+	format    = "6" // 2: text tokens carry positions only, no offsets; 3: 4-gram fields; 4: runs go on across 、，“”《》; 5: the in-force span in the packed doc values; 6: only the 4-grams of common bigrams
+	// commonKey holds the set of common bigrams (commonSet.encode).
+	commonKey = "gazette.bleveindex.common"
 )
 
 // ErrFormat is returned by Open for an index written in another layout,
@@ -165,6 +173,13 @@ func OpenWith(dir string, o Options) (*Index, error) {
 			byScorch.Store(s, h)
 			x.unregister = func() { byStore.CompareAndDelete(store, h); byScorch.Delete(s) }
 		}
+	}
+	if v, err := b.GetInternal([]byte(commonKey)); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
+	} else if v != nil {
+		x.common.Store(decodeCommonSet(v))
+		x.decided.Store(true)
 	}
 	x.cache.Store(newResultCache(cacheEntries))
 	x.gate.Store(admit.New(0))
@@ -309,6 +324,9 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 			return err
 		}
 	}
+	if err := x.decideCommon(docs); err != nil {
+		return fmt.Errorf("bleveindex: put: %w", err)
+	}
 	// Batches of batchDocs (fewer when their text reaches batchBytes),
 	// built in parallel: bleve builds a batch's segment on one core. A Put
 	// of fewer is one batch, not split to keep every core busy: zap's work
@@ -318,8 +336,9 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 	// took 1.4 times the CPU of one segment of 1,000; segments of 2,000 and
 	// more took more CPU again, and far more memory.
 	//
-	// Where indexing's CPU goes (issue 17; BenchmarkPut, 20,000 documents,
-	// CPU profile): 71% zap building each batch's segment (term
+	// Where indexing's CPU went (issue 17; BenchmarkPut, 20,000 documents,
+	// CPU profile), before only the 4-grams of common bigrams were kept
+	// (analysis.go), which halved it: 71% zap building each batch's segment (term
 	// dictionaries and postings: a body of 2,000 characters holds some
 	// 2,400 distinct terms in its three fields, and a segment of 1,000
 	// documents 570,000, 460,000 of them 4-grams), 10% scorch's background
@@ -376,6 +395,37 @@ func (x *Index) Put(ctx context.Context, docs []gazette.SearchDoc) error {
 	return errors.Join(all...)
 }
 
+// decideCommon decides, on the first Put into a new index, which bigrams
+// are common (commonSet), from the documents of that Put, and records it
+// in the index before any document goes in: every document is indexed,
+// and every query read, with the same set. The first Put of a reindex
+// holds archive.ReindexBatch documents; a smaller one keeps every 4-gram.
+func (x *Index) decideCommon(docs []gazette.SearchDoc) error {
+	if x.decided.Load() {
+		return nil
+	}
+	x.commonMu.Lock()
+	defer x.commonMu.Unlock()
+	if x.decided.Load() {
+		return nil
+	}
+	var c *commonSet
+	if len(docs) >= commonSample {
+		texts := make([][]string, len(docs))
+		for i := range docs {
+			d := &docs[i]
+			texts[i] = append(append([]string{d.Title, d.DocNumber}, d.Authorities...), d.Body...)
+		}
+		c = newCommonSet(texts)
+	}
+	if err := x.b.SetInternal([]byte(commonKey), c.encode()); err != nil {
+		return err
+	}
+	x.common.Store(c)
+	x.decided.Store(true)
+	return nil
+}
+
 // put writes one bleve batch.
 func (x *Index) put(ctx context.Context, docs []gazette.SearchDoc) error {
 	if err := ctx.Err(); err != nil {
@@ -391,8 +441,9 @@ func (x *Index) put(ctx context.Context, docs []gazette.SearchDoc) error {
 	}
 	x.yearsMu.Unlock()
 	batch := x.b.NewBatch()
+	common := x.common.Load()
 	for i := range docs {
-		doc, err := docOf(&docs[i])
+		doc, err := docOf(&docs[i], common)
 		if err == nil {
 			err = batch.IndexAdvanced(doc)
 		}
@@ -451,8 +502,8 @@ func check(d *gazette.SearchDoc) error {
 	return nil
 }
 
-// docOf builds the bleve document of d.
-func docOf(d *gazette.SearchDoc) (*document.Document, error) {
+// docOf builds the bleve document of d, with the 4-grams common keeps.
+func docOf(d *gazette.SearchDoc, common *commonSet) (*document.Document, error) {
 	doc := document.NewDocument(d.ID)
 	text := func(name, value string, store bool) {
 		opts := textOpts
@@ -461,7 +512,7 @@ func docOf(d *gazette.SearchDoc) (*document.Document, error) {
 		}
 		// The three fields of a text are analysed in one pass (analysis.go).
 		b := []byte(value)
-		a := &textAnalysis{input: b}
+		a := &textAnalysis{input: b, common: common}
 		doc.AddField(&textField{name: name, opts: opts, value: b, a: a, part: partText})
 		doc.AddField(&textField{name: name + charsSuffix, opts: charsOpts, value: b, a: a, part: partChars})
 		doc.AddField(&textField{name: name + shingleSuffix, opts: textOpts, value: b, a: a, part: partShingles})

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -603,4 +606,101 @@ func TestLeanHitsAfterRewrite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCommonBigrams indexes the same documents twice: into an index whose
+// first Put decides its common bigrams, which keeps only their 4-grams,
+// and into one that keeps every 4-gram. Phrases, through 4-grams or
+// through bigrams where a 4-gram is left out, find the same documents in
+// both; those read through 4-grams score the same too; the direct path
+// and bleve's searchers agree; and the set survives reopening.
+func TestCommonBigrams(t *testing.T) {
+	docs := benchDocs(900)
+	restore := bleveindex.SetCommonSample(300)
+	defer restore()
+	dirs := []string{t.TempDir(), t.TempDir()}
+	open := func(dir string) *bleveindex.Index {
+		idx, err := bleveindex.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx.SetCacheSize(0)
+		return idx
+	}
+	common, every := open(dirs[0]), open(dirs[1])
+	defer func() { common.Close(); every.Close() }()
+	if err := common.Put(ctx, docs[:300]); err != nil {
+		t.Fatal(err)
+	}
+	if err := every.Put(ctx, docs[:299]); err != nil { // too few to decide: every 4-gram
+		t.Fatal(err)
+	}
+	for _, idx := range []*bleveindex.Index{common, every} {
+		for i := 300; i < len(docs); i += 300 {
+			if err := idx.Put(ctx, docs[i-1:i+300]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := common.CommonBigrams(); n <= 0 {
+		t.Fatalf("%d common bigrams after a first Put of 300 documents", n)
+	}
+	if n := every.CommonBigrams(); n != -1 {
+		t.Fatalf("%d common bigrams after a first Put of 299 documents, want every 4-gram kept", n)
+	}
+	// Phrases from the bodies, and from the 600 documents the set was not
+	// decided on.
+	rng := rand.New(rand.NewPCG(3, 3))
+	phrases := []string{"第二十一条", "人民政府", "县级以上地方人民政府", "法律法规"}
+	for len(phrases) < 80 {
+		d := docs[rng.IntN(len(docs))]
+		p := []rune(d.Body[rng.IntN(len(d.Body))])
+		n := 4 + rng.IntN(6)
+		if len(p) < n {
+			continue
+		}
+		at := rng.IntN(len(p) - n + 1)
+		if r := p[at : at+n]; !slices.ContainsFunc(r, func(c rune) bool { return !unicode.Is(unicode.Han, c) }) {
+			phrases = append(phrases, string(r))
+		}
+	}
+	var through4, throughBigrams int
+	for _, ph := range phrases {
+		q := gazette.Query{Text: `"` + ph + `"`, PerPage: gazette.MaxPerPage}
+		want := search(t, every, q)
+		got := search(t, common, q)
+		if common.ReadsShingles(ph) {
+			through4++
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, through 4-grams: %d hits %v, want %d %v", ph, got.Total, ids(got), want.Total, ids(want))
+			}
+		} else {
+			throughBigrams++
+			// ranked otherwise: the same documents, when they fit one page
+			if got.Total != want.Total || got.Total <= len(got.Hits) && !sameSet(ids(got), ids(want)) {
+				t.Errorf("%s, through bigrams: %d hits %v, want %d %v", ph, got.Total, ids(got), want.Total, ids(want))
+			}
+		}
+		common.SetDirect(false)
+		viaBleve := search(t, common, q)
+		common.SetDirect(true)
+		if !reflect.DeepEqual(viaBleve, got) {
+			t.Errorf("%s: bleve's searchers find %d %v, the direct path %d %v", ph, viaBleve.Total, ids(viaBleve), got.Total, ids(got))
+		}
+	}
+	if through4 < 10 || throughBigrams < 10 {
+		t.Errorf("%d phrases read through 4-grams, %d through bigrams: want at least 10 of each", through4, throughBigrams)
+	}
+	n := common.CommonBigrams()
+	if err := common.Close(); err != nil {
+		t.Fatal(err)
+	}
+	common = open(dirs[0])
+	if got := common.CommonBigrams(); got != n {
+		t.Errorf("%d common bigrams after reopening, want %d", got, n)
+	}
+}
+
+func sameSet(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }

@@ -171,13 +171,13 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 func (x *Index) buildQuery(q *gazette.Query, qt gazette.QueryText) (query.Query, bool) {
 	var must, mustNot []query.Query
 	for _, t := range append(slices.Clone(qt.Terms), qt.Phrases...) {
-		if m := matchText(t); m != nil {
+		if m := x.matchText(t); m != nil {
 			must = append(must, m)
 		}
 	}
 	scored := len(must) > 0
 	for _, t := range qt.Excluded {
-		if m := matchText(t); m != nil {
+		if m := x.matchText(t); m != nil {
 			mustNot = append(mustNot, m)
 		}
 	}
@@ -202,7 +202,7 @@ func (x *Index) buildQuery(q *gazette.Query, qt gazette.QueryText) (query.Query,
 // units, in order and adjacent, in any of the text fields (a lone CJK
 // character: in their companion fields). It is nil when the text holds
 // nothing that can be indexed.
-func matchText(text string) query.Query {
+func (x *Index) matchText(text string) query.Query {
 	terms, char := queryTerms(text)
 	if len(terms) == 0 {
 		return nil
@@ -210,7 +210,7 @@ func matchText(text string) query.Query {
 	suffix := ""
 	if char {
 		suffix = charsSuffix
-	} else if sh := shingles(terms); sh != nil {
+	} else if sh := shingles(terms, x.common.Load()); sh != nil {
 		terms, suffix = sh, shingleSuffix
 	}
 	var alts []query.Query

@@ -14,7 +14,7 @@ func (x *Index) BeginWrite(docs []gazette.SearchDoc) { x.beginWrite(docIDs(docs)
 func (x *Index) WriteOnly(docs []gazette.SearchDoc) error {
 	batch := x.b.NewBatch()
 	for i := range docs {
-		doc, err := docOf(&docs[i])
+		doc, err := docOf(&docs[i], x.common.Load())
 		if err != nil {
 			return err
 		}
