@@ -294,6 +294,14 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	addressed := ""
 	for k := headEnd; k < len(paras) && k < headEnd+3 && !strings.ContainsAny(addressed, "：:。"); k++ {
 		addressed = layout.JoinLines(addressed, paras[k].Text)
+		if k == headEnd && salutation(squeeze(addressed)) {
+			// Only addressees, ending in the semicolon a scan reads for
+			// the colon: the salutation whole.
+			_, w := utf8.DecodeLastRuneInString(squeeze(addressed))
+			addressed = squeeze(addressed)
+			addressed = addressed[:len(addressed)-w] + "："
+			break
+		}
 	}
 	d.Recipients = Recipients(addressed)
 	if signedAt >= 0 {
@@ -366,8 +374,10 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 		if i > first && utf8.RuneCountInString(h) > 60 {
 			break
 		}
-		if i > first && strings.ContainsAny(l.squeezed, "：:") {
-			break // a label (预算主管部门：…) under the title, never a line of it
+		if i > first && (strings.ContainsAny(l.squeezed, "：:") || salutation(l.squeezed)) {
+			// A label (预算主管部门：…) under the title, or the 主送 line
+			// (its colon read as a semicolon on a scan): never a line of it.
+			break
 		}
 		h = layout.JoinLines(h, paras[i].Text)
 	}

@@ -233,3 +233,18 @@ func textsOf(ps []layout.Paragraph) []string {
 	}
 	return out
 }
+
+// TestSalutationUnderTitle: the 主送 line under a title, set apart by
+// layout but taken for a heading line (its type read large on a scan, its
+// colon as a semicolon), is neither part of the title nor lost as the
+// recipients.
+func TestSalutationUnderTitle(t *testing.T) {
+	d := Extract("", paras("^苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知", "^各设区的市、县（市、区）有关部门，省直有关单位；",
+		"为全面实施预算绩效管理，我们制定了《苍梧省预算绩效管理办法》，现印发给你们，请遵照执行。", ">苍梧省卫生健康委员会", ">2015年3月14日"))
+	if d.Title != "苍梧省卫生健康委员会关于印发苍梧省预算绩效管理办法的通知" {
+		t.Errorf("title %q", d.Title)
+	}
+	if want := []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}; !slices.Equal(d.Recipients, want) {
+		t.Errorf("recipients %q, want %q", d.Recipients, want)
+	}
+}
