@@ -219,7 +219,7 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 	var known []low // in one block
 	for _, at := range best {
 		b := bs.blocks[at].index
-		if len(lows) == c.k && lows[0] > bs.blocks[at].bound {
+		if c.k <= 0 || len(lows) == c.k && lows[0] > bs.blocks[at].bound {
 			break
 		}
 		known = known[:0]
