@@ -176,6 +176,23 @@ func (c *collector) countAll(b *roaring.Bitmap, offer bool, base uint64) {
 	}
 }
 
+// countBlocks counts the admitted documents of b, the current segment's,
+// and returns how many fall in each of its blocks (blockmax.go).
+func (c *collector) countBlocks(b *roaring.Bitmap, blocks int) []int {
+	out := make([]int, blocks)
+	var buf [256]uint32
+	it := b.ManyIterator()
+	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+		for _, local := range buf[:n] {
+			if c.admits(local) {
+				c.count(local)
+				out[local>>blockShift]++
+			}
+		}
+	}
+	return out
+}
+
 // weight is the factor of the relevance of document local of the current
 // segment: its validity's (gazette.ValidityWeight), at most 1.
 func (c *collector) weight(local uint32) float64 { return float64(c.t.weights[local]) }

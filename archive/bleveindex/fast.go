@@ -123,7 +123,9 @@ func (x *Index) planDirect(q *gazette.Query, qt gazette.QueryText) (directPlan, 
 // range is checked by c, as on the bleve path.
 //
 // Only the hits that can reach the page are scored. Without phrases the
-// hits are known from the bitmaps alone. They are counted first. Those
+// hits are known from the bitmaps alone. They are counted first. In a
+// segment where every clause is common, they are scored by blocks
+// (blockmax.go). Elsewhere, those
 // that match some word in the head (few, and worth ten times more) get
 // bounds from their head postings alone (headBounds), and only those
 // whose upper bound reaches the k-th best lower bound are scored. A hit
@@ -186,7 +188,8 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 		body    *roaring.Bitmap
 	}
 	var later []rest
-	var lows []float64 // the best k lower bounds of hits in the head, a min-heap
+	var lows []float64    // the best k lower bounds of the scores of some hits, a min-heap
+	var bsegs []*blockSeg // segments where every clause is common: blockmax.go
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -225,6 +228,14 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 		case !relevance:
 			c.countAll(hits, true, base)
 		default:
+			var bs *blockSeg
+			if bs, lows, err = newBlockSeg(c, i, s, p, weights, readers, hits, lists[i], lows); err != nil {
+				return err
+			}
+			if bs != nil {
+				bsegs = append(bsegs, bs)
+				continue
+			}
 			c.countAll(hits, false, 0)
 			inHead := roaring.New()
 			for k := range p.words {
@@ -254,14 +265,20 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 			return err
 		}
 	}
-	if len(later) == 0 {
-		return nil
-	}
-	// Hits in the head that cannot score as much as k others surely do
-	// are left out; the others are scored.
+	// Hits that cannot score as much as k others surely do are left out;
+	// the others are scored.
 	floor := math.Inf(-1)
 	if c.k > 0 && len(lows) == c.k {
 		floor = lows[0]
+	}
+	if err := x.scoreByBlocks(ctx, c, segs, tabs, bases, weights, bsegs, floor); err != nil {
+		return err
+	}
+	if len(later) == 0 {
+		return nil
+	}
+	if c.full() {
+		floor = max(floor, c.heap[0].score)
 	}
 	pruned := false
 	for _, l := range later {
