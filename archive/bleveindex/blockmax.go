@@ -19,7 +19,7 @@ import (
 // block-max indexes", 2011). A word held by most documents (规定, 政府) has
 // most of a segment's documents as hits, and scoring them all was most of
 // the cost of a search for the best few. So for each clause held by at
-// least a commonShare of a segment's documents, each field's postings are
+// least 1/prunedShare of a segment's documents, each field's postings are
 // read once (on first use, deleted documents too) for the most any
 // document of each block of blockSize documents scores there, √freq·norm
 // times its validity's weight, and which document that is. A segment never
@@ -42,7 +42,7 @@ import (
 const (
 	blockShift         = 6 // blocks of 64 documents
 	blockSize          = 1 << blockShift
-	commonShare        = 8 // a word held by 1/8 of a segment's documents
+	prunedShare        = 8 // a word held by 1/8 of a segment's documents
 	maxListsPerSegment = 1024
 	// boundMargin covers the rounding of a score summed in another order
 	// than its bound.
@@ -166,7 +166,7 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 				held += pl.Count()
 			}
 		}
-		if held*commonShare < n {
+		if held*prunedShare < n {
 			return nil, lows, nil
 		}
 		for j, f := range textFields {

@@ -270,9 +270,9 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 // for one) names the addressees of a document, and only them.
 func salutation(s string) bool {
 	t := squeeze(s)
-	_, w := utf8.DecodeLastRuneInString(t)
+	r, w := utf8.DecodeLastRuneInString(t)
 	t = t[:len(t)-w]
-	if t == "" || strings.ContainsAny(t, "：:。《》“”") {
+	if !strings.ContainsRune("：:；;", r) || t == "" || strings.ContainsAny(t, "：:。《》“”") {
 		return false
 	}
 	names := splitNames(t)
