@@ -36,8 +36,11 @@ fmt:
 vet:
 	$(GO) vet ./...
 
+# The split, meta and garble evaluations skip under the race detector (too
+# slow there); they run again without it, so that their floors guard.
 unit:
 	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -run Eval ./ingest/split ./ingest/meta ./ingest/garble
 
 # The 文号 evaluation over ../shared/corpus/docnum: prints the parse and
 # round-trip shares and every failure with its reason.

@@ -415,7 +415,7 @@ func entryLines(p layout.Page) pageEntries {
 	var lost []int // lines ending in leaders without a number
 	for k, l := range el.lines {
 		if m := reLeaderEnd.FindStringSubmatch(l); m != nil && hasHan(m[1]) &&
-			(k+1 == len(el.lines) || !reOnlyNumber.MatchString(strings.Join(strings.Fields(el.lines[k+1]), ""))) {
+			(k+1 == len(el.lines) || !reOnlyNumber.MatchString(strings.TrimLeft(strings.Join(strings.Fields(el.lines[k+1]), ""), leaders))) {
 			el.matched[k] = []string{l, m[1], ""}
 			lost = append(lost, k)
 			continue

@@ -358,3 +358,19 @@ func TestFindContentsOutlineWithoutNumbers(t *testing.T) {
 		t.Errorf("entries %+v, want 3, the second on no page", e)
 	}
 }
+
+// TestFindContentsLeadersWrapped: leaders that wrap on to the page number's
+// own line (…條文…… / ………（1）, as the Executive Yuan Gazette sets them)
+// end an entry on that page, not an entry on no page whose number then
+// opens the next title.
+func TestFindContentsLeadersWrapped(t *testing.T) {
+	pages := []layout.Page{
+		linesPage(1, "行政院公報"),
+		linesPage(2, "目　　录", "內政篇", "內政部令：修正「不動產估價師專業訓練認可辦法」第2條、第6條條文……", "………………（1）",
+			"中央選舉委員會公告：公告遞補當選人名單……………………（2）"),
+	}
+	e, _ := FindContents(pages)
+	if len(e) != 2 || e[0].Printed != 1 || e[1].Title != "中央選舉委員會公告：公告遞補當選人名單" || e[1].Printed != 2 {
+		t.Errorf("entries %+v, want the first on page 1 and the second's title without (1)", e)
+	}
+}
