@@ -16,8 +16,8 @@
 // read, or none. Only the 4-grams of common bigrams are kept (the bigrams
 // in 1% of the documents of the first Put into the index, recorded in
 // it): a run with a rare bigram has few candidates to check position by
-// position, and leaving its 4-grams out halves the cost of indexing. Latin words and numbers are single tokens. Tokens keep
-// positions (for phrases) but no byte offsets: nothing reads them back,
+// position, and leaving its 4-grams out halves the cost of indexing.
+// Latin words and numbers are single tokens. Tokens keep positions (for phrases) but no byte offsets: nothing reads them back,
 // and they were a seventh of the index on disk. Document and query text
 // are both folded as gazette.FoldSearchText folds them. Two text fields
 // are searched: the head (title, document number, authorities), boosted
@@ -36,7 +36,13 @@
 // positions only on that intersection (rarest term first, stopping when no
 // start is left), counts every hit, and scores only those that can reach
 // the page, with bleve's formula (hits in the body only, and most hits in
-// the head, are bounded and left unscored). Other searches (single
+// the head, are bounded and left unscored). Words held by many of a
+// segment's documents are scored by blocks whose best score is recorded
+// on first use, skipping the blocks that cannot reach the page
+// (blockmax.go). A lean search (gazette.Query.Lean) takes its hits from
+// the suggestion table below, not from the stored documents, unless the
+// table cannot vouch for them (being built, or the document being
+// written). Other searches (single
 // characters, excluded phrases) use bleve's searchers with a collector of
 // their own (collect.go); phrases there run on a leaner searcher
 // (phrase.go). What sorting, date ranges and facets need of a hit is one
