@@ -19,21 +19,40 @@ func New(n int) *Gate {
 	return &Gate{slots: make(chan struct{}, n)}
 }
 
+// heldKey is the context key of the gate whose slot a context holds.
+type heldKey struct{}
+
 // Enter waits for a slot, or for ctx to end; on success the caller must
-// call Leave.
-func (g *Gate) Enter(ctx context.Context) error {
+// call leave. A ctx that holds a slot of g already (Hold) enters at once
+// and its leave does nothing: the searches of one request share the
+// slot their request holds instead of queuing behind every other
+// request's once each.
+func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
+	if h, _ := ctx.Value(heldKey{}).(*Gate); h == g {
+		return func() {}, nil
+	}
 	select {
 	case g.slots <- struct{}{}:
-		return nil
+		return g.leave, nil
 	default:
 	}
 	select {
 	case g.slots <- struct{}{}:
-		return nil
+		return g.leave, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
-// Leave frees the slot Enter took.
-func (g *Gate) Leave() { <-g.slots }
+// Hold enters as Enter does and returns a context that holds the slot:
+// searches under it (Enter with it) run in that one slot. The caller must
+// call leave when the last of them has returned.
+func (g *Gate) Hold(ctx context.Context) (held context.Context, leave func(), err error) {
+	leave, err = g.Enter(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return context.WithValue(ctx, heldKey{}, g), leave, nil
+}
+
+func (g *Gate) leave() { <-g.slots }

@@ -17,7 +17,8 @@ func TestGateBoundsConcurrency(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 64 {
 		wg.Go(func() {
-			if err := g.Enter(context.Background()); err != nil {
+			leave, err := g.Enter(context.Background())
+			if err != nil {
 				t.Error(err)
 				return
 			}
@@ -27,7 +28,7 @@ func TestGateBoundsConcurrency(t *testing.T) {
 			time.Sleep(time.Millisecond)
 			running.Add(-1)
 			done.Add(1)
-			g.Leave()
+			leave()
 		})
 	}
 	wg.Wait()
@@ -38,18 +39,20 @@ func TestGateBoundsConcurrency(t *testing.T) {
 
 func TestGateLimitsAndGivesUpWithItsContext(t *testing.T) {
 	g := New(2)
+	var leave func()
 	for range 2 {
-		if err := g.Enter(context.Background()); err != nil {
+		var err error
+		if leave, err = g.Enter(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := g.Enter(ctx); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := g.Enter(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("third search on a gate of 2 = %v, want it to wait until its deadline", err)
 	}
-	g.Leave()
-	if err := g.Enter(context.Background()); err != nil {
+	leave()
+	if _, err := g.Enter(context.Background()); err != nil {
 		t.Fatalf("after a slot was freed: %v", err)
 	}
 }
@@ -57,5 +60,41 @@ func TestGateLimitsAndGivesUpWithItsContext(t *testing.T) {
 func TestNewDefaultsToOnePerCPU(t *testing.T) {
 	if g := New(0); cap(g.slots) < 1 {
 		t.Fatalf("New(0) admits %d", cap(g.slots))
+	}
+}
+
+// The searches of a request that holds a slot run in it: they neither wait
+// for another slot (a full gate would make them wait for ever behind their
+// own request) nor free the held one when they end.
+func TestHeldSlotIsShared(t *testing.T) {
+	g := New(1)
+	held, leave, err := g.Hold(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(held, time.Second)
+	defer cancel()
+	for range 3 {
+		inner, err := g.Enter(ctx)
+		if err != nil {
+			t.Fatalf("a search of the request holding the only slot = %v, want it admitted", err)
+		}
+		inner()
+	}
+	other, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	if _, err := g.Enter(other); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("another request while the slot is held = %v, want it to wait", err)
+	}
+	// A slot held on another gate is no slot of this one.
+	if _, err := New(1).Enter(held); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Enter(context.WithValue(other, heldKey{}, New(1))); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a context holding another gate's slot = %v, want it to wait", err)
+	}
+	leave()
+	if _, err := g.Enter(context.Background()); err != nil {
+		t.Fatalf("after the request left: %v", err)
 	}
 }

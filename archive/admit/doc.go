@@ -7,5 +7,7 @@
 // p99 over 300 ms for every kind of query, p50 3 ms). A Gate lets at most a
 // few searches run, the others wait in arrival order, and each runs to
 // completion on its own core: the tail becomes the queue ahead, not the sum
-// of every running query.
+// of every running query. A request that runs several searches (a
+// question matched term by term) holds one slot for all of them (Hold), so
+// that it queues once, not once per search.
 package admit

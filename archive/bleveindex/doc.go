@@ -54,7 +54,8 @@
 //
 // At most one search per CPU runs at once; the others wait in arrival
 // order (package admit), so that a short query is not time-sliced behind every
-// long one. Lookup and Get are not gated.
+// long one; the searches of one request share the slot it holds (Admit).
+// Lookup and Get are not gated.
 //
 // Writes are bleve batches, built in parallel: when Put or Delete returns,
 // the change is on disk and visible to every later call. One process opens

@@ -1,7 +1,6 @@
 package bleveindex
 
 import (
-	"context"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -25,16 +24,6 @@ func (x *Index) TakesDirectPath(q gazette.Query) bool {
 	}
 	_, ok := x.planDirect(&q, qt)
 	return ok
-}
-
-// HoldSearchSlot takes one of the gate's slots, as a running search does,
-// until release is called.
-func (x *Index) HoldSearchSlot() (release func()) {
-	g := x.gate.Load()
-	if err := g.Enter(context.Background()); err != nil {
-		panic(err)
-	}
-	return g.Leave
 }
 
 // Unscored is how many searches have left some of their hits in the head,

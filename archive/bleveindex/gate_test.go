@@ -11,7 +11,8 @@ import (
 )
 
 // TestGate: with every slot taken, a search waits, and gives up with its
-// context; Lookup and Get do not wait; once a slot is free, the waiting
+// context; Lookup and Get do not wait; a search under the context that
+// holds the slot (Admit) runs in it; once a slot is free, the waiting
 // search runs.
 func TestGate(t *testing.T) {
 	idx, err := bleveindex.Open(t.TempDir())
@@ -26,7 +27,10 @@ func TestGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	idx.SetMaxSearches(1)
-	release := idx.HoldSearchSlot()
+	held, release, err := idx.Admit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
@@ -42,6 +46,11 @@ func TestGate(t *testing.T) {
 	}
 	if ids, err := idx.Lookup(ctx, n); err != nil || len(ids) == 0 {
 		t.Errorf("Lookup %s with every slot taken: %v, %v", n, ids, err)
+	}
+
+	// The searches of the request that holds the slot run in it.
+	if _, err := idx.Search(held, gazette.Query{Text: "规定"}); err != nil {
+		t.Errorf("search under the held slot: %v", err)
 	}
 
 	done := make(chan error, 1)

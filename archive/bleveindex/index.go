@@ -776,3 +776,10 @@ func (x *Index) Ping(ctx context.Context) error {
 // (or until their context ends). n ≤ 0 means one per CPU (GOMAXPROCS), the
 // default. Searches already admitted finish under the old limit.
 func (x *Index) SetMaxSearches(n int) { x.gate.Store(admit.New(n)) }
+
+// Admit waits for a search slot (SetMaxSearches) and returns a context
+// that holds it: every Search under that context runs in that one slot,
+// without queuing again. The caller calls leave after its last Search.
+func (x *Index) Admit(ctx context.Context) (held context.Context, leave func(), err error) {
+	return x.gate.Load().Hold(ctx)
+}

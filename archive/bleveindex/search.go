@@ -51,11 +51,11 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	if res, ok := x.cache.Load().get(string(key), gen); ok {
 		return res, nil
 	}
-	g := x.gate.Load()
-	if err := g.Enter(ctx); err != nil {
+	leave, err := x.gate.Load().Enter(ctx)
+	if err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 	}
-	defer g.Leave()
+	defer leave()
 	root, scored := x.buildQuery(&q, qt)
 	sort := q.Sort
 	if !scored && sort == gazette.SortRelevance {

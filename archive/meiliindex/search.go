@@ -65,11 +65,11 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 	if err := x.use(ctx); err != nil {
 		return gazette.Results{}, err
 	}
-	g := x.gate.Load()
-	if err := g.Enter(ctx); err != nil {
+	leave, err := x.gate.Load().Enter(ctx)
+	if err != nil {
 		return gazette.Results{}, fmt.Errorf("meiliindex: search: %w", err)
 	}
-	defer g.Leave()
+	defer leave()
 	pos, neg := queryParts(qt)
 	filter := filters(&q)
 	if len(q.IDs) > 0 {
