@@ -80,3 +80,28 @@ func TestSearchHoldsOneSlot(t *testing.T) {
 		}
 	}
 }
+
+// A query of a 文号 alone is lookups, not searches: it takes no search
+// slot, and is answered while every slot is busy.
+func TestDocNumberTakesNoSlot(t *testing.T) {
+	idx := openBleve(t)
+	idx.SetCacheSize(0)
+	a := archive.New(archivetest.NewMemBlobs(), idx, nil)
+	s := archivetest.NewSample(2019, 12, 3)
+	publish(t, a, s)
+	idx.SetMaxSearches(1)
+	busy, leave := idx.Admit(context.Background())
+	defer leave()
+	if _, err := idx.Search(busy, gazette.Query{Text: "政务公开"}); err != nil { // takes the only slot
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := archive.Search(ctx, idx, gazette.Query{Text: s.Documents[0].DocNumber})
+	if err != nil {
+		t.Fatalf("文号 %s with every slot busy: %v", s.Documents[0].DocNumber, err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].ID != s.Documents[0].ID {
+		t.Fatalf("文号 %s found %+v", s.Documents[0].DocNumber, res.Hits)
+	}
+}

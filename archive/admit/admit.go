@@ -3,6 +3,7 @@ package admit
 import (
 	"context"
 	"runtime"
+	"sync"
 )
 
 // Gate admits at most cap(slots) searches at once. Go queues the senders
@@ -19,40 +20,67 @@ func New(n int) *Gate {
 	return &Gate{slots: make(chan struct{}, n)}
 }
 
-// heldKey is the context key of the gate whose slot a context holds.
+// heldKey is the context key of a request's share of a gate (holder).
 type heldKey struct{}
 
+// holder is the one slot of a gate that the searches of one request share:
+// taken by the first of them to enter, freed when the request ends.
+type holder struct {
+	g    *Gate
+	mu   sync.Mutex
+	held bool
+}
+
 // Enter waits for a slot, or for ctx to end; on success the caller must
-// call leave. A ctx that holds a slot of g already (Hold) enters at once
-// and its leave does nothing: the searches of one request share the
-// slot their request holds instead of queuing behind every other
-// request's once each.
+// call leave. Under a context of Hold on g, the first search waits for a
+// slot for the whole request, the later ones run in it at once, and leave
+// does nothing: the searches of one request queue once, not once each
+// behind every other request's.
 func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
-	if h, _ := ctx.Value(heldKey{}).(*Gate); h == g {
+	if h, _ := ctx.Value(heldKey{}).(*holder); h != nil && h.g == g {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if !h.held {
+			if err := g.take(ctx); err != nil {
+				return nil, err
+			}
+			h.held = true
+		}
 		return func() {}, nil
 	}
+	if err := g.take(ctx); err != nil {
+		return nil, err
+	}
+	return g.leave, nil
+}
+
+// Hold returns a context under which searches share one slot of g (see
+// Enter); a request that makes no search never takes one. The caller
+// must call leave when the last search under it has returned.
+func (g *Gate) Hold(ctx context.Context) (held context.Context, leave func()) {
+	h := &holder{g: g}
+	return context.WithValue(ctx, heldKey{}, h), func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.held {
+			h.held = false
+			g.leave()
+		}
+	}
+}
+
+func (g *Gate) take(ctx context.Context) error {
 	select {
 	case g.slots <- struct{}{}:
-		return g.leave, nil
+		return nil
 	default:
 	}
 	select {
 	case g.slots <- struct{}{}:
-		return g.leave, nil
+		return nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-}
-
-// Hold enters as Enter does and returns a context that holds the slot:
-// searches under it (Enter with it) run in that one slot. The caller must
-// call leave when the last of them has returned.
-func (g *Gate) Hold(ctx context.Context) (held context.Context, leave func(), err error) {
-	leave, err = g.Enter(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return context.WithValue(ctx, heldKey{}, g), leave, nil
 }
 
 func (g *Gate) leave() { <-g.slots }

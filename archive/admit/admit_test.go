@@ -63,15 +63,14 @@ func TestNewDefaultsToOnePerCPU(t *testing.T) {
 	}
 }
 
-// The searches of a request that holds a slot run in it: they neither wait
-// for another slot (a full gate would make them wait for ever behind their
-// own request) nor free the held one when they end.
+// The searches of a request share one slot: the first waits for it, the
+// others neither wait for another (a full gate would make them wait for
+// ever behind their own request) nor free it when they end; a request
+// that makes no search takes none.
 func TestHeldSlotIsShared(t *testing.T) {
 	g := New(1)
-	held, leave, err := g.Hold(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, idle := g.Hold(context.Background())
+	held, leave := g.Hold(context.Background())
 	ctx, cancel := context.WithTimeout(held, time.Second)
 	defer cancel()
 	for range 3 {
@@ -81,20 +80,26 @@ func TestHeldSlotIsShared(t *testing.T) {
 		}
 		inner()
 	}
+	idle() // took no slot, frees none
 	other, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel2()
 	if _, err := g.Enter(other); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("another request while the slot is held = %v, want it to wait", err)
 	}
-	// A slot held on another gate is no slot of this one.
-	if _, err := New(1).Enter(held); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.Enter(context.WithValue(other, heldKey{}, New(1))); !errors.Is(err, context.DeadlineExceeded) {
+	// A share of another gate is no slot of this one.
+	held2, leave2 := New(1).Hold(context.Background())
+	defer leave2()
+	late, cancel3 := context.WithTimeout(held2, 20*time.Millisecond)
+	defer cancel3()
+	if _, err := g.Enter(late); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a context holding another gate's slot = %v, want it to wait", err)
 	}
 	leave()
+	leave() // twice is harmless
 	if _, err := g.Enter(context.Background()); err != nil {
 		t.Fatalf("after the request left: %v", err)
+	}
+	if len(g.slots) != 1 {
+		t.Fatalf("%d slots taken, want the 1 just entered", len(g.slots))
 	}
 }

@@ -777,9 +777,9 @@ func (x *Index) Ping(ctx context.Context) error {
 // default. Searches already admitted finish under the old limit.
 func (x *Index) SetMaxSearches(n int) { x.gate.Store(admit.New(n)) }
 
-// Admit waits for a search slot (SetMaxSearches) and returns a context
-// that holds it: every Search under that context runs in that one slot,
-// without queuing again. The caller calls leave after its last Search.
-func (x *Index) Admit(ctx context.Context) (held context.Context, leave func(), err error) {
+// Admit returns a context under which every Search runs in one search slot
+// (SetMaxSearches), taken by the first of them: a request's searches queue
+// once. The caller calls leave after its last Search.
+func (x *Index) Admit(ctx context.Context) (held context.Context, leave func()) {
 	return x.gate.Load().Hold(ctx)
 }
