@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -111,9 +112,9 @@ func (ls *Leases) key(name string) string { return ls.prefix + name + ".json" }
 func (ls *Leases) Take(ctx context.Context, name string, redo func(LeaseRecord) bool) (*Lease, LeaseRecord, error) {
 	key := ls.key(name)
 	for {
-		l, err := ls.put(ctx, key, gazette.PutOptions{IfAbsent: true}, time.Time{}, nil)
+		etag, _, err := ls.put(ctx, key, gazette.PutOptions{IfAbsent: true}, time.Time{}, nil)
 		if err == nil {
-			return l, LeaseRecord{}, nil
+			return &Lease{ls: ls, key: key, etag: etag}, LeaseRecord{}, nil
 		}
 		if !errors.Is(err, gazette.ErrExist) {
 			return nil, LeaseRecord{}, err
@@ -134,7 +135,7 @@ func (ls *Leases) Take(ctx context.Context, name string, redo func(LeaseRecord) 
 		if !take {
 			return nil, rec, nil
 		}
-		l, err = ls.put(ctx, key, gazette.PutOptions{IfMatch: etag}, time.Time{}, nil)
+		etag, _, err = ls.put(ctx, key, gazette.PutOptions{IfMatch: etag}, time.Time{}, nil)
 		if errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
 			continue // another process was quicker: see what it left
 		}
@@ -144,7 +145,7 @@ func (ls *Leases) Take(ctx context.Context, name string, redo func(LeaseRecord) 
 		ls.mu.Lock()
 		delete(ls.seen, key) // this process's own now
 		ls.mu.Unlock()
-		return l, LeaseRecord{}, nil
+		return &Lease{ls: ls, key: key, etag: etag}, LeaseRecord{}, nil
 	}
 }
 
@@ -170,36 +171,46 @@ func (ls *Leases) expired(key, etag string, rec LeaseRecord) bool {
 // read returns the lease record at key and its ETag.
 func (ls *Leases) read(ctx context.Context, key string) (LeaseRecord, string, error) {
 	var rec LeaseRecord
-	r, info, err := ls.blobs.Open(ctx, key)
+	raw, etag, err := ls.fetch(ctx, key)
 	if err != nil {
 		return rec, "", err
-	}
-	defer r.Close()
-	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
-	if err != nil {
-		return rec, "", fmt.Errorf("archive: read lease %s: %w", key, err)
 	}
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return rec, "", fmt.Errorf("archive: lease %s: %v: %w", key, err, gazette.ErrCorrupt)
 	}
-	return rec, info.ETag, nil
+	return rec, etag, nil
+}
+
+// fetch returns the lease object at key as stored, and its ETag.
+func (ls *Leases) fetch(ctx context.Context, key string) ([]byte, string, error) {
+	r, info, err := ls.blobs.Open(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	raw, err := io.ReadAll(io.LimitReader(r, maxRecordSize))
+	if err != nil {
+		return nil, "", fmt.Errorf("archive: read lease %s: %w", key, err)
+	}
+	return raw, info.ETag, nil
 }
 
 // put writes a lease record held by this process (done zero) or completed
-// by it, following opts.
-func (ls *Leases) put(ctx context.Context, key string, opts gazette.PutOptions, done time.Time, result json.RawMessage) (*Lease, error) {
+// by it, following opts. It returns the new ETag, and the bytes it tried to
+// write (nil if it could not encode them), also on a storage error.
+func (ls *Leases) put(ctx context.Context, key string, opts gazette.PutOptions, done time.Time, result json.RawMessage) (string, []byte, error) {
 	now := time.Now()
 	rec := LeaseRecord{Format: leaseFormat, Owner: ls.owner, TTL: ls.ttl, Expires: now.Add(ls.ttl), Done: done, Result: result, Process: ls.process}
 	raw, err := encode(&rec)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	opts.ContentType = "application/json"
 	info, err := ls.blobs.Put(ctx, key, bytes.NewReader(raw), int64(len(raw)), opts)
 	if err != nil {
-		return nil, fmt.Errorf("archive: lease %s: %w", key, err)
+		return "", raw, fmt.Errorf("archive: lease %s: %w", key, err)
 	}
-	return &Lease{ls: ls, key: key, etag: info.ETag}, nil
+	return info.ETag, raw, nil
 }
 
 // ErrLeaseLost is returned by a Lease's methods when another process has
@@ -215,28 +226,64 @@ type Lease struct {
 	mu   sync.Mutex
 	etag string // "" once completed, released or lost
 	lost error
+	// unsure are the renewals written on etag whose outcome is unknown: a
+	// write that timed out, or whose context was cancelled (as stopping
+	// Keep does), may still have reached the store. The lease object may
+	// then be one of them, under an ETag this process never saw; it is
+	// still this Lease's, not lost. (An unsure completion is left out: to
+	// renew over it would undo it.)
+	unsure [][]byte
 }
 
 // update rewrites the lease if it is still this process's version.
 func (l *Lease) update(ctx context.Context, done time.Time, result json.RawMessage) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.etag == "" {
-		return l.gone()
+	for {
+		if l.etag == "" {
+			return l.gone()
+		}
+		etag, raw, err := l.ls.put(ctx, l.key, gazette.PutOptions{IfMatch: l.etag}, done, result)
+		switch {
+		case err == nil:
+			l.etag, l.unsure = etag, nil
+			if !done.IsZero() {
+				l.etag = ""
+			}
+			return nil
+		case errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound):
+			if err := l.moved(ctx); err != nil {
+				return err
+			}
+			// One of this Lease's own renewals landed: write again over it.
+		default:
+			if done.IsZero() && raw != nil {
+				l.unsure = append(l.unsure, raw)
+			}
+			return err
+		}
 	}
-	n, err := l.ls.put(ctx, l.key, gazette.PutOptions{IfMatch: l.etag}, done, result)
-	if errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
-		l.etag, l.lost = "", fmt.Errorf("archive: lease %s: %w", l.key, ErrLeaseLost)
-		return l.lost
+}
+
+// moved is called, with l.mu held, when the lease object is no longer at
+// l.etag. If it is one of the unsure renewals, moved takes up its ETag;
+// otherwise the lease is lost (ErrLeaseLost). A storage error leaves the
+// question open for the next call.
+func (l *Lease) moved(ctx context.Context) error {
+	if len(l.unsure) > 0 {
+		raw, etag, err := l.ls.fetch(ctx, l.key)
+		if err != nil && !errors.Is(err, gazette.ErrNotFound) {
+			return err
+		}
+		// The records carry the owner and a nanosecond expiry: bytes
+		// equal to one this Lease wrote are its write.
+		if err == nil && slices.ContainsFunc(l.unsure, func(u []byte) bool { return bytes.Equal(u, raw) }) {
+			l.etag, l.unsure = etag, nil
+			return nil
+		}
 	}
-	if err != nil {
-		return err
-	}
-	l.etag = n.etag
-	if !done.IsZero() {
-		l.etag = ""
-	}
-	return nil
+	l.etag, l.unsure, l.lost = "", nil, fmt.Errorf("archive: lease %s: %w", l.key, ErrLeaseLost)
+	return l.lost
 }
 
 func (l *Lease) gone() error {
@@ -268,25 +315,31 @@ func (l *Lease) Complete(ctx context.Context, result any) error {
 func (l *Lease) Release(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.etag == "" {
-		return l.gone()
+	for {
+		if l.etag == "" {
+			return l.gone()
+		}
+		err := l.ls.blobs.Delete(ctx, l.key, l.etag)
+		switch {
+		case err == nil:
+			l.etag, l.unsure = "", nil
+			return nil
+		case errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound):
+			if err := l.moved(ctx); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("archive: release lease %s: %w", l.key, err)
+		}
 	}
-	err := l.ls.blobs.Delete(ctx, l.key, l.etag)
-	if errors.Is(err, gazette.ErrConflict) || errors.Is(err, gazette.ErrNotFound) {
-		l.etag, l.lost = "", fmt.Errorf("archive: lease %s: %w", l.key, ErrLeaseLost)
-		return l.lost
-	}
-	if err != nil {
-		return fmt.Errorf("archive: release lease %s: %w", l.key, err)
-	}
-	l.etag = ""
-	return nil
 }
 
 // Keep renews the lease every third of its TTL until stop is called or
 // the lease ends. A failed renewal is tried again at the next tick, so a
 // storage hiccup shorter than two thirds of the TTL costs nothing. stop
-// returns ErrLeaseLost if the lease was lost meanwhile.
+// returns ErrLeaseLost if the lease was lost meanwhile. It cancels a
+// renewal in flight, which may still land: the lease's next call finds
+// its own write there and goes on.
 func (l *Lease) Keep(ctx context.Context) (stop func() error) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

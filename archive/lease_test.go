@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -220,4 +221,135 @@ func held(t *testing.T, ls *archive.Leases, name string) archive.LeaseRecord {
 		t.Fatalf("%s: taken, want it held", ls.Owner())
 	}
 	return rec
+}
+
+// TestLeaseRenewalCutShort: a renewal whose answer never came (stopping
+// Keep cancels one in flight; a store's deadline ends another) may still
+// have been written. The holder finds its own write at its next call and
+// goes on holding the lease; only another's write means it is lost.
+func TestLeaseRenewalCutShort(t *testing.T) {
+	ctx := context.Background()
+	for _, be := range leaseStores() {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			t.Run("StoppedKeepThenComplete", func(t *testing.T) {
+				b, env := be.open(t)
+				cut := &cutShort{Blobs: b}
+				l := take(t, archive.NewLeases(cut, "lease/", "a", 30*time.Millisecond), "f")
+				landed := cut.arm()
+				stop := l.Keep(ctx)
+				<-landed // a renewal is written, its answer still to come
+				if err := stop(); err != nil {
+					t.Fatalf("stop: %v", err)
+				}
+				if err := l.Complete(ctx, "ok"); err != nil {
+					t.Fatalf("Complete after a renewal cut short: %v", err)
+				}
+				rec := held(t, archive.NewLeases(peer(t, b, env), "lease/", "b", time.Hour), "f")
+				if rec.Owner != "a" || rec.Done.IsZero() || string(rec.Result) != `"ok"` {
+					t.Errorf("record %+v, want a's completion", rec)
+				}
+			})
+
+			t.Run("TimedOutRenewThenRelease", func(t *testing.T) {
+				b, env := be.open(t)
+				cut := &cutShort{Blobs: b}
+				l := take(t, archive.NewLeases(cut, "lease/", "a", time.Hour), "f")
+				cut.arm()
+				short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+				if err := l.Renew(short); err == nil || errors.Is(err, archive.ErrLeaseLost) {
+					t.Fatalf("Renew past its deadline: %v, want a storage error", err)
+				}
+				if err := l.Renew(ctx); err != nil {
+					t.Fatalf("Renew after one cut short: %v", err)
+				}
+				cut.arm()
+				short, cancel = context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+				_ = l.Renew(short)
+				if err := l.Release(ctx); err != nil {
+					t.Fatalf("Release after a renewal cut short: %v", err)
+				}
+				take(t, archive.NewLeases(peer(t, b, env), "lease/", "b", time.Hour), "f")
+			})
+
+			t.Run("TakenOverAfterIsLost", func(t *testing.T) {
+				b, env := be.open(t)
+				cut := &cutShort{Blobs: b}
+				l := take(t, archive.NewLeases(cut, "lease/", "a", time.Hour), "f")
+				cut.arm()
+				short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+				_ = l.Renew(short)
+				// Another process takes the lease over (as after expiry)
+				// on top of the renewal that landed.
+				other := archive.LeaseRecord{Format: 1, Owner: "b", TTL: time.Hour, Expires: time.Now().Add(time.Hour)}
+				raw, _ := json.Marshal(other)
+				if _, err := peer(t, b, env).Put(ctx, "lease/f.json", strings.NewReader(string(raw)), int64(len(raw)), gazette.PutOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if err := l.Renew(ctx); !errors.Is(err, archive.ErrLeaseLost) {
+					t.Errorf("Renew after a takeover: %v, want ErrLeaseLost", err)
+				}
+				if err := l.Complete(ctx, "late"); !errors.Is(err, archive.ErrLeaseLost) {
+					t.Errorf("Complete after a takeover: %v, want ErrLeaseLost", err)
+				}
+			})
+
+			t.Run("NeverWrittenIsStillHeld", func(t *testing.T) {
+				b, _ := be.open(t)
+				l := take(t, archive.NewLeases(b, "lease/", "a", time.Hour), "f")
+				gone, cancel := context.WithCancel(ctx)
+				cancel()
+				if err := l.Renew(gone); err == nil || errors.Is(err, archive.ErrLeaseLost) {
+					t.Fatalf("Renew with a cancelled context: %v, want its error", err)
+				}
+				if err := l.Complete(ctx, "ok"); err != nil {
+					t.Errorf("Complete after a renewal never sent: %v", err)
+				}
+			})
+		})
+	}
+}
+
+// cutShort passes calls to a store; once armed, its next conditional
+// write reaches the store, but the answer is held back until the caller's
+// context ends, and the caller gets that context's error: a write that
+// succeeded while its caller gave up waiting.
+type cutShort struct {
+	archive.Blobs
+
+	mu     sync.Mutex
+	landed chan struct{} // armed when not nil
+}
+
+// arm makes the next conditional write be cut short; the channel closes
+// once it is written.
+func (c *cutShort) arm() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.landed = make(chan struct{})
+	return c.landed
+}
+
+func (c *cutShort) Put(ctx context.Context, key string, r io.Reader, size int64, opts gazette.PutOptions) (gazette.ObjectInfo, error) {
+	c.mu.Lock()
+	landed := c.landed
+	if opts.IfMatch == "" {
+		landed = nil
+	}
+	if landed != nil {
+		c.landed = nil
+	}
+	c.mu.Unlock()
+	if landed == nil {
+		return c.Blobs.Put(ctx, key, r, size, opts)
+	}
+	if _, err := c.Blobs.Put(context.WithoutCancel(ctx), key, r, size, opts); err != nil {
+		return gazette.ObjectInfo{}, err
+	}
+	close(landed)
+	<-ctx.Done()
+	return gazette.ObjectInfo{}, ctx.Err()
 }
