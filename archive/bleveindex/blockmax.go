@@ -1,7 +1,6 @@
 package bleveindex
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"runtime"
@@ -183,7 +182,9 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 		}
 	}
 	bs.inHead.And(hits)
-	for b, count := range c.countBlocks(hits, len(maxes[0][0].max)) {
+	counts := c.countBlocks(hits, len(maxes[0][0].max))
+	bs.blocks = make([]scoreBlock, 0, len(counts))
+	for b, count := range counts {
 		if count == 0 {
 			continue
 		}
@@ -207,17 +208,41 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 	// The documents of the blocks' maxima, if hits, score at least their
 	// share of them (rounded down): a floor for the others, from the
 	// blocks that may score most, until no other block can raise it.
+	// The blocks by bound, greatest first, as a heap: most searches stop
+	// after a few of them.
 	best := make([]int, len(bs.blocks))
 	for i := range best {
 		best[i] = i
 	}
-	slices.SortFunc(best, func(a, b int) int { return cmp.Compare(bs.blocks[b].bound, bs.blocks[a].bound) })
+	higher := func(a, b int) bool { return bs.blocks[best[a]].bound > bs.blocks[best[b]].bound }
+	sift := func(i, n int) {
+		for {
+			l, m := 2*i+1, i
+			if l < n && higher(l, m) {
+				m = l
+			}
+			if r := l + 1; r < n && higher(r, m) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			best[i], best[m] = best[m], best[i]
+			i = m
+		}
+	}
+	for i := len(best)/2 - 1; i >= 0; i-- {
+		sift(i, len(best))
+	}
 	type low struct {
 		local uint32
 		low   float64
 	}
 	var known []low // in one block
-	for _, at := range best {
+	for n := len(best); n > 0; n-- {
+		at := best[0]
+		best[0] = best[n-1]
+		sift(0, n-1)
 		b := bs.blocks[at].index
 		if c.k <= 0 || len(lows) == c.k && lows[0] > bs.blocks[at].bound {
 			break

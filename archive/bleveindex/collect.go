@@ -158,21 +158,79 @@ func (c *collector) count(local uint32) {
 	}
 }
 
+// plain reports whether a document is admitted when it has packed doc
+// values, and counting it only adds to the total: no facets, no date
+// range, no day in force (a lean search of words, or of filters alone).
+func (c *collector) plain() bool { return c.combos == nil && c.dates == nil && c.inForce == 0 }
+
+// missingIn is how many documents of b, the current segment's, have no
+// packed doc values.
+func (c *collector) missingIn(b *roaring.Bitmap) int {
+	n := 0
+	for _, local := range c.t.missing {
+		if b.Contains(local) {
+			n++
+		}
+	}
+	return n
+}
+
 // countAll counts the admitted documents of b, the current segment's, and
 // with offer set offers them for the page, unscored (base is the segment's
 // first document number).
 func (c *collector) countAll(b *roaring.Bitmap, offer bool, base uint64) {
+	if c.plain() {
+		// Counted from the bitmap; a date order offers the page's first.
+		c.total += int(b.GetCardinality()) - c.missingIn(b)
+		if !offer || c.k <= 0 {
+			return
+		}
+		if c.sort == gazette.SortNewest || c.sort == gazette.SortOldest {
+			c.offerByDate(b, base)
+			return
+		}
+	}
 	var buf [256]uint32
 	it := b.ManyIterator()
 	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
 		for _, local := range buf[:n] {
 			if c.admits(local) {
-				c.count(local)
+				if !c.plain() {
+					c.count(local)
+				}
 				if offer {
 					c.offer(0, local, base+uint64(local))
 				}
 			}
 		}
+	}
+}
+
+// offerByDate offers the admitted documents of b, the current segment's,
+// in the segment's date order (segTable.dateOrder) until the page cannot
+// take the next: the same page as offering every one, as those ranked
+// alike are offered in the same order, by local number. It reads few
+// documents when b holds most of the segment's.
+func (c *collector) offerByDate(b *roaring.Bitmap, base uint64) {
+	if 8*b.GetCardinality() < uint64(len(c.t.combo)) {
+		// Few hits: offered one by one, as the order would mostly
+		// pass over documents that are not.
+		b.Iterate(func(local uint32) bool {
+			if c.admits(local) {
+				c.offer(0, local, base+uint64(local))
+			}
+			return true
+		})
+		return
+	}
+	for _, local := range c.t.dateOrder(c.sort) {
+		if !b.Contains(local) || !c.admits(local) {
+			continue
+		}
+		if c.full() && !c.better(cand{t: c.t, local: local}, c.heap[0]) {
+			return // nor can any after it
+		}
+		c.offer(0, local, base+uint64(local))
 	}
 }
 
@@ -182,6 +240,21 @@ func (c *collector) countBlocks(b *roaring.Bitmap, blocks int) []int {
 	out := make([]int, blocks)
 	var buf [256]uint32
 	it := b.ManyIterator()
+	if c.plain() {
+		c.total += int(b.GetCardinality())
+		for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+			for _, local := range buf[:n] {
+				out[local>>blockShift]++
+			}
+		}
+		for _, local := range c.t.missing {
+			if b.Contains(local) {
+				c.total--
+				out[local>>blockShift]--
+			}
+		}
+		return out
+	}
 	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
 		for _, local := range buf[:n] {
 			if c.admits(local) {

@@ -42,7 +42,10 @@
 // (blockmax.go). A lean search (gazette.Query.Lean) takes its hits from
 // the suggestion table below, not from the stored documents, unless the
 // table cannot vouch for them (being built, or the document being
-// written). Other searches (single
+// written), and counts its hits from the bitmaps unless a date range or a
+// day in force asks for each one's dates; by date, its page is taken
+// from each segment's documents in date order (built once per segment).
+// Other searches (single
 // characters, excluded phrases) use bleve's searchers with a collector of
 // their own (collect.go); phrases there run on a leaner searcher
 // (phrase.go). What sorting, date ranges and facets need of a hit is one

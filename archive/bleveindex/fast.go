@@ -158,8 +158,9 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 	}
 	for i, w := range p.words {
 		phrases = phrases || w.phrase()
+		absent := 0 // fields where some term of w is in no document
 		for j, f := range textFields {
-			idf := 0.0
+			idf, held := 0.0, true
 			for _, t := range w.terms {
 				var n uint64
 				for k, s := range segs {
@@ -172,9 +173,23 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 						n += pl.Count()
 					}
 				}
+				if n == 0 {
+					// No document holds w in this field: it has no weight
+					// there, and its other terms need not be read
+					// (segmentHits reads what it needs).
+					absent, held = absent+1, false
+					break
+				}
 				idf += 1.0 + math.Log(float64(total)/float64(n+1))
 			}
-			weights[i][j] = f.boost * idf * idf
+			if held {
+				weights[i][j] = f.boost * idf * idf
+			}
+		}
+		if absent == len(textFields) {
+			// A question typed whole is most often such a search: one of
+			// its many units (染侵 of 环境污染侵权) is in no document.
+			return nil // no document holds w anywhere: no hits
 		}
 	}
 	relevance := c.sort == gazette.SortRelevance && len(p.words) > 0

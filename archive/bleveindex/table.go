@@ -1,7 +1,9 @@
 package bleveindex
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -31,6 +33,15 @@ type segTable struct {
 	// combos is how many combinations the facetTable had once this table
 	// was built: more than any of its documents points at.
 	combos int
+	// missing are the documents without packed doc values (combo noCombo),
+	// ascending: never hits.
+	missing []uint32
+	// byDate are the documents in the order of the collector's newest and
+	// oldest sorts, built on first use (dateOrder): 4 bytes a document each.
+	byDate [2]struct {
+		once  sync.Once
+		order []uint32
+	}
 }
 
 const noCombo = ^uint32(0)
@@ -193,11 +204,42 @@ func (x *Index) buildTable(s *scorch.SegmentSnapshot) (*segTable, error) {
 		if err != nil {
 			return nil, fmt.Errorf("doc values of document %d: %w", local, err)
 		}
+		if t.combo[local] == noCombo {
+			t.missing = append(t.missing, uint32(local))
+		}
 	}
 	f.mu.Lock()
 	t.combos = len(f.combos)
 	f.mu.Unlock()
 	return t, nil
+}
+
+// dateOrder returns the documents of t in the order in which a collector
+// sorting by sort (gazette.SortNewest or gazette.SortOldest) ranks them,
+// those it ranks alike by local number, built on first use.
+func (t *segTable) dateOrder(sort gazette.Sort) []uint32 {
+	i := 0
+	if sort == gazette.SortOldest {
+		i = 1
+	}
+	o := &t.byDate[i]
+	o.once.Do(func() {
+		o.order = make([]uint32, len(t.combo))
+		for local := range o.order {
+			o.order[local] = uint32(local)
+		}
+		c := collector{sort: sort}
+		slices.SortFunc(o.order, func(a, b uint32) int {
+			switch {
+			case c.better(cand{t: t, local: a}, cand{t: t, local: b}):
+				return -1
+			case c.better(cand{t: t, local: b}, cand{t: t, local: a}):
+				return 1
+			}
+			return cmp.Compare(a, b)
+		})
+	})
+	return o.order
 }
 
 func indexByte(b []byte, c byte) int {
