@@ -34,8 +34,8 @@ import (
 // The 版记's 印发 line (XX办公室　　2024年4月15日印发) and a 文号 line
 // (粤卫〔2002〕60号, read 6号) are read again the same way, their words
 // with any character: the 印发 line's date is chosen as a date line's
-// (see rereadPrint), and a 文号's year and serial by the readings'
-// majority (see chooseNumber).
+// (see rereadPrint), and a 文号's year, serial and agency code by the
+// readings' majority (see chooseNumber).
 
 // RuleReread names a line replaced by its readings again.
 const RuleReread = "reread"
@@ -485,45 +485,85 @@ func rereadPrint(first string, again []dateReading) (string, bool) {
 	return pre + to + post, true
 }
 
-// chooseNumber returns a 文号 line with the number most readings make in
-// place of the number first read, where more readings again make it than
-// make the first reading's; readings whose agency code differs are of
-// no number of the line's (a code misread, a reading cut short) and do
-// not count. Only the number's year and serial are chosen: digits a
-// reading lost or misread (60号 read as 6号) come back where the readings
-// again agree on them, never made up. ok is false where the line stands.
+// chooseNumber returns a 文号 line with the number its readings make in
+// place of the number first read: its year and serial those most readings
+// make, where more readings again make them than make the first
+// reading's, and its agency code the one more than half the readings make
+// (the first's among them), where it differs from the first's in one
+// character only (澜府 read 润府 with the page, 澜府 alone three times). A
+// code read with a character lost or gained is a reading cut short or run
+// into its neighbour, and counts for no code. Digits a reading lost or
+// misread (60号 read as 6号) come back where the readings again agree on
+// them, never made up. ok is false where the line stands.
 func chooseNumber(first string, again []dateReading) (string, bool) {
 	ms := gazette.FindDocNumbers(first)
 	if len(ms) != 1 {
 		return first, false
 	}
 	was := ms[0].Number
-	votes := map[gazette.DocNumber]int{was: 1}
+	type count struct{ year, serial int }
+	counts := map[count]int{{was.Year, was.Serial}: 1}
+	codes := map[string]int{was.Agency: 1}
 	written := map[gazette.DocNumber]string{}
+	readings := 1
 	for _, r := range again {
 		rm := gazette.FindDocNumbers(r.text)
-		if len(rm) != 1 || rm[0].Number.Kind != was.Kind || rm[0].Number.Agency != was.Agency {
+		if len(rm) != 1 || rm[0].Number.Kind != was.Kind {
 			continue
 		}
 		n := rm[0].Number
-		votes[n]++
+		readings++
+		counts[count{n.Year, n.Serial}]++
+		if oneCharApart(n.Agency, was.Agency) {
+			codes[n.Agency]++
+		}
 		if _, ok := written[n]; !ok {
 			written[n] = r.text[rm[0].Start:rm[0].End]
 		}
 	}
-	best, tie := was, false
-	for n, v := range votes {
+	best, tie := count{was.Year, was.Serial}, false
+	for c, v := range counts {
 		switch {
-		case v > votes[best]:
-			best, tie = n, false
-		case v == votes[best] && n != best:
+		case v > counts[best]:
+			best, tie = c, false
+		case v == counts[best] && c != best:
 			tie = true
 		}
 	}
-	if best == was || tie {
+	if tie {
+		best = count{was.Year, was.Serial}
+	}
+	to := was
+	to.Year, to.Serial = best.year, best.serial
+	for code, v := range codes {
+		if 2*v > readings {
+			to.Agency = code
+		}
+	}
+	if to == was {
 		return first, false
 	}
-	return first[:ms[0].Start] + written[best] + first[ms[0].End:], true
+	text, ok := written[to]
+	if !ok {
+		text = to.String() // the parts from different readings
+	}
+	return first[:ms[0].Start] + text + first[ms[0].End:], true
+}
+
+// oneCharApart reports whether two agency codes are as long and differ in
+// one character at most.
+func oneCharApart(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	diff := 0
+	for i := range ra {
+		if ra[i] != rb[i] {
+			diff++
+		}
+	}
+	return diff <= 1
 }
 
 // sealLevel is the grey from which a pixel of a date line is taken for a

@@ -253,8 +253,9 @@ func TestRereadPrint(t *testing.T) {
 }
 
 // TestChooseNumber chooses a 文号's year and serial by the majority of its
-// readings, against the first reading's one vote; readings of another
-// agency code do not count, and nothing is chosen on a tie.
+// readings, against the first reading's one vote, and its agency code by
+// more than half of all readings where it is one character from the
+// first's; nothing is chosen on a tie.
 func TestChooseNumber(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
@@ -271,8 +272,15 @@ func TestChooseNumber(t *testing.T) {
 		{"粤卫〔2002〕6号", r("粤卫〔2002〕60号", "粤卫〔2002〕60号", "粤卫〔2002〕6号"), ""},
 		// Agreed.
 		{"澜府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕28号", "澜府〔2013〕26号"), ""},
-		// Another code read: not the same number.
-		{"粤卫〔2002〕6号", r("奥卫〔2002〕60号", "奥卫〔2002〕60号"), ""},
+		// A code misread with the page, read alike alone three times.
+		{"润府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕26号", "澜府〔2013〕26号"), "澜府〔2013〕26号"},
+		// Codes read otherwise once each, or by half the readings: the first's stands.
+		{"粤卫〔2002〕60号", r("志卫〔2002〕60号", "性卫〔2002〕60号"), ""},
+		{"粤卫〔2002〕60号", r("奥卫〔2002〕60号"), ""},
+		{"润府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕26号", "润府〔2013〕26号"), ""},
+		// A code cut short counts for no code; its digits count.
+		{"粤卫〔2002〕60号", r("志〔2002〕60号", "志〔2002〕60号"), ""},
+		{"粤卫〔2002〕6号", r("卫〔2002〕60号", "卫〔2002〕60号"), "粤卫〔2002〕60号"},
 	} {
 		got, ok := chooseNumber(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
