@@ -677,7 +677,11 @@ func CheckDates(pages []page.Page) {
 			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
-				if fixed, ok := sealedDate(text, printed, numberYear); ok {
+				fixed, ok := sealedDate(text, printed, numberYear)
+				if !ok {
+					fixed, ok = sealedReadings(l.Readings, printed, numberYear)
+				}
+				if ok {
 					p.Lines[li].Text = fixed
 					p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 				}
@@ -823,6 +827,26 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 		return "", false
 	}
 	return found[0].Chinese(), true
+}
+
+// sealedReadings returns the date the other readings of a line (see
+// page.Line.Readings) are, where those sealedDate settles settle on one
+// date: under a 1-bit page's seal the line read with the ring whitened
+// lost its 年 (二wo二“五月三--昌), and read with the ring left in kept it
+// (二No二年五月三了日).
+func sealedReadings(readings []string, printed gazette.Date, numberYear int) (string, bool) {
+	var found string
+	for _, r := range readings {
+		fixed, ok := sealedDate(r, printed, numberYear)
+		switch {
+		case !ok:
+		case found == "":
+			found = fixed
+		case fixed != found:
+			return "", false
+		}
+	}
+	return found, found != ""
 }
 
 func isNumeral(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十", r) }

@@ -29,7 +29,10 @@ import (
 // dateReadings), and the date most of the readings make is taken where
 // more make it than make the first reading's (see chooseDate). Each
 // change is recorded (RuleReread) with the page's confidence; CheckDates
-// then holds the date to the file's 印发日期 and 文号 as any other.
+// then holds the date to the file's 印发日期 and 文号 as any other. Where
+// no reading makes a date alone, the readings stay on the line
+// (page.Line.Readings), and CheckDates settles the date by them where they
+// settle on one (see sealedReadings).
 //
 // The 版记's 印发 line (XX办公室　　2024年4月15日印发) and a 文号 line
 // (粤卫〔2002〕60号, read 6号) are read again the same way, their words
@@ -280,8 +283,12 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 			// out by a threshold here, where no ring had to be found. On a
 			// 1-bit page it is as black as the text, and the line is read
 			// with the ring left in: whitening it cost the date's strokes
-			// under it (年, 十), which the ring only crosses.
-			more, err := e.readDateLine(ctx, dir, plain.crop(b), dpi, kind.psm, kind.only(plainWays))
+			// under it (年, 十), which the ring only crosses. The line's
+			// rows are those of the page without its seals: the ring,
+			// running down through the line, joins it to the rows above
+			// and below, and the star and the signature over it were read
+			// with the date (-Ac=人RE人 for 二〇〇二年五月三十日).
+			more, err := e.readDateLine(ctx, dir, plain.crop(lineRows(img, b)), dpi, kind.psm, kind.only(plainWays))
 			if err != nil {
 				return changed, err
 			}
@@ -289,6 +296,11 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		}
 		to, ok := kind.choose(l.Text, again)
 		if !ok {
+			if kind.name == "date" {
+				// No reading made a date alone; with the 印发日期 and the
+				// 文号 one may (see CheckDates).
+				p.Lines[li].Readings = readingTexts(again)
+			}
 			continue
 		}
 		p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: to, Rule: RuleReread, Confidence: p.Confidence})
@@ -296,6 +308,31 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		changed++
 	}
 	return changed, nil
+}
+
+// lineRows narrows a line's box b to the rows tightLine keeps of it on
+// img, the page without its seals.
+func lineRows(img *raster, b box) box {
+	c := img.crop(b)
+	if c == nil {
+		return b
+	}
+	dropRules(c)
+	y0, y1 := lineBand(c)
+	top := max(0, b.y0)
+	return box{b.x0, top + y0, b.x1, top + y1}
+}
+
+// readingTexts returns the texts of readings, each once, empty ones left
+// out.
+func readingTexts(rs []dateReading) []string {
+	var out []string
+	for _, r := range rs {
+		if r.text != "" && !slices.Contains(out, r.text) {
+			out = append(out, r.text)
+		}
+	}
+	return out
 }
 
 // readDateLine reads a crop of one line at dpi, segmented as psm says, in
@@ -609,6 +646,12 @@ const minRowInk = 3
 // tightLine cuts a crop to the band of rows around its middle that hold
 // ink: the line itself, without the edges of the lines above and below.
 func tightLine(c *raster) *raster {
+	y0, y1 := lineBand(c)
+	return c.crop(box{0, y0, c.w, y1})
+}
+
+// lineBand returns the rows of a crop tightLine keeps, ends exclusive.
+func lineBand(c *raster) (int, int) {
 	rows := make([]int, c.h)
 	for y := range c.h {
 		for x := range c.w {
@@ -637,5 +680,5 @@ func tightLine(c *raster) *raster {
 		y1++
 	}
 	pad := (y1 - y0) / 3
-	return c.crop(box{0, max(0, y0-pad), c.w, min(c.h, y1+1+pad)})
+	return max(0, y0-pad), min(c.h, y1+1+pad)
 }

@@ -344,3 +344,39 @@ func TestDropRules(t *testing.T) {
 		}
 	}
 }
+
+// TestLineRows narrows a date line's box to the rows of the line on the
+// page without its seal, where on the page as scanned the seal's ring,
+// running down through the line, joined it to the rows above and below.
+func TestLineRows(t *testing.T) {
+	const w, h = 300, 120
+	blank := func() *raster {
+		c := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+		for i := range c.pix {
+			c.pix[i] = 255
+		}
+		return c
+	}
+	ink := func(c *raster, x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				c.pix[y*w+x] = 0
+			}
+		}
+	}
+	whitened, scanned := blank(), blank()
+	for _, c := range []*raster{whitened, scanned} {
+		for x := 20; x < 260; x += 30 {
+			ink(c, x, 50, x+20, 70) // the date's characters
+		}
+	}
+	ink(scanned, 100, 0, 104, h) // the ring, down through the line
+	ink(scanned, 180, 0, 184, h)
+	if y0, y1 := lineBand(scanned); y0 > 0 || y1 < h {
+		t.Fatalf("the test's ring does not join the rows: band %d–%d", y0, y1)
+	}
+	got := lineRows(whitened, box{0, -10, w, h})
+	if got.y0 < 40 || got.y0 > 50 || got.y1 < 70 || got.y1 > 80 || got.x0 != 0 || got.x1 != w {
+		t.Errorf("lineRows = %+v, want the rows of the line, 50–70, with a little room", got)
+	}
+}
