@@ -677,7 +677,11 @@ func CheckDates(pages []page.Page) {
 			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
-				if fixed, ok := sealedDate(text, printed, numberYear); ok {
+				fixed, ok := sealedDate(text, printed, numberYear)
+				if !ok && !legibleDay(text) {
+					fixed, ok = sealedReadings(l.Readings, printed, numberYear)
+				}
+				if ok {
 					p.Lines[li].Text = fixed
 					p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 				}
@@ -823,6 +827,53 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 		return "", false
 	}
 	return found[0].Chinese(), true
+}
+
+// sealedReadings returns the date the other readings of a line (see
+// page.Line.Readings) are, where those sealedDate settles settle on one
+// date; it is asked only where the line's own reading has no legible
+// month and day (see legibleDay): under a 1-bit page's seal the line read with the ring whitened
+// lost its 年 (二wo二“五月三--昌), and read with the ring left in kept it
+// (二No二年五月三了日).
+func sealedReadings(readings []string, printed gazette.Date, numberYear int) (string, bool) {
+	var found string
+	for _, r := range readings {
+		fixed, ok := sealedDate(r, printed, numberYear)
+		switch {
+		case !ok:
+		case found == "":
+			found = fixed
+		case fixed != found:
+			return "", false
+		}
+	}
+	return found, found != ""
+}
+
+// legibleDay reports whether a line read as a date's shape has its month
+// and day legible, in numerals or digits: the line's own reading of them
+// stands against its other readings. A gazette issue's 己G二二年六月二十三日
+// was read 二吃二二年六月二十二日 twice again alone, from one crop, and
+// those settled on the 22nd.
+func legibleDay(text string) bool {
+	t := strings.Join(strings.Fields(text), "")
+	if reSealedArabic.MatchString(t) {
+		return true
+	}
+	m := reSealedDate.FindStringSubmatch(t)
+	if m == nil {
+		return false
+	}
+	fold := func(s string) []rune {
+		rs := []rune(s)
+		for i, r := range rs {
+			if c, ok := numeralReadings[r]; ok {
+				rs[i] = c
+			}
+		}
+		return rs
+	}
+	return allNumerals(fold(m[2])) && allNumerals(fold(m[3]))
 }
 
 func isNumeral(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十", r) }

@@ -372,19 +372,55 @@ func TestCheckDatesSealed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pages := []page.Page{
-				{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: tt.number}, {Text: tt.signed}}},
-				{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: tt.printed}}},
-			}
-			CheckDates(pages)
-			if got := pages[0].Lines[1].Text; got != tt.want {
-				t.Errorf("signed date %q, want %q", got, tt.want)
-			}
-			changed := tt.want != tt.signed
-			if got := len(pages[0].Corrections); changed && (got != 1 || pages[0].Corrections[0].Confidence != 0.8 || pages[0].Corrections[0].From != tt.signed) || !changed && got != 0 {
-				t.Errorf("corrections %+v", pages[0].Corrections)
-			}
+			checkSealed(t, tt.number, tt.signed, nil, tt.printed, tt.want)
 		})
+	}
+}
+
+// TestCheckDatesSealedReadings settles a 成文日期 that no reading of its
+// line made alone by the line's other readings (page.Line.Readings), where
+// those sealedDate settles settle on one date.
+func TestCheckDatesSealedReadings(t *testing.T) {
+	tests := []struct {
+		name, number, signed string
+		readings             []string
+		printed, want        string
+	}{
+		{"the ring whitened lost 年, left in kept it", "粤卫〔2002〕6号", "二wo二“五月三--昌",
+			[]string{"二〇二五月三", "二No二年五月三了日", "二二年五月三日"}, "广东省卫生健康委员会办公室2002年5月30日印发", "二〇〇二年五月三十日"},
+		{"several dates fit the readings", "澜府〔2013〕26号", "二Ar三第=月+大日",
+			[]string{"二一三年三月十-日", "二一三年三月十", "二三年三月二"}, "澜江省人民政府办公厅2013年3月14日印发", "二Ar三第=月+大日"},
+		{"readings settled on two dates", "粤卫〔2002〕6号", "二wo二“五月三--昌",
+			[]string{"二No二年五月三了日", "二〇〇二年五月二十日"}, "广东省卫生健康委员会办公室2002年5月30日印发", "二wo二“五月三--昌"},
+		{"the line's own month and day legible", "豫政〔2022〕22号", "己G二二年六月二十三日",
+			[]string{"二吃二二年六月二十二日", "二二二年六月二十二日"}, "河南省人民政府办公厅2022年6月24日印发", "己G二二年六月二十三日"},
+		{"no reading settled", "粤卫〔2002〕6号", "二wo二“五月三--昌",
+			[]string{"二〇二五月三", "-Ac=人RE人"}, "广东省卫生健康委员会办公室2002年5月30日印发", "二wo二“五月三--昌"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkSealed(t, tt.number, tt.signed, tt.readings, tt.printed, tt.want)
+		})
+	}
+}
+
+// checkSealed runs CheckDates on a file of a 文号 line and a signed date
+// line (its other readings readings) on page 1 and a 印发 line on page 2,
+// and holds the signed date to want and its correction to the page's
+// confidence.
+func checkSealed(t *testing.T, number, signed string, readings []string, printed, want string) {
+	t.Helper()
+	pages := []page.Page{
+		{Number: 1, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: number}, {Text: signed, Readings: readings}}},
+		{Number: 2, Extractor: page.OCR, Confidence: 0.7, Lines: []page.Line{{Text: printed}}},
+	}
+	CheckDates(pages)
+	if got := pages[0].Lines[1].Text; got != want {
+		t.Errorf("signed date %q, want %q", got, want)
+	}
+	changed := want != signed
+	if got := len(pages[0].Corrections); changed && (got != 1 || pages[0].Corrections[0].Confidence != 0.8 || pages[0].Corrections[0].From != signed) || !changed && got != 0 {
+		t.Errorf("corrections %+v", pages[0].Corrections)
 	}
 }
 

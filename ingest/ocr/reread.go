@@ -29,13 +29,16 @@ import (
 // dateReadings), and the date most of the readings make is taken where
 // more make it than make the first reading's (see chooseDate). Each
 // change is recorded (RuleReread) with the page's confidence; CheckDates
-// then holds the date to the file's 印发日期 and 文号 as any other.
+// then holds the date to the file's 印发日期 and 文号 as any other. Where
+// no reading makes a date alone, the readings stay on the line
+// (page.Line.Readings), and CheckDates settles the date by them where they
+// settle on one (see sealedReadings).
 //
 // The 版记's 印发 line (XX办公室　　2024年4月15日印发) and a 文号 line
 // (粤卫〔2002〕60号, read 6号) are read again the same way, their words
 // with any character: the 印发 line's date is chosen as a date line's
-// (see rereadPrint), and a 文号's year and serial by the readings'
-// majority (see chooseNumber).
+// (see rereadPrint), and a 文号's year, serial and agency code by the
+// readings' majority (see chooseNumber).
 
 // RuleReread names a line replaced by its readings again.
 const RuleReread = "reread"
@@ -280,8 +283,12 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 			// out by a threshold here, where no ring had to be found. On a
 			// 1-bit page it is as black as the text, and the line is read
 			// with the ring left in: whitening it cost the date's strokes
-			// under it (年, 十), which the ring only crosses.
-			more, err := e.readDateLine(ctx, dir, plain.crop(b), dpi, kind.psm, kind.only(plainWays))
+			// under it (年, 十), which the ring only crosses. The line's
+			// rows are those of the page without its seals: the ring,
+			// running down through the line, joins it to the rows above
+			// and below, and the star and the signature over it were read
+			// with the date (-Ac=人RE人 for 二〇〇二年五月三十日).
+			more, err := e.readDateLine(ctx, dir, plain.crop(lineRows(img, b)), dpi, kind.psm, kind.only(plainWays))
 			if err != nil {
 				return changed, err
 			}
@@ -289,6 +296,11 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		}
 		to, ok := kind.choose(l.Text, again)
 		if !ok {
+			if kind.name == "date" {
+				// No reading made a date alone; with the 印发日期 and the
+				// 文号 one may (see CheckDates).
+				p.Lines[li].Readings = readingTexts(again)
+			}
 			continue
 		}
 		p.Corrections = append(p.Corrections, page.Correction{Line: li, From: l.Text, To: to, Rule: RuleReread, Confidence: p.Confidence})
@@ -296,6 +308,31 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		changed++
 	}
 	return changed, nil
+}
+
+// lineRows narrows a line's box b to the rows tightLine keeps of it on
+// img, the page without its seals.
+func lineRows(img *raster, b box) box {
+	c := img.crop(b)
+	if c == nil {
+		return b
+	}
+	dropRules(c)
+	y0, y1 := lineBand(c)
+	top := max(0, b.y0)
+	return box{b.x0, top + y0, b.x1, top + y1}
+}
+
+// readingTexts returns the texts of readings, each once, empty ones left
+// out.
+func readingTexts(rs []dateReading) []string {
+	var out []string
+	for _, r := range rs {
+		if r.text != "" && !slices.Contains(out, r.text) {
+			out = append(out, r.text)
+		}
+	}
+	return out
 }
 
 // readDateLine reads a crop of one line at dpi, segmented as psm says, in
@@ -485,45 +522,85 @@ func rereadPrint(first string, again []dateReading) (string, bool) {
 	return pre + to + post, true
 }
 
-// chooseNumber returns a 文号 line with the number most readings make in
-// place of the number first read, where more readings again make it than
-// make the first reading's; readings whose agency code differs are of
-// no number of the line's (a code misread, a reading cut short) and do
-// not count. Only the number's year and serial are chosen: digits a
-// reading lost or misread (60号 read as 6号) come back where the readings
-// again agree on them, never made up. ok is false where the line stands.
+// chooseNumber returns a 文号 line with the number its readings make in
+// place of the number first read: its year and serial those most readings
+// make, where more readings again make them than make the first
+// reading's, and its agency code the one more than half the readings make
+// (the first's among them), where it differs from the first's in one
+// character only (澜府 read 润府 with the page, 澜府 alone three times). A
+// code read with a character lost or gained is a reading cut short or run
+// into its neighbour, and counts for no code. Digits a reading lost or
+// misread (60号 read as 6号) come back where the readings again agree on
+// them, never made up. ok is false where the line stands.
 func chooseNumber(first string, again []dateReading) (string, bool) {
 	ms := gazette.FindDocNumbers(first)
 	if len(ms) != 1 {
 		return first, false
 	}
 	was := ms[0].Number
-	votes := map[gazette.DocNumber]int{was: 1}
+	type count struct{ year, serial int }
+	counts := map[count]int{{was.Year, was.Serial}: 1}
+	codes := map[string]int{was.Agency: 1}
 	written := map[gazette.DocNumber]string{}
+	readings := 1
 	for _, r := range again {
 		rm := gazette.FindDocNumbers(r.text)
-		if len(rm) != 1 || rm[0].Number.Kind != was.Kind || rm[0].Number.Agency != was.Agency {
+		if len(rm) != 1 || rm[0].Number.Kind != was.Kind {
 			continue
 		}
 		n := rm[0].Number
-		votes[n]++
+		readings++
+		counts[count{n.Year, n.Serial}]++
+		if oneCharApart(n.Agency, was.Agency) {
+			codes[n.Agency]++
+		}
 		if _, ok := written[n]; !ok {
 			written[n] = r.text[rm[0].Start:rm[0].End]
 		}
 	}
-	best, tie := was, false
-	for n, v := range votes {
+	best, tie := count{was.Year, was.Serial}, false
+	for c, v := range counts {
 		switch {
-		case v > votes[best]:
-			best, tie = n, false
-		case v == votes[best] && n != best:
+		case v > counts[best]:
+			best, tie = c, false
+		case v == counts[best] && c != best:
 			tie = true
 		}
 	}
-	if best == was || tie {
+	if tie {
+		best = count{was.Year, was.Serial}
+	}
+	to := was
+	to.Year, to.Serial = best.year, best.serial
+	for code, v := range codes {
+		if 2*v > readings {
+			to.Agency = code
+		}
+	}
+	if to == was {
 		return first, false
 	}
-	return first[:ms[0].Start] + written[best] + first[ms[0].End:], true
+	text, ok := written[to]
+	if !ok {
+		text = to.String() // the parts from different readings
+	}
+	return first[:ms[0].Start] + text + first[ms[0].End:], true
+}
+
+// oneCharApart reports whether two agency codes are as long and differ in
+// one character at most.
+func oneCharApart(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	diff := 0
+	for i := range ra {
+		if ra[i] != rb[i] {
+			diff++
+		}
+	}
+	return diff <= 1
 }
 
 // sealLevel is the grey from which a pixel of a date line is taken for a
@@ -569,6 +646,12 @@ const minRowInk = 3
 // tightLine cuts a crop to the band of rows around its middle that hold
 // ink: the line itself, without the edges of the lines above and below.
 func tightLine(c *raster) *raster {
+	y0, y1 := lineBand(c)
+	return c.crop(box{0, y0, c.w, y1})
+}
+
+// lineBand returns the rows of a crop tightLine keeps, ends exclusive.
+func lineBand(c *raster) (int, int) {
 	rows := make([]int, c.h)
 	for y := range c.h {
 		for x := range c.w {
@@ -597,5 +680,5 @@ func tightLine(c *raster) *raster {
 		y1++
 	}
 	pad := (y1 - y0) / 3
-	return c.crop(box{0, max(0, y0-pad), c.w, min(c.h, y1+1+pad)})
+	return max(0, y0-pad), min(c.h, y1+1+pad)
 }

@@ -253,8 +253,9 @@ func TestRereadPrint(t *testing.T) {
 }
 
 // TestChooseNumber chooses a 文号's year and serial by the majority of its
-// readings, against the first reading's one vote; readings of another
-// agency code do not count, and nothing is chosen on a tie.
+// readings, against the first reading's one vote, and its agency code by
+// more than half of all readings where it is one character from the
+// first's; nothing is chosen on a tie.
 func TestChooseNumber(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
@@ -271,8 +272,15 @@ func TestChooseNumber(t *testing.T) {
 		{"粤卫〔2002〕6号", r("粤卫〔2002〕60号", "粤卫〔2002〕60号", "粤卫〔2002〕6号"), ""},
 		// Agreed.
 		{"澜府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕28号", "澜府〔2013〕26号"), ""},
-		// Another code read: not the same number.
-		{"粤卫〔2002〕6号", r("奥卫〔2002〕60号", "奥卫〔2002〕60号"), ""},
+		// A code misread with the page, read alike alone three times.
+		{"润府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕26号", "澜府〔2013〕26号"), "澜府〔2013〕26号"},
+		// Codes read otherwise once each, or by half the readings: the first's stands.
+		{"粤卫〔2002〕60号", r("志卫〔2002〕60号", "性卫〔2002〕60号"), ""},
+		{"粤卫〔2002〕60号", r("奥卫〔2002〕60号"), ""},
+		{"润府〔2013〕26号", r("澜府〔2013〕26号", "澜府〔2013〕26号", "润府〔2013〕26号"), ""},
+		// A code cut short counts for no code; its digits count.
+		{"粤卫〔2002〕60号", r("志〔2002〕60号", "志〔2002〕60号"), ""},
+		{"粤卫〔2002〕6号", r("卫〔2002〕60号", "卫〔2002〕60号"), "粤卫〔2002〕60号"},
 	} {
 		got, ok := chooseNumber(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
@@ -334,5 +342,41 @@ func TestDropRules(t *testing.T) {
 		if !dark(p[0], p[1]) {
 			t.Errorf("stroke pixel %v whitened", p)
 		}
+	}
+}
+
+// TestLineRows narrows a date line's box to the rows of the line on the
+// page without its seal, where on the page as scanned the seal's ring,
+// running down through the line, joined it to the rows above and below.
+func TestLineRows(t *testing.T) {
+	const w, h = 300, 120
+	blank := func() *raster {
+		c := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+		for i := range c.pix {
+			c.pix[i] = 255
+		}
+		return c
+	}
+	ink := func(c *raster, x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				c.pix[y*w+x] = 0
+			}
+		}
+	}
+	whitened, scanned := blank(), blank()
+	for _, c := range []*raster{whitened, scanned} {
+		for x := 20; x < 260; x += 30 {
+			ink(c, x, 50, x+20, 70) // the date's characters
+		}
+	}
+	ink(scanned, 100, 0, 104, h) // the ring, down through the line
+	ink(scanned, 180, 0, 184, h)
+	if y0, y1 := lineBand(scanned); y0 > 0 || y1 < h {
+		t.Fatalf("the test's ring does not join the rows: band %d–%d", y0, y1)
+	}
+	got := lineRows(whitened, box{0, -10, w, h})
+	if got.y0 < 40 || got.y0 > 50 || got.y1 < 70 || got.y1 > 80 || got.x0 != 0 || got.x1 != w {
+		t.Errorf("lineRows = %+v, want the rows of the line, 50–70, with a little room", got)
 	}
 }

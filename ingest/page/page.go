@@ -26,6 +26,11 @@ type Line struct {
 	W    float64 `json:"w"`    // width of the line
 	Size float64 `json:"size"` // font size (glyph height), 0 if unknown
 	Bold bool    `json:"bold,omitempty"`
+	// Readings are other readings of a line OCR read badly, each of the
+	// line alone (a date under a seal, read again several ways), for the
+	// checks across the file to choose from where the text read makes
+	// no sense; none for most lines.
+	Readings []string `json:"readings,omitempty"`
 }
 
 // Page is the text of one page of a file.
