@@ -291,17 +291,21 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	d.Attachments = Attachments(body)
 	d.CC, d.PrintedBy, d.PrintDate = o.CC, o.PrintedBy, o.PrintDate
 	// The 主送 may wrap over lines that layout did not join (a scan).
-	addressed := ""
+	addressed, misread := "", "" // misread: the addressees before a mark a scan read for the colon
 	for k := headEnd; k < len(paras) && k < headEnd+3 && !strings.ContainsAny(addressed, "：:。"); k++ {
 		addressed = layout.JoinLines(addressed, paras[k].Text)
-		if k == headEnd && salutation(squeeze(addressed)) {
-			// Only addressees, ending in the semicolon a scan reads for
-			// the colon: the salutation whole.
-			_, w := utf8.DecodeLastRuneInString(squeeze(addressed))
-			addressed = squeeze(addressed)
-			addressed = addressed[:len(addressed)-w] + "："
-			break
+		if t := squeeze(addressed); salutation(t) {
+			_, w := utf8.DecodeLastRuneInString(t)
+			misread = t[:len(t)-w] + "："
+			if k == headEnd && !strings.ContainsAny(t[len(t)-w:], "，,") {
+				break // ending in the semicolon read for the colon: the salutation whole
+			}
 		}
+	}
+	if misread != "" && !strings.ContainsAny(addressed, "：:") {
+		// No colon came (a comma read for it, the text run on after): the
+		// longest run of addressees before the mark.
+		addressed = misread
 	}
 	d.Recipients = Recipients(addressed)
 	if signedAt >= 0 {

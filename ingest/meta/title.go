@@ -230,13 +230,16 @@ func TitleReview(title string, body []layout.Paragraph) string {
 // SplitSalutation separates the 主送 line from a title that layout joined
 // it to: on a scan the salutation's type can read as large as the title's,
 // and its line is then taken for the title's last
-// (…管理办法的通知各设区的市、县（市、区）有关部门，省直有关单位：). The
-// first heading paragraph near the top that ends as a salutation does (a
-// colon, or the semicolon OCR often reads for it) is cut after the last
-// title word that leaves addressees behind: each name reads as an
-// authority or a group of them, the first most plainly (各…, 有关…, an
-// authority's name). Nothing else changes: paras is returned as it is
-// when no such paragraph is found, and the two parts keep every character.
+// (…管理办法的通知各设区的市、县（市、区）有关部门，省直有关单位：), or the
+// whole opening runs into one paragraph (…的通知各市教育局：为全面实施…).
+// In the first heading paragraph near the top, a salutation is a run of
+// addressees that ends in a colon (or the semicolon OCR often reads for
+// it, or a comma that ends the paragraph) right after the last title word
+// before it: each name reads as an authority or a group of them, the first
+// most plainly (各…, 有关…, an authority's name). The title, the
+// salutation and any text after it become paragraphs of their own; paras
+// is returned as it is when no such paragraph is found, and the parts keep
+// every character.
 func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 	for i := 0; i < len(paras) && i <= maxMastheadParagraphs+maxTitleParagraphs; i++ {
 		p := paras[i]
@@ -244,15 +247,13 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 			continue
 		}
 		text := strings.TrimRightFunc(p.Text, unicode.IsSpace)
-		r, _ := utf8.DecodeLastRuneInString(text)
-		if !strings.ContainsRune("：:；;", r) {
-			continue
-		}
-		for k := len(text) - utf8.RuneLen(r); k > 0; {
-			_, w := utf8.DecodeLastRuneInString(text[:k])
-			k -= w
-			title, rest := strings.TrimSpace(text[:k]), strings.TrimSpace(text[k:])
-			if title == "" || !endsAsTitle(title) || !salutation(rest) {
+		for end, r := range text {
+			end += utf8.RuneLen(r)
+			if !strings.ContainsRune("：:；;", r) && !(end == len(text) && strings.ContainsRune("，,", r)) {
+				continue
+			}
+			title, rest, ok := cutSalutation(text[:end])
+			if !ok {
 				continue
 			}
 			head, tail := p, p
@@ -260,19 +261,39 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 			tail.Heading, tail.Align, tail.Lines = false, layout.AlignLeft, 1
 			head.PageEnd = head.Page
 			out := append(slices.Clip(paras[:i]), head, tail)
+			if body := strings.TrimSpace(text[end:]); body != "" {
+				b := tail
+				b.Text, b.PageEnd = body, p.PageEnd
+				out = append(out, b)
+			}
 			return append(out, paras[i+1:]...)
 		}
 	}
 	return paras
 }
 
-// salutation reports whether s (ending in its colon, or a semicolon read
-// for one) names the addressees of a document, and only them.
+// cutSalutation splits text, which ends in a salutation's mark, after the
+// last title word that leaves addressees (salutation) behind.
+func cutSalutation(text string) (title, rest string, ok bool) {
+	_, w := utf8.DecodeLastRuneInString(text)
+	for k := len(text) - w; k > 0; {
+		_, w := utf8.DecodeLastRuneInString(text[:k])
+		k -= w
+		title, rest := strings.TrimSpace(text[:k]), strings.TrimSpace(text[k:])
+		if title != "" && endsAsTitle(title) && salutation(rest) {
+			return title, rest, true
+		}
+	}
+	return "", "", false
+}
+
+// salutation reports whether s (ending in its colon, or a semicolon or
+// comma read for one) names the addressees of a document, and only them.
 func salutation(s string) bool {
 	t := squeeze(s)
 	r, w := utf8.DecodeLastRuneInString(t)
 	t = t[:len(t)-w]
-	if !strings.ContainsRune("：:；;", r) || t == "" || strings.ContainsAny(t, "：:。《》“”") {
+	if !strings.ContainsRune("：:；;，,", r) || t == "" || strings.ContainsAny(t, "：:。《》“”") {
 		return false
 	}
 	names := splitNames(t)

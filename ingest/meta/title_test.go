@@ -183,6 +183,14 @@ func TestSplitSalutation(t *testing.T) {
 		{"one authority addressed, with a space between",
 			paras("^澜江省人民政府关于同意设立澜江高新技术产业开发区的批复 澜江市人民政府：", "你市《关于…的请示》收悉。"),
 			[]string{"澜江省人民政府关于同意设立澜江高新技术产业开发区的批复", "澜江市人民政府：", "你市《关于…的请示》收悉。"}},
+		{"the salutation's colon read as a comma at the paragraph's end",
+			paras("^岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知各市、县（区）教育局，省属各高等学校，", "为全面实施预算绩效管理，制定本办法。"),
+			[]string{"岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知", "各市、县（区）教育局，省属各高等学校，", "为全面实施预算绩效管理，制定本办法。"}},
+		{"title, salutation and text run into one paragraph",
+			paras("^岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知各市、县（区）教育局，省属各高等学校：为全面实施预算绩效管理，我们制定了《岚州省预算绩效管理办法》，现印发给你们。附件：1.岚州省预算绩效管理办法"),
+			[]string{"岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知", "各市、县（区）教育局，省属各高等学校：", "为全面实施预算绩效管理，我们制定了《岚州省预算绩效管理办法》，现印发给你们。附件：1.岚州省预算绩效管理办法"}},
+		{"a comma inside a title's line is no salutation",
+			paras("^岚州省人民政府关于表彰先进集体，", "先进个人的决定"), nil},
 		{"title and salutation already apart",
 			paras("^澜江省人民政府关于做好春季森林防火工作的通知", "各市、县（区）人民政府：", "当前正值春季。"), nil},
 		{"a label under the title is no salutation",
@@ -223,6 +231,17 @@ func TestSplitSalutation(t *testing.T) {
 	d := Extract("", ps)
 	if d.Title != "澜江省人民政府关于同意设立澜江高新技术产业开发区的批复" || !slices.Equal(d.Recipients, []string{"澜江市人民政府"}) {
 		t.Errorf("after the split, title %q and recipients %q", d.Title, d.Recipients)
+	}
+	// The colon read as a comma, the text run on after it.
+	ps = SplitSalutation(paras("^岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知各市、县（区）教育局，省属各高等学校，", "为全面实施预算绩效管理，制定本办法。", "岚州省住房和城乡建设厅", "2018年3月2日"))
+	d = Extract("", ps)
+	if d.Title != "岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知" || !slices.Equal(d.Recipients, []string{"各市、县（区）教育局", "省属各高等学校"}) {
+		t.Errorf("a comma read for the colon: title %q and recipients %q", d.Title, d.Recipients)
+	}
+	// A 主送 wrapped over two lines ends at its colon, not at the first line's comma.
+	d = Extract("", paras("^岚州省人民政府关于做好春季森林防火工作的通知", "各市、县（区）人民政府，", "省直各单位：", "当前正值春季。", "岚州省人民政府", "2018年3月2日"))
+	if !slices.Contains(d.Recipients, "省直各单位") {
+		t.Errorf("a wrapped 主送: recipients %q", d.Recipients)
 	}
 }
 
