@@ -119,6 +119,7 @@ func (e *Engine) SetNames(names []string) {
 // is turned upright as tesseract's orientation detection says and read
 // again. A page with rows of leader dots (a table of contents) is read
 // again without them, its page numbers read apart (see dropLeaderDots).
+// Rows of ink that no line read covers are read alone (see readUnread).
 // A date line, a 印发 line and a 文号 line are read again alone (see
 // rereadDates).
 // Then every line is post-corrected (see correctLine), each change
@@ -188,6 +189,14 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 		p = q
 		put := withLeaderNumbers(&p, rows, texts, dpi)
 		notes = append(notes, fmt.Sprintf("contents: %d rows of leader dots whitened, %d page numbers after them read apart", len(rows), put))
+	}
+	switch more, err := e.readUnread(ctx, dir, &p, main, dpi); {
+	case err != nil && ctx.Err() != nil:
+		return fail("read rows left out of", err)
+	case err != nil:
+		notes = append(notes, fmt.Sprintf("rows of ink left out by layout analysis not read again: %v", err))
+	default:
+		notes = append(notes, more...)
 	}
 	switch n, err := e.rereadDates(ctx, dir, &p, main, plain, dpi); {
 	case err != nil && ctx.Err() != nil:

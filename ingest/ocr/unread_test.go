@@ -1,0 +1,91 @@
+package ocr
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gazette-archive/gazette/ingest/ocr/scantest"
+	"github.com/gazette-archive/gazette/ingest/page"
+)
+
+// A row of text that no line read covers is found, with the run of its
+// columns that holds the text; a border down the page, a speck beside the
+// text, a speckled row and a row a line covers are not.
+func TestUnreadRows(t *testing.T) {
+	const w, h, dpi = 400, 400, 200
+	img := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+	for i := range img.pix {
+		img.pix[i] = 255
+	}
+	ink := func(x0, y0, x1, y1, every int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				if (x+y)%every == 0 {
+					img.pix[y*w+x] = 0
+				}
+			}
+		}
+	}
+	ink(5, 0, 7, h, 1)         // the scanner's edge, down the page
+	ink(50, 100, 200, 130, 3)  // a line of text no line read covers
+	ink(350, 110, 353, 113, 1) // a speck beside it, far off
+	ink(50, 200, 200, 230, 3)  // a line of text that was read
+	ink(60, 300, 300, 302, 2)  // speckle: two rows
+	pt := 72.0 / dpi
+	read := []page.Line{{Text: "读出的行", X: 50 * pt, Y: 230 * pt, W: 150 * pt, Size: 30 * pt}}
+	got := unreadRows(img, dpi, read)
+	if len(got) != 1 || got[0].y0 != 100 || got[0].y1 != 130 {
+		t.Fatalf("bands %+v, want rows 100–130 alone", got)
+	}
+	if len(got[0].parts) != 1 || got[0].parts[0].x0 != 50 || got[0].parts[0].x1 > 201 {
+		t.Fatalf("parts %+v, want columns 50–200 alone (the speck at 350 left out)", got[0].parts)
+	}
+	if got := unreadRows(img, dpi, append(read, page.Line{Text: "另一行", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt})); len(got) != 0 {
+		t.Fatalf("every line of text read, bands %+v", got)
+	}
+}
+
+// A line that layout analysis left out of a page (as it left a 令's
+// 第104号 out of a 1-bit scan) is read alone and put back in its place,
+// and the page's note says so.
+func TestReadUnread(t *testing.T) {
+	needTools(t, "pdftoppm", "tesseract")
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{})
+	if err != nil {
+		t.Skipf("OCR not available: %v", err)
+	}
+	lines := []string{"澜江省人民政府令", "", "第104号", "", "《澜江省城市供水管理办法》已经通过，现予公布。"}
+	img, err := scantest.Render(ctx, scantest.TextPDF([][]string{lines}, 16), 1, 200)
+	if err != nil {
+		t.Skipf("cannot render: %v", err)
+	}
+	r := &raster{w: img.Rect.Dx(), h: img.Rect.Dy(), ch: 1, pix: img.Pix}
+	dir := t.TempDir()
+	p, err := e.readPSM(ctx, dir, "page", r, 200, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(p.Lines, func(l page.Line) bool { return strings.Contains(l.Text, "104") })
+	if at < 1 {
+		t.Fatalf("the page read %q: no 第104号 line to leave out", p.PlainText())
+	}
+	n := len(p.Lines)
+	p.Lines = slices.Delete(p.Lines, at, at+1) // as layout analysis left it out
+	notes, err := e.readUnread(ctx, dir, &p, r, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, l := range p.Lines {
+		texts = append(texts, strings.ReplaceAll(l.Text, " ", ""))
+	}
+	if len(texts) != n || texts[at] != "第104号" {
+		t.Errorf("lines %q, want 第104号 back at line %d", texts, at)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "1 rows of ink that layout analysis left out read alone") {
+		t.Errorf("notes %q", notes)
+	}
+}
