@@ -101,10 +101,10 @@ func assemble(res *report.Result, extracted []page.Page) {
 		res.Review = append(res.Review, unplaced(pages, is)...)
 	}
 	for n, d := range is.Documents {
-		// A 主送 line joined to the title is cut off before anything reads
-		// either: the title field, the text without the title and the
+		// A 主送 line joined to the title, and a 令's number joined to its
+		// heading, are cut off before anything reads either: the title field, the text without the title and the
 		// recipients all see the same two paragraphs.
-		d.Paragraphs = meta.SplitSalutation(d.Paragraphs)
+		d.Paragraphs = meta.SplitSalutation(meta.SplitOrderHeading(d.Paragraphs))
 		m := meta.Extract(d.Title, d.Paragraphs)
 		// The title is a field of its own: the text goes on without the
 		// lines that print it, however many pieces extraction cut it into.

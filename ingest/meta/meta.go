@@ -426,7 +426,13 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 		return head
 	}
 	first := strings.TrimSpace(paras[headEnd].Text)
-	if rule, ok := Promulgated(first); ok && strings.HasSuffix(squeeze(head), "令") {
+	// The promulgating sentence may wrap over lines that layout did not
+	// join (a scan): read on into the next two before giving up.
+	sentence := first
+	for k := headEnd + 1; k < len(paras) && k <= headEnd+2 && !strings.Contains(sentence, "。"); k++ {
+		sentence = layout.JoinLines(sentence, paras[k].Text)
+	}
+	if rule, ok := Promulgated(sentence); ok && strings.HasSuffix(squeeze(head), "令") {
 		return rule
 	}
 	subject := reLabelled.ReplaceAllString(squeeze(first), "")

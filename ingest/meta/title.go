@@ -234,7 +234,8 @@ func TitleReview(title string, body []layout.Paragraph) string {
 // whole opening runs into one paragraph (…的通知各市教育局：为全面实施…).
 // In the first heading paragraph near the top, a salutation is a run of
 // addressees that ends in a colon (or the semicolon OCR often reads for
-// it, or a comma that ends the paragraph) right after the last title word
+// it, or a comma that ends the paragraph, or nothing: the paragraph's end)
+// right after the last title word
 // before it: each name reads as an authority or a group of them, the first
 // most plainly (各…, 有关…, an authority's name). The title, the
 // salutation and any text after it become paragraphs of their own; paras
@@ -249,13 +250,19 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 		text := strings.TrimRightFunc(p.Text, unicode.IsSpace)
 		for end, r := range text {
 			end += utf8.RuneLen(r)
-			if !strings.ContainsRune("：:；;", r) && !(end == len(text) && strings.ContainsRune("，,", r)) {
+			last := end == len(text)
+			if !strings.ContainsRune("：:；;", r) && !(last && strings.ContainsRune("，,", r)) && !last {
 				continue
 			}
-			title, rest, ok := cutSalutation(text[:end])
+			cut := text[:end]
+			if last && !strings.ContainsRune("：:；;，,", r) {
+				cut += "：" // the colon lost on a scan: addressees to the paragraph's end
+			}
+			title, rest, ok := cutSalutation(cut)
 			if !ok {
 				continue
 			}
+			rest = rest[:len(rest)-(len(cut)-end)]
 			head, tail := p, p
 			head.Text, tail.Text = title, rest
 			tail.Heading, tail.Align, tail.Lines = false, layout.AlignLeft, 1
@@ -268,6 +275,49 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 			}
 			return append(out, paras[i+1:]...)
 		}
+	}
+	return paras
+}
+
+// reOrderHead is a 令's heading run on into its number, and perhaps more:
+// 河南省人民政府令第104号《…》已经…通过 (squeezed).
+var reOrderHead = regexp.MustCompile(`^(\p{Han}{2,30}令)(第[0-9〇零一二三四五六七八九十百]{1,6}[号號])(.*)$`)
+
+// SplitOrderHeading separates a 令's heading (XX人民政府令), its number
+// (第N号) and what follows, where layout joined them into one heading
+// paragraph (a scan whose number line sits close under the heading), or
+// the number and the text into the one after the heading's: read as one,
+// the heading ran on into the text and the number was no line of its own. Nothing else changes; the parts keep every character but the
+// spaces between them.
+func SplitOrderHeading(paras []layout.Paragraph) []layout.Paragraph {
+	for i := 0; i < len(paras) && i <= maxMastheadParagraphs; i++ {
+		p := paras[i]
+		if !p.Heading && p.Align != layout.AlignCentre {
+			continue
+		}
+		t := squeeze(p.Text)
+		if i > 0 && strings.HasPrefix(t, "第") && bareHeading(paras[i-1].Text) && strings.HasSuffix(squeeze(paras[i-1].Text), "令") {
+			t = squeeze(paras[i-1].Text) + t // the heading a paragraph of its own, its number run on into the text
+			i--
+			p = paras[i]
+		}
+		m := reOrderHead.FindStringSubmatch(t)
+		if m == nil || !bareHeading(m[1]) {
+			continue // no 令's heading: a title that names one (关于贯彻…令第12号的通知)
+		}
+		head, number, rest := p, p, p
+		head.Text, number.Text, rest.Text = m[1], m[2], m[3]
+		head.PageEnd, number.PageEnd = head.Page, number.Page
+		number.Lines, rest.Lines = 1, 1
+		rest.Heading, rest.Align = false, layout.AlignLeft
+		out := append(slices.Clip(paras[:i]), head, number)
+		if rest.Text != "" {
+			out = append(out, rest)
+		}
+		if squeeze(paras[i].Text) != t {
+			i++ // the number's paragraph, taken apart with its heading's
+		}
+		return append(out, paras[i+1:]...)
 	}
 	return paras
 }

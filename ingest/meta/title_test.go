@@ -189,6 +189,11 @@ func TestSplitSalutation(t *testing.T) {
 		{"title, salutation and text run into one paragraph",
 			paras("^岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知各市、县（区）教育局，省属各高等学校：为全面实施预算绩效管理，我们制定了《岚州省预算绩效管理办法》，现印发给你们。附件：1.岚州省预算绩效管理办法"),
 			[]string{"岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知", "各市、县（区）教育局，省属各高等学校：", "为全面实施预算绩效管理，我们制定了《岚州省预算绩效管理办法》，现印发给你们。附件：1.岚州省预算绩效管理办法"}},
+		{"the salutation's colon lost",
+			paras("^岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知各市、县（区）教育局，省属各高等学校", "为全面实施预算绩效管理，制定本办法。"),
+			[]string{"岚州省住房和城乡建设厅关于印发岚州省预算绩效管理办法的通知", "各市、县（区）教育局，省属各高等学校", "为全面实施预算绩效管理，制定本办法。"}},
+		{"a title that ends as titles do is no salutation",
+			paras("^岚州省人民政府关于印发岚州省城市供水管理办法的通知"), nil},
 		{"a comma inside a title's line is no salutation",
 			paras("^岚州省人民政府关于表彰先进集体，", "先进个人的决定"), nil},
 		{"title and salutation already apart",
@@ -265,5 +270,42 @@ func TestSalutationUnderTitle(t *testing.T) {
 	}
 	if want := []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}; !slices.Equal(d.Recipients, want) {
 		t.Errorf("recipients %q, want %q", d.Recipients, want)
+	}
+}
+
+// A 令's heading, number and text that layout joined into one heading
+// paragraph come apart, and the document reads as a 令: its number, and
+// the rule it promulgates for its title.
+func TestSplitOrderHeading(t *testing.T) {
+	in := paras("^河南省人民政府令第104号《河南省实施〈浙江省矿产资源管理条例〉办法》已经2011年3月19日省人民政府第10次常务会议通过，现予公布，自2011年7月1日起施行。", "省长 夏立", "二〇一一年四月六日")
+	got := SplitOrderHeading(in)
+	if texts := textsOf(got); len(texts) != 5 || texts[0] != "河南省人民政府令" || texts[1] != "第104号" || !strings.HasPrefix(texts[2], "《河南省实施") {
+		t.Fatalf("parts %q", texts)
+	}
+	d := Extract("", got)
+	if d.DocNumber != "河南省人民政府令第104号" || d.Title != "河南省实施〈浙江省矿产资源管理条例〉办法" {
+		t.Errorf("文号 %q, title %q", d.DocNumber, d.Title)
+	}
+	// The heading and the number alone on one line.
+	if texts := textsOf(SplitOrderHeading(paras("^河南省人民政府令 第104号", "《河南省实施办法》已经通过，现予公布。"))); len(texts) != 3 || texts[1] != "第104号" {
+		t.Errorf("heading and number on one line: %q", texts)
+	}
+	// The number run on into the text, under the heading's own paragraph.
+	if texts := textsOf(SplitOrderHeading(paras("^河南省人民政府令", "^第104号《河南省实施办法》已经通过，", "现予公布。"))); len(texts) != 4 || texts[1] != "第104号" || texts[2] != "《河南省实施办法》已经通过，" {
+		t.Errorf("number run on into the text: %q", texts)
+	}
+	// A title that only names a 令 is left alone.
+	plain := paras("^关于贯彻落实澜江省人民政府令第12号的通知", "各市人民政府：")
+	if texts := textsOf(SplitOrderHeading(plain)); len(texts) != 2 {
+		t.Errorf("a title naming a 令 was split: %q", texts)
+	}
+}
+
+// A 令's promulgating sentence that wraps over lines layout did not join
+// still gives the rule for its title, not the heading and a line of it.
+func TestPromulgationWrapped(t *testing.T) {
+	d := Extract("", paras("^河南省人民政府令", "第104号", "《河南省实施〈浙江省矿产资源管理条例〉办法》已经2011年3月19日", "省人民政府第10次常务会议通过，现予公布，自2011年7月1日起施行。", "省长夏立", "二〇一一年四月六日"))
+	if d.Title != "河南省实施〈浙江省矿产资源管理条例〉办法" {
+		t.Errorf("title %q", d.Title)
 	}
 }
