@@ -291,10 +291,9 @@ var reOrderHead = regexp.MustCompile(`^(\p{Han}{2,30}令)(第[0-9〇零一二三
 // spaces between them.
 func SplitOrderHeading(paras []layout.Paragraph) []layout.Paragraph {
 	for i := 0; i < len(paras) && i <= maxMastheadParagraphs; i++ {
+		// Heading or not as layout saw it: the pattern itself, a bare
+		// heading with its number, is a 令's and no sentence's.
 		p := paras[i]
-		if !p.Heading && p.Align != layout.AlignCentre {
-			continue
-		}
 		t := squeeze(p.Text)
 		if i > 0 && strings.HasPrefix(t, "第") && bareHeading(paras[i-1].Text) && strings.HasSuffix(squeeze(paras[i-1].Text), "令") {
 			t = squeeze(paras[i-1].Text) + t // the heading a paragraph of its own, its number run on into the text
