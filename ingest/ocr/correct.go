@@ -767,16 +767,7 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 	if m == nil {
 		return "", false
 	}
-	fold := func(s string) []rune {
-		rs := []rune(s)
-		for i, r := range rs {
-			if c, ok := numeralReadings[r]; ok {
-				rs[i] = c
-			}
-		}
-		return rs
-	}
-	year, month, day := fold(m[1]), fold(m[2]), fold(m[3])
+	year, month, day := foldNumerals(m[1]), foldNumerals(m[2]), foldNumerals(m[3])
 	if !allNumerals(month) || year[0] != '一' && year[0] != '二' {
 		return "", false // a year starts 1 or 2: 于二〇一年 is a sentence
 	}
@@ -864,16 +855,19 @@ func legibleDay(text string) bool {
 	if m == nil {
 		return false
 	}
-	fold := func(s string) []rune {
-		rs := []rune(s)
-		for i, r := range rs {
-			if c, ok := numeralReadings[r]; ok {
-				rs[i] = c
-			}
+	return allNumerals(foldNumerals(m[2])) && allNumerals(foldNumerals(m[3]))
+}
+
+// foldNumerals reads each character of s that OCR takes for a Chinese
+// numeral (numeralReadings) as that numeral.
+func foldNumerals(s string) []rune {
+	rs := []rune(s)
+	for i, r := range rs {
+		if c, ok := numeralReadings[r]; ok {
+			rs[i] = c
 		}
-		return rs
 	}
-	return allNumerals(fold(m[2])) && allNumerals(fold(m[3]))
+	return rs
 }
 
 func isNumeral(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十", r) }
