@@ -149,6 +149,8 @@ type Server struct {
 	// nameFixed (configured).
 	name      atomic.Value
 	nameFixed bool
+	// nameTried is when learnName last asked the archive (Unix ns).
+	nameTried atomic.Int64
 	// chrome is the parts of every page rendered for the name (chrome.go).
 	chrome atomic.Pointer[chrome]
 }
@@ -248,7 +250,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parseTemplates(as); err != nil {
 		return nil, err
 	}
-	e.Use(s.recoverer(), s.accessLog(), s.securityHeaders(), s.strictQuery())
+	e.Use(s.recoverer(), s.accessLog(), s.securityHeaders(), s.strictQuery(), s.learnName())
 	s.routes()
 	return s, nil
 }
@@ -260,7 +262,8 @@ func (s *Server) Invalidate() {
 	for _, pc := range []*pageCache{s.cache, s.recent, s.docs, s.searches} {
 		pc.clear()
 	}
-	s.due.forget() // the publication that calls this changed the schedule
+	s.due.forget()       // the publication that calls this changed the schedule
+	s.nameTried.Store(0) // and may be the first issue, which names the gazette
 }
 
 // ServeHTTP implements http.Handler.

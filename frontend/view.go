@@ -48,6 +48,30 @@ func (s *Server) siteName() string {
 	return s.cfg.Gazette
 }
 
+// nameRetry is how long a server that knows no name yet waits before asking
+// the archive for its newest issue again (an empty archive has none).
+const nameRetry = 10 * time.Second
+
+// learnName reads the gazette's name from the newest published issue before
+// a request is served, while the server knows none: a search that comes
+// before any page that shows an issue must still read 省政府令 as this
+// gazette's own, and every page must carry the name.
+func (s *Server) learnName() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.nameFixed || s.name.Load() != nil {
+			return
+		}
+		now := time.Now().UnixNano()
+		last := s.nameTried.Load()
+		if now-last < int64(nameRetry) || !s.nameTried.CompareAndSwap(last, now) {
+			return
+		}
+		if is, err := s.cfg.Archive.Latest(c.Request.Context()); err == nil {
+			s.sawIssue(is)
+		}
+	}
+}
+
 // seenName is the gazette's name as an issue published at a time printed it.
 type seenName struct {
 	name      string
