@@ -149,12 +149,14 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 	}
 	// A signed date OCR misread, checked against the file's other dates;
 	// a year that cannot be (a title's 2692年) against the file's own; a
-	// 文号's agency code against the provinces its lines name; an
+	// 文号's agency code against the provinces its lines name; a place's
+	// name against its other readings in the file; an
 	// original's 份号 read with letters for digits.
 	ocr.CheckDates(res.Pages)
 	ocr.CheckYears(res.Pages)
 	ocr.CheckCopyNumber(res.Pages)
 	ocr.CheckDocNumbers(res.Pages)
+	ocr.CheckNames(res.Pages)
 	return res, nil
 }
 

@@ -198,7 +198,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	bare := bareHeading(head)
 	promulgates := false
 	if headEnd < len(paras) {
-		_, promulgates = Promulgated(paras[headEnd].Text)
+		_, promulgates = Promulgated(promulgation(headEnd, paras))
 	}
 	switch {
 	case bare && title != "" && !(order && promulgates):
@@ -426,13 +426,7 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 		return head
 	}
 	first := strings.TrimSpace(paras[headEnd].Text)
-	// The promulgating sentence may wrap over lines that layout did not
-	// join (a scan): read on into the next two before giving up.
-	sentence := first
-	for k := headEnd + 1; k < len(paras) && k <= headEnd+2 && !strings.Contains(sentence, "。"); k++ {
-		sentence = layout.JoinLines(sentence, paras[k].Text)
-	}
-	if rule, ok := Promulgated(sentence); ok && strings.HasSuffix(squeeze(head), "令") {
+	if rule, ok := Promulgated(promulgation(headEnd, paras)); ok && strings.HasSuffix(squeeze(head), "令") {
 		return rule
 	}
 	subject := reLabelled.ReplaceAllString(squeeze(first), "")
@@ -444,6 +438,17 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 		return head
 	}
 	return squeeze(head) + "：" + subject
+}
+
+// promulgation is the sentence that begins at paragraph at under a 令's
+// heading: it may wrap over lines that layout did not join (a scan), so
+// it reads on into the next two before giving up.
+func promulgation(at int, paras []layout.Paragraph) string {
+	sentence := strings.TrimSpace(paras[at].Text)
+	for k := at + 1; k < len(paras) && k <= at+2 && !strings.Contains(sentence, "。"); k++ {
+		sentence = layout.JoinLines(sentence, paras[k].Text)
+	}
+	return sentence
 }
 
 // Promulgated returns the rule a 令's text promulgates: the title quoted

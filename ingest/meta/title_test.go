@@ -309,3 +309,14 @@ func TestPromulgationWrapped(t *testing.T) {
 		t.Errorf("title %q", d.Title)
 	}
 }
+
+// A 令 whose split named it by its heading (a scan's 1-bit page: the
+// heading shaped as a start, no contents to say otherwise) takes the rule
+// its promulgating sentence names, where that sentence wraps over lines
+// layout did not join.
+func TestPromulgationWrappedUnderSplitTitle(t *testing.T) {
+	d := Extract("苍梧省人民政府令第209号", paras("^苍梧省人民政府令", "第209号", "《苍梧省城市供水管理办法》已经2016年11月17日省人民政", "府第101次常务会议通过，现予公布，自2017年3月1日起施行。", "省长王利立", "2016年11月29日"))
+	if d.Title != "苍梧省城市供水管理办法" || d.DocNumber != "苍梧省人民政府令第209号" {
+		t.Errorf("title %q, 文号 %q", d.Title, d.DocNumber)
+	}
+}
