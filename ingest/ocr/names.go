@@ -173,11 +173,15 @@ func settleNames(spots []nameSpot) []settledName {
 			continue // no name, or the end of another word run in (城市管理局)
 		}
 		sn := settledName{name: name, end: end, misread: map[rune]rune{}}
+		known := divisionNames()
 		for j := range n {
 			for r, c := range tallies[j] {
 				// A misreading: printed there less than half as often as
-				// the name's character.
-				if r != name[j] && 2*c <= tallies[j][name[j]] {
+				// the name's character, and no place of its own (惠州市
+				// beside 广州市: its 惠府 is no misread 广府).
+				other := slices.Clone(name)
+				other[j] = r
+				if r != name[j] && 2*c <= tallies[j][name[j]] && !known[string(other)+string(end)] {
 					sn.misread[r] = name[j]
 				}
 			}

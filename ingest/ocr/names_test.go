@@ -41,6 +41,12 @@ func TestCheckNames(t *testing.T) {
 			0,
 		},
 		{
+			"a real place a character off, and its 文号, are no misreading",
+			[]page.Page{ocrPage("广州市人民政府文件", "广州市人民政府关于转发某办法的通知", "惠州市人民政府", "参照惠府〔2016〕3号办理", "广州市人民政府")},
+			[]string{"广州市人民政府文件", "广州市人民政府关于转发某办法的通知", "惠州市人民政府", "参照惠府〔2016〕3号办理", "广州市人民政府"},
+			0,
+		},
+		{
 			"no majority",
 			[]page.Page{ocrPage("岚州省人民政府文件", "岗州省人民政府关于某事的通知")},
 			[]string{"岚州省人民政府文件", "岗州省人民政府关于某事的通知"},
