@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gazette-archive/gazette/gazette"
 )
 
 func TestMeaningfulTerms(t *testing.T) {
@@ -66,6 +68,47 @@ func TestLegalTerms(t *testing.T) {
 	} {
 		if got := legalTerms(tc.question); !slices.Equal(got, tc.want) {
 			t.Errorf("legalTerms(%q) = %q, want %q", tc.question, got, tc.want)
+		}
+	}
+}
+
+// TestHanInAgreesWithTitleKey checks the shortcut partialSearch takes before
+// computing a title's key: whenever it answers, the answer is the key's.
+func TestHanInAgreesWithTitleKey(t *testing.T) {
+	titles := []string{
+		"关于印发《水源保护区划定办法》的通知",
+		"水\u200b源保护区划定", // a zero-width space inside the term
+		"水源 保护区",        // a space inside the term
+		"ＧＤＰ统计办法",
+		"⼈民政府令", // a Kangxi radical, a symbol TitleKey drops
+		"",
+	}
+	terms := []string{"水源", "源保", "保护区", "划定", "通知", "gdp", "ＧＤＰ", "⼈民", "人民", "民政", "政府令"}
+	answered := 0
+	for _, title := range titles {
+		key := gazette.TitleKey(title)
+		for _, term := range terms {
+			want := strings.Contains(key, term)
+			switch hanIn(title, term) {
+			case yes:
+				answered++
+				if !want {
+					t.Errorf("hanIn(%q, %q) = yes, but the key %q lacks it", title, term, key)
+				}
+			case no:
+				answered++
+				if want {
+					t.Errorf("hanIn(%q, %q) = no, but the key %q holds it", title, term, key)
+				}
+			}
+		}
+	}
+	if answered == 0 {
+		t.Fatal("hanIn answered nothing")
+	}
+	for _, c := range []struct{ title, term string }{{"水\u200b源保护区划定", "水源"}, {"水源 保护区", "源保"}, {"⼈民政府令", "⼈民"}} {
+		if got := hanIn(c.title, c.term); got != maybe {
+			t.Errorf("hanIn(%q, %q) = %v, want maybe: only the key can tell", c.title, c.term, got)
 		}
 	}
 }

@@ -3,3 +3,7 @@ package bleveindex
 // SkippedBlocks is how many blocks of hits searches have left unscored
 // (blockmax.go), in this process.
 func SkippedBlocks() int64 { return skippedBlocks.Load() }
+
+// WholeSegments is how many segments searches have counted the facets of
+// as a whole (countAll), in this process.
+func WholeSegments() int64 { return wholeSegments.Load() }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -175,34 +176,60 @@ func (c *collector) missingIn(b *roaring.Bitmap) int {
 	return n
 }
 
+// wholeSegments counts the segments whose facets searches took whole
+// (countAll), for tests.
+var wholeSegments atomic.Int64
+
 // countAll counts the admitted documents of b, the current segment's, and
 // with offer set offers them for the page, unscored (base is the segment's
 // first document number).
 func (c *collector) countAll(b *roaring.Bitmap, offer bool, base uint64) {
-	if c.plain() {
-		// Counted from the bitmap; a date order offers the page's first.
+	offer = offer && c.k > 0
+	// A date order offers the page's first only (offerByDate): offering
+	// all 100,000 documents of an empty query cost more than counting them.
+	byDate := offer && (c.sort == gazette.SortNewest || c.sort == gazette.SortOldest)
+	switch {
+	case c.plain():
+		// Counted from the bitmap.
 		c.total += int(b.GetCardinality()) - c.missingIn(b)
-		if !offer || c.k <= 0 {
-			return
+	case c.dates == nil && c.inForce == 0 && b.GetCardinality() == uint64(len(c.t.combo)):
+		// Every document of the segment (an empty query, or one word
+		// every document holds): its facet counts are the segment's.
+		wholeSegments.Add(1)
+		for _, k := range c.t.histogram() {
+			if c.combos[k.combo] == 0 {
+				c.touched = append(c.touched, k.combo)
+			}
+			c.combos[k.combo] += k.n
+			c.total += k.n
 		}
-		if c.sort == gazette.SortNewest || c.sort == gazette.SortOldest {
-			c.offerByDate(b, base)
-			return
-		}
-	}
-	var buf [256]uint32
-	it := b.ManyIterator()
-	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
-		for _, local := range buf[:n] {
-			if c.admits(local) {
-				if !c.plain() {
+	default:
+		var buf [256]uint32
+		it := b.ManyIterator()
+		for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+			for _, local := range buf[:n] {
+				if c.admits(local) {
 					c.count(local)
-				}
-				if offer {
-					c.offer(0, local, base+uint64(local))
+					if offer && !byDate {
+						c.offer(0, local, base+uint64(local))
+					}
 				}
 			}
 		}
+		if !byDate {
+			return
+		}
+	}
+	switch {
+	case byDate:
+		c.offerByDate(b, base)
+	case offer:
+		b.Iterate(func(local uint32) bool {
+			if c.admits(local) {
+				c.offer(0, local, base+uint64(local))
+			}
+			return true
+		})
 	}
 }
 

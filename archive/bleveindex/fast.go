@@ -676,6 +676,23 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 		}
 		return out
 	}
+	// A search among given documents (Query.IDs: the snippets of a
+	// partial match's page) finds none in most segments: those are known
+	// from the IDs' postings before any word's are read.
+	var ids *roaring.Bitmap
+	for _, g := range p.filters {
+		if len(g) > 0 && g[0].field == fID {
+			b, err := union(g)
+			if err != nil || b.IsEmpty() {
+				return b, err
+			}
+			if ids == nil {
+				ids = b
+			} else {
+				ids.And(b)
+			}
+		}
+	}
 	var hits *roaring.Bitmap
 	and := func(b *roaring.Bitmap) {
 		if hits == nil {
@@ -704,11 +721,17 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 		hits.AddRange(0, s.Segment().Count())
 	}
 	for _, g := range p.filters {
+		if g[0].field == fID {
+			continue
+		}
 		b, err := union(g)
 		if err != nil {
 			return nil, err
 		}
 		and(b)
+	}
+	if ids != nil {
+		and(ids)
 	}
 	for _, w := range p.excluded {
 		b, err := union(inText(w))

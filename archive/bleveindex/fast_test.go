@@ -111,6 +111,56 @@ func TestDirectPathAgrees(t *testing.T) {
 	}
 }
 
+// TestWholeSegmentFacets checks the facets of searches that every document
+// of a segment matches, which are counted from each segment's counts, against
+// bleve's searchers: the same total, facets and page, with filters, dates
+// and a day in force, which leave documents out, too.
+func TestWholeSegmentFacets(t *testing.T) {
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	idx.SetCacheSize(0)
+	docs := benchDocs(900)
+	for i := 0; i < len(docs); i += 300 { // no deletions: whole segments
+		if err := idx.Put(ctx, docs[i:i+300]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []gazette.Query{
+		{}, {Page: 3, PerPage: 11}, {Sort: gazette.SortOldest}, {Sort: gazette.SortOldest, Page: 5, PerPage: 40},
+		{Years: []int{2010, 2011}}, {Validity: []gazette.Validity{gazette.InForce}},
+		{From: gazette.Date{Year: 2012, Month: 3, Day: 1}, To: gazette.Date{Year: 2018, Month: 5, Day: 31}},
+		{InForceOn: gazette.Date{Year: 2015, Month: 6, Day: 1}},
+	}
+	whole := bleveindex.WholeSegments()
+	for _, q := range queries {
+		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+			idx.SetDirect(true)
+			direct, err := idx.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx.SetDirect(false)
+			viaBleve, err := idx.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if direct.Total == 0 || len(direct.Facets.Kind) == 0 {
+				t.Fatalf("nothing found: %+v", direct)
+			}
+			if !reflect.DeepEqual(direct, viaBleve) {
+				t.Errorf("direct path: total %d, hits %v, facets %+v\nbleve:       total %d, hits %v, facets %+v",
+					direct.Total, hitIDs(direct), direct.Facets, viaBleve.Total, hitIDs(viaBleve), viaBleve.Facets)
+			}
+		})
+	}
+	if bleveindex.WholeSegments() == whole {
+		t.Error("no search counted a whole segment's facets")
+	}
+}
+
 func hitIDs(res gazette.Results) []string {
 	out := make([]string, len(res.Hits))
 	for i, h := range res.Hits {

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
@@ -673,11 +674,13 @@ func loadHit(r index.IndexReader, id string, withBody bool) (h gazette.Hit, body
 	return h, body, true, nil
 }
 
-// loadHitAt reads the stored hit, and with withBody the body, of the
-// document with number num in snapshot s: what loadHit reads, without
-// looking the ID up in every segment and without copying the fields nobody
-// reads.
-func loadHitAt(s *scorch.IndexSnapshot, num uint64, withBody bool) (h gazette.Hit, body string, found bool, err error) {
+// loadHitAt reads the stored hit of the document with number num in
+// snapshot s: what loadHit reads, without looking the ID up in every
+// segment and without copying the fields nobody reads. With body set, it
+// is called with the document's body, which it must not keep: the text is
+// the store's buffer, valid during the call only (a page's bodies, copied,
+// were a sixth of what a search allocated).
+func loadHitAt(s *scorch.IndexSnapshot, num uint64, body func(text string)) (h gazette.Hit, found bool, err error) {
 	var base uint64
 	for _, ss := range s.Segments() {
 		n := ss.Segment().Count()
@@ -686,29 +689,34 @@ func loadHitAt(s *scorch.IndexSnapshot, num uint64, withBody bool) (h gazette.Hi
 			continue
 		}
 		var raw []byte
+		read := false // the body
 		err = ss.VisitDocument(num-base, func(field string, _ byte, value []byte, _ []uint64) bool {
 			switch field {
 			case fHit:
 				raw = slices.Clone(value)
 			case fBody:
-				if withBody {
-					body = string(value)
+				if body != nil {
+					body(unsafe.String(unsafe.SliceData(value), len(value)))
+					read = true
 				}
 			}
 			return true
 		})
 		if err != nil {
-			return h, "", false, err
+			return h, false, err
+		}
+		if body != nil && !read {
+			body("") // a document without text
 		}
 		if raw == nil {
-			return h, "", false, fmt.Errorf("document number %d has no stored hit", num)
+			return h, false, fmt.Errorf("document number %d has no stored hit", num)
 		}
 		if err := gojson.Unmarshal(raw, &h); err != nil {
-			return h, "", false, fmt.Errorf("document number %d: stored hit: %w", num, err)
+			return h, false, fmt.Errorf("document number %d: stored hit: %w", num, err)
 		}
-		return h, body, true, nil
+		return h, true, nil
 	}
-	return h, "", false, nil
+	return h, false, nil
 }
 
 // Fingerprints returns the fingerprint of every document, by ID, read from

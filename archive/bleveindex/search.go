@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -103,13 +104,17 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		return out, nil
 	}
 	for _, d := range top {
-		h, body, found, err := loadHitAt(r, d.num, true)
+		var snippet, anchor string
+		h, found, err := loadHitAt(r, d.num, func(body string) {
+			// copied: they may be slices of the store's buffer
+			snippet = strings.Clone(gazette.Snippet(body, needles, snippetRunes))
+			anchor = strings.Clone(gazette.MatchAnchor(body, needles))
+		})
 		if err != nil {
 			return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 		}
 		if found {
-			h.Snippet = gazette.Snippet(body, needles, snippetRunes)
-			h.Anchor = gazette.MatchAnchor(body, needles)
+			h.Snippet, h.Anchor = snippet, anchor
 			out.Hits = append(out.Hits, h)
 		}
 	}
@@ -134,7 +139,7 @@ func (x *Index) leanHits(r *scorch.IndexSnapshot, top []cand) ([]gazette.Hit, er
 			out = append(out, known[i])
 			continue
 		}
-		h, _, found, err := loadHitAt(r, d.num, false)
+		h, found, err := loadHitAt(r, d.num, nil)
 		if err != nil {
 			return nil, err
 		}

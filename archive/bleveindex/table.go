@@ -42,6 +42,40 @@ type segTable struct {
 		once  sync.Once
 		order []uint32
 	}
+	// hist is how many documents point at each combination, built on
+	// first use (histogram).
+	hist struct {
+		once sync.Once
+		list []comboCount
+	}
+}
+
+// comboCount is how many documents of a segment have one combination of
+// facet values.
+type comboCount struct {
+	combo uint32
+	n     int
+}
+
+// histogram returns how many documents of t point at each combination,
+// those without packed doc values left out, built on first use: the facet
+// counts of a search that every document of t matches.
+func (t *segTable) histogram() []comboCount {
+	h := &t.hist
+	h.once.Do(func() {
+		counts := make([]int, t.combos)
+		for _, k := range t.combo {
+			if k != noCombo {
+				counts[k]++
+			}
+		}
+		for k, n := range counts {
+			if n > 0 {
+				h.list = append(h.list, comboCount{uint32(k), n})
+			}
+		}
+	})
+	return h.list
 }
 
 const noCombo = ^uint32(0)
