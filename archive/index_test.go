@@ -111,6 +111,17 @@ func TestReconcileRepairsEveryKindOfDrift(t *testing.T) {
 	}
 }
 
+// compactCounting counts the compactions of a real index.
+type compactCounting struct {
+	*bleveindex.Index
+	calls int
+}
+
+func (c *compactCounting) Compact(ctx context.Context) error {
+	c.calls++
+	return c.Index.Compact(ctx)
+}
+
 // stored12 is storage holding three published issues of four documents
 // each, and no index.
 func stored12(t *testing.T) *archivetest.MemBlobs {
@@ -126,10 +137,16 @@ func stored12(t *testing.T) *archivetest.MemBlobs {
 func TestReindexRebuildsAnEmptyIndex(t *testing.T) {
 	ctx := context.Background()
 	blobs := stored12(t)
-	a := archive.New(blobs, openBleve(t), nil)
+	idx := &compactCounting{Index: openBleve(t)}
+	a := archive.New(blobs, idx, nil)
 	d, err := a.Reindex(ctx, nil)
 	if err != nil || d.Documents != 12 {
 		t.Fatalf("Reindex = %+v, %v", d, err)
+	}
+	// A bulk load ends compacted (bleveindex's TestCompact says what that
+	// does).
+	if idx.calls != 1 {
+		t.Errorf("Reindex compacted the index %d times, want once", idx.calls)
 	}
 	res, err := a.Search(ctx, gazette.Query{})
 	if err != nil || res.Total != 12 {

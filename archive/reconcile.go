@@ -135,7 +135,21 @@ func (a *Archive) Reindex(ctx context.Context, progress Progress) (Drift, error)
 	// Whatever is left over is orphaned.
 	d, err := a.Reconcile(ctx, true, nil)
 	d.Documents = len(want)
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	if c, ok := a.index.(compacter); ok {
+		if err := c.Compact(ctx); err != nil {
+			return d, fmt.Errorf("archive: reindex: %w", err)
+		}
+	}
+	return d, nil
+}
+
+// compacter is an Index that searches faster once the segments a bulk load
+// left are merged (bleveindex); Reindex compacts it at the end.
+type compacter interface {
+	Compact(ctx context.Context) error
 }
 
 // reindex indexes the current version of each stored document with the

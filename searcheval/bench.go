@@ -241,6 +241,15 @@ type IndexStats struct {
 	// On a machine shared with other work, it moves far less than Elapsed;
 	// for Meilisearch, whose work is in its own process, it is the client's.
 	CPU time.Duration
+	// Compact is the part of Elapsed spent merging the segments the load
+	// left, as a reindex does at its end (0 for an index that does not).
+	Compact time.Duration
+}
+
+// compacter is an index that merges the segments a bulk load left
+// (bleveindex), as archive.Reindex has it do.
+type compacter interface {
+	Compact(ctx context.Context) error
 }
 
 // DocsPerSecond is the indexing rate.
@@ -277,6 +286,18 @@ func IndexBench(ctx context.Context, idx archive.Index, c *BenchCorpus, batch in
 		st.Docs += len(docs)
 		if progress != nil {
 			progress(st.Docs, c.Len())
+		}
+	}
+	if x, ok := idx.(compacter); ok {
+		t := time.Now()
+		cpu0, ok0 := processCPU()
+		if err := x.Compact(ctx); err != nil {
+			return st, fmt.Errorf("searcheval: bench: %w", err)
+		}
+		st.Compact = time.Since(t)
+		st.Elapsed += st.Compact
+		if cpu1, ok1 := processCPU(); ok0 && ok1 {
+			st.CPU += cpu1 - cpu0
 		}
 	}
 	return st, nil

@@ -343,6 +343,9 @@ func printBench(w io.Writer, backend string, rep BenchReport) {
 	fmt.Fprintf(w, "Search benchmark, backend %s\n", backend)
 	fmt.Fprintf(w, "  indexed %d documents (%.0f characters each on average) in batches of %d in %s: %.0f documents/s\n",
 		ix.Docs, float64(ix.Runes)/float64(max(ix.Docs, 1)), ix.Batch, ix.Elapsed.Round(time.Millisecond), ix.DocsPerSecond())
+	if ix.Compact > 0 {
+		fmt.Fprintf(w, "  of which merging the segments the load left, as a reindex ends: %s\n", ix.Compact.Round(time.Millisecond))
+	}
 	if ix.CPU > 0 {
 		fmt.Fprintf(w, "  CPU time of this process while indexing: %s, %.2f ms a document\n",
 			ix.CPU.Round(time.Millisecond), float64(ix.CPU.Microseconds())/1000/float64(max(ix.Docs, 1)))
