@@ -3,7 +3,6 @@ package meta
 import (
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -425,106 +424,6 @@ func dedupe(names []string) []string {
 	return out
 }
 
-// maxRecordScan is the most paragraphs at the end read for a 版记.
-const maxRecordScan = 12
-
-// reCCHead is the label that opens the 抄送 list.
-var reCCHead = regexp.MustCompile(`^(?:抄送|抄報|抄报|分送)\s*[:：]\s*`)
-
-// printLine reads a 印发 line (惠州市人民政府办公室　2015年11月5日印发): the
-// printing office before the date, if on the same line, and the date. A
-// date of a year no document is printed in (before gazette.MinYear, or yet
-// to come: a scan's 2682年 for 2016年 that OCR's checks could not settle,
-// see ocr.CheckDates) is no 印发日期: the line is the 印发 line, its date
-// left out of the field and kept in the text as read.
-func printLine(raw string) (by string, date gazette.Date, ok bool) {
-	t := squeeze(raw)
-	body, found := strings.CutSuffix(t, "印发")
-	if !found {
-		body, found = strings.CutSuffix(t, "印發")
-	}
-	if !found || countable(t, maxDateLine+30) > maxDateLine+30 {
-		return "", gazette.Date{}, false
-	}
-	ds := FindDates(body)
-	if len(ds) == 0 || ds[len(ds)-1].End != len(body) {
-		return "", gazette.Date{}, false
-	}
-	d := ds[len(ds)-1]
-	by = strings.TrimSpace(body[:d.Start])
-	if by != "" && !authorityLike(by) {
-		if strings.ContainsAny(by, "，。；：:,") {
-			return "", gazette.Date{}, false // a sentence that ends …印发
-		}
-		// The office misread (澜江省人民政府办公打): the date stands.
-		by = ""
-	}
-	if d.Date.Year < gazette.MinYear || d.Date.Year > time.Now().Year() {
-		return by, gazette.Date{}, true
-	}
-	return by, d.Date, true
-}
-
-// Record reads the 版记 at the end of a document's paragraphs into o: the
-// 抄送 list (over as many lines as it wraps to), the 印发机关 and the
-// 印发日期, and sets o.RecordStart.
-func Record(paras []layout.Paragraph, o *Original) {
-	o.RecordStart = len(paras)
-	lo := max(0, len(paras)-maxRecordScan)
-	printAt, ccAt := -1, -1
-	cut := -1 // where the 印发 line starts in the 抄送 paragraph, if there
-	for i := len(paras) - 1; i >= lo; i-- {
-		t := strings.TrimSpace(paras[i].Text)
-		if printAt < 0 && ccAt < 0 {
-			if by, d, ok := printLine(t); ok {
-				printAt, o.PrintedBy, o.PrintDate = i, by, d
-				continue
-			}
-		}
-		if reCCHead.MatchString(t) {
-			ccAt = i
-			if printAt < 0 {
-				// The 印发 line run into the 抄送 paragraph on a scan:
-				// after the full stop that closes the list.
-				if k := strings.LastIndex(t, "。"); k > 0 {
-					if by, d, ok := printLine(t[k+len("。"):]); ok {
-						o.PrintedBy, o.PrintDate = by, d
-						cut = k + len("。")
-					}
-				}
-			}
-			break
-		}
-	}
-	if printAt < 0 && ccAt < 0 {
-		return
-	}
-	ccEnd := len(paras)
-	if printAt >= 0 {
-		ccEnd = printAt
-		o.RecordStart = printAt
-		if o.PrintedBy == "" && printAt > 0 && printAt-1 != ccAt {
-			// The office on a line of its own above the date.
-			if prev := squeeze(paras[printAt-1].Text); authorityLike(prev) {
-				o.PrintedBy = prev
-				ccEnd, o.RecordStart = printAt-1, printAt-1
-			}
-		}
-	}
-	if ccAt >= 0 && ccAt < ccEnd {
-		o.RecordStart = ccAt
-		var b strings.Builder
-		for i := ccAt; i < ccEnd; i++ {
-			t := strings.TrimSpace(paras[i].Text)
-			if i == ccAt && cut > 0 {
-				t = t[:cut]
-			}
-			b.WriteString(squeeze(t))
-		}
-		o.CC = splitNames(reCCHead.ReplaceAllString(b.String(), ""))
-	}
-}
-
 // splitNames splits a list of authorities at the commas, semicolons and
 // full stops between them (GB/T 9704 separates 抄送 and 主送 names with
 // commas, groups of them with full stops; a 、 joins names within one
@@ -574,12 +473,37 @@ func Recipients(text string) []string {
 		return nil // a label and its value (预算主管部门：…司法局), not the 主送
 	}
 	names := splitNames(head)
-	for _, n := range names {
-		if !recipientLike(n) {
+	for k, n := range names {
+		names[k] = pairBrackets(n)
+		if !recipientLike(names[k]) {
 			return nil
 		}
 	}
 	return names
+}
+
+// openMisreads are what a scan reads the opening bracket of a qualifier
+// as (各市、县〈区）教育局).
+const openMisreads = "〈<【[［"
+
+// pairBrackets writes a bracket a scan misread as the one it pairs with:
+// an opening mark that nothing of its own kind closes, before a closing
+// parenthesis, is the parenthesis that opens it (〈区） → （区）).
+func pairBrackets(n string) string {
+	cl := strings.IndexAny(n, "）)")
+	if cl < 0 {
+		return n
+	}
+	op := strings.LastIndexAny(n[:cl], openMisreads+"（(")
+	if op < 0 {
+		return n
+	}
+	r, w := utf8.DecodeRuneInString(n[op:])
+	if !strings.ContainsRune(openMisreads, r) {
+		return n
+	}
+	_, cw := utf8.DecodeRuneInString(n[cl:])
+	return n[:op] + "（" + n[op+w:cl] + "）" + n[cl+cw:]
 }
 
 // recipientLike reports whether a 主送 entry names addressees: authorities,

@@ -71,7 +71,9 @@ func officeAgrees(printedBy string, issuers []string) string {
 			continue
 		}
 		for _, a := range issuers {
-			if a != body && slip(body, a) {
+			// An issuer read with its front lost (省人民政府 for 苍梧省人民
+			// 政府) is no better reading of a longer office's name.
+			if a != body && slip(body, a) && !lostFront(a, body) {
 				return a + office
 			}
 		}
@@ -126,8 +128,10 @@ func signatory(paras []layout.Paragraph) string {
 }
 
 var (
-	// reAttachNote opens a 附件说明: 附件：1．title, or 附件：title.
-	reAttachNote = regexp.MustCompile(`^附\s*件\s*[:：]\s*(.+)$`)
+	// reAttachNote opens a 附件说明: 附件：1．title, or 附件：title; on a
+	// scan its colon may be read as another mark (附件，title), which is
+	// taken where a title follows (see attachmentNote).
+	reAttachNote = regexp.MustCompile(`^附\s*件\s*([:：]|[，,；;．.、])\s*(.+)$`)
 	// reAttachItem is an item of a numbered 附件说明: 2．title.
 	reAttachItem = regexp.MustCompile(`^([0-9]{1,2})\s*[．.、,，]\s*(.+)$`)
 )
@@ -160,7 +164,10 @@ func attachmentNote(paras []layout.Paragraph) []string {
 		if m == nil {
 			continue
 		}
-		first := m[1]
+		first := m[2]
+		if colon := m[1] == "：" || m[1] == ":"; !colon && (endsSentence(first) || strings.ContainsAny(first, "，。；")) {
+			continue // a sentence that opens with 附件, not a 附件说明
+		}
 		item := reAttachItem.FindStringSubmatch(first)
 		if item == nil {
 			return []string{trimItem(first)}
@@ -189,8 +196,9 @@ func attachmentNote(paras []layout.Paragraph) []string {
 	return nil
 }
 
-// trimItem drops the full stop or semicolon that may close an item.
-func trimItem(s string) string { return strings.TrimRight(s, "。；;.") }
+// trimItem drops the full stop or semicolon that may close an item, or
+// the comma a scan reads a stray mark after it as.
+func trimItem(s string) string { return strings.TrimRight(s, "。；;.，,、") }
 
 // endsSentence reports whether s ends as a sentence does, not a title.
 func endsSentence(s string) bool {
