@@ -308,6 +308,14 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		addressed = misread
 	}
 	d.Recipients = Recipients(addressed)
+	if d.Recipients == nil && headEnd+1 < len(paras) {
+		// A scan lost the colon at the end of a 主送 of its own
+		// (…，省直各部门): a first paragraph of addressees only, the
+		// text after it.
+		if t := squeeze(paras[headEnd].Text); t != "" && salutation(t+"：") {
+			d.Recipients = Recipients(t + "：")
+		}
+	}
 	if signedAt >= 0 {
 		d.Note = Note(body[signedAt+1 : min(len(body), signedAt+4)])
 	}

@@ -248,6 +248,16 @@ func TestSplitSalutation(t *testing.T) {
 	if !slices.Contains(d.Recipients, "省直各单位") {
 		t.Errorf("a wrapped 主送: recipients %q", d.Recipients)
 	}
+	// A 主送 of its own whose colon a scan lost; a first paragraph that is
+	// no list of addressees is none.
+	d = Extract("", paras("^岚州省人民政府关于做好春季森林防火工作的通知", "各市、县（区）人民政府，省直各单位", "当前正值春季。", "岚州省人民政府", "2018年3月2日"))
+	if !slices.Equal(d.Recipients, []string{"各市、县（区）人民政府", "省直各单位"}) {
+		t.Errorf("a 主送 without its colon: recipients %q", d.Recipients)
+	}
+	d = Extract("", paras("^岚州省人民政府关于做好春季森林防火工作的通知", "当前正值春季，各地要加强防火", "岚州省人民政府", "2018年3月2日"))
+	if d.Recipients != nil {
+		t.Errorf("a first sentence read as the 主送: %q", d.Recipients)
+	}
 }
 
 func textsOf(ps []layout.Paragraph) []string {
