@@ -28,6 +28,10 @@ const maxUnreadRows = 8
 // the back of the sheet showing through than a line.
 const minUnreadConf = 0.7
 
+// shortRun is the widest a run of ink is, in band heights, that is read as
+// one word when it reads as no line.
+const shortRun = 4
+
 // band is a run of pixel rows [y0, y1), and the runs of its columns
 // [x0, x1) that hold ink enough for a character, apart from specks.
 type band struct {
@@ -155,6 +159,14 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 			q, err := e.readPSM(ctx, dir, "row", crop, dpi, 7)
 			if err != nil {
 				return nil, err
+			}
+			if (len(q.Lines) != 1 || q.Confidence < minUnreadConf) && r.x1-r.x0 <= shortRun*(r.y1-r.y0) {
+				// A word of two or three characters standing alone (特急
+				// beside the 份号) often makes no line for tesseract, but
+				// a word (psm 8).
+				if q, err = e.readPSM(ctx, dir, "word", crop, dpi, 8); err != nil {
+					return nil, err
+				}
 			}
 			if len(q.Lines) != 1 || q.Confidence < minUnreadConf || wordRunes(q) < 2 {
 				continue
