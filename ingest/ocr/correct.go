@@ -1079,15 +1079,5 @@ func abs(n int) int { return max(n, -n) }
 
 // oneDigitApart reports whether two four-digit years differ in one digit.
 func oneDigitApart(a, b int) bool {
-	x, y := strconv.Itoa(a), strconv.Itoa(b)
-	if len(x) != len(y) {
-		return false
-	}
-	n := 0
-	for i := range x {
-		if x[i] != y[i] {
-			n++
-		}
-	}
-	return n == 1
+	return a != b && oneCharApart(strconv.Itoa(a), strconv.Itoa(b))
 }

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	_ "embed"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -72,6 +73,22 @@ const (
 	maxUnsure = 75
 )
 
+// divisionRows yields the rows of divisions: province, prefecture (empty
+// for a placeholder) and county.
+func divisionRows() iter.Seq[[3]string] {
+	return func(yield func([3]string) bool) {
+		for line := range strings.Lines(divisions) {
+			if strings.HasPrefix(line, "#") {
+				continue
+			}
+			f := strings.Split(strings.TrimRight(line, "\r\n"), "\t")
+			if len(f) == 3 && !yield([3]string{f[0], f[1], f[2]}) {
+				return
+			}
+		}
+	}
+}
+
 // NewLexicon returns a lexicon of China's administrative divisions
 // (provinces, prefectures, counties; each with its prefecture or province
 // in front too: 广州市番禺区, 广东省广州市), the names of government
@@ -106,14 +123,7 @@ func NewLexicon(names []string) *Lexicon {
 			}
 		}
 	}
-	for line := range strings.Lines(divisions) {
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(strings.TrimRight(line, "\r\n"), "\t")
-		if len(f) != 3 {
-			continue
-		}
+	for f := range divisionRows() {
 		p, c, a := f[0], f[1], f[2]
 		add(p)
 		add(c)

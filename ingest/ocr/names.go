@@ -331,13 +331,10 @@ func agreeCodes(rs []rune, names []settledName) []rune {
 // of any length: the lexicon holds only those long enough to correct.
 var divisionNames = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
-	for line := range strings.Lines(divisions) {
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		for _, f := range strings.Split(strings.TrimRight(line, "\r\n"), "\t") {
-			if f != "" {
-				out[f] = true
+	for f := range divisionRows() {
+		for _, n := range f {
+			if n != "" {
+				out[n] = true
 			}
 		}
 	}
