@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
@@ -29,6 +30,7 @@ const (
 	RuleDate      = "date"      // a date that cannot exist as read
 	RuleLexicon   = "lexicon"   // a name of a place or authority
 	RuleTrial     = "trial"     // the brackets of （试行） or （暂行） in a title
+	RuleWord      = "word"      // a set word of official text one character off (办公打, 管理力法)
 )
 
 // reading is one line under correction: its runes and, for each, the
@@ -124,7 +126,51 @@ func correctLine(r *reading, lex *Lexicon, quoting bool) {
 	fixDocNumbers(r)
 	fixDates(r)
 	fixTrial(r, quoting)
+	fixWords(r)
 	fixNames(r, lex)
+}
+
+// setWords are words every official text prints, as tesseract misreads one
+// character of them into no word at all where they stand: 厅 read as the
+// 打, 斤 or 厂 it looks like, 办 as 力 (its dots lost). Each holds where
+// its context allows only the word: before is the characters that may
+// precede the misreading ("" any), and closed asks that no Han character
+// but the start of 关于 follow it (办公打 before a date or a comma; not
+// 办公厂房).
+var setWords = []struct {
+	read, word string
+	before     string
+	closed     bool
+}{
+	{read: "办公打", word: "办公厅", closed: true},
+	{read: "办公斤", word: "办公厅", closed: true},
+	{read: "办公厂", word: "办公厅", closed: true},
+	{read: "办公亍", word: "办公厅", closed: true},
+	// 管理办法, 实施办法, 暂行办法, 《…》办法; never 电力法 or 暴力法.
+	{read: "力法", word: "办法", before: "理施行》"},
+}
+
+// fixWords writes a set word that one misread character made into no word
+// as printed (see setWords).
+func fixWords(r *reading) {
+	rs := r.rs
+	var edits []edit
+	for _, w := range setWords {
+		read, word := []rune(w.read), []rune(w.word)
+		for i := 0; i+len(read) <= len(rs); i++ {
+			if !slices.Equal(rs[i:i+len(read)], read) {
+				continue
+			}
+			if w.before != "" && (i == 0 || !strings.ContainsRune(w.before, rs[i-1])) {
+				continue
+			}
+			if j := i + len(read); w.closed && j < len(rs) && unicode.Is(unicode.Han, rs[j]) && !strings.HasPrefix(string(rs[j:]), "关于") {
+				continue
+			}
+			edits = append(edits, edit{i, i + len(read), word})
+		}
+	}
+	r.apply(RuleWord, edits, nil)
 }
 
 // quotingAfter reports whether a 《 is left open at the end of line, given

@@ -150,6 +150,25 @@ func TestFixTrial(t *testing.T) {
 	}
 }
 
+func TestFixWords(t *testing.T) {
+	tests := []struct{ name, in, want, from, to string }{
+		{name: "印发机关 with 厅 read as 打", in: "苍梧省人民政府办公打2016年11月30日印发", want: "苍梧省人民政府办公厅2016年11月30日印发", from: "办公打", to: "办公厅"},
+		{name: "a 抄送 item with 厅 read as 斤", in: "市委办公厅，市人大常委会办公厅，市政协办公斤。", want: "市委办公厅，市人大常委会办公厅，市政协办公厅。", from: "办公斤", to: "办公厅"},
+		{name: "at the end of the line", in: "省政协办公打", want: "省政协办公厅", from: "办公打", to: "办公厅"},
+		{name: "before 关于 in a title", in: "省人民政府办公斤关于印发", want: "省人民政府办公厅关于印发", from: "办公斤", to: "办公厅"},
+		{name: "a word of its own, untouched", in: "新建办公厂房三栋", want: "新建办公厂房三栋"},
+		{name: "办 read as 力 after a quoted title", in: "河南省实施《浙江省矿产资源管理条例》力法", want: "河南省实施《浙江省矿产资源管理条例》办法", from: "力法", to: "办法"},
+		{name: "办 read as 力 in 管理办法", in: "城市供水管理力法", want: "城市供水管理办法", from: "力法", to: "办法"},
+		{name: "a law's name, untouched", in: "《中华人民共和国电力法》", want: "《中华人民共和国电力法》"},
+		{name: "效力 and 法, untouched", in: "具有同等效力法律文书", want: "具有同等效力法律文书"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkFix(t, correct(fixWords, tc.in, ""), tc.want, RuleWord, tc.from, tc.to)
+		})
+	}
+}
+
 func TestFixNames(t *testing.T) {
 	lex := NewLexicon([]string{"澜江省人民政府办公厅"})
 	tests := []struct{ name, in, unsure, want, from, to string }{
