@@ -128,7 +128,10 @@ var (
 	reOrderNo        = regexp.MustCompile(`^[(（]?第\s*([0-9]{1,6}|[〇零一二三四五六七八九十百]{1,6})\s*[号號][)）]?$`)
 	reLabelled       = regexp.MustCompile(`^(?:主\s*旨|事\s*由|标\s*题|標\s*題)\s*[:：]\s*`)
 	rePromulgateVerb = regexp.MustCompile(`^[^。]{0,80}?(?:公布|发布|發布|施行)`)
-	rePerson         = regexp.MustCompile(`^(?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長)\s*\p{Han}{2,4}$`)
+	// rePerson is a signature of a person: the office, and the name after
+	// the space between them, which a scan may read as a stray mark
+	// (省长”王利立).
+	rePerson = regexp.MustCompile(`^((?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長))\s*[“”"'‘’·・]?\s*(\p{Han}{2,4})$`)
 )
 
 // kindSuffixes are the kinds a bare heading ends in (福建省人民政府令, 經濟部公告).

@@ -401,3 +401,20 @@ func TestIsNumberAndDateLine(t *testing.T) {
 		})
 	}
 }
+
+func TestSignatory(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"省长　王利立", "省长　王利立"},
+		{"省长王明", "省长　王明"},
+		// A scan read the space between office and name as a quote.
+		{"省长”王利立", "省长　王利立"},
+		{"代理市长 · 张三", "代理市长　张三"},
+		{"本办法自2017年3月1日起施行。", ""},
+		{"省长：请于本月底前报送有关情况", ""},
+	}
+	for _, tc := range tests {
+		if got := signatory(paras(tc.line)); got != tc.want {
+			t.Errorf("signatory(%q) = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}

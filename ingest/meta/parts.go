@@ -120,8 +120,8 @@ func slip(a, b string) bool {
 // above its date, or "".
 func signatory(paras []layout.Paragraph) string {
 	for i := len(paras) - 1; i >= 0; i-- {
-		if s := squeeze(paras[i].Text); rePerson.MatchString(s) {
-			return strings.Join(strings.Fields(paras[i].Text), "　")
+		if m := rePerson.FindStringSubmatch(squeeze(paras[i].Text)); m != nil {
+			return m[1] + "　" + m[2]
 		}
 	}
 	return ""
