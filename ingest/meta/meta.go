@@ -474,10 +474,21 @@ func Promulgated(text string) (string, bool) {
 			continue
 		}
 		if rePromulgateVerb.MatchString(text[q.End:]) {
-			return q.Text, true
+			return strayClose(q.Text), true
 		}
 	}
 	return "", false
+}
+
+// strayClose drops a closing bracket that ends s and closes nothing in it:
+// a mark a scan read before the 》 (…办法）》), never part of a title.
+func strayClose(s string) string {
+	for _, pair := range [][2]string{{"（", "）"}, {"(", ")"}} {
+		if strings.HasSuffix(s, pair[1]) && strings.Count(s, pair[0]) < strings.Count(s, pair[1]) {
+			return strings.TrimSuffix(s, pair[1])
+		}
+	}
+	return s
 }
 
 // headingAuthority takes the authority from a bare heading (經濟部公告 →
