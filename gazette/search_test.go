@@ -112,6 +112,7 @@ func TestSnippet(t *testing.T) {
 		{"window around a late match", strings.Repeat("甲", 100) + "公开" + strings.Repeat("乙", 100), []string{"公开"}, 12, "…甲甲甲甲<mark>公开</mark>乙乙乙乙乙乙…"},
 		{"longest needle wins", "政务公开", []string{"公开", "政务公开"}, 50, "<mark>政务公开</mark>"},
 		{"folds width and case", "ＧＢ／Ｔ 9704", []string{"gb/t"}, 50, "<mark>ＧＢ／Ｔ</mark> 9704"},
+		{"a window cut mid-word starts at the next clause", "各市人民政府，省直有关机构：根据国家有关规定，决定调整最低工资标准。", []string{"最低"}, 36, "…决定调整<mark>最低</mark>工资标准。"},
 		{"no match: start of text", "第一条 为了规范", []string{"缺"}, 3, "第一条…"},
 		{"across the marks people leave out", "实行“双随机、一公开”监管", []string{"双随机一公开"}, 50, "实行“<mark>双随机、一公开</mark>”监管"},
 		{"a mark in the needle, none in the text", "推进政务公开", []string{"政务、公开"}, 50, "推进<mark>政务公开</mark>"},

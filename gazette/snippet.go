@@ -11,8 +11,9 @@ import (
 // needle, HTML-escaped, with every occurrence of a needle inside it wrapped
 // in <mark>. Text is untrusted: it is escaped first, then marked. Matching
 // folds width and case as FoldSearchText does. The window starts a third of
-// its width before the first match, with "…" where text is cut; without a
-// match it is the start of the text. Where folding drops characters
+// its width before the first match, or at the first clause that begins
+// in between, with "…" where text is cut; without a match it is the start
+// of the text. Where folding drops characters
 // (zero-width ones), the snippet shows the folded text.
 //
 // Only the text up to the first match is scanned, once, and only the window
@@ -25,10 +26,19 @@ func Snippet(text string, needles []string, maxRunes int) string {
 	ns := foldNeedles(needles)
 	// The window starts maxRunes/3 runes before the first match, or at the
 	// start of text if that is nearer.
-	lo := max(firstMatch(text, ns), 0)
+	first := max(firstMatch(text, ns), 0)
+	lo := first
 	for range maxRunes / 3 {
 		_, w := utf8.DecodeLastRuneInString(text[:lo])
 		lo -= w
+	}
+	// A window cut mid-word (…构：根据) starts at the clause after the cut
+	// instead, where one begins before the match.
+	if lo > 0 {
+		if i := strings.IndexAny(text[lo:first], clauseEnds); i >= 0 {
+			_, w := utf8.DecodeRuneInString(text[lo+i:])
+			lo += i + w
+		}
 	}
 	end := runeOffset(text, lo, maxRunes)
 	rs := []rune(text[lo:end])
@@ -75,6 +85,10 @@ func Snippet(text string, needles []string, maxRunes int) string {
 	}
 	return b.String()
 }
+
+// clauseEnds are the marks after which a snippet's window may start: a
+// clause begins after them.
+const clauseEnds = "。！？；：，、\n"
 
 // FirstMatch returns the byte offset in text of the first place where any
 // needle matches, folded as Snippet folds, or -1. For text without

@@ -59,6 +59,13 @@ func snippetReference(text string, needles []string, maxRunes int) string {
 	start := 0
 	if first > maxRunes/3 {
 		start = first - maxRunes/3
+		shown := []rune(src)
+		for i := start; i < first; i++ {
+			if strings.ContainsRune("。！？；：，、\n", shown[i]) {
+				start = i + 1
+				break
+			}
+		}
 	}
 	rs, more := runeWindow(src, start, maxRunes)
 	fr, _ := runeWindow(folded, start, maxRunes)
@@ -128,6 +135,7 @@ func TestSnippetAgreesWithReference(t *testing.T) {
 		{"实行“双随机、一公开”监管。" + long, []string{"双随机一公开"}},
 		{long + "加强决策、执行、管理", []string{"决策执行管理", "执行"}},
 		{"《福建省行政许可》", []string{"福建省，行政许可"}},
+		{long + "机构：\n根据国家有关规定，决定调整最低工资标准。", []string{"最低"}},
 	} {
 		for _, width := range []int{10, 120} {
 			if got, want := Snippet(c.text, c.needles, width), snippetReference(c.text, c.needles, width); got != want {
