@@ -368,8 +368,9 @@ func (x *Index) fetchPieces(ctx context.Context, recs []record, texts []string, 
 // the body's snippet: a needle occurs in it, with the whole window
 // gazette.Snippet cuts around the first occurrence and more text after it,
 // and with enough text after that occurrence that no earlier one can run
-// past the end of text. The window arithmetic is Snippet's: from a third
-// of its width before the match, snippetRunes long.
+// past the end of text. Snippet's window starts at most a third of its
+// width before the match (later where a clause begins in between), so it
+// ends at most snippetRunes after the match's start.
 func snippetInside(text string, needles []string) bool {
 	first := gazette.FirstMatch(text, needles)
 	if first < 0 {
@@ -390,12 +391,7 @@ func snippetInside(text string, needles []string) bool {
 	for _, n := range needles {
 		longest = max(longest, utf8.RuneCountInString(n))
 	}
-	lo := first
-	for range snippetRunes / 3 {
-		_, w := utf8.DecodeLastRuneInString(text[:lo])
-		lo -= w
-	}
-	return within(lo, snippetRunes) && within(first, longest)
+	return within(first, max(snippetRunes, longest))
 }
 
 // facetsOf converts Meilisearch's facet distribution, each list sorted by
