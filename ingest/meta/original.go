@@ -2,6 +2,7 @@ package meta
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -384,7 +385,7 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 		for _, f := range strings.FieldsFunc(raw[m[2]:m[3]], func(r rune) bool {
 			return unicode.IsSpace(r) || strings.ContainsRune("、，,；;“”\"'‘’|。.", r)
 		}) {
-			signers = append(signers, f)
+			signers = append(signers, gluedNames(f)...)
 		}
 		if strings.TrimSpace(numPart) == "" {
 			return nil, signers, true
@@ -410,6 +411,47 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 		return nil, signers, true
 	}
 	return nil, nil, false
+}
+
+// surnames are the commonest Chinese surnames (the hundred most borne,
+// as the Ministry of Public Security's yearly name reports rank them),
+// and compound surnames the two-character ones still met.
+const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+
+var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "西门"}
+
+// gluedNames splits a run of names whose spaces a scan lost (何东姜胜 for
+// 何东　姜胜) into the names of two or three characters it can only be:
+// the one way to cut it where every name after the first begins with a
+// common surname. A run of three characters or fewer, a compound surname's
+// name, and a run cut two ways or none stay as read.
+func gluedNames(run string) []string {
+	rs := []rune(run)
+	if len(rs) < 4 || !allHan(run) || slices.ContainsFunc(compoundSurnames, func(c string) bool { return strings.HasPrefix(run, c) && len(rs) <= 4 }) {
+		return []string{run}
+	}
+	var ways [][]string
+	var cut func(at int, names []string)
+	cut = func(at int, names []string) {
+		if len(ways) > 1 {
+			return
+		}
+		if at == len(rs) {
+			ways = append(ways, slices.Clone(names))
+			return
+		}
+		if at > 0 && !strings.ContainsRune(surnames, rs[at]) {
+			return
+		}
+		for n := 2; n <= 3 && at+n <= len(rs); n++ {
+			cut(at+n, append(names, string(rs[at:at+n])))
+		}
+	}
+	cut(0, nil)
+	if len(ways) != 1 {
+		return []string{run}
+	}
+	return ways[0]
 }
 
 func dedupe(names []string) []string {

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -410,4 +411,26 @@ func FuzzExtractOriginal(f *testing.F) {
 			splitIssuers(p.Text)
 		}
 	})
+}
+
+func TestSignersGlued(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"粤卫〔2002〕60号　签发人：何东　姜胜", []string{"何东", "姜胜"}},
+		// A scan lost the space between the names.
+		{"粤卫〔2002〕60号　签发人：何东姜胜", []string{"何东", "姜胜"}},
+		{"签发人：张晓明李红王五", []string{"张晓明", "李红", "王五"}},
+		// One name of a compound surname, and runs cut two ways, stay.
+		{"签发人：欧阳建国", []string{"欧阳建国"}},
+		{"签发人：王林刘江", []string{"王林", "刘江"}}, // names have 2 or 3 characters: not 王林刘|江
+		{"签发人：李明杨张红", []string{"李明杨张红"}},   // 李明|杨张红 or 李明杨|张红
+	}
+	for _, tc := range tests {
+		_, got, ok := numberLine(tc.line)
+		if !ok || !slices.Equal(got, tc.want) {
+			t.Errorf("numberLine(%q) signers %q (%v), want %q", tc.line, got, ok, tc.want)
+		}
+	}
 }
