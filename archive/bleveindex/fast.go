@@ -493,8 +493,9 @@ type clauseReader struct {
 	clause
 	cands  *roaring.Bitmap // documents with every term; nil: none
 	pls    []seg.PostingsList
-	iters  []seg.PostingsIterator
+	iters  []seeker // of the lists of pls read without deletions
 	cur    []seg.Posting
+	done   []bool   // whether iters[k] has no more postings
 	order  []int    // terms by postings size, smallest first
 	starts []uint64 // scratch: phrase start positions still possible
 	pos    []uint64 // scratch: positions of one term
@@ -502,14 +503,24 @@ type clauseReader struct {
 
 // open prepares r for segment s; cands must have been set (segmentHits).
 func (r *clauseReader) open(s *scorch.SegmentSnapshot, field string) error {
-	r.iters, r.cur, r.order = r.iters[:0], r.cur[:0], r.order[:0]
+	r.iters, r.cur, r.done, r.order = r.iters[:0], r.cur[:0], r.done[:0], r.order[:0]
 	if r.cands == nil {
 		return nil
 	}
 	locs := r.phrase()
+	del := s.Deleted()
 	for k, pl := range r.pls {
-		r.iters = append(r.iters, pl.Iterator(true, true, locs, nil))
+		// Deleted documents are no hits, and are never asked for: a
+		// list read with them is read again without, for a seeker.
+		if del != nil && !del.IsEmpty() {
+			var err error
+			if pl, err = cleanPostings(s, field, r.terms[k]); err != nil {
+				return err
+			}
+		}
+		r.iters = append(r.iters, newSeeker(s, pl, locs))
 		r.cur = append(r.cur, nil)
+		r.done = append(r.done, false)
 		r.order = append(r.order, k)
 	}
 	slices.SortFunc(r.order, func(a, b int) int { return cmp.Compare(r.pls[a].Count(), r.pls[b].Count()) })
@@ -521,7 +532,7 @@ func (r *clauseReader) advance(k int, local uint64) (seg.Posting, error) {
 	if pt := r.cur[k]; pt != nil && pt.Number() == local {
 		return pt, nil
 	}
-	pt, err := r.iters[k].Advance(local)
+	pt, err := r.iters[k].advance(r.cur[k], local)
 	if err != nil {
 		return nil, err
 	}
@@ -542,12 +553,12 @@ func (r *clauseReader) match(local uint64) (freq int, norm float64, err error) {
 		// Most hits of a word hold it: advancing the iterator is cheaper
 		// than asking the bitmap first.
 		pt := r.cur[0]
-		if r.iters[0] != nil && (pt == nil || pt.Number() < local) {
-			if pt, err = r.iters[0].Advance(local); err != nil {
+		if !r.done[0] && (pt == nil || pt.Number() < local) {
+			if pt, err = r.iters[0].advance(pt, local); err != nil {
 				return 0, 0, err
 			}
 			if r.cur[0] = pt; pt == nil {
-				r.iters[0] = nil
+				r.done[0] = true
 			}
 		}
 		if pt == nil || pt.Number() != local {
