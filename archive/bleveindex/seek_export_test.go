@@ -68,3 +68,15 @@ func postingPositions(p seg.Posting) []uint64 {
 	}
 	return out
 }
+
+// PhraseListsRead is how many phrase lists searches have read
+// (phraselist.go), in this process.
+func PhraseListsRead() int64 { return phraseListsRead.Load() }
+
+// SetPhraseListMin sets the fewest candidates of a phrase for which a
+// phrase list is read, until restore is called.
+func SetPhraseListMin(n uint64) (restore func()) {
+	old := phraseListMin
+	phraseListMin = n
+	return func() { phraseListMin = old }
+}
