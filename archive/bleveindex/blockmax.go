@@ -51,10 +51,12 @@ const (
 // skippedBlocks counts the blocks searches have left unscored, for tests.
 var skippedBlocks atomic.Int64
 
-// segMaxes holds the block maxima of one segment, by field and term.
+// segMaxes holds the block maxima of one segment, by field and term, and
+// its phrase lists (phraselist.go).
 type segMaxes struct {
-	mu    sync.Mutex
-	lists map[[2]string]*blockMaxes
+	mu      sync.Mutex
+	lists   map[[2]string]*blockMaxes
+	phrases segPhrases
 }
 
 // blockMaxes is one field's list of block maxima of one term, built once.

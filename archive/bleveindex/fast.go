@@ -215,7 +215,7 @@ func (x *Index) collectDirect(ctx context.Context, r *scorch.IndexSnapshot, p di
 				readers[k][j] = &clauseReader{clause: w}
 			}
 		}
-		hits, err := segmentHits(s, p, readers, lists[i])
+		hits, err := segmentHits(s, tabs[i], p, readers, lists[i])
 		if err != nil {
 			return err
 		}
@@ -493,8 +493,12 @@ type clauseReader struct {
 	clause
 	cands  *roaring.Bitmap // documents with every term; nil: none
 	pls    []seg.PostingsList
-	iters  []seg.PostingsIterator
+	clean  bool        // pls are read without deletions
+	list   *phraseList // when set, the phrase's documents and scores
+	at     int         // where in list to search from
+	iters  []seeker    // of the lists of pls read without deletions
 	cur    []seg.Posting
+	done   []bool   // whether iters[k] has no more postings
 	order  []int    // terms by postings size, smallest first
 	starts []uint64 // scratch: phrase start positions still possible
 	pos    []uint64 // scratch: positions of one term
@@ -502,14 +506,24 @@ type clauseReader struct {
 
 // open prepares r for segment s; cands must have been set (segmentHits).
 func (r *clauseReader) open(s *scorch.SegmentSnapshot, field string) error {
-	r.iters, r.cur, r.order = r.iters[:0], r.cur[:0], r.order[:0]
-	if r.cands == nil {
+	r.iters, r.cur, r.done, r.order, r.at = r.iters[:0], r.cur[:0], r.done[:0], r.order[:0], 0
+	if r.cands == nil || r.list != nil {
 		return nil
 	}
 	locs := r.phrase()
+	del := s.Deleted()
 	for k, pl := range r.pls {
-		r.iters = append(r.iters, pl.Iterator(true, true, locs, nil))
+		// Deleted documents are no hits, and are never asked for: a
+		// list read with them is read again without, for a seeker.
+		if !r.clean && del != nil && !del.IsEmpty() {
+			var err error
+			if pl, err = cleanPostings(s, field, r.terms[k]); err != nil {
+				return err
+			}
+		}
+		r.iters = append(r.iters, newSeeker(s, pl, locs))
 		r.cur = append(r.cur, nil)
+		r.done = append(r.done, false)
 		r.order = append(r.order, k)
 	}
 	slices.SortFunc(r.order, func(a, b int) int { return cmp.Compare(r.pls[a].Count(), r.pls[b].Count()) })
@@ -521,7 +535,7 @@ func (r *clauseReader) advance(k int, local uint64) (seg.Posting, error) {
 	if pt := r.cur[k]; pt != nil && pt.Number() == local {
 		return pt, nil
 	}
-	pt, err := r.iters[k].Advance(local)
+	pt, err := r.iters[k].advance(r.cur[k], local)
 	if err != nil {
 		return nil, err
 	}
@@ -538,16 +552,20 @@ func (r *clauseReader) match(local uint64) (freq int, norm float64, err error) {
 	if r.cands == nil {
 		return 0, 0, nil
 	}
+	if r.list != nil {
+		freq, norm, r.at = r.list.find(r.at, uint32(local))
+		return freq, norm, nil
+	}
 	if !r.phrase() {
 		// Most hits of a word hold it: advancing the iterator is cheaper
 		// than asking the bitmap first.
 		pt := r.cur[0]
-		if r.iters[0] != nil && (pt == nil || pt.Number() < local) {
-			if pt, err = r.iters[0].Advance(local); err != nil {
+		if !r.done[0] && (pt == nil || pt.Number() < local) {
+			if pt, err = r.iters[0].advance(pt, local); err != nil {
 				return 0, 0, err
 			}
 			if r.cur[0] = pt; pt == nil {
-				r.iters[0] = nil
+				r.done[0] = true
 			}
 		}
 		if pt == nil || pt.Number() != local {
@@ -627,7 +645,7 @@ func orInto(b *roaring.Bitmap, pl seg.PostingsList) bool {
 // clause reader: for a phrase, documents with all its terms, whose
 // positions collectDirect then checks. lists holds postings already read,
 // by field and term.
-func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseReader, lists map[[2]string]seg.PostingsList) (*roaring.Bitmap, error) {
+func segmentHits(s *scorch.SegmentSnapshot, t *segTable, p directPlan, readers [][2]*clauseReader, lists map[[2]string]seg.PostingsList) (*roaring.Bitmap, error) {
 	// union of the postings of term in every field given
 	union := func(fields []filter) (*roaring.Bitmap, error) {
 		b := roaring.New()
@@ -644,7 +662,7 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 	}
 	// the documents with every term of clause r in field
 	all := func(r *clauseReader, field string) error {
-		r.cands, r.pls = nil, r.pls[:0]
+		r.cands, r.pls, r.list = nil, r.pls[:0], nil
 		var b *roaring.Bitmap
 		for _, t := range r.terms {
 			pl, ok := lists[[2]string{field, t}]
@@ -667,6 +685,18 @@ func segmentHits(s *scorch.SegmentSnapshot, p directPlan, readers [][2]*clauseRe
 			r.pls = append(r.pls, pl)
 		}
 		r.cands = b
+		if r.phrase() && b.GetCardinality() >= phraseListMin {
+			// Many candidates: the phrase's documents and scores are
+			// read once for the segment (phraselist.go).
+			e, err := phraseListOf(s, t, field, r.clause)
+			if err != nil {
+				return err
+			}
+			r.cands, r.list = e.docs, e
+			if e.docs.IsEmpty() {
+				r.cands = nil
+			}
+		}
 		return nil
 	}
 	inText := func(w string) []filter {
