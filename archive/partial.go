@@ -65,8 +65,9 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		return exact, nil // the exact search already asked for this one term
 	}
 	// The law's words for everyday ones count too, before the rest is cut.
-	if legal := legalTerms(text); len(legal) > 0 {
-		terms = append(legal, slices.DeleteFunc(terms, func(t string) bool { return slices.Contains(legal, t) })...)
+	legal := legalTerms(text)
+	if len(legal) > 0 {
+		terms = append(slices.Clone(legal), slices.DeleteFunc(terms, func(t string) bool { return slices.Contains(legal, t) })...)
 		terms = terms[:min(len(terms), maxTerms)]
 	}
 
@@ -140,7 +141,12 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		if r.Total == 0 {
 			// A word of 3 or 4 characters that no document holds, often a
 			// word and a stray character (合伙里 of 合伙里谁说了算), is
-			// tried as its bigrams, as longer words are.
+			// tried as its bigrams, as longer words are. Not a law's word
+			// the question never typed: its pieces (劳动 of 劳动报酬 for
+			// 工资) would be matched words nobody asked for.
+			if slices.Contains(legal, t) {
+				continue
+			}
 			for _, b := range bigrams(t) {
 				if len(terms) < maxTerms && !slices.Contains(terms, b) {
 					terms = append(terms, b)
