@@ -212,64 +212,83 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	out.Facets = facetsOf(hits)
 	from := min((q.Page-1)*q.PerPage, len(hits))
 	out.Hits = hits[from:min(from+q.PerPage, len(hits))]
-	bestTerms := make([]string, len(out.Hits)) // "" for an exact hit, which has its snippet
-	for i, c := range list[from : from+len(out.Hits)] {
-		if !c.exact {
-			bestTerms[i] = terms[c.bestTerm]
-		}
-	}
-	if err := pageSnippets(ctx, idx, q, required, exclude, out.Hits, bestTerms); err != nil {
-		return gazette.Results{}, err
-	}
-	// The words shown as matched are those of the best partial match.
-	for _, c := range list {
-		if c.exact {
-			continue
-		}
+	heldWords := func(c *candidate) []string {
 		var held []string
 		for _, i := range c.held {
 			held = append(held, terms[i])
 		}
-		out.Matched = append(slices.Clone(qt.Phrases), joinTerms(text, held)...)
-		break
+		return joinTerms(text, held)
+	}
+	// A partial match's snippet shows the words of the question it holds
+	// side by side that hold its rarest term (最低工资标准, not its 最低
+	// alone), else that term. An exact hit has its snippet.
+	tries := make([][]string, len(out.Hits))
+	for i, c := range list[from : from+len(out.Hits)] {
+		if c.exact {
+			continue
+		}
+		best := terms[c.bestTerm]
+		for _, w := range heldWords(c) {
+			if w != best && strings.Contains(w, best) {
+				tries[i] = append(tries[i], `"`+w+`"`)
+				break
+			}
+		}
+		tries[i] = append(tries[i], best)
+	}
+	if err := pageSnippets(ctx, idx, q, required, exclude, out.Hits, tries); err != nil {
+		return gazette.Results{}, err
+	}
+	// The words shown as matched are those of the best partial match.
+	for _, c := range list {
+		if !c.exact {
+			out.Matched = append(slices.Clone(qt.Phrases), heldWords(c)...)
+			break
+		}
 	}
 	return out, nil
 }
 
 // pageSnippets gives each partial match of hits, the page shown, the
-// snippet and anchor of its rarest term (terms[i], "" for an exact hit,
-// which has them already), as that term's own search shows them. The
-// terms were searched lean, without snippets, as most of their hits are
-// never shown: the page's are fetched here, one search per term, among
-// the page's documents only.
-func pageSnippets(ctx context.Context, idx Index, q gazette.Query, required, exclude string, hits []gazette.Hit, terms []string) error {
-	byTerm := map[string][]string{} // IDs by term
-	var order []string
-	for i, t := range terms {
-		if t == "" {
-			continue
+// snippet and anchor of the first of its tries (words to search, nil for
+// an exact hit, which has them already) that its document matches, as
+// that search shows them. The terms were searched lean, without snippets,
+// as most of their hits are never shown: the page's are fetched here, one
+// search per distinct try, among the page's documents only.
+func pageSnippets(ctx context.Context, idx Index, q gazette.Query, required, exclude string, hits []gazette.Hit, tries [][]string) error {
+	done := make([]bool, len(hits))
+	for round := 0; ; round++ {
+		byTerm := map[string][]string{} // IDs by term
+		var order []string
+		for i, ts := range tries {
+			if done[i] || round >= len(ts) {
+				continue
+			}
+			t := ts[round]
+			if byTerm[t] == nil {
+				order = append(order, t)
+			}
+			byTerm[t] = append(byTerm[t], hits[i].ID)
 		}
-		if byTerm[t] == nil {
-			order = append(order, t)
+		if len(order) == 0 {
+			return nil
 		}
-		byTerm[t] = append(byTerm[t], hits[i].ID)
-	}
-	for _, t := range order {
-		sq := q
-		sq.Text, sq.Page, sq.PerPage, sq.Sort, sq.IDs = required+t+exclude, 1, len(byTerm[t]), gazette.SortRelevance, byTerm[t]
-		r, err := idx.Search(ctx, sq)
-		if err != nil {
-			return fmt.Errorf("archive: partial search: snippets of %q: %w", t, err)
-		}
-		for _, h := range r.Hits {
-			for i := range hits {
-				if hits[i].ID == h.ID && terms[i] == t {
-					hits[i].Snippet, hits[i].Anchor = h.Snippet, h.Anchor
+		for _, t := range order {
+			sq := q
+			sq.Text, sq.Page, sq.PerPage, sq.Sort, sq.IDs = required+t+exclude, 1, len(byTerm[t]), gazette.SortRelevance, byTerm[t]
+			r, err := idx.Search(ctx, sq)
+			if err != nil {
+				return fmt.Errorf("archive: partial search: snippets of %q: %w", t, err)
+			}
+			for _, h := range r.Hits {
+				for i := range hits {
+					if !done[i] && hits[i].ID == h.ID && round < len(tries[i]) && tries[i][round] == t {
+						hits[i].Snippet, hits[i].Anchor, done[i] = h.Snippet, h.Anchor, true
+					}
 				}
 			}
 		}
 	}
-	return nil
 }
 
 type answer int

@@ -3,6 +3,7 @@ package archive_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gazette-archive/gazette/archive"
@@ -10,11 +11,12 @@ import (
 	"github.com/gazette-archive/gazette/gazette"
 )
 
-// The law's word for a question's everyday one (劳动报酬 for 工资) is
-// searched as a word: where no document holds it, its pieces are not, so
-// the words shown as matched are the question's own (a 劳动 of 劳动者 was
-// shown for 工资, which the reader never typed).
-func TestLawWordsPiecesNotMatched(t *testing.T) {
+// What a partial match shows of the question's words. The law's word for
+// an everyday one (劳动报酬 for 工资) is searched as a word: where no
+// document holds it, its pieces are not, so the words shown as matched are
+// the question's own (a 劳动 of 劳动者 was shown for 工资, which the reader
+// never typed). The snippet marks them side by side.
+func TestPartialMatchShowsTheQuestionsWords(t *testing.T) {
 	ctx := context.Background()
 	idx := openBleve(t)
 	docs := archivetest.IndexCorpus()
@@ -32,5 +34,10 @@ func TestLawWordsPiecesNotMatched(t *testing.T) {
 	}
 	if want := []string{"最低工资标准"}; !slices.Equal(res.Matched, want) {
 		t.Errorf("matched words %q, want %q", res.Matched, want)
+	}
+	// The snippet shows the words matched side by side, not their rarest
+	// piece alone (<mark>最低</mark>工资标准).
+	if !strings.Contains(res.Hits[0].Snippet, "<mark>最低工资标准</mark>") {
+		t.Errorf("snippet %q does not mark 最低工资标准", res.Hits[0].Snippet)
 	}
 }
