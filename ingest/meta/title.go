@@ -293,12 +293,11 @@ func SplitOrderHeading(paras []layout.Paragraph) []layout.Paragraph {
 	for i := 0; i < len(paras) && i <= maxMastheadParagraphs; i++ {
 		// Heading or not as layout saw it: the pattern itself, a bare
 		// heading with its number, is a 令's and no sentence's.
-		p := paras[i]
+		at, p := i, paras[i] // at: the heading's paragraph
 		t := squeeze(p.Text)
 		if i > 0 && strings.HasPrefix(t, "第") && bareHeading(paras[i-1].Text) && strings.HasSuffix(squeeze(paras[i-1].Text), "令") {
 			t = squeeze(paras[i-1].Text) + t // the heading a paragraph of its own, its number run on into the text
-			i--
-			p = paras[i]
+			at, p = i-1, paras[i-1]
 		}
 		m := reOrderHead.FindStringSubmatch(t)
 		if m == nil || !bareHeading(m[1]) {
@@ -309,14 +308,11 @@ func SplitOrderHeading(paras []layout.Paragraph) []layout.Paragraph {
 		head.PageEnd, number.PageEnd = head.Page, number.Page
 		number.Lines, rest.Lines = 1, 1
 		rest.Heading, rest.Align = false, layout.AlignLeft
-		out := append(slices.Clip(paras[:i]), head, number)
+		out := append(slices.Clip(paras[:at]), head, number)
 		if rest.Text != "" {
 			out = append(out, rest)
 		}
-		if squeeze(paras[i].Text) != t {
-			i++ // the number's paragraph, taken apart with its heading's
-		}
-		return append(out, paras[i+1:]...)
+		return append(out, paras[i+1:]...) // paras[i]: the number's paragraph, taken apart with its heading's where at < i
 	}
 	return paras
 }

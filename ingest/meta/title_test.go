@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gazette-archive/gazette/ingest/layout"
 )
@@ -308,6 +309,23 @@ func TestSplitOrderHeading(t *testing.T) {
 	plain := paras("^关于贯彻落实澜江省人民政府令第12号的通知", "各市人民政府：")
 	if texts := textsOf(SplitOrderHeading(plain)); len(texts) != 2 {
 		t.Errorf("a title naming a 令 was split: %q", texts)
+	}
+}
+
+// A 令's heading over a paragraph that begins with 第 but is no number
+// (its 第209号 misread past reading: 第一条 follows) is left as it is. The
+// split looped for ever on such a scan (an unseen generated original).
+func TestSplitOrderHeadingWithoutNumber(t *testing.T) {
+	in := paras("^苍梧省人民政府令", "^第一条　为了加强城市供水管理，制定本办法。", "第二条　本办法自公布之日起施行。")
+	done := make(chan []layout.Paragraph, 1)
+	go func() { done <- SplitOrderHeading(in) }()
+	select {
+	case got := <-done:
+		if texts := textsOf(got); len(texts) != 3 || texts[0] != "苍梧省人民政府令" {
+			t.Errorf("parts %q, want the paragraphs as they were", texts)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("SplitOrderHeading did not return")
 	}
 }
 
