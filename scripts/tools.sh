@@ -67,6 +67,43 @@ else
 	echo "tools: meilisearch $MEILI_VERSION installed in $TOOLS"
 fi
 
+# A second Simplified Chinese model for tesseract (tessdata 4.0.0 with its
+# own LSTM, 44 MB), as shipped in an npm package pinned with its integrity
+# hash in tools/tessdata-chi-sim/package-lock.json. OCR reads the lines
+# that hold place names again with it: it misreads other rare characters
+# than Debian's chi_sim does, and the two vote (ingest/ocr/second.go).
+# Installed as $TOOLS/tessdata-names/chi_sim.traineddata.
+NAMES_LOCK="$(cd "$(dirname "$0")/.." && pwd)/tools/tessdata-chi-sim"
+NAMES_STAMP="$(sed -n '/"node_modules\/@tesseract.js-data\/chi_sim"/,/}/{s/.*"\(version\|integrity\)": "\([^"]*\)".*/\2/p}' "$NAMES_LOCK/package-lock.json" | paste -sd' ')"
+case "$NAMES_STAMP" in
+*" sha512-"*) ;;
+*)
+	echo "tools: $NAMES_LOCK/package-lock.json does not pin @tesseract.js-data/chi_sim with an integrity hash (found: '$NAMES_STAMP')" >&2
+	exit 1
+	;;
+esac
+NAMES_DATA="$TOOLS/tessdata-names/chi_sim.traineddata"
+if [ -s "$NAMES_DATA" ] && [ "$(cat "$TOOLS/tessdata-names.version" 2>/dev/null)" = "$NAMES_STAMP" ]; then
+	echo "tools: second chi_sim model already installed"
+else
+	echo "tools: installing the second chi_sim model from npm (integrity-checked by npm ci)"
+	work="$TOOLS/.tessdata-npm"
+	rm -rf "$work"
+	mkdir -p "$work" "$TOOLS/tessdata-names"
+	cp "$NAMES_LOCK/package.json" "$NAMES_LOCK/package-lock.json" "$work/"
+	(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	gz="$work/node_modules/@tesseract.js-data/chi_sim/4.0.0/chi_sim.traineddata.gz"
+	if [ ! -f "$gz" ]; then
+		echo "tools: no chi_sim.traineddata.gz in the npm package (looked for $gz)" >&2
+		exit 1
+	fi
+	gunzip -c "$gz" >"$NAMES_DATA.tmp"
+	mv -f "$NAMES_DATA.tmp" "$NAMES_DATA"
+	rm -rf "$work"
+	echo "$NAMES_STAMP" >"$TOOLS/tessdata-names.version"
+	echo "tools: second chi_sim model installed in $TOOLS/tessdata-names"
+fi
+
 # Debian packages: sqlite3 (the evaluation reads the laws corpus's
 # db.sqlite3 with it), tesseract with Simplified Chinese and its orientation data
 # (osd, which turns a page scanned on its side or upside down) for OCR, poppler (the

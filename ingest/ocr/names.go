@@ -22,7 +22,11 @@ import (
 // written as settled, a heading that lost the name's front gets it back,
 // and a 文号 whose agency code begins with a character the name was
 // misread as (岗建 where 岚州省 was read 岗州省) begins with the name's.
-// Each change is recorded (RuleAgree) with the page's confidence.
+// Where a second model read the name's lines again (see readNames), its
+// readings vote too, the two models alike (see tally), and a character
+// only one model reads is a misreading of one both read that scores more.
+// Each change
+// is recorded (RuleAgree) with the page's confidence.
 
 // RuleAgree names a correction to the reading most of a file's readings of
 // a name agree on.
@@ -47,6 +51,9 @@ type nameSpot struct {
 	end        rune
 	start      bool // the name begins a line, or a quoted title (《…)
 	votes      bool // it takes part in settling the name
+	// other is a spot of one of the line's other readings (see
+	// readNames): it votes, but is no text to correct.
+	other bool
 }
 
 // squeezedLine is a line's runes without spaces, and each one's index in
@@ -79,24 +86,33 @@ func nameSpots(pages []page.Page) []nameSpot {
 	var out []nameSpot
 	for pi, p := range pages {
 		for li, l := range p.Lines {
-			rs, at := squeezedLine(l.Text)
-			for i, r := range rs {
-				if !strings.ContainsRune(nameEnds, r) || i+1 >= len(rs) {
-					continue
-				}
-				k := i // the name's first rune
-				for k > 0 && i-k < maxPlace && unicode.Is(unicode.Han, rs[k-1]) && rs[k-1] != '《' {
-					k--
-				}
-				start := k == 0 || rs[k-1] == '《'
-				s := nameSpot{page: pi, line: li, at: at[k:i], name: slices.Clone(rs[k:i]), end: r, start: start}
-				s.votes = authorityAfter(rs, i+1) || start && i-k >= minPlace
-				if i-k == 0 && !start {
-					continue
-				}
-				out = append(out, s)
+			for ri, text := range append([]string{l.Text}, l.Readings...) {
+				out = append(out, textSpots(pi, li, text, ri > 0)...)
 			}
 		}
+	}
+	return out
+}
+
+// textSpots are the name spots of one reading of line li of page pi.
+func textSpots(pi, li int, text string, other bool) []nameSpot {
+	var out []nameSpot
+	rs, at := squeezedLine(text)
+	for i, r := range rs {
+		if !strings.ContainsRune(nameEnds, r) || i+1 >= len(rs) {
+			continue
+		}
+		k := i // the name's first rune
+		for k > 0 && i-k < maxPlace && unicode.Is(unicode.Han, rs[k-1]) && rs[k-1] != '《' {
+			k--
+		}
+		start := k == 0 || rs[k-1] == '《'
+		s := nameSpot{page: pi, line: li, at: at[k:i], name: slices.Clone(rs[k:i]), end: r, start: start, other: other}
+		s.votes = authorityAfter(rs, i+1) || start && i-k >= minPlace
+		if i-k == 0 && !start {
+			continue
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -113,9 +129,10 @@ type settledName struct {
 // names its issuer's province or city; a name of another place differs
 // in more than a character, or is a division the lexicon knows). The
 // name's length is that of most readings that begin a line; each
-// character the one at least two readings, and more than print any
-// other, print there. No name is settled where a position has no such
-// character.
+// character the one at least two readings print there, and that scores
+// more than any other (see tally). Where one position has no such
+// character, the lexicon may settle it (see stemAt); else no name is
+// settled.
 func settleNames(spots []nameSpot) []settledName {
 	var out []settledName
 	for _, end := range nameEnds {
@@ -138,9 +155,9 @@ func settleNames(spots []nameSpot) []settledName {
 			continue
 		}
 		name := make([]rune, n)
-		tallies := make([]map[rune]int, n)
+		tallies := make([]tally, n)
 		for j := range n {
-			tallies[j] = map[rune]int{}
+			tallies[j] = tally{}
 		}
 		for _, s := range spots {
 			if s.end != end || !s.votes || len(s.name) < n || s.start && len(s.name) != n {
@@ -148,41 +165,47 @@ func settleNames(spots []nameSpot) []settledName {
 			}
 			tail := s.name[len(s.name)-n:]
 			for j, r := range tail {
-				tallies[j][r]++
+				tallies[j].add(r, s.other)
 			}
 		}
-		settled := true
+		open, unsettled := -1, 0 // a position no character settles; how many
 		for j := range n {
 			var top rune
 			best, tie := 0, false
-			for r, c := range tallies[j] {
-				switch {
+			for r := range tallies[j] {
+				switch c := tallies[j].score(r); {
 				case c > best:
 					top, best, tie = r, c, false
 				case c == best:
 					tie = true
 				}
 			}
-			if best < 2 || tie {
-				settled = false
-				break
+			if tie || tallies[j].count(top) < 2 {
+				open, unsettled = j, unsettled+1
+				continue
 			}
 			name[j] = top
 		}
-		if !settled || slices.ContainsFunc(name, func(r rune) bool { return strings.ContainsRune(nameEnds, r) }) {
+		byStem := unsettled == 1 && stemAt(name, open, tallies[open])
+		if unsettled > 0 && !byStem || slices.ContainsFunc(name, func(r rune) bool { return strings.ContainsRune(nameEnds, r) }) {
 			continue // no name, or the end of another word run in (城市管理局)
 		}
 		sn := settledName{name: name, end: end, misread: map[rune]rune{}}
 		known := divisionNames()
 		for j := range n {
-			for r, c := range tallies[j] {
-				// A misreading: printed there less than half as often as
-				// the name's character, and no place of its own (惠州市
+			t := tallies[j]
+			for r := range t {
+				// A misreading: it scores half the name's character or
+				// less, or fewer models read it (岗 the first model's
+				// only, 岚 both's); any other, where the lexicon settled
+				// the position. And it makes no place of its own (惠州市
 				// beside 广州市: its 惠府 is no misread 广府).
 				other := slices.Clone(name)
 				other[j] = r
-				if r != name[j] && 2*c <= tallies[j][name[j]] && !known[string(other)+string(end)] {
-					sn.misread[r] = name[j]
+				c := name[j]
+				wrong := 2*t.score(r) <= t.score(c) || t.models(r) < t.models(c) || byStem && j == open
+				if r != c && wrong && !known[string(other)+string(end)] {
+					sn.misread[r] = c
 				}
 			}
 		}
@@ -190,6 +213,95 @@ func settleNames(spots []nameSpot) []settledName {
 	}
 	return out
 }
+
+// tally counts the characters read at one position of a name: by the
+// first model (the line's text) and by the second (its other readings).
+type tally map[rune]*[2]int
+
+func (t tally) add(r rune, other bool) {
+	if t[r] == nil {
+		t[r] = new([2]int)
+	}
+	if other {
+		t[r][1]++
+	} else {
+		t[r][0]++
+	}
+}
+
+// count is how many readings print r.
+func (t tally) count(r rune) int {
+	if t[r] == nil {
+		return 0
+	}
+	return t[r][0] + t[r][1]
+}
+
+// models is how many models read r at least once.
+func (t tally) models(r rune) int {
+	n := 0
+	for m := range 2 {
+		if t[r] != nil && t[r][m] > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// score weighs r by the share of each model's readings that print it,
+// the two models alike however many lines each read: the first model
+// reads 岚州 岗州 ten times and 岚州 three, the second 岚州 eight times of
+// nine; 岚 scores 3/13 + 8/9, 岗 10/13. In whole numbers: each share times
+// the other model's total (or 1 where it read nothing there).
+func (t tally) score(r rune) int {
+	var total [2]int
+	for _, c := range t {
+		total[0] += c[0]
+		total[1] += c[1]
+	}
+	if t[r] == nil {
+		return 0
+	}
+	return t[r][0]*max(1, total[1]) + t[r][1]*max(1, total[0])
+}
+
+// stemAt settles position j of name, which the readings do not, where
+// exactly one character read there (tally) makes the name a division's
+// stem that the lexicon knows (苍梧, of 苍梧县; its 苍 read 敬, 爸, 苑 and 苍
+// once each, by two models): a real place's name is likelier than a misreading.
+func stemAt(name []rune, j int, t tally) bool {
+	stems := divisionStems()
+	found := rune(0)
+	for r := range t {
+		try := slices.Clone(name)
+		try[j] = r
+		if !stems[string(try)] {
+			continue
+		}
+		if found != 0 {
+			return false
+		}
+		found = r
+	}
+	if found == 0 {
+		return false
+	}
+	name[j] = found
+	return true
+}
+
+// divisionStems are the names of China's divisions without the character
+// that ends them (苍梧 of 苍梧县, 广州 of 广州市), two characters or more.
+var divisionStems = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for n := range divisionNames() {
+		rs := []rune(n)
+		if len(rs) > minPlace && strings.ContainsRune(nameEnds, rs[len(rs)-1]) {
+			out[string(rs[:len(rs)-1])] = true
+		}
+	}
+	return out
+})
 
 // CheckNames settles the place names the file's lines read (see above)
 // and writes each reading a character off as settled, where the reading
@@ -211,7 +323,7 @@ func CheckNames(pages []page.Page) {
 	}
 	fixes := map[[2]int][]fix{}
 	for _, s := range spots {
-		if pages[s.page].Extractor != page.OCR {
+		if pages[s.page].Extractor != page.OCR || s.other {
 			continue
 		}
 		for _, sn := range names {

@@ -58,6 +58,33 @@ func TestCheckNames(t *testing.T) {
 			[]string{"城市管理局文件", "加强城市管理局工作", "都城市管理局", "强城市管理局"},
 			0,
 		},
+		{
+			"the second model's readings outvote a misreading the first model makes most times",
+			[]page.Page{withReadings(ocrPage("岗州省人民政府文件", "岗府〔2018〕17号", "岗州省人民政府关于某事的通知", "岚州省人民政府", "岗州省人民政府办公厅"),
+				"岚州省人民政府文件", "", "岚州省人民政府关于某事的通知", "岛州省人民政府")},
+			[]string{"岚州省人民政府文件", "岚府〔2018〕17号", "岚州省人民政府关于某事的通知", "岚州省人民政府", "岚州省人民政府办公厅"},
+			4,
+		},
+		{
+			"a character only the first model reads, and every time, stands",
+			[]page.Page{withReadings(ocrPage("岗州省人民政府文件", "岗州省人民政府关于某事的通知", "岗州省人民政府"),
+				"岚州省人民政府文件", "炎州省人民政府关于某事的通知", "岛州省人民政府")},
+			[]string{"岗州省人民政府文件", "岗州省人民政府关于某事的通知", "岗州省人民政府"},
+			0,
+		},
+		{
+			"a character no reading agrees on, settled by the division it makes",
+			[]page.Page{withReadings(ocrPage("仑梧省人民政府文件", "《苑梧省城市供水管理办法》", "敬梧省人民政府"),
+				"人梧省人民政府文件", "《苍梧省城市供水管理办法》", "")},
+			[]string{"苍梧省人民政府文件", "《苍梧省城市供水管理办法》", "苍梧省人民政府"},
+			3,
+		},
+		{
+			"two characters open: no division settles the name",
+			[]page.Page{ocrPage("仑悟省人民政府文件", "《苑梧省城市供水管理办法》", "敬语省人民政府", "苍培省人民政府")},
+			[]string{"仑悟省人民政府文件", "《苑梧省城市供水管理办法》", "敬语省人民政府", "苍培省人民政府"},
+			0,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,4 +124,14 @@ func TestCheckNames(t *testing.T) {
 			t.Errorf("poppler page %q", got)
 		}
 	})
+}
+
+// withReadings gives p's lines, in order, another reading each ("" none).
+func withReadings(p page.Page, readings ...string) page.Page {
+	for i, r := range readings {
+		if r != "" {
+			p.Lines[i].Readings = append(p.Lines[i].Readings, r)
+		}
+	}
+	return p
 }

@@ -37,6 +37,11 @@ type Engine struct {
 	// the archive's authorities once SetNames gave them.
 	lex atomic.Pointer[Lexicon]
 	lim Limits
+	// names is the tessdata folder of the second model that reads lines
+	// with place names again (see readNames); "" when not installed, and
+	// namesErr says why (a page with such lines says so in its Note).
+	names    string
+	namesErr error
 }
 
 // Options configure an Engine. Zero fields take the defaults.
@@ -90,6 +95,7 @@ func NewEngine(ctx context.Context, opts Options) (*Engine, error) {
 		e.digitLang = "eng"
 	}
 	e.lex.Store(builtinLexicon())
+	e.names, e.namesErr = findSecondModel()
 	for _, l := range strings.Split(e.lang, "+") {
 		if !have[l] {
 			return nil, fmt.Errorf("ocr: tesseract language %s %w (install tesseract-ocr-%s)", l, ErrNotInstalled, strings.ReplaceAll(l, "_", "-"))
@@ -211,11 +217,23 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	case n > 1:
 		notes = append(notes, fmt.Sprintf("%d date, 印发 or 文号 lines read again alone", n))
 	}
+	inks := []nameInk{{&p, main, dpi}}
+	var rp page.Page
 	if red != nil {
-		rp, err := e.read(ctx, dir, "red", red, dpi)
-		if err != nil {
+		if rp, err = e.read(ctx, dir, "red", red, dpi); err != nil {
 			return fail("read red ink of", err)
 		}
+		inks = append(inks, nameInk{&rp, red, dpi})
+	}
+	switch k, err := e.readNames(ctx, dir, inks); {
+	case err != nil && ctx.Err() != nil:
+		return fail("read place names of", err)
+	case err != nil:
+		notes = append(notes, fmt.Sprintf("lines with place names not read again by the second model: %v", err))
+	case k > 0:
+		notes = append(notes, fmt.Sprintf("%d lines with place names read again by the second model", k))
+	}
+	if red != nil {
 		p = mergeRed(p, rp)
 	}
 	p.Number = n
