@@ -25,8 +25,7 @@ import (
 // Where a second model read the name's lines again (see readNames), its
 // readings vote too, the two models alike (see tally), and a character
 // only one model reads is a misreading of one both read that scores more.
-// Each change
-// is recorded (RuleAgree) with the page's confidence.
+// Each change is recorded (RuleAgree) with the page's confidence.
 
 // RuleAgree names a correction to the reading most of a file's readings of
 // a name agree on.
