@@ -324,8 +324,9 @@ var (
 // together, as layout joins them on a scan where it cannot tell them
 // apart (000258 over 澜江省人民政府文件 over 澜府〔2013〕26号 read as one
 // paragraph): the 份号, 密级 or 紧急程度 before the 发文机关标志, the mark
-// up to its 文件, and the 文号 line after it. A paragraph that is not
-// such a run, every piece read as what it is, comes back whole.
+// up to its 文件, and the 文号 line or the issuers stacked below the 文件
+// after it. A paragraph that is not such a run, every piece read as what
+// it is, comes back whole.
 func mastheadPieces(raw string) []string {
 	t := squeeze(raw)
 	i := strings.Index(t, "文件")
@@ -345,7 +346,9 @@ func mastheadPieces(raw string) []string {
 	}
 	pieces = append(pieces, head)
 	if rest != "" {
-		if _, _, ok := numberLine(rest); !ok {
+		// The 文号 line, or the last of three or more issuers stacked
+		// beside one 文件 (set against the middle of the stack).
+		if _, _, ok := numberLine(rest); !ok && !authorityLike(rest) {
 			return []string{raw}
 		}
 		pieces = append(pieces, rest)

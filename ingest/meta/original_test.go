@@ -434,3 +434,15 @@ func TestSignersGlued(t *testing.T) {
 		}
 	}
 }
+
+// Three issuers stacked with one 文件 set against the middle of the stack,
+// the mark read as one paragraph (a text PDF's layout joined its lines):
+// the issuer below the 文件 is the third, not part of the second's name.
+func TestMastheadThreeIssuersOneMark(t *testing.T) {
+	o := Masthead(origParas("~云南省住房和城乡建设厅 云南省人力资源和社会保障厅文件云南省交通运输厅", "~云建〔2019〕16号",
+		"~云南省住房和城乡建设厅　云南省人力资源和社会保障厅　云南省交通运输厅关于加强中小学校校车安全管理工作的通知"))
+	want := []string{"云南省住房和城乡建设厅", "云南省人力资源和社会保障厅", "云南省交通运输厅"}
+	if !slices.Equal(o.Issuers, want) || o.DocNumber.Canonical != "云建〔2019〕16号" {
+		t.Errorf("issuers %q, 文号 %q; want %q, 云建〔2019〕16号", o.Issuers, o.DocNumber.Canonical, want)
+	}
+}
