@@ -49,8 +49,9 @@ const maxMastheadScan = 16
 var (
 	// reRegistration is a 规范性文件 registration number (统一登记号) on a
 	// line of its own, perhaps labelled: HFGS—2016—3, GZ0320150155,
-	// DGSJYJ-2015-002.
-	reRegistration = regexp.MustCompile(`^(?:(?:统一)?(?:登记号|登記號|编号|編號|登记编号)[:：]?)?([A-Z]{2,12}[—–\-－]{1,2}(?:19|20)[0-9]{2}[—–\-－]{1,2}[0-9]{1,6}|[A-Z]{1,8}[0-9]{8,16})$`)
+	// DGSJYJ-2015-002; on a scan a dash may read as a full stop
+	// (LJFG. 2019- 095), kept as the dash.
+	reRegistration = regexp.MustCompile(`^(?:(?:统一)?(?:登记号|登記號|编号|編號|登记编号)[:：]?)?([A-Z]{2,12}[—–\-－.．]{1,2}(?:19|20)[0-9]{2}[—–\-－.．]{1,2}[0-9]{1,6}|[A-Z]{1,8}[0-9]{8,16})$`)
 	// reRegistrationIn finds one inside a sentence (编号为DGSJYJ-2015-002).
 	reRegistrationIn = regexp.MustCompile(`[A-Z]{2,12}[—–\-－]{1,2}(?:19|20)[0-9]{2}[—–\-－]{1,2}[0-9]{1,6}|[A-Z]{1,8}[0-9]{8,16}`)
 	reCopyNumber     = regexp.MustCompile(`^(?:份号|份號|No\.?)?[:：]?([0-9]{6})$`)
@@ -103,11 +104,12 @@ func issuerMark(text string) (names []string, ok bool) {
 	if rest == "" {
 		return nil, true
 	}
+	// A front of marks (a 登记号 run on: DEFG2019-095澜江省教育厅) goes.
+	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
+		return []string{tail}, true
+	}
 	if !authorityLike(rest) {
 		return nil, false
-	}
-	if tail := junkFront(rest); tail != rest {
-		return []string{tail}, true
 	}
 	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
 }
@@ -241,7 +243,7 @@ func Masthead(paras []layout.Paragraph) Original {
 		switch {
 		case t == "":
 		case reRegistration.MatchString(t):
-			o.Registration = reRegistration.FindStringSubmatch(t)[1]
+			o.Registration = strings.NewReplacer(".", "-", "．", "-").Replace(reRegistration.FindStringSubmatch(t)[1])
 			seen = true
 		case reCopyNumber.MatchString(t) && i < 3:
 			o.Copy = reCopyNumber.FindStringSubmatch(t)[1]
@@ -281,6 +283,11 @@ func Masthead(paras []layout.Paragraph) Original {
 			if authorityLike(t) && len(stacked) < 12 {
 				stacked = append(stacked, splitIssuers(raw)...)
 				return true, true // counted in the 版头 only once a mark or 文号 follows
+			}
+			if !seen && i == 0 && len(stacked) == 0 && utf8.RuneCountInString(t) <= 24 && strings.ContainsAny(t, "0123456789") && hanCount(t) <= 4 {
+				// The first line misread past reading (加急“2019-095 for
+				// 加急　LJFG-2019-095): a 版头 only if a mark follows.
+				return true, true
 			}
 			return false, false // the title, or the text: the 版头 is over
 		}
@@ -323,13 +330,22 @@ var (
 // mastheadPieces splits a paragraph that runs several lines of a 版头
 // together, as layout joins them on a scan where it cannot tell them
 // apart (000258 over 澜江省人民政府文件 over 澜府〔2013〕26号 read as one
-// paragraph): the 份号, 密级 or 紧急程度 before the 发文机关标志, the mark
-// up to its 文件, and the 文号 line or the issuers stacked below the 文件
-// after it. A paragraph that is not such a run, every piece read as what
-// it is, comes back whole.
+// paragraph): the 份号, 密级 or 紧急程度 before the 发文机关标志 or the
+// registration number, the mark up to its 文件, and the 文号 line or the
+// issuers stacked below the 文件 after it. A paragraph that is not such a
+// run, every piece read as what it is, comes back whole.
 func mastheadPieces(raw string) []string {
 	t := squeeze(raw)
 	i := strings.Index(t, "文件")
+	if i < 0 {
+		// The 份号, 密级 or 紧急程度 set on the registration number's line
+		// (加急 left, LJFG-2019-095 right) and read as one.
+		for _, re := range []*regexp.Regexp{reCopyLead, reSecrecyLead, reUrgencyLead} {
+			if m := re.FindString(t); m != "" && reRegistration.MatchString(t[len(m):]) {
+				return []string{m, t[len(m):]}
+			}
+		}
+	}
 	if i < 0 || utf8.RuneCountInString(t) > 80 {
 		return []string{raw}
 	}
@@ -455,6 +471,17 @@ func gluedNames(run string) []string {
 		return []string{run}
 	}
 	return ways[0]
+}
+
+// hanCount is the number of Han characters in s.
+func hanCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n
 }
 
 func dedupe(names []string) []string {

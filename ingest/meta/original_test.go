@@ -446,3 +446,28 @@ func TestMastheadThreeIssuersOneMark(t *testing.T) {
 		t.Errorf("issuers %q, 文号 %q; want %q, 云建〔2019〕16号", o.Issuers, o.DocNumber.Canonical, want)
 	}
 }
+
+// The 紧急程度 left and the registration number right on one line, read
+// as one by a scan, a dash of the number read as a full stop: the 版头
+// goes on to the 发文机关标志, and the title is the title.
+func TestMastheadUrgencyBesideRegistration(t *testing.T) {
+	paras := origParas("加急LJFG. 2019- 095", "~澜江省教育厅文件", "~澜教〔2019〕20号", "~澜江省教育厅关于印发澜江", "~省预算绩效管理办法的通知", "各设区的市、县（市、区）有关部门，省直有关单位：")
+	o := Masthead(paras)
+	if o.Urgency != "加急" || o.Registration != "LJFG-2019-095" || !slices.Equal(o.Issuers, []string{"澜江省教育厅"}) || o.MastheadEnd != 3 {
+		t.Errorf("urgency %q, registration %q, issuers %q, 版头 of %d paragraphs; want 加急, LJFG-2019-095, 澜江省教育厅, 3", o.Urgency, o.Registration, o.Issuers, o.MastheadEnd)
+	}
+	if d := Extract("", paras); d.Title != "澜江省教育厅关于印发澜江省预算绩效管理办法的通知" {
+		t.Errorf("title %q", d.Title)
+	}
+	// The registration number misread past reading on its own line, or run
+	// into the mark: the mark still heads the 版头, the title is the title.
+	for _, top := range [][]string{{"加急“2019-095", "~澜江省教育厅文件"}, {"加急DEFG 2019-095澜江省教育厅文件"}} {
+		ps := origParas(append(top, "~澜教〔2019〕20号", "~澜江省教育厅关于印发澜江", "~省预算绩效管理办法的通知", "各设区的市、县（市、区）有关部门，省直有关单位：")...)
+		if o := Masthead(ps); !slices.Equal(o.Issuers, []string{"澜江省教育厅"}) || o.MastheadEnd != len(top)+1 {
+			t.Errorf("%q: issuers %q, 版头 of %d paragraphs", top, o.Issuers, o.MastheadEnd)
+		}
+		if d := Extract("", ps); d.Title != "澜江省教育厅关于印发澜江省预算绩效管理办法的通知" {
+			t.Errorf("%q: title %q", top, d.Title)
+		}
+	}
+}
