@@ -135,8 +135,8 @@ func correctLine(r *reading, lex *Lexicon, quoting bool) {
 // 打, 斤 or 厂 it looks like, 办 as 力 (its dots lost). Each holds where
 // its context allows only the word: before is the characters that may
 // precede the misreading ("" any), and closed asks that no Han character
-// but the start of 关于 follow it (办公打 before a date or a comma; not
-// 办公厂房).
+// follow it but the start of 关于 or of the 文件 of a 发文机关标志
+// (办公打 before a date, a comma or 文件; not 办公厂房).
 var setWords = []struct {
 	read, word string
 	before     string
@@ -146,6 +146,7 @@ var setWords = []struct {
 	{read: "办公斤", word: "办公厅", closed: true},
 	{read: "办公厂", word: "办公厅", closed: true},
 	{read: "办公亍", word: "办公厅", closed: true},
+	{read: "办分厅", word: "办公厅", closed: true}, // 公 read as the 分 it looks like
 	// 管理办法, 实施办法, 暂行办法, 《…》办法; never 电力法 or 暴力法.
 	{read: "力法", word: "办法", before: "理施行》"},
 }
@@ -164,7 +165,7 @@ func fixWords(r *reading) {
 			if w.before != "" && (i == 0 || !strings.ContainsRune(w.before, rs[i-1])) {
 				continue
 			}
-			if j := i + len(read); w.closed && j < len(rs) && unicode.Is(unicode.Han, rs[j]) && !strings.HasPrefix(string(rs[j:]), "关于") {
+			if j := i + len(read); w.closed && j < len(rs) && unicode.Is(unicode.Han, rs[j]) && !strings.HasPrefix(string(rs[j:]), "关于") && !strings.HasPrefix(string(rs[j:]), "文件") {
 				continue
 			}
 			edits = append(edits, edit{i, i + len(read), word})
