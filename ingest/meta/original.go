@@ -59,6 +59,11 @@ var (
 	reUrgency        = regexp.MustCompile(`^(?:特急|加急|特提|平急|急件)$`)
 	reAttachLabel    = regexp.MustCompile(`^附\s*件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]?$`)
 	reSigner         = regexp.MustCompile(`(?:签发人|簽發人)\s*[:：]\s*(.*)$`)
+	// reMisreadSigner is the 签发人 label after a 文号 as a scan may read
+	// it: 签发 lost or misread (粤建〔2008〕63号人：苏华文, …号和葡发人：…),
+	// only its 人 and colon kept. numberLine takes it only where what
+	// stands before it reads as a 文号.
+	reMisreadSigner = regexp.MustCompile(`号[\s\p{Zs}]*[^\s\p{Zs}:：号]{0,3}?人[\s\p{Zs}]*[:：][\s\p{Zs}]*(\p{Han}.*)$`)
 )
 
 // authorityEnds are the last characters of an authority's name
@@ -397,7 +402,15 @@ var reMisreadNumber = regexp.MustCompile(`^(\p{Han}{1,10})[〔\[【(（［{]{1,2
 // (粤教考〔2015〕14号　　签发人：张三　李四) or on its own line.
 func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 	numPart := raw
-	if m := reSigner.FindStringSubmatchIndex(raw); m != nil {
+	m := reSigner.FindStringSubmatchIndex(raw)
+	loose := false
+	if m == nil {
+		if m = reMisreadSigner.FindStringSubmatchIndex(raw); m != nil {
+			m[0] += len("号") // the 号 ends the number
+			loose = true
+		}
+	}
+	if m != nil {
 		numPart = raw[:m[0]]
 		// Names are set apart by spaces; on a scan a gap may read as a
 		// quote or a stray mark.
@@ -413,6 +426,9 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 	t := squeeze(numPart)
 	if ds, isLine := docNumberLine(t); isLine {
 		return ds, signers, true
+	}
+	if loose {
+		return nil, nil, false // a misread label counts only after a 文号
 	}
 	if looseNumberLine(t) {
 		return []DocNumber{{Raw: t, Canonical: t}}, signers, true

@@ -413,6 +413,35 @@ func FuzzExtractOriginal(f *testing.F) {
 	})
 }
 
+// A 文号 line whose 签发人 label a scan misread or lost in part gives the
+// 文号 and the name, not a line run into the title; a line that only
+// looks like one gives neither.
+func TestNumberLineWithMisreadSignerLabel(t *testing.T) {
+	tests := []struct {
+		line    string
+		number  string
+		signers []string
+		ok      bool
+	}{
+		{"粤建〔2008〕63号人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
+		{"粤建〔2008〕63号　和葡发人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
+		{"粤建〔2008〕63号　　签发人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
+		// Not after a 文号: a sentence of the text.
+		{"依照本办法第3号人：张三", "", nil, false},
+		{"联系人：卢秀", "", nil, false},
+	}
+	for _, tc := range tests {
+		nums, signers, ok := numberLine(tc.line)
+		var got string
+		if len(nums) > 0 {
+			got = nums[0].Canonical
+		}
+		if ok != tc.ok || got != tc.number || !slices.Equal(signers, tc.signers) {
+			t.Errorf("numberLine(%q) = %q %q %v, want %q %q %v", tc.line, got, signers, ok, tc.number, tc.signers, tc.ok)
+		}
+	}
+}
+
 func TestSignersGlued(t *testing.T) {
 	tests := []struct {
 		line string
