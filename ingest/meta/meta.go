@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/gazette"
@@ -172,6 +173,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	bodyEnd := max(0, o.RecordStart-o.MastheadEnd)
 	top := newHeadLines(paras)
 	head, headEnd := heading(paras, top)
+	head = strayLead(head)
 	order := strings.HasSuffix(squeeze(head), "令")
 	// 文号: the 版头's, else the number line near the top, else the 令
 	// heading's number.
@@ -426,6 +428,21 @@ func bareHeading(h string) bool {
 	h = squeeze(h)
 	return hasKindSuffix(h) && !strings.Contains(h, "关于") && !strings.Contains(h, "關於") &&
 		utf8.RuneCountInString(h) <= 24
+}
+
+// strayLead drops what a scan read before a heading from speckle: marks
+// no title begins with (。，、；：), and an opening quote that nothing in
+// the heading closes (“关于… with no ”).
+func strayLead(head string) string {
+	t := strings.TrimLeftFunc(head, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("。，、；：.,;:·", r)
+	})
+	for _, q := range []struct{ open, close string }{{"“", "”"}, {"\"", "\""}, {"‘", "’"}} {
+		if rest, ok := strings.CutPrefix(t, q.open); ok && !strings.Contains(rest, q.close) {
+			t = strings.TrimLeftFunc(rest, unicode.IsSpace)
+		}
+	}
+	return t
 }
 
 // documentTitle builds the title: the heading itself, or for a bare heading

@@ -348,3 +348,20 @@ func TestPromulgationWrappedUnderSplitTitle(t *testing.T) {
 		t.Errorf("title %q, 文号 %q", d.Title, d.DocNumber)
 	}
 }
+
+// Speckle a scan read before a heading is no part of the title.
+func TestStrayLead(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"。临海市人民政府办公厅关于做好森林防火工作的通知", "临海市人民政府办公厅关于做好森林防火工作的通知"},
+		{"“广东省住房和城乡建设厅关于申请安排资金的请示", "广东省住房和城乡建设厅关于申请安排资金的请示"},
+		{"、 关于印发办法的通知", "关于印发办法的通知"},
+		// A quote the title closes is the title's own.
+		{"“十四五”规划纲要", "“十四五”规划纲要"},
+		{"《条例》实施办法", "《条例》实施办法"},
+	}
+	for _, tc := range tests {
+		if got := strayLead(tc.in); got != tc.want {
+			t.Errorf("strayLead(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
