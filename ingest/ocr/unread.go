@@ -42,7 +42,7 @@ type band struct {
 // unreadRows returns the bands of rows of img (grey, at dpi) that hold ink
 // as a line of text does, between a small character's height and half an
 // inch tall, with ink enough for a character or two, that none of lines
-// (positions in points) overlaps.
+// (positions in points) covers by half its height or more.
 func unreadRows(img *raster, dpi int, lines []page.Line) []band {
 	if img == nil || img.ch != 1 || dpi <= 0 {
 		return nil
@@ -83,9 +83,13 @@ func unreadRows(img *raster, dpi int, lines []page.Line) []band {
 		if bh < minH || bh > maxH || ink < bh*bh/4 {
 			continue // a rule, speckle, a picture; or too little ink for a character or two
 		}
+		// Covered where a line read overlaps half the band or more: the
+		// box of a line that speckle or a neighbour's ascenders made
+		// tall reaches into the row above without having read it (the
+		// first line of a title, gone from the page).
 		covered := slices.ContainsFunc(lines, func(l page.Line) bool {
 			top, bottom := (l.Y-max(l.Size, 1))/pt, l.Y/pt
-			return top < float64(y) && bottom > float64(y0)
+			return min(bottom, float64(y))-max(top, float64(y0)) >= float64(bh)/2
 		})
 		if !covered {
 			b := band{y0: y0, y1: y}

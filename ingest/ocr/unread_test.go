@@ -49,6 +49,13 @@ func TestUnreadRows(t *testing.T) {
 	if got := unreadRows(img, dpi, append(read, page.Line{Text: "另一行", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt})); len(got) != 0 {
 		t.Fatalf("every line of text read, bands %+v", got)
 	}
+	// A tall box read for the line below reaches a few rows into this
+	// one (a title's second line, its box grown by speckle): this line
+	// was not read.
+	tall := page.Line{Text: "标题第二行", X: 50 * pt, Y: 160 * pt, W: 150 * pt, Size: 35 * pt}
+	if got := unreadRows(img, dpi, append(read, tall)); len(got) != 1 || got[0].y0 != 100 {
+		t.Fatalf("a box reaching 5 of 30 rows in covered the line: bands %+v", got)
+	}
 }
 
 // A line that layout analysis left out of a page (as it left a 令's
