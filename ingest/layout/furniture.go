@@ -355,7 +355,10 @@ func squeezeSpaces(s string) string { return strings.Join(strings.Fields(s), "")
 // naming the gazette: it starts with the name, a character or two misread
 // at most (得建省人民政府公报 for 福建省人民政府公报; one more where the
 // cover's name was itself misread), and goes on with no more than the
-// issue (2022年第16期) and page.
+// issue (2022年第16期) and page. Where the cover's reading lost the first
+// characters of the name (省人民政府公报 for 泽安省人民政府公报: the
+// province set apart, or in a colour the scan lost), the head may print
+// up to three more before it, the rest read exactly.
 func nameHead(text, name string) bool {
 	if name == "" {
 		return false
@@ -373,6 +376,16 @@ func nameHead(text, name string) bool {
 	allow := max(1, len(want)/6)
 	if !strings.HasSuffix(name, "公报") && !strings.HasSuffix(name, "公報") {
 		allow++ // the cover's reading has a misread character of its own
+	}
+	if diff > allow {
+		for lost := 1; lost <= 3 && len(want) >= 6 && len(t) >= lost+len(want); lost++ {
+			notHan := func(r rune) bool { return !unicode.Is(unicode.Han, r) }
+			if !strings.ContainsFunc(string(t[:lost]), notHan) && string(t[lost:lost+len(want)]) == name {
+				t = t[lost:]
+				diff = 0
+				break
+			}
+		}
 	}
 	if diff > allow {
 		return false

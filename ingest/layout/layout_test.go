@@ -353,9 +353,10 @@ func TestCleanKeepsDocNumbers(t *testing.T) {
 // where OCR misread a character of them (得建省 for 福建省), or of the
 // cover's name (公掀 for 公报, which kept the heads in before), and in a
 // short issue where each repeats on few pages, and the section heads of
-// odd pages that echo the issue's banners (【省政府文件】).
+// odd pages that echo the issue's banners (【省政府文件】); also where the
+// cover's reading lost the province's name (省人民政府公报).
 func TestCleanMisreadHead(t *testing.T) {
-	for _, cover := range []string{"福建省人民政府公报", "福建省人民政府公掀", "福建省人民政府仝报"} {
+	for _, cover := range []string{"福建省人民政府公报", "福建省人民政府公掀", "福建省人民政府仝报", "省人民政府公报"} {
 		t.Run(cover, func(t *testing.T) { misreadHeads(t, cover) })
 	}
 }
