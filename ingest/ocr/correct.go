@@ -666,8 +666,12 @@ func lineDate(s string) []edit {
 // signed 2086年3月16日 where the 版记 says 2016年3月17日印发 becomes
 // 2016年3月16日, 二〇二三年三月十二日 where it says 2013年3月14日印发
 // 二〇一三年三月十二日. And any date more than maxYearsAhead past the reference
-// (有效期至2920年) is a digit misread (see farYears).
+// (有效期至2920年) is a digit misread (see farYears). A 令's signed date
+// is held to the dates of the sentence it signs (see orderDates), and
+// one that fits them is not held to the file's 印发日期, which in an issue
+// of the gazette is another document's.
 func CheckDates(pages []page.Page) {
+	signs := orderDates(pages)
 	var printed gazette.Date
 	printPage, printLine := -1, -1
 	numberYear := 0
@@ -736,7 +740,7 @@ func CheckDates(pages []page.Page) {
 			}
 			d := ds[0].Date
 			impossible := !printed.IsZero() && d.Compare(printed) > 0 || printed.IsZero() && d.Year > numberYear+1
-			if !impossible || d.Year == ref || !oneDigitApart(d.Year, ref) {
+			if !impossible || signs[[2]int{pi, li}] || d.Year == ref || !oneDigitApart(d.Year, ref) {
 				continue
 			}
 			// The year as written, in Arabic or Chinese numerals (a year
@@ -1127,4 +1131,70 @@ func abs(n int) int { return max(n, -n) }
 // oneDigitApart reports whether two four-digit years differ in one digit.
 func oneDigitApart(a, b int) bool {
 	return a != b && oneCharApart(strconv.Itoa(a), strconv.Itoa(b))
+}
+
+// rePassed is the sentence of a 令 that says on which day the rule was
+// passed and from which it takes effect: 《…》已经2023年2月8日省人民政府
+// 第43次常务会议通过，现予公布，自2023年4月1日起施行.
+var rePassed = regexp.MustCompile(`已经\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日).{0,60}?通过.{0,40}?自\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*起施行`)
+
+// orderDates corrects the year of a 令's signed date (the date line under
+// the 省长's name) that a scan read one digit off where the sentence it
+// signs says it cannot be: a 令 is signed on or after the day the rule was
+// passed and on or before the day it takes effect. Two dates read alike
+// (passed 2023年2月8日, in effect 2023年4月1日) outweigh the one that
+// disagrees (2022年2月18日 becomes 2023年2月18日); where no year a digit
+// apart fits between them, nothing changes. It returns the lines (page
+// and line index) of the signed dates that fit, as read or corrected.
+func orderDates(pages []page.Page) map[[2]int]bool {
+	fit := map[[2]int]bool{}
+	for pi := range pages {
+		p := &pages[pi]
+		if p.Extractor != page.OCR {
+			continue
+		}
+		var sentence []rune // the lines since the last sentence found, for one that wraps
+		var passed, effective gazette.Date
+		for li := range p.Lines {
+			text := strings.TrimSpace(p.Lines[li].Text)
+			sentence = append(sentence, []rune(text)...)
+			if m := rePassed.FindStringSubmatch(string(sentence)); m != nil {
+				a, errA := gazette.ParseDate(m[1])
+				b, errB := gazette.ParseDate(m[2])
+				if errA == nil && errB == nil && a.Compare(b) <= 0 {
+					passed, effective = a, b
+				}
+				sentence = sentence[:0]
+				continue
+			}
+			if len(sentence) > 300 {
+				sentence = sentence[len(sentence)-150:]
+			}
+			if passed.IsZero() {
+				continue
+			}
+			ds := gazette.FindDates(text)
+			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+				continue
+			}
+			// The first line after the sentence that is a date alone is
+			// its signature's.
+			signed, old := ds[0].Date, strconv.Itoa(ds[0].Date.Year)
+			d := signed
+			d.Year = passed.Year
+			_, err := gazette.ParseDate(d.String())
+			if (signed.Compare(passed) < 0 || signed.Compare(effective) > 0) && err == nil && oneDigitApart(signed.Year, passed.Year) &&
+				d.Compare(passed) >= 0 && d.Compare(effective) <= 0 && strings.HasPrefix(text, old) {
+				fixed := strconv.Itoa(passed.Year) + text[len(old):]
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+				p.Lines[li].Text = fixed
+				signed = d
+			}
+			if signed.Compare(passed) >= 0 && signed.Compare(effective) <= 0 {
+				fit[[2]int{pi, li}] = true
+			}
+			passed, effective = gazette.Date{}, gazette.Date{}
+		}
+	}
+	return fit
 }

@@ -518,3 +518,41 @@ func TestCheckDatesChineseYear(t *testing.T) {
 		t.Errorf("corrections %+v, want %+v", pages[0].Corrections, want)
 	}
 }
+
+// TestCheckDatesOrder holds a 令's signed date to the sentence it signs:
+// signed before the rule was passed is a year misread in one digit where
+// the passing and the taking effect agree; a date that fits, or one no
+// year a digit apart would make fit, is as read.
+func TestCheckDatesOrder(t *testing.T) {
+	order := func(signed string) []page.Page {
+		return []page.Page{{Number: 1, Extractor: page.OCR, Confidence: 0.6, Lines: []page.Line{
+			{Text: "四川省人民政府令"}, {Text: "第217号"},
+			{Text: "《四川省实施〈劳动就业服务企业管理规定〉办法》已经2023年2月8日省人"},
+			{Text: "民政府第43次常务会议通过，现予公布，自2023年4月1日起施行。"},
+			{Text: "省长　薛光"}, {Text: signed},
+			{Text: "第一条　自2020年1月1日起的规定"}, {Text: "2019年5月1日"},
+		}}}
+	}
+	pages := order("2022年2月18日")
+	CheckDates(pages)
+	want := []page.Correction{{Line: 5, From: "2022年2月18日", To: "2023年2月18日", Rule: RuleDate, Confidence: 0.6}}
+	if !slices.Equal(pages[0].Corrections, want) || pages[0].Lines[5].Text != "2023年2月18日" {
+		t.Errorf("corrections %+v, want %+v", pages[0].Corrections, want)
+	}
+	for _, signed := range []string{"2023年2月18日", "2023年5月18日", "2013年2月1日"} {
+		pages := order(signed)
+		CheckDates(pages)
+		if pages[0].Lines[5].Text != signed || pages[0].Lines[7].Text != "2019年5月1日" {
+			t.Errorf("signed %s: lines %q, %q, corrections %+v", signed, pages[0].Lines[5].Text, pages[0].Lines[7].Text, pages[0].Corrections)
+		}
+	}
+
+	// In an issue of the gazette, the 印发 line of another document
+	// printed earlier is no reference for a 令 signed later.
+	pages = order("2023年2月18日")
+	pages = append(pages, page.Page{Number: 2, Extractor: page.OCR, Confidence: 0.6, Lines: []page.Line{{Text: "四川省人民政府办公厅2022年12月8日印发"}}})
+	CheckDates(pages)
+	if got := pages[0].Lines[5].Text; got != "2023年2月18日" {
+		t.Errorf("a 令 signed after another document's 印发日期: %q, want 2023年2月18日 as read", got)
+	}
+}
