@@ -3,7 +3,6 @@ package ocr
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"image"
@@ -69,16 +68,17 @@ func cacheTools() string {
 const nameHeight = 64
 
 // maxNamePixels bounds the pixels of the lines a file's pages hold for
-// the second model before they are read (see Names.add): some fifty
-// lines, read in one run. More would hold more memory and run longer for
-// little gain, the model's load being shared by so many lines already.
+// the second model before they are read (see Names.add): a hundred lines
+// or more (a line's crop is 40,000 to 120,000 pixels), read in one run.
+// More would hold more memory and run longer for little gain, the
+// model's load being shared by so many lines already.
 const maxNamePixels = 8 << 20
 
 // nameCut is a line that holds a place's name, cut out of its page and
 // brought to nameHeight: line is its index among the lines of page page
-// (see Names.add),
-// or -1 for a line the page dropped (see mergeRed), read with the others
-// all the same, as each line is read in the stack of its page's lines.
+// (see Names.add), or -1 for a line the page dropped (see mergeRed),
+// read with the others all the same: a line's reading depends on the
+// others stacked with it (see readNames).
 type nameCut struct {
 	page, line int
 	img        *raster
@@ -235,10 +235,13 @@ func (f *Names) Read(ctx context.Context, pages []page.Page) {
 			}
 			note = fmt.Sprintf("%d lines with place names read again by the second model", len(r.texts))
 		}
-		if note != "" && p.Note != "" {
-			note = p.Note + "; " + note
+		switch {
+		case note == "":
+		case p.Note == "":
+			p.Note = note
+		default:
+			p.Note += "; " + note
 		}
-		p.Note = cmp.Or(note, p.Note)
 	}
 }
 

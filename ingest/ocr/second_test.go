@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -156,25 +157,7 @@ func dump(pages []page.Page) string {
 // a run for that page alone reads it.
 func TestSecondOpinionOneRunAFile(t *testing.T) {
 	e := secondEngine(t)
-	// tesseract behind a script that counts the runs of the second model.
-	dir := t.TempDir()
-	runs := filepath.Join(dir, "runs")
-	script := filepath.Join(dir, "tesseract")
-	sh := "#!/bin/sh\ncase \"$*\" in *" + secondModelDir + "*) echo >>" + runs + ";; esac\nexec " + e.tesseract + " \"$@\"\n"
-	if err := os.WriteFile(script, []byte(sh), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	e.tesseract = script
-	count := func() int {
-		b, err := os.ReadFile(runs)
-		if errors.Is(err, os.ErrNotExist) {
-			return 0
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Count(string(b), "\n")
-	}
+	count := countNameRuns(t, e)
 	files := append(notice, "testdata/names-decree.png")
 	pages := readPNGs(t, e, files...)
 	if n := count(); n != 1 {
@@ -204,5 +187,64 @@ func TestSecondOpinionOneRunAFile(t *testing.T) {
 	}
 	if withNames < 3 {
 		t.Errorf("%d pages with lines read again, want 3 or more", withNames)
+	}
+}
+
+// Lines held past maxNamePixels are read then, not kept for Read: a file
+// of many pages holds little.
+func TestSecondOpinionBounded(t *testing.T) {
+	e := secondEngine(t)
+	count := countNameRuns(t, e)
+	f := e.Names()
+	ctx := context.Background()
+	blank := func(px int) []nameCut { // a white crop 2048 pixels wide
+		h := (px + 2047) / 2048
+		return []nameCut{{img: &raster{w: 2048, h: h, ch: 1, pix: bytes.Repeat([]byte{255}, 2048*h)}}}
+	}
+	f.add(ctx, 1, blank(maxNamePixels/2))
+	if n := count(); n != 0 {
+		t.Fatalf("%d runs of the second model under maxNamePixels, want none", n)
+	}
+	f.add(ctx, 2, blank(maxNamePixels/2))
+	if n := count(); n != 1 || len(f.todo) != 0 {
+		t.Fatalf("%d runs of the second model past maxNamePixels, %d pages held, want 1 run and none held", n, len(f.todo))
+	}
+	f.add(ctx, 3, blank(nameHeight*nameHeight))
+	pages := make([]page.Page, 3)
+	for i := range pages {
+		pages[i] = page.Page{Number: i + 1, Extractor: page.OCR, Lines: []page.Line{{Text: "澜江省人民政府"}}}
+	}
+	f.Read(ctx, pages)
+	if n := count(); n != 2 {
+		t.Errorf("%d runs of the second model, want 2", n)
+	}
+	for _, p := range pages {
+		if p.Note != "" || len(p.Lines[0].Readings) > 0 {
+			t.Errorf("page %d of blank lines: note %q, readings %q", p.Number, p.Note, p.Lines[0].Readings)
+		}
+	}
+}
+
+// countNameRuns puts tesseract behind a script that counts the runs of
+// the second model, and returns how many there were so far.
+func countNameRuns(t *testing.T, e *Engine) func() int {
+	t.Helper()
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	script := filepath.Join(dir, "tesseract")
+	sh := "#!/bin/sh\ncase \"$*\" in *" + secondModelDir + "*) echo >>" + runs + ";; esac\nexec " + e.tesseract + " \"$@\"\n"
+	if err := os.WriteFile(script, []byte(sh), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	e.tesseract = script
+	return func() int {
+		b, err := os.ReadFile(runs)
+		if errors.Is(err, os.ErrNotExist) {
+			return 0
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(b), "\n")
 	}
 }
