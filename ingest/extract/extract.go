@@ -132,6 +132,14 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 		}
 		todo = append(todo, i)
 	}
+	// OCR leaves the lines with place names of the file's pages to be
+	// read again by its second model in one run for the file, not one a
+	// page (see ocr.Names).
+	var names *ocr.Names
+	if e, ok := opts.OCR.(*ocr.Engine); ok {
+		names = e.Names()
+		opts.OCR = names
+	}
 	var g errgroup.Group
 	g.SetLimit(max(opts.Workers, 1))
 	for _, i := range todo {
@@ -144,6 +152,9 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 		})
 	}
 	_ = g.Wait() // the pages carry their own failures
+	if names != nil {
+		names.Read(ctx, res.Pages)
+	}
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("extract: %s: %w", path, ctx.Err())
 	}

@@ -120,31 +120,40 @@ const minRedConfidence = 0.6
 // mergeRed puts the lines read from a page's red ink (rp) among those of
 // its black text (p) by their height on the page, each before the first
 // black line below it, with their corrections; the page's confidence
-// becomes the mean of both, by characters.
-func mergeRed(p, rp page.Page) page.Page {
+// becomes the mean of both, by characters. blackAt and redAt say where
+// each line of p and of rp went among the page's lines (-1: dropped).
+func mergeRed(p, rp page.Page) (out page.Page, blackAt, redAt []int) {
+	blackAt, redAt = make([]int, len(p.Lines)), make([]int, len(rp.Lines))
+	for i := range blackAt {
+		blackAt[i] = i
+	}
+	for i := range redAt {
+		redAt[i] = -1
+	}
 	if rp.Confidence < minRedConfidence || len(rp.Lines) == 0 {
-		return p
+		return p, blackAt, redAt
 	}
 	type entry struct {
 		line  page.Line
 		fixes []page.Correction
+		at    *int // where the line goes
 	}
-	entries := func(q page.Page) []entry {
+	entries := func(q page.Page, at []int) []entry {
 		out := make([]entry, len(q.Lines))
 		for i, l := range q.Lines {
-			out[i].line = l
+			out[i].line, out[i].at = l, &at[i]
 		}
 		for _, c := range q.Corrections {
 			out[c.Line].fixes = append(out[c.Line].fixes, c)
 		}
 		return out
 	}
-	merged := entries(p)
+	merged := entries(p, blackAt)
 	var blackChars, redChars int
 	for _, e := range merged {
 		blackChars += utf8.RuneCountInString(e.line.Text)
 	}
-	for _, e := range entries(rp) {
+	for _, e := range entries(rp, redAt) {
 		if utf8.RuneCountInString(e.line.Text) < 2 {
 			continue
 		}
@@ -156,17 +165,18 @@ func mergeRed(p, rp page.Page) page.Page {
 		merged = slices.Insert(merged, at, e)
 	}
 	if redChars == 0 {
-		return p
+		return p, blackAt, redAt
 	}
-	out := p
+	out = p
 	out.Lines, out.Corrections = nil, nil
 	for i, e := range merged {
 		out.Lines = append(out.Lines, e.line)
+		*e.at = i
 		for _, c := range e.fixes {
 			c.Line = i
 			out.Corrections = append(out.Corrections, c)
 		}
 	}
 	out.Confidence = (p.Confidence*float64(blackChars) + rp.Confidence*float64(redChars)) / float64(blackChars+redChars)
-	return out
+	return out, blackAt, redAt
 }

@@ -1,11 +1,15 @@
 package ocr
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"image"
 	"image/draw"
 	"image/png"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -29,30 +33,43 @@ func secondEngine(t *testing.T) *Engine {
 }
 
 // readPNG reads a grey crop of a scan (at 200 dpi, upright) with the first
-// model, as Engine.Page does, and its lines with names with the second.
-func readPNG(t *testing.T, e *Engine, file string) page.Page {
+// model, as Engine.Page does, as page n, and leaves its lines with names
+// with f for the second.
+func readPNG(t *testing.T, f *Names, file string, n int) page.Page {
 	t.Helper()
-	f, err := os.Open(file)
+	fh, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	defer fh.Close()
+	img, err := png.Decode(fh)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := image.NewGray(img.Bounds())
 	draw.Draw(g, g.Rect, img, image.Point{}, draw.Src)
 	r := &raster{w: g.Rect.Dx(), h: g.Rect.Dy(), ch: 1, pix: g.Pix}
-	ctx, dir := context.Background(), t.TempDir()
-	p, err := e.read(ctx, dir, "page", r, 200)
+	ctx := context.Background()
+	p, err := f.e.read(ctx, t.TempDir(), "page", r, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.readNames(ctx, dir, []nameInk{{&p, r, 200}}); err != nil {
-		t.Fatal(err)
-	}
+	p.Number = n
+	f.add(ctx, n, nameCuts(p, r, 200))
 	return p
+}
+
+// readPNGs reads files as the pages of one file, the second model's
+// readings put on their lines.
+func readPNGs(t *testing.T, e *Engine, files ...string) []page.Page {
+	t.Helper()
+	f := e.Names()
+	var pages []page.Page
+	for i, file := range files {
+		pages = append(pages, readPNG(t, f, file, i+1))
+	}
+	f.Read(context.Background(), pages)
+	return pages
 }
 
 // lineWith returns the first line of pages that holds s, or "".
@@ -79,6 +96,9 @@ func agreed(pages []page.Page) []page.Correction {
 	return out
 }
 
+// notice is the heading, 文号, title and signature of a notice.
+var notice = []string{"testdata/names-notice-heading.png", "testdata/names-notice-number.png", "testdata/names-notice-title.png", "testdata/names-notice-signature.png"}
+
 // The heading, 文号, title and a body line of a notice scanned at 200 dpi
 // (a generated original, turned and skewed): Debian's chi_sim reads its
 // province 岚州省 as 岗州省 in the title and loses it from the heading;
@@ -87,10 +107,7 @@ func agreed(pages []page.Page) []page.Correction {
 // (the first model's readings alone settle on 岗州省).
 func TestSecondOpinionOutvotesAMisreading(t *testing.T) {
 	e := secondEngine(t)
-	var pages []page.Page
-	for _, f := range []string{"heading", "number", "title", "signature"} {
-		pages = append(pages, readPNG(t, e, "testdata/names-notice-"+f+".png"))
-	}
+	pages := readPNGs(t, e, notice...)
 	CheckNames(pages)
 	for _, want := range []string{"岚州省住房和城乡建设厅文件", "岚建〔2018〕17号", "岚州省住房和城乡建设厅关于印发", "岚州省预算绩效管理办法的通知"} {
 		if got := lineWith(pages, want); got == "" {
@@ -113,7 +130,7 @@ func TestSecondOpinionOutvotesAMisreading(t *testing.T) {
 // it back.
 func TestSecondOpinionSettledByTheLexicon(t *testing.T) {
 	e := secondEngine(t)
-	pages := []page.Page{readPNG(t, e, "testdata/names-decree.png")}
+	pages := readPNGs(t, e, "testdata/names-decree.png")
 	CheckNames(pages)
 	for _, want := range []string{"苍梧省人民政府令", "《苍梧省城市供水管理办法》"} {
 		if got := lineWith(pages, want); got == "" {
@@ -133,4 +150,101 @@ func dump(pages []page.Page) string {
 		}
 	}
 	return b.String()
+}
+
+// The lines with names of a file's pages are read in one run of the second
+// model, not one a page, and each reading lands on its own page's line as
+// a run for that page alone reads it.
+func TestSecondOpinionOneRunAFile(t *testing.T) {
+	e := secondEngine(t)
+	count := countNameRuns(t, e)
+	files := append(notice, "testdata/names-decree.png")
+	pages := readPNGs(t, e, files...)
+	if n := count(); n != 1 {
+		t.Fatalf("%d runs of the second model for %d pages, want 1", n, len(files))
+	}
+	withNames := 0
+	for i, file := range files {
+		alone := readPNGs(t, e, file)[0]
+		if len(alone.Lines) != len(pages[i].Lines) {
+			t.Fatalf("%s: %d lines read alone, %d with the file", file, len(alone.Lines), len(pages[i].Lines))
+		}
+		read := 0
+		for li, l := range pages[i].Lines {
+			if !slices.Equal(l.Readings, alone.Lines[li].Readings) {
+				t.Errorf("%s line %d %s: readings %q with the file, %q alone", file, li, l.Text, l.Readings, alone.Lines[li].Readings)
+			}
+			read += len(l.Readings)
+		}
+		want := ""
+		if read > 0 {
+			withNames++
+			want = fmt.Sprintf("%d lines with place names read again by the second model", read)
+		}
+		if pages[i].Note != want {
+			t.Errorf("%s: note %q, want %q", file, pages[i].Note, want)
+		}
+	}
+	if withNames < 3 {
+		t.Errorf("%d pages with lines read again, want 3 or more", withNames)
+	}
+}
+
+// Lines held past maxNamePixels are read then, not kept for Read: a file
+// of many pages holds little.
+func TestSecondOpinionBounded(t *testing.T) {
+	e := secondEngine(t)
+	count := countNameRuns(t, e)
+	f := e.Names()
+	ctx := context.Background()
+	blank := func(px int) []nameCut { // a white crop 2048 pixels wide
+		h := (px + 2047) / 2048
+		return []nameCut{{img: &raster{w: 2048, h: h, ch: 1, pix: bytes.Repeat([]byte{255}, 2048*h)}}}
+	}
+	f.add(ctx, 1, blank(maxNamePixels/2))
+	if n := count(); n != 0 {
+		t.Fatalf("%d runs of the second model under maxNamePixels, want none", n)
+	}
+	f.add(ctx, 2, blank(maxNamePixels/2))
+	if n := count(); n != 1 || len(f.todo) != 0 {
+		t.Fatalf("%d runs of the second model past maxNamePixels, %d pages held, want 1 run and none held", n, len(f.todo))
+	}
+	f.add(ctx, 3, blank(nameHeight*nameHeight))
+	pages := make([]page.Page, 3)
+	for i := range pages {
+		pages[i] = page.Page{Number: i + 1, Extractor: page.OCR, Lines: []page.Line{{Text: "澜江省人民政府"}}}
+	}
+	f.Read(ctx, pages)
+	if n := count(); n != 2 {
+		t.Errorf("%d runs of the second model, want 2", n)
+	}
+	for _, p := range pages {
+		if p.Note != "" || len(p.Lines[0].Readings) > 0 {
+			t.Errorf("page %d of blank lines: note %q, readings %q", p.Number, p.Note, p.Lines[0].Readings)
+		}
+	}
+}
+
+// countNameRuns puts tesseract behind a script that counts the runs of
+// the second model, and returns how many there were so far.
+func countNameRuns(t *testing.T, e *Engine) func() int {
+	t.Helper()
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	script := filepath.Join(dir, "tesseract")
+	sh := "#!/bin/sh\ncase \"$*\" in *" + secondModelDir + "*) echo >>" + runs + ";; esac\nexec " + e.tesseract + " \"$@\"\n"
+	if err := os.WriteFile(script, []byte(sh), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	e.tesseract = script
+	return func() int {
+		b, err := os.ReadFile(runs)
+		if errors.Is(err, os.ErrNotExist) {
+			return 0
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(b), "\n")
+	}
 }

@@ -76,7 +76,7 @@ func (e *Engine) PageWith(ctx context.Context, path string, n int, s Settings) (
 		if err != nil {
 			return fail("read red ink of", err)
 		}
-		p = mergeRed(p, rp)
+		p, _, _ = mergeRed(p, rp)
 	}
 	if dpi != s.DPI {
 		notes = append(notes, fmt.Sprintf("rendered at %d dpi, the most the page's size allows", dpi))

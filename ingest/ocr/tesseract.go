@@ -127,17 +127,34 @@ func (e *Engine) SetNames(names []string) {
 // again without them, its page numbers read apart (see dropLeaderDots).
 // Rows of ink that no line read covers are read alone (see readUnread).
 // A date line, a 印发 line and a 文号 line are read again alone (see
-// rereadDates).
+// rereadDates), and lines with place names by a second model (see
+// Names).
 // Then every line is post-corrected (see correctLine), each change
 // recorded in Page.Corrections. Page.Note says what was done.
 func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error) {
+	f := e.Names()
+	p, err := f.Page(ctx, path, n)
+	if err != nil {
+		return p, err
+	}
+	pages := []page.Page{p}
+	f.Read(ctx, pages)
+	if err := ctx.Err(); err != nil {
+		return page.Page{}, fmt.Errorf("ocr: read place names of page %d of %s: %w", n, path, err)
+	}
+	return pages[0], nil
+}
+
+// page is Page without the second model's readings: it returns the lines
+// with place names cut out for it to read (see Names).
+func (e *Engine) page(ctx context.Context, path string, n int) (page.Page, []nameCut, error) {
 	dir, err := os.MkdirTemp("", "gazette-ocr")
 	if err != nil {
-		return page.Page{}, fmt.Errorf("ocr: %w", err)
+		return page.Page{}, nil, fmt.Errorf("ocr: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	fail := func(what string, err error) (page.Page, error) {
-		return page.Page{}, fmt.Errorf("ocr: %s page %d of %s: %w", what, n, path, err)
+	fail := func(what string, err error) (page.Page, []nameCut, error) {
+		return page.Page{}, nil, fmt.Errorf("ocr: %s page %d of %s: %w", what, n, path, err)
 	}
 	img, dpi, err := e.render(ctx, dir, path, n)
 	if err != nil {
@@ -217,28 +234,26 @@ func (e *Engine) Page(ctx context.Context, path string, n int) (page.Page, error
 	case n > 1:
 		notes = append(notes, fmt.Sprintf("%d date, 印发 or 文号 lines read again alone", n))
 	}
-	inks := []nameInk{{&p, main, dpi}}
-	var rp page.Page
+	cuts := nameCuts(p, main, dpi)
 	if red != nil {
-		if rp, err = e.read(ctx, dir, "red", red, dpi); err != nil {
+		rp, err := e.read(ctx, dir, "red", red, dpi)
+		if err != nil {
 			return fail("read red ink of", err)
 		}
-		inks = append(inks, nameInk{&rp, red, dpi})
-	}
-	switch k, err := e.readNames(ctx, dir, inks); {
-	case err != nil && ctx.Err() != nil:
-		return fail("read place names of", err)
-	case err != nil:
-		notes = append(notes, fmt.Sprintf("lines with place names not read again by the second model: %v", err))
-	case k > 0:
-		notes = append(notes, fmt.Sprintf("%d lines with place names read again by the second model", k))
-	}
-	if red != nil {
-		p = mergeRed(p, rp)
+		redCuts := nameCuts(rp, red, dpi)
+		var blackAt, redAt []int
+		p, blackAt, redAt = mergeRed(p, rp)
+		for i := range cuts {
+			cuts[i].line = blackAt[cuts[i].line]
+		}
+		for _, c := range redCuts {
+			c.line = redAt[c.line]
+			cuts = append(cuts, c)
+		}
 	}
 	p.Number = n
 	p.Note = strings.Join(notes, "; ")
-	return p, nil
+	return p, cuts, nil
 }
 
 // inksOf takes a colour page apart (see separateInks): the grey page to
