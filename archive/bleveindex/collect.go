@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync/atomic"
 
@@ -268,11 +269,15 @@ func (c *collector) countBlocks(b *roaring.Bitmap, blocks int) []int {
 	var buf [256]uint32
 	it := b.ManyIterator()
 	if c.plain() {
-		c.total += int(b.GetCardinality())
-		for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
-			for _, local := range buf[:n] {
-				out[local>>blockShift]++
-			}
+		const _, _ uint = blockSize - 64, 64 - blockSize // a block is a word
+		// A block is one word of b as a dense bitmap: its count is the
+		// word's bits, not a visit of each of its hits (a common word's
+		// 100,000 hits took a fifth of its search).
+		words := make([]uint64, blocks)
+		b.WriteDenseTo(words)
+		for i, w := range words {
+			out[i] = bits.OnesCount64(w)
+			c.total += out[i]
 		}
 		for _, local := range c.t.missing {
 			if b.Contains(local) {
