@@ -287,7 +287,10 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 			out := append(slices.Clip(paras[:i]), head, tail, b)
 			return append(out, paras[i+1:]...)
 		}
-		if k := lostColon(text, salutation); k > 0 && i > 0 && endsAsTitle(paras[i-1].Text) {
+		if i == 0 || !endsAsTitle(paras[i-1].Text) {
+			continue
+		}
+		if k := lostColon(text, salutation); k > 0 {
 			// The same under a title of its own: a heading paragraph
 			// that opens with the 主送 (its type read large) and runs on
 			// into the text.
