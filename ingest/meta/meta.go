@@ -131,8 +131,8 @@ var (
 	rePromulgateVerb = regexp.MustCompile(`^[^。]{0,80}?(?:公布|发布|發布|施行)`)
 	// rePerson is a signature of a person: the office, and the name after
 	// the space between them, which a scan may read as a stray mark
-	// (省长”王利立).
-	rePerson = regexp.MustCompile(`^((?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長))\s*[“”"'‘’·・]?\s*(\p{Han}{2,4})$`)
+	// (省长”王利立), as it may the space before the office (”省长”秦俊芳).
+	rePerson = regexp.MustCompile(`^[“”"'‘’·・]?((?:代理)?(?:省长|省長|市长|市長|主席|区长|區長|州长|县长|縣長|部长|部長|局长|局長|主任委员|主任委員|委员长|委員長|署长|署長|院长|院長|总经理|總經理|主任|厅长|廳長|处长|處長))\s*[“”"'‘’·・]?\s*(\p{Han}{2,4})$`)
 )
 
 // kindSuffixes are the kinds a bare heading ends in (福建省人民政府令, 經濟部公告).
@@ -216,6 +216,10 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if d.Title == "" {
 		d.Title = title
 	}
+	// A title never ends in a full stop: one there is a speck or the
+	// line's end a scan read as one. Nothing is lost: it is punctuation,
+	// and the text keeps the line as read.
+	d.Title = strings.TrimRightFunc(d.Title, func(r rune) bool { return r == '。' || r == '．' || unicode.IsSpace(r) })
 	if title != "" && d.Title != title && !endsAsTitle(d.Title) {
 		// The page's heading stops short where the contents' title goes
 		// on: the heading was cut (its rest set as text), the contents'
@@ -313,6 +317,20 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		addressed = misread
 	}
 	d.Recipients = Recipients(addressed)
+	if d.Recipients == nil {
+		// The colon lost and the text run on after the addressees, on
+		// the 主送's line or the next: the addressees up to where the
+		// text opens.
+		run := ""
+		for k := headEnd; k < len(paras) && k < headEnd+5 && !strings.ContainsAny(run, "。：:"); k++ {
+			run = layout.JoinLines(run, paras[k].Text)
+		}
+		if t := squeeze(run); !strings.ContainsAny(t, "：:") {
+			if k := lostColon(t, salutation); k > 0 {
+				d.Recipients = Recipients(t[:k] + "：")
+			}
+		}
+	}
 	if d.Recipients == nil && headEnd+1 < len(paras) {
 		// A scan lost the colon at the end of a 主送 of its own
 		// (…，省直各部门): a first paragraph of addressees only, the
@@ -323,6 +341,18 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	}
 	if signedAt >= 0 {
 		d.Note = Note(body[signedAt+1 : min(len(body), signedAt+4)])
+		if d.Note == "" {
+			// On a scan the 附注, set left, may come before the
+			// signature set right, which layout read after it.
+			d.Note = Note(body[max(0, signedAt-4):signedAt])
+		}
+	}
+	if d.Note == "" {
+		if at := attachmentStart(body); at > 0 {
+			// No signature read (under its seal): the 附注 closes
+			// the 主体, before the attachments.
+			d.Note = Note(body[max(0, at-4):at])
+		}
 	}
 	if d.Note == "" {
 		d.Note = Note(body[max(0, len(body)-3):])
@@ -391,7 +421,7 @@ func heading(paras []layout.Paragraph, top *headLines) (string, int) {
 		if i > first && utf8.RuneCountInString(h) > 60 {
 			break
 		}
-		if i > first && (strings.ContainsAny(l.squeezed, "：:") || salutation(l.squeezed)) {
+		if i > first && (strings.ContainsAny(l.squeezed, "：:") || salutation(l.squeezed) || addressees(h, l.squeezed)) {
 			// A label (预算主管部门：…) under the title, or the 主送 line
 			// (its colon read as a semicolon on a scan): never a line of it.
 			break

@@ -411,6 +411,9 @@ func TestSignatory(t *testing.T) {
 		// A scan read the space between office and name as a quote.
 		{"省长”王利立", "省长　王利立"},
 		{"代理市长 · 张三", "代理市长　张三"},
+		// … and the space before the office too.
+		{"”省长”秦俊芳", "省长　秦俊芳"},
+		{"“省长”质量奖评选办法", ""},
 		{"本办法自2017年3月1日起施行。", ""},
 		{"省长：请于本月底前报送有关情况", ""},
 	}

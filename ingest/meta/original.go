@@ -615,10 +615,16 @@ func Note(paras []layout.Paragraph) string {
 		if n < 4 || n > 200 {
 			continue
 		}
-		open, _ := utf8.DecodeRuneInString(t)
+		open, w := utf8.DecodeRuneInString(t)
 		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(t, "。"))
 		if (open == '（' || open == '(') && (last == '）' || last == ')') {
 			return t
+		}
+		if strings.ContainsRune(noteOpenMisreads, open) && (last == '）' || last == ')') && n <= 40 &&
+			!strings.ContainsAny(t[w:], "（(《》") && hanCount(t) >= 3 {
+			// Its opening bracket misread (《此件主动公开）, \此件不予公开）):
+			// the bracket it pairs with.
+			return "（" + t[w:]
 		}
 		if strings.HasPrefix(t, "公开方式") || strings.HasPrefix(t, "公开属性") || strings.HasPrefix(t, "信息公开选项") {
 			return t
@@ -626,6 +632,10 @@ func Note(paras []layout.Paragraph) string {
 	}
 	return ""
 }
+
+// noteOpenMisreads are what a scan reads the opening bracket of a 附注
+// as: another bracket, or a slash or bar its curve made.
+const noteOpenMisreads = "《〈<【[［{｛\\/|丨"
 
 // registrationIn finds a registration number inside a note (本规范性文件…
 // 编号为DGSJYJ-2015-002).

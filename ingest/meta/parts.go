@@ -155,6 +155,17 @@ func Attachments(paras []layout.Paragraph) []string {
 	return titles
 }
 
+// attachmentStart returns the index of the first 附件N label that heads
+// an attachment among paras, or -1.
+func attachmentStart(paras []layout.Paragraph) int {
+	for i := range paras {
+		if reAttachLabel.MatchString(squeeze(paras[i].Text)) {
+			return i
+		}
+	}
+	return -1
+}
+
 // attachmentNote reads a 附件说明. An item wrapped over lines set as a
 // paragraph of their own goes on in the next paragraph that is not an
 // item, as long as the item before it filled its line.

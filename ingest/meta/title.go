@@ -275,8 +275,74 @@ func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 			}
 			return append(out, paras[i+1:]...)
 		}
+		if k := lostColon(text, titled); k > 0 {
+			// The colon lost mid-paragraph, the text run on after the
+			// addressees: split where the text opens.
+			title, rest, _ := cutSalutation(text[:k] + "：")
+			head, tail, b := p, p, p
+			head.Text, tail.Text, b.Text = title, rest[:len(rest)-len("：")], strings.TrimSpace(text[k:])
+			tail.Heading, tail.Align, tail.Lines = false, layout.AlignLeft, 1
+			b.Heading, b.Align = false, layout.AlignLeft
+			head.PageEnd, tail.PageEnd = head.Page, head.Page
+			out := append(slices.Clip(paras[:i]), head, tail, b)
+			return append(out, paras[i+1:]...)
+		}
+		if i == 0 || !endsAsTitle(paras[i-1].Text) {
+			continue
+		}
+		if k := lostColon(text, salutation); k > 0 {
+			// The same under a title of its own: a heading paragraph
+			// that opens with the 主送 (its type read large) and runs on
+			// into the text.
+			tail, b := p, p
+			tail.Text, b.Text = strings.TrimSpace(text[:k]), strings.TrimSpace(text[k:])
+			tail.Heading, tail.Align, tail.Lines, tail.PageEnd = false, layout.AlignLeft, 1, p.Page
+			b.Heading, b.Align = false, layout.AlignLeft
+			out := append(slices.Clip(paras[:i]), tail, b)
+			return append(out, paras[i+1:]...)
+		}
 	}
 	return paras
+}
+
+// titled reports whether s, ending in a salutation's mark, is a title
+// and the addressees after it (see cutSalutation).
+func titled(s string) bool {
+	_, _, ok := cutSalutation(s)
+	return ok
+}
+
+// textOpeners are the words the 正文 of a document opens with after its
+// 主送 (为全面实施…, 根据…, 经省人民政府同意, 现将…, 《…》已经…, 你市…),
+// none of them a part of an authority's name (经 alone is: 经济).
+var textOpeners = []string{"《", "为", "根据", "按照", "依据", "依照", "经省", "经市", "经县", "经区", "经研究", "现将", "现就", "现印发", "现予",
+	"近年来", "近期", "当前", "鉴于", "随着", "你省", "你市", "你县", "你区", "你单位", "你们"}
+
+// maxLostColon bounds (in bytes) where lostColon looks for the text's
+// opening: a title and a 主送 of some 200 characters.
+const maxLostColon = 600
+
+// lostColon returns where the text opens in a paragraph that runs a
+// 主送 whose colon a scan lost on into the text (…的通知各设区的市人民政府，
+// …各高等院校《泽安省…》已经…): the end of the first run that reads as
+// addressees (fits, given the run with a colon after it: salutation, or
+// titled for a title run on into its 主送) and that a text opener follows,
+// with a sentence after it; 0 for none. The first, not the longest: a
+// name that begins with 各 runs on as far as it likes.
+func lostColon(text string, fits func(string) bool) int {
+	for k := range text {
+		if k > maxLostColon {
+			break // a 主送 is never that long: the rest is text
+		}
+		if k == 0 || !slices.ContainsFunc(textOpeners, func(w string) bool { return strings.HasPrefix(text[k:], w) }) ||
+			!strings.ContainsAny(text[k:], "，。") {
+			continue
+		}
+		if fits(strings.TrimSpace(text[:k]) + "：") {
+			return k
+		}
+	}
+	return 0
 }
 
 // reOrderHead is a 令's heading run on into its number, and perhaps more:
@@ -330,6 +396,28 @@ func cutSalutation(text string) (title, rest string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// addressees reports whether line (squeezed), under a title that ends as
+// titles do, is the 主送 whose colon a scan lost (各设区的市人民政府，…，
+// 各高等院校): addressees only, more than one or a group (各…), no line
+// that itself ends a title; or the first line of such a 主送 wrapped
+// over two.
+func addressees(title, line string) bool {
+	if !endsAsTitle(title) || endsAsTitle(line) || !strings.HasPrefix(line, "各") && !strings.ContainsAny(line, "，,、") {
+		return false
+	}
+	if salutation(strings.TrimRight(line, "，,") + "：") {
+		return true
+	}
+	// The first line of a 主送 wrapped over two (…，省人民政府各半 / 门、…):
+	// addressees up to its last comma.
+	i := strings.LastIndexAny(line, "，,")
+	if i <= 0 {
+		return false
+	}
+	_, w := utf8.DecodeRuneInString(line[i:])
+	return salutation(line[:i+w])
 }
 
 // salutation reports whether s (ending in its colon, or a semicolon or

@@ -183,6 +183,15 @@ func TestFixNames(t *testing.T) {
 		{name: "as near two names (厅, 局): untouched", in: "住房和城乡建设打", unsure: "打", want: "住房和城乡建设打"},
 		{name: "two of three unsure: untouched", in: "广州市盔遇区", unsure: "盔遇", want: "广州市盔遇区"},
 		{name: "a name not in the lexicon, near none: untouched", in: "澜江省人民政府", unsure: "澜", want: "澜江省人民政府"},
+		// A province's name is too short to correct; its government's is not.
+		{name: "省 of a 令's heading read as 举", in: "四川举人民政府令", unsure: "举", want: "四川省人民政府令", from: "四川举", to: "四川省"},
+		{name: "省 of a 印发机关 read as 符", in: "四川符人民政府办公厅2015年2月5日印发", unsure: "符", want: "四川省人民政府办公厅2015年2月5日印发", from: "四川符", to: "四川省"},
+		{name: "another place's government, its end unsure: untouched", in: "吉林市人民政府", unsure: "市", want: "吉林市人民政府"},
+		{name: "a county's government, its end unsure: untouched", in: "富顺县人民政府", unsure: "县", want: "富顺县人民政府"},
+		{name: "a stem of two divisions (吉林省, 吉林市): untouched", in: "吉林符人民政府", unsure: "符", want: "吉林符人民政府"},
+		{name: "a stem no division has: untouched", in: "澜江符人民政府", unsure: "符", want: "澜江符人民政府"},
+		{name: "no body's name after it: untouched", in: "四川举办活动", unsure: "举", want: "四川举办活动"},
+		{name: "a place's end read surely: untouched", in: "四川举人民政府", want: "四川举人民政府"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -226,7 +226,61 @@ func fixNames(r *reading, lex *Lexicon) {
 		}
 	}
 	r.apply(RuleLexicon, edits, nil)
+	fixPlaceEnds(r)
 }
+
+// fixPlaceEnds corrects the character that ends a place's name before a
+// body's name (四川举人民政府 for 四川省人民政府, 四川符人民政府办公厅):
+// a name of three characters is too short for the lexicon to correct,
+// and large type (a 令's heading) misreads its end as often as its stem.
+// The character must be one tesseract was unsure of and no end itself,
+// and the characters before it the stem of exactly one division the
+// lexicon knows (吉林 ends 吉林省 and 吉林市: untouched); a stem no
+// division has (a place the lexicon does not know) is left alone.
+func fixPlaceEnds(r *reading) {
+	ends := placeEnds()
+	var edits []edit
+	for i := minPlace; i+1 < len(r.rs); i++ {
+		x := r.rs[i]
+		if r.conf[i] >= maxUnsure || !unicode.Is(unicode.Han, x) || strings.ContainsRune(nameEnds, x) || !authorityAfter(r.rs, i+1) {
+			continue
+		}
+		for n := maxPlace; n >= minPlace; n-- {
+			if i-n < 0 || !allHan(r.rs[i-n:i]) {
+				continue
+			}
+			stem := string(r.rs[i-n : i])
+			if e, ok := ends[stem]; ok {
+				if e != 0 {
+					edits = append(edits, edit{i - n, i + 1, []rune(stem + string(e))})
+				}
+				break
+			}
+		}
+	}
+	r.apply(RuleLexicon, edits, nil)
+}
+
+// placeEnds maps the stem of each division the lexicon knows (四川 of
+// 四川省) to the character that ends it, or to 0 where stems of two
+// divisions are the same (吉林省, 吉林市).
+var placeEnds = sync.OnceValue(func() map[string]rune {
+	out := map[string]rune{}
+	for n := range divisionNames() {
+		rs := []rune(n)
+		end := rs[len(rs)-1]
+		if len(rs)-1 < minPlace || len(rs)-1 > maxPlace || !strings.ContainsRune(nameEnds, end) {
+			continue
+		}
+		stem := string(rs[:len(rs)-1])
+		if e, ok := out[stem]; ok && e != end {
+			out[stem] = 0
+			continue
+		}
+		out[stem] = end
+	}
+	return out
+})
 
 // nearest returns the one name that run becomes when one (or, in a long
 // name, two) of the characters at positions unsure are changed, the
