@@ -351,13 +351,27 @@ func meiliRequest(ctx context.Context, cfg meiliindex.Config, method, path strin
 
 // dirSize adds up the sizes of the regular files under dir.
 func dirSize(dir string) (int64, error) {
+	return fsSize(os.DirFS(dir))
+}
+
+// fsSize adds up the sizes of the regular files in fsys. A file that
+// vanishes during the walk is not counted: an open bleve index merges its
+// segments in the background and deletes the ones it merged, and a file
+// that is gone no longer takes room on disk.
+func fsSize(fsys fs.FS) (int64, error) {
 	var n int64
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if p != "." && errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
 			return err
 		}
 		if d.Type().IsRegular() {
 			info, err := d.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
 			if err != nil {
 				return err
 			}
