@@ -8,7 +8,6 @@ import (
 	"github.com/gazette-archive/gazette/archive"
 	"github.com/gazette-archive/gazette/editorial"
 	"github.com/gazette-archive/gazette/ingest/extract"
-	"github.com/gazette-archive/gazette/ingest/ocr"
 )
 
 // namesTimeout bounds the listing of the archive's authorities at start.
@@ -19,7 +18,7 @@ const namesTimeout = 3 * time.Second
 // index that cannot answer (search down at start-up) leaves OCR with its
 // built-in lexicon, and says so.
 func learnNames(ctx context.Context, arch *archive.Archive, x extract.Options, log *slog.Logger) {
-	e, ok := x.OCR.(*ocr.Engine)
+	l, ok := x.OCR.(nameLearner)
 	if !ok {
 		return
 	}
@@ -32,7 +31,13 @@ func learnNames(ctx context.Context, arch *archive.Archive, x extract.Options, l
 		log.Warn("OCR checks names against its built-in lexicon only: the archive's authorities could not be listed", "err", err)
 		return
 	}
-	e.SetNames(names)
+	l.SetNames(names)
+}
+
+// nameLearner is an OCR reader, such as ocr.Engine, whose post-correction
+// checks names against a list it is given.
+type nameLearner interface {
+	SetNames(names []string)
 }
 
 // toolReport says, a line each, which ingest tools serve found: what an

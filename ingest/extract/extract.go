@@ -27,6 +27,14 @@ type PageReader interface {
 	Page(ctx context.Context, path string, n int) (page.Page, error)
 }
 
+// nameBatcher is an OCR PageReader, such as ocr.Engine, that reads the
+// lines with place names of a file's pages again in one run for the file
+// rather than one a page: File reads the file's pages with Names' Page,
+// then its Read once they are all read.
+type nameBatcher interface {
+	Names() *ocr.Names
+}
+
 // PageCounter says how many pages a PDF has, independently of the text-layer
 // decoder, so pages a dead child never returned still get their fallbacks.
 type PageCounter interface {
@@ -136,8 +144,8 @@ func File(ctx context.Context, path string, opts Options) (Result, error) {
 	// read again by its second model in one run for the file, not one a
 	// page (see ocr.Names).
 	var names *ocr.Names
-	if e, ok := opts.OCR.(*ocr.Engine); ok {
-		names = e.Names()
+	if b, ok := opts.OCR.(nameBatcher); ok {
+		names = b.Names()
 		opts.OCR = names
 	}
 	var g errgroup.Group

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -253,5 +254,72 @@ func TestFilePageBudget(t *testing.T) {
 		if p.Extractor != page.Text || len(p.Lines) == 0 {
 			t.Errorf("page %d: %s, %d lines (%s)", p.Number, p.Extractor, len(p.Lines), p.Note)
 		}
+	}
+}
+
+// ocr.Engine is read a file at a time, not a page at a time.
+var _ nameBatcher = (*ocr.Engine)(nil)
+
+// countedOCR is an OCR reader other than ocr.Engine that counts the pages
+// File asks it for one by one.
+type countedOCR struct {
+	*ocr.Engine // Names, when the reader batches names
+	pages       atomic.Int32
+}
+
+func (c *countedOCR) Page(ctx context.Context, path string, n int) (page.Page, error) {
+	c.pages.Add(1)
+	return c.Engine.Page(ctx, path, n)
+}
+
+// pageByPage reads as the engine does, but cannot batch names.
+type pageByPage struct{ c *countedOCR }
+
+func (p pageByPage) Page(ctx context.Context, path string, n int) (page.Page, error) {
+	return p.c.Page(ctx, path, n)
+}
+
+// Any OCR reader that batches a file's names is read a file at a time,
+// not only ocr.Engine; one that cannot is read a page at a time.
+func TestFileBatchesNames(t *testing.T) {
+	needTools(t, "pdftotext", "pdfinfo", "pdftoppm", "tesseract")
+	if testing.Short() {
+		t.Skip("OCR: slow")
+	}
+	ctx := context.Background()
+	opts := WithTools(ctx, Options{Job: "empty", Workers: 2, Limits: worker.Limits{Timeout: time.Minute}}, ocr.Limits{}, ocr.Options{})
+	e, ok := opts.OCR.(*ocr.Engine)
+	if !ok {
+		t.Skipf("no OCR: %s", opts.NoOCR)
+	}
+	scan := scanFile(t, testPages(), false)
+	for _, tc := range []struct {
+		name   string
+		reader func(*countedOCR) PageReader
+		calls  int32 // pages asked of the reader one by one
+	}{
+		{"batches names", func(c *countedOCR) PageReader { return c }, 0},
+		{"page by page", func(c *countedOCR) PageReader { return pageByPage{c} }, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &countedOCR{Engine: e}
+			opts := opts
+			opts.OCR = tc.reader(c)
+			res, err := File(ctx, scan, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.pages.Load(); got != tc.calls {
+				t.Errorf("the reader's Page was called %d times, want %d", got, tc.calls)
+			}
+			if len(res.Pages) != 2 {
+				t.Fatalf("%d pages, want 2", len(res.Pages))
+			}
+			for i, p := range res.Pages {
+				if acc := scantest.CharAccuracy(strings.Join(testPages()[i], ""), p.PlainText()); p.Extractor != page.OCR || acc < 0.93 {
+					t.Errorf("page %d: %s, accuracy %.3f (%s)", p.Number, p.Extractor, acc, p.Note)
+				}
+			}
+		})
 	}
 }
