@@ -29,9 +29,6 @@ type WorkerRun struct {
 // the text layer) on one file.
 type WorkerRunner func(ctx context.Context, path string) (WorkerRun, error)
 
-// OCRReader reads page n (1-based) of a PDF by OCR, as the OCR stage does.
-type OCRReader func(ctx context.Context, path string, n int) (page.Page, error)
-
 // Targets of the benchmark.
 const (
 	TargetVsPdftotext = 0.8       // pages per second per core, ÷ pdftotext's
@@ -50,7 +47,12 @@ type BenchConfig struct {
 	// Child names the executable that decodes the text layer, for the
 	// report: its start-up is paid once per file.
 	Child string
-	OCR   OCRReader
+	// OCR reads every page of a scan, Workers pages at once, as the
+	// extraction stage reads a file whose pages need OCR: in the command,
+	// extract.File, whose OCR leaves the lines with place names of the
+	// file's pages to its second model's few runs for the whole file. A
+	// page it reads by another path than OCR counts as an error.
+	OCR PageReader
 	// NoOCR says why OCR is not measured when OCR is nil.
 	NoOCR string
 	// OCRDPI is the resolution OCR renders at, for the report.
@@ -63,8 +65,8 @@ type BenchConfig struct {
 	Pdftotext string
 	// Files text-based files of at least FilePages pages each (encodings
 	// in turn) make the speed runs; FilePages and LargePages are the
-	// small and large file of the scaling run. OCRPages body pages of a
-	// generated scan are read by OCR.
+	// small and large file of the scaling run. A generated scan of at
+	// least OCRPages pages is read by OCR.
 	Files, FilePages, LargePages, OCRPages int
 	// Workers is the files read at once on all cores; 0 means the number
 	// of CPUs.
@@ -413,63 +415,57 @@ func (rs *runs) best() Speed {
 	return b
 }
 
-// ocrScan is the generated scan OCR reads, and which of its pages.
+// ocrScan is the generated scan OCR reads.
 type ocrScan struct {
-	path string
-	body []int  // file pages (1-based) of body text to read
-	note string // what it is, for the report; why not, when body is empty
+	path  string
+	pages int
+	note  string // what it is, for the report; why not, when pages is 0
 }
 
 // writeScan generates the scan for OCR's throughput.
 func writeScan(ctx context.Context, cfg BenchConfig, dir string, font *ttf.Font) ocrScan {
 	path := filepath.Join(dir, "ocr-scan.pdf")
 	scanDPI := cmp.Or(cfg.ScanDPI, 200)
-	tr, err := writeIssue(ctx, path, typeset.Options{Seed: cfg.Seed, Encoding: typeset.Scan, Documents: 3, MinPages: cfg.OCRPages + 2, ScanDPI: scanDPI, Font: font})
+	tr, err := writeIssue(ctx, path, typeset.Options{Seed: cfg.Seed, Encoding: typeset.Scan, Documents: 3, MinPages: cfg.OCRPages, ScanDPI: scanDPI, Font: font})
 	if err != nil {
 		return ocrScan{note: fmt.Sprintf("no scan generated: %v", err)}
 	}
-	sc := ocrScan{path: path}
+	kinds := map[string]int{}
 	for _, p := range tr.Pages {
-		if p.Kind == "body" && len(sc.body) < cfg.OCRPages {
-			sc.body = append(sc.body, p.Index)
-		}
+		kinds[p.Kind]++
 	}
-	sc.note = fmt.Sprintf("%d body pages of a generated scan (A4 rendered at %d dpi, degraded)", len(sc.body), scanDPI)
-	return sc
+	return ocrScan{path: path, pages: len(tr.Pages), note: fmt.Sprintf("a generated scan of %d pages (%d cover, %d contents, %d body; A4 rendered at %d dpi, degraded), read whole as gazette extract reads it",
+		len(tr.Pages), kinds["cover"], kinds["contents"], kinds["body"], scanDPI)}
 }
 
-// benchOCR reads the scan's body pages by OCR on all cores.
+// benchOCR reads the scan by OCR, its pages on all cores, as one file:
+// the product's cost, the second model's runs for the file's place names
+// included, over the file's pages.
 func benchOCR(ctx context.Context, cfg BenchConfig, scan ocrScan, workers int) (Speed, string) {
-	if len(scan.body) == 0 {
+	if scan.pages == 0 {
 		return Speed{}, scan.note
 	}
-	path, body := scan.path, scan.body
-	s := Speed{Reader: "ocr", Mode: fmt.Sprintf("all cores (%d at once)", workers), Files: 1}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
+	s := Speed{Reader: "ocr", Mode: fmt.Sprintf("all cores (%d pages at once)", workers), Files: 1, Pages: scan.pages}
 	cpu0, cpuErr := cpuTime()
 	start := time.Now()
-	for _, n := range body {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			_, err := cfg.OCR(ctx, path, n)
-			mu.Lock()
-			defer mu.Unlock()
-			s.Pages++
-			if err != nil {
-				s.Errors++
-				if s.FirstEr == nil {
-					s.FirstEr = err
-				}
-			}
-		})
-	}
-	wg.Wait()
+	pages, err := cfg.OCR(ctx, scan.path)
 	s.Wall = time.Since(start)
 	if cpu1, err := cpuTime(); err == nil && cpuErr == nil {
 		s.CPU = cpu1 - cpu0
+	}
+	fail := func(err error) {
+		s.Errors++
+		s.FirstEr = cmp.Or(s.FirstEr, err)
+	}
+	if err != nil {
+		fail(err)
+	} else if len(pages) != scan.pages {
+		fail(fmt.Errorf("%d pages read of %d", len(pages), scan.pages))
+	}
+	for _, p := range pages {
+		if p.Extractor != page.OCR {
+			fail(fmt.Errorf("page %d read by %s, not OCR: %s", p.Number, p.Extractor, p.Note))
+		}
 	}
 	return s, scan.note
 }
@@ -575,7 +571,7 @@ func printBench(cfg BenchConfig, rep BenchReport, smallPages, largePages int) {
 		if o.CPU > 0 {
 			// What the cores would do unshared: the wall clock above
 			// counts other work on a shared machine.
-			fmt.Fprintf(w, "  OCR by CPU time: %s a page (render and tesseract), %.1f pages/minute per core\n",
+			fmt.Fprintf(w, "  OCR by CPU time: %s a page (render, tesseract, its second model; the text layer and poppler tried first), %.1f pages/minute per core\n",
 				fmtCPU(o.CPU/time.Duration(max(o.Pages, 1))), 60*o.PagesPerCPUSecond())
 		}
 		if o.FirstEr != nil {

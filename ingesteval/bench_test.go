@@ -54,6 +54,27 @@ func costly(perPage time.Duration, grow int) Pipeline {
 	}
 }
 
+// ocrPages is a stand-in OCR that spends perPage of CPU time on each page
+// of a generated file and reads page bad by another path (0: none).
+func ocrPages(perPage time.Duration, bad int) PageReader {
+	return func(ctx context.Context, path string) ([]page.Page, error) {
+		tr, err := readTruth(path)
+		if err != nil {
+			return nil, err
+		}
+		var out []page.Page
+		for _, p := range tr.Pages {
+			spin(perPage)
+			pg := page.Page{Number: p.Index, Extractor: page.OCR}
+			if p.Index == bad {
+				pg.Extractor, pg.Note = page.None, "OCR: no text (a blank page?)"
+			}
+			out = append(out, pg)
+		}
+		return out, nil
+	}
+}
+
 func benchConfig(p Pipeline, out *bytes.Buffer) BenchConfig {
 	return BenchConfig{
 		Pipeline: p, Pages: truthPages,
@@ -71,10 +92,7 @@ func TestBench(t *testing.T) {
 	}
 	var out bytes.Buffer
 	cfg := benchConfig(costly(2*time.Millisecond, 0), &out)
-	cfg.OCR = func(ctx context.Context, path string, n int) (page.Page, error) {
-		spin(20 * time.Millisecond)
-		return page.Page{Number: n, Extractor: page.OCR}, nil
-	}
+	cfg.OCR = ocrPages(20*time.Millisecond, 0)
 	cfg.OCRPages, cfg.OCRDPI, cfg.ScanDPI = 1, 300, 72
 	rep, err := RunBench(context.Background(), cfg)
 	if err != nil {
@@ -105,14 +123,14 @@ func TestBench(t *testing.T) {
 		`pipeline per core: [0-9.]+ pages/s, [0-9.]+× pdftotext's`,
 		`pipeline: a \d+-page file costs [0-9.]+× per page what a \d+-page one does, by CPU time \(target ≤ 1.2×\): met`,
 		`worker peak memory on the 16-page file \(\d+ pages decoded\): 40.0 MiB, the child's max RSS \(target < 512.0 MiB\): met`,
-		`OCR throughput at 300 dpi, all cores \(2 at once\): [0-9.]+ pages/minute \(1 pages`,
-		`OCR by CPU time: [0-9.]+s a page \(render and tesseract\), [0-9.]+ pages/minute per core`,
+		`OCR throughput at 300 dpi, all cores \(2 pages at once\): [0-9.]+ pages/minute \(\d+ pages in [0-9.]+s; 0 errors\) over a generated scan of \d+ pages \(1 cover, 1 contents, \d+ body;`,
+		`OCR by CPU time: [0-9.]+s a page \(render, tesseract, its second model; [^)]*\), [0-9.]+ pages/minute per core`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out.String()) {
 			t.Errorf("report lacks %s", re)
 		}
 	}
-	if rep.OCR.Pages != 1 || rep.OCR.Errors != 0 {
+	if rep.OCR.Pages < 3 || rep.OCR.Errors != 0 || rep.OCR.CPU < time.Duration(rep.OCR.Pages)*20*time.Millisecond {
 		t.Errorf("OCR %+v (%s)", rep.OCR, rep.OCRNote)
 	}
 }
@@ -134,6 +152,7 @@ func TestBenchCatches(t *testing.T) {
 	cfg.Worker = func(ctx context.Context, path string) (WorkerRun, error) {
 		return WorkerRun{Pages: 16, PeakRSS: 600 << 20}, nil
 	}
+	cfg.OCR, cfg.OCRPages, cfg.ScanDPI = ocrPages(0, 2), 1, 72
 	rep, err := RunBench(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -147,10 +166,15 @@ func TestBenchCatches(t *testing.T) {
 			t.Errorf("%s %s: %d errors in %d files, want one a file (a page lost)", s.Reader, s.Mode, s.Errors, s.Files)
 		}
 	}
-	for _, want := range []string{"pages read of", "no comparison with pdftotext", "(target ≤ 1.2×): NOT met", "600.0 MiB", "(target < 512.0 MiB): NOT met", "OCR throughput: not measured"} {
+	for _, want := range []string{"pages read of", "no comparison with pdftotext", "(target ≤ 1.2×): NOT met", "600.0 MiB", "(target < 512.0 MiB): NOT met", "OCR first error: page 2 read by none, not OCR: OCR: no text"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+	out.Reset()
+	printBench(BenchConfig{OCRPages: 6, NoOCR: "tesseract not installed", Out: &out}, BenchReport{WorkerRSS: -1}, 1, 1)
+	if want := "OCR throughput: not measured: tesseract not installed"; !strings.Contains(out.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
 	}
 	if _, err := RunBench(context.Background(), BenchConfig{Files: 1, FilePages: 1, LargePages: 1, Out: &out}); err == nil {
 		t.Error("nothing to measure: no error")

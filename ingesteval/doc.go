@@ -14,7 +14,7 @@
 // pdftotext, in the same run.
 //
 // The pipeline under test is handed in as functions (Pipeline, PageReader,
-// WorkerRunner, OCRReader), so that a stand-in can prove the scoring: a
+// WorkerRunner), so that a stand-in can prove the scoring: a
 // perfect pipeline scores 100%, a damaged one less. It imports ingest (the
 // Result type), ingest/page, ingest/typeset, golang.org/x/text
 // (NFKC) and golang.org/x/sys (CPU affinity and time); it must not import

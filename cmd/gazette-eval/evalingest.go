@@ -110,8 +110,8 @@ func runBenchIngest(ctx context.Context, args []string, e cli.Env, _ io.Reader, 
 	files := fs.Int("files", 8, "text-based files of the speed runs (encodings in turn)")
 	filePages := fs.Int("file-pages", 50, "pages of each file, at least; and of the small file of the cost-per-page comparison")
 	largePages := fs.Int("large-pages", 1000, "pages of the large file of the cost-per-page comparison and the worker's memory")
-	ocrPages := fs.Int("ocr-pages", 6, "pages of a generated scan read by OCR for its throughput (0: skip)")
-	workers := fs.Int("workers", runtime.NumCPU(), "files read at once in the all-cores runs")
+	ocrPages := fs.Int("ocr-pages", 6, "pages, at least, of a generated scan read by OCR for its throughput (0: skip)")
+	workers := fs.Int("workers", runtime.NumCPU(), "files read at once in the all-cores runs, and pages of the scan")
 	seed := fs.Uint64("seed", 1, "seed of the generated files")
 	keep := fs.String("keep", "", "keep the generated files in this folder")
 	lim := cli.AddExtractFlags(fs)
@@ -126,7 +126,8 @@ parallel), with the ratio to pdftotext (target ≥ 0.8× per core). Then the
 cost per page of a 50-page file against a 1,000-page one (target: within
 20%), the decoding worker's peak memory on the 1,000-page file (target
 < 512 MiB) and OCR throughput in pages per minute on all cores at the OCR
-resolution (--ocr-dpi). The extraction flags apply; give --timeout room for
+resolution (--ocr-dpi), over a generated scan read whole as gazette extract
+reads it. The extraction flags apply; give --timeout room for
 the large file on one core.`)
 		fs.PrintDefaults()
 	}
@@ -162,11 +163,14 @@ the large file on one core.`)
 		Progress:   progressBars(stderr),
 	}
 	if *ocrPages > 0 {
-		eng, err := ocr.NewEngine(ctx, ocr.Options{DPI: lim.OCRDPI()})
-		if err != nil {
-			cfg.NoOCR = err.Error()
+		if opts.Extract.OCR == nil {
+			cfg.NoOCR = opts.Extract.NoOCR
 		} else {
-			cfg.OCR = eng.Page
+			// A scan's pages are read --workers at once, as gazette
+			// extract reads them on as many cores.
+			x := opts
+			x.Extract.Workers = *workers
+			cfg.OCR = pagesOf(x)
 		}
 	}
 	_, err = ingesteval.RunBench(ctx, cfg)
