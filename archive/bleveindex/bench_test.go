@@ -34,6 +34,16 @@ import (
 
 const corpusDir = "../../../shared/corpus"
 
+// needLaws skips a test that needs text as varied as real laws: in a clone
+// without ../shared, benchDocs cuts every document from one repeated
+// paragraph, in which no phrase is rare.
+func needLaws(t *testing.T) {
+	t.Helper()
+	if m := loadMaterial(); len(m.texts) < 2 {
+		t.Skipf("skipping: no laws in %s/laws (the shared corpus is absent); the documents would all be one repeated paragraph", corpusDir)
+	}
+}
+
 // material is the text benchmark documents are cut from.
 type material struct {
 	texts  [][]rune // law bodies

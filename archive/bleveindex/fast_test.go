@@ -180,6 +180,7 @@ func hitIDs(res gazette.Results) []string {
 // places, whose 4-grams may all occur without the phrase, match only
 // where the phrase itself is.
 func TestPhrasesMatchText(t *testing.T) {
+	needLaws(t)
 	idx, err := bleveindex.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

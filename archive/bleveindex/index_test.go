@@ -615,6 +615,7 @@ func TestLeanHitsAfterRewrite(t *testing.T) {
 // both; those read through 4-grams score the same too; the direct path
 // and bleve's searchers agree; and the set survives reopening.
 func TestCommonBigrams(t *testing.T) {
+	needLaws(t)
 	docs := benchDocs(900)
 	restore := bleveindex.SetCommonSample(300)
 	defer restore()
