@@ -86,9 +86,11 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		err = x.collectDirect(ctx, r, plan, c)
 	}
 	if errors.Is(err, errNotDirect) {
+		c.release()
 		c = fresh()
 		err = x.collect(ctx, r, root, c)
 	}
+	defer c.release()
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 	}
@@ -162,6 +164,7 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 	}
 	defer r.Close()
 	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, nil)
+	defer c.release()
 	if err := x.collect(ctx, r, term(fDocNum, n.String()), c); err != nil {
 		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
 	}
