@@ -135,19 +135,19 @@ func (x *Index) leanHits(r *scorch.IndexSnapshot, top []cand) ([]gazette.Hit, er
 		ids[i] = d.t.ids[d.local]
 	}
 	known, ok := x.suggest.Hits(ids)
-	out := make([]gazette.Hit, 0, len(top))
+	out := known[:0] // filled in place: the i-th hit goes at i or before
 	for i, d := range top {
-		if ok[i] {
-			out = append(out, known[i])
-			continue
+		h := known[i]
+		if !ok[i] {
+			var found bool
+			var err error
+			if h, found, err = loadHitAt(r, d.num, nil); err != nil {
+				return nil, err
+			} else if !found {
+				continue
+			}
 		}
-		h, found, err := loadHitAt(r, d.num, nil)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			out = append(out, h)
-		}
+		out = append(out, h)
 	}
 	return out, nil
 }
