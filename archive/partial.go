@@ -94,7 +94,15 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		exactRank  int
 	}
 
-	cands := map[string]*candidate{}
+	cands := make(map[string]*candidate, len(terms)*partialDepth/2)
+	var slab []candidate // candidates are allocated from it, a few at a time
+	newCand := func(c candidate) *candidate {
+		if len(slab) == cap(slab) {
+			slab = make([]candidate, 0, 64)
+		}
+		slab = append(slab, c)
+		return &slab[len(slab)-1]
+	}
 	firstPage := exact
 	if exact.Total > 0 && (q.Page != 1 || len(exact.Hits) < exact.Total) {
 		eq := q
@@ -104,7 +112,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		}
 	}
 	for i, h := range firstPage.Hits {
-		cands[h.ID] = &candidate{hit: h, exact: true, exactRank: i}
+		cands[h.ID] = newCand(candidate{hit: h, exact: true, exactRank: i})
 	}
 	titles := map[string]string{} // TitleKey of each candidate's title
 	inTitle := func(h gazette.Hit, t string) bool {
@@ -158,7 +166,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 		for rank, h := range r.Hits {
 			c := cands[h.ID]
 			if c == nil {
-				c = &candidate{hit: h}
+				c = newCand(candidate{hit: h})
 				cands[h.ID] = c
 			}
 			c.score += gazette.PartialTermWeight(w, inTitle(h, t), rank, len(r.Hits))
@@ -205,13 +213,12 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	}
 
 	out := gazette.Results{Total: len(list), Page: q.Page, PerPage: q.PerPage, Partial: true}
-	hits := make([]gazette.Hit, len(list))
-	for i, c := range list {
-		hits[i] = c.hit
+	out.Facets = facetsOf(len(list), func(i int) *gazette.Hit { return &list[i].hit })
+	from := min((q.Page-1)*q.PerPage, len(list))
+	out.Hits = make([]gazette.Hit, 0, min(q.PerPage, len(list)-from))
+	for _, c := range list[from:min(from+q.PerPage, len(list))] {
+		out.Hits = append(out.Hits, c.hit)
 	}
-	out.Facets = facetsOf(hits)
-	from := min((q.Page-1)*q.PerPage, len(hits))
-	out.Hits = hits[from:min(from+q.PerPage, len(hits))]
 	heldWords := func(c *candidate) []string {
 		var held []string
 		for _, i := range c.held {

@@ -152,7 +152,7 @@ func exactSearch(ctx context.Context, idx Index, q gazette.Query) (gazette.Resul
 	if rest.Text == "" {
 		// Only numbers were asked for: the facets describe just those.
 		res = gazette.Results{Page: q.Page, PerPage: q.PerPage}
-		res.Facets = facetsOf(pinned)
+		res.Facets = facetsOf(len(pinned), func(i int) *gazette.Hit { return &pinned[i] })
 	} else if res, err = idx.Search(ctx, rest); err != nil {
 		return gazette.Results{}, err
 	}
@@ -259,7 +259,8 @@ func passes(h gazette.Hit, q gazette.Query) bool {
 	return (q.From.IsZero() || d.Compare(q.From) >= 0) && (q.To.IsZero() || d.Compare(q.To) <= 0)
 }
 
-func facetsOf(hits []gazette.Hit) gazette.Facets {
+// facetsOf counts the facets of n hits, the i-th given by hit(i).
+func facetsOf(n int, hit func(i int) *gazette.Hit) gazette.Facets {
 	var f gazette.Facets
 	inc := func(list *[]gazette.FacetCount, v string) {
 		for i := range *list {
@@ -270,7 +271,8 @@ func facetsOf(hits []gazette.Hit) gazette.Facets {
 		}
 		*list = append(*list, gazette.FacetCount{Value: v, Count: 1})
 	}
-	for _, h := range hits {
+	for i := range n {
+		h := hit(i)
 		inc(&f.Kind, string(h.Kind))
 		inc(&f.Year, fmt.Sprint(h.Issue.Year))
 		inc(&f.Validity, string(h.Validity))

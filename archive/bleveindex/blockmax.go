@@ -193,7 +193,7 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 	}
 	bs.inHead.And(hits)
 	counts := c.countBlocks(hits, len(maxes[0][0].max))
-	bs.blocks = make([]scoreBlock, 0, len(counts))
+	bs.blocks = c.blocks(len(counts))
 	for b, count := range counts {
 		if count == 0 {
 			continue
@@ -220,7 +220,8 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 	// blocks that may score most, until no other block can raise it.
 	// The blocks by bound, greatest first, as a heap: most searches stop
 	// after a few of them.
-	best := make([]int, len(bs.blocks))
+	best := grown(c.bufs.best, len(bs.blocks))
+	c.bufs.best = best
 	for i := range best {
 		best[i] = i
 	}

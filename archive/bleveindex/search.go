@@ -86,9 +86,11 @@ func (x *Index) Search(ctx context.Context, q gazette.Query) (gazette.Results, e
 		err = x.collectDirect(ctx, r, plan, c)
 	}
 	if errors.Is(err, errNotDirect) {
+		c.release()
 		c = fresh()
 		err = x.collect(ctx, r, root, c)
 	}
+	defer c.release()
 	if err != nil {
 		return gazette.Results{}, fmt.Errorf("bleveindex: search: %w", err)
 	}
@@ -133,19 +135,19 @@ func (x *Index) leanHits(r *scorch.IndexSnapshot, top []cand) ([]gazette.Hit, er
 		ids[i] = d.t.ids[d.local]
 	}
 	known, ok := x.suggest.Hits(ids)
-	out := make([]gazette.Hit, 0, len(top))
+	out := known[:0] // filled in place: the i-th hit goes at i or before
 	for i, d := range top {
-		if ok[i] {
-			out = append(out, known[i])
-			continue
+		h := known[i]
+		if !ok[i] {
+			var found bool
+			var err error
+			if h, found, err = loadHitAt(r, d.num, nil); err != nil {
+				return nil, err
+			} else if !found {
+				continue
+			}
 		}
-		h, found, err := loadHitAt(r, d.num, nil)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			out = append(out, h)
-		}
+		out = append(out, h)
 	}
 	return out, nil
 }
@@ -162,6 +164,7 @@ func (x *Index) Lookup(ctx context.Context, n gazette.DocNumber) ([]string, erro
 	}
 	defer r.Close()
 	c := newCollector(gazette.SortNewest, gazette.MaxResultWindow, nil)
+	defer c.release()
 	if err := x.collect(ctx, r, term(fDocNum, n.String()), c); err != nil {
 		return nil, fmt.Errorf("bleveindex: lookup %s: %w", n, err)
 	}

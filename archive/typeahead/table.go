@@ -668,6 +668,7 @@ func (t *Table) Hits(ids []string) (hits []gazette.Hit, ok []bool) {
 	t.mu.RLock()
 	layers := t.layers
 	retry := t.failed.IsZero() || time.Since(t.failed) >= hitsRetry
+	auths := 0
 	for i, id := range ids {
 		if layers == nil || !ok[i] {
 			ok[i] = false
@@ -676,7 +677,17 @@ func (t *Table) Hits(ids []string) (hits []gazette.Hit, ok []bool) {
 		d := newest(layers, id)
 		if ok[i] = d != nil; ok[i] {
 			hits[i] = d.hit
-			hits[i].Authorities = slices.Clone(d.hit.Authorities) // the caller's to change
+			auths += len(d.hit.Authorities)
+		}
+	}
+	// The authorities are the caller's to change: copied, into one array
+	// for all (a lean search asks for 50 hits at a time), each hit's
+	// capped so that appending to one leaves the next alone.
+	all := make([]string, 0, auths)
+	for i := range hits {
+		if a := hits[i].Authorities; ok[i] && a != nil {
+			all = append(all, a...)
+			hits[i].Authorities = all[len(all)-len(a) : len(all) : len(all)]
 		}
 	}
 	t.mu.RUnlock()

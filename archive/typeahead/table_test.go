@@ -170,6 +170,7 @@ func TestHitsNeverStale(t *testing.T) {
 	ctx := context.Background()
 	src := &source{hits: []gazette.Hit{hit("2020-1-1", "饮用水安全条例"), hit("2020-1-2", "饮用水水源保护办法")}}
 	src.hits[0].Authorities = []string{"福建省人民政府"}
+	src.hits[1].Authorities = []string{"福建省生态环境厅"}
 	tab := typeahead.New(src)
 	defer tab.Close()
 	title := func(id string) (string, bool) {
@@ -186,6 +187,12 @@ func TestHitsNeverStale(t *testing.T) {
 	hits, ok := tab.Hits([]string{"2020-1-2", "2020-1-9", "2020-1-1"})
 	if !slices.Equal(ok, []bool{true, false, true}) || hits[0].Title != "饮用水水源保护办法" || hits[2].Title != "饮用水安全条例" {
 		t.Fatalf("Hits of two documents and no document = %v, %v", hits, ok)
+	}
+	// The hits' authorities share one array: appending to one's must not
+	// reach the next.
+	hits[0].Authorities = append(hits[0].Authorities, "added by the caller")
+	if !slices.Equal(hits[2].Authorities, []string{"福建省人民政府"}) {
+		t.Errorf("appending to one hit's authorities changed another's: %v", hits[2].Authorities)
 	}
 	hits[2].Authorities[0] = "changed by the caller"
 	if hits, _ := tab.Hits([]string{"2020-1-1"}); hits[0].Authorities[0] != "福建省人民政府" {
