@@ -220,6 +220,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	// line's end a scan read as one. Nothing is lost: it is punctuation,
 	// and the text keeps the line as read.
 	d.Title = strings.TrimRightFunc(d.Title, func(r rune) bool { return r == '。' || r == '．' || unicode.IsSpace(r) })
+	d.Title = issuerGaps(d.Title)
 	if title != "" && d.Title != title && !endsAsTitle(d.Title) {
 		// The page's heading stops short where the contents' title goes
 		// on: the heading was cut (its rest set as text), the contents'

@@ -119,6 +119,26 @@ func issuerMark(text string) (names []string, ok bool) {
 	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
 }
 
+// misreadMark returns the authorities of a 发文机关标志 line whose 件 a
+// scan misread (云南省人力资源和社会保障厅文人, …厅文作): an authority's name,
+// then 文 and one character more. Masthead takes it only where the line
+// can be a mark: under issuers stacked above it, or first in the 版头.
+func misreadMark(text string) ([]string, bool) {
+	rs := []rune(squeeze(text))
+	n := len(rs)
+	if n < 6 || rs[n-2] != '文' || rs[n-1] == '件' || !unicode.Is(unicode.Han, rs[n-1]) {
+		return nil, false
+	}
+	rest := string(rs[:n-2])
+	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
+		return []string{tail}, true
+	}
+	if !authorityLike(rest) {
+		return nil, false
+	}
+	return splitIssuers(rest), true
+}
+
 // junkFront returns a name read off a red heading without the marks OCR
 // made of the front it lost (【-一健康委员会 for 苍梧省卫生健康委员会: a
 // bracket, a dash and the 一 a dash is read as), so that it can be matched
@@ -268,7 +288,11 @@ func Masthead(paras []layout.Paragraph) Original {
 			// Speckle, or a piece of a red heading, read as a character
 			// or two.
 		default:
-			if names, ok := issuerMark(raw); ok {
+			names, ok := issuerMark(raw)
+			if !ok && (len(stacked) > 0 || i <= 1) {
+				names, ok = misreadMark(raw)
+			}
+			if ok {
 				o.Issuers = append(o.Issuers, stacked...)
 				o.Issuers = append(o.Issuers, names...)
 				stacked, seen = nil, true

@@ -500,3 +500,47 @@ func TestMastheadUrgencyBesideRegistration(t *testing.T) {
 		}
 	}
 }
+
+// Joint issuers stacked, the 件 of their mark misread (文人, 文作), the
+// place at the front of one misread whole in the red type, and the gaps
+// between them in the title read as quotes: the 版头 is read, the
+// issuers are settled by the title, and the title's gaps are spaces.
+func TestMastheadMisreadMark(t *testing.T) {
+	for _, mark := range []string{"~云南省人力资源和社会保障厅文人", "~到二各人力资源和社会保障厅文作"} {
+		paras := origParas("~云南省住房和城乡建设厅", mark, "~云南省交通运输厅", "~云建〔2019〕16号",
+			"~云南省住房和城乡建设厅“云南省人力资源和社会保障厅”云南省交通运输厅关于加强中小学校校车安全管理工作的通知",
+			"各市、县（区）教育局，省属各高等学校：", "为切实保障学生上下学乘车安全，现就有关工作通知如下。")
+		if o := Masthead(paras); len(o.Issuers) != 3 || o.MastheadEnd != 4 {
+			t.Errorf("%s: issuers %q, 版头 of %d paragraphs; want 3 issuers, 4", mark, o.Issuers, o.MastheadEnd)
+		}
+		d := Extract("", paras)
+		want := []string{"云南省住房和城乡建设厅", "云南省人力资源和社会保障厅", "云南省交通运输厅"}
+		if !slices.Equal(d.Authorities, want) {
+			t.Errorf("%s: authorities %q, want %q", mark, d.Authorities, want)
+		}
+		if title := "云南省住房和城乡建设厅　云南省人力资源和社会保障厅　云南省交通运输厅关于加强中小学校校车安全管理工作的通知"; d.Title != title {
+			t.Errorf("%s: title %q, want %q", mark, d.Title, title)
+		}
+	}
+	// A line that is no mark stays out of the 版头: the title is read.
+	paras := origParas("~云南省人民政府关于加强文化", "为切实保障学生上下学乘车安全，现就有关工作通知如下。")
+	if o := Masthead(paras); o.MastheadEnd != 0 || len(o.Issuers) != 0 {
+		t.Errorf("no mark: issuers %q, 版头 of %d paragraphs", o.Issuers, o.MastheadEnd)
+	}
+}
+
+// TestIssuerGaps writes quote marks read for the gaps between joint
+// issuers at a title's front as spaces, and leaves quotes of other titles.
+func TestIssuerGaps(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"甲省教育厅“甲省财政厅关于印发办法的通知", "甲省教育厅　甲省财政厅关于印发办法的通知"},
+		{"甲省教育厅\"甲省财政厅” 甲省公安厅关于做好工作的通知", "甲省教育厅　甲省财政厅　甲省公安厅关于做好工作的通知"},
+		{"转发“十四五”规划关于做好工作的通知", "转发“十四五”规划关于做好工作的通知"},
+		{"甲省人民政府关于印发“十四五”规划的通知", "甲省人民政府关于印发“十四五”规划的通知"},
+		{"甲省教育厅 甲省财政厅关于印发办法的通知", "甲省教育厅 甲省财政厅关于印发办法的通知"},
+	} {
+		if got := issuerGaps(c.in); got != c.want {
+			t.Errorf("issuerGaps(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
