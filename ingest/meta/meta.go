@@ -220,7 +220,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	// line's end a scan read as one. Nothing is lost: it is punctuation,
 	// and the text keeps the line as read.
 	d.Title = strings.TrimRightFunc(d.Title, func(r rune) bool { return r == '。' || r == '．' || unicode.IsSpace(r) })
-	d.Title = issuerGaps(d.Title)
+	d.Title = issuerGaps(innerStops(d.Title))
 	if title != "" && d.Title != title && !endsAsTitle(d.Title) {
 		// The page's heading stops short where the contents' title goes
 		// on: the heading was cut (its rest set as text), the contents'
@@ -635,7 +635,11 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 				person = true
 				continue
 			}
-			names = append([]string{s}, names...)
+			// Marks the seal over the name left in its reading (苍梧省人民
+			// 政府“) are no part of it.
+			if s = strings.TrimFunc(s, sealMark); s != "" {
+				names = append([]string{s}, names...)
+			}
 		}
 		if len(names) == 0 && !person {
 			continue
@@ -643,6 +647,27 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 		return names, dates[0].Date, i
 	}
 	return nil, gazette.Date{}, -1
+}
+
+// innerStops drops from a title the full stops between two Han
+// characters: a title holds no sentence, and a speck where its lines
+// wrap is read as one (…加强城。乡居民…).
+func innerStops(title string) string {
+	rs := []rune(title)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if (r == '。' || r == '．') && i > 0 && i+1 < len(rs) && unicode.Is(unicode.Han, rs[i-1]) && unicode.Is(unicode.Han, rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// sealMark reports whether r is a mark a seal's ink over a signature is
+// read as beside the name: a quote, a dash, a dot or a star.
+func sealMark(r rune) bool {
+	return strings.ContainsRune("“”\"'‘’-—–一·.．*★☆@", r)
 }
 
 var (

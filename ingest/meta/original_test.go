@@ -544,3 +544,29 @@ func TestIssuerGaps(t *testing.T) {
 		}
 	}
 }
+
+// A scan's speckle misread the place in the title (巷柯省 for 苍梧省) and
+// made a full stop where its lines wrap; the seal left a quote beside the
+// signature's name. The signature, read without the seal's mark, agrees
+// with the 版头: the authority and the title's front are the mark's, and
+// the title holds no full stop.
+func TestExtractSpeckledTitle(t *testing.T) {
+	paras := origParas("~苍梧省人民政府文件", "~梧政文〔2017〕57号", "~巷柯省人民政府关于进一步加强城", "~。乡居民饮用水水源保护工作的通知",
+		"各设区的市人民政府，省人民政府各部门：", "饮用水安全直接关系人民群众身体健康。现就有关事项通知如下。",
+		">苍梧省人民政府“", ">2017年10月10日")
+	d := Extract("", paras)
+	if want := "苍梧省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知"; d.Title != want {
+		t.Errorf("title %q, want %q", d.Title, want)
+	}
+	if !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
+		t.Errorf("authorities %q", d.Authorities)
+	}
+	if a, _ := Signature(paras[4:]); !slices.Equal(a, []string{"苍梧省人民政府"}) {
+		t.Errorf("signature %q", a)
+	}
+	// A full stop that ends a sentence of a title's quotation, not between
+	// two characters, stays.
+	if got := innerStops("关于“放管服。”改革的通知"); got != "关于“放管服。”改革的通知" {
+		t.Errorf("innerStops = %q", got)
+	}
+}
