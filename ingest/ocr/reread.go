@@ -639,7 +639,8 @@ func rereadPrint(first string, again []dateReading) (string, bool) {
 // code read with a character lost or gained is a reading cut short or run
 // into its neighbour, and counts for no code. Digits a reading lost or
 // misread (60号 read as 6号) come back where the readings again agree on
-// them, never made up. ok is false where the line stands.
+// them, never made up; readings that lost one of the first's digits (92号
+// read 9号) are no votes. ok is false where the line stands.
 func chooseNumber(first string, again []dateReading) (string, bool) {
 	ms := gazette.FindDocNumbers(first)
 	if len(ms) != 1 {
@@ -657,6 +658,12 @@ func chooseNumber(first string, again []dateReading) (string, bool) {
 			continue
 		}
 		n := rm[0].Number
+		if n.Year == was.Year && digitLost(was.Serial, n.Serial) {
+			// The first reading's serial with a digit lost (92 read 9 on a
+			// 1-bit page, the crop's edge or a thin stroke): a reading
+			// short of a digit the page showed, no vote against it.
+			continue
+		}
 		readings++
 		counts[count{n.Year, n.Serial}]++
 		if oneCharApart(n.Agency, was.Agency) {
@@ -693,6 +700,21 @@ func chooseNumber(first string, again []dateReading) (string, bool) {
 		text = to.String() // the parts from different readings
 	}
 	return first[:ms[0].Start] + text + first[ms[0].End:], true
+}
+
+// digitLost reports whether serial b is serial a with one of its digits
+// left out (92 and 9, 120 and 12).
+func digitLost(a, b int) bool {
+	sa, sb := strconv.Itoa(a), strconv.Itoa(b)
+	if len(sb) != len(sa)-1 {
+		return false
+	}
+	for i := range sa {
+		if sa[:i]+sa[i+1:] == sb {
+			return true
+		}
+	}
+	return false
 }
 
 // oneCharApart reports whether two agency codes are as long and differ in

@@ -281,6 +281,10 @@ func TestChooseNumber(t *testing.T) {
 		// A code cut short counts for no code; its digits count.
 		{"粤卫〔2002〕60号", r("志〔2002〕60号", "志〔2002〕60号"), ""},
 		{"粤卫〔2002〕6号", r("卫〔2002〕60号", "卫〔2002〕60号"), "粤卫〔2002〕60号"},
+		// Readings again that lost a digit of the first's serial (a 1-bit
+		// page's thin strokes): the first stands.
+		{"豫政〔2012〕92号", r("豫政〔2012〕9号", "豫政〔2012〕9号", "豫政〔2012〕2号"), ""},
+		{"豫政〔2012〕120号", r("豫政〔2012〕12号", "豫政〔2012〕12号", "豫政〔2012〕128号"), ""},
 	} {
 		got, ok := chooseNumber(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
