@@ -249,6 +249,9 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if signed.IsZero() && len(o.Issuers) > 0 {
 		signed, signedAt = issuerDate(body, o.Issuers)
 	}
+	if signed.IsZero() && o.MastheadEnd > 0 {
+		signed, signedAt = loneDate(body)
+	}
 	d.Signed = signed
 	if d.Signed.IsZero() {
 		d.Signed = topDate
@@ -589,6 +592,21 @@ func issuerDate(paras []layout.Paragraph, issuers []string) (gazette.Date, int) 
 			if n := string(letters(is)); n != "" && strings.Contains(prev, n) {
 				return dates[0].Date, i
 			}
+		}
+	}
+	return gazette.Date{}, -1
+}
+
+// loneDate finds the 成文日期 of an original whose signature a scan read
+// past knowing (1广市。环境F: under a seal): the first line after the text
+// that is one date alone, set to the right as the 成文日期 is.
+func loneDate(paras []layout.Paragraph) (gazette.Date, int) {
+	for i := 1; i < len(paras); i++ {
+		if paras[i].Align != layout.AlignRight || countable(paras[i].Text, maxDateLine) > maxDateLine {
+			continue
+		}
+		if dates, ok := dateLine(squeeze(paras[i].Text)); ok && len(dates) == 1 {
+			return dates[0].Date, i
 		}
 	}
 	return gazette.Date{}, -1

@@ -570,3 +570,29 @@ func TestExtractSpeckledTitle(t *testing.T) {
 		t.Errorf("innerStops = %q", got)
 	}
 }
+
+// A 1-bit scan read the 发文机关标志 past knowing (its front lost, 厅 and
+// 件 misread) and the signature under its seal too: the first line over
+// the 文号 is the mark, the title is the title under it, the authority
+// the title's, and the date set alone to the right the 成文日期.
+func TestExtractUnreadMark(t *testing.T) {
+	paras := origParas("~市生态环境条文人", "~临环规〔2021〕11号", "~临海市生态环境厅关于印发临海市预算绩效管理办法的通知",
+		"各市、县（区）教育局，市属各高等学校：", "为全面实施预算绩效管理，我们制定了《临海市预算绩效管理办法》，现印发给你们，请遵照执行。",
+		">1广市。环境F:", ">2021年6月24日")
+	d := Extract("", paras)
+	if want := "临海市生态环境厅关于印发临海市预算绩效管理办法的通知"; d.Title != want {
+		t.Errorf("title %q, want %q", d.Title, want)
+	}
+	if !slices.Equal(d.Authorities, []string{"临海市生态环境厅"}) || d.DocNumber != "临环规〔2021〕11号" {
+		t.Errorf("authorities %q, 文号 %q", d.Authorities, d.DocNumber)
+	}
+	if d.Signed != date(2021, 6, 24) {
+		t.Errorf("signed %v, want 2021-06-24", d.Signed)
+	}
+	// A title that ends as titles do over its 文号 is no mark (a reprint:
+	// the title, then the number).
+	reprint := origParas("~澜江省城市供水管理办法", "~澜政〔2021〕11号", "~第一章　总则", "第一条　为了加强城市供水管理，制定本办法。")
+	if o := Masthead(reprint); o.MastheadEnd != 0 {
+		t.Errorf("reprint: 版头 of %d paragraphs", o.MastheadEnd)
+	}
+}
