@@ -230,7 +230,9 @@ func attachmentNote(paras []layout.Paragraph) []string {
 		}
 		item := reAttachItem.FindStringSubmatch(first)
 		if item == nil {
-			return []string{trimItem(first)}
+			// A mark before the title (-河南省…表) is its number or
+			// a speck misread: no title begins with one.
+			return []string{trimItem(strings.TrimLeft(first, "-—–·.．、"))}
 		}
 		titles := []string{item[2]}
 		next := 2
