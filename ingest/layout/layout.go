@@ -455,7 +455,11 @@ func (b *builder) add(idx int, p *Page, l page.Line, align Align, heading, short
 	if b.hasPrev {
 		samePage := b.prevPg == pi
 		switch {
-		case heading && b.prevHd && samePage && mergeHeading(b.prev, l, m):
+		case heading && b.prevHd && samePage && mergeHeading(b.prev, l, m) && !(align == AlignIndent && b.prevAl == AlignLeft):
+			// An indented line under one set from the margin opens a
+			// paragraph: a wrapped title goes on centred or from the
+			// margin. (On a scan whose show-through swells the line
+			// boxes, the 主送 and the text read as large as a title.)
 			newPara = false
 		case heading || b.prevHd:
 			newPara = true

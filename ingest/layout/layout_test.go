@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -465,5 +466,42 @@ func TestCleanJoinsOCRPieces(t *testing.T) {
 	p.Extractor = page.Text
 	if n := len(Clean([]page.Page{p})[0].Lines); n != len(p.Lines) {
 		t.Errorf("text page: %d lines, want %d", n, len(p.Lines))
+	}
+}
+
+// TestCleanSwollenFirstPage checks that on a scan whose show-through made
+// OCR's line boxes of one page taller than the file's text (so its 主送
+// and text read as large as a title), an indented line under a line set
+// from the margin still opens a paragraph of its own: the 主送 whose colon
+// the scan lost does not run on into the text.
+func TestCleanSwollenFirstPage(t *testing.T) {
+	l := func(x, y, w, s float64, text string) page.Line {
+		return page.Line{Text: text, X: x, Y: y, W: w, Size: s}
+	}
+	first := page.Page{Number: 1, Width: 595, Height: 842, Extractor: page.OCR, Lines: []page.Line{
+		l(92, 273, 413, 72, "河南省人民政府文件"),
+		l(233, 329, 134, 20.2, "豫政〔2012〕92号"),
+		l(169, 427, 264, 32.8, "河南省人民政府关于全面提"),
+		l(169, 456, 263, 32.8, "高高等教育质量的若干意见"),
+		l(81, 498, 440, 28.8, "各设区的市人民政府，各开发区管理委员会，省人民政府各部"),
+		l(82, 528, 286, 28.8, "门、各直属机构，各大企业，各高等院校"),
+		l(113, 555, 409, 28.8, "一当事人在一审诉讼中仅请求解除融资租赁合同，未对租"),
+		l(82, 585, 440, 28.8, "赁物的归属及损失赔偿提出主张的，人民法院可以向当事人进行"),
+		l(82, 611, 41, 28.8, "释明。"),
+		l(114, 643, 408, 28.8, "二、租赁物不符合融资租赁合同的约定且出租人实施了下列"),
+		l(83, 672, 440, 28.8, "行为之一，承租人依照民法典第七百四十四条、第七百四十七条"),
+	}}
+	second := page.Page{Number: 2, Width: 595, Height: 842, Extractor: page.OCR}
+	for k := range 12 {
+		second.Lines = append(second.Lines, l(78, 141+29*float64(k), 440, 23.4, "务，出租人按照融资租赁合同的约定要求承租人支付逾期利息、"))
+	}
+	paras := Clean([]page.Page{first, second})[0].Paragraphs
+	var texts []string
+	for _, p := range paras {
+		texts = append(texts, p.Text)
+	}
+	want := "各设区的市人民政府，各开发区管理委员会，省人民政府各部门、各直属机构，各大企业，各高等院校"
+	if !slices.Contains(texts, want) {
+		t.Errorf("paragraphs:\n%s\nwant one of them: %s", strings.Join(texts, "\n"), want)
 	}
 }

@@ -220,6 +220,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	// line's end a scan read as one. Nothing is lost: it is punctuation,
 	// and the text keeps the line as read.
 	d.Title = strings.TrimRightFunc(d.Title, func(r rune) bool { return r == '。' || r == '．' || unicode.IsSpace(r) })
+	d.Title = issuerGaps(innerStops(d.Title))
 	if title != "" && d.Title != title && !endsAsTitle(d.Title) {
 		// The page's heading stops short where the contents' title goes
 		// on: the heading was cut (its rest set as text), the contents'
@@ -247,6 +248,9 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	}
 	if signed.IsZero() && len(o.Issuers) > 0 {
 		signed, signedAt = issuerDate(body, o.Issuers)
+	}
+	if signed.IsZero() && o.MastheadEnd > 0 {
+		signed, signedAt = loneDate(body)
 	}
 	d.Signed = signed
 	if d.Signed.IsZero() {
@@ -593,6 +597,21 @@ func issuerDate(paras []layout.Paragraph, issuers []string) (gazette.Date, int) 
 	return gazette.Date{}, -1
 }
 
+// loneDate finds the 成文日期 of an original whose signature a scan read
+// past knowing (1广市。环境F: under a seal): the first line after the text
+// that is one date alone, set to the right as the 成文日期 is.
+func loneDate(paras []layout.Paragraph) (gazette.Date, int) {
+	for i := 1; i < len(paras); i++ {
+		if paras[i].Align != layout.AlignRight || countable(paras[i].Text, maxDateLine) > maxDateLine {
+			continue
+		}
+		if dates, ok := dateLine(squeeze(paras[i].Text)); ok && len(dates) == 1 {
+			return dates[0].Date, i
+		}
+	}
+	return gazette.Date{}, -1
+}
+
 // indentedText reports whether an indented line (squeezed) is the text
 // rather than a signature that layout took for indented (a signature set
 // a little right of the text's indent, as some originals place it): a
@@ -634,7 +653,11 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 				person = true
 				continue
 			}
-			names = append([]string{s}, names...)
+			// Marks the seal over the name left in its reading (苍梧省人民
+			// 政府“) are no part of it.
+			if s = strings.TrimFunc(s, sealMark); s != "" {
+				names = append([]string{s}, names...)
+			}
 		}
 		if len(names) == 0 && !person {
 			continue
@@ -642,6 +665,27 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 		return names, dates[0].Date, i
 	}
 	return nil, gazette.Date{}, -1
+}
+
+// innerStops drops from a title the full stops between two Han
+// characters: a title holds no sentence, and a speck where its lines
+// wrap is read as one (…加强城。乡居民…).
+func innerStops(title string) string {
+	rs := []rune(title)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if (r == '。' || r == '．') && i > 0 && i+1 < len(rs) && unicode.Is(unicode.Han, rs[i-1]) && unicode.Is(unicode.Han, rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// sealMark reports whether r is a mark a seal's ink over a signature is
+// read as beside the name: a quote, a dash, a dot or a star.
+func sealMark(r rune) bool {
+	return strings.ContainsRune("“”\"'‘’-—–一·.．*★☆@", r)
 }
 
 var (

@@ -119,6 +119,43 @@ func issuerMark(text string) (names []string, ok bool) {
 	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
 }
 
+// misreadMark returns the authorities of a 发文机关标志 line whose 件 a
+// scan misread (云南省人力资源和社会保障厅文人, …厅文作): an authority's name,
+// then 文 and one character more. Masthead takes it only where the line
+// can be a mark: under issuers stacked above it, or first in the 版头.
+func misreadMark(text string) ([]string, bool) {
+	rs := []rune(squeeze(text))
+	n := len(rs)
+	if n < 6 || rs[n-2] != '文' || rs[n-1] == '件' || !unicode.Is(unicode.Han, rs[n-1]) {
+		return nil, false
+	}
+	rest := string(rs[:n-2])
+	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
+		return []string{tail}, true
+	}
+	if !authorityLike(rest) {
+		return nil, false
+	}
+	return splitIssuers(rest), true
+}
+
+// unreadMark reports whether t, the first line of paras, is a
+// 发文机关标志 misread past knowing (市生态环境条文人: its front lost, its
+// 厅 and 件 misread): a short line of words that ends as no title does,
+// straight over a 文号 line, under which a title follows (…关于…, or a
+// line that ends as titles do).
+func unreadMark(paras []layout.Paragraph, t string) bool {
+	if len(paras) < 3 || utf8.RuneCountInString(t) > 30 || hanCount(t) < 4 || strings.Contains(t, "关于") ||
+		strings.ContainsAny(t, "，,。：:；;《》") || endsAsTitle(t) {
+		return false
+	}
+	if nums, _, ok := numberLine(paras[1].Text); !ok || len(nums) == 0 {
+		return false
+	}
+	next := squeeze(paras[2].Text)
+	return (paras[2].Heading || paras[2].Align == layout.AlignCentre) && (strings.Contains(next, "关于") || endsAsTitle(next))
+}
+
 // junkFront returns a name read off a red heading without the marks OCR
 // made of the front it lost (【-一健康委员会 for 苍梧省卫生健康委员会: a
 // bracket, a dash and the 一 a dash is read as), so that it can be matched
@@ -268,7 +305,11 @@ func Masthead(paras []layout.Paragraph) Original {
 			// Speckle, or a piece of a red heading, read as a character
 			// or two.
 		default:
-			if names, ok := issuerMark(raw); ok {
+			names, ok := issuerMark(raw)
+			if !ok && (len(stacked) > 0 || i <= 1) {
+				names, ok = misreadMark(raw)
+			}
+			if ok {
 				o.Issuers = append(o.Issuers, stacked...)
 				o.Issuers = append(o.Issuers, names...)
 				stacked, seen = nil, true
@@ -288,6 +329,12 @@ func Masthead(paras []layout.Paragraph) Original {
 			if authorityLike(t) && len(stacked) < 12 {
 				stacked = append(stacked, splitIssuers(raw)...)
 				return true, true // counted in the 版头 only once a mark or 文号 follows
+			}
+			if !seen && i == 0 && len(stacked) == 0 && unreadMark(paras, t) {
+				// The mark read past knowing: a 版头 whose issuers are
+				// read elsewhere (the title, the signature).
+				seen = true
+				break
 			}
 			if !seen && i == 0 && len(stacked) == 0 && utf8.RuneCountInString(t) <= 24 && strings.ContainsAny(t, "0123456789") && hanCount(t) <= 4 {
 				// The first line misread past reading (加急“2019-095 for

@@ -500,3 +500,99 @@ func TestMastheadUrgencyBesideRegistration(t *testing.T) {
 		}
 	}
 }
+
+// Joint issuers stacked, the 件 of their mark misread (文人, 文作), the
+// place at the front of one misread whole in the red type, and the gaps
+// between them in the title read as quotes: the 版头 is read, the
+// issuers are settled by the title, and the title's gaps are spaces.
+func TestMastheadMisreadMark(t *testing.T) {
+	for _, mark := range []string{"~云南省人力资源和社会保障厅文人", "~到二各人力资源和社会保障厅文作"} {
+		paras := origParas("~云南省住房和城乡建设厅", mark, "~云南省交通运输厅", "~云建〔2019〕16号",
+			"~云南省住房和城乡建设厅“云南省人力资源和社会保障厅”云南省交通运输厅关于加强中小学校校车安全管理工作的通知",
+			"各市、县（区）教育局，省属各高等学校：", "为切实保障学生上下学乘车安全，现就有关工作通知如下。")
+		if o := Masthead(paras); len(o.Issuers) != 3 || o.MastheadEnd != 4 {
+			t.Errorf("%s: issuers %q, 版头 of %d paragraphs; want 3 issuers, 4", mark, o.Issuers, o.MastheadEnd)
+		}
+		d := Extract("", paras)
+		want := []string{"云南省住房和城乡建设厅", "云南省人力资源和社会保障厅", "云南省交通运输厅"}
+		if !slices.Equal(d.Authorities, want) {
+			t.Errorf("%s: authorities %q, want %q", mark, d.Authorities, want)
+		}
+		if title := "云南省住房和城乡建设厅　云南省人力资源和社会保障厅　云南省交通运输厅关于加强中小学校校车安全管理工作的通知"; d.Title != title {
+			t.Errorf("%s: title %q, want %q", mark, d.Title, title)
+		}
+	}
+	// A line that is no mark stays out of the 版头: the title is read.
+	paras := origParas("~云南省人民政府关于加强文化", "为切实保障学生上下学乘车安全，现就有关工作通知如下。")
+	if o := Masthead(paras); o.MastheadEnd != 0 || len(o.Issuers) != 0 {
+		t.Errorf("no mark: issuers %q, 版头 of %d paragraphs", o.Issuers, o.MastheadEnd)
+	}
+}
+
+// TestIssuerGaps writes quote marks read for the gaps between joint
+// issuers at a title's front as spaces, and leaves quotes of other titles.
+func TestIssuerGaps(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"甲省教育厅“甲省财政厅关于印发办法的通知", "甲省教育厅　甲省财政厅关于印发办法的通知"},
+		{"甲省教育厅\"甲省财政厅” 甲省公安厅关于做好工作的通知", "甲省教育厅　甲省财政厅　甲省公安厅关于做好工作的通知"},
+		{"转发“十四五”规划关于做好工作的通知", "转发“十四五”规划关于做好工作的通知"},
+		{"甲省人民政府关于印发“十四五”规划的通知", "甲省人民政府关于印发“十四五”规划的通知"},
+		{"甲省教育厅 甲省财政厅关于印发办法的通知", "甲省教育厅 甲省财政厅关于印发办法的通知"},
+	} {
+		if got := issuerGaps(c.in); got != c.want {
+			t.Errorf("issuerGaps(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A scan's speckle misread the place in the title (巷柯省 for 苍梧省) and
+// made a full stop where its lines wrap; the seal left a quote beside the
+// signature's name. The signature, read without the seal's mark, agrees
+// with the 版头: the authority and the title's front are the mark's, and
+// the title holds no full stop.
+func TestExtractSpeckledTitle(t *testing.T) {
+	paras := origParas("~苍梧省人民政府文件", "~梧政文〔2017〕57号", "~巷柯省人民政府关于进一步加强城", "~。乡居民饮用水水源保护工作的通知",
+		"各设区的市人民政府，省人民政府各部门：", "饮用水安全直接关系人民群众身体健康。现就有关事项通知如下。",
+		">苍梧省人民政府“", ">2017年10月10日")
+	d := Extract("", paras)
+	if want := "苍梧省人民政府关于进一步加强城乡居民饮用水水源保护工作的通知"; d.Title != want {
+		t.Errorf("title %q, want %q", d.Title, want)
+	}
+	if !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
+		t.Errorf("authorities %q", d.Authorities)
+	}
+	if a, _ := Signature(paras[4:]); !slices.Equal(a, []string{"苍梧省人民政府"}) {
+		t.Errorf("signature %q", a)
+	}
+	// A full stop that ends a sentence of a title's quotation, not between
+	// two characters, stays.
+	if got := innerStops("关于“放管服。”改革的通知"); got != "关于“放管服。”改革的通知" {
+		t.Errorf("innerStops = %q", got)
+	}
+}
+
+// A 1-bit scan read the 发文机关标志 past knowing (its front lost, 厅 and
+// 件 misread) and the signature under its seal too: the first line over
+// the 文号 is the mark, the title is the title under it, the authority
+// the title's, and the date set alone to the right the 成文日期.
+func TestExtractUnreadMark(t *testing.T) {
+	paras := origParas("~市生态环境条文人", "~临环规〔2021〕11号", "~临海市生态环境厅关于印发临海市预算绩效管理办法的通知",
+		"各市、县（区）教育局，市属各高等学校：", "为全面实施预算绩效管理，我们制定了《临海市预算绩效管理办法》，现印发给你们，请遵照执行。",
+		">1广市。环境F:", ">2021年6月24日")
+	d := Extract("", paras)
+	if want := "临海市生态环境厅关于印发临海市预算绩效管理办法的通知"; d.Title != want {
+		t.Errorf("title %q, want %q", d.Title, want)
+	}
+	if !slices.Equal(d.Authorities, []string{"临海市生态环境厅"}) || d.DocNumber != "临环规〔2021〕11号" {
+		t.Errorf("authorities %q, 文号 %q", d.Authorities, d.DocNumber)
+	}
+	if d.Signed != date(2021, 6, 24) {
+		t.Errorf("signed %v, want 2021-06-24", d.Signed)
+	}
+	// A title that ends as titles do over its 文号 is no mark (a reprint:
+	// the title, then the number).
+	reprint := origParas("~澜江省城市供水管理办法", "~澜政〔2021〕11号", "~第一章　总则", "第一条　为了加强城市供水管理，制定本办法。")
+	if o := Masthead(reprint); o.MastheadEnd != 0 {
+		t.Errorf("reprint: 版头 of %d paragraphs", o.MastheadEnd)
+	}
+}

@@ -81,20 +81,56 @@ func officeAgrees(printedBy string, issuers []string) string {
 	return printedBy
 }
 
-// titleAgrees writes the issuer at the front of a title (before 关于) as
-// the issuers were settled (see agree), where the title's reading of it is
-// a slip of one of them.
+// titleAgrees writes the issuers at the front of a title (before 关于) as
+// the issuers were settled (see agree), where the title's reading of one
+// is a slip of one of them.
 func titleAgrees(title string, titleIssuers, issuers []string) string {
-	if len(titleIssuers) != 1 {
+	i := strings.Index(title, "关于")
+	if i < 0 {
+		i = strings.Index(title, "關於")
+	}
+	if i <= 0 || len(titleIssuers) == 0 {
 		return title
 	}
-	t := titleIssuers[0]
-	for _, a := range issuers {
-		if a != t && slip(t, a) && strings.HasPrefix(title, t) {
-			return a + title[len(t):]
+	front := title[:i]
+	for _, t := range titleIssuers {
+		for _, a := range issuers {
+			if a != t && slip(t, a) && strings.Contains(front, t) {
+				front = strings.Replace(front, t, a, 1)
+				break
+			}
 		}
 	}
-	return title
+	return front + title[i:]
+}
+
+// issuerQuotes are the marks a scan reads for the gap between joint
+// issuers at the front of a title.
+const issuerQuotes = "“”\"‘’'"
+
+// issuerGaps writes the gaps between joint issuers at the front of a
+// title (云南省住房和城乡建设厅　云南省交通运输厅关于…) as the full-width
+// space they are where a scan read them as quote marks (…建设厅“云南省…):
+// an issuer's name quotes nothing, so marks between names that each read
+// as an authority are gaps. Other titles come back as they are.
+func issuerGaps(title string) string {
+	i := strings.Index(title, "关于")
+	if i < 0 {
+		i = strings.Index(title, "關於")
+	}
+	if i <= 0 || !strings.ContainsAny(title[:i], issuerQuotes) {
+		return title
+	}
+	parts := strings.FieldsFunc(title[:i], func(r rune) bool { return strings.ContainsRune(issuerQuotes, r) || unicode.IsSpace(r) })
+	if len(parts) < 2 {
+		return title
+	}
+	for _, p := range parts {
+		if !authorityLike(p) {
+			return title
+		}
+	}
+	return strings.Join(parts, "\u3000") + title[i:]
 }
 
 // lostFront reports whether the reading a of a name is b with its front
@@ -109,11 +145,24 @@ func lostFront(a, b string) bool {
 
 // slip reports whether two readings of a name differ as a misreading does,
 // not as two bodies' names do: in one or two characters, at most about one
-// in four (广东省教育厅 and 广东省公安厅 are two bodies).
+// in four (广东省教育厅 and 广东省公安厅 are two bodies), or in the three of
+// a place's name at the front of a long one (see placeMisread).
 func slip(a, b string) bool {
 	d := levenshtein.ComputeDistance(a, b)
 	n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+	if d == 3 {
+		return 4*d <= n+1 && placeMisread(a, b)
+	}
 	return d >= 1 && d <= 2 && 4*d <= n+1
+}
+
+// placeMisread reports whether two readings of a name differ only in
+// their first three characters, as long as each other: the place's name
+// at its front misread whole (到二各人力资源和社会保障厅 for 云南省人力资源和社会
+// 保障厅), the body's name after it read alike.
+func placeMisread(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	return len(ra) == len(rb) && len(ra) > 3 && string(ra[3:]) == string(rb[3:])
 }
 
 // signatory returns the person who signs a 令 (省长　张三) among the lines
@@ -181,7 +230,9 @@ func attachmentNote(paras []layout.Paragraph) []string {
 		}
 		item := reAttachItem.FindStringSubmatch(first)
 		if item == nil {
-			return []string{trimItem(first)}
+			// A mark before the title (-河南省…表) is its number or
+			// a speck misread: no title begins with one.
+			return []string{trimItem(strings.TrimLeft(first, "-—–·.．、"))}
 		}
 		titles := []string{item[2]}
 		next := 2

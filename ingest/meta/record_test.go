@@ -58,7 +58,7 @@ func TestRecordAsScanned(t *testing.T) {
 }
 
 // TestAttachmentNoteAsScanned holds the 附件说明 to its colon read as a
-// comma, and to a stray mark after its title; a sentence that opens with
+// comma, and to a stray mark after its title or before it; a sentence that opens with
 // 附件 stays no note.
 func TestAttachmentNoteAsScanned(t *testing.T) {
 	tests := []struct {
@@ -67,6 +67,8 @@ func TestAttachmentNoteAsScanned(t *testing.T) {
 	}{
 		{[]string{"附件，上海市预算绩效管理办法", "附件", "市预算绩效管理办法"}, []string{"上海市预算绩效管理办法"}},
 		{[]string{"附件：上海市预算绩效管理办法、"}, []string{"上海市预算绩效管理办法"}},
+		{[]string{"附件：-河南省有关部门职责分工表"}, []string{"河南省有关部门职责分工表"}},
+		{[]string{"附件：一流学科建设方案"}, []string{"一流学科建设方案"}},
 		{[]string{"附件，1．岚州省预算绩效管理办法", "2．岚州省有关部门职责分工表"}, []string{"岚州省预算绩效管理办法", "岚州省有关部门职责分工表"}},
 		{[]string{"附件，请各单位于3月底前填报。"}, nil},
 	}

@@ -244,7 +244,9 @@ func TitleReview(title string, body []layout.Paragraph) string {
 func SplitSalutation(paras []layout.Paragraph) []layout.Paragraph {
 	for i := 0; i < len(paras) && i <= maxMastheadParagraphs+maxTitleParagraphs; i++ {
 		p := paras[i]
-		if !p.Heading && p.Align != layout.AlignCentre {
+		if !p.Heading && p.Align != layout.AlignCentre || p.Align == layout.AlignIndent {
+			// An indented paragraph opens the text, however large a scan
+			// read its type: no title, nor a title with its 主送, starts so.
 			continue
 		}
 		text := strings.TrimRightFunc(p.Text, unicode.IsSpace)

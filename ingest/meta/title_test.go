@@ -205,6 +205,12 @@ func TestSplitSalutation(t *testing.T) {
 			paras("^澜江省人民政府令", "现将《澜江省促进就业若干措施》印发给你们，请认真贯彻执行各市人民政府："), nil},
 		{"what follows the title word is no list of addressees",
 			paras("^关于调整最低工资标准的通知现予公布如下：", "一、月最低工资标准。"), nil},
+		{"an indented paragraph read as large as a heading opens the text: its end is no salutation",
+			func() []layout.Paragraph {
+				ps := paras("^河南省人民政府关于全面提高高等教育质量的若干意见", "一、当事人未对租赁物的归属及损失赔偿提出主张的，人民法院可以向当事人进行")
+				ps[1].Heading = true // a scan's show-through swelled its line boxes
+				return ps
+			}(), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

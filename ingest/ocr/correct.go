@@ -132,7 +132,7 @@ func correctLine(r *reading, lex *Lexicon, quoting bool) {
 
 // setWords are words every official text prints, as tesseract misreads one
 // character of them into no word at all where they stand: 厅 read as the
-// 打, 斤 or 厂 it looks like, 办 as 力 (its dots lost). Each holds where
+// 打, 斤 or 厂 it looks like, 办 as 力 (its dots lost), 予 as 子. Each holds where
 // its context allows only the word: before is the characters that may
 // precede the misreading ("" any), and closed asks that no Han character
 // follow it but the start of 关于 or of the 文件 of a 发文机关标志
@@ -149,6 +149,9 @@ var setWords = []struct {
 	{read: "办分厅", word: "办公厅", closed: true}, // 公 read as the 分 it looks like
 	// 管理办法, 实施办法, 暂行办法, 《…》办法; never 电力法 or 暴力法.
 	{read: "力法", word: "办法", before: "理施行》"},
+	// The 附注 (此件不予公开): 予 read as the 子 or 于 it looks like.
+	{read: "不子公开", word: "不予公开"},
+	{read: "不于公开", word: "不予公开"},
 }
 
 // fixWords writes a set word that one misread character made into no word

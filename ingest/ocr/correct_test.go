@@ -164,6 +164,7 @@ func TestFixWords(t *testing.T) {
 		{name: "办 read as 力 in 管理办法", in: "城市供水管理力法", want: "城市供水管理办法", from: "力法", to: "办法"},
 		{name: "a law's name, untouched", in: "《中华人民共和国电力法》", want: "《中华人民共和国电力法》"},
 		{name: "效力 and 法, untouched", in: "具有同等效力法律文书", want: "具有同等效力法律文书"},
+		{name: "予 read as 子 in a 附注", in: "（此件不子公开）", want: "（此件不予公开）", from: "不子公开", to: "不予公开"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,7 +13,8 @@
 // post-corrects what tesseract reliably misreads in government documents
 // (the brackets of a 文号, the 〇 of a year, a year the file's 文号 rules
 // out, a 份号's letters for digits, a date under a seal, whose line is read
-// again alone several ways), recording every change in
+// again alone several ways, a registration number's letters, read again
+// with the Latin model), recording every change in
 // page.Page.Corrections.
 //
 // Its results are page.Page values; ocr imports the page type, the domain

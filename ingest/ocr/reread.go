@@ -274,7 +274,11 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		if crop == nil {
 			continue
 		}
-		again, err := e.readDateLine(ctx, dir, crop, dpi, kind.psm, kind.ways)
+		lang := e.lang
+		if kind.latin {
+			lang = e.digitLang
+		}
+		again, err := e.readDateLine(ctx, dir, crop, dpi, lang, kind.psm, kind.ways)
 		if err != nil {
 			return changed, err
 		}
@@ -288,7 +292,7 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 			// running down through the line, joins it to the rows above
 			// and below, and the star and the signature over it were read
 			// with the date (-Ac=人RE人 for 二〇〇二年五月三十日).
-			more, err := e.readDateLine(ctx, dir, plain.crop(lineRows(img, b)), dpi, kind.psm, kind.only(plainWays))
+			more, err := e.readDateLine(ctx, dir, plain.crop(lineRows(img, b)), dpi, lang, kind.psm, kind.only(plainWays))
 			if err != nil {
 				return changed, err
 			}
@@ -335,11 +339,11 @@ func readingTexts(rs []dateReading) []string {
 	return out
 }
 
-// readDateLine reads a crop of one line at dpi, segmented as psm says, in
+// readDateLine reads a crop of one line at dpi, with lang, segmented as psm says, in
 // each of ways (see dateReadings), and returns what each read,
 // post-corrected. The crop's rules are whitened first (see dropRules):
 // it is its own.
-func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi, psm int, ways []dateWay) ([]dateReading, error) {
+func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi int, lang string, psm int, ways []dateWay) ([]dateReading, error) {
 	if crop == nil {
 		return nil, nil
 	}
@@ -370,7 +374,7 @@ func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi
 		if err := os.WriteFile(file, c.pgm(), 0o600); err != nil {
 			return nil, err
 		}
-		args := []string{file, "stdout", "-l", e.lang, "--psm", strconv.Itoa(psm), "--dpi", strconv.Itoa((k + v.up) * dpi)}
+		args := []string{file, "stdout", "-l", lang, "--psm", strconv.Itoa(psm), "--dpi", strconv.Itoa((k + v.up) * dpi)}
 		if v.only {
 			args = append(args, "-c", "tessedit_char_whitelist="+dateChars)
 		}
@@ -428,6 +432,7 @@ type rereadKind struct {
 	ways   []dateWay
 	choose func(first string, again []dateReading) (string, bool)
 	words  bool // ways with dateChars only are no reading of it
+	latin  bool // read with the engine's Latin model (digitLang), not its Chinese one
 }
 
 // only returns the ways of ws that read a line of this kind.
@@ -459,8 +464,111 @@ func rereadKindOf(s string) (rereadKind, bool) {
 		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
 	case utf8.RuneCountInString(strings.Join(strings.Fields(s), "")) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
 		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
+	case registrationShaped(s):
+		return rereadKind{name: "registration", psm: 7, ways: latinReadings, choose: chooseRegistration, words: true, latin: true}, true
 	}
 	return rereadKind{}, false
+}
+
+// latinReadings are the ways a line of Latin letters and digits is read
+// again: as it is, and once more a size larger.
+var latinReadings = []dateWay{{0, false, 0}, {0, false, 1}}
+
+// reRegistrationRead is a line as the Chinese model reads a 规范性文件
+// registration number (HNGS—2012—24, GZ0320150155): Latin letters first,
+// then letters, digits and dashes, a dash perhaps read as 一.
+var reRegistrationRead = regexp.MustCompile(`^[A-Za-z][0-9A-Za-z一—–\-－.．]{6,23}$`)
+
+// registrationShaped reports whether a line, spaces left out, is worth
+// reading again as a registration number: letters and digits alone, two
+// letters and five digits (a year and a serial) at least. The Chinese model misreads their
+// letters (HNGS as HNBS or HNB, YN1 as YNL); the Latin one reads them.
+func registrationShaped(s string) bool {
+	t := strings.Join(strings.Fields(s), "")
+	if !reRegistrationRead.MatchString(t) {
+		return false
+	}
+	letters, digits := 0, 0
+	for _, r := range t {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return letters >= 2 && digits >= 5 // a year and a serial at least
+}
+
+// reRegistrationParts takes a registration number read apart: its code
+// and its year and serial with the dashes between (HNGS—2012—24), or its
+// code run into its digits (GZ0320150155).
+var reRegistrationParts = regexp.MustCompile(`^([A-Z]{2,12})([一—–\-－.．]{1,2})((?:19|20)[0-9]{2})([一—–\-－.．]{1,2})([0-9]{1,6})$|^([A-Z]{1,8})([0-9]{8,16})$`)
+
+// chooseRegistration returns the registration number most readings again
+// make (the most read first on a tie) where it differs from the first
+// reading, and in any case with its dashes as printed: the first
+// reading's, a 一 read for a dash written as the dash, and one dash
+// throughout (HNGS一2012一24 and YNFG-2019一1 are HNGS—2012—24 and
+// YNFG—2019—1): the Chinese model reads a dash as 一 and a short one as -,
+// the Latin model reads its length less surely still. ok is false where
+// the first reading stands.
+func chooseRegistration(first string, again []dateReading) (string, bool) {
+	counts := map[string]int{}
+	var order []string
+	for _, r := range again {
+		t := strings.ToUpper(strings.Join(strings.Fields(r.text), ""))
+		if !reRegistrationParts.MatchString(t) {
+			continue
+		}
+		key := registrationKey(t)
+		if counts[key] == 0 {
+			order = append(order, t)
+		}
+		counts[key]++
+	}
+	f := strings.ToUpper(strings.Join(strings.Fields(first), ""))
+	best := f
+	if !reRegistrationParts.MatchString(f) || len(order) > 0 && counts[registrationKey(f)] == 0 {
+		best = ""
+	}
+	for _, t := range order {
+		if best == "" || counts[registrationKey(t)] > counts[registrationKey(best)] {
+			best = t
+		}
+	}
+	if best == "" {
+		return first, false
+	}
+	to := best
+	if m := reRegistrationParts.FindStringSubmatch(best); m[1] != "" {
+		seps := [2]string{m[2], m[4]}
+		if fm := reRegistrationParts.FindStringSubmatch(f); fm != nil && fm[1] != "" {
+			seps = [2]string{fm[2], fm[4]}
+		}
+		for i := range seps {
+			seps[i] = strings.ReplaceAll(seps[i], "一", "—")
+		}
+		if seps[0] != seps[1] && (seps[0] == "—" || seps[1] == "—") {
+			seps = [2]string{"—", "—"}
+		}
+		to = m[1] + seps[0] + m[3] + seps[1] + m[5]
+	}
+	if to == first {
+		return first, false
+	}
+	return to, true
+}
+
+// registrationKey is a registration number's letters and digits, its
+// dashes left out.
+func registrationKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return unicode.ToUpper(r)
+		}
+		return -1
+	}, s)
 }
 
 // printParts splits a 印发 line of the 版记 (XX办公室　　2024年4月15日印发)
@@ -531,7 +639,8 @@ func rereadPrint(first string, again []dateReading) (string, bool) {
 // code read with a character lost or gained is a reading cut short or run
 // into its neighbour, and counts for no code. Digits a reading lost or
 // misread (60号 read as 6号) come back where the readings again agree on
-// them, never made up. ok is false where the line stands.
+// them, never made up; readings that lost one of the first's digits (92号
+// read 9号) are no votes. ok is false where the line stands.
 func chooseNumber(first string, again []dateReading) (string, bool) {
 	ms := gazette.FindDocNumbers(first)
 	if len(ms) != 1 {
@@ -549,6 +658,12 @@ func chooseNumber(first string, again []dateReading) (string, bool) {
 			continue
 		}
 		n := rm[0].Number
+		if n.Year == was.Year && digitLost(was.Serial, n.Serial) {
+			// The first reading's serial with a digit lost (92 read 9 on a
+			// 1-bit page, the crop's edge or a thin stroke): a reading
+			// short of a digit the page showed, no vote against it.
+			continue
+		}
 		readings++
 		counts[count{n.Year, n.Serial}]++
 		if oneCharApart(n.Agency, was.Agency) {
@@ -585,6 +700,21 @@ func chooseNumber(first string, again []dateReading) (string, bool) {
 		text = to.String() // the parts from different readings
 	}
 	return first[:ms[0].Start] + text + first[ms[0].End:], true
+}
+
+// digitLost reports whether serial b is serial a with one of its digits
+// left out (92 and 9, 120 and 12).
+func digitLost(a, b int) bool {
+	sa, sb := strconv.Itoa(a), strconv.Itoa(b)
+	if len(sb) != len(sa)-1 {
+		return false
+	}
+	for i := range sa {
+		if sa[:i]+sa[i+1:] == sb {
+			return true
+		}
+	}
+	return false
 }
 
 // oneCharApart reports whether two agency codes are as long and differ in

@@ -281,6 +281,10 @@ func TestChooseNumber(t *testing.T) {
 		// A code cut short counts for no code; its digits count.
 		{"粤卫〔2002〕60号", r("志〔2002〕60号", "志〔2002〕60号"), ""},
 		{"粤卫〔2002〕6号", r("卫〔2002〕60号", "卫〔2002〕60号"), "粤卫〔2002〕60号"},
+		// Readings again that lost a digit of the first's serial (a 1-bit
+		// page's thin strokes): the first stands.
+		{"豫政〔2012〕92号", r("豫政〔2012〕9号", "豫政〔2012〕9号", "豫政〔2012〕2号"), ""},
+		{"豫政〔2012〕120号", r("豫政〔2012〕12号", "豫政〔2012〕12号", "豫政〔2012〕128号"), ""},
 	} {
 		got, ok := chooseNumber(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
@@ -302,6 +306,9 @@ func TestRereadKindOf(t *testing.T) {
 		{"粤卫〔2002〕6号", "number"},
 		{"澜江省人民政府令　第12号", "number"},
 		{"关于印发《管理办法》的通知", ""},
+		{"HNBS一2012一24", "registration"},
+		{"GZ0320150155", "registration"},
+		{"ISO 9001", ""},
 		{"根据《澜江省人民政府关于加强饮用水水源保护的通知》（澜府〔2013〕26号）精神，现就有关事项通知如下：", ""},
 	} {
 		k, _ := rereadKindOf(c.line)
@@ -378,5 +385,54 @@ func TestLineRows(t *testing.T) {
 	got := lineRows(whitened, box{0, -10, w, h})
 	if got.y0 < 40 || got.y0 > 50 || got.y1 < 70 || got.y1 > 80 || got.x0 != 0 || got.x1 != w {
 		t.Errorf("lineRows = %+v, want the rows of the line, 50–70, with a little room", got)
+	}
+}
+
+// TestEngineRegistration reads a 规范性文件 registration number at the
+// top of a scanned original: the Chinese model read its letters wrong
+// (HNGS as HNBS or HNB) and its dashes as 一; the line is read again with
+// the Latin model.
+func TestEngineRegistration(t *testing.T) {
+	needTools(t, "pdftoppm", "tesseract")
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{})
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, reg := range []string{"HNGS—2012—24", "YNFG—2019—1"} {
+		path := scanPDF(t, []string{reg, "河南省人民政府文件", "豫政〔2012〕92号"}, 12, 150, 0.3, 8)
+		p, err := e.Page(ctx, path, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Lines) == 0 || p.Lines[0].Text != reg {
+			t.Errorf("%s: lines %q", reg, p.PlainText())
+		}
+	}
+}
+
+// TestChooseRegistration takes the registration number the Latin
+// readings make, with the dashes as printed.
+func TestChooseRegistration(t *testing.T) {
+	for _, c := range []struct {
+		name, first string
+		again       []string
+		want        string // "": the first reading stands
+	}{
+		{"letters misread, dashes read as 一", "HNBS一2012一24", []string{"HNGS— 2012-24", "HNGS— 2012—24"}, "HNGS—2012—24"},
+		{"a letter lost", "HNB一2012一24", []string{"HNGS—2012—24"}, "HNGS—2012—24"},
+		{"read right but for its dashes", "HNGS一2012一24", []string{"HNGS-2012-24"}, "HNGS—2012—24"},
+		{"one dash throughout", "YNFG-2019一1", nil, "YNFG—2019—1"},
+		{"a hyphen as printed", "DGSJYJ-2015-002", []string{"DGSJYJ-2015-002"}, ""},
+		{"code run into its digits", "GZO320150155", []string{"GZ0320150155"}, "GZ0320150155"},
+		{"readings that make no number", "HNGS—2012—24", []string{"HN6S 2O12", ""}, ""},
+		{"readings split: the first reading's stands", "YNL—2019—3", []string{"YN1—2019—3", "YNL—2019—3"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := chooseRegistration(c.first, readings(c.again...))
+			if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
+				t.Errorf("chooseRegistration(%q, %q) = %q, %v; want %q", c.first, c.again, got, ok, want)
+			}
+		})
 	}
 }

@@ -228,11 +228,11 @@ func (e *Engine) page(ctx context.Context, path string, n int) (page.Page, []nam
 		// A second opinion that failed (a tesseract run that crashed or
 		// timed out) is no reason to lose the page: it keeps its lines as
 		// first read, and says so.
-		notes = append(notes, fmt.Sprintf("date, 印发 or 文号 lines not read again: %v", err))
+		notes = append(notes, fmt.Sprintf("date, 印发, 文号 or registration lines not read again: %v", err))
 	case n == 1:
-		notes = append(notes, "a date, 印发 or 文号 line read again alone")
+		notes = append(notes, "a date, 印发, 文号 or registration line read again alone")
 	case n > 1:
-		notes = append(notes, fmt.Sprintf("%d date, 印发 or 文号 lines read again alone", n))
+		notes = append(notes, fmt.Sprintf("%d date, 印发, 文号 or registration lines read again alone", n))
 	}
 	cuts := nameCuts(p, main, dpi)
 	if red != nil {

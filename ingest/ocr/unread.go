@@ -16,8 +16,9 @@ import (
 // heading on a 1-bit scan vanished from the page, with nothing said. After
 // a page is read, the bands of pixel rows that hold ink as a line of text
 // does but that no line read covers are read again alone, as one line each
-// (psm 7). What that reads with confidence joins the page in its place;
-// what it does not is named in the page's note, never dropped in silence.
+// (psm 7, or as a word or raw text where that reads nothing). What that
+// reads with confidence joins the page in its place; what it does not is
+// named in the page's note, never dropped in silence.
 
 // maxUnreadRows bounds the bands read again per page: a page with more is
 // a picture or a table that layout analysis read as it should.
@@ -164,11 +165,17 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 			if err != nil {
 				return nil, err
 			}
-			if (len(q.Lines) != 1 || q.Confidence < minUnreadConf) && r.x1-r.x0 <= shortRun*(r.y1-r.y0) {
+			if len(q.Lines) != 1 || q.Confidence < minUnreadConf {
 				// A word of two or three characters standing alone (特急
 				// beside the 份号) often makes no line for tesseract, but
-				// a word (psm 8).
-				if q, err = e.readPSM(ctx, dir, "word", crop, dpi, 8); err != nil {
+				// a word (psm 8); a longer line that its line finder
+				// passes over (院，省检察院。 under a 抄送 line, above the
+				// 版记's rule) is read as raw text (psm 13).
+				psm := 13
+				if r.x1-r.x0 <= shortRun*(r.y1-r.y0) {
+					psm = 8
+				}
+				if q, err = e.readPSM(ctx, dir, "word", crop, dpi, psm); err != nil {
 					return nil, err
 				}
 			}
