@@ -278,7 +278,7 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 		if kind.latin {
 			lang = e.digitLang
 		}
-		again, err := e.readDateLine(ctx, dir, crop, dpi, lang, kind.psm, kind.ways)
+		again, err := e.readCropAgain(ctx, dir, crop, dpi, lang, kind.psm, kind.ways)
 		if err != nil {
 			return changed, err
 		}
@@ -292,7 +292,7 @@ func (e *Engine) rereadDates(ctx context.Context, dir string, p *page.Page, img,
 			// running down through the line, joins it to the rows above
 			// and below, and the star and the signature over it were read
 			// with the date (-Ac=人RE人 for 二〇〇二年五月三十日).
-			more, err := e.readDateLine(ctx, dir, plain.crop(lineRows(img, b)), dpi, lang, kind.psm, kind.only(plainWays))
+			more, err := e.readCropAgain(ctx, dir, plain.crop(lineRows(img, b)), dpi, lang, kind.psm, kind.only(plainWays))
 			if err != nil {
 				return changed, err
 			}
@@ -339,11 +339,12 @@ func readingTexts(rs []dateReading) []string {
 	return out
 }
 
-// readDateLine reads a crop of one line at dpi, with lang, segmented as psm says, in
+// readCropAgain reads a crop of one line (a date, a 文号, a registration
+// number ...) at dpi, with lang, segmented as psm says, in
 // each of ways (see dateReadings), and returns what each read,
 // post-corrected. The crop's rules are whitened first (see dropRules):
 // it is its own.
-func (e *Engine) readDateLine(ctx context.Context, dir string, crop *raster, dpi int, lang string, psm int, ways []dateWay) ([]dateReading, error) {
+func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dpi int, lang string, psm int, ways []dateWay) ([]dateReading, error) {
 	if crop == nil {
 		return nil, nil
 	}
