@@ -53,11 +53,6 @@ type Option func(*Archive)
 // clock (tests; a server whose clock is known to be off).
 func WithClock(now func() time.Time) Option { return func(a *Archive) { a.now = now } }
 
-// WithLocation sets the time zone whose calendar days decide when a
-// validity change or an expiry date takes effect. The default is China
-// Standard Time (UTC+8), the gazettes' own.
-func WithLocation(loc *time.Location) Option { return func(a *Archive) { a.loc = loc } }
-
 // New returns an Archive over blobs that keeps idx up to date; idx may be
 // nil for tools that touch storage only. A nil logger discards logs.
 func New(blobs Blobs, idx Index, log *slog.Logger, opts ...Option) *Archive {

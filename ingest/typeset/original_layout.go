@@ -56,9 +56,6 @@ func (o *origSetter) put(text string, x, y, size float64, role Role) int {
 	return len(p.Lines) - 1
 }
 
-// last is the index of the current page's last line.
-func (o *origSetter) last() int { return len(o.cur().Lines) - 1 }
-
 // style marks line i of the current page red and heavy, scaled to tz%
 // and spaced by tc, and fixes its width.
 func (o *origSetter) style(i int, red, heavy bool, tz, tc float64) {
