@@ -161,15 +161,19 @@ func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term st
 			return err
 		}
 		local := pt.Number()
-		// as scoreOf and offer compute it, rounded up
+		// as scoreOf and offer compute it, rounded up; rounded only when
+		// above the block's maximum (most are not): a float32 at least v
+		// is at least its rounding up
 		v := math.Sqrt(float64(pt.Frequency())) * pt.Norm() * float64(t.weights[local])
+		b := local >> blockShift
+		if v <= float64(e.max[b]) {
+			continue
+		}
 		f := float32(v)
 		if float64(f) < v {
 			f = math.Nextafter32(f, float32(math.Inf(1)))
 		}
-		if b := local >> blockShift; f > e.max[b] {
-			e.max[b], e.arg[b] = f, uint8(local%blockSize)
-		}
+		e.max[b], e.arg[b] = f, uint8(local%blockSize)
 	}
 }
 
