@@ -84,7 +84,7 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	n := float64(res.Total)
 
 	type candidate struct {
-		hit        gazette.Hit
+		hit        *gazette.Hit // in the results of the search that found it, not copied
 		score, tie float64
 		best       float64 // weight of the rarest term held, whose snippet is shown
 		bestTerm   int     // index into terms of that term
@@ -111,11 +111,12 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 			return gazette.Results{}, err
 		}
 	}
-	for i, h := range firstPage.Hits {
+	for i := range firstPage.Hits {
+		h := &firstPage.Hits[i]
 		cands[h.ID] = newCand(candidate{hit: h, exact: true, exactRank: i})
 	}
 	titles := map[string]string{} // TitleKey of each candidate's title
-	inTitle := func(h gazette.Hit, t string) bool {
+	inTitle := func(h *gazette.Hit, t string) bool {
 		// Folding leaves Han characters as they are and makes none, and
 		// TitleKey only drops other characters: a title that holds a
 		// Han term as it is holds it in its key, and one that lacks a
@@ -163,7 +164,8 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 			continue
 		}
 		w := math.Log(1 + n/float64(r.Total))
-		for rank, h := range r.Hits {
+		for rank := range r.Hits {
+			h := &r.Hits[rank]
 			c := cands[h.ID]
 			if c == nil {
 				c = newCand(candidate{hit: h})
@@ -213,11 +215,11 @@ func partialSearch(ctx context.Context, idx Index, q gazette.Query, exact gazett
 	}
 
 	out := gazette.Results{Total: len(list), Page: q.Page, PerPage: q.PerPage, Partial: true}
-	out.Facets = facetsOf(len(list), func(i int) *gazette.Hit { return &list[i].hit })
+	out.Facets = facetsOf(len(list), func(i int) *gazette.Hit { return list[i].hit })
 	from := min((q.Page-1)*q.PerPage, len(list))
 	out.Hits = make([]gazette.Hit, 0, min(q.PerPage, len(list)-from))
 	for _, c := range list[from:min(from+q.PerPage, len(list))] {
-		out.Hits = append(out.Hits, c.hit)
+		out.Hits = append(out.Hits, *c.hit)
 	}
 	heldWords := func(c *candidate) []string {
 		var held []string

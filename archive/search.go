@@ -88,19 +88,18 @@ func titleFirst(hits []gazette.Hit, text string) {
 	if key == "" {
 		return
 	}
-	var named, rest []gazette.Hit
-	for _, h := range hits {
-		if gazette.TitleKey(h.Title) == key {
-			named = append(named, h)
-		} else {
-			rest = append(rest, h)
+	// In place: most pages name nothing, and copying every hit of every
+	// page aside was 6% of the bytes the benchmark's searches allocated.
+	k := 0 // the named hits so far, moved to the front
+	for i := range hits {
+		if gazette.TitleKey(hits[i].Title) != key {
+			continue
 		}
+		h := hits[i]
+		copy(hits[k+1:i+1], hits[k:i]) // the others between keep their order
+		hits[k] = h
+		k++
 	}
-	if len(named) == 0 {
-		return
-	}
-	copy(hits, named)
-	copy(hits[len(named):], rest)
 }
 
 // onlyDocNumbers reports whether a query's text is document numbers alone.

@@ -1,7 +1,6 @@
 package gazette
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -41,11 +40,21 @@ func Snippet(text string, needles []string, maxRunes int) string {
 		}
 	}
 	end := runeOffset(text, lo, maxRunes)
-	rs := []rune(text[lo:end])
-	fr := make([]rune, len(rs))
-	for i, r := range rs {
-		fr[i] = foldRune(r)
+	// The window's runes folded, and where each starts in win, the
+	// window, which is written out escaped as it is, but for bytes that
+	// are not UTF-8, each shown as U+FFFD.
+	win := text[lo:end]
+	if !utf8.ValidString(win) {
+		win = string([]rune(win))
 	}
+	var frBuf [128]rune
+	var atBuf [129]int
+	fr, at := frBuf[:0], atBuf[:0]
+	for i, r := range win {
+		fr = append(fr, foldRune(r))
+		at = append(at, i)
+	}
+	at = append(at, len(win))
 	// matchAt is the length in the window's runes of the longest needle
 	// matching at i, inside the window, across the marks people leave
 	// out (双随机、一公开 for 双随机一公开).
@@ -62,22 +71,23 @@ func Snippet(text string, needles []string, maxRunes int) string {
 		return best
 	}
 	var b strings.Builder
+	b.Grow(len(win) + 32)
 	if lo > 0 {
 		b.WriteString("…")
 	}
-	for i := 0; i < len(rs); {
+	for i := 0; i < len(fr); {
 		if n := matchAt(i); n > 0 {
 			b.WriteString("<mark>")
-			b.WriteString(html.EscapeString(string(rs[i : i+n])))
+			htmlEscaper.WriteString(&b, win[at[i]:at[i+n]])
 			b.WriteString("</mark>")
 			i += n
 			continue
 		}
 		j := i + 1
-		for j < len(rs) && matchAt(j) == 0 {
+		for j < len(fr) && matchAt(j) == 0 {
 			j++
 		}
-		b.WriteString(html.EscapeString(string(rs[i:j])))
+		htmlEscaper.WriteString(&b, win[at[i]:at[j]])
 		i = j
 	}
 	if end < len(text) {
@@ -85,6 +95,10 @@ func Snippet(text string, needles []string, maxRunes int) string {
 	}
 	return b.String()
 }
+
+// htmlEscaper escapes as html.EscapeString does, writing straight into
+// the snippet.
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
 // clauseEnds are the marks after which a snippet's window may start: a
 // clause begins after them.

@@ -184,3 +184,12 @@ func TestHasDroppedRune(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSnippetBody is a snippet of a match near the start of a body of
+// 1,000 characters, with the full-width punctuation of real text.
+func BenchmarkSnippetBody(b *testing.B) {
+	body := strings.Repeat("各地区、各部门要按照本通知要求，认真做好工作：“双随机、一公开”。", 5) + "本办法由省应急管理厅负责解释。" + strings.Repeat("有关单位（部门）应当遵照执行；", 50)
+	for b.Loop() {
+		Snippet(body, []string{"应急管理厅", "负责解释"}, 120)
+	}
+}

@@ -36,7 +36,8 @@ import (
 // Memory: a float32 and a byte per block per field of each clause met, 15
 // KiB for a word in a segment of 100,000 documents, and at most
 // maxListsPerSegment of them per segment (15 MiB for 100,000 documents;
-// then they are dropped and read again as they are met). Held by 1/8 of
+// then those no search has met since the last such eviction are dropped,
+// and read again if they are met: see segMaxes.evict). Held by 1/8 of
 // the documents, a word of the benchmark's mix used about 750 lists; held by
 // 1/32, about 1,000 after 1,600 queries. Since counting a block's hits
 // became a popcount, a word held by 1/32 of the documents searches faster
@@ -73,6 +74,7 @@ type blockMaxes struct {
 	max  []float32 // by block; 0 when no document of the block holds it
 	arg  []uint8   // by block: where in the block its maximum is
 	err  error
+	used atomic.Bool // met since the last eviction (segMaxes.evict)
 }
 
 // maxesBySeg holds the block maxima of each segment, by the segment's
@@ -94,19 +96,49 @@ func segmentMaxes(t *segTable) *segMaxes {
 // maxima returns the block maxima of term in field of segment s, whose
 // table is t, reading its postings the first time.
 func (m *segMaxes) maxima(s *scorch.SegmentSnapshot, t *segTable, field, term string) (*blockMaxes, error) {
-	key := [2]string{field, term}
+	e := m.entry([2]string{field, term})
+	e.once.Do(func() { e.err = e.read(s, t, field, term) })
+	return e, e.err
+}
+
+// entry returns the list of key, a field and a term, new and unread when m
+// has none, and marks it used.
+func (m *segMaxes) entry(key [2]string) *blockMaxes {
 	m.mu.Lock()
 	e := m.lists[key]
 	if e == nil {
 		if len(m.lists) >= maxListsPerSegment {
-			clear(m.lists)
+			m.evict()
 		}
 		e = &blockMaxes{}
 		m.lists[key] = e
 	}
 	m.mu.Unlock()
-	e.once.Do(func() { e.err = e.read(s, t, field, term) })
-	return e, e.err
+	if !e.used.Load() { // written only when it changes: searches share e
+		e.used.Store(true)
+	}
+	return e
+}
+
+// evict makes room in m.lists, which is full, by the clock algorithm: the
+// lists no search has met since the last eviction go, the others stay,
+// marked unused; and when that leaves more than three quarters, arbitrary
+// ones go down to that. Words met by search after search (应当, 规定, most
+// of a question's bigrams) keep their lists: dropping every list at once
+// had the next searches read them all again, 9% of the CPU of the
+// benchmark's mix at 16 clients (100,000 documents). m.mu is held.
+func (m *segMaxes) evict() {
+	for k, e := range m.lists {
+		if !e.used.Swap(false) {
+			delete(m.lists, k)
+		}
+	}
+	for k := range m.lists {
+		if len(m.lists) <= maxListsPerSegment*3/4 {
+			break
+		}
+		delete(m.lists, k)
+	}
 }
 
 // read reads every posting of term in field of segment s, deleted
@@ -129,15 +161,19 @@ func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term st
 			return err
 		}
 		local := pt.Number()
-		// as scoreOf and offer compute it, rounded up
+		// as scoreOf and offer compute it, rounded up; rounded only when
+		// above the block's maximum (most are not): a float32 at least v
+		// is at least its rounding up
 		v := math.Sqrt(float64(pt.Frequency())) * pt.Norm() * float64(t.weights[local])
+		b := local >> blockShift
+		if v <= float64(e.max[b]) {
+			continue
+		}
 		f := float32(v)
 		if float64(f) < v {
 			f = math.Nextafter32(f, float32(math.Inf(1)))
 		}
-		if b := local >> blockShift; f > e.max[b] {
-			e.max[b], e.arg[b] = f, uint8(local%blockSize)
-		}
+		e.max[b], e.arg[b] = f, uint8(local%blockSize)
 	}
 }
 
