@@ -797,7 +797,7 @@ var reSealedArabic = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9]{1,2})[^0-
 // (see above), written as printed, if it is a date's shape and one date
 // only fits it.
 func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool) {
-	t := strings.Join(strings.Fields(text), "")
+	t := squeezeSpaces(text)
 	if printed.IsZero() && numberYear == 0 {
 		return "", false
 	}
@@ -901,7 +901,7 @@ func sealedReadings(readings []string, printed gazette.Date, numberYear int) (st
 // was read 二吃二二年六月二十二日 twice again alone, from one crop, and
 // those settled on the 22nd.
 func legibleDay(text string) bool {
-	t := strings.Join(strings.Fields(text), "")
+	t := squeezeSpaces(text)
 	if reSealedArabic.MatchString(t) {
 		return true
 	}

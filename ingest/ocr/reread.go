@@ -54,7 +54,7 @@ const maxDateRunes = 16
 // again as a date: short, and with two of 年, 月 and 日 (or what 日 is read
 // as) and at least three numerals or digits.
 func dateShaped(s string) bool {
-	s = strings.Join(strings.Fields(s), "")
+	s = squeezeSpaces(s)
 	if n := utf8.RuneCountInString(s); n < 6 || n > maxDateRunes {
 		return false
 	}
@@ -74,7 +74,7 @@ func dateShaped(s string) bool {
 // one date of a year the archive holds (gazette.MinYear to this year: a
 // 〇 read as 一 makes 一〇一〇年, a date, but not one a document bears).
 func wholeDate(s string) (gazette.Date, bool) {
-	s = strings.Join(strings.Fields(s), "")
+	s = squeezeSpaces(s)
 	ds := gazette.FindDates(s)
 	if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(s) {
 		return gazette.Date{}, false
@@ -99,7 +99,7 @@ var reReadDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日` +
 // once where the year then has four numerals. ok is false where it makes
 // no date.
 func asDate(read string) (gazette.Date, string, bool) {
-	read = strings.Join(strings.Fields(read), "")
+	read = squeezeSpaces(read)
 	if d, ok := wholeDate(read); ok {
 		return d, read, true
 	}
@@ -167,7 +167,7 @@ func chooseDate(first string, again []dateReading) (string, bool) {
 		t.conf += r.conf
 	}
 	for _, t := range tallies {
-		t.dist = levenshtein.ComputeDistance(t.text, strings.Join(strings.Fields(first), ""))
+		t.dist = levenshtein.ComputeDistance(t.text, squeezeSpaces(first))
 		for _, r := range again {
 			t.dist += levenshtein.ComputeDistance(t.text, r.text)
 		}
@@ -390,7 +390,7 @@ func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dp
 		}
 		var b strings.Builder
 		for _, l := range q.Lines {
-			b.WriteString(strings.Join(strings.Fields(l.Text), ""))
+			b.WriteString(squeezeSpaces(l.Text))
 		}
 		out = append(out, dateReading{b.String(), q.Confidence})
 	}
@@ -463,7 +463,7 @@ func rereadKindOf(s string) (rereadKind, bool) {
 		return rereadKind{name: "date", psm: 7, ways: dateReadings, choose: rereadLine}, true
 	case func() bool { _, _, _, ok := printParts(s); return ok }():
 		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
-	case utf8.RuneCountInString(strings.Join(strings.Fields(s), "")) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
+	case utf8.RuneCountInString(squeezeSpaces(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
 		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
 	case registrationShaped(s):
 		return rereadKind{name: "registration", psm: 7, ways: latinReadings, choose: chooseRegistration, words: true, latin: true}, true
@@ -485,7 +485,7 @@ var reRegistrationRead = regexp.MustCompile(`^[A-Za-z][0-9A-Za-z一—–\-－.�
 // letters and five digits (a year and a serial) at least. The Chinese model misreads their
 // letters (HNGS as HNBS or HNB, YN1 as YNL); the Latin one reads them.
 func registrationShaped(s string) bool {
-	t := strings.Join(strings.Fields(s), "")
+	t := squeezeSpaces(s)
 	if !reRegistrationRead.MatchString(t) {
 		return false
 	}
@@ -518,7 +518,7 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 	counts := map[string]int{}
 	var order []string
 	for _, r := range again {
-		t := strings.ToUpper(strings.Join(strings.Fields(r.text), ""))
+		t := strings.ToUpper(squeezeSpaces(r.text))
 		if !reRegistrationParts.MatchString(t) {
 			continue
 		}
@@ -528,7 +528,7 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 		}
 		counts[key]++
 	}
-	f := strings.ToUpper(strings.Join(strings.Fields(first), ""))
+	f := strings.ToUpper(squeezeSpaces(first))
 	best := f
 	if !reRegistrationParts.MatchString(f) || len(order) > 0 && counts[registrationKey(f)] == 0 {
 		best = ""
