@@ -477,28 +477,34 @@ var latinReadings = []dateWay{{0, false, 0}, {0, false, 1}}
 
 // reRegistrationRead is a line as the Chinese model reads a 规范性文件
 // registration number (HNGS—2012—24, GZ0320150155): Latin letters first,
-// then letters, digits and dashes, a dash perhaps read as 一.
-var reRegistrationRead = regexp.MustCompile(`^[A-Za-z][0-9A-Za-z一—–\-－.．]{6,23}$`)
+// then letters, digits and dashes, a dash perhaps read as 一 or as
+// another Han character (ZAGS示2018一18); a speck before or after it may
+// be read as a mark (_ZAGS一2018一18).
+var reRegistrationRead = regexp.MustCompile(`^[^0-9A-Za-z\p{Han}]{0,2}[A-Za-z][0-9A-Za-z一—–\-－.．\p{Han}]{6,23}[^0-9A-Za-z\p{Han}]{0,2}$`)
 
 // registrationShaped reports whether a line, spaces left out, is worth
 // reading again as a registration number: letters and digits alone, two
-// letters and five digits (a year and a serial) at least. The Chinese model misreads their
-// letters (HNGS as HNBS or HNB, YN1 as YNL); the Latin one reads them.
+// letters and five digits (a year and a serial) at least, and no more
+// Han characters than the two dashes between them may be misread as.
+// The Chinese model misreads their letters (HNGS as HNBS or HNB, YN1 as
+// YNL) and dashes; the Latin one reads them.
 func registrationShaped(s string) bool {
 	t := squeezeSpaces(s)
 	if !reRegistrationRead.MatchString(t) {
 		return false
 	}
-	letters, digits := 0, 0
+	letters, digits, han := 0, 0, 0
 	for _, r := range t {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
 		case r < utf8.RuneSelf && unicode.IsLetter(r):
 			letters++
+		case r != '一' && unicode.Is(unicode.Han, r):
+			han++
 		}
 	}
-	return letters >= 2 && digits >= 5 // a year and a serial at least
+	return letters >= 2 && digits >= 5 && han <= 2 // a year and a serial at least
 }
 
 // reRegistrationParts takes a registration number read apart: its code
@@ -517,9 +523,15 @@ var reRegistrationParts = regexp.MustCompile(`^([A-Z]{2,12})([一—–\-－.．
 func chooseRegistration(first string, again []dateReading) (string, bool) {
 	counts := map[string]int{}
 	var order []string
+	f := registrationText(first)
 	for _, r := range again {
-		t := strings.ToUpper(squeezeSpaces(r.text))
+		t := registrationText(r.text)
 		if !reRegistrationParts.MatchString(t) {
+			continue
+		}
+		if reRegistrationParts.MatchString(f) && lettersLost(registrationKey(f), registrationKey(t)) {
+			// The first reading with a letter lost (ZAS for ZAGS, its
+			// letters narrow in a small size): no vote against it.
 			continue
 		}
 		key := registrationKey(t)
@@ -528,7 +540,6 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 		}
 		counts[key]++
 	}
-	f := strings.ToUpper(squeezeSpaces(first))
 	best := f
 	if !reRegistrationParts.MatchString(f) || len(order) > 0 && counts[registrationKey(f)] == 0 {
 		best = ""
@@ -559,6 +570,30 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 		return first, false
 	}
 	return to, true
+}
+
+// lettersLost reports whether b is a with one or more of its characters
+// left out, and nothing else changed.
+func lettersLost(a, b string) bool {
+	if len(b) >= len(a) {
+		return false
+	}
+	i := 0
+	for j := 0; j < len(a) && i < len(b); j++ {
+		if a[j] == b[i] {
+			i++
+		}
+	}
+	return i == len(b)
+}
+
+// registrationText is a reading of a registration number as compared:
+// without spaces, in capitals, and without the marks specks beside it
+// were read as (_ZAGS一2018一18).
+func registrationText(s string) string {
+	return strings.TrimFunc(strings.ToUpper(squeezeSpaces(s)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
 }
 
 // registrationKey is a registration number's letters and digits, its

@@ -308,6 +308,10 @@ func TestRereadKindOf(t *testing.T) {
 		{"关于印发《管理办法》的通知", ""},
 		{"HNBS一2012一24", "registration"},
 		{"GZ0320150155", "registration"},
+		{"ZAGS示2018一18", "registration"},  // a dash read as another Han character
+		{"_ZAGS一2018一18", "registration"}, // a speck before it read as a mark
+		{"GDP增长率2018年为6.6%", ""},
+		{"AB12345号文件已经废止", ""},
 		{"ISO 9001", ""},
 		{"根据《澜江省人民政府关于加强饮用水水源保护的通知》（澜府〔2013〕26号）精神，现就有关事项通知如下：", ""},
 	} {
@@ -426,6 +430,8 @@ func TestChooseRegistration(t *testing.T) {
 		{"a hyphen as printed", "DGSJYJ-2015-002", []string{"DGSJYJ-2015-002"}, ""},
 		{"code run into its digits", "GZO320150155", []string{"GZ0320150155"}, "GZ0320150155"},
 		{"readings that make no number", "HNGS—2012—24", []string{"HN6S 2O12", ""}, ""},
+		{"a speck read as a mark before it", "_ZAGS一2018一18", []string{"_ZAGS-2018-18", "ZAGS—2018—18."}, "ZAGS—2018—18"},
+		{"a reading again lost a letter the first read", "ZAGS一2018一18", []string{"ZAS—2018—18", "ZAS-2018-18"}, "ZAGS—2018—18"},
 		{"readings split: the first reading's stands", "YNL—2019—3", []string{"YN1—2019—3", "YNL—2019—3"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
