@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/ingest/page"
 )
@@ -179,7 +181,7 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 					return nil, err
 				}
 			}
-			if len(q.Lines) != 1 || q.Confidence < minUnreadConf || wordRunes(q) < 2 {
+			if !confidentRow(q, lineAbove(p.Lines, float64(r.y0)*pt)) {
 				continue
 			}
 			l := q.Lines[0]
@@ -225,6 +227,43 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		notes = append(notes, fmt.Sprintf("ink left unread at %v from the top (read alone, it made no confident text)", unread))
 	}
 	return notes, nil
+}
+
+// confidentRow reports whether q, a band of rows read alone, read as a
+// line to keep: one line, read with confidence, of two letters or digits
+// or more (one alone is as likely a speck); or of one Han character read
+// surely, a sentence's end perhaps after it, under a line that runs on
+// (above: its text): the last line of a paragraph that wrapped one
+// character (日。 after …有效期至2023年11月30), its small full stop often
+// not read.
+func confidentRow(q page.Page, above string) bool {
+	if len(q.Lines) != 1 || q.Confidence < minUnreadConf {
+		return false
+	}
+	if wordRunes(q) >= 2 {
+		return true
+	}
+	rs := []rune(strings.TrimRight(squeezeSpaces(q.Lines[0].Text), "。！？；"))
+	last, _ := utf8.DecodeLastRuneInString(above)
+	runsOn := last != utf8.RuneError && (unicode.Is(unicode.Han, last) || unicode.IsDigit(last))
+	return len(rs) == 1 && unicode.Is(unicode.Han, rs[0]) && q.Confidence >= minLoneConf && runsOn
+}
+
+// minLoneConf is the confidence a lone character read alone must have
+// to be kept (see confidentRow).
+const minLoneConf = 0.9
+
+// lineAbove returns the text of the line of lines whose baseline is
+// nearest above y (points from the top), within two of its heights; ""
+// for none.
+func lineAbove(lines []page.Line, y float64) string {
+	text, best := "", 0.0
+	for _, l := range lines {
+		if l.Y <= y && y-l.Y <= 2*max(l.Size, 1) && (text == "" || l.Y > best) {
+			text, best = squeezeSpaces(l.Text), l.Y
+		}
+	}
+	return text
 }
 
 // wordRunes counts the letters and digits of p's text.

@@ -155,3 +155,44 @@ func readUnreadPNG(t *testing.T, e *Engine, name string) string {
 	}
 	return strings.ReplaceAll(p.PlainText(), " ", "")
 }
+
+func TestConfidentRow(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		text, above string
+		conf        float64
+		want        bool
+	}{
+		{"a line", "第104号", "", 0.9, true},
+		{"a date's 日 wrapped alone", "日", "本通知自2018年12月1日起施行，有效期至2023年11月30", 0.95, true},
+		{"its full stop read too", "日。", "有效期至2023年11月30", 0.95, true},
+		{"under a line that ends a sentence: a speck as likely", "日", "请认真组织实施。", 0.95, false},
+		{"with no line above", "日", "", 0.95, false},
+		{"read less surely", "日", "有效期至2023年11月30", 0.8, false},
+		{"a mark and a character", "-日", "有效期至2023年11月30", 0.95, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := page.Page{Lines: []page.Line{{Text: c.text}}, Confidence: c.conf}
+			if got := confidentRow(q, c.above); got != c.want {
+				t.Errorf("confidentRow(%q at %.2f under %q) = %v, want %v", c.text, c.conf, c.above, got, c.want)
+			}
+		})
+	}
+}
+
+func TestLineAbove(t *testing.T) {
+	lines := []page.Line{{Text: "有效期至2023年11月30", Y: 585, Size: 25}, {Text: "泽安省 人民政府", Y: 704, Size: 30}}
+	for _, c := range []struct {
+		y    float64
+		want string
+	}{
+		{600, "有效期至2023年11月30"},
+		{720, "泽安省人民政府"},
+		{660, ""}, // too far under the line: no line of its paragraph
+		{500, ""},
+	} {
+		if got := lineAbove(lines, c.y); got != c.want {
+			t.Errorf("lineAbove(%v) = %q, want %q", c.y, got, c.want)
+		}
+	}
+}
