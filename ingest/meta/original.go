@@ -139,7 +139,8 @@ func misreadMark(text string) ([]string, bool) {
 	return splitIssuers(rest), true
 }
 
-// unreadMark reports whether t, the first line of paras, is a
+// unreadMark reports whether t, the first line of paras (the 版头's
+// first, or the first after its registration number or 紧急程度), is a
 // 发文机关标志 misread past knowing (市生态环境条文人: its front lost, its
 // 厅 and 件 misread): a short line of words that ends as no title does,
 // straight over a 文号 line, under which a title follows (…关于…, or a
@@ -330,9 +331,11 @@ func Masthead(paras []layout.Paragraph) Original {
 				stacked = append(stacked, splitIssuers(raw)...)
 				return true, true // counted in the 版头 only once a mark or 文号 follows
 			}
-			if !seen && i == 0 && len(stacked) == 0 && unreadMark(paras, t) {
+			if len(o.Issuers) == 0 && !o.HasNumber && len(stacked) == 0 && unreadMark(paras[i:], t) {
 				// The mark read past knowing: a 版头 whose issuers are
-				// read elsewhere (the title, the signature).
+				// read elsewhere (the title, the signature). Only 版头
+				// lines stand above it, if any (a registration number,
+				// a 紧急程度).
 				seen = true
 				break
 			}
