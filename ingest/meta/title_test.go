@@ -261,6 +261,14 @@ func TestSplitSalutation(t *testing.T) {
 	if !slices.Equal(d.Recipients, []string{"各市、县（区）人民政府", "省直各单位"}) {
 		t.Errorf("a 主送 without its colon: recipients %q", d.Recipients)
 	}
+	// The 主送 without its colon run on into the text, set as large as the
+	// title on a skewed scan: the title stops where it ends.
+	d = Extract("", paras("^四川省人民政府办公厅关于贯彻落实国务院办公厅2016年政务公开工作要点的通知",
+		"^各市、县（区）人民政府，省人民政府各部门、各直属机构、为了准确、及时、全面地集中全国的外债信息，有效地控制对外借款规模",
+		"发展，特制定本规定。", "四川省人民政府办公厅", "2016年3月2日"))
+	if want := "四川省人民政府办公厅关于贯彻落实国务院办公厅2016年政务公开工作要点的通知"; d.Title != want {
+		t.Errorf("a 主送 run on into the text: title %q, want %q", d.Title, want)
+	}
 	d = Extract("", paras("^岚州省人民政府关于做好春季森林防火工作的通知", "当前正值春季，各地要加强防火", "岚州省人民政府", "2018年3月2日"))
 	if d.Recipients != nil {
 		t.Errorf("a first sentence read as the 主送: %q", d.Recipients)
