@@ -268,6 +268,13 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if len(d.Authorities) == 0 {
 		d.Authorities = headingAuthority(head, d.Title)
 	}
+	if len(d.Authorities) == 0 && o.unreadMark != "" {
+		// Nothing else names the issuer: the mark misread, settled by
+		// the 版记's printer.
+		if a := markByPrinter(o.unreadMark, o.PrintedBy); a != "" {
+			d.Authorities = []string{a}
+		}
+	}
 	// A place's name the title's type misread where the text prints it
 	// right (see textSpelling), and the 版记's office as its body was
 	// settled.

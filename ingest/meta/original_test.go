@@ -604,6 +604,23 @@ func TestExtractUnreadMark(t *testing.T) {
 			t.Errorf("under %s: authorities %q, 文号 %q", top, d.Authorities, d.DocNumber)
 		}
 	}
+	// The mark read past knowing, the title naming no issuer and the
+	// signature under its seal unread: the 版记's printer, read as the
+	// mark misread, is the issuer; a printer whose name is no misreading
+	// of the mark is none.
+	for _, c := range []struct{ mark, printer, want string }{
+		{"~泽安告人民政府办公帮文件", "泽安省人民政府办公厅", "泽安省人民政府办公厅"},
+		{"~泽安告人民政府文人", "泽安省人民政府办公厅", "泽安省人民政府"},
+		{"~泽安告人民政府办公帮文件", "泽安省财政厅办公室", ""},
+	} {
+		ps := origParas("ZAGS—2018—18", c.mark, "~泽政办〔2018〕33号", "~关于印发泽安省政务服务“一网通办”工作方案的通知",
+			"各设区的市人民政府，省直各有关单位：", "《泽安省政务服务“一网通办”工作方案》已经省人民政府同意，现印发给你们，请认真组织实施。",
+			">泽省人府因2厅", "抄送：省委办公厅。", c.printer+"　　2018年10月26日印发")
+		d := Extract("", ps)
+		if got := strings.Join(d.Authorities, "|"); got != c.want {
+			t.Errorf("mark %s, printer %s: authorities %q, want %q", c.mark, c.printer, got, c.want)
+		}
+	}
 	// A title that ends as titles do over its 文号 is no mark (a reprint:
 	// the title, then the number).
 	reprint := origParas("~澜江省城市供水管理办法", "~澜政〔2021〕11号", "~第一章　总则", "第一条　为了加强城市供水管理，制定本办法。")
