@@ -294,6 +294,10 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		o.PrintedBy = strings.ReplaceAll(o.PrintedBy, read, printed)
 	}
 	o.PrintedBy = officeAgrees(o.PrintedBy, d.Authorities)
+	// The name of the document a title issues as the body prints it.
+	if read, printed := quotedSpelling(d.Title, body); read != "" {
+		d.Title = strings.Replace(d.Title, read, printed, 1)
+	}
 	text := layout.Text(all)
 	d.Effective, _ = Effective(text, d.Signed)
 	from := d.Effective

@@ -379,3 +379,49 @@ func TestStrayLead(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedSpelling takes the name of the document a title issues as the
+// body prints it (quoted in the text, heading the document attached),
+// where the title's display type was misread or lost a word, and leaves
+// titles the body does not settle.
+func TestQuotedSpelling(t *testing.T) {
+	quote := "《泽安省政务服务“一网通办”工作方案》已经省人民政府同意，现印发给你们，请认真组织实施。"
+	for _, c := range []struct {
+		name, title string
+		body        []string
+		want        string
+	}{
+		{"a character misread", "关于印发泽安省政务服务“一阅通办”工作方案的通知", []string{quote}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"一 read as marks", "关于印发泽安省政务服务“_-网通办”工作方案的通知", []string{quote}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"a word lost, the name in brackets", "泽安省人民政府关于印发《泽安省促进经济高质量发展若干措施》的通知",
+			[]string{"现将《泽安省促进民营经济高质量发展若干措施》印发给你们，请结合实际，认真贯彻执行。"},
+			"泽安省人民政府关于印发《泽安省促进民营经济高质量发展若干措施》的通知"},
+		{"the quote garbled, the attachment's heading read", "泽安省人民政府关于印发泽安省促进_民宫经济高质量发展若干措施的通知",
+			[]string{"现《泣安和促进民间经商质量人展若二和施）印和给人", "^泽安省促进民营经济高质量发展若干措施", "一、放宽市场准入。"},
+			"泽安省人民政府关于印发泽安省促进民营经济高质量发展若干措施的通知"},
+		{"the text quotes another document", "关于印发泽安省政务服务“一网通办”工作方案的通知",
+			[]string{"根据《泽安省数字政府建设总体方案》，现印发给你们。"}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"two spellings as often", "关于印发泽安省政务服务“一阅通办”工作方案的通知",
+			[]string{"《泽安省政务服务“一同通办”工作方案》已经同意。", quote}, "关于印发泽安省政务服务“一阅通办”工作方案的通知"},
+		{"the quote's marks read otherwise", "关于印发泽安省政务服务“一阅通办”工作方案的通知",
+			[]string{"《泽安省政务服务“一网通办\"工作方案》已经省人民政府", "^泽安省政务服务“一网通办”工作方案"}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"the title's reading printed as often as another", "关于印发泽安省政务服务“一阅通办”工作方案的通知",
+			[]string{quote, "^泽安省政务服务“一阅通办”工作方案"}, "关于印发泽安省政务服务“一阅通办”工作方案的通知"},
+		{"a title that issues nothing", "关于加强安全生产工作的通知", []string{"《关于加强安全生产工作的意见》已经同意。"}, "关于加强安全生产工作的通知"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.title
+			if read, printed := quotedSpelling(c.title, paras(c.body...)); read != "" {
+				got = strings.Replace(c.title, read, printed, 1)
+			}
+			if got != c.want {
+				t.Errorf("quotedSpelling: title %q, want %q", got, c.want)
+			}
+		})
+	}
+	// Through Extract: the title is the text's spelling.
+	d := Extract("", paras("^关于印发泽安省政务服务“一阅通办”工作方案的通知", "各设区的市人民政府，省直各有关单位：", quote, ">泽安省人民政府办公厅", ">2018年10月25日"))
+	if want := "关于印发泽安省政务服务“一网通办”工作方案的通知"; d.Title != want {
+		t.Errorf("Extract: title %q, want %q", d.Title, want)
+	}
+}
