@@ -525,7 +525,9 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 	var order []string
 	f := registrationText(first)
 	for _, r := range again {
-		t := registrationText(r.text)
+		// Marks before a reading again are no specks but letters read
+		// as marks (—*KNGS for HNGS): it is taken as it reads.
+		t := strings.ToUpper(squeezeSpaces(r.text))
 		if !reRegistrationParts.MatchString(t) {
 			continue
 		}
@@ -587,9 +589,9 @@ func lettersLost(a, b string) bool {
 	return i == len(b)
 }
 
-// registrationText is a reading of a registration number as compared:
-// without spaces, in capitals, and without the marks specks beside it
-// were read as (_ZAGS一2018一18).
+// registrationText is the first reading of a registration number as
+// compared: without spaces, in capitals, and without the marks specks
+// beside it were read as (_ZAGS一2018一18).
 func registrationText(s string) string {
 	return strings.TrimFunc(strings.ToUpper(squeezeSpaces(s)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)

@@ -431,6 +431,7 @@ func TestChooseRegistration(t *testing.T) {
 		{"code run into its digits", "GZO320150155", []string{"GZ0320150155"}, "GZ0320150155"},
 		{"readings that make no number", "HNGS—2012—24", []string{"HN6S 2O12", ""}, ""},
 		{"a speck read as a mark before it", "_ZAGS一2018一18", []string{"_ZAGS-2018-18", "ZAGS—2018—18."}, "ZAGS—2018—18"},
+		{"a reading again with marks before it is taken as it reads", "HNGS一2012一24", []string{"—*KNGS—2012—24"}, "HNGS—2012—24"},
 		{"a reading again lost a letter the first read", "ZAGS一2018一18", []string{"ZAS—2018—18", "ZAS-2018-18"}, "ZAGS—2018—18"},
 		{"readings split: the first reading's stands", "YNL—2019—3", []string{"YN1—2019—3", "YNL—2019—3"}, ""},
 	} {
