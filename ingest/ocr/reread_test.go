@@ -43,7 +43,7 @@ func TestChooseDate(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the first stands
 	}{
 		// Garbled under a seal, read right alone.
@@ -60,10 +60,10 @@ func TestChooseDate(t *testing.T) {
 		// Two dates as sure as each other: neither.
 		{"二所三年三月十立日", r("二〇一三年三月十二日", "二〇〇三年三月十二日"), ""},
 		// The surer of two dates read as often and as near.
-		{"二所三年三月十立日", []dateReading{{"二〇一三年三月十二日", 0.8}, {"二〇〇三年三月十二日", 0.6}}, "二〇一三年三月十二日"},
+		{"二所三年三月十立日", []lineReading{{"二〇一三年三月十二日", 0.8}, {"二〇〇三年三月十二日", 0.6}}, "二〇一三年三月十二日"},
 		// Of two dates read as often, the one nearer to all readings,
 		// though less sure: most readings say 三月.
-		{"二所三年三月十立日", []dateReading{{"二所三年三月十之日", 0.88}, {"二三年三月十日", 0.81}, {"二〇一三年二月十二日", 0.83},
+		{"二所三年三月十立日", []lineReading{{"二所三年三月十之日", 0.88}, {"二三年三月十日", 0.81}, {"二〇一三年二月十二日", 0.83},
 			{"二三年二月十二日", 0.86}, {"二〇〇一三年三月十工日", 0.81}, {"二〇〇一三年三月十二日", 0.65}}, "二〇一三年三月十二日"},
 	} {
 		got, ok := chooseDate(c.first, c.again)
@@ -200,7 +200,7 @@ func TestRereadLine(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the line stands
 	}{
 		{"2024年4月15日出版", r("2024年4月15日", "2024年4月15日"), ""},
@@ -218,10 +218,10 @@ func TestRereadLine(t *testing.T) {
 }
 
 // readings are date readings of the texts, each as sure as the others.
-func readings(texts ...string) []dateReading {
-	var out []dateReading
+func readings(texts ...string) []lineReading {
+	var out []lineReading
 	for _, s := range texts {
-		out = append(out, dateReading{text: s, conf: 0.5})
+		out = append(out, lineReading{text: s, conf: 0.5})
 	}
 	return out
 }
@@ -232,7 +232,7 @@ func TestRereadPrint(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the line stands
 	}{
 		{"广东省卫生健康委员会办公室 2002年5月39日印发", r("广东省卫生健康委员会办公室2002年5月30日印发", "广东省卫生健康委员会办公室2002年5月30日印发", "广东省卫牛健康委员会办公室2002年5月36日印发"),
@@ -260,7 +260,7 @@ func TestChooseNumber(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the line stands
 	}{
 		// A digit lost: two readings again have it.
