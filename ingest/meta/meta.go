@@ -268,6 +268,13 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	if len(d.Authorities) == 0 {
 		d.Authorities = headingAuthority(head, d.Title)
 	}
+	if len(d.Authorities) == 0 && o.unreadMark != "" {
+		// Nothing else names the issuer: the mark misread, settled by
+		// the 版记's printer.
+		if a := markByPrinter(o.unreadMark, o.PrintedBy); a != "" {
+			d.Authorities = []string{a}
+		}
+	}
 	// A place's name the title's type misread where the text prints it
 	// right (see textSpelling), and the 版记's office as its body was
 	// settled.
@@ -287,6 +294,10 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		o.PrintedBy = strings.ReplaceAll(o.PrintedBy, read, printed)
 	}
 	o.PrintedBy = officeAgrees(o.PrintedBy, d.Authorities)
+	// The name of the document a title issues as the body prints it.
+	if read, printed := quotedSpelling(d.Title, body); read != "" {
+		d.Title = strings.Replace(d.Title, read, printed, 1)
+	}
 	text := layout.Text(all)
 	d.Effective, _ = Effective(text, d.Signed)
 	from := d.Effective

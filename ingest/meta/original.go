@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/layout"
 )
@@ -40,6 +42,9 @@ type Original struct {
 	// when none is printed); RecordStart that of the 版记's first
 	// paragraph (the number of paragraphs when none is printed).
 	MastheadEnd, RecordStart int
+	// unreadMark is the 发文机关标志 as read where it was read past
+	// knowing (see unreadMark): a name for the 版记 to settle.
+	unreadMark string
 }
 
 // maxMastheadScan is the most paragraphs read at the top for a 版头:
@@ -139,7 +144,8 @@ func misreadMark(text string) ([]string, bool) {
 	return splitIssuers(rest), true
 }
 
-// unreadMark reports whether t, the first line of paras, is a
+// unreadMark reports whether t, the first line of paras (the 版头's
+// first, or the first after its registration number or 紧急程度), is a
 // 发文机关标志 misread past knowing (市生态环境条文人: its front lost, its
 // 厅 and 件 misread): a short line of words that ends as no title does,
 // straight over a 文号 line, under which a title follows (…关于…, or a
@@ -154,6 +160,29 @@ func unreadMark(paras []layout.Paragraph, t string) bool {
 	}
 	next := squeeze(paras[2].Text)
 	return (paras[2].Heading || paras[2].Align == layout.AlignCentre) && (strings.Contains(next, "关于") || endsAsTitle(next))
+}
+
+// markByPrinter returns the issuer a 发文机关标志 read past knowing
+// (mark, 泽安告人民政府办公帮文件) names where the 版记's 印发机关 (printedBy)
+// or the body it prints for (see officeOf) reads as the same name
+// misread (see slip): an office prints its own originals, and its
+// body's. "" where neither does.
+func markByPrinter(mark, printedBy string) string {
+	rs := []rune(mark)
+	if n := len(rs); n > 2 && rs[n-2] == '文' {
+		rs = rs[:n-2] // its 文件, the 件 perhaps misread
+	}
+	name := string(rs)
+	best, bestD := "", 0
+	for _, c := range append([]string{printedBy}, officeOf(printedBy)...) {
+		if c == "" || !slip(name, c) && name != c {
+			continue
+		}
+		if d := levenshtein.ComputeDistance(name, c); best == "" || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
 }
 
 // junkFront returns a name read off a red heading without the marks OCR
@@ -330,10 +359,12 @@ func Masthead(paras []layout.Paragraph) Original {
 				stacked = append(stacked, splitIssuers(raw)...)
 				return true, true // counted in the 版头 only once a mark or 文号 follows
 			}
-			if !seen && i == 0 && len(stacked) == 0 && unreadMark(paras, t) {
+			if len(o.Issuers) == 0 && !o.HasNumber && len(stacked) == 0 && unreadMark(paras[i:], t) {
 				// The mark read past knowing: a 版头 whose issuers are
-				// read elsewhere (the title, the signature).
-				seen = true
+				// read elsewhere (the title, the signature). Only 版头
+				// lines stand above it, if any (a registration number,
+				// a 紧急程度).
+				seen, o.unreadMark = true, t
 				break
 			}
 			if !seen && i == 0 && len(stacked) == 0 && utf8.RuneCountInString(t) <= 24 && strings.ContainsAny(t, "0123456789") && hanCount(t) <= 4 {

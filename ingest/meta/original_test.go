@@ -589,6 +589,38 @@ func TestExtractUnreadMark(t *testing.T) {
 	if d.Signed != date(2021, 6, 24) {
 		t.Errorf("signed %v, want 2021-06-24", d.Signed)
 	}
+	// Under a registration number or a 紧急程度, the mark read past
+	// knowing (its place and its 厅 and 件 misread) is the mark all the
+	// same: the title is the title under the 文号.
+	for _, top := range []string{"ZAGS—2018—18", "加急"} {
+		ps := origParas(top, "~尝灾省人民政府办公帮文人", "~泽政办〔2018〕33号", "~关于印发泽安省政务服务“一网通办”工作方案的通知",
+			"各设区的市人民政府，省直各有关单位：", "《泽安省政务服务“一网通办”工作方案》已经省人民政府同意，现印发给你们，请认真组织实施。",
+			">泽安省人民政府办公厅", ">2018年10月25日")
+		d := Extract("", ps)
+		if want := "关于印发泽安省政务服务“一网通办”工作方案的通知"; d.Title != want {
+			t.Errorf("under %s: title %q, want %q", top, d.Title, want)
+		}
+		if !slices.Equal(d.Authorities, []string{"泽安省人民政府办公厅"}) || d.DocNumber != "泽政办〔2018〕33号" {
+			t.Errorf("under %s: authorities %q, 文号 %q", top, d.Authorities, d.DocNumber)
+		}
+	}
+	// The mark read past knowing, the title naming no issuer and the
+	// signature under its seal unread: the 版记's printer, read as the
+	// mark misread, is the issuer; a printer whose name is no misreading
+	// of the mark is none.
+	for _, c := range []struct{ mark, printer, want string }{
+		{"~泽安告人民政府办公帮文件", "泽安省人民政府办公厅", "泽安省人民政府办公厅"},
+		{"~泽安告人民政府文人", "泽安省人民政府办公厅", "泽安省人民政府"},
+		{"~泽安告人民政府办公帮文件", "泽安省财政厅办公室", ""},
+	} {
+		ps := origParas("ZAGS—2018—18", c.mark, "~泽政办〔2018〕33号", "~关于印发泽安省政务服务“一网通办”工作方案的通知",
+			"各设区的市人民政府，省直各有关单位：", "《泽安省政务服务“一网通办”工作方案》已经省人民政府同意，现印发给你们，请认真组织实施。",
+			">泽省人府因2厅", "抄送：省委办公厅。", c.printer+"　　2018年10月26日印发")
+		d := Extract("", ps)
+		if got := strings.Join(d.Authorities, "|"); got != c.want {
+			t.Errorf("mark %s, printer %s: authorities %q, want %q", c.mark, c.printer, got, c.want)
+		}
+	}
 	// A title that ends as titles do over its 文号 is no mark (a reprint:
 	// the title, then the number).
 	reprint := origParas("~澜江省城市供水管理办法", "~澜政〔2021〕11号", "~第一章　总则", "第一条　为了加强城市供水管理，制定本办法。")

@@ -365,3 +365,75 @@ func allHan(s string) bool {
 	}
 	return true
 }
+
+// reIssuesTitle is a title that issues or forwards a document it names
+// (…关于印发泽安省政务服务“一网通办”工作方案的通知): the verb, the
+// document's name, and the kind of the issuing document.
+var reIssuesTitle = regexp.MustCompile(`(印发|转发|颁发|發布|发布|印發|轉發)(.+)的(通知|决定|決定|意见|意見|批复|批復|函)$`)
+
+// quotedSpelling returns the name of the document a title issues as the
+// body prints it, where the title's display type was misread (一阅通办,
+// “_-网通办) or lost a word (促进经济 for 促进民营经济): the text quotes it
+// (《泽安省政务服务“一网通办”工作方案》已经省人民政府同意，现印发给你们)
+// and the document issued, attached, is headed by it, both in type that
+// reads better. Each such reading that differs from the title's in two
+// characters at most, one in five, is a vote, and so is each that reads
+// as the title does; the one most votes print wins, none on a tie. It returns the title's reading and the
+// body's, or "" for none.
+func quotedSpelling(title string, paras []layout.Paragraph) (read, printed string) {
+	m := reIssuesTitle.FindStringSubmatchIndex(title)
+	if m == nil {
+		return "", ""
+	}
+	read = title[m[4]:m[5]]
+	name := strings.TrimSuffix(strings.TrimPrefix(read, "《"), "》")
+	key := string(letters(name))
+	n := utf8.RuneCountInString(key)
+	// Readings are compared by their letters: a quote mark the text's
+	// type was read with otherwise (" for ”) is no other spelling.
+	votes, spelling := map[string]int{}, map[string]string{}
+	vote := func(c string) {
+		k := string(letters(c))
+		if d := levenshtein.ComputeDistance(key, k); d > 2 || 5*d > n {
+			return
+		}
+		votes[k]++
+		if marks(c) == marks(name) || spelling[k] == "" {
+			spelling[k] = c
+		}
+	}
+	for _, p := range paras {
+		t := squeeze(p.Text)
+		if p.Heading || p.Align == layout.AlignCentre {
+			vote(t)
+		}
+		for _, q := range Quoted(t) {
+			if strings.HasPrefix(t[q.Start:], "《") {
+				vote(q.Text)
+			}
+		}
+	}
+	best, tie := "", false
+	for c, v := range votes {
+		switch {
+		case best == "" || v > votes[best]:
+			best, tie = c, false
+		case v == votes[best]:
+			tie = true
+		}
+	}
+	if best == "" || tie || best == key {
+		return "", ""
+	}
+	return name, spelling[best]
+}
+
+// marks is s without its letters and digits: its punctuation in order.
+func marks(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -413,13 +413,19 @@ func addressees(title, line string) bool {
 		return true
 	}
 	// The first line of a 主送 wrapped over two (…，省人民政府各半 / 门、…):
-	// addressees up to its last comma.
-	i := strings.LastIndexAny(line, "，,")
-	if i <= 0 {
-		return false
+	// addressees up to one of its commas, the last that makes them; or a
+	// 主送 that lost its colon, the text run on after it (各市、县（区）
+	// 人民政府，省人民政府各部门、各直属机构、为了…，…).
+	for i := len(line); ; {
+		i = strings.LastIndexAny(line[:i], "，,")
+		if i <= 0 {
+			return false
+		}
+		_, w := utf8.DecodeRuneInString(line[i:])
+		if salutation(line[:i+w]) {
+			return true
+		}
 	}
-	_, w := utf8.DecodeRuneInString(line[i:])
-	return salutation(line[:i+w])
 }
 
 // salutation reports whether s (ending in its colon, or a semicolon or

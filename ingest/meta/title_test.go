@@ -261,6 +261,14 @@ func TestSplitSalutation(t *testing.T) {
 	if !slices.Equal(d.Recipients, []string{"各市、县（区）人民政府", "省直各单位"}) {
 		t.Errorf("a 主送 without its colon: recipients %q", d.Recipients)
 	}
+	// The 主送 without its colon run on into the text, set as large as the
+	// title on a skewed scan: the title stops where it ends.
+	d = Extract("", paras("^四川省人民政府办公厅关于贯彻落实国务院办公厅2016年政务公开工作要点的通知",
+		"^各市、县（区）人民政府，省人民政府各部门、各直属机构、为了准确、及时、全面地集中全国的外债信息，有效地控制对外借款规模",
+		"发展，特制定本规定。", "四川省人民政府办公厅", "2016年3月2日"))
+	if want := "四川省人民政府办公厅关于贯彻落实国务院办公厅2016年政务公开工作要点的通知"; d.Title != want {
+		t.Errorf("a 主送 run on into the text: title %q, want %q", d.Title, want)
+	}
 	d = Extract("", paras("^岚州省人民政府关于做好春季森林防火工作的通知", "当前正值春季，各地要加强防火", "岚州省人民政府", "2018年3月2日"))
 	if d.Recipients != nil {
 		t.Errorf("a first sentence read as the 主送: %q", d.Recipients)
@@ -369,5 +377,51 @@ func TestStrayLead(t *testing.T) {
 		if got := strayLead(tc.in); got != tc.want {
 			t.Errorf("strayLead(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestQuotedSpelling takes the name of the document a title issues as the
+// body prints it (quoted in the text, heading the document attached),
+// where the title's display type was misread or lost a word, and leaves
+// titles the body does not settle.
+func TestQuotedSpelling(t *testing.T) {
+	quote := "《泽安省政务服务“一网通办”工作方案》已经省人民政府同意，现印发给你们，请认真组织实施。"
+	for _, c := range []struct {
+		name, title string
+		body        []string
+		want        string
+	}{
+		{"a character misread", "关于印发泽安省政务服务“一阅通办”工作方案的通知", []string{quote}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"一 read as marks", "关于印发泽安省政务服务“_-网通办”工作方案的通知", []string{quote}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"a word lost, the name in brackets", "泽安省人民政府关于印发《泽安省促进经济高质量发展若干措施》的通知",
+			[]string{"现将《泽安省促进民营经济高质量发展若干措施》印发给你们，请结合实际，认真贯彻执行。"},
+			"泽安省人民政府关于印发《泽安省促进民营经济高质量发展若干措施》的通知"},
+		{"the quote garbled, the attachment's heading read", "泽安省人民政府关于印发泽安省促进_民宫经济高质量发展若干措施的通知",
+			[]string{"现《泣安和促进民间经商质量人展若二和施）印和给人", "^泽安省促进民营经济高质量发展若干措施", "一、放宽市场准入。"},
+			"泽安省人民政府关于印发泽安省促进民营经济高质量发展若干措施的通知"},
+		{"the text quotes another document", "关于印发泽安省政务服务“一网通办”工作方案的通知",
+			[]string{"根据《泽安省数字政府建设总体方案》，现印发给你们。"}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"two spellings as often", "关于印发泽安省政务服务“一阅通办”工作方案的通知",
+			[]string{"《泽安省政务服务“一同通办”工作方案》已经同意。", quote}, "关于印发泽安省政务服务“一阅通办”工作方案的通知"},
+		{"the quote's marks read otherwise", "关于印发泽安省政务服务“一阅通办”工作方案的通知",
+			[]string{"《泽安省政务服务“一网通办\"工作方案》已经省人民政府", "^泽安省政务服务“一网通办”工作方案"}, "关于印发泽安省政务服务“一网通办”工作方案的通知"},
+		{"the title's reading printed as often as another", "关于印发泽安省政务服务“一阅通办”工作方案的通知",
+			[]string{quote, "^泽安省政务服务“一阅通办”工作方案"}, "关于印发泽安省政务服务“一阅通办”工作方案的通知"},
+		{"a title that issues nothing", "关于加强安全生产工作的通知", []string{"《关于加强安全生产工作的意见》已经同意。"}, "关于加强安全生产工作的通知"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.title
+			if read, printed := quotedSpelling(c.title, paras(c.body...)); read != "" {
+				got = strings.Replace(c.title, read, printed, 1)
+			}
+			if got != c.want {
+				t.Errorf("quotedSpelling: title %q, want %q", got, c.want)
+			}
+		})
+	}
+	// Through Extract: the title is the text's spelling.
+	d := Extract("", paras("^关于印发泽安省政务服务“一阅通办”工作方案的通知", "各设区的市人民政府，省直各有关单位：", quote, ">泽安省人民政府办公厅", ">2018年10月25日"))
+	if want := "关于印发泽安省政务服务“一网通办”工作方案的通知"; d.Title != want {
+		t.Errorf("Extract: title %q, want %q", d.Title, want)
 	}
 }

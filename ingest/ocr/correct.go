@@ -793,11 +793,44 @@ var reSealedDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日`
 // and 日, both misread (one misread is lineDate's).
 var reSealedArabic = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9]{1,2})[^0-9月]([0-9]{1,2})[^0-9日]$`)
 
+// reSealedYear is an Arabic-numeral date whose year alone a seal
+// garbled (和018年10月25日: its first digit read as a character or lost),
+// its month and day legible.
+var reSealedYear = regexp.MustCompile(`^(\S?[0-9]{2,4})年([0-9]{1,2}月[0-9]{1,2}日)$`)
+
+// sealedYear returns the date of a year read garbled (year) and a month
+// and day read whole (rest, 10月25日) where exactly one year it can be is
+// one edit from the year as read: the 印发日期's or the year before (the
+// date no later than the printing), or the 文号's.
+func sealedYear(year, rest string, printed gazette.Date, numberYear int) (string, bool) {
+	if _, err := gazette.ParseDate(year + "年" + rest); err == nil {
+		return "", false // a date as it is
+	}
+	var found []string
+	for _, y := range []int{printed.Year, printed.Year - 1, numberYear} {
+		if y <= 0 || levenshtein.ComputeDistance(year, strconv.Itoa(y)) != 1 {
+			continue
+		}
+		fixed := strconv.Itoa(y) + "年" + rest
+		d, err := gazette.ParseDate(fixed)
+		if err != nil || !printed.IsZero() && (d.Compare(printed) > 0 || d.Year < printed.Year-1) {
+			continue
+		}
+		if !slices.Contains(found, fixed) {
+			found = append(found, fixed)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}
+
 // sealedDate returns the date a line read as garbled Chinese numerals is
 // (see above), written as printed, if it is a date's shape and one date
 // only fits it.
 func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool) {
-	t := strings.Join(strings.Fields(text), "")
+	t := squeezeSpaces(text)
 	if printed.IsZero() && numberYear == 0 {
 		return "", false
 	}
@@ -816,6 +849,9 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 			return fixed, true
 		}
 		return "", false
+	}
+	if m := reSealedYear.FindStringSubmatch(t); m != nil {
+		return sealedYear(m[1], m[2], printed, numberYear)
 	}
 	m := reSealedDate.FindStringSubmatch(t)
 	if m == nil {
@@ -901,7 +937,7 @@ func sealedReadings(readings []string, printed gazette.Date, numberYear int) (st
 // was read 二吃二二年六月二十二日 twice again alone, from one crop, and
 // those settled on the 22nd.
 func legibleDay(text string) bool {
-	t := strings.Join(strings.Fields(text), "")
+	t := squeezeSpaces(text)
 	if reSealedArabic.MatchString(t) {
 		return true
 	}

@@ -400,6 +400,10 @@ func TestCheckDatesSealed(t *testing.T) {
 		{"a day of 十 and a numeral lost: several fit", "澜府〔2013〕26号", "二和所一三年三月十芝晶", "澜江省人民政府办公厅2013年3月14日印发", "二和所一三年三月十芝晶"},
 		{"Arabic numerals, 月 and 日 misread", "梧卫规〔2015〕18号", "2015年3呈14惠", "苍梧省卫生健康委员会办公室2015年3月15日印发", "2015年3月14日"},
 		{"Arabic numerals, after the printing", "梧卫规〔2015〕18号", "2015年3呈16惠", "苍梧省卫生健康委员会办公室2015年3月15日印发", "2015年3呈16惠"},
+		{"Arabic numerals, the year's first digit read as a character", "泽政办〔2018〕33号", "和018年10月25日", "泽安省人民政府办公厅2018年10月26日印发", "2018年10月25日"},
+		{"Arabic numerals, the year's first digit lost", "泽政办〔2018〕33号", "018年10月25日", "泽安省人民政府办公厅2018年10月26日印发", "2018年10月25日"},
+		{"Arabic numerals, a garbled year after the printing", "泽政办〔2018〕33号", "和018年10月27日", "泽安省人民政府办公厅2018年10月26日印发", "和018年10月27日"},
+		{"Arabic numerals, a year two edits off", "泽政办〔2018〕33号", "和08年10月25日", "泽安省人民政府办公厅2018年10月26日印发", "和08年10月25日"},
 		{"no date's shape", "澜府〔2013〕26号", "二〇一三年度工作要点", "澜江省人民政府办公厅2013年3月14日印发", "二〇一三年度工作要点"},
 	}
 	for _, tt := range tests {

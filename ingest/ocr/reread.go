@@ -54,7 +54,7 @@ const maxDateRunes = 16
 // again as a date: short, and with two of 年, 月 and 日 (or what 日 is read
 // as) and at least three numerals or digits.
 func dateShaped(s string) bool {
-	s = strings.Join(strings.Fields(s), "")
+	s = squeezeSpaces(s)
 	if n := utf8.RuneCountInString(s); n < 6 || n > maxDateRunes {
 		return false
 	}
@@ -74,7 +74,7 @@ func dateShaped(s string) bool {
 // one date of a year the archive holds (gazette.MinYear to this year: a
 // 〇 read as 一 makes 一〇一〇年, a date, but not one a document bears).
 func wholeDate(s string) (gazette.Date, bool) {
-	s = strings.Join(strings.Fields(s), "")
+	s = squeezeSpaces(s)
 	ds := gazette.FindDates(s)
 	if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(s) {
 		return gazette.Date{}, false
@@ -99,7 +99,7 @@ var reReadDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日` +
 // once where the year then has four numerals. ok is false where it makes
 // no date.
 func asDate(read string) (gazette.Date, string, bool) {
-	read = strings.Join(strings.Fields(read), "")
+	read = squeezeSpaces(read)
 	if d, ok := wholeDate(read); ok {
 		return d, read, true
 	}
@@ -136,7 +136,7 @@ func asDate(read string) (gazette.Date, string, bool) {
 // one they make more surely; and only where more readings make it than
 // make the first reading's date, or the first makes none. ok is false
 // where the first reading stands.
-func chooseDate(first string, again []dateReading) (string, bool) {
+func chooseDate(first string, again []lineReading) (string, bool) {
 	type tally struct {
 		text  string
 		votes int
@@ -167,7 +167,7 @@ func chooseDate(first string, again []dateReading) (string, bool) {
 		t.conf += r.conf
 	}
 	for _, t := range tallies {
-		t.dist = levenshtein.ComputeDistance(t.text, strings.Join(strings.Fields(first), ""))
+		t.dist = levenshtein.ComputeDistance(t.text, squeezeSpaces(first))
 		for _, r := range again {
 			t.dist += levenshtein.ComputeDistance(t.text, r.text)
 		}
@@ -209,7 +209,7 @@ func chooseDate(first string, again []dateReading) (string, bool) {
 // words are content, never dropped for a date. Marks around it, which are
 // the seal's (@二〇一三年…日。), go with it. ok is false where the line
 // stands as first read.
-func rereadLine(first string, again []dateReading) (string, bool) {
+func rereadLine(first string, again []lineReading) (string, bool) {
 	rs := []rune(first)
 	numeral := func(r rune) bool {
 		_, misread := numeralReadings[r]
@@ -238,9 +238,10 @@ func rereadLine(first string, again []dateReading) (string, bool) {
 	return string(pre) + date + string(post), true
 }
 
-// dateReading is one reading of a date line, and tesseract's confidence
+// lineReading is one reading of a line read again alone (a date, 印发,
+// 文号 or registration line), and tesseract's confidence
 // in it (0–1).
-type dateReading struct {
+type lineReading struct {
 	text string
 	conf float64
 }
@@ -329,7 +330,7 @@ func lineRows(img *raster, b box) box {
 
 // readingTexts returns the texts of readings, each once, empty ones left
 // out.
-func readingTexts(rs []dateReading) []string {
+func readingTexts(rs []lineReading) []string {
 	var out []string
 	for _, r := range rs {
 		if r.text != "" && !slices.Contains(out, r.text) {
@@ -344,13 +345,13 @@ func readingTexts(rs []dateReading) []string {
 // each of ways (see dateReadings), and returns what each read,
 // post-corrected. The crop's rules are whitened first (see dropRules):
 // it is its own.
-func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dpi int, lang string, psm int, ways []dateWay) ([]dateReading, error) {
+func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dpi int, lang string, psm int, ways []readWay) ([]lineReading, error) {
 	if crop == nil {
 		return nil, nil
 	}
 	dropRules(crop)
 	k := max(2, 400/dpi)
-	var out []dateReading
+	var out []lineReading
 	for _, v := range ways {
 		c := crop
 		if v.level > 0 {
@@ -390,9 +391,9 @@ func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dp
 		}
 		var b strings.Builder
 		for _, l := range q.Lines {
-			b.WriteString(strings.Join(strings.Fields(l.Text), ""))
+			b.WriteString(squeezeSpaces(l.Text))
 		}
-		out = append(out, dateReading{b.String(), q.Confidence})
+		out = append(out, lineReading{b.String(), q.Confidence})
 	}
 	return out, nil
 }
@@ -400,26 +401,26 @@ func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dp
 // dateReadings are the ways a date line is read again: as it is and with
 // pixels as light as sealLevel whitened (what a seal left round the
 // strokes), each with any character and with dateChars only.
-var dateReadings = []dateWay{{0, false, 0}, {0, true, 0}, {sealLevel, false, 0}, {sealLevel, true, 0}}
+var dateReadings = []readWay{{0, false, 0}, {0, true, 0}, {sealLevel, false, 0}, {sealLevel, true, 0}}
 
 // plainReadings are the ways a date line is read from the page as
 // scanned: with the seal's ink, lighter than sealLevel, whitened.
-var plainReadings = []dateWay{{sealLevel, false, 0}, {sealLevel, true, 0}}
+var plainReadings = []readWay{{sealLevel, false, 0}, {sealLevel, true, 0}}
 
 // ringReadings are the ways a date line of a 1-bit page is read from the
 // page as scanned, its seal's ring as black as the text: as it is, with
 // any character and with dateChars only.
-var ringReadings = []dateWay{{0, false, 0}, {0, true, 0}}
+var ringReadings = []readWay{{0, false, 0}, {0, true, 0}}
 
 // wordReadings are the ways a line of words round a number (a 文号 line,
 // a 印发 line) is read again: any character, as it is, once more a size
 // larger, and with pixels as light as sealLevel whitened.
-var wordReadings = []dateWay{{0, false, 0}, {0, false, 1}, {sealLevel, false, 0}}
+var wordReadings = []readWay{{0, false, 0}, {0, false, 1}, {sealLevel, false, 0}}
 
-// dateWay is a way to read a line again: pixels as light as level or
+// readWay is a way to read a line again: pixels as light as level or
 // lighter whitened (0: none), only dateChars allowed or any, and up
 // times the line's height larger than the usual enlargement.
-type dateWay struct {
+type readWay struct {
 	level byte
 	only  bool
 	up    int
@@ -430,18 +431,18 @@ type dateWay struct {
 type rereadKind struct {
 	name   string // date, print (印发) or number (文号)
 	psm    int    // tesseract's page segmentation: 7, one line; 6 for a 印发 line, whose gap left psm 7's TSV empty
-	ways   []dateWay
-	choose func(first string, again []dateReading) (string, bool)
+	ways   []readWay
+	choose func(first string, again []lineReading) (string, bool)
 	words  bool // ways with dateChars only are no reading of it
 	latin  bool // read with the engine's Latin model (digitLang), not its Chinese one
 }
 
 // only returns the ways of ws that read a line of this kind.
-func (k rereadKind) only(ws []dateWay) []dateWay {
+func (k rereadKind) only(ws []readWay) []readWay {
 	if !k.words {
 		return ws
 	}
-	var out []dateWay
+	var out []readWay
 	for _, w := range ws {
 		if !w.only {
 			out = append(out, w)
@@ -463,7 +464,7 @@ func rereadKindOf(s string) (rereadKind, bool) {
 		return rereadKind{name: "date", psm: 7, ways: dateReadings, choose: rereadLine}, true
 	case func() bool { _, _, _, ok := printParts(s); return ok }():
 		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
-	case utf8.RuneCountInString(strings.Join(strings.Fields(s), "")) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
+	case utf8.RuneCountInString(squeezeSpaces(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
 		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
 	case registrationShaped(s):
 		return rereadKind{name: "registration", psm: 7, ways: latinReadings, choose: chooseRegistration, words: true, latin: true}, true
@@ -473,32 +474,38 @@ func rereadKindOf(s string) (rereadKind, bool) {
 
 // latinReadings are the ways a line of Latin letters and digits is read
 // again: as it is, and once more a size larger.
-var latinReadings = []dateWay{{0, false, 0}, {0, false, 1}}
+var latinReadings = []readWay{{0, false, 0}, {0, false, 1}}
 
 // reRegistrationRead is a line as the Chinese model reads a 规范性文件
 // registration number (HNGS—2012—24, GZ0320150155): Latin letters first,
-// then letters, digits and dashes, a dash perhaps read as 一.
-var reRegistrationRead = regexp.MustCompile(`^[A-Za-z][0-9A-Za-z一—–\-－.．]{6,23}$`)
+// then letters, digits and dashes, a dash perhaps read as 一 or as
+// another Han character (ZAGS示2018一18); a speck before or after it may
+// be read as a mark (_ZAGS一2018一18).
+var reRegistrationRead = regexp.MustCompile(`^[^0-9A-Za-z\p{Han}]{0,2}[A-Za-z][0-9A-Za-z一—–\-－.．\p{Han}]{6,23}[^0-9A-Za-z\p{Han}]{0,2}$`)
 
 // registrationShaped reports whether a line, spaces left out, is worth
 // reading again as a registration number: letters and digits alone, two
-// letters and five digits (a year and a serial) at least. The Chinese model misreads their
-// letters (HNGS as HNBS or HNB, YN1 as YNL); the Latin one reads them.
+// letters and five digits (a year and a serial) at least, and no more
+// Han characters than the two dashes between them may be misread as.
+// The Chinese model misreads their letters (HNGS as HNBS or HNB, YN1 as
+// YNL) and dashes; the Latin one reads them.
 func registrationShaped(s string) bool {
-	t := strings.Join(strings.Fields(s), "")
+	t := squeezeSpaces(s)
 	if !reRegistrationRead.MatchString(t) {
 		return false
 	}
-	letters, digits := 0, 0
+	letters, digits, han := 0, 0, 0
 	for _, r := range t {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
 		case r < utf8.RuneSelf && unicode.IsLetter(r):
 			letters++
+		case r != '一' && unicode.Is(unicode.Han, r):
+			han++
 		}
 	}
-	return letters >= 2 && digits >= 5 // a year and a serial at least
+	return letters >= 2 && digits >= 5 && han <= 2 // a year and a serial at least
 }
 
 // reRegistrationParts takes a registration number read apart: its code
@@ -514,12 +521,20 @@ var reRegistrationParts = regexp.MustCompile(`^([A-Z]{2,12})([一—–\-－.．
 // YNFG—2019—1): the Chinese model reads a dash as 一 and a short one as -,
 // the Latin model reads its length less surely still. ok is false where
 // the first reading stands.
-func chooseRegistration(first string, again []dateReading) (string, bool) {
+func chooseRegistration(first string, again []lineReading) (string, bool) {
 	counts := map[string]int{}
 	var order []string
+	f := registrationText(first)
 	for _, r := range again {
-		t := strings.ToUpper(strings.Join(strings.Fields(r.text), ""))
+		// Marks before a reading again are no specks but letters read
+		// as marks (—*KNGS for HNGS): it is taken as it reads.
+		t := strings.ToUpper(squeezeSpaces(r.text))
 		if !reRegistrationParts.MatchString(t) {
+			continue
+		}
+		if reRegistrationParts.MatchString(f) && lettersLost(registrationKey(f), registrationKey(t)) {
+			// The first reading with a letter lost (ZAS for ZAGS, its
+			// letters narrow in a small size): no vote against it.
 			continue
 		}
 		key := registrationKey(t)
@@ -528,7 +543,6 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 		}
 		counts[key]++
 	}
-	f := strings.ToUpper(strings.Join(strings.Fields(first), ""))
 	best := f
 	if !reRegistrationParts.MatchString(f) || len(order) > 0 && counts[registrationKey(f)] == 0 {
 		best = ""
@@ -559,6 +573,30 @@ func chooseRegistration(first string, again []dateReading) (string, bool) {
 		return first, false
 	}
 	return to, true
+}
+
+// lettersLost reports whether b is a with one or more of its characters
+// left out, and nothing else changed.
+func lettersLost(a, b string) bool {
+	if len(b) >= len(a) {
+		return false
+	}
+	i := 0
+	for j := 0; j < len(a) && i < len(b); j++ {
+		if a[j] == b[i] {
+			i++
+		}
+	}
+	return i == len(b)
+}
+
+// registrationText is the first reading of a registration number as
+// compared: without spaces, in capitals, and without the marks specks
+// beside it were read as (_ZAGS一2018一18).
+func registrationText(s string) string {
+	return strings.TrimFunc(strings.ToUpper(squeezeSpaces(s)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
 }
 
 // registrationKey is a registration number's letters and digits, its
@@ -613,15 +651,15 @@ func dateRune(r rune) bool {
 // rereadPrint returns a 印发 line with the date chooseDate takes from the
 // dates of the readings again in place of its date as first read; the
 // office before it and 印发 are kept as first read.
-func rereadPrint(first string, again []dateReading) (string, bool) {
+func rereadPrint(first string, again []lineReading) (string, bool) {
 	pre, date, post, ok := printParts(first)
 	if !ok {
 		return first, false
 	}
-	var dates []dateReading
+	var dates []lineReading
 	for _, r := range again {
 		if _, d, _, ok := printParts(r.text); ok {
-			dates = append(dates, dateReading{d, r.conf})
+			dates = append(dates, lineReading{d, r.conf})
 		}
 	}
 	to, ok := chooseDate(date, dates)
@@ -642,7 +680,7 @@ func rereadPrint(first string, again []dateReading) (string, bool) {
 // misread (60号 read as 6号) come back where the readings again agree on
 // them, never made up; readings that lost one of the first's digits (92号
 // read 9号) are no votes. ok is false where the line stands.
-func chooseNumber(first string, again []dateReading) (string, bool) {
+func chooseNumber(first string, again []lineReading) (string, bool) {
 	ms := gazette.FindDocNumbers(first)
 	if len(ms) != 1 {
 		return first, false

@@ -43,7 +43,7 @@ func TestChooseDate(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the first stands
 	}{
 		// Garbled under a seal, read right alone.
@@ -60,10 +60,10 @@ func TestChooseDate(t *testing.T) {
 		// Two dates as sure as each other: neither.
 		{"二所三年三月十立日", r("二〇一三年三月十二日", "二〇〇三年三月十二日"), ""},
 		// The surer of two dates read as often and as near.
-		{"二所三年三月十立日", []dateReading{{"二〇一三年三月十二日", 0.8}, {"二〇〇三年三月十二日", 0.6}}, "二〇一三年三月十二日"},
+		{"二所三年三月十立日", []lineReading{{"二〇一三年三月十二日", 0.8}, {"二〇〇三年三月十二日", 0.6}}, "二〇一三年三月十二日"},
 		// Of two dates read as often, the one nearer to all readings,
 		// though less sure: most readings say 三月.
-		{"二所三年三月十立日", []dateReading{{"二所三年三月十之日", 0.88}, {"二三年三月十日", 0.81}, {"二〇一三年二月十二日", 0.83},
+		{"二所三年三月十立日", []lineReading{{"二所三年三月十之日", 0.88}, {"二三年三月十日", 0.81}, {"二〇一三年二月十二日", 0.83},
 			{"二三年二月十二日", 0.86}, {"二〇〇一三年三月十工日", 0.81}, {"二〇〇一三年三月十二日", 0.65}}, "二〇一三年三月十二日"},
 	} {
 		got, ok := chooseDate(c.first, c.again)
@@ -200,7 +200,7 @@ func TestRereadLine(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the line stands
 	}{
 		{"2024年4月15日出版", r("2024年4月15日", "2024年4月15日"), ""},
@@ -218,10 +218,10 @@ func TestRereadLine(t *testing.T) {
 }
 
 // readings are date readings of the texts, each as sure as the others.
-func readings(texts ...string) []dateReading {
-	var out []dateReading
+func readings(texts ...string) []lineReading {
+	var out []lineReading
 	for _, s := range texts {
-		out = append(out, dateReading{text: s, conf: 0.5})
+		out = append(out, lineReading{text: s, conf: 0.5})
 	}
 	return out
 }
@@ -232,7 +232,7 @@ func TestRereadPrint(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the line stands
 	}{
 		{"广东省卫生健康委员会办公室 2002年5月39日印发", r("广东省卫生健康委员会办公室2002年5月30日印发", "广东省卫生健康委员会办公室2002年5月30日印发", "广东省卫牛健康委员会办公室2002年5月36日印发"),
@@ -260,7 +260,7 @@ func TestChooseNumber(t *testing.T) {
 	r := readings
 	for _, c := range []struct {
 		first string
-		again []dateReading
+		again []lineReading
 		want  string // "": the line stands
 	}{
 		// A digit lost: two readings again have it.
@@ -308,6 +308,10 @@ func TestRereadKindOf(t *testing.T) {
 		{"关于印发《管理办法》的通知", ""},
 		{"HNBS一2012一24", "registration"},
 		{"GZ0320150155", "registration"},
+		{"ZAGS示2018一18", "registration"},  // a dash read as another Han character
+		{"_ZAGS一2018一18", "registration"}, // a speck before it read as a mark
+		{"GDP增长率2018年为6.6%", ""},
+		{"AB12345号文件已经废止", ""},
 		{"ISO 9001", ""},
 		{"根据《澜江省人民政府关于加强饮用水水源保护的通知》（澜府〔2013〕26号）精神，现就有关事项通知如下：", ""},
 	} {
@@ -426,6 +430,9 @@ func TestChooseRegistration(t *testing.T) {
 		{"a hyphen as printed", "DGSJYJ-2015-002", []string{"DGSJYJ-2015-002"}, ""},
 		{"code run into its digits", "GZO320150155", []string{"GZ0320150155"}, "GZ0320150155"},
 		{"readings that make no number", "HNGS—2012—24", []string{"HN6S 2O12", ""}, ""},
+		{"a speck read as a mark before it", "_ZAGS一2018一18", []string{"_ZAGS-2018-18", "ZAGS—2018—18."}, "ZAGS—2018—18"},
+		{"a reading again with marks before it is taken as it reads", "HNGS一2012一24", []string{"—*KNGS—2012—24"}, "HNGS—2012—24"},
+		{"a reading again lost a letter the first read", "ZAGS一2018一18", []string{"ZAS—2018—18", "ZAS-2018-18"}, "ZAGS—2018—18"},
 		{"readings split: the first reading's stands", "YNL—2019—3", []string{"YN1—2019—3", "YNL—2019—3"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

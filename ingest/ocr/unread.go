@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/ingest/page"
 )
@@ -88,16 +90,37 @@ func unreadRows(img *raster, dpi int, lines []page.Line) []band {
 		// box of a line that speckle or a neighbour's ascenders made
 		// tall reaches into the row above without having read it (the
 		// first line of a title, gone from the page).
-		covered := slices.ContainsFunc(lines, func(l page.Line) bool {
+		var over []page.Line
+		for _, l := range lines {
 			top, bottom := (l.Y-max(l.Size, 1))/pt, l.Y/pt
-			return min(bottom, float64(y))-max(top, float64(y0)) >= float64(bh)/2
+			if min(bottom, float64(y))-max(top, float64(y0)) >= float64(bh)/2 {
+				over = append(over, l)
+			}
+		}
+		b := band{y0: y0, y1: y}
+		b.parts = beyond(inkRuns(img, cols, b), over, pt, bh)
+		if len(b.parts) > 0 {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// beyond returns the runs of ink of a band that none of the lines read
+// on its rows (over) covers: runs well beyond each line's left or right
+// end, by more than the band's height (bh, pixels). A line may read only
+// part of its row (the last words of a title's line lost, 加强 read of
+// 加强城乡居民饮用水水源保护工作的通知): the rest is unread ink all the
+// same. With no line over the band, every run is.
+func beyond(runs []box, over []page.Line, pt float64, bh int) []box {
+	var out []box
+	for _, r := range runs {
+		covered := slices.ContainsFunc(over, func(l page.Line) bool {
+			x0, x1 := l.X/pt, (l.X+l.W)/pt
+			return float64(r.x1) >= x0-float64(bh) && float64(r.x0) <= x1+float64(bh)
 		})
 		if !covered {
-			b := band{y0: y0, y1: y}
-			b.parts = inkRuns(img, cols, b)
-			if len(b.parts) > 0 {
-				out = append(out, b)
-			}
+			out = append(out, r)
 		}
 	}
 	return out
@@ -146,11 +169,14 @@ func inkRuns(img *raster, cols []int, b band) []box {
 // and where ink was left unread.
 func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *raster, dpi int) ([]string, error) {
 	bands := unreadRows(img, dpi, p.Lines)
-	if len(bands) == 0 || len(bands) > maxUnreadRows {
+	if len(bands) == 0 {
 		return nil, nil
 	}
+	if len(bands) > maxUnreadRows {
+		return []string{fmt.Sprintf("%d rows of ink that no line read covers left unread: more than %d, as a picture or a table has", len(bands), maxUnreadRows)}, nil
+	}
 	pt := 72 / float64(dpi)
-	read := 0
+	read, joined := 0, 0
 	var unread []string
 	for _, b := range bands {
 		// A margin of half the band's height: the band is cut where rows
@@ -179,7 +205,7 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 					return nil, err
 				}
 			}
-			if len(q.Lines) != 1 || q.Confidence < minUnreadConf || wordRunes(q) < 2 {
+			if !confidentRow(q, lineAbove(p.Lines, float64(r.y0)*pt)) {
 				continue
 			}
 			l := q.Lines[0]
@@ -196,6 +222,24 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		}
 		if line.Text == "" {
 			unread = append(unread, fmt.Sprintf("%.0f–%.0f pt", float64(b.y0)*pt, float64(b.y1)*pt))
+			continue
+		}
+		if k := besideLine(p.Lines, line); k >= 0 {
+			// The rest of a line read only in part: it joins the line.
+			m := &p.Lines[k]
+			if line.X >= m.X {
+				m.Text = joinBeside(m.Text, line.Text)
+			} else {
+				m.Text = joinBeside(line.Text, m.Text)
+			}
+			x1 := max(m.X+m.W, line.X+line.W)
+			m.X = min(m.X, line.X)
+			m.W = x1 - m.X
+			for _, c := range fixes {
+				c.Line = k
+				p.Corrections = append(p.Corrections, c)
+			}
+			joined++
 			continue
 		}
 		at := len(p.Lines)
@@ -221,10 +265,77 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 	if read > 0 {
 		notes = append(notes, fmt.Sprintf("%d rows of ink that layout analysis left out read alone", read))
 	}
+	if joined > 0 {
+		notes = append(notes, fmt.Sprintf("%d pieces of rows that a line read only in part read alone and joined to it", joined))
+	}
 	if len(unread) > 0 {
 		notes = append(notes, fmt.Sprintf("ink left unread at %v from the top (read alone, it made no confident text)", unread))
 	}
 	return notes, nil
+}
+
+// besideLine returns the index of the line of lines that shares the rows
+// of l (by half the smaller's height) and stands beside it, not over it;
+// -1 for none. The nearest such line wins.
+func besideLine(lines []page.Line, l page.Line) int {
+	best, gap := -1, 0.0
+	for k, m := range lines {
+		h := min(max(m.Size, 1), max(l.Size, 1))
+		shared := min(m.Y, l.Y) - max(m.Y-max(m.Size, 1), l.Y-max(l.Size, 1))
+		g := max(l.X-(m.X+m.W), m.X-(l.X+l.W)) // >= 0: apart
+		if shared >= h/2 && g >= 0 && (best < 0 || g < gap) {
+			best, gap = k, g
+		}
+	}
+	return best
+}
+
+// joinBeside joins the texts of two pieces of one line, left then right:
+// without a space between Chinese characters, with one between others.
+func joinBeside(left, right string) string {
+	a, _ := utf8.DecodeLastRuneInString(left)
+	b, _ := utf8.DecodeRuneInString(right)
+	if unicode.Is(unicode.Han, a) || unicode.Is(unicode.Han, b) {
+		return left + right
+	}
+	return left + " " + right
+}
+
+// confidentRow reports whether q, a band of rows read alone, read as a
+// line to keep: one line, read with confidence, of two letters or digits
+// or more (one alone is as likely a speck); or of one Han character read
+// surely, a sentence's end perhaps after it, under a line that runs on
+// (above: its text): the last line of a paragraph that wrapped one
+// character (日。 after …有效期至2023年11月30), its small full stop often
+// not read.
+func confidentRow(q page.Page, above string) bool {
+	if len(q.Lines) != 1 || q.Confidence < minUnreadConf {
+		return false
+	}
+	if wordRunes(q) >= 2 {
+		return true
+	}
+	rs := []rune(strings.TrimRight(squeezeSpaces(q.Lines[0].Text), "。！？；"))
+	last, _ := utf8.DecodeLastRuneInString(above)
+	runsOn := last != utf8.RuneError && (unicode.Is(unicode.Han, last) || unicode.IsDigit(last))
+	return len(rs) == 1 && unicode.Is(unicode.Han, rs[0]) && q.Confidence >= minLoneConf && runsOn
+}
+
+// minLoneConf is the confidence a lone character read alone must have
+// to be kept (see confidentRow).
+const minLoneConf = 0.9
+
+// lineAbove returns the text of the line of lines whose baseline is
+// nearest above y (points from the top), within two of its heights; ""
+// for none.
+func lineAbove(lines []page.Line, y float64) string {
+	text, best := "", 0.0
+	for _, l := range lines {
+		if l.Y <= y && y-l.Y <= 2*max(l.Size, 1) && (text == "" || l.Y > best) {
+			text, best = squeezeSpaces(l.Text), l.Y
+		}
+	}
+	return text
 }
 
 // wordRunes counts the letters and digits of p's text.

@@ -56,6 +56,42 @@ func TestUnreadRows(t *testing.T) {
 	if got := unreadRows(img, dpi, append(read, tall)); len(got) != 1 || got[0].y0 != 100 {
 		t.Fatalf("a box reaching 5 of 30 rows in covered the line: bands %+v", got)
 	}
+	// A line read only in part: its box covers the row's first words,
+	// the rest of the row's ink, well beyond its right end, is unread.
+	ink(260, 100, 340, 130, 3) // the line's last words, apart from its first
+	got = unreadRows(img, dpi, []page.Line{read[0], {Text: "加强", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt}})
+	if len(got) != 1 || got[0].y0 != 100 || len(got[0].parts) != 1 || got[0].parts[0].x0 != 260 {
+		t.Fatalf("a line read only in part: bands %+v, want rows 100–130 with columns from 260 alone", got)
+	}
+}
+
+// The rest of a line read only in part joins the line it stands beside;
+// a line under another, or far from any, joins none.
+func TestBesideLine(t *testing.T) {
+	lines := []page.Line{
+		{Text: "关于进一步", X: 100, Y: 100, W: 80, Size: 20},
+		{Text: "各市人民政府：", X: 50, Y: 140, W: 120, Size: 12},
+	}
+	for _, c := range []struct {
+		name string
+		l    page.Line
+		want int
+	}{
+		{"right of the first line, on its rows", page.Line{Text: "加强城乡", X: 190, Y: 101, W: 60, Size: 18}, 0},
+		{"left of it", page.Line{Text: "省政府", X: 40, Y: 99, W: 50, Size: 20}, 0},
+		{"under it", page.Line{Text: "饮用水", X: 100, Y: 122, W: 60, Size: 20}, -1},
+		{"over it, sharing its columns", page.Line{Text: "加强", X: 120, Y: 100, W: 40, Size: 20}, -1},
+	} {
+		if got := besideLine(lines, c.l); got != c.want {
+			t.Errorf("%s: besideLine = %d, want %d", c.name, got, c.want)
+		}
+	}
+	if got := joinBeside("关于进一步", "加强城乡"); got != "关于进一步加强城乡" {
+		t.Errorf("joinBeside = %q", got)
+	}
+	if got := joinBeside("HNGS", "2012"); got != "HNGS 2012" {
+		t.Errorf("joinBeside = %q", got)
+	}
 }
 
 // A line that layout analysis left out of a page (as it left a 令's
@@ -154,4 +190,45 @@ func readUnreadPNG(t *testing.T, e *Engine, name string) string {
 		t.Fatal(err)
 	}
 	return strings.ReplaceAll(p.PlainText(), " ", "")
+}
+
+func TestConfidentRow(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		text, above string
+		conf        float64
+		want        bool
+	}{
+		{"a line", "第104号", "", 0.9, true},
+		{"a date's 日 wrapped alone", "日", "本通知自2018年12月1日起施行，有效期至2023年11月30", 0.95, true},
+		{"its full stop read too", "日。", "有效期至2023年11月30", 0.95, true},
+		{"under a line that ends a sentence: a speck as likely", "日", "请认真组织实施。", 0.95, false},
+		{"with no line above", "日", "", 0.95, false},
+		{"read less surely", "日", "有效期至2023年11月30", 0.8, false},
+		{"a mark and a character", "-日", "有效期至2023年11月30", 0.95, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := page.Page{Lines: []page.Line{{Text: c.text}}, Confidence: c.conf}
+			if got := confidentRow(q, c.above); got != c.want {
+				t.Errorf("confidentRow(%q at %.2f under %q) = %v, want %v", c.text, c.conf, c.above, got, c.want)
+			}
+		})
+	}
+}
+
+func TestLineAbove(t *testing.T) {
+	lines := []page.Line{{Text: "有效期至2023年11月30", Y: 585, Size: 25}, {Text: "泽安省 人民政府", Y: 704, Size: 30}}
+	for _, c := range []struct {
+		y    float64
+		want string
+	}{
+		{600, "有效期至2023年11月30"},
+		{720, "泽安省人民政府"},
+		{660, ""}, // too far under the line: no line of its paragraph
+		{500, ""},
+	} {
+		if got := lineAbove(lines, c.y); got != c.want {
+			t.Errorf("lineAbove(%v) = %q, want %q", c.y, got, c.want)
+		}
+	}
 }
