@@ -340,7 +340,7 @@ func coverName(pages []Page) string {
 		if k > 3 {
 			break
 		}
-		t := squeezeSpaces(l.Text)
+		t := page.Squeeze(l.Text)
 		n := utf8.RuneCountInString(t)
 		if rs := []rune(t); n >= 4 && n <= 30 && (rs[n-2] == '公' || rs[n-1] == '报' || rs[n-1] == '報') {
 			return t
@@ -348,8 +348,6 @@ func coverName(pages []Page) string {
 	}
 	return ""
 }
-
-func squeezeSpaces(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // nameHead reports whether a line at the top of a page is a running head
 // naming the gazette: it starts with the name, a character or two misread
@@ -363,7 +361,7 @@ func nameHead(text, name string) bool {
 	if name == "" {
 		return false
 	}
-	t, want := []rune(squeezeSpaces(text)), []rune(name)
+	t, want := []rune(page.Squeeze(text)), []rune(name)
 	if len(t) < len(want) || len(t) > len(want)+20 {
 		return false
 	}
@@ -407,7 +405,7 @@ func bannerTexts(pages []Page) map[string]bool {
 	out := map[string]bool{}
 	for _, p := range pages {
 		for _, l := range p.Lines {
-			if m := reBannerLine.FindStringSubmatch(squeezeSpaces(l.Text)); m != nil {
+			if m := reBannerLine.FindStringSubmatch(page.Squeeze(l.Text)); m != nil {
 				out[m[1]] = true
 			}
 		}
@@ -418,7 +416,7 @@ func bannerTexts(pages []Page) map[string]bool {
 // fuzzyKey returns the banner text a head line is, exactly or but for one
 // character of four or more, or "".
 func fuzzyKey(text string, banners map[string]bool) string {
-	t := squeezeSpaces(text)
+	t := page.Squeeze(text)
 	if banners[t] {
 		return t
 	}

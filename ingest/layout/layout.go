@@ -537,14 +537,14 @@ func standalone(s string) bool {
 	if !strings.HasSuffix(s, "号") && !strings.HasSuffix(s, "號") && !strings.HasSuffix(s, "日") {
 		return false
 	}
-	return reStandalone.MatchString(strings.Join(strings.Fields(s), ""))
+	return reStandalone.MatchString(page.Squeeze(s))
 }
 
 // ownLine reports whether s is a 文号 or date line and nothing more: short,
 // and standalone. A body line that merely ends in a date (…自2019年5月1日 /
 // 起施行) is longer.
 func ownLine(s string) bool {
-	return standalone(s) && utf8.RuneCountInString(strings.Join(strings.Fields(s), "")) <= 16
+	return standalone(s) && utf8.RuneCountInString(page.Squeeze(s)) <= 16
 }
 
 // reStandalone matches a 文号 line (〔2019〕14号, 第208号) or a date line

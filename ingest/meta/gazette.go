@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // reGazetteName is a gazette's name: a government or office, then 公报.
@@ -35,7 +36,7 @@ func GazetteName(pages []layout.Page) string {
 // a sentence mentioning a 公报 must not be taken; at its start in a running
 // head, which goes on with the issue number.
 func gazetteName(line string, whole bool) string {
-	s := squeeze(line)
+	s := page.Squeeze(line)
 	loc := reGazetteName.FindStringIndex(s)
 	if loc == nil || loc[0] != 0 || (whole && loc[1] != len(s)) {
 		return ""

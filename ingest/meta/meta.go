@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // Issue is what the cover says of an issue.
@@ -174,7 +175,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	top := newHeadLines(paras)
 	head, headEnd := heading(paras, top)
 	head = strayLead(head)
-	order := strings.HasSuffix(squeeze(head), "令")
+	order := strings.HasSuffix(page.Squeeze(head), "令")
 	// 文号: the 版头's, else the number line near the top, else the 令
 	// heading's number.
 	if o.HasNumber {
@@ -189,7 +190,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 			break
 		}
 		if order && l.orderNo {
-			raw := squeeze(head) + t
+			raw := page.Squeeze(head) + t
 			d.DocNumberRaw = raw
 			if n, err := gazette.ParseDocNumber(strings.Trim(raw, "()（）")); err == nil {
 				d.DocNumber = n.String()
@@ -283,10 +284,10 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		// Sentences of the text, not its headings, nor a signature
 		// under a seal.
 		if !p.Heading && p.Align != layout.AlignCentre && p.Align != layout.AlignRight && strings.ContainsAny(p.Text, "，。；") {
-			prose.WriteString(squeeze(p.Text))
+			prose.WriteString(page.Squeeze(p.Text))
 		}
 	}
-	if read, printed := textSpelling(squeeze(d.Title), prose.String(), d.Authorities); read != "" {
+	if read, printed := textSpelling(page.Squeeze(d.Title), prose.String(), d.Authorities); read != "" {
 		d.Title = strings.ReplaceAll(d.Title, read, printed)
 		for k, a := range d.Authorities {
 			d.Authorities[k] = strings.ReplaceAll(a, read, printed)
@@ -318,7 +319,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	addressed, misread := "", "" // misread: the addressees before a mark a scan read for the colon
 	for k := headEnd; k < len(paras) && k < headEnd+3 && !strings.ContainsAny(addressed, "：:。"); k++ {
 		addressed = layout.JoinLines(addressed, paras[k].Text)
-		if t := squeeze(addressed); salutation(t) {
+		if t := page.Squeeze(addressed); salutation(t) {
 			_, w := utf8.DecodeLastRuneInString(t)
 			misread = t[:len(t)-w] + "："
 			if k == headEnd && !strings.ContainsAny(t[len(t)-w:], "，,") {
@@ -340,7 +341,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		for k := headEnd; k < len(paras) && k < headEnd+5 && !strings.ContainsAny(run, "。：:"); k++ {
 			run = layout.JoinLines(run, paras[k].Text)
 		}
-		if t := squeeze(run); !strings.ContainsAny(t, "：:") {
+		if t := page.Squeeze(run); !strings.ContainsAny(t, "：:") {
 			if k := lostColon(t, salutation); k > 0 {
 				d.Recipients = Recipients(t[:k] + "：")
 			}
@@ -350,7 +351,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		// A scan lost the colon at the end of a 主送 of its own
 		// (…，省直各部门): a first paragraph of addressees only, the
 		// text after it.
-		if t := squeeze(paras[headEnd].Text); t != "" && salutation(t+"：") {
+		if t := page.Squeeze(paras[headEnd].Text); t != "" && salutation(t+"：") {
 			d.Recipients = Recipients(t + "：")
 		}
 	}
@@ -378,8 +379,6 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	return d
 }
 
-func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
-
 // headLine is what Extract asks of a paragraph at the top of a document,
 // worked out once: the same few paragraphs are asked about in turn for the
 // heading, the 文号 and the date, and the patterns cost more than the rest.
@@ -403,7 +402,7 @@ func newHeadLines(paras []layout.Paragraph) *headLines { return &headLines{paras
 // at returns paragraph i's headLine; i < headLimit.
 func (h *headLines) at(i int) *headLine {
 	if h.lines[i] == nil {
-		t := squeeze(h.paras[i].Text)
+		t := page.Squeeze(h.paras[i].Text)
 		l := &headLine{squeezed: t, orderNo: reOrderNo.MatchString(t)}
 		l.numbers, l.number = docNumberLine(t)
 		l.dates, l.date = dateLine(t)
@@ -470,7 +469,7 @@ func strayLine(t string) bool {
 // bareHeading reports whether a heading is only an authority and a kind
 // (福建省人民政府令, 內政部令, 經濟部公告) with no subject of its own.
 func bareHeading(h string) bool {
-	h = squeeze(h)
+	h = page.Squeeze(h)
 	return hasKindSuffix(h) && !strings.Contains(h, "关于") && !strings.Contains(h, "關於") &&
 		utf8.RuneCountInString(h) <= 24
 }
@@ -499,10 +498,10 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 		return head
 	}
 	first := strings.TrimSpace(paras[headEnd].Text)
-	if rule, ok := Promulgated(promulgation(headEnd, paras)); ok && strings.HasSuffix(squeeze(head), "令") {
+	if rule, ok := Promulgated(promulgation(headEnd, paras)); ok && strings.HasSuffix(page.Squeeze(head), "令") {
 		return rule
 	}
-	subject := reLabelled.ReplaceAllString(squeeze(first), "")
+	subject := reLabelled.ReplaceAllString(page.Squeeze(first), "")
 	if i := strings.Index(subject, "。"); i >= 0 {
 		subject = subject[:i]
 	}
@@ -510,7 +509,7 @@ func documentTitle(head string, headEnd int, paras []layout.Paragraph) string {
 	if subject == "" || utf8.RuneCountInString(subject) > 200 {
 		return head
 	}
-	return squeeze(head) + "：" + subject
+	return page.Squeeze(head) + "：" + subject
 }
 
 // promulgation is the sentence that begins at paragraph at under a 令's
@@ -558,7 +557,7 @@ func strayClose(s string) string {
 // separated by spaces there.
 func headingAuthority(head, title string) []string {
 	if bareHeading(head) {
-		if a := reKindSuffix.ReplaceAllString(squeeze(head), ""); a != "" {
+		if a := reKindSuffix.ReplaceAllString(page.Squeeze(head), ""); a != "" {
 			return []string{a}
 		}
 	}
@@ -594,7 +593,7 @@ func issuerDate(paras []layout.Paragraph, issuers []string) (gazette.Date, int) 
 		if countable(paras[i].Text, maxDateLine) > maxDateLine {
 			continue
 		}
-		dates, ok := dateLine(squeeze(paras[i].Text))
+		dates, ok := dateLine(page.Squeeze(paras[i].Text))
 		if !ok {
 			continue
 		}
@@ -616,7 +615,7 @@ func loneDate(paras []layout.Paragraph) (gazette.Date, int) {
 		if paras[i].Align != layout.AlignRight || countable(paras[i].Text, maxDateLine) > maxDateLine {
 			continue
 		}
-		if dates, ok := dateLine(squeeze(paras[i].Text)); ok && len(dates) == 1 {
+		if dates, ok := dateLine(page.Squeeze(paras[i].Text)); ok && len(dates) == 1 {
 			return dates[0].Date, i
 		}
 	}
@@ -643,7 +642,7 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 		if i == 0 || countable(p.Text, maxDateLine) > maxDateLine {
 			continue // not a date line, and squeezing a long paragraph is dear
 		}
-		t := squeeze(p.Text)
+		t := page.Squeeze(p.Text)
 		dates, ok := dateLine(t)
 		if !ok {
 			continue
@@ -651,7 +650,7 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 		var names []string
 		person := false
 		for k := i - 1; k >= 0 && k >= i-4; k-- {
-			s := squeeze(paras[k].Text)
+			s := page.Squeeze(paras[k].Text)
 			r, _ := utf8.DecodeLastRuneInString(s)
 			if s == "" || utf8.RuneCountInString(s) > 30 || strings.ContainsRune("。；：，、！？", r) ||
 				placed && (paras[k].Align == layout.AlignLeft || paras[k].Align == layout.AlignIndent && indentedText(s)) {
@@ -758,7 +757,7 @@ func Expiry(text string, from gazette.Date) (gazette.Date, bool) {
 //	公告, 通告, 公示送达                                    announcement
 //	anything else                                           other
 func KindOf(title, docNumber string, order bool) gazette.Kind {
-	t := reQualifier.ReplaceAllString(squeeze(title), "")
+	t := reQualifier.ReplaceAllString(page.Squeeze(title), "")
 	if n, err := gazette.ParseDocNumber(docNumber); order || err == nil && n.Kind == gazette.DocNumberOrder {
 		return gazette.KindRule
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // An agency's original (GB/T 9704-2012) prints three parts: the 版头 above
@@ -106,7 +107,7 @@ func trimQualifier(s string) string {
 // A line that is only 文件 is a mark with no names: joint issuers stacked
 // above it.
 func issuerMark(text string) (names []string, ok bool) {
-	t := squeeze(text)
+	t := page.Squeeze(text)
 	rest, found := strings.CutSuffix(t, "文件")
 	if !found || utf8.RuneCountInString(t) > 60 {
 		return nil, false
@@ -129,7 +130,7 @@ func issuerMark(text string) (names []string, ok bool) {
 // then 文 and one character more. Masthead takes it only where the line
 // can be a mark: under issuers stacked above it, or first in the 版头.
 func misreadMark(text string) ([]string, bool) {
-	rs := []rune(squeeze(text))
+	rs := []rune(page.Squeeze(text))
 	n := len(rs)
 	if n < 6 || rs[n-2] != '文' || rs[n-1] == '件' || !unicode.Is(unicode.Han, rs[n-1]) {
 		return nil, false
@@ -158,7 +159,7 @@ func unreadMark(paras []layout.Paragraph, t string) bool {
 	if nums, _, ok := numberLine(paras[1].Text); !ok || len(nums) == 0 {
 		return false
 	}
-	next := squeeze(paras[2].Text)
+	next := page.Squeeze(paras[2].Text)
 	return (paras[2].Heading || paras[2].Align == layout.AlignCentre) && (strings.Contains(next, "关于") || endsAsTitle(next))
 }
 
@@ -217,7 +218,7 @@ func splitIssuers(text string) []string {
 			all = all && authorityLike(p)
 		}
 		if !all {
-			parts = []string{squeeze(text)}
+			parts = []string{page.Squeeze(text)}
 		}
 	}
 	var out []string
@@ -273,7 +274,7 @@ func MastheadLine(s string) bool {
 }
 
 func mastheadLine(s string) bool {
-	t := squeeze(s)
+	t := page.Squeeze(s)
 	n := utf8.RuneCountInString(t)
 	if n == 0 || n > 60 {
 		return false
@@ -310,7 +311,7 @@ func Masthead(paras []layout.Paragraph) Original {
 	// line reads one line of the 版头; it reports whether the 版头 goes
 	// on, and held for a line kept back until a mark or 文号 follows.
 	line := func(i int, raw string) (more, held bool) {
-		t := squeeze(raw)
+		t := page.Squeeze(raw)
 		switch {
 		case t == "":
 		case reRegistration.MatchString(t):
@@ -418,7 +419,7 @@ var (
 // issuers stacked below the 文件 after it. A paragraph that is not such a
 // run, every piece read as what it is, comes back whole.
 func mastheadPieces(raw string) []string {
-	t := squeeze(raw)
+	t := page.Squeeze(raw)
 	i := strings.Index(t, "文件")
 	if i < 0 {
 		// The 份号, 密级 or 紧急程度 set on the registration number's line
@@ -501,7 +502,7 @@ func numberLine(raw string) (nums []DocNumber, signers []string, ok bool) {
 			return nil, signers, true
 		}
 	}
-	t := squeeze(numPart)
+	t := page.Squeeze(numPart)
 	if ds, isLine := docNumberLine(t); isLine {
 		return ds, signers, true
 	}
@@ -625,7 +626,7 @@ func splitNames(s string) []string {
 // 省人民政府各部门：), which may run on into the text's first sentence.
 // It returns nil when the paragraph does not open so.
 func Recipients(text string) []string {
-	t := squeeze(text)
+	t := page.Squeeze(text)
 	i := strings.IndexAny(t, "：:")
 	if i <= 0 || utf8.RuneCountInString(t[:i]) > 200 {
 		return nil
@@ -688,7 +689,7 @@ func recipientLike(n string) bool {
 // 公开方式 line.
 func Note(paras []layout.Paragraph) string {
 	for _, p := range paras {
-		t := squeeze(p.Text)
+		t := page.Squeeze(p.Text)
 		n := utf8.RuneCountInString(t)
 		if n < 4 || n > 200 {
 			continue

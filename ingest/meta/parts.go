@@ -11,6 +11,7 @@ import (
 	"github.com/agnivade/levenshtein"
 
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // agree settles each issuer read from the 发文机关标志 against the other
@@ -169,7 +170,7 @@ func placeMisread(a, b string) bool {
 // above its date, or "".
 func signatory(paras []layout.Paragraph) string {
 	for i := len(paras) - 1; i >= 0; i-- {
-		if m := rePerson.FindStringSubmatch(squeeze(paras[i].Text)); m != nil {
+		if m := rePerson.FindStringSubmatch(page.Squeeze(paras[i].Text)); m != nil {
 			return m[1] + "　" + m[2]
 		}
 	}
@@ -195,8 +196,8 @@ func Attachments(paras []layout.Paragraph) []string {
 	}
 	var titles []string
 	for i := 0; i+1 < len(paras); i++ {
-		if reAttachLabel.MatchString(squeeze(paras[i].Text)) {
-			if t := squeeze(paras[i+1].Text); t != "" && utf8.RuneCountInString(t) <= 80 && !endsSentence(t) {
+		if reAttachLabel.MatchString(page.Squeeze(paras[i].Text)) {
+			if t := page.Squeeze(paras[i+1].Text); t != "" && utf8.RuneCountInString(t) <= 80 && !endsSentence(t) {
 				titles = append(titles, t)
 			}
 		}
@@ -208,7 +209,7 @@ func Attachments(paras []layout.Paragraph) []string {
 // an attachment among paras, or -1.
 func attachmentStart(paras []layout.Paragraph) int {
 	for i := range paras {
-		if reAttachLabel.MatchString(squeeze(paras[i].Text)) {
+		if reAttachLabel.MatchString(page.Squeeze(paras[i].Text)) {
 			return i
 		}
 	}
@@ -220,7 +221,7 @@ func attachmentStart(paras []layout.Paragraph) int {
 // item, as long as the item before it filled its line.
 func attachmentNote(paras []layout.Paragraph) []string {
 	for i, p := range paras {
-		m := reAttachNote.FindStringSubmatch(squeeze(p.Text))
+		m := reAttachNote.FindStringSubmatch(page.Squeeze(p.Text))
 		if m == nil {
 			continue
 		}
@@ -237,7 +238,7 @@ func attachmentNote(paras []layout.Paragraph) []string {
 		titles := []string{item[2]}
 		next := 2
 		for _, q := range paras[i+1:] {
-			t := squeeze(q.Text)
+			t := page.Squeeze(q.Text)
 			if it := reAttachItem.FindStringSubmatch(t); it != nil && it[1] == strconv.Itoa(next) {
 				titles = append(titles, it[2])
 				next++
@@ -403,7 +404,7 @@ func quotedSpelling(title string, paras []layout.Paragraph) (read, printed strin
 		}
 	}
 	for _, p := range paras {
-		t := squeeze(p.Text)
+		t := page.Squeeze(p.Text)
 		if p.Heading || p.Align == layout.AlignCentre {
 			vote(t)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gazette-archive/gazette/ingest/page"
 	"github.com/gazette-archive/gazette/ingest/split/splittest"
 )
 
@@ -68,7 +69,7 @@ func TestLinePrefilters(t *testing.T) {
 		if countable(l, maxNumberLine) > maxNumberLine {
 			continue // the tests stop before the prefilters (and the patterns)
 		}
-		for _, s := range []string{l, squeeze(l)} {
+		for _, s := range []string{l, page.Squeeze(l)} {
 			tried++
 			if got, want := IsDocNumberLine(s), refIsDocNumberLine(s); got != want {
 				t.Errorf("IsDocNumberLine(%q) = %v, want %v", s, got, want)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gazette-archive/gazette/gazette"
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // The 版记 closes an original's last page between full-width rules: the
@@ -139,7 +140,7 @@ func printMark(tail string, slip bool) bool {
 // gazette.MinYear, or yet to come: a scan's 2682年 for 2016年 that OCR's
 // checks could not settle, see ocr.CheckDates) is no 印发日期 either.
 func printLine(raw string, slip bool) (by string, date gazette.Date, ok bool) {
-	t := squeeze(raw)
+	t := page.Squeeze(raw)
 	if countable(t, maxDateLine+30) > maxDateLine+30 {
 		return "", gazette.Date{}, false
 	}
@@ -212,7 +213,7 @@ func Record(paras []layout.Paragraph, o *Original) {
 				continue
 			}
 		}
-		rest, exact, ok := ccHead(squeeze(t))
+		rest, exact, ok := ccHead(page.Squeeze(t))
 		if !ok {
 			continue
 		}
@@ -245,7 +246,7 @@ func Record(paras []layout.Paragraph, o *Original) {
 		o.RecordStart = printAt
 		if o.PrintedBy == "" && printAt > 0 && printAt-1 != ccAt {
 			// The office on a line of its own above the date.
-			if prev := squeeze(paras[printAt-1].Text); authorityLike(prev) {
+			if prev := page.Squeeze(paras[printAt-1].Text); authorityLike(prev) {
 				o.PrintedBy = prev
 				ccEnd, o.RecordStart = printAt-1, printAt-1
 			}
@@ -254,14 +255,14 @@ func Record(paras []layout.Paragraph, o *Original) {
 	if ccAt >= 0 && ccAt < ccEnd {
 		o.RecordStart = ccAt
 		if cut > 0 {
-			if r, _, ok := ccHead(squeeze(strings.TrimSpace(paras[ccAt].Text)[:cut])); ok {
+			if r, _, ok := ccHead(page.Squeeze(strings.TrimSpace(paras[ccAt].Text)[:cut])); ok {
 				ccRest = r
 			}
 		}
 		var b strings.Builder
 		b.WriteString(ccRest)
 		for i := ccAt + 1; i < ccEnd; i++ {
-			b.WriteString(squeeze(paras[i].Text))
+			b.WriteString(page.Squeeze(paras[i].Text))
 		}
 		for _, n := range splitNames(b.String()) {
 			if n = cleanName(n); n != "" {

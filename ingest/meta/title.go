@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gazette-archive/gazette/ingest/layout"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // A title printed over two or three lines comes back from extraction in
@@ -37,7 +38,7 @@ var titleEndings = []string{
 // word, perhaps followed by a qualifier (（试行）, （2019年修订）), or with a
 // closing quote or bracket.
 func endsAsTitle(s string) bool {
-	s = strings.TrimRight(squeeze(s), "。．.")
+	s = strings.TrimRight(page.Squeeze(s), "。．.")
 	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") {
 		s = reQualifier.ReplaceAllString(s, "")
 	}
@@ -56,7 +57,7 @@ func endsAsTitle(s string) bool {
 // as titles may, or with a character that proves nothing (…加强城 may be cut
 // and 长城 is not: the text after it decides that, see TitleReview).
 func cutEnd(title string) (r rune, ok bool) {
-	r, _ = utf8.DecodeLastRuneInString(squeeze(title))
+	r, _ = utf8.DecodeLastRuneInString(page.Squeeze(title))
 	if strings.ContainsRune("的之于於和与與及或对對在第关關为為把将將从從向由以按并並暨、，,（(《〈“「‘—-", r) {
 		return r, true
 	}
@@ -79,7 +80,7 @@ func looseNumberLine(squeezed string) bool {
 // a title, never starts one: on a page where it runs on above the next
 // title, it is not the title's first line.
 func IsRecordLine(s string) bool {
-	t := squeeze(s)
+	t := page.Squeeze(s)
 	for _, p := range []string{"抄送", "抄報", "抄报", "分送", "报送", "報送"} {
 		if rest, ok := strings.CutPrefix(t, p); ok && (strings.HasPrefix(rest, "：") || strings.HasPrefix(rest, ":")) {
 			return true
@@ -95,7 +96,7 @@ func IsRecordLine(s string) bool {
 // stopped short: a short line, not a number or date line, not a sentence or
 // a salutation (…各直属机构：), after which the title ends as titles do.
 func titleRest(head string, p layout.Paragraph) bool {
-	t := squeeze(p.Text)
+	t := page.Squeeze(p.Text)
 	n := utf8.RuneCountInString(t)
 	if n == 0 || n > 40 || looseNumberLine(t) || IsDocNumberLine(t) || IsDateLine(t) || reOrderNo.MatchString(t) {
 		return false
@@ -157,7 +158,7 @@ func TitleParagraphs(title string, paras []layout.Paragraph) (from, to int) {
 		if to := titleAt(want, paras, from); to > from {
 			return from, to
 		}
-		if !MastheadLine(paras[from].Text) && !strayLine(squeeze(paras[from].Text)) {
+		if !MastheadLine(paras[from].Text) && !strayLine(page.Squeeze(paras[from].Text)) {
 			break
 		}
 	}
@@ -198,7 +199,7 @@ func titleAt(want []rune, paras []layout.Paragraph, i int) int {
 // last part, and a title that stops short with its rest apparently set as
 // the first line of the text. Reasons are in Chinese, for the editors.
 func TitleReview(title string, body []layout.Paragraph) string {
-	if squeeze(title) == "" {
+	if page.Squeeze(title) == "" {
 		return "没有读出标题"
 	}
 	if r, ok := cutEnd(title); ok {
@@ -207,7 +208,7 @@ func TitleReview(title string, body []layout.Paragraph) string {
 	if len(body) == 0 {
 		return ""
 	}
-	first := squeeze(body[0].Text)
+	first := page.Squeeze(body[0].Text)
 	if utf8.RuneCountInString(first) > 40 || IsDocNumberLine(first) || IsDateLine(first) {
 		return ""
 	}
@@ -362,9 +363,9 @@ func SplitOrderHeading(paras []layout.Paragraph) []layout.Paragraph {
 		// Heading or not as layout saw it: the pattern itself, a bare
 		// heading with its number, is a 令's and no sentence's.
 		at, p := i, paras[i] // at: the heading's paragraph
-		t := squeeze(p.Text)
-		if i > 0 && strings.HasPrefix(t, "第") && bareHeading(paras[i-1].Text) && strings.HasSuffix(squeeze(paras[i-1].Text), "令") {
-			t = squeeze(paras[i-1].Text) + t // the heading a paragraph of its own, its number run on into the text
+		t := page.Squeeze(p.Text)
+		if i > 0 && strings.HasPrefix(t, "第") && bareHeading(paras[i-1].Text) && strings.HasSuffix(page.Squeeze(paras[i-1].Text), "令") {
+			t = page.Squeeze(paras[i-1].Text) + t // the heading a paragraph of its own, its number run on into the text
 			at, p = i-1, paras[i-1]
 		}
 		m := reOrderHead.FindStringSubmatch(t)
@@ -431,7 +432,7 @@ func addressees(title, line string) bool {
 // salutation reports whether s (ending in its colon, or a semicolon or
 // comma read for one) names the addressees of a document, and only them.
 func salutation(s string) bool {
-	t := squeeze(s)
+	t := page.Squeeze(s)
 	r, w := utf8.DecodeLastRuneInString(t)
 	t = t[:len(t)-w]
 	if !strings.ContainsRune("：:；;，,", r) || t == "" || strings.ContainsAny(t, "：:。《》“”") {

@@ -37,14 +37,14 @@ func CheckCopyNumber(pages []page.Page) {
 	p := &pages[0]
 	mark := -1
 	for li, l := range p.Lines[:min(len(p.Lines), mastheadLines+1)] {
-		if strings.HasSuffix(squeezeSpaces(l.Text), "文件") {
+		if strings.HasSuffix(page.Squeeze(l.Text), "文件") {
 			mark = li
 			break
 		}
 	}
 	for li := range max(0, mark) {
 		text := strings.TrimSpace(p.Lines[li].Text)
-		m := reCopyRead.FindStringSubmatch(squeezeSpaces(text))
+		m := reCopyRead.FindStringSubmatch(page.Squeeze(text))
 		if m == nil {
 			continue
 		}

@@ -830,7 +830,7 @@ func sealedYear(year, rest string, printed gazette.Date, numberYear int) (string
 // (see above), written as printed, if it is a date's shape and one date
 // only fits it.
 func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool) {
-	t := squeezeSpaces(text)
+	t := page.Squeeze(text)
 	if printed.IsZero() && numberYear == 0 {
 		return "", false
 	}
@@ -937,7 +937,7 @@ func sealedReadings(readings []string, printed gazette.Date, numberYear int) (st
 // was read 二吃二二年六月二十二日 twice again alone, from one crop, and
 // those settled on the 22nd.
 func legibleDay(text string) bool {
-	t := squeezeSpaces(text)
+	t := page.Squeeze(text)
 	if reSealedArabic.MatchString(t) {
 		return true
 	}

@@ -55,12 +55,6 @@ type nameSpot struct {
 	other bool
 }
 
-// squeezeSpaces is s without its spaces: how a line is compared, the
-// gaps OCR puts between Chinese characters being no part of its text.
-func squeezeSpaces(s string) string {
-	return strings.Join(strings.Fields(s), "")
-}
-
 // squeezedLine is a line's runes without spaces, and each one's index in
 // the line's text.
 func squeezedLine(text string) (rs []rune, at []int) {

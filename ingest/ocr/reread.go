@@ -54,7 +54,7 @@ const maxDateRunes = 16
 // again as a date: short, and with two of 年, 月 and 日 (or what 日 is read
 // as) and at least three numerals or digits.
 func dateShaped(s string) bool {
-	s = squeezeSpaces(s)
+	s = page.Squeeze(s)
 	if n := utf8.RuneCountInString(s); n < 6 || n > maxDateRunes {
 		return false
 	}
@@ -74,7 +74,7 @@ func dateShaped(s string) bool {
 // one date of a year the archive holds (gazette.MinYear to this year: a
 // 〇 read as 一 makes 一〇一〇年, a date, but not one a document bears).
 func wholeDate(s string) (gazette.Date, bool) {
-	s = squeezeSpaces(s)
+	s = page.Squeeze(s)
 	ds := gazette.FindDates(s)
 	if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(s) {
 		return gazette.Date{}, false
@@ -99,7 +99,7 @@ var reReadDate = regexp.MustCompile(`^(\S{3,6})年(\S{1,3})月(\S{1,3}?)([日` +
 // once where the year then has four numerals. ok is false where it makes
 // no date.
 func asDate(read string) (gazette.Date, string, bool) {
-	read = squeezeSpaces(read)
+	read = page.Squeeze(read)
 	if d, ok := wholeDate(read); ok {
 		return d, read, true
 	}
@@ -167,7 +167,7 @@ func chooseDate(first string, again []lineReading) (string, bool) {
 		t.conf += r.conf
 	}
 	for _, t := range tallies {
-		t.dist = levenshtein.ComputeDistance(t.text, squeezeSpaces(first))
+		t.dist = levenshtein.ComputeDistance(t.text, page.Squeeze(first))
 		for _, r := range again {
 			t.dist += levenshtein.ComputeDistance(t.text, r.text)
 		}
@@ -391,7 +391,7 @@ func (e *Engine) readCropAgain(ctx context.Context, dir string, crop *raster, dp
 		}
 		var b strings.Builder
 		for _, l := range q.Lines {
-			b.WriteString(squeezeSpaces(l.Text))
+			b.WriteString(page.Squeeze(l.Text))
 		}
 		out = append(out, lineReading{b.String(), q.Confidence})
 	}
@@ -464,7 +464,7 @@ func rereadKindOf(s string) (rereadKind, bool) {
 		return rereadKind{name: "date", psm: 7, ways: dateReadings, choose: rereadLine}, true
 	case func() bool { _, _, _, ok := printParts(s); return ok }():
 		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
-	case utf8.RuneCountInString(squeezeSpaces(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
+	case utf8.RuneCountInString(page.Squeeze(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
 		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
 	case registrationShaped(s):
 		return rereadKind{name: "registration", psm: 7, ways: latinReadings, choose: chooseRegistration, words: true, latin: true}, true
@@ -490,7 +490,7 @@ var reRegistrationRead = regexp.MustCompile(`^[^0-9A-Za-z\p{Han}]{0,2}[A-Za-z][0
 // The Chinese model misreads their letters (HNGS as HNBS or HNB, YN1 as
 // YNL) and dashes; the Latin one reads them.
 func registrationShaped(s string) bool {
-	t := squeezeSpaces(s)
+	t := page.Squeeze(s)
 	if !reRegistrationRead.MatchString(t) {
 		return false
 	}
@@ -528,7 +528,7 @@ func chooseRegistration(first string, again []lineReading) (string, bool) {
 	for _, r := range again {
 		// Marks before a reading again are no specks but letters read
 		// as marks (—*KNGS for HNGS): it is taken as it reads.
-		t := strings.ToUpper(squeezeSpaces(r.text))
+		t := strings.ToUpper(page.Squeeze(r.text))
 		if !reRegistrationParts.MatchString(t) {
 			continue
 		}
@@ -594,7 +594,7 @@ func lettersLost(a, b string) bool {
 // compared: without spaces, in capitals, and without the marks specks
 // beside it were read as (_ZAGS一2018一18).
 func registrationText(s string) string {
-	return strings.TrimFunc(strings.ToUpper(squeezeSpaces(s)), func(r rune) bool {
+	return strings.TrimFunc(strings.ToUpper(page.Squeeze(s)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }

@@ -315,7 +315,7 @@ func confidentRow(q page.Page, above string) bool {
 	if wordRunes(q) >= 2 {
 		return true
 	}
-	rs := []rune(strings.TrimRight(squeezeSpaces(q.Lines[0].Text), "。！？；"))
+	rs := []rune(strings.TrimRight(page.Squeeze(q.Lines[0].Text), "。！？；"))
 	last, _ := utf8.DecodeLastRuneInString(above)
 	runsOn := last != utf8.RuneError && (unicode.Is(unicode.Han, last) || unicode.IsDigit(last))
 	return len(rs) == 1 && unicode.Is(unicode.Han, rs[0]) && q.Confidence >= minLoneConf && runsOn
@@ -332,7 +332,7 @@ func lineAbove(lines []page.Line, y float64) string {
 	text, best := "", 0.0
 	for _, l := range lines {
 		if l.Y <= y && y-l.Y <= 2*max(l.Size, 1) && (text == "" || l.Y > best) {
-			text, best = squeezeSpaces(l.Text), l.Y
+			text, best = page.Squeeze(l.Text), l.Y
 		}
 	}
 	return text

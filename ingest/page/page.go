@@ -78,3 +78,8 @@ func (p Page) PlainText() string {
 	}
 	return b.String()
 }
+
+// Squeeze returns s without its spaces of any kind. Extractors and OCR put
+// spaces between Chinese characters where the type was spaced out (标 题),
+// or none; the stages compare and match a line's text without them.
+func Squeeze(s string) string { return strings.Join(strings.Fields(s), "") }

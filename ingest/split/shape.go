@@ -7,6 +7,7 @@ import (
 
 	"github.com/gazette-archive/gazette/ingest/layout"
 	"github.com/gazette-archive/gazette/ingest/meta"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // kindWords end the titles of official documents (公文种类, GB/T 9704 and
@@ -34,7 +35,7 @@ const maxTitleRunes = 90
 
 // endsWithKind reports whether a title ends with a document kind word.
 func endsWithKind(s string) bool {
-	s = strings.TrimRight(strings.Join(strings.Fields(s), ""), "。．.")
+	s = strings.TrimRight(page.Squeeze(s), "。．.")
 	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") { // what reQualifier needs
 		s = reQualifier.ReplaceAllString(s, "")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gazette-archive/gazette/ingest/layout"
 	"github.com/gazette-archive/gazette/ingest/meta"
+	"github.com/gazette-archive/gazette/ingest/page"
 )
 
 // Source says how a document's start was found.
@@ -334,7 +335,7 @@ func findContents(pages []layout.Page) (entries []Entry, tocPages []int, headed 
 		tocPages = append(tocPages, pages[i].Number)
 		top := i == startPage
 		for k, l := range lines {
-			compact := strings.Join(strings.Fields(l), "")
+			compact := page.Squeeze(l)
 			m := matched[k]
 			// The heading, however OCR read it (目对, 利和): a short line
 			// before the first entry or banner, which is no title.
@@ -384,7 +385,7 @@ const maxHeadRunes = 4
 // 本期目录, 目录（续）, Contents; or a two-character line with one of the two
 // read right, as OCR reads the wide-spaced heading's 录 (对, 系, 孙).
 func contentsHead(s string) bool {
-	s = strings.Join(strings.Fields(s), "")
+	s = page.Squeeze(s)
 	if reContentsHead.MatchString(s) {
 		return true
 	}
@@ -415,7 +416,7 @@ func entryLines(p layout.Page) pageEntries {
 	var lost []int // lines ending in leaders without a number
 	for k, l := range el.lines {
 		if m := reLeaderEnd.FindStringSubmatch(l); m != nil && hasHan(m[1]) &&
-			(k+1 == len(el.lines) || !reOnlyNumber.MatchString(strings.TrimLeft(strings.Join(strings.Fields(el.lines[k+1]), ""), leaders))) {
+			(k+1 == len(el.lines) || !reOnlyNumber.MatchString(strings.TrimLeft(page.Squeeze(el.lines[k+1]), leaders))) {
 			el.matched[k] = []string{l, m[1], ""}
 			lost = append(lost, k)
 			continue
@@ -465,7 +466,7 @@ func entryShaped(el pageEntries) bool {
 	}
 	covered, pairs, descents, last := 0, 0, 0, -1
 	for k, l := range el.lines {
-		compact := strings.Join(strings.Fields(l), "")
+		compact := page.Squeeze(l)
 		switch m := el.matched[k]; {
 		case m != nil && m[2] == "":
 			covered++ // its number lost
@@ -491,7 +492,7 @@ func entryShaped(el pageEntries) bool {
 // isSectionWord reports whether an unnumbered contents line names a section
 // (省政府文件, 部门文件, 人事任免, 內政篇) rather than starting a wrapped title.
 func isSectionWord(s string) bool {
-	s = strings.Join(strings.Fields(s), "")
+	s = page.Squeeze(s)
 	if utf8.RuneCountInString(s) > 12 {
 		return false
 	}
@@ -582,7 +583,7 @@ func squeezeShort(s string, limit int) (string, int) {
 	case !spaces:
 		return s, n
 	}
-	return strings.Join(strings.Fields(s), ""), n
+	return page.Squeeze(s), n
 }
 
 // The CJK Unified Ideographs block, every code point of it a letter.
