@@ -1,12 +1,14 @@
 package bleveindex
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 	"weak"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -100,6 +102,63 @@ type headHolders struct {
 	local []uint32 // ascending
 	freq  [][2]uint32
 	norm  [][2]float32 // zap's norms are float32s
+	// best: the bestDocs documents holding the term in the body alone
+	// that score most there, √freq·norm times their validity's weight,
+	// highest first (a champion list: Manning et al., Introduction to
+	// Information Retrieval, 7.1.3); every other one scores at most the
+	// last; all of them when complete. A search by blocks of the word then
+	// offers these first, and when the rest cannot reach its page, scores
+	// only the hits in the head of the other blocks: most of the best
+	// hits of a word in the bodies of most documents are among them.
+	best     []bodyDoc
+	complete bool
+}
+
+// bodyDoc is a document holding a term in the body alone.
+type bodyDoc struct {
+	local uint32
+	freq  uint32
+	norm  float32
+	value float64 // √freq·norm·validity weight, as block maxima are
+}
+
+// bestDocs is how many documents a champion list (headHolders.best)
+// holds: enough for a few pages of 50 among hits that filters pass.
+const bestDocs = 128
+
+// keepBestDoc keeps d in best, a min-heap by value of at most bestDocs.
+func keepBestDoc(best []bodyDoc, d bodyDoc) []bodyDoc {
+	lower := func(i, j int) bool { return best[i].value < best[j].value }
+	if len(best) < bestDocs {
+		best = append(best, d)
+		for i := len(best) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !lower(i, p) {
+				break
+			}
+			best[i], best[p] = best[p], best[i]
+			i = p
+		}
+		return best
+	}
+	if d.value <= best[0].value {
+		return best
+	}
+	best[0] = d
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(best) && lower(l, m) {
+			m = l
+		}
+		if r := l + 1; r < len(best) && lower(r, m) {
+			m = r
+		}
+		if m == i {
+			return best
+		}
+		best[i], best[m] = best[m], best[i]
+		i = m
+	}
 }
 
 // holdersMin is the most documents holding a term in the head kept as
@@ -236,7 +295,7 @@ func (m *segMaxes) holdersOf(s *scorch.SegmentSnapshot, e *blockMaxes, key [2]st
 	if pl.Count() > max(holdersMin, n/4) {
 		return nil, nil
 	}
-	need := int(pl.Count()) * holderBytes
+	need := int(pl.Count())*holderBytes + bestDocs*int(unsafe.Sizeof(bodyDoc{}))
 	m.mu.Lock()
 	ok := m.lists[key] == e && m.holders+need <= holdersBytes(n) // not dropped meanwhile
 	if ok {
@@ -281,24 +340,32 @@ func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term st
 	}
 	it := pl.Iterator(true, true, false, nil)
 	at := 0 // the next holder in the head
+	var best []bodyDoc
 	for {
 		pt, err := it.Next()
 		if err != nil || pt == nil {
+			if h != nil && err == nil {
+				// highest first: the heap sorted
+				slices.SortFunc(best, func(a, b bodyDoc) int { return cmp.Compare(b.value, a.value) })
+				h.best, h.complete = best, len(best) < bestDocs
+			}
 			return err
 		}
 		local := pt.Number()
+		// as scoreOf and offer compute it, rounded up; rounded only when
+		// above the block's maximum (most are not): a float32 at least v
+		// is at least its rounding up
+		v := math.Sqrt(float64(pt.Frequency())) * pt.Norm() * float64(t.weights[local])
 		if h != nil {
 			for at < len(h.local) && uint64(h.local[at]) < local {
 				at++
 			}
 			if at < len(h.local) && uint64(h.local[at]) == local {
 				h.freq[at][1], h.norm[at][1] = uint32(pt.Frequency()), float32(pt.Norm())
+			} else {
+				best = keepBestDoc(best, bodyDoc{uint32(local), uint32(pt.Frequency()), float32(pt.Norm()), v})
 			}
 		}
-		// as scoreOf and offer compute it, rounded up; rounded only when
-		// above the block's maximum (most are not): a float32 at least v
-		// is at least its rounding up
-		v := math.Sqrt(float64(pt.Frequency())) * pt.Norm() * float64(t.weights[local])
 		b := local >> blockShift
 		if v <= float64(e.max[b]) {
 			continue
@@ -485,6 +552,7 @@ func (x *Index) scoreByBlocks(ctx context.Context, c *collector, segs []*scorch.
 		}
 		all, head := bs.hits.Iterator(), bs.inHead.Iterator()
 		at, scored := 0, int64(0) // where in bs.holders to search from; hits scored from them
+		headOnly, offered := bestFirst(c, bs, weights, bases[bs.seg], below)
 		for _, b := range bs.blocks {
 			if below(b.bound) {
 				skippedBlocks.Add(1)
@@ -494,14 +562,14 @@ func (x *Index) scoreByBlocks(ctx context.Context, c *collector, segs []*scorch.
 				return err
 			}
 			it, fromHolders := all, false
-			if below(b.body) {
+			if headOnly || below(b.body) {
 				it, fromHolders = head, bs.holders != nil
 			}
 			from := uint32(b.index) << blockShift
 			it.AdvanceIfNeeded(from)
 			for it.HasNext() && it.PeekNext() < from+blockSize {
 				local := it.Next()
-				if !c.admits(local) {
+				if !c.admits(local) || offered != nil && offered.Contains(local) {
 					continue
 				}
 				if fromHolders {
@@ -524,3 +592,41 @@ func (x *Index) scoreByBlocks(ctx context.Context, c *collector, segs []*scorch.
 	}
 	return nil
 }
+
+// bestFirst offers the hits of bs among its word's champion list
+// (headHolders.best), best first, until the rest of the list, and every
+// document holding the word in the body alone not in it, are below the
+// page. It returns whether they are (the other blocks' hits to score are
+// then those in the head), and which hits it offered otherwise (nil when
+// none), not to be offered again.
+func bestFirst(c *collector, bs *blockSeg, weights [][2]float64, base uint64, below func(float64) bool) (bool, *roaring.Bitmap) {
+	h := bs.holders
+	if h == nil || weights[0][1] == 0 {
+		return false, nil
+	}
+	var offered []uint32
+	bound := func(d bodyDoc) float64 { return d.value * weights[0][1] / float64(len(textFields)) * boundMargin }
+	for _, d := range h.best {
+		if below(bound(d)) {
+			bestOffered.Add(int64(len(offered)))
+			return true, nil
+		}
+		if !bs.hits.Contains(d.local) || !c.admits(d.local) {
+			continue
+		}
+		// scoreOf of a document holding the one clause in the body alone
+		c.offer(0+math.Sqrt(float64(d.freq))*float64(d.norm)*weights[0][1]*1/float64(len(textFields)), d.local, base+uint64(d.local))
+		offered = append(offered, d.local)
+	}
+	bestOffered.Add(int64(len(offered)))
+	if h.complete || len(h.best) > 0 && below(bound(h.best[len(h.best)-1])) {
+		return true, nil
+	}
+	if len(offered) == 0 {
+		return false, nil
+	}
+	return false, roaring.BitmapOf(offered...)
+}
+
+// bestOffered counts the hits bestFirst offered, for tests.
+var bestOffered atomic.Int64
