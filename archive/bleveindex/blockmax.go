@@ -355,15 +355,16 @@ func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term st
 		// as scoreOf and offer compute it, rounded up; rounded only when
 		// above the block's maximum (most are not): a float32 at least v
 		// is at least its rounding up
-		v := math.Sqrt(float64(pt.Frequency())) * pt.Norm() * float64(t.weights[local])
+		norm := pt.Norm()
+		v := math.Sqrt(float64(pt.Frequency())) * norm * float64(t.weights[local])
 		if h != nil {
 			for at < len(h.local) && uint64(h.local[at]) < local {
 				at++
 			}
 			if at < len(h.local) && uint64(h.local[at]) == local {
-				h.freq[at][1], h.norm[at][1] = uint32(pt.Frequency()), float32(pt.Norm())
-			} else {
-				best = keepBestDoc(best, bodyDoc{uint32(local), uint32(pt.Frequency()), float32(pt.Norm()), v})
+				h.freq[at][1], h.norm[at][1] = uint32(pt.Frequency()), float32(norm)
+			} else if len(best) < bestDocs || v > best[0].value {
+				best = keepBestDoc(best, bodyDoc{uint32(local), uint32(pt.Frequency()), float32(norm), v})
 			}
 		}
 		b := local >> blockShift
