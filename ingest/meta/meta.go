@@ -475,11 +475,11 @@ func bareHeading(h string) bool {
 }
 
 // strayLead drops what a scan read before a heading from speckle: marks
-// no title begins with (。，、；：), and an opening quote that nothing in
-// the heading closes (“关于… with no ”).
+// no title begins with (。，、；：, a dash or a stroke: -广东省…), and an
+// opening quote that nothing in the heading closes (“关于… with no ”).
 func strayLead(head string) string {
 	t := strings.TrimLeftFunc(head, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("。，、；：.,;:·", r)
+		return unicode.IsSpace(r) || strings.ContainsRune("。，、；：.,;:·-‐–—_~～|｜'`", r)
 	})
 	for _, q := range []struct{ open, close string }{{"“", "”"}, {"\"", "\""}, {"‘", "’"}} {
 		if rest, ok := strings.CutPrefix(t, q.open); ok && !strings.Contains(rest, q.close) {
