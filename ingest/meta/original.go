@@ -130,12 +130,12 @@ func issuerMark(text string) (names []string, ok bool) {
 // then 文 and one character more. Masthead takes it only where the line
 // can be a mark: under issuers stacked above it, or first in the 版头.
 func misreadMark(text string) ([]string, bool) {
-	rs := []rune(page.Squeeze(text))
-	n := len(rs)
-	if n < 6 || rs[n-2] != '文' || rs[n-1] == '件' || !unicode.Is(unicode.Han, rs[n-1]) {
+	t := page.Squeeze(text)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	rest, ok := markName(t)
+	if !ok || utf8.RuneCountInString(t) < 6 || last == '件' || !unicode.Is(unicode.Han, last) {
 		return nil, false
 	}
-	rest := string(rs[:n-2])
 	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
 		return []string{tail}, true
 	}
@@ -169,11 +169,7 @@ func unreadMark(paras []layout.Paragraph, t string) bool {
 // misread (see slip): an office prints its own originals, and its
 // body's. "" where neither does.
 func markByPrinter(mark, printedBy string) string {
-	rs := []rune(mark)
-	if n := len(rs); n > 2 && rs[n-2] == '文' {
-		rs = rs[:n-2] // its 文件, the 件 perhaps misread
-	}
-	name := string(rs)
+	name, _ := markName(mark)
 	best, bestD := "", 0
 	for _, c := range append([]string{printedBy}, officeOf(printedBy)...) {
 		if c == "" || !slip(name, c) && name != c {
@@ -184,6 +180,16 @@ func markByPrinter(mark, printedBy string) string {
 		}
 	}
 	return best
+}
+
+// markName returns a 发文机关标志 as read without its 文件, the 件 perhaps
+// misread (文人, 文作), and whether it ends so; s itself where it does not.
+func markName(s string) (string, bool) {
+	rs := []rune(s)
+	if n := len(rs); n > 2 && rs[n-2] == '文' {
+		return string(rs[:n-2]), true
+	}
+	return s, false
 }
 
 // junkFront returns a name read off a red heading without the marks OCR
