@@ -102,6 +102,9 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 		overlap := 0.0
 		for _, l := range lines {
 			top, bottom := (l.Y-max(l.Size, 1))/pt, l.Y/pt
+			if bottom-top > float64(dpi) {
+				continue // a box over an inch tall: no line's (see lineRest)
+			}
 			overlap = max(overlap, min(bottom, float64(y))-max(top, float64(y0)))
 		}
 		// A block up to an inch tall that no line touches is a line of
@@ -138,7 +141,8 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 		// A twentieth of the block's ink or more, a line's share of a
 		// block of many: the slivers a slanted line's box or part leaves
 		// out are less.
-		if n, all := uncoveredInk(img, cols, bl, lines, out, pt); n >= minH*minH/2 && 20*n >= all {
+		n, all := uncoveredInk(img, cols, bl, lines, out, pt)
+		if n >= minH*minH/2 && 20*n >= all {
 			tall = append(tall, bl)
 		}
 	}
@@ -146,7 +150,8 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 }
 
 // lineRest returns the ink that runs on from line k of lines beyond
-// either end, by more than its height, on the middle third of the rows
+// either end, by more than half its text's height (a character, 今 of
+// 今冬明春… lost at a title line's start), on the middle third of the rows
 // its text takes at that end: a line read only in part (the last words of
 // a title's line lost, 加强 read of 加强中小学校校车安全管理工作的通知;
 // a paragraph's first words). Those rows are the line's own, not its box:
@@ -160,7 +165,10 @@ func lineRest(img *raster, cols []int, lines []page.Line, k, dpi int) band {
 	pt := 72 / float64(dpi)
 	l := lines[k]
 	top, bottom := max(0, int((l.Y-max(l.Size, 1))/pt)), min(img.h, int(l.Y/pt))
-	if bottom-top < dpi/12 {
+	if bottom-top < dpi/12 || bottom-top > dpi {
+		// Too small for a line; or a box over an inch tall, a picture
+		// or a block of large lines read as a few characters (洒洒 over
+		// a joint 发文机关标志 on a 1-bit scan), whose rows are no line's.
 		return band{}
 	}
 	x0, x1 := max(0, int(l.X/pt)), min(img.w, int((l.X+l.W)/pt))
@@ -180,9 +188,9 @@ func lineRest(img *raster, cols []int, lines []page.Line, k, dpi int) band {
 		for _, r := range inkRuns(img, cols, m0, m1, th) {
 			var q box
 			switch {
-			case right && r.x1 > x1+th && r.x0 <= x1+3*th:
+			case right && r.x1 > x1+th/2 && r.x0 <= x1+3*th:
 				q = box{max(r.x0, x1), max(0, e0-th/3), r.x1, min(img.h, e1+th/3)}
-			case !right && r.x0 < x0-th && r.x1 >= x0-3*th:
+			case !right && r.x0 < x0-th/2 && r.x1 >= x0-3*th:
 				q = box{r.x0, max(0, e0-th/3), min(r.x1, x0), min(img.h, e1+th/3)}
 			default:
 				continue
@@ -330,6 +338,7 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		return append(notes, fmt.Sprintf("%d rows of ink that no line read covers left unread: more than %d, as a picture or a table has", len(bands), maxUnreadRows)), nil
 	}
 	read, joined, twice := 0, 0, 0
+	var added []page.Line // lines read alone and put in
 	var unread []string
 	for _, b := range bands {
 		// A margin of half the band's height: the band is cut where rows
@@ -416,6 +425,7 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 				break
 			}
 		}
+		added = append(added, line)
 		p.Lines = slices.Insert(p.Lines, at, line)
 		for k := range p.Corrections {
 			if p.Corrections[k].Line >= at {
@@ -431,6 +441,9 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 	if read > 0 {
 		notes = append(notes, fmt.Sprintf("%d rows of ink that layout analysis left out read alone", read))
 	}
+	if gone := dropReadAgain(p, added, dpi); len(gone) > 0 {
+		notes = append(notes, fmt.Sprintf("lines over an inch tall %q left out: the rows they span were read alone as lines", gone))
+	}
 	if joined > 0 {
 		notes = append(notes, fmt.Sprintf("%d pieces of rows that a line read only in part read alone and joined to it", joined))
 	}
@@ -441,6 +454,37 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		notes = append(notes, fmt.Sprintf("ink left unread at %v from the top (read alone, it made no confident text)", unread))
 	}
 	return notes, nil
+}
+
+// dropReadAgain takes out of p the lines over an inch tall (at dpi) that
+// lines of added, read alone, stand in, and returns their texts: large
+// type that layout analysis took for a picture and read as a character
+// or two (洒洒 over a joint 发文机关标志 on a 1-bit scan), where its
+// lines, read alone, are the reading. Corrections follow their lines.
+func dropReadAgain(p *page.Page, added []page.Line, dpi int) []string {
+	var gone []string
+	for k := len(p.Lines) - 1; k >= 0; k-- {
+		m := p.Lines[k]
+		if m.Size*float64(dpi)/72 <= float64(dpi) {
+			continue
+		}
+		in := slices.ContainsFunc(added, func(l page.Line) bool {
+			mid := l.Y - max(l.Size, 1)/2
+			return mid >= m.Y-m.Size && mid <= m.Y && l.X < m.X+m.W && l.X+l.W > m.X
+		})
+		if !in {
+			continue
+		}
+		gone = append(gone, m.Text)
+		p.Lines = slices.Delete(p.Lines, k, k+1)
+		p.Corrections = slices.DeleteFunc(p.Corrections, func(c page.Correction) bool { return c.Line == k })
+		for i := range p.Corrections {
+			if p.Corrections[i].Line > k {
+				p.Corrections[i].Line--
+			}
+		}
+	}
+	return gone
 }
 
 // readAlready reports whether l, ink beside a line read alone (see

@@ -116,6 +116,29 @@ func TestUnreadRowsSkewed(t *testing.T) {
 	}
 }
 
+// A line over an inch tall that lines read alone stand in (large type
+// read as a picture: 洒洒 over a joint 发文机关标志) goes, with its
+// corrections; one they do not stand in, and a line of usual size, stay.
+func TestDropReadAgain(t *testing.T) {
+	const dpi = 200
+	p := page.Page{
+		Lines: []page.Line{
+			{Text: "河南省交通运输厅", X: 33, Y: 253, W: 411, Size: 60},
+			{Text: "洒洒", X: 393, Y: 315, W: 51, Size: 108},
+			{Text: "豫交规〔2014〕35号", X: 230, Y: 393, W: 141, Size: 28},
+			{Text: "图图", X: 100, Y: 700, W: 200, Size: 150},
+		},
+		Corrections: []page.Correction{{Line: 1, From: "酒洒", To: "洒洒"}, {Line: 2, From: "玉交规", To: "豫交规"}},
+	}
+	gone := dropReadAgain(&p, []page.Line{p.Lines[0]}, dpi)
+	if !slices.Equal(gone, []string{"洒洒"}) || len(p.Lines) != 3 || p.Lines[1].Text != "豫交规〔2014〕35号" {
+		t.Fatalf("gone %q, lines %+v", gone, p.Lines)
+	}
+	if len(p.Corrections) != 1 || p.Corrections[0].Line != 1 || p.Corrections[0].To != "豫交规" {
+		t.Errorf("corrections %+v, want the 文号's alone, at line 1", p.Corrections)
+	}
+}
+
 // A piece beside a line, read alone, that a line over it read already is
 // no new text; one that is new, is.
 func TestReadAlready(t *testing.T) {
@@ -139,6 +162,35 @@ func TestReadAlready(t *testing.T) {
 	}
 	if got := commonRunes([]rune("河南省人力资源"), []rune("河南人x力资")); got != 5 {
 		t.Errorf("commonRunes = %d, want 5", got)
+	}
+}
+
+// A line read without its first character (冬明春… of 今冬明春…): the
+// character's ink, next to the line, is its rest; a line read whole has
+// none.
+func TestUnreadRowsLostCharacter(t *testing.T) {
+	const w, h, dpi = 400, 200, 200
+	img := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+	for i := range img.pix {
+		img.pix[i] = 255
+	}
+	for y := 100; y < 130; y++ {
+		for x := 50; x < 200; x++ {
+			if (x+y)%3 == 0 && (x-50)%30 < 26 { // characters 26 wide, 4 apart
+				img.pix[y*w+x] = 0
+			}
+		}
+	}
+	pt := 72.0 / dpi
+	line := func(x0 int) page.Line {
+		return page.Line{Text: "冬明春森", X: float64(x0) * pt, W: float64(200-x0) * pt, Y: 131 * pt, Size: 32 * pt}
+	}
+	got, _ := unreadRows(img, dpi, []page.Line{line(80)})
+	if len(got) != 1 || len(got[0].parts) != 1 || got[0].parts[0].x0 != 50 || got[0].parts[0].x1 != 80 {
+		t.Errorf("bands %+v, want the first character's columns 50–80", got)
+	}
+	if got, _ := unreadRows(img, dpi, []page.Line{line(50)}); len(got) != 0 {
+		t.Errorf("a line read whole: bands %+v", got)
 	}
 }
 
