@@ -115,14 +115,40 @@ func issuerMark(text string) (names []string, ok bool) {
 	if rest == "" {
 		return nil, true
 	}
-	// A front of marks (a 登记号 run on: DEFG2019-095澜江省教育厅) goes.
+	// A front of marks (a 登记号 run on: DEFG2019-095澜江省教育厅) goes;
+	// a front that is a name is an issuer stacked over this one, specks
+	// read as marks between them (河南省交通运输厅》?河南省…厅).
 	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
+		if front := wordsOnly(strings.TrimSuffix(rest, tail)); authorityLike(front) {
+			return append(splitIssuers(front), tail), true
+		}
 		return []string{tail}, true
 	}
 	if !authorityLike(rest) {
 		return nil, false
 	}
 	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
+}
+
+// speckEnds returns s without the marks specks were read as at its ends
+// (河南省交通运输厅》?, a stacked issuer): all but Han characters, letters,
+// digits and the punctuation that says what a line is (the colon of a
+// 主送, a sentence's stops).
+func speckEnds(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("：:，,。；;（）()", r)
+	})
+}
+
+// wordsOnly returns s without the marks no authority's name holds: all
+// but Han characters, letters, digits and （）()、·.
+func wordsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("（）()、·", r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // misreadMark returns the authorities of a 发文机关标志 line whose 件 a
@@ -362,8 +388,8 @@ func Masthead(paras []layout.Paragraph) Original {
 				stacked, seen = nil, true
 				break
 			}
-			if authorityLike(t) && len(stacked) < 12 {
-				stacked = append(stacked, splitIssuers(raw)...)
+			if a := speckEnds(t); authorityLike(a) && len(stacked) < 12 {
+				stacked = append(stacked, splitIssuers(a)...)
 				return true, true // counted in the 版头 only once a mark or 文号 follows
 			}
 			if len(o.Issuers) == 0 && !o.HasNumber && len(stacked) == 0 && unreadMark(paras[i:], t) {

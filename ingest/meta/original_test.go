@@ -476,6 +476,26 @@ func TestMastheadThreeIssuersOneMark(t *testing.T) {
 	}
 }
 
+// Issuers stacked over one 文件 read as one paragraph with specks read as
+// marks between them (河南省交通运输厅》?河南…文件河南省自然资源厅), the
+// province of one lost: the 版头 is read, and the title under it.
+func TestMastheadSpecksBetweenIssuers(t *testing.T) {
+	for _, top := range [][]string{
+		{"~河南省交通运输厅》?河南省人力资源和社会保障厅文件河南省自然资源厅"},
+		{"~河南省交通运输厅》?", "~河南人力资源和社会保障厅文件河南省自然资源厅"}, // as layout set them apart
+	} {
+		paras := origParas(append(top, "~豫交规〔2014〕35号",
+			"~关于印发河南省预算绩效管理办法的通知", "各设区的市财政局、人力资源社会保障局，省直各部门：")...)
+		o := Masthead(paras)
+		if len(o.Issuers) != 3 || o.MastheadEnd != len(top)+1 {
+			t.Errorf("%q: issuers %q, 版头 of %d paragraphs; want 3 issuers, %d", top, o.Issuers, o.MastheadEnd, len(top)+1)
+		}
+		if d := Extract("", paras); d.Title != "关于印发河南省预算绩效管理办法的通知" {
+			t.Errorf("%q: title %q", top, d.Title)
+		}
+	}
+}
+
 // The 紧急程度 left and the registration number right on one line, read
 // as one by a scan, a dash of the number read as a full stop: the 版头
 // goes on to the 发文机关标志, and the title is the title.
