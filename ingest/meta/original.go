@@ -318,7 +318,7 @@ func mastheadLine(s string) bool {
 		return true
 	}
 	if reRegistration.MatchString(t) || reCopyNumber.MatchString(t) ||
-		reUrgency.MatchString(t) || reAttachLabel.MatchString(t) || reSigner.MatchString(t) {
+		reUrgency.MatchString(speckEnds(t)) || reAttachLabel.MatchString(t) || reSigner.MatchString(t) {
 		return true
 	}
 	if n <= 40 && (IsDocNumberLine(t) || looseNumberLine(t)) {
@@ -358,8 +358,8 @@ func Masthead(paras []layout.Paragraph) Original {
 			o.Secrecy = secrecyMark(t)
 		case reSecrecyLead.FindString(t) == t:
 			o.Secrecy = reSecrecyLead.FindStringSubmatch(t)[1] // its term misread: the level alone
-		case reUrgency.MatchString(t):
-			o.Urgency = t
+		case reUrgency.MatchString(speckEnds(t)):
+			o.Urgency = speckEnds(t) // 特急- : a speck beside it read as a dash
 		case reAttachLabel.MatchString(t) && i == 0:
 			// An attachment sent on its own: its label heads it.
 			seen = true

@@ -496,6 +496,19 @@ func TestMastheadSpecksBetweenIssuers(t *testing.T) {
 	}
 }
 
+// A 紧急程度 read with a speck beside it as a mark (特急-) is the 紧急程度,
+// and the 版头 goes on to the mark under it.
+func TestMastheadUrgencySpeck(t *testing.T) {
+	paras := origParas("特急-", "~区梧省人民政府文件", "~梧府〔2019〕50号", "~苍梧省人民政府关于做好", "~今冬明春森林防火工作的通知", "各市、县（区）人民政府，省人民政府各部门、各直属机构：")
+	o := Masthead(paras)
+	if o.Urgency != "特急" || o.MastheadEnd != 3 {
+		t.Errorf("urgency %q, 版头 of %d paragraphs; want 特急, 3", o.Urgency, o.MastheadEnd)
+	}
+	if d := Extract("", paras); d.Title != "苍梧省人民政府关于做好今冬明春森林防火工作的通知" {
+		t.Errorf("title %q", d.Title)
+	}
+}
+
 // The 紧急程度 left and the registration number right on one line, read
 // as one by a scan, a dash of the number read as a full stop: the 版头
 // goes on to the 发文机关标志, and the title is the title.
