@@ -294,6 +294,9 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		}
 		o.PrintedBy = strings.ReplaceAll(o.PrintedBy, read, printed)
 	}
+	if read, printed := personSpelling(d.Title, prose.String()); read != "" {
+		d.Title = strings.Replace(d.Title, read, printed, 1)
+	}
 	o.PrintedBy = officeAgrees(o.PrintedBy, d.Authorities)
 	// The name of the document a title issues as the body prints it.
 	if read, printed := quotedSpelling(d.Title, body); read != "" {

@@ -358,6 +358,51 @@ func textSpelling(title, text string, issuers []string) (read, printed string) {
 	return "", ""
 }
 
+// reTitlePerson is the person an appointments notice's title names
+// first (关于谭宇春等同志职务任免的通知, 关于任免张三同志职务的通知).
+var reTitlePerson = regexp.MustCompile(`关于(?:任免|免去|任命)?(\p{Han}{2,4}?)等?同志`)
+
+// personSpelling finds the name of the person an appointments notice's
+// title names that OCR misread where the text prints it right: the
+// title's display type is read worse than the body, whose decisions name
+// each person after 任命 or 免去 (任命谭宇春为…, title 关于谭字春等同志…).
+// The text must print one name alone that differs from the title's in
+// one character, and never the title's; it returns the title's reading
+// and the text's, or "" for none.
+func personSpelling(title, text string) (read, printed string) {
+	m := reTitlePerson.FindStringSubmatch(title)
+	if m == nil || strings.Contains(text, m[1]) {
+		return "", ""
+	}
+	name := []rune(m[1])
+	found := ""
+	for _, lead := range []string{"任命", "免去"} {
+		for rest := text; ; {
+			i := strings.Index(rest, lead)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(lead):]
+			cand := []rune(rest)
+			if len(cand) < len(name) {
+				break
+			}
+			c := string(cand[:len(name)])
+			if !allHan(c) || levenshtein.ComputeDistance(c, m[1]) != 1 {
+				continue
+			}
+			if found != "" && found != c {
+				return "", "" // two names that near: nothing settled
+			}
+			found = c
+		}
+	}
+	if found == "" {
+		return "", ""
+	}
+	return m[1], found
+}
+
 func allHan(s string) bool {
 	for _, r := range s {
 		if !unicode.Is(unicode.Han, r) {

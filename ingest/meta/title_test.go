@@ -427,3 +427,27 @@ func TestQuotedSpelling(t *testing.T) {
 		t.Errorf("Extract: title %q, want %q", d.Title, want)
 	}
 }
+
+// TestPersonSpelling takes the name an appointments notice's title names
+// as its decisions print it, where the title's display type misread one
+// character; a title the text bears out, or names it cannot settle, stand.
+func TestPersonSpelling(t *testing.T) {
+	body := "省人民政府决定：任命谭宇春为省生态环境厅主任；免去于慧的省商务厅主任职务。"
+	for _, c := range []struct {
+		name, title, text, want string
+	}{
+		{"misread in the title", "云南省人民政府关于谭字春等同志职务任免的通知", body, "云南省人民政府关于谭宇春等同志职务任免的通知"},
+		{"as the text prints it", "云南省人民政府关于谭宇春等同志职务任免的通知", body, "云南省人民政府关于谭宇春等同志职务任免的通知"},
+		{"任免 before the name", "关于任免于意同志职务的通知", body, "关于任免于慧同志职务的通知"},
+		{"two names as near", "关于谭字春等同志职务任免的通知", body + "任命谭宁春为副主任。", "关于谭字春等同志职务任免的通知"},
+		{"no appointments", "关于印发澜江省预算绩效管理办法的通知", body, "关于印发澜江省预算绩效管理办法的通知"},
+	} {
+		title := c.title
+		if read, printed := personSpelling(title, c.text); read != "" {
+			title = strings.Replace(title, read, printed, 1)
+		}
+		if title != c.want {
+			t.Errorf("%s: title %q, want %q", c.name, title, c.want)
+		}
+	}
+}
