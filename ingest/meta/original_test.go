@@ -661,3 +661,27 @@ func TestExtractUnreadMark(t *testing.T) {
 		t.Errorf("reprint: 版头 of %d paragraphs", o.MastheadEnd)
 	}
 }
+
+// agree settles an issuer whose place the mark's red type misread whole
+// (将全客人民政府) where two other places print the name (the title's
+// and the signature's), or one where the mark's is no place's name; one
+// alone does not override a mark that names a place.
+func TestAgreePlaceMisreadWhole(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		others [][]string
+		want   string
+	}{
+		{"the title and the signature", [][]string{{"苍梧省人民政府"}, {"苍梧省人民政府"}}, "苍梧省人民政府"},
+		{"the title alone, the mark's no place", [][]string{{"苍梧省人民政府"}, nil}, "苍梧省人民政府"},
+		{"a slip, by one", [][]string{{"将梧省人民政府"}}, "将梧省人民政府"},
+	} {
+		if got := agree([]string{"将全客人民政府"}, c.others...); !slices.Equal(got, []string{c.want}) {
+			t.Errorf("%s: agree = %q, want %s", c.name, got, c.want)
+		}
+	}
+	// A mark that names a place: one other place does not override it.
+	if got := agree([]string{"澜江市人民政府"}, []string{"苍梧省人民政府"}); !slices.Equal(got, []string{"澜江市人民政府"}) {
+		t.Errorf("agree = %q, want 澜江市人民政府", got)
+	}
+}

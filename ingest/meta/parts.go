@@ -26,21 +26,31 @@ func agree(issuers []string, others ...[]string) []string {
 	for i, a := range issuers {
 		votes := map[string]int{a: 1}
 		var order []string
+		whole := map[string]bool{} // readings whose place differs whole
 		for _, list := range others {
 			for _, b := range list {
 				switch {
 				case b == a:
 					votes[a]++
-				case slip(a, b) || lostFront(a, b):
+				case slip(a, b) || lostFront(a, b) || placeMisread(a, b):
 					if votes[b] == 0 {
 						order = append(order, b)
 					}
 					votes[b]++
+					whole[b] = !slip(a, b) && !lostFront(a, b)
 				}
 			}
 		}
 		best := a
 		for _, b := range order {
+			if whole[b] && votes[b] < 2 && placeEnd(a) {
+				// A name whose place the mark's red type misread whole
+				// (将全客人民政府 for 苍梧省人民政府) is settled by one other
+				// place only where the mark's is no place's name (no
+				// 省, 市 …): else two must print the other, as one may
+				// name another body.
+				continue
+			}
 			if votes[b] >= votes[best] && (votes[b] > votes[best] || best == a) {
 				best = b
 			}
@@ -155,6 +165,13 @@ func slip(a, b string) bool {
 		return 4*d <= n+1 && placeMisread(a, b)
 	}
 	return d >= 1 && d <= 2 && 4*d <= n+1
+}
+
+// placeEnd reports whether the third character of name ends a place's
+// name (苍梧省…, 广州市…), as that of a name with a place of two does.
+func placeEnd(name string) bool {
+	rs := []rune(name)
+	return len(rs) > 2 && strings.ContainsRune(placeEnds, rs[2])
 }
 
 // placeMisread reports whether two readings of a name differ only in
