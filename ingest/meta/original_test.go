@@ -685,3 +685,13 @@ func TestAgreePlaceMisreadWhole(t *testing.T) {
 		t.Errorf("agree = %q, want 澜江市人民政府", got)
 	}
 }
+
+// A signature under a seal whose place was read as no place's name, with
+// no 版头 to name the issuer, is the issuer the title names.
+func TestSignatureMisreadPlace(t *testing.T) {
+	paras := origParas("~苍梧省人民政府关于做好", "~今冬明春森林防火工作的通知", "各市、县（区）人民政府：",
+		"当前已进入森林防火高火险期，现就有关事项通知如下。", ">将全客人民政府", ">2019年1月15日")
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
+		t.Errorf("authorities %q, want 苍梧省人民政府", d.Authorities)
+	}
+}
