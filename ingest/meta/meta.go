@@ -668,6 +668,9 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 			if IsDateLine(s) || strings.ContainsAny(s, "0123456789") {
 				break // an authority is never a date or a number
 			}
+			if strings.Contains(s, "施行") || strings.Contains(s, "之日起") {
+				break // the text's last sentence, its full stop lost on a scan (本通知自印发之日起施行)
+			}
 			if rePerson.MatchString(s) {
 				person = true
 				continue

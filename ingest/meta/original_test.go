@@ -695,3 +695,13 @@ func TestSignatureMisreadPlace(t *testing.T) {
 		t.Errorf("authorities %q, want 苍梧省人民政府", d.Authorities)
 	}
 }
+
+// The text's last sentence, its full stop lost on a skewed scan and set
+// apart over the signature, is no issuer.
+func TestSignatureAfterSentenceWithoutStop(t *testing.T) {
+	paras := origParas("~四川省人民政府关于同意设立四川省宣汉白马山等4处森林公园的批复", "省林业厅：",
+		"你厅《关于设立森林公园的请示》收悉。经研究，同意设立。", ">本通知自印发之日起施行", ">四川省人民政府", ">2019年12月5日")
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"四川省人民政府"}) {
+		t.Errorf("authorities %q, want 四川省人民政府", d.Authorities)
+	}
+}
