@@ -266,9 +266,11 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	default:
 		d.Authorities = auth
 		// A signature under a seal whose place was read as no place's
-		// name (将全客人民政府) is the issuer the title names, the rest
-		// of the name alike (苍梧省人民政府关于…).
-		if h := headingAuthority(head, d.Title); len(auth) == 1 && len(h) == 1 && placeMisread(auth[0], h[0]) && !placeEnd(auth[0]) && placeEnd(h[0]) {
+		// name (将全客人民政府), or lost its front (江省人民政府), is the
+		// issuer the title names, the rest of the name alike (苍梧省人民
+		// 政府关于…, 澜江省人民政府关于…).
+		if h := headingAuthority(head, d.Title); len(auth) == 1 && len(h) == 1 &&
+			(placeMisread(auth[0], h[0]) && !placeEnd(auth[0]) && placeEnd(h[0]) || lostFront(auth[0], h[0])) {
 			d.Authorities = h
 		}
 	}

@@ -694,6 +694,10 @@ func TestSignatureMisreadPlace(t *testing.T) {
 	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
 		t.Errorf("authorities %q, want 苍梧省人民政府", d.Authorities)
 	}
+	paras[4].Text = "梧省人民政府" // its front lost
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
+		t.Errorf("front lost: authorities %q, want 苍梧省人民政府", d.Authorities)
+	}
 }
 
 // The text's last sentence, its full stop lost on a skewed scan and set
