@@ -679,7 +679,9 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 			}
 			// Marks the seal over the name left in its reading (苍梧省人民
 			// 政府“) are no part of it.
-			if s = strings.TrimFunc(s, sealMark); s != "" {
+			// A character or two is the seal's ring or star read as text
+			// (光), no body's name.
+			if s = strings.TrimFunc(s, sealMark); utf8.RuneCountInString(s) >= 3 {
 				names = append([]string{s}, names...)
 			}
 		}

@@ -709,3 +709,13 @@ func TestSignatureAfterSentenceWithoutStop(t *testing.T) {
 		t.Errorf("authorities %q, want 四川省人民政府", d.Authorities)
 	}
 }
+
+// A seal's ring read as a character over the date is no issuer: the
+// title names it.
+func TestSignatureSealCharacter(t *testing.T) {
+	paras := origParas("~河南省交通运输厅关于印发", "~预算绩效管理办法的通知", "各设区的市交通运输局：",
+		"现将办法印发给你们，请遵照执行。", ">光", ">2010年3月8日")
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"河南省交通运输厅"}) {
+		t.Errorf("authorities %q, want 河南省交通运输厅", d.Authorities)
+	}
+}
