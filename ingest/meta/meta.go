@@ -265,6 +265,14 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 		d.Title = titleAgrees(d.Title, headingAuthority(head, d.Title), d.Authorities)
 	default:
 		d.Authorities = auth
+		// A signature under a seal whose place was read as no place's
+		// name (将全客人民政府), or lost its front (江省人民政府), is the
+		// issuer the title names, the rest of the name alike (苍梧省人民
+		// 政府关于…, 澜江省人民政府关于…).
+		if h := headingAuthority(head, d.Title); len(auth) == 1 && len(h) == 1 &&
+			(placeMisread(auth[0], h[0]) && !placeEnd(auth[0]) && placeEnd(h[0]) || lostFront(auth[0], h[0])) {
+			d.Authorities = h
+		}
 	}
 	if len(d.Authorities) == 0 {
 		d.Authorities = headingAuthority(head, d.Title)
@@ -293,6 +301,9 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 			d.Authorities[k] = strings.ReplaceAll(a, read, printed)
 		}
 		o.PrintedBy = strings.ReplaceAll(o.PrintedBy, read, printed)
+	}
+	if read, printed := personSpelling(d.Title, prose.String()); read != "" {
+		d.Title = strings.Replace(d.Title, read, printed, 1)
 	}
 	o.PrintedBy = officeAgrees(o.PrintedBy, d.Authorities)
 	// The name of the document a title issues as the body prints it.
@@ -475,11 +486,11 @@ func bareHeading(h string) bool {
 }
 
 // strayLead drops what a scan read before a heading from speckle: marks
-// no title begins with (。，、；：), and an opening quote that nothing in
-// the heading closes (“关于… with no ”).
+// no title begins with (。，、；：, a dash or a stroke: -广东省…), and an
+// opening quote that nothing in the heading closes (“关于… with no ”).
 func strayLead(head string) string {
 	t := strings.TrimLeftFunc(head, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("。，、；：.,;:·", r)
+		return unicode.IsSpace(r) || strings.ContainsRune("。，、；：.,;:·-‐–—_~～|｜'`", r)
 	})
 	for _, q := range []struct{ open, close string }{{"“", "”"}, {"\"", "\""}, {"‘", "’"}} {
 		if rest, ok := strings.CutPrefix(t, q.open); ok && !strings.Contains(rest, q.close) {
@@ -659,13 +670,18 @@ func signatureAt(paras []layout.Paragraph) (authorities []string, signed gazette
 			if IsDateLine(s) || strings.ContainsAny(s, "0123456789") {
 				break // an authority is never a date or a number
 			}
+			if strings.Contains(s, "施行") || strings.Contains(s, "之日起") {
+				break // the text's last sentence, its full stop lost on a scan (本通知自印发之日起施行)
+			}
 			if rePerson.MatchString(s) {
 				person = true
 				continue
 			}
 			// Marks the seal over the name left in its reading (苍梧省人民
 			// 政府“) are no part of it.
-			if s = strings.TrimFunc(s, sealMark); s != "" {
+			// A character or two is the seal's ring or star read as text
+			// (光), no body's name.
+			if s = strings.TrimFunc(s, sealMark); utf8.RuneCountInString(s) >= 3 {
 				names = append([]string{s}, names...)
 			}
 		}

@@ -115,8 +115,13 @@ func issuerMark(text string) (names []string, ok bool) {
 	if rest == "" {
 		return nil, true
 	}
-	// A front of marks (a 登记号 run on: DEFG2019-095澜江省教育厅) goes.
+	// A front of marks (a 登记号 run on: DEFG2019-095澜江省教育厅) goes;
+	// a front that is a name is an issuer stacked over this one, specks
+	// read as marks between them (河南省交通运输厅》?河南省…厅).
 	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
+		if front := wordsOnly(strings.TrimSuffix(rest, tail)); authorityLike(front) {
+			return append(splitIssuers(front), tail), true
+		}
 		return []string{tail}, true
 	}
 	if !authorityLike(rest) {
@@ -125,17 +130,38 @@ func issuerMark(text string) (names []string, ok bool) {
 	return splitIssuers(strings.TrimSuffix(strings.TrimSpace(text), "文件")), true
 }
 
+// speckEnds returns s without the marks specks were read as at its ends
+// (河南省交通运输厅》?, a stacked issuer): all but Han characters, letters,
+// digits and the punctuation that says what a line is (the colon of a
+// 主送, a sentence's stops).
+func speckEnds(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("：:，,。；;（）()", r)
+	})
+}
+
+// wordsOnly returns s without the marks no authority's name holds: all
+// but Han characters, letters, digits and （）()、·.
+func wordsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("（）()、·", r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
 // misreadMark returns the authorities of a 发文机关标志 line whose 件 a
 // scan misread (云南省人力资源和社会保障厅文人, …厅文作): an authority's name,
 // then 文 and one character more. Masthead takes it only where the line
 // can be a mark: under issuers stacked above it, or first in the 版头.
 func misreadMark(text string) ([]string, bool) {
-	rs := []rune(page.Squeeze(text))
-	n := len(rs)
-	if n < 6 || rs[n-2] != '文' || rs[n-1] == '件' || !unicode.Is(unicode.Han, rs[n-1]) {
+	t := page.Squeeze(text)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	rest, ok := markName(t)
+	if !ok || utf8.RuneCountInString(t) < 6 || last == '件' || !unicode.Is(unicode.Han, last) {
 		return nil, false
 	}
-	rest := string(rs[:n-2])
 	if tail := junkFront(rest); tail != rest && authorityLike(tail) {
 		return []string{tail}, true
 	}
@@ -169,11 +195,7 @@ func unreadMark(paras []layout.Paragraph, t string) bool {
 // misread (see slip): an office prints its own originals, and its
 // body's. "" where neither does.
 func markByPrinter(mark, printedBy string) string {
-	rs := []rune(mark)
-	if n := len(rs); n > 2 && rs[n-2] == '文' {
-		rs = rs[:n-2] // its 文件, the 件 perhaps misread
-	}
-	name := string(rs)
+	name, _ := markName(mark)
 	best, bestD := "", 0
 	for _, c := range append([]string{printedBy}, officeOf(printedBy)...) {
 		if c == "" || !slip(name, c) && name != c {
@@ -184,6 +206,16 @@ func markByPrinter(mark, printedBy string) string {
 		}
 	}
 	return best
+}
+
+// markName returns a 发文机关标志 as read without its 文件, the 件 perhaps
+// misread (文人, 文作), and whether it ends so; s itself where it does not.
+func markName(s string) (string, bool) {
+	rs := []rune(s)
+	if n := len(rs); n > 2 && rs[n-2] == '文' {
+		return string(rs[:n-2]), true
+	}
+	return s, false
 }
 
 // junkFront returns a name read off a red heading without the marks OCR
@@ -286,7 +318,7 @@ func mastheadLine(s string) bool {
 		return true
 	}
 	if reRegistration.MatchString(t) || reCopyNumber.MatchString(t) ||
-		reUrgency.MatchString(t) || reAttachLabel.MatchString(t) || reSigner.MatchString(t) {
+		reUrgency.MatchString(speckEnds(t)) || reAttachLabel.MatchString(t) || reSigner.MatchString(t) {
 		return true
 	}
 	if n <= 40 && (IsDocNumberLine(t) || looseNumberLine(t)) {
@@ -326,8 +358,8 @@ func Masthead(paras []layout.Paragraph) Original {
 			o.Secrecy = secrecyMark(t)
 		case reSecrecyLead.FindString(t) == t:
 			o.Secrecy = reSecrecyLead.FindStringSubmatch(t)[1] // its term misread: the level alone
-		case reUrgency.MatchString(t):
-			o.Urgency = t
+		case reUrgency.MatchString(speckEnds(t)):
+			o.Urgency = speckEnds(t) // 特急- : a speck beside it read as a dash
 		case reAttachLabel.MatchString(t) && i == 0:
 			// An attachment sent on its own: its label heads it.
 			seen = true
@@ -356,8 +388,8 @@ func Masthead(paras []layout.Paragraph) Original {
 				stacked, seen = nil, true
 				break
 			}
-			if authorityLike(t) && len(stacked) < 12 {
-				stacked = append(stacked, splitIssuers(raw)...)
+			if a := speckEnds(t); authorityLike(a) && len(stacked) < 12 {
+				stacked = append(stacked, splitIssuers(a)...)
 				return true, true // counted in the 版头 only once a mark or 文号 follows
 			}
 			if len(o.Issuers) == 0 && !o.HasNumber && len(stacked) == 0 && unreadMark(paras[i:], t) {

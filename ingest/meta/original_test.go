@@ -476,6 +476,39 @@ func TestMastheadThreeIssuersOneMark(t *testing.T) {
 	}
 }
 
+// Issuers stacked over one 文件 read as one paragraph with specks read as
+// marks between them (河南省交通运输厅》?河南…文件河南省自然资源厅), the
+// province of one lost: the 版头 is read, and the title under it.
+func TestMastheadSpecksBetweenIssuers(t *testing.T) {
+	for _, top := range [][]string{
+		{"~河南省交通运输厅》?河南省人力资源和社会保障厅文件河南省自然资源厅"},
+		{"~河南省交通运输厅》?", "~河南人力资源和社会保障厅文件河南省自然资源厅"}, // as layout set them apart
+	} {
+		paras := origParas(append(top, "~豫交规〔2014〕35号",
+			"~关于印发河南省预算绩效管理办法的通知", "各设区的市财政局、人力资源社会保障局，省直各部门：")...)
+		o := Masthead(paras)
+		if len(o.Issuers) != 3 || o.MastheadEnd != len(top)+1 {
+			t.Errorf("%q: issuers %q, 版头 of %d paragraphs; want 3 issuers, %d", top, o.Issuers, o.MastheadEnd, len(top)+1)
+		}
+		if d := Extract("", paras); d.Title != "关于印发河南省预算绩效管理办法的通知" {
+			t.Errorf("%q: title %q", top, d.Title)
+		}
+	}
+}
+
+// A 紧急程度 read with a speck beside it as a mark (特急-) is the 紧急程度,
+// and the 版头 goes on to the mark under it.
+func TestMastheadUrgencySpeck(t *testing.T) {
+	paras := origParas("特急-", "~区梧省人民政府文件", "~梧府〔2019〕50号", "~苍梧省人民政府关于做好", "~今冬明春森林防火工作的通知", "各市、县（区）人民政府，省人民政府各部门、各直属机构：")
+	o := Masthead(paras)
+	if o.Urgency != "特急" || o.MastheadEnd != 3 {
+		t.Errorf("urgency %q, 版头 of %d paragraphs; want 特急, 3", o.Urgency, o.MastheadEnd)
+	}
+	if d := Extract("", paras); d.Title != "苍梧省人民政府关于做好今冬明春森林防火工作的通知" {
+		t.Errorf("title %q", d.Title)
+	}
+}
+
 // The 紧急程度 left and the registration number right on one line, read
 // as one by a scan, a dash of the number read as a full stop: the 版头
 // goes on to the 发文机关标志, and the title is the title.
@@ -626,5 +659,63 @@ func TestExtractUnreadMark(t *testing.T) {
 	reprint := origParas("~澜江省城市供水管理办法", "~澜政〔2021〕11号", "~第一章　总则", "第一条　为了加强城市供水管理，制定本办法。")
 	if o := Masthead(reprint); o.MastheadEnd != 0 {
 		t.Errorf("reprint: 版头 of %d paragraphs", o.MastheadEnd)
+	}
+}
+
+// agree settles an issuer whose place the mark's red type misread whole
+// (将全客人民政府) where two other places print the name (the title's
+// and the signature's), or one where the mark's is no place's name; one
+// alone does not override a mark that names a place.
+func TestAgreePlaceMisreadWhole(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		others [][]string
+		want   string
+	}{
+		{"the title and the signature", [][]string{{"苍梧省人民政府"}, {"苍梧省人民政府"}}, "苍梧省人民政府"},
+		{"the title alone, the mark's no place", [][]string{{"苍梧省人民政府"}, nil}, "苍梧省人民政府"},
+		{"a slip, by one", [][]string{{"将梧省人民政府"}}, "将梧省人民政府"},
+	} {
+		if got := agree([]string{"将全客人民政府"}, c.others...); !slices.Equal(got, []string{c.want}) {
+			t.Errorf("%s: agree = %q, want %s", c.name, got, c.want)
+		}
+	}
+	// A mark that names a place: one other place does not override it.
+	if got := agree([]string{"澜江市人民政府"}, []string{"苍梧省人民政府"}); !slices.Equal(got, []string{"澜江市人民政府"}) {
+		t.Errorf("agree = %q, want 澜江市人民政府", got)
+	}
+}
+
+// A signature under a seal whose place was read as no place's name, with
+// no 版头 to name the issuer, is the issuer the title names.
+func TestSignatureMisreadPlace(t *testing.T) {
+	paras := origParas("~苍梧省人民政府关于做好", "~今冬明春森林防火工作的通知", "各市、县（区）人民政府：",
+		"当前已进入森林防火高火险期，现就有关事项通知如下。", ">将全客人民政府", ">2019年1月15日")
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
+		t.Errorf("authorities %q, want 苍梧省人民政府", d.Authorities)
+	}
+	paras[4].Text = "梧省人民政府" // its front lost
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"苍梧省人民政府"}) {
+		t.Errorf("front lost: authorities %q, want 苍梧省人民政府", d.Authorities)
+	}
+}
+
+// The text's last sentence, its full stop lost on a skewed scan and set
+// apart over the signature, is no issuer.
+func TestSignatureAfterSentenceWithoutStop(t *testing.T) {
+	paras := origParas("~四川省人民政府关于同意设立四川省宣汉白马山等4处森林公园的批复", "省林业厅：",
+		"你厅《关于设立森林公园的请示》收悉。经研究，同意设立。", ">本通知自印发之日起施行", ">四川省人民政府", ">2019年12月5日")
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"四川省人民政府"}) {
+		t.Errorf("authorities %q, want 四川省人民政府", d.Authorities)
+	}
+}
+
+// A seal's ring read as a character over the date is no issuer: the
+// title names it.
+func TestSignatureSealCharacter(t *testing.T) {
+	paras := origParas("~河南省交通运输厅关于印发", "~预算绩效管理办法的通知", "各设区的市交通运输局：",
+		"现将办法印发给你们，请遵照执行。", ">光", ">2010年3月8日")
+	if d := Extract("", paras); !slices.Equal(d.Authorities, []string{"河南省交通运输厅"}) {
+		t.Errorf("authorities %q, want 河南省交通运输厅", d.Authorities)
 	}
 }

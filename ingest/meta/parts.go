@@ -26,21 +26,31 @@ func agree(issuers []string, others ...[]string) []string {
 	for i, a := range issuers {
 		votes := map[string]int{a: 1}
 		var order []string
+		whole := map[string]bool{} // readings whose place differs whole
 		for _, list := range others {
 			for _, b := range list {
 				switch {
 				case b == a:
 					votes[a]++
-				case slip(a, b) || lostFront(a, b):
+				case slip(a, b) || lostFront(a, b) || placeMisread(a, b):
 					if votes[b] == 0 {
 						order = append(order, b)
 					}
 					votes[b]++
+					whole[b] = !slip(a, b) && !lostFront(a, b)
 				}
 			}
 		}
 		best := a
 		for _, b := range order {
+			if whole[b] && votes[b] < 2 && placeEnd(a) {
+				// A name whose place the mark's red type misread whole
+				// (将全客人民政府 for 苍梧省人民政府) is settled by one other
+				// place only where the mark's is no place's name (no
+				// 省, 市 …): else two must print the other, as one may
+				// name another body.
+				continue
+			}
 			if votes[b] >= votes[best] && (votes[b] > votes[best] || best == a) {
 				best = b
 			}
@@ -155,6 +165,13 @@ func slip(a, b string) bool {
 		return 4*d <= n+1 && placeMisread(a, b)
 	}
 	return d >= 1 && d <= 2 && 4*d <= n+1
+}
+
+// placeEnd reports whether the third character of name ends a place's
+// name (苍梧省…, 广州市…), as that of a name with a place of two does.
+func placeEnd(name string) bool {
+	rs := []rune(name)
+	return len(rs) > 2 && strings.ContainsRune(placeEnds, rs[2])
 }
 
 // placeMisread reports whether two readings of a name differ only in
@@ -356,6 +373,51 @@ func textSpelling(title, text string, issuers []string) (read, printed string) {
 		}
 	}
 	return "", ""
+}
+
+// reTitlePerson is the person an appointments notice's title names
+// first (关于谭宇春等同志职务任免的通知, 关于任免张三同志职务的通知).
+var reTitlePerson = regexp.MustCompile(`关于(?:任免|免去|任命)?(\p{Han}{2,4}?)等?同志`)
+
+// personSpelling finds the name of the person an appointments notice's
+// title names that OCR misread where the text prints it right: the
+// title's display type is read worse than the body, whose decisions name
+// each person after 任命 or 免去 (任命谭宇春为…, title 关于谭字春等同志…).
+// The text must print one name alone that differs from the title's in
+// one character, and never the title's; it returns the title's reading
+// and the text's, or "" for none.
+func personSpelling(title, text string) (read, printed string) {
+	m := reTitlePerson.FindStringSubmatch(title)
+	if m == nil || strings.Contains(text, m[1]) {
+		return "", ""
+	}
+	name := []rune(m[1])
+	found := ""
+	for _, lead := range []string{"任命", "免去"} {
+		for rest := text; ; {
+			i := strings.Index(rest, lead)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(lead):]
+			cand := []rune(rest)
+			if len(cand) < len(name) {
+				break
+			}
+			c := string(cand[:len(name)])
+			if !allHan(c) || levenshtein.ComputeDistance(c, m[1]) != 1 {
+				continue
+			}
+			if found != "" && found != c {
+				return "", "" // two names that near: nothing settled
+			}
+			found = c
+		}
+	}
+	if found == "" {
+		return "", ""
+	}
+	return m[1], found
 }
 
 func allHan(s string) bool {

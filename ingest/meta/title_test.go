@@ -369,6 +369,8 @@ func TestStrayLead(t *testing.T) {
 		{"。临海市人民政府办公厅关于做好森林防火工作的通知", "临海市人民政府办公厅关于做好森林防火工作的通知"},
 		{"“广东省住房和城乡建设厅关于申请安排资金的请示", "广东省住房和城乡建设厅关于申请安排资金的请示"},
 		{"、 关于印发办法的通知", "关于印发办法的通知"},
+		{"-广东省人力资源和社会保障厅关于印发办法的通知", "广东省人力资源和社会保障厅关于印发办法的通知"},
+		{"_ —关于印发办法的通知", "关于印发办法的通知"},
 		// A quote the title closes is the title's own.
 		{"“十四五”规划纲要", "“十四五”规划纲要"},
 		{"《条例》实施办法", "《条例》实施办法"},
@@ -423,5 +425,29 @@ func TestQuotedSpelling(t *testing.T) {
 	d := Extract("", paras("^关于印发泽安省政务服务“一阅通办”工作方案的通知", "各设区的市人民政府，省直各有关单位：", quote, ">泽安省人民政府办公厅", ">2018年10月25日"))
 	if want := "关于印发泽安省政务服务“一网通办”工作方案的通知"; d.Title != want {
 		t.Errorf("Extract: title %q, want %q", d.Title, want)
+	}
+}
+
+// TestPersonSpelling takes the name an appointments notice's title names
+// as its decisions print it, where the title's display type misread one
+// character; a title the text bears out, or names it cannot settle, stand.
+func TestPersonSpelling(t *testing.T) {
+	body := "省人民政府决定：任命谭宇春为省生态环境厅主任；免去于慧的省商务厅主任职务。"
+	for _, c := range []struct {
+		name, title, text, want string
+	}{
+		{"misread in the title", "云南省人民政府关于谭字春等同志职务任免的通知", body, "云南省人民政府关于谭宇春等同志职务任免的通知"},
+		{"as the text prints it", "云南省人民政府关于谭宇春等同志职务任免的通知", body, "云南省人民政府关于谭宇春等同志职务任免的通知"},
+		{"任免 before the name", "关于任免于意同志职务的通知", body, "关于任免于慧同志职务的通知"},
+		{"two names as near", "关于谭字春等同志职务任免的通知", body + "任命谭宁春为副主任。", "关于谭字春等同志职务任免的通知"},
+		{"no appointments", "关于印发澜江省预算绩效管理办法的通知", body, "关于印发澜江省预算绩效管理办法的通知"},
+	} {
+		title := c.title
+		if read, printed := personSpelling(title, c.text); read != "" {
+			title = strings.Replace(title, read, printed, 1)
+		}
+		if title != c.want {
+			t.Errorf("%s: title %q, want %q", c.name, title, c.want)
+		}
 	}
 }

@@ -16,21 +16,23 @@ import (
 // 河南省交通运输厅) loses the mark; one whose first character is no
 // province's abbreviation, in a file whose 发文机关标志 names one province's
 // body (广东省教育考试院文件), had that abbreviation misread (押教考 is
-// 粤教考). A city's code (深府, 穗府) is left alone: its 发文机关标志 names
-// the city. Each change is recorded in the page's
+// 粤教考), or lost where its first character is one of that body's name
+// after the province (人社规 for 广东省人力资源和社会保障厅's 粤人社规: a
+// code abbreviates its body's name). A city's code (深府, 穗府) is left
+// alone: its 发文机关标志 names the city. Each change is recorded in the page's
 // Corrections with the page's confidence; pages of other extractors are
 // left alone.
 func CheckDocNumbers(pages []page.Page) {
-	named := map[rune]bool{}  // abbreviations of the provinces the lines begin with
-	issuer := map[rune]bool{} // … of those whose 发文机关标志 (…文件) it is
+	named := map[rune]bool{}    // abbreviations of the provinces the lines begin with
+	issuer := map[rune]string{} // … of those whose 发文机关标志 (…文件) it is, to its text
 	for _, p := range pages {
 		for _, l := range p.Lines {
 			t := strings.TrimSpace(l.Text)
 			if a, ok := gazette.ProvinceAbbrev(t); ok {
 				r, _ := utf8.DecodeRuneInString(a)
 				named[r] = true
-				if strings.HasSuffix(strings.ReplaceAll(t, " ", ""), "文件") {
-					issuer[r] = true
+				if s := page.Squeeze(t); strings.HasSuffix(s, "文件") {
+					issuer[r] += s
 				}
 			}
 		}
@@ -61,8 +63,17 @@ func CheckDocNumbers(pages []page.Page) {
 				case len(issuer) == 1:
 					// A province's own body numbers its documents under the
 					// province's abbreviation: 粤教考 by 广东省教育考试院, read 押教考.
-					for a := range issuer {
-						text = strings.Replace(text, raw, string(a)+strings.TrimPrefix(raw, first), 1)
+					for a, mark := range issuer {
+						rest := strings.TrimPrefix(raw, first)
+						// The body's name after its province's (…省, …自治区, …市).
+						name := strings.TrimSuffix(mark, "文件")
+						if i := strings.IndexAny(name, "省区市"); i >= 0 {
+							name = name[i:]
+						}
+						if strings.Contains(name, first) {
+							rest = raw // 人社规 of 广东省人力资源和社会保障厅: 粤 lost, 人 is the body's
+						}
+						text = strings.Replace(text, raw, string(a)+rest, 1)
 					}
 				}
 			}

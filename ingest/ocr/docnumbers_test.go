@@ -27,6 +27,8 @@ func TestCheckDocNumbers(t *testing.T) {
 		{"province not named in the file", ocrPage("交通运输厅文件", "了豫交规〔2010〕24号"), "了豫交规〔2010〕24号", false},
 		{"another province's abbreviation first", ocrPage("河南省交通运输厅文件", "鄂豫交〔2010〕24号"), "鄂豫交〔2010〕24号", false},
 		{"the province's abbreviation misread", ocrPage("广东省教育考试院文件", "押教考〔2015〕14号"), "粤教考〔2015〕14号", true},
+		{"the province's abbreviation lost", ocrPage("广东省人力资源和社会保障厅文件", "人社规〔2011〕19号"), "粤人社规〔2011〕19号", true},
+		{"the abbreviation of an autonomous region lost", ocrPage("广西壮族自治区教育厅文件", "教规〔2011〕19号"), "桂教规〔2011〕19号", true},
 		{"a city's code under a city's mark", ocrPage("深圳市人民政府文件", "广东省人民政府办公厅：", "深府〔2016〕60号"), "深府〔2016〕60号", false},
 		{"a province named, but not as the issuer", ocrPage("广东省人民政府办公厅：", "穗府〔2016〕60号"), "穗府〔2016〕60号", false},
 	}

@@ -690,6 +690,7 @@ func chooseNumber(first string, again []lineReading) (string, bool) {
 	counts := map[count]int{{was.Year, was.Serial}: 1}
 	codes := map[string]int{was.Agency: 1}
 	written := map[gazette.DocNumber]string{}
+	gained := map[string]int{} // Han characters readings again make before the first's code
 	readings := 1
 	for _, r := range again {
 		rm := gazette.FindDocNumbers(r.text)
@@ -707,6 +708,9 @@ func chooseNumber(first string, again []lineReading) (string, bool) {
 		counts[count{n.Year, n.Serial}]++
 		if oneCharApart(n.Agency, was.Agency) {
 			codes[n.Agency]++
+		}
+		if c, ok := strings.CutSuffix(n.Agency, was.Agency); ok && utf8.RuneCountInString(c) == 1 && unicode.Is(unicode.Han, []rune(c)[0]) {
+			gained[c]++
 		}
 		if _, ok := written[n]; !ok {
 			written[n] = r.text[rm[0].Start:rm[0].End]
@@ -731,6 +735,9 @@ func chooseNumber(first string, again []lineReading) (string, bool) {
 			to.Agency = code
 		}
 	}
+	if c := lostFirst(gained, readings-1); c != "" && to.Agency == was.Agency {
+		to.Agency = c + was.Agency
+	}
 	if to == was {
 		return first, false
 	}
@@ -739,6 +746,42 @@ func chooseNumber(first string, again []lineReading) (string, bool) {
 		text = to.String() // the parts from different readings
 	}
 	return first[:ms[0].Start] + text + first[ms[0].End:], true
+}
+
+// lostFirst returns the character the first reading of a 文号 lost before
+// its code, "" for none: where more than half of the again readings
+// again make the first's code with one Han character before it (gained:
+// how many make each), the first lost it at the crop's edge (粤 of
+// 粤人社规, read 人社规 with the page; 灸人社规, 粤人社规, 粤人社规 alone).
+// What they read there is a narrow character's guess as often as not: a
+// province's abbreviation among them is taken first, for that is what
+// stands there; else the one most make (CheckDocNumbers may then hold it
+// to the province the 发文机关标志 names).
+func lostFirst(gained map[string]int, again int) string {
+	n := 0
+	for _, v := range gained {
+		n += v
+	}
+	if 2*n <= again {
+		return ""
+	}
+	best := ""
+	better := func(c string) bool {
+		if best == "" {
+			return true
+		}
+		pc, pb := gazette.IsProvinceAbbrev([]rune(c)[0]), gazette.IsProvinceAbbrev([]rune(best)[0])
+		if pc != pb {
+			return pc
+		}
+		return gained[c] > gained[best] || gained[c] == gained[best] && c < best
+	}
+	for c := range gained {
+		if better(c) {
+			best = c
+		}
+	}
+	return best
 }
 
 // digitLost reports whether serial b is serial a with one of its digits

@@ -281,6 +281,14 @@ func TestChooseNumber(t *testing.T) {
 		// A code cut short counts for no code; its digits count.
 		{"粤卫〔2002〕60号", r("志〔2002〕60号", "志〔2002〕60号"), ""},
 		{"粤卫〔2002〕6号", r("卫〔2002〕60号", "卫〔2002〕60号"), "粤卫〔2002〕60号"},
+		// The first reading lost the code's first character at the
+		// crop's edge: most readings again have one there, a province's
+		// abbreviation taken before the others.
+		{"人社规〔2011〕19号", r("灸人社规〔2011〕19号", "灸人社规〔2011〕19号", "粤人社规〔2011〕19号"), "粤人社规〔2011〕19号"},
+		{"人社规〔2011〕19号", r("灸人社规〔2011〕19号", "留人社规〔2011〕19号", "灸人社规〔2011〕19号"), "灸人社规〔2011〕19号"},
+		// Half the readings again only, or a mark before it: the first stands.
+		{"人社规〔2011〕19号", r("粤人社规〔2011〕19号", "人社规〔2011〕19号"), ""},
+		{"人社规〔2011〕19号", r("，人社规〔2011〕19号", "，人社规〔2011〕19号"), ""},
 		// Readings again that lost a digit of the first's serial (a 1-bit
 		// page's thin strokes): the first stands.
 		{"豫政〔2012〕92号", r("豫政〔2012〕9号", "豫政〔2012〕9号", "豫政〔2012〕2号"), ""},

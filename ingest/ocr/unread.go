@@ -36,19 +36,27 @@ const minUnreadConf = 0.7
 const shortRun = 4
 
 // band is a run of pixel rows [y0, y1), and the runs of its columns
-// [x0, x1) that hold ink enough for a character, apart from specks.
+// [x0, x1) that hold ink enough for a character, apart from specks. line
+// is set where the band is the box of a line read, the rows of whose
+// parts beyond its ends are the line's own (see lineRest).
 type band struct {
 	y0, y1 int
 	parts  []box
+	line   bool
 }
 
 // unreadRows returns the bands of rows of img (grey, at dpi) that hold ink
 // as a line of text does, between a small character's height and half an
-// inch tall, with ink enough for a character or two, that none of lines
-// (positions in points) covers by half its height or more.
-func unreadRows(img *raster, dpi int, lines []page.Line) []band {
+// inch tall (an inch, where no line touches them), with ink enough for a character or two, that none of lines
+// (positions in points) covers by half its height or more; and the ink on
+// each line's own rows well beyond its ends (see lineRest), as a band of
+// that line's rows. tall are the blocks of rows taller than half an inch
+// (pixels) holding ink that no line read nor any of those bands covers: a
+// picture, or lines a skewed scan ran together that no line read (they
+// are not read again, and the page's note says so).
+func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box) {
 	if img == nil || img.ch != 1 || dpi <= 0 {
-		return nil
+		return nil, nil
 	}
 	w, h := img.w, img.h
 	// Columns dark down a third of the page or more are a rule, a border
@@ -72,7 +80,7 @@ func unreadRows(img *raster, dpi int, lines []page.Line) []band {
 	minRow := max(3, dpi/60) // dark pixels in a row for it to hold ink: a speck or two do not
 	minH, maxH := dpi/12, dpi/2
 	pt := 72 / float64(dpi)
-	var out []band
+	var blocks []box
 	for y := 0; y < h; {
 		if dark[y] < minRow {
 			y++
@@ -83,58 +91,203 @@ func unreadRows(img *raster, dpi int, lines []page.Line) []band {
 			ink += dark[y]
 		}
 		bh := y - y0
-		if bh < minH || bh > maxH || ink < bh*bh/4 {
-			continue // a rule, speckle, a picture; or too little ink for a character or two
+		if bh < minH || ink < bh*bh/4 {
+			continue // speckle, a rule; or too little ink for a character or two
 		}
 		// Covered where a line read overlaps half the band or more: the
 		// box of a line that speckle or a neighbour's ascenders made
 		// tall reaches into the row above without having read it (the
-		// first line of a title, gone from the page).
-		var over []page.Line
+		// first line of a title, gone from the page). The ink of a
+		// covered band beyond its lines is each line's (see lineRest).
+		overlap := 0.0
 		for _, l := range lines {
 			top, bottom := (l.Y-max(l.Size, 1))/pt, l.Y/pt
-			if min(bottom, float64(y))-max(top, float64(y0)) >= float64(bh)/2 {
-				over = append(over, l)
+			if bottom-top > float64(dpi) {
+				continue // a box over an inch tall: no line's (see lineRest)
 			}
+			overlap = max(overlap, min(bottom, float64(y))-max(top, float64(y0)))
+		}
+		// A block up to an inch tall that no line touches is a line of
+		// large type as likely as a picture (a 发文机关标志 a 1-bit scan's
+		// layout analysis passed over); one taller, or that lines run
+		// into, is left (see tall).
+		if bh > maxH && (bh > 2*maxH || overlap > 0) {
+			blocks = append(blocks, box{0, y0, w, y})
+			continue
+		}
+		if overlap >= float64(bh)/2 {
+			continue
 		}
 		b := band{y0: y0, y1: y}
-		b.parts = beyond(inkRuns(img, cols, b), over, pt, bh)
+		if b.parts = inkRuns(img, cols, y0, y, bh); len(b.parts) > 0 {
+			out = append(out, b)
+		}
+	}
+	free := len(out) // the bands no line covers
+	for k := range lines {
+		b := lineRest(img, cols, lines, k, dpi)
+		// Ink of a band no line covers is read with that band.
+		b.parts = slices.DeleteFunc(b.parts, func(r box) bool {
+			return slices.ContainsFunc(out[:free], func(o band) bool {
+				return r.y1 > o.y0 && r.y0 < o.y1 && slices.ContainsFunc(o.parts, func(q box) bool { return q.x1 > r.x0 && q.x0 < r.x1 })
+			})
+		})
 		if len(b.parts) > 0 {
 			out = append(out, b)
 		}
 	}
-	return out
-}
-
-// beyond returns the runs of ink of a band that none of the lines read
-// on its rows (over) covers: runs well beyond each line's left or right
-// end, by more than the band's height (bh, pixels). A line may read only
-// part of its row (the last words of a title's line lost, 加强 read of
-// 加强城乡居民饮用水水源保护工作的通知): the rest is unread ink all the
-// same. With no line over the band, every run is.
-func beyond(runs []box, over []page.Line, pt float64, bh int) []box {
-	var out []box
-	for _, r := range runs {
-		covered := slices.ContainsFunc(over, func(l page.Line) bool {
-			x0, x1 := l.X/pt, (l.X+l.W)/pt
-			return float64(r.x1) >= x0-float64(bh) && float64(r.x0) <= x1+float64(bh)
-		})
-		if !covered {
-			out = append(out, r)
+	slices.SortStableFunc(out, func(a, b band) int { return a.y0 - b.y0 })
+	for _, bl := range blocks {
+		// A twentieth of the block's ink or more, a line's share of a
+		// block of many: the slivers a slanted line's box or part leaves
+		// out are less.
+		n, all := uncoveredInk(img, cols, bl, lines, out, pt)
+		if n >= minH*minH/2 && 20*n >= all {
+			tall = append(tall, bl)
 		}
 	}
-	return out
+	return out, tall
 }
 
-// inkRuns returns the runs of b's columns that hold ink, outside the
-// columns of a rule or border (cols: dark pixels down the page, of h), a
-// gap wider than 1.5 times the band's height apart: the words of a line
-// are closer, a speck beside it farther (第104号 … 四). A run with less
-// ink than a small character is a speck and left out.
-func inkRuns(img *raster, cols []int, b band) []box {
-	w, h, bh := img.w, img.h, b.y1-b.y0
-	ink := make([]int, w)
+// lineRest returns the ink that runs on from line k of lines beyond
+// either end, by more than half its text's height (a character, 今 of
+// 今冬明春… lost at a title line's start), on the middle third of the rows
+// its text takes at that end: a line read only in part (the last words of
+// a title's line lost, 加强 read of 加强中小学校校车安全管理工作的通知;
+// a paragraph's first words). Those rows are the line's own, not its box:
+// on a skewed scan a line's box spans the rows of its neighbours too, and
+// the line above slants into them far from its end. The run must begin
+// within three text heights of the end: a neighbour slants into the rows
+// only where its drift has come to the spacing of the lines, far off.
+// Each part spans the text's rows at that end and a third of its height
+// either side, all the rest's own slant moves it off them.
+func lineRest(img *raster, cols []int, lines []page.Line, k, dpi int) band {
+	pt := 72 / float64(dpi)
+	l := lines[k]
+	top, bottom := max(0, int((l.Y-max(l.Size, 1))/pt)), min(img.h, int(l.Y/pt))
+	if bottom-top < dpi/12 || bottom-top > dpi {
+		// Too small for a line; or a box over an inch tall, a picture
+		// or a block of large lines read as a few characters (洒洒 over
+		// a joint 发文机关标志 on a 1-bit scan), whose rows are no line's.
+		return band{}
+	}
+	x0, x1 := max(0, int(l.X/pt)), min(img.w, int((l.X+l.W)/pt))
+	b := band{y0: top, y1: bottom, line: true}
+	for _, right := range []bool{false, true} {
+		lh := bottom - top
+		s0, s1 := x0, min(x1, x0+lh)
+		if right {
+			s0, s1 = max(x0, x1-lh), x1
+		}
+		e0, e1 := textRows(img, cols, box{s0, top, s1, bottom})
+		th := e1 - e0
+		if th < dpi/12 {
+			continue
+		}
+		m0, m1 := e0+th/3, e1-th/3
+		for _, r := range inkRuns(img, cols, m0, m1, th) {
+			var q box
+			switch {
+			case right && r.x1 > x1+th/2 && r.x0 <= x1+3*th:
+				q = box{max(r.x0, x1), max(0, e0-th/3), r.x1, min(img.h, e1+th/3)}
+			case !right && r.x0 < x0-th/2 && r.x1 >= x0-3*th:
+				q = box{r.x0, max(0, e0-th/3), min(r.x1, x0), min(img.h, e1+th/3)}
+			default:
+				continue
+			}
+			// Ink under another line's box, which holds those rows whole,
+			// is that line's: read already, or as a piece of its own (a
+			// 发文机关标志's 文件 read apart from the name before it).
+			under := slices.ContainsFunc(lines, func(m page.Line) bool {
+				return float64(m0)*pt >= m.Y-max(m.Size, 1) && float64(m1)*pt <= m.Y &&
+					float64(q.x1)*pt > m.X && float64(q.x0)*pt < m.X+m.W
+			})
+			if !under {
+				b.parts = append(b.parts, q)
+			}
+		}
+	}
+	if len(b.parts) > 0 {
+		b.y0, b.y1 = b.parts[0].y0, b.parts[0].y1
+		for _, q := range b.parts[1:] {
+			b.y0, b.y1 = min(b.y0, q.y0), max(b.y1, q.y1)
+		}
+	}
+	return b
+}
+
+// textRows returns the rows [y0, y1) of b that hold the most ink in one
+// run, apart from specks (minRowInk): the text of a line where b is a
+// strip of its box across its width.
+func textRows(img *raster, cols []int, b box) (int, int) {
+	best, y0, y1 := 0, 0, 0
+	for y := b.y0; y < b.y1; {
+		n := rowInk(img, cols, b, y)
+		if n < minRowInk {
+			y++
+			continue
+		}
+		from, sum := y, 0
+		for ; y < b.y1 && n >= minRowInk; y++ {
+			sum += n
+			if y+1 < b.y1 {
+				n = rowInk(img, cols, b, y+1)
+			}
+		}
+		if sum > best {
+			best, y0, y1 = sum, from, y
+		}
+	}
+	return y0, y1
+}
+
+// rowInk counts the dark pixels of row y within b's columns, outside the
+// columns of a rule or border.
+func rowInk(img *raster, cols []int, b box, y int) int {
+	n := 0
+	for x := b.x0; x < b.x1; x++ {
+		if img.pix[y*img.w+x] < 128 && cols[x] < img.h/3 {
+			n++
+		}
+	}
+	return n
+}
+
+// uncoveredInk counts the dark pixels of block b (outside the columns of
+// a rule or border) that no line's box nor any part of bands holds, and
+// all of them.
+func uncoveredInk(img *raster, cols []int, b box, lines []page.Line, bands []band, pt float64) (n, all int) {
+	var boxes []box
+	for _, l := range lines {
+		boxes = append(boxes, box{int(l.X / pt), int((l.Y - max(l.Size, 1)) / pt), int((l.X + l.W) / pt), int(l.Y / pt)})
+	}
+	for _, o := range bands {
+		boxes = append(boxes, o.parts...)
+	}
 	for y := b.y0; y < b.y1; y++ {
+		for x := b.x0; x < b.x1; x++ {
+			if img.pix[y*img.w+x] >= 128 || cols[x] >= img.h/3 {
+				continue
+			}
+			all++
+			if !slices.ContainsFunc(boxes, func(q box) bool { return x >= q.x0 && x < q.x1 && y >= q.y0 && y < q.y1 }) {
+				n++
+			}
+		}
+	}
+	return n, all
+}
+
+// inkRuns returns the runs of the columns of rows [y0, y1) that hold ink,
+// outside the columns of a rule or border (cols: dark pixels down the
+// page), a gap wider than 1.5 times a line's height (lh) apart: the words
+// of a line are closer, a speck beside it farther (第104号 … 四). A run
+// with less ink than a small character has on those rows is a speck and
+// left out.
+func inkRuns(img *raster, cols []int, y0, y1, lh int) []box {
+	w, h := img.w, img.h
+	ink := make([]int, w)
+	for y := y0; y < y1; y++ {
 		for x, v := range img.pix[y*w : (y+1)*w] {
 			if v < 128 && cols[x] < h/3 {
 				ink[x]++
@@ -142,7 +295,7 @@ func inkRuns(img *raster, cols []int, b band) []box {
 		}
 	}
 	var runs []box
-	gap := bh * 3 / 2
+	gap := lh * 3 / 2
 	for x := 0; x < w; {
 		if ink[x] == 0 {
 			x++
@@ -155,8 +308,8 @@ func inkRuns(img *raster, cols []int, b band) []box {
 				last = x
 			}
 		}
-		if n >= bh*bh/8 {
-			runs = append(runs, box{x0, b.y0, last + 1, b.y1})
+		if n >= (y1-y0)*lh/8 {
+			runs = append(runs, box{x0, y0, last + 1, y1})
 		}
 		x = last + 1
 	}
@@ -168,25 +321,44 @@ func inkRuns(img *raster, cols []int, b band) []box {
 // by position. It returns the notes for the page: how many were read,
 // and where ink was left unread.
 func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *raster, dpi int) ([]string, error) {
-	bands := unreadRows(img, dpi, p.Lines)
+	bands, tall := unreadRows(img, dpi, p.Lines)
+	pt := 72 / float64(dpi)
+	var notes []string
+	if len(tall) > 0 {
+		var at []string
+		for _, b := range tall {
+			at = append(at, fmt.Sprintf("%.0f–%.0f pt", float64(b.y0)*pt, float64(b.y1)*pt))
+		}
+		notes = append(notes, fmt.Sprintf("ink that no line read covers left unread at %v from the top: blocks of rows taller than half an inch, as a picture is or as lines a skewed scan ran together are", at))
+	}
 	if len(bands) == 0 {
-		return nil, nil
+		return notes, nil
 	}
 	if len(bands) > maxUnreadRows {
-		return []string{fmt.Sprintf("%d rows of ink that no line read covers left unread: more than %d, as a picture or a table has", len(bands), maxUnreadRows)}, nil
+		return append(notes, fmt.Sprintf("%d rows of ink that no line read covers left unread: more than %d, as a picture or a table has", len(bands), maxUnreadRows)), nil
 	}
-	pt := 72 / float64(dpi)
-	read, joined := 0, 0
+	read, joined, twice := 0, 0, 0
+	var added []page.Line // lines read alone and put in
 	var unread []string
 	for _, b := range bands {
 		// A margin of half the band's height: the band is cut where rows
 		// hold enough ink, and a character's thin ends reach beyond.
 		pad := max(dpi/20, (b.y1-b.y0)/2)
+		padY := pad
+		if b.line {
+			padY = 0 // its parts hold the line's rows (see lineRest); more hold its neighbours'
+		}
 		var line page.Line
 		var fixes []page.Correction
 		for _, r := range b.parts {
-			x0, y0 := max(0, r.x0-pad), max(0, r.y0-pad)
-			crop := img.crop(box{x0, y0, min(img.w, r.x1+pad), min(img.h, r.y1+pad)})
+			x0, y0 := max(0, r.x0-pad), max(0, r.y0-padY)
+			crop := img.crop(box{x0, y0, min(img.w, r.x1+pad), min(img.h, r.y1+padY)})
+			if b.line && crop != nil {
+				// The margin beside the rest of a line holds the strokes
+				// of the characters read (强 of 加强, read again as 晶).
+				whiten(crop, box{0, 0, r.x0 - x0 - 1, crop.h}, 255)
+				whiten(crop, box{min(img.w, r.x1) - x0 + 1, 0, crop.w, crop.h}, 255)
+			}
 			q, err := e.readPSM(ctx, dir, "row", crop, dpi, 7)
 			if err != nil {
 				return nil, err
@@ -224,6 +396,10 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 			unread = append(unread, fmt.Sprintf("%.0f–%.0f pt", float64(b.y0)*pt, float64(b.y1)*pt))
 			continue
 		}
+		if b.line && readAlready(p.Lines, line) {
+			twice++
+			continue
+		}
 		if k := besideLine(p.Lines, line); k >= 0 {
 			// The rest of a line read only in part: it joins the line.
 			m := &p.Lines[k]
@@ -249,6 +425,7 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 				break
 			}
 		}
+		added = append(added, line)
 		p.Lines = slices.Insert(p.Lines, at, line)
 		for k := range p.Corrections {
 			if p.Corrections[k].Line >= at {
@@ -261,17 +438,84 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		}
 		read++
 	}
-	var notes []string
 	if read > 0 {
 		notes = append(notes, fmt.Sprintf("%d rows of ink that layout analysis left out read alone", read))
 	}
+	if gone := dropReadAgain(p, added, dpi); len(gone) > 0 {
+		notes = append(notes, fmt.Sprintf("lines over an inch tall %q left out: the rows they span were read alone as lines", gone))
+	}
 	if joined > 0 {
 		notes = append(notes, fmt.Sprintf("%d pieces of rows that a line read only in part read alone and joined to it", joined))
+	}
+	if twice > 0 {
+		notes = append(notes, fmt.Sprintf("%d pieces of rows beside a line, read alone, left out: a line over them read them already", twice))
 	}
 	if len(unread) > 0 {
 		notes = append(notes, fmt.Sprintf("ink left unread at %v from the top (read alone, it made no confident text)", unread))
 	}
 	return notes, nil
+}
+
+// dropReadAgain takes out of p the lines over an inch tall (at dpi) that
+// lines of added, read alone, stand in, and returns their texts: large
+// type that layout analysis took for a picture and read as a character
+// or two (洒洒 over a joint 发文机关标志 on a 1-bit scan), where its
+// lines, read alone, are the reading. Corrections follow their lines.
+func dropReadAgain(p *page.Page, added []page.Line, dpi int) []string {
+	var gone []string
+	for k := len(p.Lines) - 1; k >= 0; k-- {
+		m := p.Lines[k]
+		if m.Size*float64(dpi)/72 <= float64(dpi) {
+			continue
+		}
+		in := slices.ContainsFunc(added, func(l page.Line) bool {
+			mid := l.Y - max(l.Size, 1)/2
+			return mid >= m.Y-m.Size && mid <= m.Y && l.X < m.X+m.W && l.X+l.W > m.X
+		})
+		if !in {
+			continue
+		}
+		gone = append(gone, m.Text)
+		p.Lines = slices.Delete(p.Lines, k, k+1)
+		p.Corrections = slices.DeleteFunc(p.Corrections, func(c page.Correction) bool { return c.Line == k })
+		for i := range p.Corrections {
+			if p.Corrections[i].Line > k {
+				p.Corrections[i].Line--
+			}
+		}
+	}
+	return gone
+}
+
+// readAlready reports whether l, ink beside a line read alone (see
+// lineRest), is text a line over it read already: half its characters or
+// more, in order, are that line's. On a skewed scan a line may be read
+// twice, once whole and once in part (河南省人力资源和社会保了 and 文人 of
+// one 发文机关标志): the part's rest is the whole's.
+func readAlready(lines []page.Line, l page.Line) bool {
+	piece := []rune(page.Squeeze(l.Text))
+	return slices.ContainsFunc(lines, func(m page.Line) bool {
+		over := min(m.X+m.W, l.X+l.W) > max(m.X, l.X) && min(m.Y, l.Y) > max(m.Y-max(m.Size, 1), l.Y-max(l.Size, 1))
+		return over && 2*commonRunes(piece, []rune(page.Squeeze(m.Text))) >= len(piece)
+	})
+}
+
+// commonRunes returns the length of the longest run of runes a and b have
+// in common in order, not necessarily together.
+func commonRunes(a, b []rune) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			default:
+				cur[j+1] = max(prev[j+1], cur[j])
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // besideLine returns the index of the line of lines that shares the rows

@@ -39,29 +39,158 @@ func TestUnreadRows(t *testing.T) {
 	ink(60, 300, 300, 302, 2)  // speckle: two rows
 	pt := 72.0 / dpi
 	read := []page.Line{{Text: "读出的行", X: 50 * pt, Y: 230 * pt, W: 150 * pt, Size: 30 * pt}}
-	got := unreadRows(img, dpi, read)
+	got, _ := unreadRows(img, dpi, read)
 	if len(got) != 1 || got[0].y0 != 100 || got[0].y1 != 130 {
 		t.Fatalf("bands %+v, want rows 100–130 alone", got)
 	}
 	if len(got[0].parts) != 1 || got[0].parts[0].x0 != 50 || got[0].parts[0].x1 > 201 {
 		t.Fatalf("parts %+v, want columns 50–200 alone (the speck at 350 left out)", got[0].parts)
 	}
-	if got := unreadRows(img, dpi, append(read, page.Line{Text: "另一行", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt})); len(got) != 0 {
+	if got, _ := unreadRows(img, dpi, append(read, page.Line{Text: "另一行", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt})); len(got) != 0 {
 		t.Fatalf("every line of text read, bands %+v", got)
 	}
 	// A tall box read for the line below reaches a few rows into this
 	// one (a title's second line, its box grown by speckle): this line
 	// was not read.
 	tall := page.Line{Text: "标题第二行", X: 50 * pt, Y: 160 * pt, W: 150 * pt, Size: 35 * pt}
-	if got := unreadRows(img, dpi, append(read, tall)); len(got) != 1 || got[0].y0 != 100 {
+	if got, _ := unreadRows(img, dpi, append(read, tall)); len(got) != 1 || got[0].y0 != 100 {
 		t.Fatalf("a box reaching 5 of 30 rows in covered the line: bands %+v", got)
 	}
 	// A line read only in part: its box covers the row's first words,
 	// the rest of the row's ink, well beyond its right end, is unread.
 	ink(260, 100, 340, 130, 3) // the line's last words, apart from its first
-	got = unreadRows(img, dpi, []page.Line{read[0], {Text: "加强", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt}})
-	if len(got) != 1 || got[0].y0 != 100 || len(got[0].parts) != 1 || got[0].parts[0].x0 != 260 {
+	got, _ = unreadRows(img, dpi, []page.Line{read[0], {Text: "加强", X: 50 * pt, Y: 130 * pt, W: 150 * pt, Size: 30 * pt}})
+	if len(got) != 1 || got[0].y0 > 100 || got[0].y1 < 130 || len(got[0].parts) != 1 || got[0].parts[0].x0 != 260 {
 		t.Fatalf("a line read only in part: bands %+v, want rows 100–130 with columns from 260 alone", got)
+	}
+}
+
+// On a skewed scan the lines of a title run together into one block of
+// rows taller than half an inch: a line read only in part there (加强 of
+// 加强中小学校校车安全管理工作的通知) has the rest of its row found, and
+// only it: the line above, slanting down into its rows, is read already.
+// Ink of such a block that no line nor any of those rows covers (a line
+// no part of which was read) is named, not dropped in silence.
+func TestUnreadRowsSkewed(t *testing.T) {
+	const w, h, dpi = 1000, 400, 200
+	img := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+	for i := range img.pix {
+		img.pix[i] = 255
+	}
+	// A line of text 30 rows tall from x0 to x1, its top at y0 at x0,
+	// sloping down one row in twenty (about 3°).
+	slant := func(x0, x1, y0 int) {
+		for x := x0; x < x1; x++ {
+			top := y0 + (x-x0)/20
+			for y := top; y < top+30; y++ {
+				if (x+y)%3 == 0 {
+					img.pix[y*w+x] = 0
+				}
+			}
+		}
+	}
+	slant(100, 900, 100)
+	slant(100, 900, 150)
+	slant(100, 500, 200)
+	pt := 72.0 / dpi
+	line := func(text string, x0, x1, top, bottom int) page.Line {
+		return page.Line{Text: text, X: float64(x0) * pt, W: float64(x1-x0) * pt, Y: float64(bottom) * pt, Size: float64(bottom-top) * pt}
+	}
+	a := line("云南省住房和城乡建设厅云南省人力资", 100, 900, 100, 170)
+	b := line("源和社会保障厅云南省交通运输厅关于", 100, 900, 150, 220)
+	c := line("加强", 100, 160, 200, 233)
+	got, tall := unreadRows(img, dpi, []page.Line{a, b, c})
+	if len(got) != 1 || got[0].y0 > 200 || got[0].y0 < 180 || got[0].y1 < 230 || !got[0].line || len(got[0].parts) != 1 {
+		t.Fatalf("bands %+v, want the third line's rows alone, one part", got)
+	}
+	if p := got[0].parts[0]; p.x0 < 160 || p.x0 > 200 || p.x1 < 400 {
+		t.Errorf("part %+v, want the rest of the third line, from its end at 160 on", p)
+	}
+	if len(tall) != 0 {
+		t.Errorf("tall blocks %+v, want none: every line's ink is read or to be read", tall)
+	}
+	// The third line not read at all: its rows run into the block, and
+	// the block is named.
+	if got, tall := unreadRows(img, dpi, []page.Line{a, b}); len(got) != 0 || len(tall) != 1 || tall[0].y0 > 100 || tall[0].y1 < 245 {
+		t.Errorf("bands %+v, tall blocks %+v; want none, and the block of the three lines", got, tall)
+	}
+}
+
+// A line over an inch tall that lines read alone stand in (large type
+// read as a picture: 洒洒 over a joint 发文机关标志) goes, with its
+// corrections; one they do not stand in, and a line of usual size, stay.
+func TestDropReadAgain(t *testing.T) {
+	const dpi = 200
+	p := page.Page{
+		Lines: []page.Line{
+			{Text: "河南省交通运输厅", X: 33, Y: 253, W: 411, Size: 60},
+			{Text: "洒洒", X: 393, Y: 315, W: 51, Size: 108},
+			{Text: "豫交规〔2014〕35号", X: 230, Y: 393, W: 141, Size: 28},
+			{Text: "图图", X: 100, Y: 700, W: 200, Size: 150},
+		},
+		Corrections: []page.Correction{{Line: 1, From: "酒洒", To: "洒洒"}, {Line: 2, From: "玉交规", To: "豫交规"}},
+	}
+	gone := dropReadAgain(&p, []page.Line{p.Lines[0]}, dpi)
+	if !slices.Equal(gone, []string{"洒洒"}) || len(p.Lines) != 3 || p.Lines[1].Text != "豫交规〔2014〕35号" {
+		t.Fatalf("gone %q, lines %+v", gone, p.Lines)
+	}
+	if len(p.Corrections) != 1 || p.Corrections[0].Line != 1 || p.Corrections[0].To != "豫交规" {
+		t.Errorf("corrections %+v, want the 文号's alone, at line 1", p.Corrections)
+	}
+}
+
+// A piece beside a line, read alone, that a line over it read already is
+// no new text; one that is new, is.
+func TestReadAlready(t *testing.T) {
+	lines := []page.Line{
+		{Text: "河南省人力资源和社会保了厅文件", X: 96, Y: 276, W: 414, Size: 58},
+		{Text: "文人", X: 448, Y: 278, W: 50, Size: 31},
+		{Text: "源和社会保障厅云南省交通运输厅关于", X: 100, Y: 536, W: 395, Size: 35},
+	}
+	for _, c := range []struct {
+		name string
+		l    page.Line
+		want bool
+	}{
+		{"the line over it, read twice", page.Line{Text: "河南省人力资源和社会保障厅", X: 96, Y: 278, W: 350, Size: 31}, true},
+		{"the rest of a title's line, under the line above's box", page.Line{Text: "中小学校校车安全管理工作的通知", X: 154, Y: 555, W: 330, Size: 25}, false},
+		{"the same words, far from the line", page.Line{Text: "河南省人力资源和社会保障厅", X: 96, Y: 700, W: 350, Size: 31}, false},
+	} {
+		if got := readAlready(lines, c.l); got != c.want {
+			t.Errorf("%s: readAlready = %v, want %v", c.name, got, c.want)
+		}
+	}
+	if got := commonRunes([]rune("河南省人力资源"), []rune("河南人x力资")); got != 5 {
+		t.Errorf("commonRunes = %d, want 5", got)
+	}
+}
+
+// A line read without its first character (冬明春… of 今冬明春…): the
+// character's ink, next to the line, is its rest; a line read whole has
+// none.
+func TestUnreadRowsLostCharacter(t *testing.T) {
+	const w, h, dpi = 400, 200, 200
+	img := &raster{w: w, h: h, ch: 1, pix: make([]byte, w*h)}
+	for i := range img.pix {
+		img.pix[i] = 255
+	}
+	for y := 100; y < 130; y++ {
+		for x := 50; x < 200; x++ {
+			if (x+y)%3 == 0 && (x-50)%30 < 26 { // characters 26 wide, 4 apart
+				img.pix[y*w+x] = 0
+			}
+		}
+	}
+	pt := 72.0 / dpi
+	line := func(x0 int) page.Line {
+		return page.Line{Text: "冬明春森", X: float64(x0) * pt, W: float64(200-x0) * pt, Y: 131 * pt, Size: 32 * pt}
+	}
+	got, _ := unreadRows(img, dpi, []page.Line{line(80)})
+	if len(got) != 1 || len(got[0].parts) != 1 || got[0].parts[0].x0 != 50 || got[0].parts[0].x1 != 80 {
+		t.Errorf("bands %+v, want the first character's columns 50–80", got)
+	}
+	if got, _ := unreadRows(img, dpi, []page.Line{line(50)}); len(got) != 0 {
+		t.Errorf("a line read whole: bands %+v", got)
 	}
 }
 
