@@ -72,7 +72,7 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 	dark := make([]int, h) // dark pixels of each row, outside those columns
 	for y := range h {
 		for x, v := range img.pix[y*w : (y+1)*w] {
-			if v < 128 && cols[x] < h/3 {
+			if inked(img, cols, v, x) {
 				dark[y]++
 			}
 		}
@@ -164,14 +164,15 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 func lineRest(img *raster, cols []int, lines []page.Line, k, dpi int) band {
 	pt := 72 / float64(dpi)
 	l := lines[k]
-	top, bottom := max(0, int((l.Y-max(l.Size, 1))/pt)), min(img.h, int(l.Y/pt))
+	lb := lineBox(l, pt)
+	top, bottom := max(0, lb.y0), min(img.h, lb.y1)
 	if bottom-top < dpi/12 || bottom-top > dpi {
 		// Too small for a line; or a box over an inch tall, a picture
 		// or a block of large lines read as a few characters (洒洒 over
 		// a joint 发文机关标志 on a 1-bit scan), whose rows are no line's.
 		return band{}
 	}
-	x0, x1 := max(0, int(l.X/pt)), min(img.w, int((l.X+l.W)/pt))
+	x0, x1 := max(0, lb.x0), min(img.w, lb.x1)
 	b := band{y0: top, y1: bottom, line: true}
 	for _, right := range []bool{false, true} {
 		lh := bottom - top
@@ -216,6 +217,19 @@ func lineRest(img *raster, cols []int, lines []page.Line, k, dpi int) band {
 	return b
 }
 
+// inked reports whether pixel value v, in column x of img, is ink:
+// dark, and outside the columns of a rule or border (cols: dark pixels
+// down the page; a third of its height or more is such a column).
+func inked(img *raster, cols []int, v uint8, x int) bool {
+	return v < 128 && cols[x] < img.h/3
+}
+
+// lineBox is the box of line l in pixels (pt: points a pixel), from its
+// text's top to its baseline, not clipped to the image.
+func lineBox(l page.Line, pt float64) box {
+	return box{int(l.X / pt), int((l.Y - max(l.Size, 1)) / pt), int((l.X + l.W) / pt), int(l.Y / pt)}
+}
+
 // textRows returns the rows [y0, y1) of b that hold the most ink in one
 // run, apart from specks (minRowInk): the text of a line where b is a
 // strip of its box across its width.
@@ -246,7 +260,7 @@ func textRows(img *raster, cols []int, b box) (int, int) {
 func rowInk(img *raster, cols []int, b box, y int) int {
 	n := 0
 	for x := b.x0; x < b.x1; x++ {
-		if img.pix[y*img.w+x] < 128 && cols[x] < img.h/3 {
+		if inked(img, cols, img.pix[y*img.w+x], x) {
 			n++
 		}
 	}
@@ -259,14 +273,14 @@ func rowInk(img *raster, cols []int, b box, y int) int {
 func uncoveredInk(img *raster, cols []int, b box, lines []page.Line, bands []band, pt float64) (n, all int) {
 	var boxes []box
 	for _, l := range lines {
-		boxes = append(boxes, box{int(l.X / pt), int((l.Y - max(l.Size, 1)) / pt), int((l.X + l.W) / pt), int(l.Y / pt)})
+		boxes = append(boxes, lineBox(l, pt))
 	}
 	for _, o := range bands {
 		boxes = append(boxes, o.parts...)
 	}
 	for y := b.y0; y < b.y1; y++ {
 		for x := b.x0; x < b.x1; x++ {
-			if img.pix[y*img.w+x] >= 128 || cols[x] >= img.h/3 {
+			if !inked(img, cols, img.pix[y*img.w+x], x) {
 				continue
 			}
 			all++
@@ -285,11 +299,11 @@ func uncoveredInk(img *raster, cols []int, b box, lines []page.Line, bands []ban
 // with less ink than a small character has on those rows is a speck and
 // left out.
 func inkRuns(img *raster, cols []int, y0, y1, lh int) []box {
-	w, h := img.w, img.h
+	w := img.w
 	ink := make([]int, w)
 	for y := y0; y < y1; y++ {
 		for x, v := range img.pix[y*w : (y+1)*w] {
-			if v < 128 && cols[x] < h/3 {
+			if inked(img, cols, v, x) {
 				ink[x]++
 			}
 		}
@@ -441,7 +455,7 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 	if read > 0 {
 		notes = append(notes, fmt.Sprintf("%d rows of ink that layout analysis left out read alone", read))
 	}
-	if gone := dropReadAgain(p, added, dpi); len(gone) > 0 {
+	if gone := dropReadAgain(p, added); len(gone) > 0 {
 		notes = append(notes, fmt.Sprintf("lines over an inch tall %q left out: the rows they span were read alone as lines", gone))
 	}
 	if joined > 0 {
@@ -456,16 +470,16 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 	return notes, nil
 }
 
-// dropReadAgain takes out of p the lines over an inch tall (at dpi) that
+// dropReadAgain takes out of p the lines over an inch tall that
 // lines of added, read alone, stand in, and returns their texts: large
 // type that layout analysis took for a picture and read as a character
 // or two (洒洒 over a joint 发文机关标志 on a 1-bit scan), where its
 // lines, read alone, are the reading. Corrections follow their lines.
-func dropReadAgain(p *page.Page, added []page.Line, dpi int) []string {
+func dropReadAgain(p *page.Page, added []page.Line) []string {
 	var gone []string
 	for k := len(p.Lines) - 1; k >= 0; k-- {
 		m := p.Lines[k]
-		if m.Size*float64(dpi)/72 <= float64(dpi) {
+		if m.Size <= 72 { // an inch, in points
 			continue
 		}
 		in := slices.ContainsFunc(added, func(l page.Line) bool {

@@ -130,7 +130,7 @@ func TestDropReadAgain(t *testing.T) {
 		},
 		Corrections: []page.Correction{{Line: 1, From: "酒洒", To: "洒洒"}, {Line: 2, From: "玉交规", To: "豫交规"}},
 	}
-	gone := dropReadAgain(&p, []page.Line{p.Lines[0]}, dpi)
+	gone := dropReadAgain(&p, []page.Line{p.Lines[0]})
 	if !slices.Equal(gone, []string{"洒洒"}) || len(p.Lines) != 3 || p.Lines[1].Text != "豫交规〔2014〕35号" {
 		t.Fatalf("gone %q, lines %+v", gone, p.Lines)
 	}
