@@ -1,12 +1,14 @@
 package bleveindex
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 	"weak"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -37,7 +39,8 @@ import (
 // KiB for a word in a segment of 100,000 documents, and at most
 // maxListsPerSegment of them per segment (15 MiB for 100,000 documents;
 // then those no search has met since the last such eviction are dropped,
-// and read again if they are met: see segMaxes.evict). Held by 1/8 of
+// and read again if they are met: see segMaxes.evict), and as many for
+// the holders of words in the head (headHolders). Held by 1/8 of
 // the documents, a word of the benchmark's mix used about 750 lists; held by
 // 1/32, about 1,000 after 1,600 queries. Since counting a block's hits
 // became a popcount, a word held by 1/32 of the documents searches faster
@@ -65,6 +68,7 @@ var skippedBlocks atomic.Int64
 type segMaxes struct {
 	mu      sync.Mutex
 	lists   map[[2]string]*blockMaxes
+	holders int // bytes of the lists' headHolders, at most holdersBytes
 	phrases segPhrases
 }
 
@@ -73,8 +77,125 @@ type blockMaxes struct {
 	once sync.Once
 	max  []float32 // by block; 0 when no document of the block holds it
 	arg  []uint8   // by block: where in the block its maximum is
-	err  error
-	used atomic.Bool // met since the last eviction (segMaxes.evict)
+	// holders, of a body list: the documents holding the term in the
+	// head too, when few do (nil otherwise)
+	holders  *headHolders
+	reserved int // bytes of holders counted in segMaxes.holders; under its mu
+	err      error
+	used     atomic.Bool // met since the last eviction (segMaxes.evict)
+}
+
+// headHolders are the documents of a segment holding a term in the head,
+// with the term's frequency and the field's norm in the head and in the
+// body (0 where the body lacks it), as the postings give them. Most
+// blocks a search by blocks scores hold no hit that can reach the page
+// but for those matching in the head, scattered over the body's postings
+// of a word held by most documents: reading a body posting walks its
+// chunk up to it, as much as scoring every hit there, three quarters of
+// such a search. Read along with the body's maxima, they cost no more
+// reading. Titles being short, few documents hold most words in the head
+// (提供 38 of 63,000, 技术 1,688, 实施 9,808): they are kept for a term
+// held there by at most holdersMin documents or 1/4 of the segment's, 20
+// bytes each, while the segment's holders take at most as many bytes as
+// its lists' maxima at their limit (holdersBytes).
+type headHolders struct {
+	local []uint32 // ascending
+	freq  [][2]uint32
+	norm  [][2]float32 // zap's norms are float32s
+	// best: the bestDocs documents holding the term in the body alone
+	// that score most there, √freq·norm times their validity's weight,
+	// highest first (a champion list: Manning et al., Introduction to
+	// Information Retrieval, 7.1.3); every other one scores at most the
+	// last; all of them when complete. A search by blocks of the word then
+	// offers these first, and when the rest cannot reach its page, scores
+	// only the hits in the head of the other blocks: most of the best
+	// hits of a word in the bodies of most documents are among them.
+	best     []bodyDoc
+	complete bool
+}
+
+// bodyDoc is a document holding a term in the body alone.
+type bodyDoc struct {
+	local uint32
+	freq  uint32
+	norm  float32
+	value float64 // √freq·norm·validity weight, as block maxima are
+}
+
+// bestDocs is how many documents a champion list (headHolders.best)
+// holds: enough for a few pages of 50 among hits that filters pass.
+const bestDocs = 128
+
+// keepBestDoc keeps d in best, a min-heap by value of at most bestDocs.
+func keepBestDoc(best []bodyDoc, d bodyDoc) []bodyDoc {
+	lower := func(i, j int) bool { return best[i].value < best[j].value }
+	if len(best) < bestDocs {
+		best = append(best, d)
+		for i := len(best) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !lower(i, p) {
+				break
+			}
+			best[i], best[p] = best[p], best[i]
+			i = p
+		}
+		return best
+	}
+	if d.value <= best[0].value {
+		return best
+	}
+	best[0] = d
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(best) && lower(l, m) {
+			m = l
+		}
+		if r := l + 1; r < len(best) && lower(r, m) {
+			m = r
+		}
+		if m == i {
+			return best
+		}
+		best[i], best[m] = best[m], best[i]
+		i = m
+	}
+}
+
+// holdersMin is the most documents holding a term in the head kept as
+// headHolders in any segment, however small.
+const holdersMin = 256
+
+// holderBytes is the memory of one holder.
+const holderBytes = 20
+
+// holdersBytes is the most bytes of headHolders a segment of n documents
+// keeps: as many as its block maxima at their limit.
+func holdersBytes(n uint64) int {
+	return maxListsPerSegment * int((n+blockSize-1)>>blockShift) * 5
+}
+
+// holdersScored counts the hits scored from headHolders, for tests.
+var holdersScored atomic.Int64
+
+// find returns the index of local in h at or after i, -1 when h lacks it.
+func (h *headHolders) find(i int, local uint32) int {
+	j, found := slices.BinarySearch(h.local[i:], local)
+	if !found {
+		return -1
+	}
+	return i + j
+}
+
+// score is scoreOf of the one clause of weights for the holder at i.
+func (h *headHolders) score(i int, weights [2]float64) float64 {
+	sum, matched := 0.0, 0
+	for j := range textFields {
+		if f := h.freq[i][j]; f > 0 {
+			sum += math.Sqrt(float64(f)) * float64(h.norm[i][j]) * weights[j]
+			matched++
+		}
+	}
+	return 0 + sum*float64(matched)/float64(len(textFields))
 }
 
 // maxesBySeg holds the block maxima of each segment, by the segment's
@@ -94,10 +215,17 @@ func segmentMaxes(t *segTable) *segMaxes {
 }
 
 // maxima returns the block maxima of term in field of segment s, whose
-// table is t, reading its postings the first time.
-func (m *segMaxes) maxima(s *scorch.SegmentSnapshot, t *segTable, field, term string) (*blockMaxes, error) {
-	e := m.entry([2]string{field, term})
-	e.once.Do(func() { e.err = e.read(s, t, field, term) })
+// table is t, reading its postings the first time; of a body field, with
+// its head field named, with the term's holders in the head.
+func (m *segMaxes) maxima(s *scorch.SegmentSnapshot, t *segTable, field, head, term string) (*blockMaxes, error) {
+	key := [2]string{field, term}
+	e := m.entry(key)
+	e.once.Do(func() {
+		var h *headHolders
+		if h, e.err = m.holdersOf(s, e, key, head, term); e.err == nil {
+			e.err = e.read(s, t, field, term, h)
+		}
+	})
 	return e, e.err
 }
 
@@ -130,22 +258,78 @@ func (m *segMaxes) entry(key [2]string) *blockMaxes {
 func (m *segMaxes) evict() {
 	for k, e := range m.lists {
 		if !e.used.Swap(false) {
-			delete(m.lists, k)
+			m.drop(k, e)
 		}
 	}
-	for k := range m.lists {
+	for k, e := range m.lists {
 		if len(m.lists) <= maxListsPerSegment*3/4 {
 			break
 		}
-		delete(m.lists, k)
+		m.drop(k, e)
+	}
+}
+
+// drop removes list e of key k from m, and its holders' bytes. m.mu is held.
+func (m *segMaxes) drop(k [2]string, e *blockMaxes) {
+	m.holders -= e.reserved
+	e.reserved = 0
+	delete(m.lists, k)
+}
+
+// holdersOf reads the holders of term in field head of segment s for the
+// list e of key, nil when head is "" (e is a head list), when too many
+// documents hold it there, or when the segment's holders have no room.
+func (m *segMaxes) holdersOf(s *scorch.SegmentSnapshot, e *blockMaxes, key [2]string, head, term string) (*headHolders, error) {
+	if head == "" {
+		return nil, nil
+	}
+	d, err := s.Segment().Dictionary(head)
+	if err != nil || d == nil {
+		return nil, err
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil || pl == nil {
+		return nil, err
+	}
+	n := s.Segment().Count()
+	if pl.Count() > max(holdersMin, n/4) {
+		return nil, nil
+	}
+	need := int(pl.Count())*holderBytes + bestDocs*int(unsafe.Sizeof(bodyDoc{}))
+	m.mu.Lock()
+	ok := m.lists[key] == e && m.holders+need <= holdersBytes(n) // not dropped meanwhile
+	if ok {
+		m.holders += need
+		e.reserved = need
+	}
+	m.mu.Unlock()
+	if !ok {
+		return nil, nil
+	}
+	h := &headHolders{
+		local: make([]uint32, 0, pl.Count()),
+		freq:  make([][2]uint32, 0, pl.Count()),
+		norm:  make([][2]float32, 0, pl.Count()),
+	}
+	it := pl.Iterator(true, true, false, nil)
+	for {
+		pt, err := it.Next()
+		if err != nil || pt == nil {
+			return h, err
+		}
+		h.local = append(h.local, uint32(pt.Number()))
+		h.freq = append(h.freq, [2]uint32{uint32(pt.Frequency())})
+		h.norm = append(h.norm, [2]float32{float32(pt.Norm())})
 	}
 }
 
 // read reads every posting of term in field of segment s, deleted
-// documents too: a search of an older snapshot may still see them.
-func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term string) error {
+// documents too: a search of an older snapshot may still see them; and
+// the body's figures of h, the term's holders in the head, read before
+// (nil for none), kept in e.
+func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term string, h *headHolders) error {
 	blocks := (int(s.Segment().Count()) + blockSize - 1) >> blockShift
-	e.max, e.arg = make([]float32, blocks), make([]uint8, blocks)
+	e.max, e.arg, e.holders = make([]float32, blocks), make([]uint8, blocks), h
 	d, err := s.Segment().Dictionary(field)
 	if err != nil || d == nil {
 		return err
@@ -155,16 +339,34 @@ func (e *blockMaxes) read(s *scorch.SegmentSnapshot, t *segTable, field, term st
 		return err
 	}
 	it := pl.Iterator(true, true, false, nil)
+	at := 0 // the next holder in the head
+	var best []bodyDoc
 	for {
 		pt, err := it.Next()
 		if err != nil || pt == nil {
+			if h != nil && err == nil {
+				// highest first: the heap sorted
+				slices.SortFunc(best, func(a, b bodyDoc) int { return cmp.Compare(b.value, a.value) })
+				h.best, h.complete = best, len(best) < bestDocs
+			}
 			return err
 		}
 		local := pt.Number()
 		// as scoreOf and offer compute it, rounded up; rounded only when
 		// above the block's maximum (most are not): a float32 at least v
 		// is at least its rounding up
-		v := math.Sqrt(float64(pt.Frequency())) * pt.Norm() * float64(t.weights[local])
+		norm := pt.Norm()
+		v := math.Sqrt(float64(pt.Frequency())) * norm * float64(t.weights[local])
+		if h != nil {
+			for at < len(h.local) && uint64(h.local[at]) < local {
+				at++
+			}
+			if at < len(h.local) && uint64(h.local[at]) == local {
+				h.freq[at][1], h.norm[at][1] = uint32(pt.Frequency()), float32(norm)
+			} else if len(best) < bestDocs || v > best[0].value {
+				best = keepBestDoc(best, bodyDoc{uint32(local), uint32(pt.Frequency()), float32(norm), v})
+			}
+		}
 		b := local >> blockShift
 		if v <= float64(e.max[b]) {
 			continue
@@ -184,6 +386,10 @@ type blockSeg struct {
 	hits    *roaring.Bitmap
 	inHead  *roaring.Bitmap // the hits holding some clause in the head
 	blocks  []scoreBlock    // those with admitted hits, in order
+	// holders of the one clause's term in the head, nil for none or for
+	// more clauses: a hit scored for its head match alone is scored
+	// from them, reading no postings
+	holders *headHolders
 }
 
 // scoreBlock bounds the scores of the hits of one block, validity weighed.
@@ -215,13 +421,20 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 			return nil, lows, nil
 		}
 		for j, f := range textFields {
+			var head string
+			if j > 0 {
+				head = textFields[0].name + w.suffix
+			}
 			var err error
-			if maxes[i][j], err = m.maxima(s, c.t, f.name+w.suffix, w.terms[0]); err != nil {
+			if maxes[i][j], err = m.maxima(s, c.t, f.name+w.suffix, head, w.terms[0]); err != nil {
 				return nil, lows, err
 			}
 		}
 	}
 	bs := &blockSeg{seg: i, readers: readers, hits: hits, inHead: roaring.New()}
+	if len(maxes) == 1 {
+		bs.holders = maxes[0][1].holders
+	}
 	for k := range readers {
 		if h := readers[k][0].cands; h != nil {
 			bs.inHead.Or(h)
@@ -339,6 +552,8 @@ func (x *Index) scoreByBlocks(ctx context.Context, c *collector, segs []*scorch.
 			return err
 		}
 		all, head := bs.hits.Iterator(), bs.inHead.Iterator()
+		at, scored := 0, int64(0) // where in bs.holders to search from; hits scored from them
+		headOnly, offered := bestFirst(c, bs, weights, bases[bs.seg], below)
 		for _, b := range bs.blocks {
 			if below(b.bound) {
 				skippedBlocks.Add(1)
@@ -347,16 +562,25 @@ func (x *Index) scoreByBlocks(ctx context.Context, c *collector, segs []*scorch.
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			it := all
-			if below(b.body) {
-				it = head
+			it, fromHolders := all, false
+			if headOnly || below(b.body) {
+				it, fromHolders = head, bs.holders != nil
 			}
 			from := uint32(b.index) << blockShift
 			it.AdvanceIfNeeded(from)
 			for it.HasNext() && it.PeekNext() < from+blockSize {
 				local := it.Next()
-				if !c.admits(local) {
+				if !c.admits(local) || offered != nil && offered.Contains(local) {
 					continue
+				}
+				if fromHolders {
+					// every hit in the head is a holder
+					if i := bs.holders.find(at, local); i >= 0 {
+						at = i
+						scored++
+						c.offer(bs.holders.score(i, weights[0]), local, bases[bs.seg]+uint64(local))
+						continue
+					}
 				}
 				score, _, err := scoreOf(bs.readers, weights, uint64(local))
 				if err != nil {
@@ -365,6 +589,45 @@ func (x *Index) scoreByBlocks(ctx context.Context, c *collector, segs []*scorch.
 				c.offer(score, local, bases[bs.seg]+uint64(local))
 			}
 		}
+		holdersScored.Add(scored)
 	}
 	return nil
 }
+
+// bestFirst offers the hits of bs among its word's champion list
+// (headHolders.best), best first, until the rest of the list, and every
+// document holding the word in the body alone not in it, are below the
+// page. It returns whether they are (the other blocks' hits to score are
+// then those in the head), and which hits it offered otherwise (nil when
+// none), not to be offered again.
+func bestFirst(c *collector, bs *blockSeg, weights [][2]float64, base uint64, below func(float64) bool) (bool, *roaring.Bitmap) {
+	h := bs.holders
+	if h == nil || weights[0][1] == 0 {
+		return false, nil
+	}
+	var offered []uint32
+	bound := func(d bodyDoc) float64 { return d.value * weights[0][1] / float64(len(textFields)) * boundMargin }
+	for _, d := range h.best {
+		if below(bound(d)) {
+			bestOffered.Add(int64(len(offered)))
+			return true, nil
+		}
+		if !bs.hits.Contains(d.local) || !c.admits(d.local) {
+			continue
+		}
+		// scoreOf of a document holding the one clause in the body alone
+		c.offer(0+math.Sqrt(float64(d.freq))*float64(d.norm)*weights[0][1]*1/float64(len(textFields)), d.local, base+uint64(d.local))
+		offered = append(offered, d.local)
+	}
+	bestOffered.Add(int64(len(offered)))
+	if h.complete || len(h.best) > 0 && below(bound(h.best[len(h.best)-1])) {
+		return true, nil
+	}
+	if len(offered) == 0 {
+		return false, nil
+	}
+	return false, roaring.BitmapOf(offered...)
+}
+
+// bestOffered counts the hits bestFirst offered, for tests.
+var bestOffered atomic.Int64

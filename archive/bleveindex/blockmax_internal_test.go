@@ -32,3 +32,25 @@ func TestEvictKeepsListsInUse(t *testing.T) {
 		}
 	}
 }
+
+// TestEvictReleasesHolders has the lists of a segment take its room for
+// holders, then evicts them: the room of the lists dropped is free again,
+// and that of the lists kept is still taken.
+func TestEvictReleasesHolders(t *testing.T) {
+	m := &segMaxes{lists: map[[2]string]*blockMaxes{}}
+	const need = 100
+	for i := 0; i <= maxListsPerSegment; i++ { // one past full: an eviction
+		e := m.entry([2]string{fBody, "w" + strconv.Itoa(i)})
+		m.mu.Lock()
+		m.holders += need // as holdersOf reserves it
+		e.reserved = need
+		m.mu.Unlock()
+	}
+	kept := 0
+	for _, e := range m.lists {
+		kept += e.reserved
+	}
+	if kept == 0 || m.holders != kept {
+		t.Errorf("holders take %d bytes after an eviction; the lists kept reserved %d", m.holders, kept)
+	}
+}

@@ -52,7 +52,7 @@ func TestBlockMaxAgrees(t *testing.T) {
 			gazette.Query{Text: text, Authorities: []string{"福建省司法厅"}, Page: 2, PerPage: 10},
 		)
 	}
-	skipped := bleveindex.SkippedBlocks()
+	skipped, holders, best := bleveindex.SkippedBlocks(), bleveindex.HoldersScored(), bleveindex.BestOffered()
 	for _, q := range queries {
 		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
 			if !idx.TakesDirectPath(q) {
@@ -79,6 +79,14 @@ func TestBlockMaxAgrees(t *testing.T) {
 	}
 	if n := bleveindex.SkippedBlocks() - skipped; n < int64(len(queries)) {
 		t.Errorf("%d blocks of hits skipped in %d searches; want most of them", n, len(queries))
+	}
+	// 规定 is in the titles of a sixth of the documents: few enough for
+	// the hits matching it there to be scored from its holders
+	if bleveindex.HoldersScored() == holders {
+		t.Errorf("no hit scored from the holders of a word in the head: the searches check none")
+	}
+	if bleveindex.BestOffered() == best {
+		t.Errorf("no hit offered from a word's champion list: the searches check none")
 	}
 }
 
