@@ -465,7 +465,7 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 		bs.blocks = append(bs.blocks, sb)
 	}
 	// The documents of the blocks' maxima, if hits, score at least their
-	// share of them (rounded down): a floor for the others, from the
+	// share of them (rounded down, below their float32s): a floor for the others, from the
 	// blocks that may score most, until no other block can raise it.
 	// The blocks by bound, greatest first, as a heap: most searches stop
 	// after a few of them.
@@ -510,7 +510,10 @@ func newBlockSeg(c *collector, i int, s *scorch.SegmentSnapshot, p directPlan, w
 		known = known[:0]
 		for i, pair := range maxes {
 			for j := range textFields {
-				score := float64(pair[j].max[b]) * weights[i][j]
+				// a maximum is kept rounded up to a float32 (read): the
+				// float32 below it is below the exact score, which ties
+				// of other blocks and champions (bestFirst) share
+				score := float64(math.Nextafter32(pair[j].max[b], 0)) * weights[i][j]
 				local := uint32(b<<blockShift) + uint32(pair[j].arg[b])
 				if score == 0 || !hits.Contains(local) || !c.admits(local) {
 					continue

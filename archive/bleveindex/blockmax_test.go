@@ -127,3 +127,202 @@ func blockDocs(n int) []gazette.SearchDoc {
 	}
 	return docs
 }
+
+// TestBlockMaxFloorTies searches a word held in the body alone by every
+// document of one segment, where one document of each block scores most,
+// all the same: the page is made of those ties. The floor from the
+// blocks' maxima (kept as float32s, rounded up) must not rise above their
+// exact scores, nor the champion list, offered against the floor, stop
+// before them: it once did, and the page came back empty (in
+// TestBlockMaxAgrees, 8 hits of 20 on 罚款, depending on merges).
+func TestBlockMaxFloorTies(t *testing.T) {
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	idx.SetCacheSize(0)
+	const blocks = 40
+	var docs []gazette.SearchDoc
+	for i := range blocks * 64 {
+		body := []string{"违反本办法的，处以罚款。", "有关部门按照职责分工负责。", "县级以上人民政府应当加强领导。"}
+		if i%64 == 7 { // the block's best: 罚款 twice in a short body
+			body = []string{"违反本办法的，处以罚款。", "罚款上缴国库。"}
+		}
+		key := gazette.IssueKey{Year: 2010, Number: 1 + i%24}
+		pub := gazette.Date{Year: 2010, Month: time.Month(1 + i%12), Day: 1 + i%28}
+		d := gazette.Document{
+			ID: gazette.DocumentID(key, 1+i/24), Issue: key, Title: "实施办法", Body: body,
+			Kind: gazette.KindRule, Authorities: []string{benchAuthorities[0]},
+			Signed: pub, Published: pub, Effective: pub,
+			Validity: gazette.Status{State: gazette.InForce},
+			Pages:    gazette.PageRange{First: 1, Last: 2}, Version: 1,
+		}
+		docs = append(docs, gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("%064x", i)})
+	}
+	if err := idx.Put(ctx, docs); err != nil { // one segment
+		t.Fatal(err)
+	}
+	for _, q := range []gazette.Query{{Text: "罚款"}, {Text: "罚款", PerPage: 50}, {Text: "罚款", Page: 2, PerPage: 10}} {
+		if !idx.TakesDirectPath(q) {
+			t.Fatalf("%+v does not take the direct path", q)
+		}
+		best := bleveindex.BestOffered()
+		idx.SetDirect(true)
+		direct, err := idx.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx.SetDirect(false)
+		viaBleve, err := idx.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(direct, viaBleve) {
+			t.Errorf("%+v:\ndirect path: total %d, hits %v\nbleve:       total %d, hits %v",
+				q, direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))
+		}
+		if bleveindex.BestOffered() == best {
+			t.Errorf("%+v: no hit offered from the champion list: the search checks none", q)
+		}
+	}
+}
+
+// TestBlockMaxRandom compares searches by blocks with bleve's searchers
+// over random archives, one per seed: documents with words in the title,
+// the body or both, said once or several times in bodies of many lengths,
+// under every validity; put in batches of random sizes (segments), some
+// deleted, some put again changed, then merged, then more deleted. After
+// each step, words and pairs of them are searched with pages of several
+// sizes and offsets, some with filters: the same total, facets, hits and
+// order.
+func TestBlockMaxRandom(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { blockMaxRandom(t, seed) })
+	}
+}
+
+func blockMaxRandom(t *testing.T, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 17))
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	idx.SetCacheSize(0)
+	words := []string{"规定", "政府", "罚款", "管理", "办法", "公开", "安全", "国库"}
+	filler := []string{"有关部门按照职责分工负责", "第一条为了规范工作制定本条例", "本条例自发布之日起施行",
+		"各单位应当认真贯彻执行", "县级以上", "具体事项另行通知"}
+	// Validities of one weight (0.8): under weights that differ, the
+	// scores of two documents whose bodies' lengths are as the squares of
+	// the weights (25 and 16 tokens, 1 and 0.8) are equal, and the direct
+	// path and bleve's searchers, multiplying in another order, may round
+	// them apart by an ulp, either way (TestBlockMaxAgrees weighs
+	// validities with copies, whose scores tie exactly).
+	validities := []gazette.Validity{gazette.Repealed, gazette.Expired}
+	doc := func(i, version int) gazette.SearchDoc {
+		var title, body []string
+		for k, w := range words {
+			// the first words in many titles, the last in none: pages
+			// of hits in the head, in the body alone, and of both
+			if k < 4 && rng.IntN(4<<k) == 0 {
+				title = append(title, w)
+			}
+		}
+		title = append(title, filler[rng.IntN(len(filler))][:9])
+		for range 1 + rng.IntN(4) { // bodies of few lengths: ties
+			line := filler[rng.IntN(len(filler))]
+			if rng.IntN(2) == 0 {
+				line += "，" + words[rng.IntN(len(words))]
+			}
+			body = append(body, line+"。")
+		}
+		key := gazette.IssueKey{Year: 2000 + i%15, Number: 1 + i%24}
+		pub := gazette.Date{Year: key.Year, Month: time.Month(1 + rng.IntN(12)), Day: 1 + rng.IntN(28)}
+		d := gazette.Document{
+			ID: gazette.DocumentID(key, 1+i/24), Issue: key, Title: strings.Join(title, ""), Body: body,
+			Kind:        gazette.Kinds[rng.IntN(len(gazette.Kinds))],
+			Authorities: []string{benchAuthorities[rng.IntN(4)]},
+			Signed:      pub, Published: pub, Effective: pub,
+			Validity: gazette.Status{State: validities[rng.IntN(len(validities))]},
+			Pages:    gazette.PageRange{First: 1, Last: 2}, Version: version,
+		}
+		return gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("%032x%032x", i, version)}
+	}
+	const n = 2400
+	var docs []gazette.SearchDoc
+	for i := range n {
+		docs = append(docs, doc(i, 1))
+	}
+	for at := 0; at < n; {
+		size := min(n-at, 200+rng.IntN(800))
+		if err := idx.Put(ctx, docs[at:at+size]); err != nil {
+			t.Fatal(err)
+		}
+		at += size
+	}
+	del := func(share int) {
+		var gone []string
+		for range n / share {
+			gone = append(gone, docs[rng.IntN(n)].ID)
+		}
+		if err := idx.Delete(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var texts []string
+	for _, w := range words {
+		texts = append(texts, w, w+" "+words[rng.IntN(len(words))])
+	}
+	years := []int{2001, 2004, 2009, 2013}
+	search := func(step string) {
+		for _, text := range texts {
+			for _, pp := range []int{1, 3, 10, 20, 50} {
+				q := gazette.Query{Text: text, PerPage: pp, Page: 1 + rng.IntN(3)}
+				switch rng.IntN(4) {
+				case 0:
+					q.Validity = []gazette.Validity{gazette.Expired}
+				case 1:
+					q.Years = years[:1+rng.IntN(len(years))]
+				}
+				if !idx.TakesDirectPath(q) {
+					t.Fatalf("%+v does not take the direct path", q)
+				}
+				idx.SetDirect(true)
+				direct, err := idx.Search(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				idx.SetDirect(false)
+				viaBleve, err := idx.Search(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(direct, viaBleve) {
+					t.Errorf("%s, %+v:\ndirect path: total %d, hits %v\nbleve:       total %d, hits %v",
+						step, q, direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))
+				}
+			}
+		}
+	}
+	skipped := bleveindex.SkippedBlocks()
+	search("put")
+	del(10)
+	for range n / 20 { // put again, changed: the old version is deleted
+		i := rng.IntN(n)
+		docs[i] = doc(i, docs[i].Version+1)
+		if err := idx.Put(ctx, docs[i:i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search("deleted and put again")
+	if err := idx.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	search("merged")
+	del(10)
+	search("merged and deleted")
+	if bleveindex.SkippedBlocks() == skipped {
+		t.Errorf("no block skipped or no champion offered: the searches check none")
+	}
+}
