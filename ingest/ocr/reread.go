@@ -569,11 +569,40 @@ func chooseRegistration(first string, again []lineReading) (string, bool) {
 		}
 		to = m[1] + seps[0] + m[3] + seps[1] + m[5]
 	}
+	to = runOnDigits(to)
 	if to == first {
 		return first, false
 	}
 	return to, true
 }
+
+// runOnDigits reads the last of three letters before a run-on
+// registration number's digits as the digit it looks like (YNL620220072
+// is YN1620220072, HND… is HN0…), where that gives the run-on form: a
+// province's two letters, then ten digits with a year after the first
+// two (GZ0320150155). Both models read a 1 or a 0 after capitals as a
+// capital.
+func runOnDigits(s string) string {
+	m := reRunOnRead.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	d, ok := letterDigits[rune(m[2][0])]
+	if !ok {
+		return s
+	}
+	digits := string(d) + m[3]
+	if len(digits) != 10 || !reRunOnYear.MatchString(digits[2:6]) {
+		return s
+	}
+	return m[1] + digits
+}
+
+var (
+	reRunOnRead  = regexp.MustCompile(`^([A-Z]{2})([A-Z])([0-9]{9})$`)
+	reRunOnYear  = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
+	letterDigits = map[rune]rune{'L': '1', 'I': '1', 'O': '0', 'D': '0', 'Q': '0', 'S': '5', 'B': '8', 'Z': '2'}
+)
 
 // lettersLost reports whether b is a with one or more of its characters
 // left out, and nothing else changed.

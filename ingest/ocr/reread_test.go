@@ -442,6 +442,9 @@ func TestChooseRegistration(t *testing.T) {
 		{"a reading again with marks before it is taken as it reads", "HNGS一2012一24", []string{"—*KNGS—2012—24"}, "HNGS—2012—24"},
 		{"a reading again lost a letter the first read", "ZAGS一2018一18", []string{"ZAS—2018—18", "ZAS-2018-18"}, "ZAGS—2018—18"},
 		{"readings split: the first reading's stands", "YNL—2019—3", []string{"YN1—2019—3", "YNL—2019—3"}, ""},
+		{"a 1 after the province read as L, every time", "YNL620220072", []string{"YNL620220072", "YNL620220072"}, "YN1620220072"},
+		{"a 0 after the province read as D", "HND120190031", nil, "HN0120190031"},
+		{"three letters with no year after two digits", "ABL123456789", nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, ok := chooseRegistration(c.first, readings(c.again...))
