@@ -468,6 +468,7 @@ func parseTSV(tsv []byte, dpi float64, lex *Lexicon) (page.Page, error) {
 	if weight > 0 {
 		p.Confidence = confSum / weight / 100
 	}
+	fixNesting(&p)
 	return p, nil
 }
 
