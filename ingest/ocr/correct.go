@@ -32,6 +32,7 @@ const (
 	RuleTrial     = "trial"     // the brackets of （试行） or （暂行） in a title
 	RuleWord      = "word"      // a set word of official text one character off (办公打, 管理力法)
 	RuleNesting   = "nesting"   // the 〉 closing a title inside a 《…》, read as 》
+	RuleRunOn     = "runon"     // a run-on registration number's 1 or 0 read as a capital (YNL6…)
 )
 
 // reading is one line under correction: its runes and, for each, the
@@ -127,6 +128,7 @@ func correctLine(r *reading, lex *Lexicon, quoting bool) {
 	fixDocNumbers(r)
 	fixDates(r)
 	fixTrial(r, quoting)
+	fixRunOn(r)
 	fixWords(r)
 	fixNames(r, lex)
 }
@@ -1355,4 +1357,25 @@ func fixNesting(p *page.Page) {
 			stack = stack[:n-1]
 		}
 	}
+}
+
+// reRunOnIn finds a run-on registration number read with three capitals
+// (see runOnDigits) on a line, where no letter or digit runs on either
+// side: 秘密 beside it on its row is read into the same line.
+var reRunOnIn = regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Z]{3}[0-9]{9})(?:$|[^A-Za-z0-9])`)
+
+// fixRunOn corrects the capital read for a digit after a run-on
+// registration number's two letters (see runOnDigits) wherever the
+// number stands on the line.
+func fixRunOn(r *reading) {
+	s := r.String()
+	var edits []edit
+	for _, m := range reRunOnIn.FindAllStringSubmatchIndex(s, -1) {
+		num := s[m[2]:m[3]]
+		if fixed := runOnDigits(num); fixed != num {
+			at := utf8.RuneCountInString(s[:m[2]]) + 2
+			edits = append(edits, edit{at, at + 1, []rune{rune(fixed[2])}})
+		}
+	}
+	r.apply(RuleRunOn, edits, nil)
 }

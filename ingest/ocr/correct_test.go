@@ -629,3 +629,20 @@ func TestFixNesting(t *testing.T) {
 		}
 	}
 }
+
+func TestFixRunOn(t *testing.T) {
+	tests := []struct{ name, in, want, from, to string }{
+		{name: "a 1 read as L", in: "YNL620220072", want: "YN1620220072", from: "L", to: "1"},
+		{name: "beside 秘密 on its row", in: "秘密YNL620220072", want: "秘密YN1620220072", from: "L", to: "1"},
+		{name: "a 0 read as D", in: "登记号：HND320190031", want: "登记号：HN0320190031", from: "D", to: "0"},
+		{name: "as printed, untouched", in: "GZ0320150155", want: "GZ0320150155"},
+		{name: "no year after two digits, untouched", in: "ABL123456789", want: "ABL123456789"},
+		{name: "part of a longer code, untouched", in: "XYNL620220072", want: "XYNL620220072"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(fixRunOn, tc.in, "")
+			checkFix(t, r, tc.want, RuleRunOn, tc.from, tc.to)
+		})
+	}
+}
