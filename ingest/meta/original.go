@@ -737,12 +737,22 @@ func Note(paras []layout.Paragraph) string {
 			// the bracket it pairs with.
 			return "（" + t[w:]
 		}
+		if (open == '（' || open == '(') && strings.HasPrefix(t[w:], "此件") && n <= 20 &&
+			!strings.ContainsAny(t[w:], "（()）《》") && unicode.Is(unicode.Han, last) {
+			// Its closing bracket lost (（此件依申请公开: a scan's thin ）
+			// at the end of a short line): the remark on publishing
+			// that GB/T 9704 prints in brackets.
+			return t + string(closing[open])
+		}
 		if strings.HasPrefix(t, "公开方式") || strings.HasPrefix(t, "公开属性") || strings.HasPrefix(t, "信息公开选项") {
 			return t
 		}
 	}
 	return ""
 }
+
+// closing pairs a 附注's opening bracket with its closing one.
+var closing = map[rune]rune{'（': '）', '(': ')'}
 
 // noteOpenMisreads are what a scan reads the opening bracket of a 附注
 // as: another bracket, or a slash or bar its curve made.

@@ -719,3 +719,20 @@ func TestSignatureSealCharacter(t *testing.T) {
 		t.Errorf("authorities %q, want 河南省交通运输厅", d.Authorities)
 	}
 }
+
+// TestNoteClosingLost takes a 附注 whose closing bracket a scan lost at the
+// end of its short line as the bracketed remark it is, and leaves a
+// bracketed sentence that is no remark on publishing.
+func TestNoteClosingLost(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"（此件依申请公开", "（此件依申请公开）"},
+		{"(此件公开发布", "(此件公开发布)"},
+		{"（此件公开发布）", "（此件公开发布）"},
+		{"（此件所附的《办法》由省财政厅负责解释，请各地认真贯彻执行", ""},
+		{"（一）加强组织领导", ""},
+	} {
+		if got := Note(paras("请认真贯彻执行。", c.in)); got != c.want {
+			t.Errorf("Note(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
