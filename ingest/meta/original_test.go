@@ -736,3 +736,23 @@ func TestNoteClosingLost(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipientsOpenLost puts back the opening bracket of a 主送's
+// qualifier of units that a scan lost, before the units it lists and
+// after the one it qualifies; a closing bracket with nothing of that shape
+// before it stays as read.
+func TestRecipientsOpenLost(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"各设区的市、县市、区)有关部门，省直有关单位：", []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}},
+		{"各市、县区)人民政府，市人民政府各部门：", []string{"各市、县（区）人民政府", "市人民政府各部门"}},
+		{"各市、县（区）人民政府：", []string{"各市、县（区）人民政府"}},
+		{"各市、区)人民政府：", []string{"各市、区)人民政府"}},
+	} {
+		if got := Recipients(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("Recipients(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
