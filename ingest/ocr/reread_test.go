@@ -293,6 +293,12 @@ func TestChooseNumber(t *testing.T) {
 		// page's thin strokes): the first stands.
 		{"豫政〔2012〕92号", r("豫政〔2012〕9号", "豫政〔2012〕9号", "豫政〔2012〕2号"), ""},
 		{"豫政〔2012〕120号", r("豫政〔2012〕12号", "豫政〔2012〕12号", "豫政〔2012〕128号"), ""},
+		// The first reading made no number (its serial garbled): the one
+		// most readings again make, with its code and year.
+		{"临政（2023) ）更号", r("临政〔2023〕12号", "临政〔2023〕12号", "临政〔2023〕17号"), "临政〔2023〕12号"},
+		{"临政（2023) ）更号", r("临政〔2023〕12号", "临政〔2023〕17号"), ""},
+		{"临政（2023) ）更号", r("澜政〔2023〕12号", "澜政〔2023〕12号"), ""},
+		{"临政（2023) ）更号", r("临政〔2022〕12号", "临政〔2022〕12号"), ""},
 	} {
 		got, ok := chooseNumber(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
@@ -314,6 +320,8 @@ func TestRereadKindOf(t *testing.T) {
 		{"粤卫〔2002〕6号", "number"},
 		{"澜江省人民政府令　第12号", "number"},
 		{"关于印发《管理办法》的通知", ""},
+		{"临政（2023) ）更号", "number"}, // its serial garbled
+		{"关于2023年度工作情况的通报号码", ""},
 		{"HNBS一2012一24", "registration"},
 		{"GZ0320150155", "registration"},
 		{"ZAGS示2018一18", "registration"},  // a dash read as another Han character
