@@ -278,13 +278,22 @@ func uncoveredInk(img *raster, cols []int, b box, lines []page.Line, bands []ban
 	for _, o := range bands {
 		boxes = append(boxes, o.parts...)
 	}
+	// Each row is held to the few boxes over it only: a picture's block
+	// is many rows of many pixels, and a page has dozens of boxes.
+	var row []box
 	for y := b.y0; y < b.y1; y++ {
+		row = row[:0]
+		for _, q := range boxes {
+			if y >= q.y0 && y < q.y1 {
+				row = append(row, q)
+			}
+		}
 		for x := b.x0; x < b.x1; x++ {
 			if !inked(img, cols, img.pix[y*img.w+x], x) {
 				continue
 			}
 			all++
-			if !slices.ContainsFunc(boxes, func(q box) bool { return x >= q.x0 && x < q.x1 && y >= q.y0 && y < q.y1 }) {
+			if !slices.ContainsFunc(row, func(q box) bool { return x >= q.x0 && x < q.x1 }) {
 				n++
 			}
 		}

@@ -361,3 +361,31 @@ func TestLineAbove(t *testing.T) {
 		}
 	}
 }
+
+// TestUncoveredInk counts the ink of a block that no line's box nor part
+// of a band holds, and all of it.
+func TestUncoveredInk(t *testing.T) {
+	img := &raster{w: 40, h: 40, ch: 1, pix: make([]byte, 40*40)}
+	for i := range img.pix {
+		img.pix[i] = 255
+	}
+	ink := func(b box) {
+		for y := b.y0; y < b.y1; y++ {
+			for x := b.x0; x < b.x1; x++ {
+				img.pix[y*img.w+x] = 0
+			}
+		}
+	}
+	ink(box{2, 2, 12, 6})    // 40 pixels under a line's box
+	ink(box{20, 2, 30, 6})   // 40 beside it, under nothing
+	ink(box{2, 20, 8, 24})   // 24 under a band's part
+	ink(box{30, 20, 34, 24}) // 16 under nothing
+	cols := make([]int, img.w)
+	pt := 72.0 / 72 // one point a pixel
+	lines := []page.Line{{X: 0, Y: 8, W: 15, Size: 8}}
+	bands := []band{{y0: 18, y1: 26, parts: []box{{0, 18, 10, 26}}}}
+	n, all := uncoveredInk(img, cols, box{0, 0, 40, 40}, lines, bands, pt)
+	if n != 56 || all != 120 {
+		t.Errorf("uncoveredInk = %d of %d, want 56 of 120", n, all)
+	}
+}
