@@ -491,6 +491,11 @@ func dropReadAgain(p *page.Page, added []page.Line) []string {
 		if m.Size <= 72 { // an inch, in points
 			continue
 		}
+		if slices.ContainsFunc(added, func(l page.Line) bool { return sameLine(l, m) }) {
+			// Read alone itself (a heading over an inch tall, read from
+			// its band): it is the reading, and stands in for no other.
+			continue
+		}
 		in := slices.ContainsFunc(added, func(l page.Line) bool {
 			mid := l.Y - max(l.Size, 1)/2
 			return mid >= m.Y-m.Size && mid <= m.Y && l.X < m.X+m.W && l.X+l.W > m.X
@@ -508,6 +513,12 @@ func dropReadAgain(p *page.Page, added []page.Line) []string {
 		}
 	}
 	return gone
+}
+
+// sameLine reports whether a and b are one line: the same text in the
+// same place.
+func sameLine(a, b page.Line) bool {
+	return a.Text == b.Text && a.X == b.X && a.Y == b.Y && a.W == b.W && a.Size == b.Size
 }
 
 // readAlready reports whether l, ink beside a line read alone (see

@@ -137,6 +137,15 @@ func TestDropReadAgain(t *testing.T) {
 	if len(p.Corrections) != 1 || p.Corrections[0].Line != 1 || p.Corrections[0].To != "豫交规" {
 		t.Errorf("corrections %+v, want the 文号's alone, at line 1", p.Corrections)
 	}
+	// A heading over an inch tall read alone from its band (a 令's on a
+	// 1-bit scan) is the reading that stands in for the line over it,
+	// and stays.
+	alone := page.Line{Text: "州省人民政府令", X: 90, Y: 190, W: 310, Size: 80}
+	p = page.Page{Lines: []page.Line{{Text: "州省人民政府令|", X: 88, Y: 195, W: 320, Size: 90}, alone, {Text: "第228号", X: 270, Y: 281, W: 54, Size: 19}}}
+	gone = dropReadAgain(&p, []page.Line{alone})
+	if !slices.Equal(gone, []string{"州省人民政府令|"}) || len(p.Lines) != 2 || p.Lines[0].Text != "州省人民政府令" {
+		t.Errorf("gone %q, lines %+v; want the line read alone kept", gone, p.Lines)
+	}
 }
 
 // A piece beside a line, read alone, that a line over it read already is
