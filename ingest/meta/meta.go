@@ -174,7 +174,7 @@ func Extract(contentsTitle string, paras []layout.Paragraph) Document {
 	bodyEnd := max(0, o.RecordStart-o.MastheadEnd)
 	top := newHeadLines(paras)
 	head, headEnd := heading(paras, top)
-	head = strayLead(head)
+	head = strayTail(strayLead(head))
 	order := strings.HasSuffix(page.Squeeze(head), "令")
 	// 文号: the 版头's, else the number line near the top, else the 令
 	// heading's number.
@@ -483,6 +483,14 @@ func bareHeading(h string) bool {
 	h = page.Squeeze(h)
 	return hasKindSuffix(h) && !strings.Contains(h, "关于") && !strings.Contains(h, "關於") &&
 		utf8.RuneCountInString(h) <= 24
+}
+
+// strayTail drops a stroke a scan read after a heading from the edge of
+// large type or a speck (岚州省人民政府令|): no title ends in one.
+func strayTail(head string) string {
+	return strings.TrimRightFunc(head, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("|｜\\", r)
+	})
 }
 
 // strayLead drops what a scan read before a heading from speckle: marks

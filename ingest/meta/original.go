@@ -695,7 +695,7 @@ func pairBrackets(n string) string {
 	}
 	op := strings.LastIndexAny(n[:cl], openMisreads+"（(")
 	if op < 0 {
-		return n
+		return openLost(n, cl)
 	}
 	r, w := utf8.DecodeRuneInString(n[op:])
 	if !strings.ContainsRune(openMisreads, r) {
@@ -704,6 +704,31 @@ func pairBrackets(n string) string {
 	_, cw := utf8.DecodeRuneInString(n[cl:])
 	return n[:op] + "（" + n[op+w:cl] + "）" + n[cl+cw:]
 }
+
+// openLost puts back the opening bracket a scan lost before the closing
+// one at cl of a qualifier of units (县市、区) for 县（市、区）, 县区) for
+// 县（区）): the units of one character each, 、 between them, that stand
+// before it; the unit they qualify stays outside. Anything else is left
+// as read.
+func openLost(n string, cl int) string {
+	rs := []rune(n[:cl])
+	i := len(rs) // where the qualifier starts
+	for i > 0 && strings.ContainsRune(qualifierUnits, rs[i-1]) {
+		i--
+		if i < 2 || rs[i-1] != '、' {
+			break
+		}
+		i-- // the 、 before the unit: another unit comes before it
+	}
+	if i == len(rs) || i == 0 || !strings.ContainsRune(qualifierUnits, rs[i-1]) || rs[i] == '、' {
+		return n
+	}
+	_, cw := utf8.DecodeRuneInString(n[cl:])
+	return string(rs[:i]) + "（" + string(rs[i:]) + "）" + n[cl+cw:]
+}
+
+// qualifierUnits are the units a bracketed qualifier of a 主送 lists.
+const qualifierUnits = "市区县州旗镇街乡盟"
 
 // recipientLike reports whether a 主送 entry names addressees: authorities,
 // or groups of them (各直属机构, 市政府各部门, 有关单位, 各镇（街）).
@@ -737,12 +762,22 @@ func Note(paras []layout.Paragraph) string {
 			// the bracket it pairs with.
 			return "（" + t[w:]
 		}
+		if (open == '（' || open == '(') && strings.HasPrefix(t[w:], "此件") && n <= 20 &&
+			!strings.ContainsAny(t[w:], "（()）《》") && unicode.Is(unicode.Han, last) {
+			// Its closing bracket lost (（此件依申请公开: a scan's thin ）
+			// at the end of a short line): the remark on publishing
+			// that GB/T 9704 prints in brackets.
+			return t + string(closing[open])
+		}
 		if strings.HasPrefix(t, "公开方式") || strings.HasPrefix(t, "公开属性") || strings.HasPrefix(t, "信息公开选项") {
 			return t
 		}
 	}
 	return ""
 }
+
+// closing pairs a 附注's opening bracket with its closing one.
+var closing = map[rune]rune{'（': '）', '(': ')'}
 
 // noteOpenMisreads are what a scan reads the opening bracket of a 附注
 // as: another bracket, or a slash or bar its curve made.

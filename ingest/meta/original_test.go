@@ -719,3 +719,40 @@ func TestSignatureSealCharacter(t *testing.T) {
 		t.Errorf("authorities %q, want 河南省交通运输厅", d.Authorities)
 	}
 }
+
+// TestNoteClosingLost takes a 附注 whose closing bracket a scan lost at the
+// end of its short line as the bracketed remark it is, and leaves a
+// bracketed sentence that is no remark on publishing.
+func TestNoteClosingLost(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"（此件依申请公开", "（此件依申请公开）"},
+		{"(此件公开发布", "(此件公开发布)"},
+		{"（此件公开发布）", "（此件公开发布）"},
+		{"（此件所附的《办法》由省财政厅负责解释，请各地认真贯彻执行", ""},
+		{"（一）加强组织领导", ""},
+	} {
+		if got := Note(paras("请认真贯彻执行。", c.in)); got != c.want {
+			t.Errorf("Note(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestRecipientsOpenLost puts back the opening bracket of a 主送's
+// qualifier of units that a scan lost, before the units it lists and
+// after the one it qualifies; a closing bracket with nothing of that shape
+// before it stays as read.
+func TestRecipientsOpenLost(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"各设区的市、县市、区)有关部门，省直有关单位：", []string{"各设区的市、县（市、区）有关部门", "省直有关单位"}},
+		{"各市、县区)人民政府，市人民政府各部门：", []string{"各市、县（区）人民政府", "市人民政府各部门"}},
+		{"各市、县（区）人民政府：", []string{"各市、县（区）人民政府"}},
+		{"各市、区)人民政府：", []string{"各市、区)人民政府"}},
+	} {
+		if got := Recipients(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("Recipients(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -451,3 +451,15 @@ func TestPersonSpelling(t *testing.T) {
 		}
 	}
 }
+
+// A stroke a scan read after a 令's heading is no part of it: the heading
+// still names the 令, its number and its authority.
+func TestStrayTail(t *testing.T) {
+	d := Extract("", paras("^岚州省人民政府令|", "第228号", "《岚州省地方储备粮管理办法》已经2012年3月13日省人民", "政府第62次常务会议通过，现予公布，自2012年7月1日起施行。", "省长梁新", "二〇一二年三月二十二日", "^岚州省地方储备粮管理办法", "第一条　为了加强地方储备粮管理，制定本办法。"))
+	if d.Title != "岚州省地方储备粮管理办法" || d.DocNumber != "岚州省人民政府令第228号" || d.Kind != "rule" {
+		t.Errorf("title %q, 文号 %q, kind %q", d.Title, d.DocNumber, d.Kind)
+	}
+	if got := strayTail("关于印发办法的通知 |"); got != "关于印发办法的通知" {
+		t.Errorf("strayTail = %q", got)
+	}
+}

@@ -31,6 +31,8 @@ const (
 	RuleLexicon   = "lexicon"   // a name of a place or authority
 	RuleTrial     = "trial"     // the brackets of （试行） or （暂行） in a title
 	RuleWord      = "word"      // a set word of official text one character off (办公打, 管理力法)
+	RuleNesting   = "nesting"   // the 〉 closing a title inside a 《…》, read as 》
+	RuleRunOn     = "runon"     // a run-on registration number's 1 or 0 read as a capital (YNL6…)
 )
 
 // reading is one line under correction: its runes and, for each, the
@@ -126,6 +128,7 @@ func correctLine(r *reading, lex *Lexicon, quoting bool) {
 	fixDocNumbers(r)
 	fixDates(r)
 	fixTrial(r, quoting)
+	fixRunOn(r)
 	fixWords(r)
 	fixNames(r, lex)
 }
@@ -1214,6 +1217,18 @@ func orderDates(pages []page.Page) map[[2]int]bool {
 			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+				if !dateShaped(text) {
+					continue
+				}
+				// A date line whose year lost numerals (二七年 for
+				// 二〇一七年, the 〇 and 一 of a small type too thin) is
+				// the signature's too: settled by the sentence it signs.
+				if fixed, ok := signedBetween(text, p.Lines[li].Readings, passed, effective); ok {
+					p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+					p.Lines[li].Text = fixed
+					fit[[2]int{pi, li}] = true
+				}
+				passed, effective = gazette.Date{}, gazette.Date{}
 				continue
 			}
 			// The first line after the sentence that is a date alone is
@@ -1236,4 +1251,131 @@ func orderDates(pages []page.Page) map[[2]int]bool {
 		}
 	}
 	return fit
+}
+
+// signedBetween returns the Chinese-numeral date a 令's date line read
+// with its year garbled is (text, or one of its readings again), where
+// exactly one date between passed and effective fits it: the month and the
+// day read whole, the numerals of the year read (two or more) in order
+// among the year's, the rest lost or misread (二七年, 二有一关年 for
+// 二〇一六年). The window of the sentence the 令 signs is a few months, so
+// the year is never a guess among several.
+func signedBetween(text string, readings []string, passed, effective gazette.Date) (string, bool) {
+	if passed.IsZero() || effective.Compare(passed) < 0 || effective.Year-passed.Year > 1 {
+		return "", false
+	}
+	var found []gazette.Date
+	for _, read := range append([]string{text}, readings...) {
+		m := reShortSigned.FindStringSubmatch(page.Squeeze(read))
+		if m == nil {
+			continue
+		}
+		year, month, day := foldNumerals(m[1]), foldNumerals(m[2]), foldNumerals(m[3])
+		var nums []rune
+		for _, r := range year {
+			if isNumeral(r) {
+				nums = append(nums, r)
+			}
+		}
+		if len(nums) < 2 || !allNumerals(month) || !allNumerals(day) {
+			continue
+		}
+		for y := passed.Year; y <= effective.Year; y++ {
+			d, err := gazette.ParseDate(strconv.Itoa(y) + "年1月1日")
+			if err != nil {
+				continue
+			}
+			cy := []rune(d.Chinese())[:4]
+			if !inOrder(nums, cy) {
+				continue
+			}
+			d, err = gazette.ParseDate(string(cy) + "年" + string(month) + "月" + string(day) + "日")
+			if err != nil || d.Compare(passed) < 0 || d.Compare(effective) > 0 || slices.Contains(found, d) {
+				continue
+			}
+			found = append(found, d)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0].Chinese(), true
+}
+
+// reShortSigned is reSealedDate with a year of two characters or more.
+var reShortSigned = regexp.MustCompile(`^(\S{2,6})年(\S{1,3})月(\S{1,3}?)([日` + dayReadings + `])$`)
+
+// inOrder reports whether sub's runes are all in s, in order.
+func inOrder(sub, s []rune) bool {
+	i := 0
+	for _, r := range s {
+		if i < len(sub) && sub[i] == r {
+			i++
+		}
+	}
+	return i == len(sub)
+}
+
+// fixNesting corrects the 〉 that closes a title named inside another
+// (《…国务院〈…纲要〉的意见》) where it was read as 》: the two marks differ
+// by a stroke, and a 》 there would leave the 〈 open and close the outer
+// title early. A 》 is taken for 〉 only where a 〈 opened inside a 《 is
+// open and the next book-title mark after it, on its line or a later one
+// of the page, is a 》 that closes the 《. Each change is recorded with
+// the page's confidence.
+func fixNesting(p *page.Page) {
+	type mark struct {
+		line, at int
+		r        rune
+	}
+	var marks []mark
+	for li, l := range p.Lines {
+		for i, r := range []rune(l.Text) {
+			if strings.ContainsRune("《》〈〉", r) {
+				marks = append(marks, mark{li, i, r})
+			}
+		}
+	}
+	var stack []rune
+	for k, m := range marks {
+		switch m.r {
+		case '《', '〈':
+			stack = append(stack, m.r)
+			continue
+		}
+		n := len(stack)
+		if m.r == '》' && n >= 2 && stack[n-1] == '〈' && stack[n-2] == '《' && k+1 < len(marks) && marks[k+1].r == '》' {
+			rs := []rune(p.Lines[m.line].Text)
+			from := string(rs)
+			rs[m.at] = '〉'
+			p.Lines[m.line].Text = string(rs)
+			p.Corrections = append(p.Corrections, page.Correction{Line: m.line, From: from, To: string(rs), Rule: RuleNesting, Confidence: p.Confidence})
+			stack = stack[:n-1]
+			continue
+		}
+		if n > 0 {
+			stack = stack[:n-1]
+		}
+	}
+}
+
+// reRunOnIn finds a run-on registration number read with three capitals
+// (see runOnDigits) on a line, where no letter or digit runs on either
+// side: 秘密 beside it on its row is read into the same line.
+var reRunOnIn = regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Z]{3}[0-9]{9})(?:$|[^A-Za-z0-9])`)
+
+// fixRunOn corrects the capital read for a digit after a run-on
+// registration number's two letters (see runOnDigits) wherever the
+// number stands on the line.
+func fixRunOn(r *reading) {
+	s := r.String()
+	var edits []edit
+	for _, m := range reRunOnIn.FindAllStringSubmatchIndex(s, -1) {
+		num := s[m[2]:m[3]]
+		if fixed := runOnDigits(num); fixed != num {
+			at := utf8.RuneCountInString(s[:m[2]]) + 2
+			edits = append(edits, edit{at, at + 1, []rune{rune(fixed[2])}})
+		}
+	}
+	r.apply(RuleRunOn, edits, nil)
 }

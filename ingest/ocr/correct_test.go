@@ -561,6 +561,32 @@ func TestCheckDatesOrder(t *testing.T) {
 		}
 	}
 
+	// A signed date in Chinese numerals whose year lost numerals (the
+	// round 〇 and the thin 一 of small type) is the one date between
+	// the passing and the taking effect that the numerals read fit; by
+	// a reading again where the line itself is garbled.
+	for _, c := range []struct {
+		name, signed string
+		readings     []string
+		want         string
+	}{
+		{name: "two numerals of the year lost", signed: "二三年三月十日", want: "二〇二三年三月十日"},
+		{name: "garbled, by a reading again", signed: "二有二关年地月十日", readings: []string{"年三月十日", "二二年三月十日"}, want: "二〇二三年三月十日"},
+		{name: "month not read", signed: "二三年地月十日", want: "二三年地月十日"},
+		{name: "outside the window", signed: "二三年九月十日", want: "二三年九月十日"},
+		{name: "numerals no year of the window has", signed: "二一九年三月十日", want: "二一九年三月十日"},
+	} {
+		pages := order(c.signed)
+		pages[0].Lines[5].Readings = c.readings
+		CheckDates(pages)
+		if got := pages[0].Lines[5].Text; got != c.want {
+			t.Errorf("%s: signed %q, want %q", c.name, got, c.want)
+		}
+		if changed := c.want != c.signed; changed != (len(pages[0].Corrections) == 1) {
+			t.Errorf("%s: corrections %+v", c.name, pages[0].Corrections)
+		}
+	}
+
 	// In an issue of the gazette, the 印发 line of another document
 	// printed earlier is no reference for a 令 signed later.
 	pages = order("2023年2月18日")
@@ -568,5 +594,55 @@ func TestCheckDatesOrder(t *testing.T) {
 	CheckDates(pages)
 	if got := pages[0].Lines[5].Text; got != "2023年2月18日" {
 		t.Errorf("a 令 signed after another document's 印发日期: %q, want 2023年2月18日 as read", got)
+	}
+}
+
+// TestFixNesting reads a 》 that leaves a 〈 inside a 《 open, with the
+// outer title's 》 next, as the 〉 it is, across lines too; nested
+// 《《》》 and a 》 with no 》 after it stay as read.
+func TestFixNesting(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{name: "one line", in: []string{"关于发布《国务院〈全面推进依法行政实施纲要》的意见》的通知"}, want: []string{"关于发布《国务院〈全面推进依法行政实施纲要〉的意见》的通知"}},
+		{name: "across lines", in: []string{"关于发布《上海市贯彻实施国务院〈全面推进", "依法行政实施纲要》的意见》的通知"}, want: []string{"关于发布《上海市贯彻实施国务院〈全面推进", "依法行政实施纲要〉的意见》的通知"}},
+		{name: "as printed", in: []string{"《国务院〈纲要〉的意见》和《办法》"}, want: []string{"《国务院〈纲要〉的意见》和《办法》"}},
+		{name: "nested 《《》》", in: []string{"云南省实施《关于适用《民法典》有关担保制度的解释》办法"}, want: []string{"云南省实施《关于适用《民法典》有关担保制度的解释》办法"}},
+		{name: "no outer close after", in: []string{"《国务院〈纲要》的意见"}, want: []string{"《国务院〈纲要》的意见"}},
+	} {
+		p := page.Page{Confidence: 0.8}
+		for _, s := range c.in {
+			p.Lines = append(p.Lines, page.Line{Text: s})
+		}
+		fixNesting(&p)
+		var got []string
+		for _, l := range p.Lines {
+			got = append(got, l.Text)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+		if changed := !slices.Equal(c.in, c.want); changed != (len(p.Corrections) == 1) {
+			t.Errorf("%s: corrections %+v", c.name, p.Corrections)
+		}
+	}
+}
+
+func TestFixRunOn(t *testing.T) {
+	tests := []struct{ name, in, want, from, to string }{
+		{name: "a 1 read as L", in: "YNL620220072", want: "YN1620220072", from: "L", to: "1"},
+		{name: "beside 秘密 on its row", in: "秘密YNL620220072", want: "秘密YN1620220072", from: "L", to: "1"},
+		{name: "a 0 read as D", in: "登记号：HND320190031", want: "登记号：HN0320190031", from: "D", to: "0"},
+		{name: "as printed, untouched", in: "GZ0320150155", want: "GZ0320150155"},
+		{name: "no year after two digits, untouched", in: "ABL123456789", want: "ABL123456789"},
+		{name: "part of a longer code, untouched", in: "XYNL620220072", want: "XYNL620220072"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := correct(fixRunOn, tc.in, "")
+			checkFix(t, r, tc.want, RuleRunOn, tc.from, tc.to)
+		})
 	}
 }

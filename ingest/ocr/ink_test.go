@@ -406,3 +406,39 @@ func TestEngineGreySeal(t *testing.T) {
 		t.Errorf("note %q", p.Note)
 	}
 }
+
+// TestDropShowThrough whitens the light grey of a page with little dark
+// text and much of the back showing through, keeps the dark strokes and
+// their grey edges, and leaves a page of dark text, or a faded page with
+// no dark ink at all, alone.
+func TestDropShowThrough(t *testing.T) {
+	page := func(dark, edge, grey int) *raster {
+		r := &raster{w: 100, h: 100, ch: 1, pix: make([]byte, 100*100)}
+		for i := range r.pix {
+			switch {
+			case i < dark:
+				r.pix[i] = 20
+			case i < dark+edge:
+				r.pix[i] = 160 // a dark stroke's grey edge
+			case i < dark+edge+grey:
+				r.pix[i] = 200 // the back showing through
+			default:
+				r.pix[i] = 250
+			}
+		}
+		return r
+	}
+	front, ok := dropShowThrough(page(100, 50, 2000))
+	if !ok {
+		t.Fatal("a page of more light grey than dark ink: nothing done")
+	}
+	if front.pix[0] != 20 || front.pix[120] != 160 || front.pix[500] != 250 {
+		t.Errorf("tones after: dark %d, edge %d, grey %d; want 20, 160, 250", front.pix[0], front.pix[120], front.pix[500])
+	}
+	if _, ok := dropShowThrough(page(3000, 100, 1000)); ok {
+		t.Error("a page of dark text changed")
+	}
+	if _, ok := dropShowThrough(page(0, 0, 3000)); ok {
+		t.Error("a faded page with no dark ink whitened")
+	}
+}

@@ -466,6 +466,8 @@ func rereadKindOf(s string) (rereadKind, bool) {
 		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
 	case utf8.RuneCountInString(page.Squeeze(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
 		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
+	case reGarbledNumber.MatchString(page.Squeeze(s)) && len(gazette.FindDocNumbers(s)) == 0:
+		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
 	case registrationShaped(s):
 		return rereadKind{name: "registration", psm: 7, ways: latinReadings, choose: chooseRegistration, words: true, latin: true}, true
 	}
@@ -569,11 +571,40 @@ func chooseRegistration(first string, again []lineReading) (string, bool) {
 		}
 		to = m[1] + seps[0] + m[3] + seps[1] + m[5]
 	}
+	to = runOnDigits(to)
 	if to == first {
 		return first, false
 	}
 	return to, true
 }
+
+// runOnDigits reads the last of three letters before a run-on
+// registration number's digits as the digit it looks like (YNL620220072
+// is YN1620220072, HND… is HN0…), where that gives the run-on form: a
+// province's two letters, then ten digits with a year after the first
+// two (GZ0320150155). Both models read a 1 or a 0 after capitals as a
+// capital.
+func runOnDigits(s string) string {
+	m := reRunOnRead.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	d, ok := letterDigits[rune(m[2][0])]
+	if !ok {
+		return s
+	}
+	digits := string(d) + m[3]
+	if len(digits) != 10 || !reRunOnYear.MatchString(digits[2:6]) {
+		return s
+	}
+	return m[1] + digits
+}
+
+var (
+	reRunOnRead  = regexp.MustCompile(`^([A-Z]{2})([A-Z])([0-9]{9})$`)
+	reRunOnYear  = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
+	letterDigits = map[rune]rune{'L': '1', 'I': '1', 'O': '0', 'D': '0', 'Q': '0', 'S': '5', 'B': '8', 'Z': '2'}
+)
 
 // lettersLost reports whether b is a with one or more of its characters
 // left out, and nothing else changed.
@@ -682,6 +713,9 @@ func rereadPrint(first string, again []lineReading) (string, bool) {
 // read 9号) are no votes. ok is false where the line stands.
 func chooseNumber(first string, again []lineReading) (string, bool) {
 	ms := gazette.FindDocNumbers(first)
+	if len(ms) == 0 {
+		return garbledNumber(first, again)
+	}
 	if len(ms) != 1 {
 		return first, false
 	}
@@ -746,6 +780,47 @@ func chooseNumber(first string, again []lineReading) (string, bool) {
 		text = to.String() // the parts from different readings
 	}
 	return first[:ms[0].Start] + text + first[ms[0].End:], true
+}
+
+// reGarbledNumber is a line that is a 文号's shape but for its serial or
+// closing bracket, which the first reading garbled (临政（2023) ）更号 for
+// 临政（2023）12号): an agency's Han run, an opening mark, a year, a few
+// characters and 号.
+var reGarbledNumber = regexp.MustCompile(`^\p{Han}{1,10}[\[［【〔(（{｛〈<「『〖]?((?:19|20)[0-9]{2})[^号]{1,5}号$`)
+
+// garbledNumber returns the 文号 a line the first reading made no number
+// of is (see reGarbledNumber), where more than half of its readings again
+// make the same one, and it has the first reading's agency code and year:
+// the whole line is that number, as the readings wrote it. ok is false
+// where no such number is.
+func garbledNumber(first string, again []lineReading) (string, bool) {
+	t := page.Squeeze(first)
+	m := reGarbledNumber.FindStringSubmatchIndex(t)
+	if m == nil {
+		return first, false
+	}
+	votes := map[gazette.DocNumber]int{}
+	written := map[gazette.DocNumber]string{}
+	for _, r := range again {
+		rm := gazette.FindDocNumbers(r.text)
+		if len(rm) != 1 || rm[0].Number.Kind != gazette.DocNumberRegular {
+			continue
+		}
+		n := rm[0].Number
+		if !strings.HasPrefix(t, n.Agency) || strconv.Itoa(n.Year) != t[m[2]:m[3]] {
+			continue
+		}
+		votes[n]++
+		if _, ok := written[n]; !ok {
+			written[n] = r.text[rm[0].Start:rm[0].End]
+		}
+	}
+	for n, v := range votes {
+		if 2*v > len(again) {
+			return written[n], true
+		}
+	}
+	return first, false
 }
 
 // lostFirst returns the character the first reading of a 文号 lost before

@@ -293,6 +293,12 @@ func TestChooseNumber(t *testing.T) {
 		// page's thin strokes): the first stands.
 		{"豫政〔2012〕92号", r("豫政〔2012〕9号", "豫政〔2012〕9号", "豫政〔2012〕2号"), ""},
 		{"豫政〔2012〕120号", r("豫政〔2012〕12号", "豫政〔2012〕12号", "豫政〔2012〕128号"), ""},
+		// The first reading made no number (its serial garbled): the one
+		// most readings again make, with its code and year.
+		{"临政（2023) ）更号", r("临政〔2023〕12号", "临政〔2023〕12号", "临政〔2023〕17号"), "临政〔2023〕12号"},
+		{"临政（2023) ）更号", r("临政〔2023〕12号", "临政〔2023〕17号"), ""},
+		{"临政（2023) ）更号", r("澜政〔2023〕12号", "澜政〔2023〕12号"), ""},
+		{"临政（2023) ）更号", r("临政〔2022〕12号", "临政〔2022〕12号"), ""},
 	} {
 		got, ok := chooseNumber(c.first, c.again)
 		if want := cmpOr(c.want, c.first); got != want || ok != (c.want != "") {
@@ -314,6 +320,8 @@ func TestRereadKindOf(t *testing.T) {
 		{"粤卫〔2002〕6号", "number"},
 		{"澜江省人民政府令　第12号", "number"},
 		{"关于印发《管理办法》的通知", ""},
+		{"临政（2023) ）更号", "number"}, // its serial garbled
+		{"关于2023年度工作情况的通报号码", ""},
 		{"HNBS一2012一24", "registration"},
 		{"GZ0320150155", "registration"},
 		{"ZAGS示2018一18", "registration"},  // a dash read as another Han character
@@ -442,6 +450,9 @@ func TestChooseRegistration(t *testing.T) {
 		{"a reading again with marks before it is taken as it reads", "HNGS一2012一24", []string{"—*KNGS—2012—24"}, "HNGS—2012—24"},
 		{"a reading again lost a letter the first read", "ZAGS一2018一18", []string{"ZAS—2018—18", "ZAS-2018-18"}, "ZAGS—2018—18"},
 		{"readings split: the first reading's stands", "YNL—2019—3", []string{"YN1—2019—3", "YNL—2019—3"}, ""},
+		{"a 1 after the province read as L, every time", "YNL620220072", []string{"YNL620220072", "YNL620220072"}, "YN1620220072"},
+		{"a 0 after the province read as D", "HND120190031", nil, "HN0120190031"},
+		{"three letters with no year after two digits", "ABL123456789", nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, ok := chooseRegistration(c.first, readings(c.again...))

@@ -179,6 +179,22 @@ func (e *Engine) page(ctx context.Context, path string, n int) (page.Page, []nam
 			notes = append(notes, "read as one block: layout analysis found no text")
 		}
 	}
+	if p.Confidence < showThroughConf {
+		// Tesseract's threshold, set by a page of little dark text and
+		// much light grey, takes the back of the sheet showing through
+		// for text and reads it as garbage (a page that is one 附注 over
+		// an attachment's back): read again with the light grey gone.
+		if front, ok := dropShowThrough(main); ok {
+			q, err := e.readPSM(ctx, dir, "front", front, dpi, psm)
+			if err != nil {
+				return fail("read", err)
+			}
+			if q.Confidence > p.Confidence+0.1 {
+				p, main = q, front
+				notes = append(notes, "read again without the light grey of the back of the sheet showing through")
+			}
+		}
+	}
 	if turn, note := e.orientation(ctx, dir, main, dpi, p); turn != 0 {
 		q, err := e.read(ctx, dir, "turned", main.rotate(turn), dpi)
 		if err != nil {
@@ -303,6 +319,59 @@ func inksOf(img *raster, dpi int) (main, red, plain *raster, notes []string) {
 const (
 	minBlockRunes = 8
 	minInk        = 0.002
+)
+
+// A page read with less confidence than showThroughConf (0..1) is read
+// again without its light grey where that outweighs its dark ink (see
+// dropShowThrough).
+const showThroughConf = 0.5
+
+// dropShowThrough returns a copy of a grey page with its light grey
+// (from showThroughKeep of the paper's tone) whitened, where more
+// of its ink is light grey than dark: text is printed dark, the back of
+// the sheet showing through is light. ok is false where the page has no
+// dark ink (a faded page is all light grey: its text) or less light grey
+// than dark.
+func dropShowThrough(img *raster) (*raster, bool) {
+	if img == nil || img.ch != 1 {
+		return nil, false
+	}
+	paper := median(img.pix)
+	cut, light := byte(float64(paper)*showThroughInk), byte(float64(paper)*showThroughLight)
+	dark, grey := 0, 0
+	for _, v := range img.pix {
+		switch {
+		case v < cut:
+			dark++
+		case v < light:
+			grey++
+		}
+	}
+	if dark < len(img.pix)/2000 || grey <= dark {
+		return nil, false
+	}
+	// Whitened from a tone between the two: the grey edges of dark
+	// strokes stay with them (the thin ） of a 附注 went with a cut at
+	// the dark ink's own).
+	keep := byte(float64(paper) * showThroughKeep)
+	out := &raster{w: img.w, h: img.h, ch: 1, pix: slices.Clone(img.pix)}
+	for i, v := range out.pix {
+		if v >= keep {
+			out.pix[i] = paper
+		}
+	}
+	return out, true
+}
+
+// showThroughInk is the share of the paper's tone under which ink is
+// the page's own: the back's shows through lighter.
+// showThroughKeep that under which a tone is kept when the light grey is
+// whitened; showThroughLight that under which a tone is ink at all, not
+// the paper's grain.
+const (
+	showThroughInk   = 0.6
+	showThroughKeep  = 0.7
+	showThroughLight = 0.9
 )
 
 // countRunes counts the characters of a page's lines, spaces left out.
@@ -468,6 +537,7 @@ func parseTSV(tsv []byte, dpi float64, lex *Lexicon) (page.Page, error) {
 	if weight > 0 {
 		p.Confidence = confSum / weight / 100
 	}
+	fixNesting(&p)
 	return p, nil
 }
 

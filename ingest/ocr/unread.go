@@ -278,13 +278,22 @@ func uncoveredInk(img *raster, cols []int, b box, lines []page.Line, bands []ban
 	for _, o := range bands {
 		boxes = append(boxes, o.parts...)
 	}
+	// Each row is held to the few boxes over it only: a picture's block
+	// is many rows of many pixels, and a page has dozens of boxes.
+	var row []box
 	for y := b.y0; y < b.y1; y++ {
+		row = row[:0]
+		for _, q := range boxes {
+			if y >= q.y0 && y < q.y1 {
+				row = append(row, q)
+			}
+		}
 		for x := b.x0; x < b.x1; x++ {
 			if !inked(img, cols, img.pix[y*img.w+x], x) {
 				continue
 			}
 			all++
-			if !slices.ContainsFunc(boxes, func(q box) bool { return x >= q.x0 && x < q.x1 && y >= q.y0 && y < q.y1 }) {
+			if !slices.ContainsFunc(row, func(q box) bool { return x >= q.x0 && x < q.x1 }) {
 				n++
 			}
 		}
@@ -482,6 +491,11 @@ func dropReadAgain(p *page.Page, added []page.Line) []string {
 		if m.Size <= 72 { // an inch, in points
 			continue
 		}
+		if slices.ContainsFunc(added, func(l page.Line) bool { return sameLine(l, m) }) {
+			// Read alone itself (a heading over an inch tall, read from
+			// its band): it is the reading, and stands in for no other.
+			continue
+		}
 		in := slices.ContainsFunc(added, func(l page.Line) bool {
 			mid := l.Y - max(l.Size, 1)/2
 			return mid >= m.Y-m.Size && mid <= m.Y && l.X < m.X+m.W && l.X+l.W > m.X
@@ -499,6 +513,12 @@ func dropReadAgain(p *page.Page, added []page.Line) []string {
 		}
 	}
 	return gone
+}
+
+// sameLine reports whether a and b are one line: the same text in the
+// same place.
+func sameLine(a, b page.Line) bool {
+	return a.Text == b.Text && a.X == b.X && a.Y == b.Y && a.W == b.W && a.Size == b.Size
 }
 
 // readAlready reports whether l, ink beside a line read alone (see

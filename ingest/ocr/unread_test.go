@@ -137,6 +137,15 @@ func TestDropReadAgain(t *testing.T) {
 	if len(p.Corrections) != 1 || p.Corrections[0].Line != 1 || p.Corrections[0].To != "豫交规" {
 		t.Errorf("corrections %+v, want the 文号's alone, at line 1", p.Corrections)
 	}
+	// A heading over an inch tall read alone from its band (a 令's on a
+	// 1-bit scan) is the reading that stands in for the line over it,
+	// and stays.
+	alone := page.Line{Text: "州省人民政府令", X: 90, Y: 190, W: 310, Size: 80}
+	p = page.Page{Lines: []page.Line{{Text: "州省人民政府令|", X: 88, Y: 195, W: 320, Size: 90}, alone, {Text: "第228号", X: 270, Y: 281, W: 54, Size: 19}}}
+	gone = dropReadAgain(&p, []page.Line{alone})
+	if !slices.Equal(gone, []string{"州省人民政府令|"}) || len(p.Lines) != 2 || p.Lines[0].Text != "州省人民政府令" {
+		t.Errorf("gone %q, lines %+v; want the line read alone kept", gone, p.Lines)
+	}
 }
 
 // A piece beside a line, read alone, that a line over it read already is
@@ -359,5 +368,33 @@ func TestLineAbove(t *testing.T) {
 		if got := lineAbove(lines, c.y); got != c.want {
 			t.Errorf("lineAbove(%v) = %q, want %q", c.y, got, c.want)
 		}
+	}
+}
+
+// TestUncoveredInk counts the ink of a block that no line's box nor part
+// of a band holds, and all of it.
+func TestUncoveredInk(t *testing.T) {
+	img := &raster{w: 40, h: 40, ch: 1, pix: make([]byte, 40*40)}
+	for i := range img.pix {
+		img.pix[i] = 255
+	}
+	ink := func(b box) {
+		for y := b.y0; y < b.y1; y++ {
+			for x := b.x0; x < b.x1; x++ {
+				img.pix[y*img.w+x] = 0
+			}
+		}
+	}
+	ink(box{2, 2, 12, 6})    // 40 pixels under a line's box
+	ink(box{20, 2, 30, 6})   // 40 beside it, under nothing
+	ink(box{2, 20, 8, 24})   // 24 under a band's part
+	ink(box{30, 20, 34, 24}) // 16 under nothing
+	cols := make([]int, img.w)
+	pt := 72.0 / 72 // one point a pixel
+	lines := []page.Line{{X: 0, Y: 8, W: 15, Size: 8}}
+	bands := []band{{y0: 18, y1: 26, parts: []box{{0, 18, 10, 26}}}}
+	n, all := uncoveredInk(img, cols, box{0, 0, 40, 40}, lines, bands, pt)
+	if n != 56 || all != 120 {
+		t.Errorf("uncoveredInk = %d of %d, want 56 of 120", n, all)
 	}
 }
