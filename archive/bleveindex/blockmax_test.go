@@ -58,16 +58,7 @@ func TestBlockMaxAgrees(t *testing.T) {
 			if !idx.TakesDirectPath(q) {
 				t.Fatalf("%+v does not take the direct path", q)
 			}
-			idx.SetDirect(true)
-			direct, err := idx.Search(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			idx.SetDirect(false)
-			viaBleve, err := idx.Search(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
+			direct, viaBleve := bothWays(t, ctx, idx, q)
 			if !reflect.DeepEqual(direct, viaBleve) {
 				t.Errorf("direct path: total %d, hits %v, facets %+v\nbleve:       total %d, hits %v, facets %+v",
 					direct.Total, hitIDs(direct), direct.Facets, viaBleve.Total, hitIDs(viaBleve), viaBleve.Facets)
@@ -168,16 +159,7 @@ func TestBlockMaxFloorTies(t *testing.T) {
 			t.Fatalf("%+v does not take the direct path", q)
 		}
 		best := bleveindex.BestOffered()
-		idx.SetDirect(true)
-		direct, err := idx.Search(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx.SetDirect(false)
-		viaBleve, err := idx.Search(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		direct, viaBleve := bothWays(t, ctx, idx, q)
 		if !reflect.DeepEqual(direct, viaBleve) {
 			t.Errorf("%+v:\ndirect path: total %d, hits %v\nbleve:       total %d, hits %v",
 				q, direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))
@@ -288,16 +270,7 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 				if !idx.TakesDirectPath(q) {
 					t.Fatalf("%+v does not take the direct path", q)
 				}
-				idx.SetDirect(true)
-				direct, err := idx.Search(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				idx.SetDirect(false)
-				viaBleve, err := idx.Search(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
+				direct, viaBleve := bothWays(t, ctx, idx, q)
 				if !reflect.DeepEqual(direct, viaBleve) {
 					t.Errorf("%s, %+v:\ndirect path: total %d, hits %v\nbleve:       total %d, hits %v",
 						step, q, direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))

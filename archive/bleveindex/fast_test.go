@@ -1,6 +1,7 @@
 package bleveindex_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -82,16 +83,7 @@ func TestDirectPathAgrees(t *testing.T) {
 			if !idx.TakesDirectPath(q) {
 				t.Fatalf("%+v does not take the direct path", q)
 			}
-			idx.SetDirect(true)
-			direct, err := idx.Search(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			idx.SetDirect(false)
-			viaBleve, err := idx.Search(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
+			direct, viaBleve := bothWays(t, ctx, idx, q)
 			for _, h := range direct.Hits {
 				h.Snippet, h.Anchor = "", "" // both depend on the query
 				if got, err := idx.Get(ctx, h.ID); err != nil || !reflect.DeepEqual(got, h) {
@@ -141,16 +133,7 @@ func TestWholeSegmentFacets(t *testing.T) {
 	whole := bleveindex.WholeSegments()
 	for _, q := range queries {
 		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
-			idx.SetDirect(true)
-			direct, err := idx.Search(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			idx.SetDirect(false)
-			viaBleve, err := idx.Search(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
+			direct, viaBleve := bothWays(t, ctx, idx, q)
 			if direct.Total == 0 || len(direct.Facets.Kind) == 0 {
 				t.Fatalf("nothing found: %+v", direct)
 			}
@@ -163,6 +146,22 @@ func TestWholeSegmentFacets(t *testing.T) {
 	if bleveindex.WholeSegments() == whole {
 		t.Error("no search counted a whole segment's facets")
 	}
+}
+
+// bothWays runs q through the direct path and through bleve's own
+// searchers, and leaves the index on bleve's.
+func bothWays(t *testing.T, ctx context.Context, idx *bleveindex.Index, q gazette.Query) (direct, viaBleve gazette.Results) {
+	t.Helper()
+	idx.SetDirect(true)
+	direct, err := idx.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx.SetDirect(false)
+	if viaBleve, err = idx.Search(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	return direct, viaBleve
 }
 
 func hitIDs(res gazette.Results) []string {

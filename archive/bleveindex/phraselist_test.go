@@ -47,16 +47,7 @@ func TestPhraseListAgrees(t *testing.T) {
 				if !idx.TakesDirectPath(q) {
 					t.Fatalf("%+v does not take the direct path", q)
 				}
-				idx.SetDirect(true)
-				direct, err := idx.Search(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				idx.SetDirect(false)
-				viaBleve, err := idx.Search(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
+				direct, viaBleve := bothWays(t, ctx, idx, q)
 				if !reflect.DeepEqual(direct, viaBleve) {
 					t.Errorf("direct path: total %d, hits %v, facets %+v\nbleve:       total %d, hits %v, facets %+v",
 						direct.Total, hitIDs(direct), direct.Facets, viaBleve.Total, hitIDs(viaBleve), viaBleve.Facets)

@@ -54,16 +54,7 @@ func TestSeekerAdvance(t *testing.T) {
 	for _, text := range []string{"规定", "政府", "规定 政府", "办法 规定", "罚款", "\"人民政府\"", "\"本规定自发布\""} {
 		for _, q := range []gazette.Query{{Text: text}, {Text: text, Lean: true, PerPage: 50}, {Text: text, Page: 3, PerPage: 40}} {
 			t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
-				idx.SetDirect(true)
-				direct, err := idx.Search(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				idx.SetDirect(false)
-				viaBleve, err := idx.Search(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
+				direct, viaBleve := bothWays(t, ctx, idx, q)
 				if !reflect.DeepEqual(direct, viaBleve) {
 					t.Errorf("direct path: total %d, hits %v\nbleve:       total %d, hits %v", direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))
 				}
