@@ -69,6 +69,19 @@ func (g *Gate) Hold(ctx context.Context) (held context.Context, leave func()) {
 	}
 }
 
+// TryEnter takes a slot only if one is free, which means no search waits
+// for one (waiters fill every slot as soon as it frees), for background
+// work that must not delay searches; ok is false otherwise. On success the
+// caller must call leave.
+func (g *Gate) TryEnter() (leave func(), ok bool) {
+	select {
+	case g.slots <- struct{}{}:
+		return g.leave, true
+	default:
+		return nil, false
+	}
+}
+
 func (g *Gate) take(ctx context.Context) error {
 	select {
 	case g.slots <- struct{}{}:

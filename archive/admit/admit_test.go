@@ -103,3 +103,41 @@ func TestHeldSlotIsShared(t *testing.T) {
 		t.Fatalf("%d slots taken, want the 1 just entered", len(g.slots))
 	}
 }
+
+// TryEnter takes a free slot, and none while searches hold them all or
+// wait for one: background work never goes before a waiting search.
+func TestTryEnterOnlyWhenFree(t *testing.T) {
+	g := New(2)
+	leave, ok := g.TryEnter()
+	if !ok {
+		t.Fatal("TryEnter found no slot in an idle gate")
+	}
+	search, err := g.Enter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := g.TryEnter(); ok {
+		t.Fatal("TryEnter took a slot of a full gate")
+	}
+	entered := make(chan func())
+	go func() {
+		l, err := g.Enter(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		entered <- l
+	}()
+	time.Sleep(10 * time.Millisecond) // the search waits
+	leave()
+	waiting := <-entered // the waiting search, not TryEnter, gets the slot
+	if _, ok := g.TryEnter(); ok {
+		t.Fatal("TryEnter took a slot a search was waiting for")
+	}
+	waiting()
+	search()
+	if l, ok := g.TryEnter(); !ok {
+		t.Fatal("TryEnter found no slot once the searches left")
+	} else {
+		l()
+	}
+}

@@ -21,9 +21,10 @@ import (
 // most of a segment's documents as hits, and scoring them all was most of
 // the cost of a search for the best few. So for each clause held by at
 // least 1/prunedShare of a segment's documents, each field's postings are
-// read once (on first use, deleted documents too) for the most any
-// document of each block of blockSize documents scores there, √freq·norm
-// times its validity's weight, and which document that is. A segment never
+// read once (on first use, or before by prebuild.go; deleted documents
+// too) for the most any document of each block of blockSize documents
+// scores there, √freq·norm times its validity's weight, and which
+// document that is. A segment never
 // changes, so these stay true for as long as it is searched. A search then
 // sums the maxima of its clauses into a bound for each block; the
 // documents of the maxima of the blocks that may score most give a floor
@@ -37,20 +38,23 @@ import (
 //
 // Memory: a float32 and a byte per block per field of each clause met, 15
 // KiB for a word in a segment of 100,000 documents, and at most
-// maxListsPerSegment of them per segment (15 MiB for 100,000 documents;
+// maxListsPerSegment of them per segment (30 MiB for 100,000 documents;
 // then those no search has met since the last such eviction are dropped,
 // and read again if they are met: see segMaxes.evict), and as many for
 // the holders of words in the head (headHolders). Held by 1/8 of
 // the documents, a word of the benchmark's mix used about 750 lists; held by
-// 1/32, about 1,000 after 1,600 queries. Since counting a block's hits
-// became a popcount, a word held by 1/32 of the documents searches faster
-// by blocks than by scoring every hit (合并, 8,120 of 100,000: 0.55 →
-// 0.18 ms for its best 50).
+// 1/32, about 1,000 after 1,600 queries. With questions in the mix, a
+// segment of 63,000 has some 15,000 lists of words so held; with half the
+// room taken by prebuilt lists (prebuild.go), the thousand queries after
+// the first 1,100 read 1,200 lists where 2,048 fit, 700 where 4,096 do.
+// Since counting a block's hits became a popcount, a word held by 1/32 of
+// the documents searches faster by blocks than by scoring every hit (合并,
+// 8,120 of 100,000: 0.55 → 0.18 ms for its best 50).
 
 const (
 	blockShift         = 6 // blocks of 64 documents: a word of a dense bitmap (countBlocks)
 	blockSize          = 1 << blockShift
-	maxListsPerSegment = 2048
+	maxListsPerSegment = 4096
 	// boundMargin covers the rounding of a score summed in another order
 	// than its bound.
 	boundMargin = 1 + 1e-9
@@ -62,6 +66,9 @@ var prunedShare uint64 = 32
 
 // skippedBlocks counts the blocks searches have left unscored, for tests.
 var skippedBlocks atomic.Int64
+
+// listsRead counts the lists of block maxima read, for tests.
+var listsRead atomic.Int64
 
 // segMaxes holds the block maxima of one segment, by field and term, and
 // its phrase lists (phraselist.go).
@@ -221,6 +228,7 @@ func (m *segMaxes) maxima(s *scorch.SegmentSnapshot, t *segTable, field, head, t
 	key := [2]string{field, term}
 	e := m.entry(key)
 	e.once.Do(func() {
+		listsRead.Add(1)
 		var h *headHolders
 		if h, e.err = m.holdersOf(s, e, key, head, term); e.err == nil {
 			e.err = e.read(s, t, field, term, h)

@@ -1,5 +1,7 @@
 package bleveindex
 
+import "time"
+
 // SkippedBlocks is how many blocks of hits searches have left unscored
 // (blockmax.go), in this process.
 func SkippedBlocks() int64 { return skippedBlocks.Load() }
@@ -22,4 +24,33 @@ func SetPrunedShare(n uint64) (restore func()) {
 	old := prunedShare
 	prunedShare = n
 	return func() { prunedShare = old }
+}
+
+// ListsRead is how many lists of block maxima have been read, by searches
+// or by the worker that prebuilds them, in this process.
+func ListsRead() int64 { return listsRead.Load() }
+
+// PrebuiltWords is how many words' lists the worker has prebuilt, in
+// this process.
+func PrebuiltWords() int64 { return prebuiltWords.Load() }
+
+// SetPrebuildMinDocs has the lists of segments of at least n documents
+// prebuilt, until the returned func restores the limit.
+func SetPrebuildMinDocs(n uint64) (restore func()) {
+	old := prebuildMinDocs
+	prebuildMinDocs = n
+	return func() { prebuildMinDocs = old }
+}
+
+// WaitPrebuilt waits until the worker that prebuilds lists is idle.
+func (x *Index) WaitPrebuilt() {
+	for {
+		x.preMu.Lock()
+		busy := x.prebuilding
+		x.preMu.Unlock()
+		if !busy {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

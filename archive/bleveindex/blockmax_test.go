@@ -299,3 +299,58 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 		t.Errorf("no block skipped or no champion offered: the searches check none")
 	}
 }
+
+// TestPrebuiltLists has the lists of block maxima of a segment's most held
+// words read in the background once a search meets the segment: the
+// searches of those words after it read none themselves, and give the
+// results of bleve's searchers.
+func TestPrebuiltLists(t *testing.T) {
+	defer bleveindex.SetPrebuildMinDocs(1000)()
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	idx.SetCacheSize(0)
+	docs := blockDocs(3000)
+	for i := 0; i < len(docs); i += 1500 { // two segments large enough
+		if err := idx.Put(ctx, docs[i:i+1500]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idx.Settle() // no merge after the search below meets the segments
+	words := bleveindex.PrebuiltWords()
+	if _, err := idx.Search(ctx, gazette.Query{Text: "通知"}); err != nil {
+		t.Fatal(err)
+	}
+	idx.WaitPrebuilt()
+	if bleveindex.PrebuiltWords() == words {
+		t.Fatal("no list prebuilt")
+	}
+	read := bleveindex.ListsRead()
+	for _, q := range []gazette.Query{{Text: "规定"}, {Text: "政府", PerPage: 50}, {Text: "规定 政府", Page: 2, PerPage: 10}} {
+		direct, viaBleve := bothWays(t, ctx, idx, q)
+		if !reflect.DeepEqual(direct, viaBleve) {
+			t.Errorf("%+v:\ndirect path: total %d, hits %v\nbleve:       total %d, hits %v",
+				q, direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))
+		}
+	}
+	if n := bleveindex.ListsRead() - read; n > 0 {
+		t.Errorf("the searches read %d lists of words held by most documents: none prebuilt", n)
+	}
+}
+
+// TestPrebuildRacesSearches runs TestBlockMaxRandom's archives with the
+// lists of every segment prebuilt in the background, while the searches
+// run, and segments are merged away under the worker: the same results
+// as bleve's searchers.
+func TestPrebuildRacesSearches(t *testing.T) {
+	defer bleveindex.SetPrebuildMinDocs(1)()
+	words := bleveindex.PrebuiltWords()
+	for _, seed := range []uint64{5, 6} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { blockMaxRandom(t, seed) })
+	}
+	if bleveindex.PrebuiltWords() == words {
+		t.Error("no list prebuilt: the searches raced no worker")
+	}
+}

@@ -39,7 +39,9 @@
 // the head, are bounded and left unscored). Words held by many of a
 // segment's documents are scored by blocks whose best score is recorded
 // on first use, skipping the blocks that cannot reach the page
-// (blockmax.go). A lean search (gazette.Query.Lean) takes its hits from
+// (blockmax.go); for the words most documents of a large segment hold,
+// by a worker in the background, in slots of the search gate no search
+// waits for (prebuild.go). A lean search (gazette.Query.Lean) takes its hits from
 // the suggestion table below, not from the stored documents, unless the
 // table cannot vouch for them (being built, or the document being
 // written), and counts its hits from the bitmaps unless a date range or a

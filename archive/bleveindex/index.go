@@ -97,8 +97,16 @@ type Index struct {
 	tabMu  sync.Mutex
 	tabs   map[uint64]*tableEntry
 	facets *facetTable
-	// warming reads the tables of the segments there are at Open.
-	warming sync.WaitGroup
+	// warming reads the tables of the segments there are at Open, and
+	// prebuilds block maxima (prebuild.go): preQueue holds the segments
+	// waiting for that, prebuilding whether the worker runs; closing and
+	// stop tell it the index closes. Under preMu.
+	warming     sync.WaitGroup
+	preMu       sync.Mutex
+	preQueue    []uint64
+	prebuilding bool
+	closing     bool
+	stop        chan struct{}
 	// unscored counts the searches whose hits in the head (head) or the
 	// body only (body) were left partly or wholly unscored (fast.go), for
 	// tests.
@@ -166,7 +174,7 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		}
 		return nil, fmt.Errorf("bleveindex: open %s: %w", dir, err)
 	}
-	x := &Index{b: b, dir: dir, facets: newFacetTable(), health: h}
+	x := &Index{b: b, dir: dir, facets: newFacetTable(), health: h, stop: make(chan struct{})}
 	x.suggest = typeahead.New(suggestSource{x})
 	x.unregister = func() { byStore.CompareAndDelete(store, h) }
 	if adv, err := b.Advanced(); err == nil {
@@ -299,6 +307,12 @@ func newMapping() *mapping.IndexMappingImpl {
 
 // Close releases the index; every later call fails.
 func (x *Index) Close() error {
+	x.preMu.Lock()
+	if !x.closing {
+		x.closing = true
+		close(x.stop)
+	}
+	x.preMu.Unlock()
 	x.warming.Wait()
 	x.suggest.Close()
 	x.health.close()

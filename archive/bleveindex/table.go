@@ -160,10 +160,12 @@ func (x *Index) tables(r *scorch.IndexSnapshot) ([]*segTable, error) {
 		x.tabs = map[uint64]*tableEntry{}
 	}
 	keep := make(map[uint64]*tableEntry, len(segs))
+	var met []*scorch.SegmentSnapshot // for the first time
 	for i, s := range segs {
 		e := x.tabs[s.Id()]
 		if e == nil {
 			e = &tableEntry{}
+			met = append(met, s)
 		}
 		keep[s.Id()], entries[i] = e, e
 	}
@@ -171,6 +173,9 @@ func (x *Index) tables(r *scorch.IndexSnapshot) ([]*segTable, error) {
 	// it is then forgotten again by the next search on a newer one.
 	x.tabs = keep
 	x.tabMu.Unlock()
+	for _, s := range met {
+		x.queuePrebuild(s)
+	}
 	out := make([]*segTable, len(segs))
 	for i, e := range entries {
 		e.once.Do(func() { e.t, e.err = x.buildTable(segs[i]) })
