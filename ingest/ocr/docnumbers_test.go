@@ -31,6 +31,11 @@ func TestCheckDocNumbers(t *testing.T) {
 		{"the abbreviation of an autonomous region lost", ocrPage("广西壮族自治区教育厅文件", "教规〔2011〕19号"), "桂教规〔2011〕19号", true},
 		{"a city's code under a city's mark", ocrPage("深圳市人民政府文件", "广东省人民政府办公厅：", "深府〔2016〕60号"), "深府〔2016〕60号", false},
 		{"a province named, but not as the issuer", ocrPage("广东省人民政府办公厅：", "穗府〔2016〕60号"), "穗府〔2016〕60号", false},
+		{"the abbreviation misread under a province's title", ocrPage("广东省人民政府关于赵敏等同志职务任免的通知", "铀政人〔2016〕9号"), "粤政人〔2016〕9号", true},
+		{"under a title over two lines", ocrPage("广东省人力资源和社会保障厅关于印发", "工伤保险办法的通知", "人社规〔2011〕19号"), "粤人社规〔2011〕19号", true},
+		{"a city's code under a city's title", ocrPage("广东省人民政府关于赵敏等同志职务任免的通知", "深圳市人民政府关于印发办法的通知", "深府〔2016〕60号"), "深府〔2016〕60号", false},
+		{"a 文号 cited in a sentence under a province's title", ocrPage("广东省人民政府关于赵敏等同志职务任免的通知", "根据铀政人〔2016〕9号，现通知如下"), "根据铀政人〔2016〕9号，现通知如下", false},
+		{"a 主送 between the title and the 文号", ocrPage("广东省人民政府关于印发办法的通知", "各市人民政府：", "穗府〔2016〕60号"), "穗府〔2016〕60号", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
