@@ -456,17 +456,18 @@ func (k rereadKind) only(ws []readWay) []readWay {
 const maxNumberRunes = 30
 
 // rereadKindOf tells whether a line is read again, and as what: a date
-// line (see dateShaped), a 印发 line (see printParts) or a short line
-// with one 文号 (the 发文字号 under the heading, a decree's 第N号).
+// line (see dateShaped), a 印发 line (see printParts), a short line
+// with one 文号 (the 发文字号 under the heading, a decree's 第N号) or one
+// a 文号 garbled past finding (see reGarbledNumber), or a registration
+// number (see registrationShaped).
 func rereadKindOf(s string) (rereadKind, bool) {
 	switch {
 	case dateShaped(s):
 		return rereadKind{name: "date", psm: 7, ways: dateReadings, choose: rereadLine}, true
 	case func() bool { _, _, _, ok := printParts(s); return ok }():
 		return rereadKind{name: "print", psm: 6, ways: wordReadings, choose: rereadPrint, words: true}, true
-	case utf8.RuneCountInString(page.Squeeze(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1:
-		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
-	case reGarbledNumber.MatchString(page.Squeeze(s)) && len(gazette.FindDocNumbers(s)) == 0:
+	case utf8.RuneCountInString(page.Squeeze(s)) <= maxNumberRunes && len(gazette.FindDocNumbers(s)) == 1,
+		reGarbledNumber.MatchString(page.Squeeze(s)) && len(gazette.FindDocNumbers(s)) == 0:
 		return rereadKind{name: "number", psm: 7, ways: wordReadings, choose: chooseNumber, words: true}, true
 	case registrationShaped(s):
 		return rereadKind{name: "registration", psm: 7, ways: latinReadings, choose: chooseRegistration, words: true, latin: true}, true
