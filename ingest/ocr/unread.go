@@ -419,47 +419,15 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 			unread = append(unread, fmt.Sprintf("%.0f–%.0f pt", float64(b.y0)*pt, float64(b.y1)*pt))
 			continue
 		}
-		if b.line && readAlready(p.Lines, line) {
+		switch putRead(p, line, fixes, b.line) {
+		case readTwice:
 			twice++
-			continue
-		}
-		if k := besideLine(p.Lines, line); k >= 0 {
-			// The rest of a line read only in part: it joins the line.
-			m := &p.Lines[k]
-			if line.X >= m.X {
-				m.Text = joinBeside(m.Text, line.Text)
-			} else {
-				m.Text = joinBeside(line.Text, m.Text)
-			}
-			x1 := max(m.X+m.W, line.X+line.W)
-			m.X = min(m.X, line.X)
-			m.W = x1 - m.X
-			for _, c := range fixes {
-				c.Line = k
-				p.Corrections = append(p.Corrections, c)
-			}
+		case readJoined:
 			joined++
-			continue
+		default:
+			added = append(added, line)
+			read++
 		}
-		at := len(p.Lines)
-		for k, m := range p.Lines {
-			if m.Y > line.Y {
-				at = k
-				break
-			}
-		}
-		added = append(added, line)
-		p.Lines = slices.Insert(p.Lines, at, line)
-		for k := range p.Corrections {
-			if p.Corrections[k].Line >= at {
-				p.Corrections[k].Line++
-			}
-		}
-		for _, c := range fixes {
-			c.Line = at
-			p.Corrections = append(p.Corrections, c)
-		}
-		read++
 	}
 	if read > 0 {
 		notes = append(notes, fmt.Sprintf("%d rows of ink that layout analysis left out read alone", read))
@@ -477,6 +445,63 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		notes = append(notes, fmt.Sprintf("ink left unread at %v from the top (read alone, it made no confident text)", unread))
 	}
 	return notes, nil
+}
+
+// Where a line read alone went (see putRead).
+const (
+	readAdded  = iota // among the page's lines, by position
+	readJoined        // to the line it is the rest of
+	readTwice         // nowhere: a line over it read it already
+)
+
+// putRead puts line, a band of rows read alone, with its corrections fixes,
+// into p, and says where it went. rest tells that the band is ink on a
+// line's own rows beyond its ends (see lineRest). Text a line over it read
+// already is left out: a rest that is half that line's (see readAlready),
+// and any band that reads as the very text of a line whose box it shares
+// (a skewed 发文机关标志, its box too short for the band of its rows, came
+// back twice, the same text in the same box, and made one run-on
+// authority). The rest of a line read in part joins it; anything else
+// goes in by position.
+func putRead(p *page.Page, line page.Line, fixes []page.Correction, rest bool) int {
+	if rest && readAlready(p.Lines, line) || readAgainAs(p.Lines, line) {
+		return readTwice
+	}
+	if k := besideLine(p.Lines, line); k >= 0 {
+		// The rest of a line read only in part: it joins the line.
+		m := &p.Lines[k]
+		if line.X >= m.X {
+			m.Text = joinBeside(m.Text, line.Text)
+		} else {
+			m.Text = joinBeside(line.Text, m.Text)
+		}
+		x1 := max(m.X+m.W, line.X+line.W)
+		m.X = min(m.X, line.X)
+		m.W = x1 - m.X
+		for _, c := range fixes {
+			c.Line = k
+			p.Corrections = append(p.Corrections, c)
+		}
+		return readJoined
+	}
+	at := len(p.Lines)
+	for k, m := range p.Lines {
+		if m.Y > line.Y {
+			at = k
+			break
+		}
+	}
+	p.Lines = slices.Insert(p.Lines, at, line)
+	for k := range p.Corrections {
+		if p.Corrections[k].Line >= at {
+			p.Corrections[k].Line++
+		}
+	}
+	for _, c := range fixes {
+		c.Line = at
+		p.Corrections = append(p.Corrections, c)
+	}
+	return readAdded
 }
 
 // dropReadAgain takes out of p the lines over an inch tall that
@@ -529,9 +554,22 @@ func sameLine(a, b page.Line) bool {
 func readAlready(lines []page.Line, l page.Line) bool {
 	piece := []rune(page.Squeeze(l.Text))
 	return slices.ContainsFunc(lines, func(m page.Line) bool {
-		over := min(m.X+m.W, l.X+l.W) > max(m.X, l.X) && min(m.Y, l.Y) > max(m.Y-max(m.Size, 1), l.Y-max(l.Size, 1))
-		return over && 2*commonRunes(piece, []rune(page.Squeeze(m.Text))) >= len(piece)
+		return boxesOverlap(m, l) && 2*commonRunes(piece, []rune(page.Squeeze(m.Text))) >= len(piece)
 	})
+}
+
+// readAgainAs reports whether l, a band read alone, is the text of a line
+// of lines whose box it overlaps, spaces left out.
+func readAgainAs(lines []page.Line, l page.Line) bool {
+	t := page.Squeeze(l.Text)
+	return slices.ContainsFunc(lines, func(m page.Line) bool {
+		return boxesOverlap(m, l) && page.Squeeze(m.Text) == t
+	})
+}
+
+// boxesOverlap reports whether the boxes of a and b share some of the page.
+func boxesOverlap(a, b page.Line) bool {
+	return min(a.X+a.W, b.X+b.W) > max(a.X, b.X) && min(a.Y, b.Y) > max(a.Y-max(a.Size, 1), b.Y-max(b.Size, 1))
 }
 
 // commonRunes returns the length of the longest run of runes a and b have

@@ -398,3 +398,41 @@ func TestUncoveredInk(t *testing.T) {
 		t.Errorf("uncoveredInk = %d of %d, want 56 of 120", n, all)
 	}
 }
+
+// A band read alone goes in by position, joins the line it is the rest
+// of, or nowhere where a line over it read it already: a skewed heading's
+// band that reads as the heading itself came back twice.
+func TestPutRead(t *testing.T) {
+	heading := page.Line{Text: "临海市生态环境厅文伯", X: 102, Y: 261, W: 414, Size: 86}
+	number := page.Line{Text: "临环规〔2024〕34号", X: 242, Y: 329, W: 125, Size: 27}
+	for _, c := range []struct {
+		name  string
+		line  page.Line
+		rest  bool
+		want  int
+		lines []string
+	}{
+		{"a heading's band read as the heading", heading, false, readTwice, []string{heading.Text, number.Text}},
+		{"a rest that half of the line over it holds", page.Line{Text: "生态环境厅", X: 300, Y: 262, W: 100, Size: 40}, true, readTwice, []string{heading.Text, number.Text}},
+		{"a band apart from the lines", page.Line{Text: "特急", X: 80, Y: 150, W: 40, Size: 20}, false, readAdded, []string{"特急", heading.Text, number.Text}},
+		{"the same text far from its line", page.Line{Text: "临环规〔2024〕34号", X: 242, Y: 700, W: 125, Size: 27}, false, readAdded, []string{heading.Text, number.Text, number.Text}},
+		{"the rest of a line beside it", page.Line{Text: "文件", X: 520, Y: 262, W: 80, Size: 40}, true, readJoined, []string{heading.Text + "文件", number.Text}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := page.Page{Lines: []page.Line{heading, number}, Corrections: []page.Correction{{Line: 1, From: "临环规[ 2024] 34号", To: number.Text}}}
+			if got := putRead(&p, c.line, nil, c.rest); got != c.want {
+				t.Errorf("putRead = %d, want %d", got, c.want)
+			}
+			var texts []string
+			for _, l := range p.Lines {
+				texts = append(texts, l.Text)
+			}
+			if !slices.Equal(texts, c.lines) {
+				t.Errorf("lines %q, want %q", texts, c.lines)
+			}
+			if i := slices.Index(texts, number.Text); p.Corrections[0].Line != i {
+				t.Errorf("the 文号's correction at line %d, want %d", p.Corrections[0].Line, i)
+			}
+		})
+	}
+}
