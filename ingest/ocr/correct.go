@@ -736,7 +736,7 @@ func CheckDates(pages []page.Page) {
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
 				fixed, ok := sealedDate(text, printed, numberYear)
 				if !ok && !legibleDay(text) {
-					fixed, ok = sealedReadings(l.Readings, printed, numberYear)
+					fixed, ok = sealedReadings(text, l.Readings, printed, numberYear)
 				}
 				if ok {
 					p.Lines[li].Text = fixed
@@ -915,16 +915,20 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 
 // sealedReadings returns the date the other readings of a line (see
 // page.Line.Readings) are, where those sealedDate settles settle on one
-// date; it is asked only where the line's own reading has no legible
-// month and day (see legibleDay): under a 1-bit page's seal the line read with the ring whitened
-// lost its 年 (二wo二“五月三--昌), and read with the ring left in kept it
-// (二No二年五月三了日).
-func sealedReadings(readings []string, printed gazette.Date, numberYear int) (string, bool) {
+// date; it is asked only where the line's own reading, text, has no
+// legible month and day (see legibleDay): under a 1-bit page's seal the
+// line read with the ring whitened lost its 年 (二wo二“五月三--昌), and
+// read with the ring left in kept it (二No二年五月三了日). A reading's date
+// that the line's own reading of a date's shape rules out (see
+// shapeFits) is no vote: a reading again that lost a numeral of the day
+// (二二四年二月十日) against the line's 十去晶, two characters, and
+// another reading's 十三日.
+func sealedReadings(text string, readings []string, printed gazette.Date, numberYear int) (string, bool) {
 	var found string
 	for _, r := range readings {
 		fixed, ok := sealedDate(r, printed, numberYear)
 		switch {
-		case !ok:
+		case !ok || !shapeFits(text, fixed):
 		case found == "":
 			found = fixed
 		case fixed != found:
@@ -932,6 +936,23 @@ func sealedReadings(readings []string, printed gazette.Date, numberYear int) (st
 		}
 	}
 	return found, found != ""
+}
+
+// shapeFits reports whether date, as printed, can be what text, a line
+// read as a date's shape in Chinese numerals (see reSealedDate), is: its
+// day is no shorter than text's. A reading again loses a numeral under a
+// seal more often than it makes one up, and the line's month and numerals
+// are no surer than the reading's. A text of no such shape rules nothing
+// out.
+func shapeFits(text, date string) bool {
+	m := reSealedDate.FindStringSubmatch(page.Squeeze(text))
+	d, err := gazette.ParseDate(date)
+	if m == nil || err != nil {
+		return true
+	}
+	c := []rune(d.Chinese())
+	_, cd, _ := strings.Cut(strings.TrimSuffix(string(c[5:]), "日"), "月")
+	return len([]rune(cd)) >= len([]rune(m[3]))
 }
 
 // legibleDay reports whether a line read as a date's shape has its month

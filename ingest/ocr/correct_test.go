@@ -430,6 +430,8 @@ func TestCheckDatesSealedReadings(t *testing.T) {
 			[]string{"二No二年五月三了日", "二〇〇二年五月二十日"}, "广东省卫生健康委员会办公室2002年5月30日印发", "二wo二“五月三--昌"},
 		{"the line's own month and day legible", "豫政〔2022〕22号", "己G二二年六月二十三日",
 			[]string{"二吃二二年六月二十二日", "二二二年六月二十二日"}, "河南省人民政府办公厅2022年6月24日印发", "己G二二年六月二十三日"},
+		{"a reading that lost a numeral of the day the line's own shows", "临环规〔2024〕34号", "二护二四年二月十去晶",
+			[]string{"二殷二四年二月十去日", "二二四年二月十日", "二二四年二月十三日"}, "临海市生态环境厅办公室2024年2月15日印发", "二〇二四年二月十三日"},
 		{"no reading settled", "粤卫〔2002〕6号", "二wo二“五月三--昌",
 			[]string{"二〇二五月三", "-Ac=人RE人"}, "广东省卫生健康委员会办公室2002年5月30日印发", "二wo二“五月三--昌"},
 	}
