@@ -186,11 +186,17 @@ func (d Date) String() string {
 // Chinese writes the date in Chinese numerals, as a signature line prints
 // it: 二〇一九年四月二十八日. ParseDate reads it back.
 func (d Date) Chinese() string {
+	return ChineseYear(d.Year) + "年" + ChineseNumber(int(d.Month)) + "月" + ChineseNumber(d.Day) + "日"
+}
+
+// ChineseYear writes a year digit by digit in Chinese numerals, as dates
+// print it: 二〇一九.
+func ChineseYear(y int) string {
 	var b strings.Builder
-	for _, c := range strconv.Itoa(d.Year) {
+	for _, c := range strconv.Itoa(y) {
 		b.WriteRune(cnDigits[c-'0'])
 	}
-	return b.String() + "年" + ChineseNumber(int(d.Month)) + "月" + ChineseNumber(d.Day) + "日"
+	return b.String()
 }
 
 // ChineseNumber writes 0–999 in Chinese numerals as counts and dates print

@@ -143,6 +143,9 @@ func TestDateMethods(t *testing.T) {
 	if got := DateOf(tm); got != d {
 		t.Errorf("DateOf(Time) = %v, want %v", got, d)
 	}
+	if got := ChineseYear(2010); got != "二〇一〇" {
+		t.Errorf("ChineseYear(2010) = %q", got)
+	}
 }
 
 func TestDateCompare(t *testing.T) {

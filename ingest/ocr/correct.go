@@ -753,8 +753,7 @@ func CheckDates(pages []page.Page) {
 			// read again alone, see rereadDates, is written with 〇).
 			old, year := strconv.Itoa(d.Year), strconv.Itoa(ref)
 			if !strings.HasPrefix(text, old) {
-				old = string([]rune(gazette.Date{Year: d.Year, Month: 1, Day: 1}.Chinese())[:4])
-				year = string([]rune(gazette.Date{Year: ref, Month: 1, Day: 1}.Chinese())[:4])
+				old, year = gazette.ChineseYear(d.Year), gazette.ChineseYear(ref)
 			}
 			if !strings.HasPrefix(text, old) {
 				continue // a year written otherwise (二○一○年): left as read
@@ -872,9 +871,7 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 	// fits returns how far d's year is from the year as read, or -1
 	// where d does not fit.
 	fits := func(d gazette.Date) int {
-		c := []rune(d.Chinese())
-		cy, rest := c[:4], string(c[5:])
-		cm, cd, _ := strings.Cut(strings.TrimSuffix(rest, "日"), "月")
+		cy, cm, cd := gazette.ChineseYear(d.Year), gazette.ChineseNumber(int(d.Month)), gazette.ChineseNumber(d.Day)
 		dist := levenshtein.ComputeDistance(string(year), string(cy))
 		if string(month) != cm || len([]rune(cd)) != len(day) || dist > 1 {
 			return -1
@@ -950,9 +947,7 @@ func shapeFits(text, date string) bool {
 	if m == nil || err != nil {
 		return true
 	}
-	c := []rune(d.Chinese())
-	_, cd, _ := strings.Cut(strings.TrimSuffix(string(c[5:]), "日"), "月")
-	return len([]rune(cd)) >= len([]rune(m[3]))
+	return utf8.RuneCountInString(gazette.ChineseNumber(d.Day)) >= utf8.RuneCountInString(m[3])
 }
 
 // legibleDay reports whether a line read as a date's shape has its month
@@ -1003,7 +998,7 @@ func lostNumeral(text string, ref int, printed gazette.Date) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	year := []rune(gazette.Date{Year: ref, Month: 1, Day: 1}.Chinese())[:4]
+	year := []rune(gazette.ChineseYear(ref))
 	read := []rune(m[1])
 	found := false
 	for i := range year {
@@ -1302,15 +1297,11 @@ func signedBetween(text string, readings []string, passed, effective gazette.Dat
 			continue
 		}
 		for y := passed.Year; y <= effective.Year; y++ {
-			d, err := gazette.ParseDate(strconv.Itoa(y) + "年1月1日")
-			if err != nil {
-				continue
-			}
-			cy := []rune(d.Chinese())[:4]
+			cy := []rune(gazette.ChineseYear(y))
 			if !inOrder(nums, cy) {
 				continue
 			}
-			d, err = gazette.ParseDate(string(cy) + "年" + string(month) + "月" + string(day) + "日")
+			d, err := gazette.ParseDate(string(cy) + "年" + string(month) + "月" + string(day) + "日")
 			if err != nil || d.Compare(passed) < 0 || d.Compare(effective) > 0 || slices.Contains(found, d) {
 				continue
 			}
