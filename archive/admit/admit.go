@@ -82,6 +82,18 @@ func (g *Gate) TryEnter() (leave func(), ok bool) {
 	}
 }
 
+// TryEnterSparing is TryEnter when more than spare slots are free, for
+// background work that must leave spare of them (CPUs other background
+// work uses); ok is false otherwise. A search may take a slot between the
+// count and the taking: at worst, the work takes one of the spare slots
+// for its step.
+func (g *Gate) TryEnterSparing(spare int) (leave func(), ok bool) {
+	if cap(g.slots)-len(g.slots) <= spare {
+		return nil, false
+	}
+	return g.TryEnter()
+}
+
 func (g *Gate) take(ctx context.Context) error {
 	select {
 	case g.slots <- struct{}{}:

@@ -141,3 +141,31 @@ func TestTryEnterOnlyWhenFree(t *testing.T) {
 		l()
 	}
 }
+
+// TryEnterSparing takes a slot only while more than the spare ones are
+// free.
+func TestTryEnterSparing(t *testing.T) {
+	g := New(2)
+	search, err := g.Enter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := g.TryEnterSparing(1); ok {
+		t.Fatal("TryEnterSparing(1) took the one free slot")
+	}
+	leave, ok := g.TryEnterSparing(0)
+	if !ok {
+		t.Fatal("TryEnterSparing(0) found no slot, one free")
+	}
+	leave()
+	search()
+	leave, ok = g.TryEnterSparing(1)
+	if !ok {
+		t.Fatal("TryEnterSparing(1) found no slot in an idle gate of 2")
+	}
+	if _, ok := g.TryEnterSparing(0); !ok {
+		t.Fatal("TryEnterSparing(0) found no slot, one free")
+	} else {
+		defer leave()
+	}
+}

@@ -482,6 +482,16 @@ func (t *Table) start() *build {
 	return b
 }
 
+// Building reports whether a build of the table is in progress: for
+// other background work of the index, which waits for it rather than
+// run beside it and the searches (two cores are then three threads).
+// Safe for concurrent use.
+func (t *Table) Building() bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.build != nil
+}
+
 // run builds the table, with pending on top, unless it is forgotten
 // meanwhile.
 func (t *Table) run(b *build, pending *layer) {

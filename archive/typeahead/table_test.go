@@ -286,3 +286,22 @@ func TestHitsAfterFailedBuild(t *testing.T) {
 		t.Error("Hits does not know a document once the table is built")
 	}
 }
+
+// TestBuilding reports a build in progress, and none before or after it.
+func TestBuilding(t *testing.T) {
+	src := &source{hits: []gazette.Hit{hit("2020-1-1", "饮用水安全条例")}, hold: make(chan struct{})}
+	tab := typeahead.New(src)
+	defer tab.Close()
+	if tab.Building() {
+		t.Error("Building before any build")
+	}
+	tab.Hits([]string{"2020-1-1"}) // starts the build, held in All
+	if !tab.Building() {
+		t.Error("not Building while All is held")
+	}
+	close(src.hold)
+	tab.Layers() // waits for the build
+	if tab.Building() {
+		t.Error("Building once built")
+	}
+}
