@@ -217,3 +217,67 @@ func TestPrebuildWaitsForSuggestionTable(t *testing.T) {
 		t.Fatal("the worker took no slot once the suggestion table was built")
 	}
 }
+
+// TestTablesOfOlderSnapshot has a search of an older snapshot keep the
+// tables of the segments newer ones hold and it does not: they were
+// forgotten, and rebuilt by the next search, their block maxima read
+// again, and the worker left them.
+func TestTablesOfOlderSnapshot(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	var docs []gazette.SearchDoc
+	for i := range 40 {
+		key := gazette.IssueKey{Year: 2011, Number: 1 + i%24}
+		pub := gazette.Date{Year: 2011, Month: 5, Day: 1 + i%28}
+		d := gazette.Document{
+			ID: gazette.DocumentID(key, 1+i/24), Issue: key, Title: "实施规定", Body: []string{"县级以上人民政府应当加强领导。"},
+			Kind: gazette.KindRule, Authorities: []string{"福建省人民政府"}, Signed: pub, Published: pub, Effective: pub,
+			Validity: gazette.Status{State: gazette.InForce}, Pages: gazette.PageRange{First: 1, Last: 1}, Version: 1,
+		}
+		docs = append(docs, gazette.SearchDoc{Document: d, Fingerprint: fmt.Sprintf("%064x", i)})
+	}
+	if err := x.Put(ctx, docs[:20]); err != nil {
+		t.Fatal(err)
+	}
+	old, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if err := x.Put(ctx, docs[20:]); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	held := map[uint64]bool{}
+	for _, s := range old.Segments() {
+		held[s.Id()] = true
+	}
+	var newer []uint64
+	for _, s := range cur.Segments() {
+		if !held[s.Id()] {
+			newer = append(newer, s.Id())
+		}
+	}
+	if len(newer) == 0 {
+		t.Fatal("the second Put made no new segment: the test checks nothing")
+	}
+	if _, err := x.tables(cur); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.tables(old); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range newer {
+		if !x.current(id) {
+			t.Errorf("segment %d of the newer snapshot forgotten by a search of the older one", id)
+		}
+	}
+}

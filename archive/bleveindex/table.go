@@ -161,6 +161,7 @@ func (x *Index) tables(r *scorch.IndexSnapshot) ([]*segTable, error) {
 	}
 	keep := make(map[uint64]*tableEntry, len(segs))
 	var met []*scorch.SegmentSnapshot // for the first time
+	var newest uint64
 	for i, s := range segs {
 		e := x.tabs[s.Id()]
 		if e == nil {
@@ -168,9 +169,19 @@ func (x *Index) tables(r *scorch.IndexSnapshot) ([]*segTable, error) {
 			met = append(met, s)
 		}
 		keep[s.Id()], entries[i] = e, e
+		newest = max(newest, s.Id())
 	}
+	// Segments are numbered as they come (a merge's after those it
+	// merged): a segment newer than every one of r is not one r's
+	// snapshot dropped but one an older snapshot never held, and its
+	// table and block maxima stay for the searches of newer snapshots.
 	// A search on an older snapshot may still rebuild a forgotten table;
 	// it is then forgotten again by the next search on a newer one.
+	for id, e := range x.tabs {
+		if id > newest {
+			keep[id] = e
+		}
+	}
 	x.tabs = keep
 	x.tabMu.Unlock()
 	for _, s := range met {
