@@ -64,12 +64,14 @@ var (
 	reSecrecy        = regexp.MustCompile(`^(?:绝密|絕密|机密|機密|秘密)(?:[★*☆].{0,12})?$`)
 	reUrgency        = regexp.MustCompile(`^(?:特急|加急|特提|平急|急件)$`)
 	reAttachLabel    = regexp.MustCompile(`^附\s*件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]?$`)
-	reSigner         = regexp.MustCompile(`(?:签发人|簽發人)\s*[:：]\s*(.*)$`)
+	// reSigner is the 签发人 label and the names after it; a scan may
+	// read its colon as a semicolon or a comma (签发人；邹立).
+	reSigner = regexp.MustCompile(`(?:签发人|簽發人)\s*[:：;；,，]\s*(.*)$`)
 	// reMisreadSigner is the 签发人 label after a 文号 as a scan may read
-	// it: 签发 lost or misread (粤建〔2008〕63号人：苏华文, …号和葡发人：…),
-	// only its 人 and colon kept. numberLine takes it only where what
-	// stands before it reads as a 文号.
-	reMisreadSigner = regexp.MustCompile(`号[\s\p{Zs}]*[^\s\p{Zs}:：号]{0,3}?人[\s\p{Zs}]*[:：][\s\p{Zs}]*(\p{Han}.*)$`)
+	// it: 签发 lost or misread (粤建〔2008〕63号人：苏华文, …号和葡发人：…,
+	// …号人，分立), only its 人 and colon (or what the colon read as) kept.
+	// numberLine takes it only where what stands before it reads as a 文号.
+	reMisreadSigner = regexp.MustCompile(`号[\s\p{Zs}]*[^\s\p{Zs}:：;；,，号]{0,3}?人[\s\p{Zs}]*[:：;；,，][\s\p{Zs}]*(\p{Han}.*)$`)
 )
 
 // authorityEnds are the last characters of an authority's name

@@ -426,6 +426,9 @@ func TestNumberLineWithMisreadSignerLabel(t *testing.T) {
 		{"粤建〔2008〕63号人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
 		{"粤建〔2008〕63号　和葡发人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
 		{"粤建〔2008〕63号　　签发人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
+		// The colon read as a semicolon or a comma, a gap as a quote.
+		{"泽卫〔2013〕41号签发人；邹立“许杰", "泽卫〔2013〕41号", []string{"邹立", "许杰"}, true},
+		{"泽卫〔2013〕41号人，邹立许杰", "泽卫〔2013〕41号", []string{"邹立", "许杰"}, true},
 		// Not after a 文号: a sentence of the text.
 		{"依照本办法第3号人：张三", "", nil, false},
 		{"联系人：卢秀", "", nil, false},
