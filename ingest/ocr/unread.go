@@ -61,14 +61,7 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 	w, h := img.w, img.h
 	// Columns dark down a third of the page or more are a rule, a border
 	// or the scanner's edge, not text: they would join every row.
-	cols := make([]int, w)
-	for y := range h {
-		for x, v := range img.pix[y*w : (y+1)*w] {
-			if v < 128 {
-				cols[x]++
-			}
-		}
-	}
+	cols := darkColumns(img)
 	dark := make([]int, h) // dark pixels of each row, outside those columns
 	for y := range h {
 		for x, v := range img.pix[y*w : (y+1)*w] {
