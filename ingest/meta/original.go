@@ -689,7 +689,8 @@ const openMisreads = "〈<【[［"
 
 // pairBrackets writes a bracket a scan misread as the one it pairs with:
 // an opening mark that nothing of its own kind closes, before a closing
-// parenthesis, is the parenthesis that opens it (〈区） → （区）).
+// parenthesis, is the parenthesis that opens it (〈区） → （区）); one
+// just before the opening parenthesis is that parenthesis read twice.
 func pairBrackets(n string) string {
 	cl := strings.IndexAny(n, "）)")
 	if cl < 0 {
@@ -701,6 +702,11 @@ func pairBrackets(n string) string {
 	}
 	r, w := utf8.DecodeRuneInString(n[op:])
 	if !strings.ContainsRune(openMisreads, r) {
+		// The opening parenthesis read twice, once as another mark
+		// (县〈(区)): the mark goes.
+		if b, bw := utf8.DecodeLastRuneInString(n[:op]); op > 0 && strings.ContainsRune(openMisreads, b) {
+			return n[:op-bw] + n[op:]
+		}
 		return n
 	}
 	_, cw := utf8.DecodeRuneInString(n[cl:])
@@ -743,6 +749,10 @@ func recipientLike(n string) bool {
 	return utf8.RuneCountInString(t) <= 40 && !strings.ContainsAny(t, "，。：:；《》") && strings.ContainsRune("门構构位业區区县縣市镇鎮乡鄉村街员員", r)
 }
 
+// reNoteLabel is a label of a 附注 (联系人, 联系电话) whose colon a scan read
+// as a semicolon: no name or number follows a semicolon.
+var reNoteLabel = regexp.MustCompile(`(联系人|联系电话|电话|传真|联系方式)[；;]`)
+
 // Note returns the 附注 among paras (the text after the signature): a
 // remark set in brackets, （此件公开发布）, （备注：…）, (联系人：…), or a
 // 公开方式 line.
@@ -756,7 +766,7 @@ func Note(paras []layout.Paragraph) string {
 		open, w := utf8.DecodeRuneInString(t)
 		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(t, "。"))
 		if (open == '（' || open == '(') && (last == '）' || last == ')') {
-			return t
+			return reNoteLabel.ReplaceAllString(t, "$1：")
 		}
 		if strings.ContainsRune(noteOpenMisreads, open) && (last == '）' || last == ')') && n <= 40 &&
 			!strings.ContainsAny(t[w:], "（(《》") && hanCount(t) >= 3 {

@@ -733,6 +733,8 @@ func TestNoteClosingLost(t *testing.T) {
 		{"（此件公开发布）", "（此件公开发布）"},
 		{"（此件所附的《办法》由省财政厅负责解释，请各地认真贯彻执行", ""},
 		{"（一）加强组织领导", ""},
+		// A label's colon read as a semicolon.
+		{"（联系人；姜伟敏，联系电话；0875-87036150)", "（联系人：姜伟敏，联系电话：0875-87036150)"},
 	} {
 		if got := Note(paras("请认真贯彻执行。", c.in)); got != c.want {
 			t.Errorf("Note(%q) = %q, want %q", c.in, got, c.want)

@@ -88,9 +88,10 @@ func TestAttachmentNoteAsScanned(t *testing.T) {
 // TestRecipientsMisreadBracket holds the 主送 to a bracket a scan misread.
 func TestRecipientsMisreadBracket(t *testing.T) {
 	for in, want := range map[string][]string{
-		"各市、县〈区）教育局，市属各高等学校：": {"各市、县（区）教育局", "市属各高等学校"},
-		"各市、县【区)教育局：":         {"各市、县（区）教育局"},
-		"各市、县(区)教育局：":         {"各市、县(区)教育局"},
+		"各市、县〈区）教育局，市属各高等学校：":  {"各市、县（区）教育局", "市属各高等学校"},
+		"各市、县【区)教育局：":          {"各市、县（区）教育局"},
+		"各市、县(区)教育局：":          {"各市、县(区)教育局"},
+		"各市、县〈(区)教育局，省属各高等学校：": {"各市、县(区)教育局", "省属各高等学校"},
 	} {
 		if got := Recipients(in); !slices.Equal(got, want) {
 			t.Errorf("Recipients(%q) = %q, want %q", in, got, want)
