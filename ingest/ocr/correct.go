@@ -739,6 +739,9 @@ func CheckDates(pages []page.Page) {
 				if !ok && !legibleDay(text) {
 					fixed, ok = sealedReadings(text, l.Readings, printed, yearsOf(numberYear))
 				}
+				if !ok {
+					fixed, ok = dayLost(text, l.Readings, printed)
+				}
 				if ok {
 					p.Lines[li].Text = fixed
 					p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
@@ -768,6 +771,52 @@ func CheckDates(pages []page.Page) {
 			p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 		}
 	}
+}
+
+// reDayLost is an Arabic-numeral date line whose day a seal took, its
+// year and month legible (2016年9月日).
+var reDayLost = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9]{1,2})月日$`)
+
+// reMonthDay is a month and day as a reading gives them, with the digits
+// before the month's (a year's run on).
+var reMonthDay = regexp.MustCompile(`([0-9]+)月([0-9]{1,2})日`)
+
+// dayLost returns the date a line read without its day (see reDayLost)
+// is, where two or more of its other readings (page.Line.Readings) give a
+// day after the same month (eole和9月6日人, 69月6日) and none another; the
+// date must exist and not be after the 印发日期 printed (zero: none).
+func dayLost(text string, readings []string, printed gazette.Date) (string, bool) {
+	m := reDayLost.FindStringSubmatch(page.Squeeze(text))
+	if m == nil {
+		return "", false
+	}
+	day, votes := "", 0
+	for _, r := range readings {
+		for _, d := range reMonthDay.FindAllStringSubmatch(page.Squeeze(r), -1) {
+			// The month: the last two digits before 月 where they make
+			// one (11月), else the last (69月: the year's 6 run on).
+			month := d[1][len(d[1])-1:]
+			if n := len(d[1]); n >= 2 && d[1][n-2] == '1' && d[1][n-1] <= '2' {
+				month = d[1][n-2:]
+			}
+			switch {
+			case month != m[2]:
+			case day == "" || d[2] == day:
+				day, votes = d[2], votes+1
+			default:
+				return "", false
+			}
+		}
+	}
+	if votes < 2 {
+		return "", false
+	}
+	fixed := m[1] + "年" + m[2] + "月" + day + "日"
+	d, err := gazette.ParseDate(fixed)
+	if err != nil || !printed.IsZero() && d.Compare(printed) > 0 {
+		return "", false
+	}
+	return fixed, true
 }
 
 // yearsOf is the one year y, none for 0.

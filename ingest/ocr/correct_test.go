@@ -442,6 +442,28 @@ func TestCheckDatesSealedReadings(t *testing.T) {
 	}
 }
 
+// TestCheckDatesDayLost settles a signed date read without its day under
+// a seal by the day two or more of its other readings give after its
+// month, where none gives another and the date is not after the 印发日期.
+func TestCheckDatesDayLost(t *testing.T) {
+	tests := []struct {
+		name, signed string
+		readings     []string
+		want         string
+	}{
+		{"two readings give the day", "2016年9月日", []string{"2016第9有6昌", "201696", "eole和9月6日人", "69月6日"}, "2016年9月6日"},
+		{"one reading only", "2016年9月日", []string{"2016第9有6昌", "69月6日"}, "2016年9月日"},
+		{"readings disagree", "2016年9月日", []string{"9月6日", "9月5日", "9月6日"}, "2016年9月日"},
+		{"after the printing", "2016年9月日", []string{"9月8日", "9月8日"}, "2016年9月日"},
+		{"another month", "2016年1月日", []string{"11月6日", "11月6日"}, "2016年1月日"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkSealed(t, "云人社规〔2016〕9号", tt.signed, tt.readings, "云南省人力资源和社会保障厅办公室2016年9月6日印发", tt.want)
+		})
+	}
+}
+
 // TestCheckDatesSealedInIssue settles a signed date garbled under a seal
 // in a file with no 印发日期 and no regular 文号 (a gazette issue of 令s
 // and appointments) against the years of the dates the file prints
