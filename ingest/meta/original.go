@@ -750,8 +750,8 @@ func recipientLike(n string) bool {
 }
 
 // reNoteLabel is a label of a 附注 (联系人, 联系电话) whose colon a scan read
-// as a semicolon: no name or number follows a semicolon.
-var reNoteLabel = regexp.MustCompile(`(联系人|联系电话|电话|传真|联系方式)[；;]`)
+// as a semicolon or a comma: the label's name or number follows it.
+var reNoteLabel = regexp.MustCompile(`(联系人|联系电话|电话|传真|联系方式)[；;，,]`)
 
 // Note returns the 附注 among paras (the text after the signature): a
 // remark set in brackets, （此件公开发布）, （备注：…）, (联系人：…), or a

@@ -735,6 +735,7 @@ func TestNoteClosingLost(t *testing.T) {
 		{"（一）加强组织领导", ""},
 		// A label's colon read as a semicolon.
 		{"（联系人；姜伟敏，联系电话；0875-87036150)", "（联系人：姜伟敏，联系电话：0875-87036150)"},
+		{"(联系人,金凯琳,联系电话,0718-87062142)", "(联系人：金凯琳,联系电话：0718-87062142)"},
 	} {
 		if got := Note(paras("请认真贯彻执行。", c.in)); got != c.want {
 			t.Errorf("Note(%q) = %q, want %q", c.in, got, c.want)
