@@ -414,13 +414,28 @@ func newHeadLines(paras []layout.Paragraph) *headLines { return &headLines{paras
 func (h *headLines) at(i int) *headLine {
 	if h.lines[i] == nil {
 		t := page.Squeeze(h.paras[i].Text)
-		l := &headLine{squeezed: t, orderNo: reOrderNo.MatchString(t)}
+		l := &headLine{squeezed: t}
+		if n, ok := orderNumber(t); ok {
+			l.squeezed, l.orderNo = n, true
+		}
 		l.numbers, l.number = docNumberLine(t)
 		l.dates, l.date = dateLine(t)
 		h.lines[i] = l
 	}
 	return h.lines[i]
 }
+
+// orderNumber returns a 令's number line (第127号), squeezed, without the
+// marks a scan read beside it from speckle (”第127号); ok is false for
+// other lines.
+func orderNumber(t string) (string, bool) {
+	n := strings.TrimFunc(t, func(r rune) bool { return strings.ContainsRune(specks, r) })
+	return n, reOrderNo.MatchString(n)
+}
+
+// specks are the marks OCR reads speckle as, beside a line: no 令 number
+// begins or ends with one.
+const specks = "“”\"'‘’`。，、；：.,;:·-‐–—_~～|｜"
 
 // heading returns the heading at the top of a document (its heading
 // paragraphs joined) and the index of the first paragraph after the title

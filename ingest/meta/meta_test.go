@@ -194,6 +194,15 @@ func TestExtract(t *testing.T) {
 				Authorities: []string{"河南省人民政府"}, Signed: date(2022, 7, 19), Effective: date(2022, 9, 1)},
 		},
 		{
+			// A scan read a speck beside the number as a quote, and the
+			// sentence under it as centred: the number line still ends
+			// the heading.
+			name: "order, its number read with a speck",
+			body: paras("^四川省人民政府令", "^”第127号", "^《四川省实施《最高人民法院关于审理未成年人刑事案件具", "体应用法律若干问题的解释》办法》已经2012年11月9日省人民政府第33次常务会议通过，现予公布，自2013年2月1日起施行。", ">省长”邹立", ">二〇一二年十一月十九日", "^四川省实施《最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释》办法"),
+			want: Document{Title: "四川省实施《最高人民法院关于审理未成年人刑事案件具体应用法律若干问题的解释》办法", DocNumber: "四川省人民政府令第127号", DocNumberRaw: "四川省人民政府令第127号", Kind: gazette.KindRule,
+				Authorities: []string{"四川省人民政府"}, Signed: date(2012, 11, 19), Effective: date(2013, 2, 1)},
+		},
+		{
 			name: "a rule's title names no issuer before its 关于",
 			body: paras("^云南省实施《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》办法", "第一条　中级人民法院审理用人单位申请撤销终局裁决的案件，应当组成合议庭开庭审理。", "第十三条　本办法自2017年7月1日起施行。"),
 			want: Document{Title: "云南省实施《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》办法", Kind: gazette.KindNormative, Effective: date(2017, 7, 1)},

@@ -64,12 +64,14 @@ var (
 	reSecrecy        = regexp.MustCompile(`^(?:绝密|絕密|机密|機密|秘密)(?:[★*☆].{0,12})?$`)
 	reUrgency        = regexp.MustCompile(`^(?:特急|加急|特提|平急|急件)$`)
 	reAttachLabel    = regexp.MustCompile(`^附\s*件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]?$`)
-	reSigner         = regexp.MustCompile(`(?:签发人|簽發人)\s*[:：]\s*(.*)$`)
+	// reSigner is the 签发人 label and the names after it; a scan may
+	// read its colon as a semicolon or a comma (签发人；邹立).
+	reSigner = regexp.MustCompile(`(?:签发人|簽發人)\s*[:：;；,，]\s*(.*)$`)
 	// reMisreadSigner is the 签发人 label after a 文号 as a scan may read
-	// it: 签发 lost or misread (粤建〔2008〕63号人：苏华文, …号和葡发人：…),
-	// only its 人 and colon kept. numberLine takes it only where what
-	// stands before it reads as a 文号.
-	reMisreadSigner = regexp.MustCompile(`号[\s\p{Zs}]*[^\s\p{Zs}:：号]{0,3}?人[\s\p{Zs}]*[:：][\s\p{Zs}]*(\p{Han}.*)$`)
+	// it: 签发 lost or misread (粤建〔2008〕63号人：苏华文, …号和葡发人：…,
+	// …号人，分立), only its 人 and colon (or what the colon read as) kept.
+	// numberLine takes it only where what stands before it reads as a 文号.
+	reMisreadSigner = regexp.MustCompile(`号[\s\p{Zs}]*[^\s\p{Zs}:：;；,，号]{0,3}?人[\s\p{Zs}]*[:：;；,，][\s\p{Zs}]*(\p{Han}.*)$`)
 )
 
 // authorityEnds are the last characters of an authority's name
@@ -687,7 +689,8 @@ const openMisreads = "〈<【[［"
 
 // pairBrackets writes a bracket a scan misread as the one it pairs with:
 // an opening mark that nothing of its own kind closes, before a closing
-// parenthesis, is the parenthesis that opens it (〈区） → （区）).
+// parenthesis, is the parenthesis that opens it (〈区） → （区）); one
+// just before the opening parenthesis is that parenthesis read twice.
 func pairBrackets(n string) string {
 	cl := strings.IndexAny(n, "）)")
 	if cl < 0 {
@@ -699,6 +702,11 @@ func pairBrackets(n string) string {
 	}
 	r, w := utf8.DecodeRuneInString(n[op:])
 	if !strings.ContainsRune(openMisreads, r) {
+		// The opening parenthesis read twice, once as another mark
+		// (县〈(区)): the mark goes.
+		if b, bw := utf8.DecodeLastRuneInString(n[:op]); op > 0 && strings.ContainsRune(openMisreads, b) {
+			return n[:op-bw] + n[op:]
+		}
 		return n
 	}
 	_, cw := utf8.DecodeRuneInString(n[cl:])
@@ -741,6 +749,10 @@ func recipientLike(n string) bool {
 	return utf8.RuneCountInString(t) <= 40 && !strings.ContainsAny(t, "，。：:；《》") && strings.ContainsRune("门構构位业區区县縣市镇鎮乡鄉村街员員", r)
 }
 
+// reNoteLabel is a label of a 附注 (联系人, 联系电话) whose colon a scan read
+// as a semicolon or a comma: the label's name or number follows it.
+var reNoteLabel = regexp.MustCompile(`(联系人|联系电话|电话|传真|联系方式)[；;，,]`)
+
 // Note returns the 附注 among paras (the text after the signature): a
 // remark set in brackets, （此件公开发布）, （备注：…）, (联系人：…), or a
 // 公开方式 line.
@@ -754,7 +766,7 @@ func Note(paras []layout.Paragraph) string {
 		open, w := utf8.DecodeRuneInString(t)
 		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(t, "。"))
 		if (open == '（' || open == '(') && (last == '）' || last == ')') {
-			return t
+			return reNoteLabel.ReplaceAllString(t, "$1：")
 		}
 		if strings.ContainsRune(noteOpenMisreads, open) && (last == '）' || last == ')') && n <= 40 &&
 			!strings.ContainsAny(t[w:], "（(《》") && hanCount(t) >= 3 {

@@ -426,6 +426,9 @@ func TestNumberLineWithMisreadSignerLabel(t *testing.T) {
 		{"粤建〔2008〕63号人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
 		{"粤建〔2008〕63号　和葡发人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
 		{"粤建〔2008〕63号　　签发人：苏华文", "粤建〔2008〕63号", []string{"苏华文"}, true},
+		// The colon read as a semicolon or a comma, a gap as a quote.
+		{"泽卫〔2013〕41号签发人；邹立“许杰", "泽卫〔2013〕41号", []string{"邹立", "许杰"}, true},
+		{"泽卫〔2013〕41号人，邹立许杰", "泽卫〔2013〕41号", []string{"邹立", "许杰"}, true},
 		// Not after a 文号: a sentence of the text.
 		{"依照本办法第3号人：张三", "", nil, false},
 		{"联系人：卢秀", "", nil, false},
@@ -730,6 +733,9 @@ func TestNoteClosingLost(t *testing.T) {
 		{"（此件公开发布）", "（此件公开发布）"},
 		{"（此件所附的《办法》由省财政厅负责解释，请各地认真贯彻执行", ""},
 		{"（一）加强组织领导", ""},
+		// A label's colon read as a semicolon.
+		{"（联系人；姜伟敏，联系电话；0875-87036150)", "（联系人：姜伟敏，联系电话：0875-87036150)"},
+		{"(联系人,金凯琳,联系电话,0718-87062142)", "(联系人：金凯琳,联系电话：0718-87062142)"},
 	} {
 		if got := Note(paras("请认真贯彻执行。", c.in)); got != c.want {
 			t.Errorf("Note(%q) = %q, want %q", c.in, got, c.want)

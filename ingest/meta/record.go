@@ -136,11 +136,14 @@ func printMark(tail string, slip bool) bool {
 // slip allows the line as a scan reads it where only a 印发 line can
 // stand (the 版记's last line): its mark misread (see printMark), or its
 // date past reading (2018年？月28日), the office then read and the date
-// left out. A date of a year no document is printed in (before
+// left out, or the office's end misread as marks, the office then left
+// out and the date read. A date of a year no document is printed in (before
 // gazette.MinYear, or yet to come: a scan's 2682年 for 2016年 that OCR's
 // checks could not settle, see ocr.CheckDates) is no 印发日期 either.
 func printLine(raw string, slip bool) (by string, date gazette.Date, ok bool) {
-	t := page.Squeeze(raw)
+	// Marks a scan read beside the line from speckle (”…印发”) are none
+	// of it.
+	t := strings.TrimFunc(page.Squeeze(raw), func(r rune) bool { return strings.ContainsRune(specks, r) })
 	if countable(t, maxDateLine+30) > maxDateLine+30 {
 		return "", gazette.Date{}, false
 	}
@@ -163,8 +166,11 @@ func printLine(raw string, slip bool) (by string, date gazette.Date, ok bool) {
 		by = cleanName(by)
 	}
 	if by != "" && !authorityLike(by) {
-		if strings.ContainsAny(by, "，。；：:,") {
-			return "", gazette.Date{}, false // a sentence that ends …印发
+		if i := strings.IndexAny(by, "，。；：:,"); i >= 0 && !(slip && authorityLike(cleanName(by[:i]))) {
+			// A sentence that ends …印发; where only a 印发 line can
+			// stand, the office's end misread as marks
+			// (泽安省卫生健康委员会； \公室) is the office misread.
+			return "", gazette.Date{}, false
 		}
 		// The office misread (澜江省人民政府办公打): the date stands.
 		by = ""

@@ -34,6 +34,12 @@ func TestRecordAsScanned(t *testing.T) {
 		{"the office misread: left out, the date stands",
 			[]string{body, "抄送：省委各部门，省法院。", "河南省人民政府办公打”2011年4月7日印发"},
 			[]string{"省委各部门", "省法院"}, "", gazette.Date{Year: 2011, Month: 4, Day: 7}},
+		{"marks read beside the 印发 line",
+			[]string{body, "抄送：省委各部门，省法院。", "”云南省人力资源和社会保障厅办公室2016年9月6日印发”"},
+			[]string{"省委各部门", "省法院"}, "云南省人力资源和社会保障厅办公室", gazette.Date{Year: 2016, Month: 9, Day: 6}},
+		{"the office's end read as marks: left out, the date stands",
+			[]string{body, "（联系人：姜伟敏，联系电话：0875-87036150)", "泽安省卫生健康委员会； \\公室2013年9月12日印发", "一2一"},
+			nil, "", gazette.Date{Year: 2013, Month: 9, Day: 12}},
 		{"主送 in the 版记 is no 抄送",
 			[]string{body, "主送：各区人民政府。", "河南省人民政府办公厅　2011年4月7日印发"},
 			nil, "河南省人民政府办公厅", gazette.Date{Year: 2011, Month: 4, Day: 7}},
@@ -82,9 +88,10 @@ func TestAttachmentNoteAsScanned(t *testing.T) {
 // TestRecipientsMisreadBracket holds the 主送 to a bracket a scan misread.
 func TestRecipientsMisreadBracket(t *testing.T) {
 	for in, want := range map[string][]string{
-		"各市、县〈区）教育局，市属各高等学校：": {"各市、县（区）教育局", "市属各高等学校"},
-		"各市、县【区)教育局：":         {"各市、县（区）教育局"},
-		"各市、县(区)教育局：":         {"各市、县(区)教育局"},
+		"各市、县〈区）教育局，市属各高等学校：":  {"各市、县（区）教育局", "市属各高等学校"},
+		"各市、县【区)教育局：":          {"各市、县（区）教育局"},
+		"各市、县(区)教育局：":          {"各市、县(区)教育局"},
+		"各市、县〈(区)教育局，省属各高等学校：": {"各市、县(区)教育局", "省属各高等学校"},
 	} {
 		if got := Recipients(in); !slices.Equal(got, want) {
 			t.Errorf("Recipients(%q) = %q, want %q", in, got, want)

@@ -98,7 +98,10 @@ func IsRecordLine(s string) bool {
 func titleRest(head string, p layout.Paragraph) bool {
 	t := page.Squeeze(p.Text)
 	n := utf8.RuneCountInString(t)
-	if n == 0 || n > 40 || looseNumberLine(t) || IsDocNumberLine(t) || IsDateLine(t) || reOrderNo.MatchString(t) {
+	if n == 0 || n > 40 || looseNumberLine(t) || IsDocNumberLine(t) || IsDateLine(t) {
+		return false
+	}
+	if _, ok := orderNumber(t); ok {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(t)

@@ -714,6 +714,7 @@ func CheckDates(pages []page.Page) {
 		ref = numberYear
 	}
 	if ref == 0 {
+		sealedInIssue(pages, signs)
 		return
 	}
 	for pi := range pages {
@@ -734,9 +735,12 @@ func CheckDates(pages []page.Page) {
 			}
 			ds := gazette.FindDates(text)
 			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
-				fixed, ok := sealedDate(text, printed, numberYear)
+				fixed, ok := sealedDate(text, printed, yearsOf(numberYear))
 				if !ok && !legibleDay(text) {
-					fixed, ok = sealedReadings(text, l.Readings, printed, numberYear)
+					fixed, ok = sealedReadings(text, l.Readings, printed, yearsOf(numberYear))
+				}
+				if !ok {
+					fixed, ok = dayLost(text, l.Readings, printed)
 				}
 				if ok {
 					p.Lines[li].Text = fixed
@@ -769,6 +773,111 @@ func CheckDates(pages []page.Page) {
 	}
 }
 
+// reDayLost is an Arabic-numeral date line whose day a seal took, its
+// year and month legible (2016年9月日).
+var reDayLost = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9]{1,2})月日$`)
+
+// reMonthDay is a month and day as a reading gives them, with the digits
+// before the month's (a year's run on).
+var reMonthDay = regexp.MustCompile(`([0-9]+)月([0-9]{1,2})日`)
+
+// dayLost returns the date a line read without its day (see reDayLost)
+// is, where two or more of its other readings (page.Line.Readings) give a
+// day after the same month (eole和9月6日人, 69月6日) and none another; the
+// date must exist and not be after the 印发日期 printed (zero: none).
+func dayLost(text string, readings []string, printed gazette.Date) (string, bool) {
+	m := reDayLost.FindStringSubmatch(page.Squeeze(text))
+	if m == nil {
+		return "", false
+	}
+	day, votes := "", 0
+	for _, r := range readings {
+		for _, d := range reMonthDay.FindAllStringSubmatch(page.Squeeze(r), -1) {
+			// The month: the last two digits before 月 where they make
+			// one (11月), else the last (69月: the year's 6 run on).
+			month := d[1][len(d[1])-1:]
+			if n := len(d[1]); n >= 2 && d[1][n-2] == '1' && d[1][n-1] <= '2' {
+				month = d[1][n-2:]
+			}
+			switch {
+			case month != m[2]:
+			case day == "" || d[2] == day:
+				day, votes = d[2], votes+1
+			default:
+				return "", false
+			}
+		}
+	}
+	if votes < 2 {
+		return "", false
+	}
+	fixed := m[1] + "年" + m[2] + "月" + day + "日"
+	d, err := gazette.ParseDate(fixed)
+	if err != nil || !printed.IsZero() && d.Compare(printed) > 0 {
+		return "", false
+	}
+	return fixed, true
+}
+
+// yearsOf is the one year y, none for 0.
+func yearsOf(y int) []int {
+	if y == 0 {
+		return nil
+	}
+	return []int{y}
+}
+
+// sealedInIssue settles the signed dates read garbled (see sealedDate) of
+// a file that prints no 印发日期 and no regular 文号 to hold them to: an
+// issue of the gazette with 令s and appointments only, whose
+// 二〇一四年十一月三十日 under a seal read 二四年十一月三十日 and, again
+// alone, 二C一四年…. Each is held to the years of the dates the file's
+// other date lines print whole, and the years either side: the documents
+// of one issue are signed within a year or so of each other. The year
+// read most nearly wins, and only one date may fit. A 令's signed date
+// is the sentence's it signs, settled or not (signs, see orderDates).
+func sealedInIssue(pages []page.Page, signs map[[2]int]bool) {
+	var years []int
+	for _, p := range pages {
+		for _, l := range p.Lines {
+			text := strings.TrimSpace(l.Text)
+			if ds := gazette.FindDates(text); len(ds) == 1 && ds[0].Start == 0 && ds[0].End == len(text) {
+				for y := ds[0].Date.Year - 1; y <= ds[0].Date.Year+1; y++ {
+					if !slices.Contains(years, y) {
+						years = append(years, y)
+					}
+				}
+			}
+		}
+	}
+	if len(years) == 0 {
+		return
+	}
+	for pi := range pages {
+		p := &pages[pi]
+		if p.Extractor != page.OCR {
+			continue
+		}
+		for li, l := range p.Lines {
+			text := strings.TrimSpace(l.Text)
+			if _, ok := signs[[2]int{pi, li}]; ok {
+				continue
+			}
+			if ds := gazette.FindDates(text); len(ds) == 1 && ds[0].Start == 0 && ds[0].End == len(text) {
+				continue // a date as it is
+			}
+			fixed, ok := sealedDate(text, gazette.Date{}, years)
+			if !ok && !legibleDay(text) {
+				fixed, ok = sealedReadings(text, l.Readings, gazette.Date{}, years)
+			}
+			if ok {
+				p.Lines[li].Text = fixed
+				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
+			}
+		}
+	}
+}
+
 // A 成文日期 in Chinese numerals under a seal comes back from tesseract
 // with numerals lost or misread as other characters (二〇一〇年三月作晶,
 // 二所OO二年五月三牛日, 二0一年三月人日). It is settled against the dates
@@ -782,7 +891,7 @@ func CheckDates(pages []page.Page) {
 // numeralReadings are what tesseract reads Chinese numerals of a date as,
 // under a seal: 〇 as a letter or a digit, 八 as 人 or 入, 十 as 千 or +.
 var numeralReadings = map[rune]rune{
-	'0': '〇', 'O': '〇', 'o': '〇', 'D': '〇', '○': '〇', '口': '〇',
+	'0': '〇', 'O': '〇', 'o': '〇', 'D': '〇', 'C': '〇', 'c': '〇', '○': '〇', '口': '〇',
 	'人': '八', '入': '八', '从': '八',
 	'千': '十', '+': '十',
 }
@@ -804,12 +913,12 @@ var reSealedYear = regexp.MustCompile(`^(\S?[0-9]{2,4})年([0-9]{1,2}月[0-9]{1,
 // and day read whole (rest, 10月25日) where exactly one year it can be is
 // one edit from the year as read: the 印发日期's or the year before (the
 // date no later than the printing), or the 文号's.
-func sealedYear(year, rest string, printed gazette.Date, numberYear int) (string, bool) {
+func sealedYear(year, rest string, printed gazette.Date, years []int) (string, bool) {
 	if _, err := gazette.ParseDate(year + "年" + rest); err == nil {
 		return "", false // a date as it is
 	}
 	var found []string
-	for _, y := range []int{printed.Year, printed.Year - 1, numberYear} {
+	for _, y := range append([]int{printed.Year, printed.Year - 1}, years...) {
 		if y <= 0 || levenshtein.ComputeDistance(year, strconv.Itoa(y)) != 1 {
 			continue
 		}
@@ -830,10 +939,11 @@ func sealedYear(year, rest string, printed gazette.Date, numberYear int) (string
 
 // sealedDate returns the date a line read as garbled Chinese numerals is
 // (see above), written as printed, if it is a date's shape and one date
-// only fits it.
-func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool) {
+// only fits it. The dates it can be are those up to the 印发日期 printed
+// (see above) and those of the whole years given (the 文号's).
+func sealedDate(text string, printed gazette.Date, years []int) (string, bool) {
 	t := page.Squeeze(text)
-	if printed.IsZero() && numberYear == 0 {
+	if printed.IsZero() && len(years) == 0 {
 		return "", false
 	}
 	if m := reSealedArabic.FindStringSubmatch(t); m != nil {
@@ -847,13 +957,13 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 			return "", false
 		case !printed.IsZero() && d.Compare(printed) <= 0 && d.Time(time.UTC).AddDate(1, 0, 0).After(printed.Time(time.UTC)):
 			return fixed, true
-		case printed.IsZero() && d.Year == numberYear:
+		case printed.IsZero() && slices.Contains(years, d.Year):
 			return fixed, true
 		}
 		return "", false
 	}
 	if m := reSealedYear.FindStringSubmatch(t); m != nil {
-		return sealedYear(m[1], m[2], printed, numberYear)
+		return sealedYear(m[1], m[2], printed, years)
 	}
 	m := reSealedDate.FindStringSubmatch(t)
 	if m == nil {
@@ -901,8 +1011,10 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 	if !printed.IsZero() {
 		try(from, to)
 	}
-	if numberYear != 0 && numberYear != printed.Year && numberYear != printed.Year-1 {
-		try(time.Date(numberYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(numberYear, 12, 31, 0, 0, 0, 0, time.UTC))
+	for _, y := range years {
+		if printed.IsZero() || y != printed.Year && y != printed.Year-1 {
+			try(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC))
+		}
 	}
 	if len(found) != 1 {
 		return "", false
@@ -920,10 +1032,10 @@ func sealedDate(text string, printed gazette.Date, numberYear int) (string, bool
 // shapeFits) is no vote: a reading again that lost a numeral of the day
 // (二二四年二月十日) against the line's 十去晶, two characters, and
 // another reading's 十三日.
-func sealedReadings(text string, readings []string, printed gazette.Date, numberYear int) (string, bool) {
+func sealedReadings(text string, readings []string, printed gazette.Date, years []int) (string, bool) {
 	var found string
 	for _, r := range readings {
-		fixed, ok := sealedDate(r, printed, numberYear)
+		fixed, ok := sealedDate(r, printed, years)
 		switch {
 		case !ok || !shapeFits(text, fixed):
 		case found == "":
@@ -1203,7 +1315,8 @@ var rePassed = regexp.MustCompile(`已经\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s
 // (passed 2023年2月8日, in effect 2023年4月1日) outweigh the one that
 // disagrees (2022年2月18日 becomes 2023年2月18日); where no year a digit
 // apart fits between them, nothing changes. It returns the lines (page
-// and line index) of the signed dates that fit, as read or corrected.
+// and line index) of the 令s' signed dates, true for those that fit, as
+// read or corrected, false for those that do not.
 func orderDates(pages []page.Page) map[[2]int]bool {
 	fit := map[[2]int]bool{}
 	for pi := range pages {
@@ -1239,11 +1352,12 @@ func orderDates(pages []page.Page) map[[2]int]bool {
 				// A date line whose year lost numerals (二七年 for
 				// 二〇一七年, the 〇 and 一 of a small type too thin) is
 				// the signature's too: settled by the sentence it signs.
-				if fixed, ok := signedBetween(text, p.Lines[li].Readings, passed, effective); ok {
+				fixed, ok := signedBetween(text, p.Lines[li].Readings, passed, effective)
+				if ok {
 					p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 					p.Lines[li].Text = fixed
-					fit[[2]int{pi, li}] = true
 				}
+				fit[[2]int{pi, li}] = ok
 				passed, effective = gazette.Date{}, gazette.Date{}
 				continue
 			}
@@ -1260,9 +1374,7 @@ func orderDates(pages []page.Page) map[[2]int]bool {
 				p.Lines[li].Text = fixed
 				signed = d
 			}
-			if signed.Compare(passed) >= 0 && signed.Compare(effective) <= 0 {
-				fit[[2]int{pi, li}] = true
-			}
+			fit[[2]int{pi, li}] = signed.Compare(passed) >= 0 && signed.Compare(effective) <= 0
 			passed, effective = gazette.Date{}, gazette.Date{}
 		}
 	}

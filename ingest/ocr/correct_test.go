@@ -442,6 +442,64 @@ func TestCheckDatesSealedReadings(t *testing.T) {
 	}
 }
 
+// TestCheckDatesDayLost settles a signed date read without its day under
+// a seal by the day two or more of its other readings give after its
+// month, where none gives another and the date is not after the 印发日期.
+func TestCheckDatesDayLost(t *testing.T) {
+	tests := []struct {
+		name, signed string
+		readings     []string
+		want         string
+	}{
+		{"two readings give the day", "2016年9月日", []string{"2016第9有6昌", "201696", "eole和9月6日人", "69月6日"}, "2016年9月6日"},
+		{"one reading only", "2016年9月日", []string{"2016第9有6昌", "69月6日"}, "2016年9月日"},
+		{"readings disagree", "2016年9月日", []string{"9月6日", "9月5日", "9月6日"}, "2016年9月日"},
+		{"after the printing", "2016年9月日", []string{"9月8日", "9月8日"}, "2016年9月日"},
+		{"another month", "2016年1月日", []string{"11月6日", "11月6日"}, "2016年1月日"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkSealed(t, "云人社规〔2016〕9号", tt.signed, tt.readings, "云南省人力资源和社会保障厅办公室2016年9月6日印发", tt.want)
+		})
+	}
+}
+
+// TestCheckDatesSealedInIssue settles a signed date garbled under a seal
+// in a file with no 印发日期 and no regular 文号 (a gazette issue of 令s
+// and appointments) against the years of the dates the file prints
+// whole: the year read most nearly wins; a file with no whole date, or
+// readings that fit years equally, leaves it as read.
+func TestCheckDatesSealedInIssue(t *testing.T) {
+	tests := []struct {
+		name, signed string
+		readings     []string
+		other, want  string
+	}{
+		{"〇 and 一 lost, again alone 〇 read as C", "二四年十一月三十日",
+			[]string{"二一四年十一月三十日", "二C一四年十一月三十日", "二四年十一月三十日"}, "2014年12月28日", "二〇一四年十一月三十日"},
+		{"a year after the others", "二〇五年三月五日", nil, "2014年12月28日", "二〇一五年三月五日"},
+		{"no whole date in the file", "二四年十一月三十日",
+			[]string{"二C一四年十一月三十日"}, "省长　向琳", "二四年十一月三十日"},
+		{"a year that fits three years equally", "二〇一任年三月五日", nil, "2014年12月28日", "二〇一任年三月五日"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := []page.Page{
+				ocrPage("泽安省人民政府令", "第142号", "省长　向琳", tt.other),
+				{Number: 2, Extractor: page.OCR, Confidence: 0.8, Lines: []page.Line{{Text: "泽安省人民政府"}, {Text: tt.signed, Readings: tt.readings}}},
+			}
+			CheckDates(pages)
+			if got := pages[1].Lines[1].Text; got != tt.want {
+				t.Errorf("signed date %q, want %q", got, tt.want)
+			}
+			changed := tt.want != tt.signed
+			if got := len(pages[1].Corrections); changed && (got != 1 || pages[1].Corrections[0].Confidence != 0.8) || !changed && got != 0 {
+				t.Errorf("corrections %+v", pages[1].Corrections)
+			}
+		})
+	}
+}
+
 // checkSealed runs CheckDates on a file of a 文号 line and a signed date
 // line (its other readings readings) on page 1 and a 印发 line on page 2,
 // and holds the signed date to want and its correction to the page's

@@ -35,7 +35,11 @@ const (
 type leaderRow struct {
 	box      // around its dots
 	base int // the dots' bottom, their median: the baseline of the line
-	dot  int // a dot's height, the median
+	// end is the bottom of its last dots, their median: the baseline
+	// where its page number stands, which on a skewed scan lies a dot's
+	// height or more from base.
+	end int
+	dot int // a dot's height, the median
 }
 
 // dropLeaderDots whitens the rows of leader dots of a grey page at dpi in
@@ -107,13 +111,19 @@ func dropLeaderDots(img *raster, dpi int) []leaderRow {
 			bases, heights = append(bases, d.y1), append(heights, d.y1-d.y0)
 			whiten(img, d, paper)
 		}
+		last := slices.Clone(bases[len(bases)-endDots:])
+		slices.Sort(last)
 		slices.Sort(bases)
 		slices.Sort(heights)
-		r.base, r.dot = bases[len(bases)/2], heights[len(heights)/2]
+		r.base, r.end, r.dot = bases[len(bases)/2], last[len(last)/2], heights[len(heights)/2]
 		rows = append(rows, r)
 	}
 	return rows
 }
+
+// endDots is how many dots at a row's right end give its baseline there
+// (leaderRow.end): a few, so that one speck does not move it.
+const endDots = 5
 
 // trimRow drops from the ends of a row the shapes set off its dots' pitch
 // by more than a pixel or two: a printed row's dots are evenly set, and
@@ -187,9 +197,12 @@ func cutLeaderNumbers(img *raster, rows []leaderRow, dpi int) []*raster {
 	out := make([]*raster, len(rows))
 	for i, r := range rows {
 		// The band a number could stand in: its shapes are those whose
-		// bottom is on the row's baseline, taller than a dot.
-		h := r.dot
-		band := box{r.x1 + 1, max(0, r.base-int(0.3*float64(dpi))), min(img.w, r.x1+reach), min(img.h, r.base+2*h+2)}
+		// bottom is on the row's baseline, taller than a dot. A CJK
+		// face sets the dots of … a little above the baseline, so a
+		// digit's foot may lie up to some two dots' height below them.
+		h, base := r.dot, r.end
+		below := 3*h + 2
+		band := box{r.x1 + 1, max(0, base-int(0.3*float64(dpi))), min(img.w, r.x1+reach), min(img.h, base+below+1)}
 		if band.x0 >= band.x1 || band.y0 >= band.y1 {
 			continue
 		}
@@ -203,7 +216,7 @@ func cutLeaderNumbers(img *raster, rows []leaderRow, dpi int) []*raster {
 		num, tall := box{bw, bh, 0, 0}, 0
 		cs := components(cell, bw, bh)
 		for _, c := range cs {
-			if d := band.y0 + c.y1 - r.base; d > 2*h+1 || -d > 2*h+1 || c.y1-c.y0 < 2*h {
+			if d := band.y0 + c.y1 - base; d > below || -d > 2*h+1 || c.y1-c.y0 < 2*h {
 				continue // not on the baseline, or a speck
 			}
 			num = box{min(num.x0, c.x0), min(num.y0, c.y0), max(num.x1, c.x1), max(num.y1, c.y1)}
@@ -216,7 +229,7 @@ func cutLeaderNumbers(img *raster, rows []leaderRow, dpi int) []*raster {
 		// of a 5 in a thin face): over the number, lower than the line
 		// above could reach.
 		for _, c := range cs {
-			if c.x1 > num.x0 && c.x0 < num.x1 && band.y0+c.y1 >= r.base-tall*6/5 && c.y1 <= num.y1 {
+			if c.x1 > num.x0 && c.x0 < num.x1 && band.y0+c.y1 >= base-tall*6/5 && c.y1 <= num.y1 {
 				num = box{min(num.x0, c.x0), min(num.y0, c.y0), max(num.x1, c.x1), num.y1}
 			}
 		}
@@ -238,19 +251,47 @@ func cutLeaderNumbers(img *raster, rows []leaderRow, dpi int) []*raster {
 
 // readNumbers reads the numbers cut by cutLeaderNumbers, digits only; ""
 // where a number was not read.
+//
+// Digits of body type are some 20 pixels high at 200 dpi, small for
+// tesseract, which lost a lone 7 of them; at twice the size it reads
+// them all, mostly: a seriffed 1 and 2 of a skewed scan it lost enlarged
+// and read at their own size. So the numbers the enlarged strip did not
+// give are read again from the strip at its own size.
 func (e *Engine) readNumbers(ctx context.Context, dir string, nums []*raster, dpi int) ([]string, error) {
 	out := make([]string, len(nums))
 	strip, tops := stack(nums, dpi/10)
 	if strip == nil {
 		return out, nil
 	}
-	// Digits of body type are some 20 pixels high at 200 dpi, small for
-	// tesseract, which lost a lone 7 of them; at twice the size it reads
-	// them all.
-	k := max(1, 400/dpi)
-	strip = strip.enlarge(k)
+	for _, k := range []int{max(1, 400/dpi), 1} {
+		missing := false
+		for i, n := range nums {
+			missing = missing || n != nil && out[i] == ""
+		}
+		if !missing {
+			break
+		}
+		texts, err := e.readStrip(ctx, dir, strip, tops, nums, dpi, k)
+		if err != nil {
+			return nil, err
+		}
+		for i, t := range texts {
+			if out[i] == "" {
+				out[i] = t
+			}
+		}
+		if k == 1 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// readStrip reads the strip of numbers (see stack) enlarged k times, and
+// returns what it read of each.
+func (e *Engine) readStrip(ctx context.Context, dir string, strip *raster, tops []int, nums []*raster, dpi, k int) ([]string, error) {
 	file := filepath.Join(dir, "numbers.pgm")
-	if err := os.WriteFile(file, strip.pgm(), 0o600); err != nil {
+	if err := os.WriteFile(file, strip.enlarge(k).pgm(), 0o600); err != nil {
 		return nil, err
 	}
 	env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
@@ -264,6 +305,7 @@ func (e *Engine) readNumbers(ctx context.Context, dir string, nums []*raster, dp
 		return nil, err
 	}
 	// Each line read goes to the number whose place holds its middle.
+	out := make([]string, len(nums))
 	px := float64(dpi) / 72
 	for _, l := range q.Lines {
 		mid := int((l.Y - l.Size/2) * px)

@@ -229,6 +229,14 @@ func (e *Engine) page(ctx context.Context, path string, n int) (page.Page, []nam
 		put := withLeaderNumbers(&p, rows, texts, dpi)
 		notes = append(notes, fmt.Sprintf("contents: %d rows of leader dots whitened, %d page numbers after them read apart", len(rows), put))
 	}
+	switch n, err := e.rereadCondensed(ctx, dir, &p, main, dpi); {
+	case err != nil && ctx.Err() != nil:
+		return fail("read condensed rows of", err)
+	case err != nil:
+		notes = append(notes, fmt.Sprintf("rows of large type that read short not read again: %v", err))
+	case n > 0:
+		notes = append(notes, fmt.Sprintf("%d rows of large type that read short read again stretched, as condensed type", n))
+	}
 	switch more, err := e.readUnread(ctx, dir, &p, main, dpi); {
 	case err != nil && ctx.Err() != nil:
 		return fail("read rows left out of", err)

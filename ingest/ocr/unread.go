@@ -22,9 +22,14 @@ import (
 // reads with confidence joins the page in its place; what it does not is
 // named in the page's note, never dropped in silence.
 
-// maxUnreadRows bounds the bands read again per page: a page with more is
-// a picture or a table that layout analysis read as it should.
-const maxUnreadRows = 8
+// maxUnreadRows bounds the bands read again per page, each a tesseract
+// run or two. A page with more is most often a picture or a table that
+// layout analysis read as it should, but a skewed original's page wanted
+// 9 and 11, and with none read it lost its authority and its 附注: so the
+// bands nearest the page's top and foot, where the 版头, the signature
+// and the 版记 stand, are read up to the bound (see nearestEdges), and
+// the rest left unread, said in the page's note.
+const maxUnreadRows = 12
 
 // minUnreadConf is the confidence (0..1) a band read alone must have for
 // its text to join the page: lower, it is more likely speckle, a rule or
@@ -61,14 +66,7 @@ func unreadRows(img *raster, dpi int, lines []page.Line) (out []band, tall []box
 	w, h := img.w, img.h
 	// Columns dark down a third of the page or more are a rule, a border
 	// or the scanner's edge, not text: they would join every row.
-	cols := make([]int, w)
-	for y := range h {
-		for x, v := range img.pix[y*w : (y+1)*w] {
-			if v < 128 {
-				cols[x]++
-			}
-		}
-	}
+	cols := darkColumns(img)
 	dark := make([]int, h) // dark pixels of each row, outside those columns
 	for y := range h {
 		for x, v := range img.pix[y*w : (y+1)*w] {
@@ -358,7 +356,9 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		return notes, nil
 	}
 	if len(bands) > maxUnreadRows {
-		return append(notes, fmt.Sprintf("%d rows of ink that no line read covers left unread: more than %d, as a picture or a table has", len(bands), maxUnreadRows)), nil
+		notes = append(notes, fmt.Sprintf("%d rows of ink that no line read covers: more than %d, as a picture or a table has; the %d nearest the page's top and foot read alone, %d in its middle left unread",
+			len(bands), maxUnreadRows, maxUnreadRows, len(bands)-maxUnreadRows))
+		bands = nearestEdges(bands, img.h, maxUnreadRows)
 	}
 	read, joined, twice := 0, 0, 0
 	var added []page.Line // lines read alone and put in
@@ -445,6 +445,17 @@ func (e *Engine) readUnread(ctx context.Context, dir string, p *page.Page, img *
 		notes = append(notes, fmt.Sprintf("ink left unread at %v from the top (read alone, it made no confident text)", unread))
 	}
 	return notes, nil
+}
+
+// nearestEdges returns the n bands of bands (in order from the top) that
+// lie nearest the top or the foot of a page h pixels tall, in order from
+// the top.
+func nearestEdges(bands []band, h, n int) []band {
+	by := slices.Clone(bands)
+	slices.SortStableFunc(by, func(a, b band) int { return min(a.y0, h-a.y1) - min(b.y0, h-b.y1) })
+	by = by[:min(n, len(by))]
+	slices.SortStableFunc(by, func(a, b band) int { return a.y0 - b.y0 })
+	return by
 }
 
 // Where a line read alone went (see putRead).

@@ -436,3 +436,19 @@ func TestPutRead(t *testing.T) {
 		})
 	}
 }
+
+// TestNearestEdges keeps, of more bands than are read, those nearest the
+// page's top and foot (the 版头, the signature, the 版记), in order.
+func TestNearestEdges(t *testing.T) {
+	var bands []band
+	for y := 100; y < 1000; y += 100 {
+		bands = append(bands, band{y0: y, y1: y + 30})
+	}
+	var got []int
+	for _, b := range nearestEdges(bands, 1000, 4) {
+		got = append(got, b.y0)
+	}
+	if want := []int{100, 200, 800, 900}; !slices.Equal(got, want) {
+		t.Errorf("bands at %v, want %v", got, want)
+	}
+}

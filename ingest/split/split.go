@@ -377,15 +377,19 @@ func findContents(pages []layout.Page) (entries []Entry, tocPages []int, headed 
 	return entries, tocPages, headed
 }
 
+// specks are the marks OCR reads speckle beside a heading as.
+const specks = "“”\"'‘’`。，、；：.,;:·-‐–—_~～|｜"
+
 // maxHeadRunes is the longest a contents heading is: 本期目录 and, wide
 // spaced, 目 录 once its spaces are gone.
 const maxHeadRunes = 4
 
 // contentsHead reports whether a line is the contents' heading: 目录, 目次,
 // 本期目录, 目录（续）, Contents; or a two-character line with one of the two
-// read right, as OCR reads the wide-spaced heading's 录 (对, 系, 孙).
+// read right, as OCR reads the wide-spaced heading's 录 (对, 系, 孙). Marks
+// a scan read beside it from speckle (目录，) do not count.
 func contentsHead(s string) bool {
-	s = page.Squeeze(s)
+	s = strings.TrimFunc(page.Squeeze(s), func(r rune) bool { return strings.ContainsRune(specks, r) })
 	if reContentsHead.MatchString(s) {
 		return true
 	}

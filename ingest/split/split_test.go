@@ -93,6 +93,22 @@ func TestFindContentsScanned(t *testing.T) {
 	}
 }
 
+// TestFindContentsHeadingSpeck finds contents of two entries, too few to
+// be known by their shape, under a heading a scan read with a speck
+// beside it (目录，).
+func TestFindContentsHeadingSpeck(t *testing.T) {
+	for _, head := range []string{"目录，", "·目 录", "目录|"} {
+		pages := []layout.Page{
+			linesPage(1, "泽安省人民政府公报", "2015年第1期"),
+			linesPage(2, head, "【省政府令】", "泽安省城市供水管理办法…… 1", "泽安省农村公路养护管理办法…… 2"),
+		}
+		got, _ := FindContents(pages)
+		if len(got) != 2 {
+			t.Errorf("heading %q: entries %+v, want 2", head, got)
+		}
+	}
+}
+
 // TestSplitShape splits documents that follow each other mid-page, with
 // no contents, by their shape; an attachment quoted by its notice and a
 // rule promulgated by a 令 stay with their documents.
