@@ -37,6 +37,36 @@ func BenchmarkMixBleve(b *testing.B) {
 	runMix(b, idx, corpus, nil)
 }
 
+// BenchmarkMixBleveCategory is BenchmarkMixBleve's CPU time per query for
+// the queries of one kind of the mix only (GAZETTE_BENCH_CATEGORY, default
+// exclusion), taken from sets 1 to 5 after the mix's warm-up: a kind's
+// tail is measured, and profiled, without the others'.
+func BenchmarkMixBleveCategory(b *testing.B) {
+	needCorpusB(b)
+	idx := openBenchBleve(b)
+	corpus := loadBench(b, idx)
+	idx.SetCacheSize(0)
+	ctx := context.Background()
+	if _, err := searcheval.RunQueries(ctx, idx, corpus.Queries(1000, 0)[:100], 1); err != nil {
+		b.Fatal(err)
+	}
+	cat := cmp.Or(os.Getenv("GAZETTE_BENCH_CATEGORY"), "exclusion")
+	var queries []searcheval.BenchQuery
+	for set := 1; set <= 5; set++ {
+		for _, q := range corpus.Queries(1000, set) {
+			if q.Category == cat {
+				queries = append(queries, q)
+			}
+		}
+	}
+	if len(queries) == 0 {
+		b.Fatalf("no query of kind %q in the mix", cat)
+	}
+	cpuEach(b, "query", len(queries),
+		func(i int) (string, string) { return queries[i].Category, fmt.Sprintf("%+v", queries[i].Query) },
+		func(i int) error { _, err := archive.Search(ctx, idx, queries[i].Query); return err })
+}
+
 // openBenchBleve opens the bleve index in GAZETTE_BENCH_DIR (default a
 // temporary directory), closed when the benchmark ends.
 func openBenchBleve(b *testing.B) *bleveindex.Index {

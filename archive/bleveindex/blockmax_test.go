@@ -175,9 +175,12 @@ func TestBlockMaxFloorTies(t *testing.T) {
 // the body or both, said once or several times in bodies of many lengths,
 // under every validity; put in batches of random sizes (segments), some
 // deleted, some put again changed, then merged, then more deleted. After
-// each step, words and pairs of them are searched with pages of several
-// sizes and offsets, some with filters: the same total, facets, hits and
-// order.
+// each step, words, pairs of them and words less another (an exclusion)
+// are searched with pages of several sizes and offsets, some with filters:
+// the same total, facets, hits and order. The results of an exclusion are
+// also checked against the documents themselves: no hit holds the
+// excluded word, and, without filters, the total is the number of live
+// documents holding the word and not the excluded one.
 func TestBlockMaxRandom(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3, 4} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { blockMaxRandom(t, seed) })
@@ -233,8 +236,10 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 	}
 	const n = 2400
 	var docs []gazette.SearchDoc
+	live := map[string]int{} // the documents not deleted, by ID: their index in docs
 	for i := range n {
 		docs = append(docs, doc(i, 1))
+		live[docs[i].ID] = i
 	}
 	for at := 0; at < n; {
 		size := min(n-at, 200+rng.IntN(800))
@@ -247,6 +252,7 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 		var gone []string
 		for range n / share {
 			gone = append(gone, docs[rng.IntN(n)].ID)
+			delete(live, gone[len(gone)-1])
 		}
 		if err := idx.Delete(ctx, gone); err != nil {
 			t.Fatal(err)
@@ -255,6 +261,34 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 	var texts []string
 	for _, w := range words {
 		texts = append(texts, w, w+" "+words[rng.IntN(len(words))])
+		if x := words[rng.IntN(len(words))]; x != w {
+			texts = append(texts, w+" -"+x)
+		}
+	}
+	// holds says whether the text of d that is searched holds word w.
+	holds := func(d gazette.SearchDoc, w string) bool {
+		return strings.Contains(d.Title+"\n"+strings.Join(d.Body, "\n")+"\n"+strings.Join(d.Authorities, "\n"), w)
+	}
+	// checkExclusion checks the results of q, w -x, against the documents.
+	checkExclusion := func(step string, q gazette.Query, res gazette.Results) {
+		w, x, _ := strings.Cut(q.Text, " -")
+		for _, h := range res.Hits {
+			if d := docs[live[h.ID]]; holds(d, x) {
+				t.Errorf("%s, %+v: hit %s holds %s: %q %q", step, q, h.ID, x, d.Title, d.Body)
+			}
+		}
+		if q.Validity != nil || q.Years != nil {
+			return
+		}
+		want := 0
+		for _, i := range live {
+			if holds(docs[i], w) && !holds(docs[i], x) {
+				want++
+			}
+		}
+		if res.Total != want {
+			t.Errorf("%s, %+v: total %d, but %d live documents hold %s and not %s", step, q, res.Total, want, w, x)
+		}
 	}
 	years := []int{2001, 2004, 2009, 2013}
 	search := func(step string) {
@@ -275,6 +309,9 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 					t.Errorf("%s, %+v:\ndirect path: total %d, hits %v\nbleve:       total %d, hits %v",
 						step, q, direct.Total, hitIDs(direct), viaBleve.Total, hitIDs(viaBleve))
 				}
+				if strings.Contains(text, " -") {
+					checkExclusion(step, q, direct)
+				}
 			}
 		}
 	}
@@ -287,6 +324,7 @@ func blockMaxRandom(t *testing.T, seed uint64) {
 		if err := idx.Put(ctx, docs[i:i+1]); err != nil {
 			t.Fatal(err)
 		}
+		live[docs[i].ID] = i
 	}
 	search("deleted and put again")
 	if err := idx.Compact(ctx); err != nil {
