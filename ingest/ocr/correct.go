@@ -733,8 +733,8 @@ func CheckDates(pages []page.Page) {
 				p.Corrections = append(p.Corrections, page.Correction{Line: li, From: text, To: fixed, Rule: RuleDate, Confidence: p.Confidence})
 				continue
 			}
-			ds := gazette.FindDates(text)
-			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+			d, whole := onlyDate(text)
+			if !whole {
 				fixed, ok := sealedDate(text, printed, yearsOf(numberYear))
 				if !ok && !legibleDay(text) {
 					fixed, ok = sealedReadings(text, l.Readings, printed, yearsOf(numberYear))
@@ -748,7 +748,6 @@ func CheckDates(pages []page.Page) {
 				}
 				continue // not a line of its own date
 			}
-			d := ds[0].Date
 			impossible := !printed.IsZero() && d.Compare(printed) > 0 || printed.IsZero() && d.Year > numberYear+1
 			if !impossible || signs[[2]int{pi, li}] || d.Year == ref || !oneDigitApart(d.Year, ref) {
 				continue
@@ -819,6 +818,16 @@ func dayLost(text string, readings []string, printed gazette.Date) (string, bool
 	return fixed, true
 }
 
+// onlyDate returns the date text is, if it is exactly one date and
+// nothing else, as read.
+func onlyDate(text string) (gazette.Date, bool) {
+	ds := gazette.FindDates(text)
+	if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+		return gazette.Date{}, false
+	}
+	return ds[0].Date, true
+}
+
 // yearsOf is the one year y, none for 0.
 func yearsOf(y int) []int {
 	if y == 0 {
@@ -841,8 +850,8 @@ func sealedInIssue(pages []page.Page, signs map[[2]int]bool) {
 	for _, p := range pages {
 		for _, l := range p.Lines {
 			text := strings.TrimSpace(l.Text)
-			if ds := gazette.FindDates(text); len(ds) == 1 && ds[0].Start == 0 && ds[0].End == len(text) {
-				for y := ds[0].Date.Year - 1; y <= ds[0].Date.Year+1; y++ {
+			if d, ok := onlyDate(text); ok {
+				for y := d.Year - 1; y <= d.Year+1; y++ {
 					if !slices.Contains(years, y) {
 						years = append(years, y)
 					}
@@ -863,7 +872,7 @@ func sealedInIssue(pages []page.Page, signs map[[2]int]bool) {
 			if _, ok := signs[[2]int{pi, li}]; ok {
 				continue
 			}
-			if ds := gazette.FindDates(text); len(ds) == 1 && ds[0].Start == 0 && ds[0].End == len(text) {
+			if _, ok := onlyDate(text); ok {
 				continue // a date as it is
 			}
 			fixed, ok := sealedDate(text, gazette.Date{}, years)
@@ -1218,8 +1227,8 @@ func signedBefore(pages []page.Page, pi, li int) (gazette.Date, bool) {
 		}
 		for k := li - 1; k >= 0; k-- {
 			text := strings.TrimSpace(lines[k].Text)
-			if ds := gazette.FindDates(text); len(ds) == 1 && ds[0].Start == 0 && ds[0].End == len(text) {
-				return ds[0].Date, true
+			if d, ok := onlyDate(text); ok {
+				return d, true
 			}
 		}
 		li = -1
@@ -1344,8 +1353,8 @@ func orderDates(pages []page.Page) map[[2]int]bool {
 			if passed.IsZero() {
 				continue
 			}
-			ds := gazette.FindDates(text)
-			if len(ds) != 1 || ds[0].Start != 0 || ds[0].End != len(text) {
+			signed, whole := onlyDate(text)
+			if !whole {
 				if !dateShaped(text) {
 					continue
 				}
@@ -1363,7 +1372,7 @@ func orderDates(pages []page.Page) map[[2]int]bool {
 			}
 			// The first line after the sentence that is a date alone is
 			// its signature's.
-			signed, old := ds[0].Date, strconv.Itoa(ds[0].Date.Year)
+			old := strconv.Itoa(signed.Year)
 			d := signed
 			d.Year = passed.Year
 			_, err := gazette.ParseDate(d.String())
